@@ -1,0 +1,45 @@
+# govtext — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+GOVTEXT := $(VENV)/bin/govtext
+DATA ?= data
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+SHARED := $(wildcard ../shared)
+CORPUS ?= $(if $(SHARED),$(wildcard ../shared/corpus/*.jsonl ../shared/seeds/*.txt),)
+
+.PHONY: run install ingest serve test test-browser bench clean
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+ingest: install
+ifneq ($(strip $(CORPUS)),)
+	$(GOVTEXT) --data $(DATA) ingest $(CORPUS)
+else
+	@echo "No sample corpus (../shared is absent): starting with an empty store."
+	@echo "Add documents with: $(GOVTEXT) --data $(DATA) ingest FILE_OR_FOLDER"
+endif
+
+run: ingest
+	$(GOVTEXT) --data $(DATA) serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+serve: install
+	$(GOVTEXT) --data $(DATA) serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+test: install
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+bench: install
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache

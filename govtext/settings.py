@@ -1,0 +1,64 @@
+"""Settings read from the environment, with documented defaults in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: folder of the embedded store (SQLite file + tantivy index)
+    data_dir: Path = field(default_factory=lambda: Path(_env("GOVTEXT_DATA", "data")))
+    #: "embedded" (SQLite + tantivy) or "elasticsearch"
+    backend: str = field(default_factory=lambda: _env("GOVTEXT_BACKEND", "embedded"))
+    #: Elasticsearch URL, used when backend == "elasticsearch"
+    es_url: str = field(default_factory=lambda: _env("GOVTEXT_ES_URL", ""))
+    #: prefix of the Elasticsearch indices and aliases
+    es_prefix: str = field(default_factory=lambda: _env("GOVTEXT_ES_PREFIX", "govtext"))
+    #: folder of data files: user dictionary, taxonomy, stopwords, synonyms
+    config_dir: Path = field(
+        default_factory=lambda: Path(_env("GOVTEXT_CONFIG_DIR", str(REPO_ROOT / "index_config")))
+    )
+    #: bearer token required for write endpoints; empty disables writes over HTTP
+    api_token: str = field(default_factory=lambda: _env("GOVTEXT_API_TOKEN", ""))
+    #: require the token for reads too
+    read_token_required: bool = field(
+        default_factory=lambda: _env("GOVTEXT_READ_TOKEN_REQUIRED", "0") in ("1", "true", "yes")
+    )
+    #: longest accepted search query, in characters
+    max_query_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_QUERY_CHARS", "500")))
+    #: largest accepted draft for a duplicate check, in characters
+    max_draft_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_DRAFT_CHARS", "200000")))
+    #: largest accepted HTTP request body, in bytes
+    max_request_bytes: int = field(
+        default_factory=lambda: int(_env("GOVTEXT_MAX_REQUEST_BYTES", str(8 * 1024 * 1024)))
+    )
+    #: largest document text accepted by ingest, in characters (longer is refused)
+    max_doc_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_DOC_CHARS", "5000000")))
+    #: documents per store transaction during ingest
+    ingest_batch: int = field(default_factory=lambda: int(_env("GOVTEXT_INGEST_BATCH", "200")))
+    #: use rjieba (jieba-rs) where it was verified to segment like jieba
+    fast_segmenter: bool = field(default_factory=lambda: _env("GOVTEXT_FAST_SEGMENTER", "1") != "0")
+
+    #: tag themes/keywords/entities at ingest (0 to load fast and tag later with `govtext retag`)
+    analyze: bool = field(default_factory=lambda: _env("GOVTEXT_ANALYZE", "1") != "0")
+
+    def replace(self, **changes) -> "Settings":
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        if "data_dir" in changes:
+            values["data_dir"] = Path(values["data_dir"])
+        return Settings(**values)
+
+
+def load_settings(**overrides) -> Settings:
+    return Settings().replace(**overrides) if overrides else Settings()

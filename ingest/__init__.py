@@ -1,0 +1,1 @@
+"""Turning sources (files, JSONL, crawled pages) into Documents."""

@@ -1,0 +1,1 @@
+"""Chinese NLP for governance texts: segmentation, themes, keywords, entities, types."""

@@ -1,0 +1,19 @@
+"""Search backends behind one protocol (search/backend.py)."""
+
+from __future__ import annotations
+
+from govtext.errors import BadInput
+from govtext.settings import Settings
+
+
+def open_backend(settings: Settings, writer: bool = True):
+    """The backend the settings name; ``writer`` lets it catch its index up on open."""
+    if settings.backend == "embedded":
+        from search.embedded import EmbeddedBackend
+
+        return EmbeddedBackend(settings, writer=writer)
+    if settings.backend == "elasticsearch":
+        from search.elastic import ElasticBackend
+
+        return ElasticBackend(settings)
+    raise BadInput(f"unknown backend {settings.backend!r}: use 'embedded' or 'elasticsearch'")

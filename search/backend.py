@@ -1,0 +1,100 @@
+"""The backend protocol: what the service needs from a search backend.
+
+Two implementations: ``search/embedded.py`` (SQLite + tantivy, the default)
+and ``search/elastic.py`` (Elasticsearch). Both receive documents already
+enriched (paragraphs, tokens, analysis) by ``ingest/pipeline.py``, so both
+rank the same jieba tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Iterator, Protocol
+
+from govtext.documents import Document
+
+SORTS = ("relevance", "date", "-date")
+FACETS = ("theme", "region", "year", "doc_type", "site")
+
+
+@dataclass
+class IndexedDocument:
+    """A Document with what enrichment added; the unit both backends store."""
+
+    document: Document
+    paragraphs: list[str]
+    analysis: dict = field(default_factory=dict)
+
+
+@dataclass
+class SearchRequest:
+    q: str
+    themes: list[str] = field(default_factory=list)
+    region: str = ""
+    year: int | None = None
+    doc_type: str = ""
+    site: str = ""
+    sort: str = "relevance"
+    limit: int = 10
+    offset: int = 0
+    collapse: bool = True
+    facets: bool = True
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    url: str
+    date: str
+    source: str
+    region: str
+    doc_type: str
+    score: float
+    snippet: str
+    themes: list[str] = field(default_factory=list)
+    copies: int = 1
+    group_id: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[dict]] = field(default_factory=dict)
+    took_ms: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "total": self.total, "took_ms": round(self.took_ms, 2),
+                "hits": [h.to_dict() for h in self.hits], "facets": self.facets}
+
+
+@dataclass
+class WriteSummary:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: "WriteSummary") -> "WriteSummary":
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        return self
+
+
+class Backend(Protocol):
+    def write(self, docs: list[IndexedDocument]) -> WriteSummary: ...
+    def content_hashes(self, doc_ids: list[str]) -> dict[str, str]: ...
+    def delete(self, doc_ids: Iterable[str]) -> int: ...
+    def get(self, doc_id: str) -> dict | None: ...
+    def search(self, request: SearchRequest) -> SearchResponse: ...
+    def similar(self, doc_id: str, limit: int = 10) -> list[Hit]: ...
+    def iter_documents(self) -> Iterator[dict]: ...
+    def reindex(self, progress=None) -> int: ...
+    def stats(self) -> dict: ...
+    def health(self) -> dict: ...
+    def close(self) -> None: ...

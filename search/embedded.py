@@ -1,0 +1,274 @@
+"""The embedded backend: SQLite store (truth) + tantivy index (derived).
+
+Writes go to the store first, in one transaction per batch, then the index
+follows the store's change log up to a watermark. If the process dies in
+between, the next writer to open the backend catches the index up; `reindex`
+rebuilds it from the store alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Iterator
+from urllib.parse import urlsplit
+
+from govtext.errors import BackendError, BadInput, NotFound
+from govtext.settings import Settings
+from nlp.segment import index_string, index_tokens
+from search.backend import FACETS, SORTS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
+from search.query import parse_query
+from search.snippets import snippet
+from search.store import StoredDocument, Store
+from search.tantivy_index import IndexRecord, TantivyIndex
+
+log = logging.getLogger(__name__)
+SYNC_CHUNK = 500
+
+
+class SingletonGroups:
+    """Duplicate groups when no dedup index is attached: every document alone."""
+
+    def group_of(self, doc_id: str) -> tuple[str, int]:
+        return doc_id, 1
+
+    def group_members(self, group_id: str) -> list[str]:
+        return [group_id]
+
+
+def site_of(url: str, source: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return parts.hostname
+    if parts.scheme == "file":
+        return source or "file"
+    return source
+
+
+def _year_and_key(date: str, analysis: dict) -> tuple[int, int]:
+    digits = "".join(ch for ch in date[:10] if ch.isdigit())
+    if len(digits) >= 4 and digits[:4].isdigit() and 1900 <= int(digits[:4]) <= 2100:
+        year = int(digits[:4])
+        month = int(digits[4:6]) if len(digits) >= 6 else 0
+        day = int(digits[6:8]) if len(digits) >= 8 else 0
+        return year, year * 10000 + month * 100 + day
+    year = analysis.get("year") or 0
+    return int(year), int(year) * 10000
+
+
+def facet_values(stored: StoredDocument) -> dict:
+    """The filter/facet values of a stored document (shared by both backends)."""
+    doc, analysis = stored.document, stored.analysis
+    region = analysis.get("primary_region") or {}
+    year, date_key = _year_and_key(doc.date, analysis)
+    doc_type = doc.doc_type or (analysis.get("doc_type") or {}).get("id", "")
+    return {
+        "themes": [t["id"] for t in analysis.get("themes", [])],
+        "region": doc.region or region.get("province", "") or "",
+        "city": region.get("city", "") or "",
+        "doc_type": doc_type,
+        "site": site_of(doc.url, doc.source),
+        "year": year,
+        "date_key": date_key,
+    }
+
+
+class EmbeddedBackend:
+    name = "embedded"
+
+    def __init__(self, settings: Settings, writer: bool = True):
+        self.settings = settings
+        data_dir = Path(settings.data_dir)
+        self.store = Store(data_dir)
+        self.index = TantivyIndex(data_dir / "index")
+        self.groups = SingletonGroups()
+        self.is_writer = writer
+        if writer:
+            self.catch_up()
+
+    # -- writing ---------------------------------------------------------------
+    def write(self, docs: list[IndexedDocument]) -> WriteSummary:
+        result = self.store.write_batch((d.document, d.paragraphs, d.analysis) for d in docs)
+        self.catch_up()
+        return WriteSummary(result.added, result.updated, result.unchanged)
+
+    def content_hashes(self, doc_ids: list[str]) -> dict[str, str]:
+        rows = self.store.get_many(doc_ids, columns="id, content_hash")
+        return {k: r["content_hash"] for k, r in rows.items()}
+
+    def delete(self, doc_ids: Iterable[str]) -> int:
+        n = self.store.delete(doc_ids)
+        self.catch_up()
+        return n
+
+    def _record(self, stored: StoredDocument) -> IndexRecord:
+        values = facet_values(stored)
+        return IndexRecord(
+            id=stored.document.id,
+            title_tokens=index_string(stored.document.title),
+            body_tokens=index_string("\n".join(stored.paragraphs)),
+            themes=values["themes"], region=values["region"], city=values["city"],
+            doc_type=values["doc_type"], site=values["site"], year=values["year"], date_key=values["date_key"],
+        )
+
+    def catch_up(self) -> int:
+        """Apply the store's changes after the index watermark; returns documents applied."""
+        applied = 0
+        seq = self.index.watermark
+        if seq > self.store.last_seq():
+            # The store was replaced or rolled back behind the index: rebuild.
+            return self.reindex()
+        while True:
+            ids, new_seq = self.store.changes_since(seq, SYNC_CHUNK)
+            if not ids:
+                return applied
+            records, deleted = [], []
+            for doc_id in ids:
+                stored = self.store.get(doc_id)
+                if stored is None:
+                    deleted.append(doc_id)
+                else:
+                    records.append(self._record(stored))
+            self.index.apply(records, deleted, new_seq)
+            applied += len(ids)
+            seq = new_seq
+
+    def reindex(self, progress=None) -> int:
+        """Rebuild the search index from the store."""
+        self.index.clear()
+        top = self.store.last_seq()
+        batch, count = [], 0
+        for stored in self.store.iter_documents():
+            batch.append(self._record(stored))
+            if len(batch) >= SYNC_CHUNK:
+                self.index.apply(batch, [], 0)
+                count += len(batch)
+                if progress:
+                    progress(len(batch))
+                batch = []
+        self.index.apply(batch, [], top)
+        count += len(batch)
+        if progress and batch:
+            progress(len(batch))
+        return count
+
+    # -- reading ---------------------------------------------------------------
+    def get(self, doc_id: str) -> dict | None:
+        stored = self.store.get(doc_id)
+        if stored is None:
+            return None
+        data = stored.to_dict()
+        group_id, size = self.groups.group_of(doc_id)
+        data["group_id"], data["copies"] = group_id, size
+        return data
+
+    def iter_documents(self) -> Iterator[dict]:
+        for stored in self.store.iter_documents():
+            yield stored.to_dict()
+
+    def _validate(self, req: SearchRequest) -> None:
+        if req.sort not in SORTS:
+            raise BadInput(f"sort must be one of {', '.join(SORTS)}")
+        if not 1 <= req.limit <= 100:
+            raise BadInput("limit must be between 1 and 100")
+        if not 0 <= req.offset <= 10000:
+            raise BadInput("offset must be between 0 and 10000")
+
+    def search(self, req: SearchRequest) -> SearchResponse:
+        started = time.perf_counter()
+        self._validate(req)
+        parsed = parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
+        query = self.index.compile(parsed.root)
+        filtered = self.index.filter_query(query, {
+            "theme": req.themes, "region": req.region, "year": req.year,
+            "doc_type": req.doc_type, "site": req.site,
+        })
+        if req.collapse:
+            window = min(10 * (req.offset + req.limit) + 20, 2000)
+            ranked, total = self.index.search(filtered, limit=window, offset=0, sort=req.sort)
+            groups: dict[str, tuple[str, float, int]] = {}
+            for doc_id, score in ranked:
+                group_id, size = self.groups.group_of(doc_id)
+                if group_id not in groups:
+                    groups[group_id] = (doc_id, score, size)
+            chosen = list(groups.items())[req.offset:req.offset + req.limit]
+            picks = [(doc_id, score, size, gid) for gid, (doc_id, score, size) in chosen]
+        else:
+            ranked, total = self.index.search(filtered, limit=req.limit, offset=req.offset, sort=req.sort)
+            picks = [(doc_id, score, *self._group_size(doc_id)) for doc_id, score in ranked]
+        rows = self.store.get_many([p[0] for p in picks])
+        hits = []
+        for doc_id, score, size, group_id in picks:
+            row = rows.get(doc_id)
+            if row is None:  # deleted between index and store read
+                continue
+            hits.append(self._hit(row, score, parsed.highlight_terms, size, group_id))
+        facets = self.index.facets(filtered, FACETS) if req.facets else {}
+        return SearchResponse(req.q, total, hits, facets, (time.perf_counter() - started) * 1000)
+
+    def _group_size(self, doc_id: str) -> tuple[int, str]:
+        group_id, size = self.groups.group_of(doc_id)
+        return size, group_id
+
+    def _hit(self, row, score: float, terms: list[str], copies: int, group_id: str) -> Hit:
+        import json
+
+        analysis = json.loads(row["analysis_json"] or "{}")
+        return Hit(
+            id=row["id"], title=row["title"], url=row["url"], date=row["date"], source=row["source"],
+            region=row["region"] or (analysis.get("primary_region") or {}).get("province", "") or "",
+            doc_type=row["doc_type"] or (analysis.get("doc_type") or {}).get("id", ""),
+            score=round(score, 4), snippet=snippet(row["text"], terms),
+            themes=[t["id"] for t in analysis.get("themes", [])], copies=copies, group_id=group_id,
+        )
+
+    def similar(self, doc_id: str, limit: int = 10) -> list[Hit]:
+        stored = self.store.get(doc_id)
+        if stored is None:
+            raise NotFound(f"no document with id {doc_id!r}")
+        counts = Counter(t for t in index_tokens(stored.document.title + "\n" + "\n".join(stored.paragraphs))
+                         if len(t) >= 2)
+        n = max(self.index.num_docs(), 1)
+        weighted = []
+        for token, tf in counts.most_common(300):
+            df = self.index.doc_freq("body", token)
+            if df == 0 or df > 0.5 * n:
+                continue
+            weighted.append((token, (1 + math.log(tf)) * math.log(1 + n / df)))
+        weighted = sorted(weighted, key=lambda x: -x[1])[:30]
+        if not weighted:
+            return []
+        ranked, _ = self.index.search(self.index.terms_query(weighted, exclude_id=doc_id), limit=limit)
+        rows = self.store.get_many([d for d, _ in ranked])
+        terms = [t for t, _ in weighted[:10]]
+        return [self._hit(rows[d], s, terms, *self._group_size(d)) for d, s in ranked if d in rows]
+
+    def stats(self) -> dict:
+        counts = self.store.count()
+        return {
+            "backend": self.name,
+            **counts,
+            "indexed_documents": self.index.num_docs(),
+            "index_watermark": self.index.watermark,
+            "store_seq": self.store.last_seq(),
+            "store_bytes": self.store.size_bytes(),
+            "index_bytes": self.index.size_bytes(),
+            "schema_version": self.store.schema_version(),
+        }
+
+    def health(self) -> dict:
+        try:
+            counts = self.store.count()
+            indexed = self.index.num_docs()
+        except Exception as exc:  # the health endpoint reports, it does not crash
+            raise BackendError(f"store or index unreadable: {type(exc).__name__}") from None
+        behind = self.store.last_seq() - self.index.watermark
+        return {"status": "ok", "backend": self.name, "documents": counts["documents"],
+                "indexed_documents": indexed, "index_behind_changes": max(behind, 0)}
+
+    def close(self) -> None:
+        self.index.close_writer()
+        self.store.close()

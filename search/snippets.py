@@ -1,0 +1,62 @@
+"""Snippets on the original text with the matched words marked.
+
+Matching is done on the original characters (case-insensitive for Latin),
+so what the reader sees is the document's own text. Everything is
+HTML-escaped before the <mark> tags go in: documents come from the open web.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
+
+
+def _pattern(terms: list[str]) -> re.Pattern | None:
+    terms = sorted({t for t in terms if t and t.strip()}, key=len, reverse=True)
+    if not terms:
+        return None
+    return re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+
+
+def best_window(text: str, terms: list[str], width: int = 160) -> tuple[int, int]:
+    """Start and end of the window of ``width`` characters holding the most distinct terms."""
+    pattern = _pattern(terms)
+    if pattern is None or len(text) <= width:
+        return 0, min(len(text), width)
+    matches = [(m.start(), m.group(0).lower()) for m in pattern.finditer(text)]
+    if not matches:
+        return 0, width
+    best, best_start, j = -1, 0, 0
+    for i, (start, _) in enumerate(matches):
+        while matches[j][0] < start - width // 3:
+            j += 1
+        window = {w for s, w in matches[j:] if s < start + width - width // 3}
+        if len(window) > best:
+            best, best_start = len(window), max(0, start - width // 3)
+        if i > 2000:
+            break
+    best_start = max(0, min(best_start, len(text) - width))
+    return best_start, best_start + width
+
+
+def highlight(text: str, terms: list[str]) -> str:
+    """HTML-escaped ``text`` with every occurrence of ``terms`` wrapped in <mark>."""
+    pattern = _pattern(terms)
+    if pattern is None:
+        return html.escape(text)
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(html.escape(text[last:m.start()]))
+        out.append(MARK_OPEN + html.escape(m.group(0)) + MARK_CLOSE)
+        last = m.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def snippet(text: str, terms: list[str], width: int = 160) -> str:
+    flat = re.sub(r"\s*\n\s*", " ", text).strip()
+    start, end = best_window(flat, terms, width)
+    body = highlight(flat[start:end], terms)
+    return ("…" if start > 0 else "") + body + ("…" if end < len(flat) else "")

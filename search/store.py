@@ -1,0 +1,284 @@
+"""The SQLite store: the source of truth for documents and paragraphs.
+
+WAL mode, one file ``govtext.sqlite3`` in the data folder. Every write goes
+through :meth:`Store.write_batch`, one transaction per batch, and appends the
+touched document ids to ``changes``; the search index follows that log (see
+``search/embedded.py``), so a crash between the two is caught up on start.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from govtext.documents import Document
+
+SCHEMA_VERSION = 1
+
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL,
+        url TEXT NOT NULL DEFAULT '',
+        date TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL DEFAULT '',
+        region TEXT NOT NULL DEFAULT '',
+        doc_type TEXT NOT NULL DEFAULT '',
+        meta_json TEXT NOT NULL DEFAULT '{}',
+        analysis_json TEXT NOT NULL DEFAULT '{}',
+        content_hash TEXT NOT NULL,
+        chars INTEGER NOT NULL,
+        added_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE paragraphs (
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (doc_id, idx)
+    ) WITHOUT ROWID;
+    CREATE TABLE changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        doc_id TEXT NOT NULL
+    );
+    CREATE INDEX changes_doc ON changes(doc_id);
+    CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+}
+
+
+@dataclass
+class StoredDocument:
+    document: Document
+    paragraphs: list[str]
+    analysis: dict
+    added_at: str
+    updated_at: str
+
+    def to_dict(self) -> dict:
+        data = self.document.to_dict()
+        data["paragraphs"] = self.paragraphs
+        data["analysis"] = self.analysis
+        data["added_at"] = self.added_at
+        data["updated_at"] = self.updated_at
+        return data
+
+
+@dataclass
+class WriteResult:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    FILENAME = "govtext.sqlite3"
+
+    def __init__(self, data_dir: Path, readonly: bool = False):
+        self.path = Path(data_dir) / self.FILENAME
+        if not readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self.readonly = readonly
+        #: callbacks run inside each write transaction: fn(conn, written, removed_ids)
+        self.write_hooks: list[Callable[[sqlite3.Connection, list[tuple[Document, list[str]]], list[str]], None]] = []
+        if not readonly:
+            self.migrate()
+
+    # -- connections -------------------------------------------------------
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- schema ------------------------------------------------------------
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        with self.transaction() as conn:
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current > SCHEMA_VERSION:
+                raise RuntimeError(f"{self.path} has schema {current}, newer than this govtext ({SCHEMA_VERSION})")
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version}")
+
+    # -- key/value ---------------------------------------------------------
+    def get_kv(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_kv(self, key: str, value: str, conn: sqlite3.Connection | None = None) -> None:
+        (conn or self.conn).execute(
+            "INSERT INTO kv(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- writes ------------------------------------------------------------
+    def write_batch(self, items: Iterable[tuple[Document, list[str], dict]]) -> WriteResult:
+        """Insert or replace documents in one transaction; unchanged ones are skipped."""
+        result = WriteResult()
+        now = _now()
+        written: list[tuple[Document, list[str]]] = []
+        with self.transaction() as conn:
+            for doc, paragraphs, analysis in items:
+                digest = doc.content_hash
+                row = conn.execute("SELECT content_hash, added_at FROM documents WHERE id = ?", (doc.id,)).fetchone()
+                if row and row["content_hash"] == digest:
+                    result.unchanged += 1
+                    continue
+                added_at = row["added_at"] if row else now
+                conn.execute("DELETE FROM paragraphs WHERE doc_id = ?", (doc.id,))
+                conn.execute(
+                    """INSERT INTO documents(id, title, text, url, date, source, region, doc_type, meta_json,
+                           analysis_json, content_hash, chars, added_at, updated_at)
+                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                       ON CONFLICT(id) DO UPDATE SET title=excluded.title, text=excluded.text, url=excluded.url,
+                           date=excluded.date, source=excluded.source, region=excluded.region,
+                           doc_type=excluded.doc_type, meta_json=excluded.meta_json,
+                           analysis_json=excluded.analysis_json, content_hash=excluded.content_hash,
+                           chars=excluded.chars, updated_at=excluded.updated_at""",
+                    (doc.id, doc.title, doc.text, doc.url, doc.date, doc.source, doc.region, doc.doc_type,
+                     json.dumps(doc.meta, ensure_ascii=False), json.dumps(analysis, ensure_ascii=False),
+                     digest, len(doc.text), added_at, now),
+                )
+                conn.executemany(
+                    "INSERT INTO paragraphs(doc_id, idx, text) VALUES (?, ?, ?)",
+                    [(doc.id, i, p) for i, p in enumerate(paragraphs)],
+                )
+                conn.execute("INSERT INTO changes(doc_id) VALUES (?)", (doc.id,))
+                written.append((doc, paragraphs))
+                if row:
+                    result.updated += 1
+                else:
+                    result.added += 1
+            for hook in self.write_hooks:
+                hook(conn, written, [])
+        return result
+
+    def delete(self, doc_ids: Iterable[str]) -> int:
+        removed = []
+        with self.transaction() as conn:
+            for doc_id in doc_ids:
+                if conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount:
+                    conn.execute("INSERT INTO changes(doc_id) VALUES (?)", (doc_id,))
+                    removed.append(doc_id)
+            for hook in self.write_hooks:
+                hook(conn, [], removed)
+        return len(removed)
+
+    def set_analysis(self, updates: Iterable[tuple[str, dict]]) -> int:
+        """Replace the stored analysis of documents (re-tagging) and log them for the index."""
+        count = 0
+        with self.transaction() as conn:
+            for doc_id, analysis in updates:
+                n = conn.execute("UPDATE documents SET analysis_json = ? WHERE id = ?",
+                                 (json.dumps(analysis, ensure_ascii=False), doc_id)).rowcount
+                if n:
+                    conn.execute("INSERT INTO changes(doc_id) VALUES (?)", (doc_id,))
+                    count += 1
+        return count
+
+    # -- reads -------------------------------------------------------------
+    def _row_to_document(self, row: sqlite3.Row) -> Document:
+        return Document(text=row["text"], id=row["id"], title=row["title"], url=row["url"], date=row["date"],
+                        source=row["source"], region=row["region"], doc_type=row["doc_type"],
+                        meta=json.loads(row["meta_json"]))
+
+    def get(self, doc_id: str) -> StoredDocument | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        paragraphs = [r[0] for r in self.conn.execute(
+            "SELECT text FROM paragraphs WHERE doc_id = ? ORDER BY idx", (doc_id,))]
+        return StoredDocument(self._row_to_document(row), paragraphs, json.loads(row["analysis_json"]),
+                              row["added_at"], row["updated_at"])
+
+    def get_many(self, doc_ids: list[str], columns: str = "id, title, url, date, source, region, doc_type, analysis_json, text") -> dict[str, sqlite3.Row]:
+        rows = {}
+        for start in range(0, len(doc_ids), 500):
+            chunk = doc_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"SELECT {columns} FROM documents WHERE id IN ({marks})", chunk):
+                rows[row["id"]] = row
+        return rows
+
+    def iter_documents(self, after_id: str = "") -> Iterator[StoredDocument]:
+        """Every document in id order, read in pages so memory stays flat."""
+        last = after_id
+        while True:
+            ids = [r[0] for r in self.conn.execute(
+                "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT 200", (last,))]
+            if not ids:
+                return
+            for doc_id in ids:
+                stored = self.get(doc_id)
+                if stored is not None:
+                    yield stored
+            last = ids[-1]
+
+    def last_seq(self) -> int:
+        row = self.conn.execute("SELECT MAX(seq) FROM changes").fetchone()
+        return row[0] or 0
+
+    def changes_since(self, seq: int, limit: int = 1000) -> tuple[list[str], int]:
+        """Distinct doc ids changed after ``seq`` (up to ``limit`` log rows) and the new watermark."""
+        rows = self.conn.execute(
+            "SELECT seq, doc_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)).fetchall()
+        if not rows:
+            return [], seq
+        return list(dict.fromkeys(r[1] for r in rows)), rows[-1][0]
+
+    def count(self) -> dict:
+        docs, chars = self.conn.execute("SELECT COUNT(*), COALESCE(SUM(chars), 0) FROM documents").fetchone()
+        paragraphs = self.conn.execute("SELECT COUNT(*) FROM paragraphs").fetchone()[0]
+        return {"documents": docs, "paragraphs": paragraphs, "characters": chars}
+
+    def size_bytes(self) -> int:
+        total = 0
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(str(self.path) + suffix)
+            if p.exists():
+                total += p.stat().st_size
+        return total

@@ -1,0 +1,252 @@
+"""The tantivy index derived from the store.
+
+One tantivy document per govtext document. ``title`` and ``body`` hold the
+jieba tokens joined by spaces and are split by tantivy's whitespace
+tokenizer, so tantivy ranks exactly the tokens nlp/segment.py produced.
+Filter and facet fields are raw (untokenized) fast fields. The text itself
+is not stored here: snippets are cut from the store's original text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+
+from govtext.errors import BackendError
+from search.query import And, Not, Or, Phrase, Term
+
+INDEX_VERSION = 1
+RAW_FIELDS = ("theme", "region", "city", "doc_type", "site", "group")
+TITLE_BOOST = 2.0
+PHRASE_BOOST = 1.5
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
+    sb.add_text_field("title", tokenizer_name="whitespace")
+    sb.add_text_field("body", tokenizer_name="whitespace")
+    for name in RAW_FIELDS:
+        sb.add_text_field(name, tokenizer_name="raw", fast=True)
+    sb.add_integer_field("year", fast=True, indexed=True)
+    sb.add_integer_field("date_key", fast=True, indexed=True)
+    return sb.build()
+
+
+@dataclass
+class IndexRecord:
+    id: str
+    title_tokens: str
+    body_tokens: str
+    themes: list[str]
+    region: str
+    city: str
+    doc_type: str
+    site: str
+    year: int
+    date_key: int
+
+
+class TantivyIndex:
+    """Wraps one tantivy index folder plus its watermark file."""
+
+    WATERMARK = "govtext-watermark.json"
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.schema = build_schema()
+        fresh = not (self.path / "meta.json").exists() or self._read_watermark().get("version") != INDEX_VERSION
+        if fresh and (self.path / "meta.json").exists():
+            self._wipe()
+        self.index = tantivy.Index(self.schema, path=str(self.path), reuse=not fresh)
+        if fresh:
+            self.write_watermark(0)
+        self._writer = None
+        self._last_reload = 0.0
+
+    def _wipe(self) -> None:
+        for child in self.path.iterdir():
+            if child.is_file():
+                child.unlink()
+
+    # -- watermark -----------------------------------------------------------
+    def _read_watermark(self) -> dict:
+        try:
+            return json.loads((self.path / self.WATERMARK).read_text())
+        except (OSError, ValueError):
+            return {}
+
+    @property
+    def watermark(self) -> int:
+        return int(self._read_watermark().get("seq", 0))
+
+    def write_watermark(self, seq: int) -> None:
+        tmp = self.path / (self.WATERMARK + ".tmp")
+        tmp.write_text(json.dumps({"seq": seq, "version": INDEX_VERSION}))
+        os.replace(tmp, self.path / self.WATERMARK)
+
+    # -- writing ---------------------------------------------------------------
+    def writer(self):
+        if self._writer is None:
+            try:
+                self._writer = self.index.writer(heap_size=128_000_000, num_threads=1)
+            except ValueError as exc:
+                raise BackendError(f"the search index is locked by another writer ({exc})") from None
+        return self._writer
+
+    def apply(self, records: list[IndexRecord], deleted: list[str], seq: int) -> None:
+        """Replace/delete documents, commit, then move the watermark to ``seq``."""
+        writer = self.writer()
+        for doc_id in deleted:
+            writer.delete_documents_by_term("id", doc_id)
+        for rec in records:
+            writer.delete_documents_by_term("id", rec.id)
+            doc = tantivy.Document()
+            doc.add_text("id", rec.id)
+            doc.add_text("title", rec.title_tokens)
+            doc.add_text("body", rec.body_tokens)
+            for theme in rec.themes:
+                doc.add_text("theme", theme)
+            for name in ("region", "city", "doc_type", "site"):
+                value = getattr(rec, name)
+                if value:
+                    doc.add_text(name, value)
+            doc.add_integer("year", rec.year)
+            doc.add_integer("date_key", rec.date_key)
+            writer.add_document(doc)
+        writer.commit()
+        self.write_watermark(seq)
+        self.index.reload()
+
+    def clear(self) -> None:
+        writer = self.writer()
+        writer.delete_all_documents()
+        writer.commit()
+        self.write_watermark(0)
+
+    def close_writer(self) -> None:
+        if self._writer is not None:
+            self._writer.wait_merging_threads()
+            self._writer = None
+
+    # -- reading ---------------------------------------------------------------
+    def searcher(self) -> tantivy.Searcher:
+        now = time.monotonic()
+        if now - self._last_reload > 0.5:
+            self.index.reload()
+            self._last_reload = now
+        return self.index.searcher()
+
+    def num_docs(self) -> int:
+        return self.searcher().num_docs
+
+    def compile(self, node) -> tantivy.Query:
+        Q, O = tantivy.Query, tantivy.Occur
+        if isinstance(node, Term):
+            alternatives = [self._tokens_query(node.tokens, node.field)]
+            alternatives += [self._tokens_query(s, node.field) for s in node.synonyms]
+            if len(alternatives) == 1:
+                return alternatives[0]
+            return Q.boolean_query([(O.Should, q) for q in alternatives])
+        if isinstance(node, Phrase):
+            return self._phrase_query(node.tokens, node.field)
+        if isinstance(node, And):
+            clauses = []
+            for item in node.items:
+                if isinstance(item, Not):
+                    clauses.append((O.MustNot, self.compile(item.item)))
+                else:
+                    clauses.append((O.Must, self.compile(item)))
+            return Q.boolean_query(clauses)
+        if isinstance(node, Or):
+            return Q.boolean_query([(O.Should, self.compile(i)) for i in node.items])
+        if isinstance(node, Not):
+            return Q.boolean_query([(O.Must, Q.all_query()), (O.MustNot, self.compile(node.item))])
+        raise TypeError(f"unknown query node {node!r}")
+
+    def _fields(self, field: str | None) -> list[tuple[str, float]]:
+        return [(field, 1.0)] if field else [("title", TITLE_BOOST), ("body", 1.0)]
+
+    def _token_query(self, token: str, field: str | None) -> tantivy.Query:
+        Q, O = tantivy.Query, tantivy.Occur
+        parts = []
+        for name, boost in self._fields(field):
+            q = Q.term_query(self.schema, name, token)
+            parts.append(Q.boost_query(q, boost) if boost != 1.0 else q)
+        return parts[0] if len(parts) == 1 else Q.boolean_query([(O.Should, p) for p in parts])
+
+    def _phrase_query(self, tokens: tuple[str, ...], field: str | None) -> tantivy.Query:
+        Q, O = tantivy.Query, tantivy.Occur
+        if len(tokens) == 1:
+            return self._token_query(tokens[0], field)
+        parts = []
+        for name, boost in self._fields(field):
+            q = Q.phrase_query(self.schema, name, list(tokens))
+            parts.append(Q.boost_query(q, boost) if boost != 1.0 else q)
+        return parts[0] if len(parts) == 1 else Q.boolean_query([(O.Should, p) for p in parts])
+
+    def _tokens_query(self, tokens: tuple[str, ...], field: str | None) -> tantivy.Query:
+        """A word the user typed: every token required, the tokens in order rank higher."""
+        Q, O = tantivy.Query, tantivy.Occur
+        if len(tokens) == 1:
+            return self._token_query(tokens[0], field)
+        clauses = [(O.Must, self._token_query(t, field)) for t in tokens]
+        clauses.append((O.Should, Q.boost_query(self._phrase_query(tokens, field), PHRASE_BOOST)))
+        return Q.boolean_query(clauses)
+
+    def filter_query(self, query: tantivy.Query, filters: dict) -> tantivy.Query:
+        Q, O = tantivy.Query, tantivy.Occur
+        clauses = [(O.Must, query)]
+        for name, values in filters.items():
+            if values in (None, "", []):
+                continue
+            if name == "year":
+                clauses.append((O.Must, Q.term_query(self.schema, "year", int(values))))
+                continue
+            for value in values if isinstance(values, list) else [values]:
+                clauses.append((O.Must, Q.term_query(self.schema, name, value)))
+        return clauses[0][1] if len(clauses) == 1 else Q.boolean_query(clauses)
+
+    def search(self, query: tantivy.Query, limit: int, offset: int = 0, sort: str = "relevance"):
+        searcher = self.searcher()
+        if sort == "relevance":
+            result = searcher.search(query, limit=limit, offset=offset, count=True)
+        else:
+            order = tantivy.Order.Asc if sort == "date" else tantivy.Order.Desc
+            result = searcher.search(query, limit=limit, offset=offset, count=True,
+                                     order_by_field="date_key", order=order)
+        hits = []
+        for score, address in result.hits:
+            doc = searcher.doc(address)
+            hits.append((doc["id"][0], float(score) if sort == "relevance" else 0.0))
+        return hits, result.count
+
+    def facets(self, query: tantivy.Query, names: tuple[str, ...], size: int = 30) -> dict[str, list[dict]]:
+        aggs = {name: {"terms": {"field": name, "size": size}} for name in names}
+        raw = self.searcher().aggregate(query, aggs)
+        out = {}
+        for name in names:
+            buckets = raw.get(name, {}).get("buckets", [])
+            out[name] = [{"value": b["key"], "count": b["doc_count"]} for b in buckets
+                         if not (name == "year" and b["key"] == 0)]
+        return out
+
+    def doc_freq(self, field: str, token: str) -> int:
+        return self.searcher().doc_freq(field, token)
+
+    def terms_query(self, weighted: list[tuple[str, float]], exclude_id: str = "") -> tantivy.Query:
+        """An OR of weighted body terms (used for "similar documents")."""
+        Q, O = tantivy.Query, tantivy.Occur
+        clauses = [(O.Should, Q.boost_query(Q.term_query(self.schema, "body", t), max(w, 0.01))) for t, w in weighted]
+        if exclude_id:
+            clauses.append((O.MustNot, Q.term_query(self.schema, "id", exclude_id)))
+        return Q.boolean_query(clauses)
+
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())

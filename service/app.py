@@ -1,0 +1,62 @@
+"""The Flask app factory. Behaviour lives in the blueprints; this only wires."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, current_app
+
+from govtext.settings import Settings, load_settings
+
+
+class BackendHolder:
+    """Opens the backend lazily, once per process (gunicorn forks before first use)."""
+
+    def __init__(self, settings: Settings, backend=None):
+        self.settings = settings
+        self._backend = backend
+        self._lock = threading.Lock()
+
+    def get(self):
+        if self._backend is None:
+            with self._lock:
+                if self._backend is None:
+                    from search import open_backend
+
+                    self._backend = open_backend(self.settings, writer=False)
+        return self._backend
+
+
+def create_app(settings: Settings | None = None, backend=None) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.config["JSON_AS_ASCII"] = False
+    app.json.ensure_ascii = False
+    app.extensions["govtext_settings"] = settings
+    app.extensions["govtext_backend"] = BackendHolder(settings, backend)
+
+    from service.api import api
+    from service.errors import register_error_handlers
+
+    app.register_blueprint(api, url_prefix="/api/v1")
+    try:
+        from service.ui import ui
+    except ImportError:
+        ui = None
+    if ui is not None:
+        app.register_blueprint(ui)
+    else:
+        from service.api import home
+
+        app.add_url_rule("/", "home", home)
+    register_error_handlers(app)
+    return app
+
+
+def get_backend():
+    return current_app.extensions["govtext_backend"].get()
+
+
+def get_settings() -> Settings:
+    return current_app.extensions["govtext_settings"]

@@ -1,0 +1,233 @@
+"""The ``govtext`` command: a thin layer over the library.
+
+Every command that prints results has ``--json``. Errors are one line on
+stderr (``govtext: error: …``) and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from govtext.errors import GovtextError
+from govtext.settings import Settings, load_settings
+
+
+def _settings(args) -> Settings:
+    overrides = {}
+    if getattr(args, "data", None):
+        overrides["data_dir"] = Path(args.data)
+    return load_settings(**overrides)
+
+
+def _backend(args, writer: bool = True):
+    from search import open_backend
+
+    return open_backend(_settings(args), writer=writer)
+
+
+def _print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def _read_input(source: str) -> str:
+    if source == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise GovtextError(f"{source}: no such file", code="not_found", status=404)
+        raw = path.read_bytes()
+    from ingest.encoding import decode_bytes
+
+    if path_suffix(source) in (".html", ".htm"):
+        from ingest.extract import extract_page
+
+        return extract_page(raw).text
+    if path_suffix(source) == ".docx" or path_suffix(source) == ".pdf":
+        from ingest.loaders import load_bytes
+
+        return "\n".join(d.text for d in load_bytes(raw, source))
+    text, _ = decode_bytes(raw)
+    return text
+
+
+def path_suffix(source: str) -> str:
+    return Path(source).suffix.lower() if source != "-" else ""
+
+
+# -- commands -------------------------------------------------------------------
+
+def cmd_ingest(args) -> int:
+    from ingest.pipeline import ingest_paths
+
+    settings = _settings(args)
+    backend = _backend(args)
+    try:
+        report = ingest_paths(args.paths, backend, settings, progress=not args.quiet and not args.json)
+    finally:
+        backend.close()
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        w = report.written
+        print(f"{report.files} files, {report.documents} documents ({report.characters:,} characters): "
+              f"{w.added} added, {w.updated} updated, {w.unchanged} unchanged in {report.seconds:.1f} s")
+    for problem in report.problems:
+        print(f"govtext: error: {problem}", file=sys.stderr)
+    return 1 if report.problems else 0
+
+
+def cmd_search(args) -> int:
+    from search.backend import SearchRequest
+
+    backend = _backend(args, writer=False)
+    try:
+        response = backend.search(SearchRequest(
+            q=args.query, themes=args.theme or [], region=args.region or "", year=args.year,
+            doc_type=args.type or "", site=args.site or "", sort=args.sort, limit=args.limit,
+            offset=args.offset, collapse=not args.no_collapse, facets=args.json,
+        ))
+    finally:
+        backend.close()
+    if args.json:
+        _print_json(response.to_dict())
+        return 0
+    import re
+
+    print(f"{response.total} matching documents ({response.took_ms:.1f} ms)")
+    for n, hit in enumerate(response.hits, start=args.offset + 1):
+        copies = f"  [{hit.copies} copies]" if hit.copies > 1 else ""
+        meta = " · ".join(x for x in (hit.date, hit.region, hit.doc_type) if x)
+        print(f"{n}. {hit.title or hit.id}  ({hit.id}){copies}\n   {meta}")
+        plain = re.sub(r"</?mark>", "**", hit.snippet)
+        import html
+
+        print("   " + html.unescape(plain))
+    return 0
+
+
+def cmd_export(args) -> int:
+    backend = _backend(args, writer=False)
+    out = open(args.jsonl, "w", encoding="utf-8") if args.jsonl and args.jsonl != "-" else sys.stdout
+    count = 0
+    try:
+        for doc in backend.iter_documents():
+            doc.pop("paragraphs", None)
+            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+            count += 1
+    finally:
+        backend.close()
+        if out is not sys.stdout:
+            out.close()
+    if out is not sys.stdout:
+        print(f"exported {count} documents to {args.jsonl}", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args) -> int:
+    backend = _backend(args, writer=False)
+    try:
+        stats = backend.stats()
+    finally:
+        backend.close()
+    if args.json:
+        _print_json(stats)
+    else:
+        for key, value in stats.items():
+            print(f"{key:>24}: {value:,}" if isinstance(value, int) else f"{key:>24}: {value}")
+    return 0
+
+
+def cmd_reindex(args) -> int:
+    backend = _backend(args, writer=False)
+    try:
+        from tqdm import tqdm
+
+        total = backend.stats().get("documents", 0)
+        with tqdm(total=total, unit="doc", desc="reindex", file=sys.stderr, disable=args.quiet) as bar:
+            count = backend.reindex(progress=bar.update)
+    finally:
+        backend.close()
+    print(f"reindexed {count} documents")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from service.server import serve
+
+    settings = _settings(args)
+    return serve(settings, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+
+
+# -- parser ---------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="govtext", description="Search and duplicate detection for Chinese policy texts.")
+    parser.add_argument("--data", help="folder of the embedded store (default: $GOVTEXT_DATA or ./data)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="load files or folders (txt, md, html, docx, pdf, jsonl)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="search the documents")
+    p.add_argument("query")
+    p.add_argument("--theme", action="append", help="theme id (repeatable), see GET /api/v1/themes")
+    p.add_argument("--region", help="province, e.g. 浙江")
+    p.add_argument("--year", type=int)
+    p.add_argument("--type", help="document type id")
+    p.add_argument("--site", help="source site or collection")
+    p.add_argument("--sort", default="relevance", choices=["relevance", "date", "-date"])
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--no-collapse", action="store_true", help="list reposted copies separately")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("export", help="every document with its metadata, text and tags")
+    p.add_argument("--jsonl", default="-", metavar="OUT", help="output file (default: stdout)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("stats", help="counts, sizes, duplicate share")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("reindex", help="rebuild the search index from the store")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser("serve", help="serve the API and web UI")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
+    p.add_argument("--threads", type=int, default=4, help="threads per worker")
+    p.set_defaults(func=cmd_serve)
+
+    from service import cli_more
+
+    cli_more.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except GovtextError as exc:
+        print(f"govtext: error: {exc.message}", file=sys.stderr)
+        return 2 if exc.status >= 500 and exc.status != 503 else 1
+    except KeyboardInterrupt:
+        print("govtext: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""Shared fixtures: real SQLite files in temp folders, a real app, the shared corpus.
+
+The sample corpus lives in ../shared beside the repository; tests that need
+it skip with a visible reason when it is absent (a user's own clone).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED = SHARED / "seeds" / "000_0b7c18f88b416d3f.txt"
+LAWS = SHARED / "corpus" / "laws.jsonl"
+REPORTS = SHARED / "corpus" / "reports.jsonl"
+GOVTEXT = str(Path(sys.executable).parent / "govtext")
+
+needs_shared = pytest.mark.skipif(not SEED.exists(), reason="../shared (seed page and corpus) is not beside the repo")
+
+
+def read_jsonl(path: Path, limit: int | None = None) -> list[dict]:
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            out.append(json.loads(line))
+            if limit and len(out) >= limit:
+                break
+    return out
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from govtext.settings import load_settings
+
+    return load_settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def backend(settings):
+    from search import open_backend
+
+    b = open_backend(settings)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_dir(tmp_path_factory):
+    """A data folder holding the seed page and the 107 reports, ingested once per run."""
+    if not SEED.exists():
+        pytest.skip("../shared is not beside the repo")
+    from govtext.settings import load_settings
+    from ingest.pipeline import ingest_paths
+    from search import open_backend
+
+    data = tmp_path_factory.mktemp("seeded")
+    settings = load_settings(data_dir=data)
+    b = open_backend(settings)
+    report = ingest_paths([SEED, REPORTS], b, settings)
+    b.close()
+    assert not report.problems, report.problems
+    return data
+
+
+@pytest.fixture(scope="session")
+def seeded_backend(seeded_dir):
+    from govtext.settings import load_settings
+    from search import open_backend
+
+    b = open_backend(load_settings(data_dir=seeded_dir), writer=False)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_app(seeded_dir):
+    from govtext.settings import load_settings
+    from service.app import create_app
+
+    app = create_app(load_settings(data_dir=seeded_dir, api_token="test-token"))
+    app.testing = True
+    return app
+
+
+@pytest.fixture
+def client(seeded_app):
+    return seeded_app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_cli(*args: str, data: Path | None = None, input: bytes | None = None, timeout: float = 300,
+            env: dict | None = None) -> subprocess.CompletedProcess:
+    cmd = [GOVTEXT]
+    if data is not None:
+        cmd += ["--data", str(data)]
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(cmd + list(args), input=input, capture_output=True, timeout=timeout, env=full_env)
+
+
+def wait_for_http(url: str, timeout: float = 60) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")

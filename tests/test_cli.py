@@ -1,0 +1,54 @@
+"""The govtext command, run as a user runs it: a real process on a real store."""
+
+import json
+
+from conftest import REPORTS, SEED, needs_shared, run_cli
+
+
+def test_missing_file_is_one_line_and_nonzero(tmp_path):
+    result = run_cli("ingest", str(tmp_path / "missing.txt"), "--quiet", data=tmp_path / "d")
+    assert result.returncode != 0
+    err = result.stderr.decode().strip().splitlines()
+    assert len(err) == 1 and "missing.txt" in err[0] and "no such file" in err[0]
+
+
+def test_broken_jsonl_lines_reported_good_lines_ingested(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"id": "g1", "text": "网格员巡查"}\n{oops\n{"id": "g2", "text": "雪亮工程"}\n', encoding="utf-8")
+    result = run_cli("ingest", str(path), "--quiet", data=tmp_path / "d")
+    assert result.returncode == 1
+    assert f"{path}:2:" in result.stderr.decode()
+    stats = json.loads(run_cli("stats", "--json", data=tmp_path / "d").stdout)
+    assert stats["documents"] == 2
+
+
+def test_undecodable_file_is_reported(tmp_path):
+    path = tmp_path / "bin.txt"
+    path.write_bytes(bytes(range(256)) * 100)
+    result = run_cli("ingest", str(path), "--quiet", data=tmp_path / "d")
+    assert result.returncode == 1 and "bin.txt" in result.stderr.decode()
+
+
+@needs_shared
+def test_ingest_search_export_roundtrip(tmp_path):
+    data = tmp_path / "d"
+    first = run_cli("ingest", str(SEED), str(REPORTS), "--json", data=data)
+    assert first.returncode == 0, first.stderr.decode()
+    report = json.loads(first.stdout)
+    assert report["added"] == 108
+    again = json.loads(run_cli("ingest", str(SEED), str(REPORTS), "--json", data=data).stdout)
+    assert again["added"] == 0 and again["unchanged"] == 108
+
+    found = json.loads(run_cli("search", "枫桥经验", "--json", "--limit", "5", data=data).stdout)
+    assert found["hits"] and any("<mark>枫桥经验</mark>" in h["snippet"] for h in found["hits"])
+    assert json.loads(run_cli("search", "量子色动力学", "--json", data=data).stdout)["hits"] == []
+    bad = run_cli("search", "(枫桥", data=data)
+    assert bad.returncode != 0 and "never closed" in bad.stderr.decode()
+
+    out = tmp_path / "export.jsonl"
+    assert run_cli("export", "--jsonl", str(out), data=data).returncode == 0
+    exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    original_ids = {json.loads(line)["id"] for line in REPORTS.read_text(encoding="utf-8").splitlines()}
+    assert original_ids <= {d["id"] for d in exported}
+    text = run_cli("search", "枫桥经验", "--limit", "3", data=data).stdout.decode()
+    assert "**枫桥经验**" in text

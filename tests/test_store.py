@@ -1,0 +1,70 @@
+"""The SQLite store and its index: idempotence, replacement, WAL, migrations, watermark."""
+
+import sqlite3
+
+from govtext.documents import Document
+from search.backend import IndexedDocument, SearchRequest
+from search.store import SCHEMA_VERSION, Store
+
+
+def indexed(doc_id, text, title=""):
+    doc = Document(id=doc_id, text=text, title=title)
+    return IndexedDocument(doc, [p for p in text.split("\n") if p], {})
+
+
+def test_wal_mode_and_schema_version(settings, backend):
+    conn = sqlite3.connect(settings.data_dir / Store.FILENAME)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_reingest_adds_nothing_and_change_replaces(backend):
+    first = backend.write([indexed("a", "坚持和发展新时代枫桥经验"), indexed("b", "推进网格化管理")])
+    assert (first.added, first.updated, first.unchanged) == (2, 0, 0)
+    again = backend.write([indexed("a", "坚持和发展新时代枫桥经验")])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
+    changed = backend.write([indexed("a", "完善矛盾纠纷多元化解机制")])
+    assert changed.updated == 1
+    assert backend.stats()["documents"] == 2
+    assert backend.search(SearchRequest(q="枫桥经验")).total == 0
+    assert [h.id for h in backend.search(SearchRequest(q="矛盾纠纷多元化解")).hits] == ["a"]
+
+
+def test_delete_removes_from_store_and_index(backend):
+    backend.write([indexed("a", "雪亮工程建设"), indexed("b", "雪亮工程全覆盖")])
+    assert backend.delete(["a", "missing"]) == 1
+    assert [h.id for h in backend.search(SearchRequest(q="雪亮工程")).hits] == ["b"]
+    assert backend.get("a") is None
+
+
+def test_index_behind_store_is_caught_up_on_open(settings, backend):
+    """Simulate a crash after the store commit and before the index commit."""
+    from search import open_backend
+
+    backend.write([indexed("a", "三治融合")])
+    backend.store.write_batch([(Document(id="late", text="诉源治理工作"), ["诉源治理工作"], {})])
+    assert backend.search(SearchRequest(q="诉源治理")).total == 0  # index is behind
+    backend.close()
+    reopened = open_backend(settings)
+    try:
+        assert [h.id for h in reopened.search(SearchRequest(q="诉源治理")).hits] == ["late"]
+        stats = reopened.stats()
+        assert stats["index_watermark"] == stats["store_seq"]
+    finally:
+        reopened.close()
+
+
+def test_reindex_rebuilds_from_store(backend):
+    backend.write([indexed(f"d{i}", f"第{i}号 网格员 巡查") for i in range(30)])
+    backend.index.clear()
+    assert backend.search(SearchRequest(q="网格员")).total == 0
+    assert backend.reindex() == 30
+    assert backend.search(SearchRequest(q="网格员")).total == 30
+
+
+def test_newer_schema_is_refused(settings, backend):
+    import pytest
+
+    backend.store.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(RuntimeError, match="newer"):
+        Store(settings.data_dir)
