@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -83,21 +84,33 @@ class EmbeddedBackend:
         self.settings = settings
         data_dir = Path(settings.data_dir)
         self.store = Store(data_dir)
-        self.index = TantivyIndex(data_dir / "index")
+        self.index = TantivyIndex(data_dir / "index", transient_writer=not writer)
         self.groups = SingletonGroups()
         self.is_writer = writer
+        self._sync_lock = threading.Lock()
+        self._last_sync_try = 0.0
         if writer:
             self.catch_up()
 
     # -- writing ---------------------------------------------------------------
     def write(self, docs: list[IndexedDocument]) -> WriteSummary:
         result = self.store.write_batch((d.document, d.paragraphs, d.analysis) for d in docs)
-        self.catch_up()
+        try:
+            self.catch_up()
+        except BackendError:
+            if self.is_writer:
+                raise
+            log.warning("index busy: %d document(s) stored, indexed when the writer lets go", len(docs))
         return WriteSummary(result.added, result.updated, result.unchanged)
 
     def content_hashes(self, doc_ids: list[str]) -> dict[str, str]:
         rows = self.store.get_many(doc_ids, columns="id, content_hash")
         return {k: r["content_hash"] for k, r in rows.items()}
+
+    def set_analysis(self, updates: list[tuple[str, dict]]) -> int:
+        n = self.store.set_analysis(updates)
+        self.catch_up()
+        return n
 
     def delete(self, doc_ids: Iterable[str]) -> int:
         n = self.store.delete(doc_ids)
@@ -114,8 +127,29 @@ class EmbeddedBackend:
             doc_type=values["doc_type"], site=values["site"], year=values["year"], date_key=values["date_key"],
         )
 
-    def catch_up(self) -> int:
+    def maybe_catch_up(self) -> None:
+        """Readers help a lagging index along (at most every 2 s, never waiting for the lock).
+
+        A document written by an API worker while a bulk ingest held the index
+        lock is in the store but not yet indexed; whoever comes next applies it.
+        """
+        now = time.monotonic()
+        if now - self._last_sync_try < 2.0:
+            return
+        self._last_sync_try = now
+        if self.store.last_seq() <= self.index.watermark:
+            return
+        try:
+            self.catch_up(wait=0.0)
+        except BackendError:
+            pass  # another process holds the writer and will apply the changes
+
+    def catch_up(self, wait: float = 10.0) -> int:
         """Apply the store's changes after the index watermark; returns documents applied."""
+        with self._sync_lock:
+            return self._catch_up(wait)
+
+    def _catch_up(self, wait: float) -> int:
         applied = 0
         seq = self.index.watermark
         if seq > self.store.last_seq():
@@ -132,7 +166,7 @@ class EmbeddedBackend:
                     deleted.append(doc_id)
                 else:
                     records.append(self._record(stored))
-            self.index.apply(records, deleted, new_seq)
+            self.index.apply(records, deleted, new_seq, wait=wait)
             applied += len(ids)
             seq = new_seq
 
@@ -180,6 +214,7 @@ class EmbeddedBackend:
     def search(self, req: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         self._validate(req)
+        self.maybe_catch_up()
         parsed = parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
         query = self.index.compile(parsed.root)
         filtered = self.index.filter_query(query, {

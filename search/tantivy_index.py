@@ -57,8 +57,11 @@ class TantivyIndex:
 
     WATERMARK = "govtext-watermark.json"
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, transient_writer: bool = False):
+        """``transient_writer``: take the (single, cross-process) writer lock only
+        while applying a change, as API workers do; a bulk ingest keeps it."""
         self.path = Path(path)
+        self.transient_writer = transient_writer
         self.path.mkdir(parents=True, exist_ok=True)
         self.schema = build_schema()
         fresh = not (self.path / "meta.json").exists() or self._read_watermark().get("version") != INDEX_VERSION
@@ -92,17 +95,20 @@ class TantivyIndex:
         os.replace(tmp, self.path / self.WATERMARK)
 
     # -- writing ---------------------------------------------------------------
-    def writer(self):
-        if self._writer is None:
+    def writer(self, wait: float = 10.0):
+        deadline = time.monotonic() + wait
+        while self._writer is None:
             try:
                 self._writer = self.index.writer(heap_size=128_000_000, num_threads=1)
             except ValueError as exc:
-                raise BackendError(f"the search index is locked by another writer ({exc})") from None
+                if time.monotonic() >= deadline:
+                    raise BackendError(f"the search index is locked by another writer ({exc})") from None
+                time.sleep(0.1)
         return self._writer
 
-    def apply(self, records: list[IndexRecord], deleted: list[str], seq: int) -> None:
+    def apply(self, records: list[IndexRecord], deleted: list[str], seq: int, wait: float = 10.0) -> None:
         """Replace/delete documents, commit, then move the watermark to ``seq``."""
-        writer = self.writer()
+        writer = self.writer(wait)
         for doc_id in deleted:
             writer.delete_documents_by_term("id", doc_id)
         for rec in records:
@@ -122,6 +128,8 @@ class TantivyIndex:
             writer.add_document(doc)
         writer.commit()
         self.write_watermark(seq)
+        if self.transient_writer:
+            self.close_writer()
         self.index.reload()
 
     def clear(self) -> None:

@@ -36,10 +36,10 @@ def create_app(settings: Settings | None = None, backend=None) -> Flask:
     app.extensions["govtext_settings"] = settings
     app.extensions["govtext_backend"] = BackendHolder(settings, backend)
 
-    from service.api import api
+    from service.api import register_api
     from service.errors import register_error_handlers
 
-    app.register_blueprint(api, url_prefix="/api/v1")
+    register_api(app)
     try:
         from service.ui import ui
     except ImportError:
@@ -47,9 +47,7 @@ def create_app(settings: Settings | None = None, backend=None) -> Flask:
     if ui is not None:
         app.register_blueprint(ui)
     else:
-        from service.api import home
-
-        app.add_url_rule("/", "home", home)
+        app.add_url_rule("/", "home", _home)
     register_error_handlers(app)
     return app
 
@@ -60,3 +58,11 @@ def get_backend():
 
 def get_settings() -> Settings:
     return current_app.extensions["govtext_settings"]
+
+
+def _home():
+    """Plain landing page used when the web UI is not installed."""
+    stats = get_backend().health()
+    return (f"<!doctype html><meta charset=utf-8><title>govtext</title><h1>govtext</h1>"
+            f"<p>{stats['documents']} documents. API: <a href=/api/v1/openapi.json>/api/v1/openapi.json</a></p>"
+            f"<p>添加文档: <code>govtext ingest 文件或文件夹</code></p>")

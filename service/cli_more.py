@@ -1,7 +1,248 @@
-"""CLI commands built on the NLP, dedup and crawl stages: tag, check, boilerplate, crawl."""
+"""CLI commands built on the NLP, dedup and crawl stages: tag, check, boilerplate, crawl, retag."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
+from govtext.errors import BadInput, GovtextError
+
+
+def _jsonl_lines(path: str):
+    """(line number, object or error message) for each non-empty line of a JSONL file or stdin."""
+    stream = sys.stdin.buffer if path == "-" else None
+    if stream is None:
+        p = Path(path)
+        if not p.is_file():
+            raise GovtextError(f"{path}: no such file", code="not_found", status=404)
+        stream = p.open("rb")
+    with stream:
+        for number, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            try:
+                data = json.loads(raw.decode("utf-8-sig"))
+            except UnicodeDecodeError:
+                yield number, "line is not valid UTF-8"
+                continue
+            except json.JSONDecodeError as exc:
+                yield number, f"broken JSON ({exc.msg} at column {exc.colno})"
+                continue
+            if not isinstance(data, dict):
+                yield number, "line is not a JSON object"
+                continue
+            yield number, data
+
+
+def _write(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def cmd_tag(args) -> int:
+    from nlp.analyze import analyze
+    from service.cli import _print_json, _read_input
+
+    if args.jsonl:
+        failed = 0
+        for number, item in _jsonl_lines(args.jsonl):
+            if isinstance(item, str):
+                failed += 1
+                _write({"line": number, "error": item})
+                print(f"govtext: error: {args.jsonl}:{number}: {item}", file=sys.stderr)
+                continue
+            text = item.get("text")
+            if not isinstance(text, str):
+                failed += 1
+                _write({"id": item.get("id"), "line": number, "error": 'needs a "text" string'})
+                continue
+            try:
+                result = analyze(text, str(item.get("title") or ""))
+            except BadInput as exc:
+                failed += 1
+                _write({"id": item.get("id"), "line": number, "error": exc.message})
+                continue
+            _write({"id": item.get("id"), **result})
+        return 1 if failed else 0
+    if not args.file:
+        raise BadInput("give a FILE, - for standard input, or --jsonl FILE")
+    text = _read_input(args.file)
+    result = analyze(text, args.title or "")
+    if args.json:
+        _print_json(result)
+        return 0
+    dt = result.get("doc_type") or {}
+    print(f"类型: {dt.get('name', '')} ({dt.get('id', '')})")
+    for theme in result.get("themes", []):
+        print(f"主题: {theme['name']} ({theme['id']}) {theme['score']:.2f}  依据: {'、'.join(map(str, theme.get('evidence', [])[:8]))}")
+    print("关键词: " + "、".join(k["word"] for k in result.get("keywords", [])[:15]))
+    regions = result.get("entities", {}).get("regions", [])
+    if regions:
+        print("地区: " + "、".join(r.get("name", "") for r in regions[:10]))
+    return 0
+
+
+def cmd_check(args) -> int:
+    from service.cli import _backend, _print_json, _read_input, _settings
+
+    settings = _settings(args)
+    backend = _backend(args, writer=False)
+    try:
+        if args.jsonl:
+            failed = 0
+            for number, item in _jsonl_lines(args.jsonl):
+                if isinstance(item, str) or not isinstance(item.get("text"), str):
+                    failed += 1
+                    _write({"line": number, "id": None if isinstance(item, str) else item.get("id"),
+                            "error": item if isinstance(item, str) else 'needs a "text" string'})
+                    continue
+                try:
+                    report = backend.check(item["text"], quotes_as_citation=args.quotes_as_citation,
+                                           max_chars=settings.max_draft_chars)
+                except BadInput as exc:
+                    failed += 1
+                    _write({"line": number, "id": item.get("id"), "error": exc.message})
+                    continue
+                _write({"id": item.get("id"), **report})
+            return 1 if failed else 0
+        if not args.file:
+            raise BadInput("give a FILE, - for standard input, or --jsonl FILE")
+        text = _read_input(args.file)
+        report = backend.check(text, quotes_as_citation=args.quotes_as_citation, max_chars=settings.max_draft_chars)
+    finally:
+        backend.close()
+    if args.html:
+        from dedup.check import render_report_html
+
+        Path(args.html).write_text(render_report_html(report, text), encoding="utf-8")
+        print(f"wrote {args.html}", file=sys.stderr)
+    if args.json:
+        _print_json(report)
+        return 0
+    print(f"重复率 {report['overlap_ratio']:.1%}  ({len(report['matches'])} copied spans, "
+          f"largest single source {report.get('largest_source_ratio', 0):.1%})")
+    for match in report["matches"][:50]:
+        source = match["sources"][0] if match["sources"] else {}
+        print(f"  [{match['start']}:{match['end']}] {match['kind']} {match.get('similarity', 0):.2f} "
+              f"← {source.get('title') or source.get('doc_id', '')} ¶{source.get('paragraph_index', '')}")
+        print(f"      {match['text'][:80]}")
+    return 0
+
+
+def cmd_boilerplate(args) -> int:
+    from service.cli import _backend, _print_json
+
+    backend = _backend(args, writer=False)
+    try:
+        items = backend.boilerplate(min_docs=args.min_docs, limit=args.limit)
+    finally:
+        backend.close()
+    if args.json:
+        _print_json({"min_docs": args.min_docs, "items": items})
+        return 0
+    for n, item in enumerate(items, start=1):
+        print(f"{n}. {item.get('documents', 0)} documents, {item.get('sites', 0)} sites, "
+              f"{item.get('variants_count', len(item.get('variants', [])))} variants")
+        print(f"   {item.get('text', '')[:120]}")
+    return 0
+
+
+def cmd_crawl(args) -> int:
+    from ingest.crawl import crawl
+    from ingest.pipeline import Ingestor
+    from service.cli import _backend, _print_json, _settings
+
+    settings = _settings(args)
+    state_dir = Path(args.state) if args.state else Path(settings.data_dir) / "crawl"
+    backend = _backend(args)
+    # Batch of one: a document the crawler has handed on is stored before the next fetch,
+    # so a killed crawl resumes without losing what it reported as handed on.
+    ingestor = Ingestor(backend, settings.replace(ingest_batch=1))
+
+    def progress(summary, url, outcome):
+        if not args.quiet and not args.json:
+            print(f"[{summary.fetched} fetched, {summary.documents} docs, {summary.failed} failed] {outcome}: {url}",
+                  file=sys.stderr)
+
+    try:
+        summary = crawl(args.urls, state_dir=state_dir, on_document=lambda d: ingestor.add(d, d.url),
+                        max_pages=args.max_pages, delay=args.delay, concurrency=args.concurrency,
+                        profile=args.profile, allow_offsite=args.allow_offsite, progress=progress)
+    finally:
+        report = ingestor.close()
+        backend.close()
+    if args.json:
+        _print_json({"crawl": summary.to_dict(), "ingest": report.to_dict()})
+    else:
+        print(summary.format())
+        w = report.written
+        print(f"store: {w.added} added, {w.updated} updated, {w.unchanged} unchanged")
+    for problem in report.problems:
+        print(f"govtext: error: {problem}", file=sys.stderr)
+    return 0
+
+
+def cmd_retag(args) -> int:
+    """Re-run tagging over the stored documents (after editing index_config/themes.json)."""
+    from tqdm import tqdm
+
+    from nlp.analyze import analyze
+    from service.cli import _backend
+
+    backend = _backend(args)
+    try:
+        total = backend.stats()["documents"]
+        updates = []
+        count = 0
+        with tqdm(total=total, unit="doc", desc="retag", file=sys.stderr, disable=args.quiet) as bar:
+            for doc in backend.iter_documents():
+                updates.append((doc["id"], analyze(doc["text"], doc["title"])))
+                if len(updates) >= 200:
+                    count += backend.set_analysis(updates)
+                    updates = []
+                bar.update(1)
+            count += backend.set_analysis(updates)
+    finally:
+        backend.close()
+    print(f"retagged {count} documents")
+    return 0
+
 
 def register(sub) -> None:
-    """Commands are added here as their stages land."""
+    p = sub.add_parser("tag", help="themes, keywords, entities, document type of a text (no store needed)")
+    p.add_argument("file", nargs="?", metavar="FILE|-")
+    p.add_argument("--title", default="")
+    p.add_argument("--jsonl", metavar="FILE", help='tag many texts: one {"id", "text"} per line in and out')
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_tag)
+
+    p = sub.add_parser("retag", help="re-run tagging over the stored documents")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_retag)
+
+    p = sub.add_parser("check", help="duplicate check (查重) of a draft")
+    p.add_argument("file", nargs="?", metavar="FILE|-")
+    p.add_argument("--jsonl", metavar="FILE", help='check many drafts: one {"id", "text"} per line in and out')
+    p.add_argument("--html", metavar="OUT", help="also write the report as an HTML page")
+    p.add_argument("--quotes-as-citation", action="store_true", help="report quoted spans as quotation, not copying")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("boilerplate", help="paragraphs recurring across documents")
+    p.add_argument("--min-docs", type=int, default=3)
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_boilerplate)
+
+    p = sub.add_parser("crawl", help="crawl sites from start URLs (robots.txt honoured, resumable)")
+    p.add_argument("urls", nargs="+", metavar="URL")
+    p.add_argument("--max-pages", type=int, default=100)
+    p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host")
+    p.add_argument("--concurrency", type=int, default=1)
+    p.add_argument("--profile", help="site profile (gov_cn, provincial, fanwen, generic)")
+    p.add_argument("--state", help="crawl state folder (default: DATA/crawl)")
+    p.add_argument("--allow-offsite", action="store_true")
+    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_crawl)
