@@ -82,6 +82,26 @@ class Segmenter:
     def cut_jieba(self, text: str) -> list[str]:
         return self.jieba.lcut(text, HMM=False)
 
+    @lru_cache(maxsize=200_000)
+    def subwords(self, token: str) -> tuple[str, ...]:
+        """Dictionary words strictly inside a longer token (人民政府 → 人民, 政府).
+
+        The index stores these beside the token so that a query for 政府 or
+        枫桥经验 finds 人民政府 or 新时代枫桥经验; the query itself is cut
+        normally, so its tokens stay a subset of what the index holds.
+        """
+        n = len(token)
+        if n <= 2:
+            return ()
+        freq = self.jieba.FREQ
+        found = []
+        for size in range(n - 1, 1, -1):
+            for start in range(0, n - size + 1):
+                piece = token[start:start + size]
+                if freq.get(piece):
+                    found.append(piece)
+        return tuple(dict.fromkeys(found))
+
 
 _segmenter: Segmenter | None = None
 
@@ -120,3 +140,18 @@ def index_tokens(text: str) -> list[str]:
 def index_string(text: str) -> str:
     """Tokens joined by spaces, for engines that split on whitespace."""
     return " ".join(index_tokens(text))
+
+
+def subword_string(tokens: list[str]) -> str:
+    """The dictionary words inside the given tokens, joined by spaces (see Segmenter.subwords)."""
+    seg = get_segmenter()
+    out = []
+    for token in tokens:
+        out.extend(seg.subwords(token))
+    return " ".join(out)
+
+
+def index_fields(text: str) -> tuple[str, str]:
+    """(tokens, sub-words) of ``text`` as space-joined strings, for the two index fields."""
+    tokens = index_tokens(text)
+    return " ".join(tokens), subword_string(tokens)

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from govtext.errors import BackendError, BadInput, NotFound
 from govtext.settings import Settings
-from nlp.segment import index_string, index_tokens
+from nlp.segment import index_fields, index_tokens
 from search.backend import FACETS, SORTS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
 from search.query import parse_query
 from search.snippets import snippet
@@ -119,10 +119,13 @@ class EmbeddedBackend:
 
     def _record(self, stored: StoredDocument) -> IndexRecord:
         values = facet_values(stored)
+        title_tokens, title_sub = index_fields(stored.document.title)
+        body_tokens, body_sub = index_fields("\n".join(stored.paragraphs))
         return IndexRecord(
             id=stored.document.id,
-            title_tokens=index_string(stored.document.title),
-            body_tokens=index_string("\n".join(stored.paragraphs)),
+            title_tokens=title_tokens,
+            body_tokens=body_tokens,
+            sub_tokens=title_sub + " " + body_sub,
             themes=values["themes"], region=values["region"], city=values["city"],
             doc_type=values["doc_type"], site=values["site"], year=values["year"], date_key=values["date_key"],
         )

@@ -20,10 +20,11 @@ import tantivy
 from govtext.errors import BackendError
 from search.query import And, Not, Or, Phrase, Term
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 RAW_FIELDS = ("theme", "region", "city", "doc_type", "site", "group")
 TITLE_BOOST = 2.0
 PHRASE_BOOST = 1.5
+SUB_BOOST = 0.5
 
 
 def build_schema() -> tantivy.Schema:
@@ -31,6 +32,8 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
     sb.add_text_field("title", tokenizer_name="whitespace")
     sb.add_text_field("body", tokenizer_name="whitespace")
+    # dictionary words inside longer tokens (人民政府 → 政府); matched, not phrase-searched
+    sb.add_text_field("sub", tokenizer_name="whitespace", index_option="freq")
     for name in RAW_FIELDS:
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
     sb.add_integer_field("year", fast=True, indexed=True)
@@ -43,6 +46,7 @@ class IndexRecord:
     id: str
     title_tokens: str
     body_tokens: str
+    sub_tokens: str
     themes: list[str]
     region: str
     city: str
@@ -117,6 +121,7 @@ class TantivyIndex:
             doc.add_text("id", rec.id)
             doc.add_text("title", rec.title_tokens)
             doc.add_text("body", rec.body_tokens)
+            doc.add_text("sub", rec.sub_tokens)
             for theme in rec.themes:
                 doc.add_text("theme", theme)
             for name in ("region", "city", "doc_type", "site"):
@@ -184,7 +189,10 @@ class TantivyIndex:
     def _token_query(self, token: str, field: str | None) -> tantivy.Query:
         Q, O = tantivy.Query, tantivy.Occur
         parts = []
-        for name, boost in self._fields(field):
+        fields = self._fields(field)
+        if field is None:
+            fields = fields + [("sub", SUB_BOOST)]
+        for name, boost in fields:
             q = Q.term_query(self.schema, name, token)
             parts.append(Q.boost_query(q, boost) if boost != 1.0 else q)
         return parts[0] if len(parts) == 1 else Q.boolean_query([(O.Should, p) for p in parts])

@@ -78,3 +78,14 @@ def test_snippet_window_prefers_matches():
     text = "无关内容。" * 100 + "坚持和发展新时代枫桥经验。" + "无关内容。" * 100
     s = snippet(text, ["枫桥经验"])
     assert "<mark>枫桥经验</mark>" in s and s.startswith("…") and s.endswith("…")
+
+
+def test_query_finds_words_inside_longer_dictionary_tokens(backend):
+    """政府 must find 人民政府, 枫桥经验 must find 新时代枫桥经验 (one token each in the text)."""
+    from govtext.documents import Document
+    from search.backend import IndexedDocument
+
+    text = "各级人民政府坚持和发展新时代枫桥经验"
+    backend.write([IndexedDocument(Document(id="n1", text=text), [text], {})])
+    for q in ("政府", "枫桥经验", "人民政府", "新时代枫桥经验"):
+        assert [h.id for h in backend.search(SearchRequest(q=q)).hits] == ["n1"], q

@@ -43,7 +43,7 @@ def test_index_behind_store_is_caught_up_on_open(settings, backend):
 
     backend.write([indexed("a", "三治融合")])
     backend.store.write_batch([(Document(id="late", text="诉源治理工作"), ["诉源治理工作"], {})])
-    assert backend.search(SearchRequest(q="诉源治理")).total == 0  # index is behind
+    assert backend.index.watermark < backend.store.last_seq()  # the index is behind
     backend.close()
     reopened = open_backend(settings)
     try:

@@ -1,0 +1,580 @@
+"""Main text and metadata of a Chinese web page.
+
+The page is flattened into text *blocks* (one per paragraph-level element or
+``<br>``-separated line). Every block gets a value: positive for prose
+(length, Chinese punctuation, few links), negative for boilerplate (link
+lists, short unpunctuated labels, lines matching the patterns in
+``ingest/sites/boilerplate.json``). The content container is the element whose
+blocks sum to the highest value, unless a site profile names it by XPath.
+Inside the container, boilerplate lines are dropped, and everything after a
+stop line (相关阅读, 版权声明, 本文地址 …) that comes late in the text is cut.
+
+Metadata comes from ``<meta>`` tags, labelled metadata tables (gov.cn's
+索引号 / 发文字号 …), labelled lines (发布时间：…, 来源：…) and the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml import etree
+
+from govtext.documents import Document
+from govtext.errors import SourceError
+from ingest.encoding import decode_bytes
+from ingest.sites import Profile, boilerplate, choose_profile, get_profile
+from ingest.text import clean_text
+
+MAX_HTML_CHARS = 4_000_000  # larger pages are cut here (meta["truncated"]); real articles are far smaller
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body center dd details dialog div dl dt fieldset figcaption figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section table tbody td tfoot th "
+    "thead tr ul caption title".split()
+)
+PUNCT = re.compile(r"[，。；：！？、“”（）《》]")
+SPACES = re.compile(r"[ \t\r\n\u00a0\u3000\u2002\u2003\u2009\u202f\ufeff]+")
+NONSPACE = re.compile(r"\S")
+DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fa5]{1,12}[〔\[［【(（﹝]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号"
+)
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "０": 0}
+DATE = re.compile(
+    r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*(?:[-月/.]\s*(\d{1,2})\s*日?)?"
+    r"|([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?"
+    r"|\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b"  # US style M/D/YYYY, as ASP pages print it
+)
+
+
+@dataclass
+class Block:
+    text: str
+    chars: int  # non-whitespace characters
+    link_chars: int
+    ancestors: tuple  # every element enclosing the block, outermost first
+    heading: bool = False
+
+    _boilerplate: bool | None = None
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / self.chars if self.chars else 0.0
+
+    @property
+    def is_boilerplate(self) -> bool:
+        """Matches a drop_line pattern (boilerplate lines are short: a paragraph is judged by its start)."""
+        if self._boilerplate is None:
+            self._boilerplate = boilerplate().drop_line.search(self.text[:200]) is not None
+        return self._boilerplate
+
+
+# ---------------------------------------------------------------- public API
+
+
+def extract_page(raw: bytes, url: str = "", content_type: str | None = None, profile: str | None = None) -> Document:
+    """A Document from the raw bytes of a fetched page (HTML or plain text).
+
+    ``content_type`` is the HTTP header value; its charset is a hint that is
+    verified, not trusted. Raises :class:`SourceError` for bytes that are not
+    a readable page (empty, binary, undecodable).
+    """
+    if not raw or not raw.strip():
+        raise SourceError(f"empty page{' at ' + url if url else ''}")
+    declared = None
+    if content_type:
+        m = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type, re.I)
+        declared = m.group(1) if m else None
+    text, encoding = decode_bytes(raw, declared)
+    is_plain = bool(content_type) and "text/plain" in content_type.lower()
+    has_tags = re.search(r"<\s*(html|body|div|p|br|table|head|title)\b", text[:20000], re.I) is not None
+    if has_tags and (text.lstrip()[:1] == "<" or not is_plain):
+        doc = extract_html(text, url, profile=profile)
+    else:
+        doc = extract_text(text, url)
+    doc.meta["encoding"] = encoding
+    return doc
+
+
+def extract_text(text: str, url: str = "") -> Document:
+    """A Document from the visible text of a page (or a .txt copy of one):
+    breadcrumb lines, copyright notices and trailing related-link lists go."""
+    lines = [SPACES.sub(" ", line).strip() for line in clean_text(text).split("\n")]
+    blocks = [Block(line, len(NONSPACE.findall(line)), 0, ()) for line in lines if line]
+    kept = _clean_blocks(blocks)
+    if not kept:
+        raise SourceError("no text found")
+    title = kept[0].text if kept[0].chars <= 60 and not PUNCT.search(kept[0].text[-1:]) else ""
+    while title and len(kept) > 1 and kept[0].text == title:
+        kept = kept[1:]  # the title line, often repeated as the first heading
+    body = "\n".join(b.text for b in kept)
+    meta: dict = {}
+    doc = Document(text=body, title=title, url=url, meta=meta)
+    _text_metadata(doc, body)
+    return doc
+
+
+def extract_html(html: str, url: str = "", profile: str | None = None) -> Document:
+    """A Document from the decoded HTML of a page."""
+    meta: dict = {}
+    if len(html) > MAX_HTML_CHARS:
+        html, meta["truncated"] = html[:MAX_HTML_CHARS], True
+    root = _parse(html)
+    if root is None:
+        raise SourceError("no HTML found")
+    site = get_profile(profile) if profile else choose_profile(url, root.text_content()[:200_000])
+    meta["profile"] = site.name
+    tags = _meta_tags(root)
+    html_title = _html_title(root)
+    table = _metadata_table(root, site)
+    meta.update(table)
+    _prune(root, site)
+    blocks = _linearize(root)
+    container = _profile_container(root, site)
+    if container is not None:
+        inside = [b for b in blocks if container in b.ancestors]
+        links = sum(b.link_chars for b in inside) / max(1, sum(b.chars for b in inside))
+        if links > 0.3:  # the profile's block is a wrapper with navigation in it: score inside it
+            container = _best_container(inside)
+    else:
+        container = _best_container(blocks)
+    inside = [b for b in blocks if container in b.ancestors] if container is not None else blocks
+    kept = _clean_blocks(inside)
+    title = table.get("title") or _pick_title(tags, html_title, blocks)
+    kept, heading = _drop_title_lines(kept, title)
+    if heading and (not title or not any(title[:8] in b.text for b in blocks if b.heading or b in inside)):
+        title = heading  # the <title> names the site, the line above the byline names the article
+    body = "\n".join(b.text for b in kept)
+    if not body:
+        raise SourceError(f"no main text found{' at ' + url if url else ''}")
+    doc = Document(text=body, title=title, url=url, meta=meta)
+    _page_metadata(doc, site, table, tags, html_title, _header_text(blocks, inside), blocks)
+    return doc
+
+
+def _page_metadata(doc: Document, site: Profile, table: dict, tags: dict, html_title: str, header: str, blocks) -> None:
+    """Date, source, 文号 and region, from the most to the least explicit statement of each."""
+    url = doc.url
+    doc.date = (
+        _first_date(table.get("published_date"), table.get("written_date"))
+        or _first_date(*(tags.get(k) for k in boilerplate().date_meta))
+        or _labelled_date(header)
+        or _first_date(header)
+        or _labelled_date("\n".join(b.text for b in blocks))
+        or _url_date(url)
+    )
+    doc.source = (
+        table.get("issuer")
+        or _labelled_source(header)
+        or next((tags[k] for k in boilerplate().source_meta if tags.get(k)), "")
+    )[:100]
+    _text_metadata(doc, doc.text)
+    doc.region = _region(doc.source, tags.get("sitename", ""), html_title) or (
+        site.region if site.matches_host(_host(url)) else ""
+    )
+
+
+# ------------------------------------------------------------------- parsing
+
+
+XML_INCOMPATIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def _parse(html: str):
+    html = XML_INCOMPATIBLE.sub("", re.sub(r"^\s*<\?xml[^>]*>", "", html))  # lxml refuses these
+    if not html.strip():
+        return None
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+    try:
+        root = lxml.html.document_fromstring(html, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+    return root
+
+
+def _meta_tags(root) -> dict[str, str]:
+    tags = {}
+    for el in root.iter("meta"):
+        key = (el.get("name") or el.get("property") or el.get("itemprop") or el.get("http-equiv") or "").strip().lower()
+        value = (el.get("content") or "").strip()
+        if key and value and key not in tags:
+            tags[key] = value
+    return tags
+
+
+def _html_title(root) -> str:
+    el = root.find(".//title")
+    return SPACES.sub(" ", el.text_content()).strip() if el is not None else ""
+
+
+def _metadata_table(root, site: Profile) -> dict[str, str]:
+    """Labelled cells such as ``<td>发文字号：</td><td>国办发〔2024〕12号</td>``."""
+    if not site.meta_table:
+        return {}
+    labels = site.meta_table
+    found: dict[str, str] = {}
+    spaced = {r"\s*".join(map(re.escape, label)): key for label, key in labels.items()}
+    label_re = re.compile(r"^\s*(" + "|".join(spaced) + r")\s*[:：]?\s*(.*)$", re.S)
+    for el in root.iter("td", "th", "li", "span", "b", "strong", "label", "dt", "p"):
+        text = SPACES.sub(" ", el.text_content()).strip()
+        if len(text) > 80:
+            continue
+        m = label_re.match(text)
+        if not m:
+            continue
+        key = labels.get(SPACES.sub("", m.group(1)), "")
+        if not key:
+            continue
+        value = m.group(2).strip()
+        if not value:  # the value sits in the next cell
+            nxt = el.getnext()
+            value = SPACES.sub(" ", nxt.text_content()).strip() if nxt is not None else ""
+        if value and key not in found and len(value) <= 120:
+            found[key] = value
+    for key in ("published_date", "written_date"):
+        if key in found:
+            found[key] = _first_date(found[key]) or found[key]
+    return found
+
+
+def _attr_text(el) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+def _prune(root, site: Profile) -> None:
+    """Drop scripts, styles, forms' widgets, hidden and boilerplate-named elements."""
+    bp = boilerplate()
+    for xpath in site.drop_xpaths:
+        for el in root.xpath(xpath):
+            _drop(el)
+    for el in list(root.iter(*bp.remove_tags)):
+        _drop(el)
+    for el in list(root.iter(etree.Element)):
+        if el.getparent() is None or not isinstance(el.tag, str):
+            continue
+        style = (el.get("style") or "").replace(" ", "").lower()
+        if "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None:
+            _drop(el)
+            continue
+        attrs = _attr_text(el)
+        if attrs and el.tag not in ("html", "body") and bp.boilerplate_attr.search(attrs) and not bp.keep_attr.search(attrs):
+            text = el.text_content()
+            if len(PUNCT.findall(text)) < max(3, len(text) / 60):  # a boilerplate name on prose is a misnomer
+                _drop(el)
+
+
+def _drop(el) -> None:
+    if el.getparent() is not None:
+        el.drop_tree()  # keeps the tail text, which belongs to the parent
+
+
+def _linearize(root) -> list[Block]:
+    """Text blocks in document order, each with its enclosing elements."""
+    blocks: list[Block] = []
+    buf: list[str] = []
+    state = {"link": 0, "heading": False}
+
+    def flush(stack):
+        raw = "".join(buf)
+        buf.clear()
+        text = SPACES.sub(" ", raw).strip()
+        if text:
+            chars = len(text) - text.count(" ")
+            link = min(state["link"], chars)
+            blocks.append(Block(text, chars, link, tuple(stack), state["heading"]))
+        state["link"] = 0
+        state["heading"] = False
+
+    def walk(el, stack, in_link):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        is_block = tag in BLOCK_TAGS or tag == "br"
+        if is_block:
+            flush(stack)
+        stack.append(el)
+        in_link = in_link or tag == "a"
+        if tag in ("h1", "h2", "h3"):
+            state["heading"] = True
+        if el.text and tag:
+            buf.append(el.text)
+            if in_link:
+                state["link"] += len(NONSPACE.findall(el.text))
+        for child in el:
+            walk(child, stack, in_link)
+        if is_block:
+            flush(stack)
+        stack.pop()
+        if el.tail:
+            buf.append(el.tail)
+            if in_link and tag != "a":
+                state["link"] += len(NONSPACE.findall(el.tail))
+
+    walk(root, [], False)
+    flush([root])
+    return blocks
+
+
+# ------------------------------------------------------------ content choice
+
+
+def _value(block: Block) -> float:
+    """How much a block looks like article prose (positive) or boilerplate (negative)."""
+    if block.is_boilerplate:
+        return -min(block.chars, 30) - 5
+    ld = block.link_density
+    if ld > 0.5:
+        return -block.chars
+    punct = len(PUNCT.findall(block.text))
+    if punct or block.chars >= 40:
+        return block.chars * (1 - 2 * ld) + 5 * min(punct, 10)
+    return -0.5 * block.chars
+
+
+def _best_container(blocks: list[Block]):
+    scores: dict = {}
+    order: dict = {}
+    members: dict = {}
+    for block in blocks:
+        v = _value(block)
+        for el in block.ancestors:
+            if el not in scores:
+                scores[el] = 0.0
+                order[el] = len(order)
+                members[el] = []
+            scores[el] += v
+            members[el].append(block)
+    if not scores:
+        return None
+    # the highest score wins; among equals, the innermost (latest in order)
+    best = max(scores, key=lambda el: (round(scores[el], 3), order[el]))
+    return _first_record(best, scores, members)
+
+
+def _first_record(container, scores: dict, members: dict):
+    """On a list of dated posts (a blog archive, a forum thread) the article is the first post.
+
+    Records are >= 3 element children with the same tag and class, each with
+    positive value, several lines, and a date among its short lines. They are
+    looked for in the container and in the child that holds most of its value.
+    """
+    el = container
+    for _ in range(20):
+        kids = [c for c in el if isinstance(c.tag, str) and scores.get(c, 0) > 0]
+        if not kids:
+            break
+        signature = Counter((c.tag, c.get("class")) for c in kids).most_common(1)[0]
+        if signature[1] >= 3:
+            records = [c for c in kids if (c.tag, c.get("class")) == signature[0]]
+            dated = sum(1 for c in records if any(b.chars < 80 and DATE.search(b.text) for b in members[c]))
+            lines = sum(len(members[c]) for c in records) / len(records)
+            if dated >= max(3, 0.6 * len(records)) and lines >= 3:
+                return records[0]
+        top = max(kids, key=lambda c: scores[c])
+        if scores[top] < 0.8 * scores[el]:
+            break
+        el = top
+    return container
+
+
+def _profile_container(root, site: Profile):
+    for xpath in site.content_xpaths:
+        for el in root.xpath(xpath):
+            if len(NONSPACE.findall(el.text_content())) >= 50:
+                return el
+    return None
+
+
+def _clean_blocks(blocks: list[Block]) -> list[Block]:
+    """Drop boilerplate lines; cut at a late stop line (相关阅读, 版权声明 …)."""
+    bp = boilerplate()
+    total = sum(b.chars for b in blocks if b.link_density <= 0.5) or 1  # link lists do not count
+    kept: list[Block] = []
+    seen = 0
+    for block in blocks:
+        seen += block.chars if block.link_density <= 0.5 else 0
+        if bp.stop_line.search(block.text) and seen > 0.4 * total:
+            break
+        if block.is_boilerplate:
+            continue
+        if block.link_density > 0.5 and not PUNCT.search(block.text):
+            continue
+        kept.append(block)
+    # trailing link lists and labels after the last sentence
+    while kept and kept[-1].link_density > 0.3:
+        kept.pop()
+    return kept
+
+
+# ------------------------------------------------------------------ metadata
+
+
+def _pick_title(tags: dict, html_title: str, blocks: list[Block]) -> str:
+    for key in boilerplate().title_meta:
+        if tags.get(key):
+            return SPACES.sub(" ", re.sub(r"<[^>]*>", " ", tags[key])).strip()[:200]
+    head = html_title
+    # a heading that the <title> starts with is the article title without the site name
+    for block in blocks:
+        if block.heading and 4 <= block.chars <= 80 and head and head.startswith(block.text[:12]):
+            return block.text
+    if not head:  # no <title>: the first heading of the page
+        head = next((b.text for b in blocks if b.heading and 4 <= b.chars <= 80), "")
+    return _strip_site_name(head)[:200]
+
+
+def _strip_site_name(title: str) -> str:
+    """``文章标题_栏目_网站名`` → ``文章标题``: drop short trailing segments after a separator."""
+    for _ in range(3):
+        m = re.match(
+            r"^(.{4,}?)\s*(?:[_|<]|--|——|\s[-－–]\s|(?<![A-Za-z0-9])[-－–](?![A-Za-z0-9]))\s*([^_|<\-－–—]{1,14})$", title
+        )
+        if not m:
+            break
+        title = m.group(1).strip()
+    title = title.strip(" -_|－—")
+    return title
+
+
+BYLINE = re.compile(r"^(?:【[^】]{1,12}】|[\u4e00-\u9fa5·]{0,8}(?:记者|通讯员|实习生)[\s\u4e00-\u9fa5·、]{2,30})$")
+META_LABEL = re.compile(r"(作者|来源|发布时间|发表时间|发布日期|发稿时间|时间|日期|阅读|浏览|点击|字号|编辑)\s*[:：]")
+
+
+def _is_meta_line(block: Block) -> bool:
+    """A byline such as ``2022-02-13 09:57 来源：光明日报 作者：…``."""
+    if block.chars > 100 or "。" in block.text:
+        return False
+    if BYLINE.match(block.text) or (block.chars <= 30 and DATE.match(block.text)):
+        return True
+    labels = len(META_LABEL.findall(block.text))
+    return labels >= 2 or (labels == 1 and bool(DATE.search(block.text))) or bool(
+        re.fullmatch(r"[\d\s:/\-年月日.]+", block.text)
+    )
+
+
+def _drop_title_lines(kept: list[Block], title: str) -> tuple[list[Block], str]:
+    """The title, its byline and the date above the first paragraph are metadata, not text.
+
+    Returns the remaining blocks and the heading found above a byline, if any.
+    """
+    norm = SPACES.sub("", title)
+    head = []
+    for block in kept[:8]:  # the lines above the first paragraph of prose
+        if "。" in block.text or block.chars > 60:
+            break
+        head.append(block)
+    drop = set()
+    heading = ""
+    for i, block in enumerate(head):
+        if norm and SPACES.sub("", block.text) == norm:
+            drop.add(i)
+        elif _is_meta_line(block):
+            drop.add(i)
+            # a short unpunctuated line right above a byline is the title
+            for j in (i - 1, i - 2):
+                if j >= 0 and head[j].chars <= 40 and head[j].text[-1] not in "，。；：、" and "。" not in head[j].text:
+                    drop.add(j)
+                    heading = heading or head[j].text
+                    break
+    return [b for i, b in enumerate(kept) if i not in drop], heading
+
+
+def _header_text(blocks: list[Block], inside: list[Block]) -> str:
+    """The lines just above and at the top of the content: where dates and sources sit."""
+    if not inside:
+        return "\n".join(b.text for b in blocks[:40])
+    start = next(i for i, b in enumerate(blocks) if b is inside[0])
+    around = blocks[max(0, start - 15) : start] + inside[:8]
+    return "\n".join(b.text for b in around if b.chars < 200)
+
+
+def normalize_date(value: str | None) -> str:
+    """``YYYY-MM-DD`` (or ``YYYY-MM`` when the day is unknown) of the first date in a string."""
+    if not value:
+        return ""
+    for m in DATE.finditer(value):
+        if m.group(1):
+            y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+        elif m.group(7):
+            y, mo, d = int(m.group(9)), int(m.group(7)), int(m.group(8))
+        else:
+            y = int("".join(str(_CN_DIGITS[c]) for c in m.group(4)))
+            mo, d = _cn_number(m.group(5)), _cn_number(m.group(6) or "")
+        if not (1949 <= y <= 2100 and 1 <= mo <= 12 and 0 <= d <= 31):
+            continue
+        return f"{y:04d}-{mo:02d}-{d:02d}" if d else f"{y:04d}-{mo:02d}"
+    return ""
+
+
+def _cn_number(text: str) -> int:
+    if not text:
+        return 0
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _CN_DIGITS.get(text[1], 0)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return 10 * _CN_DIGITS.get(tens, 0) + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return _CN_DIGITS.get(text, 0)
+
+
+def _first_date(*values: str | None) -> str:
+    for value in values:
+        found = normalize_date(value)
+        if found:
+            return found
+    return ""
+
+
+def _labelled_date(text: str) -> str:
+    labels = boilerplate().date_labels
+    m = re.search(labels + r"\s*[:：]?\s*(.{6,30})", text)
+    return normalize_date(m.group(2)) if m else ""
+
+
+def _labelled_source(text: str) -> str:
+    labels = boilerplate().source_labels
+    m = re.search(labels + r"\s*[:：]\s*([^\s:：|/，,=\"'<>]{2,40})(?=[\s|/，,]|$)", text)
+    return m.group(2) if m else ""
+
+
+def _url_date(url: str) -> str:
+    m = re.search(r"(?:19|20)\d{2}[-_/]?(?:0[1-9]|1[0-2])[-_/]?(?:0[1-9]|[12]\d|3[01])", url)
+    if not m:
+        return ""
+    digits = re.sub(r"\D", "", m.group(0))
+    return f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}"
+
+
+def _text_metadata(doc: Document, body: str) -> None:
+    """文号 from the metadata table or the top of the text; a date from the text as a last resort."""
+    number = doc.meta.get("doc_number") or ""
+    if not DOC_NUMBER.search(number):
+        m = DOC_NUMBER.search(body[:600])
+        if m:
+            number = m.group(0)
+    if number:
+        doc.meta["doc_number"] = SPACES.sub("", number)
+    if not doc.date:
+        doc.date = _labelled_date(body[:300]) or _first_date(body[:200]) or _first_date(body[-300:])
+
+
+def _region(*texts: str) -> str:
+    provinces = boilerplate().provinces
+    for text in texts:
+        if not text:
+            continue
+        for name in provinces:
+            short = re.sub(r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$", "", name)
+            if name in text or text.startswith(short):
+                return name
+        m = re.search(r"([\u4e00-\u9fa5]{2,6}?(?:市|州|盟|县|区))(?:人民政府|政府|委员会|人民|党委|办公室|$)", text)
+        if m:
+            return m.group(1)
+    return ""
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "") if url else ""

@@ -1,0 +1,881 @@
+"""The Elasticsearch backend (scale-out), behind the protocol of search/backend.py.
+
+Same tokens as the embedded backend: ``title`` and ``body`` hold the jieba
+tokens of nlp/segment.py joined by spaces, and the indices split them with a
+plain ``whitespace`` analyzer (no plugin, no IK), so a query's tokens are
+exactly the indexed ones. The original document (text, paragraphs, analysis)
+rides along in ``_source`` under the disabled object ``stored``; snippets are
+cut from it by search/snippets.py, as in the embedded backend.
+
+Indices (``P`` = ``settings.es_prefix``), each behind an alias:
+
+    P-documents   -> P-documents-v<template version>-<timestamp>    one per document
+    P-paragraphs  -> P-paragraphs-v<template version>-<timestamp>   one per paragraph ("<id>#<idx>")
+
+Their settings and mappings are data, in ``index_config/es/*.json``, put as
+composable index templates whose patterns match the concrete names. Elasticsearch
+is not the source of truth for anything it cannot rebuild itself: ``reindex``
+re-derives every token and facet field from the stored original into fresh
+concrete indices, then swaps both aliases in one atomic ``_aliases`` call, so
+readers never see a missing or half-built index.
+
+The query AST of search/query.py compiles to the DSL in pure functions
+(:func:`compile_query`, :func:`build_search_body`) that mirror
+search/tantivy_index.py clause for clause; tests/test_elastic_dsl.py checks
+them without a cluster. Every client exception is turned into a govtext error
+(:class:`BackendError`, or :class:`BadInput` for a query the engine rejects).
+
+Client 9 against Elasticsearch 8: the 9.x client asks for
+``compatible-with=9``, which 8.x servers refuse. On connect we read the
+server's version with a plain JSON request and, for an 8.x server, pin the
+compatibility header to 8 in the transport (ES 9 also accepts 8).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+import time
+from collections import Counter
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+from govtext.errors import BackendError, BadInput, GovtextError, NotFound
+from govtext.settings import REPO_ROOT, Settings
+from nlp.segment import index_string, index_tokens
+from search.backend import FACETS, SORTS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
+from search.embedded import SingletonGroups, facet_values
+from search.query import And, Not, Or, Phrase, Term, parse_query
+from search.snippets import snippet
+from search.store import StoredDocument
+
+log = logging.getLogger(__name__)
+
+KINDS = ("documents", "paragraphs")
+TITLE_BOOST = 2.0  # same as search/tantivy_index.py
+PHRASE_BOOST = 1.5
+FACET_SIZE = 30
+COLLAPSE_FIELD = "group"
+COPIES = "copies"
+BULK_CHUNK_DOCS = 200
+BULK_CHUNK_BYTES = 20 * 1024 * 1024
+BULK_RETRIES = 5
+PAGE = 200
+MAX_ID_BYTES = 480  # Elasticsearch refuses _id longer than 512 bytes
+HIT_SOURCE = ["id", COLLAPSE_FIELD, "stored.doc", "stored.analysis.themes",
+              "stored.analysis.primary_region", "stored.analysis.doc_type"]
+_PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,100}$")
+_COMPAT_RE = re.compile(r"compatible-with=\d+")
+
+
+# -- index templates (data in index_config/es/) ---------------------------------
+def template_dir(config_dir: Path | None = None) -> Path:
+    """``<config_dir>/es`` when it holds the templates, else the repository's."""
+    if config_dir is not None and (Path(config_dir) / "es" / "documents.json").exists():
+        return Path(config_dir) / "es"
+    return REPO_ROOT / "index_config" / "es"
+
+
+def check_prefix(prefix: str) -> str:
+    if not _PREFIX_RE.match(prefix or ""):
+        raise BadInput(f"GOVTEXT_ES_PREFIX {prefix!r} is not a valid index prefix: "
+                       "use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit")
+    return prefix
+
+
+def load_template(kind: str, prefix: str, config_dir: Path | None = None) -> dict:
+    """The composable index template for ``kind`` with the prefix filled in (keys starting
+    with ``_`` other than ``_meta`` are comments and are dropped)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown index kind {kind!r}")
+    check_prefix(prefix)
+    path = template_dir(config_dir) / f"{kind}.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BackendError(f"cannot read the index template {path}: {exc}") from None
+    body = {k: v for k, v in raw.items() if not k.startswith("_") or k == "_meta"}
+    version = int(body.get("version", 1))
+    body["version"] = version
+    body["index_patterns"] = [p.replace("{prefix}", prefix).replace("{version}", str(version))
+                              for p in raw.get("index_patterns", [f"{{prefix}}-{kind}-v{{version}}-*"])]
+    return body
+
+
+def alias_name(prefix: str, kind: str) -> str:
+    return f"{prefix}-{kind}"
+
+
+def concrete_name(prefix: str, kind: str, version: int, now: float | None = None) -> str:
+    now = time.time() if now is None else now
+    stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(now)) + f"{int(now * 1000) % 1000:03d}"
+    return f"{prefix}-{kind}-v{version}-{stamp}"
+
+
+def es_id(doc_id: str) -> str:
+    """The Elasticsearch ``_id`` of a govtext id (hashed when longer than ES allows)."""
+    if len(doc_id.encode("utf-8")) <= MAX_ID_BYTES:
+        return doc_id
+    import hashlib
+
+    return "sha1-" + hashlib.sha1(doc_id.encode("utf-8")).hexdigest()
+
+
+def paragraph_id(doc_id: str, idx: int) -> str:
+    return f"{es_id(doc_id)}#{idx}"
+
+
+# -- query AST -> DSL (pure; mirrors search/tantivy_index.py) --------------------
+def _fields(field: str | None) -> list[tuple[str, float]]:
+    return [(field, 1.0)] if field else [("title", TITLE_BOOST), ("body", 1.0)]
+
+
+def _term(field: str, token: str, boost: float = 1.0) -> dict:
+    spec: dict = {"value": token}
+    if boost != 1.0:
+        spec["boost"] = boost
+    return {"term": {field: spec}}
+
+
+def _should(parts: list[dict], boost: float = 1.0) -> dict:
+    if len(parts) == 1 and boost == 1.0:
+        return parts[0]
+    body: dict = {"should": parts, "minimum_should_match": 1}
+    if boost != 1.0:
+        body["boost"] = boost
+    return {"bool": body}
+
+
+def with_boost(query: dict, factor: float) -> dict:
+    """``query`` with its boost multiplied by ``factor`` (a new dict)."""
+    if factor == 1.0:
+        return query
+    (kind, spec), = query.items()
+    if kind == "bool":
+        return {"bool": {**spec, "boost": spec.get("boost", 1.0) * factor}}
+    if kind in ("term", "match_phrase"):
+        (field, inner), = spec.items()
+        return {kind: {field: {**inner, "boost": inner.get("boost", 1.0) * factor}}}
+    return {"bool": {"must": [query], "boost": factor}}
+
+
+def token_query(token: str, field: str | None) -> dict:
+    return _should([_term(name, token, boost) for name, boost in _fields(field)])
+
+
+def phrase_query(tokens: tuple[str, ...], field: str | None) -> dict:
+    """Tokens adjacent and in order. The query string is the tokens joined by spaces,
+    which the fields' whitespace search analyzer splits back into exactly these tokens."""
+    if len(tokens) == 1:
+        return token_query(tokens[0], field)
+    parts = []
+    for name, boost in _fields(field):
+        spec: dict = {"query": " ".join(tokens), "slop": 0}
+        if boost != 1.0:
+            spec["boost"] = boost
+        parts.append({"match_phrase": {name: spec}})
+    return _should(parts)
+
+
+def tokens_query(tokens: tuple[str, ...], field: str | None) -> dict:
+    """A word the user typed: every token required, the tokens in order rank higher."""
+    if len(tokens) == 1:
+        return token_query(tokens[0], field)
+    return {"bool": {"must": [token_query(t, field) for t in tokens],
+                     "should": [with_boost(phrase_query(tokens, field), PHRASE_BOOST)]}}
+
+
+def compile_query(node) -> dict:
+    """The Elasticsearch query for a node of search/query.py's AST."""
+    if isinstance(node, Term):
+        alternatives = [tokens_query(node.tokens, node.field)]
+        alternatives += [tokens_query(s, node.field) for s in node.synonyms]
+        return _should(alternatives)
+    if isinstance(node, Phrase):
+        return phrase_query(node.tokens, node.field)
+    if isinstance(node, And):
+        must = [compile_query(i) for i in node.items if not isinstance(i, Not)]
+        must_not = [compile_query(i.item) for i in node.items if isinstance(i, Not)]
+        body: dict = {}
+        if must:
+            body["must"] = must
+        if must_not:
+            body["must_not"] = must_not
+            if not must:
+                body["must"] = [{"match_all": {}}]
+        return {"bool": body}
+    if isinstance(node, Or):
+        return {"bool": {"should": [compile_query(i) for i in node.items], "minimum_should_match": 1}}
+    if isinstance(node, Not):
+        return {"bool": {"must": [{"match_all": {}}], "must_not": [compile_query(node.item)]}}
+    raise TypeError(f"unknown query node {node!r}")
+
+
+def filter_clauses(req: SearchRequest) -> list[dict]:
+    """``bool.filter`` clauses for the request's filters (every theme required)."""
+    out: list[dict] = [{"term": {"theme": t}} for t in req.themes if t]
+    for name, value in (("region", req.region), ("doc_type", req.doc_type), ("site", req.site)):
+        if value:
+            out.append({"term": {name: value}})
+    if req.year not in (None, ""):
+        out.append({"term": {"year": int(req.year)}})
+    return out
+
+
+def facet_aggs(names: Iterable[str] = FACETS, size: int = FACET_SIZE) -> dict:
+    return {name: {"terms": {"field": name, "size": size}} for name in names}
+
+
+def sort_clause(sort: str) -> list:
+    if sort == "relevance":
+        return ["_score", {"id": "asc"}]
+    return [{"date_key": "asc" if sort == "date" else "desc"}, {"id": "asc"}]
+
+
+def build_search_body(root, req: SearchRequest) -> dict:
+    """The whole ``_search`` body for a parsed query and a request."""
+    query = compile_query(root)
+    filters = filter_clauses(req)
+    if filters:
+        query = {"bool": {"must": [query], "filter": filters}}
+    body: dict = {
+        "query": query,
+        "from": req.offset,
+        "size": req.limit,
+        "sort": sort_clause(req.sort),
+        "track_total_hits": True,
+        "_source": HIT_SOURCE,
+    }
+    if req.collapse:
+        body["collapse"] = {"field": COLLAPSE_FIELD,
+                            "inner_hits": {"name": COPIES, "size": 1, "_source": False}}
+    if req.facets:
+        body["aggs"] = facet_aggs()
+    return body
+
+
+def similar_body(weighted: list[tuple[str, float]], exclude_id: str, limit: int) -> dict:
+    """An OR of weighted body terms, the document itself excluded (as in the embedded backend)."""
+    return {
+        "query": {"bool": {
+            "should": [_term("body", t, round(max(w, 0.01), 6)) for t, w in weighted],
+            "minimum_should_match": 1,
+            "must_not": [{"ids": {"values": [es_id(exclude_id)]}}],
+        }},
+        "size": limit,
+        "sort": ["_score", {"id": "asc"}],
+        "_source": HIT_SOURCE,
+    }
+
+
+def parse_facets(aggs: dict) -> dict[str, list[dict]]:
+    out = {}
+    for name in FACETS:
+        buckets = (aggs.get(name) or {}).get("buckets", [])
+        out[name] = [{"value": b["key"], "count": b["doc_count"]} for b in buckets
+                     if not (name == "year" and b["key"] == 0)]
+    return out
+
+
+# -- documents as Elasticsearch sources --------------------------------------
+def _now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def document_source(doc_dict: dict, paragraphs: list[str], analysis: dict, *, group: str,
+                    content_hash: str, added_at: str, updated_at: str, indexed_at: int) -> dict:
+    """The ``_source`` of a document: searchable tokens, filter fields, the stored original."""
+    from govtext.documents import Document
+
+    document = Document(**{k: v for k, v in doc_dict.items()})
+    values = facet_values(StoredDocument(document, paragraphs, analysis, added_at, updated_at))
+    source = {
+        "id": document.id,
+        "title": index_string(document.title),
+        "body": index_string("\n".join(paragraphs)),
+        "theme": values["themes"],
+        "group": group,
+        "year": values["year"],
+        "date_key": values["date_key"],
+        "content_hash": content_hash,
+        "chars": len(document.text),
+        "paragraph_count": len(paragraphs),
+        "added_at": added_at,
+        "updated_at": updated_at,
+        "indexed_at": indexed_at,
+        "stored": {"doc": document.to_dict(), "paragraphs": paragraphs, "analysis": analysis},
+    }
+    for name in ("region", "city", "doc_type", "site"):
+        if values[name]:  # no empty keyword: no empty facet bucket (as in tantivy)
+            source[name] = values[name]
+    return source
+
+
+def paragraph_source(doc_id: str, idx: int, text: str, indexed_at: int) -> dict:
+    return {"doc_id": doc_id, "idx": idx, "text": text, "tokens": index_string(text),
+            "chars": len(text), "indexed_at": indexed_at}
+
+
+def hit_from_source(src: dict, score: float | None, terms: list[str], copies: int) -> Hit:
+    stored = src.get("stored") or {}
+    doc = stored.get("doc") or {}
+    analysis = stored.get("analysis") or {}
+    return Hit(
+        id=doc.get("id", src.get("id", "")), title=doc.get("title", ""), url=doc.get("url", ""),
+        date=doc.get("date", ""), source=doc.get("source", ""),
+        region=doc.get("region") or (analysis.get("primary_region") or {}).get("province", "") or "",
+        doc_type=doc.get("doc_type") or (analysis.get("doc_type") or {}).get("id", ""),
+        score=round(float(score or 0.0), 4), snippet=snippet(doc.get("text", ""), terms),
+        themes=[t["id"] for t in analysis.get("themes", [])], copies=copies,
+        group_id=src.get(COLLAPSE_FIELD) or doc.get("id", ""),
+    )
+
+
+def _safe_url(url: str) -> str:
+    """The URL without credentials, for messages."""
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        if parts.port:
+            host += f":{parts.port}"
+        return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return url
+
+
+def _reason(exc: Exception) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        err = body.get("error")
+        if isinstance(err, dict):
+            root = (err.get("root_cause") or [err])[0]
+            return f"{root.get('type', '')}: {root.get('reason', '')}".strip(": ")
+        if isinstance(err, str):
+            return err
+    return str(getattr(exc, "message", "") or exc)[:300]
+
+
+class ElasticBackend:
+    name = "elasticsearch"
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        if not settings.es_url:
+            raise BackendError(
+                "GOVTEXT_ES_URL is empty: set it to the cluster's URL (for example http://127.0.0.1:9200; "
+                "see 'Elasticsearch' in the README), or use GOVTEXT_BACKEND=embedded",
+                code="backend_not_configured")
+        self.prefix = check_prefix(settings.es_prefix)
+        self.url = settings.es_url
+        self.aliases = {kind: alias_name(self.prefix, kind) for kind in KINDS}
+        self.groups = SingletonGroups()
+        self.server_version = ""
+        self._ready = False
+        try:
+            from elasticsearch import Elasticsearch
+        except ImportError:  # pragma: no cover - the client is a dependency
+            raise BackendError("the Elasticsearch backend needs the 'elasticsearch' package") from None
+        hosts = [u.strip() for u in self.url.split(",") if u.strip()]
+        options: dict = {"request_timeout": 30, "max_retries": 3, "retry_on_timeout": True,
+                         "retry_on_status": (502, 503, 504)}
+        api_key = getattr(settings, "es_api_key", "")
+        if api_key:
+            options["api_key"] = api_key
+        try:
+            self.client = Elasticsearch(hosts, **options)
+        except ValueError as exc:
+            raise BadInput(f"GOVTEXT_ES_URL {_safe_url(self.url)!r} is not usable: {exc}") from None
+
+    # -- errors ----------------------------------------------------------------
+    @contextmanager
+    def _api(self, action: str):
+        """Turn any client exception into a govtext error naming what we were doing."""
+        from elasticsearch import ApiError, AuthenticationException, AuthorizationException, TransportError
+        from elasticsearch.helpers import BulkIndexError, ScanError
+
+        where = _safe_url(self.url)
+        try:
+            yield
+        except GovtextError:
+            raise
+        except (AuthenticationException, AuthorizationException) as exc:
+            raise BackendError(f"Elasticsearch at {where} refused the credentials while {action} "
+                               f"({exc.status}): put user:password in GOVTEXT_ES_URL or set an API key") from None
+        except ApiError as exc:
+            status = getattr(exc, "status", None) or getattr(getattr(exc, "meta", None), "status", 0)
+            reason = _reason(exc)
+            if status == 429:
+                raise BackendError(f"Elasticsearch is overloaded while {action} (429): try again shortly") from None
+            if status == 400 and action == "searching":
+                raise BadInput(f"the search engine rejected the query: {reason}", code="bad_query") from None
+            raise BackendError(f"Elasticsearch error while {action} ({status}): {reason}") from None
+        except TransportError as exc:  # connection refused, timeouts, TLS, serialization
+            raise BackendError(f"cannot reach Elasticsearch at {where} while {action}: "
+                               f"{type(exc).__name__}: {str(exc)[:200]}") from None
+        except (BulkIndexError, ScanError) as exc:
+            raise BackendError(f"Elasticsearch error while {action}: {str(exc)[:300]}") from None
+
+    # -- connection and indices ---------------------------------------------
+    def _connect(self) -> None:
+        """Read the server version with a plain JSON request; pin compatibility for 8.x."""
+        with self._api("connecting"):
+            meta, body = self.client.transport.perform_request(
+                "GET", "/", headers={"accept": "application/json"})
+        if not 200 <= meta.status < 300 or not isinstance(body, dict):
+            raise BackendError(f"Elasticsearch at {_safe_url(self.url)} answered {meta.status} to GET /")
+        version = str((body.get("version") or {}).get("number", ""))
+        major = int(version.split(".")[0]) if version[:1].isdigit() else 0
+        if major < 8:
+            raise BackendError(f"Elasticsearch {version or '(unknown version)'} at {_safe_url(self.url)} "
+                               "is not supported: use 8.x or 9.x")
+        self.server_version = version
+        if major == 8:
+            pin_compatibility(self.client, 8)
+
+    def _ensure(self) -> None:
+        if self._ready:
+            return
+        self._connect()
+        self._put_templates()
+        for kind in KINDS:
+            self._ensure_alias(kind)
+        self._ready = True
+
+    def _template(self, kind: str) -> dict:
+        return load_template(kind, self.prefix, self.settings.config_dir)
+
+    def _put_templates(self) -> None:
+        with self._api("putting index templates"):
+            for kind in KINDS:
+                body = self._template(kind)
+                self.client.indices.put_index_template(name=self.aliases[kind], body=body)
+
+    def _concrete(self, kind: str) -> list[str]:
+        """The concrete indices behind ``kind``'s alias (normally one)."""
+        from elasticsearch import NotFoundError
+
+        with self._api("reading aliases"):
+            try:
+                return sorted(self.client.indices.get_alias(name=self.aliases[kind]).body)
+            except NotFoundError:
+                return []
+
+    def _ensure_alias(self, kind: str) -> None:
+        """Create the first concrete index with its alias when the alias does not exist."""
+        alias = self.aliases[kind]
+        with self._api("checking aliases"):
+            if self.client.indices.exists_alias(name=alias):
+                return
+        name = concrete_name(self.prefix, kind, self._template(kind)["version"])
+        with self._api(f"creating index {name}"):
+            self.client.indices.create(index=name, aliases={alias: {}})
+        # Two processes racing to create the first index: keep the oldest, drop the others.
+        indices = self._concrete(kind)
+        if len(indices) > 1:
+            keep, extra = indices[0], indices[1:]
+            with self._api("resolving an index creation race"):
+                self.client.indices.update_aliases(
+                    actions=[{"remove": {"index": i, "alias": alias}} for i in extra])
+                for i in extra:
+                    self.client.indices.delete(index=i, ignore_unavailable=True)
+            log.info("kept %s for %s", keep, alias)
+
+    def _refresh(self) -> None:
+        with self._api("refreshing"):
+            self.client.indices.refresh(index=list(self.aliases.values()))
+
+    def _bulk(self, actions: Iterable[dict], action: str = "indexing", require_alias: bool = True) -> None:
+        """streaming_bulk with retries: a 429 (whole request or single items) backs off
+        exponentially and retries; an item that still fails is a BackendError. Writes
+        through an alias set ``require_alias`` so a missing alias can never auto-create
+        an unmapped index of that name."""
+        from elasticsearch import helpers
+
+        failures = []
+        extra = {"require_alias": True} if require_alias else {}
+        with self._api(action):
+            for ok, item in helpers.streaming_bulk(
+                    self.client, actions, chunk_size=BULK_CHUNK_DOCS, max_chunk_bytes=BULK_CHUNK_BYTES,
+                    max_retries=BULK_RETRIES, initial_backoff=1, max_backoff=30,
+                    raise_on_error=False, raise_on_exception=True, yield_ok=False, **extra):
+                (op, info), = item.items()
+                if op == "delete" and info.get("status") == 404:
+                    continue  # already gone
+                failures.append(f"{op} {info.get('_id')}: {json.dumps(info.get('error'), ensure_ascii=False)[:200]}")
+        if failures:
+            raise BackendError(f"{len(failures)} bulk actions failed while {action}; first: {failures[0]}")
+
+    # -- writing ---------------------------------------------------------------
+    def _existing(self, doc_ids: list[str], fields=("id", "content_hash", "paragraph_count", "added_at")) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        with self._api("reading documents"):
+            for start in range(0, len(doc_ids), 500):
+                chunk = [es_id(d) for d in doc_ids[start:start + 500]]
+                if not chunk:
+                    continue
+                resp = self.client.mget(index=self.aliases["documents"], ids=chunk,
+                                        source_includes=list(fields))
+                for d in resp["docs"]:
+                    if d.get("found"):
+                        out[d["_source"]["id"]] = d["_source"]
+        return out
+
+    def _doc_actions(self, doc_dict: dict, paragraphs: list[str], analysis: dict, *, content_hash: str,
+                     added_at: str, updated_at: str, old_paragraphs: int, indices: dict[str, str],
+                     indexed_at: int) -> Iterator[dict]:
+        doc_id = doc_dict["id"]
+        group, _ = self.groups.group_of(doc_id)
+        yield {"_op_type": "index", "_index": indices["documents"], "_id": es_id(doc_id),
+               "_source": document_source(doc_dict, paragraphs, analysis, group=group, content_hash=content_hash,
+                                          added_at=added_at, updated_at=updated_at, indexed_at=indexed_at)}
+        for idx, text in enumerate(paragraphs):
+            yield {"_op_type": "index", "_index": indices["paragraphs"], "_id": paragraph_id(doc_id, idx),
+                   "_source": paragraph_source(doc_id, idx, text, indexed_at)}
+        for idx in range(len(paragraphs), old_paragraphs):
+            yield {"_op_type": "delete", "_index": indices["paragraphs"], "_id": paragraph_id(doc_id, idx)}
+
+    def write(self, docs: list[IndexedDocument]) -> WriteSummary:
+        self._ensure()
+        summary = WriteSummary()
+        existing = self._existing([d.document.id for d in docs])
+        now, now_ms = _now_iso(), int(time.time() * 1000)
+        actions: list[dict] = []
+        for item in docs:
+            doc = item.document
+            digest = doc.content_hash
+            prev = existing.get(doc.id)
+            if prev and prev.get("content_hash") == digest:
+                summary.unchanged += 1
+                continue
+            actions.extend(self._doc_actions(
+                doc.to_dict(), list(item.paragraphs), item.analysis or {}, content_hash=digest,
+                added_at=(prev or {}).get("added_at") or now, updated_at=now,
+                old_paragraphs=int((prev or {}).get("paragraph_count") or 0),
+                indices=self.aliases, indexed_at=now_ms))
+            if prev:
+                summary.updated += 1
+            else:
+                summary.added += 1
+            existing[doc.id] = {"content_hash": digest, "paragraph_count": len(item.paragraphs),
+                                "added_at": (prev or {}).get("added_at") or now}
+        if actions:
+            self._bulk(actions, "indexing documents")
+            self._refresh()
+        return summary
+
+    def content_hashes(self, doc_ids: list[str]) -> dict[str, str]:
+        self._ensure()
+        return {k: v["content_hash"] for k, v in self._existing(list(doc_ids)).items()}
+
+    def delete(self, doc_ids: Iterable[str]) -> int:
+        self._ensure()
+        existing = self._existing(list(dict.fromkeys(doc_ids)))
+        actions = []
+        for doc_id, info in existing.items():
+            actions.append({"_op_type": "delete", "_index": self.aliases["documents"], "_id": es_id(doc_id)})
+            actions += [{"_op_type": "delete", "_index": self.aliases["paragraphs"], "_id": paragraph_id(doc_id, i)}
+                        for i in range(int(info.get("paragraph_count") or 0))]
+        if actions:
+            self._bulk(actions, "deleting documents")
+            self._refresh()
+        return len(existing)
+
+    def update_groups(self, groups: dict[str, str]) -> int:
+        """Set the duplicate group of documents (doc id -> group id), for collapsing."""
+        self._ensure()
+        actions = [{"_op_type": "update", "_index": self.aliases["documents"], "_id": es_id(d),
+                    "doc": {COLLAPSE_FIELD: g}} for d, g in groups.items()]
+        if actions:
+            self._bulk(actions, "updating duplicate groups")
+            self._refresh()
+        return len(actions)
+
+    # -- reindex (zero downtime) ---------------------------------------------
+    def _copy(self, source_index: str, targets: dict[str, str], query: dict, progress=None,
+              skip_newer_in: str = "") -> int:
+        """Re-derive documents of ``source_index`` matching ``query`` into ``targets``."""
+        from elasticsearch import helpers
+
+        count = 0
+
+        def actions():
+            nonlocal count
+            with self._api("reading documents for reindex"):
+                scanned = helpers.scan(self.client, index=source_index, query={"query": query}, size=PAGE,
+                                       source_includes=["stored", "content_hash", "added_at", "updated_at",
+                                                        "indexed_at", COLLAPSE_FIELD])
+                for hit in scanned:
+                    src = hit["_source"]
+                    stored = src.get("stored") or {}
+                    doc = stored.get("doc") or {}
+                    if skip_newer_in and self._newer_in(skip_newer_in, doc.get("id", ""), src.get("indexed_at", 0)):
+                        continue
+                    yield from self._doc_actions(
+                        doc, stored.get("paragraphs") or [], stored.get("analysis") or {},
+                        content_hash=src.get("content_hash", ""), added_at=src.get("added_at", ""),
+                        updated_at=src.get("updated_at", ""), old_paragraphs=0, indices=targets,
+                        indexed_at=int(src.get("indexed_at") or 0))
+                    count += 1
+                    if progress:
+                        progress(1)
+
+        self._bulk(actions(), "reindexing", require_alias=False)
+        return count
+
+    def _newer_in(self, index: str, doc_id: str, indexed_at: int) -> bool:
+        with self._api("comparing documents"):
+            resp = self.client.mget(index=index, ids=[es_id(doc_id)], source_includes=["indexed_at"])
+        d = resp["docs"][0]
+        return bool(d.get("found")) and int(d["_source"].get("indexed_at") or 0) >= int(indexed_at or 0)
+
+    def reindex(self, progress=None) -> int:
+        """Rebuild both indices from the stored originals into new concrete indices, swap the
+        aliases atomically, then delete the old indices. Readers are never interrupted.
+        Documents written while the copy runs are copied again after the swap; a document
+        deleted while the copy runs may come back (run reindex outside deletions)."""
+        self._ensure()
+        self._put_templates()
+        old = {kind: self._concrete(kind) for kind in KINDS}
+        started_ms = int(time.time() * 1000) - 1000
+        new = {}
+        now = time.time()
+        for kind in KINDS:
+            new[kind] = concrete_name(self.prefix, kind, self._template(kind)["version"], now)
+            if new[kind] in old[kind]:
+                now += 0.001
+                new[kind] = concrete_name(self.prefix, kind, self._template(kind)["version"], now)
+        try:
+            with self._api("creating new indices"):
+                for kind in KINDS:
+                    self.client.indices.create(index=new[kind])
+            count = 0
+            for source in old["documents"]:
+                count += self._copy(source, new, {"match_all": {}}, progress)
+            with self._api("refreshing new indices"):
+                self.client.indices.refresh(index=list(new.values()))
+            actions = []
+            for kind in KINDS:
+                actions += [{"remove": {"index": i, "alias": self.aliases[kind]}} for i in old[kind]]
+                actions.append({"add": {"index": new[kind], "alias": self.aliases[kind]}})
+            with self._api("swapping aliases"):
+                self.client.indices.update_aliases(actions=actions)
+        except BaseException:
+            try:
+                self.client.indices.delete(index=list(new.values()), ignore_unavailable=True)
+            except Exception:  # pragma: no cover - best effort cleanup
+                log.warning("could not delete the half-built indices %s", list(new.values()))
+            raise
+        # Catch up writes that reached the old index during the copy, then drop it.
+        for source in old["documents"]:
+            with self._api("refreshing old index"):
+                self.client.indices.refresh(index=source)
+            self._copy(source, new, {"range": {"indexed_at": {"gte": started_ms}}},
+                       skip_newer_in=new["documents"])
+        self._refresh()
+        stale = old["documents"] + old["paragraphs"]
+        if stale:
+            with self._api("deleting old indices"):
+                self.client.indices.delete(index=stale, ignore_unavailable=True)
+        return count
+
+    # -- reading ---------------------------------------------------------------
+    def _get_source(self, doc_id: str) -> dict | None:
+        from elasticsearch import NotFoundError
+
+        with self._api("reading a document"):
+            try:
+                return self.client.get(index=self.aliases["documents"], id=es_id(doc_id),
+                                       source_includes=["stored", "added_at", "updated_at", COLLAPSE_FIELD])["_source"]
+            except NotFoundError:
+                return None
+
+    @staticmethod
+    def _stored_dict(src: dict) -> dict:
+        stored = src.get("stored") or {}
+        data = dict(stored.get("doc") or {})
+        data["paragraphs"] = stored.get("paragraphs") or []
+        data["analysis"] = stored.get("analysis") or {}
+        data["added_at"] = src.get("added_at", "")
+        data["updated_at"] = src.get("updated_at", "")
+        return data
+
+    def get(self, doc_id: str) -> dict | None:
+        self._ensure()
+        src = self._get_source(doc_id)
+        if src is None:
+            return None
+        data = self._stored_dict(src)
+        group_id = src.get(COLLAPSE_FIELD) or doc_id
+        with self._api("counting copies"):
+            copies = self.client.count(index=self.aliases["documents"],
+                                       query={"term": {COLLAPSE_FIELD: group_id}})["count"]
+        data["group_id"], data["copies"] = group_id, max(int(copies), 1)
+        return data
+
+    def iter_documents(self) -> Iterator[dict]:
+        """Every document in id order (like the store), paged with search_after."""
+        self._ensure()
+        after = None
+        while True:
+            body = {"query": {"match_all": {}}, "size": PAGE, "sort": [{"id": "asc"}],
+                    "_source": ["stored", "added_at", "updated_at"]}
+            if after is not None:
+                body["search_after"] = after
+            with self._api("reading documents"):
+                hits = self.client.search(index=self.aliases["documents"], body=body)["hits"]["hits"]
+            if not hits:
+                return
+            for hit in hits:
+                yield self._stored_dict(hit["_source"])
+            after = hits[-1]["sort"]
+
+    def _validate(self, req: SearchRequest) -> None:
+        if req.sort not in SORTS:
+            raise BadInput(f"sort must be one of {', '.join(SORTS)}")
+        if not 1 <= req.limit <= 100:
+            raise BadInput("limit must be between 1 and 100")
+        if not 0 <= req.offset <= 10000:
+            raise BadInput("offset must be between 0 and 10000")
+
+    def search(self, req: SearchRequest) -> SearchResponse:
+        started = time.perf_counter()
+        self._validate(req)
+        parsed = parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
+        self._ensure()
+        body = build_search_body(parsed.root, req)
+        with self._api("searching"):
+            resp = self.client.search(index=self.aliases["documents"], body=body)
+        hits = []
+        for h in resp["hits"]["hits"]:
+            copies = 1
+            if req.collapse:
+                inner = ((h.get("inner_hits") or {}).get(COPIES) or {}).get("hits", {}).get("total", {})
+                copies = int(inner.get("value", 1) if isinstance(inner, dict) else inner or 1)
+            score = h.get("_score") if req.sort == "relevance" else 0.0
+            hits.append(hit_from_source(h["_source"], score, parsed.highlight_terms, max(copies, 1)))
+        total = resp["hits"]["total"]
+        total = int(total["value"] if isinstance(total, dict) else total)
+        facets = parse_facets(resp.get("aggregations") or {}) if req.facets else {}
+        return SearchResponse(req.q, total, hits, facets, (time.perf_counter() - started) * 1000)
+
+    def _doc_freqs(self, tokens: list[str]) -> dict[str, int]:
+        """Document frequencies of ``tokens`` in ``body``, from an artificial document's term vectors."""
+        if not tokens:
+            return {}
+        with self._api("reading term statistics"):
+            resp = self.client.termvectors(index=self.aliases["documents"], doc={"body": " ".join(tokens)},
+                                           fields=["body"], term_statistics=True, field_statistics=False,
+                                           positions=False, offsets=False)
+        terms = ((resp.get("term_vectors") or {}).get("body") or {}).get("terms") or {}
+        return {t: int(info.get("doc_freq", 0) or 0) for t, info in terms.items()}
+
+    def similar(self, doc_id: str, limit: int = 10) -> list[Hit]:
+        """The embedded backend's method: the document's most telling tokens (tf·idf over
+        body document frequencies, common ones dropped), OR-ed with their weights."""
+        self._ensure()
+        src = self._get_source(doc_id)
+        if src is None:
+            raise NotFound(f"no document with id {doc_id!r}")
+        stored = self._stored_dict(src)
+        counts = Counter(t for t in index_tokens(stored.get("title", "") + "\n" + "\n".join(stored["paragraphs"]))
+                         if len(t) >= 2)
+        with self._api("counting documents"):
+            n = max(int(self.client.count(index=self.aliases["documents"])["count"]), 1)
+        top = counts.most_common(300)
+        dfs = self._doc_freqs([t for t, _ in top])
+        weighted = []
+        for token, tf in top:
+            df = dfs.get(token, 0)
+            if df == 0 or df > 0.5 * n:
+                continue
+            weighted.append((token, (1 + math.log(tf)) * math.log(1 + n / df)))
+        weighted = sorted(weighted, key=lambda x: -x[1])[:30]
+        if not weighted:
+            return []
+        with self._api("searching similar documents"):
+            resp = self.client.search(index=self.aliases["documents"], body=similar_body(weighted, doc_id, limit))
+        terms = [t for t, _ in weighted[:10]]
+        return [hit_from_source(h["_source"], h.get("_score"), terms, 1) for h in resp["hits"]["hits"]]
+
+    def stats(self) -> dict:
+        self._ensure()
+        with self._api("reading statistics"):
+            docs = self.client.search(index=self.aliases["documents"], body={
+                "size": 0, "track_total_hits": True, "aggs": {"characters": {"sum": {"field": "chars"}}}})
+            paragraphs = self.client.count(index=self.aliases["paragraphs"])["count"]
+            sizes = self.client.indices.stats(index=list(self.aliases.values()), metric="store")
+        total = docs["hits"]["total"]
+        n_docs = int(total["value"] if isinstance(total, dict) else total)
+        index_bytes = sum(int(((i.get("primaries") or {}).get("store") or {}).get("size_in_bytes", 0))
+                          for i in (sizes.get("indices") or {}).values())
+        return {
+            "backend": self.name,
+            "documents": n_docs,
+            "paragraphs": int(paragraphs),
+            "characters": int((docs.get("aggregations") or {}).get("characters", {}).get("value") or 0),
+            "indexed_documents": n_docs,
+            "index_bytes": index_bytes,
+            "indices": {self.aliases[k]: self._concrete(k) for k in KINDS},
+            "server_version": self.server_version,
+            "url": _safe_url(self.url),
+        }
+
+    def health(self) -> dict:
+        self._ensure()
+        with self._api("checking health"):
+            health = self.client.cluster.health(index=list(self.aliases.values()))
+            n = int(self.client.count(index=self.aliases["documents"])["count"])
+        status = health.get("status", "")
+        if status == "red":
+            raise BackendError(f"the govtext indices on {_safe_url(self.url)} are red (shards unassigned)")
+        return {"status": "ok", "backend": self.name, "documents": n, "indexed_documents": n,
+                "index_behind_changes": 0, "cluster": health.get("cluster_name", ""),
+                "cluster_status": status, "server_version": self.server_version}
+
+    def drop_indices(self) -> None:
+        """Delete this prefix's indices and templates (tests and `reset`); the aliases go with them."""
+        from elasticsearch import NotFoundError
+
+        self._connect()
+        with self._api("deleting indices"):
+            for kind in KINDS:
+                # Wildcard deletes are refused by default (action.destructive_requires_name): name them.
+                found = self.client.indices.resolve_index(name=f"{self.prefix}-{kind}-v*", expand_wildcards="all")
+                names = [i["name"] for i in found.get("indices", [])]
+                if names:
+                    self.client.indices.delete(index=names, ignore_unavailable=True)
+                try:
+                    self.client.indices.delete_index_template(name=self.aliases[kind])
+                except NotFoundError:
+                    pass
+        self._ready = False
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+        except Exception:  # pragma: no cover - closing never fails the caller
+            pass
+
+
+def pin_compatibility(client, major: int) -> None:
+    """Make every request of ``client`` (and of its ``.options()`` copies, which share the
+    transport) ask for REST compatibility with ``major`` instead of the client's own major."""
+    transport = client.transport
+    if getattr(transport, "_govtext_compat", None) == major:
+        return
+    original = transport.perform_request
+    replacement = f"compatible-with={major}"
+
+    def perform_request(method, target, *, headers=None, **kwargs):
+        if headers:
+            headers = {k: (_COMPAT_RE.sub(replacement, v) if isinstance(v, str) and k.lower() in ("accept", "content-type")
+                           else v) for k, v in headers.items()}
+            return original(method, target, headers=headers, **kwargs)
+        return original(method, target, **kwargs)
+
+    transport.perform_request = perform_request
+    transport._govtext_compat = major
