@@ -47,18 +47,17 @@ from urllib.parse import urlsplit, urlunsplit
 
 from govtext.errors import BackendError, BadInput, GovtextError, NotFound
 from govtext.settings import REPO_ROOT, Settings
-from nlp.segment import index_string, index_tokens
+from nlp.segment import index_fields, index_string, index_tokens
 from search.backend import FACETS, SORTS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
 from search.embedded import SingletonGroups, facet_values
 from search.query import And, Not, Or, Phrase, Term, parse_query
 from search.snippets import snippet
 from search.store import StoredDocument
+from search.tantivy_index import PHRASE_BOOST, SUB_BOOST, TITLE_BOOST  # one ranking for both
 
 log = logging.getLogger(__name__)
 
 KINDS = ("documents", "paragraphs")
-TITLE_BOOST = 2.0  # same as search/tantivy_index.py
-PHRASE_BOOST = 1.5
 FACET_SIZE = 30
 COLLAPSE_FIELD = "group"
 COPIES = "copies"
@@ -165,7 +164,10 @@ def with_boost(query: dict, factor: float) -> dict:
 
 
 def token_query(token: str, field: str | None) -> dict:
-    return _should([_term(name, token, boost) for name, boost in _fields(field)])
+    """One token in title (boosted) or body; without a field also among the sub-words
+    (dictionary words inside longer tokens: 人民政府 -> 政府), as the tantivy index does."""
+    fields = _fields(field) + ([("sub", SUB_BOOST)] if field is None else [])
+    return _should([_term(name, token, boost) for name, boost in fields])
 
 
 def phrase_query(tokens: tuple[str, ...], field: str | None) -> dict:
@@ -294,10 +296,13 @@ def document_source(doc_dict: dict, paragraphs: list[str], analysis: dict, *, gr
 
     document = Document(**{k: v for k, v in doc_dict.items()})
     values = facet_values(StoredDocument(document, paragraphs, analysis, added_at, updated_at))
+    title_tokens, title_sub = index_fields(document.title)
+    body_tokens, body_sub = index_fields("\n".join(paragraphs))
     source = {
         "id": document.id,
-        "title": index_string(document.title),
-        "body": index_string("\n".join(paragraphs)),
+        "title": title_tokens,
+        "body": body_tokens,
+        "sub": (title_sub + " " + body_sub).strip(),
         "theme": values["themes"],
         "group": group,
         "year": values["year"],
