@@ -125,16 +125,22 @@ def is_word(token: str) -> bool:
     return bool(token) and not _PUNCT_OR_SPACE.match(token)
 
 
-@lru_cache(maxsize=4096)
-def _index_tokens_cached(text: str) -> tuple[str, ...]:
-    return tuple(t.lower() for t in cut(text) if is_word(t))
+_TOKEN_FORM: dict[str, str] = {}
+
+
+def _index_form(token: str) -> str:
+    """The token as indexed ('' for spaces and punctuation); memoized, tokens repeat a lot."""
+    form = _TOKEN_FORM.get(token)
+    if form is None:
+        form = token.lower() if is_word(token) else ""
+        if len(_TOKEN_FORM) < 2_000_000:
+            _TOKEN_FORM[token] = form
+    return form
 
 
 def index_tokens(text: str) -> list[str]:
     """Tokens for an index or a query: lower-cased words, no spaces or punctuation."""
-    if len(text) <= 200:
-        return list(_index_tokens_cached(text))
-    return [t.lower() for t in cut(text) if is_word(t)]
+    return [f for f in map(_index_form, cut(text)) if f]
 
 
 def index_string(text: str) -> str:
@@ -144,10 +150,11 @@ def index_string(text: str) -> str:
 
 def subword_string(tokens: list[str]) -> str:
     """The dictionary words inside the given tokens, joined by spaces (see Segmenter.subwords)."""
-    seg = get_segmenter()
-    out = []
+    subwords = get_segmenter().subwords
+    out: list[str] = []
     for token in tokens:
-        out.extend(seg.subwords(token))
+        if len(token) > 2:
+            out.extend(subwords(token))
     return " ".join(out)
 
 
