@@ -22,6 +22,8 @@ class Settings:
     backend: str = field(default_factory=lambda: _env("GOVTEXT_BACKEND", "embedded"))
     #: Elasticsearch URL, used when backend == "elasticsearch"
     es_url: str = field(default_factory=lambda: _env("GOVTEXT_ES_URL", ""))
+    #: Elasticsearch API key (alternative to credentials in the URL)
+    es_api_key: str = field(default_factory=lambda: _env("GOVTEXT_ES_API_KEY", ""))
     #: prefix of the Elasticsearch indices and aliases
     es_prefix: str = field(default_factory=lambda: _env("GOVTEXT_ES_PREFIX", "govtext"))
     #: folder of data files: user dictionary, taxonomy, stopwords, synonyms

@@ -43,7 +43,6 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
-from urllib.parse import urlsplit, urlunsplit
 
 from govtext.errors import BackendError, BadInput, GovtextError, NotFound
 from govtext.settings import REPO_ROOT, Settings
@@ -253,6 +252,8 @@ def build_search_body(root, req: SearchRequest) -> dict:
         "track_total_hits": True,
         "_source": HIT_SOURCE,
     }
+    if req.sort == "relevance":
+        body["track_scores"] = True  # scores in the hits whatever the sort list looks like
     if req.collapse:
         body["collapse"] = {"field": COLLAPSE_FIELD,
                             "inner_hits": {"name": COPIES, "size": 1, "_source": False}}
@@ -271,6 +272,7 @@ def similar_body(weighted: list[tuple[str, float]], exclude_id: str, limit: int)
         }},
         "size": limit,
         "sort": ["_score", {"id": "asc"}],
+        "track_scores": True,
         "_source": HIT_SOURCE,
     }
 
@@ -341,15 +343,17 @@ def hit_from_source(src: dict, score: float | None, terms: list[str], copies: in
     )
 
 
+_USERINFO_RE = re.compile(r"//[^/@\s]*@")
+
+
 def _safe_url(url: str) -> str:
-    """The URL without credentials, for messages."""
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        host = parts.hostname or ""
-        if parts.port:
-            host += f":{parts.port}"
-        return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-    return url
+    """The URL(s) without credentials, for messages."""
+    return _USERINFO_RE.sub("//", url)
+
+
+def _scrub(text: str) -> str:
+    """A message with any user:password@ removed."""
+    return _USERINFO_RE.sub("//", text)
 
 
 def _reason(exc: Exception) -> str:
@@ -393,7 +397,8 @@ class ElasticBackend:
         try:
             self.client = Elasticsearch(hosts, **options)
         except ValueError as exc:
-            raise BadInput(f"GOVTEXT_ES_URL {_safe_url(self.url)!r} is not usable: {exc}") from None
+            raise BadInput(f"GOVTEXT_ES_URL {_safe_url(self.url)!r} is not usable: {_scrub(str(exc))} "
+                           "(it should look like http://127.0.0.1:9200 or https://user:password@host:9200)") from None
 
     # -- errors ----------------------------------------------------------------
     @contextmanager
@@ -407,6 +412,8 @@ class ElasticBackend:
             yield
         except GovtextError:
             raise
+        except ValueError as exc:  # the client refusing an argument or URL before any request
+            raise BackendError(f"Elasticsearch client error while {action}: {_scrub(str(exc))[:300]}") from None
         except (AuthenticationException, AuthorizationException) as exc:
             raise BackendError(f"Elasticsearch at {where} refused the credentials while {action} "
                                f"({exc.status}): put user:password in GOVTEXT_ES_URL or set an API key") from None
@@ -420,9 +427,9 @@ class ElasticBackend:
             raise BackendError(f"Elasticsearch error while {action} ({status}): {reason}") from None
         except TransportError as exc:  # connection refused, timeouts, TLS, serialization
             raise BackendError(f"cannot reach Elasticsearch at {where} while {action}: "
-                               f"{type(exc).__name__}: {str(exc)[:200]}") from None
+                               f"{type(exc).__name__}: {_scrub(str(exc))[:200]}") from None
         except (BulkIndexError, ScanError) as exc:
-            raise BackendError(f"Elasticsearch error while {action}: {str(exc)[:300]}") from None
+            raise BackendError(f"Elasticsearch error while {action}: {_scrub(str(exc))[:300]}") from None
 
     # -- connection and indices ---------------------------------------------
     def _connect(self) -> None:
@@ -482,12 +489,11 @@ class ElasticBackend:
         indices = self._concrete(kind)
         if len(indices) > 1:
             keep, extra = indices[0], indices[1:]
-            with self._api("resolving an index creation race"):
-                self.client.indices.update_aliases(
-                    actions=[{"remove": {"index": i, "alias": alias}} for i in extra])
-                for i in extra:
-                    self.client.indices.delete(index=i, ignore_unavailable=True)
-            log.info("kept %s for %s", keep, alias)
+            try:
+                with self._api("resolving an index creation race"):
+                    self.client.indices.delete(index=extra, ignore_unavailable=True)  # takes the alias along
+            except BackendError as exc:  # the other process may have cleaned up first
+                log.warning("while keeping %s for %s: %s", keep, alias, exc.message)
 
     def _refresh(self) -> None:
         with self._api("refreshing"):
@@ -515,7 +521,8 @@ class ElasticBackend:
             raise BackendError(f"{len(failures)} bulk actions failed while {action}; first: {failures[0]}")
 
     # -- writing ---------------------------------------------------------------
-    def _existing(self, doc_ids: list[str], fields=("id", "content_hash", "paragraph_count", "added_at")) -> dict[str, dict]:
+    def _existing(self, doc_ids: list[str],
+                  fields=("id", "content_hash", "paragraph_count", "added_at", COLLAPSE_FIELD)) -> dict[str, dict]:
         out: dict[str, dict] = {}
         with self._api("reading documents"):
             for start in range(0, len(doc_ids), 500):
@@ -529,11 +536,18 @@ class ElasticBackend:
                         out[d["_source"]["id"]] = d["_source"]
         return out
 
+    def _group(self, doc_id: str, known: str = "") -> str:
+        """The duplicate group to index: the attached groups' answer, else the group the
+        document already has (set by :meth:`update_groups`), else the document alone."""
+        if isinstance(self.groups, SingletonGroups):
+            return known or doc_id
+        return self.groups.group_of(doc_id)[0]
+
     def _doc_actions(self, doc_dict: dict, paragraphs: list[str], analysis: dict, *, content_hash: str,
                      added_at: str, updated_at: str, old_paragraphs: int, indices: dict[str, str],
-                     indexed_at: int) -> Iterator[dict]:
+                     indexed_at: int, group: str = "") -> Iterator[dict]:
         doc_id = doc_dict["id"]
-        group, _ = self.groups.group_of(doc_id)
+        group = self._group(doc_id, group)
         yield {"_op_type": "index", "_index": indices["documents"], "_id": es_id(doc_id),
                "_source": document_source(doc_dict, paragraphs, analysis, group=group, content_hash=content_hash,
                                           added_at=added_at, updated_at=updated_at, indexed_at=indexed_at)}
@@ -560,12 +574,12 @@ class ElasticBackend:
                 doc.to_dict(), list(item.paragraphs), item.analysis or {}, content_hash=digest,
                 added_at=(prev or {}).get("added_at") or now, updated_at=now,
                 old_paragraphs=int((prev or {}).get("paragraph_count") or 0),
-                indices=self.aliases, indexed_at=now_ms))
+                indices=self.aliases, indexed_at=now_ms, group=(prev or {}).get(COLLAPSE_FIELD, "")))
             if prev:
                 summary.updated += 1
             else:
                 summary.added += 1
-            existing[doc.id] = {"content_hash": digest, "paragraph_count": len(item.paragraphs),
+            existing[doc.id] = {**(prev or {}), "content_hash": digest, "paragraph_count": len(item.paragraphs),
                                 "added_at": (prev or {}).get("added_at") or now}
         if actions:
             self._bulk(actions, "indexing documents")
@@ -623,7 +637,7 @@ class ElasticBackend:
                         doc, stored.get("paragraphs") or [], stored.get("analysis") or {},
                         content_hash=src.get("content_hash", ""), added_at=src.get("added_at", ""),
                         updated_at=src.get("updated_at", ""), old_paragraphs=0, indices=targets,
-                        indexed_at=int(src.get("indexed_at") or 0))
+                        indexed_at=int(src.get("indexed_at") or 0), group=src.get(COLLAPSE_FIELD, ""))
                     count += 1
                     if progress:
                         progress(1)
@@ -760,7 +774,9 @@ class ElasticBackend:
             if req.collapse:
                 inner = ((h.get("inner_hits") or {}).get(COPIES) or {}).get("hits", {}).get("total", {})
                 copies = int(inner.get("value", 1) if isinstance(inner, dict) else inner or 1)
-            score = h.get("_score") if req.sort == "relevance" else 0.0
+            score = 0.0
+            if req.sort == "relevance":
+                score = h.get("_score") if h.get("_score") is not None else (h.get("sort") or [0.0])[0]
             hits.append(hit_from_source(h["_source"], score, parsed.highlight_terms, max(copies, 1)))
         total = resp["hits"]["total"]
         total = int(total["value"] if isinstance(total, dict) else total)

@@ -1,0 +1,485 @@
+"""One conformance suite for both search backends (DESIGN.md, "The two backends").
+
+Every case runs against ``embedded`` (SQLite + tantivy) and ``elasticsearch``.
+The Elasticsearch run needs a cluster: set ``GOVTEXT_ES_URL`` (for example
+``docker compose -f docker-compose.es.yml up -d`` and
+``GOVTEXT_ES_URL=http://127.0.0.1:9200``); without it those cases are
+skipped with that reason in the summary. Each Elasticsearch backend gets its
+own index prefix (``govtext-test-<run>-<n>``) and its indices and templates
+are deleted afterwards.
+
+Expected results are not copied from one backend into the other: a small
+oracle evaluates the parsed query over the same jieba tokens in Python
+(every token of a word present in title or body, or without a field among
+the sub-words of longer tokens; a phrase's tokens adjacent in one field;
+AND / OR / NOT as set operations; filters and facets from the shared
+``facet_values``), so both backends are held to the same answers, and so
+agree with each other. The Elasticsearch run also compares itself
+directly with an embedded backend holding the same documents.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from govtext.documents import Document
+from govtext.errors import BadInput, NotFound, QuerySyntaxError
+from govtext.settings import load_settings
+from nlp.segment import index_tokens, subword_string
+from search.backend import IndexedDocument, SearchRequest
+from search.query import And, Not, Or, Phrase, Term, parse_query
+from search.store import StoredDocument
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+REPORTS, LAWS = CORPUS / "reports.jsonl", CORPUS / "laws.jsonl"
+ES_URL = os.environ.get("GOVTEXT_ES_URL", "")
+RUN = uuid.uuid4().hex[:8]
+_serial = itertools.count()
+
+#: provincial 2026 reports (上海, 北京, 山东), national 2025 and 2024 reports, an undated resolution
+REPORT_IDS = ["rep-563d364dedf7", "rep-fb7a54be26c9", "rep-70148bc3e536",
+              "rep-3061c640b934", "rep-0d1c30220ac7", "rep-d49670a9fbe2"]
+#: 上海市信访条例, 北京市信访条例 (undated), 人民调解法, a judicial interpretation, 社区矫正法
+LAW_IDS = ["law-4e0ae695465c", "law-106903edc66b", "law-df16b1784ce7", "law-3065d42a9e47", "law-10fdb32e8829"]
+
+ES_SKIP = pytest.mark.skipif(not ES_URL, reason="Elasticsearch run skipped: GOVTEXT_ES_URL is not set "
+                                                 "(see README, 'Elasticsearch')")
+BACKENDS = ["embedded", pytest.param("elasticsearch", marks=[pytest.mark.es, ES_SKIP])]
+
+# A tiny deterministic tagger, so theme filters and facets are tested without
+# depending on the NLP models: the backends only store and count what they get.
+THEME_RULES = {"fengqiao": "枫桥经验", "dispute_resolution": "调解", "smart_governance": "大数据",
+               "special_groups": "社区矫正"}
+
+
+def fake_analysis(doc: Document) -> dict:
+    text = doc.title + "\n" + doc.text
+    return {"themes": [{"id": tid, "score": 1.0, "evidence": [word]}
+                       for tid, word in THEME_RULES.items() if word in text]}
+
+
+def _read(path: Path, ids: list[str]) -> list[dict]:
+    wanted, found = set(ids), {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            head = line[:60]
+            if any(i in head for i in wanted):
+                data = json.loads(line)
+                if data["id"] in wanted:
+                    found[data["id"]] = data
+                    if len(found) == len(wanted):
+                        break
+    return [found[i] for i in ids if i in found]
+
+
+@pytest.fixture(scope="module")
+def corpus_docs() -> list[Document]:
+    if not (REPORTS.exists() and LAWS.exists()):
+        pytest.skip("../shared/corpus (reports.jsonl, laws.jsonl) is not beside the repo")
+    rows = _read(REPORTS, REPORT_IDS) + _read(LAWS, LAW_IDS)
+    assert len(rows) == len(REPORT_IDS) + len(LAW_IDS), "the chosen corpus documents changed"
+    return [Document.from_dict(r) for r in rows]
+
+
+def enriched(docs: list[Document]) -> list[IndexedDocument]:
+    from ingest.pipeline import enrich
+
+    return [enrich(d, fake_analysis) for d in docs]
+
+
+def open_named(kind: str, tmp: Path):
+    from search import open_backend
+
+    if kind == "embedded":
+        return open_backend(load_settings(data_dir=tmp, backend="embedded"))
+    prefix = f"govtext-test-{RUN}-{next(_serial)}"
+    return open_backend(load_settings(data_dir=tmp, backend="elasticsearch", es_url=ES_URL, es_prefix=prefix))
+
+
+def dispose(backend) -> None:
+    try:
+        if backend.name == "elasticsearch":
+            backend.drop_indices()
+    finally:
+        backend.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def loaded(request, corpus_docs, tmp_path_factory):
+    """A backend holding the chosen documents; read-only cases share it."""
+    backend = open_named(request.param, tmp_path_factory.mktemp(f"conf-{request.param}"))
+    try:
+        summary = backend.write(enriched(corpus_docs))
+        assert (summary.added, summary.updated, summary.unchanged) == (len(corpus_docs), 0, 0)
+        yield backend
+    finally:
+        dispose(backend)
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh(request, tmp_path):
+    """An empty backend for cases that write and delete."""
+    backend = open_named(request.param, tmp_path / "data")
+    try:
+        yield backend
+    finally:
+        dispose(backend)
+
+
+# -- the oracle -------------------------------------------------------------------
+class Oracle:
+    """Brute-force answers over the same tokens the backends index."""
+
+    def __init__(self, items: list[IndexedDocument]):
+        from search.embedded import facet_values
+
+        self.docs = {}
+        for item in items:
+            d = item.document
+            title, body = index_tokens(d.title), index_tokens("\n".join(item.paragraphs))
+            self.docs[d.id] = {
+                "title": title,
+                "body": body,
+                "sub": (subword_string(title) + " " + subword_string(body)).split(),
+                "values": facet_values(StoredDocument(d, item.paragraphs, item.analysis, "", "")),
+            }
+
+    @staticmethod
+    def _has_run(tokens: list[str], run: tuple[str, ...]) -> bool:
+        n = len(run)
+        return any(tuple(tokens[i:i + n]) == run for i in range(len(tokens) - n + 1))
+
+    def _fields(self, doc: dict, field: str | None) -> list[list[str]]:
+        return [doc[field]] if field else [doc["title"], doc["body"]]
+
+    def _word(self, doc: dict, tokens: tuple[str, ...], field: str | None) -> bool:
+        # a word's tokens may each sit in title or body, or (no field) among the sub-words
+        present = set().union(*map(set, self._fields(doc, field) + ([] if field else [doc["sub"]])))
+        return all(t in present for t in tokens)
+
+    def matches(self, node, doc: dict) -> bool:
+        if isinstance(node, Term):
+            return any(self._word(doc, alt, node.field) for alt in (node.tokens, *node.synonyms))
+        if isinstance(node, Phrase):
+            return any(self._has_run(f, node.tokens) for f in self._fields(doc, node.field))
+        if isinstance(node, And):
+            return all(self.matches(i, doc) for i in node.items)
+        if isinstance(node, Or):
+            return any(self.matches(i, doc) for i in node.items)
+        if isinstance(node, Not):
+            return not self.matches(node.item, doc)
+        raise TypeError(node)
+
+    def ids(self, q: str, **filters) -> set[str]:
+        root = parse_query(q, load_settings().config_dir).root
+        out = set()
+        for doc_id, doc in self.docs.items():
+            v = doc["values"]
+            if filters.get("year") and v["year"] != filters["year"]:
+                continue
+            if any(filters.get(k) and v[k] != filters[k] for k in ("region", "doc_type", "site")):
+                continue
+            if any(t not in v["themes"] for t in filters.get("themes", [])):
+                continue
+            if self.matches(root, doc):
+                out.add(doc_id)
+        return out
+
+    def facets(self, ids: set[str]) -> dict[str, dict]:
+        counts = {name: Counter() for name in ("theme", "region", "year", "doc_type", "site")}
+        for doc_id in ids:
+            v = self.docs[doc_id]["values"]
+            counts["theme"].update(v["themes"])
+            for name in ("region", "doc_type", "site"):
+                if v[name]:
+                    counts[name][v[name]] += 1
+            if v["year"]:
+                counts["year"][v["year"]] += 1
+        return {k: dict(c) for k, c in counts.items()}
+
+
+@pytest.fixture(scope="module")
+def oracle(corpus_docs) -> Oracle:
+    return Oracle(enriched(corpus_docs))
+
+
+def all_ids(backend, q: str, **kw) -> tuple[set[str], int]:
+    resp = backend.search(SearchRequest(q=q, limit=100, collapse=False, facets=False, **kw))
+    return {h.id for h in resp.hits}, resp.total
+
+
+def facet_dict(resp) -> dict[str, dict]:
+    return {name: {b["value"]: b["count"] for b in buckets} for name, buckets in resp.facets.items()}
+
+
+# -- queries -------------------------------------------------------------------------
+QUERIES = [
+    "枫桥经验",                           # a governance term, whole
+    "政府工作报告",                       # common, in titles and bodies
+    "调解",
+    '"社会治安整体防控体系"',             # phrase
+    '"人民调解委员会"',
+    "枫桥经验 矛盾纠纷",                  # AND (default)
+    "信访 AND 调解",
+    "雪亮工程 OR 社区矫正",               # OR
+    "政府工作报告 -上海",                 # NOT with -
+    "调解 NOT 枫桥经验",                  # NOT keyword
+    "title:政府工作报告",                 # field search
+    "title:信访条例",
+    '(大数据 OR 信访) 人民',              # grouping
+    "title:信访 -title:北京市",
+]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_hits_match_the_oracle(loaded, oracle, q):
+    got, total = all_ids(loaded, q)
+    expected = oracle.ids(q)
+    assert got == expected, f"{q!r}: extra {sorted(got - expected)}, missing {sorted(expected - got)}"
+    assert total == len(expected)
+
+
+def test_queries_are_not_trivial(oracle):
+    """The chosen documents make the cases above discriminate (not all-or-nothing)."""
+    n = len(oracle.docs)
+    sizes = {q: len(oracle.ids(q)) for q in QUERIES}
+    assert sum(0 < s < n for s in sizes.values()) >= len(QUERIES) - 2, sizes
+
+
+def test_snippets_mark_matches_on_the_original_text(loaded):
+    resp = loaded.search(SearchRequest(q="枫桥经验", limit=5))
+    assert resp.hits
+    for hit in resp.hits:
+        assert "<mark>" in hit.snippet and "<script" not in hit.snippet
+    assert any("<mark>枫桥经验</mark>" in h.snippet for h in resp.hits)
+
+
+def test_title_boost_puts_title_matches_first(loaded):
+    resp = loaded.search(SearchRequest(q="信访条例", limit=3, collapse=False))
+    assert "信访条例" in resp.hits[0].title
+
+
+def test_empty_result(loaded):
+    resp = loaded.search(SearchRequest(q="量子色动力学"))
+    assert resp.total == 0 and resp.hits == []
+    assert all(not buckets for buckets in resp.facets.values())
+
+
+@pytest.mark.parametrize("bad", ["", "(枫桥经验", '"未闭合', "枫桥 OR", "-枫桥经验", "title:", "，。！", "x" * 501])
+def test_malformed_query_is_a_syntax_error(loaded, bad):
+    with pytest.raises(QuerySyntaxError) as info:
+        loaded.search(SearchRequest(q=bad))
+    assert info.value.status == 400 and info.value.message
+
+
+@pytest.mark.parametrize("kw", [{"sort": "newest"}, {"limit": 0}, {"limit": 101}, {"offset": -1}])
+def test_bad_request_parameters(loaded, kw):
+    with pytest.raises(BadInput):
+        loaded.search(SearchRequest(q="调解", **kw))
+
+
+# -- filters, facets, sorting, paging ------------------------------------------------
+@pytest.mark.parametrize("filters", [
+    {"year": 2026}, {"year": 2010}, {"region": "全国"}, {"region": "上海市"}, {"doc_type": "law"},
+    {"doc_type": "report", "year": 2025}, {"themes": ["dispute_resolution"]},
+    {"themes": ["dispute_resolution", "fengqiao"]}, {"site": "zh.wikisource.org"},
+])
+def test_filters_match_the_oracle(loaded, oracle, filters):
+    got, total = all_ids(loaded, "工作", **filters)
+    expected = oracle.ids("工作", **filters)
+    assert got == expected and total == len(expected), filters
+
+
+def test_facet_counts_match_the_oracle(loaded, oracle):
+    for q in ("调解", "政府工作报告", "工作"):
+        resp = loaded.search(SearchRequest(q=q, limit=1))
+        assert facet_dict(resp) == oracle.facets(oracle.ids(q)), q
+
+
+def test_facets_follow_the_filters(loaded, oracle):
+    resp = loaded.search(SearchRequest(q="工作", doc_type="report", limit=1))
+    expected = oracle.facets(oracle.ids("工作", doc_type="report"))
+    assert facet_dict(resp) == expected
+    assert set(facet_dict(resp)["doc_type"]) == {"report"}
+
+
+@pytest.mark.parametrize("sort", ["date", "-date"])
+def test_sort_by_date(loaded, oracle, sort):
+    resp = loaded.search(SearchRequest(q="工作", sort=sort, limit=100, collapse=False, facets=False))
+    keys = [oracle.docs[h.id]["values"]["date_key"] for h in resp.hits]
+    assert keys == sorted(keys, reverse=(sort == "-date"))
+    assert len(keys) == len(oracle.ids("工作"))
+
+
+def test_pagination_walks_the_same_ranking(loaded):
+    whole = loaded.search(SearchRequest(q="工作", limit=100, collapse=False, facets=False))
+    pages = []
+    for offset in range(0, whole.total, 3):
+        page = loaded.search(SearchRequest(q="工作", limit=3, offset=offset, collapse=False, facets=False))
+        assert page.total == whole.total
+        pages += [h.id for h in page.hits]
+    assert pages == [h.id for h in whole.hits]
+    past = loaded.search(SearchRequest(q="工作", limit=3, offset=whole.total + 5))
+    assert past.hits == [] and past.total == whole.total
+
+
+def test_collapse_with_single_copies(loaded):
+    flat = loaded.search(SearchRequest(q="调解", limit=100, collapse=False))
+    collapsed = loaded.search(SearchRequest(q="调解", limit=100, collapse=True))
+    assert [h.id for h in collapsed.hits] == [h.id for h in flat.hits]
+    assert collapsed.total == flat.total
+    assert all(h.copies == 1 and h.group_id == h.id for h in collapsed.hits)
+
+
+# -- reading documents ---------------------------------------------------------------
+def test_get_returns_the_stored_document(loaded, corpus_docs):
+    want = corpus_docs[0]
+    got = loaded.get(want.id)
+    assert got["id"] == want.id and got["title"] == want.title and got["text"] == want.text
+    assert got["url"] == want.url and got["date"] == want.date and got["region"] == want.region
+    assert got["paragraphs"] == enriched([want])[0].paragraphs
+    assert got["analysis"] == fake_analysis(want)
+    assert got["copies"] == 1 and got["group_id"] == want.id
+    assert got["added_at"] and got["updated_at"]
+    assert loaded.get("no-such-document") is None
+
+
+def test_content_hashes_and_iteration(loaded, corpus_docs):
+    ids = [d.id for d in corpus_docs]
+    hashes = loaded.content_hashes(ids + ["no-such-document"])
+    assert hashes == {d.id: d.content_hash for d in corpus_docs}
+    listed = [d["id"] for d in loaded.iter_documents()]
+    assert listed == sorted(ids)
+
+
+def test_hit_fields(loaded, corpus_docs):
+    by_id = {d.id: d for d in corpus_docs}
+    resp = loaded.search(SearchRequest(q="title:社区矫正法", limit=1))
+    hit = resp.hits[0]
+    doc = by_id[hit.id]
+    assert (hit.title, hit.url, hit.date, hit.source, hit.region, hit.doc_type) == (
+        doc.title, doc.url, doc.date, doc.source, doc.region, doc.doc_type)
+    assert "special_groups" in hit.themes and hit.score > 0
+
+
+def test_similar_excludes_self(loaded, corpus_docs):
+    first = corpus_docs[0]  # 2026年上海市政府工作报告
+    similar = loaded.similar(first.id, limit=5)
+    assert similar and all(h.id != first.id for h in similar)
+    assert "政府工作报告" in similar[0].title
+    with pytest.raises(NotFound):
+        loaded.similar("no-such-document")
+
+
+def test_stats_and_health(loaded, corpus_docs):
+    stats = loaded.stats()
+    assert stats["documents"] == len(corpus_docs)
+    assert stats["paragraphs"] == sum(len(i.paragraphs) for i in enriched(corpus_docs))
+    assert stats["characters"] == sum(len(d.text) for d in corpus_docs)
+    health = loaded.health()
+    assert health["status"] == "ok" and health["documents"] == len(corpus_docs)
+
+
+# -- writing -------------------------------------------------------------------------
+def _doc(doc_id: str, text: str, **kw) -> Document:
+    return Document(text=text, id=doc_id, **kw)
+
+
+def test_rewrite_is_idempotent(fresh, corpus_docs):
+    docs = corpus_docs[:3]
+    first = fresh.write(enriched(docs))
+    assert (first.added, first.updated, first.unchanged) == (3, 0, 0)
+    again = fresh.write(enriched(docs))
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
+    assert fresh.stats()["documents"] == 3
+    assert fresh.search(SearchRequest(q="政府工作报告", limit=100)).total == 3
+
+
+def test_update_replaces(fresh):
+    fresh.write(enriched([_doc("conf-a", "第一段讲网格化管理。\n第二段讲雪亮工程。\n第三段讲枫桥经验。", title="旧标题")]))
+    assert fresh.search(SearchRequest(q="雪亮工程")).total == 1
+    summary = fresh.write(enriched([_doc("conf-a", "只剩一段讲人民调解。", title="新标题")]))
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 0)
+    assert fresh.search(SearchRequest(q="雪亮工程")).total == 0
+    assert fresh.search(SearchRequest(q="title:旧标题")).total == 0
+    hits = fresh.search(SearchRequest(q="人民调解")).hits
+    assert [h.id for h in hits] == ["conf-a"] and hits[0].title == "新标题"
+    got = fresh.get("conf-a")
+    assert got["text"] == "只剩一段讲人民调解。" and got["paragraphs"] == ["只剩一段讲人民调解。"]
+    stats = fresh.stats()
+    assert stats["documents"] == 1 and stats["paragraphs"] == 1
+
+
+def test_delete(fresh):
+    fresh.write(enriched([_doc("conf-a", "网格员走访。"), _doc("conf-b", "网格员调解。")]))
+    assert fresh.search(SearchRequest(q="网格员")).total == 2
+    assert fresh.delete(["conf-a", "no-such-document"]) == 1
+    assert fresh.get("conf-a") is None
+    assert [h.id for h in fresh.search(SearchRequest(q="网格员")).hits] == ["conf-b"]
+    assert fresh.delete(["conf-a"]) == 0
+    assert fresh.content_hashes(["conf-a", "conf-b"]).keys() == {"conf-b"}
+    assert fresh.stats()["documents"] == 1 and fresh.stats()["paragraphs"] == 1
+
+
+def test_reindex_keeps_every_document(fresh, corpus_docs):
+    fresh.write(enriched(corpus_docs[:4]))
+    before = [(h.id, h.title) for h in fresh.search(SearchRequest(q="政府工作报告", limit=100)).hits]
+    seen = []
+    assert fresh.reindex(progress=seen.append) == 4
+    assert sum(seen) == 4
+    after = [(h.id, h.title) for h in fresh.search(SearchRequest(q="政府工作报告", limit=100)).hits]
+    assert sorted(after) == sorted(before)
+    assert fresh.stats()["documents"] == 4
+    assert fresh.get(corpus_docs[0].id)["text"] == corpus_docs[0].text
+    # still writable after the swap
+    fresh.write(enriched([_doc("conf-new", "新增的网格员文档。")]))
+    assert fresh.search(SearchRequest(q="网格员")).total == 1
+
+
+# -- Elasticsearch only ----------------------------------------------------------------
+@pytest.mark.es
+@ES_SKIP
+def test_elasticsearch_agrees_with_embedded(corpus_docs, tmp_path):
+    """Same documents in both: same totals and ids for every query, same top hit for distinctive ones."""
+    items = enriched(corpus_docs)
+    embedded, elastic = open_named("embedded", tmp_path / "emb"), open_named("elasticsearch", tmp_path / "es")
+    try:
+        embedded.write(items)
+        elastic.write(items)
+        for q in QUERIES:
+            a = embedded.search(SearchRequest(q=q, limit=100, collapse=False))
+            b = elastic.search(SearchRequest(q=q, limit=100, collapse=False))
+            assert a.total == b.total and {h.id for h in a.hits} == {h.id for h in b.hits}, q
+            assert facet_dict(a) == facet_dict(b), q
+        for q in ("title:社区矫正法", "title:北京市信访条例", '"人民调解委员会"'):
+            a = embedded.search(SearchRequest(q=q, limit=1)).hits[0]
+            b = elastic.search(SearchRequest(q=q, limit=1)).hits[0]
+            assert (a.id, a.snippet) == (b.id, b.snippet), q
+        first = corpus_docs[0].id
+        assert ({h.id for h in embedded.similar(first, limit=3)} & {h.id for h in elastic.similar(first, limit=3)})
+    finally:
+        dispose(embedded)
+        dispose(elastic)
+
+
+@pytest.mark.es
+@ES_SKIP
+def test_elasticsearch_reindex_swaps_the_alias(tmp_path, corpus_docs):
+    backend = open_named("elasticsearch", tmp_path)
+    try:
+        backend.write(enriched(corpus_docs[:2]))
+        before = backend.stats()["indices"]
+        backend.reindex()
+        after = backend.stats()["indices"]
+        for alias, names in after.items():
+            assert len(names) == 1 and names != before[alias], (alias, before, after)
+            assert not backend.client.indices.exists(index=before[alias][0])
+    finally:
+        dispose(backend)
