@@ -56,3 +56,34 @@ def median(values: list[float]) -> float:
 
 def row(label: str, *cells) -> None:
     print(f"{label:<44}" + "".join(f"{c:>16}" for c in cells))
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float = 120) -> None:
+    """Wait until ``url`` answers 200 (a server started as a subprocess)."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+def latency_cells(ms: list[float]) -> tuple[str, str, str]:
+    """p50, p99 and mean of latencies in milliseconds, formatted for :func:`row`."""
+    if not ms:
+        return ("-", "-", "-")
+    return (f"{percentile(ms, 50):.2f}", f"{percentile(ms, 99):.2f}", f"{sum(ms) / len(ms):.2f}")
