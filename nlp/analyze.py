@@ -1,0 +1,223 @@
+"""One entry point for the NLP of a document: :func:`analyze`.
+
+    analyze(text, title="") -> {
+      "themes": [{"id", "name", "score", "evidence", "paragraphs"}],   # document themes, best first
+      "paragraph_themes": [[{"id", "name", "score", "evidence", "rule_score", "model_score"?,
+                             "model_evidence"?}], ...],                  # one list per paragraph
+      "keywords": [{"word", "score"}],
+      "entities": {"regions": [{"name", "province", "city", "county", "adcode", "level", "count"}],
+                   "dates": [{"text", "year", "month", "day", "unknown"}],
+                   "doc_numbers": [{"text", "agency", "year", "number", "unknown"}],
+                   "titles": [str], "organizations": [{"name", "count"}]},
+      "doc_type": {"id", "name", "score"},
+      "primary_region": {"name", "province", "city", "county", "adcode", "level"} | None,
+      "year": int | None,
+      "paragraph_count": int, "truncated": bool, "model": bool,
+    }
+
+Paragraphs are those of :func:`ingest.text.split_paragraphs` (one per
+non-empty line), so ``paragraph_themes[i]`` belongs to the store's paragraph
+``i``. Text is normalized (NFKC, traditional → simplified) before tagging, so
+traditional input is tagged like its simplified form; strings in the output
+(evidence, entities) are in simplified form.
+
+Bad input: a non-string raises :class:`govtext.errors.BadInput`; so does text
+longer than ``Settings.max_doc_chars``. Empty text, text without Chinese and
+binary junk return the empty result (no themes, no keywords …), never an
+exception. Paragraphs beyond :data:`MAX_PARAGRAPHS` are not tagged
+(``truncated`` says so); keywords look at the first 300,000 characters.
+
+Everything (taxonomy, rule automaton, model, division table, word lists) loads
+once per process, on first use; the taxonomy is re-read when its file changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Iterable
+
+from govtext.errors import BadInput
+from ingest.text import clean_text, split_paragraphs
+from nlp.combine import combine
+from nlp.doctype import classify
+from nlp.entities import document_year, extract_entities, find_dates, primary_region
+from nlp.keywords import keywords as extract_keywords
+from nlp.model import get_model
+from nlp.taxonomy import get_taxonomy
+from nlp.textnorm import normalize
+from nlp.themes import aggregate_document, get_rule_tagger
+
+MAX_PARAGRAPHS = 20_000
+MAX_PARAGRAPH_CHARS = 5_000  # a longer "paragraph" (no line breaks) is tagged on its first 5,000 chars
+MIN_CJK_CHARS = 2
+PARAGRAPH_CACHE = 50_000
+KEYWORDS = 10
+
+
+def empty_result(paragraphs: int = 0) -> dict:
+    return {
+        "themes": [],
+        "paragraph_themes": [[] for _ in range(paragraphs)],
+        "keywords": [],
+        "entities": {"regions": [], "dates": [], "doc_numbers": [], "titles": [], "organizations": []},
+        "doc_type": {"id": "other", "name": "其他", "score": 0.0},
+        "primary_region": None,
+        "year": None,
+        "paragraph_count": paragraphs,
+        "truncated": False,
+        "model": False,
+    }
+
+
+def _max_chars() -> int:
+    from govtext.settings import load_settings
+
+    return load_settings().max_doc_chars
+
+
+def _cjk_count(text: str) -> int:
+    n = 0
+    for ch in text:
+        if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
+            n += 1
+            if n >= MIN_CJK_CHARS:
+                break
+    return n
+
+
+def _tag_one(para: str, tagger, model, names: dict) -> list[dict]:
+    hits = tagger.score_paragraph(para, normalized=True)
+    vector = model.vectorize(para, normalized=True) if model is not None else None
+    probs = model.predict_vector(vector) if model is not None else None
+    if probs is not None:
+        probs = {k: v for k, v in probs.items() if k in names}
+    tags = combine(hits, probs, names)
+    if model is not None:
+        for tag in tags:
+            if tag["rule_score"] < 0.5:
+                tag["model_evidence"] = model.explain(vector, tag["id"], k=5)
+    return tags
+
+
+class _LRU:
+    """Paragraph → tags, bounded. Template copies repeat paragraphs verbatim, so the
+    same paragraph is tagged once per process (per taxonomy and model)."""
+
+    def __init__(self, size: int):
+        from collections import OrderedDict
+
+        self.size = size
+        self.data: "OrderedDict" = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.data.get(key)
+            if value is not None:
+                self.data.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        with self.lock:
+            self.data[key] = value
+            if len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+
+_cache = _LRU(PARAGRAPH_CACHE)
+
+
+def _copy(tags: list[dict]) -> list[dict]:
+    return [{k: (list(v) if isinstance(v, list) else v) for k, v in t.items()} for t in tags]
+
+
+def tag_paragraphs(paragraphs: list[str], *, use_model: bool = True) -> list[list[dict]]:
+    """Theme tags of each paragraph (already normalized text)."""
+    tagger = get_rule_tagger()
+    names = {t.id: t.name for t in tagger.taxonomy.themes}
+    model = get_model() if use_model else None
+    out = []
+    for para in paragraphs:
+        para = para[:MAX_PARAGRAPH_CHARS]
+        if _cjk_count(para) < MIN_CJK_CHARS:
+            out.append([])
+            continue
+        key = (id(tagger), id(model), para)
+        tags = _cache.get(key)
+        if tags is None:
+            tags = _tag_one(para, tagger, model, names)
+            _cache.put(key, tags)
+        out.append(_copy(tags))
+    return out
+
+
+def analyze(text: str, title: str = "", *, use_model: bool = True, keyword_count: int = KEYWORDS) -> dict:
+    """Themes, keywords, entities, document type, primary region and year of one text."""
+    if not isinstance(text, str):
+        raise BadInput("text must be a string")
+    if title is None:
+        title = ""
+    if not isinstance(title, str):
+        raise BadInput("title must be a string")
+    limit = _max_chars()
+    if len(text) > limit:
+        raise BadInput(f"text too long: {len(text)} characters (limit {limit})", code="too_large", status=413)
+    raw_paragraphs = split_paragraphs(text)
+    if not raw_paragraphs or _cjk_count(text) < MIN_CJK_CHARS:
+        return empty_result(len(raw_paragraphs))
+    truncated = len(raw_paragraphs) > MAX_PARAGRAPHS
+    paragraphs = [normalize(p) for p in raw_paragraphs[:MAX_PARAGRAPHS]]
+    title_n = normalize(clean_text(title)).strip()
+    para_tags = tag_paragraphs(paragraphs, use_model=use_model)
+    if truncated:
+        para_tags += [[] for _ in range(len(raw_paragraphs) - MAX_PARAGRAPHS)]
+    title_tags = tag_paragraphs([title_n], use_model=use_model)[0] if title_n else []
+    lengths = [len(p) for p in raw_paragraphs]
+    themes = aggregate_document(para_tags, lengths, title_tags, taxonomy=get_taxonomy())
+    body = "\n".join(paragraphs)
+    entities = extract_entities(body, normalized=True)
+    dates_raw = entities.pop("_dates_raw")
+    year = document_year(dates_raw, find_dates(title_n) if title_n else None)
+    # the title's regions come first for the primary region
+    if title_n:
+        title_regions = extract_entities(title_n, normalized=True)["regions"]
+        primary = primary_region(title_regions) or primary_region(entities["regions"])
+    else:
+        primary = primary_region(entities["regions"])
+    result = {
+        "themes": themes,
+        "paragraph_themes": para_tags,
+        "keywords": extract_keywords(body, k=keyword_count, normalized=True),
+        "entities": entities,
+        "doc_type": classify(body, title_n),
+        "primary_region": primary,
+        "year": year,
+        "paragraph_count": len(raw_paragraphs),
+        "truncated": truncated,
+        "model": use_model and get_model() is not None,
+    }
+    return result
+
+
+def analyze_many(items: Iterable, *, use_model: bool = True) -> list[dict]:
+    """Analyze many texts in one process. Items are strings or dicts with ``text``
+    (and optional ``title`` and ``id``); the result for a dict carries its ``id``.
+    A bad item yields ``{"id", "error": {"status", "code", "message"}}`` instead of
+    stopping the batch."""
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            ident = item.get("id")
+            try:
+                res = analyze(item.get("text"), item.get("title") or "", use_model=use_model)
+            except BadInput as exc:
+                res = {"error": exc.to_dict()}
+            if ident is not None:
+                res = {"id": ident, **res}
+        else:
+            try:
+                res = analyze(item, use_model=use_model)
+            except BadInput as exc:
+                res = {"error": exc.to_dict()}
+        out.append(res)
+    return out

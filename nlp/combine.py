@@ -1,0 +1,55 @@
+"""Combining rule hits and model probabilities into one paragraph tag list.
+
+Policy (chosen by cross-validation in ``nlp/evaluate.py``, see its table):
+the combined score of a theme is the noisy-OR ``1 - (1 - rule) * (1 - model)``
+of the rule confidence and the model probability; a theme is tagged when that
+score reaches :data:`COMBINED_THRESHOLD`. So a strong rule hit alone tags
+(rule confidence ≥ 0.75 at twice the threshold), a confident model alone tags
+(catching paraphrases with no taxonomy term), and a weak rule hit needs the
+model to agree. Evidence is always the rule terms that fired; when the model
+contributed, the words that pushed it are listed under ``model_evidence``.
+"""
+
+from __future__ import annotations
+
+COMBINED_THRESHOLD = 0.7
+
+
+def noisy_or(rule: float, model: float) -> float:
+    return 1.0 - (1.0 - rule) * (1.0 - model)
+
+
+def combine(
+    rule_hits: list,  # list[ThemeHit] for every theme with a positive rule score
+    model_probs: dict[str, float] | None,
+    names: dict[str, str],
+    threshold: float = COMBINED_THRESHOLD,
+    rule_threshold: float = 0.5,
+) -> list[dict]:
+    """Tags of one paragraph, best first: ``{"id","name","score","evidence","rule_score","model_score"}``."""
+    rules = {h.id: h for h in rule_hits}
+    out = []
+    ids = set(rules) | ({k for k, v in model_probs.items() if v >= 0.05} if model_probs else set())
+    for tid in ids:
+        hit = rules.get(tid)
+        r = hit.confidence if hit else 0.0
+        if model_probs is None:
+            score, tagged = r, r >= rule_threshold
+        else:
+            m = model_probs.get(tid, 0.0)
+            score = noisy_or(r, m)
+            tagged = score >= threshold
+        if not tagged:
+            continue
+        tag = {
+            "id": tid,
+            "name": names.get(tid, tid),
+            "score": round(score, 4),
+            "evidence": list(hit.evidence) if hit else [],
+            "rule_score": round(r, 4),
+        }
+        if model_probs is not None:
+            tag["model_score"] = round(model_probs.get(tid, 0.0), 4)
+        out.append(tag)
+    out.sort(key=lambda t: (-t["score"], t["id"]))
+    return out

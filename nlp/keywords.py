@@ -1,0 +1,326 @@
+"""Keywords: TF-IDF with an IDF learned from the indexed corpus, and TextRank.
+
+* :class:`IdfTable` holds document frequencies. Build one from texts
+  (``IdfTable.from_texts(d.text for d in docs)``, which tokenizes like keyword
+  extraction does) or from any iterable of token lists (``IdfTable.build``),
+  save it as JSON (``save(path, min_df=2)`` keeps it small) and load it back. :func:`get_idf_table` looks for ``idf.json`` in the
+  data folder (written at ingest), then in ``index_config/``; when neither
+  exists it falls back to jieba's generic IDF table (shipped with jieba) and
+  says so in ``IdfTable.source``.
+* Candidates are jieba words (HMM off, governance dictionary); runs of words
+  that form a governance term (taxonomy terms and the user dictionary) are
+  merged back into that term, so 矛盾不上交 is one keyword, not 矛盾/不/上交.
+* ``index_config/stopwords.txt``: words above its ``# boilerplate`` section
+  are dropped; words below it (进一步, 加强, 工作 …) are kept but their score is
+  multiplied by :data:`BOILERPLATE_WEIGHT`. Single characters, numbers and
+  placeholders (xx, ××) are never keywords.
+* :func:`keywords` blends the two rankings (0.6 TF-IDF + 0.4 TextRank weighted
+  by IDF, each scaled to its maximum) — the default of :func:`nlp.analyze.analyze`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+BOILERPLATE_WEIGHT = 0.2
+GOVERNANCE_TERM_WEIGHT = 1.3
+MAX_KEYWORD_CHARS = 300_000
+TEXTRANK_MAX_WORDS = 60_000
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_JUNK = re.compile(r"^(?:[\d.%]+|[a-z]{1}|[xX×*＊]+|[^\w]+)$")
+_PLACEHOLDER = re.compile(r"[xX×*]{2,}")
+
+
+@dataclass
+class IdfTable:
+    n_docs: int
+    df: dict[str, int] = field(default_factory=dict)
+    source: str = "corpus"
+    #: for tables read from jieba's idf.txt: the idf values themselves
+    fixed_idf: dict[str, float] | None = None
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], source: str = "corpus") -> "IdfTable":
+        """Build from raw document texts with the keyword tokenization itself
+        (governance terms merged, stopwords dropped): what ingest should use."""
+        return cls.build((idf_terms(t) for t in texts), source=source)
+
+    @classmethod
+    def build(cls, docs: Iterable[Iterable[str]], source: str = "corpus") -> "IdfTable":
+        df: Counter = Counter()
+        n = 0
+        for tokens in docs:
+            n += 1
+            df.update(set(t.lower() for t in tokens if t))
+        return cls(n_docs=n, df=dict(df), source=source)
+
+    def idf(self, word: str) -> float:
+        if self.fixed_idf is not None:
+            return self.fixed_idf.get(word, self._median)
+        return math.log((self.n_docs + 1) / (self.df.get(word, 0) + 1)) + 1.0
+
+    def to_json(self, min_df: int = 1) -> dict:
+        df = {w: c for w, c in self.df.items() if c >= min_df}
+        return {"format": "govtext-idf-1", "n_docs": self.n_docs, "source": self.source, "df": dict(sorted(df.items()))}
+
+    def save(self, path: Path, min_df: int = 1) -> None:
+        Path(path).write_text(json.dumps(self.to_json(min_df), ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> "IdfTable":
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("format") != "govtext-idf-1":
+            raise ValueError(f"{path}: not a govtext IDF table")
+        return cls(n_docs=int(data["n_docs"]), df={k: int(v) for k, v in data["df"].items()}, source=str(path))
+
+    @classmethod
+    def jieba_generic(cls) -> "IdfTable":
+        import jieba.analyse as ja
+
+        path = Path(ja.__file__).parent / "idf.txt"
+        fixed = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split(" ")
+            if len(parts) == 2:
+                try:
+                    fixed[parts[0]] = float(parts[1])
+                except ValueError:
+                    continue
+        table = cls(n_docs=0, source="jieba-generic (no corpus IDF yet)", fixed_idf=fixed)
+        values = sorted(fixed.values())
+        table._median = values[len(values) // 2] if values else 10.0
+        return table
+
+    _median: float = 10.0
+
+
+_lock = threading.Lock()
+_idf_cache: dict[str, tuple[float, IdfTable]] = {}
+
+
+def idf_candidates() -> list[Path]:
+    from govtext.settings import load_settings
+
+    s = load_settings()
+    return [Path(s.data_dir) / "idf.json", Path(s.config_dir) / "idf.json"]
+
+
+def get_idf_table() -> IdfTable:
+    """Corpus IDF from the data folder or index_config, else jieba's generic one."""
+    for path in idf_candidates():
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            continue
+        key = str(path)
+        cached = _idf_cache.get(key)
+        if cached and cached[0] == mtime:
+            return cached[1]
+        try:
+            table = IdfTable.load(path)
+        except (OSError, ValueError, KeyError):
+            continue
+        with _lock:
+            _idf_cache[key] = (mtime, table)
+        return table
+    cached = _idf_cache.get("jieba")
+    if cached:
+        return cached[1]
+    with _lock:
+        if "jieba" not in _idf_cache:
+            _idf_cache["jieba"] = (0.0, IdfTable.jieba_generic())
+    return _idf_cache["jieba"][1]
+
+
+# -- word lists ----------------------------------------------------------
+@dataclass(frozen=True)
+class WordLists:
+    stop: frozenset[str]
+    boilerplate: frozenset[str]
+    terms: frozenset[str]  # governance terms kept whole
+    max_term_tokens: int = 6
+    prefixes: frozenset[str] = frozenset()  # every proper prefix of a term
+
+
+def read_stopwords(path: Path) -> tuple[set[str], set[str]]:
+    stop, boiler = set(), set()
+    if not path.exists():
+        return stop, boiler
+    target = stop
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            if "boilerplate" in line.lower() and target is stop:
+                target = boiler
+            continue
+        target.add(line.split()[0].lower())
+    return stop, boiler
+
+
+_lists: tuple[tuple, WordLists] | None = None
+
+
+def get_word_lists() -> WordLists:
+    global _lists
+    from govtext.settings import load_settings
+    from nlp.segment import read_user_words
+    from nlp.taxonomy import get_taxonomy
+
+    cfg = Path(load_settings().config_dir)
+    tax = get_taxonomy()
+    stamp = []
+    for name in ("stopwords.txt", "userdict.txt"):
+        try:
+            stamp.append((cfg / name).stat().st_mtime)
+        except OSError:
+            stamp.append(0.0)
+    key = (str(cfg), tuple(stamp), id(tax))
+    if _lists is not None and _lists[0] == key:
+        return _lists[1]
+    stop, boiler = read_stopwords(cfg / "stopwords.txt")
+    terms = {w.lower() for w, _, _ in read_user_words(cfg / "userdict.txt") if len(w) >= 2}
+    terms |= {t for t in tax.all_terms() if len(t) >= 3 and _CJK.search(t)}
+    prefixes = {t[:i] for t in terms for i in range(1, len(t))}
+    lists = WordLists(frozenset(stop), frozenset(boiler), frozenset(terms), prefixes=frozenset(prefixes))
+    _lists = (key, lists)
+    return lists
+
+
+def merge_terms(tokens: list[str], terms: frozenset[str], max_n: int = 6, prefixes: frozenset[str] | None = None) -> list[str]:
+    """Join runs of adjacent tokens that spell a governance term (longest first)."""
+    if prefixes is None:
+        prefixes = frozenset(t[:i] for t in terms for i in range(1, len(t)))
+    out = []
+    i, n = 0, len(tokens)
+    while i < n:
+        best_k = 0
+        if tokens[i] in prefixes:
+            cand = tokens[i]
+            for k in range(2, min(max_n, n - i) + 1):
+                cand += tokens[i + k - 1]
+                if cand in terms:
+                    best_k = k
+                if cand not in prefixes:
+                    break
+        if best_k:
+            out.append("".join(tokens[i : i + best_k]))
+            i += best_k
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bool = False) -> list[str]:
+    """Content words of ``text`` in order (None-filtered), governance terms merged."""
+    from nlp.segment import cut
+    from nlp.textnorm import normalize
+
+    lists = lists or get_word_lists()
+    text = text[:MAX_KEYWORD_CHARS]
+    text = _PLACEHOLDER.sub(" ", (text if normalized else normalize(text)).lower())
+    tokens = merge_terms(cut(text), lists.terms, lists.max_term_tokens, lists.prefixes)
+    out = []
+    for t in tokens:
+        t = t.strip()
+        if len(t) < 2 or t in lists.stop or _JUNK.match(t) or not (_CJK.search(t) or t.isalnum()):
+            out.append(None)  # keeps TextRank windows from jumping over removed words
+            continue
+        out.append(t)
+    return out
+
+
+def idf_terms(text: str) -> list[str]:
+    """The words of ``text`` as keyword extraction sees them (for building an IdfTable)."""
+    return [w for w in candidate_words(text) if w]
+
+
+def _weight(word: str, lists: WordLists) -> float:
+    if word in lists.boilerplate:
+        return BOILERPLATE_WEIGHT
+    if word in lists.terms:
+        return GOVERNANCE_TERM_WEIGHT
+    return 1.0
+
+
+def tfidf_keywords(text: str, k: int = 10, idf: IdfTable | None = None, words: list | None = None) -> list[dict]:
+    lists = get_word_lists()
+    idf = idf or get_idf_table()
+    words = [w for w in (words if words is not None else candidate_words(text, lists)) if w]
+    if not words:
+        return []
+    tf = Counter(words)
+    total = len(words)
+    scores = {w: (c / total) * idf.idf(w) * _weight(w, lists) for w, c in tf.items()}
+    return _top(scores, k)
+
+
+def textrank_keywords(text: str, k: int = 10, window: int = 5, iterations: int = 30, words: list | None = None) -> list[dict]:
+    lists = get_word_lists()
+    seq = words if words is not None else candidate_words(text, lists)
+    seq = seq[:TEXTRANK_MAX_WORDS]
+    ids: dict[str, int] = {}
+    rows, cols = [], []
+    for i, w in enumerate(seq):
+        if not w:
+            continue
+        a = ids.setdefault(w, len(ids))
+        for j in range(i + 1, min(i + window, len(seq))):
+            v = seq[j]
+            if v and v != w:
+                b = ids.setdefault(v, len(ids))
+                rows += (a, b)
+                cols += (b, a)
+    if not rows:
+        return []
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    n = len(ids)
+    m = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))  # duplicates add up
+    out_sum = np.asarray(m.sum(axis=1)).ravel()
+    out_sum[out_sum == 0] = 1.0
+    # column-stochastic transition: score_new[v] = sum_u m[u, v] / out(u) * score[u]
+    t = m.multiply(1.0 / out_sum[:, None]).T.tocsr()
+    d = 0.85
+    vec = np.ones(n)
+    for _ in range(iterations):
+        vec = (1 - d) + d * (t @ vec)
+    words_by_id = sorted(ids, key=ids.get)
+    score = {w: float(vec[i]) for i, w in enumerate(words_by_id)}
+    scores = {n: s * _weight(n, lists) for n, s in score.items()}
+    return _top(scores, k)
+
+
+def _top(scores: dict[str, float], k: int) -> list[dict]:
+    if not scores:
+        return []
+    best = max(scores.values()) or 1.0
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+    return [{"word": w, "score": round(s / best, 4)} for w, s in ranked]
+
+
+def keywords(text: str, k: int = 10, idf: IdfTable | None = None, *, normalized: bool = False) -> list[dict]:
+    """Blend of TF-IDF (0.6) and TextRank (0.4), each scaled to its best word."""
+    lists = get_word_lists()
+    words = candidate_words(text, lists, normalized=normalized)
+    if not any(words):
+        return []
+    idf = idf or get_idf_table()
+    tf = {d["word"]: d["score"] for d in tfidf_keywords(text, k=3 * k, idf=idf, words=words)}
+    tr = {d["word"]: d["score"] for d in textrank_keywords(text, k=5 * k, words=words)}
+    # TextRank favours frequent, well-connected words (建设, 社会); weigh it by IDF too
+    tr = {w: s * idf.idf(w) for w, s in tr.items()}
+    top = max(tr.values(), default=0.0) or 1.0
+    tr = {w: s / top for w, s in tr.items()}
+    blended = {w: 0.6 * tf.get(w, 0.0) + 0.4 * tr.get(w, 0.0) for w in set(tf) | set(tr)}
+    return _top(blended, k)

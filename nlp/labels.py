@@ -1,0 +1,84 @@
+"""The labelled paragraphs of ``tests/data/theme_labels.jsonl``.
+
+Each line references a real paragraph instead of copying it:
+``{"source": "seed"|"laws"|"reports", "doc_id", "para_index", "text_prefix", "labels"}``.
+``para_index`` counts the paragraphs of :func:`ingest.text.split_paragraphs`
+(one per non-empty line). The texts live in the shared folder beside the
+repository (``../shared/seeds/<doc_id>.txt`` and ``../shared/corpus/<source>.jsonl``),
+or wherever ``GOVTEXT_SHARED`` points; ``text_prefix`` (the first 12
+characters) checks that the reference still lands on the paragraph that was
+labelled.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from govtext.settings import REPO_ROOT
+from ingest.text import split_paragraphs
+
+LABELS_FILE = REPO_ROOT / "tests" / "data" / "theme_labels.jsonl"
+
+
+@dataclass(frozen=True)
+class Example:
+    source: str
+    doc_id: str
+    para_index: int
+    text: str
+    labels: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.doc_id}:{self.para_index}"
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("GOVTEXT_SHARED") or (REPO_ROOT.parent / "shared"))
+
+
+def labels_available(base: Path | None = None) -> bool:
+    base = base or shared_dir()
+    return LABELS_FILE.exists() and (base / "corpus").is_dir() and (base / "seeds").is_dir()
+
+
+def read_label_rows(path: Path = LABELS_FILE) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load_examples(path: Path = LABELS_FILE, base: Path | None = None) -> list[Example]:
+    """Labelled examples with their paragraph text resolved; raises if a reference is stale."""
+    base = base or shared_dir()
+    rows = read_label_rows(path)
+    wanted: dict[str, set[str]] = {}
+    for row in rows:
+        wanted.setdefault(row["source"], set()).add(row["doc_id"])
+    texts: dict[tuple[str, str], list[str]] = {}
+    for source, ids in wanted.items():
+        if source == "seed":
+            for doc_id in ids:
+                text = (base / "seeds" / f"{doc_id}.txt").read_text(encoding="utf-8")
+                texts[(source, doc_id)] = split_paragraphs(text)
+        else:
+            with open(base / "corpus" / f"{source}.jsonl", encoding="utf-8") as fh:
+                for line in fh:
+                    head = line[:60]
+                    if not any(doc_id in head for doc_id in ids):
+                        continue
+                    doc = json.loads(line)
+                    if doc.get("id") in ids:
+                        texts[(source, doc["id"])] = split_paragraphs(doc.get("text", ""))
+    out = []
+    for row in rows:
+        paras = texts.get((row["source"], row["doc_id"]))
+        if paras is None or row["para_index"] >= len(paras):
+            raise ValueError(f"label reference not found: {row}")
+        text = paras[row["para_index"]]
+        prefix = row.get("text_prefix")
+        if prefix and not text.startswith(prefix):
+            raise ValueError(f"label reference misaligned: {row} -> {text[:20]!r}")
+        out.append(Example(row["source"], row["doc_id"], row["para_index"], text, tuple(row["labels"])))
+    return out

@@ -1,0 +1,215 @@
+"""Rule-based theme tagger over the taxonomy of ``index_config/themes.json``.
+
+Per paragraph: every term of every theme is found in one pass (an
+Aho-Corasick automaton over all terms; a regex fallback when pyahocorasick is
+missing). For each theme, occurrences inside the theme's ``mask`` matches are
+dropped (电网 hides 网格), overlapping occurrences keep the longest term
+(网格化服务管理中心 counts once, not also as 网格), and ``weak`` terms count only
+when a non-weak term of that theme fired too. The raw score is the summed
+weight of the distinct terms plus a small bonus for repeats; the theme is
+tagged when it reaches the theme's threshold, which grows with the square
+root of the paragraph length beyond ``length_norm_chars`` (a 800-character
+paragraph that mentions 志愿服务 once in a list is not about volunteering).
+``confidence`` maps the raw score to 0..1 as ``1 - 0.5 ** (raw / threshold)``,
+so the threshold sits at 0.5 — the same scale as the model's probabilities.
+
+Per document: :func:`aggregate_document` combines paragraph tags (see there).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+from nlp.taxonomy import Taxonomy, get_taxonomy
+from nlp.textnorm import normalize
+
+
+@dataclass
+class ThemeHit:
+    id: str
+    raw: float
+    confidence: float
+    evidence: list[str] = field(default_factory=list)  # terms that fired, strongest first
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def confidence(raw: float, threshold: float) -> float:
+    return 1.0 - 0.5 ** (raw / threshold) if raw > 0 else 0.0
+
+
+class RuleTagger:
+    """Compiled matcher for one :class:`Taxonomy`."""
+
+    def __init__(self, taxonomy: Taxonomy):
+        self.taxonomy = taxonomy
+        # term -> list of (theme index, weight)
+        self.term_index: dict[str, list[tuple[int, float]]] = {}
+        for ti, theme in enumerate(taxonomy.themes):
+            for term, weight in theme.terms.items():
+                self.term_index.setdefault(term, []).append((ti, weight))
+        self._automaton = None
+        self._regex = None
+        try:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for term in self.term_index:
+                automaton.add_word(term, term)
+            automaton.make_automaton()
+            self._automaton = automaton
+        except ImportError:  # pragma: no cover - pyahocorasick comes with cpca
+            terms = sorted(self.term_index, key=len, reverse=True)
+            self._regex = re.compile("(?=(" + "|".join(re.escape(t) for t in terms) + "))")
+        self.masks = []
+        for theme in taxonomy.themes:
+            self.masks.append(re.compile("|".join(f"(?:{m})" for m in theme.masks)) if theme.masks else None)
+
+    def _occurrences(self, text: str) -> list[tuple[int, int, str]]:
+        """All (start, end, term) occurrences, overlapping ones included."""
+        out = []
+        if self._automaton is not None:
+            for end, term in self._automaton.iter(text):
+                out.append((end - len(term) + 1, end + 1, term))
+        else:  # pragma: no cover
+            for m in self._regex.finditer(text):
+                # the lookahead yields the longest term at each start only
+                term = m.group(1)
+                out.append((m.start(), m.start() + len(term), term))
+        return out
+
+    def tag_paragraph(self, text: str, *, normalized: bool = False) -> list[ThemeHit]:
+        """Themes of one paragraph that reach their threshold, best first."""
+        return [h for h in self.score_paragraph(text, normalized=normalized) if h.confidence >= 0.5]
+
+    def length_factor(self, n_chars: int) -> float:
+        norm = self.taxonomy.length_norm_chars
+        return max(1.0, (n_chars / norm) ** 0.5) if norm > 0 else 1.0
+
+    def score_paragraph(self, text: str, *, normalized: bool = False) -> list[ThemeHit]:
+        """Every theme with a positive score (tagged or not), best first."""
+        if not text:
+            return []
+        if not normalized:
+            text = normalize(text)
+        text = text.lower()
+        factor = self.length_factor(len(text))
+        occ = self._occurrences(text)
+        if not occ:
+            return []
+        tax = self.taxonomy
+        per_theme: dict[int, list[tuple[int, int, str, float]]] = {}
+        for start, end, term in occ:
+            for ti, weight in self.term_index[term]:
+                per_theme.setdefault(ti, []).append((start, end, term, weight))
+        hits = []
+        for ti, items in per_theme.items():
+            theme = tax.themes[ti]
+            mask = self.masks[ti]
+            if mask is not None:
+                spans = [m.span() for m in mask.finditer(text)]
+                if spans:
+                    items = [it for it in items if not any(s < it[1] and it[0] < e for s, e in spans)]
+            # longest terms first; a term inside a longer chosen one does not count again
+            items.sort(key=lambda it: (-(it[1] - it[0]), it[0]))
+            chosen = []
+            for it in items:
+                if all(it[1] <= c[0] or c[1] <= it[0] for c in chosen):
+                    chosen.append(it)
+            counts = Counter(it[2] for it in chosen)
+            if not counts:
+                continue
+            strong = [t for t in counts if t not in theme.weak]
+            if not strong:
+                continue
+            weights = {t: theme.terms[t] for t in counts}
+            raw = sum(weights.values())
+            extra = sum(c - 1 for c in counts.values())
+            raw += min(extra * tax.repeat_bonus, tax.max_repeat_bonus)
+            evidence = sorted(counts, key=lambda t: (-weights[t], -counts[t], t))
+            hits.append(
+                ThemeHit(
+                    id=theme.id,
+                    raw=round(raw, 4),
+                    confidence=round(confidence(raw, theme.threshold * factor), 4),
+                    evidence=evidence,
+                    counts=dict(counts),
+                )
+            )
+        hits.sort(key=lambda h: (-h.confidence, h.id))
+        return hits
+
+
+_lock = threading.Lock()
+_tagger: RuleTagger | None = None
+
+
+def get_rule_tagger() -> RuleTagger:
+    """The tagger for the current taxonomy; rebuilt when the taxonomy file changes."""
+    global _tagger
+    taxonomy = get_taxonomy()
+    tagger = _tagger
+    if tagger is None or tagger.taxonomy is not taxonomy:
+        with _lock:
+            if _tagger is None or _tagger.taxonomy is not taxonomy:
+                _tagger = RuleTagger(taxonomy)
+            tagger = _tagger
+    return tagger
+
+
+def tag_paragraph(text: str) -> list[ThemeHit]:
+    return get_rule_tagger().tag_paragraph(text)
+
+
+def aggregate_document(
+    paragraph_tags: list[list[dict]],
+    paragraph_lengths: list[int],
+    title_tags: list[dict] | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> list[dict]:
+    """Document themes from paragraph themes.
+
+    A theme belongs to the document when it is tagged in the title, or in at
+    least two paragraphs, or in paragraphs holding at least 5% of the text, or
+    in any paragraph of a short document (at most 3 paragraphs). Its score is
+    ``0.5 * best paragraph score + 0.5 * min(1, 4 * share of text)`` (a title
+    hit counts as a 25% share); evidence is the union of the paragraph
+    evidence, most frequent first.
+    """
+    taxonomy = taxonomy or get_taxonomy()
+    total = sum(paragraph_lengths) or 1
+    stats: dict[str, dict] = {}
+    for tags, length in zip(paragraph_tags, paragraph_lengths):
+        for tag in tags:
+            s = stats.setdefault(tag["id"], {"n": 0, "chars": 0, "best": 0.0, "ev": Counter(), "title": False})
+            s["n"] += 1
+            s["chars"] += length
+            s["best"] = max(s["best"], tag["score"])
+            for i, term in enumerate(tag.get("evidence", [])):
+                s["ev"][term] += 1
+    for tag in title_tags or []:
+        s = stats.setdefault(tag["id"], {"n": 0, "chars": 0, "best": 0.0, "ev": Counter(), "title": False})
+        s["title"] = True
+        s["best"] = max(s["best"], tag["score"])
+        for term in tag.get("evidence", []):
+            s["ev"][term] += 1
+    short_doc = len(paragraph_tags) <= 3
+    out = []
+    for tid, s in stats.items():
+        share = s["chars"] / total + (0.25 if s["title"] else 0.0)
+        if not (s["title"] or s["n"] >= 2 or share >= 0.05 or (short_doc and s["n"] >= 1)):
+            continue
+        score = 0.5 * s["best"] + 0.5 * min(1.0, 4 * share)
+        out.append(
+            {
+                "id": tid,
+                "name": taxonomy.name(tid),
+                "score": round(score, 4),
+                "evidence": [t for t, _ in s["ev"].most_common(12)],
+                "paragraphs": s["n"],
+            }
+        )
+    out.sort(key=lambda d: (-d["score"], d["id"]))
+    return out

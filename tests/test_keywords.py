@@ -1,0 +1,116 @@
+"""Keywords: corpus IDF table (build/save/load, fallback), TF-IDF, TextRank, governance terms whole,
+boilerplate down-weighted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlp.keywords import (
+    IdfTable,
+    candidate_words,
+    get_idf_table,
+    get_word_lists,
+    keywords,
+    merge_terms,
+    read_stopwords,
+    textrank_keywords,
+    tfidf_keywords,
+)
+from nlp.segment import index_tokens
+
+TEXT = (
+    "坚持和发展新时代“枫桥经验”，进一步加强矛盾纠纷多元化解工作，做到矛盾不上交。"
+    "全面推行网格化管理，配齐配强专职网格员，进一步加强网格员队伍建设。"
+    "加强人民调解组织建设，推进诉源治理，做好人民调解工作，人民调解员定期开展矛盾纠纷排查。"
+)
+
+DOCS = [
+    "进一步加强工作，推进工作落实。",
+    "加强领导，推进网格化管理工作。",
+    "进一步加强人民调解工作。",
+    "加强党的建设工作，推进基层党组织建设。",
+    "工作要进一步加强。",
+]
+
+
+def table() -> IdfTable:
+    return IdfTable.build(index_tokens(d) for d in DOCS)
+
+
+def test_idf_build_save_load(tmp_path):
+    t = table()
+    assert t.n_docs == len(DOCS)
+    assert t.idf("工作") < t.idf("人民调解") < t.idf("从未出现的词")
+    path = tmp_path / "idf.json"
+    t.save(path)
+    back = IdfTable.load(path)
+    assert back.n_docs == t.n_docs and back.df == t.df
+    assert back.idf("工作") == pytest.approx(t.idf("工作"))
+    with pytest.raises(ValueError):
+        (tmp_path / "bad.json").write_text('{"format": "other"}', encoding="utf-8")
+        IdfTable.load(tmp_path / "bad.json")
+
+
+def test_idf_from_texts_uses_keyword_tokens():
+    t = IdfTable.from_texts([TEXT, *DOCS])
+    assert t.n_docs == len(DOCS) + 1
+    assert t.df["矛盾不上交"] == 1  # merged governance term, as keywords() sees it
+    assert "的" not in t.df
+
+
+def test_fallback_is_jieba_generic(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVTEXT_DATA", str(tmp_path / "empty"))
+    t = get_idf_table()
+    assert t.source.startswith("jieba-generic")
+    assert t.idf("网格") > 0
+
+
+def test_corpus_idf_from_data_dir_is_preferred(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    table().save(data / "idf.json")
+    monkeypatch.setenv("GOVTEXT_DATA", str(data))
+    t = get_idf_table()
+    assert t.n_docs == len(DOCS) and t.source.endswith("idf.json")
+
+
+def test_governance_terms_kept_whole():
+    lists = get_word_lists()
+    assert "矛盾不上交" in lists.terms
+    assert merge_terms(["矛盾", "不", "上交", "，", "网格"], lists.terms) == ["矛盾不上交", "，", "网格"]
+    words = [w for w in candidate_words(TEXT) if w]
+    assert "矛盾不上交" in words and "枫桥经验" in words
+    assert "不" not in words and "上交" not in words
+
+
+def test_stopwords_file_sections(tmp_path):
+    p = tmp_path / "stopwords.txt"
+    p.write_text("# stop\n的\n了\n# boilerplate\n进一步\n加强\n", encoding="utf-8")
+    stop, boiler = read_stopwords(p)
+    assert stop == {"的", "了"} and boiler == {"进一步", "加强"}
+
+
+def test_boilerplate_is_down_weighted():
+    t = table()
+    top = [k["word"] for k in tfidf_keywords(TEXT, k=5, idf=t)]
+    assert "人民调解" in top or "人民调解员" in top
+    for filler in ("进一步", "加强", "工作"):
+        assert filler not in top
+
+
+def test_textrank_and_blend():
+    tr = textrank_keywords(TEXT, k=8)
+    assert tr and tr[0]["score"] == 1.0
+    assert all(0 < k["score"] <= 1 for k in tr)
+    blended = keywords(TEXT, k=6)
+    assert len(blended) == 6
+    assert {"进一步", "加强"}.isdisjoint(k["word"] for k in blended)
+    assert keywords(TEXT, k=6) == blended  # deterministic
+
+
+def test_no_keywords_from_junk():
+    assert keywords("") == []
+    assert keywords("12345 !!! 3.14% ---") == []
+    assert keywords("xx市xx县") == []
