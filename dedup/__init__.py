@@ -20,7 +20,7 @@ Public API::
 from .check import check_draft, render_report_html
 from .fingerprint import fingerprint_fields, scheme_params
 from .index import DedupIndex, DedupParamsChanged
-from .normalize import NORMALIZATION_VERSION, normalize, normalize_text
+from .normalize import NORMALIZATION_VERSION, normalize_text
 
 __all__ = [
     "DedupIndex",
@@ -30,6 +30,5 @@ __all__ = [
     "fingerprint_fields",
     "scheme_params",
     "NORMALIZATION_VERSION",
-    "normalize",
     "normalize_text",
 ]

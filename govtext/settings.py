@@ -48,6 +48,8 @@ class Settings:
     max_doc_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_DOC_CHARS", "5000000")))
     #: documents per store transaction during ingest
     ingest_batch: int = field(default_factory=lambda: int(_env("GOVTEXT_INGEST_BATCH", "200")))
+    #: processes that tag documents during a bulk ingest (0 or 1: tag in the ingesting process)
+    ingest_workers: int = field(default_factory=lambda: int(_env("GOVTEXT_INGEST_WORKERS", str(os.cpu_count() or 1))))
     #: use rjieba (jieba-rs) where it was verified to segment like jieba
     fast_segmenter: bool = field(default_factory=lambda: _env("GOVTEXT_FAST_SEGMENTER", "1") != "0")
 

@@ -41,9 +41,13 @@ class IngestReport:
 
 def analyze_document(doc: Document) -> dict:
     """Themes, keywords, entities and type of a document (nlp/analyze.py)."""
+    from govtext.errors import BadInput
     from nlp.analyze import analyze
 
-    return analyze(doc.text, doc.title)
+    try:
+        return analyze(doc.text, doc.title)
+    except BadInput:  # e.g. a text with no Chinese: stored and searchable, just untagged
+        return {}
 
 
 def enrich(doc: Document, analyzer: Callable[[Document], dict] | None = analyze_document) -> IndexedDocument:
@@ -61,6 +65,41 @@ def validate(doc: Document, settings: Settings) -> str | None:
     return None
 
 
+class Enricher:
+    """Enriches batches, tagging in worker processes when a batch is big enough.
+
+    Tagging costs more than everything else ingest does; with workers it runs
+    on the other cores while this process stores and indexes the previous
+    batch. Workers are spawned (not forked: the parent holds index threads)
+    and load the NLP models once each.
+    """
+
+    MIN_PARALLEL = 16
+
+    def __init__(self, analyzer: Callable[[Document], dict] | None, workers: int):
+        self.analyzer = analyzer
+        self.workers = workers if analyzer is analyze_document else 0
+        self._pool = None
+
+    def submit(self, docs: list[Document]) -> Callable[[], list[IndexedDocument]]:
+        if not self.analyzer or self.workers < 2 or len(docs) < self.MIN_PARALLEL:
+            enriched = [enrich(d, self.analyzer) for d in docs]
+            return lambda: enriched
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        chunk = max(1, len(docs) // (self.workers * 4))
+        futures = self._pool.map(analyze_document, docs, chunksize=chunk)
+        return lambda: [IndexedDocument(d, split_paragraphs(d.text), a) for d, a in zip(docs, futures)]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
 class Ingestor:
     """Feeds Documents to a backend in batches; usable by the CLI, API and crawler."""
 
@@ -68,9 +107,10 @@ class Ingestor:
                  analyzer: Callable[[Document], dict] | None = analyze_document):
         self.backend = backend
         self.settings = settings
-        self.analyzer = analyzer if settings.analyze else None
+        self.enricher = Enricher(analyzer if settings.analyze else None, settings.ingest_workers)
         self.report = IngestReport()
         self._batch: list[Document] = []
+        self._pending: tuple[Callable[[], list[IndexedDocument]], int] | None = None
         self._bar = None
         if progress:
             from tqdm import tqdm
@@ -101,18 +141,33 @@ class Ingestor:
         known = self.backend.content_hashes([d.id for d in batch])
         fresh = [d for d in batch if known.get(d.id) != d.content_hash]
         self.report.written.unchanged += len(batch) - len(fresh)
-        if fresh:
-            self.report.written += self.backend.write([enrich(d, self.analyzer) for d in fresh])
+        # Tag this batch (in workers) while the previous one is written.
+        self._tick(len(batch) - len(fresh))
+        pending = (self.enricher.submit(fresh), len(fresh)) if fresh else None
+        self.drain()
+        self._pending = pending
+        if self.enricher.workers < 2:
+            self.drain()
         self.report.documents += len(batch)
         self.report.characters += sum(len(d.text) for d in batch)
-        self._tick(len(batch))
+
+    def drain(self) -> None:
+        """Write the batch whose tagging was submitted last."""
+        if self._pending is not None:
+            (pending, count), self._pending = self._pending, None
+            self.report.written += self.backend.write(pending())
+            self._tick(count)
 
     def _tick(self, n: int) -> None:
         if self._bar is not None:
             self._bar.update(n)
 
     def close(self) -> IngestReport:
-        self.flush()
+        try:
+            self.flush()
+            self.drain()
+        finally:
+            self.enricher.close()
         if self._bar is not None:
             self._bar.close()
         return self.report

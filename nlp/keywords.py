@@ -112,24 +112,31 @@ def idf_candidates() -> list[Path]:
     return [Path(s.data_dir) / "idf.json", Path(s.config_dir) / "idf.json"]
 
 
+def idf_table_at(path: Path) -> IdfTable | None:
+    """The IDF table saved at ``path`` (cached until the file changes), or None."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return None
+    key = str(path)
+    cached = _idf_cache.get(key)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    try:
+        table = IdfTable.load(path)
+    except (OSError, ValueError, KeyError):
+        return None
+    with _lock:
+        _idf_cache[key] = (mtime, table)
+    return table
+
+
 def get_idf_table() -> IdfTable:
     """Corpus IDF from the data folder or index_config, else jieba's generic one."""
     for path in idf_candidates():
-        try:
-            mtime = path.stat().st_mtime
-        except OSError:
-            continue
-        key = str(path)
-        cached = _idf_cache.get(key)
-        if cached and cached[0] == mtime:
-            return cached[1]
-        try:
-            table = IdfTable.load(path)
-        except (OSError, ValueError, KeyError):
-            continue
-        with _lock:
-            _idf_cache[key] = (mtime, table)
-        return table
+        table = idf_table_at(path)
+        if table is not None:
+            return table
     cached = _idf_cache.get("jieba")
     if cached:
         return cached[1]

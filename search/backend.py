@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, Protocol
 from govtext.documents import Document
 
 SORTS = ("relevance", "date", "-date")
-FACETS = ("theme", "region", "year", "doc_type", "site")
+FACETS = ("theme", "region", "city", "year", "doc_type", "site")
 
 
 @dataclass
@@ -31,6 +31,7 @@ class SearchRequest:
     q: str
     themes: list[str] = field(default_factory=list)
     region: str = ""
+    city: str = ""
     year: int | None = None
     doc_type: str = ""
     site: str = ""

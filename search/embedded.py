@@ -15,7 +15,6 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
-from urllib.parse import urlsplit
 
 from govtext.errors import BackendError, BadInput, NotFound
 from govtext.settings import Settings
@@ -23,6 +22,8 @@ from nlp.segment import index_fields, index_tokens
 from search.backend import FACETS, SORTS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
 from search.query import parse_query
 from search.snippets import snippet
+from search.duplicates import StoreDuplicates
+from search.fields import facet_values, site_of
 from search.store import StoredDocument, Store
 from search.tantivy_index import IndexRecord, TantivyIndex
 
@@ -30,51 +31,16 @@ log = logging.getLogger(__name__)
 SYNC_CHUNK = 500
 
 
-class SingletonGroups:
-    """Duplicate groups when no dedup index is attached: every document alone."""
+def refresh_keywords(data: dict, data_dir: Path) -> None:
+    """Keywords with the corpus IDF learned after this document was tagged (idf.json)."""
+    analysis = data.get("analysis")
+    if not analysis:
+        return
+    from nlp.keywords import idf_table_at, keywords
 
-    def group_of(self, doc_id: str) -> tuple[str, int]:
-        return doc_id, 1
-
-    def group_members(self, group_id: str) -> list[str]:
-        return [group_id]
-
-
-def site_of(url: str, source: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme in ("http", "https") and parts.hostname:
-        return parts.hostname
-    if parts.scheme == "file":
-        return source or "file"
-    return source
-
-
-def _year_and_key(date: str, analysis: dict) -> tuple[int, int]:
-    digits = "".join(ch for ch in date[:10] if ch.isdigit())
-    if len(digits) >= 4 and digits[:4].isdigit() and 1900 <= int(digits[:4]) <= 2100:
-        year = int(digits[:4])
-        month = int(digits[4:6]) if len(digits) >= 6 else 0
-        day = int(digits[6:8]) if len(digits) >= 8 else 0
-        return year, year * 10000 + month * 100 + day
-    year = analysis.get("year") or 0
-    return int(year), int(year) * 10000
-
-
-def facet_values(stored: StoredDocument) -> dict:
-    """The filter/facet values of a stored document (shared by both backends)."""
-    doc, analysis = stored.document, stored.analysis
-    region = analysis.get("primary_region") or {}
-    year, date_key = _year_and_key(doc.date, analysis)
-    doc_type = doc.doc_type or (analysis.get("doc_type") or {}).get("id", "")
-    return {
-        "themes": [t["id"] for t in analysis.get("themes", [])],
-        "region": doc.region or region.get("province", "") or "",
-        "city": region.get("city", "") or "",
-        "doc_type": doc_type,
-        "site": site_of(doc.url, doc.source),
-        "year": year,
-        "date_key": date_key,
-    }
+    idf = idf_table_at(data_dir / "idf.json")
+    if idf is not None:
+        analysis["keywords"] = keywords(data["text"][:300_000], k=len(analysis.get("keywords") or []) or 10, idf=idf)
 
 
 class EmbeddedBackend:
@@ -85,11 +51,15 @@ class EmbeddedBackend:
         data_dir = Path(settings.data_dir)
         self.store = Store(data_dir)
         self.index = TantivyIndex(data_dir / "index", transient_writer=not writer)
-        self.groups = SingletonGroups()
+        self.groups = StoreDuplicates(self.store, site_of)
+        self.store.write_hooks.append(self.groups.on_write)
         self.is_writer = writer
         self._sync_lock = threading.Lock()
         self._last_sync_try = 0.0
         if writer:
+            if self.groups.needs_rebuild():
+                log.warning("duplicate fingerprints were made with another scheme: rebuilding them")
+                self.groups.rebuild()
             self.catch_up()
 
     # -- writing ---------------------------------------------------------------
@@ -173,8 +143,11 @@ class EmbeddedBackend:
             applied += len(ids)
             seq = new_seq
 
-    def reindex(self, progress=None) -> int:
-        """Rebuild the search index from the store."""
+    def reindex(self, progress=None, dedup: bool = False) -> int:
+        """Rebuild the search index from the store (and the duplicate fingerprints if asked
+        or if their scheme changed)."""
+        if dedup or self.groups.needs_rebuild():
+            self.groups.rebuild()
         self.index.clear()
         top = self.store.last_seq()
         batch, count = [], 0
@@ -200,7 +173,19 @@ class EmbeddedBackend:
         data = stored.to_dict()
         group_id, size = self.groups.group_of(doc_id)
         data["group_id"], data["copies"] = group_id, size
+        data["paragraph_recurrence"] = self.groups.recurrence(doc_id)
+        refresh_keywords(data, Path(self.settings.data_dir))
         return data
+
+    # -- duplicates --------------------------------------------------------------
+    def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000) -> dict:
+        return self.groups.check(text, quotes_as_citation=quotes_as_citation, max_chars=max_chars)
+
+    def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
+        return self.groups.boilerplate(min_docs=min_docs, limit=limit)
+
+    def copies(self, doc_id: str) -> list[dict]:
+        return self.groups.copies(doc_id)
 
     def iter_documents(self) -> Iterator[dict]:
         for stored in self.store.iter_documents():
@@ -221,7 +206,7 @@ class EmbeddedBackend:
         parsed = parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
         query = self.index.compile(parsed.root)
         filtered = self.index.filter_query(query, {
-            "theme": req.themes, "region": req.region, "year": req.year,
+            "theme": req.themes, "region": req.region, "city": req.city, "year": req.year,
             "doc_type": req.doc_type, "site": req.site,
         })
         if req.collapse:
@@ -295,6 +280,7 @@ class EmbeddedBackend:
             "store_bytes": self.store.size_bytes(),
             "index_bytes": self.index.size_bytes(),
             "schema_version": self.store.schema_version(),
+            "duplicates": self.groups.stats(),
         }
 
     def health(self) -> dict:

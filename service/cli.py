@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -16,10 +17,10 @@ from govtext.settings import Settings, load_settings
 
 
 def _settings(args) -> Settings:
-    overrides = {}
     if getattr(args, "data", None):
-        overrides["data_dir"] = Path(args.data)
-    return load_settings(**overrides)
+        # Modules that read settings themselves (the keyword IDF, say) see --data too.
+        os.environ["GOVTEXT_DATA"] = str(Path(args.data))
+    return load_settings()
 
 
 def _backend(args, writer: bool = True):
@@ -67,6 +68,8 @@ def cmd_ingest(args) -> int:
     backend = _backend(args)
     try:
         report = ingest_paths(args.paths, backend, settings, progress=not args.quiet and not args.json)
+        if report.written.added or report.written.updated:
+            refresh_idf(backend, settings, quiet=args.quiet or args.json)
     finally:
         backend.close()
     if args.json:
@@ -78,6 +81,24 @@ def cmd_ingest(args) -> int:
     for problem in report.problems:
         print(f"govtext: error: {problem}", file=sys.stderr)
     return 1 if report.problems else 0
+
+
+def refresh_idf(backend, settings: Settings, quiet: bool = False) -> None:
+    """Learn keyword IDF from the stored corpus when it is missing or the corpus grew by a fifth."""
+    from nlp.keywords import IdfTable
+
+    path = Path(settings.data_dir) / "idf.json"
+    documents = backend.stats()["documents"]
+    try:
+        built_for = json.loads(path.read_text(encoding="utf-8")).get("n_docs", 0)
+    except (OSError, ValueError, AttributeError):
+        built_for = 0
+    if built_for and documents < built_for * 1.2:
+        return
+    if not quiet:
+        print(f"learning keyword IDF from {documents} documents …", file=sys.stderr)
+    table = IdfTable.from_texts(d["text"] for d in backend.iter_documents())
+    table.save(path, min_df=2)
 
 
 def cmd_search(args) -> int:

@@ -32,9 +32,17 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
             self.cfg.set("graceful_timeout", 5)
             self.cfg.set("accesslog", "-" if settings_access_log() else None)
             self.cfg.set("limit_request_line", 8190)
+            self.cfg.set("post_worker_init", warm_up)
 
         def load(self):
             return create_app(settings)
+
+    def warm_up(worker):
+        """Open the backend and load the dictionary before the first request, not during it."""
+        from nlp.segment import get_segmenter
+
+        get_segmenter()
+        worker.wsgi.extensions["govtext_backend"].get()
 
     print(f"govtext: serving http://{host}:{port}/ (data: {settings.data_dir}, {workers} worker(s))", file=sys.stderr)
     _App().run()

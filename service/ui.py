@@ -414,7 +414,8 @@ def _search_request(limit: int | None = None) -> SearchRequest:
     flag = lambda name: args.get(name, "1") not in ("0", "false", "no")  # noqa: E731
     return SearchRequest(
         q=q, themes=[t for t in args.getlist("theme") if t][:20],
-        region=args.get("region", "")[:50], year=_int_param("year", None, 1, 9999),
+        region=args.get("region", "")[:50], city=args.get("city", "")[:50],
+        year=_int_param("year", None, 1, 9999),
         doc_type=(args.get("type", "") or args.get("doc_type", ""))[:50], site=args.get("site", "")[:200],
         sort=sort, limit=limit or _int_param("limit", PAGE_SIZE, 1, 100),
         offset=_int_param("offset", 0, 0, 10000), collapse=flag("collapse"), facets=flag("facets"),
@@ -428,6 +429,8 @@ def _facet_view(facets: dict, names: dict[str, str]) -> list[dict]:
     view = []
     specs = [("theme", "主题", "theme"), ("region", "地区", "region"), ("year", "年份", "year"),
              ("doc_type", "文种", "type"), ("site", "来源", "site")]
+    if args.get("region"):  # province → city drill-down
+        specs.insert(2, ("city", "城市", "city"))
     for key, label, param in specs:
         values = list(facets.get(key) or [])
         if key == "year":
@@ -445,8 +448,12 @@ def _facet_view(facets: dict, names: dict[str, str]) -> list[dict]:
             else:
                 shown = doc_type_name(value) if key == "doc_type" else value
                 active = args.get(param) == value or (param == "type" and args.get("doc_type") == value)
-                link = url_with(**{param: None if active else value, "doc_type": None} if param == "type"
-                                else {param: None if active else value})
+                changes = {param: None if active else value}
+                if param == "type":
+                    changes["doc_type"] = None
+                if param == "region":
+                    changes["city"] = None  # a city belongs to its province
+                link = url_with(**changes)
             items.append({"value": value, "label": shown, "count": v["count"], "active": active, "url": link})
         view.append({"key": key, "label": label, "items": items})
     return view
@@ -457,7 +464,7 @@ def _active_filters(names: dict[str, str]) -> list[dict]:
     themes = [t for t in args.getlist("theme") if t]
     out = [{"label": "主题", "value": names.get(t, t), "url": url_with(theme=[x for x in themes if x != t])}
            for t in themes]
-    for param, label in (("region", "地区"), ("year", "年份"), ("type", "文种"), ("doc_type", "文种"), ("site", "来源")):
+    for param, label in (("region", "地区"), ("city", "城市"), ("year", "年份"), ("type", "文种"), ("doc_type", "文种"), ("site", "来源")):
         value = args.get(param)
         if value:
             shown = doc_type_name(value) if param in ("type", "doc_type") else value

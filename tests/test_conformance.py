@@ -193,11 +193,11 @@ class Oracle:
         return out
 
     def facets(self, ids: set[str]) -> dict[str, dict]:
-        counts = {name: Counter() for name in ("theme", "region", "year", "doc_type", "site")}
+        counts = {name: Counter() for name in ("theme", "region", "city", "year", "doc_type", "site")}
         for doc_id in ids:
             v = self.docs[doc_id]["values"]
             counts["theme"].update(v["themes"])
-            for name in ("region", "doc_type", "site"):
+            for name in ("region", "city", "doc_type", "site"):
                 if v[name]:
                     counts[name][v[name]] += 1
             if v["year"]:

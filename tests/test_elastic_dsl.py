@@ -169,7 +169,8 @@ def test_facets_parse_and_drop_year_zero():
             "year": {"buckets": [{"key": 2026, "doc_count": 2}, {"key": 0, "doc_count": 5}]},
             "region": {"buckets": []}}
     assert parse_facets(aggs) == {"theme": [{"value": "fengqiao", "count": 3}], "region": [],
-                                  "year": [{"value": 2026, "count": 2}], "doc_type": [], "site": []}
+                                  "year": [{"value": 2026, "count": 2}], "doc_type": [], "site": [],
+                                  "city": []}
     assert set(facet_aggs()) == set(FACETS)
 
 

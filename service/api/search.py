@@ -26,6 +26,7 @@ SEARCH_PARAMS = [
     Param("q", str, required=True, description="query: words, \"phrase\", OR, NOT/-word, title:word, ( )"),
     Param("theme", list, description="theme id, repeatable (see /themes)"),
     Param("region", str, description="province, e.g. 浙江省", max_length=50),
+    Param("city", str, description="city, e.g. 杭州市", max_length=50),
     Param("year", int, minimum=1900, maximum=2100),
     Param("type", str, description="document type id", max_length=50),
     Param("site", str, description="source site or collection", max_length=200),
@@ -38,7 +39,8 @@ SEARCH_PARAMS = [
 
 
 def search_request(args: dict) -> SearchRequest:
-    return SearchRequest(q=args["q"], themes=args["theme"], region=args["region"] or "", year=args["year"],
+    return SearchRequest(q=args["q"], themes=args["theme"], region=args["region"] or "", city=args["city"] or "",
+                         year=args["year"],
                          doc_type=args["type"] or "", site=args["site"] or "", sort=args["sort"],
                          limit=args["limit"], offset=args["offset"], collapse=args["collapse"],
                          facets=args["facets"])

@@ -1,0 +1,823 @@
+"""Persistent duplicate index in SQLite (tables prefixed ``dd_``).
+
+The store calls ``add_document`` / ``remove_document`` inside its own ingest
+transaction; this class never commits, rolls back or begins a transaction.
+
+Tables
+------
+- ``dd_meta``: the fingerprint scheme (normalization version, tables hash,
+  MinHash / winnowing parameters).  Opening an index whose stored scheme
+  differs raises ``DedupParamsChanged`` (or, with ``on_mismatch="reset"``,
+  empties every ``dd_`` table and sets ``was_reset`` so the caller re-adds its
+  documents).  Keys of two schemes are never mixed.
+- ``dd_doc``: one row per document (``grp`` = duplicate group representative).
+- ``dd_para``: one row per paragraph: exact hash, normalized text, original
+  text, ``cluster`` (paragraph cluster id).
+- ``dd_band`` (band key, pid) and ``dd_fp`` (winnowing fingerprint, pid):
+  WITHOUT ROWID posting lists.
+- ``dd_cluster``: size and number of distinct documents per paragraph cluster.
+
+Paragraph clusters are a persisted union-find in its "relabel the smaller
+set" form: every paragraph stores its cluster id; a union relabels the smaller
+cluster (so each paragraph is relabelled O(log n) times).  Two paragraphs are
+joined when their normalized text is equal, or when LSH proposes them and the
+real shingle sets verify (``minhash.is_near_duplicate``).
+
+Duplicate groups: documents D and E are linked when the paragraphs of one are
+mostly copies of the other's (``GROUP_SHARE`` = 0.6 of its normalized chars lie
+in clusters that the other document also has) and at least ``GROUP_MIN_REVERSE``
+= 0.2 of the other's chars are shared back.  The reverse floor stops a 16-essay
+compilation page from gluing 16 unrelated essays into one group.  Groups are
+unions of links (relabel form again).
+
+Cost bounds (boilerplate): at most ``MAX_POSTINGS`` postings are read per band
+key / fingerprint, at most ``MAX_VERIFY`` candidates are verified per
+paragraph, at most ``GROUP_CLUSTER_DOCS`` documents are read per cluster when
+looking for group partners, and at most ``GROUP_CANDIDATES`` partner documents
+are scored.  So ingesting a document costs O(paragraphs x caps), whatever the
+size of the boilerplate clusters it touches.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+
+
+from govtext.errors import GovtextError
+
+from . import minhash
+from .fingerprint import Prints, fingerprint_normalized, fingerprint_paragraphs, scheme_params
+
+MAX_POSTINGS = 64
+MAX_VERIFY = 24
+GROUP_SHARE = 0.6
+GROUP_MIN_REVERSE = 0.2
+GROUP_CLUSTER_DOCS = 50
+GROUP_CANDIDATES = 20
+#: clusters larger than this are not re-clustered on removal (only counts update)
+RECLUSTER_MAX = 5000
+#: groups larger than this are not re-linked on removal
+REGROUP_MAX = 200
+#: exact-hash matches are only used for paragraphs of at least this many normalized chars
+MIN_EXACT_CHARS = 1
+
+INDEX_PARAMS = {
+    "max_postings": MAX_POSTINGS,
+    "max_verify": MAX_VERIFY,
+    "group_share": GROUP_SHARE,
+    "group_min_reverse": GROUP_MIN_REVERSE,
+}
+
+
+class DedupParamsChanged(GovtextError):
+    status = 500
+    code = "dedup_params_changed"
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS dd_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS dd_doc (
+    did INTEGER PRIMARY KEY,
+    doc TEXT NOT NULL UNIQUE,
+    site TEXT NOT NULL DEFAULT '',
+    chars INTEGER NOT NULL,
+    npara INTEGER NOT NULL,
+    grp INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS dd_doc_grp ON dd_doc (grp);
+CREATE TABLE IF NOT EXISTS dd_para (
+    pid INTEGER PRIMARY KEY,
+    did INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    nlen INTEGER NOT NULL,
+    hash INTEGER NOT NULL,
+    cluster INTEGER NOT NULL,
+    norm TEXT NOT NULL,
+    text TEXT NOT NULL,
+    posted INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS dd_para_did ON dd_para (did, idx);
+CREATE INDEX IF NOT EXISTS dd_para_hash ON dd_para (hash);
+CREATE INDEX IF NOT EXISTS dd_para_cluster ON dd_para (cluster, did);
+CREATE TABLE IF NOT EXISTS dd_band (key INTEGER NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY (key, pid)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dd_fp (h INTEGER NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY (h, pid)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dd_cluster (cid INTEGER PRIMARY KEY, size INTEGER NOT NULL, ndocs INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS dd_cluster_ndocs ON dd_cluster (ndocs);
+"""
+
+_TABLES = ("dd_band", "dd_fp", "dd_para", "dd_doc", "dd_cluster", "dd_meta")
+
+
+class _UF:
+    def __init__(self):
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        p = self.parent
+        if x not in p:
+            p[x] = x
+            return x
+        root = x
+        while p[root] != root:
+            root = p[root]
+        while p[x] != root:
+            p[x], x = root, p[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _chunks(seq, n=500):
+    for i in range(0, len(seq), n):
+        yield seq[i : i + n]
+
+
+class DedupIndex:
+    """Duplicate index over a store's sqlite3 connection (see module doc)."""
+
+    def __init__(self, conn: sqlite3.Connection, *, on_mismatch: str = "raise"):
+        if on_mismatch not in ("raise", "reset"):
+            raise ValueError("on_mismatch must be 'raise' or 'reset'")
+        self.conn = conn
+        self.was_reset = False
+        for stmt in _SCHEMA.strip().split(";"):
+            if stmt.strip():
+                conn.execute(stmt)
+        self.params = {"scheme": scheme_params(), "index": INDEX_PARAMS}
+        want = json.dumps(self.params, sort_keys=True, ensure_ascii=False)
+        row = conn.execute("SELECT value FROM dd_meta WHERE key='params'").fetchone()
+        if row is None:
+            has_data = conn.execute("SELECT 1 FROM dd_para LIMIT 1").fetchone()
+            if has_data:  # data without params: cannot trust it
+                if on_mismatch == "raise":
+                    raise DedupParamsChanged("dedup tables hold data without recorded parameters; rebuild them")
+                self.reset()
+            conn.execute("INSERT OR REPLACE INTO dd_meta VALUES ('params', ?)", (want,))
+        elif row[0] != want:
+            if on_mismatch == "raise":
+                raise DedupParamsChanged(
+                    "the dedup index was built with other fingerprint parameters or normalization "
+                    "version; rebuild it (DedupIndex(conn, on_mismatch='reset') and re-add documents)"
+                )
+            self.reset()
+            conn.execute("INSERT OR REPLACE INTO dd_meta VALUES ('params', ?)", (want,))
+
+    # ------------------------------------------------------------ admin
+
+    def reset(self) -> None:
+        """Empty every dd_ table (the caller must re-add its documents)."""
+        for t in _TABLES:
+            self.conn.execute(f"DELETE FROM {t}")
+        self.was_reset = True
+
+    @staticmethod
+    def stored_params(conn: sqlite3.Connection) -> dict | None:
+        try:
+            row = conn.execute("SELECT value FROM dd_meta WHERE key='params'").fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return json.loads(row[0]) if row else None
+
+    # ------------------------------------------------------------ postings
+
+    def _postings(self, table: str, col: str, keys, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
+        """key -> up to ``cap`` pids, one SQL statement per 500 keys."""
+        out: dict[int, list[int]] = {}
+        keys = list(dict.fromkeys(int(k) for k in keys))
+        sql = (
+            f"SELECT j.value, (SELECT group_concat(pid) FROM "
+            f"(SELECT pid FROM {table} WHERE {col} = j.value LIMIT {int(cap)})) FROM json_each(?) j"
+        )
+        for chunk in _chunks(keys, 2000):
+            for k, pids in self.conn.execute(sql, (json.dumps(chunk),)):
+                if pids:
+                    out[k] = [int(x) for x in pids.split(",")]
+        return out
+
+    def lookup_bands(self, keys, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
+        return self._postings("dd_band", "key", keys, cap)
+
+    def lookup_fingerprints(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
+        return self._postings("dd_fp", "h", hashes, cap)
+
+    def lookup_exact(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        keys = list(dict.fromkeys(int(k) for k in hashes))
+        sql = (
+            "SELECT j.value, (SELECT group_concat(pid) FROM "
+            f"(SELECT pid FROM dd_para WHERE hash = j.value LIMIT {int(cap)})) FROM json_each(?) j"
+        )
+        for chunk in _chunks(keys, 2000):
+            for k, pids in self.conn.execute(sql, (json.dumps(chunk),)):
+                if pids:
+                    out[k] = [int(x) for x in pids.split(",")]
+        return out
+
+    def paragraph_rows(self, pids) -> dict[int, dict]:
+        """pid -> {doc_id, paragraph_index, norm, cluster, site, hash}."""
+        out = {}
+        pids = list(dict.fromkeys(int(p) for p in pids))
+        sql = (
+            "SELECT p.pid, d.doc, p.idx, p.norm, p.cluster, d.site, p.hash FROM json_each(?) j "
+            "JOIN dd_para p ON p.pid = j.value JOIN dd_doc d ON d.did = p.did"
+        )
+        for chunk in _chunks(pids, 2000):
+            for pid, doc, idx, norm, cluster, site, h in self.conn.execute(sql, (json.dumps(chunk),)):
+                out[pid] = {"doc_id": doc, "paragraph_index": idx, "norm": norm, "cluster": cluster,
+                            "site": site, "hash": h}
+        return out
+
+    def twins(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
+        """Exact hash -> pids of paragraphs with that normalized text (capped).
+
+        Only the first occurrence of a normalized paragraph carries band and
+        fingerprint postings; its exact twins are found through this."""
+        return self.lookup_exact(hashes, cap)
+
+    # ------------------------------------------------------------ ingest
+
+    def _did(self, doc_id: str) -> int | None:
+        row = self.conn.execute("SELECT did FROM dd_doc WHERE doc = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def add_document(self, doc_id: str, paragraphs: list[str], site: str = "") -> dict:
+        """Fingerprint and index one document; update clusters and groups.
+
+        Re-adding an existing ``doc_id`` replaces it.  Returns
+        ``{"doc_id", "group_id", "group_size", "changed": [doc ids whose group id changed]}``.
+        """
+        if not isinstance(doc_id, str) or not doc_id:
+            raise ValueError("doc_id must be a non-empty string")
+        changed: set[str] = set()
+        if self._did(doc_id) is not None:
+            changed |= set(self.remove_document(doc_id)["changed"])
+        paragraphs = [p if isinstance(p, str) else "" for p in paragraphs]
+        prints = fingerprint_paragraphs(paragraphs)
+        conn = self.conn
+        chars = sum(len(t) for t in prints.norm)
+        cur = conn.execute(
+            "INSERT INTO dd_doc (doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, 0)",
+            (doc_id, site or "", chars, len(paragraphs)),
+        )
+        did = cur.lastrowid
+        conn.execute("UPDATE dd_doc SET grp = did WHERE did = ?", (did,))
+        base = (conn.execute("SELECT COALESCE(MAX(pid), 0) FROM dd_para").fetchone()[0]) + 1
+        pids = list(range(base, base + len(paragraphs)))
+        clusters, posted = self._cluster_new(pids, prints)
+        conn.executemany(
+            "INSERT INTO dd_para (pid, did, idx, nlen, hash, cluster, norm, text, posted) VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (pid, did, i, len(prints.norm[i]), prints.hashes[i], clusters[i], prints.norm[i], paragraphs[i],
+                 int(posted[i]))
+                for i, pid in enumerate(pids)
+            ],
+        )
+        self._post(
+            [pid for pid, ok in zip(pids, posted) if ok],
+            [b for b, ok in zip(prints.bands, posted) if ok],
+            [f for f, ok in zip(prints.fps, posted) if ok],
+        )
+        changed |= self._link_groups(did, doc_id)
+        gid, size = self.group_of(doc_id)
+        changed.discard(doc_id)
+        return {"doc_id": doc_id, "group_id": gid, "group_size": size, "changed": sorted(changed)}
+
+    def _post(self, pids, bands, fps, delete: bool = False) -> None:
+        if delete:
+            self.conn.executemany("DELETE FROM dd_band WHERE key = ? AND pid = ?",
+                                  [(k, pid) for pid, keys in zip(pids, bands) for k in keys])
+            self.conn.executemany("DELETE FROM dd_fp WHERE h = ? AND pid = ?",
+                                  [(h, pid) for pid, f in zip(pids, fps) for h in f.tolist()])
+            return
+        # key order: neighbouring inserts touch neighbouring b-tree pages
+        self.conn.executemany("INSERT OR IGNORE INTO dd_band (key, pid) VALUES (?, ?)",
+                              sorted((k, pid) for pid, keys in zip(pids, bands) for k in keys))
+        self.conn.executemany("INSERT OR IGNORE INTO dd_fp (h, pid) VALUES (?, ?)",
+                              sorted((h, pid) for pid, f in zip(pids, fps) for h in f.tolist()))
+
+    def _cluster_new(self, pids: list[int], prints: Prints) -> tuple[list[int], list[bool]]:
+        """Cluster ids for new paragraphs (merging existing clusters as needed)."""
+        conn = self.conn
+        n = len(pids)
+        norm = prints.norm
+        uf = _UF()
+        node_new = [-(pid) for pid in pids]  # new paragraphs: negative node ids
+        # existing cluster nodes: positive cluster ids
+        # 1. exact duplicates (within the document and with the index)
+        by_hash: dict[int, int] = {}
+        hashes = [prints.hashes[i] for i in range(n) if len(norm[i]) >= MIN_EXACT_CHARS]
+        exact = self.lookup_exact(hashes, cap=1) if hashes else {}
+        exact_pids = {h: p[0] for h, p in exact.items()}
+        ex_rows = self.paragraph_rows(exact_pids.values()) if exact_pids else {}
+        posted = [True] * n  # False: an exact twin already carries the postings
+        for i in range(n):
+            if len(norm[i]) < MIN_EXACT_CHARS:
+                continue
+            h = prints.hashes[i]
+            if h in by_hash:
+                uf.union(node_new[i], node_new[by_hash[h]])
+                posted[i] = False
+            else:
+                by_hash[h] = i
+            if h in exact_pids and exact_pids[h] in ex_rows:
+                uf.union(node_new[i], ex_rows[exact_pids[h]]["cluster"])
+                posted[i] = False
+        # 2. near duplicates: LSH candidates, verified (only for paragraphs new to the index)
+        all_keys = [k for i, keys in enumerate(prints.bands) if posted[i] for k in keys]
+        post = self.lookup_bands(all_keys) if all_keys else {}
+        local: dict[int, list[int]] = defaultdict(list)
+        cand_of: list[dict[int, int]] = [dict() for _ in range(n)]
+        local_cand: list[dict[int, int]] = [dict() for _ in range(n)]
+        for i, keys in enumerate(prints.bands):
+            if not posted[i]:
+                continue
+            ci = cand_of[i]
+            li = local_cand[i]
+            for k in keys:
+                for pid in post.get(k, ()):
+                    ci[pid] = ci.get(pid, 0) + 1
+                for j in local.get(k, ()):
+                    li[j] = li.get(j, 0) + 1
+                local[k].append(i)
+        want: set[int] = set()
+        top: list[list[int]] = []
+        for i in range(n):
+            best = sorted(cand_of[i].items(), key=lambda kv: -kv[1])[:MAX_VERIFY]
+            top.append([p for p, _ in best])
+            want.update(top[-1])
+        rows = self.paragraph_rows(want) if want else {}
+        shingles: dict = {}
+
+        def sh_new(i):
+            key = ("n", i)
+            if key not in shingles:
+                shingles[key] = minhash.shingle_set(norm[i])
+            return shingles[key]
+
+        def sh_old(pid):
+            key = ("o", pid)
+            if key not in shingles:
+                shingles[key] = minhash.shingle_set(rows[pid]["norm"])
+            return shingles[key]
+
+        for i in range(n):
+            if not prints.bands[i] or not posted[i]:
+                continue
+            for pid in top[i]:
+                r = rows.get(pid)
+                if r is None:
+                    continue
+                if uf.find(node_new[i]) == uf.find(r["cluster"]):
+                    continue
+                ok, _ = minhash.is_near_duplicate(sh_new(i), sh_old(pid))
+                if ok:
+                    uf.union(node_new[i], r["cluster"])
+            for j, _ in sorted(local_cand[i].items(), key=lambda kv: -kv[1])[:MAX_VERIFY]:
+                if uf.find(node_new[i]) == uf.find(node_new[j]):
+                    continue
+                ok, _ = minhash.is_near_duplicate(sh_new(i), sh_new(j))
+                if ok:
+                    uf.union(node_new[i], node_new[j])
+        # 3. resolve components: target = largest existing cluster, else smallest new pid
+        comps: dict[int, list[int]] = defaultdict(list)
+        for node in list(uf.parent.keys()) + node_new:
+            comps[uf.find(node)].append(node)
+        existing = sorted({node for node in uf.parent if node > 0})
+        sizes = {}
+        for chunk in _chunks(existing, 500):
+            q = ",".join("?" * len(chunk))
+            for cid, size, nd in conn.execute(f"SELECT cid, size, ndocs FROM dd_cluster WHERE cid IN ({q})", chunk):
+                sizes[cid] = (size, nd)
+        result = [0] * n
+        pos_of = {node_new[i]: i for i in range(n)}
+        for members in comps.values():
+            members = list(dict.fromkeys(members))
+            olds = [m for m in members if m > 0 and m in sizes]
+            news = [m for m in members if m < 0]
+            if not news:
+                continue
+            if olds:
+                target = max(olds, key=lambda c: (sizes[c][0], -c))
+                for c in olds:
+                    if c != target:
+                        conn.execute("UPDATE dd_para SET cluster = ? WHERE cluster = ?", (target, c))
+                        conn.execute("DELETE FROM dd_cluster WHERE cid = ?", (c,))
+                total = sum(sizes[c][0] for c in olds) + len(news)
+                if len(olds) > 1:
+                    nd = conn.execute(
+                        "SELECT COUNT(DISTINCT did) FROM dd_para WHERE cluster = ?", (target,)
+                    ).fetchone()[0] + 1
+                else:
+                    nd = sizes[target][1] + 1  # this document is new to the cluster
+                conn.execute("UPDATE dd_cluster SET size = ?, ndocs = ? WHERE cid = ?", (total, nd, target))
+            else:
+                target = min(-m for m in news)
+                conn.execute("INSERT INTO dd_cluster (cid, size, ndocs) VALUES (?, ?, 1)", (target, len(news)))
+            for m in news:
+                result[pos_of[m]] = target
+        return result, posted
+
+    def bulk_load(self, docs, *, batch_paragraphs: int = 50_000) -> int:
+        """Fast initial load of ``(doc_id, paragraphs, site)`` tuples into an index.
+
+        Same fingerprints and postings as ``add_document`` (exact twins carry no
+        postings), inserted in key order per batch; but every paragraph is
+        clustered only with its exact twins and no duplicate groups are formed.
+        Meant for benchmarks and for bootstrapping a large index where
+        near-duplicate clustering is not needed; use ``add_document`` otherwise.
+        Returns the number of paragraphs loaded.
+        """
+        conn = self.conn
+        next_pid = (conn.execute("SELECT COALESCE(MAX(pid), 0) FROM dd_para").fetchone()[0]) + 1
+        seen_hash: dict[int, int] = {}  # hash -> cluster (first pid), this load
+        loaded = 0
+        buf: list[tuple[str, list[str], str]] = []
+        cluster_rows: dict[int, list] = {}
+
+        def flush():
+            nonlocal next_pid, loaded
+            if not buf:
+                return
+            flat = [p for _, ps, _ in buf for p in ps]
+            prints = fingerprint_paragraphs(flat)
+            para_rows, post_pids, post_bands, post_fps = [], [], [], []
+            k = 0
+            for doc_id, ps, site in buf:
+                chars = sum(len(prints.norm[k + i]) for i in range(len(ps)))
+                did = conn.execute(
+                    "INSERT INTO dd_doc (doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, 0)",
+                    (doc_id, site or "", chars, len(ps)),
+                ).lastrowid
+                conn.execute("UPDATE dd_doc SET grp = did WHERE did = ?", (did,))
+                for i, text in enumerate(ps):
+                    pid = next_pid
+                    next_pid += 1
+                    h = prints.hashes[k]
+                    cl = seen_hash.get(h)
+                    posted = cl is None
+                    if posted:
+                        seen_hash[h] = cl = pid
+                        cluster_rows[pid] = [1, {did}]
+                        post_pids.append(pid)
+                        post_bands.append(prints.bands[k])
+                        post_fps.append(prints.fps[k])
+                    else:
+                        cluster_rows[cl][0] += 1
+                        cluster_rows[cl][1].add(did)
+                    para_rows.append((pid, did, i, len(prints.norm[k]), h, cl, prints.norm[k], text, int(posted)))
+                    k += 1
+            conn.executemany(
+                "INSERT INTO dd_para (pid, did, idx, nlen, hash, cluster, norm, text, posted) VALUES (?,?,?,?,?,?,?,?,?)",
+                para_rows,
+            )
+            band_rows = sorted((kk, pid) for pid, keys in zip(post_pids, post_bands) for kk in keys)
+            conn.executemany("INSERT OR IGNORE INTO dd_band (key, pid) VALUES (?, ?)", band_rows)
+            fp_rows = sorted((h, pid) for pid, f in zip(post_pids, post_fps) for h in f.tolist())
+            conn.executemany("INSERT OR IGNORE INTO dd_fp (h, pid) VALUES (?, ?)", fp_rows)
+            loaded += len(flat)
+            buf.clear()
+
+        if conn.execute("SELECT 1 FROM dd_para LIMIT 1").fetchone():
+            raise ValueError("bulk_load needs an empty index")
+        n = 0
+        for doc_id, ps, site in docs:
+            buf.append((doc_id, list(ps), site))
+            n += len(ps)
+            if n >= batch_paragraphs:
+                flush()
+                n = 0
+        flush()
+        conn.executemany(
+            "INSERT INTO dd_cluster (cid, size, ndocs) VALUES (?, ?, ?)",
+            [(c, v[0], len(v[1])) for c, v in cluster_rows.items()],
+        )
+        return loaded
+
+    # ------------------------------------------------------------ groups
+
+    def _doc_clusters(self, did: int) -> dict[int, int]:
+        """cluster -> normalized chars of this document's paragraphs in it."""
+        out: dict[int, int] = defaultdict(int)
+        for cluster, nlen in self.conn.execute("SELECT cluster, nlen FROM dd_para WHERE did = ?", (did,)):
+            out[cluster] += nlen
+        return out
+
+    def _partners(self, did: int, restrict: set[int] | None = None) -> list[tuple[int, float, float]]:
+        """Documents linked to ``did``: [(other did, share of did, share of other)]."""
+        conn = self.conn
+        mine = self._doc_clusters(did)
+        total = sum(mine.values())
+        if total == 0:
+            return []
+        clusters = [c for c in mine]
+        sql = (
+            "SELECT j.value, (SELECT group_concat(did) FROM (SELECT DISTINCT did FROM dd_para "
+            f"WHERE cluster = j.value AND did <> ? LIMIT {GROUP_CLUSTER_DOCS})) FROM json_each(?) j"
+        )
+        shared: dict[int, int] = defaultdict(int)
+        for chunk in _chunks(clusters, 2000):
+            for c, dids in conn.execute(sql, (did, json.dumps(chunk))):
+                if not dids:
+                    continue
+                for o in dids.split(","):
+                    o = int(o)
+                    if restrict is None or o in restrict:
+                        shared[o] += mine[c]
+        # a partner must share at least GROUP_MIN_REVERSE of this document
+        cands = [kv for kv in shared.items() if kv[1] >= GROUP_MIN_REVERSE * total]
+        cands = sorted(cands, key=lambda kv: -kv[1])[:GROUP_CANDIDATES]
+        out = []
+        for o, _ in cands:
+            theirs = self._doc_clusters(o)
+            t_total = sum(theirs.values())
+            if t_total == 0:
+                continue
+            mine_share = sum(v for c, v in mine.items() if c in theirs) / total
+            their_share = sum(v for c, v in theirs.items() if c in mine) / t_total
+            if max(mine_share, their_share) >= GROUP_SHARE and min(mine_share, their_share) >= GROUP_MIN_REVERSE:
+                out.append((o, mine_share, their_share))
+        return out
+
+    def _merge_groups(self, g1: int, g2: int) -> set[str]:
+        if g1 == g2:
+            return set()
+        conn = self.conn
+        n1 = conn.execute("SELECT COUNT(*) FROM dd_doc WHERE grp = ?", (g1,)).fetchone()[0]
+        n2 = conn.execute("SELECT COUNT(*) FROM dd_doc WHERE grp = ?", (g2,)).fetchone()[0]
+        keep, drop = (g1, g2) if (n1, -g1) >= (n2, -g2) else (g2, g1)
+        moved = {r[0] for r in conn.execute("SELECT doc FROM dd_doc WHERE grp = ?", (drop,))}
+        conn.execute("UPDATE dd_doc SET grp = ? WHERE grp = ?", (keep, drop))
+        return moved
+
+    def _grp(self, did: int) -> int:
+        return self.conn.execute("SELECT grp FROM dd_doc WHERE did = ?", (did,)).fetchone()[0]
+
+    def _link_groups(self, did: int, doc_id: str, restrict: set[int] | None = None) -> set[str]:
+        changed: set[str] = set()
+        for other, _, _ in self._partners(did, restrict):
+            g1, g2 = self._grp(did), self._grp(other)
+            if g1 != g2:
+                changed |= self._merge_groups(g1, g2)
+        return changed
+
+    # ------------------------------------------------------------ removal
+
+    def remove_document(self, doc_id: str) -> dict:
+        """Remove a document; re-cluster what it may have bridged; re-link its group.
+
+        Returns ``{"doc_id", "removed": bool, "changed": [doc ids whose group id changed]}``.
+        """
+        conn = self.conn
+        did = self._did(doc_id)
+        if did is None:
+            return {"doc_id": doc_id, "removed": False, "changed": []}
+        rows = conn.execute(
+            "SELECT pid, cluster, norm, hash, posted FROM dd_para WHERE did = ?", (did,)
+        ).fetchall()
+        posted_rows = [r for r in rows if r[4]]
+        prints = fingerprint_normalized([r[2] for r in posted_rows])
+        self._post([r[0] for r in posted_rows], prints.bands, prints.fps, delete=True)
+        conn.execute("DELETE FROM dd_para WHERE did = ?", (did,))
+        # a remaining exact twin of a removed posted paragraph takes over its postings
+        heirs = []
+        for r in posted_rows:
+            twin = conn.execute("SELECT pid, norm FROM dd_para WHERE hash = ? ORDER BY pid LIMIT 1", (r[3],)).fetchone()
+            if twin is not None:
+                heirs.append(twin)
+        if heirs:
+            hp = fingerprint_normalized([t[1] for t in heirs])
+            self._post([t[0] for t in heirs], hp.bands, hp.fps)
+            conn.executemany("UPDATE dd_para SET posted = 1 WHERE pid = ?", [(t[0],) for t in heirs])
+        for cluster in sorted({r[1] for r in rows}):
+            self._recluster(cluster)
+        grp = self._grp(did)
+        members = [r[0] for r in conn.execute("SELECT did FROM dd_doc WHERE grp = ? AND did <> ?", (grp, did))]
+        conn.execute("DELETE FROM dd_doc WHERE did = ?", (did,))
+        changed: set[str] = set()
+        if members and len(members) <= REGROUP_MAX:
+            names = dict(
+                conn.execute(
+                    f"SELECT did, doc FROM dd_doc WHERE did IN ({','.join('?' * len(members))})", members
+                ).fetchall()
+            )
+            old = {m: grp for m in members}
+            conn.executemany("UPDATE dd_doc SET grp = did WHERE did = ?", [(m,) for m in members])
+            mset = set(members)
+            for m in members:
+                self._link_groups(m, names[m], restrict=mset)
+            for m in members:
+                if self._grp(m) != old[m]:
+                    changed.add(names[m])
+        elif members:
+            new_rep = min(members)
+            if grp == did:
+                conn.execute("UPDATE dd_doc SET grp = ? WHERE grp = ?", (new_rep, did))
+                changed |= {
+                    r[0] for r in conn.execute("SELECT doc FROM dd_doc WHERE grp = ?", (new_rep,))
+                }
+        return {"doc_id": doc_id, "removed": True, "changed": sorted(changed)}
+
+    def _recluster(self, cluster: int) -> None:
+        conn = self.conn
+        rows = conn.execute("SELECT pid, did, hash, norm FROM dd_para WHERE cluster = ?", (cluster,)).fetchall()
+        if not rows:
+            conn.execute("DELETE FROM dd_cluster WHERE cid = ?", (cluster,))
+            return
+        if len(rows) > RECLUSTER_MAX:
+            nd = len({r[1] for r in rows})
+            conn.execute("UPDATE dd_cluster SET size = ?, ndocs = ? WHERE cid = ?", (len(rows), nd, cluster))
+            return
+        uf = _UF()
+        rep_of_hash: dict[int, int] = {}
+        reps = []
+        for pid, _, h, _ in rows:
+            uf.find(pid)
+            if h in rep_of_hash:
+                uf.union(pid, rep_of_hash[h])
+            else:
+                rep_of_hash[h] = pid
+                reps.append(pid)
+        norm_of = {r[0]: r[3] for r in rows}
+        rep_norm = [norm_of[p] for p in reps]
+        prints = fingerprint_normalized(rep_norm)
+        buckets: dict[int, list[int]] = defaultdict(list)
+        sets = {}
+        for i, keys in enumerate(prints.bands):
+            for k in keys:
+                buckets[k].append(i)
+        for i, keys in enumerate(prints.bands):
+            seen = set()
+            for k in keys:
+                for j in buckets[k][:MAX_VERIFY]:
+                    if j == i or j in seen:
+                        continue
+                    seen.add(j)
+                    a, b = reps[i], reps[j]
+                    if uf.find(a) == uf.find(b):
+                        continue
+                    sa = sets.setdefault(i, minhash.shingle_set(rep_norm[i]))
+                    sb = sets.setdefault(j, minhash.shingle_set(rep_norm[j]))
+                    if minhash.is_near_duplicate(sa, sb)[0]:
+                        uf.union(a, b)
+        comps: dict[int, list[tuple]] = defaultdict(list)
+        for r in rows:
+            comps[uf.find(r[0])].append(r)
+        ordered = sorted(comps.values(), key=lambda m: -len(m))
+        for k, members in enumerate(ordered):
+            cid = cluster if k == 0 else min(r[0] for r in members)
+            nd = len({r[1] for r in members})
+            if k == 0:
+                conn.execute("UPDATE dd_cluster SET size = ?, ndocs = ? WHERE cid = ?", (len(members), nd, cid))
+            else:
+                conn.execute("INSERT OR REPLACE INTO dd_cluster (cid, size, ndocs) VALUES (?, ?, ?)",
+                             (cid, len(members), nd))
+                conn.executemany("UPDATE dd_para SET cluster = ? WHERE pid = ?", [(cid, r[0]) for r in members])
+
+    # ------------------------------------------------------------ queries
+
+    def group_of(self, doc_id: str) -> tuple[str, int] | None:
+        """(group id, number of documents in the group), or None for an unknown document.
+
+        The group id is the doc id of the group's representative (its first
+        document), so a document alone is its own group, as with no dedup at
+        all.  It stays stable until a later ingest or removal merges or splits
+        the group (``add_document``/``remove_document`` report the documents
+        whose group id changed).
+        """
+        row = self.conn.execute(
+            "SELECT r.doc, d.grp FROM dd_doc d JOIN dd_doc r ON r.did = d.grp WHERE d.doc = ?", (doc_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        size = self.conn.execute("SELECT COUNT(*) FROM dd_doc WHERE grp = ?", (row[1],)).fetchone()[0]
+        return row[0], size
+
+    def group_members(self, group_id: str) -> list[str]:
+        """Doc ids of the group (``group_id`` as given by ``group_of``), first document first."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT doc FROM dd_doc WHERE grp = (SELECT grp FROM dd_doc WHERE doc = ?) ORDER BY did", (group_id,)
+            )
+        ]
+
+    def paragraph_recurrence(self, doc_id: str) -> list[int]:
+        """Per paragraph (by index) of the document: number of distinct documents
+        (itself included) that contain this paragraph or a near-copy of it."""
+        did = self._did(doc_id)
+        if did is None:
+            return []
+        rows = self.conn.execute(
+            "SELECT p.idx, COALESCE(c.ndocs, 1) FROM dd_para p LEFT JOIN dd_cluster c ON c.cid = p.cluster "
+            "WHERE p.did = ? ORDER BY p.idx",
+            (did,),
+        ).fetchall()
+        return [int(n) for _, n in rows]
+
+    def clusters(self, min_size: int = 2, limit: int = 100) -> list[dict]:
+        """Paragraph clusters with at least ``min_size`` paragraphs, largest first."""
+        out = []
+        for cid, size, nd in self.conn.execute(
+            "SELECT cid, size, ndocs FROM dd_cluster WHERE size >= ? ORDER BY size DESC, cid LIMIT ?",
+            (min_size, limit),
+        ):
+            members = [
+                {"doc_id": d, "paragraph_index": i}
+                for d, i in self.conn.execute(
+                    "SELECT d.doc, p.idx FROM dd_para p JOIN dd_doc d ON d.did = p.did WHERE p.cluster = ? "
+                    "ORDER BY p.pid LIMIT 50",
+                    (cid,),
+                )
+            ]
+            out.append({"cluster_id": cid, "size": size, "docs": nd, "members": members})
+        return out
+
+    def boilerplate(self, min_docs: int = 3, limit: int = 50, *, min_chars: int = 10,
+                    variants: int = 5, occurrences: int = 20) -> list[dict]:
+        """Recurring paragraphs, ranked by distinct documents then distinct sites.
+
+        Each item: ``cluster_id``, ``docs``, ``sites``, ``paragraphs``, ``text``
+        (the most common variant), ``variants`` [{text, count}], ``occurrences``
+        [{doc_id, paragraph_index, site}] (first ``occurrences``).  Paragraphs
+        shorter than ``min_chars`` normalized characters (headings like 第一章 总则)
+        are skipped.
+        """
+        conn = self.conn
+        min_docs = max(1, int(min_docs))
+        limit = max(0, int(limit))
+        out = []
+        pool = conn.execute(
+            "SELECT cid, size, ndocs FROM dd_cluster WHERE ndocs >= ? ORDER BY ndocs DESC, size DESC, cid",
+            (min_docs,),
+        )
+        scan = 0
+        for cid, size, nd in pool:
+            scan += 1
+            var = conn.execute(
+                "SELECT MIN(text), COUNT(*), MAX(nlen) FROM dd_para WHERE cluster = ? GROUP BY hash "
+                "ORDER BY COUNT(*) DESC LIMIT ?",
+                (cid, variants),
+            ).fetchall()
+            if not var or max(v[2] for v in var) < min_chars:
+                continue
+            sites = conn.execute(
+                "SELECT COUNT(DISTINCT d.site) FROM dd_para p JOIN dd_doc d ON d.did = p.did "
+                "WHERE p.cluster = ? AND d.site <> ''",
+                (cid,),
+            ).fetchone()[0]
+            occ = [
+                {"doc_id": d, "paragraph_index": i, "site": s}
+                for d, i, s in conn.execute(
+                    "SELECT d.doc, p.idx, d.site FROM dd_para p JOIN dd_doc d ON d.did = p.did "
+                    "WHERE p.cluster = ? ORDER BY p.pid LIMIT ?",
+                    (cid, occurrences),
+                )
+            ]
+            out.append(
+                {
+                    "cluster_id": cid,
+                    "docs": nd,
+                    "sites": sites,
+                    "paragraphs": size,
+                    "text": var[0][0],
+                    "variants": [{"text": t, "count": c} for t, c, _ in var],
+                    "occurrences": occ,
+                }
+            )
+            # rank needs sites too: gather a bit more than asked, then sort
+            if len(out) >= limit * 3 and scan:
+                break
+        out.sort(key=lambda b: (-b["docs"], -b["sites"], -b["paragraphs"], b["cluster_id"]))
+        return out[:limit]
+
+    def stats(self, postings: bool = False) -> dict:
+        """Counts and shares; ``postings=True`` also counts band / fingerprint
+        postings (a full scan of the two largest tables: seconds at millions of rows)."""
+        c = self.conn
+        one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731
+        docs = one("SELECT COUNT(*) FROM dd_doc")
+        groups = c.execute("SELECT COUNT(*), COALESCE(SUM(n), 0) FROM (SELECT COUNT(*) n FROM dd_doc GROUP BY grp HAVING n > 1)").fetchone()
+        paras = one("SELECT COUNT(*) FROM dd_para")
+        clus = c.execute(
+            "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM dd_cluster WHERE size > 1"
+        ).fetchone()
+        out = {
+            "documents": docs,
+            "paragraphs": paras,
+            "clusters": clus[0],
+            "paragraphs_in_clusters": clus[1],
+            "duplicate_paragraph_share": (clus[1] - clus[0]) / paras if paras else 0.0,
+            "groups": groups[0],
+            "documents_in_groups": groups[1],
+            "duplicate_document_share": (groups[1] - groups[0]) / docs if docs else 0.0,
+            "params": self.params,
+        }
+        if postings:
+            out["band_postings"] = one("SELECT COUNT(*) FROM dd_band")
+            out["fingerprint_postings"] = one("SELECT COUNT(*) FROM dd_fp")
+        return out

@@ -1,0 +1,111 @@
+"""The embedded backend's duplicate detection: dedup/ over the store's SQLite file.
+
+The dedup tables live in the same SQLite file as the documents and are
+written in the same transaction (a store write hook), so a document is never
+stored without its fingerprints or the other way round. Search collapses by
+the group ids read here at query time, so a group that grows after a
+document was indexed needs no re-indexing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+from dedup.check import check_draft
+from dedup.index import DedupIndex, DedupParamsChanged
+from govtext.documents import Document
+from govtext.errors import BackendError
+from search.store import Store
+
+
+class StoreDuplicates:
+    def __init__(self, store: Store, site_of):
+        self.store = store
+        self.site_of = site_of
+        self._local = threading.local()
+
+    def index(self) -> DedupIndex:
+        """The dedup index on this thread's connection (SQLite connections are per thread)."""
+        conn = self.store.conn
+        cached = getattr(self._local, "pair", None)
+        if cached is None or cached[0] is not conn:
+            try:
+                cached = (conn, DedupIndex(conn))
+            except DedupParamsChanged as exc:
+                raise BackendError(f"{exc.message} — run `govtext reindex`", code="dedup_rebuild_needed") from None
+            self._local.pair = cached
+        return cached[1]
+
+    # -- writes (inside the store's transaction) ------------------------------------
+    def on_write(self, conn: sqlite3.Connection, written: list[tuple[Document, list[str]]], removed: list[str]) -> None:
+        index = DedupIndex(conn, on_mismatch="raise")
+        for doc_id in removed:
+            index.remove_document(doc_id)
+        for doc, paragraphs in written:
+            index.add_document(doc.id, paragraphs, site=self.site_of(doc.url, doc.source))
+
+    def rebuild(self, progress=None) -> int:
+        """Fingerprint every stored document again (after a scheme change)."""
+        count = 0
+        with self.store.transaction() as conn:
+            index = DedupIndex(conn, on_mismatch="reset")
+            index.reset()
+            for stored in self.store.iter_documents():
+                doc = stored.document
+                index.add_document(doc.id, stored.paragraphs, site=self.site_of(doc.url, doc.source))
+                count += 1
+                if progress:
+                    progress(1)
+        self._local.pair = None
+        return count
+
+    def needs_rebuild(self) -> bool:
+        try:
+            DedupIndex(self.store.conn)
+        except DedupParamsChanged:
+            return True
+        return False
+
+    # -- reads ---------------------------------------------------------------------
+    def group_of(self, doc_id: str) -> tuple[str, int]:
+        found = self.index().group_of(doc_id)
+        return found if found is not None else (doc_id, 1)
+
+    def group_members(self, group_id: str) -> list[str]:
+        return self.index().group_members(group_id)
+
+    def _titles(self, doc_ids) -> dict[str, str]:
+        rows = self.store.get_many(list(dict.fromkeys(doc_ids)), columns="id, title")
+        return {k: r["title"] for k, r in rows.items()}
+
+    def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000) -> dict:
+        report = check_draft(self.index(), text, quotes_as_citation=quotes_as_citation, max_chars=max_chars)
+        sources = [s for m in report.get("matches", []) for s in m.get("sources", [])]
+        sources += report.get("sources", []) if isinstance(report.get("sources"), list) else []
+        titles = self._titles([s["doc_id"] for s in sources if "doc_id" in s])
+        for s in sources:
+            if "doc_id" in s:
+                s["title"] = titles.get(s["doc_id"], "")
+        return report
+
+    def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
+        items = self.index().boilerplate(min_docs=min_docs, limit=limit)
+        titles = self._titles([o["doc_id"] for item in items for o in item["occurrences"]])
+        for item in items:
+            for o in item["occurrences"]:
+                o["title"] = titles.get(o["doc_id"], "")
+        return items
+
+    def copies(self, doc_id: str) -> list[dict]:
+        group_id, _ = self.group_of(doc_id)
+        members = self.group_members(group_id) or [doc_id]
+        rows = self.store.get_many(members, columns="id, title, url, date, source")
+        return [{"id": m, "title": rows[m]["title"], "url": rows[m]["url"], "date": rows[m]["date"],
+                 "source": rows[m]["source"]} for m in members if m in rows]
+
+    def recurrence(self, doc_id: str) -> list[int]:
+        return self.index().paragraph_recurrence(doc_id)
+
+    def stats(self) -> dict:
+        return self.index().stats()

@@ -1,0 +1,56 @@
+"""What both backends index about a document besides its words: filter and facet values."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from search.store import StoredDocument
+
+
+class SingletonGroups:
+    """Duplicate groups when no dedup index is attached: every document alone."""
+
+    def group_of(self, doc_id: str) -> tuple[str, int]:
+        return doc_id, 1
+
+    def group_members(self, group_id: str) -> list[str]:
+        return [group_id]
+
+
+def site_of(url: str, source: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return parts.hostname
+    if parts.scheme == "file":
+        return source or "file"
+    return source
+
+
+def _year_and_key(date: str, analysis: dict) -> tuple[int, int]:
+    digits = "".join(ch for ch in date[:10] if ch.isdigit())
+    if len(digits) >= 4 and digits[:4].isdigit() and 1900 <= int(digits[:4]) <= 2100:
+        year = int(digits[:4])
+        month = int(digits[4:6]) if len(digits) >= 6 else 0
+        day = int(digits[6:8]) if len(digits) >= 8 else 0
+        return year, year * 10000 + month * 100 + day
+    year = analysis.get("year") or 0
+    return int(year), int(year) * 10000
+
+
+def facet_values(stored: StoredDocument) -> dict:
+    """The filter/facet values of a stored document (shared by both backends)."""
+    doc, analysis = stored.document, stored.analysis
+    region = analysis.get("primary_region") or {}
+    year, date_key = _year_and_key(doc.date, analysis)
+    doc_type = doc.doc_type or (analysis.get("doc_type") or {}).get("id", "")
+    return {
+        "themes": [t["id"] for t in analysis.get("themes", [])],
+        "region": doc.region or region.get("province", "") or "",
+        "city": region.get("city", "") or "",
+        "doc_type": doc_type,
+        "site": site_of(doc.url, doc.source),
+        "year": year,
+        "date_key": date_key,
+    }
+
+

@@ -1,0 +1,198 @@
+"""Draft check (知网查重-style report) against a real SQLite-backed index."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dedup.check import check_draft, render_report_html
+from dedup.index import DedupIndex
+from dedup.normalize import normalize_text
+from dedup.repost import repost
+from govtext.errors import BadInput
+from ingest.text import split_paragraphs
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEEDS = sorted((SHARED / "seeds").glob("000_*.txt")) if SHARED.exists() else []
+needs_seed = pytest.mark.skipif(not SEEDS, reason=f"seed page not found under {SHARED / 'seeds'}")
+
+NEGATIVE = (
+    "我县坚持加强组织领导，由县委书记亲自挂帅，把平安乡村创建纳入乡镇年度实绩考核。\n"
+    "围绕推进市域社会治理现代化，我们在城东片区试行楼栋长、物业和民警三方议事，每月碰头一次。\n"
+    "今年以来，全镇新增专职网格员四十名，配齐手持终端，群众诉求平均两小时内有人上门回应。\n"
+    "下一步，要继续加强组织领导，把矛盾纠纷调处情况同干部评优评先直接挂钩，防止层层加码。"
+)
+
+
+@pytest.fixture(scope="module")
+def seed_text():
+    if not SEEDS:
+        pytest.skip(f"seed page not found under {SHARED / 'seeds'}")
+    return SEEDS[0].read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def seed_index(tmp_path_factory, seed_text):
+    conn = sqlite3.connect(tmp_path_factory.mktemp("dd") / "store.db")
+    ix = DedupIndex(conn)
+    ix.add_document("seed", split_paragraphs(seed_text), site="fanwen.example")
+    conn.commit()
+    yield ix
+    conn.close()
+
+
+@pytest.fixture()
+def small_index(tmp_path):
+    conn = sqlite3.connect(tmp_path / "small.db")
+    ix = DedupIndex(conn)
+    yield ix
+    conn.close()
+
+
+def _check_offsets(report, text):
+    for m in report["matches"]:
+        assert 0 <= m["start"] < m["end"] <= len(text)
+        assert text[m["start"] : m["end"]] == m["text"]
+        assert m["kind"] in ("copy", "near_copy", "quotation")
+        assert 0 <= m["similarity"] <= 1
+    assert 0 <= report["overlap_ratio"] <= 1
+    assert 0 <= report["largest_source_ratio"] <= report["overlap_ratio"] + 1e-9
+
+
+@needs_seed
+def test_seed_against_itself_is_about_100_percent(seed_index, seed_text):
+    report = check_draft(seed_index, seed_text)
+    _check_offsets(report, seed_text)
+    assert report["overlap_ratio"] >= 0.98
+    assert report["largest_source"] == "seed"
+    assert report["matches"][0]["sources"][0]["doc_id"] == "seed"
+    assert all(0 <= p["overlap_ratio"] <= 1 for p in report["paragraphs"])
+
+
+@needs_seed
+def test_reposted_copy_is_found_with_spans_in_the_submitted_text(seed_index, seed_text):
+    paras = [p for p in split_paragraphs(seed_text) if len(p) >= 60][10:25]
+    rng = random.Random(2)
+    edits = [("place", "number"), ("insert",), ("drop",), ("swap",), ("punct",), ("traditional",),
+             ("place", "number", "insert", "punct", "traditional")]
+    for e in edits:
+        draft = "\n\n".join(repost(p, rng, e) for p in paras)
+        report = check_draft(seed_index, draft)
+        _check_offsets(report, draft)
+        assert report["overlap_ratio"] >= 0.8, (e, report["overlap_ratio"])
+        assert report["largest_source"] == "seed"
+        for m in report["matches"]:
+            assert m["sources"] and m["sources"][0]["doc_id"] == "seed"
+
+
+@needs_seed
+def test_every_shared_run_of_13_chars_is_found(seed_index, seed_text):
+    paras = [p for p in split_paragraphs(seed_text) if len(p) >= 80]
+    rng = random.Random(9)
+    filler = "一段完全原创的内容用于测试不应被判为抄袭的部分"
+    for _ in range(20):
+        src = normalize_text(rng.choice(paras))
+        start = rng.randrange(0, len(src) - 13)
+        run = src[start : start + 13]
+        if "□" in run:
+            continue
+        draft = filler[:9] + run + filler[9:]
+        report = check_draft(seed_index, draft)
+        copied = [m for m in report["matches"] if m["kind"] == "copy"]
+        assert copied, run
+        assert any(run in normalize_text(m["text"]) for m in copied)
+
+
+@needs_seed
+def test_paraphrased_sentence_is_a_near_copy(seed_index, seed_text):
+    sents = [s for p in split_paragraphs(seed_text) for s in p.split("。") if 40 <= len(s) <= 80]
+    s = sents[5]
+    # change every ~8th character: no shared run of 13 chars survives
+    chars = list(s)
+    for i in range(6, len(chars), 8):
+        chars[i] = "之"
+    draft = "".join(chars) + "。"
+    report = check_draft(seed_index, draft)
+    kinds = {m["kind"] for m in report["matches"]}
+    assert "near_copy" in kinds, (draft, report["matches"])
+    assert report["overlap_ratio"] > 0.7
+
+
+@needs_seed
+def test_stock_phrases_alone_are_not_copies(seed_index):
+    report = check_draft(seed_index, NEGATIVE)
+    _check_offsets(report, NEGATIVE)
+    assert report["overlap_ratio"] < 0.1, report["matches"]
+    assert not [m for m in report["matches"] if m["kind"] == "near_copy"]
+
+
+def test_quotation_option(small_index):
+    policy = "坚持和发展新时代枫桥经验，完善社会矛盾纠纷多元预防调处化解综合机制"
+    small_index.add_document("policy", [policy + "。"])
+    draft = f"我们认真学习文件精神，文件明确要求“{policy}”，这为基层工作指明了方向，我们将结合实际抓好落实。"
+    plain = check_draft(small_index, draft)
+    assert plain["overlap_ratio"] > 0.3
+    assert {m["kind"] for m in plain["matches"]} == {"copy"}
+    cited = check_draft(small_index, draft, quotes_as_citation=True)
+    assert {m["kind"] for m in cited["matches"]} == {"quotation"}
+    assert cited["overlap_ratio"] == 0
+    assert cited["quotation_ratio"] == pytest.approx(plain["overlap_ratio"], abs=0.05)
+    titled = f"依据《{policy}》开展工作，我们将结合实际抓好落实。"
+    assert {m["kind"] for m in check_draft(small_index, titled, quotes_as_citation=True)["matches"]} == {"quotation"}
+
+
+def test_empty_index_and_novel_text(small_index):
+    report = check_draft(small_index, NEGATIVE)
+    assert report["overlap_ratio"] == 0 and report["matches"] == []
+    assert report["chars"] > 0 and len(report["paragraphs"]) == 4
+
+
+@pytest.mark.parametrize(
+    "draft,fragment",
+    [
+        ("", "empty"),
+        ("   \n\t  ", "empty"),
+        ("。，、！？……——“”《》 ...!!", "punctuation"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
+        ("正文\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11", "binary"),
+        ("长" * 200001, "limit is 200000"),
+        (12345, "text"),
+    ],
+)
+def test_bad_drafts_raise_bad_input(small_index, draft, fragment):
+    with pytest.raises(BadInput) as exc:
+        check_draft(small_index, draft)
+    assert fragment in exc.value.message
+    assert exc.value.status == 400
+
+
+def test_max_chars_is_configurable(small_index):
+    with pytest.raises(BadInput, match="limit is 10"):
+        check_draft(small_index, "加强组织领导推进市域社会治理", max_chars=10)
+
+
+def test_html_report_escapes_everything(small_index):
+    evil = "<script>alert(1)</script>加强基层治理体系和治理能力现代化建设的实施意见全文"
+    small_index.add_document("<b>doc</b>", [evil])
+    draft = evil + "\n另一段原创内容 & 其他"
+    report = check_draft(small_index, draft)
+    page = render_report_html(report, draft)
+    assert "<script>" not in page and "<b>doc</b>" not in page
+    assert "alert(1)&lt;/script&gt;" in page and "&lt;b&gt;doc&lt;/b&gt;" in page
+    assert "<mark" in page and "&amp; 其他" in page
+
+
+def test_sources_survive_removal_of_the_first_copy(small_index):
+    para = "各乡镇要建立健全矛盾纠纷排查调处机制，做到小事不出村、大事不出镇、矛盾不上交，切实把矛盾纠纷化解在基层。"
+    small_index.add_document("first", [para, "第一份文件特有的一段说明文字，讲的是完全不同的事情。"])
+    small_index.add_document("second", ["第二份文件的开头语与众不同。", para])
+    rep = check_draft(small_index, para)
+    assert {s["doc_id"] for s in rep["matches"][0]["sources"]} == {"first", "second"}
+    small_index.remove_document("first")
+    rep = check_draft(small_index, para)
+    assert rep["overlap_ratio"] > 0.95
+    assert [s["doc_id"] for s in rep["matches"][0]["sources"]] == ["second"]
+    assert rep["matches"][0]["sources"][0]["paragraph_index"] == 1

@@ -1,0 +1,129 @@
+"""Normalization for matching, MinHash and winnowing: unit properties."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from dedup import minhash, winnow
+from dedup.fingerprint import fingerprint_fields, fingerprint_paragraphs, scheme_params
+from dedup.normalize import MASK, NORMALIZATION_VERSION, normalize, normalize_many, normalize_text
+
+
+def test_version_recorded():
+    assert NORMALIZATION_VERSION
+    assert scheme_params()["normalization"] == NORMALIZATION_VERSION
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("晋城市人民政府加强基层治理", "xx市人民政府加强基层治理"),
+        ("晋城市人民政府加强基层治理", "**市人民政府加强基层治理"),
+        ("××县人民政府加强基层治理", "阳城县人民政府加强基层治理"),
+        ("某某街道推进网格化管理", "XX街道推进网格化管理"),
+        ("□□县人民政府办公室", "晋城县人民政府办公室".replace("晋城县", "xx县")),
+        ("□□市人民政府办公室", "太原市人民政府办公室"),
+        ("2023年建成200个调解室", "20xx年建成1,500个调解室"),
+        ("第三条　本条例自公布之日起施行。", "第十五条 本条例自公布之日起施行"),
+        ("國家發展和改革委員會關於進一步規範基層治理", "国家发展和改革委员会关于进一步规范基层治理"),
+        ("加强组织领导，压实工作责任。", "加强组织领导 压实工作责任!"),
+        ("ＡＢＣ１２３全角", "abc456全角"),
+    ],
+)
+def test_variants_normalize_equal(a, b):
+    assert normalize_text(a) == normalize_text(b)
+
+
+def test_masks_and_deletions():
+    n = normalize("晋城市2023年，“枫桥经验”。")
+    assert n.text == f"{MASK}{MASK}年枫桥经验".replace(MASK + MASK, MASK)
+    assert "，" not in n.text and "“" not in n.text
+    # stock words are not masked
+    assert normalize_text("推进市域社会治理现代化") == "推进市域社会治理现代化"
+    assert normalize_text("城市管理") == "城市管理"
+
+
+def test_offsets_map_back_to_original():
+    text = "　　晋城市人民政府（2023年）印發《關於加強xx縣基層治理的通知》，要求①……"
+    n = normalize(text)
+    assert len(n.starts) == len(n.ends) == len(n.text)
+    assert np.all(np.diff(n.starts) > 0)
+    for i, ch in enumerate(n.text):
+        piece = text[n.starts[i] : n.ends[i]]
+        assert piece, i
+        if ch != MASK:
+            assert normalize_text(piece) == ch
+    a, b = n.span(0, len(n.text))
+    assert text[a:b].startswith("晋城市") and text[a:b].endswith("①")
+    # the masked place covers its whole original run
+    assert text[n.starts[0] : n.ends[0]] == "晋城市"
+
+
+def test_normalize_many_matches_single():
+    rng = random.Random(3)
+    base = ["晋城市加强组织领导，", "2023年第三条", "國家", "", "……", "xx县某某镇推进網格化管理12项", "ＸＸ市"]
+    paras = ["".join(rng.choice(base) for _ in range(rng.randint(0, 5))) for _ in range(200)]
+    assert normalize_many(paras) == [normalize_text(p) for p in paras]
+
+
+def test_minhash_batch_equals_single_and_estimates_jaccard():
+    rng = random.Random(1)
+    alphabet = "加强组织领导推进市域社会治理现代化网格调解基层群众"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80))) for _ in range(50)]
+    sigs = minhash.signatures(texts)
+    for i in range(0, 50, 7):
+        assert np.array_equal(minhash.signatures([texts[i]])[0], sigs[i])
+    a = "".join(rng.choice(alphabet) for _ in range(300))
+    b = a[:150] + "完全不同的一段插入内容" + a[150:]
+    sa, sb = minhash.shingle_set(a), minhash.shingle_set(b)
+    real = minhash.similarity(sa, sb)[0]
+    s = minhash.signatures([a, b])
+    assert abs(minhash.estimate_jaccard(s[0], s[1]) - real) < 0.2
+    assert minhash.band_keys(s).shape == (2, minhash.BANDS)
+
+
+def test_near_duplicate_verification():
+    a = "各乡镇要建立健全矛盾纠纷排查调处机制，做到小事不出村、大事不出镇、矛盾不上交，切实把矛盾纠纷化解在基层。"
+    b = a.replace("切实", "进一步切实")
+    c = "各乡镇要加强组织领导，推进市域社会治理现代化，确保各项任务落到实处，取得实效。"
+    sa, sb, sc = (minhash.shingle_set(normalize_text(x)) for x in (a, b, c))
+    assert minhash.is_near_duplicate(sa, sb)[0]
+    assert not minhash.is_near_duplicate(sa, sc)[0]
+
+
+def test_winnowing_guarantee_13_chars():
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in range(0x4E00, 0x4E00 + 300)]
+    assert winnow.GUARANTEE <= 13
+    for _ in range(300):
+        shared = "".join(rng.choice(alphabet) for _ in range(13))
+        x = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) + shared
+        x += "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        y = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) + shared
+        y += "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        fx, px = winnow.fingerprints(x)
+        fy, _ = winnow.fingerprints(y)
+        assert set(fx.tolist()) & set(fy.tolist())
+        # positions are k-gram starts inside x
+        assert np.all((px >= 0) & (px <= len(x) - winnow.K))
+
+
+def test_batch_fingerprints_equal_single():
+    texts = normalize_many(["加强组织领导，推进市域社会治理现代化试点工作", "短", "", "第一章 总则", "网格" * 40])
+    batch = winnow.batch_fingerprints(texts)
+    for t, fps in zip(texts, batch):
+        single = np.unique(winnow.fingerprints(t)[0]) if t else np.zeros(0, dtype=np.int64)
+        assert np.array_equal(single, fps)
+
+
+def test_fingerprint_fields_is_es_friendly():
+    f = fingerprint_fields("晋城市加强组织领导，推进市域社会治理现代化试点工作。")
+    g = fingerprint_fields("xx市加强组织领导，推进市域社会治理现代化试点工作")
+    assert f["dd_hash"] == g["dd_hash"] and f["dd_bands"] == g["dd_bands"] and f["dd_fps"] == g["dd_fps"]
+    assert all(isinstance(k, str) for k in f["dd_bands"] + f["dd_fps"])
+    assert len(f["dd_bands"]) == minhash.BANDS
+    p = fingerprint_paragraphs(["晋城市加强组织领导，推进市域社会治理现代化试点工作。"])
+    assert p.hashes[0] == int(f["dd_hash"]) and p.bands[0] == [int(k) for k in f["dd_bands"]]
