@@ -166,12 +166,29 @@ def cmd_crawl(args) -> int:
                   file=sys.stderr)
 
     try:
-        summary = crawl(args.urls, state_dir=state_dir, on_document=lambda d: ingestor.add(d, d.url),
-                        max_pages=args.max_pages, delay=args.delay, concurrency=args.concurrency,
-                        profile=args.profile, allow_offsite=args.allow_offsite, progress=progress)
+        if args.reextract:
+            from ingest.crawl import reextract
+
+            summary = reextract(state_dir, lambda d: ingestor.add(d, d.url), profile=args.profile)
+        else:
+            if not args.urls:
+                raise BadInput("give one or more start URLs (or --reextract to re-run extraction on stored pages)")
+            summary = crawl(args.urls, state_dir=state_dir, on_document=lambda d: ingestor.add(d, d.url),
+                            max_pages=args.max_pages, delay=args.delay, concurrency=args.concurrency,
+                            profile=args.profile, allow_offsite=args.allow_offsite, progress=progress)
     finally:
         report = ingestor.close()
         backend.close()
+    if args.reextract:
+        from dataclasses import asdict
+
+        if args.json:
+            _print_json({"reextract": asdict(summary), "ingest": report.to_dict()})
+        else:
+            w = report.written
+            print(f"re-extracted {summary.pages} stored pages: {summary.documents} documents, {summary.failed} failed; "
+                  f"store: {w.added} added, {w.updated} updated, {w.unchanged} unchanged")
+        return 0
     if args.json:
         _print_json({"crawl": summary.to_dict(), "ingest": report.to_dict()})
     else:
@@ -236,13 +253,15 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_boilerplate)
 
     p = sub.add_parser("crawl", help="crawl sites from start URLs (robots.txt honoured, resumable)")
-    p.add_argument("urls", nargs="+", metavar="URL")
+    p.add_argument("urls", nargs="*", metavar="URL")
     p.add_argument("--max-pages", type=int, default=100)
     p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host")
     p.add_argument("--concurrency", type=int, default=1)
     p.add_argument("--profile", help="site profile (gov_cn, provincial, fanwen, generic)")
     p.add_argument("--state", help="crawl state folder (default: DATA/crawl)")
     p.add_argument("--allow-offsite", action="store_true")
+    p.add_argument("--reextract", action="store_true",
+                   help="run extraction again over the pages kept in --state (no network)")
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_crawl)

@@ -92,3 +92,9 @@ def test_crawl_command_stores_documents_and_resumes(site, tmp_path):
                                timeout=240).stdout)
     assert again["ingest"]["added"] == 0
     assert json.loads(run_cli("stats", "--json", data=data).stdout)["documents"] == stats["documents"]
+    redo = run_cli("crawl", "--reextract", "--json", data=data, timeout=240)
+    assert redo.returncode == 0, redo.stderr.decode()
+    redone = json.loads(redo.stdout)
+    assert redone["reextract"]["documents"] >= stats["documents"] and redone["ingest"]["added"] == 0
+    nothing = run_cli("crawl", data=data)
+    assert nothing.returncode != 0 and "start URLs" in nothing.stderr.decode()

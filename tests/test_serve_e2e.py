@@ -2,11 +2,12 @@
 
 import json
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
-from conftest import GOVTEXT, free_port, wait_for_http
+from conftest import GOVTEXT, free_port, run_cli, wait_for_http
 
 
 def _get(url):
@@ -30,6 +31,39 @@ def test_serve_answers_over_http(seeded_dir):
         assert status == 200 and body["hits"] == []
         status, body = _get(base + "/api/v1/search?q=")
         assert status == 400 and body["code"]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_running_server_sees_documents_ingested_by_another_process(tmp_path):
+    """Workers read; a separate `govtext ingest` writes; no restart in between."""
+    data = tmp_path / "d"
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps({"id": "one", "text": "推行全科网格，配齐专职网格员。"}, ensure_ascii=False), encoding="utf-8")
+    assert run_cli("ingest", str(first), "--quiet", data=data).returncode == 0
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([GOVTEXT, "--data", str(data), "serve", "--port", str(port), "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_http(base + "/api/v1/health", timeout=60)
+        query = base + "/api/v1/search?" + urllib.parse.urlencode({"q": "诉源治理"})
+        assert _get(query)[1]["hits"] == []
+        second = tmp_path / "second.jsonl"
+        second.write_text(json.dumps({"id": "two", "text": "深化诉源治理，推进多元解纷。"}, ensure_ascii=False),
+                          encoding="utf-8")
+        assert run_cli("ingest", str(second), "--quiet", data=data).returncode == 0
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not _get(query)[1]["hits"]:
+            time.sleep(0.2)
+        time.sleep(1)  # every worker reloads its index view within a second
+        # several requests so that both workers answer
+        answers = {tuple(h["id"] for h in _get(query)[1]["hits"]) for _ in range(10)}
+        assert answers == {("two",)}
     finally:
         proc.terminate()
         try:
