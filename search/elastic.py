@@ -48,7 +48,7 @@ from govtext.errors import BackendError, BadInput, GovtextError, NotFound
 from govtext.settings import REPO_ROOT, Settings
 from nlp.segment import index_fields, index_string, index_tokens
 from search.backend import FACETS, SORTS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
-from search.fields import SingletonGroups, facet_values
+from search.fields import SingletonGroups, canonical_region, facet_values
 from search.query import And, Not, Or, Phrase, Term, parse_query
 from search.snippets import snippet
 from search.store import StoredDocument
@@ -220,7 +220,9 @@ def compile_query(node) -> dict:
 def filter_clauses(req: SearchRequest) -> list[dict]:
     """``bool.filter`` clauses for the request's filters (every theme required)."""
     out: list[dict] = [{"term": {"theme": t}} for t in req.themes if t]
-    for name, value in (("region", req.region), ("city", req.city), ("doc_type", req.doc_type), ("site", req.site)):
+    region = canonical_region(req.region)[0] if req.region else ""
+    city = (canonical_region(req.city)[1] or req.city) if req.city else ""
+    for name, value in (("region", region), ("city", city), ("doc_type", req.doc_type), ("site", req.site)):
         if value:
             out.append({"term": {name: value}})
     if req.year not in (None, ""):

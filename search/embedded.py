@@ -23,7 +23,7 @@ from search.backend import FACETS, SORTS, Hit, IndexedDocument, SearchRequest, S
 from search.query import parse_query
 from search.snippets import snippet
 from search.duplicates import StoreDuplicates
-from search.fields import facet_values, site_of
+from search.fields import canonical_region, facet_values, site_of
 from search.store import StoredDocument, Store
 from search.tantivy_index import IndexRecord, TantivyIndex
 
@@ -206,7 +206,8 @@ class EmbeddedBackend:
         parsed = parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
         query = self.index.compile(parsed.root)
         filtered = self.index.filter_query(query, {
-            "theme": req.themes, "region": req.region, "city": req.city, "year": req.year,
+            "theme": req.themes, "region": canonical_region(req.region)[0] if req.region else "",
+            "city": canonical_region(req.city)[1] or req.city if req.city else "", "year": req.year,
             "doc_type": req.doc_type, "site": req.site,
         })
         if req.collapse:
@@ -242,7 +243,8 @@ class EmbeddedBackend:
         analysis = json.loads(row["analysis_json"] or "{}")
         return Hit(
             id=row["id"], title=row["title"], url=row["url"], date=row["date"], source=row["source"],
-            region=row["region"] or (analysis.get("primary_region") or {}).get("province", "") or "",
+            region=canonical_region(row["region"])[0] if row["region"]
+            else (analysis.get("primary_region") or {}).get("province", "") or "",
             doc_type=row["doc_type"] or (analysis.get("doc_type") or {}).get("id", ""),
             score=round(score, 4), snippet=snippet(row["text"], terms),
             themes=[t["id"] for t in analysis.get("themes", [])], copies=copies, group_id=group_id,

@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from search.store import StoredDocument
+
+
+@lru_cache(maxsize=4096)
+def canonical_region(name: str) -> tuple[str, str]:
+    """(province, city) in standard names: 上海 → (上海市, ''), 晋城 → (山西省, 晋城市).
+
+    A name that is no administrative division (全国, 中央) is kept as the province.
+    """
+    name = (name or "").strip()
+    if not name:
+        return "", ""
+    from nlp.entities import find_regions
+
+    found = find_regions(name)
+    if not found:
+        return name, ""
+    return found[0]["province"] or name, found[0]["city"] or ""
 
 
 class SingletonGroups:
@@ -41,12 +59,13 @@ def facet_values(stored: StoredDocument) -> dict:
     """The filter/facet values of a stored document (shared by both backends)."""
     doc, analysis = stored.document, stored.analysis
     region = analysis.get("primary_region") or {}
+    declared = canonical_region(doc.region) if doc.region else ("", "")
     year, date_key = _year_and_key(doc.date, analysis)
     doc_type = doc.doc_type or (analysis.get("doc_type") or {}).get("id", "")
     return {
         "themes": [t["id"] for t in analysis.get("themes", [])],
-        "region": doc.region or region.get("province", "") or "",
-        "city": region.get("city", "") or "",
+        "region": declared[0] or region.get("province", "") or "",
+        "city": declared[1] or (region.get("city", "") if not declared[0] or declared[0] == region.get("province") else "") or "",
         "doc_type": doc_type,
         "site": site_of(doc.url, doc.source),
         "year": year,

@@ -89,3 +89,17 @@ def test_query_finds_words_inside_longer_dictionary_tokens(backend):
     backend.write([IndexedDocument(Document(id="n1", text=text), [text], {})])
     for q in ("政府", "枫桥经验", "人民政府", "新时代枫桥经验"):
         assert [h.id for h in backend.search(SearchRequest(q=q)).hits] == ["n1"], q
+
+
+def test_region_names_are_standardized(backend):
+    from govtext.documents import Document
+    from search.backend import IndexedDocument
+
+    backend.write([IndexedDocument(Document(id="sh", text="上海市人民调解条例", region="上海"), ["上海市人民调解条例"], {}),
+                   IndexedDocument(Document(id="jc", text="晋城市人民调解工作", region="晋城"), ["晋城市人民调解工作"], {})])
+    facets = backend.search(SearchRequest(q="人民调解")).facets
+    assert {b["value"] for b in facets["region"]} == {"上海市", "山西省"}
+    assert {b["value"] for b in facets["city"]} == {"晋城市"}
+    for region in ("上海", "上海市"):
+        assert [h.id for h in backend.search(SearchRequest(q="人民调解", region=region)).hits] == ["sh"]
+    assert [h.id for h in backend.search(SearchRequest(q="人民调解", city="晋城")).hits] == ["jc"]
