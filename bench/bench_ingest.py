@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import LAWS, REPO, REPORTS, Timer, read_jsonl, require_shared, row
+from common import LAWS, REPORTS, Timer, read_jsonl, require_shared, row
 
 
 def main() -> None:

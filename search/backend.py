@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Iterable, Iterator, Protocol
 
 from govtext.documents import Document
+from govtext.errors import BadInput
 
 SORTS = ("relevance", "date", "-date")
 FACETS = ("theme", "region", "city", "year", "doc_type", "site")
@@ -40,6 +41,14 @@ class SearchRequest:
     offset: int = 0
     collapse: bool = True
     facets: bool = True
+
+    def validate(self) -> None:
+        if self.sort not in SORTS:
+            raise BadInput(f"sort must be one of {', '.join(SORTS)}")
+        if not 1 <= self.limit <= 100:
+            raise BadInput("limit must be between 1 and 100")
+        if not 0 <= self.offset <= 10000:
+            raise BadInput("offset must be between 0 and 10000")
 
 
 @dataclass

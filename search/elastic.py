@@ -47,7 +47,7 @@ from typing import Iterable, Iterator
 from govtext.errors import BackendError, BadInput, GovtextError, NotFound
 from govtext.settings import REPO_ROOT, Settings
 from nlp.segment import index_fields, index_string, index_tokens
-from search.backend import FACETS, SORTS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
+from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
 from search.fields import SingletonGroups, canonical_region, facet_values
 from search.query import And, Not, Or, Phrase, Term, parse_query
 from search.snippets import snippet
@@ -754,17 +754,9 @@ class ElasticBackend:
                 yield self._stored_dict(hit["_source"])
             after = hits[-1]["sort"]
 
-    def _validate(self, req: SearchRequest) -> None:
-        if req.sort not in SORTS:
-            raise BadInput(f"sort must be one of {', '.join(SORTS)}")
-        if not 1 <= req.limit <= 100:
-            raise BadInput("limit must be between 1 and 100")
-        if not 0 <= req.offset <= 10000:
-            raise BadInput("offset must be between 0 and 10000")
-
     def search(self, req: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
-        self._validate(req)
+        req.validate()
         parsed = parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
         self._ensure()
         body = build_search_body(parsed.root, req)

@@ -16,10 +16,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from govtext.errors import BackendError, BadInput, NotFound
+from govtext.errors import BackendError, NotFound
 from govtext.settings import Settings
 from nlp.segment import index_fields, index_tokens
-from search.backend import FACETS, SORTS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
+from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
 from search.query import parse_query
 from search.snippets import snippet
 from search.duplicates import StoreDuplicates
@@ -191,17 +191,9 @@ class EmbeddedBackend:
         for stored in self.store.iter_documents():
             yield stored.to_dict()
 
-    def _validate(self, req: SearchRequest) -> None:
-        if req.sort not in SORTS:
-            raise BadInput(f"sort must be one of {', '.join(SORTS)}")
-        if not 1 <= req.limit <= 100:
-            raise BadInput("limit must be between 1 and 100")
-        if not 0 <= req.offset <= 10000:
-            raise BadInput("offset must be between 0 and 10000")
-
     def search(self, req: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
-        self._validate(req)
+        req.validate()
         self.maybe_catch_up()
         parsed = parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
         query = self.index.compile(parsed.root)

@@ -3,7 +3,6 @@ boilerplate down-weighted."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
