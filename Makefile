@@ -10,7 +10,7 @@ WORKERS ?= 2
 SHARED := $(wildcard ../shared)
 CORPUS ?= $(if $(SHARED),$(wildcard ../shared/corpus/*.jsonl ../shared/seeds/*.txt),)
 
-.PHONY: run install ingest serve test test-browser bench clean
+.PHONY: run install ingest serve test bench bench-full clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,21 @@ serve: install
 test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
+# Benchmarks print their figures; each compares against its named peer in the same run.
+# `make bench` takes about half an hour here; `make bench-full` is the issue-size run (hours).
 bench: install
-	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	$(PY) bench/bench_ingest.py --docs 600
+	$(PY) bench/bench_extract.py
+	$(PY) bench/bench_crawl.py --pages 300 --repeat 1
+	$(PY) bench/bench_tag.py
+	$(PY) bench/bench_dedup.py
+	$(PY) bench/eval_relevance.py
+	$(PY) bench/bench_search.py --docs 20000
+
+bench-full: install
+	$(PY) bench/bench_ingest.py --docs 0
+	$(PY) bench/bench_dedup.py --paragraphs 1000000
+	$(PY) bench/bench_search.py --docs 100000
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -72,6 +72,10 @@ class StoreDuplicates:
         found = self.index().group_of(doc_id)
         return found if found is not None else (doc_id, 1)
 
+    def groups_of(self, doc_ids: list[str]) -> dict[str, tuple[str, int]]:
+        found = self.index().groups_of(doc_ids)
+        return {d: found.get(d, (d, 1)) for d in doc_ids}
+
     def group_members(self, group_id: str) -> list[str]:
         return self.index().group_members(group_id)
 

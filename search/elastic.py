@@ -52,7 +52,7 @@ from search.fields import SingletonGroups, canonical_region, facet_values
 from search.query import And, Not, Or, Phrase, Term, parse_query
 from search.snippets import snippet
 from search.store import StoredDocument
-from search.tantivy_index import PHRASE_BOOST, SUB_BOOST, TITLE_BOOST  # one ranking for both
+from search.tantivy_index import PHRASE_BOOST, TITLE_BOOST, token_fields  # one ranking for both
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ def with_boost(query: dict, factor: float) -> dict:
 def token_query(token: str, field: str | None) -> dict:
     """One token in title (boosted) or body; without a field also among the sub-words
     (dictionary words inside longer tokens: 人民政府 -> 政府), as the tantivy index does."""
-    fields = _fields(field) + ([("sub", SUB_BOOST)] if field is None else [])
+    fields = token_fields(field)
     return _should([_term(name, token, boost) for name, boost in fields])
 
 
@@ -195,7 +195,7 @@ def compile_query(node) -> dict:
     """The Elasticsearch query for a node of search/query.py's AST."""
     if isinstance(node, Term):
         alternatives = [tokens_query(node.tokens, node.field)]
-        alternatives += [tokens_query(s, node.field) for s in node.synonyms]
+        alternatives += [phrase_query(s, node.field) for s in node.synonyms]
         return _should(alternatives)
     if isinstance(node, Phrase):
         return phrase_query(node.tokens, node.field)
@@ -306,7 +306,8 @@ def document_source(doc_dict: dict, paragraphs: list[str], analysis: dict, *, gr
         "id": document.id,
         "title": title_tokens,
         "body": body_tokens,
-        "sub": (title_sub + " " + body_sub).strip(),
+        "sub": body_sub,
+        "title_sub": title_sub,
         "theme": values["themes"],
         "group": group,
         "year": values["year"],

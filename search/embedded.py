@@ -95,7 +95,8 @@ class EmbeddedBackend:
             id=stored.document.id,
             title_tokens=title_tokens,
             body_tokens=body_tokens,
-            sub_tokens=title_sub + " " + body_sub,
+            sub_tokens=body_sub,
+            title_sub_tokens=title_sub,
             themes=values["themes"], region=values["region"], city=values["city"],
             doc_type=values["doc_type"], site=values["site"], year=values["year"], date_key=values["date_key"],
         )
@@ -206,15 +207,17 @@ class EmbeddedBackend:
             window = min(10 * (req.offset + req.limit) + 20, 2000)
             ranked, total = self.index.search(filtered, limit=window, offset=0, sort=req.sort)
             groups: dict[str, tuple[str, float, int]] = {}
+            group_of = self.groups.groups_of([doc_id for doc_id, _ in ranked])
             for doc_id, score in ranked:
-                group_id, size = self.groups.group_of(doc_id)
+                group_id, size = group_of[doc_id]
                 if group_id not in groups:
                     groups[group_id] = (doc_id, score, size)
             chosen = list(groups.items())[req.offset:req.offset + req.limit]
             picks = [(doc_id, score, size, gid) for gid, (doc_id, score, size) in chosen]
         else:
             ranked, total = self.index.search(filtered, limit=req.limit, offset=req.offset, sort=req.sort)
-            picks = [(doc_id, score, *self._group_size(doc_id)) for doc_id, score in ranked]
+            group_of = self.groups.groups_of([doc_id for doc_id, _ in ranked])
+            picks = [(doc_id, score, group_of[doc_id][1], group_of[doc_id][0]) for doc_id, score in ranked]
         rows = self.store.get_many([p[0] for p in picks])
         hits = []
         for doc_id, score, size, group_id in picks:
@@ -279,7 +282,7 @@ class EmbeddedBackend:
 
     def health(self) -> dict:
         try:
-            counts = self.store.count()
+            counts = {"documents": self.store.document_count()}
             indexed = self.index.num_docs()
         except Exception as exc:  # the health endpoint reports, it does not crash
             raise BackendError(f"store or index unreadable: {type(exc).__name__}") from None

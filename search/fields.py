@@ -31,6 +31,9 @@ class SingletonGroups:
     def group_of(self, doc_id: str) -> tuple[str, int]:
         return doc_id, 1
 
+    def groups_of(self, doc_ids: list[str]) -> dict[str, tuple[str, int]]:
+        return {d: (d, 1) for d in doc_ids}
+
     def group_members(self, group_id: str) -> list[str]:
         return [group_id]
 

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
 
 
 def _pattern(terms: list[str]) -> re.Pattern | None:
-    terms = sorted({t for t in terms if t and t.strip()}, key=len, reverse=True)
+    return _compiled(tuple(sorted({t for t in terms if t and t.strip()}, key=lambda t: (-len(t), t))))
+
+
+@lru_cache(maxsize=1024)
+def _compiled(terms: tuple[str, ...]) -> re.Pattern | None:
     if not terms:
         return None
     return re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
@@ -56,7 +61,8 @@ def highlight(text: str, terms: list[str]) -> str:
 
 
 def snippet(text: str, terms: list[str], width: int = 160) -> str:
-    flat = re.sub(r"\s*\n\s*", " ", text).strip()
-    start, end = best_window(flat, terms, width)
-    body = highlight(flat[start:end], terms)
-    return ("…" if start > 0 else "") + body + ("…" if end < len(flat) else "")
+    """The best window of ``text`` (line breaks shown as spaces), highlighted and escaped."""
+    text = text.strip()
+    start, end = best_window(text, terms, width)
+    window = re.sub(r"\s*\n\s*", " ", text[start:end])
+    return ("…" if start > 0 else "") + highlight(window, terms) + ("…" if end < len(text) else "")

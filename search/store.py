@@ -270,6 +270,9 @@ class Store:
             return [], seq
         return list(dict.fromkeys(r[1] for r in rows)), rows[-1][0]
 
+    def document_count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
     def count(self) -> dict:
         docs, chars = self.conn.execute("SELECT COUNT(*), COALESCE(SUM(chars), 0) FROM documents").fetchone()
         paragraphs = self.conn.execute("SELECT COUNT(*) FROM paragraphs").fetchone()[0]

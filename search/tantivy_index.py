@@ -20,11 +20,21 @@ import tantivy
 from govtext.errors import BackendError
 from search.query import And, Not, Or, Phrase, Term
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 RAW_FIELDS = ("theme", "region", "city", "doc_type", "site", "group")
 TITLE_BOOST = 2.0
 PHRASE_BOOST = 1.5
 SUB_BOOST = 0.5
+
+
+def token_fields(field: str | None) -> list[tuple[str, float]]:
+    """Where one query token is looked for, with boosts (shared with the Elasticsearch backend):
+    the words themselves, and the dictionary words inside longer words (sub fields)."""
+    if field == "title":
+        return [("title", 1.0), ("title_sub", SUB_BOOST)]
+    if field == "body":
+        return [("body", 1.0), ("sub", SUB_BOOST)]
+    return [("title", TITLE_BOOST), ("body", 1.0), ("title_sub", TITLE_BOOST * SUB_BOOST), ("sub", SUB_BOOST)]
 
 
 def build_schema() -> tantivy.Schema:
@@ -34,6 +44,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("body", tokenizer_name="whitespace")
     # dictionary words inside longer tokens (人民政府 → 政府); matched, not phrase-searched
     sb.add_text_field("sub", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("title_sub", tokenizer_name="whitespace", index_option="freq")
     for name in RAW_FIELDS:
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
     sb.add_integer_field("year", fast=True, indexed=True)
@@ -47,6 +58,7 @@ class IndexRecord:
     title_tokens: str
     body_tokens: str
     sub_tokens: str
+    title_sub_tokens: str
     themes: list[str]
     region: str
     city: str
@@ -122,6 +134,7 @@ class TantivyIndex:
             doc.add_text("title", rec.title_tokens)
             doc.add_text("body", rec.body_tokens)
             doc.add_text("sub", rec.sub_tokens)
+            doc.add_text("title_sub", rec.title_sub_tokens)
             for theme in rec.themes:
                 doc.add_text("theme", theme)
             for name in ("region", "city", "doc_type", "site"):
@@ -163,7 +176,8 @@ class TantivyIndex:
         Q, O = tantivy.Query, tantivy.Occur
         if isinstance(node, Term):
             alternatives = [self._tokens_query(node.tokens, node.field)]
-            alternatives += [self._tokens_query(s, node.field) for s in node.synonyms]
+            # a synonym is a fixed expression: its words adjacent and in order
+            alternatives += [self._phrase_query(s, node.field) for s in node.synonyms]
             if len(alternatives) == 1:
                 return alternatives[0]
             return Q.boolean_query([(O.Should, q) for q in alternatives])
@@ -189,10 +203,7 @@ class TantivyIndex:
     def _token_query(self, token: str, field: str | None) -> tantivy.Query:
         Q, O = tantivy.Query, tantivy.Occur
         parts = []
-        fields = self._fields(field)
-        if field is None:
-            fields = fields + [("sub", SUB_BOOST)]
-        for name, boost in fields:
+        for name, boost in token_fields(field):
             q = Q.term_query(self.schema, name, token)
             parts.append(Q.boost_query(q, boost) if boost != 1.0 else q)
         return parts[0] if len(parts) == 1 else Q.boolean_query([(O.Should, p) for p in parts])

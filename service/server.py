@@ -21,6 +21,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
 
     backend = open_backend(settings, writer=True)  # catch the index up, then let go
     backend.close()
+    from nlp.segment import get_segmenter
+
+    get_segmenter(settings)  # loaded once here, inherited by the forked workers
 
     class _App(BaseApplication):
         def load_config(self):

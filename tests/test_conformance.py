@@ -147,7 +147,8 @@ class Oracle:
             self.docs[d.id] = {
                 "title": title,
                 "body": body,
-                "sub": (subword_string(title) + " " + subword_string(body)).split(),
+                "title_sub": subword_string(title).split(),
+                "sub": subword_string(body).split(),
                 "values": facet_values(StoredDocument(d, item.paragraphs, item.analysis, "", "")),
             }
 
@@ -160,15 +161,22 @@ class Oracle:
         return [doc[field]] if field else [doc["title"], doc["body"]]
 
     def _word(self, doc: dict, tokens: tuple[str, ...], field: str | None) -> bool:
-        # a word's tokens may each sit in title or body, or (no field) among the sub-words
-        present = set().union(*map(set, self._fields(doc, field) + ([] if field else [doc["sub"]])))
+        # a word's tokens may each sit in title or body, or among the sub-words of that field
+        subs = {"title": [doc["title_sub"]], "body": [doc["sub"]], None: [doc["title_sub"], doc["sub"]]}[field]
+        present = set().union(*map(set, self._fields(doc, field) + subs))
         return all(t in present for t in tokens)
+
+    def _phrase(self, doc: dict, tokens: tuple[str, ...], field: str | None) -> bool:
+        if len(tokens) == 1:  # a one-token phrase is a word
+            return self._word(doc, tokens, field)
+        return any(self._has_run(f, tokens) for f in self._fields(doc, field))
 
     def matches(self, node, doc: dict) -> bool:
         if isinstance(node, Term):
-            return any(self._word(doc, alt, node.field) for alt in (node.tokens, *node.synonyms))
+            return self._word(doc, node.tokens, node.field) or any(
+                self._phrase(doc, alt, node.field) for alt in node.synonyms)
         if isinstance(node, Phrase):
-            return any(self._has_run(f, node.tokens) for f in self._fields(doc, node.field))
+            return self._phrase(doc, node.tokens, node.field)
         if isinstance(node, And):
             return all(self.matches(i, doc) for i in node.items)
         if isinstance(node, Or):

@@ -51,7 +51,16 @@ def roundtrip(query: dict) -> dict:
 def single(token: str) -> dict:
     return {"bool": {"should": [{"term": {"title": {"value": token, "boost": TITLE_BOOST}}},
                                 {"term": {"body": {"value": token}}},
+                                {"term": {"title_sub": {"value": token}}},
                                 {"term": {"sub": {"value": token, "boost": SUB_BOOST}}}],
+                     "minimum_should_match": 1}}
+
+
+def in_field(field: str, token: str) -> dict:
+    """A token searched in one field: the field itself and the sub-words of that field."""
+    sub_field = {"title": "title_sub", "body": "sub"}[field]
+    return {"bool": {"should": [{"term": {field: {"value": token}}},
+                                {"term": {sub_field: {"value": token, "boost": SUB_BOOST}}}],
                      "minimum_should_match": 1}}
 
 
@@ -62,9 +71,9 @@ def test_single_token_word_searches_title_body_and_subwords():
     assert roundtrip(q) == q
 
 
-def test_field_search_is_one_plain_term():
-    assert compile_query(Term("实施方案", ("实施方案",), "title")) == {"term": {"title": {"value": "实施方案"}}}
-    assert compile_query(Term("调解", ("调解",), "body")) == {"term": {"body": {"value": "调解"}}}
+def test_field_search_looks_in_the_field_and_its_subwords():
+    assert compile_query(Term("实施方案", ("实施方案",), "title")) == in_field("title", "实施方案")
+    assert compile_query(Term("调解", ("调解",), "body")) == in_field("body", "调解")
 
 
 def test_multi_token_word_requires_every_token_and_prefers_them_in_order():
@@ -81,7 +90,7 @@ def test_multi_token_word_requires_every_token_and_prefers_them_in_order():
 
 def test_multi_token_word_in_a_field():
     q = tokens_query(("信访", "条例"), "title")
-    assert q == {"bool": {"must": [{"term": {"title": {"value": "信访"}}}, {"term": {"title": {"value": "条例"}}}],
+    assert q == {"bool": {"must": [in_field("title", "信访"), in_field("title", "条例")],
                           "should": [{"match_phrase": {"title": {"query": "信访 条例", "slop": 0,
                                                                  "boost": PHRASE_BOOST}}}]}}
 
@@ -92,19 +101,19 @@ def test_phrase_is_match_phrase_on_space_joined_tokens_without_subwords():
         {"match_phrase": {"title": {"query": "社会治安 整体 防控", "slop": 0, "boost": TITLE_BOOST}}},
         {"match_phrase": {"body": {"query": "社会治安 整体 防控", "slop": 0}}}], "minimum_should_match": 1}}
     assert "sub" not in json.dumps(q)
-    assert compile_query(Phrase("x", ("枫桥经验",), "title")) == {"term": {"title": {"value": "枫桥经验"}}}
+    assert compile_query(Phrase("x", ("枫桥经验",), "title")) == in_field("title", "枫桥经验")
     assert phrase_query(("a", "b"), "body") == {"match_phrase": {"body": {"query": "a b", "slop": 0}}}
 
 
 def test_synonyms_widen_a_word_to_an_or():
     q = compile_query(Term("枫桥经验", ("枫桥经验",), None, (("新时代枫桥经验",), ("枫桥", "经验"))))
     assert q["bool"]["minimum_should_match"] == 1
-    assert q["bool"]["should"] == [single("枫桥经验"), single("新时代枫桥经验"), tokens_query(("枫桥", "经验"), None)]
+    assert q["bool"]["should"] == [single("枫桥经验"), single("新时代枫桥经验"), phrase_query(("枫桥", "经验"), None)]
 
 
 def test_and_or_not():
     a, b, c = (Term(t, (t,), "body") for t in ("网格", "电网", "调解"))
-    t = lambda x: {"term": {"body": {"value": x}}}  # noqa: E731
+    t = lambda x: in_field("body", x)  # noqa: E731
     assert compile_query(And((a, Not(b), c))) == {"bool": {"must": [t("网格"), t("调解")], "must_not": [t("电网")]}}
     assert compile_query(Or((a, c))) == {"bool": {"should": [t("网格"), t("调解")], "minimum_should_match": 1}}
     assert compile_query(Not(b)) == {"bool": {"must": [{"match_all": {}}], "must_not": [t("电网")]}}
@@ -131,7 +140,7 @@ def test_with_boost_multiplies_and_wraps():
     assert with_boost({"match_all": {}}, 2.0) == {"bool": {"must": [{"match_all": {}}], "boost": 2.0}}
     q = {"term": {"body": {"value": "a"}}}
     assert with_boost(q, 1.0) is q
-    assert token_query("a", "body") == q
+    assert token_query("a", "body") == in_field("body", "a")
 
 
 def test_filters_become_bool_filter_clauses():
@@ -143,14 +152,14 @@ def test_filters_become_bool_filter_clauses():
         {"term": {"year": 2021}}]
     assert filter_clauses(SearchRequest(q="调解")) == []
     body = build_search_body(Term("调解", ("调解",), "body"), req)
-    assert body["query"] == {"bool": {"must": [{"term": {"body": {"value": "调解"}}}], "filter": filter_clauses(req)}}
+    assert body["query"] == {"bool": {"must": [in_field("body", "调解")], "filter": filter_clauses(req)}}
     assert roundtrip(body["query"]) == body["query"]
 
 
 def test_search_body_paging_sorting_collapse_and_facets():
     root = Term("调解", ("调解",), "body")
     body = build_search_body(root, SearchRequest(q="调解", limit=20, offset=40))
-    assert body["query"] == {"term": {"body": {"value": "调解"}}}  # no filters: no wrapper
+    assert body["query"] == in_field("body", "调解")  # no filters: no wrapper
     assert (body["from"], body["size"], body["track_total_hits"]) == (40, 20, True)
     assert body["sort"] == ["_score", {"id": "asc"}] and body["track_scores"] is True
     assert body["collapse"] == {"field": COLLAPSE_FIELD, "inner_hits": {"name": "copies", "size": 1, "_source": False}}
@@ -208,7 +217,7 @@ def test_templates_analyze_with_plain_whitespace():
         assert tpl["settings"]["index"]["number_of_shards"] == 1
         assert tpl["mappings"]["dynamic"] == "strict"
     props = load_template("documents", "govtext")["template"]["mappings"]["properties"]
-    for name in ("title", "body", "sub"):
+    for name in ("title", "body", "sub", "title_sub"):
         assert props[name]["type"] == "text" and props[name]["analyzer"] == "govtext_tokens"
         assert props[name]["search_analyzer"] == "govtext_tokens"
     for name in ("id", "theme", "region", "city", "doc_type", "site", "group", "content_hash"):
