@@ -35,10 +35,8 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 import time
-from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,10 +44,11 @@ from typing import Iterable, Iterator
 
 from govtext.errors import BackendError, BadInput, GovtextError, NotFound
 from govtext.settings import REPO_ROOT, Settings
-from nlp.segment import index_fields, index_string, index_tokens
+from nlp.segment import index_fields, index_string
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
 from search.fields import SingletonGroups, canonical_region, facet_values
 from search.query import And, Not, Or, Phrase, Term, parse_query
+from search.similar import telling_terms
 from search.snippets import snippet
 from search.store import StoredDocument
 from search.tantivy_index import PHRASE_BOOST, TITLE_BOOST, token_fields  # one ranking for both
@@ -797,19 +796,10 @@ class ElasticBackend:
         if src is None:
             raise NotFound(f"no document with id {doc_id!r}")
         stored = self._stored_dict(src)
-        counts = Counter(t for t in index_tokens(stored.get("title", "") + "\n" + "\n".join(stored["paragraphs"]))
-                         if len(t) >= 2)
         with self._api("counting documents"):
-            n = max(int(self.client.count(index=self.aliases["documents"])["count"]), 1)
-        top = counts.most_common(300)
-        dfs = self._doc_freqs([t for t, _ in top])
-        weighted = []
-        for token, tf in top:
-            df = dfs.get(token, 0)
-            if df == 0 or df > 0.5 * n:
-                continue
-            weighted.append((token, (1 + math.log(tf)) * math.log(1 + n / df)))
-        weighted = sorted(weighted, key=lambda x: -x[1])[:30]
+            n = int(self.client.count(index=self.aliases["documents"])["count"])
+        text = stored.get("title", "") + "\n" + "\n".join(stored["paragraphs"])
+        weighted = telling_terms(text, n, self._doc_freqs)
         if not weighted:
             return []
         with self._api("searching similar documents"):

@@ -9,18 +9,17 @@ rebuilds it from the store alone.
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from govtext.errors import BackendError, NotFound
 from govtext.settings import Settings
-from nlp.segment import index_fields, index_tokens
+from nlp.segment import index_fields
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
 from search.query import parse_query
+from search.similar import telling_terms
 from search.snippets import snippet
 from search.duplicates import StoreDuplicates
 from search.fields import canonical_region, facet_values, site_of
@@ -249,16 +248,9 @@ class EmbeddedBackend:
         stored = self.store.get(doc_id)
         if stored is None:
             raise NotFound(f"no document with id {doc_id!r}")
-        counts = Counter(t for t in index_tokens(stored.document.title + "\n" + "\n".join(stored.paragraphs))
-                         if len(t) >= 2)
-        n = max(self.index.num_docs(), 1)
-        weighted = []
-        for token, tf in counts.most_common(300):
-            df = self.index.doc_freq("body", token)
-            if df == 0 or df > 0.5 * n:
-                continue
-            weighted.append((token, (1 + math.log(tf)) * math.log(1 + n / df)))
-        weighted = sorted(weighted, key=lambda x: -x[1])[:30]
+        text = stored.document.title + "\n" + "\n".join(stored.paragraphs)
+        weighted = telling_terms(text, self.index.num_docs(),
+                                 lambda tokens: {t: self.index.doc_freq("body", t) for t in tokens})
         if not weighted:
             return []
         ranked, _ = self.index.search(self.index.terms_query(weighted, exclude_id=doc_id), limit=limit)
