@@ -157,9 +157,20 @@ def cmd_stats(args) -> int:
     if args.json:
         _print_json(stats)
     else:
-        for key, value in stats.items():
-            print(f"{key:>24}: {value:,}" if isinstance(value, int) else f"{key:>24}: {value}")
+        for key, value in _flat(stats):
+            print(f"{key:>40}: {value:,}" if isinstance(value, int) else
+                  f"{key:>40}: {value:.1%}" if key.endswith("_share") else f"{key:>40}: {value}")
     return 0
+
+
+def _flat(stats: dict, prefix: str = ""):
+    """Nested statistics as (dotted key, value) lines; parameter blocks are left to --json."""
+    for key, value in stats.items():
+        if isinstance(value, dict):
+            if key != "params":
+                yield from _flat(value, f"{prefix}{key}.")
+        else:
+            yield prefix + key, value
 
 
 def cmd_reindex(args) -> int:
