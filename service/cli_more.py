@@ -142,8 +142,8 @@ def cmd_boilerplate(args) -> int:
         _print_json({"min_docs": args.min_docs, "items": items})
         return 0
     for n, item in enumerate(items, start=1):
-        print(f"{n}. {item.get('documents', 0)} documents, {item.get('sites', 0)} sites, "
-              f"{item.get('variants_count', len(item.get('variants', [])))} variants")
+        print(f"{n}. {item['docs']} documents, {item['sites']} sites, {item['paragraphs']} paragraphs, "
+              f"{len(item['variants'])} variants shown")
         print(f"   {item.get('text', '')[:120]}")
     return 0
 

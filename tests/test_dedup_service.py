@@ -119,3 +119,12 @@ def test_cli_check_jsonl(seeded_dir, tmp_path):
     single = run_cli("check", "-", "--html", str(html_out), "--json", data=seeded_dir, input=seed_part.encode())
     assert single.returncode == 0 and json.loads(single.stdout)["overlap_ratio"] > 0.9
     assert "<script" not in html_out.read_text(encoding="utf-8").lower()
+
+
+def test_cli_boilerplate(seeded_dir):
+    text = run_cli("boilerplate", "--min-docs", "2", "--limit", "3", data=seeded_dir)
+    assert text.returncode == 0
+    first = text.stdout.decode().splitlines()[0]
+    assert first.startswith("1. ") and " 0 documents" not in first
+    data = json.loads(run_cli("boilerplate", "--min-docs", "2", "--limit", "3", "--json", data=seeded_dir).stdout)
+    assert data["items"] and all(i["docs"] >= 2 for i in data["items"])
