@@ -1,6 +1,7 @@
 """End to end: `govtext serve` as a real process on a free loopback port."""
 
 import json
+from contextlib import contextmanager
 import subprocess
 import time
 import urllib.error
@@ -18,19 +19,16 @@ def _get(url):
         return err.code, json.loads(err.read())
 
 
-def test_serve_answers_over_http(seeded_dir):
+@contextmanager
+def serving(data):
+    """`govtext serve` with two workers on a free loopback port; yields its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([GOVTEXT, "--data", str(seeded_dir), "serve", "--port", str(port), "--workers", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([GOVTEXT, "--data", str(data), "serve", "--port", str(port), "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_http(base + "/api/v1/health", timeout=60)
-        status, body = _get(base + "/api/v1/search?" + urllib.parse.urlencode({"q": "枫桥经验", "limit": 3}))
-        assert status == 200 and any("<mark>枫桥经验</mark>" in h["snippet"] for h in body["hits"])
-        status, body = _get(base + "/api/v1/search?" + urllib.parse.urlencode({"q": "量子色动力学"}))
-        assert status == 200 and body["hits"] == []
-        status, body = _get(base + "/api/v1/search?q=")
-        assert status == 400 and body["code"]
+        yield base
     finally:
         proc.terminate()
         try:
@@ -39,18 +37,23 @@ def test_serve_answers_over_http(seeded_dir):
             proc.kill()
 
 
+def test_serve_answers_over_http(seeded_dir):
+    with serving(seeded_dir) as base:
+        status, body = _get(base + "/api/v1/search?" + urllib.parse.urlencode({"q": "枫桥经验", "limit": 3}))
+        assert status == 200 and any("<mark>枫桥经验</mark>" in h["snippet"] for h in body["hits"])
+        status, body = _get(base + "/api/v1/search?" + urllib.parse.urlencode({"q": "量子色动力学"}))
+        assert status == 200 and body["hits"] == []
+        status, body = _get(base + "/api/v1/search?q=")
+        assert status == 400 and body["code"]
+
+
 def test_running_server_sees_documents_ingested_by_another_process(tmp_path):
     """Workers read; a separate `govtext ingest` writes; no restart in between."""
     data = tmp_path / "d"
     first = tmp_path / "first.jsonl"
     first.write_text(json.dumps({"id": "one", "text": "推行全科网格，配齐专职网格员。"}, ensure_ascii=False), encoding="utf-8")
     assert run_cli("ingest", str(first), "--quiet", data=data).returncode == 0
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([GOVTEXT, "--data", str(data), "serve", "--port", str(port), "--workers", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_http(base + "/api/v1/health", timeout=60)
+    with serving(data) as base:
         query = base + "/api/v1/search?" + urllib.parse.urlencode({"q": "诉源治理"})
         assert _get(query)[1]["hits"] == []
         second = tmp_path / "second.jsonl"
@@ -64,9 +67,3 @@ def test_running_server_sees_documents_ingested_by_another_process(tmp_path):
         # several requests so that both workers answer
         answers = {tuple(h["id"] for h in _get(query)[1]["hits"]) for _ in range(10)}
         assert answers == {("two",)}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
