@@ -52,7 +52,7 @@ NEAR_THRESHOLD = 0.7
 #: share of a sentence's k-grams a candidate must share before difflib verifies it
 NEAR_PREFILTER = 0.25
 NEAR_VERIFY = 8
-CANDIDATES_PER_PARAGRAPH = 40
+CANDIDATES_PER_PARAGRAPH = 16
 MAX_CANDIDATES = 2000
 MAX_SOURCES = 10
 #: postings read per fingerprint / band key of a draft (boilerplate keys have
@@ -162,6 +162,76 @@ def _merge_intervals(iv: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
+def _posting_pairs(index, kind: str, keys: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """(query position, pid) for every posting of ``keys`` (at most ``cap`` per key).
+
+    Uses the index's vectorized ``posting_pairs`` when it has one, else its
+    ``lookup_fingerprints`` / ``lookup_bands`` dictionaries (any backend)."""
+    fast = getattr(index, "posting_pairs", None)
+    if fast is not None:
+        return fast(kind, keys, cap)
+    lookup = index.lookup_fingerprints if kind == "fp" else index.lookup_bands
+    found = lookup(set(keys.tolist()), cap=cap) if len(keys) else {}
+    lists = [found.get(k, ()) for k in keys.tolist()]
+    counts = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+    pids = np.fromiter((p for x in lists for p in x), dtype=np.int64, count=int(counts.sum()))
+    return np.repeat(np.arange(len(keys), dtype=np.int64), counts), pids
+
+
+def _candidates(index, seg_texts, seg_fps, bandable, seg_hash, exact_post) -> tuple[np.ndarray, np.ndarray]:
+    """(draft paragraph, candidate pid) pairs, best first within each paragraph.
+
+    A candidate's score: per shared winnowing fingerprint 1 / (postings of that
+    fingerprint), 0.5 per shared band key, 100 for an equal paragraph. Each draft
+    paragraph keeps its best ``CANDIDATES_PER_PARAGRAPH`` (+ 1 per 20 chars); if
+    more than ``MAX_CANDIDATES`` distinct paragraphs remain, every draft
+    paragraph keeps its best ones round robin."""
+    segs, pids, weights = [], [], []
+    lens = [len(f) for f in seg_fps]
+    if sum(lens):
+        fq = np.concatenate(seg_fps).astype(np.int64)
+        fo = np.repeat(np.arange(len(seg_fps), dtype=np.int64), lens)
+        qi, fp = _posting_pairs(index, "fp", fq, DRAFT_POSTINGS)
+        segs.append(fo[qi])
+        pids.append(fp)
+        weights.append(1.0 / np.bincount(qi, minlength=len(fq))[qi])
+    if bandable:
+        keys = band_keys(signatures([seg_texts[i] for i in bandable]))
+        bq = keys.ravel()
+        bo = np.repeat(np.asarray(bandable, dtype=np.int64), keys.shape[1])
+        qi, bp = _posting_pairs(index, "band", bq, DRAFT_POSTINGS)
+        segs.append(bo[qi])
+        pids.append(bp)
+        weights.append(np.full(len(qi), 0.5))
+    ex = [(si, p) for si, h in seg_hash.items() for p in exact_post.get(h, ())]
+    if ex:
+        segs.append(np.array([e[0] for e in ex], dtype=np.int64))
+        pids.append(np.array([e[1] for e in ex], dtype=np.int64))
+        weights.append(np.full(len(ex), 100.0))
+    if not segs or not sum(len(x) for x in segs):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    seg_all, pid_all = np.concatenate(segs), np.concatenate(pids).astype(np.int64)
+    base = int(pid_all.min())
+    span = int(pid_all.max()) - base + 1
+    combo, inverse = np.unique(seg_all * span + (pid_all - base), return_inverse=True)
+    score = np.bincount(inverse.ravel(), weights=np.concatenate(weights))
+    useg, upid = combo // span, combo % span + base
+    order = np.lexsort((upid, -score, useg))
+    useg, upid = useg[order], upid[order]
+    rank = np.arange(len(useg)) - np.searchsorted(useg, useg, "left")
+    caps = CANDIDATES_PER_PARAGRAPH + np.array([len(t) for t in seg_texts], dtype=np.int64) // 20
+    keep = rank < caps[useg]
+    useg, upid, rank = useg[keep], upid[keep], rank[keep]
+    if len(np.unique(upid)) > MAX_CANDIDATES:
+        rr = np.lexsort((useg, rank))  # rank 0 of every paragraph, then rank 1, ...
+        in_rr = upid[rr]
+        _, first = np.unique(in_rr, return_index=True)
+        chosen = in_rr[np.sort(first)][:MAX_CANDIDATES]
+        keep = np.isin(upid, chosen)
+        useg, upid = useg[keep], upid[keep]
+    return useg, upid
+
+
 def check_draft(index: DedupIndex, text, *, quotes_as_citation: bool = False, max_chars: int = 200000) -> dict:
     """Duplicate-check report of ``text`` against ``index`` (see module doc).
 
@@ -192,66 +262,26 @@ def check_draft(index: DedupIndex, text, *, quotes_as_citation: bool = False, ma
     seg_start = np.array([a for a, _ in seg_bounds] or [0], dtype=np.int64)
     d_hash = g_hash
     d_pos = seg_start[g_owner] + g_local if len(g_hash) else np.zeros(0, dtype=np.int64)
-    seg_fps = [h.tolist() for h in winnow.batch_fingerprints(seg_texts)]
-    fp_post = index.lookup_fingerprints({h for fps in seg_fps for h in fps}, cap=DRAFT_POSTINGS)
+    seg_fps = winnow.batch_fingerprints(seg_texts)
     bandable = [i for i, t in enumerate(seg_texts) if len(t) >= MIN_BAND_CHARS]
-    seg_bands: dict[int, list[int]] = {}
-    if bandable:
-        keys = band_keys(signatures([seg_texts[i] for i in bandable]))
-        for row, si in enumerate(bandable):
-            seg_bands[si] = keys[row].tolist()
-    band_post = index.lookup_bands({k for ks in seg_bands.values() for k in ks}, cap=DRAFT_POSTINGS)
     seg_hash = {si: exact_hash(t) for si, t in enumerate(seg_texts) if len(t) >= MIN_EXACT_PARAGRAPH}
     exact_post = index.lookup_exact(set(seg_hash.values()), cap=MAX_SOURCES)
-
-    seg_cands: list[list[int]] = []
-    want: set[int] = set()
-    for si in range(len(seg_bounds)):
-        score: dict[int, float] = defaultdict(float)
-        for h in seg_fps[si]:
-            ps = fp_post.get(h, ())
-            w = 1.0 / len(ps) if ps else 0
-            for p in ps:
-                score[p] += w
-        for k in seg_bands.get(si, ()):
-            ps = band_post.get(k, ())
-            for p in ps:
-                score[p] += 0.5
-        for p in exact_post.get(seg_hash.get(si), ()):
-            score[p] += 100.0
-        cap = CANDIDATES_PER_PARAGRAPH + len(seg_texts[si]) // 20  # long paragraphs may copy from many
-        best = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:cap]
-        seg_cands.append([p for p, _ in best])
-        want.update(seg_cands[-1])
-    if len(want) > MAX_CANDIDATES:
-        # keep the best-ranked candidates of every paragraph, round robin
-        keep: list[int] = []
-        seen: set[int] = set()
-        rank = 0
-        while len(keep) < MAX_CANDIDATES and any(rank < len(c) for c in seg_cands):
-            for c in seg_cands:
-                if rank < len(c) and c[rank] not in seen:
-                    seen.add(c[rank])
-                    keep.append(c[rank])
-            rank += 1
-        want = set(keep[:MAX_CANDIDATES])
-        seg_cands = [[p for p in c if p in want] for c in seg_cands]
+    pair_seg, pair_pid = _candidates(index, seg_texts, seg_fps, bandable, seg_hash, exact_post)
+    want = set(pair_pid.tolist())
     rows = index.paragraph_rows(want) if want else {}
     cand_list = [p for p in sorted(want) if p in rows]
-    cand_idx = {p: i for i, p in enumerate(cand_list)}
+    cand_arr = np.asarray(cand_list, dtype=np.int64)
+    # pairs whose candidate row exists (a removed paragraph's postings may linger)
+    at = np.minimum(np.searchsorted(cand_arr, pair_pid), max(len(cand_arr) - 1, 0))
+    found = cand_arr[at] == pair_pid if len(cand_arr) else np.zeros(len(pair_pid), dtype=bool)
+    pair_seg, pair_cand = pair_seg[found], at[found]
 
     # ---- exact runs (vectorized join over all candidates)
     c_hash, c_owner, c_pos = _batch_grams([rows[p]["norm"] for p in cand_list])
     # join each draft paragraph only with its own candidates: the k-gram key is
     # mixed with the draft paragraph index (a common k-gram would otherwise pair
     # every draft paragraph with every candidate)
-    pair_seg, pair_cand = [], []
-    for si, cands in enumerate(seg_cands):
-        for p in cands:
-            if p in cand_idx:
-                pair_seg.append(si)
-                pair_cand.append(cand_idx[p])
-    if pair_seg and len(c_hash):
+    if len(pair_seg) and len(c_hash):
         counts = np.bincount(c_owner, minlength=len(cand_list))
         first = np.cumsum(counts) - counts
         pc = np.asarray(pair_cand, dtype=np.int64)

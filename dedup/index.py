@@ -13,8 +13,12 @@ Tables
 - ``dd_doc``: one row per document (``grp`` = duplicate group representative).
 - ``dd_para``: one row per paragraph: exact hash, normalized text, original
   text, ``cluster`` (paragraph cluster id).
-- ``dd_band`` (band key, pid) and ``dd_fp`` (winnowing fingerprint, pid):
-  WITHOUT ROWID posting lists.
+- ``dd_seg``: the band-key and winnowing-fingerprint posting lists, as
+  immutable sorted segments (``dedup/postings.py``), one per write batch.
+  Only the first occurrence of a normalized paragraph carries postings; its
+  exact twins are found through ``dd_para.hash``. Paragraph ids come from a
+  counter in ``dd_meta`` and are never reused, so a removed paragraph's
+  postings (dropped at the next merge) can never point at another paragraph.
 - ``dd_cluster``: size and number of distinct documents per paragraph cluster.
 
 Paragraph clusters are a persisted union-find in its "relabel the smaller
@@ -44,11 +48,14 @@ import json
 import sqlite3
 from collections import defaultdict
 
+import numpy as np
+
 
 from govtext.errors import GovtextError
 
 from . import minhash
 from .fingerprint import Prints, fingerprint_normalized, fingerprint_paragraphs, scheme_params
+from .postings import SegmentPostings
 
 MAX_POSTINGS = 64
 MAX_VERIFY = 24
@@ -68,6 +75,7 @@ INDEX_PARAMS = {
     "max_verify": MAX_VERIFY,
     "group_share": GROUP_SHARE,
     "group_min_reverse": GROUP_MIN_REVERSE,
+    "postings": "segments-1",
 }
 
 
@@ -101,13 +109,13 @@ CREATE TABLE IF NOT EXISTS dd_para (
 CREATE INDEX IF NOT EXISTS dd_para_did ON dd_para (did, idx);
 CREATE INDEX IF NOT EXISTS dd_para_hash ON dd_para (hash);
 CREATE INDEX IF NOT EXISTS dd_para_cluster ON dd_para (cluster, did);
-CREATE TABLE IF NOT EXISTS dd_band (key INTEGER NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY (key, pid)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS dd_fp (h INTEGER NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY (h, pid)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dd_cluster (cid INTEGER PRIMARY KEY, size INTEGER NOT NULL, ndocs INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS dd_cluster_ndocs ON dd_cluster (ndocs);
 """
 
-_TABLES = ("dd_band", "dd_fp", "dd_para", "dd_doc", "dd_cluster", "dd_meta")
+_TABLES = ("dd_seg", "dd_para", "dd_doc", "dd_cluster", "dd_meta")
+#: tables of earlier layouts, dropped by ``reset``
+_OLD_TABLES = ("dd_band", "dd_fp")
 
 
 class _UF:
@@ -148,6 +156,8 @@ class DedupIndex:
         for stmt in _SCHEMA.strip().split(";"):
             if stmt.strip():
                 conn.execute(stmt)
+        self.bands = SegmentPostings(conn, "band")
+        self.fps = SegmentPostings(conn, "fp")
         self.params = {"scheme": scheme_params(), "index": INDEX_PARAMS}
         want = json.dumps(self.params, sort_keys=True, ensure_ascii=False)
         row = conn.execute("SELECT value FROM dd_meta WHERE key='params'").fetchone()
@@ -173,6 +183,8 @@ class DedupIndex:
         """Empty every dd_ table (the caller must re-add its documents)."""
         for t in _TABLES:
             self.conn.execute(f"DELETE FROM {t}")
+        for t in _OLD_TABLES:
+            self.conn.execute(f"DROP TABLE IF EXISTS {t}")
         self.was_reset = True
 
     @staticmethod
@@ -185,25 +197,17 @@ class DedupIndex:
 
     # ------------------------------------------------------------ postings
 
-    def _postings(self, table: str, col: str, keys, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
-        """key -> up to ``cap`` pids, one SQL statement per 500 keys."""
-        out: dict[int, list[int]] = {}
-        keys = list(dict.fromkeys(int(k) for k in keys))
-        sql = (
-            f"SELECT j.value, (SELECT group_concat(pid) FROM "
-            f"(SELECT pid FROM {table} WHERE {col} = j.value LIMIT {int(cap)})) FROM json_each(?) j"
-        )
-        for chunk in _chunks(keys, 2000):
-            for k, pids in self.conn.execute(sql, (json.dumps(chunk),)):
-                if pids:
-                    out[k] = [int(x) for x in pids.split(",")]
-        return out
-
     def lookup_bands(self, keys, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
-        return self._postings("dd_band", "key", keys, cap)
+        """band key -> up to ``cap`` pids (removed paragraphs may appear until the next merge)."""
+        return self.bands.lookup(keys, cap)
 
     def lookup_fingerprints(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
-        return self._postings("dd_fp", "h", hashes, cap)
+        """winnowing fingerprint -> up to ``cap`` pids (as ``lookup_bands``)."""
+        return self.fps.lookup(hashes, cap)
+
+    def posting_pairs(self, kind: str, keys, cap: int = MAX_POSTINGS):
+        """Vectorized lookup: (query position, pid) arrays for ``keys`` (see SegmentPostings.pairs)."""
+        return (self.fps if kind == "fp" else self.bands).pairs(keys, cap)
 
     def lookup_exact(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
         out: dict[int, list[int]] = {}
@@ -245,162 +249,204 @@ class DedupIndex:
         row = self.conn.execute("SELECT did FROM dd_doc WHERE doc = ?", (doc_id,)).fetchone()
         return row[0] if row else None
 
+    def _take_pids(self, n: int) -> int:
+        """Reserve ``n`` paragraph ids; returns the first. Ids are never reused."""
+        row = self.conn.execute("SELECT value FROM dd_meta WHERE key = 'next_pid'").fetchone()
+        if row is None:
+            base = (self.conn.execute("SELECT COALESCE(MAX(pid), 0) FROM dd_para").fetchone()[0]) + 1
+        else:
+            base = int(row[0])
+        self.conn.execute("INSERT OR REPLACE INTO dd_meta VALUES ('next_pid', ?)", (str(base + n),))
+        return base
+
     def add_document(self, doc_id: str, paragraphs: list[str], site: str = "") -> dict:
         """Fingerprint and index one document; update clusters and groups.
 
         Re-adding an existing ``doc_id`` replaces it.  Returns
         ``{"doc_id", "group_id", "group_size", "changed": [doc ids whose group id changed]}``.
         """
-        if not isinstance(doc_id, str) or not doc_id:
-            raise ValueError("doc_id must be a non-empty string")
-        changed: set[str] = set()
-        if self._did(doc_id) is not None:
-            changed |= set(self.remove_document(doc_id)["changed"])
-        paragraphs = [p if isinstance(p, str) else "" for p in paragraphs]
-        prints = fingerprint_paragraphs(paragraphs)
+        return self.add_documents([(doc_id, paragraphs, site)])[0]
+
+    def add_documents(self, items) -> list[dict]:
+        """``add_document`` for a batch of ``(doc_id, paragraphs, site)``.
+
+        One fingerprinting pass, one candidate lookup and one posting segment
+        per kind for the whole batch; documents of the batch are clustered
+        with each other as well as with the index.
+        """
+        items = [(d, [p if isinstance(p, str) else "" for p in ps], s or "") for d, ps, s in items]
+        for doc_id, _, _ in items:
+            if not isinstance(doc_id, str) or not doc_id:
+                raise ValueError("doc_id must be a non-empty string")
+        ids = [d for d, _, _ in items]
+        if len(set(ids)) < len(ids):  # a document twice in one batch: runs of distinct ids, in order
+            out, run = [], []
+            for it in items:
+                if any(it[0] == r[0] for r in run):
+                    out += self.add_documents(run)
+                    run = []
+                run.append(it)
+            return out + self.add_documents(run)
+        if not items:
+            return []
         conn = self.conn
-        chars = sum(len(t) for t in prints.norm)
-        cur = conn.execute(
-            "INSERT INTO dd_doc (doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, 0)",
-            (doc_id, site or "", chars, len(paragraphs)),
-        )
-        did = cur.lastrowid
-        conn.execute("UPDATE dd_doc SET grp = did WHERE did = ?", (did,))
-        base = (conn.execute("SELECT COALESCE(MAX(pid), 0) FROM dd_para").fetchone()[0]) + 1
-        pids = list(range(base, base + len(paragraphs)))
-        clusters, posted = self._cluster_new(pids, prints)
+        changed: set[str] = set()
+        for doc_id in ids:
+            if self._did(doc_id) is not None:
+                changed |= set(self.remove_document(doc_id)["changed"])
+        flat = [p for _, ps, _ in items for p in ps]
+        doc_of = np.repeat(np.arange(len(items)), [len(ps) for _, ps, _ in items])
+        prints = fingerprint_paragraphs(flat)
+        dids = []
+        for k, (doc_id, ps, site) in enumerate(items):
+            chars = sum(len(prints.norm[i]) for i in np.flatnonzero(doc_of == k).tolist())
+            did = conn.execute("INSERT INTO dd_doc (doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, 0)",
+                               (doc_id, site, chars, len(ps))).lastrowid
+            dids.append(did)
+        conn.executemany("UPDATE dd_doc SET grp = did WHERE did = ?", [(d,) for d in dids])
+        base = self._take_pids(len(flat))
+        pids = np.arange(base, base + len(flat), dtype=np.int64)
+        clusters, posted, touched = self._cluster_batch(pids, prints, doc_of)
+        idx_in_doc = np.arange(len(flat)) - np.repeat(np.cumsum([len(ps) for _, ps, _ in items])
+                                                      - [len(ps) for _, ps, _ in items],
+                                                      [len(ps) for _, ps, _ in items]).astype(np.int64)
         conn.executemany(
             "INSERT INTO dd_para (pid, did, idx, nlen, hash, cluster, norm, text, posted) VALUES (?,?,?,?,?,?,?,?,?)",
-            [
-                (pid, did, i, len(prints.norm[i]), prints.hashes[i], clusters[i], prints.norm[i], paragraphs[i],
-                 int(posted[i]))
-                for i, pid in enumerate(pids)
-            ],
+            zip(pids.tolist(), [dids[k] for k in doc_of.tolist()], idx_in_doc.tolist(),
+                [len(t) for t in prints.norm], prints.hashes, clusters, prints.norm, flat, posted.astype(int).tolist()),
         )
-        self._post(
-            [pid for pid, ok in zip(pids, posted) if ok],
-            [b for b, ok in zip(prints.bands, posted) if ok],
-            [f for f, ok in zip(prints.fps, posted) if ok],
-        )
-        changed |= self._link_groups(did, doc_id)
-        gid, size = self.group_of(doc_id)
-        changed.discard(doc_id)
-        return {"doc_id": doc_id, "group_id": gid, "group_size": size, "changed": sorted(changed)}
+        self._post(pids[posted], prints, np.flatnonzero(posted))
+        for k in sorted(touched):
+            changed |= self._link_groups(dids[k], ids[k])
+        groups = self.groups_of(ids)
+        out = []
+        for doc_id in ids:
+            gid, size = groups[doc_id]
+            out.append({"doc_id": doc_id, "group_id": gid, "group_size": size,
+                        "changed": sorted(changed - {doc_id})})
+        return out
 
-    def _post(self, pids, bands, fps, delete: bool = False) -> None:
-        if delete:
-            self.conn.executemany("DELETE FROM dd_band WHERE key = ? AND pid = ?",
-                                  [(k, pid) for pid, keys in zip(pids, bands) for k in keys])
-            self.conn.executemany("DELETE FROM dd_fp WHERE h = ? AND pid = ?",
-                                  [(h, pid) for pid, f in zip(pids, fps) for h in f.tolist()])
+    def _post(self, pids: np.ndarray, prints: Prints, rows: np.ndarray) -> None:
+        """Write one band and one fingerprint segment for paragraphs ``rows`` of ``prints``."""
+        if not len(rows):
             return
-        # key order: neighbouring inserts touch neighbouring b-tree pages
-        self.conn.executemany("INSERT OR IGNORE INTO dd_band (key, pid) VALUES (?, ?)",
-                              sorted((k, pid) for pid, keys in zip(pids, bands) for k in keys))
-        self.conn.executemany("INSERT OR IGNORE INTO dd_fp (h, pid) VALUES (?, ?)",
-                              sorted((h, pid) for pid, f in zip(pids, fps) for h in f.tolist()))
+        with_bands = rows[prints.has_bands[rows]]
+        bkeys = prints.band_matrix[with_bands]
+        bpids = np.repeat(pids[np.isin(rows, with_bands)], bkeys.shape[1])
+        ascending = bool(np.all(pids[1:] > pids[:-1]))
+        self.bands.write(bkeys.ravel(), bpids, pids_sorted=ascending)
+        fps = [prints.fps[i] for i in rows.tolist()]
+        lens = [len(f) for f in fps]
+        if sum(lens):
+            self.fps.write(np.concatenate(fps).astype(np.int64), np.repeat(pids, lens), pids_sorted=ascending)
 
-    def _cluster_new(self, pids: list[int], prints: Prints) -> tuple[list[int], list[bool]]:
-        """Cluster ids for new paragraphs (merging existing clusters as needed)."""
+    def _cluster_batch(self, pids: np.ndarray, prints: Prints, doc_of: np.ndarray
+                       ) -> tuple[list[int], np.ndarray, set[int]]:
+        """Cluster ids for new paragraphs (merging existing clusters as needed).
+
+        Returns (cluster per paragraph, posted mask, batch documents that share a
+        cluster with another document and so may join a group)."""
         conn = self.conn
         n = len(pids)
         norm = prints.norm
+        base = int(pids[0]) if n else 0
         uf = _UF()
-        node_new = [-(pid) for pid in pids]  # new paragraphs: negative node ids
-        # existing cluster nodes: positive cluster ids
-        # 1. exact duplicates (within the document and with the index)
-        by_hash: dict[int, int] = {}
-        hashes = [prints.hashes[i] for i in range(n) if len(norm[i]) >= MIN_EXACT_CHARS]
-        exact = self.lookup_exact(hashes, cap=1) if hashes else {}
+        node = [-int(p) for p in pids]  # new paragraphs: negative node ids; existing clusters: positive ids
+        # 1. exact duplicates (within the batch and with the index)
+        hashes = prints.hashes
+        exact = self.lookup_exact({hashes[i] for i in range(n) if len(norm[i]) >= MIN_EXACT_CHARS}, cap=1)
         exact_pids = {h: p[0] for h, p in exact.items()}
         ex_rows = self.paragraph_rows(exact_pids.values()) if exact_pids else {}
-        posted = [True] * n  # False: an exact twin already carries the postings
+        posted = np.ones(n, dtype=bool)  # False: an exact twin already carries the postings
+        by_hash: dict[int, int] = {}
         for i in range(n):
             if len(norm[i]) < MIN_EXACT_CHARS:
                 continue
-            h = prints.hashes[i]
-            if h in by_hash:
-                uf.union(node_new[i], node_new[by_hash[h]])
+            h = hashes[i]
+            j = by_hash.get(h)
+            if j is not None:
+                uf.union(node[i], node[j])
                 posted[i] = False
             else:
                 by_hash[h] = i
-            if h in exact_pids and exact_pids[h] in ex_rows:
-                uf.union(node_new[i], ex_rows[exact_pids[h]]["cluster"])
+            p = exact_pids.get(h)
+            if p is not None and p in ex_rows:
+                uf.union(node[i], ex_rows[p]["cluster"])
                 posted[i] = False
-        # 2. near duplicates: LSH candidates, verified (only for paragraphs new to the index)
-        all_keys = [k for i, keys in enumerate(prints.bands) if posted[i] for k in keys]
-        post = self.lookup_bands(all_keys) if all_keys else {}
-        local: dict[int, list[int]] = defaultdict(list)
-        cand_of: list[dict[int, int]] = [dict() for _ in range(n)]
-        local_cand: list[dict[int, int]] = [dict() for _ in range(n)]
-        for i, keys in enumerate(prints.bands):
-            if not posted[i]:
-                continue
-            ci = cand_of[i]
-            li = local_cand[i]
-            for k in keys:
-                for pid in post.get(k, ()):
-                    ci[pid] = ci.get(pid, 0) + 1
-                for j in local.get(k, ()):
-                    li[j] = li.get(j, 0) + 1
-                local[k].append(i)
-        want: set[int] = set()
-        top: list[list[int]] = []
-        for i in range(n):
-            best = sorted(cand_of[i].items(), key=lambda kv: -kv[1])[:MAX_VERIFY]
-            top.append([p for p, _ in best])
-            want.update(top[-1])
-        rows = self.paragraph_rows(want) if want else {}
-        shingles: dict = {}
+        # 2. near duplicates: LSH candidates among stored and earlier batch paragraphs, verified
+        rows_b = np.flatnonzero(posted & prints.has_bands)
+        q_keys = prints.band_matrix[rows_b].ravel()
+        q_para = np.repeat(rows_b, prints.band_matrix.shape[1])
+        batch_seg = SegmentPostings.build(q_keys, pids[q_para], pids_sorted=True)
+        qi, cand = self.bands.pairs(q_keys, MAX_POSTINGS, extra=batch_seg)
+        para = q_para[qi]
+        keep = cand < pids[para]  # stored paragraphs, or batch paragraphs before this one
+        para, cand = para[keep], cand[keep]
+        shingles: dict[int, frozenset] = {}
+        rows: dict[int, dict] = {}
+        if len(para):
+            combo = (para.astype(np.int64) << 32) | cand
+            uniq, counts = np.unique(combo, return_counts=True)
+            up, uc = uniq >> 32, uniq & 0xFFFFFFFF
+            order = np.lexsort((-counts, up))
+            up, uc = up[order], uc[order]
+            first = np.searchsorted(up, up, "left")
+            rank = np.arange(len(up)) - first
+            sel = rank < MAX_VERIFY
+            up, uc = up[sel].tolist(), uc[sel].tolist()
+            rows = self.paragraph_rows({c for c in uc if c < base})
+            # shingle sets of every text to verify, k-grams hashed in one batch
+            need = sorted(set(up) | {c - base for c in uc if c >= base})
+            old_need = sorted({c for c in uc if c < base and c in rows})
+            texts = [norm[i] for i in need] + [rows[c]["norm"] for c in old_need]
+            keys = [-i - 1 for i in need] + old_need
+            hs, ow = minhash.batch_kgram_hashes(texts, minhash.SHINGLE)
+            cut = np.searchsorted(ow, np.arange(len(texts) + 1))
+            hl = hs.tolist()
+            for t, key in enumerate(keys):
+                shingles[key] = frozenset(hl[cut[t] : cut[t + 1]])
 
-        def sh_new(i):
-            key = ("n", i)
-            if key not in shingles:
-                shingles[key] = minhash.shingle_set(norm[i])
-            return shingles[key]
+            def sh(key, text):
+                s = shingles.get(key)
+                if s is None:
+                    s = shingles[key] = minhash.shingle_set(text)
+                return s
 
-        def sh_old(pid):
-            key = ("o", pid)
-            if key not in shingles:
-                shingles[key] = minhash.shingle_set(rows[pid]["norm"])
-            return shingles[key]
-
-        for i in range(n):
-            if not prints.bands[i] or not posted[i]:
-                continue
-            for pid in top[i]:
-                r = rows.get(pid)
-                if r is None:
+            for i, c in zip(up, uc):
+                if c >= base:
+                    j = c - base
+                    other, text, c = node[j], norm[j], -j - 1
+                else:
+                    r = rows.get(c)
+                    if r is None:  # a removed paragraph's postings, not merged away yet
+                        continue
+                    other, text = r["cluster"], r["norm"]
+                if uf.find(node[i]) == uf.find(other):
                     continue
-                if uf.find(node_new[i]) == uf.find(r["cluster"]):
-                    continue
-                ok, _ = minhash.is_near_duplicate(sh_new(i), sh_old(pid))
-                if ok:
-                    uf.union(node_new[i], r["cluster"])
-            for j, _ in sorted(local_cand[i].items(), key=lambda kv: -kv[1])[:MAX_VERIFY]:
-                if uf.find(node_new[i]) == uf.find(node_new[j]):
-                    continue
-                ok, _ = minhash.is_near_duplicate(sh_new(i), sh_new(j))
-                if ok:
-                    uf.union(node_new[i], node_new[j])
+                if minhash.is_near_duplicate(sh(-i - 1, norm[i]), sh(c, text))[0]:
+                    uf.union(node[i], other)
         # 3. resolve components: target = largest existing cluster, else smallest new pid
         comps: dict[int, list[int]] = defaultdict(list)
-        for node in list(uf.parent.keys()) + node_new:
-            comps[uf.find(node)].append(node)
-        existing = sorted({node for node in uf.parent if node > 0})
+        for nd in list(uf.parent.keys()):
+            comps[uf.find(nd)].append(nd)
+        existing = sorted({nd for nd in uf.parent if nd > 0})
         sizes = {}
         for chunk in _chunks(existing, 500):
             q = ",".join("?" * len(chunk))
             for cid, size, nd in conn.execute(f"SELECT cid, size, ndocs FROM dd_cluster WHERE cid IN ({q})", chunk):
                 sizes[cid] = (size, nd)
-        result = [0] * n
-        pos_of = {node_new[i]: i for i in range(n)}
+        result = [-x for x in node]  # a paragraph alone is its own cluster (id = its pid)
+        singles = set(range(n))
+        touched: set[int] = set()
+        doc_list = doc_of.tolist()
         for members in comps.values():
-            members = list(dict.fromkeys(members))
             olds = [m for m in members if m > 0 and m in sizes]
-            news = [m for m in members if m < 0]
+            news = [-m - base for m in members if m < 0]
             if not news:
                 continue
+            new_docs = {doc_list[i] for i in news}
+            if olds or len(new_docs) > 1:
+                touched |= new_docs
             if olds:
                 target = max(olds, key=lambda c: (sizes[c][0], -c))
                 for c in olds:
@@ -409,81 +455,74 @@ class DedupIndex:
                         conn.execute("DELETE FROM dd_cluster WHERE cid = ?", (c,))
                 total = sum(sizes[c][0] for c in olds) + len(news)
                 if len(olds) > 1:
-                    nd = conn.execute(
-                        "SELECT COUNT(DISTINCT did) FROM dd_para WHERE cluster = ?", (target,)
-                    ).fetchone()[0] + 1
+                    nd = conn.execute("SELECT COUNT(DISTINCT did) FROM dd_para WHERE cluster = ?",
+                                      (target,)).fetchone()[0] + len(new_docs)
                 else:
-                    nd = sizes[target][1] + 1  # this document is new to the cluster
+                    nd = sizes[target][1] + len(new_docs)  # these documents are new to the cluster
                 conn.execute("UPDATE dd_cluster SET size = ?, ndocs = ? WHERE cid = ?", (total, nd, target))
             else:
-                target = min(-m for m in news)
-                conn.execute("INSERT INTO dd_cluster (cid, size, ndocs) VALUES (?, ?, 1)", (target, len(news)))
-            for m in news:
-                result[pos_of[m]] = target
-        return result, posted
+                target = min(news) + base
+                conn.execute("INSERT INTO dd_cluster (cid, size, ndocs) VALUES (?, ?, ?)",
+                             (target, len(news), len(new_docs)))
+            for i in news:
+                result[i] = target
+                singles.discard(i)
+        conn.executemany("INSERT INTO dd_cluster (cid, size, ndocs) VALUES (?, 1, 1)",
+                         [(result[i],) for i in sorted(singles)])
+        return result, posted, touched
 
     def bulk_load(self, docs, *, batch_paragraphs: int = 50_000) -> int:
-        """Fast initial load of ``(doc_id, paragraphs, site)`` tuples into an index.
+        """Fast initial load of ``(doc_id, paragraphs, site)`` tuples into an empty index.
 
-        Same fingerprints and postings as ``add_document`` (exact twins carry no
-        postings), inserted in key order per batch; but every paragraph is
-        clustered only with its exact twins and no duplicate groups are formed.
-        Meant for benchmarks and for bootstrapping a large index where
-        near-duplicate clustering is not needed; use ``add_document`` otherwise.
-        Returns the number of paragraphs loaded.
+        Same fingerprints and postings as ``add_documents`` (exact twins carry no
+        postings), but every paragraph is clustered only with its exact twins
+        and no duplicate groups are formed. Meant for benchmarks and for
+        bootstrapping a large index where near-duplicate clustering is not
+        needed; use ``add_documents`` otherwise. Returns the number of paragraphs loaded.
         """
         conn = self.conn
-        next_pid = (conn.execute("SELECT COALESCE(MAX(pid), 0) FROM dd_para").fetchone()[0]) + 1
+        if conn.execute("SELECT 1 FROM dd_para LIMIT 1").fetchone():
+            raise ValueError("bulk_load needs an empty index")
         seen_hash: dict[int, int] = {}  # hash -> cluster (first pid), this load
+        cluster_rows: dict[int, list] = {}
         loaded = 0
         buf: list[tuple[str, list[str], str]] = []
-        cluster_rows: dict[int, list] = {}
 
         def flush():
-            nonlocal next_pid, loaded
+            nonlocal loaded
             if not buf:
                 return
             flat = [p for _, ps, _ in buf for p in ps]
             prints = fingerprint_paragraphs(flat)
-            para_rows, post_pids, post_bands, post_fps = [], [], [], []
+            base = self._take_pids(len(flat))
+            pids = np.arange(base, base + len(flat), dtype=np.int64)
+            para_rows, posted = [], np.zeros(len(flat), dtype=bool)
             k = 0
             for doc_id, ps, site in buf:
                 chars = sum(len(prints.norm[k + i]) for i in range(len(ps)))
-                did = conn.execute(
-                    "INSERT INTO dd_doc (doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, 0)",
-                    (doc_id, site or "", chars, len(ps)),
-                ).lastrowid
+                did = conn.execute("INSERT INTO dd_doc (doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, 0)",
+                                   (doc_id, site or "", chars, len(ps))).lastrowid
                 conn.execute("UPDATE dd_doc SET grp = did WHERE did = ?", (did,))
                 for i, text in enumerate(ps):
-                    pid = next_pid
-                    next_pid += 1
-                    h = prints.hashes[k]
+                    pid, h = base + k, prints.hashes[k]
                     cl = seen_hash.get(h)
-                    posted = cl is None
-                    if posted:
+                    if cl is None:
                         seen_hash[h] = cl = pid
                         cluster_rows[pid] = [1, {did}]
-                        post_pids.append(pid)
-                        post_bands.append(prints.bands[k])
-                        post_fps.append(prints.fps[k])
+                        posted[k] = True
                     else:
                         cluster_rows[cl][0] += 1
                         cluster_rows[cl][1].add(did)
-                    para_rows.append((pid, did, i, len(prints.norm[k]), h, cl, prints.norm[k], text, int(posted)))
+                    para_rows.append((pid, did, i, len(prints.norm[k]), h, cl, prints.norm[k], text, int(posted[k])))
                     k += 1
             conn.executemany(
                 "INSERT INTO dd_para (pid, did, idx, nlen, hash, cluster, norm, text, posted) VALUES (?,?,?,?,?,?,?,?,?)",
                 para_rows,
             )
-            band_rows = sorted((kk, pid) for pid, keys in zip(post_pids, post_bands) for kk in keys)
-            conn.executemany("INSERT OR IGNORE INTO dd_band (key, pid) VALUES (?, ?)", band_rows)
-            fp_rows = sorted((h, pid) for pid, f in zip(post_pids, post_fps) for h in f.tolist())
-            conn.executemany("INSERT OR IGNORE INTO dd_fp (h, pid) VALUES (?, ?)", fp_rows)
+            self._post(pids[posted], prints, np.flatnonzero(posted))
             loaded += len(flat)
             buf.clear()
 
-        if conn.execute("SELECT 1 FROM dd_para LIMIT 1").fetchone():
-            raise ValueError("bulk_load needs an empty index")
         n = 0
         for doc_id, ps, site in docs:
             buf.append((doc_id, list(ps), site))
@@ -580,10 +619,9 @@ class DedupIndex:
             "SELECT pid, cluster, norm, hash, posted FROM dd_para WHERE did = ?", (did,)
         ).fetchall()
         posted_rows = [r for r in rows if r[4]]
-        prints = fingerprint_normalized([r[2] for r in posted_rows])
-        self._post([r[0] for r in posted_rows], prints.bands, prints.fps, delete=True)
         conn.execute("DELETE FROM dd_para WHERE did = ?", (did,))
         # a remaining exact twin of a removed posted paragraph takes over its postings
+        # (the removed paragraph's own postings are dropped at the next segment merge)
         heirs = []
         for r in posted_rows:
             twin = conn.execute("SELECT pid, norm FROM dd_para WHERE hash = ? ORDER BY pid LIMIT 1", (r[3],)).fetchone()
@@ -591,8 +629,8 @@ class DedupIndex:
                 heirs.append(twin)
         if heirs:
             hp = fingerprint_normalized([t[1] for t in heirs])
-            self._post([t[0] for t in heirs], hp.bands, hp.fps)
             conn.executemany("UPDATE dd_para SET posted = 1 WHERE pid = ?", [(t[0],) for t in heirs])
+            self._post(np.array([t[0] for t in heirs], dtype=np.int64), hp, np.arange(len(heirs)))
         for cluster in sorted({r[1] for r in rows}):
             self._recluster(cluster)
         grp = self._grp(did)
@@ -811,7 +849,7 @@ class DedupIndex:
 
     def stats(self, postings: bool = False) -> dict:
         """Counts and shares; ``postings=True`` also counts band / fingerprint
-        postings (a full scan of the two largest tables: seconds at millions of rows)."""
+        postings (removed paragraphs' postings included until their segments merge)."""
         c = self.conn
         one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731
         docs = one("SELECT COUNT(*) FROM dd_doc")
@@ -832,6 +870,7 @@ class DedupIndex:
             "params": self.params,
         }
         if postings:
-            out["band_postings"] = one("SELECT COUNT(*) FROM dd_band")
-            out["fingerprint_postings"] = one("SELECT COUNT(*) FROM dd_fp")
+            out["band_postings"] = self.bands.total()
+            out["fingerprint_postings"] = self.fps.total()
+            out["posting_segments"] = one("SELECT COUNT(*) FROM dd_seg")
         return out

@@ -302,9 +302,15 @@ def _normalize_arrays(text: str, with_offsets: bool):
     trans, delete, lengths, lut, expands = _tables()
     n0 = len(text)
     c0 = _codes(text)
-    if expands[c0].any():  # rare: NFKC expansions (①, ㈠, ligatures) need the slow path
-        s1 = text.translate(trans)
-        codes = _codes(s1).copy()
+    exp = np.flatnonzero(expands[c0])
+    if len(exp):  # NFKC expansions (①, ㈠, ligatures): repeat, then patch those few
+        width = lengths[c0]
+        codes = np.repeat(lut[c0], width)
+        at = np.cumsum(width) - width
+        for p in exp.tolist():
+            out = trans[int(c0[p])]
+            codes[at[p] : at[p] + len(out)] = [ord(ch) for ch in out]
+        s1 = _from_codes(codes)
     else:
         codes = lut[c0]
         s1 = _from_codes(codes)

@@ -69,12 +69,19 @@ def batch_fingerprints(texts: list[str], k: int = K, w: int = W, grams=None) -> 
     sel_o = []
     n = len(hs)
     if n >= w:
-        win = sliding_window_view(hs, w)
-        pos = np.arange(n - w + 1, dtype=np.int64) + (w - 1 - win[:, ::-1].argmin(axis=1))
-        valid = ow[: n - w + 1] == ow[w - 1 :]
-        pos = pos[valid]
-        sel_h.append(hv[pos])
-        sel_o.append(ow[pos])
+        # only the selected hashes are needed here, not their positions: the
+        # fingerprint set is the set of window minima (ties pick equal values)
+        m = n - w + 1
+        wmin = hs[:m].copy()
+        for j in range(1, w):
+            np.minimum(wmin, hs[j : j + m], out=wmin)
+        valid = ow[:m] == ow[w - 1 :]
+        wmin, wown = wmin[valid], ow[:m][valid]
+        # neighbouring windows mostly share their minimum: drop repeats before sorting
+        change = np.ones(len(wmin), dtype=bool)
+        change[1:] = (wmin[1:] != wmin[:-1]) | (wown[1:] != wown[:-1])
+        sel_h.append(wmin[change].view(np.int64))
+        sel_o.append(wown[change])
     # texts with fewer than w k-grams: their single window's minimum
     bounds = np.flatnonzero(np.diff(ow)) + 1
     seg_starts = np.concatenate([[0], bounds])

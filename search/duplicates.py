@@ -18,6 +18,9 @@ from govtext.documents import Document
 from govtext.errors import BackendError
 from search.store import Store
 
+#: documents fingerprinted per batch when the dedup tables are rebuilt
+REBUILD_BATCH = 200
+
 
 class StoreDuplicates:
     def __init__(self, store: Store, site_of):
@@ -42,8 +45,7 @@ class StoreDuplicates:
         index = DedupIndex(conn, on_mismatch="raise")
         for doc_id in removed:
             index.remove_document(doc_id)
-        for doc, paragraphs in written:
-            index.add_document(doc.id, paragraphs, site=self.site_of(doc.url, doc.source))
+        index.add_documents([(doc.id, paragraphs, self.site_of(doc.url, doc.source)) for doc, paragraphs in written])
 
     def rebuild(self, progress=None) -> int:
         """Fingerprint every stored document again (after a scheme change)."""
@@ -51,14 +53,24 @@ class StoreDuplicates:
         with self.store.transaction() as conn:
             index = DedupIndex(conn, on_mismatch="reset")
             index.reset()
+            batch = []
             for stored in self.store.iter_documents():
                 doc = stored.document
-                index.add_document(doc.id, stored.paragraphs, site=self.site_of(doc.url, doc.source))
-                count += 1
-                if progress:
-                    progress(1)
+                batch.append((doc.id, stored.paragraphs, self.site_of(doc.url, doc.source)))
+                if len(batch) >= REBUILD_BATCH:
+                    count += self._add(index, batch, progress)
+            count += self._add(index, batch, progress)
         self._local.pair = None
         return count
+
+    @staticmethod
+    def _add(index: DedupIndex, batch: list, progress) -> int:
+        index.add_documents(batch)
+        n = len(batch)
+        batch.clear()
+        if progress and n:
+            progress(n)
+        return n
 
     def needs_rebuild(self) -> bool:
         try:

@@ -1,0 +1,248 @@
+"""Posting lists (fingerprint -> paragraph ids) as immutable sorted segments.
+
+A paragraph has about 30 keys (20 LSH band keys, a dozen winnowing
+fingerprints). Stored as one B-tree row each, ingest spent most of its time
+inserting rows at random places in two large tables. Here every write batch
+becomes one *segment* per kind: the batch's (key, pid) pairs sorted by key,
+stored as two blobs in one row of ``dd_seg``, written in the caller's
+transaction, so postings commit or roll back with their paragraphs. This is
+the log-structured layout of Lucene and of LSM trees:
+
+- lookups binary-search every segment (numpy ``searchsorted``, all query keys
+  at once) and read at most ``cap`` pids per key, oldest segments first;
+- segments never change; a process caches their arrays by their random id
+  (a rolled-back segment's id is never reused, so the cache cannot go stale);
+- when ``FANOUT`` segments of one level exist they are merged into one of the
+  next level, so a store holds O(FANOUT x log(batches)) segments; merging drops
+  the postings of paragraphs that no longer carry postings (removed documents),
+  which until then lookups return and the caller filters out (it reads the
+  paragraph rows of every candidate anyway).
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+KINDS = ("band", "fp")
+FANOUT = 8
+#: bytes of segment arrays a process keeps decoded (all processes' stores together)
+CACHE_BYTES = 1 << 30
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS dd_seg (
+    sid INTEGER PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    keys BLOB NOT NULL,
+    pids BLOB NOT NULL
+)
+"""
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+class _SegmentCache:
+    """Decoded segment arrays by segment id, least recently used evicted first."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.used = 0
+        self.items: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, sid: int):
+        with self.lock:
+            item = self.items.get(sid)
+            if item is not None:
+                self.items.move_to_end(sid)
+            return item
+
+    def put(self, sid: int, keys: np.ndarray, pids: np.ndarray) -> None:
+        size = keys.nbytes + pids.nbytes
+        with self.lock:
+            if sid in self.items:
+                return
+            self.items[sid] = (keys, pids)
+            self.used += size
+            while self.used > self.budget and len(self.items) > 1:
+                _, (k, p) = self.items.popitem(last=False)
+                self.used -= k.nbytes + p.nbytes
+
+
+_cache = _SegmentCache(CACHE_BYTES)
+
+
+def expand_ranges(lo: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ranges [lo[i], lo[i] + count[i]): (range number, position) of every element."""
+    total = int(count.sum())
+    if total == 0:
+        return _EMPTY, _EMPTY
+    owner = np.repeat(np.arange(len(count), dtype=np.int64), count)
+    starts = np.cumsum(count) - count
+    pos = np.arange(total, dtype=np.int64) - starts[owner] + lo[owner]
+    return owner, pos
+
+
+class SegmentPostings:
+    """The posting lists of one kind ("band" or "fp") in ``dd_seg``."""
+
+    def __init__(self, conn: sqlite3.Connection, kind: str):
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}")
+        self.conn = conn
+        self.kind = kind
+        conn.execute(_SCHEMA)
+
+    # -------------------------------------------------------------- reading
+    def segments(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(keys, pids) of every segment, oldest data first (lowest level is newest)."""
+        rows = self.conn.execute(
+            "SELECT sid, n FROM dd_seg WHERE kind = ? ORDER BY level DESC, seq", (self.kind,)).fetchall()
+        out = []
+        for sid, _ in rows:
+            item = _cache.get(sid)
+            if item is None:
+                keys, pids = self.conn.execute("SELECT keys, pids FROM dd_seg WHERE sid = ?", (sid,)).fetchone()
+                item = (np.frombuffer(keys, dtype=np.int64), np.frombuffer(pids, dtype=np.int32))
+                _cache.put(sid, *item)
+            out.append(item)
+        return out
+
+    def pairs(self, keys, cap: int, extra: tuple[np.ndarray, np.ndarray] | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """For query ``keys`` (int64 array, may repeat): (query index, pid) pairs,
+        at most ``cap`` pids per distinct key, taken from the oldest segments first.
+        ``extra`` is a not-yet-written segment (sorted keys, pids) searched last."""
+        q = np.asarray(keys, dtype=np.int64)
+        if not len(q):
+            return _EMPTY, _EMPTY
+        uniq, inverse = np.unique(q, return_inverse=True)
+        segs = self.segments() + ([extra] if extra is not None else [])
+        owners, pids = [], []
+        taken = np.zeros(len(uniq), dtype=np.int64)
+        for skeys, spids in segs:
+            if not len(skeys):
+                continue
+            lo = np.searchsorted(skeys, uniq, "left")
+            hi = np.searchsorted(skeys, uniq, "right")
+            count = np.minimum(hi - lo, np.maximum(cap - taken, 0))
+            if not count.any():
+                continue
+            taken += count
+            owner, pos = expand_ranges(lo, count)
+            owners.append(owner)
+            pids.append(spids[pos].astype(np.int64))
+        if not owners:
+            return _EMPTY, _EMPTY
+        u_owner = np.concatenate(owners)
+        u_pid = np.concatenate(pids)
+        # back to the query positions: every occurrence of a key gets its pids
+        order = np.argsort(u_owner, kind="stable")
+        u_owner, u_pid = u_owner[order], u_pid[order]
+        per_key = np.bincount(u_owner, minlength=len(uniq))
+        first = np.cumsum(per_key) - per_key
+        qcount = per_key[inverse]
+        qidx, pos = expand_ranges(first[inverse], qcount)
+        return qidx, u_pid[pos]
+
+    def lookup(self, keys, cap: int) -> dict[int, list[int]]:
+        """key -> up to ``cap`` pids (only keys with postings)."""
+        uniq = np.unique(np.fromiter((int(k) for k in keys), dtype=np.int64))
+        qidx, pids = self.pairs(uniq, cap)
+        out: dict[int, list[int]] = {}
+        if not len(qidx):
+            return out
+        ks = uniq[qidx].tolist()
+        for k, p in zip(ks, pids.tolist()):
+            lst = out.get(k)
+            if lst is None:
+                out[k] = [p]
+            else:
+                lst.append(p)
+        return out
+
+    def count(self, key: int) -> int:
+        """Postings of one key in all segments (dead ones included)."""
+        k = np.int64(key)
+        return sum(int(np.searchsorted(s, k, "right") - np.searchsorted(s, k, "left")) for s, _ in self.segments())
+
+    def total(self) -> int:
+        return int(self.conn.execute("SELECT COALESCE(SUM(n), 0) FROM dd_seg WHERE kind = ?",
+                                     (self.kind,)).fetchone()[0])
+
+    # -------------------------------------------------------------- writing
+    @staticmethod
+    def build(keys: np.ndarray, pids: np.ndarray, pids_sorted: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """A segment's arrays: pairs sorted by (key, pid), duplicates dropped.
+        ``pids_sorted``: pids are ascending already, so a stable sort by key suffices."""
+        keys = np.asarray(keys, dtype=np.int64)
+        pids = np.asarray(pids, dtype=np.int64)
+        order = np.argsort(keys, kind="stable") if pids_sorted else np.lexsort((pids, keys))
+        keys, pids = keys[order], pids[order]
+        if len(keys) > 1:
+            keep = np.ones(len(keys), dtype=bool)
+            keep[1:] = (keys[1:] != keys[:-1]) | (pids[1:] != pids[:-1])
+            keys, pids = keys[keep], pids[keep]
+        return keys, pids.astype(np.int32)
+
+    def write(self, keys: np.ndarray, pids: np.ndarray, *, pids_sorted: bool = False) -> None:
+        """Store one segment (in the caller's transaction), then merge if a level is full."""
+        keys, pids = self.build(keys, pids, pids_sorted)
+        if not len(keys):
+            return
+        self._insert(keys, pids, 0)
+        self.maybe_merge()
+
+    def _insert(self, keys: np.ndarray, pids: np.ndarray, level: int) -> None:
+        sid = secrets.randbits(62)
+        self.conn.execute("INSERT INTO dd_seg (sid, seq, kind, level, n, keys, pids) VALUES "
+                          "(?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM dd_seg), ?, ?, ?, ?, ?)",
+                          (sid, self.kind, level, len(keys), keys.astype(np.int64).tobytes(),
+                           pids.astype(np.int32).tobytes()))
+        _cache.put(sid, np.ascontiguousarray(keys, dtype=np.int64), np.ascontiguousarray(pids, dtype=np.int32))
+
+    def maybe_merge(self) -> None:
+        while True:
+            row = self.conn.execute(
+                "SELECT level FROM dd_seg WHERE kind = ? GROUP BY level HAVING COUNT(*) >= ? ORDER BY level LIMIT 1",
+                (self.kind, FANOUT)).fetchone()
+            if row is None:
+                return
+            self.merge(level=row[0])
+
+    def merge(self, level: int | None = None) -> None:
+        """Merge the segments of ``level`` (all segments if None) into one, dropping
+        postings of paragraphs that no longer carry postings."""
+        sql = "SELECT sid, level, keys, pids FROM dd_seg WHERE kind = ?" + ("" if level is None else " AND level = ?")
+        args = (self.kind,) if level is None else (self.kind, level)
+        rows = self.conn.execute(sql, args).fetchall()
+        if not rows or (level is None and len(rows) == 1):
+            return
+        keys = np.concatenate([np.frombuffer(r[2], dtype=np.int64) for r in rows])
+        pids = np.concatenate([np.frombuffer(r[3], dtype=np.int32) for r in rows]).astype(np.int64)
+        live = self._live(pids)
+        keys, pids = self.build(keys[live], pids[live])
+        self.conn.executemany("DELETE FROM dd_seg WHERE sid = ?", [(r[0],) for r in rows])
+        if len(keys):
+            self._insert(keys, pids, max(r[1] for r in rows) + 1)
+
+    def _live(self, pids: np.ndarray) -> np.ndarray:
+        """Mask of pids that still carry postings (``dd_para.posted``)."""
+        if not len(pids):
+            return np.zeros(0, dtype=bool)
+        lo, hi = int(pids.min()), int(pids.max())
+        alive = np.fromiter(
+            (r[0] for r in self.conn.execute(
+                "SELECT pid FROM dd_para WHERE posted = 1 AND pid BETWEEN ? AND ?", (lo, hi))),
+            dtype=np.int64)
+        return np.isin(pids, alive, assume_unique=False)
+
+    def clear(self) -> None:
+        self.conn.execute("DELETE FROM dd_seg WHERE kind = ?", (self.kind,))
