@@ -12,6 +12,9 @@ Indices (``P`` = ``settings.es_prefix``), each behind an alias:
     P-documents   -> P-documents-v<template version>-<timestamp>    one per document
     P-paragraphs  -> P-paragraphs-v<template version>-<timestamp>   one per paragraph ("<id>#<idx>")
 
+Duplicate detection (fingerprints, clusters and groups at write time, the draft
+check, boilerplate) is search/elastic_dedup.py's; every write goes through it.
+
 Their settings and mappings are data, in ``index_config/es/*.json``, put as
 composable index templates whose patterns match the concrete names. Elasticsearch
 is not the source of truth for anything it cannot rebuild itself: ``reindex``
@@ -46,7 +49,8 @@ from govtext.errors import BackendError, BadInput, GovtextError, NotFound
 from govtext.settings import REPO_ROOT, Settings
 from nlp.segment import index_fields, index_string
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
-from search.fields import SingletonGroups, canonical_region, facet_values
+from search.elastic_dedup import ElasticDuplicates, META_KEY, scheme_meta
+from search.fields import canonical_region, facet_values, site_of
 from search.query import And, Not, Or, Phrase, Term, parse_query
 from search.similar import telling_terms
 from search.snippets import snippet
@@ -325,9 +329,11 @@ def document_source(doc_dict: dict, paragraphs: list[str], analysis: dict, *, gr
     return source
 
 
-def paragraph_source(doc_id: str, idx: int, text: str, indexed_at: int) -> dict:
+def paragraph_source(doc_id: str, idx: int, text: str, indexed_at: int, dedup: dict | None = None) -> dict:
+    """A paragraph's ``_source``; ``dedup`` adds its fingerprints, cluster and site
+    (search/elastic_dedup.py's ``Plan.fields``)."""
     return {"doc_id": doc_id, "idx": idx, "text": text, "tokens": index_string(text),
-            "chars": len(text), "indexed_at": indexed_at}
+            "chars": len(text), "indexed_at": indexed_at, **(dedup or {})}
 
 
 def hit_from_source(src: dict, score: float | None, terms: list[str], copies: int) -> Hit:
@@ -383,9 +389,10 @@ class ElasticBackend:
         self.prefix = check_prefix(settings.es_prefix)
         self.url = settings.es_url
         self.aliases = {kind: alias_name(self.prefix, kind) for kind in KINDS}
-        self.groups = SingletonGroups()
+        self.groups = ElasticDuplicates(self)
         self.server_version = ""
         self._ready = False
+        self._dedup_problem = ""
         try:
             from elasticsearch import Elasticsearch
         except ImportError:  # pragma: no cover - the client is a dependency
@@ -457,7 +464,20 @@ class ElasticBackend:
         self._put_templates()
         for kind in KINDS:
             self._ensure_alias(kind)
+        self._dedup_problem = self.groups.scheme_problem()
         self._ready = True
+
+    def _require_dedup(self) -> None:
+        """Writes and duplicate queries refuse an index made with another fingerprint scheme."""
+        self._ensure()
+        if self._dedup_problem:
+            raise BackendError(self._dedup_problem, code="dedup_rebuild_needed")
+
+    def _create_index(self, kind: str, name: str, **kwargs) -> None:
+        """Create a concrete index; the paragraphs' records the fingerprint scheme in its _meta."""
+        if kind == "paragraphs":
+            kwargs["mappings"] = {"_meta": {META_KEY: scheme_meta()}}
+        self.client.indices.create(index=name, **kwargs)
 
     def _template(self, kind: str) -> dict:
         return load_template(kind, self.prefix, self.settings.config_dir)
@@ -486,7 +506,7 @@ class ElasticBackend:
                 return
         name = concrete_name(self.prefix, kind, self._template(kind)["version"])
         with self._api(f"creating index {name}"):
-            self.client.indices.create(index=name, aliases={alias: {}})
+            self._create_index(kind, name, aliases={alias: {}})
         # Two processes racing to create the first index: keep the oldest, drop the others.
         indices = self._concrete(kind)
         if len(indices) > 1:
@@ -497,9 +517,9 @@ class ElasticBackend:
             except BackendError as exc:  # the other process may have cleaned up first
                 log.warning("while keeping %s for %s: %s", keep, alias, exc.message)
 
-    def _refresh(self) -> None:
+    def _refresh(self, indices: dict[str, str] | None = None) -> None:
         with self._api("refreshing"):
-            self.client.indices.refresh(index=list(self.aliases.values()))
+            self.client.indices.refresh(index=list((indices or self.aliases).values()))
 
     def _bulk(self, actions: Iterable[dict], action: str = "indexing", require_alias: bool = True) -> None:
         """streaming_bulk with retries: a 429 (whole request or single items) backs off
@@ -524,47 +544,56 @@ class ElasticBackend:
 
     # -- writing ---------------------------------------------------------------
     def _existing(self, doc_ids: list[str],
-                  fields=("id", "content_hash", "paragraph_count", "added_at", COLLAPSE_FIELD)) -> dict[str, dict]:
+                  fields=("id", "content_hash", "paragraph_count", "added_at", COLLAPSE_FIELD),
+                  index: str = "") -> dict[str, dict]:
         out: dict[str, dict] = {}
         with self._api("reading documents"):
             for start in range(0, len(doc_ids), 500):
                 chunk = [es_id(d) for d in doc_ids[start:start + 500]]
                 if not chunk:
                     continue
-                resp = self.client.mget(index=self.aliases["documents"], ids=chunk,
+                resp = self.client.mget(index=index or self.aliases["documents"], ids=chunk,
                                         source_includes=list(fields))
                 for d in resp["docs"]:
                     if d.get("found"):
                         out[d["_source"]["id"]] = d["_source"]
         return out
 
-    def _group(self, doc_id: str, known: str = "") -> str:
-        """The duplicate group to index: the attached groups' answer, else the group the
-        document already has (set by :meth:`update_groups`), else the document alone."""
-        if isinstance(self.groups, SingletonGroups):
-            return known or doc_id
-        return self.groups.group_of(doc_id)[0]
-
     def _doc_actions(self, doc_dict: dict, paragraphs: list[str], analysis: dict, *, content_hash: str,
                      added_at: str, updated_at: str, old_paragraphs: int, indices: dict[str, str],
-                     indexed_at: int, group: str = "") -> Iterator[dict]:
+                     indexed_at: int, group: str, dedup: list[dict]) -> Iterator[dict]:
         doc_id = doc_dict["id"]
-        group = self._group(doc_id, group)
         yield {"_op_type": "index", "_index": indices["documents"], "_id": es_id(doc_id),
                "_source": document_source(doc_dict, paragraphs, analysis, group=group, content_hash=content_hash,
                                           added_at=added_at, updated_at=updated_at, indexed_at=indexed_at)}
         for idx, text in enumerate(paragraphs):
             yield {"_op_type": "index", "_index": indices["paragraphs"], "_id": paragraph_id(doc_id, idx),
-                   "_source": paragraph_source(doc_id, idx, text, indexed_at)}
+                   "_source": paragraph_source(doc_id, idx, text, indexed_at, dedup[idx])}
         for idx in range(len(paragraphs), old_paragraphs):
             yield {"_op_type": "delete", "_index": indices["paragraphs"], "_id": paragraph_id(doc_id, idx)}
 
+    def _index_batch(self, batch: list[dict], indices: dict[str, str], action: str, require_alias: bool = True) -> None:
+        """Index documents (``_doc_actions`` keyword arguments plus ``doc``, ``paragraphs``,
+        ``analysis``) with their fingerprints, clusters and duplicate groups (search/elastic_dedup.py)."""
+        docs = [(b["doc"]["id"], site_of(b["doc"].get("url", ""), b["doc"].get("source", "")), b["paragraphs"])
+                for b in batch]
+        plan = self.groups.plan(docs, indices["paragraphs"])
+        groups = self.groups.link(plan, [d for d, _, _ in docs], indices)
+        actions: list[dict] = []
+        for b, dedup in zip(batch, plan.fields):
+            actions.extend(self._doc_actions(b["doc"], b["paragraphs"], b["analysis"], indices=indices,
+                                             group=groups[b["doc"]["id"]], dedup=dedup,
+                                             **{k: v for k, v in b.items() if k not in ("doc", "paragraphs", "analysis")}))
+        self._bulk(actions, action, require_alias=require_alias)
+        self._refresh(indices)
+
     def write(self, docs: list[IndexedDocument]) -> WriteSummary:
-        self._ensure()
+        self._require_dedup()
         summary = WriteSummary()
         existing = self._existing([d.document.id for d in docs])
+        before = {d: (info.get(COLLAPSE_FIELD) or d) for d, info in existing.items()}
         now, now_ms = _now_iso(), int(time.time() * 1000)
-        actions: list[dict] = []
+        batch: dict[str, dict] = {}  # a document twice in one call: the last one wins
         for item in docs:
             doc = item.document
             digest = doc.content_hash
@@ -572,20 +601,22 @@ class ElasticBackend:
             if prev and prev.get("content_hash") == digest:
                 summary.unchanged += 1
                 continue
-            actions.extend(self._doc_actions(
-                doc.to_dict(), list(item.paragraphs), item.analysis or {}, content_hash=digest,
-                added_at=(prev or {}).get("added_at") or now, updated_at=now,
-                old_paragraphs=int((prev or {}).get("paragraph_count") or 0),
-                indices=self.aliases, indexed_at=now_ms, group=(prev or {}).get(COLLAPSE_FIELD, "")))
+            earlier = batch.pop(doc.id, None)
+            batch[doc.id] = dict(
+                doc=doc.to_dict(), paragraphs=list(item.paragraphs), analysis=item.analysis or {},
+                content_hash=digest, added_at=(prev or {}).get("added_at") or now, updated_at=now,
+                old_paragraphs=max(int((prev or {}).get("paragraph_count") or 0),
+                                   (earlier or {}).get("old_paragraphs", 0)),
+                indexed_at=now_ms)
             if prev:
                 summary.updated += 1
             else:
                 summary.added += 1
             existing[doc.id] = {**(prev or {}), "content_hash": digest, "paragraph_count": len(item.paragraphs),
                                 "added_at": (prev or {}).get("added_at") or now}
-        if actions:
-            self._bulk(actions, "indexing documents")
-            self._refresh()
+        if batch:
+            self.groups.retire({d: before[d] for d in batch if d in before})
+            self._index_batch(list(batch.values()), self.aliases, "indexing documents")
         return summary
 
     def content_hashes(self, doc_ids: list[str]) -> dict[str, str]:
@@ -593,6 +624,8 @@ class ElasticBackend:
         return {k: v["content_hash"] for k, v in self._existing(list(doc_ids)).items()}
 
     def delete(self, doc_ids: Iterable[str]) -> int:
+        """Delete documents and their paragraphs. A deleted group representative hands the
+        group id on; clusters and groups it bridged stay joined until a reindex."""
         self._ensure()
         existing = self._existing(list(dict.fromkeys(doc_ids)))
         actions = []
@@ -601,12 +634,14 @@ class ElasticBackend:
             actions += [{"_op_type": "delete", "_index": self.aliases["paragraphs"], "_id": paragraph_id(doc_id, i)}
                         for i in range(int(info.get("paragraph_count") or 0))]
         if actions:
+            self.groups.retire({d: info.get(COLLAPSE_FIELD) or d for d, info in existing.items()})
             self._bulk(actions, "deleting documents")
             self._refresh()
         return len(existing)
 
     def update_groups(self, groups: dict[str, str]) -> int:
-        """Set the duplicate group of documents (doc id -> group id), for collapsing."""
+        """Set the duplicate group of documents (doc id -> group id), for collapsing. The next
+        write of a document computes its group again."""
         self._ensure()
         actions = [{"_op_type": "update", "_index": self.aliases["documents"], "_id": es_id(d),
                     "doc": {COLLAPSE_FIELD: g}} for d, g in groups.items()]
@@ -618,33 +653,38 @@ class ElasticBackend:
     # -- reindex (zero downtime) ---------------------------------------------
     def _copy(self, source_index: str, targets: dict[str, str], query: dict, progress=None,
               skip_newer_in: str = "") -> int:
-        """Re-derive documents of ``source_index`` matching ``query`` into ``targets``."""
+        """Re-derive documents of ``source_index`` matching ``query`` into ``targets``, in
+        batches, with fingerprints, clusters and groups computed again."""
         from elasticsearch import helpers
 
         count = 0
+        batch: list[dict] = []
 
-        def actions():
+        def flush():
             nonlocal count
-            with self._api("reading documents for reindex"):
-                scanned = helpers.scan(self.client, index=source_index, query={"query": query}, size=PAGE,
-                                       source_includes=["stored", "content_hash", "added_at", "updated_at",
-                                                        "indexed_at", COLLAPSE_FIELD])
-                for hit in scanned:
-                    src = hit["_source"]
-                    stored = src.get("stored") or {}
-                    doc = stored.get("doc") or {}
-                    if skip_newer_in and self._newer_in(skip_newer_in, doc.get("id", ""), src.get("indexed_at", 0)):
-                        continue
-                    yield from self._doc_actions(
-                        doc, stored.get("paragraphs") or [], stored.get("analysis") or {},
-                        content_hash=src.get("content_hash", ""), added_at=src.get("added_at", ""),
-                        updated_at=src.get("updated_at", ""), old_paragraphs=0, indices=targets,
-                        indexed_at=int(src.get("indexed_at") or 0), group=src.get(COLLAPSE_FIELD, ""))
-                    count += 1
-                    if progress:
-                        progress(1)
+            if batch:
+                self._index_batch(batch, targets, "reindexing", require_alias=False)
+                count += len(batch)
+                if progress:
+                    progress(len(batch))
+                batch.clear()
 
-        self._bulk(actions(), "reindexing", require_alias=False)
+        with self._api("reading documents for reindex"):
+            scanned = helpers.scan(self.client, index=source_index, query={"query": query}, size=PAGE,
+                                   source_includes=["stored", "content_hash", "added_at", "updated_at", "indexed_at"])
+            for hit in scanned:
+                src = hit["_source"]
+                stored = src.get("stored") or {}
+                doc = stored.get("doc") or {}
+                if skip_newer_in and self._newer_in(skip_newer_in, doc.get("id", ""), src.get("indexed_at", 0)):
+                    continue
+                batch.append(dict(doc=doc, paragraphs=stored.get("paragraphs") or [],
+                                  analysis=stored.get("analysis") or {}, content_hash=src.get("content_hash", ""),
+                                  added_at=src.get("added_at", ""), updated_at=src.get("updated_at", ""),
+                                  old_paragraphs=0, indexed_at=int(src.get("indexed_at") or 0)))
+                if len(batch) >= BULK_CHUNK_DOCS:
+                    flush()
+            flush()
         return count
 
     def _newer_in(self, index: str, doc_id: str, indexed_at: int) -> bool:
@@ -672,7 +712,7 @@ class ElasticBackend:
         try:
             with self._api("creating new indices"):
                 for kind in KINDS:
-                    self.client.indices.create(index=new[kind])
+                    self._create_index(kind, new[kind])
             count = 0
             for source in old["documents"]:
                 count += self._copy(source, new, {"match_all": {}}, progress)
@@ -697,6 +737,7 @@ class ElasticBackend:
             self._copy(source, new, {"range": {"indexed_at": {"gte": started_ms}}},
                        skip_newer_in=new["documents"])
         self._refresh()
+        self._dedup_problem = ""
         stale = old["documents"] + old["paragraphs"]
         if stale:
             with self._api("deleting old indices"):
@@ -735,7 +776,26 @@ class ElasticBackend:
             copies = self.client.count(index=self.aliases["documents"],
                                        query={"term": {COLLAPSE_FIELD: group_id}})["count"]
         data["group_id"], data["copies"] = group_id, max(int(copies), 1)
+        if not self._dedup_problem:
+            data["paragraph_recurrence"] = self.groups.recurrence(doc_id)
         return data
+
+    # -- duplicates (search/elastic_dedup.py) -------------------------------------
+    def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000) -> dict:
+        self._require_dedup()
+        return self.groups.check(text, quotes_as_citation=quotes_as_citation, max_chars=max_chars)
+
+    def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
+        self._require_dedup()
+        return self.groups.boilerplate(min_docs=min_docs, limit=limit)
+
+    def copies(self, doc_id: str) -> list[dict]:
+        self._require_dedup()
+        return self.groups.copies(doc_id)
+
+    def recurrence(self, doc_id: str) -> list[int]:
+        self._require_dedup()
+        return self.groups.recurrence(doc_id)
 
     def iter_documents(self) -> Iterator[dict]:
         """Every document in id order (like the store), paged with search_after."""

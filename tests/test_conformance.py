@@ -491,3 +491,93 @@ def test_elasticsearch_reindex_swaps_the_alias(tmp_path, corpus_docs):
             assert not backend.client.indices.exists(index=before[alias][0])
     finally:
         dispose(backend)
+
+
+# -- duplicate detection ---------------------------------------------------------------
+# Expected values come from the construction: a reposted copy of a law (every paragraph
+# edited by dedup/repost.py), a paragraph planted in three small documents, and two
+# drafts sharing only stock phrases with the corpus.
+COPIED_ID = "law-df16b1784ce7"  # 人民调解法
+STOCK_PHRASES = "我们要加强组织领导，推进市域社会治理现代化，为全市经济社会发展营造良好环境。"
+PLANTED = ("加强组织领导，各级党委和政府要把市域社会治理现代化工作摆上重要议事日程，主要负责同志亲自抓，"
+           "分管负责同志具体抓，确保各项任务落到实处。")
+#: each longer than PLANTED, so that sharing it makes no copy (GROUP_SHARE of the characters)
+FILLERS = ["今年以来，区教育局围绕义务教育优质均衡发展目标，新建改扩建中小学校六所，新增学位四千余个，"
+           "有效缓解了城区学校大班额问题，教师队伍建设和课后服务质量同步提升，群众对教育的满意度明显提高。",
+           "全区农业农村工作坚持稳中求进，粮食播种面积稳定在八十万亩以上，高标准农田建设任务全面完成，"
+           "农产品加工业产值稳步增长，农村人居环境整治持续推进，农村居民人均可支配收入增速高于城镇居民。",
+           "市交通运输局加快推进城乡公交一体化，新开通农村客运班线十二条，建制村通客车率保持百分之百，"
+           "完成农村公路提档升级三百公里，新建港湾式停靠站四十个，群众出行更加便捷安全。"]
+
+
+def reposted_copy(original: IndexedDocument, seed: int = 6) -> Document:
+    import random
+
+    from dedup.repost import EDITS, repost
+
+    rng = random.Random(seed)
+    text = "\n".join(repost(p, rng, EDITS) for p in original.paragraphs)
+    return _doc("conf-copy", text, title=original.document.title, url="https://www.example.com/copy.html",
+                source="example")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def dedup_loaded(request, corpus_docs, tmp_path_factory):
+    """The corpus, a reposted copy of one law and three documents sharing a planted paragraph."""
+    backend = open_named(request.param, tmp_path_factory.mktemp(f"dedup-{request.param}"))
+    try:
+        items = enriched(corpus_docs)
+        original = next(i for i in items if i.document.id == COPIED_ID)
+        planted = [_doc(f"conf-planted-{k}", f"{filler}\n{PLANTED}", url=f"https://site{k}.example.org/{k}.html")
+                   for k, filler in enumerate(FILLERS)]
+        backend.write(items)
+        backend.write(enriched([reposted_copy(original)] + planted))
+        yield backend, original
+    finally:
+        dispose(backend)
+
+
+def test_a_reposted_copy_joins_its_original_group(dedup_loaded):
+    backend, original = dedup_loaded
+    a, b = backend.get(COPIED_ID), backend.get("conf-copy")
+    assert a["group_id"] == b["group_id"] and a["copies"] == b["copies"] == 2
+    assert {c["id"] for c in backend.copies(COPIED_ID)} == {COPIED_ID, "conf-copy"}
+    assert {c["id"] for c in backend.copies("conf-copy")} == {COPIED_ID, "conf-copy"}
+    assert [c["id"] for c in backend.copies("conf-planted-0")] == ["conf-planted-0"]
+    assert backend.get("conf-planted-1")["copies"] == 1  # one shared paragraph of two is no copy
+    recurrence = a["paragraph_recurrence"]
+    assert len(recurrence) == len(original.paragraphs) and max(recurrence) >= 2
+
+
+def test_search_collapses_the_copy(dedup_loaded):
+    backend, _ = dedup_loaded
+    flat = backend.search(SearchRequest(q="title:人民调解法", limit=100, collapse=False))
+    collapsed = backend.search(SearchRequest(q="title:人民调解法", limit=100, collapse=True))
+    assert {COPIED_ID, "conf-copy"} <= {h.id for h in flat.hits}
+    hits = [h for h in collapsed.hits if h.id in (COPIED_ID, "conf-copy")]
+    assert len(hits) == 1 and hits[0].copies == 2
+    assert len(collapsed.hits) == len(flat.hits) - 1
+
+
+def test_check_finds_the_source_of_a_copied_paragraph(dedup_loaded):
+    backend, original = dedup_loaded
+    copied = max(original.paragraphs, key=len)
+    report = backend.check(copied)
+    assert report["overlap_ratio"] >= 0.95
+    sources = {s["doc_id"]: s for s in report["sources"]}
+    assert COPIED_ID in sources and sources[COPIED_ID]["ratio"] >= 0.95
+    assert any(s["doc_id"] == COPIED_ID and s["title"] == original.document.title
+               for m in report["matches"] for s in m["sources"])
+    weak = backend.check(STOCK_PHRASES)
+    assert weak["overlap_ratio"] < 0.3
+
+
+def test_boilerplate_lists_the_planted_paragraph(dedup_loaded):
+    backend, _ = dedup_loaded
+    items = backend.boilerplate(min_docs=3, limit=500)
+    planted = [i for i in items if {o["doc_id"] for o in i["occurrences"]} >= {f"conf-planted-{k}" for k in range(3)}]
+    assert len(planted) == 1
+    (item,) = planted
+    assert item["docs"] >= 3 and item["sites"] >= 3 and item["text"] == PLANTED
+    assert item["variants"][0] == {"text": PLANTED, "count": 3}
+    assert all(i["docs"] >= 3 for i in items)

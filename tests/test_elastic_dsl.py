@@ -37,6 +37,9 @@ from search.elastic import (
     concrete_name, document_source, es_id, facet_aggs, filter_clauses, load_template, paragraph_id,
     paragraph_source, parse_facets, phrase_query, similar_body, sort_clause, token_query, tokens_query, with_boost,
 )
+from search.elastic_dedup import (
+    RELABEL_SCRIPT, ElasticDuplicates, boilerplate_body, exact_body, keyed_body, near_body, relabel_body, scheme_meta,
+)
 from search.query import And, Not, Or, Phrase, Term, parse_query
 from search.tantivy_index import PHRASE_BOOST, SUB_BOOST, TITLE_BOOST
 
@@ -333,20 +336,147 @@ def test_unreachable_cluster_is_a_backend_error(tmp_path):
 SHARDS = {"total": 1, "successful": 1, "skipped": 0, "failed": 0}
 
 
+class Unsupported(Exception):
+    """A request the fake does not implement (answered 400, so a test fails loudly)."""
+
+
+def _values(doc: dict, path: str, props: dict) -> list:
+    value = doc
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    if (props.get(path) or {}).get("type") == "text":  # analyzed by whitespace
+        return [t for v in values for t in str(v).split()]
+    return values
+
+
+def _spec(clause: dict) -> tuple[str, object, dict]:
+    (field_name, spec), = ((k, v) for k, v in clause.items() if k not in ("boost", "_name"))
+    return (field_name, spec["value"], spec) if isinstance(spec, dict) else (field_name, spec, clause)
+
+
+def evaluate(query: dict, key: str, doc: dict, props: dict) -> tuple[bool, float, set[str]]:
+    """(matches, score, matched query names): every clause scores 1 (times its boost)."""
+    (kind, spec), = query.items()
+    names: set[str] = set()
+    if kind == "match_all":
+        return True, 1.0, names
+    if kind in ("term", "terms", "ids", "range", "match_phrase"):
+        if kind == "term":
+            field_name, value, opts = _spec(spec)
+            ok = value in _values(doc, field_name, props)
+        elif kind == "terms":
+            (field_name, wanted), = spec.items()
+            ok, opts = bool(set(_values(doc, field_name, props)) & set(wanted)), spec
+        elif kind == "ids":
+            ok, opts = key in spec["values"], spec
+        elif kind == "range":
+            (field_name, bounds), = spec.items()
+            ops = {"gte": lambda a, b: a >= b, "gt": lambda a, b: a > b, "lte": lambda a, b: a <= b, "lt": lambda a, b: a < b}
+            ok, opts = any(all(ops[o](v, b) for o, b in bounds.items()) for v in _values(doc, field_name, props)), bounds
+        else:
+            (field_name, opts), = spec.items()
+            tokens, run = _values(doc, field_name, props), opts["query"].split()
+            ok = any(tokens[i:i + len(run)] == run for i in range(len(tokens) - len(run) + 1))
+        if ok and "_name" in opts:
+            names.add(opts["_name"])
+        return ok, float(opts.get("boost", 1.0)) if ok else 0.0, names
+    if kind == "constant_score":
+        ok, _, names = evaluate(spec["filter"], key, doc, props)
+        return ok, float(spec.get("boost", 1.0)) if ok else 0.0, names
+    if kind == "bool":
+        score = 0.0
+        for clause in spec.get("must", []) + spec.get("filter", []):
+            ok, s, n = evaluate(clause, key, doc, props)
+            if not ok:
+                return False, 0.0, set()
+            score += s if clause in spec.get("must", []) else 0.0
+            names |= n
+        if any(evaluate(c, key, doc, props)[0] for c in spec.get("must_not", [])):
+            return False, 0.0, set()
+        should = [evaluate(c, key, doc, props) for c in spec.get("should", [])]
+        hit = [r for r in should if r[0]]
+        needed = spec.get("minimum_should_match", 0 if ("must" in spec or "filter" in spec) else 1)
+        if should and len(hit) < needed:
+            return False, 0.0, set()
+        for _, s, n in hit:
+            score, names = score + s, names | n
+        return True, (score or 1.0) * float(spec.get("boost", 1.0)), names
+    raise Unsupported(f"query {kind}")
+
+
+def _sort_key(sort, key: str, doc: dict, score: float, position: int):
+    out = []
+    for item in ([sort] if isinstance(sort, str) else sort or ["_score"]):
+        name, order = (item, "asc") if isinstance(item, str) else next(iter(item.items()))
+        order = order.get("order", "asc") if isinstance(order, dict) else order
+        if name == "_score":
+            out.append(-score if order == "asc" and item != "_score" else -score)
+        elif name == "_doc":
+            out.append(position)
+        else:
+            values = _values(doc, name, {})
+            value = min(values) if values else ""
+            out.append(_Desc(value) if order == "desc" else _Asc(value))
+    return out
+
+
+class _Asc:
+    def __init__(self, v):
+        self.v = v
+
+    def __lt__(self, other):
+        return (type(self.v).__name__, self.v) < (type(other.v).__name__, other.v)
+
+    def __eq__(self, other):
+        return self.v == other.v
+
+
+class _Desc(_Asc):
+    def __lt__(self, other):
+        return _Asc.__lt__(other, self)
+
+
+def _filter_source(doc: dict, source):
+    if source is None or source is True:
+        return doc
+    if source is False:
+        return None
+    paths = [source] if isinstance(source, str) else list(source)
+    out: dict = {}
+    for path in paths:
+        value, parts = doc, path.split(".")
+        for part in parts:
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is None:
+            continue
+        target = out
+        for part in parts[:-1]:
+            target = target.setdefault(part, {})
+        target[parts[-1]] = value
+    return out
+
+
 class FakeES:
     """Just enough of Elasticsearch's HTTP API, in memory, to run the backend's calls.
 
     It checks what a real server would refuse on the way (the compatibility
     header of another major, unknown aliases with require_alias, strict
-    mappings) but answers every search with all documents of the index."""
+    mappings, scripts and query types it does not know) and evaluates the
+    queries and aggregations the backend sends with every clause scoring 1:
+    it filters, counts and groups like Elasticsearch, but does not rank."""
 
     def __init__(self, version: str = "8.15.3"):
         self.version = version
         self.major = int(version.split(".")[0])
         self.templates: dict[str, dict] = {}
         self.indices: dict[str, dict[str, dict]] = {}
+        self.created: dict[str, dict] = {}  # mappings given when an index was created
         self.aliases: dict[str, set[str]] = {}
         self.accepts: list[str] = []
+        self.requests: list[tuple[str, str, object]] = []  # (method, path, parsed body)
         self.lock = threading.Lock()
 
     # helpers
@@ -377,9 +507,14 @@ class FakeES:
                                              f"{self.major - 1}, but found {m.group(1)}"}, "status": 400}
         parts = [p for p in path.split("/") if p]
         data = body.decode() if body else ""
-        j = json.loads(data) if data and not path.endswith("_bulk") else {}
+        ndjson = path.endswith("_bulk") or path.endswith("_msearch")
+        j = json.loads(data) if data and not ndjson else {}
         with self.lock:
-            return self.route(method, parts, params, j, data)
+            self.requests.append((method, path, [json.loads(x) for x in data.splitlines() if x.strip()] if ndjson else j))
+            try:
+                return self.route(method, parts, params, j, data)
+            except Unsupported as exc:
+                return 400, {"error": {"type": "fake_unsupported", "reason": str(exc)}, "status": 400}
 
     def route(self, method, parts, params, j, raw):
         if not parts:
@@ -408,6 +543,8 @@ class FakeES:
             return 200, {"indices": [{"name": n} for n in names], "aliases": [], "data_streams": []}
         if head == "_bulk":
             return 200, self.bulk(raw, params)
+        if head == "_msearch":
+            return 200, self.msearch(raw)
         if head == "_search" and parts[1:] == ["scroll"]:
             return 200, ({"succeeded": True} if method == "DELETE" else
                          {"_scroll_id": "s", "_shards": SHARDS, "hits": {"total": {"value": 0, "relation": "eq"}, "hits": []}})
@@ -417,7 +554,10 @@ class FakeES:
             if method == "PUT":
                 if parts[0] in self.indices:
                     return 400, {"error": {"type": "resource_already_exists_exception", "reason": parts[0]}, "status": 400}
+                assert set(j) <= {"aliases", "mappings"}, j
+                assert set(j.get("mappings") or {}) <= {"_meta"}, j  # field mappings come from the templates
                 self.indices[parts[0]] = {}
+                self.created[parts[0]] = j.get("mappings") or {}
                 for alias in (j.get("aliases") or {}):
                     self.aliases.setdefault(alias, set()).add(parts[0])
                 return 200, {"acknowledged": True, "index": parts[0]}
@@ -434,6 +574,9 @@ class FakeES:
         op = parts[1]
         if op == "_refresh":
             return 200, {"_shards": {"total": 1, "successful": 1, "failed": 0}}
+        if op == "_mapping":
+            return 200, {i: {"mappings": {**self.created.get(i, {}), "dynamic": "strict",
+                                          "properties": self.mapping_for(i)}} for i in indices}
         if op == "_doc":
             key = unquote(parts[2])
             if key in docs:
@@ -443,9 +586,11 @@ class FakeES:
             return 200, {"docs": [{"_id": i, "found": i in docs, **({"_source": docs[i]} if i in docs else {})}
                                   for i in j["ids"]]}
         if op == "_count":
-            term = ((j.get("query") or {}).get("term") or {})
-            n = sum(1 for d in docs.values() if all(d.get(f) == v for f, v in term.items()))
-            return 200, {"count": n}
+            props = self.mapping_for(indices[0])
+            query = j.get("query") or {"match_all": {}}
+            return 200, {"count": sum(evaluate(query, k, d, props)[0] for k, d in docs.items())}
+        if op == "_update_by_query":
+            return 200, self.update_by_query(indices, j, params)
         if op == "_termvectors":
             tokens = j["doc"]["body"].split()
             return 200, {"term_vectors": {"body": {"terms": {
@@ -455,6 +600,8 @@ class FakeES:
             return 200, {"indices": {i: {"primaries": {"store": {"size_in_bytes": 1000}}} for i in indices}}
         if op == "_search":
             return 200, self.search(indices, docs, j, params)
+        if op == "_msearch":
+            return 200, self.msearch(raw, parts[0])
         return 400, {"error": {"type": "fake_unsupported", "reason": f"{op} is not faked"}, "status": 400}
 
     def bulk(self, raw: str, params: dict) -> dict:
@@ -491,29 +638,136 @@ class FakeES:
                                    "result": "deleted" if found else "not_found"}})
         return {"took": 1, "errors": errors, "items": items}
 
+    def update_by_query(self, indices, j, params) -> dict:
+        from search.elastic_dedup import RELABEL_SCRIPT
+
+        script = j["script"]
+        if script.get("source") != RELABEL_SCRIPT:
+            raise Unsupported(f"script {script.get('source')!r}")
+        field_name, value = script["params"]["field"], script["params"]["value"]
+        updated = 0
+        for index in indices:
+            props = self.mapping_for(index)
+            assert field_name in props, field_name  # a strict mapping refuses a new field
+            for key, doc in self.indices[index].items():
+                if evaluate(j.get("query") or {"match_all": {}}, key, doc, props)[0]:
+                    doc[field_name] = value
+                    updated += 1
+        return {"took": 1, "timed_out": False, "total": updated, "updated": updated, "version_conflicts": 0,
+                "failures": []}
+
+    def msearch(self, raw: str, default_index: str = "") -> dict:
+        lines = [json.loads(line) for line in raw.splitlines() if line.strip()]
+        responses = []
+        for header, body in zip(lines[::2], lines[1::2]):
+            indices = self.resolve(header.get("index") or default_index)
+            docs = {k: v for i in indices for k, v in self.indices[i].items()}
+            try:
+                responses.append({**self.search(indices, docs, body, {}), "status": 200})
+            except Unsupported as exc:
+                responses.append({"error": {"type": "fake_unsupported", "reason": str(exc)}, "status": 400})
+        return {"took": 1, "responses": responses}
+
+    def _hit(self, index, key, doc, score, names, source, sort_value=None) -> dict:
+        hit = {"_index": index, "_id": key, "_score": score}
+        filtered = _filter_source(doc, source)
+        if filtered is not None:
+            hit["_source"] = filtered
+        if names:
+            hit["matched_queries"] = sorted(names)
+        if sort_value is not None:
+            hit["sort"] = sort_value
+        return hit
+
     def search(self, indices, docs, j, params) -> dict:
-        rows = sorted(docs.items())
-        must_not = ((j.get("query") or {}).get("bool") or {}).get("must_not") or []
-        excluded = {v for clause in must_not for v in (clause.get("ids") or {}).get("values", [])}
-        rows = [(k, v) for k, v in rows if k not in excluded]
+        props = self.mapping_for(indices[0]) if indices else {}
+        unknown = set(j) - {"query", "size", "from", "sort", "_source", "track_total_hits", "track_scores", "collapse",
+                            "aggs", "search_after"}
+        if unknown:
+            raise Unsupported(f"search keys {sorted(unknown)}")
+        query = j.get("query") or {"match_all": {}}
+        rows = []
+        for position, (key, doc) in enumerate(sorted(docs.items())):
+            ok, score, names = evaluate(query, key, doc, props)
+            if ok:
+                rows.append((key, doc, score, names, position))
+        sort = j.get("sort")
+        rows.sort(key=lambda r: _sort_key(sort, r[0], r[1], r[2], r[4]))
         if j.get("search_after"):
-            rows = [(k, v) for k, v in rows if v["id"] > j["search_after"][0]]
+            rows = [r for r in rows if r[1]["id"] > j["search_after"][0]]
         total = len(rows)
+        source = j.get("_source")
+        collapse = j.get("collapse")
+        groups: dict = {}
+        if collapse:
+            kept = []
+            for r in rows:
+                value = (_values(r[1], collapse["field"], {}) or [None])[0]
+                if value not in groups:
+                    kept.append(r)
+                groups.setdefault(value, []).append(r)
+            rows = kept
         start, size = j.get("from", 0), params.get("size", [None])[0] or j.get("size", 10)
-        page = rows[start:start + int(size)]
         hits = []
-        for k, v in page:
-            hit = {"_index": indices[0], "_id": k, "_score": 1.0, "_source": v, "sort": [v.get("id", k)]}
-            if "collapse" in j:
-                hit["inner_hits"] = {"copies": {"hits": {"total": {"value": 1, "relation": "eq"}, "hits": []}}}
+        for key, doc, score, names, position in rows[start:start + int(size)]:
+            hit = self._hit(indices[0], key, doc, score, names, source, [doc.get("id", key)])
+            if collapse:
+                value = (_values(doc, collapse["field"], {}) or [None])[0]
+                hit["fields"] = {collapse["field"]: [value]}
+                inner = collapse.get("inner_hits")
+                if inner:
+                    members = sorted(groups[value], key=lambda r: _sort_key(inner.get("sort"), r[0], r[1], r[2], r[4]))
+                    hit["inner_hits"] = {inner["name"]: {"hits": {
+                        "total": {"value": len(members), "relation": "eq"},
+                        "hits": [self._hit(indices[0], m[0], m[1], m[2], set(), inner.get("_source"))
+                                 for m in members[:inner.get("size", 3)]]}}}
             hits.append(hit)
         out = {"took": 1, "_shards": SHARDS, "hits": {"total": {"value": total, "relation": "eq"}, "hits": hits}}
         if "scroll" in params:
             out["_scroll_id"] = "s"
-        aggs = j.get("aggs") or {}
-        if aggs:
-            out["aggregations"] = {name: ({"value": float(sum(v.get("chars", 0) for _, v in rows))} if "sum" in spec
-                                          else {"buckets": []}) for name, spec in aggs.items()}
+        if j.get("aggs"):
+            out["aggregations"] = self.aggregate(j["aggs"], [(r[0], r[1]) for r in sorted(
+                ((k, d) for k, d in docs.items() if evaluate(query, k, d, props)[0]))], props, indices[0])
+        return out
+
+    def aggregate(self, spec: dict, rows: list[tuple[str, dict]], props: dict, index: str) -> dict:
+        out = {}
+        for name, agg in spec.items():
+            subs = agg.get("aggs") or {}
+            (kind, body), = ((k, v) for k, v in agg.items() if k != "aggs")
+            if kind == "terms":
+                by_value: dict = {}
+                for key, doc in rows:
+                    for value in dict.fromkeys(_values(doc, body["field"], props)):
+                        by_value.setdefault(value, []).append((key, doc))
+                metrics = {k: v for k, v in subs.items() if "bucket_selector" not in v}
+                buckets = [{"key": v, "doc_count": len(rs), **self.aggregate(metrics, rs, props, index)}
+                           for v, rs in by_value.items() if len(rs) >= body.get("min_doc_count", 1)]
+                order = body.get("order") or [{"_count": "desc"}, {"_key": "asc"}]
+                for item in reversed(order if isinstance(order, list) else [order]):
+                    (by, direction), = item.items()
+                    value = (lambda b: b["doc_count"]) if by == "_count" else (lambda b: b["key"]) if by == "_key" \
+                        else (lambda b, by=by: b[by]["value"])
+                    buckets.sort(key=value, reverse=direction == "desc")
+                buckets = buckets[:body.get("size", 10)]
+                for sel in (v["bucket_selector"] for v in subs.values() if "bucket_selector" in v):
+                    m = re.fullmatch(r"params\.(\w+) >= (\d+)", sel["script"])
+                    if not m:
+                        raise Unsupported(f"bucket_selector script {sel['script']!r}")
+                    path = sel["buckets_path"][m.group(1)]
+                    buckets = [b for b in buckets if b[path]["value"] >= int(m.group(2))]
+                out[name] = {"buckets": buckets}
+            elif kind == "cardinality":
+                out[name] = {"value": len({v for _, d in rows for v in _values(d, body["field"], props)})}
+            elif kind == "sum":
+                out[name] = {"value": float(sum(v for _, d in rows for v in _values(d, body["field"], props)))}
+            elif kind == "top_hits":
+                ranked = sorted(rows, key=lambda r: _sort_key(body.get("sort"), r[0], r[1], 1.0, 0))
+                out[name] = {"hits": {"total": {"value": len(rows), "relation": "eq"},
+                                      "hits": [self._hit(index, k, d, 1.0, set(), body.get("_source"))
+                                               for k, d in ranked[:body.get("size", 3)]]}}
+            else:
+                raise Unsupported(f"aggregation {kind}")
         return out
 
 
@@ -576,6 +830,8 @@ def test_backend_flow_against_a_fake_cluster(fake_cluster, tmp_path):
         (docs_index,) = fake.aliases["gt-documents"]
         (para_index,) = fake.aliases["gt-paragraphs"]
         assert sorted(fake.indices[para_index]) == ["doc-a#0", "doc-a#1", "doc-b#0", "doc-b#1"]
+        # the same text twice: one duplicate group, named after the first document
+        assert backend.get("doc-b")["group_id"] == "doc-a" and backend.get("doc-a")["copies"] == 2
 
         shorter = Document(text="只剩一段。", id="doc-a", title="新")
         assert backend.write(_items(shorter)).updated == 1
@@ -583,11 +839,13 @@ def test_backend_flow_against_a_fake_cluster(fake_cluster, tmp_path):
 
         got = backend.get("doc-a")
         assert got["text"] == "只剩一段。" and got["paragraphs"] == ["只剩一段。"] and got["copies"] == 1
+        assert got["paragraph_recurrence"] == [1]
+        assert backend.get("doc-b")["group_id"] == "doc-b"  # the rewritten doc-a handed its group on
         assert backend.get("nope") is None
         assert [d["id"] for d in backend.iter_documents()] == ["doc-a", "doc-b"]
 
         resp = backend.search(SearchRequest(q="枫桥经验", limit=10))
-        assert resp.total == 2 and {h.id for h in resp.hits} == {"doc-a", "doc-b"}
+        assert resp.total == 1 and {h.id for h in resp.hits} == {"doc-b"}
         assert all(h.copies == 1 and h.group_id == h.id for h in resp.hits)
         assert set(resp.facets) == set(FACETS)
         hit_b = next(h for h in resp.hits if h.id == "doc-b")
@@ -609,9 +867,10 @@ def test_backend_flow_against_a_fake_cluster(fake_cluster, tmp_path):
         assert [d["id"] for d in backend.iter_documents()] == ["doc-a", "doc-b"]
         assert len(fake.indices[next(iter(fake.aliases["gt-paragraphs"]))]) == 3
 
-        assert backend.get("doc-a")["group_id"] == "doc-b"  # groups survive a reindex ...
+        assert backend.get("doc-a")["group_id"] == "doc-a"  # a reindex computes the groups again
+        backend.update_groups({"doc-a": "doc-b"})
         backend.write(_items(Document(text="再改一次。", id="doc-a")))
-        assert backend.get("doc-a")["group_id"] == "doc-b"  # ... and a rewrite
+        assert backend.get("doc-a")["group_id"] == "doc-a"  # ... and so does a rewrite
 
         assert backend.delete(["doc-a", "nope"]) == 1
         assert backend.get("doc-a") is None and backend.stats()["paragraphs"] == 2
@@ -646,5 +905,164 @@ def test_an_old_server_is_refused(fake_cluster, tmp_path):
         with pytest.raises(BackendError) as info:
             backend.health()
         assert "7.17.9" in info.value.message and "8.x or 9.x" in info.value.message
+    finally:
+        backend.close()
+
+
+# -- 5. duplicate detection (search/elastic_dedup.py) ----------------------------------------
+P1 = "坚持和发展新时代枫桥经验，健全党组织领导的自治、法治、德治相结合的城乡基层治理体系，完善网格化管理、精细化服务、信息化支撑的基层治理平台，推动矛盾纠纷就地化解。"
+P2 = "全市共建成综治中心120个，配备专职网格员3000余名，全年排查化解各类矛盾纠纷1万余件，调解成功率达到98%以上，群众安全感和满意度持续提升。"
+P3 = "下一步，我们将进一步完善诉源治理机制，推动人民调解、行政调解、司法调解有机衔接，加快建设一站式矛盾纠纷调解中心，努力把矛盾纠纷化解在萌芽状态。"
+STOCK = "加强组织领导，各级党委和政府要把市域社会治理现代化工作摆上重要议事日程，主要负责同志亲自抓，分管负责同志具体抓，确保各项任务落到实处。"
+OTHER = ["今年以来，区教育局围绕义务教育优质均衡发展目标，新建改扩建中小学校六所，新增学位四千余个，有效缓解了城区学校大班额问题。",
+         "全区农业农村工作坚持稳中求进，粮食播种面积稳定在八十万亩以上，高标准农田建设任务全面完成，农村居民人均可支配收入持续增长。"]
+DEDUP_PROPS = {"dd_hash", "dd_bands", "dd_fps", "dd_norm", "dd_norm_len", "dd_scheme", "cluster", "site"}
+
+
+def test_paragraph_mapping_has_the_dedup_fields():
+    props = load_template("paragraphs", "govtext")["template"]["mappings"]["properties"]
+    assert DEDUP_PROPS <= set(props)
+    for name in ("dd_hash", "dd_bands", "dd_fps", "dd_scheme", "cluster", "site"):
+        assert props[name]["type"] == "keyword", name
+    assert props["dd_norm"] == {"type": "text", "index": False} and props["dd_norm_len"]["type"] == "integer"
+
+
+def test_paragraph_sources_with_fingerprints_fit_the_strict_mapping():
+    from dedup.fingerprint import fingerprint_fields
+
+    props = load_template("paragraphs", "govtext")["template"]["mappings"]["properties"]
+    dups = ElasticDuplicates(None)
+    dups.msearch = lambda index, bodies, action: [{"hits": {"hits": []}}] * len(bodies)  # an empty index
+    plan = dups.plan([("doc-1", "www.gov.cn", [P1, "短"]), ("doc-2", "", [P1])], "gt-paragraphs")
+    src = paragraph_source("doc-1", 0, P1, 1, plan.fields[0][0])
+    assert set(src) <= set(props) and DEDUP_PROPS <= set(src)
+    # the same keys as dedup.fingerprint's ES representation, as decimal strings
+    want = fingerprint_fields(P1)
+    assert {k: src[k] for k in want} == want
+    assert all(isinstance(k, str) and int(k) == int(k) for k in src["dd_bands"] + src["dd_fps"])
+    assert plan.fields[1][0]["cluster"] == src["cluster"]  # an exact twin in the batch: one cluster
+    assert plan.fields[0][1]["cluster"] != src["cluster"] and plan.fields[0][1]["dd_bands"] == []
+    assert "site" not in plan.fields[1][0]  # no empty keyword
+    assert plan.doc_clusters[1] == {src["cluster"]: src["dd_norm_len"]} and not plan.stored_clusters
+
+
+def test_lookup_bodies():
+    body = keyed_body("dd_fps", ["11", "-12"], 48, ["doc-1"])
+    assert body["query"]["bool"]["should"] == [{"term": {"dd_fps": {"value": "11", "_name": "11"}}},
+                                               {"term": {"dd_fps": {"value": "-12", "_name": "-12"}}}]
+    assert body["query"]["bool"]["must_not"] == [{"terms": {"doc_id": ["doc-1"]}}]
+    assert body["collapse"] == {"field": "dd_hash"} and body["size"] == 48 and body["_source"] is False
+    exact = exact_body(["5"], 10)
+    assert exact["query"] == {"bool": {"filter": [{"terms": {"dd_hash": ["5"]}}]}}
+    assert exact["collapse"]["inner_hits"]["size"] == 10 and exact_body(["5"], 500)["collapse"]["inner_hits"]["size"] == 100
+    near = near_body(["1", "2"], 24)
+    assert near["query"]["bool"]["should"][0] == {"constant_score": {"filter": {"term": {"dd_bands": "1"}}}}
+    assert near["query"]["bool"]["minimum_should_match"] == 1 and near["size"] == 24
+    props = set(load_template("paragraphs", "govtext")["template"]["mappings"]["properties"])
+    for b in (body, exact, near, boilerplate_body(3, 150)):
+        assert dsl.Search.from_dict(json.loads(json.dumps(b))).to_dict() == b
+        assert _fields_in(b) <= props | {"_doc", "_score"}, _fields_in(b) - props
+    assert set(near["_source"]) <= props
+    relabel = relabel_body("cluster", ["b", "a"], "c", ["x#0"])
+    assert relabel["query"] == {"bool": {"filter": [{"terms": {"cluster": ["a", "b"]}}],
+                                         "must_not": [{"ids": {"values": ["x#0"]}}]}}
+    assert relabel["script"] == {"source": RELABEL_SCRIPT, "lang": "painless", "params": {"field": "cluster", "value": "c"}}
+
+
+def test_boilerplate_body_orders_clusters_by_distinct_documents():
+    aggs = boilerplate_body(3, 150)["aggs"]["clusters"]
+    assert aggs["terms"] == {"field": "cluster", "size": 150, "min_doc_count": 3,
+                             "order": [{"docs": "desc"}, {"_count": "desc"}, {"_key": "asc"}]}
+    assert aggs["aggs"]["docs"] == {"cardinality": {"field": "doc_id"}}
+    assert aggs["aggs"]["sites"] == {"cardinality": {"field": "site"}}
+    assert aggs["aggs"]["enough"]["bucket_selector"]["script"] == "params.docs >= 3"
+    assert boilerplate_body(3, 150)["query"] == {"range": {"dd_norm_len": {"gte": 10}}}
+
+
+def _dedup_corpus():
+    import random
+
+    from dedup.repost import repost
+
+    rng = random.Random(7)
+    original = Document(text="\n".join([P1, P2, P3, STOCK]), id="orig", title="某市社会治理工作总结",
+                        url="https://www.a.gov.cn/1.html")
+    copy = Document(text="\n".join(repost(p, rng, ("place", "number", "punct")) for p in original.text.split("\n")),
+                    id="copy", title="xx市社会治理工作总结", url="https://www.b.com/2.html")
+    others = [Document(text=f"{OTHER[0]}\n{STOCK}", id="other-1", url="https://www.c.gov.cn/3.html"),
+              Document(text=f"{OTHER[1]}\n{STOCK}", id="other-2", url="https://www.c.gov.cn/4.html")]
+    return original, copy, others
+
+
+def test_duplicate_detection_against_a_fake_cluster(fake_cluster, tmp_path):
+    fake, url = fake_cluster
+    backend = ElasticBackend(load_settings(data_dir=tmp_path, es_url=url, es_prefix="gt"))
+    try:
+        original, copy, others = _dedup_corpus()
+        backend.write(_items(original))
+        backend.write(_items(copy, *others))
+        (para_index,) = fake.aliases["gt-paragraphs"]
+        assert fake.created[para_index]["_meta"]["govtext_dedup"] == scheme_meta()
+        stored = fake.indices[para_index]
+        assert all(DEDUP_PROPS - {"site"} <= set(p) for p in stored.values())
+        # reposted paragraphs joined the original's clusters; copy and original are one group
+        for i in range(4):
+            assert stored[f"copy#{i}"]["cluster"] == stored[f"orig#{i}"]["cluster"], i
+        assert stored["other-1#1"]["cluster"] == stored["orig#3"]["cluster"]
+        assert stored["other-1#0"]["cluster"] != stored["other-2#0"]["cluster"]
+        assert backend.get("copy")["group_id"] == backend.get("orig")["group_id"] == "orig"
+        assert backend.get("other-1")["group_id"] == "other-1"
+        assert backend.get("orig")["paragraph_recurrence"] == [2, 2, 2, 4]
+        assert [c["id"] for c in backend.copies("copy")] == ["orig", "copy"]
+        assert backend.copies("other-2") == [{"id": "other-2", "title": "", "url": "https://www.c.gov.cn/4.html",
+                                               "date": "", "source": ""}]
+        # the lookups went out as msearch bodies
+        sent = [b for m, p, lines in fake.requests if p.endswith("_msearch") for b in lines[1::2]]
+        assert any("collapse" in b and "dd_bands" in json.dumps(b["query"]) for b in sent)
+
+        report = backend.check(P2)
+        assert report["overlap_ratio"] > 0.95
+        assert {s["doc_id"] for s in report["matches"][0]["sources"]} >= {"orig"}
+        assert any(s["title"] == "某市社会治理工作总结" for s in report["matches"][0]["sources"])
+        weak = backend.check("我们要加强组织领导，推进市域社会治理现代化，为全市经济社会发展营造良好环境。")
+        assert weak["overlap_ratio"] < 0.3
+
+        items = backend.boilerplate(min_docs=3)
+        assert len(items) == 1
+        (item,) = items
+        assert (item["docs"], item["paragraphs"], item["sites"]) == (4, 4, 3)
+        assert item["text"] in (STOCK, copy.text.split("\n")[3])
+        assert sum(v["count"] for v in item["variants"]) == 4
+        assert {(o["doc_id"], o["paragraph_index"]) for o in item["occurrences"]} == {
+            ("orig", 3), ("copy", 3), ("other-1", 1), ("other-2", 1)}
+        assert next(o for o in item["occurrences"] if o["doc_id"] == "orig")["title"] == "某市社会治理工作总结"
+        assert backend.boilerplate(min_docs=5) == []
+
+        # deleting the group's first document hands the group id on
+        assert backend.delete(["orig"]) == 1
+        assert backend.get("copy")["group_id"] == "copy" and backend.copies("copy")[0]["id"] == "copy"
+    finally:
+        backend.close()
+
+
+def test_an_index_with_another_scheme_is_refused_until_reindex(fake_cluster, tmp_path):
+    fake, url = fake_cluster
+    backend = ElasticBackend(load_settings(data_dir=tmp_path, es_url=url, es_prefix="gt"))
+    try:
+        backend.write(_items(_doc(id="doc-a")))
+        (para_index,) = fake.aliases["gt-paragraphs"]
+        fake.created[para_index]["_meta"]["govtext_dedup"]["dd_scheme"] = "norm-0/old"
+        reopened = ElasticBackend(load_settings(data_dir=tmp_path, es_url=url, es_prefix="gt"))
+        for call in (lambda: reopened.write(_items(_doc(id="doc-b"))), lambda: reopened.check(P1),
+                     reopened.boilerplate, lambda: reopened.copies("doc-a")):
+            with pytest.raises(BackendError) as info:
+                call()
+            assert info.value.code == "dedup_rebuild_needed" and "govtext reindex" in info.value.message
+        assert reopened.search(SearchRequest(q="枫桥经验")).total == 1  # search still works
+        assert "paragraph_recurrence" not in reopened.get("doc-a")
+        assert reopened.reindex() == 1
+        reopened.write(_items(_doc(id="doc-b")))
+        assert reopened.get("doc-b")["group_id"] == "doc-a"
+        reopened.close()
     finally:
         backend.close()
