@@ -353,7 +353,7 @@ def bench_check(docs, n_paragraphs: int, db: Path, n_drafts: int, report_paras: 
         named = {src["doc_id"] for m in rep["matches"] for src in m["sources"]}
         found_planted += sum(1 for d in planted if d in named)
         all_planted += len(planted)
-    runs_found, runs_all = _run_recall(ix, indexed, report_paras, rng, max(5, n_drafts // 2))
+    runs_found, runs_all = _run_recall(ix, indexed, report_paras, rng, max(5, n_drafts))
     lat.sort()
     st = os.stat(db).st_size
     conn.close()

@@ -58,6 +58,10 @@ MAX_SOURCES = 10
 #: postings read per fingerprint / band key of a draft (boilerplate keys have
 #: thousands; a run made only of such keys is still found against this many)
 DRAFT_POSTINGS = 24
+#: an anchored key (a 9-character context) is stronger evidence than a plain 5-gram
+#: fingerprint, and rarer, so more of its postings are read
+ANCHORED_WEIGHT = 3.0
+ANCHORED_POSTINGS = 64
 
 _QUOTES = re.compile(r"“[^“”]*”|\"[^\"\n]*\"|「[^「」]*」|『[^『』]*』|《[^《》]*》|‘[^‘’]*’")
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
@@ -178,58 +182,123 @@ def _posting_pairs(index, kind: str, keys: np.ndarray, cap: int) -> tuple[np.nda
     return np.repeat(np.arange(len(keys), dtype=np.int64), counts), pids
 
 
-def _candidates(index, seg_texts, seg_fps, bandable, seg_hash, exact_post) -> tuple[np.ndarray, np.ndarray]:
-    """(draft paragraph, candidate pid) pairs, best first within each paragraph.
+def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
+    """(draft paragraph, candidate pid) pairs, best first within each paragraph,
+    and the reserve: further pairs that share an anchored key.
 
-    A candidate's score: per shared winnowing fingerprint 1 / (postings of that
-    fingerprint), 0.5 per shared band key, 100 for an equal paragraph. Each draft
-    paragraph keeps its best ``CANDIDATES_PER_PARAGRAPH`` (+ 1 per 20 chars); if
-    more than ``MAX_CANDIDATES`` distinct paragraphs remain, every draft
-    paragraph keeps its best ones round robin."""
-    segs, pids, weights = [], [], []
-    lens = [len(f) for f in seg_fps]
-    if sum(lens):
-        fq = np.concatenate(seg_fps).astype(np.int64)
-        fo = np.repeat(np.arange(len(seg_fps), dtype=np.int64), lens)
-        qi, fp = _posting_pairs(index, "fp", fq, DRAFT_POSTINGS)
-        segs.append(fo[qi])
-        pids.append(fp)
-        weights.append(1.0 / np.bincount(qi, minlength=len(fq))[qi])
+    Evidence per candidate: per shared fingerprint key ``weight / (postings of
+    that key)`` (``key_sets``: per-paragraph key arrays, their kind, weight and
+    how many postings to read per key), 0.5 per shared band key, 100 for an
+    equal paragraph. One shared plain fingerprint and nothing else can be
+    neither a 13-character run (that shares an anchored key) nor a near copy
+    (that shares many), so it counts a tenth. Each draft paragraph keeps its
+    best ``CANDIDATES_PER_PARAGRAPH`` (+ 1 per 20 chars) by score; the other
+    candidates that share an anchored key (up to ``ANCHORED_POSTINGS`` per key)
+    are the reserve, verified where the first ones leave a paragraph uncopied
+    (the 13-character guarantee); if more than ``MAX_CANDIDATES`` distinct paragraphs
+    remain, every draft paragraph keeps its best ones round robin."""
+    segs, pids, weights, kinds = [], [], [], []  # kind: 0 plain, 1 anchored, 2 band / exact
+
+    def add(seg, pid, weight, kind):
+        segs.append(seg)
+        pids.append(pid)
+        weights.append(weight)
+        kinds.append(np.full(len(seg), kind, dtype=np.int8))
+
+    for seg_keys, kind, key_weight, cap in key_sets:
+        lens = [len(f) for f in seg_keys]
+        if sum(lens):
+            fq = np.concatenate(seg_keys).astype(np.int64)
+            fo = np.repeat(np.arange(len(seg_keys), dtype=np.int64), lens)
+            qi, fp = _posting_pairs(index, "fp", fq, cap)
+            add(fo[qi], fp, key_weight / np.bincount(qi, minlength=len(fq))[qi], kind)
     if bandable:
         keys = band_keys(signatures([seg_texts[i] for i in bandable]))
-        bq = keys.ravel()
         bo = np.repeat(np.asarray(bandable, dtype=np.int64), keys.shape[1])
-        qi, bp = _posting_pairs(index, "band", bq, DRAFT_POSTINGS)
-        segs.append(bo[qi])
-        pids.append(bp)
-        weights.append(np.full(len(qi), 0.5))
+        qi, bp = _posting_pairs(index, "band", keys.ravel(), DRAFT_POSTINGS)
+        add(bo[qi], bp, np.full(len(qi), 0.5), 2)
     ex = [(si, p) for si, h in seg_hash.items() for p in exact_post.get(h, ())]
     if ex:
-        segs.append(np.array([e[0] for e in ex], dtype=np.int64))
-        pids.append(np.array([e[1] for e in ex], dtype=np.int64))
-        weights.append(np.full(len(ex), 100.0))
-    if not segs or not sum(len(x) for x in segs):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        add(np.array([e[0] for e in ex], dtype=np.int64), np.array([e[1] for e in ex], dtype=np.int64),
+            np.full(len(ex), 100.0), 2)
+    if not sum(len(x) for x in segs):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty
     seg_all, pid_all = np.concatenate(segs), np.concatenate(pids).astype(np.int64)
+    w_all, k_all = np.concatenate(weights), np.concatenate(kinds)
     base = int(pid_all.min())
     span = int(pid_all.max()) - base + 1
     combo, inverse = np.unique(seg_all * span + (pid_all - base), return_inverse=True)
-    score = np.bincount(inverse.ravel(), weights=np.concatenate(weights))
+    inverse = inverse.ravel()
+    score = np.bincount(inverse, weights=w_all)
+    anchored = np.bincount(inverse, weights=np.where(k_all == 1, w_all, 0.0))
+    n_plain = np.bincount(inverse, weights=k_all == 0)
+    score[(n_plain == np.bincount(inverse)) & (n_plain < 2)] *= 0.1
     useg, upid = combo // span, combo % span + base
+    caps = CANDIDATES_PER_PARAGRAPH + np.array([len(t) for t in seg_texts], dtype=np.int64) // 20
+    keep = _best_per_paragraph(useg, upid, score, caps)
+    reserve = ~keep & (anchored > 0)
+    r_seg, r_pid = useg[reserve], upid[reserve]
+    useg, upid, score = useg[keep], upid[keep], score[keep]
     order = np.lexsort((upid, -score, useg))
     useg, upid = useg[order], upid[order]
-    rank = np.arange(len(useg)) - np.searchsorted(useg, useg, "left")
-    caps = CANDIDATES_PER_PARAGRAPH + np.array([len(t) for t in seg_texts], dtype=np.int64) // 20
-    keep = rank < caps[useg]
-    useg, upid, rank = useg[keep], upid[keep], rank[keep]
     if len(np.unique(upid)) > MAX_CANDIDATES:
+        rank = np.arange(len(useg)) - np.searchsorted(useg, useg, "left")
         rr = np.lexsort((useg, rank))  # rank 0 of every paragraph, then rank 1, ...
         in_rr = upid[rr]
         _, first = np.unique(in_rr, return_index=True)
         chosen = in_rr[np.sort(first)][:MAX_CANDIDATES]
         keep = np.isin(upid, chosen)
         useg, upid = useg[keep], upid[keep]
-    return useg, upid
+    return useg, upid, r_seg, r_pid
+
+
+def _best_per_paragraph(useg: np.ndarray, upid: np.ndarray, score: np.ndarray, caps: np.ndarray) -> np.ndarray:
+    """Mask of the ``caps[paragraph]`` best-scored candidates of every draft paragraph."""
+    order = np.lexsort((upid, -score, useg))
+    sorted_seg = useg[order]
+    rank = np.arange(len(order)) - np.searchsorted(sorted_seg, sorted_seg, "left")
+    mask = np.zeros(len(order), dtype=bool)
+    mask[order] = rank < caps[sorted_seg]
+    return mask
+
+
+def _verify(index, rows: dict, cand_list: list[int], pair_seg, pair_pid, d_key, d_pos):
+    """Common k-gram runs between draft paragraphs and candidate paragraphs.
+
+    Reads the rows of new candidates into ``rows``; returns the candidate list
+    extended by them and the runs (draft start, index into that list,
+    candidate start, length in k-grams) of the given (paragraph, pid) pairs."""
+    empty = np.zeros(0, dtype=np.int64)
+    new = sorted({int(p) for p in pair_pid.tolist()} - rows.keys())
+    if new:
+        rows.update(index.paragraph_rows(new))
+    position = {p: i for i, p in enumerate(cand_list)}
+    for p in new:
+        if p in rows:  # a removed paragraph's postings may linger
+            position[p] = len(cand_list)
+            cand_list.append(p)
+    involved = np.array(sorted({int(p) for p in pair_pid.tolist()} & position.keys()), dtype=np.int64)
+    if not len(involved) or not len(pair_seg) or not len(d_key):
+        return cand_list, empty, empty, empty, empty
+    at = np.minimum(np.searchsorted(involved, pair_pid), len(involved) - 1)
+    found = involved[at] == pair_pid
+    pair_seg, pair_cand = pair_seg[found], at[found]
+    c_hash, c_owner, c_pos = _batch_grams([rows[p]["norm"] for p in involved.tolist()])
+    if not len(pair_seg) or not len(c_hash):
+        return cand_list, empty, empty, empty, empty
+    # join each draft paragraph only with its own candidates: the k-gram key is
+    # mixed with the draft paragraph index (a common k-gram would otherwise pair
+    # every draft paragraph with every candidate)
+    counts = np.bincount(c_owner, minlength=len(involved))
+    first = np.cumsum(counts) - counts
+    reps = counts[pair_cand]
+    total = int(reps.sum())
+    idx = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(reps) - reps, reps) + np.repeat(first[pair_cand], reps)
+    c_key = _seg_key(c_hash[idx], np.repeat(pair_seg, reps))
+    rs, ro, rj, rl = _runs(d_key, d_pos, c_key, c_owner[idx], c_pos[idx])
+    to_global = np.array([position[p] for p in involved.tolist()], dtype=np.int64)
+    return cand_list, rs, to_global[ro] if len(ro) else ro, rj, rl
 
 
 def check_draft(index: DedupIndex, text, *, quotes_as_citation: bool = False, max_chars: int = 200000) -> dict:
@@ -262,39 +331,30 @@ def check_draft(index: DedupIndex, text, *, quotes_as_citation: bool = False, ma
     seg_start = np.array([a for a, _ in seg_bounds] or [0], dtype=np.int64)
     d_hash = g_hash
     d_pos = seg_start[g_owner] + g_local if len(g_hash) else np.zeros(0, dtype=np.int64)
-    seg_fps = winnow.batch_fingerprints(seg_texts)
+    seg_fps = winnow.batch_fingerprint_keys(seg_texts, plain=False)  # anchored keys
+    seg_plain = winnow.batch_fingerprint_keys(seg_texts, anchored=False)
     bandable = [i for i, t in enumerate(seg_texts) if len(t) >= MIN_BAND_CHARS]
     seg_hash = {si: exact_hash(t) for si, t in enumerate(seg_texts) if len(t) >= MIN_EXACT_PARAGRAPH}
     exact_post = index.lookup_exact(set(seg_hash.values()), cap=MAX_SOURCES)
-    pair_seg, pair_pid = _candidates(index, seg_texts, seg_fps, bandable, seg_hash, exact_post)
-    want = set(pair_pid.tolist())
-    rows = index.paragraph_rows(want) if want else {}
-    cand_list = [p for p in sorted(want) if p in rows]
-    cand_arr = np.asarray(cand_list, dtype=np.int64)
-    # pairs whose candidate row exists (a removed paragraph's postings may linger)
-    at = np.minimum(np.searchsorted(cand_arr, pair_pid), max(len(cand_arr) - 1, 0))
-    found = cand_arr[at] == pair_pid if len(cand_arr) else np.zeros(len(pair_pid), dtype=bool)
-    pair_seg, pair_cand = pair_seg[found], at[found]
+    key_sets = [(seg_fps, 1, ANCHORED_WEIGHT, ANCHORED_POSTINGS), (seg_plain, 0, 1.0, DRAFT_POSTINGS)]
+    pair_seg, pair_pid, r_seg, r_pid = _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post)
+    d_key = _seg_key(d_hash, g_owner) if len(d_hash) else d_hash
+    rows: dict[int, dict] = {}
+    cand_list: list[int] = []
+    cand_list, rs, ro, rj, rl = _verify(index, rows, cand_list, pair_seg, pair_pid, d_key, d_pos)
+    # the reserve, for draft paragraphs the first candidates did not cover (>= 90 %)
+    if len(r_seg):
+        cov = np.zeros(n + 1, dtype=np.int64)
+        ok = rl + K - 1 >= MIN_RUN
+        np.add.at(cov, rs[ok], 1)
+        np.add.at(cov, rs[ok] + rl[ok] + K - 1, -1)
+        covered = np.cumsum(cov)[:n] > 0
+        seg_cov = np.array([covered[a:b].mean() for a, b in seg_bounds])
+        todo = seg_cov[r_seg] < 0.9
+        if todo.any():
+            cand_list, *more = _verify(index, rows, cand_list, r_seg[todo], r_pid[todo], d_key, d_pos)
+            rs, ro, rj, rl = (np.concatenate([x, y]) for x, y in zip((rs, ro, rj, rl), more))
 
-    # ---- exact runs (vectorized join over all candidates)
-    c_hash, c_owner, c_pos = _batch_grams([rows[p]["norm"] for p in cand_list])
-    # join each draft paragraph only with its own candidates: the k-gram key is
-    # mixed with the draft paragraph index (a common k-gram would otherwise pair
-    # every draft paragraph with every candidate)
-    if len(pair_seg) and len(c_hash):
-        counts = np.bincount(c_owner, minlength=len(cand_list))
-        first = np.cumsum(counts) - counts
-        pc = np.asarray(pair_cand, dtype=np.int64)
-        ps = np.asarray(pair_seg, dtype=np.int64)
-        reps = counts[pc]
-        total = int(reps.sum())
-        idx = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(reps) - reps, reps) + np.repeat(first[pc], reps)
-        c_seg = np.repeat(ps, reps)
-        c_key = _seg_key(c_hash[idx], c_seg)
-        d_key = _seg_key(d_hash, g_owner) if len(d_hash) else d_hash
-        rs, ro, rj, rl = _runs(d_key, d_pos, c_key, c_owner[idx], c_pos[idx])
-    else:
-        rs = ro = rj = rl = np.zeros(0, dtype=np.int64)
     run_len = rl + K - 1
     keep = run_len >= MIN_RUN
     # src_cover[pid] -> list of normalized draft intervals copied from that paragraph

@@ -4,7 +4,7 @@ the Elasticsearch backend store exactly the same scheme.
 - ``hash``: exact hash (xxh3-64, signed) of the normalized paragraph;
 - ``bands``: MinHash LSH band keys (``minhash.BANDS`` per paragraph of at least
   ``MIN_BAND_CHARS`` normalized characters);
-- ``fps``: winnowing fingerprints (k-gram hashes selected by winnowing).
+- ``fps``: winnowing fingerprints and their anchored keys (``winnow.fingerprint_keys``).
 
 All values are signed 64-bit integers (SQLite INTEGER, Elasticsearch ``long``);
 ``fingerprint_fields`` also gives them as keyword strings.
@@ -12,6 +12,7 @@ All values are signed 64-bit integers (SQLite INTEGER, Elasticsearch ``long``);
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,24 +34,27 @@ def exact_hash(norm: str) -> int:
 class Prints:
     norm: list[str]
     hashes: list[int]
-    bands: list[list[int]]
     fps: list[np.ndarray]
-    #: the same band keys as an (n, BANDS) int64 array; rows with has_bands False are unused
-    band_matrix: np.ndarray | None = None
-    has_bands: np.ndarray | None = None
+    #: band keys as an (n, BANDS) int64 array; rows with has_bands False are unused
+    band_matrix: np.ndarray
+    has_bands: np.ndarray
+
+    @functools.cached_property
+    def bands(self) -> list[list[int]]:
+        """Band keys per paragraph as lists (empty for paragraphs too short to band)."""
+        keys = self.band_matrix.tolist()
+        ok = self.has_bands.tolist()
+        return [keys[i] if ok[i] else [] for i in range(len(keys))]
 
 
 def fingerprint_normalized(norm: list[str]) -> Prints:
     assert minhash.SHINGLE == winnow.K  # one k-gram pass serves both
     grams = minhash.batch_kgram_hashes(norm, minhash.SHINGLE)
-    sigs = minhash.signatures(norm, grams=grams)
-    matrix = minhash.band_keys(sigs)
-    keys = matrix.tolist()
+    matrix = minhash.band_keys(minhash.signatures(norm, grams=grams))
     ok = np.fromiter((len(t) >= MIN_BAND_CHARS for t in norm), dtype=bool, count=len(norm))
-    bands = [keys[i] if ok[i] else [] for i in range(len(norm))]
-    fps = winnow.batch_fingerprints(norm, grams=grams)
+    fps = winnow.batch_fingerprint_keys(norm, grams=grams)
     hashes = [exact_hash(t) for t in norm]
-    return Prints(norm, hashes, bands, fps, matrix, ok)
+    return Prints(norm, hashes, fps, matrix, ok)
 
 
 def fingerprint_paragraphs(paragraphs: list[str]) -> Prints:

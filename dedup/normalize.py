@@ -195,9 +195,33 @@ def _mask_regex() -> re.Pattern:
         rf"第[{cn}]+",
         rf"[{cn}]+(?=[{units}])",
     ]
-    # the leading lookahead lets the engine skip most positions fast (5x here)
-    first = rf"[x×*○△□■某\d第{cn}]"
-    return re.compile(rf"(?={first})(?:" + "|".join(parts) + ")")
+    return re.compile("(?:" + "|".join(parts) + ")")
+
+
+@functools.lru_cache(maxsize=1)
+def _mask_starts() -> np.ndarray:
+    """Code points a mask match can start with (every alternative of _mask_regex
+    starts with one of these); astral code points are all candidates."""
+    first = re.compile(rf"[x×*○△□■某\d第{_CN_DIGITS}]")
+    lut = np.ones(0x110000, dtype=bool)
+    lut[:0x10000] = [bool(first.match(chr(c))) for c in range(0x10000)]
+    return lut
+
+
+def _mask_matches(s: str, codes: np.ndarray) -> list[tuple[int, int]]:
+    """``[m.span() for m in _mask_regex().finditer(s)]``, trying the regex only where
+    a match can start (a few percent of positions) instead of at every one."""
+    rx = _mask_regex()
+    spans = []
+    end = 0
+    for i in np.flatnonzero(_mask_starts()[codes]).tolist():
+        if i < end:
+            continue
+        m = rx.match(s, i)
+        if m:
+            spans.append((i, m.end()))
+            end = m.end()
+    return spans
 
 
 _BIG_BITS = 22
@@ -279,7 +303,7 @@ def _from_codes(codes: np.ndarray) -> str:
 
 def _mask_spans(s1: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Non-overlapping [a, b) spans to mask: regex matches and place names."""
-    spans = [m.span() for m in _mask_regex().finditer(s1)]
+    spans = _mask_matches(s1, codes)
     places = _place_spans(s1, codes)
     if places:
         spans.extend(places)

@@ -46,15 +46,86 @@ CREATE TABLE IF NOT EXISTS dd_seg (
 """
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+#: keys per directory bucket, on average
+BUCKET = 16
+
+
+class Segment:
+    """One segment's sorted keys and their pids, with a radix directory.
+
+    Keys are well-mixed 64-bit hashes, so their top bits spread them evenly:
+    ``directory[t]`` is the first position of keys whose top ``bits`` bits are t.
+    A lookup reads the directory (one cache miss), then bisects a bucket of
+    about ``BUCKET`` keys that sits in a cache line or two, where a plain binary
+    search over tens of millions of keys takes ~25 cache misses per key."""
+
+    __slots__ = ("keys", "pids", "_dir", "_shift", "_bits")
+
+    def __init__(self, keys: np.ndarray, pids: np.ndarray):
+        self.keys, self.pids = keys, pids
+        self._dir = None
+
+    @property
+    def nbytes(self) -> int:
+        return self.keys.nbytes + self.pids.nbytes + (self._dir.nbytes if self._dir is not None else 0)
+
+    def _directory(self):
+        if self._dir is None:
+            n = len(self.keys)
+            bits = int(min(24, max(1, np.ceil(np.log2(max(n, 2) / BUCKET)))))
+            shift = np.int64(64 - bits)
+            top = (self.keys >> shift) + (1 << (bits - 1))
+            d = np.zeros((1 << bits) + 1, dtype=np.int64)
+            np.cumsum(np.bincount(top, minlength=1 << bits), out=d[1:])
+            self._dir, self._shift, self._bits = d, shift, bits
+        return self._dir, self._shift, self._bits
+
+    def ranges(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``searchsorted(keys, q, "left")`` and ``(..., "right")`` for sorted or unsorted q."""
+        d, shift, bits = self._directory()
+        t = (q >> shift) + (1 << (bits - 1))
+        lo0, hi0 = d[t], d[t + 1]
+        left, right = lo0.copy(), lo0.copy()
+        # a bucket far above the average size holds a boilerplate key's many copies:
+        # those few queries take numpy's binary search, the rest a short bisection
+        big = hi0 - lo0 > 8 * BUCKET
+        if big.any():
+            left[big] = np.searchsorted(self.keys, q[big], "left")
+            right[big] = np.searchsorted(self.keys, q[big], "right")
+        small = np.flatnonzero(~big)
+        if len(small):
+            qs, hs = q[small], hi0[small]
+            ls = self._bisect(lo0[small], hs, qs, right=False)
+            left[small] = right[small] = ls
+            # most keys of a draft are in no given segment: only hits need their end
+            hit = np.flatnonzero(ls < hs)
+            hit = hit[self.keys[ls[hit]] == qs[hit]]
+            if len(hit):  # equal keys share a bucket
+                right[small[hit]] = self._bisect(ls[hit], hs[hit], qs[hit], right=True)
+        return left, right
+
+    def _bisect(self, lo: np.ndarray, hi: np.ndarray, q: np.ndarray, right: bool) -> np.ndarray:
+        """Vectorized binary search of each q in keys[lo:hi] (hi - lo small)."""
+        lo, hi = lo.copy(), hi.copy()
+        steps = int((hi - lo).max()).bit_length() if len(lo) else 0
+        last = len(self.keys) - 1
+        for _ in range(steps):
+            active = lo < hi
+            mid = (lo + hi) >> 1
+            v = self.keys[np.minimum(mid, last)]
+            go = (v <= q) if right else (v < q)
+            lo = np.where(active & go, mid + 1, lo)
+            hi = np.where(active & ~go, mid, hi)
+        return lo
 
 
 class _SegmentCache:
-    """Decoded segment arrays by segment id, least recently used evicted first."""
+    """Decoded segments by segment id, least recently used evicted first."""
 
     def __init__(self, budget: int):
         self.budget = budget
         self.used = 0
-        self.items: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.items: OrderedDict[int, Segment] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, sid: int):
@@ -64,16 +135,16 @@ class _SegmentCache:
                 self.items.move_to_end(sid)
             return item
 
-    def put(self, sid: int, keys: np.ndarray, pids: np.ndarray) -> None:
-        size = keys.nbytes + pids.nbytes
+    def put(self, sid: int, seg: Segment) -> None:
+        size = seg.keys.nbytes + seg.pids.nbytes
         with self.lock:
             if sid in self.items:
                 return
-            self.items[sid] = (keys, pids)
-            self.used += size
+            self.items[sid] = seg
+            self.used += size * 3 // 2  # with its directory, about
             while self.used > self.budget and len(self.items) > 1:
-                _, (k, p) = self.items.popitem(last=False)
-                self.used -= k.nbytes + p.nbytes
+                _, old = self.items.popitem(last=False)
+                self.used -= (old.keys.nbytes + old.pids.nbytes) * 3 // 2
 
 
 _cache = _SegmentCache(CACHE_BYTES)
@@ -101,8 +172,8 @@ class SegmentPostings:
         conn.execute(_SCHEMA)
 
     # -------------------------------------------------------------- reading
-    def segments(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(keys, pids) of every segment, oldest data first (lowest level is newest)."""
+    def segments(self) -> list[Segment]:
+        """Every segment, oldest data first (lowest level is newest)."""
         rows = self.conn.execute(
             "SELECT sid, n FROM dd_seg WHERE kind = ? ORDER BY level DESC, seq", (self.kind,)).fetchall()
         out = []
@@ -110,13 +181,12 @@ class SegmentPostings:
             item = _cache.get(sid)
             if item is None:
                 keys, pids = self.conn.execute("SELECT keys, pids FROM dd_seg WHERE sid = ?", (sid,)).fetchone()
-                item = (np.frombuffer(keys, dtype=np.int64), np.frombuffer(pids, dtype=np.int32))
-                _cache.put(sid, *item)
+                item = Segment(np.frombuffer(keys, dtype=np.int64), np.frombuffer(pids, dtype=np.int32))
+                _cache.put(sid, item)
             out.append(item)
         return out
 
-    def pairs(self, keys, cap: int, extra: tuple[np.ndarray, np.ndarray] | None = None
-              ) -> tuple[np.ndarray, np.ndarray]:
+    def pairs(self, keys, cap: int, extra: Segment | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For query ``keys`` (int64 array, may repeat): (query index, pid) pairs,
         at most ``cap`` pids per distinct key, taken from the oldest segments first.
         ``extra`` is a not-yet-written segment (sorted keys, pids) searched last."""
@@ -127,18 +197,17 @@ class SegmentPostings:
         segs = self.segments() + ([extra] if extra is not None else [])
         owners, pids = [], []
         taken = np.zeros(len(uniq), dtype=np.int64)
-        for skeys, spids in segs:
-            if not len(skeys):
+        for seg in segs:
+            if not len(seg.keys):
                 continue
-            lo = np.searchsorted(skeys, uniq, "left")
-            hi = np.searchsorted(skeys, uniq, "right")
+            lo, hi = seg.ranges(uniq)
             count = np.minimum(hi - lo, np.maximum(cap - taken, 0))
             if not count.any():
                 continue
             taken += count
             owner, pos = expand_ranges(lo, count)
             owners.append(owner)
-            pids.append(spids[pos].astype(np.int64))
+            pids.append(seg.pids[pos].astype(np.int64))
         if not owners:
             return _EMPTY, _EMPTY
         u_owner = np.concatenate(owners)
@@ -171,7 +240,8 @@ class SegmentPostings:
     def count(self, key: int) -> int:
         """Postings of one key in all segments (dead ones included)."""
         k = np.int64(key)
-        return sum(int(np.searchsorted(s, k, "right") - np.searchsorted(s, k, "left")) for s, _ in self.segments())
+        return sum(int(np.searchsorted(s.keys, k, "right") - np.searchsorted(s.keys, k, "left"))
+                   for s in self.segments())
 
     def total(self) -> int:
         return int(self.conn.execute("SELECT COALESCE(SUM(n), 0) FROM dd_seg WHERE kind = ?",
@@ -179,7 +249,7 @@ class SegmentPostings:
 
     # -------------------------------------------------------------- writing
     @staticmethod
-    def build(keys: np.ndarray, pids: np.ndarray, pids_sorted: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def build(keys: np.ndarray, pids: np.ndarray, pids_sorted: bool = False) -> Segment:
         """A segment's arrays: pairs sorted by (key, pid), duplicates dropped.
         ``pids_sorted``: pids are ascending already, so a stable sort by key suffices."""
         keys = np.asarray(keys, dtype=np.int64)
@@ -190,23 +260,24 @@ class SegmentPostings:
             keep = np.ones(len(keys), dtype=bool)
             keep[1:] = (keys[1:] != keys[:-1]) | (pids[1:] != pids[:-1])
             keys, pids = keys[keep], pids[keep]
-        return keys, pids.astype(np.int32)
+        return Segment(keys, pids.astype(np.int32))
 
     def write(self, keys: np.ndarray, pids: np.ndarray, *, pids_sorted: bool = False) -> None:
         """Store one segment (in the caller's transaction), then merge if a level is full."""
-        keys, pids = self.build(keys, pids, pids_sorted)
-        if not len(keys):
+        seg = self.build(keys, pids, pids_sorted)
+        if not len(seg.keys):
             return
-        self._insert(keys, pids, 0)
+        self._insert(seg, 0)
         self.maybe_merge()
 
-    def _insert(self, keys: np.ndarray, pids: np.ndarray, level: int) -> None:
+    def _insert(self, seg: Segment, level: int) -> None:
+        keys, pids = seg.keys, seg.pids
         sid = secrets.randbits(62)
         self.conn.execute("INSERT INTO dd_seg (sid, seq, kind, level, n, keys, pids) VALUES "
                           "(?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM dd_seg), ?, ?, ?, ?, ?)",
                           (sid, self.kind, level, len(keys), keys.astype(np.int64).tobytes(),
                            pids.astype(np.int32).tobytes()))
-        _cache.put(sid, np.ascontiguousarray(keys, dtype=np.int64), np.ascontiguousarray(pids, dtype=np.int32))
+        _cache.put(sid, seg)
 
     def maybe_merge(self) -> None:
         while True:
@@ -228,10 +299,10 @@ class SegmentPostings:
         keys = np.concatenate([np.frombuffer(r[2], dtype=np.int64) for r in rows])
         pids = np.concatenate([np.frombuffer(r[3], dtype=np.int32) for r in rows]).astype(np.int64)
         live = self._live(pids)
-        keys, pids = self.build(keys[live], pids[live])
+        seg = self.build(keys[live], pids[live])
         self.conn.executemany("DELETE FROM dd_seg WHERE sid = ?", [(r[0],) for r in rows])
-        if len(keys):
-            self._insert(keys, pids, max(r[1] for r in rows) + 1)
+        if len(seg.keys):
+            self._insert(seg, max(r[1] for r in rows) + 1)
 
     def _live(self, pids: np.ndarray) -> np.ndarray:
         """Mask of pids that still carry postings (``dd_para.posted``)."""

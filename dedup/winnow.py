@@ -11,6 +11,19 @@ characters (知网's threshold) shares at least one fingerprint.  Shorter shared
 runs (>= K) are found with probability that grows with their length.
 
 Expected density is about 2 / (W + 1) = 0.2 fingerprints per character.
+
+Anchored keys. A fingerprint is a single k-gram (5 characters), and in a
+million paragraphs of policy text a 5-gram like 中华人民共 has tens of thousands
+of postings, of which a lookup can read only a few: the paragraph that really
+shares the 13-character run is then missed. So the index stores *anchored*
+keys instead: each selected k-gram at position p combined with the k-gram at
+p - ANCHOR and, separately, with the one at p + ANCHOR (ANCHOR = (W - 1) / 2 =
+4), a 9-character context that is far rarer; the plain fingerprints stay
+keys as well (they find paraphrases). The guarantee still holds: a
+shared run of W + K - 1 characters contains a full window of W k-grams
+[a, a + W - 1], both texts select the same offset r in it, and either
+r - ANCHOR >= a or r + ANCHOR <= a + W - 1, so one of the two anchor k-grams
+lies in the shared run in both texts and that key is shared.
 """
 
 from __future__ import annotations
@@ -18,14 +31,17 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .minhash import batch_kgram_hashes, text_kgram_hashes
+from .minhash import _U, _mix, batch_kgram_hashes, text_kgram_hashes
 
 K = 5
 W = 9
 GUARANTEE = W + K - 1
 assert GUARANTEE <= 13
+#: distance (in k-grams) of the anchor k-gram on each side of a selected one
+ANCHOR = (W - 1) // 2
 
-WINNOW_PARAMS = {"k": K, "w": W, "guarantee": GUARANTEE, "hash": "poly64+splitmix64"}
+WINNOW_PARAMS = {"k": K, "w": W, "guarantee": GUARANTEE, "anchor": ANCHOR,
+                 "keys": "plain+anchored", "hash": "poly64+splitmix64"}
 
 
 def _select(h: np.ndarray, w: int) -> np.ndarray:
@@ -54,55 +70,99 @@ def fingerprints(text: str, k: int = K, w: int = W) -> tuple[np.ndarray, np.ndar
     return h[pos].view(np.int64), pos
 
 
-def batch_fingerprints(texts: list[str], k: int = K, w: int = W, grams=None) -> list[np.ndarray]:
-    """Unique fingerprint hashes (int64, sorted) per text, for indexing many paragraphs.
+def _anchor_keys(h: np.ndarray, q: np.ndarray, side: int) -> np.ndarray:
+    """Key of a selected k-gram hash ``h`` anchored to the k-gram hash ``q`` ANCHOR positions away."""
+    with np.errstate(over="ignore"):
+        return _mix(h * _U(0x9E3779B97F4A7C15) ^ (q + _U(side))).view(np.int64)
 
-    Same set as ``np.unique(fingerprints(t)[0])`` for each text, computed in one
-    vectorized pass over the batch.
-    """
+
+def fingerprint_keys(text: str, k: int = K, w: int = W, plain: bool = True) -> np.ndarray:
+    """The keys the index stores for one normalized text (int64, unique, sorted).
+
+    Every winnowing-selected k-gram at position p gives two anchored keys: its
+    hash combined with the hash of the k-gram at p - ANCHOR, and with the one
+    at p + ANCHOR (when they exist); see the module docstring for why any shared
+    run of GUARANTEE characters shares one. With ``plain`` the selected hashes
+    themselves are keys too: they find paraphrases whose unchanged stretches
+    are shorter than an anchored key's 9 characters."""
+    h = text_kgram_hashes(text, k)
+    if not len(h):
+        return np.zeros(0, dtype=np.int64)
+    pos = _select(h, w)
+    keys = []
+    left = pos[pos - ANCHOR >= 0]
+    keys.append(_anchor_keys(h[left], h[left - ANCHOR], 1))
+    right = pos[pos + ANCHOR < len(h)]
+    keys.append(_anchor_keys(h[right], h[right + ANCHOR], 2))
+    if len(h) <= ANCHOR:  # too short for any anchor: the selected hash alone
+        keys.append(_anchor_keys(h[pos], h[pos], 0))
+    if plain:
+        keys.append(h[pos].view(np.int64))
+    return np.unique(np.concatenate(keys))
+
+
+def batch_fingerprint_keys(texts: list[str], k: int = K, w: int = W, grams=None,
+                           plain: bool = True, anchored: bool = True) -> list[np.ndarray]:
+    """``fingerprint_keys`` of many texts in one vectorized pass (``anchored=False``:
+    the plain fingerprints only).
+
+    Per text the same keys, but in no particular order, and a key may repeat
+    when the text repeats itself (posting lists drop repeats anyway)."""
     out: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(texts)
     hs, ow = grams if grams is not None else batch_kgram_hashes(texts, k)
-    if not len(hs):
-        return out
-    hv = hs.view(np.int64)
-    sel_h = []
-    sel_o = []
     n = len(hs)
-    if n >= w:
-        # only the selected hashes are needed here, not their positions: the
-        # fingerprint set is the set of window minima (ties pick equal values)
+    if not n:
+        return out
+    bounds = np.flatnonzero(np.diff(ow)) + 1
+    seg_start = np.concatenate([[0], bounds])
+    seg_end = np.concatenate([bounds, [n]])
+    seg_len = seg_end - seg_start
+    first = np.zeros(n, dtype=np.int64)  # index of the first k-gram of each k-gram's text
+    first[seg_start] = seg_start
+    first = np.maximum.accumulate(first)
+    last = np.repeat(seg_end - 1, seg_len)
+    sel = []
+    if n >= w:  # robust winnowing: rightmost minimum of every window inside one text
         m = n - w + 1
         wmin = hs[:m].copy()
         for j in range(1, w):
             np.minimum(wmin, hs[j : j + m], out=wmin)
-        valid = ow[:m] == ow[w - 1 :]
-        wmin, wown = wmin[valid], ow[:m][valid]
-        # neighbouring windows mostly share their minimum: drop repeats before sorting
-        change = np.ones(len(wmin), dtype=bool)
-        change[1:] = (wmin[1:] != wmin[:-1]) | (wown[1:] != wown[:-1])
-        sel_h.append(wmin[change].view(np.int64))
-        sel_o.append(wown[change])
-    # texts with fewer than w k-grams: their single window's minimum
-    bounds = np.flatnonzero(np.diff(ow)) + 1
-    seg_starts = np.concatenate([[0], bounds])
-    seg_lens = np.diff(np.concatenate([seg_starts, [n]]))
-    short = seg_lens < w
+        pos = np.full(m, -1, dtype=np.int64)
+        for j in range(w - 1, -1, -1):
+            hit = np.flatnonzero((pos < 0) & (hs[j : j + m] == wmin))
+            pos[hit] = hit + j
+        # sliding right, the rightmost minimum never moves left: pos is sorted
+        sel.append(pos[ow[:m] == ow[w - 1 :]])
+    short = seg_len < w  # texts with fewer than w k-grams: one window, its rightmost minimum
     if short.any():
-        mins = np.minimum.reduceat(hs, seg_starts)[short]
-        sel_h.append(mins.view(np.int64))
-        sel_o.append(ow[seg_starts[short]])
-    sh = np.concatenate(sel_h)
-    so = np.concatenate(sel_o)
-    order = np.lexsort((sh, so))
-    sh, so = sh[order], so[order]
-    keep = np.ones(len(sh), dtype=bool)
-    keep[1:] = (sh[1:] != sh[:-1]) | (so[1:] != so[:-1])
-    sh, so = sh[keep], so[keep]
-    cut = np.flatnonzero(np.diff(so)) + 1
+        seg_min = np.minimum.reduceat(hs, seg_start)
+        at_min = np.where(hs == np.repeat(seg_min, seg_len), np.arange(n, dtype=np.int64), -1)
+        sel.append(np.maximum.reduceat(at_min, seg_start)[short])
+    pos = np.sort(np.concatenate(sel), kind="stable")
+    if len(pos) > 1:
+        pos = pos[np.concatenate([[True], pos[1:] != pos[:-1]])]
+    keys, owners = [], []
+    if anchored:
+        left = pos[pos - ANCHOR >= first[pos]]
+        keys.append(_anchor_keys(hs[left], hs[left - ANCHOR], 1))
+        owners.append(ow[left])
+        right = pos[pos + ANCHOR <= last[pos]]
+        keys.append(_anchor_keys(hs[right], hs[right + ANCHOR], 2))
+        owners.append(ow[right])
+        tiny = pos[seg_len[np.searchsorted(seg_start, pos, "right") - 1] <= ANCHOR]
+        keys.append(_anchor_keys(hs[tiny], hs[tiny], 0))
+        owners.append(ow[tiny])
+    if plain:
+        keys.append(hs[pos].view(np.int64))
+        owners.append(ow[pos])
+    kk, oo = np.concatenate(keys), np.concatenate(owners)
+    order = np.argsort(oo, kind="stable")  # a few sorted runs: cheap
+    kk, oo = kk[order], oo[order]
+    cut = np.flatnonzero(np.diff(oo)) + 1
     lo = [0] + cut.tolist()
-    hi = cut.tolist() + [len(sh)]
-    for owner, a, b in zip(so[lo].tolist(), lo, hi):
-        out[owner] = sh[a:b]
+    hi = cut.tolist() + [len(kk)]
+    for owner, a, b in zip(oo[lo].tolist(), lo, hi):
+        out[owner] = kk[a:b]
     return out
 
 

@@ -8,6 +8,7 @@ import random
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from dedup import index as dd_index
@@ -159,7 +160,7 @@ def test_remove_document_splits_what_it_bridged(ix):
     ix.bands.merge()
     ix.fps.merge()
     for postings in (ix.bands, ix.fps):
-        assert all(set(pids.tolist()) <= live for _, pids in postings.segments())
+        assert all(set(seg.pids.tolist()) <= live for seg in postings.segments())
     assert 0 < ix.stats(postings=True)["band_postings"] < before
 
 
@@ -184,3 +185,21 @@ def test_common_keys_are_capped(ix):
     assert bp[0]["docs"] == n_docs and bp[0]["text"].startswith(boiler)
     assert len(bp[0]["variants"]) == 5
     assert ix.stats()["groups"] == 0  # one shared boilerplate paragraph does not make documents copies
+
+
+def test_segment_ranges_equal_searchsorted():
+    # the radix directory answers exactly what a binary search does, duplicates and misses included
+    from dedup.postings import Segment
+
+    rng = np.random.default_rng(4)
+    for n in (0, 1, 7, 5000):
+        keys = rng.integers(-2**63, 2**63 - 1, size=n, dtype=np.int64)
+        if n:
+            keys = np.concatenate([keys, np.repeat(keys[0], 300), [-2**63, 2**63 - 1]])
+        keys = np.sort(keys)
+        seg = Segment(keys, np.arange(len(keys), dtype=np.int32))
+        q = np.concatenate([rng.choice(keys, 50) if len(keys) else keys,
+                            rng.integers(-2**63, 2**63 - 1, size=50, dtype=np.int64), [-2**63, 2**63 - 1]])
+        lo, hi = seg.ranges(q)
+        assert np.array_equal(lo, np.searchsorted(keys, q, "left"))
+        assert np.array_equal(hi, np.searchsorted(keys, q, "right"))

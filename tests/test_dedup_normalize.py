@@ -109,14 +109,38 @@ def test_winnowing_guarantee_13_chars():
         assert set(fx.tolist()) & set(fy.tolist())
         # positions are k-gram starts inside x
         assert np.all((px >= 0) & (px <= len(x) - winnow.K))
+        # the anchored keys the index stores keep the guarantee
+        assert set(winnow.fingerprint_keys(x, plain=False).tolist()) & set(winnow.fingerprint_keys(y, plain=False).tolist())
 
 
 def test_batch_fingerprints_equal_single():
-    texts = normalize_many(["加强组织领导，推进市域社会治理现代化试点工作", "短", "", "第一章 总则", "网格" * 40])
-    batch = winnow.batch_fingerprints(texts)
+    rng = random.Random(3)
+    texts = ["加强组织领导，推进市域社会治理现代化试点工作", "短", "", "第一章 总则", "网格" * 40, "一二三四五六七八"]
+    texts += ["".join(rng.choice("网格化管理服务群众") for _ in range(rng.randint(0, 40))) for _ in range(200)]
+    texts = normalize_many(texts)
+    batch = winnow.batch_fingerprint_keys(texts)
     for t, fps in zip(texts, batch):
-        single = np.unique(winnow.fingerprints(t)[0]) if t else np.zeros(0, dtype=np.int64)
-        assert np.array_equal(single, fps)
+        assert np.array_equal(winnow.fingerprint_keys(t), np.unique(fps)), t
+    for t, fps in zip(texts, winnow.batch_fingerprint_keys(texts, plain=False)):
+        assert np.array_equal(winnow.fingerprint_keys(t, plain=False), np.unique(fps)), t
+
+
+def test_anchored_keys_need_a_longer_shared_context_than_kgrams():
+    # texts sharing only a 7-character stock phrase: single k-gram fingerprints
+    # often coincide, anchored keys (9-character contexts) never do
+    rng = random.Random(5)
+    alphabet = [chr(c) for c in range(0x4E00, 0x4E00 + 500)]
+
+    def filler():
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(4, 30)))
+
+    plain = anchored = 0
+    for _ in range(200):
+        x, y = filler() + "中华人民共和国" + filler(), filler() + "中华人民共和国" + filler()
+        plain += bool(set(winnow.fingerprints(x)[0].tolist()) & set(winnow.fingerprints(y)[0].tolist()))
+        anchored += bool(set(winnow.fingerprint_keys(x, plain=False).tolist())
+                         & set(winnow.fingerprint_keys(y, plain=False).tolist()))
+    assert plain > 20 and anchored == 0
 
 
 def test_fingerprint_fields_is_es_friendly():
