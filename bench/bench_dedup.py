@@ -117,55 +117,70 @@ def _sqlite(db: Path) -> sqlite3.Connection:
     return conn
 
 
-def bench_throughput(docs, tmp: Path, batch_docs: int = 200) -> tuple[dict, object, SortedBands, list[str]]:
-    """All five on the same paragraphs (those of ``docs``, in document order)."""
+def bench_throughput(docs, tmp: Path, batch_docs: int = 200, rounds: int = 3
+                     ) -> tuple[dict, object, SortedBands, list[str]]:
+    """All five on the same paragraphs (those of ``docs``, in document order),
+    ``rounds`` times round robin (this machine is shared and noisy): the median
+    rate of each, and ratios of medians."""
     from datasketch import MinHashLSH
 
     paras = [p for _, ps, _ in docs for p in ps]
-    out = {"paragraphs": len(paras), "documents": len(docs)}
     n = len(paras)
-    # datasketch
-    t = time.perf_counter()
-    lsh = MinHashLSH(threshold=0.7, num_perm=128)
-    for i, p in enumerate(paras):
-        lsh.insert(i, ds_minhash(p))
-    out["datasketch_para_per_s"] = n / (time.perf_counter() - t)
-    # govtext fingerprints only
     fingerprint_paragraphs(paras[:10])  # load tables
-    t = time.perf_counter()
-    for i in range(0, n, 5000):
-        fingerprint_paragraphs(paras[i : i + 5000])
-    out["govtext_fingerprint_para_per_s"] = n / (time.perf_counter() - t)
-    # govtext fingerprints + in-memory band index (sorted key array + searchsorted)
-    t = time.perf_counter()
-    table = SortedBands()
-    for i in range(0, n, 5000):
-        table.add(fingerprint_paragraphs(paras[i : i + 5000]), i)
-    table.build()
-    out["govtext_inmemory_para_per_s"] = n / (time.perf_counter() - t)
-    # govtext persistent postings: fingerprints, exact twins, band + fingerprint
-    # segments and paragraph rows in SQLite, committed (the like-for-like of an LSH insert)
-    conn = _sqlite(tmp / "postings.db")
-    ix = DedupIndex(conn)
-    t = time.perf_counter()
-    ix.bulk_load(docs, batch_paragraphs=20_000)
-    conn.commit()
-    out["govtext_persistent_postings_para_per_s"] = n / (time.perf_counter() - t)
-    conn.close()
-    # govtext full ingest path: the above plus near-duplicate verification,
-    # paragraph clusters and document groups (add_documents, one store batch at a time)
-    conn = _sqlite(tmp / "persistent.db")
-    ix = DedupIndex(conn)
-    t = time.perf_counter()
-    for i in range(0, len(docs), batch_docs):
-        ix.add_documents(docs[i : i + batch_docs])
+    state = {}
+
+    def datasketch():
+        lsh = MinHashLSH(threshold=0.7, num_perm=128)
+        for i, p in enumerate(paras):
+            lsh.insert(i, ds_minhash(p))
+        state["lsh"] = lsh
+
+    def fingerprint():
+        for i in range(0, n, 5000):
+            fingerprint_paragraphs(paras[i : i + 5000])
+
+    def inmemory():  # fingerprints + an in-memory band table (sorted key array + searchsorted)
+        table = SortedBands()
+        for i in range(0, n, 5000):
+            table.add(fingerprint_paragraphs(paras[i : i + 5000]), i)
+        table.build()
+        state["table"] = table
+
+    def persistent_postings():
+        # fingerprints, exact twins, paragraph rows, band + fingerprint segments in
+        # SQLite, committed: the like-for-like of an LSH insert, made durable
+        conn = _sqlite(tmp / "postings.db")
+        DedupIndex(conn).bulk_load(docs, batch_paragraphs=20_000)
         conn.commit()
-    out["govtext_persistent_full_para_per_s"] = n / (time.perf_counter() - t)
-    conn.close()
+        conn.close()
+
+    def persistent_full():
+        # the above plus near-duplicate verification, paragraph clusters and
+        # document groups (add_documents, one store batch at a time, as ingest does)
+        conn = _sqlite(tmp / "persistent.db")
+        ix = DedupIndex(conn)
+        for i in range(0, len(docs), batch_docs):
+            ix.add_documents(docs[i : i + batch_docs])
+            conn.commit()
+        conn.close()
+
+    contenders = {"datasketch": datasketch, "govtext_fingerprint": fingerprint, "govtext_inmemory": inmemory,
+                  "govtext_persistent_postings": persistent_postings, "govtext_persistent_full": persistent_full}
+    rates: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(rounds):
+        for name, run in contenders.items():
+            t = time.perf_counter()
+            run()
+            rates[name].append(n / (time.perf_counter() - t))
+    out = {"paragraphs": n, "documents": len(docs), "rounds": rounds}
+    for name, r in rates.items():
+        out[f"{name}_para_per_s"] = statistics.median(r)
     ds = out["datasketch_para_per_s"]
-    for name in ("fingerprint", "inmemory", "persistent_postings", "persistent_full"):
-        out[f"ratio_{name}"] = out[f"govtext_{name}_para_per_s"] / ds
-    return out, lsh, table, paras
+    for name in contenders:
+        if name != "datasketch":
+            out[f"ratio_{name.removeprefix('govtext_')}"] = out[f"{name}_para_per_s"] / ds
+    out["datasketch_runs"] = [round(x) for x in rates["datasketch"]]
+    return out, state["lsh"], state["table"], paras
 
 
 def laws_report(db: Path) -> dict:
@@ -379,6 +394,7 @@ def main(argv=None) -> int:
     ap.add_argument("--reports", type=Path, default=SHARED / "corpus" / "reports.jsonl")
     ap.add_argument("--throughput-docs", type=int, default=300,
                     help="documents whose paragraphs are fingerprinted and indexed by every contender")
+    ap.add_argument("--rounds", type=int, default=3, help="throughput rounds (medians are reported)")
     ap.add_argument("--copies", type=int, default=1000)
     ap.add_argument("--paragraphs", type=int, default=100_000, help="index size for the draft-check latency")
     ap.add_argument("--drafts", type=int, default=30)
@@ -401,10 +417,10 @@ def main(argv=None) -> int:
         sub = docs[: args.throughput_docs]
         print(f"[1] fingerprint + index throughput on the {sum(len(p) for _, p, _ in sub)} paragraphs of the first "
               f"{len(sub)} documents of {args.laws.name}", flush=True)
-        thr, lsh, table, sample = bench_throughput(sub, tmp)
+        thr, lsh, table, sample = bench_throughput(sub, tmp, rounds=args.rounds)
         results["throughput"] = thr
         for k, v in thr.items():
-            print(f"    {k:40s} {v:10.1f}")
+            print(f"    {k:40s} {v:10.1f}" if isinstance(v, float) else f"    {k:40s} {v}")
 
         print(f"[2] recall / precision on {args.copies} reposted copies (index = the same paragraphs)", flush=True)
         rec = bench_recall(sample, lsh, table, args.copies)

@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS dd_seg (
 _EMPTY = np.zeros(0, dtype=np.int64)
 #: keys per directory bucket, on average
 BUCKET = 16
+#: segments up to this many keys (2 MB) are searched without a directory
+CACHED_KEYS = 1 << 18
 
 
 class Segment:
@@ -82,6 +84,8 @@ class Segment:
 
     def ranges(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``searchsorted(keys, q, "left")`` and ``(..., "right")`` for sorted or unsorted q."""
+        if len(self.keys) <= CACHED_KEYS:  # fits in the CPU caches: plain binary search is fastest
+            return np.searchsorted(self.keys, q, "left"), np.searchsorted(self.keys, q, "right")
         d, shift, bits = self._directory()
         t = (q >> shift) + (1 << (bits - 1))
         lo0, hi0 = d[t], d[t + 1]

@@ -14,6 +14,7 @@ import threading
 
 from dedup.check import check_draft
 from dedup.index import DedupIndex, DedupParamsChanged
+from dedup.titles import title_check_sources, title_occurrences
 from govtext.documents import Document
 from govtext.errors import BackendError
 from search.store import Store
@@ -97,21 +98,10 @@ class StoreDuplicates:
 
     def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000) -> dict:
         report = check_draft(self.index(), text, quotes_as_citation=quotes_as_citation, max_chars=max_chars)
-        sources = [s for m in report.get("matches", []) for s in m.get("sources", [])]
-        sources += report.get("sources", []) if isinstance(report.get("sources"), list) else []
-        titles = self._titles([s["doc_id"] for s in sources if "doc_id" in s])
-        for s in sources:
-            if "doc_id" in s:
-                s["title"] = titles.get(s["doc_id"], "")
-        return report
+        return title_check_sources(report, self._titles)
 
     def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
-        items = self.index().boilerplate(min_docs=min_docs, limit=limit)
-        titles = self._titles([o["doc_id"] for item in items for o in item["occurrences"]])
-        for item in items:
-            for o in item["occurrences"]:
-                o["title"] = titles.get(o["doc_id"], "")
-        return items
+        return title_occurrences(self.index().boilerplate(min_docs=min_docs, limit=limit), self._titles)
 
     def copies(self, doc_id: str) -> list[dict]:
         group_id, _ = self.group_of(doc_id)

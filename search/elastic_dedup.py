@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from dedup.check import check_draft
+from dedup.titles import title_check_sources, title_occurrences
 from dedup.fingerprint import fingerprint_paragraphs, scheme_params
 from dedup.index import GROUP_CANDIDATES, GROUP_CLUSTER_DOCS, GROUP_MIN_REVERSE, GROUP_SHARE, MAX_POSTINGS, MAX_VERIFY
 from dedup.minhash import is_near_duplicate, shingle_set
@@ -576,13 +577,7 @@ class ElasticDuplicates:
         """dedup/check.py's report against the paragraphs index, sources with their titles."""
         report = check_draft(ParagraphLookup(self, self.paragraphs), text,
                              quotes_as_citation=quotes_as_citation, max_chars=max_chars)
-        sources = [s for m in report.get("matches", []) for s in m.get("sources", [])]
-        sources += report.get("sources", []) if isinstance(report.get("sources"), list) else []
-        titles = self._titles([s["doc_id"] for s in sources if "doc_id" in s])
-        for s in sources:
-            if "doc_id" in s:
-                s["title"] = titles.get(s["doc_id"], "")
-        return report
+        return title_check_sources(report, self._titles)
 
     def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
         """DedupIndex.boilerplate's items, from one aggregation over the paragraphs."""
@@ -601,12 +596,7 @@ class ElasticDuplicates:
                           "variants": variants, "occurrences": occ})
         items = [i for i in items if i["docs"] >= min_docs]
         items.sort(key=lambda b: (-b["docs"], -b["sites"], -b["paragraphs"], b["cluster_id"]))
-        items = items[:limit]
-        titles = self._titles([o["doc_id"] for item in items for o in item["occurrences"]])
-        for item in items:
-            for o in item["occurrences"]:
-                o["title"] = titles.get(o["doc_id"], "")
-        return items
+        return title_occurrences(items[:limit], self._titles)
 
     def copies(self, doc_id: str) -> list[dict]:
         group_id, _ = self.group_of(doc_id)
