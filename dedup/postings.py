@@ -1,7 +1,7 @@
 """Posting lists (fingerprint -> paragraph ids) as immutable sorted segments.
 
-A paragraph has about 30 keys (20 LSH band keys, a dozen winnowing
-fingerprints). Stored as one B-tree row each, ingest spent most of its time
+A paragraph has about 40 keys (20 LSH band keys, two dozen winnowing
+fingerprint keys). Stored as one B-tree row each, ingest spent most of its time
 inserting rows at random places in two large tables. Here every write batch
 becomes one *segment* per kind: the batch's (key, pid) pairs sorted by key,
 stored as two blobs in one row of ``dd_seg``, written in the caller's
@@ -61,17 +61,15 @@ class Segment:
     about ``BUCKET`` keys that sits in a cache line or two, where a plain binary
     search over tens of millions of keys takes ~25 cache misses per key."""
 
-    __slots__ = ("keys", "pids", "_dir", "_shift", "_bits")
+    __slots__ = ("keys", "pids", "_dir")
 
     def __init__(self, keys: np.ndarray, pids: np.ndarray):
         self.keys, self.pids = keys, pids
         self._dir = None
 
-    @property
-    def nbytes(self) -> int:
-        return self.keys.nbytes + self.pids.nbytes + (self._dir.nbytes if self._dir is not None else 0)
-
     def _directory(self):
+        """(directory, shift, bits), built on first use; one attribute, so threads
+        sharing a cached segment see all of it or none."""
         if self._dir is None:
             n = len(self.keys)
             bits = int(min(24, max(1, np.ceil(np.log2(max(n, 2) / BUCKET)))))
@@ -79,8 +77,8 @@ class Segment:
             top = (self.keys >> shift) + (1 << (bits - 1))
             d = np.zeros((1 << bits) + 1, dtype=np.int64)
             np.cumsum(np.bincount(top, minlength=1 << bits), out=d[1:])
-            self._dir, self._shift, self._bits = d, shift, bits
-        return self._dir, self._shift, self._bits
+            self._dir = (d, shift, bits)
+        return self._dir
 
     def ranges(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``searchsorted(keys, q, "left")`` and ``(..., "right")`` for sorted or unsorted q."""
