@@ -159,32 +159,36 @@ class DedupIndex:
         self.bands = SegmentPostings(conn, "band")
         self.fps = SegmentPostings(conn, "fp")
         self.params = {"scheme": scheme_params(), "index": INDEX_PARAMS}
-        want = json.dumps(self.params, sort_keys=True, ensure_ascii=False)
         row = conn.execute("SELECT value FROM dd_meta WHERE key='params'").fetchone()
         if row is None:
-            has_data = conn.execute("SELECT 1 FROM dd_para LIMIT 1").fetchone()
-            if has_data:  # data without params: cannot trust it
+            if conn.execute("SELECT 1 FROM dd_para LIMIT 1").fetchone():  # data without params: cannot trust it
                 if on_mismatch == "raise":
                     raise DedupParamsChanged("dedup tables hold data without recorded parameters; rebuild them")
                 self.reset()
-            conn.execute("INSERT OR REPLACE INTO dd_meta VALUES ('params', ?)", (want,))
-        elif row[0] != want:
+            self._record_params()
+        elif row[0] != self._params_json():
             if on_mismatch == "raise":
                 raise DedupParamsChanged(
                     "the dedup index was built with other fingerprint parameters or normalization "
                     "version; rebuild it (DedupIndex(conn, on_mismatch='reset') and re-add documents)"
                 )
             self.reset()
-            conn.execute("INSERT OR REPLACE INTO dd_meta VALUES ('params', ?)", (want,))
+
+    def _params_json(self) -> str:
+        return json.dumps(self.params, sort_keys=True, ensure_ascii=False)
+
+    def _record_params(self) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO dd_meta VALUES ('params', ?)", (self._params_json(),))
 
     # ------------------------------------------------------------ admin
 
     def reset(self) -> None:
-        """Empty every dd_ table (the caller must re-add its documents)."""
+        """Empty every dd_ table and record this scheme (the caller must re-add its documents)."""
         for t in _TABLES:
             self.conn.execute(f"DELETE FROM {t}")
         for t in _OLD_TABLES:
             self.conn.execute(f"DROP TABLE IF EXISTS {t}")
+        self._record_params()
         self.was_reset = True
 
     @staticmethod

@@ -128,3 +128,31 @@ def test_cli_boilerplate(seeded_dir):
     assert first.startswith("1. ") and " 0 documents" not in first
     data = json.loads(run_cli("boilerplate", "--min-docs", "2", "--limit", "3", "--json", data=seeded_dir).stdout)
     assert data["items"] and all(i["docs"] >= 2 for i in data["items"])
+
+
+def test_a_store_fingerprinted_with_an_older_scheme_is_rebuilt_by_the_next_writer(copies_backend, settings):
+    # an upgrade that changes the fingerprint scheme: the first writer re-fingerprints
+    # the stored documents (as `govtext ingest` does on open), then everything works
+    import sqlite3
+
+    from search import open_backend
+
+    db = copies_backend.store.path
+    copies_backend.close()
+    conn = sqlite3.connect(db)
+    stored = json.loads(conn.execute("SELECT value FROM dd_meta WHERE key = 'params'").fetchone()[0])
+    stored["scheme"]["normalization"] = "norm-0"
+    conn.execute("UPDATE dd_meta SET value = ? WHERE key = 'params'", (json.dumps(stored),))
+    conn.execute("CREATE TABLE dd_band (key INTEGER, pid INTEGER)")  # an earlier posting layout
+    conn.commit()
+    conn.close()
+    reopened = open_backend(settings)
+    try:
+        assert not reopened.groups.needs_rebuild()
+        assert reopened.groups.stats()["documents"] == 4
+        assert reopened.search(SearchRequest(q="全科网格", limit=10)).hits[0].copies == 3
+        assert reopened.check(ORIGINAL[2])["overlap_ratio"] > 0.9
+        tables = {r[0] for r in reopened.store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "dd_band" not in tables
+    finally:
+        reopened.close()
