@@ -310,7 +310,7 @@ class DedupIndex:
         conn.executemany("UPDATE dd_doc SET grp = did WHERE did = ?", [(d,) for d in dids])
         base = self._take_pids(len(flat))
         pids = np.arange(base, base + len(flat), dtype=np.int64)
-        clusters, posted, touched = self._cluster_batch(pids, prints, doc_of)
+        clusters, posted, touched, band_segment = self._cluster_batch(pids, prints, doc_of)
         idx_in_doc = np.arange(len(flat)) - np.repeat(np.cumsum([len(ps) for _, ps, _ in items])
                                                       - [len(ps) for _, ps, _ in items],
                                                       [len(ps) for _, ps, _ in items]).astype(np.int64)
@@ -319,7 +319,7 @@ class DedupIndex:
             zip(pids.tolist(), [dids[k] for k in doc_of.tolist()], idx_in_doc.tolist(),
                 [len(t) for t in prints.norm], prints.hashes, clusters, prints.norm, flat, posted.astype(int).tolist()),
         )
-        self._post(pids[posted], prints, np.flatnonzero(posted))
+        self._post(pids[posted], prints, np.flatnonzero(posted), band_segment)
         for k in sorted(touched):
             changed |= self._link_groups(dids[k], ids[k])
         groups = self.groups_of(ids)
@@ -330,26 +330,31 @@ class DedupIndex:
                         "changed": sorted(changed - {doc_id})})
         return out
 
-    def _post(self, pids: np.ndarray, prints: Prints, rows: np.ndarray) -> None:
-        """Write one band and one fingerprint segment for paragraphs ``rows`` of ``prints``."""
+    def _post(self, pids: np.ndarray, prints: Prints, rows: np.ndarray, band_segment=None) -> None:
+        """Write one band and one fingerprint segment for paragraphs ``rows`` of ``prints``
+        (``band_segment``: their band segment, when the caller has built it already)."""
         if not len(rows):
             return
-        with_bands = rows[prints.has_bands[rows]]
-        bkeys = prints.band_matrix[with_bands]
-        bpids = np.repeat(pids[np.isin(rows, with_bands)], bkeys.shape[1])
         ascending = bool(np.all(pids[1:] > pids[:-1]))
-        self.bands.write(bkeys.ravel(), bpids, pids_sorted=ascending)
+        if band_segment is not None:
+            self.bands.write(None, None, built=band_segment)
+        else:
+            with_bands = rows[prints.has_bands[rows]]
+            bkeys = prints.band_matrix[with_bands]
+            bpids = np.repeat(pids[np.isin(rows, with_bands)], bkeys.shape[1])
+            self.bands.write(bkeys.ravel(), bpids, pids_sorted=ascending)
         fps = [prints.fps[i] for i in rows.tolist()]
         lens = [len(f) for f in fps]
         if sum(lens):
             self.fps.write(np.concatenate(fps).astype(np.int64), np.repeat(pids, lens), pids_sorted=ascending)
 
     def _cluster_batch(self, pids: np.ndarray, prints: Prints, doc_of: np.ndarray
-                       ) -> tuple[list[int], np.ndarray, set[int]]:
+                       ):
         """Cluster ids for new paragraphs (merging existing clusters as needed).
 
         Returns (cluster per paragraph, posted mask, batch documents that share a
-        cluster with another document and so may join a group)."""
+        cluster with another document and so may join a group, the band segment
+        of the posted paragraphs)."""
         conn = self.conn
         n = len(pids)
         norm = prints.norm
@@ -473,7 +478,7 @@ class DedupIndex:
                 singles.discard(i)
         conn.executemany("INSERT INTO dd_cluster (cid, size, ndocs) VALUES (?, 1, 1)",
                          [(result[i],) for i in sorted(singles)])
-        return result, posted, touched
+        return result, posted, touched, batch_seg
 
     def bulk_load(self, docs, *, batch_paragraphs: int = 50_000) -> int:
         """Fast initial load of ``(doc_id, paragraphs, site)`` tuples into an empty index.

@@ -264,9 +264,11 @@ class SegmentPostings:
             keys, pids = keys[keep], pids[keep]
         return Segment(keys, pids.astype(np.int32))
 
-    def write(self, keys: np.ndarray, pids: np.ndarray, *, pids_sorted: bool = False) -> None:
-        """Store one segment (in the caller's transaction), then merge if a level is full."""
-        seg = self.build(keys, pids, pids_sorted)
+    def write(self, keys: np.ndarray, pids: np.ndarray, *, pids_sorted: bool = False,
+              built: Segment | None = None) -> None:
+        """Store one segment (in the caller's transaction), then merge if a level is full.
+        ``built``: the segment of these pairs, already built by ``build``."""
+        seg = built if built is not None else self.build(keys, pids, pids_sorted)
         if not len(seg.keys):
             return
         self._insert(seg, 0)
