@@ -1,17 +1,20 @@
 """知网查重-style duplicate check of a draft against a ``DedupIndex``.
 
 1. The draft is normalized once (offsets kept); each line is a draft paragraph.
-2. Candidates: the draft's winnowing fingerprints, its paragraphs' LSH band
-   keys and exact hashes are looked up (postings capped per key); candidates
-   are ranked per draft paragraph by the rarity-weighted number of shared keys.
+2. Candidates: the draft's fingerprint keys (anchored and plain, see
+   ``winnow``), its paragraphs' LSH band keys and exact hashes are looked up
+   (postings capped per key); candidates are ranked per draft paragraph by
+   rarity-weighted shared keys, an anchored key counting ``ANCHORED_WEIGHT``
+   times a plain one (``_candidates``).
 3. Copies: all k-gram hashes of the draft and of the candidate paragraphs are
    joined in one vectorized pass; consecutive k-gram matches on one diagonal
    are a common run; runs of at least ``winnow.GUARANTEE`` (13) normalized
-   characters are checked character by character and kept.  Winnowing
-   guarantees that every such run shares a fingerprint, so its source is among
-   the candidates (unless a fingerprint's postings were capped, which only
-   happens for boilerplate seen in more than ``DRAFT_POSTINGS`` paragraphs, and
-   then the run is still found against those).  Whole draft paragraphs shorter
+   characters are checked character by character and kept.  Every such run
+   shares an anchored key with its source; draft paragraphs that the best
+   candidates leave less than 90 % covered get every candidate sharing an
+   anchored key verified as well, so the run is found unless each of its
+   anchored keys occurs in more than ``ANCHORED_POSTINGS`` paragraphs (stock
+   phrasing; then it is found against those).  Whole draft paragraphs shorter
    than 13 characters count when they equal a stored paragraph exactly.
 4. Near copies: a draft sentence (>= ``NEAR_MIN_CHARS`` normalized chars) that
    is not already mostly covered by copies is compared with the candidates
