@@ -299,25 +299,25 @@ class DedupIndex:
             if self._did(doc_id) is not None:
                 changed |= set(self.remove_document(doc_id)["changed"])
         flat = [p for _, ps, _ in items for p in ps]
-        doc_of = np.repeat(np.arange(len(items)), [len(ps) for _, ps, _ in items])
+        lens = [len(ps) for _, ps, _ in items]
+        doc_of = np.repeat(np.arange(len(items)), lens)
         prints = fingerprint_paragraphs(flat)
+        nlen = [len(t) for t in prints.norm]
+        ends = np.cumsum(lens).tolist()
         dids = []
-        for k, (doc_id, ps, site) in enumerate(items):
-            chars = sum(len(prints.norm[i]) for i in np.flatnonzero(doc_of == k).tolist())
+        for (doc_id, ps, site), end in zip(items, ends):
             did = conn.execute("INSERT INTO dd_doc (doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, 0)",
-                               (doc_id, site, chars, len(ps))).lastrowid
+                               (doc_id, site, sum(nlen[end - len(ps) : end]), len(ps))).lastrowid
             dids.append(did)
         conn.executemany("UPDATE dd_doc SET grp = did WHERE did = ?", [(d,) for d in dids])
         base = self._take_pids(len(flat))
         pids = np.arange(base, base + len(flat), dtype=np.int64)
         clusters, posted, touched, band_segment = self._cluster_batch(pids, prints, doc_of)
-        idx_in_doc = np.arange(len(flat)) - np.repeat(np.cumsum([len(ps) for _, ps, _ in items])
-                                                      - [len(ps) for _, ps, _ in items],
-                                                      [len(ps) for _, ps, _ in items]).astype(np.int64)
+        idx_in_doc = [i for n in lens for i in range(n)]
         conn.executemany(
             "INSERT INTO dd_para (pid, did, idx, nlen, hash, cluster, norm, text, posted) VALUES (?,?,?,?,?,?,?,?,?)",
-            zip(pids.tolist(), [dids[k] for k in doc_of.tolist()], idx_in_doc.tolist(),
-                [len(t) for t in prints.norm], prints.hashes, clusters, prints.norm, flat, posted.astype(int).tolist()),
+            zip(pids.tolist(), [dids[k] for k in doc_of.tolist()], idx_in_doc, nlen, prints.hashes, clusters,
+                prints.norm, flat, posted.astype(int).tolist()),
         )
         self._post(pids[posted], prints, np.flatnonzero(posted), band_segment)
         for k in sorted(touched):

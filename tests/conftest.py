@@ -6,17 +6,18 @@ it skip with a visible reason when it is absent (a user's own clone).
 
 from __future__ import annotations
 
-import json
 import os
-import socket
 import subprocess
 import sys
-import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from bench.common import free_port, read_jsonl, wait_for_http  # noqa: E402,F401  (shared with the benchmarks)
+
 SHARED = REPO.parent / "shared"
 SEED = SHARED / "seeds" / "000_0b7c18f88b416d3f.txt"
 LAWS = SHARED / "corpus" / "laws.jsonl"
@@ -24,16 +25,6 @@ REPORTS = SHARED / "corpus" / "reports.jsonl"
 GOVTEXT = str(Path(sys.executable).parent / "govtext")
 
 needs_shared = pytest.mark.skipif(not SEED.exists(), reason="../shared (seed page and corpus) is not beside the repo")
-
-
-def read_jsonl(path: Path, limit: int | None = None) -> list[dict]:
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            out.append(json.loads(line))
-            if limit and len(out) >= limit:
-                break
-    return out
 
 
 @pytest.fixture
@@ -95,12 +86,6 @@ def client(seeded_app):
     return seeded_app.test_client()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run_cli(*args: str, data: Path | None = None, input: bytes | None = None, timeout: float = 300,
             env: dict | None = None) -> subprocess.CompletedProcess:
     cmd = [GOVTEXT]
@@ -110,15 +95,20 @@ def run_cli(*args: str, data: Path | None = None, input: bytes | None = None, ti
     return subprocess.run(cmd + list(args), input=input, capture_output=True, timeout=timeout, env=full_env)
 
 
-def wait_for_http(url: str, timeout: float = 60) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+@contextmanager
+def serving(data: Path, workers: int = 2, env: dict | None = None):
+    """`govtext serve` on a free loopback port as a real process; yields its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([GOVTEXT, "--data", str(data), "serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, **(env or {})})
+    try:
+        wait_for_http(base + "/api/v1/health", timeout=60)
+        yield base
+    finally:
+        proc.terminate()
         try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()

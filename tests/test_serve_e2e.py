@@ -1,14 +1,12 @@
 """End to end: `govtext serve` as a real process on a free loopback port."""
 
 import json
-from contextlib import contextmanager
-import subprocess
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
-from conftest import GOVTEXT, free_port, run_cli, wait_for_http
+from conftest import run_cli, serving
 
 
 def _get(url):
@@ -17,24 +15,6 @@ def _get(url):
             return resp.status, json.loads(resp.read())
     except urllib.error.HTTPError as err:
         return err.code, json.loads(err.read())
-
-
-@contextmanager
-def serving(data):
-    """`govtext serve` with two workers on a free loopback port; yields its base URL."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([GOVTEXT, "--data", str(data), "serve", "--port", str(port), "--workers", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_http(base + "/api/v1/health", timeout=60)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_serve_answers_over_http(seeded_dir):

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import GOVTEXT, REPORTS, SHARED, free_port, wait_for_http
+from conftest import GOVTEXT, REPORTS, SHARED, serving
 
 pytestmark = pytest.mark.browser
 
@@ -61,19 +61,8 @@ def server(tmp_path_factory):
     done = subprocess.run([GOVTEXT, "--data", str(data), "ingest", *seeds, str(REPORTS), str(hostile)],
                           capture_output=True, timeout=600, env=env)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([GOVTEXT, "--data", str(data), "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    try:
-        wait_for_http(base + "/api/v1/health", timeout=60)
+    with serving(data, workers=1, env=env) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
