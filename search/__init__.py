@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from govtext.errors import BadInput
 from govtext.settings import Settings
+from search.backend import Backend
 
 
-def open_backend(settings: Settings, writer: bool = True):
+def open_backend(settings: Settings, writer: bool = True) -> Backend:
     """The backend the settings name; ``writer`` lets it catch its index up on open."""
     if settings.backend == "embedded":
         from search.embedded import EmbeddedBackend

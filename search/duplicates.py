@@ -92,16 +92,16 @@ class StoreDuplicates:
     def group_members(self, group_id: str) -> list[str]:
         return self.index().group_members(group_id)
 
-    def _titles(self, doc_ids) -> dict[str, str]:
+    def titles(self, doc_ids) -> dict[str, str]:
         rows = self.store.get_many(list(dict.fromkeys(doc_ids)), columns="id, title")
         return {k: r["title"] for k, r in rows.items()}
 
     def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000) -> dict:
         report = check_draft(self.index(), text, quotes_as_citation=quotes_as_citation, max_chars=max_chars)
-        return title_check_sources(report, self._titles)
+        return title_check_sources(report, self.titles)
 
     def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
-        return title_occurrences(self.index().boilerplate(min_docs=min_docs, limit=limit), self._titles)
+        return title_occurrences(self.index().boilerplate(min_docs=min_docs, limit=limit), self.titles)
 
     def copies(self, doc_id: str) -> list[dict]:
         group_id, _ = self.group_of(doc_id)

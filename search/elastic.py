@@ -780,6 +780,9 @@ class ElasticBackend:
             data["paragraph_recurrence"] = self.groups.recurrence(doc_id)
         return data
 
+    def titles(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        return self.groups.titles(doc_ids)
+
     # -- duplicates (search/elastic_dedup.py) -------------------------------------
     def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000) -> dict:
         self._require_dedup()

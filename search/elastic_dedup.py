@@ -569,7 +569,7 @@ class ElasticDuplicates:
         members = [h["_source"]["id"] for h in _hits(resp)]
         return sorted(members, key=lambda m: m != group_id)  # the document naming the group first
 
-    def _titles(self, doc_ids) -> dict[str, str]:
+    def titles(self, doc_ids) -> dict[str, str]:
         found = self.backend._existing(list(dict.fromkeys(doc_ids)), fields=("id", "stored.doc.title"))
         return {d: ((src.get("stored") or {}).get("doc") or {}).get("title", "") for d, src in found.items()}
 
@@ -577,7 +577,7 @@ class ElasticDuplicates:
         """dedup/check.py's report against the paragraphs index, sources with their titles."""
         report = check_draft(ParagraphLookup(self, self.paragraphs), text,
                              quotes_as_citation=quotes_as_citation, max_chars=max_chars)
-        return title_check_sources(report, self._titles)
+        return title_check_sources(report, self.titles)
 
     def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
         """DedupIndex.boilerplate's items, from one aggregation over the paragraphs."""
@@ -596,7 +596,7 @@ class ElasticDuplicates:
                           "variants": variants, "occurrences": occ})
         items = [i for i in items if i["docs"] >= min_docs]
         items.sort(key=lambda b: (-b["docs"], -b["sites"], -b["paragraphs"], b["cluster_id"]))
-        return title_occurrences(items[:limit], self._titles)
+        return title_occurrences(items[:limit], self.titles)
 
     def copies(self, doc_id: str) -> list[dict]:
         group_id, _ = self.group_of(doc_id)

@@ -177,6 +177,9 @@ class EmbeddedBackend:
         refresh_keywords(data, Path(self.settings.data_dir))
         return data
 
+    def titles(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        return self.groups.titles(doc_ids)
+
     # -- duplicates --------------------------------------------------------------
     def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000) -> dict:
         return self.groups.check(text, quotes_as_citation=quotes_as_citation, max_chars=max_chars)

@@ -5,10 +5,8 @@ vanilla JS in ``service/static``; nothing is fetched from a CDN. Every HTML
 page has a JSON twin (``?format=json``, or ``Accept: application/json``),
 the datasette habit.
 
-Features that live in other stages are reached through the small adapters
-at the top of this module (:func:`dedup_index`, :func:`theme_names`,
-:func:`doc_type_name`). When a stage is not installed or not wired into the
-backend yet, the page says so ("尚未启用") instead of inventing data.
+Every stage is reached through the backend contract (``search/backend.py``)
+and the nlp package; views neither probe the backend nor read the store.
 
 The only HTML taken from outside the templates is a search hit's ``snippet``,
 which the backend has already escaped except for its ``<mark>`` tags;
@@ -30,6 +28,8 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from govtext.errors import BadInput, GovtextError, NotFound
+from nlp.doctype import DOC_TYPES
+from nlp.taxonomy import get_taxonomy
 from search.backend import SORTS, SearchRequest
 from service.app import get_backend, get_settings
 
@@ -66,176 +66,30 @@ ERROR_CODES = {
 }
 
 
-# -- adapters to other stages ---------------------------------------------------
+# -- reading through the backend contract (search/backend.py) ------------------------
 
-def dedup_index():
-    """The duplicate index behind the backend, or None while dedup is not wired in.
-
-    Only a fallback: the pages first use the backend's own ``check``,
-    ``boilerplate``, ``copies`` and the document's ``paragraph_recurrence``.
-    Looks, in order, for ``backend.dedup`` (object or zero-argument method),
-    ``backend.groups`` when it is (or has ``index()`` giving) a dedup index,
-    and finally for ``dd_`` tables in the embedded store's SQLite file.
-    """
-    backend = get_backend()
-    for attr in ("dedup", "dedup_index"):
-        found = getattr(backend, attr, None)
-        if found is not None and not hasattr(found, "boilerplate") and callable(found):
-            found = found()
-        if found is not None and hasattr(found, "boilerplate"):
-            return found
-    groups = getattr(backend, "groups", None)
-    if groups is not None and hasattr(groups, "paragraph_recurrence"):
-        return groups
-    if groups is not None and callable(getattr(groups, "index", None)):  # search/duplicates.StoreDuplicates
-        try:
-            return groups.index()
-        except Exception as exc:  # e.g. dedup_rebuild_needed: report "not available"
-            log.warning("dedup index unavailable: %s", exc)
-            return None
-    store = getattr(backend, "store", None)
-    if store is None:
-        return None
-    try:
-        from dedup.index import DedupIndex
-    except ImportError:
-        return None
-    try:
-        conn = store.conn
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'dd_meta'").fetchone() is None:
-            return None
-        if conn.execute("SELECT 1 FROM dd_doc LIMIT 1").fetchone() is None:
-            return None
-        return DedupIndex(conn)
-    except Exception as exc:  # a scheme mismatch or a locked file: report "not available"
-        log.warning("dedup index unavailable: %s", exc)
-        return None
-
-
-class Unavailable(Exception):
-    """A feature's stage is not installed or not wired into the backend yet."""
-
-
-def _backend_call(name: str, *args, **kwargs):
-    """Call ``backend.<name>`` if the backend has it; Unavailable if not or if it says so."""
-    method = getattr(get_backend(), name, None)
-    if not callable(method):
-        raise Unavailable(name)
-    try:
-        return method(*args, **kwargs)
-    except NotImplementedError:
-        raise Unavailable(name) from None
-    except GovtextError as exc:
-        if exc.status in (501, 503) and "dedup" in (exc.code + exc.message).lower():
-            raise Unavailable(name) from None
-        raise
-
-
-def check_draft(text: str, quotes_as_citation: bool) -> dict | None:
-    """The 查重 report of ``text``, or None while dedup is not available."""
-    max_chars = get_settings().max_draft_chars
-    try:
-        return _backend_call("check", text, quotes_as_citation=quotes_as_citation, max_chars=max_chars)
-    except Unavailable:
-        pass
-    index = dedup_index()
-    if index is None:
-        return None
-    try:
-        from dedup.check import check_draft as run_check
-    except ImportError:
-        return None
-    return run_check(index, text, quotes_as_citation=quotes_as_citation, max_chars=max_chars)
-
-
-def boilerplate_items(min_docs: int, limit: int) -> list[dict] | None:
-    try:
-        return _backend_call("boilerplate", min_docs=min_docs, limit=limit)
-    except Unavailable:
-        pass
-    index = dedup_index()
-    return None if index is None else index.boilerplate(min_docs=min_docs, limit=limit)
-
-
-def paragraph_recurrence(doc_id: str, doc: dict | None = None) -> list[int] | None:
-    """Per paragraph, the number of documents holding it (or a near copy), or None."""
-    if doc is not None and isinstance(doc.get("paragraph_recurrence"), list):
-        return doc["paragraph_recurrence"] or None
-    try:
-        return _backend_call("paragraph_recurrence", doc_id) or None
-    except Unavailable:
-        pass
-    index = dedup_index()
-    return None if index is None else (index.paragraph_recurrence(doc_id) or None)
-
-
-def copies_of(doc_id: str) -> list[str] | None:
-    """Ids of the documents in ``doc_id``'s duplicate group (itself included), or None."""
-    try:
-        found = _backend_call("copies", doc_id)
-    except Unavailable:
-        index = dedup_index()
-        if index is None:
-            return None
-        group = index.group_of(doc_id)
-        return index.group_members(group[0]) if group else [doc_id]
-    ids = [(c.get("id") or c.get("doc_id")) if isinstance(c, dict) else str(c) for c in found or []]
-    ids = [i for i in ids if i]
-    if doc_id not in ids:
-        ids.insert(0, doc_id)
-    return ids
-
-
-def dedup_available() -> bool:
-    return callable(getattr(get_backend(), "check", None)) or dedup_index() is not None
+def check_draft(text: str, quotes_as_citation: bool) -> dict:
+    """The 查重 report of ``text``."""
+    return get_backend().check(text, quotes_as_citation=quotes_as_citation,
+                               max_chars=get_settings().max_draft_chars)
 
 
 def theme_names() -> dict[str, str]:
-    """Theme id → 名称 from the taxonomy in ``index_config/`` (empty if unreadable)."""
-    try:
-        from nlp.taxonomy import get_taxonomy
-
-        taxonomy = get_taxonomy(get_settings().config_dir)
-        return {t.id: t.name for t in taxonomy.themes}
-    except Exception:
-        pass
-    try:
-        data = json.loads((get_settings().config_dir / "themes.json").read_text(encoding="utf-8"))
-        return {t["id"]: t.get("name", t["id"]) for t in data.get("themes", [])}
-    except Exception:
-        return {}
+    """Theme id → 名称 from the taxonomy in ``index_config/``."""
+    return {t.id: t.name for t in get_taxonomy(get_settings().config_dir).themes}
 
 
 def doc_type_name(type_id: str) -> str:
     """名称 of a document type: the NLP stage's names, then the sample corpus's JSONL types."""
     if not type_id:
         return ""
-    try:
-        from nlp.doctype import DOC_TYPES
-
-        if type_id in DOC_TYPES:
-            return DOC_TYPES[type_id]
-    except ImportError:
-        pass
-    return DOC_TYPE_LABELS.get(type_id, type_id)
+    return DOC_TYPES.get(type_id) or DOC_TYPE_LABELS.get(type_id, type_id)
 
 
 def doc_titles(doc_ids) -> dict[str, str]:
-    """id → title for many documents, in one store read where the backend allows it."""
+    """id → title for many documents, in one backend read."""
     ids = [i for i in dict.fromkeys(doc_ids) if i]
-    if not ids:
-        return {}
-    backend = get_backend()
-    store = getattr(backend, "store", None)
-    if store is not None and hasattr(store, "get_many"):
-        rows = store.get_many(ids, columns="id, title")
-        return {k: r["title"] for k, r in rows.items()}
-    out = {}
-    for doc_id in ids[:200]:
-        doc = backend.get(doc_id)
-        if doc is not None:
-            out[doc_id] = doc.get("title", "")
-    return out
+    return get_backend().titles(ids) if ids else {}
 
 
 # -- small helpers ----------------------------------------------------------------
@@ -677,12 +531,8 @@ def document(doc_id: str):
     doc = _get_document(doc_id)
     analysis = doc.get("analysis") or {}
     paragraphs = doc.get("paragraphs") or []
-    recurrence = None
-    try:
-        recurrence = paragraph_recurrence(doc_id, doc)
-    except Exception as exc:  # shading is an extra: the page still shows the text
-        log.warning("paragraph recurrence failed for %s: %s", doc_id, exc)
-    if recurrence is not None and len(recurrence) != len(paragraphs):
+    recurrence = doc.get("paragraph_recurrence") or [1] * len(paragraphs)
+    if len(recurrence) != len(paragraphs):
         recurrence = (recurrence + [1] * len(paragraphs))[:len(paragraphs)]
     try:
         similar = get_backend().similar(doc_id, limit=SIMILAR_LIMIT)
@@ -696,7 +546,7 @@ def document(doc_id: str):
     para_themes = _paragraph_themes(analysis, len(paragraphs))
     rows = []
     for i, text in enumerate(paragraphs):
-        n = recurrence[i] if recurrence else None
+        n = recurrence[i]
         rows.append({"index": i, "text": text, "recurrence": n,
                      # a short line (下载, 打印, a heading) recurring is page furniture, not boilerplate
                      "level": recurrence_level(n) if n and len(text.strip()) >= SHADE_MIN_CHARS else 0,
@@ -713,8 +563,8 @@ def document(doc_id: str):
         themes=[dict(t, name=t.get("name") or names.get(t.get("id"), t.get("id"))) for t in analysis.get("themes") or []],
         keywords=keywords[:40], entities=_entity_groups(analysis.get("entities")),
         doc_type_label=doc_type_name(doc.get("doc_type") or "") or doc_type.get("name", ""),
-        region_label=_region_label(doc), has_analysis=bool(analysis), has_dedup=recurrence is not None,
-        has_recurrence=recurrence is not None, repeated_share=repeated_chars / total_chars,
+        region_label=_region_label(doc), has_analysis=bool(analysis), recurrence_shown=bool(paragraphs),
+        repeated_share=repeated_chars / total_chars,
         source_href=safe_href(doc.get("url", "")), json_url=json_url(),
     )
 
@@ -722,11 +572,10 @@ def document(doc_id: str):
 @ui.get("/documents/<path:doc_id>/copies")
 def copies(doc_id: str):
     doc = _get_document(doc_id)
-    members = copies_of(doc_id)
-    if wants_json():
-        return jsonify({"id": doc_id, "group_id": doc.get("group_id"), "members": members})
-    titles = doc_titles(members or [])
-    return render_template("copies.html", doc=doc, members=members, titles=titles, json_url=json_url())
+    members = get_backend().copies(doc_id)
+    if wants_json():  # the API's shape (GET /api/v1/documents/{id}/copies), with the group id
+        return jsonify({"id": doc_id, "group_id": doc.get("group_id"), "copies": members})
+    return render_template("copies.html", doc=doc, members=members, json_url=json_url())
 
 
 # -- 查重 ----------------------------------------------------------------------------
@@ -773,20 +622,12 @@ def _report_view(report: dict, text: str) -> dict:
 
 
 def _source_paragraphs(wanted: set[tuple[str, int]]) -> dict[tuple[str, int], str]:
-    backend = get_backend()
-    store = getattr(backend, "store", None)
+    """The text of the (document, paragraph index) pairs a report cites."""
+    docs: dict[str, list[str]] = {}
     out = {}
-    if store is not None and hasattr(store, "conn"):
-        for doc_id, idx in list(wanted)[:500]:
-            row = store.conn.execute("SELECT text FROM paragraphs WHERE doc_id = ? AND idx = ?",
-                                     (doc_id, idx)).fetchone()
-            if row is not None:
-                out[(doc_id, idx)] = row[0]
-        return out
-    docs = {}
-    for doc_id, idx in list(wanted)[:200]:
+    for doc_id, idx in sorted(wanted)[:500]:
         if doc_id not in docs:
-            docs[doc_id] = (backend.get(doc_id) or {}).get("paragraphs") or []
+            docs[doc_id] = (get_backend().get(doc_id) or {}).get("paragraphs") or []
         if 0 <= idx < len(docs[doc_id]):
             out[(doc_id, idx)] = docs[doc_id][idx]
     return out
@@ -794,12 +635,11 @@ def _source_paragraphs(wanted: set[tuple[str, int]]) -> dict[tuple[str, int], st
 
 @ui.route("/check", methods=["GET", "POST"])
 def check():
-    available = dedup_available()
     if request.method == "GET":
         if wants_json():
-            return jsonify({"available": available, "usage": "POST text=… (form) to /check?format=json, "
+            return jsonify({"available": True, "usage": "POST text=… (form) to /check?format=json, "
                             "or JSON {\"text\": …} to /api/v1/check"})
-        return render_template("check.html", text="", report=None, available=available, json_url=json_url())
+        return render_template("check.html", text="", report=None, available=True, json_url=json_url())
     text = request.form.get("text", "")
     quotes = request.form.get("quotes") in ("1", "on", "true", "yes")
     if not text.strip():
@@ -808,12 +648,7 @@ def check():
         raise BadInput(f"草稿太长（{len(text)} 字），上限为 {get_settings().max_draft_chars} 字。")
     report = check_draft(text, quotes)
     if wants_json():
-        if report is None:
-            raise GovtextError("查重功能尚未启用：去重索引还没有接入后端。", code="dedup_unavailable", status=503)
         return jsonify(report)
-    if report is None:
-        return render_template("check.html", text=text, report=None, available=False,
-                               json_url=json_url()), 503
     return render_template("check.html", text=text, report=report, view=_report_view(report, text),
                            quotes=quotes, available=True, json_url=json_url())
 
@@ -824,13 +659,11 @@ def check():
 def boilerplate():
     min_docs = _int_param("min_docs", 3, 2, 100000)
     limit = _int_param("limit", BOILERPLATE_LIMIT, 1, 200)
-    items = boilerplate_items(min_docs, limit)
+    items = get_backend().boilerplate(min_docs=min_docs, limit=limit)
     if wants_json():
-        if items is None:
-            raise GovtextError("套话浏览尚未启用：去重索引还没有接入后端。", code="dedup_unavailable", status=503)
         return jsonify({"min_docs": min_docs, "items": items})
-    titles = doc_titles([o["doc_id"] for b in items or [] for o in b.get("occurrences", [])])
-    for b in items or []:
+    titles = doc_titles([o["doc_id"] for b in items for o in b.get("occurrences", [])])
+    for b in items:
         seen: dict[str, dict] = {}
         for o in b.get("occurrences", []):
             seen.setdefault(o["doc_id"], o)
