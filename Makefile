@@ -10,7 +10,7 @@ WORKERS ?= 2
 SHARED := $(wildcard ../shared)
 CORPUS ?= $(if $(SHARED),$(wildcard ../shared/corpus/*.jsonl ../shared/seeds/*.txt),)
 
-.PHONY: run install ingest serve test bench bench-full clean
+.PHONY: run install ingest serve test test-fast lint bench bench-full clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,17 @@ serve: install
 
 test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The edit loop: everything but the whole-corpus and browser tests.
+test-fast: install
+	$(PY) -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS)
+
+# ruff (lint and format check), mypy (the backend contract among others), import layers.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # Benchmarks print their figures; each compares against its named peer in the same run.
 # `make bench` takes about half an hour here; `make bench-full` is the issue-size run (hours).

@@ -51,18 +51,17 @@ from collections import defaultdict
 import numpy as np
 
 
+from govtext.batching import chunks
+from dedup.unionfind import UnionFind
 from govtext.errors import GovtextError
 
 from . import minhash
 from .fingerprint import Prints, fingerprint_normalized, fingerprint_paragraphs, scheme_params
+from .grouping import GROUP_CLUSTER_DOCS, GROUP_MIN_REVERSE, GROUP_SHARE, group_candidates, group_link
 from .postings import SegmentPostings
 
 MAX_POSTINGS = 64
 MAX_VERIFY = 24
-GROUP_SHARE = 0.6
-GROUP_MIN_REVERSE = 0.2
-GROUP_CLUSTER_DOCS = 50
-GROUP_CANDIDATES = 20
 #: clusters larger than this are not re-clustered on removal (only counts update)
 RECLUSTER_MAX = 5000
 #: groups larger than this are not re-linked on removal
@@ -116,33 +115,6 @@ CREATE INDEX IF NOT EXISTS dd_cluster_ndocs ON dd_cluster (ndocs);
 _TABLES = ("dd_seg", "dd_para", "dd_doc", "dd_cluster", "dd_meta")
 #: tables of earlier layouts, dropped by ``reset``
 _OLD_TABLES = ("dd_band", "dd_fp")
-
-
-class _UF:
-    def __init__(self):
-        self.parent: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        p = self.parent
-        if x not in p:
-            p[x] = x
-            return x
-        root = x
-        while p[root] != root:
-            root = p[root]
-        while p[x] != root:
-            p[x], x = root, p[x]
-        return root
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def _chunks(seq, n=500):
-    for i in range(0, len(seq), n):
-        yield seq[i : i + n]
 
 
 class DedupIndex:
@@ -220,7 +192,7 @@ class DedupIndex:
             "SELECT j.value, (SELECT group_concat(pid) FROM "
             f"(SELECT pid FROM dd_para WHERE hash = j.value LIMIT {int(cap)})) FROM json_each(?) j"
         )
-        for chunk in _chunks(keys, 2000):
+        for chunk in chunks(keys, 2000):
             for k, pids in self.conn.execute(sql, (json.dumps(chunk),)):
                 if pids:
                     out[k] = [int(x) for x in pids.split(",")]
@@ -234,7 +206,7 @@ class DedupIndex:
             "SELECT p.pid, d.doc, p.idx, p.norm, p.cluster, d.site, p.hash FROM json_each(?) j "
             "JOIN dd_para p ON p.pid = j.value JOIN dd_doc d ON d.did = p.did"
         )
-        for chunk in _chunks(pids, 2000):
+        for chunk in chunks(pids, 2000):
             for pid, doc, idx, norm, cluster, site, h in self.conn.execute(sql, (json.dumps(chunk),)):
                 out[pid] = {"doc_id": doc, "paragraph_index": idx, "norm": norm, "cluster": cluster,
                             "site": site, "hash": h}
@@ -359,7 +331,7 @@ class DedupIndex:
         n = len(pids)
         norm = prints.norm
         base = int(pids[0]) if n else 0
-        uf = _UF()
+        uf = UnionFind()
         node = [-int(p) for p in pids]  # new paragraphs: negative node ids; existing clusters: positive ids
         # 1. exact duplicates (within the batch and with the index)
         hashes = prints.hashes
@@ -440,7 +412,7 @@ class DedupIndex:
             comps[uf.find(nd)].append(nd)
         existing = sorted({nd for nd in uf.parent if nd > 0})
         sizes = {}
-        for chunk in _chunks(existing, 500):
+        for chunk in chunks(existing, 500):
             q = ",".join("?" * len(chunk))
             for cid, size, nd in conn.execute(f"SELECT cid, size, ndocs FROM dd_cluster WHERE cid IN ({q})", chunk):
                 sizes[cid] = (size, nd)
@@ -568,7 +540,7 @@ class DedupIndex:
             f"WHERE cluster = j.value AND did <> ? LIMIT {GROUP_CLUSTER_DOCS})) FROM json_each(?) j"
         )
         shared: dict[int, int] = defaultdict(int)
-        for chunk in _chunks(clusters, 2000):
+        for chunk in chunks(clusters, 2000):
             for c, dids in conn.execute(sql, (did, json.dumps(chunk))):
                 if not dids:
                     continue
@@ -576,19 +548,11 @@ class DedupIndex:
                     o = int(o)
                     if restrict is None or o in restrict:
                         shared[o] += mine[c]
-        # a partner must share at least GROUP_MIN_REVERSE of this document
-        cands = [kv for kv in shared.items() if kv[1] >= GROUP_MIN_REVERSE * total]
-        cands = sorted(cands, key=lambda kv: -kv[1])[:GROUP_CANDIDATES]
         out = []
-        for o, _ in cands:
-            theirs = self._doc_clusters(o)
-            t_total = sum(theirs.values())
-            if t_total == 0:
-                continue
-            mine_share = sum(v for c, v in mine.items() if c in theirs) / total
-            their_share = sum(v for c, v in theirs.items() if c in mine) / t_total
-            if max(mine_share, their_share) >= GROUP_SHARE and min(mine_share, their_share) >= GROUP_MIN_REVERSE:
-                out.append((o, mine_share, their_share))
+        for o in group_candidates(total, shared):
+            link = group_link(mine, self._doc_clusters(o))
+            if link is not None:
+                out.append((o, *link))
         return out
 
     def _merge_groups(self, g1: int, g2: int) -> set[str]:
@@ -679,7 +643,7 @@ class DedupIndex:
             nd = len({r[1] for r in rows})
             conn.execute("UPDATE dd_cluster SET size = ?, ndocs = ? WHERE cid = ?", (len(rows), nd, cluster))
             return
-        uf = _UF()
+        uf = UnionFind()
         rep_of_hash: dict[int, int] = {}
         reps = []
         for pid, _, h, _ in rows:

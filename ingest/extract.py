@@ -89,7 +89,7 @@ def extract_page(raw: bytes, url: str = "", content_type: str | None = None, pro
         m = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type, re.I)
         declared = m.group(1) if m else None
     text, encoding = decode_bytes(raw, declared)
-    is_plain = bool(content_type) and "text/plain" in content_type.lower()
+    is_plain = "text/plain" in (content_type or "").lower()
     has_tags = re.search(r"<\s*(html|body|div|p|br|table|head|title)\b", text[:20000], re.I) is not None
     if has_tags and (text.lstrip()[:1] == "<" or not is_plain):
         doc = extract_html(text, url, profile=profile)

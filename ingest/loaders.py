@@ -212,7 +212,10 @@ def load_file(path: Path, max_bytes: int = 512 * 1024 * 1024) -> Loaded:
     url = path.resolve().as_uri()
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         for item in iter_jsonl(raw, name):
-            (result.problems if isinstance(item, LoadProblem) else result.documents).append(item)
+            if isinstance(item, LoadProblem):
+                result.problems.append(item)
+            else:
+                result.documents.append(item)
         return result
     try:
         result.documents.extend(load_bytes(raw, name, url))

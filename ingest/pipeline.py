@@ -8,6 +8,7 @@ second ingest of the same files costs little more than reading them.
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
 import sys
 import time
 from dataclasses import dataclass, field
@@ -79,7 +80,7 @@ class Enricher:
     def __init__(self, analyzer: Callable[[Document], dict] | None, workers: int):
         self.analyzer = analyzer
         self.workers = workers if analyzer is analyze_document else 0
-        self._pool = None
+        self._pool: ProcessPoolExecutor | None = None
 
     def submit(self, docs: list[Document]) -> Callable[[], list[IndexedDocument]]:
         if not self.analyzer or self.workers < 2 or len(docs) < self.MIN_PARALLEL:
@@ -87,7 +88,6 @@ class Enricher:
             return lambda: enriched
         if self._pool is None:
             import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
 
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         chunk = max(1, len(docs) // (self.workers * 4))

@@ -260,7 +260,7 @@ def find_dates(text: str) -> list[dict]:
         year = int("".join(map(str, digits)))
         if 1900 <= year <= 2099:
             out.append({"text": m.group(0), "year": year, "month": None, "day": None, "unknown": False, "start": m.start()})
-    out.sort(key=lambda x: x["start"])
+    out.sort(key=lambda x: int(x["start"] or 0))
     return out
 
 

@@ -28,7 +28,7 @@ _PUNCT_OR_SPACE = re.compile(r"^[\W_]+$", re.UNICODE)
 
 def read_user_words(path: Path) -> list[tuple[str, int | None, str | None]]:
     """Entries of a jieba user dictionary: ``word [freq] [tag]`` per line, # comments."""
-    words = []
+    words: list[tuple[str, int | None, str | None]] = []
     if not path.exists():
         return words
     for raw in path.read_text(encoding="utf-8").splitlines():

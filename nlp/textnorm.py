@@ -53,6 +53,7 @@ def to_simplified(text: str) -> str:
         return text
     if not has_traditional(text):
         return text
+    assert _converter is not None
     return _converter.convert(text)
 
 

@@ -31,10 +31,13 @@ import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from govtext.batching import chunks
+from dedup.unionfind import UnionFind
 from dedup.check import check_draft
 from dedup.titles import title_check_sources, title_occurrences
 from dedup.fingerprint import fingerprint_paragraphs, scheme_params
-from dedup.index import GROUP_CANDIDATES, GROUP_CLUSTER_DOCS, GROUP_MIN_REVERSE, GROUP_SHARE, MAX_POSTINGS, MAX_VERIFY
+from dedup.grouping import GROUP_CLUSTER_DOCS, group_candidates, group_link
+from dedup.index import MAX_POSTINGS, MAX_VERIFY
 from dedup.minhash import is_near_duplicate, shingle_set
 from dedup.normalize import NORMALIZATION_VERSION, tables_fingerprint
 from govtext.errors import BackendError
@@ -63,11 +66,6 @@ def dd_scheme() -> str:
 def scheme_meta() -> dict:
     """What the paragraphs index records in its mapping ``_meta`` (JSON-normalized, comparable)."""
     return json.loads(json.dumps({"dd_scheme": dd_scheme(), "params": scheme_params()}, sort_keys=True))
-
-
-def _chunks(seq: list, n: int):
-    for i in range(0, len(seq), n):
-        yield seq[i:i + n]
 
 
 def _bool(*, should=None, filter_=None, must_not=None) -> dict:
@@ -176,23 +174,6 @@ def _row(src: dict) -> dict:
             "cluster": src.get("cluster", ""), "site": src.get("site", ""), "hash": int(src.get("dd_hash", 0))}
 
 
-class _UF:
-    def __init__(self):
-        self.parent: dict = {}
-
-    def find(self, x):
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a, b) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[ra] = rb
-
-
 # -- the lookup check_draft reads -----------------------------------------------------------
 class ParagraphLookup:
     """DedupIndex's read interface (``lookup_fingerprints``, ``lookup_bands``, ``lookup_exact``,
@@ -216,8 +197,8 @@ class ParagraphLookup:
 
     def _keyed(self, field_name: str, keys, cap: int) -> dict[int, list[int]]:
         names = {str(int(k)): int(k) for k in keys}
-        chunks = list(_chunks(sorted(names), KEYS_PER_SEARCH))
-        bodies = [keyed_body(field_name, c, min(HITS_PER_SEARCH, max(1, cap) * len(c)), self.exclude) for c in chunks]
+        key_chunks = list(chunks(sorted(names), KEYS_PER_SEARCH))
+        bodies = [keyed_body(field_name, c, min(HITS_PER_SEARCH, max(1, cap) * len(c)), self.exclude) for c in key_chunks]
         out: dict[int, list[int]] = {}
         for resp in self.dups.msearch(self.index, bodies, "looking up fingerprints"):
             for hit in _hits(resp):
@@ -238,7 +219,7 @@ class ParagraphLookup:
 
     def lookup_exact(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
         wanted = sorted({str(int(h)) for h in hashes})
-        bodies = [exact_body(c, cap, self.exclude) for c in _chunks(wanted, 500)]
+        bodies = [exact_body(c, cap, self.exclude) for c in chunks(wanted, 500)]
         out: dict[int, list[int]] = {}
         for resp in self.dups.msearch(self.index, bodies, "looking up exact copies"):
             for hit in _hits(resp):
@@ -269,7 +250,7 @@ class ParagraphLookup:
         """pid -> {doc_id, paragraph_index, norm, cluster, site, hash}."""
         pids = list(dict.fromkeys(int(p) for p in pids))
         missing = [p for p in pids if p not in self._rows and 0 <= p < len(self._ids)]
-        for chunk in _chunks(missing, 1000):
+        for chunk in chunks(missing, 1000):
             with self.dups.api("reading paragraphs"):
                 resp = self.dups.client.mget(index=self.index, ids=[self._ids[p] for p in chunk],
                                              source_includes=ROW_SOURCE)
@@ -315,7 +296,7 @@ class ElasticDuplicates:
 
     def msearch(self, index: str, bodies: list[dict], action: str) -> list[dict]:
         out = []
-        for chunk in _chunks(bodies, SEARCHES_PER_REQUEST):
+        for chunk in chunks(bodies, SEARCHES_PER_REQUEST):
             searches = []
             for body in chunk:
                 searches += [{"index": index}, body]
@@ -337,7 +318,7 @@ class ElasticDuplicates:
         """value -> (documents, distinct ``distinct`` values) for each of ``values``."""
         values = sorted(set(values))
         out: dict[str, tuple[int, int]] = {}
-        for chunk in _chunks(values, 1000):
+        for chunk in chunks(values, 1000):
             resp = self._search(index, counts_body(field_name, chunk, **kw), "counting")
             for b in ((resp.get("aggregations") or {}).get("counts") or {}).get("buckets", []):
                 out[b["key"]] = (int(b["doc_count"]), int((b.get("distinct") or {}).get("value", 0)))
@@ -375,7 +356,7 @@ class ElasticDuplicates:
         prints = fingerprint_paragraphs(flat)
         norm, n = prints.norm, len(flat)
         lookup = ParagraphLookup(self, index, exclude_docs=[d for d, _, _ in docs])
-        uf = _UF()
+        uf = UnionFind()
         # 1. exact twins, stored or earlier in the batch: same cluster, no near search
         stored = lookup.lookup_exact({prints.hashes[i] for i in range(n) if norm[i]}, cap=1)
         rows = lookup.paragraph_rows(p[0] for p in stored.values())
@@ -478,8 +459,7 @@ class ElasticDuplicates:
                 for o in set(holders.get(c, ())) | set(in_batch.get(c, ())):
                     if o != d:
                         shared[o] += chars
-            good = [kv for kv in shared.items() if total and kv[1] >= GROUP_MIN_REVERSE * total]
-            candidates[d] = [o for o, _ in sorted(good, key=lambda kv: (-kv[1], kv[0]))[:GROUP_CANDIDATES]]
+            candidates[d] = group_candidates(total, shared)
         theirs: dict[str, dict[str, int]] = {d: c for d, c in zip(doc_ids, plan.doc_clusters)}
         others = sorted({o for os in candidates.values() for o in os} - batch)
         bodies = [doc_paragraphs_body(o, ["cluster", "dd_norm_len"]) for o in others]
@@ -490,15 +470,8 @@ class ElasticDuplicates:
             theirs[o] = clusters
         links = []
         for d, mine in zip(doc_ids, plan.doc_clusters):
-            total = sum(mine.values())
             for o in candidates[d]:
-                other = theirs.get(o) or {}
-                t_total = sum(other.values())
-                if not total or not t_total:
-                    continue
-                mine_share = sum(v for c, v in mine.items() if c in other) / total
-                their_share = sum(v for c, v in other.items() if c in mine) / t_total
-                if max(mine_share, their_share) >= GROUP_SHARE and min(mine_share, their_share) >= GROUP_MIN_REVERSE:
+                if group_link(mine, theirs.get(o) or {}) is not None:
                     links.append((d, o))
         return self._merge_groups(doc_ids, links, indices["documents"], position)
 
@@ -511,7 +484,7 @@ class ElasticDuplicates:
             label[o] = (found.get(o) or {}).get(COLLAPSE_FIELD) or o
         stored = {label[o] for o in others}
         sizes = self._counts(documents, COLLAPSE_FIELD, stored, exclude=("id", sorted(batch))) if stored else {}
-        uf = _UF()
+        uf = UnionFind()
         for d, o in links:
             uf.union(label[d], label[o])
 

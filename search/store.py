@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from govtext.documents import Document
+from search.backend import WriteSummary
 
 SCHEMA_VERSION = 1
 
@@ -70,13 +71,6 @@ class StoredDocument:
         data["added_at"] = self.added_at
         data["updated_at"] = self.updated_at
         return data
-
-
-@dataclass
-class WriteResult:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
 
 
 def _now() -> str:
@@ -156,9 +150,9 @@ class Store:
         )
 
     # -- writes ------------------------------------------------------------
-    def write_batch(self, items: Iterable[tuple[Document, list[str], dict]]) -> WriteResult:
+    def write_batch(self, items: Iterable[tuple[Document, list[str], dict]]) -> WriteSummary:
         """Insert or replace documents in one transaction; unchanged ones are skipped."""
-        result = WriteResult()
+        result = WriteSummary()
         now = _now()
         written: list[tuple[Document, list[str]]] = []
         with self.transaction() as conn:

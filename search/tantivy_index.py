@@ -86,7 +86,7 @@ class TantivyIndex:
         self.index = tantivy.Index(self.schema, path=str(self.path), reuse=not fresh)
         if fresh:
             self.write_watermark(0)
-        self._writer = None
+        self._writer: tantivy.IndexWriter | None = None
         self._last_reload = 0.0
 
     def _wipe(self) -> None:
@@ -252,7 +252,7 @@ class TantivyIndex:
         for score, address in result.hits:
             doc = searcher.doc(address)
             hits.append((doc["id"][0], float(score) if sort == "relevance" else 0.0))
-        return hits, result.count
+        return hits, result.count  # type: ignore[attr-defined]  # tantivy-py SearchResult.count
 
     def facets(self, query: tantivy.Query, names: tuple[str, ...], size: int = 30) -> dict[str, list[dict]]:
         aggs = {name: {"terms": {"field": name, "size": size}} for name in names}

@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None, backend=None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config["JSON_AS_ASCII"] = False
-    app.json.ensure_ascii = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider's setting
     app.extensions["govtext_settings"] = settings
     app.extensions["govtext_backend"] = BackendHolder(settings, backend)
 
@@ -40,14 +40,9 @@ def create_app(settings: Settings | None = None, backend=None) -> Flask:
     from service.errors import register_error_handlers
 
     register_api(app)
-    try:
-        from service.ui import ui
-    except ImportError:
-        ui = None
-    if ui is not None:
-        app.register_blueprint(ui)
-    else:
-        app.add_url_rule("/", "home", _home)
+    from service.ui import ui
+
+    app.register_blueprint(ui)
     register_error_handlers(app)
     return app
 
@@ -58,11 +53,3 @@ def get_backend():
 
 def get_settings() -> Settings:
     return current_app.extensions["govtext_settings"]
-
-
-def _home():
-    """Plain landing page used when the web UI is not installed."""
-    stats = get_backend().health()
-    return (f"<!doctype html><meta charset=utf-8><title>govtext</title><h1>govtext</h1>"
-            f"<p>{stats['documents']} documents. API: <a href=/api/v1/openapi.json>/api/v1/openapi.json</a></p>"
-            f"<p>添加文档: <code>govtext ingest 文件或文件夹</code></p>")

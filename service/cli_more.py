@@ -169,7 +169,7 @@ def cmd_crawl(args) -> int:
         if args.reextract:
             from ingest.crawl import reextract
 
-            summary = reextract(state_dir, lambda d: ingestor.add(d, d.url), profile=args.profile)
+            redone = reextract(state_dir, lambda d: ingestor.add(d, d.url), profile=args.profile)
         else:
             if not args.urls:
                 raise BadInput("give one or more start URLs (or --reextract to re-run extraction on stored pages)")
@@ -183,10 +183,10 @@ def cmd_crawl(args) -> int:
         from dataclasses import asdict
 
         if args.json:
-            _print_json({"reextract": asdict(summary), "ingest": report.to_dict()})
+            _print_json({"reextract": asdict(redone), "ingest": report.to_dict()})
         else:
             w = report.written
-            print(f"re-extracted {summary.pages} stored pages: {summary.documents} documents, {summary.failed} failed; "
+            print(f"re-extracted {redone.pages} stored pages: {redone.documents} documents, {redone.failed} failed; "
                   f"store: {w.added} added, {w.updated} updated, {w.unchanged} unchanged")
         return 0
     if args.json:

@@ -243,10 +243,15 @@ def _not_found_anywhere(exc):
 
 # -- search ----------------------------------------------------------------------
 
-def _int_param(name: str, default: int | None, low: int, high: int) -> int | None:
+def _int_param(name: str, default: int, low: int, high: int) -> int:
+    value = _optional_int_param(name, low, high)
+    return default if value is None else value
+
+
+def _optional_int_param(name: str, low: int, high: int) -> int | None:
     raw = request.args.get(name, "").strip()
     if not raw:
-        return default
+        return None
     try:
         value = int(raw)
     except ValueError:
@@ -269,7 +274,7 @@ def _search_request(limit: int | None = None) -> SearchRequest:
     return SearchRequest(
         q=q, themes=[t for t in args.getlist("theme") if t][:20],
         region=args.get("region", "")[:50], city=args.get("city", "")[:50],
-        year=_int_param("year", None, 1, 9999),
+        year=_optional_int_param("year", 1, 9999),
         doc_type=(args.get("type", "") or args.get("doc_type", ""))[:50], site=args.get("site", "")[:200],
         sort=sort, limit=limit or _int_param("limit", PAGE_SIZE, 1, 100),
         offset=_int_param("offset", 0, 0, 10000), collapse=flag("collapse"), facets=flag("facets"),

@@ -684,7 +684,7 @@ class Crawler:
             links = page_links(decompress(prev["raw"]), prev["final_url"])
         st.begin()
         st.touch_page(url, etag=res.etag or None, last_modified=res.last_modified or None)
-        if links is not None and not links.nofollow:
+        if prev is not None and links is not None and not links.nofollow:
             self._enqueue_links(row, links.links, prev["final_url"])
         self._counted(row)
         st.settle(url, run_id=self.run_id, state="done", outcome="not_modified")
@@ -865,6 +865,8 @@ def reextract(state_dir: Path, on_document: Callable[[Document], None], *, profi
         for meta in rows:
             out.pages += 1
             page = state.page(meta["url"])
+            if page is None:  # deleted since the listing
+                continue
             try:
                 docs, why_none = documents_from(decompress(page["raw"]), url=page["final_url"],
                                                 content_type=page["content_type"], kind=page["kind"],

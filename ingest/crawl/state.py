@@ -154,6 +154,7 @@ class CrawlState:
             "INSERT INTO runs (gen, status, max_pages, started_at) VALUES (?, 'running', ?, ?)",
             (gen, max_pages, time.time()),
         )
+        assert cur.lastrowid is not None
         return cur.lastrowid
 
     def save_counters(self, run_id: int, counters: dict) -> None:
