@@ -53,7 +53,7 @@ from search.elastic_dedup import ElasticDuplicates, META_KEY, scheme_meta
 from search.fields import canonical_region, facet_values, site_of
 from search.query import And, Not, Or, Phrase, Term, parse_query
 from search.similar import telling_terms
-from search.snippets import snippet
+from search.hits import build_hit
 from search.store import StoredDocument
 from search.tantivy_index import PHRASE_BOOST, TITLE_BOOST, token_fields  # one ranking for both
 
@@ -338,17 +338,9 @@ def paragraph_source(doc_id: str, idx: int, text: str, indexed_at: int, dedup: d
 
 def hit_from_source(src: dict, score: float | None, terms: list[str], copies: int) -> Hit:
     stored = src.get("stored") or {}
-    doc = stored.get("doc") or {}
-    analysis = stored.get("analysis") or {}
-    return Hit(
-        id=doc.get("id", src.get("id", "")), title=doc.get("title", ""), url=doc.get("url", ""),
-        date=doc.get("date", ""), source=doc.get("source", ""),
-        region=doc.get("region") or (analysis.get("primary_region") or {}).get("province", "") or "",
-        doc_type=doc.get("doc_type") or (analysis.get("doc_type") or {}).get("id", ""),
-        score=round(float(score or 0.0), 4), snippet=snippet(doc.get("text", ""), terms),
-        themes=[t["id"] for t in analysis.get("themes", [])], copies=copies,
-        group_id=src.get(COLLAPSE_FIELD) or doc.get("id", ""),
-    )
+    doc = {"id": src.get("id", ""), **(stored.get("doc") or {})}
+    return build_hit(doc, stored.get("analysis") or {}, score=score, terms=terms, copies=copies,
+                     group_id=src.get(COLLAPSE_FIELD) or doc["id"])
 
 
 _USERINFO_RE = re.compile(r"//[^/@\s]*@")

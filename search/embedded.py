@@ -8,6 +8,7 @@ rebuilds it from the store alone.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -20,7 +21,7 @@ from nlp.segment import index_fields
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
 from search.query import parse_query
 from search.similar import telling_terms
-from search.snippets import snippet
+from search.hits import build_hit
 from search.duplicates import StoreDuplicates
 from search.fields import canonical_region, facet_values, site_of
 from search.store import StoredDocument, Store
@@ -235,17 +236,8 @@ class EmbeddedBackend:
         return size, group_id
 
     def _hit(self, row, score: float, terms: list[str], copies: int, group_id: str) -> Hit:
-        import json
-
         analysis = json.loads(row["analysis_json"] or "{}")
-        return Hit(
-            id=row["id"], title=row["title"], url=row["url"], date=row["date"], source=row["source"],
-            region=canonical_region(row["region"])[0] if row["region"]
-            else (analysis.get("primary_region") or {}).get("province", "") or "",
-            doc_type=row["doc_type"] or (analysis.get("doc_type") or {}).get("id", ""),
-            score=round(score, 4), snippet=snippet(row["text"], terms),
-            themes=[t["id"] for t in analysis.get("themes", [])], copies=copies, group_id=group_id,
-        )
+        return build_hit(dict(row), analysis, score=score, terms=terms, copies=copies, group_id=group_id)
 
     def similar(self, doc_id: str, limit: int = 10) -> list[Hit]:
         stored = self.store.get(doc_id)

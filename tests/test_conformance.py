@@ -436,6 +436,32 @@ def test_delete(fresh):
     assert fresh.stats()["documents"] == 1 and fresh.stats()["paragraphs"] == 1
 
 
+def test_titles(fresh):
+    fresh.write(enriched([_doc("conf-a", "网格员走访。", title="甲"), _doc("conf-b", "网格员调解。", title="乙")]))
+    assert fresh.titles(["conf-b", "conf-a", "no-such-document"]) == {"conf-a": "甲", "conf-b": "乙"}
+    assert fresh.titles([]) == {}
+
+
+def test_set_analysis_retags(fresh):
+    """govtext retag: new themes reach the filters, the facets and the hits."""
+    fresh.write(enriched([_doc("conf-a", "网格员走访群众。"), _doc("conf-b", "网格员调解纠纷。")]))
+    assert fresh.search(SearchRequest(q="网格员", themes=["fengqiao"])).total == 0
+    assert fresh.set_analysis([("conf-a", {"themes": [{"id": "fengqiao", "score": 1.0}]})]) == 1
+    resp = fresh.search(SearchRequest(q="网格员", themes=["fengqiao"]))
+    assert [h.id for h in resp.hits] == ["conf-a"] and resp.hits[0].themes == ["fengqiao"]
+    assert {f["value"]: f["count"] for f in fresh.search(SearchRequest(q="网格员")).facets["theme"]} == {
+        "fengqiao": 1, "dispute_resolution": 1}  # conf-b keeps its 调解 tag
+    assert fresh.get("conf-a")["analysis"]["themes"][0]["id"] == "fengqiao"
+
+
+def test_hit_region_in_standard_name(fresh):
+    """A region stored as 浙江 comes back as 浙江省 from every backend (hits and facets)."""
+    fresh.write(enriched([_doc("conf-zj", "网格员走访群众。", region="浙江")]))
+    resp = fresh.search(SearchRequest(q="网格员"))
+    assert resp.hits[0].region == "浙江省"
+    assert [f["value"] for f in resp.facets["region"]] == ["浙江省"]
+
+
 def test_reindex_keeps_every_document(fresh, corpus_docs):
     fresh.write(enriched(corpus_docs[:4]))
     before = [(h.id, h.title) for h in fresh.search(SearchRequest(q="政府工作报告", limit=100)).hits]
