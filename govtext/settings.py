@@ -55,6 +55,8 @@ class Settings:
 
     #: tag themes/keywords/entities at ingest (0 to load fast and tag later with `govtext retag`)
     analyze: bool = field(default_factory=lambda: _env("GOVTEXT_ANALYZE", "1") != "0")
+    #: `govtext serve` writes one access-log line per request to stderr
+    access_log: bool = field(default_factory=lambda: _env("GOVTEXT_ACCESS_LOG", "0") == "1")
 
     def replace(self, **changes) -> "Settings":
         values = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -33,7 +33,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
             self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 5)
-            self.cfg.set("accesslog", "-" if settings_access_log() else None)
+            self.cfg.set("accesslog", "-" if settings.access_log else None)
             self.cfg.set("limit_request_line", 8190)
             self.cfg.set("post_worker_init", warm_up)
 
@@ -50,9 +50,3 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     print(f"govtext: serving http://{host}:{port}/ (data: {settings.data_dir}, {workers} worker(s))", file=sys.stderr)
     _App().run()
     return 0
-
-
-def settings_access_log() -> bool:
-    import os
-
-    return os.environ.get("GOVTEXT_ACCESS_LOG", "0") == "1"
