@@ -49,6 +49,7 @@ from govtext.errors import BackendError, BadInput, GovtextError, NotFound
 from govtext.settings import REPO_ROOT, Settings
 from nlp.segment import index_fields, index_string
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
+from search.engine_ids import MAX_ID_BYTES, es_id  # noqa: F401  (MAX_ID_BYTES: tests)
 from search.elastic_dedup import ElasticDuplicates, META_KEY, scheme_meta
 from search.fields import canonical_region, facet_values, site_of
 from search.query import And, Not, Or, Phrase, Term, parse_query
@@ -67,7 +68,6 @@ BULK_CHUNK_DOCS = 200
 BULK_CHUNK_BYTES = 20 * 1024 * 1024
 BULK_RETRIES = 5
 PAGE = 200
-MAX_ID_BYTES = 480  # Elasticsearch refuses _id longer than 512 bytes
 HIT_SOURCE = ["id", COLLAPSE_FIELD, "stored.doc", "stored.analysis.themes",
               "stored.analysis.primary_region", "stored.analysis.doc_type"]
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,100}$")
@@ -116,15 +116,6 @@ def concrete_name(prefix: str, kind: str, version: int, now: float | None = None
     now = time.time() if now is None else now
     stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(now)) + f"{int(now * 1000) % 1000:03d}"
     return f"{prefix}-{kind}-v{version}-{stamp}"
-
-
-def es_id(doc_id: str) -> str:
-    """The Elasticsearch ``_id`` of a govtext id (hashed when longer than ES allows)."""
-    if len(doc_id.encode("utf-8")) <= MAX_ID_BYTES:
-        return doc_id
-    import hashlib
-
-    return "sha1-" + hashlib.sha1(doc_id.encode("utf-8")).hexdigest()
 
 
 def paragraph_id(doc_id: str, idx: int) -> str:

@@ -41,6 +41,7 @@ from dedup.index import MAX_POSTINGS, MAX_VERIFY
 from dedup.minhash import is_near_duplicate, shingle_set
 from dedup.normalize import NORMALIZATION_VERSION, tables_fingerprint
 from govtext.errors import BackendError
+from search.engine_ids import es_id
 
 COLLAPSE_FIELD = "group"
 #: term clauses per lookup search (well below Elasticsearch's clause limit)
@@ -507,8 +508,6 @@ class ElasticDuplicates:
         return {d: target[label[d]] for d in doc_ids}
 
     def backend_id(self, doc_id: str) -> str:
-        from search.elastic import es_id
-
         return es_id(doc_id)
 
     def retire(self, groups: dict[str, str]) -> None:

@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import threading
-
-from flask import Flask, current_app
+from flask import Flask
 
 from govtext.settings import Settings, load_settings
+from search.backend import Backend
+from service.api import register_api
+from service.context import BackendHolder, get_backend, get_settings
+from service.errors import register_error_handlers
+from service.ui import ui
+
+__all__ = ["create_app", "get_backend", "get_settings"]
 
 
-class BackendHolder:
-    """Opens the backend lazily, once per process (gunicorn forks before first use)."""
-
-    def __init__(self, settings: Settings, backend=None):
-        self.settings = settings
-        self._backend = backend
-        self._lock = threading.Lock()
-
-    def get(self):
-        if self._backend is None:
-            with self._lock:
-                if self._backend is None:
-                    from search import open_backend
-
-                    self._backend = open_backend(self.settings, writer=False)
-        return self._backend
-
-
-def create_app(settings: Settings | None = None, backend=None) -> Flask:
+def create_app(settings: Settings | None = None, backend: Backend | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
@@ -35,21 +22,7 @@ def create_app(settings: Settings | None = None, backend=None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider's setting
     app.extensions["govtext_settings"] = settings
     app.extensions["govtext_backend"] = BackendHolder(settings, backend)
-
-    from service.api import register_api
-    from service.errors import register_error_handlers
-
     register_api(app)
-    from service.ui import ui
-
     app.register_blueprint(ui)
     register_error_handlers(app)
     return app
-
-
-def get_backend():
-    return current_app.extensions["govtext_backend"].get()
-
-
-def get_settings() -> Settings:
-    return current_app.extensions["govtext_settings"]

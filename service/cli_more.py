@@ -42,7 +42,7 @@ def _write(obj) -> None:
 
 def cmd_tag(args) -> int:
     from nlp.analyze import analyze
-    from service.cli import _print_json, _read_input
+    from service.cli_io import _print_json, _read_input
 
     if args.jsonl:
         failed = 0
@@ -84,7 +84,7 @@ def cmd_tag(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from service.cli import _backend, _print_json, _read_input, _settings
+    from service.cli_io import _backend, _print_json, _read_input, _settings
 
     settings = _settings(args)
     backend = _backend(args, writer=False)
@@ -131,7 +131,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_boilerplate(args) -> int:
-    from service.cli import _backend, _print_json
+    from service.cli_io import _backend, _print_json
 
     backend = _backend(args, writer=False)
     try:
@@ -151,7 +151,7 @@ def cmd_boilerplate(args) -> int:
 def cmd_crawl(args) -> int:
     from ingest.crawl import crawl
     from ingest.pipeline import Ingestor
-    from service.cli import _backend, _print_json, _settings
+    from service.cli_io import _backend, _print_json, _settings
 
     settings = _settings(args)
     state_dir = Path(args.state) if args.state else Path(settings.data_dir) / "crawl"
@@ -205,7 +205,7 @@ def cmd_retag(args) -> int:
     from tqdm import tqdm
 
     from nlp.analyze import analyze
-    from service.cli import _backend
+    from service.cli_io import _backend
 
     backend = _backend(args)
     try:

@@ -31,7 +31,7 @@ from govtext.errors import BadInput, GovtextError, NotFound
 from nlp.doctype import DOC_TYPES
 from nlp.taxonomy import get_taxonomy
 from search.backend import SORTS, SearchRequest
-from service.app import get_backend, get_settings
+from service.context import get_backend, get_settings
 
 log = logging.getLogger(__name__)
 

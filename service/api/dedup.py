@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 
 from govtext.errors import BadInput
 from service.api.spec import Param, endpoint, json_body
-from service.app import get_backend, get_settings
+from service.context import get_backend, get_settings
 
 bp = Blueprint("dedup", __name__)
 

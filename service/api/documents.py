@@ -8,7 +8,7 @@ from govtext.documents import Document
 from govtext.errors import BadInput, NotFound
 from service.api.search import HIT
 from service.api.spec import Param, endpoint, json_body
-from service.app import get_backend, get_settings
+from service.context import get_backend, get_settings
 
 bp = Blueprint("documents", __name__)
 

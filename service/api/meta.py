@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 
 from govtext import __version__
 from service.api.spec import endpoint, openapi_document
-from service.app import get_backend
+from service.context import get_backend
 
 bp = Blueprint("meta", __name__)
 
@@ -21,7 +21,7 @@ def health(args):
 @endpoint(bp, "/themes", "GET", "The theme taxonomy (ids are stable)")
 def themes(args):
     from nlp.taxonomy import get_taxonomy
-    from service.app import get_settings
+    from service.context import get_settings
 
     taxonomy = get_taxonomy(get_settings().config_dir)
     return jsonify({"themes": [{"id": t.id, "name": t.name, "description": t.description}

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 
 from search.backend import FACETS, SORTS, SearchRequest
 from service.api.spec import Param, endpoint
-from service.app import get_backend
+from service.context import get_backend
 
 bp = Blueprint("search", __name__)
 

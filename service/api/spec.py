@@ -89,7 +89,7 @@ ENDPOINTS: list[Endpoint] = []
 
 
 def check_token(required: bool) -> None:
-    from service.app import get_settings
+    from service.context import get_settings
 
     settings = get_settings()
     if not (required or settings.read_token_required):
