@@ -1,0 +1,251 @@
+"""Extraction on pages from public repositories, split by site, with peers in the same run.
+
+    .venv/bin/python bench/eval_extract_external.py DATASET [--list-pages GNE] [--no-peers] [--pages]
+
+DATASET is a checkout (work tree or git directory, e.g. the mirror the
+``fetch`` tool returns) of immortal-autumn/Chinese-Web-Content-Extraction-Dataset;
+GNE one of GeneralNewsExtractor/GeneralNewsExtractor, whose list pages must be
+refused and whose article pages must not be. Pages are read from the checkout,
+never copied into this repository. Which page is on which site, of which type,
+in which split, and the hand-written metadata labels are in
+``bench/data/extract_pages.json`` (fixed before any tuning).
+
+Text is scored as in tests/test_extract.py: character-multiset precision,
+recall and F1 against the hand-cleaned text, whitespace ignored. A refused
+article scores 0; a list page scores 1 when refused, 0 when text comes out.
+Every extractor gets the same decoded HTML string (govtext's decode_bytes).
+The headline is the mean F1 over the held-out sites' pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import lxml.html  # noqa: E402
+
+from govtext.errors import SourceError  # noqa: E402
+from ingest.encoding import decode_bytes  # noqa: E402
+from ingest.extract import extract_html, normalize_date  # noqa: E402
+
+PAGES = ROOT / "bench" / "data" / "extract_pages.json"
+SPLITS = ("heldout", "tune", "fixture")
+
+
+class Checkout:
+    """Files of a git work tree or git directory, at its HEAD."""
+
+    def __init__(self, path: str):
+        self.path = Path(path)
+        if not self.path.exists():
+            sys.exit(f"no such checkout: {path}")
+        self.commit = self._git("rev-parse", "HEAD").decode().strip()
+        self.worktree = not (self.path / "HEAD").is_file() or (self.path / ".git").exists()
+
+    def _git(self, *args: str) -> bytes:
+        try:
+            return subprocess.run(["git", "-C", str(self.path), *args], check=True, capture_output=True).stdout
+        except subprocess.CalledProcessError as e:
+            sys.exit(f"{self.path}: not a git checkout ({e.stderr.decode().strip()})")
+
+    def read(self, rel: str) -> bytes:
+        if self.worktree and (self.path / rel).is_file():
+            return (self.path / rel).read_bytes()
+        return self._git("show", f"HEAD:{rel}")
+
+    def listing(self, under: str) -> list[str]:
+        return self._git("ls-tree", "-r", "--name-only", "HEAD", under).decode().split()
+
+
+def char_scores(extracted: str, gold: str) -> tuple[float, float, float]:
+    pred = Counter(re.sub(r"\s", "", extracted))
+    true = Counter(re.sub(r"\s", "", gold))
+    overlap = sum((pred & true).values())
+    p = overlap / max(1, sum(pred.values()))
+    r = overlap / max(1, sum(true.values()))
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+# ------------------------------------------------------------- extractors
+
+
+def run_govtext(html: str):
+    try:
+        doc = extract_html(html)
+    except SourceError:
+        return None, None
+    return doc.text, doc
+
+
+def run_trafilatura(html: str):
+    import trafilatura
+
+    return trafilatura.extract(html, include_comments=False), None
+
+
+def run_readability(html: str):
+    from readability import Document as Readability
+
+    summary = Readability(html).summary(html_partial=True)
+    root = lxml.html.fromstring(summary) if summary.strip() else None
+    if root is None:
+        return None, None
+    for el in root.iter("p", "div", "br", "li", "h1", "h2", "h3", "h4", "tr"):
+        el.tail = "\n" + (el.tail or "")
+    return root.text_content(), None
+
+
+def extractors(peers: bool) -> dict:
+    out = {"govtext": run_govtext}
+    if peers:
+        for name, fn, module in (("trafilatura", run_trafilatura, "trafilatura"), ("readability", run_readability, "readability")):
+            try:
+                __import__(module)
+                out[name] = fn
+            except ImportError:
+                print(f"{name} is not installed: skipped (pip install -r requirements.txt)")
+    return out
+
+
+# ------------------------------------------------------------------ metadata
+
+FIELDS = ("date", "source", "doc_number", "index_no")
+
+
+def _norm(field: str, value: str) -> str:
+    if field == "date":
+        return normalize_date(value) or value.strip()
+    return re.sub(r"[\s《》“”\"'()（）:：]", "", value or "")
+
+
+def _predicted(doc, field: str) -> str:
+    if doc is None:
+        return ""
+    if field == "date":
+        return doc.date or ""
+    if field == "source":
+        return doc.source or ""
+    return str(doc.meta.get(field) or "")
+
+
+def metadata_scores(rows: list[dict]) -> dict:
+    """Per field: precision = right / predicted, recall = right / labelled (a date is right
+    when the prediction starts with the labelled one, e.g. 2018-03-02 for 2018)."""
+    out = {}
+    for field in FIELDS:
+        predicted = labelled = right = 0
+        for row in rows:
+            gold = _norm(field, row["labels"][field])
+            pred = _norm(field, _predicted(row["doc"], field))
+            predicted += bool(pred)
+            labelled += bool(gold)
+            if pred and gold and (pred.startswith(gold) if field == "date" else pred == gold):
+                right += 1
+        out[field] = (right, predicted, labelled)
+    return out
+
+
+# ---------------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dataset", help="checkout of immortal-autumn/Chinese-Web-Content-Extraction-Dataset")
+    parser.add_argument("--list-pages", help="checkout of GeneralNewsExtractor/GeneralNewsExtractor")
+    parser.add_argument("--no-peers", action="store_true", help="govtext only")
+    parser.add_argument("--pages", action="store_true", help="print every page's scores")
+    args = parser.parse_args()
+
+    spec = json.loads(PAGES.read_text(encoding="utf-8"))
+    ds = Checkout(args.dataset)
+    print(f"source: {spec['dataset']['repo']} @ {ds.commit[:7]} ({spec['dataset']['licence']})")
+    if not ds.commit.startswith(spec["dataset"]["commit"]):
+        print(f"  note: the page set was written for commit {spec['dataset']['commit']}")
+    tools = extractors(not args.no_peers)
+    names = list(tools)
+    times = defaultdict(float)
+    count = 0
+
+    rows = []
+    for page in spec["dataset"]["pages"]:
+        html = decode_bytes(ds.read(f"original/{page['page']}.html"))[0]
+        gold = ds.read(f"cleaned/{page['page']}.txt").decode("utf-8")
+        row = dict(page)
+        for name, fn in tools.items():
+            start = time.perf_counter()
+            text, doc = fn(html)
+            times[name] += time.perf_counter() - start
+            row[name] = char_scores(text, gold)[2] if text else 0.0
+            if name == "govtext":
+                row["doc"] = doc
+        count += 1
+        rows.append(row)
+
+    header = f"{'':24}{'pages':>6}" + "".join(f"{n:>13}" for n in names)
+    if args.pages:
+        print(f"\n{'page':10}{'site':20}{'type':11}{'split':8}" + "".join(f"{n:>13}" for n in names))
+        for row in rows:
+            print(f"{row['page'][:8]:10}{row['site']:20}{row['type']:11}{row['split']:8}" + "".join(f"{row[n]:13.3f}" for n in names))
+
+    def line(label: str, subset: list[dict]) -> str:
+        return f"{label:24}{len(subset):6}" + "".join(f"{statistics.mean(r[n] for r in subset):13.3f}" for n in names)
+
+    print("\nmean character F1 by split (held-out sites = headline)")
+    print(header)
+    for split in SPLITS:
+        subset = [r for r in rows if r["split"] == split]
+        print(line(split + (" sites" if split != "fixture" else " (shared 20)"), subset))
+    print(line("all", rows))
+    print("\nby page type, held-out sites | all splits")
+    for kind in sorted({r["type"] for r in rows}):
+        held = [r for r in rows if r["type"] == kind and r["split"] == "heldout"]
+        every = [r for r in rows if r["type"] == kind]
+        if held:
+            print(line(f"{kind} (held-out)", held))
+        print(line(f"{kind} (all)", every))
+
+    if args.list_pages:
+        gne = Checkout(args.list_pages)
+        lp = spec["list_pages"]
+        print(f"\nlist pages: {lp['repo']} @ {gne.commit[:7]} ({lp['licence']}); refused = no text returned")
+        articles = [p for p in gne.listing(lp["articles_dir"]) if p.endswith(".html")]
+        for label, paths, want in (("list pages refused", lp["refuse"], True), ("article pages kept", articles, False)):
+            ok = Counter()
+            for path in paths:
+                html = decode_bytes(gne.read(path))[0]
+                for name, fn in tools.items():
+                    start = time.perf_counter()
+                    text, _ = fn(html)
+                    times[name] += time.perf_counter() - start
+                    refused = not (text or "").strip()
+                    ok[name] += refused == want
+                    if args.pages and name == "govtext" and refused != want:
+                        print(f"  govtext wrong on {path}: {'refused' if refused else 'kept'}")
+            count += len(paths)
+            print(f"{label:24}{len(paths):6}" + "".join(f"{ok[n]:>9}/{len(paths):<3}" for n in names))
+
+    held = [r for r in rows if r["split"] == "heldout" and "labels" in r]
+    print(f"\nmetadata on the {len(held)} held-out pages (labels written by hand before the run)")
+    print(f"{'field':12}{'right':>6}{'predicted':>10}{'labelled':>9}{'precision':>10}{'recall':>8}")
+    for field, (right, predicted, labelled) in metadata_scores(held).items():
+        p = right / predicted if predicted else float("nan")
+        r = right / labelled if labelled else float("nan")
+        print(f"{field:12}{right:6}{predicted:10}{labelled:9}{p:10.3f}{r:8.3f}")
+
+    print("\nms/page (same decoded HTML, whole run, parse included)")
+    print("".join(f"{n:>13}" for n in names))
+    print("".join(f"{1000 * times[n] / count:13.2f}" for n in names))
+
+
+if __name__ == "__main__":
+    main()
