@@ -1,6 +1,6 @@
 """Extraction on pages from public repositories, split by site, with peers in the same run.
 
-    .venv/bin/python bench/eval_extract_external.py DATASET [--list-pages GNE] [--no-peers] [--pages]
+    .venv/bin/python bench/eval_extract_external.py DATASET [--list-pages GNE] [--no-peers] [--pages] [--ablate SIGNAL]
 
 DATASET is a checkout (work tree or git directory, e.g. the mirror the
 ``fetch`` tool returns) of immortal-autumn/Chinese-Web-Content-Extraction-Dataset;
@@ -36,6 +36,7 @@ import lxml.html  # noqa: E402
 
 from govtext.errors import SourceError  # noqa: E402
 from ingest.encoding import decode_bytes  # noqa: E402
+from ingest.extract import SIGNALS as extract_signals  # noqa: E402
 from ingest.extract import extract_html, normalize_date  # noqa: E402
 
 PAGES = ROOT / "bench" / "data" / "extract_pages.json"
@@ -164,7 +165,13 @@ def main() -> None:
     parser.add_argument("--list-pages", help="checkout of GeneralNewsExtractor/GeneralNewsExtractor")
     parser.add_argument("--no-peers", action="store_true", help="govtext only")
     parser.add_argument("--pages", action="store_true", help="print every page's scores")
+    parser.add_argument("--ablate", action="append", default=[], choices=sorted(extract_signals),
+                        help="switch one of govtext's general signals off (to measure what it adds)")
     args = parser.parse_args()
+    for name in args.ablate:
+        extract_signals[name] = False
+    if args.ablate:
+        print(f"govtext without: {', '.join(args.ablate)}")
 
     spec = json.loads(PAGES.read_text(encoding="utf-8"))
     ds = Checkout(args.dataset)

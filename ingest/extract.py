@@ -29,6 +29,18 @@ from ingest.encoding import decode_bytes
 from ingest.sites import Profile, boilerplate, choose_profile, get_profile
 from ingest.text import clean_text
 
+# Site-independent signals, each measured on the held-out sites of
+# bench/eval_extract_external.py (which can switch one off with --ablate NAME):
+#   comments  - a comment-section header (发表评论, 网友评论, # re: …) ends the article like a stop line
+#   legal     - legal notices (版权 / 转载 / 免责 … about the site itself) are boilerplate, not prose
+#   lists     - a page whose best block is mostly links with little prose is refused as a list page
+SIGNALS = {"comments": True, "legal": True, "lists": True}
+LIST_LINK_SHARE = 0.4  # articles of the tuning sites: at most 0.26 of the content block's characters are links
+LIST_MAX_PROSE = 400  # characters in sentences (。！？) outside links
+LIST_MIN_PROSE = 100  # below this, a page whose text is mostly links (LIST_PAGE_LINK_SHARE) is a list page
+LIST_PAGE_LINK_SHARE = 0.5
+SENTENCE_END = re.compile(r"[。！？!?]")
+
 MAX_HTML_CHARS = 4_000_000  # larger pages are cut here (meta["truncated"]); real articles are far smaller
 
 BLOCK_TAGS = frozenset(
@@ -68,8 +80,18 @@ class Block:
     def is_boilerplate(self) -> bool:
         """Matches a drop_line pattern (boilerplate lines are short: a paragraph is judged by its start)."""
         if self._boilerplate is None:
-            self._boilerplate = boilerplate().drop_line.search(self.text[:200]) is not None
+            self._boilerplate = boilerplate().drop_line.search(self.text[:200]) is not None or (
+                SIGNALS["legal"] and _is_legal_notice(self.text)
+            )
         return self._boilerplate
+
+
+def _is_legal_notice(text: str) -> bool:
+    """``凡本网注明“来源：…”的作品，版权均属于…``: three legal terms, or two and the site itself."""
+    if len(text) > 600:
+        return False
+    terms = set(boilerplate().legal_terms.findall(text))
+    return len(terms) >= 3 or (len(terms) >= 2 and re.search(r"本网|本站|我们|本报|本刊|本文", text) is not None)
 
 
 # ---------------------------------------------------------------- public API
@@ -143,6 +165,8 @@ def extract_html(html: str, url: str = "", profile: str | None = None) -> Docume
         container = _best_container(blocks)
     inside = [b for b in blocks if container in b.ancestors] if container is not None else blocks
     kept = _clean_blocks(inside)
+    if SIGNALS["lists"] and _is_list_page(inside, kept, blocks):
+        raise SourceError(f"no main text found (a list page){' at ' + url if url else ''}", code="no_text")
     title = table.get("title") or _pick_title(tags, html_title, blocks)
     kept, heading = _drop_title_lines(kept, title)
     if heading and (not title or not any(title[:8] in b.text for b in blocks if b.heading or b in inside)):
@@ -386,6 +410,17 @@ def _profile_container(root, site: Profile):
     return None
 
 
+def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -> bool:
+    """An index, not an article: the best block is mostly links and holds little prose,
+    or the page is mostly links and its best block has hardly a sentence."""
+    prose = sum(b.chars for b in kept if b.link_density <= 0.3 and SENTENCE_END.search(b.text))
+    chars = sum(b.chars for b in inside)
+    if chars and sum(b.link_chars for b in inside) >= LIST_LINK_SHARE * chars and prose < LIST_MAX_PROSE:
+        return True
+    page = sum(b.chars for b in blocks)
+    return prose < LIST_MIN_PROSE and page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+
+
 def _clean_blocks(blocks: list[Block]) -> list[Block]:
     """Drop boilerplate lines; cut at a late stop line (相关阅读, 版权声明 …)."""
     bp = boilerplate()
@@ -395,6 +430,8 @@ def _clean_blocks(blocks: list[Block]) -> list[Block]:
     for block in blocks:
         seen += block.chars if block.link_density <= 0.5 else 0
         if bp.stop_line.search(block.text) and seen > 0.4 * total:
+            break
+        if SIGNALS["comments"] and block.chars <= 40 and bp.comment_line.search(block.text) and seen > min(0.3 * total, 300):
             break
         if block.is_boilerplate:
             continue
