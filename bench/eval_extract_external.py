@@ -32,12 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import lxml.html  # noqa: E402
-
-from govtext.errors import SourceError  # noqa: E402
+from extract_peers import char_scores, extractors  # noqa: E402
 from ingest.encoding import decode_bytes  # noqa: E402
 from ingest.extract import SIGNALS as extract_signals  # noqa: E402
-from ingest.extract import extract_html, normalize_date  # noqa: E402
+from ingest.extract import normalize_date  # noqa: E402
 
 PAGES = ROOT / "bench" / "data" / "extract_pages.json"
 SPLITS = ("heldout", "tune", "fixture")
@@ -66,56 +64,6 @@ class Checkout:
 
     def listing(self, under: str) -> list[str]:
         return self._git("ls-tree", "-r", "--name-only", "HEAD", under).decode().split()
-
-
-def char_scores(extracted: str, gold: str) -> tuple[float, float, float]:
-    pred = Counter(re.sub(r"\s", "", extracted))
-    true = Counter(re.sub(r"\s", "", gold))
-    overlap = sum((pred & true).values())
-    p = overlap / max(1, sum(pred.values()))
-    r = overlap / max(1, sum(true.values()))
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-# ------------------------------------------------------------- extractors
-
-
-def run_govtext(html: str):
-    try:
-        doc = extract_html(html)
-    except SourceError:
-        return None, None
-    return doc.text, doc
-
-
-def run_trafilatura(html: str):
-    import trafilatura
-
-    return trafilatura.extract(html, include_comments=False), None
-
-
-def run_readability(html: str):
-    from readability import Document as Readability
-
-    summary = Readability(html).summary(html_partial=True)
-    root = lxml.html.fromstring(summary) if summary.strip() else None
-    if root is None:
-        return None, None
-    for el in root.iter("p", "div", "br", "li", "h1", "h2", "h3", "h4", "tr"):
-        el.tail = "\n" + (el.tail or "")
-    return root.text_content(), None
-
-
-def extractors(peers: bool) -> dict:
-    out = {"govtext": run_govtext}
-    if peers:
-        for name, fn, module in (("trafilatura", run_trafilatura, "trafilatura"), ("readability", run_readability, "readability")):
-            try:
-                __import__(module)
-                out[name] = fn
-            except ImportError:
-                print(f"{name} is not installed: skipped (pip install -r requirements.txt)")
-    return out
 
 
 # ------------------------------------------------------------------ metadata
