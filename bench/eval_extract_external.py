@@ -104,6 +104,22 @@ def metadata_scores(rows: list[dict]) -> dict:
     return out
 
 
+def _site_chrome(page: dict, pages: list[dict], htmls: dict):
+    """A SiteChrome that has seen every other page of the page's site."""
+    from govtext.errors import SourceError
+    from ingest.chrome import SiteChrome
+    from ingest.extract import extract_html
+
+    chrome = SiteChrome(min_pages=1, host=page["site"])
+    for other in pages:
+        if other["site"] == page["site"] and other["page"] != page["page"]:
+            try:
+                extract_html(htmls[other["page"]], chrome=chrome)
+            except SourceError:
+                pass  # its blocks were recorded before it was refused
+    return chrome
+
+
 # ---------------------------------------------------------------------- main
 
 
@@ -113,6 +129,8 @@ def main() -> None:
     parser.add_argument("--list-pages", help="checkout of GeneralNewsExtractor/GeneralNewsExtractor")
     parser.add_argument("--no-peers", action="store_true", help="govtext only")
     parser.add_argument("--pages", action="store_true", help="print every page's scores")
+    parser.add_argument("--chrome", action="store_true",
+                        help="govtext strips blocks repeated on the other pages of the same site (ingest/chrome.py)")
     parser.add_argument("--ablate", action="append", default=[], choices=sorted(extract_signals),
                         help="switch one of govtext's general signals off (to measure what it adds)")
     args = parser.parse_args()
@@ -132,13 +150,17 @@ def main() -> None:
     count = 0
 
     rows = []
+    htmls = {p["page"]: decode_bytes(ds.read(f"original/{p['page']}.html"))[0] for p in spec["dataset"]["pages"]}
+    if args.chrome:
+        print("govtext with site chrome: each page sees the other pages of its site first (min_pages=1)")
     for page in spec["dataset"]["pages"]:
-        html = decode_bytes(ds.read(f"original/{page['page']}.html"))[0]
+        html = htmls[page["page"]]
         gold = ds.read(f"cleaned/{page['page']}.txt").decode("utf-8")
         row = dict(page)
+        chrome = _site_chrome(page, spec["dataset"]["pages"], htmls) if args.chrome else None
         for name, fn in tools.items():
             start = time.perf_counter()
-            text, doc = fn(html)
+            text, doc = fn(html, chrome=chrome) if name == "govtext" and chrome else fn(html)
             times[name] += time.perf_counter() - start
             row[name] = char_scores(text, gold)[2] if text else 0.0
             if name == "govtext":

@@ -33,9 +33,9 @@ def char_scores(extracted: str, gold: str) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def run_govtext(html: str):
+def run_govtext(html: str, chrome=None):
     try:
-        doc = extract_html(html)
+        doc = extract_html(html, chrome=chrome)
     except SourceError:
         return None, None
     return doc.text, doc

@@ -56,6 +56,9 @@ class Settings:
     #: tag themes/keywords/entities at ingest (0 to load fast and tag later with `govtext retag`)
     analyze: bool = field(default_factory=lambda: _env("GOVTEXT_ANALYZE", "1") != "0")
 
+    #: crawls count blocks repeated across a site's pages as boilerplate (ingest/chrome.py; crawl --strip-chrome)
+    strip_chrome: bool = field(default_factory=lambda: _env("GOVTEXT_STRIP_CHROME", "0") in ("1", "true", "yes"))
+
     def replace(self, **changes) -> "Settings":
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)

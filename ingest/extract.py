@@ -25,6 +25,7 @@ from lxml import etree
 
 from govtext.documents import Document
 from govtext.errors import SourceError
+from ingest.chrome import SiteChrome, fingerprint
 from ingest.encoding import decode_bytes
 from ingest.sites import Profile, boilerplate, choose_profile, get_profile
 from ingest.text import clean_text
@@ -97,7 +98,9 @@ def _is_legal_notice(text: str) -> bool:
 # ---------------------------------------------------------------- public API
 
 
-def extract_page(raw: bytes, url: str = "", content_type: str | None = None, profile: str | None = None) -> Document:
+def extract_page(
+    raw: bytes, url: str = "", content_type: str | None = None, profile: str | None = None, chrome: SiteChrome | None = None
+) -> Document:
     """A Document from the raw bytes of a fetched page (HTML or plain text).
 
     ``content_type`` is the HTTP header value; its charset is a hint that is
@@ -114,7 +117,7 @@ def extract_page(raw: bytes, url: str = "", content_type: str | None = None, pro
     is_plain = bool(content_type) and "text/plain" in content_type.lower()
     has_tags = re.search(r"<\s*(html|body|div|p|br|table|head|title)\b", text[:20000], re.I) is not None
     if has_tags and (text.lstrip()[:1] == "<" or not is_plain):
-        doc = extract_html(text, url, profile=profile)
+        doc = extract_html(text, url, profile=profile, chrome=chrome)
     else:
         doc = extract_text(text, url)
     doc.meta["encoding"] = encoding
@@ -139,8 +142,11 @@ def extract_text(text: str, url: str = "") -> Document:
     return doc
 
 
-def extract_html(html: str, url: str = "", profile: str | None = None) -> Document:
-    """A Document from the decoded HTML of a page."""
+def extract_html(html: str, url: str = "", profile: str | None = None, chrome: SiteChrome | None = None) -> Document:
+    """A Document from the decoded HTML of a page.
+
+    With ``chrome``, blocks that other pages of the same host (as seen by it)
+    also have are boilerplate, and this page's blocks are recorded for the next."""
     meta: dict = {}
     if len(html) > MAX_HTML_CHARS:
         html, meta["truncated"] = html[:MAX_HTML_CHARS], True
@@ -155,6 +161,8 @@ def extract_html(html: str, url: str = "", profile: str | None = None) -> Docume
     meta.update(table)
     _prune(root, site)
     blocks = _linearize(root)
+    if chrome is not None:
+        meta["chrome_blocks"] = _mark_chrome(blocks, chrome, chrome.host_for(url))
     container = _profile_container(root, site)
     if container is not None:
         inside = [b for b in blocks if container in b.ancestors]
@@ -338,6 +346,20 @@ def _linearize(root) -> list[Block]:
     walk(root, [], False)
     flush([root])
     return blocks
+
+
+def _mark_chrome(blocks: list[Block], chrome: SiteChrome, host: str) -> int:
+    """Blocks repeated on other pages of the host become boilerplate; returns how many."""
+    keys = [fingerprint(b.text) for b in blocks]
+    page_keys = {k for k in keys if k is not None}
+    repeated = chrome.repeated(host, page_keys)
+    chrome.observe(host, page_keys)
+    marked = 0
+    for block, key in zip(blocks, keys):
+        if key is not None and key in repeated:
+            block._boilerplate = True
+            marked += 1
+    return marked
 
 
 # ------------------------------------------------------------ content choice
