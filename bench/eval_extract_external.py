@@ -129,6 +129,8 @@ def main() -> None:
     parser.add_argument("--list-pages", help="checkout of GeneralNewsExtractor/GeneralNewsExtractor")
     parser.add_argument("--no-peers", action="store_true", help="govtext only")
     parser.add_argument("--pages", action="store_true", help="print every page's scores")
+    parser.add_argument("--only", action="append", choices=SPLITS,
+                        help="score only these splits (while tuning: --only tune --only fixture)")
     parser.add_argument("--chrome", action="store_true",
                         help="govtext strips blocks repeated on the other pages of the same site (ingest/chrome.py)")
     parser.add_argument("--ablate", action="append", default=[], choices=sorted(extract_signals),
@@ -154,6 +156,8 @@ def main() -> None:
     if args.chrome:
         print("govtext with site chrome: each page sees the other pages of its site first (min_pages=1)")
     for page in spec["dataset"]["pages"]:
+        if args.only and page["split"] not in args.only:
+            continue
         html = htmls[page["page"]]
         gold = ds.read(f"cleaned/{page['page']}.txt").decode("utf-8")
         row = dict(page)
@@ -181,12 +185,15 @@ def main() -> None:
     print(header)
     for split in SPLITS:
         subset = [r for r in rows if r["split"] == split]
-        print(line(split + (" sites" if split != "fixture" else " (shared 20)"), subset))
+        if subset:
+            print(line(split + (" sites" if split != "fixture" else " (shared 20)"), subset))
     print(line("all", rows))
     print("\nby page type, held-out sites | all splits")
-    for kind in sorted({r["type"] for r in rows}):
+    for kind in sorted({r["type"] for r in spec["dataset"]["pages"]}):
         held = [r for r in rows if r["type"] == kind and r["split"] == "heldout"]
         every = [r for r in rows if r["type"] == kind]
+        if not every:
+            continue
         if held:
             print(line(f"{kind} (held-out)", held))
         print(line(f"{kind} (all)", every))
@@ -212,12 +219,13 @@ def main() -> None:
             print(f"{label:24}{len(paths):6}" + "".join(f"{ok[n]:>9}/{len(paths):<3}" for n in names))
 
     held = [r for r in rows if r["split"] == "heldout" and "labels" in r]
-    print(f"\nmetadata on the {len(held)} held-out pages (labels written by hand before the run)")
-    print(f"{'field':12}{'right':>6}{'predicted':>10}{'labelled':>9}{'precision':>10}{'recall':>8}")
-    for field, (right, predicted, labelled) in metadata_scores(held).items():
-        p = right / predicted if predicted else float("nan")
-        r = right / labelled if labelled else float("nan")
-        print(f"{field:12}{right:6}{predicted:10}{labelled:9}{p:10.3f}{r:8.3f}")
+    if held:
+        print(f"\nmetadata on the {len(held)} held-out pages (labels written by hand before the run)")
+        print(f"{'field':12}{'right':>6}{'predicted':>10}{'labelled':>9}{'precision':>10}{'recall':>8}")
+        for field, (right, predicted, labelled) in metadata_scores(held).items():
+            p = right / predicted if predicted else float("nan")
+            r = right / labelled if labelled else float("nan")
+            print(f"{field:12}{right:6}{predicted:10}{labelled:9}{p:10.3f}{r:8.3f}")
 
     print("\nms/page (same decoded HTML, whole run, parse included)")
     print("".join(f"{n:>13}" for n in names))

@@ -35,12 +35,16 @@ from ingest.text import clean_text
 #   comments  - a comment-section header (发表评论, 网友评论, # re: …) ends the article like a stop line
 #   legal     - legal notices (版权 / 转载 / 免责 … about the site itself) are boilerplate, not prose
 #   lists     - a page whose best block is mostly links with little prose is refused as a list page
-SIGNALS = {"comments": True, "legal": True, "lists": True}
+#   coverage  - a container holding under COVERAGE_MIN of the page's prose widens to an ancestor holding most
+SIGNALS = {"comments": True, "legal": True, "lists": True, "coverage": True}
+COVERAGE_MIN = 0.35
+COVERAGE_TARGET = 0.7
 LIST_LINK_SHARE = 0.4  # articles of the tuning sites: at most 0.26 of the content block's characters are links
 LIST_MAX_PROSE = 400  # characters in sentences (。！？) outside links
 LIST_MIN_PROSE = 100  # below this, a page whose text is mostly links (LIST_PAGE_LINK_SHARE) is a list page
 LIST_PAGE_LINK_SHARE = 0.5
 SENTENCE_END = re.compile(r"[。！？!?]")
+LINK_LIST_WEIGHT = 1.0  # a link line costs its container this much per character
 
 MAX_HTML_CHARS = 4_000_000  # larger pages are cut here (meta["truncated"]); real articles are far smaller
 
@@ -88,11 +92,11 @@ class Block:
 
 
 def _is_legal_notice(text: str) -> bool:
-    """``凡本网注明“来源：…”的作品，版权均属于…``: three legal terms, or two and the site itself."""
+    """``凡本网注明“来源：…”的作品，版权均属于…``: two legal terms and the site speaking of itself."""
     if len(text) > 600:
         return False
     terms = set(boilerplate().legal_terms.findall(text))
-    return len(terms) >= 3 or (len(terms) >= 2 and re.search(r"本网|本站|我们|本报|本刊|本文", text) is not None)
+    return len(terms) >= 2 and re.search(r"本网|本站|我们|本报|本刊|本文|本平台", text) is not None
 
 
 # ---------------------------------------------------------------- public API
@@ -292,6 +296,9 @@ def _prune(root, site: Profile) -> None:
             _drop(el)
             continue
         attrs = _attr_text(el)
+        if SIGNALS["comments"] and attrs and el.tag not in ("html", "body") and bp.comment_attr.search(attrs):
+            _drop(el)  # readers' comments are prose too: their container's name is what tells
+            continue
         if attrs and el.tag not in ("html", "body") and bp.boilerplate_attr.search(attrs) and not bp.keep_attr.search(attrs):
             text = el.text_content()
             if len(PUNCT.findall(text)) < max(3, len(text) / 60):  # a boilerplate name on prose is a misnomer
@@ -371,7 +378,7 @@ def _value(block: Block) -> float:
         return -min(block.chars, 30) - 5
     ld = block.link_density
     if ld > 0.5:
-        return -block.chars
+        return -LINK_LIST_WEIGHT * block.chars
     punct = len(PUNCT.findall(block.text))
     if punct or block.chars >= 40:
         return block.chars * (1 - 2 * ld) + 5 * min(punct, 10)
@@ -382,6 +389,7 @@ def _best_container(blocks: list[Block]):
     scores: dict = {}
     order: dict = {}
     members: dict = {}
+    prose: dict = {}  # positive value only: how much of the page's prose an element holds
     for block in blocks:
         v = _value(block)
         for el in block.ancestors:
@@ -389,13 +397,33 @@ def _best_container(blocks: list[Block]):
                 scores[el] = 0.0
                 order[el] = len(order)
                 members[el] = []
+                prose[el] = 0.0
             scores[el] += v
             members[el].append(block)
+            if v > 0:
+                prose[el] += v
     if not scores:
         return None
     # the highest score wins; among equals, the innermost (latest in order)
     best = max(scores, key=lambda el: (round(scores[el], 3), order[el]))
+    if SIGNALS["coverage"]:
+        best = _widen(best, blocks, scores, prose)
     return _first_record(best, scores, members)
+
+
+def _widen(best, blocks: list[Block], scores: dict, prose: dict):
+    """A container holding little of the page's prose (one paragraph of an article whose
+    paragraphs sit between link boxes) gives way to the nearest ancestor that holds most
+    of it, when that ancestor still scores above zero."""
+    total = sum(v for v in (_value(b) for b in blocks) if v > 0)
+    if not total or prose[best] >= COVERAGE_MIN * total:
+        return best
+    el = best.getparent()
+    while el is not None and el in scores:
+        if prose[el] >= COVERAGE_TARGET * total:
+            return el if scores[el] > 0 else best
+        el = el.getparent()
+    return best
 
 
 def _first_record(container, scores: dict, members: dict):

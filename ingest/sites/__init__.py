@@ -51,6 +51,7 @@ class Boilerplate:
     provinces: tuple[str, ...]
     comment_line: re.Pattern  # opens the readers' comments: the article ends above it
     legal_terms: re.Pattern
+    comment_attr: re.Pattern
 
 
 def _load(name: str) -> dict:
@@ -91,6 +92,7 @@ def boilerplate() -> Boilerplate:
         provinces=tuple(_load("regions")["provinces"]),
         comment_line=re.compile(data["comment_line"], re.I),
         legal_terms=re.compile(data["legal_terms"]),
+        comment_attr=re.compile(data["comment_attr"], re.I),
     )
 
 
