@@ -218,14 +218,21 @@ def main() -> None:
             count += len(paths)
             print(f"{label:24}{len(paths):6}" + "".join(f"{ok[n]:>9}/{len(paths):<3}" for n in names))
 
-    held = [r for r in rows if r["split"] == "heldout" and "labels" in r]
-    if held:
-        print(f"\nmetadata on the {len(held)} held-out pages (labels written by hand before the run)")
+    for split, note in (("heldout", "labels written by hand before the run"), ("tune", "in-sample: the rules were developed on these")):
+        labelled = [r for r in rows if r["split"] == split and "labels" in r]
+        if not labelled:
+            continue
+        print(f"\nmetadata on the {len(labelled)} {split} pages ({note})")
         print(f"{'field':12}{'right':>6}{'predicted':>10}{'labelled':>9}{'precision':>10}{'recall':>8}")
-        for field, (right, predicted, labelled) in metadata_scores(held).items():
+        for field, (right, predicted, gold) in metadata_scores(labelled).items():
             p = right / predicted if predicted else float("nan")
-            r = right / labelled if labelled else float("nan")
-            print(f"{field:12}{right:6}{predicted:10}{labelled:9}{p:10.3f}{r:8.3f}")
+            r = right / gold if gold else float("nan")
+            print(f"{field:12}{right:6}{predicted:10}{gold:9}{p:10.3f}{r:8.3f}")
+            if args.pages and split != "heldout":
+                for row in labelled:
+                    want, got = _norm(field, row["labels"][field]), _norm(field, _predicted(row["doc"], field))
+                    if want != got and not (field == "date" and want and got.startswith(want)):
+                        print(f"    {row['page'][:8]} {field}: labelled {want!r}, got {got!r}")
 
     print("\nms/page (same decoded HTML, whole run, parse included)")
     print("".join(f"{n:>13}" for n in names))

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -27,6 +26,8 @@ from govtext.documents import Document
 from govtext.errors import SourceError
 from ingest.chrome import SiteChrome, fingerprint
 from ingest.encoding import decode_bytes
+from ingest.metadata import DATE, meta_tags, metadata_table, normalize_date, page_metadata, text_metadata  # noqa: F401 (normalize_date re-exported)
+from ingest.metadata import html_title as title_tag
 from ingest.sites import Profile, boilerplate, choose_profile, get_profile
 from ingest.text import clean_text
 
@@ -56,15 +57,6 @@ BLOCK_TAGS = frozenset(
 PUNCT = re.compile(r"[，。；：！？、“”（）《》]")
 SPACES = re.compile(r"[ \t\r\n\u00a0\u3000\u2002\u2003\u2009\u202f\ufeff]+")
 NONSPACE = re.compile(r"\S")
-DOC_NUMBER = re.compile(
-    r"[\u4e00-\u9fa5]{1,12}[〔\[［【(（﹝]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号"
-)
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "０": 0}
-DATE = re.compile(
-    r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*(?:[-月/.]\s*(\d{1,2})\s*日?)?"
-    r"|([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?"
-    r"|\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b"  # US style M/D/YYYY, as ASP pages print it
-)
 
 
 @dataclass
@@ -142,7 +134,7 @@ def extract_text(text: str, url: str = "") -> Document:
     body = "\n".join(b.text for b in kept)
     meta: dict = {}
     doc = Document(text=body, title=title, url=url, meta=meta)
-    _text_metadata(doc, body)
+    text_metadata(doc, body)
     return doc
 
 
@@ -159,9 +151,9 @@ def extract_html(html: str, url: str = "", profile: str | None = None, chrome: S
         raise SourceError("no HTML found")
     site = get_profile(profile) if profile else choose_profile(url, root.text_content()[:200_000])
     meta["profile"] = site.name
-    tags = _meta_tags(root)
-    html_title = _html_title(root)
-    table = _metadata_table(root, site)
+    tags = meta_tags(root)
+    html_title = title_tag(root)
+    table = metadata_table(root, site)
     meta.update(table)
     _prune(root, site)
     blocks = _linearize(root)
@@ -187,30 +179,11 @@ def extract_html(html: str, url: str = "", profile: str | None = None, chrome: S
     if not body:
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
     doc = Document(text=body, title=title, url=url, meta=meta)
-    _page_metadata(doc, site, table, tags, html_title, _header_text(blocks, inside), blocks)
+    page_metadata(
+        doc, site, table, tags, html_title, _header_text(blocks, inside),
+        "\n".join(b.text for b in inside if b.chars <= 60), "\n".join(b.text for b in blocks),
+    )
     return doc
-
-
-def _page_metadata(doc: Document, site: Profile, table: dict, tags: dict, html_title: str, header: str, blocks) -> None:
-    """Date, source, 文号 and region, from the most to the least explicit statement of each."""
-    url = doc.url
-    doc.date = (
-        _first_date(table.get("published_date"), table.get("written_date"))
-        or _first_date(*(tags.get(k) for k in boilerplate().date_meta))
-        or _labelled_date(header)
-        or _first_date(header)
-        or _labelled_date("\n".join(b.text for b in blocks))
-        or _url_date(url)
-    )
-    doc.source = (
-        table.get("issuer")
-        or _labelled_source(header)
-        or next((tags[k] for k in boilerplate().source_meta if tags.get(k)), "")
-    )[:100]
-    _text_metadata(doc, doc.text)
-    doc.region = _region(doc.source, tags.get("sitename", ""), html_title) or (
-        site.region if site.matches_host(_host(url)) else ""
-    )
 
 
 # ------------------------------------------------------------------- parsing
@@ -229,51 +202,6 @@ def _parse(html: str):
     except (etree.ParserError, ValueError):
         return None
     return root
-
-
-def _meta_tags(root) -> dict[str, str]:
-    tags = {}
-    for el in root.iter("meta"):
-        key = (el.get("name") or el.get("property") or el.get("itemprop") or el.get("http-equiv") or "").strip().lower()
-        value = (el.get("content") or "").strip()
-        if key and value and key not in tags:
-            tags[key] = value
-    return tags
-
-
-def _html_title(root) -> str:
-    el = root.find(".//title")
-    return SPACES.sub(" ", el.text_content()).strip() if el is not None else ""
-
-
-def _metadata_table(root, site: Profile) -> dict[str, str]:
-    """Labelled cells such as ``<td>发文字号：</td><td>国办发〔2024〕12号</td>``."""
-    if not site.meta_table:
-        return {}
-    labels = site.meta_table
-    found: dict[str, str] = {}
-    spaced = {r"\s*".join(map(re.escape, label)): key for label, key in labels.items()}
-    label_re = re.compile(r"^\s*(" + "|".join(spaced) + r")\s*[:：]?\s*(.*)$", re.S)
-    for el in root.iter("td", "th", "li", "span", "b", "strong", "label", "dt", "p"):
-        text = SPACES.sub(" ", el.text_content()).strip()
-        if len(text) > 80:
-            continue
-        m = label_re.match(text)
-        if not m:
-            continue
-        key = labels.get(SPACES.sub("", m.group(1)), "")
-        if not key:
-            continue
-        value = m.group(2).strip()
-        if not value:  # the value sits in the next cell
-            nxt = el.getnext()
-            value = SPACES.sub(" ", nxt.text_content()).strip() if nxt is not None else ""
-        if value and key not in found and len(value) <= 120:
-            found[key] = value
-    for key in ("published_date", "written_date"):
-        if key in found:
-            found[key] = _first_date(found[key]) or found[key]
-    return found
 
 
 def _attr_text(el) -> str:
@@ -575,93 +503,3 @@ def _header_text(blocks: list[Block], inside: list[Block]) -> str:
     around = blocks[max(0, start - 15) : start] + inside[:8]
     return "\n".join(b.text for b in around if b.chars < 200)
 
-
-def normalize_date(value: str | None) -> str:
-    """``YYYY-MM-DD`` (or ``YYYY-MM`` when the day is unknown) of the first date in a string."""
-    if not value:
-        return ""
-    for m in DATE.finditer(value):
-        if m.group(1):
-            y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
-        elif m.group(7):
-            y, mo, d = int(m.group(9)), int(m.group(7)), int(m.group(8))
-        else:
-            y = int("".join(str(_CN_DIGITS[c]) for c in m.group(4)))
-            mo, d = _cn_number(m.group(5)), _cn_number(m.group(6) or "")
-        if not (1949 <= y <= 2100 and 1 <= mo <= 12 and 0 <= d <= 31):
-            continue
-        return f"{y:04d}-{mo:02d}-{d:02d}" if d else f"{y:04d}-{mo:02d}"
-    return ""
-
-
-def _cn_number(text: str) -> int:
-    if not text:
-        return 0
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + _CN_DIGITS.get(text[1], 0)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return 10 * _CN_DIGITS.get(tens, 0) + (_CN_DIGITS.get(ones, 0) if ones else 0)
-    return _CN_DIGITS.get(text, 0)
-
-
-def _first_date(*values: str | None) -> str:
-    for value in values:
-        found = normalize_date(value)
-        if found:
-            return found
-    return ""
-
-
-def _labelled_date(text: str) -> str:
-    labels = boilerplate().date_labels
-    m = re.search(labels + r"\s*[:：]?\s*(.{6,30})", text)
-    return normalize_date(m.group(2)) if m else ""
-
-
-def _labelled_source(text: str) -> str:
-    labels = boilerplate().source_labels
-    m = re.search(labels + r"\s*[:：]\s*([^\s:：|/，,=\"'<>]{2,40})(?=[\s|/，,]|$)", text)
-    return m.group(2) if m else ""
-
-
-def _url_date(url: str) -> str:
-    m = re.search(r"(?:19|20)\d{2}[-_/]?(?:0[1-9]|1[0-2])[-_/]?(?:0[1-9]|[12]\d|3[01])", url)
-    if not m:
-        return ""
-    digits = re.sub(r"\D", "", m.group(0))
-    return f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}"
-
-
-def _text_metadata(doc: Document, body: str) -> None:
-    """文号 from the metadata table or the top of the text; a date from the text as a last resort."""
-    number = doc.meta.get("doc_number") or ""
-    if not DOC_NUMBER.search(number):
-        m = DOC_NUMBER.search(body[:600])
-        if m:
-            number = m.group(0)
-    if number:
-        doc.meta["doc_number"] = SPACES.sub("", number)
-    if not doc.date:
-        doc.date = _labelled_date(body[:300]) or _first_date(body[:200]) or _first_date(body[-300:])
-
-
-def _region(*texts: str) -> str:
-    provinces = boilerplate().provinces
-    for text in texts:
-        if not text:
-            continue
-        for name in provinces:
-            short = re.sub(r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$", "", name)
-            if name in text or text.startswith(short):
-                return name
-        m = re.search(r"([\u4e00-\u9fa5]{2,6}?(?:市|州|盟|县|区))(?:人民政府|政府|委员会|人民|党委|办公室|$)", text)
-        if m:
-            return m.group(1)
-    return ""
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "") if url else ""
