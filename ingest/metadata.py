@@ -154,7 +154,9 @@ def labelled_source(text: str, line_start: bool = False) -> str:
     """The first ``来源：X`` whose X names someone (not 转载文章, 网络 …); brackets around X go.
     ``line_start``: only labels that open a line (inside the text, 资金来源： is prose)."""
     labels = boilerplate().source_labels
-    pattern = ("(?m)^\\s*" if line_start else "") + labels + r"\s*[:：]\s*[\[【(（]?\s*([^\s:：|/，,=\"'<>\[\]【】()（）]{2,40})"
+    # a label glued to a word before it (资金来源：) is prose, except after a date (…13日来源：)
+    start = "(?m)^\\s*" if line_start else "(?<![\u4e00-\u65e4\u65e6-\u9fa5])"
+    pattern = start + labels + r"\s*[:：]\s*[\[【(（]?\s*([^\s:：|/，,。；=\"'<>\[\]【】()（）]{2,40})"
     for m in re.finditer(pattern + r"\s*[\]】)）]?(?=[\s|/，,]|$)", text):
         value = m.group(2)
         if not GENERIC_SOURCE.match(value):
