@@ -75,3 +75,45 @@ class SiteChrome:
 
     def pages_seen(self, host: str) -> int:
         return len(self._pages.get(host, ()))
+
+
+# ------------------------------------------------ chrome in text given to us
+
+# toolbar words a scraper copies with the text: 下载 打印 全屏 收藏 【字号： 加大 还原 减小 】 …
+TOOLBAR = re.compile(
+    r"(?:[【\[(（]?\s*(?:下载|打印|全屏|收藏|分享|关闭|加大|还原|减小|放大|缩小|默认|大|中|小|字号|字体|"
+    r"打印本页|打印此页|关闭窗口|返回顶部|返回|纠错|我要纠错|分享到|微信|微博|QQ空间)\s*[:：]?\s*[】\])）]?\s*[|｜/]?\s*)+"
+)
+BRACKETS = re.compile(r"[【】\[\]|｜/>»›\s]+")
+MAX_CHROME_LINES = 30  # looked for at each end
+
+
+def _is_given_chrome(line: str) -> bool:
+    from ingest.sites import boilerplate
+
+    if len(line) > 80:
+        return False
+    if len(line) <= 40 and (TOOLBAR.fullmatch(line) or BRACKETS.fullmatch(line)):
+        return True
+    return boilerplate().drop_line.search(line) is not None
+
+
+def strip_given_chrome(text: str) -> tuple[str, list[str]]:
+    """Toolbar, breadcrumb and copyright lines at the head and the tail of a text that
+    arrived already extracted (JSONL from another scraper): the cleaned text and the
+    lines removed. Lines between the first and the last line of content are kept."""
+    lines = text.split("\n")
+    start = 0
+    while start < min(len(lines), MAX_CHROME_LINES) and (not lines[start].strip() or _is_given_chrome(lines[start].strip())):
+        start += 1
+    end = len(lines)
+    while end > max(start, len(lines) - MAX_CHROME_LINES) and (
+        not lines[end - 1].strip() or _is_given_chrome(lines[end - 1].strip())
+    ):
+        end -= 1
+    if start >= end:  # nothing but chrome: leave the text as it is (validation reports it)
+        return text, []
+    removed = [line.strip() for line in lines[:start] + lines[end:] if line.strip()]
+    if not removed:
+        return text, []
+    return "\n".join(lines[start:end]), removed
