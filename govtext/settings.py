@@ -58,6 +58,12 @@ class Settings:
     #: `govtext serve` writes one access-log line per request to stderr
     access_log: bool = field(default_factory=lambda: _env("GOVTEXT_ACCESS_LOG", "0") == "1")
 
+    #: crawls count blocks repeated across a site's pages as boilerplate (ingest/chrome.py; crawl --strip-chrome)
+    strip_chrome: bool = field(default_factory=lambda: _env("GOVTEXT_STRIP_CHROME", "0") in ("1", "true", "yes"))
+
+    #: ingest drops toolbar/breadcrumb lines (下载 打印 【字号：…】, 首页 > …) at the head and tail of given text
+    strip_given_chrome: bool = field(default_factory=lambda: _env("GOVTEXT_STRIP_GIVEN_CHROME", "1") != "0")
+
     def replace(self, **changes) -> "Settings":
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)

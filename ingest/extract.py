@@ -18,16 +18,34 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 
 from govtext.documents import Document
 from govtext.errors import SourceError
+from ingest.chrome import SiteChrome, fingerprint
 from ingest.encoding import decode_bytes
+from ingest.metadata import DATE, meta_tags, metadata_table, normalize_date, page_metadata, text_metadata  # noqa: F401 (normalize_date re-exported)
+from ingest.metadata import html_title as title_tag
 from ingest.sites import Profile, boilerplate, choose_profile, get_profile
 from ingest.text import clean_text
+
+# Site-independent signals, each measured on the held-out sites of
+# bench/eval_extract_external.py (which can switch one off with --ablate NAME):
+#   comments  - a comment-section header (发表评论, 网友评论, # re: …) ends the article like a stop line
+#   legal     - legal notices (版权 / 转载 / 免责 … about the site itself) are boilerplate, not prose
+#   lists     - a page whose best block is mostly links with little prose is refused as a list page
+#   coverage  - a container holding under COVERAGE_MIN of the page's prose widens to an ancestor holding most
+SIGNALS = {"comments": True, "legal": True, "lists": True, "coverage": True}
+COVERAGE_MIN = 0.35
+COVERAGE_TARGET = 0.7
+LIST_LINK_SHARE = 0.4  # articles of the tuning sites: at most 0.26 of the content block's characters are links
+LIST_MAX_PROSE = 400  # characters in sentences (。！？) outside links
+LIST_MIN_PROSE = 100  # below this, a page whose text is mostly links (LIST_PAGE_LINK_SHARE) is a list page
+LIST_PAGE_LINK_SHARE = 0.5
+SENTENCE_END = re.compile(r"[。！？!?]")
+LINK_LIST_WEIGHT = 1.0  # a link line costs its container this much per character
 
 MAX_HTML_CHARS = 4_000_000  # larger pages are cut here (meta["truncated"]); real articles are far smaller
 
@@ -39,15 +57,6 @@ BLOCK_TAGS = frozenset(
 PUNCT = re.compile(r"[，。；：！？、“”（）《》]")
 SPACES = re.compile(r"[ \t\r\n\u00a0\u3000\u2002\u2003\u2009\u202f\ufeff]+")
 NONSPACE = re.compile(r"\S")
-DOC_NUMBER = re.compile(
-    r"[\u4e00-\u9fa5]{1,12}[〔\[［【(（﹝]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号"
-)
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "０": 0}
-DATE = re.compile(
-    r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*(?:[-月/.]\s*(\d{1,2})\s*日?)?"
-    r"|([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?"
-    r"|\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b"  # US style M/D/YYYY, as ASP pages print it
-)
 
 
 @dataclass
@@ -68,14 +77,26 @@ class Block:
     def is_boilerplate(self) -> bool:
         """Matches a drop_line pattern (boilerplate lines are short: a paragraph is judged by its start)."""
         if self._boilerplate is None:
-            self._boilerplate = boilerplate().drop_line.search(self.text[:200]) is not None
+            self._boilerplate = boilerplate().drop_line.search(self.text[:200]) is not None or (
+                SIGNALS["legal"] and _is_legal_notice(self.text)
+            )
         return self._boilerplate
+
+
+def _is_legal_notice(text: str) -> bool:
+    """``凡本网注明“来源：…”的作品，版权均属于…``: two legal terms and the site speaking of itself."""
+    if len(text) > 600:
+        return False
+    terms = set(boilerplate().legal_terms.findall(text))
+    return len(terms) >= 2 and re.search(r"本网|本站|我们|本报|本刊|本文|本平台", text) is not None
 
 
 # ---------------------------------------------------------------- public API
 
 
-def extract_page(raw: bytes, url: str = "", content_type: str | None = None, profile: str | None = None) -> Document:
+def extract_page(
+    raw: bytes, url: str = "", content_type: str | None = None, profile: str | None = None, chrome: SiteChrome | None = None
+) -> Document:
     """A Document from the raw bytes of a fetched page (HTML or plain text).
 
     ``content_type`` is the HTTP header value; its charset is a hint that is
@@ -92,7 +113,7 @@ def extract_page(raw: bytes, url: str = "", content_type: str | None = None, pro
     is_plain = "text/plain" in (content_type or "").lower()
     has_tags = re.search(r"<\s*(html|body|div|p|br|table|head|title)\b", text[:20000], re.I) is not None
     if has_tags and (text.lstrip()[:1] == "<" or not is_plain):
-        doc = extract_html(text, url, profile=profile)
+        doc = extract_html(text, url, profile=profile, chrome=chrome)
     else:
         doc = extract_text(text, url)
     doc.meta["encoding"] = encoding
@@ -113,12 +134,15 @@ def extract_text(text: str, url: str = "") -> Document:
     body = "\n".join(b.text for b in kept)
     meta: dict = {}
     doc = Document(text=body, title=title, url=url, meta=meta)
-    _text_metadata(doc, body)
+    text_metadata(doc, body)
     return doc
 
 
-def extract_html(html: str, url: str = "", profile: str | None = None) -> Document:
-    """A Document from the decoded HTML of a page."""
+def extract_html(html: str, url: str = "", profile: str | None = None, chrome: SiteChrome | None = None) -> Document:
+    """A Document from the decoded HTML of a page.
+
+    With ``chrome``, blocks that other pages of the same host (as seen by it)
+    also have are boilerplate, and this page's blocks are recorded for the next."""
     meta: dict = {}
     if len(html) > MAX_HTML_CHARS:
         html, meta["truncated"] = html[:MAX_HTML_CHARS], True
@@ -127,12 +151,14 @@ def extract_html(html: str, url: str = "", profile: str | None = None) -> Docume
         raise SourceError("no HTML found")
     site = get_profile(profile) if profile else choose_profile(url, root.text_content()[:200_000])
     meta["profile"] = site.name
-    tags = _meta_tags(root)
-    html_title = _html_title(root)
-    table = _metadata_table(root, site)
+    tags = meta_tags(root)
+    html_title = title_tag(root)
+    table = metadata_table(root, site)
     meta.update(table)
     _prune(root, site)
     blocks = _linearize(root)
+    if chrome is not None:
+        meta["chrome_blocks"] = _mark_chrome(blocks, chrome, chrome.host_for(url))
     container = _profile_container(root, site)
     if container is not None:
         inside = [b for b in blocks if container in b.ancestors]
@@ -143,6 +169,8 @@ def extract_html(html: str, url: str = "", profile: str | None = None) -> Docume
         container = _best_container(blocks)
     inside = [b for b in blocks if container in b.ancestors] if container is not None else blocks
     kept = _clean_blocks(inside)
+    if SIGNALS["lists"] and _is_list_page(inside, kept, blocks):
+        raise SourceError(f"no main text found (a list page){' at ' + url if url else ''}", code="no_text")
     title = table.get("title") or _pick_title(tags, html_title, blocks)
     kept, heading = _drop_title_lines(kept, title)
     if heading and (not title or not any(title[:8] in b.text for b in blocks if b.heading or b in inside)):
@@ -151,30 +179,11 @@ def extract_html(html: str, url: str = "", profile: str | None = None) -> Docume
     if not body:
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
     doc = Document(text=body, title=title, url=url, meta=meta)
-    _page_metadata(doc, site, table, tags, html_title, _header_text(blocks, inside), blocks)
+    page_metadata(
+        doc, site, table, tags, html_title, _header_text(blocks, inside),
+        "\n".join(b.text for b in inside if b.chars <= 60), "\n".join(b.text for b in blocks),
+    )
     return doc
-
-
-def _page_metadata(doc: Document, site: Profile, table: dict, tags: dict, html_title: str, header: str, blocks) -> None:
-    """Date, source, 文号 and region, from the most to the least explicit statement of each."""
-    url = doc.url
-    doc.date = (
-        _first_date(table.get("published_date"), table.get("written_date"))
-        or _first_date(*(tags.get(k) for k in boilerplate().date_meta))
-        or _labelled_date(header)
-        or _first_date(header)
-        or _labelled_date("\n".join(b.text for b in blocks))
-        or _url_date(url)
-    )
-    doc.source = (
-        table.get("issuer")
-        or _labelled_source(header)
-        or next((tags[k] for k in boilerplate().source_meta if tags.get(k)), "")
-    )[:100]
-    _text_metadata(doc, doc.text)
-    doc.region = _region(doc.source, tags.get("sitename", ""), html_title) or (
-        site.region if site.matches_host(_host(url)) else ""
-    )
 
 
 # ------------------------------------------------------------------- parsing
@@ -193,51 +202,6 @@ def _parse(html: str):
     except (etree.ParserError, ValueError):
         return None
     return root
-
-
-def _meta_tags(root) -> dict[str, str]:
-    tags = {}
-    for el in root.iter("meta"):
-        key = (el.get("name") or el.get("property") or el.get("itemprop") or el.get("http-equiv") or "").strip().lower()
-        value = (el.get("content") or "").strip()
-        if key and value and key not in tags:
-            tags[key] = value
-    return tags
-
-
-def _html_title(root) -> str:
-    el = root.find(".//title")
-    return SPACES.sub(" ", el.text_content()).strip() if el is not None else ""
-
-
-def _metadata_table(root, site: Profile) -> dict[str, str]:
-    """Labelled cells such as ``<td>发文字号：</td><td>国办发〔2024〕12号</td>``."""
-    if not site.meta_table:
-        return {}
-    labels = site.meta_table
-    found: dict[str, str] = {}
-    spaced = {r"\s*".join(map(re.escape, label)): key for label, key in labels.items()}
-    label_re = re.compile(r"^\s*(" + "|".join(spaced) + r")\s*[:：]?\s*(.*)$", re.S)
-    for el in root.iter("td", "th", "li", "span", "b", "strong", "label", "dt", "p"):
-        text = SPACES.sub(" ", el.text_content()).strip()
-        if len(text) > 80:
-            continue
-        m = label_re.match(text)
-        if not m:
-            continue
-        key = labels.get(SPACES.sub("", m.group(1)), "")
-        if not key:
-            continue
-        value = m.group(2).strip()
-        if not value:  # the value sits in the next cell
-            nxt = el.getnext()
-            value = SPACES.sub(" ", nxt.text_content()).strip() if nxt is not None else ""
-        if value and key not in found and len(value) <= 120:
-            found[key] = value
-    for key in ("published_date", "written_date"):
-        if key in found:
-            found[key] = _first_date(found[key]) or found[key]
-    return found
 
 
 def _attr_text(el) -> str:
@@ -260,6 +224,9 @@ def _prune(root, site: Profile) -> None:
             _drop(el)
             continue
         attrs = _attr_text(el)
+        if SIGNALS["comments"] and attrs and el.tag not in ("html", "body") and bp.comment_attr.search(attrs):
+            _drop(el)  # readers' comments are prose too: their container's name is what tells
+            continue
         if attrs and el.tag not in ("html", "body") and bp.boilerplate_attr.search(attrs) and not bp.keep_attr.search(attrs):
             text = el.text_content()
             if len(PUNCT.findall(text)) < max(3, len(text) / 60):  # a boilerplate name on prose is a misnomer
@@ -316,6 +283,20 @@ def _linearize(root) -> list[Block]:
     return blocks
 
 
+def _mark_chrome(blocks: list[Block], chrome: SiteChrome, host: str) -> int:
+    """Blocks repeated on other pages of the host become boilerplate; returns how many."""
+    keys = [fingerprint(b.text) for b in blocks]
+    page_keys = {k for k in keys if k is not None}
+    repeated = chrome.repeated(host, page_keys)
+    chrome.observe(host, page_keys)
+    marked = 0
+    for block, key in zip(blocks, keys):
+        if key is not None and key in repeated:
+            block._boilerplate = True
+            marked += 1
+    return marked
+
+
 # ------------------------------------------------------------ content choice
 
 
@@ -325,7 +306,7 @@ def _value(block: Block) -> float:
         return -min(block.chars, 30) - 5
     ld = block.link_density
     if ld > 0.5:
-        return -block.chars
+        return -LINK_LIST_WEIGHT * block.chars
     punct = len(PUNCT.findall(block.text))
     if punct or block.chars >= 40:
         return block.chars * (1 - 2 * ld) + 5 * min(punct, 10)
@@ -336,6 +317,7 @@ def _best_container(blocks: list[Block]):
     scores: dict = {}
     order: dict = {}
     members: dict = {}
+    prose: dict = {}  # positive value only: how much of the page's prose an element holds
     for block in blocks:
         v = _value(block)
         for el in block.ancestors:
@@ -343,13 +325,33 @@ def _best_container(blocks: list[Block]):
                 scores[el] = 0.0
                 order[el] = len(order)
                 members[el] = []
+                prose[el] = 0.0
             scores[el] += v
             members[el].append(block)
+            if v > 0:
+                prose[el] += v
     if not scores:
         return None
     # the highest score wins; among equals, the innermost (latest in order)
     best = max(scores, key=lambda el: (round(scores[el], 3), order[el]))
+    if SIGNALS["coverage"]:
+        best = _widen(best, blocks, scores, prose)
     return _first_record(best, scores, members)
+
+
+def _widen(best, blocks: list[Block], scores: dict, prose: dict):
+    """A container holding little of the page's prose (one paragraph of an article whose
+    paragraphs sit between link boxes) gives way to the nearest ancestor that holds most
+    of it, when that ancestor still scores above zero."""
+    total = sum(v for v in (_value(b) for b in blocks) if v > 0)
+    if not total or prose[best] >= COVERAGE_MIN * total:
+        return best
+    el = best.getparent()
+    while el is not None and el in scores:
+        if prose[el] >= COVERAGE_TARGET * total:
+            return el if scores[el] > 0 else best
+        el = el.getparent()
+    return best
 
 
 def _first_record(container, scores: dict, members: dict):
@@ -386,6 +388,17 @@ def _profile_container(root, site: Profile):
     return None
 
 
+def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -> bool:
+    """An index, not an article: the best block is mostly links and holds little prose,
+    or the page is mostly links and its best block has hardly a sentence."""
+    prose = sum(b.chars for b in kept if b.link_density <= 0.3 and SENTENCE_END.search(b.text))
+    chars = sum(b.chars for b in inside)
+    if chars and sum(b.link_chars for b in inside) >= LIST_LINK_SHARE * chars and prose < LIST_MAX_PROSE:
+        return True
+    page = sum(b.chars for b in blocks)
+    return prose < LIST_MIN_PROSE and page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+
+
 def _clean_blocks(blocks: list[Block]) -> list[Block]:
     """Drop boilerplate lines; cut at a late stop line (相关阅读, 版权声明 …)."""
     bp = boilerplate()
@@ -395,6 +408,8 @@ def _clean_blocks(blocks: list[Block]) -> list[Block]:
     for block in blocks:
         seen += block.chars if block.link_density <= 0.5 else 0
         if bp.stop_line.search(block.text) and seen > 0.4 * total:
+            break
+        if SIGNALS["comments"] and block.chars <= 40 and bp.comment_line.search(block.text) and seen > min(0.3 * total, 300):
             break
         if block.is_boilerplate:
             continue
@@ -488,93 +503,3 @@ def _header_text(blocks: list[Block], inside: list[Block]) -> str:
     around = blocks[max(0, start - 15) : start] + inside[:8]
     return "\n".join(b.text for b in around if b.chars < 200)
 
-
-def normalize_date(value: str | None) -> str:
-    """``YYYY-MM-DD`` (or ``YYYY-MM`` when the day is unknown) of the first date in a string."""
-    if not value:
-        return ""
-    for m in DATE.finditer(value):
-        if m.group(1):
-            y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
-        elif m.group(7):
-            y, mo, d = int(m.group(9)), int(m.group(7)), int(m.group(8))
-        else:
-            y = int("".join(str(_CN_DIGITS[c]) for c in m.group(4)))
-            mo, d = _cn_number(m.group(5)), _cn_number(m.group(6) or "")
-        if not (1949 <= y <= 2100 and 1 <= mo <= 12 and 0 <= d <= 31):
-            continue
-        return f"{y:04d}-{mo:02d}-{d:02d}" if d else f"{y:04d}-{mo:02d}"
-    return ""
-
-
-def _cn_number(text: str) -> int:
-    if not text:
-        return 0
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + _CN_DIGITS.get(text[1], 0)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return 10 * _CN_DIGITS.get(tens, 0) + (_CN_DIGITS.get(ones, 0) if ones else 0)
-    return _CN_DIGITS.get(text, 0)
-
-
-def _first_date(*values: str | None) -> str:
-    for value in values:
-        found = normalize_date(value)
-        if found:
-            return found
-    return ""
-
-
-def _labelled_date(text: str) -> str:
-    labels = boilerplate().date_labels
-    m = re.search(labels + r"\s*[:：]?\s*(.{6,30})", text)
-    return normalize_date(m.group(2)) if m else ""
-
-
-def _labelled_source(text: str) -> str:
-    labels = boilerplate().source_labels
-    m = re.search(labels + r"\s*[:：]\s*([^\s:：|/，,=\"'<>]{2,40})(?=[\s|/，,]|$)", text)
-    return m.group(2) if m else ""
-
-
-def _url_date(url: str) -> str:
-    m = re.search(r"(?:19|20)\d{2}[-_/]?(?:0[1-9]|1[0-2])[-_/]?(?:0[1-9]|[12]\d|3[01])", url)
-    if not m:
-        return ""
-    digits = re.sub(r"\D", "", m.group(0))
-    return f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}"
-
-
-def _text_metadata(doc: Document, body: str) -> None:
-    """文号 from the metadata table or the top of the text; a date from the text as a last resort."""
-    number = doc.meta.get("doc_number") or ""
-    if not DOC_NUMBER.search(number):
-        m = DOC_NUMBER.search(body[:600])
-        if m:
-            number = m.group(0)
-    if number:
-        doc.meta["doc_number"] = SPACES.sub("", number)
-    if not doc.date:
-        doc.date = _labelled_date(body[:300]) or _first_date(body[:200]) or _first_date(body[-300:])
-
-
-def _region(*texts: str) -> str:
-    provinces = boilerplate().provinces
-    for text in texts:
-        if not text:
-            continue
-        for name in provinces:
-            short = re.sub(r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$", "", name)
-            if name in text or text.startswith(short):
-                return name
-        m = re.search(r"([\u4e00-\u9fa5]{2,6}?(?:市|州|盟|县|区))(?:人民政府|政府|委员会|人民|党委|办公室|$)", text)
-        if m:
-            return m.group(1)
-    return ""
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "") if url else ""

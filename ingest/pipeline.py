@@ -30,6 +30,9 @@ class IngestReport:
     written: WriteSummary = field(default_factory=WriteSummary)
     problems: list[LoadProblem] = field(default_factory=list)
     seconds: float = 0.0
+    #: toolbar/breadcrumb lines dropped at the ends of given texts, and the documents they came from
+    chrome_lines: int = 0
+    chrome_documents: int = 0
 
     def to_dict(self) -> dict:
         return {
@@ -37,6 +40,7 @@ class IngestReport:
             "added": self.written.added, "updated": self.written.updated, "unchanged": self.written.unchanged,
             "problems": [{"path": p.path, "line": p.line, "message": p.message} for p in self.problems],
             "seconds": round(self.seconds, 2),
+            "chrome_lines_removed": self.chrome_lines, "chrome_documents": self.chrome_documents,
         }
 
 
@@ -123,6 +127,8 @@ class Ingestor:
             self._bar.refresh()
 
     def add(self, doc: Document, where: str = "", line: int | None = None) -> None:
+        if self.settings.strip_given_chrome:
+            self._strip_chrome(doc)
         problem = validate(doc, self.settings)
         if problem:
             self.report.problems.append(LoadProblem(where or doc.id, problem, line))
@@ -131,6 +137,17 @@ class Ingestor:
         self._batch.append(doc)
         if len(self._batch) >= self.settings.ingest_batch:
             self.flush()
+
+    def _strip_chrome(self, doc: Document) -> None:
+        """Toolbar and breadcrumb lines at the ends of the text go; doc.meta keeps them."""
+        from ingest.chrome import strip_given_chrome
+
+        text, removed = strip_given_chrome(doc.text)
+        if removed:
+            doc.text = text
+            doc.meta["chrome_removed"] = removed
+            self.report.chrome_lines += len(removed)
+            self.report.chrome_documents += 1
 
     def flush(self) -> None:
         if not self._batch:

@@ -24,6 +24,8 @@ def cmd_ingest(args) -> int:
     from ingest.pipeline import ingest_paths
 
     settings = _settings(args)
+    if args.keep_chrome:
+        settings = settings.replace(strip_given_chrome=False)
     backend = _backend(args)
     try:
         report = ingest_paths(args.paths, backend, settings, progress=not args.quiet and not args.json)
@@ -37,6 +39,9 @@ def cmd_ingest(args) -> int:
         w = report.written
         print(f"{report.files} files, {report.documents} documents ({report.characters:,} characters): "
               f"{w.added} added, {w.updated} updated, {w.unchanged} unchanged in {report.seconds:.1f} s")
+        if report.chrome_lines:
+            print(f"{report.chrome_lines} toolbar/breadcrumb lines removed from the ends of {report.chrome_documents} "
+                  f"documents (kept in meta.chrome_removed; --keep-chrome keeps them in the text)")
     for problem in report.problems:
         print(f"govtext: error: {problem}", file=sys.stderr)
     return 1 if report.problems else 0
@@ -164,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--keep-chrome", action="store_true",
+                   help="keep toolbar/breadcrumb lines (下载 打印 【字号：…】, 首页 > …) at the ends of given texts")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", help="search the documents")

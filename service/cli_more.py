@@ -165,17 +165,20 @@ def cmd_crawl(args) -> int:
             print(f"[{summary.fetched} fetched, {summary.documents} docs, {summary.failed} failed] {outcome}: {url}",
                   file=sys.stderr)
 
+    strip_chrome = settings.strip_chrome if args.strip_chrome is None else args.strip_chrome
     try:
         if args.reextract:
             from ingest.crawl import reextract
 
-            redone = reextract(state_dir, lambda d: ingestor.add(d, d.url), profile=args.profile)
+            redone = reextract(state_dir, lambda d: ingestor.add(d, d.url), profile=args.profile,
+                               strip_chrome=strip_chrome)
         else:
             if not args.urls:
                 raise BadInput("give one or more start URLs (or --reextract to re-run extraction on stored pages)")
             summary = crawl(args.urls, state_dir=state_dir, on_document=lambda d: ingestor.add(d, d.url),
                             max_pages=args.max_pages, delay=args.delay, concurrency=args.concurrency,
-                            profile=args.profile, allow_offsite=args.allow_offsite, progress=progress)
+                            profile=args.profile, allow_offsite=args.allow_offsite, progress=progress,
+                            strip_chrome=strip_chrome)
     finally:
         report = ingestor.close()
         backend.close()
@@ -262,6 +265,10 @@ def register(sub) -> None:
     p.add_argument("--allow-offsite", action="store_true")
     p.add_argument("--reextract", action="store_true",
                    help="run extraction again over the pages kept in --state (no network)")
+    p.add_argument("--strip-chrome", dest="strip_chrome", action="store_true", default=None,
+                   help="blocks repeated across a site's pages are boilerplate (default: GOVTEXT_STRIP_CHROME)")
+    p.add_argument("--keep-chrome", dest="strip_chrome", action="store_false",
+                   help="do not strip blocks repeated across a site's pages")
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_crawl)

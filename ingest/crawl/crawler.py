@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 
 from govtext.documents import Document
 from govtext.errors import BadInput, SourceError
+from ingest.chrome import SiteChrome
 from ingest.crawl.fetch import FetchResult, Fetcher, attachment_filename, sniff_kind
 from ingest.crawl.links import meta_robots, page_links, parse_sitemap
 from ingest.crawl.robots import Robots
@@ -87,6 +88,8 @@ class CrawlConfig:
     max_crawl_delay: float = 30.0
     #: consecutive on_document failures after which the crawl stops (state kept)
     max_handler_failures: int = 3
+    #: blocks repeated across a site's pages count as boilerplate (ingest/chrome.py)
+    strip_chrome: bool = False
 
 
 COUNTERS = (
@@ -182,7 +185,7 @@ def _means_no_text(exc: SourceError) -> bool:
 
 
 def documents_from(raw: bytes, *, url: str, content_type: str, kind: str, parent: str = "",
-                   profile: str | None = None, disposition: str = "") -> tuple[list[Document], str]:
+                   profile: str | None = None, disposition: str = "", chrome=None) -> tuple[list[Document], str]:
     """The Documents in one stored response, and the reason when there are none
     (a page of links, an empty page, meta robots noindex).
 
@@ -197,7 +200,7 @@ def documents_from(raw: bytes, *, url: str, content_type: str, kind: str, parent
         if "noindex" in meta_robots(raw):
             return [], "meta robots noindex"
         try:
-            doc = extract_page(raw, url=url, content_type=content_type or None, profile=profile)
+            doc = extract_page(raw, url=url, content_type=content_type or None, profile=profile, chrome=chrome)
         except SourceError as exc:
             if _means_no_text(exc):
                 return [], exc.message  # a page of links: nothing wrong with it
@@ -240,6 +243,7 @@ class Crawler:
                                max_redirects=config.max_redirects, pool_size=config.concurrency)
         self.robots = Robots(self.fetcher, config.user_agent, retry_wait=min(1.0, config.backoff))
         self.summary = CrawlSummary()
+        self.chrome = SiteChrome() if config.strip_chrome else None
         self.sites: set[str] = set()
         self.host_ready: dict[str, float] = {}
         self.host_busy: dict[str, int] = {}
@@ -625,7 +629,8 @@ class Crawler:
             try:
                 docs, why_none = documents_from(res.body, url=final, content_type=res.content_type,
                                                 kind=row["kind"], parent=row["parent"],
-                                                profile=self.config.profile, disposition=res.disposition)
+                                                profile=self.config.profile, disposition=res.disposition,
+                                                chrome=self.chrome)
             except SourceError as exc:  # a broken page or file: record why, go on
                 broken = exc.message
             except Exception as exc:  # an extractor or loader bug: record it, go on
@@ -744,7 +749,7 @@ class Crawler:
         try:
             docs, why_none = documents_from(decompress(page["raw"]), url=page["final_url"],
                                             content_type=page["content_type"], kind=page["kind"],
-                                            parent=page["parent"], profile=self.config.profile)
+                                            parent=page["parent"], profile=self.config.profile, chrome=self.chrome)
         except Exception as exc:
             reason = exc.message if isinstance(exc, SourceError) else f"extraction failed: {exc.__class__.__name__}: {exc}"
             self.summary.failed += 1
@@ -849,10 +854,12 @@ class ReextractSummary:
 
 
 def reextract(state_dir: Path, on_document: Callable[[Document], None], *, profile: str | None = None,
-              progress: Callable | None = None) -> ReextractSummary:
+              progress: Callable | None = None, strip_chrome: bool = False) -> ReextractSummary:
     """Run extraction again over every stored page and attachment (no network),
     handing each Document to ``on_document``. For an improved extractor or a
-    different site profile."""
+    different site profile. ``strip_chrome``: blocks repeated on the pages of a
+    site that came before (in fetch order) are boilerplate."""
+    chrome = SiteChrome() if strip_chrome else None
     path = Path(state_dir) / CrawlState.FILENAME
     if not path.exists():
         raise BadInput(f"no crawl state in {state_dir}")
@@ -870,7 +877,7 @@ def reextract(state_dir: Path, on_document: Callable[[Document], None], *, profi
             try:
                 docs, why_none = documents_from(decompress(page["raw"]), url=page["final_url"],
                                                 content_type=page["content_type"], kind=page["kind"],
-                                                parent=page["parent"], profile=profile)
+                                                parent=page["parent"], profile=profile, chrome=chrome)
             except Exception as exc:
                 out.failed += 1
                 reason = exc.message if isinstance(exc, SourceError) else f"extraction failed: {exc.__class__.__name__}: {exc}"

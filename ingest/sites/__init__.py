@@ -49,6 +49,9 @@ class Boilerplate:
     source_meta: tuple[str, ...]
     source_labels: str
     provinces: tuple[str, ...]
+    comment_line: re.Pattern  # opens the readers' comments: the article ends above it
+    legal_terms: re.Pattern
+    comment_attr: re.Pattern
 
 
 def _load(name: str) -> dict:
@@ -87,6 +90,9 @@ def boilerplate() -> Boilerplate:
         source_meta=tuple(data["source_meta"]),
         source_labels=data["source_labels"],
         provinces=tuple(_load("regions")["provinces"]),
+        comment_line=re.compile(data["comment_line"], re.I),
+        legal_terms=re.compile(data["legal_terms"]),
+        comment_attr=re.compile(data["comment_attr"], re.I),
     )
 
 

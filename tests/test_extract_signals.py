@@ -1,0 +1,101 @@
+"""Site-independent extraction signals (issue 19): list pages refused, comment
+sections cut, legal notices dropped, blocks repeated across a site's pages
+(ingest/chrome.py) stripped when asked."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from govtext.errors import SourceError  # noqa: E402
+from ingest.chrome import SiteChrome  # noqa: E402
+from ingest.crawl.crawler import documents_from  # noqa: E402
+from ingest.extract import SIGNALS, extract_html  # noqa: E402
+
+PARAGRAPHS = [
+    "为进一步优化营商环境，市政府决定自今年三月起在全市范围内推行企业开办“一网通办”，申请人可在网上一次提交全部材料。",
+    "各区县政务服务中心要设立综合窗口，统一受理企业设立登记、公章刻制、发票申领和社保登记等事项，办理时限压缩至一个工作日。",
+    "市场监管、税务、人社等部门要加强数据共享，凡是能够通过系统获取的材料，一律不再要求申请人重复提交，切实减轻企业负担。",
+    "各部门要按照职责分工抓好落实，及时总结推广好的经验做法，对工作中遇到的新情况新问题，要认真研究并提出解决办法。",
+]
+
+
+def page(body: str, title: str = "关于推行企业开办一网通办的通知") -> str:
+    return f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+
+
+def article(paragraphs=PARAGRAPHS, after: str = "", nav: str = "") -> str:
+    ps = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return page(f"{nav}<div class='article'><h1>关于推行企业开办一网通办的通知</h1>{ps}{after}</div>")
+
+
+def test_list_page_is_refused_as_no_text():
+    items = "".join(
+        f"<li><a href='/a/{i}.html'>关于做好第{i}批企业开办服务事项办理工作的通知</a><span>2024-03-{i % 28 + 1:02d}</span></li>"
+        for i in range(40)
+    )
+    html = page(f"<div class='list'><h2>通知公告</h2><ul>{items}</ul></div>", title="通知公告")
+    with pytest.raises(SourceError) as err:
+        extract_html(html)
+    assert err.value.code == "no_text"
+    docs, why = documents_from(html.encode(), url="http://example.test/list.html", content_type="text/html", kind="page")
+    assert docs == [] and "list page" in why
+
+
+def test_article_with_link_lists_around_it_is_not_refused():
+    nav = "<ul>" + "".join(f"<li><a href='/c{i}'>栏目{i}</a></li>" for i in range(30)) + "</ul>"
+    doc = extract_html(article(nav=nav))
+    assert PARAGRAPHS[0][:20] in doc.text and PARAGRAPHS[-1][:20] in doc.text
+
+
+def test_comment_section_ends_the_article():
+    comments = "<p>发表评论</p>" + "".join(
+        f"<p>网友{i}：这个政策真好，希望各地都能尽快推行，办事再也不用来回跑了，点赞支持！</p>" for i in range(8)
+    )
+    doc = extract_html(article(after=comments))
+    assert PARAGRAPHS[-1][:20] in doc.text
+    assert "网友3" not in doc.text
+    SIGNALS["comments"] = False
+    try:
+        assert "网友3" in extract_html(article(after=comments)).text  # the signal, not something else, cuts them
+    finally:
+        SIGNALS["comments"] = True
+
+
+def test_legal_notice_is_dropped_but_a_sentence_about_copyright_is_kept():
+    about = "市版权局表示，将加强网络作品版权保护，依法查处各类侵权盗版行为，维护权利人合法权益和市场秩序。"
+    notice = "<p>凡本网注明“来源：本网”的所有作品，版权均属于本网，未经授权不得转载、摘编或以其他方式使用。</p>"
+    doc = extract_html(article(paragraphs=PARAGRAPHS + [about], after=notice))
+    assert about[:20] in doc.text
+    assert "凡本网注明" not in doc.text
+
+
+def test_site_chrome_strips_blocks_repeated_on_other_pages_of_the_host():
+    footer = "<p>本网站由市人民政府办公室主办，市大数据中心承办，欢迎各界人士对网站建设提出意见和建议，联系电话见下方。</p>"
+    pages = [article(paragraphs=[f"{p}本条适用于第{i}批试点。" for p in PARAGRAPHS], after=footer) for i in range(3)]
+    plain = extract_html(pages[2], url="http://www.example.gov.test/c.html")
+    assert "市大数据中心承办" in plain.text  # prose-like: without other pages it passes for text
+    chrome = SiteChrome(min_pages=2)
+    for i, html in enumerate(pages):
+        doc = extract_html(html, url=f"http://www.example.gov.test/{i}.html", chrome=chrome)
+    assert "市大数据中心承办" not in doc.text
+    assert doc.meta["chrome_blocks"] >= 1
+    assert f"{PARAGRAPHS[0]}本条适用于第2批试点。" in doc.text  # its own paragraphs are on no other page
+
+
+def test_site_chrome_keeps_hosts_apart_and_forgets_beyond_its_window():
+    chrome = SiteChrome(min_pages=1, window=2)
+    chrome.observe("a.test", {1, 2})
+    assert chrome.repeated("b.test", {1, 2}) == set()
+    assert chrome.repeated("a.test", {1, 3}) == {1}
+    chrome.observe("a.test", {3})
+    chrome.observe("a.test", {4})  # the page with 1 and 2 falls out of the window
+    assert chrome.repeated("a.test", {1, 2, 3, 4}) == {3, 4}
+    with pytest.raises(ValueError):
+        SiteChrome(min_pages=0)
