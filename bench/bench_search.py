@@ -131,7 +131,7 @@ def build_govtext(corpus: Path, data: Path) -> None:
         shutil.rmtree(data)
     from govtext.documents import Document
     from govtext.settings import load_settings
-    from ingest.pipeline import ingest_documents
+    from pipeline import ingest_documents
     from search import open_backend
 
     log("govtext: ingest_documents (tagging off) ...")

@@ -22,7 +22,7 @@ CACHE = REPO / "bench" / "results" / "relevance-data"
 
 def build(data: Path) -> None:
     from govtext.settings import load_settings
-    from ingest.pipeline import ingest_paths
+    from pipeline import ingest_paths
     from search import open_backend
 
     settings = load_settings(data_dir=data, analyze=False)

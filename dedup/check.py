@@ -159,16 +159,6 @@ def _runs(d_hash: np.ndarray, d_pos: np.ndarray, c_hash: np.ndarray, c_owner: np
     return i[starts], own[starts], j[starts], lens
 
 
-def _merge_intervals(iv: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[list[int]] = []
-    for a, b in sorted(iv):
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
-
-
 def _posting_pairs(index, kind: str, keys: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
     """(query position, pid) for every posting of ``keys`` (at most ``cap`` per key).
 

@@ -320,20 +320,25 @@ class DedupIndex:
         if sum(lens):
             self.fps.write(np.concatenate(fps).astype(np.int64), np.repeat(pids, lens), pids_sorted=ascending)
 
-    def _cluster_batch(self, pids: np.ndarray, prints: Prints, doc_of: np.ndarray
-                       ):
+    def _cluster_batch(self, pids: np.ndarray, prints: Prints, doc_of: np.ndarray):
         """Cluster ids for new paragraphs (merging existing clusters as needed).
 
         Returns (cluster per paragraph, posted mask, batch documents that share a
         cluster with another document and so may join a group, the band segment
-        of the posted paragraphs)."""
-        conn = self.conn
-        n = len(pids)
-        norm = prints.norm
-        base = int(pids[0]) if n else 0
+        of the posted paragraphs). Three steps: link exact duplicates, link
+        verified near duplicates, resolve the components into clusters."""
         uf = UnionFind()
         node = [-int(p) for p in pids]  # new paragraphs: negative node ids; existing clusters: positive ids
-        # 1. exact duplicates (within the batch and with the index)
+        posted = self._link_exact(uf, node, prints)
+        batch_seg = self._link_near(uf, node, prints, pids, posted)
+        result, touched = self._resolve_clusters(uf, node, pids, doc_of)
+        return result, posted, touched, batch_seg
+
+    def _link_exact(self, uf: UnionFind, node: list[int], prints: Prints) -> np.ndarray:
+        """Step 1: exact duplicates, within the batch and with the index. Returns the
+        posted mask (False: an exact twin already carries the postings)."""
+        n = len(node)
+        norm = prints.norm
         hashes = prints.hashes
         exact = self.lookup_exact({hashes[i] for i in range(n) if len(norm[i]) >= MIN_EXACT_CHARS}, cap=1)
         exact_pids = {h: p[0] for h, p in exact.items()}
@@ -354,7 +359,14 @@ class DedupIndex:
             if p is not None and p in ex_rows:
                 uf.union(node[i], ex_rows[p]["cluster"])
                 posted[i] = False
-        # 2. near duplicates: LSH candidates among stored and earlier batch paragraphs, verified
+        return posted
+
+    def _link_near(self, uf: UnionFind, node: list[int], prints: Prints, pids: np.ndarray,
+                   posted: np.ndarray) -> SegmentPostings:
+        """Step 2: near duplicates, LSH candidates among stored and earlier batch
+        paragraphs, verified on their shingle sets. Returns the batch's band segment."""
+        norm = prints.norm
+        base = int(pids[0]) if len(pids) else 0
         rows_b = np.flatnonzero(posted & prints.has_bands)
         q_keys = prints.band_matrix[rows_b].ravel()
         q_para = np.repeat(rows_b, prints.band_matrix.shape[1])
@@ -406,7 +418,15 @@ class DedupIndex:
                     continue
                 if minhash.is_near_duplicate(sh(-i - 1, norm[i]), sh(c, text))[0]:
                     uf.union(node[i], other)
-        # 3. resolve components: target = largest existing cluster, else smallest new pid
+        return batch_seg
+
+    def _resolve_clusters(self, uf: UnionFind, node: list[int], pids: np.ndarray,
+                          doc_of: np.ndarray) -> tuple[list[int], set[int]]:
+        """Step 3: each component's target is its largest existing cluster, else its
+        smallest new pid. Returns (cluster per paragraph, documents touched)."""
+        conn = self.conn
+        n = len(pids)
+        base = int(pids[0]) if n else 0
         comps: dict[int, list[int]] = defaultdict(list)
         for nd in list(uf.parent.keys()):
             comps[uf.find(nd)].append(nd)
@@ -450,7 +470,7 @@ class DedupIndex:
                 singles.discard(i)
         conn.executemany("INSERT INTO dd_cluster (cid, size, ndocs) VALUES (?, 1, 1)",
                          [(result[i],) for i in sorted(singles)])
-        return result, posted, touched, batch_seg
+        return result, touched
 
     def bulk_load(self, docs, *, batch_paragraphs: int = 50_000) -> int:
         """Fast initial load of ``(doc_id, paragraphs, site)`` tuples into an empty index.

@@ -400,10 +400,6 @@ def normalize_many(paragraphs: list[str]) -> list[str]:
     return out
 
 
-def normalize_paragraph(text: str) -> str:
-    return normalize_many([text])[0]
-
-
 if __name__ == "__main__":  # pragma: no cover
     for line in sys.stdin:
         print(normalize_text(line.rstrip("\n")))

@@ -166,6 +166,3 @@ def batch_fingerprint_keys(texts: list[str], k: int = K, w: int = W, grams=None,
     return out
 
 
-def all_kgrams(text: str, k: int = K) -> np.ndarray:
-    """Every k-gram hash (int64), position i = k-gram text[i:i+k]."""
-    return text_kgram_hashes(text, k).view(np.int64)

@@ -8,7 +8,6 @@ their half-width cousins, often followed by a closing quote.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -51,11 +50,3 @@ def is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
-def cjk_share(text: str) -> float:
-    if not text:
-        return 0.0
-    return sum(1 for ch in text if is_cjk(ch)) / len(text)
-
-
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)

@@ -245,8 +245,6 @@ def find_dates(text: str) -> list[dict]:
             continue
         if day is not None and not 1 <= day <= 31:
             continue
-        if y.isdigit() and mo is None and text[m.end() : m.end() + 1] in ("度",) and False:
-            pass
         out.append({"text": m.group(0), "year": year, "month": month, "day": day, "unknown": unknown, "start": m.start()})
         seen.add(m.start())
     for m in _DATE_NUM.finditer(text):

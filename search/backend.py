@@ -2,7 +2,7 @@
 
 Two implementations: ``search/embedded.py`` (SQLite + tantivy, the default)
 and ``search/elastic.py`` (Elasticsearch). Both receive documents already
-enriched (paragraphs, tokens, analysis) by ``ingest/pipeline.py``, so both
+enriched (paragraphs, tokens, analysis) by ``pipeline/``, so both
 rank the same jieba tokens.
 """
 
@@ -104,7 +104,7 @@ class Backend(Protocol):
     ``tests/test_conformance.py`` holds them to the same behaviour.
     """
 
-    # writing (ingest/pipeline.py, POST /documents, govtext retag)
+    # writing (pipeline/, POST /documents, govtext retag)
     def write(self, docs: list[IndexedDocument]) -> WriteSummary: ...
     def content_hashes(self, doc_ids: list[str]) -> dict[str, str]: ...
     def set_analysis(self, updates: list[tuple[str, dict]]) -> int: ...

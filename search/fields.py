@@ -25,19 +25,6 @@ def canonical_region(name: str) -> tuple[str, str]:
     return found[0]["province"] or name, found[0]["city"] or ""
 
 
-class SingletonGroups:
-    """Duplicate groups when no dedup index is attached: every document alone."""
-
-    def group_of(self, doc_id: str) -> tuple[str, int]:
-        return doc_id, 1
-
-    def groups_of(self, doc_ids: list[str]) -> dict[str, tuple[str, int]]:
-        return {d: (d, 1) for d in doc_ids}
-
-    def group_members(self, group_id: str) -> list[str]:
-        return [group_id]
-
-
 def site_of(url: str, source: str) -> str:
     parts = urlsplit(url)
     if parts.scheme in ("http", "https") and parts.hostname:

@@ -139,15 +139,7 @@ class Store:
                 conn.execute(f"PRAGMA user_version = {version}")
 
     # -- key/value ---------------------------------------------------------
-    def get_kv(self, key: str, default: str | None = None) -> str | None:
-        row = self.conn.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else default
 
-    def set_kv(self, key: str, value: str, conn: sqlite3.Connection | None = None) -> None:
-        (conn or self.conn).execute(
-            "INSERT INTO kv(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
 
     # -- writes ------------------------------------------------------------
     def write_batch(self, items: Iterable[tuple[Document, list[str], dict]]) -> WriteSummary:

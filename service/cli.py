@@ -21,7 +21,7 @@ from service.cli_io import _backend, _print_json, _read_input, _settings, path_s
 # -- commands -------------------------------------------------------------------
 
 def cmd_ingest(args) -> int:
-    from ingest.pipeline import ingest_paths
+    from pipeline import ingest_paths
 
     settings = _settings(args)
     if args.keep_chrome:

@@ -150,7 +150,7 @@ def cmd_boilerplate(args) -> int:
 
 def cmd_crawl(args) -> int:
     from ingest.crawl import crawl
-    from ingest.pipeline import Ingestor
+    from pipeline import Ingestor
     from service.cli_io import _backend, _print_json, _settings
 
     settings = _settings(args)

@@ -49,7 +49,7 @@ def seeded_dir(tmp_path_factory):
     if not SEED.exists():
         pytest.skip("../shared is not beside the repo")
     from govtext.settings import load_settings
-    from ingest.pipeline import ingest_paths
+    from pipeline import ingest_paths
     from search import open_backend
 
     data = tmp_path_factory.mktemp("seeded")

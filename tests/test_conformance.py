@@ -89,7 +89,7 @@ def corpus_docs() -> list[Document]:
 
 
 def enriched(docs: list[Document]) -> list[IndexedDocument]:
-    from ingest.pipeline import enrich
+    from pipeline import enrich
 
     return [enrich(d, fake_analysis) for d in docs]
 

@@ -23,7 +23,7 @@ def repost(place: str, n: int) -> list[str]:
 
 @pytest.fixture
 def copies_backend(settings, backend):
-    from ingest.pipeline import ingest_documents
+    from pipeline import ingest_documents
 
     docs = [
         Document(id="orig", title="市域社会治理实施方案", text="\n".join(ORIGINAL), url="https://a.example.gov.cn/1"),

@@ -12,7 +12,7 @@ if str(ROOT) not in sys.path:
 
 from govtext.documents import Document  # noqa: E402
 from ingest.chrome import strip_given_chrome  # noqa: E402
-from ingest.pipeline import ingest_documents  # noqa: E402
+from pipeline import ingest_documents  # noqa: E402
 
 REPORT = "\n".join([
     "下载", "打印", "全屏", "收藏", "【字号：", "加大", "还原", "减小", "】",

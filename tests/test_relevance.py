@@ -56,7 +56,7 @@ def corpus_backend(tmp_path_factory):
     if not LAWS.exists() or not REPORTS.exists():
         pytest.skip("../shared/corpus (laws.jsonl, reports.jsonl) is not beside the repo")
     from govtext.settings import load_settings
-    from ingest.pipeline import ingest_paths
+    from pipeline import ingest_paths
     from search import open_backend
 
     settings = load_settings(data_dir=tmp_path_factory.mktemp("relevance"), analyze=False)

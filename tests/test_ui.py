@@ -56,7 +56,7 @@ def dedup_installed() -> bool:
 def _make_store(data_dir: Path, docs: list[dict]) -> None:
     from govtext.documents import Document
     from govtext.settings import load_settings
-    from ingest.pipeline import ingest_documents
+    from pipeline import ingest_documents
     from search import open_backend
 
     settings = load_settings(data_dir=data_dir, analyze=False)

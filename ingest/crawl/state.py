@@ -295,5 +295,3 @@ class CrawlState:
     def pending_pages(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM pages WHERE doc_state = 'pending' ORDER BY fetched_at").fetchall()
 
-    def all_pages(self):
-        return self.db.execute("SELECT * FROM pages WHERE raw IS NOT NULL ORDER BY fetched_at, url")

@@ -46,7 +46,7 @@ def copies(args, doc_id):
               "documents": {"type": "array", "items": DOCUMENT_IN, "maxItems": MAX_DOCS_PER_POST}}}]},
           auth=True)
 def add_documents(args):
-    from ingest.pipeline import ingest_documents
+    from pipeline import ingest_documents
 
     body = json_body()
     items = body["documents"] if "documents" in body else [body]
