@@ -40,6 +40,7 @@ from collections import defaultdict
 import numpy as np
 
 from govtext.errors import BadInput
+from govtext.validation import check_text
 
 from . import winnow
 from .fingerprint import MIN_BAND_CHARS, exact_hash
@@ -89,7 +90,7 @@ def _validate(text, max_chars: int) -> str:
     bad = len(_BINARY.findall(text))
     if "\x00" in text or bad > max(8, len(text) * 0.01):
         raise BadInput("draft looks binary (control characters or undecodable bytes)", code="binary_draft")
-    return text
+    return check_text(text, "text")  # lone surrogates, stray control characters: one rule for every input
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

@@ -56,6 +56,9 @@ class Settings:
     #: tag themes/keywords/entities at ingest (0 to load fast and tag later with `govtext retag`)
     analyze: bool = field(default_factory=lambda: _env("GOVTEXT_ANALYZE", "1") != "0")
 
+    #: mark the session cookie Secure (set to 1 when served over HTTPS, e.g. behind nginx with TLS)
+    cookie_secure: bool = field(default_factory=lambda: _env("GOVTEXT_COOKIE_SECURE", "0") == "1")
+
     def replace(self, **changes) -> "Settings":
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)

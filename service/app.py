@@ -37,8 +37,10 @@ def create_app(settings: Settings | None = None, backend=None) -> Flask:
     app.extensions["govtext_backend"] = BackendHolder(settings, backend)
 
     from service.api import register_api
+    from service.auth import register_auth
     from service.errors import register_error_handlers
 
+    register_auth(app)  # first: its before_request hook locks every route that reads data
     register_api(app)
     try:
         from service.ui import ui

@@ -30,6 +30,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from govtext.errors import BadInput, GovtextError, NotFound
+from govtext.validation import parse_int
 from search.backend import SORTS, SearchRequest
 from service.app import get_backend, get_settings
 
@@ -394,8 +395,8 @@ def _int_param(name: str, default: int | None, low: int, high: int) -> int | Non
     if not raw:
         return default
     try:
-        value = int(raw)
-    except ValueError:
+        value = parse_int(raw, name)  # ASCII digits only, as in the API (govtext.validation)
+    except BadInput:
         raise BadInput(f"参数 {name} 应是整数，收到的是 {raw[:40]!r}。") from None
     if not low <= value <= high:
         raise BadInput(f"参数 {name} 应在 {low} 到 {high} 之间。")

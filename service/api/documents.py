@@ -59,7 +59,7 @@ def add_documents(args):
         try:
             docs.append(Document.from_dict(item))
         except BadInput as exc:
-            raise BadInput(f"document {n}: {exc.message}") from None
+            raise BadInput(f"document {n}: {exc.message}", code=exc.code) from None
     report = ingest_documents(docs, get_backend(), get_settings())
     if report.problems:
         raise BadInput("; ".join(f"{p.path}: {p.message}" for p in report.problems[:5]))

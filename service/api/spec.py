@@ -13,7 +13,8 @@ from typing import Any, Callable
 
 from flask import Blueprint, request
 
-from govtext.errors import BadInput, GovtextError, Unauthorized
+from govtext.errors import BadInput
+from govtext.validation import check_text, loads_json, parse_int
 
 _TYPES = {str: "string", int: "integer", bool: "boolean", list: "array"}
 
@@ -44,23 +45,19 @@ class Param:
         return schema
 
     def parse(self, values: list[str]) -> Any:
+        if values == [""] and self.type in (int, bool):
+            raise BadInput(f"{self.name} is empty; give a value or leave the parameter out", code="bad_parameter")
         if not values or values == [""]:
             if self.required:
                 raise BadInput(f"the parameter {self.name} is required", code="missing_parameter")
             return list(self.default or []) if self.type is list else self.default
         if self.type is list:
-            return [v for v in values if v]
-        raw = values[-1]
+            return [check_text(v, self.name, multiline=False) for v in values if v]
+        raw = check_text(values[-1], self.name, multiline=False)
         if self.max_length is not None and len(raw) > self.max_length:
             raise BadInput(f"{self.name} is too long ({len(raw)} characters; the limit is {self.max_length})")
         if self.type is int:
-            try:
-                value = int(raw)
-            except ValueError:
-                raise BadInput(f"{self.name} must be an integer, got {raw[:40]!r}") from None
-            if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
-                raise BadInput(f"{self.name} must be between {self.minimum} and {self.maximum}")
-            return value
+            return parse_int(raw, self.name, self.minimum, self.maximum)
         if self.type is bool:
             if raw.lower() in ("1", "true", "yes", "on"):
                 return True
@@ -89,25 +86,17 @@ ENDPOINTS: list[Endpoint] = []
 
 
 def check_token(required: bool) -> None:
-    from service.app import get_settings
+    """Writes need the Bearer token; reads, when locked, are guarded for every route by service.auth."""
+    if required:
+        from service.auth import require_write_token
 
-    settings = get_settings()
-    if not (required or settings.read_token_required):
-        return
-    if not settings.api_token:
-        raise GovtextError("writes over HTTP are disabled: start the server with GOVTEXT_API_TOKEN set",
-                           code="writes_disabled", status=403)
-    header = request.headers.get("Authorization", "")
-    if header != f"Bearer {settings.api_token}":
-        raise Unauthorized("send the API token as 'Authorization: Bearer <token>'")
+        require_write_token()
 
 
 def json_body(max_keys: int = 1000) -> dict:
     if not request.is_json:
         raise BadInput("the request body must be JSON (Content-Type: application/json)", code="not_json")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise BadInput("the request body is not valid JSON", code="bad_json")
+    data = loads_json(request.get_data(cache=True))  # nesting checked before parsing (govtext.validation)
     if not isinstance(data, dict):
         raise BadInput("the request body must be a JSON object", code="bad_json")
     return data
