@@ -59,6 +59,16 @@ class Settings:
     #: mark the session cookie Secure (set to 1 when served over HTTPS, e.g. behind nginx with TLS)
     cookie_secure: bool = field(default_factory=lambda: _env("GOVTEXT_COOKIE_SECURE", "0") == "1")
 
+    #: `govtext serve` puts its buffering front (service/front.py) before gunicorn (0: gunicorn alone,
+    #: for a deployment behind nginx, see deploy/nginx.conf)
+    front: bool = field(default_factory=lambda: _env("GOVTEXT_FRONT", "1") != "0")
+    #: seconds a client has to send a request's head (the body then needs 50 kB/s)
+    header_timeout: float = field(default_factory=lambda: float(_env("GOVTEXT_HEADER_TIMEOUT", "10")))
+    #: open client connections the front accepts, in all and per client address
+    max_connections: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_CONNECTIONS", "1024")))
+    max_connections_per_client: int = field(
+        default_factory=lambda: int(_env("GOVTEXT_MAX_CONNECTIONS_PER_CLIENT", "64")))
+
     def replace(self, **changes) -> "Settings":
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
