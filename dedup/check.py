@@ -45,6 +45,7 @@ from govtext.validation import check_text
 from . import winnow
 from .fingerprint import MIN_BAND_CHARS, exact_hash
 from .index import DedupIndex
+from .limits import cap_report
 from .minhash import band_keys, signatures
 from .normalize import normalize
 
@@ -528,7 +529,7 @@ def check_draft(index: DedupIndex, text, *, quotes_as_citation: bool = False, ma
                 "overlap_ratio": round(cp / chars, 4) if chars else 0.0,
             }
         )
-    return {
+    return cap_report({
         "overlap_ratio": round(copied / total_chars, 4) if total_chars else 0.0,
         "largest_source_ratio": round(largest[1] / total_chars, 4) if total_chars else 0.0,
         "largest_source": largest[0],
@@ -546,7 +547,7 @@ def check_draft(index: DedupIndex, text, *, quotes_as_citation: bool = False, ma
             "quotes_as_citation": bool(quotes_as_citation),
             "max_postings": DRAFT_POSTINGS,
         },
-    }
+    })
 
 
 def _true_runs(mask: np.ndarray) -> list[tuple[int, int]]:

@@ -39,7 +39,7 @@ class Settings:
     #: longest accepted search query, in characters
     max_query_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_QUERY_CHARS", "500")))
     #: largest accepted draft for a duplicate check, in characters
-    max_draft_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_DRAFT_CHARS", "200000")))
+    max_draft_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_DRAFT_CHARS", "100000")))
     #: largest accepted HTTP request body, in bytes
     max_request_bytes: int = field(
         default_factory=lambda: int(_env("GOVTEXT_MAX_REQUEST_BYTES", str(8 * 1024 * 1024)))
@@ -68,6 +68,11 @@ class Settings:
     max_connections: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_CONNECTIONS", "1024")))
     max_connections_per_client: int = field(
         default_factory=lambda: int(_env("GOVTEXT_MAX_CONNECTIONS_PER_CLIENT", "64")))
+
+    #: per client address and minute: bytes of drafts the duplicate check takes (an export counts 300 kB)
+    check_bytes_per_minute: int = field(default_factory=lambda: int(_env("GOVTEXT_CHECK_BYTES_PER_MINUTE", "3000000")))
+    #: duplicate checks and exports running at once in one server process
+    expensive_concurrency: int = field(default_factory=lambda: int(_env("GOVTEXT_EXPENSIVE_CONCURRENCY", "2")))
 
     def replace(self, **changes) -> "Settings":
         values = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -39,8 +39,10 @@ def create_app(settings: Settings | None = None, backend=None) -> Flask:
     from service.api import register_api
     from service.auth import register_auth
     from service.errors import register_error_handlers
+    from service.throttle import register_throttle
 
     register_auth(app)  # first: its before_request hook locks every route that reads data
+    register_throttle(app)  # then the budget and concurrency cap of expensive requests
     register_api(app)
     try:
         from service.ui import ui

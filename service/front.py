@@ -35,6 +35,7 @@ from dataclasses import dataclass
 MAX_REQUEST_LINE = 8190
 MAX_HEAD_BYTES = 64 * 1024
 RESPONSE_CHUNK = 256 * 1024
+LINGER_SECONDS = 2.0
 HOP_HEADERS = {"connection", "keep-alive", "proxy-connection", "te", "transfer-encoding", "upgrade", "expect",
                "trailer", "x-real-ip", "x-forwarded-for", "content-length"}
 _TOKEN = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -142,7 +143,7 @@ class Front:
         try:
             await self._serve(reader, writer, client)
         except Reject as exc:
-            await self._finish(writer, problem_bytes(exc.status, exc.code, exc.message))
+            await self._finish(writer, problem_bytes(exc.status, exc.code, exc.message), reader)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
@@ -234,11 +235,21 @@ class Front:
             up_writer.close()
         await asyncio.wait_for(writer.drain(), self.limits.write_timeout)
 
-    async def _finish(self, writer: asyncio.StreamWriter, data: bytes) -> None:
+    async def _finish(self, writer: asyncio.StreamWriter, data: bytes,
+                      reader: asyncio.StreamReader | None = None) -> None:
+        """Answer and close. With ``reader``, a lingering close: what the client is still sending
+        (a refused body) is read and dropped for a moment, or the kernel would reset the
+        connection and the client would never see the answer."""
         try:
             writer.write(data)
             await asyncio.wait_for(writer.drain(), 5)
-        except (ConnectionError, asyncio.TimeoutError):
+            if reader is not None and writer.can_write_eof():
+                writer.write_eof()
+                loop = asyncio.get_running_loop()
+                deadline = loop.time() + LINGER_SECONDS
+                while loop.time() < deadline and await asyncio.wait_for(reader.read(65536), deadline - loop.time()):
+                    pass
+        except (ConnectionError, asyncio.TimeoutError, asyncio.LimitOverrunError):
             pass
         finally:
             writer.close()

@@ -42,6 +42,8 @@ class Param:
                 schema[key] = value
         if self.enum:
             schema["enum"] = list(self.enum)
+        if self.required and self.type is str:  # the server refuses an empty or blank value
+            schema.update(minLength=1, pattern=r"\S")
         return schema
 
     def parse(self, values: list[str]) -> Any:
@@ -137,11 +139,17 @@ def openapi_document(version: str) -> dict:
         if ep.body:
             op["requestBody"] = {"required": True, "content": {"application/json": {"schema": ep.body}}}
         ok = {"description": "OK", "content": {ep.produces: {"schema": ep.response or {"type": "object"}}}}
-        op["responses"] = {"200": ok, "400": {"$ref": "#/components/responses/Problem"},
-                           "404": {"$ref": "#/components/responses/Problem"}}
+        problem_ref = {"$ref": "#/components/responses/Problem"}
+        op["responses"] = {"200": ok, **{code: problem_ref for code in ("400", "401", "403", "404", "405")}}
+        if ep.body:
+            op["responses"]["413"] = problem_ref
+        if ep.path == "/check":  # service/throttle.py: the budget per client, the cap per process
+            op["responses"].update({"429": problem_ref, "503": problem_ref})
         if ep.auth:
             op["security"] = [{"bearer": []}]
-            op["responses"]["401"] = {"$ref": "#/components/responses/Problem"}
+            op["responses"]["201"] = {"description": "Created", "content": ok["content"]}
+        else:  # needed only when the server is locked (GOVTEXT_READ_TOKEN_REQUIRED=1)
+            op["security"] = [{}, {"bearer": []}, {"basic": []}]
         paths.setdefault(path, {})[ep.method.lower()] = op
     problem = {"type": "object", "required": ["status", "code", "message"],
                "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "message": {"type": "string"}}}
@@ -153,6 +161,8 @@ def openapi_document(version: str) -> dict:
         "components": {
             "schemas": {"Problem": problem},
             "responses": {"Problem": {"description": "Error", "content": {"application/json": {"schema": problem}}}},
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                "basic": {"type": "http", "scheme": "basic",
+                                          "description": "any user name, the token as the password"}},
         },
     }
