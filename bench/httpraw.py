@@ -19,7 +19,8 @@ def _hostport(base: str) -> tuple[str, int]:
 
 
 def call(base: str, method: str, path: str, body: bytes | str | dict | None = None,
-         headers: dict | None = None, timeout: float = 30) -> tuple[int, dict, bytes]:
+         headers: dict | None = None, timeout: float = 30, source: str | None = None) -> tuple[int, dict, bytes]:
+    """One request; ``source`` is the local address to send from (e.g. 127.0.0.2, another loopback client)."""
     host, port = _hostport(base)
     headers = dict(headers or {})
     if isinstance(body, dict):
@@ -27,7 +28,7 @@ def call(base: str, method: str, path: str, body: bytes | str | dict | None = No
         headers.setdefault("Content-Type", "application/json")
     if isinstance(body, str):
         body = body.encode("utf-8", "surrogatepass")
-    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    conn = http.client.HTTPConnection(host, port, timeout=timeout, source_address=(source, 0) if source else None)
     try:
         conn.request(method, path, body=body, headers=headers)
         resp = conn.getresponse()
@@ -37,9 +38,9 @@ def call(base: str, method: str, path: str, body: bytes | str | dict | None = No
 
 
 def call_json(base: str, method: str, path: str, body=None, headers: dict | None = None,
-              timeout: float = 30) -> tuple[int, dict, object]:
+              timeout: float = 30, source: str | None = None) -> tuple[int, dict, object]:
     """``call`` with the body parsed as JSON (None when it is not JSON)."""
-    status, hdrs, raw = call(base, method, path, body, headers, timeout)
+    status, hdrs, raw = call(base, method, path, body, headers, timeout, source)
     try:
         parsed = json.loads(raw)
     except ValueError:

@@ -53,6 +53,9 @@ def create_app(settings: Settings | None = None, backend=None) -> Flask:
     else:
         app.add_url_rule("/", "home", _home)
     register_error_handlers(app)
+    from service.wsgi import drain_input
+
+    app.wsgi_app = drain_input(app.wsgi_app, settings.max_request_bytes)  # refusals reach the client
     return app
 
 

@@ -219,7 +219,10 @@ class Front:
             raise Reject(502, "upstream_unavailable", "the application server is not answering") from None
         try:
             up_writer.write(request)
-            await up_writer.drain()
+            try:
+                await up_writer.drain()
+            except ConnectionError:  # answered (413, 429) without reading the whole body: read the answer
+                pass
             loop = asyncio.get_running_loop()
             deadline = loop.time() + self.limits.upstream_timeout
             while True:
