@@ -40,10 +40,12 @@ from collections import defaultdict
 import numpy as np
 
 from govtext.errors import BadInput
+from govtext.validation import check_text
 
 from . import winnow
 from .fingerprint import MIN_BAND_CHARS, exact_hash
 from .index import DedupIndex
+from .limits import cap_report
 from .minhash import band_keys, signatures
 from .normalize import normalize
 
@@ -89,7 +91,7 @@ def _validate(text, max_chars: int) -> str:
     bad = len(_BINARY.findall(text))
     if "\x00" in text or bad > max(8, len(text) * 0.01):
         raise BadInput("draft looks binary (control characters or undecodable bytes)", code="binary_draft")
-    return text
+    return check_text(text, "text")  # lone surrogates, stray control characters: one rule for every input
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -517,7 +519,7 @@ def check_draft(index: DedupIndex, text, *, quotes_as_citation: bool = False, ma
                 "overlap_ratio": round(cp / chars, 4) if chars else 0.0,
             }
         )
-    return {
+    return cap_report({
         "overlap_ratio": round(copied / total_chars, 4) if total_chars else 0.0,
         "largest_source_ratio": round(largest[1] / total_chars, 4) if total_chars else 0.0,
         "largest_source": largest[0],
@@ -535,7 +537,7 @@ def check_draft(index: DedupIndex, text, *, quotes_as_citation: bool = False, ma
             "quotes_as_citation": bool(quotes_as_citation),
             "max_postings": DRAFT_POSTINGS,
         },
-    }
+    })
 
 
 def _true_runs(mask: np.ndarray) -> list[tuple[int, int]]:

@@ -156,6 +156,8 @@ def batch_fingerprint_keys(texts: list[str], k: int = K, w: int = W, grams=None,
         keys.append(hs[pos].view(np.int64))
         owners.append(ow[pos])
     kk, oo = np.concatenate(keys), np.concatenate(owners)
+    if not len(kk):  # e.g. only 9-11-character texts: a selected k-gram with no anchor inside its text
+        return out
     order = np.argsort(oo, kind="stable")  # a few sorted runs: cheap
     kk, oo = kk[order], oo[order]
     cut = np.flatnonzero(np.diff(oo)) + 1

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from govtext.errors import BadInput
+from govtext.validation import check_date, check_text, clean_text
 
 PUBLIC_FIELDS = ("id", "title", "text", "url", "date", "source", "region", "doc_type")
 _ID_RE = re.compile(r"^[\w.:@\-]{1,200}$", re.UNICODE)
@@ -44,6 +45,9 @@ class Document:
                 setattr(self, name, "")
             elif not isinstance(value, str):
                 setattr(self, name, str(value))
+        # text read from files: a stray NUL or lone surrogate is cleaned, not fatal
+        # (what callers send is validated strictly in from_dict)
+        self.text, self.title = clean_text(self.text), clean_text(self.title)
         if not self.id:
             # A document without an id is named by where it came from, or by
             # its content when it came from nowhere in particular.
@@ -69,11 +73,11 @@ class Document:
         text = data.get("text")
         if not isinstance(text, str):
             raise BadInput('a document needs a "text" string')
-        kwargs = {name: data.get(name) or "" for name in PUBLIC_FIELDS if name != "text"}
-        for name, value in kwargs.items():
-            if not isinstance(value, (str, int, float)):
-                raise BadInput(f'field "{name}" must be a string')
+        check_text(text, "text")
+        kwargs = {name: check_date(data.get(name)) if name == "date" else check_text(data.get(name), name, multiline=False)
+                  for name in PUBLIC_FIELDS if name != "text"}
         meta = data.get("meta") or {}
         if not isinstance(meta, dict):
             raise BadInput('field "meta" must be an object')
+        check_text(json.dumps(meta, ensure_ascii=False), "meta")  # the lone surrogates JSON lets through
         return cls(text=text, meta=dict(meta), **kwargs)

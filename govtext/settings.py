@@ -39,7 +39,7 @@ class Settings:
     #: longest accepted search query, in characters
     max_query_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_QUERY_CHARS", "500")))
     #: largest accepted draft for a duplicate check, in characters
-    max_draft_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_DRAFT_CHARS", "200000")))
+    max_draft_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_DRAFT_CHARS", "100000")))
     #: largest accepted HTTP request body, in bytes
     max_request_bytes: int = field(
         default_factory=lambda: int(_env("GOVTEXT_MAX_REQUEST_BYTES", str(8 * 1024 * 1024)))
@@ -63,6 +63,24 @@ class Settings:
 
     #: ingest drops toolbar/breadcrumb lines (下载 打印 【字号：…】, 首页 > …) at the head and tail of given text
     strip_given_chrome: bool = field(default_factory=lambda: _env("GOVTEXT_STRIP_GIVEN_CHROME", "1") != "0")
+
+    #: mark the session cookie Secure (set to 1 when served over HTTPS, e.g. behind nginx with TLS)
+    cookie_secure: bool = field(default_factory=lambda: _env("GOVTEXT_COOKIE_SECURE", "0") == "1")
+
+    #: `govtext serve` puts its buffering front (service/front.py) before gunicorn (0: gunicorn alone,
+    #: for a deployment behind nginx, see deploy/nginx.conf)
+    front: bool = field(default_factory=lambda: _env("GOVTEXT_FRONT", "1") != "0")
+    #: seconds a client has to send a request's head (the body then needs 50 kB/s)
+    header_timeout: float = field(default_factory=lambda: float(_env("GOVTEXT_HEADER_TIMEOUT", "10")))
+    #: open client connections the front accepts, in all and per client address
+    max_connections: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_CONNECTIONS", "1024")))
+    max_connections_per_client: int = field(
+        default_factory=lambda: int(_env("GOVTEXT_MAX_CONNECTIONS_PER_CLIENT", "64")))
+
+    #: per client address and minute: bytes of drafts the duplicate check takes (an export counts 300 kB)
+    check_bytes_per_minute: int = field(default_factory=lambda: int(_env("GOVTEXT_CHECK_BYTES_PER_MINUTE", "3000000")))
+    #: duplicate checks and exports running at once in one server process
+    expensive_concurrency: int = field(default_factory=lambda: int(_env("GOVTEXT_EXPENSIVE_CONCURRENCY", "2")))
 
     def replace(self, **changes) -> "Settings":
         values = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -9,7 +9,6 @@ lines still load.
 from __future__ import annotations
 
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Iterator
 
 from govtext.documents import Document
 from govtext.errors import BadInput, SourceError
+from govtext.validation import loads_json
 
 SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf", ".jsonl", ".ndjson"}
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
@@ -137,12 +137,7 @@ def iter_jsonl(raw: bytes, name: str) -> Iterator[Document | LoadProblem]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line.decode("utf-8-sig" if number == 1 else "utf-8"))
-            yield Document.from_dict(data)
-        except UnicodeDecodeError:
-            yield LoadProblem(name, "line is not valid UTF-8", number)
-        except json.JSONDecodeError as exc:
-            yield LoadProblem(name, f"broken JSON ({exc.msg} at column {exc.colno})", number)
+            yield Document.from_dict(loads_json(line))  # depth-checked: no RecursionError
         except BadInput as exc:
             yield LoadProblem(name, exc.message, number)
 

@@ -9,6 +9,7 @@ second ingest of the same files costs little more than reading them.
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -93,7 +94,11 @@ class Enricher:
         if self._pool is None:
             import multiprocessing
 
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            from govtext.lifetime import die_with_parent
+
+            # workers exit with this process, even after kill -9 (govtext/lifetime.py)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=die_with_parent, initargs=(os.getpid(),))
         chunk = max(1, len(docs) // (self.workers * 4))
         futures = self._pool.map(analyze_document, docs, chunksize=chunk)
         return lambda: [IndexedDocument(d, split_paragraphs(d.text), a) for d, a in zip(docs, futures)]

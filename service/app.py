@@ -7,9 +7,12 @@ from flask import Flask
 from govtext.settings import Settings, load_settings
 from search.backend import Backend
 from service.api import register_api
+from service.auth import register_auth
 from service.context import BackendHolder, get_backend, get_settings
 from service.errors import register_error_handlers
+from service.throttle import register_throttle
 from service.ui import ui
+from service.wsgi import drain_input
 
 __all__ = ["create_app", "get_backend", "get_settings"]
 
@@ -22,7 +25,11 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider's setting
     app.extensions["govtext_settings"] = settings
     app.extensions["govtext_backend"] = BackendHolder(settings, backend)
+    register_auth(app)  # first: its before_request hook locks every route that reads data
+    register_throttle(app)  # then the budget and concurrency cap of expensive requests
     register_api(app)
     app.register_blueprint(ui)
     register_error_handlers(app)
+
+    app.wsgi_app = drain_input(app.wsgi_app, settings.max_request_bytes)  # refusals reach the client
     return app

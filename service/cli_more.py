@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from govtext.errors import BadInput, GovtextError
+from govtext.validation import loads_json
 
 
 def _jsonl_lines(path: str):
@@ -22,12 +23,9 @@ def _jsonl_lines(path: str):
             if not raw.strip():
                 continue
             try:
-                data = json.loads(raw.decode("utf-8-sig"))
-            except UnicodeDecodeError:
-                yield number, "line is not valid UTF-8"
-                continue
-            except json.JSONDecodeError as exc:
-                yield number, f"broken JSON ({exc.msg} at column {exc.colno})"
+                data = loads_json(raw)  # depth-checked: no RecursionError
+            except BadInput as exc:
+                yield number, exc.message
                 continue
             if not isinstance(data, dict):
                 yield number, "line is not a JSON object"
@@ -100,9 +98,15 @@ def cmd_check(args) -> int:
                 try:
                     report = backend.check(item["text"], quotes_as_citation=args.quotes_as_citation,
                                            max_chars=settings.max_draft_chars)
-                except BadInput as exc:
+                except GovtextError as exc:
                     failed += 1
-                    _write({"line": number, "id": item.get("id"), "error": exc.message})
+                    _write({"line": number, "id": item.get("id"), "error": exc.message, "code": exc.code})
+                    continue
+                except Exception as exc:  # a bug must not leave the rest of the batch unchecked
+                    failed += 1
+                    _write({"line": number, "id": item.get("id"), "code": "internal_error",
+                            "error": f"internal error ({type(exc).__name__}: {exc})"})
+                    print(f"govtext: error: {args.jsonl}:{number}: {type(exc).__name__}: {exc}", file=sys.stderr)
                     continue
                 _write({"id": item.get("id"), **report})
             return 1 if failed else 0

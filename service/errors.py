@@ -32,7 +32,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         code = (exc.name or "error").lower().replace(" ", "_")
-        return problem(exc.code or 500, code, exc.description or exc.name)
+        response = problem(exc.code or 500, code, exc.description or exc.name)
+        allowed = getattr(exc, "valid_methods", None)
+        if allowed:  # 405 must say what is allowed
+            response.headers["Allow"] = ", ".join(allowed)
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -4,11 +4,23 @@ The master catches the index up with the store once before forking, so
 workers start consistent; each worker then opens its own read handles
 (tantivy and SQLite handles must not cross a fork) and reloads the index as
 writers commit, so new documents appear without a restart.
+
+Clients do not talk to gunicorn directly: the buffering front
+(service/front.py) listens on the public address, reads whole requests with
+timeouts and connection limits, and hands them to gunicorn over a Unix
+socket, so slow or idle clients cannot hold gunicorn's request threads.
+``GOVTEXT_FRONT=0`` binds gunicorn to the address itself (behind nginx,
+which buffers the same way: deploy/nginx.conf).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
 import sys
+import tempfile
 
 from govtext.settings import Settings
 
@@ -25,9 +37,14 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
 
     get_segmenter(settings)  # loaded once here, inherited by the forked workers
 
+    front = start_front(settings, host, port) if settings.front else None
+    bind = f"unix:{front.upstream}" if front else f"{host}:{port}"
+
     class _App(BaseApplication):
         def load_config(self):
-            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("bind", bind)
+            if front:
+                self.cfg.set("when_ready", front.start)
             self.cfg.set("workers", max(1, workers))
             self.cfg.set("threads", max(1, threads))
             self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
@@ -47,6 +64,40 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         get_segmenter()
         worker.wsgi.extensions["govtext_backend"].get()
 
-    print(f"govtext: serving http://{host}:{port}/ (data: {settings.data_dir}, {workers} worker(s))", file=sys.stderr)
-    _App().run()
+    print(f"govtext: serving http://{host}:{port}/ (data: {settings.data_dir}, {workers} worker(s)"
+          f"{', buffering front' if front else ''})", file=sys.stderr)
+    try:
+        _App().run()
+    finally:
+        if front:
+            front.cleanup()
     return 0
+
+
+class FrontProcess:
+    """service/front.py in its own process, on a listening socket bound here (so a busy port fails
+    at once), started when gunicorn is ready and ended with it (govtext/lifetime.py)."""
+
+    def __init__(self, listener: socket.socket, upstream_dir: str):
+        self.listener = listener
+        self.dir = upstream_dir
+        self.upstream = os.path.join(upstream_dir, "app.sock")
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, arbiter=None) -> None:
+        fd = self.listener.fileno()
+        self.proc = subprocess.Popen([sys.executable, "-m", "service.front", "--fd", str(fd), "--upstream",
+                                      self.upstream, "--parent", str(os.getpid())], pass_fds=(fd,))
+        self.listener.close()  # the front has it; gunicorn's workers must not inherit it
+
+    def cleanup(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def start_front(settings: Settings, host: str, port: int) -> FrontProcess:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.create_server((host, port), family=family, backlog=1024)
+    return FrontProcess(listener, tempfile.mkdtemp(prefix="govtext-serve-"))
+

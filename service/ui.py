@@ -28,6 +28,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from govtext.errors import BadInput, GovtextError, NotFound
+from govtext.validation import parse_int
 from nlp.doctype import DOC_TYPES
 from nlp.taxonomy import get_taxonomy
 from search.backend import SORTS, SearchRequest
@@ -253,8 +254,8 @@ def _optional_int_param(name: str, low: int, high: int) -> int | None:
     if not raw:
         return None
     try:
-        value = int(raw)
-    except ValueError:
+        value = parse_int(raw, name)  # ASCII digits only, as in the API (govtext.validation)
+    except BadInput:
         raise BadInput(f"参数 {name} 应是整数，收到的是 {raw[:40]!r}。") from None
     if not low <= value <= high:
         raise BadInput(f"参数 {name} 应在 {low} 到 {high} 之间。")

@@ -25,7 +25,7 @@ CHECK_RESPONSE = {"type": "object", "properties": {
 
 @endpoint(bp, "/check", "POST", "Duplicate check of a draft",
           body={"type": "object", "required": ["text"], "properties": {
-              "text": {"type": "string"}, "quotes_as_citation": {"type": "boolean", "default": False}}},
+              "text": {"type": "string", "minLength": 1, "pattern": r"\S"}, "quotes_as_citation": {"type": "boolean", "default": False}}},
           response=CHECK_RESPONSE)
 def check(args):
     body = json_body()

@@ -15,6 +15,9 @@ bp = Blueprint("documents", __name__)
 MAX_DOCS_PER_POST = 500
 DOCUMENT_IN = {"type": "object", "required": ["text"], "properties": {
     name: {"type": "string"} for name in ("id", "title", "text", "url", "date", "source", "region", "doc_type")}}
+DOCUMENT_IN["properties"]["text"].update(minLength=1, pattern=r"\S")
+DOCUMENT_IN["properties"]["date"].update(pattern=r"^$|^[0-9]{4}(-[0-9]{2}(-[0-9]{2}([T ].*)?)?)?$",
+                                         description="YYYY, YYYY-MM or YYYY-MM-DD (govtext/validation.py)")
 
 
 @endpoint(bp, "/documents/{doc_id}", "GET", "One document with its paragraphs, tags and duplicate group")
@@ -59,7 +62,7 @@ def add_documents(args):
         try:
             docs.append(Document.from_dict(item))
         except BadInput as exc:
-            raise BadInput(f"document {n}: {exc.message}") from None
+            raise BadInput(f"document {n}: {exc.message}", code=exc.code) from None
     report = ingest_documents(docs, get_backend(), get_settings())
     if report.problems:
         raise BadInput("; ".join(f"{p.path}: {p.message}" for p in report.problems[:5]))

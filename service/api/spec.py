@@ -13,7 +13,8 @@ from typing import Any, Callable
 
 from flask import Blueprint, request
 
-from govtext.errors import BadInput, GovtextError, Unauthorized
+from govtext.errors import BadInput
+from govtext.validation import check_text, loads_json, parse_int
 
 _TYPES = {str: "string", int: "integer", bool: "boolean", list: "array"}
 
@@ -41,26 +42,24 @@ class Param:
                 schema[key] = value
         if self.enum:
             schema["enum"] = list(self.enum)
+        if self.required and self.type is str:  # the server refuses an empty or blank value
+            schema.update(minLength=1, pattern=r"\S")
         return schema
 
     def parse(self, values: list[str]) -> Any:
+        if values == [""] and self.type in (int, bool):
+            raise BadInput(f"{self.name} is empty; give a value or leave the parameter out", code="bad_parameter")
         if not values or values == [""]:
             if self.required:
                 raise BadInput(f"the parameter {self.name} is required", code="missing_parameter")
             return list(self.default or []) if self.type is list else self.default
         if self.type is list:
-            return [v for v in values if v]
-        raw = values[-1]
+            return [check_text(v, self.name, multiline=False) for v in values if v]
+        raw = check_text(values[-1], self.name, multiline=False)
         if self.max_length is not None and len(raw) > self.max_length:
             raise BadInput(f"{self.name} is too long ({len(raw)} characters; the limit is {self.max_length})")
         if self.type is int:
-            try:
-                value = int(raw)
-            except ValueError:
-                raise BadInput(f"{self.name} must be an integer, got {raw[:40]!r}") from None
-            if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
-                raise BadInput(f"{self.name} must be between {self.minimum} and {self.maximum}")
-            return value
+            return parse_int(raw, self.name, self.minimum, self.maximum)
         if self.type is bool:
             if raw.lower() in ("1", "true", "yes", "on"):
                 return True
@@ -89,25 +88,17 @@ ENDPOINTS: list[Endpoint] = []
 
 
 def check_token(required: bool) -> None:
-    from service.context import get_settings
+    """Writes need the Bearer token; reads, when locked, are guarded for every route by service.auth."""
+    if required:
+        from service.auth import require_write_token
 
-    settings = get_settings()
-    if not (required or settings.read_token_required):
-        return
-    if not settings.api_token:
-        raise GovtextError("writes over HTTP are disabled: start the server with GOVTEXT_API_TOKEN set",
-                           code="writes_disabled", status=403)
-    header = request.headers.get("Authorization", "")
-    if header != f"Bearer {settings.api_token}":
-        raise Unauthorized("send the API token as 'Authorization: Bearer <token>'")
+        require_write_token()
 
 
 def json_body(max_keys: int = 1000) -> dict:
     if not request.is_json:
         raise BadInput("the request body must be JSON (Content-Type: application/json)", code="not_json")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise BadInput("the request body is not valid JSON", code="bad_json")
+    data = loads_json(request.get_data(cache=True))  # nesting checked before parsing (govtext.validation)
     if not isinstance(data, dict):
         raise BadInput("the request body must be a JSON object", code="bad_json")
     return data
@@ -148,11 +139,17 @@ def openapi_document(version: str) -> dict:
         if ep.body:
             op["requestBody"] = {"required": True, "content": {"application/json": {"schema": ep.body}}}
         ok = {"description": "OK", "content": {ep.produces: {"schema": ep.response or {"type": "object"}}}}
-        op["responses"] = {"200": ok, "400": {"$ref": "#/components/responses/Problem"},
-                           "404": {"$ref": "#/components/responses/Problem"}}
+        problem_ref = {"$ref": "#/components/responses/Problem"}
+        op["responses"] = {"200": ok, **{code: problem_ref for code in ("400", "401", "403", "404", "405")}}
+        if ep.body:
+            op["responses"]["413"] = problem_ref
+        if ep.path == "/check":  # service/throttle.py: the budget per client, the cap per process
+            op["responses"].update({"429": problem_ref, "503": problem_ref})
         if ep.auth:
             op["security"] = [{"bearer": []}]
-            op["responses"]["401"] = {"$ref": "#/components/responses/Problem"}
+            op["responses"]["201"] = {"description": "Created", "content": ok["content"]}
+        else:  # needed only when the server is locked (GOVTEXT_READ_TOKEN_REQUIRED=1)
+            op["security"] = [{}, {"bearer": []}, {"basic": []}]
         paths.setdefault(path, {})[ep.method.lower()] = op
     problem = {"type": "object", "required": ["status", "code", "message"],
                "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "message": {"type": "string"}}}
@@ -164,6 +161,8 @@ def openapi_document(version: str) -> dict:
         "components": {
             "schemas": {"Problem": problem},
             "responses": {"Problem": {"description": "Error", "content": {"application/json": {"schema": problem}}}},
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                "basic": {"type": "http", "scheme": "basic",
+                                          "description": "any user name, the token as the password"}},
         },
     }

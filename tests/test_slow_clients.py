@@ -1,0 +1,143 @@
+"""Slow, idle and malformed clients against a real `govtext serve` (its buffering front) on loopback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from bench.common import free_port, wait_for_http
+from bench.httpraw import call, parse_reply, send_raw
+from conftest import GOVTEXT, serving
+
+SLOW_FROM = "127.0.0.2"  # the slow clients' own loopback address (per-client limits are per address)
+ENV = {"GOVTEXT_HEADER_TIMEOUT": "4", "GOVTEXT_MAX_CONNECTIONS_PER_CLIENT": "64"}
+
+
+@pytest.fixture(scope="module")
+def server(seeded_dir):
+    with serving(seeded_dir, workers=1, env=ENV) as base:
+        yield base
+
+
+def _connect(base: str, source: str = SLOW_FROM) -> socket.socket:
+    port = int(base.rsplit(":", 1)[1])
+    s = socket.socket()
+    s.bind((source, 0))
+    s.connect(("127.0.0.1", port))
+    return s
+
+
+def _health_latencies(base: str, n: int = 10) -> list[float]:
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        status, _, _ = call(base, "GET", "/api/v1/health", timeout=5)
+        assert status == 200
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def test_health_answers_within_a_second_while_50_slow_clients_hold_connections(server):
+    with ExitStack() as stack:
+        for i in range(50):
+            s = stack.enter_context(_connect(server))
+            if i % 2:  # half a header, then nothing
+                s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Wait: ")
+            else:  # a head announcing 1000 bytes of body, then a few of them
+                s.sendall(b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                          b"Content-Length: 1000\r\n\r\n{\"text\": ")
+        time.sleep(1.0)
+        latencies = _health_latencies(server)
+        assert max(latencies) < 1.0, latencies
+        # the slow ones are cut off after the head timeout, with the JSON problem
+        time.sleep(4.5)
+        status, headers, body = parse_reply(s.recv(4096))
+        assert status == 408 and headers["content-type"] == "application/json" and b'"request_timeout"' in body
+
+
+def test_one_client_cannot_take_every_connection(server):
+    with ExitStack() as stack:
+        for _ in range(64):
+            stack.enter_context(_connect(server)).sendall(b"GET / HTTP/1.1\r\n")
+        time.sleep(0.5)
+        extra = stack.enter_context(_connect(server))
+        extra.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        status, headers, _ = parse_reply(extra.recv(4096))
+        assert status == 503 and headers.get("retry-after")
+        assert max(_health_latencies(server, 3)) < 1.0  # other clients are still served
+
+
+@pytest.mark.parametrize("raw,status,code", [
+    (b"GET /api/v1/search?q=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri_too_long"),
+    ("GET /api/v1/search?q=治理 HTTP/1.1\r\nHost: x\r\n\r\n".encode(), 400, "bad_target"),
+    (b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n"
+     b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "ambiguous_length"),
+    (b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "unsupported_transfer_coding"),
+    (b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n", 413, "request_too_large"),
+    (b"GET / HTTP/1.1\r\nX-Big: " + b"b" * 70000 + b"\r\n\r\n", 431, "headers_too_large"),
+    (b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03\r\n\r\n", 400, "bad_request_line"),
+    (b"GET / HTTP/1.1\r\nBad Header Name: x\r\n\r\n", 400, "bad_header"),
+])
+def test_malformed_requests_get_the_json_problem(server, raw, status, code):
+    got, headers, body = parse_reply(send_raw(server, raw))
+    assert got == status and headers["content-type"] == "application/json", body[:200]
+    assert f'"code": "{code}"'.encode() in body
+
+
+def test_a_chunked_body_is_read_and_passed_on(server):
+    body = '{"text": "一是组织建设实效化。"}'.encode()
+    raw = (b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(body):x}".encode() + b"\r\n" + body + b"\r\n0\r\n\r\n")
+    status, _, reply = parse_reply(send_raw(server, raw))
+    assert status == 200 and b"overlap_ratio" in reply
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                kids = [int(k) for k in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            todo += [k for k in kids if k not in found]
+            found.update(kids)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_kill_dash_nine_of_serve_leaves_no_front_or_worker_behind(seeded_dir):
+    port = free_port()
+    proc = subprocess.Popen([GOVTEXT, "--data", str(seeded_dir), "serve", "--port", str(port), "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **ENV})
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/api/v1/health", timeout=60)
+        children = _descendants(proc.pid)
+        assert len(children) >= 3  # the front and two workers
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(c) for c in children):
+        time.sleep(0.2)
+    left = [c for c in children if _alive(c)]
+    for c in left:
+        os.kill(c, signal.SIGKILL)
+    assert not left
+    with socket.socket() as s:  # and the port is free again
+        s.bind(("127.0.0.1", port))
