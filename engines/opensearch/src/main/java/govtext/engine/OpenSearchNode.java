@@ -23,10 +23,10 @@ import org.opensearch.transport.Netty4Plugin;
 /**
  * One OpenSearch 2.19 node in this JVM, for govtext's development and CI (issue 13).
  *
- * <pre>java -cp 'target/classes:target/lib/*' govtext.engine.OpenSearchNode HOME PORT</pre>
+ * <pre>java -cp 'target/classes:target/lib/*' govtext.engine.OpenSearchNode HOME PORT [TRANSPORT_PORT]</pre>
  *
  * HOME is an (empty or earlier) directory for data, logs and config; PORT is the HTTP
- * port on 127.0.0.1 (the transport port is PORT+100). Single node, no security plugin
+ * port on 127.0.0.1, TRANSPORT_PORT the node-to-node one (default PORT+100). Single node, no security plugin
  * (none is on the classpath). The node runs until the process gets SIGTERM/SIGINT or
  * the file HOME/stop appears; either closes the node cleanly. On start it writes
  * HOME/node.pid so a launcher can find it.
@@ -49,14 +49,15 @@ public final class OpenSearchNode {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: OpenSearchNode HOME PORT");
+        if (args.length < 2 || args.length > 3) {
+            System.err.println("usage: OpenSearchNode HOME PORT [TRANSPORT_PORT]");
             System.exit(2);
         }
         Path home = Path.of(args[0]).toAbsolutePath();
         int port = Integer.parseInt(args[1]);
-        if (port < 1024 || port > 65000) {
-            System.err.println("PORT must be between 1024 and 65000, not " + port);
+        int transport = args.length == 3 ? Integer.parseInt(args[2]) : port + 100;
+        if (port < 1024 || port > 65535 || transport < 1024 || transport > 65535) {
+            System.err.println("ports must be between 1024 and 65535: " + port + ", " + transport);
             System.exit(2);
         }
         Path config = home.resolve("config");
@@ -72,7 +73,7 @@ public final class OpenSearchNode {
                 .put("discovery.type", "single-node")
                 .put("network.host", "127.0.0.1")
                 .put("http.port", port)
-                .put("transport.port", port + 100)
+                .put("transport.port", transport)
                 // a full disk must not turn the test indices read-only
                 .put("cluster.routing.allocation.disk.threshold_enabled", false)
                 // one node: replicas could never be assigned (green, not yellow)
