@@ -96,6 +96,8 @@ class Node:
     home: Path
     log: Path
     owns_home: bool = False
+    heap: str = ""
+    settings: dict | None = None
 
     @property
     def url(self) -> str:
@@ -127,6 +129,13 @@ class Node:
             time.sleep(0.5)
         raise LaunchError(f"the OpenSearch node on {self.url} was not green after {timeout:.0f} s; "
                           f"last lines of {self.log}:\n" + self.log_tail())
+
+    def restart(self) -> "Node":
+        """A new node on the same ports, home (data) and settings, once this one has exited."""
+        node = start(port=self.port, home=self.home, heap=self.heap, transport_port=self.transport_port,
+                     settings=self.settings)
+        node.owns_home = self.owns_home
+        return node
 
     def log_tail(self, n: int = 30) -> str:
         try:
@@ -172,9 +181,10 @@ class Node:
 
 
 def start(port: int = 0, home: Path | None = None, heap: str = "", transport_port: int = 0,
-          wait: bool = True, detach: bool = False) -> Node:
+          wait: bool = True, detach: bool = False, settings: dict | None = None) -> Node:
     """Start a node (building first if needed) and, with ``wait``, return once it is green.
-    ``home`` reused keeps the data of an earlier node (restart after a crash)."""
+    ``home`` reused keeps the data of an earlier node (restart after a crash); ``settings``
+    are extra node settings (``{"thread_pool.write.queue_size": "2"}``)."""
     build()
     java = shutil.which("java")
     if not java:
@@ -188,11 +198,12 @@ def start(port: int = 0, home: Path | None = None, heap: str = "", transport_por
     log = home / "node.log"
     cmd = [java, f"-Xms{heap}", f"-Xmx{heap}",
            "-Dlog4j2.disable.jmx=true", "-Djava.awt.headless=true",
-           "-cp", f"{CLASSES}{os.pathsep}{LIB}/*", MAIN_CLASS, str(home), str(port), str(transport_port)]
+           "-cp", f"{CLASSES}{os.pathsep}{LIB}/*", MAIN_CLASS, str(home), str(port), str(transport_port),
+           *(f"{k}={v}" for k, v in (settings or {}).items())]
     with open(log, "ab") as out:
         process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    start_new_session=detach)
-    node = Node(process, process.pid, port, transport_port, home, log, owns)
+    node = Node(process, process.pid, port, transport_port, home, log, owns, heap, settings)
     if wait:
         try:
             node.wait_green()

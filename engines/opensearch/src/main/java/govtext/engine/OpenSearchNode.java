@@ -23,10 +23,11 @@ import org.opensearch.transport.Netty4Plugin;
 /**
  * One OpenSearch 2.19 node in this JVM, for govtext's development and CI (issue 13).
  *
- * <pre>java -cp 'target/classes:target/lib/*' govtext.engine.OpenSearchNode HOME PORT [TRANSPORT_PORT]</pre>
+ * <pre>java -cp 'target/classes:target/lib/*' govtext.engine.OpenSearchNode HOME PORT [TRANSPORT_PORT [KEY=VALUE ...]]</pre>
  *
  * HOME is an (empty or earlier) directory for data, logs and config; PORT is the HTTP
- * port on 127.0.0.1, TRANSPORT_PORT the node-to-node one (default PORT+100). Single node, no security plugin
+ * port on 127.0.0.1, TRANSPORT_PORT the node-to-node one (default PORT+100); KEY=VALUE
+ * are extra node settings (the fault tests shrink the write thread pool with them). Single node, no security plugin
  * (none is on the classpath). The node runs until the process gets SIGTERM/SIGINT or
  * the file HOME/stop appears; either closes the node cleanly. On start it writes
  * HOME/node.pid so a launcher can find it.
@@ -49,13 +50,13 @@ public final class OpenSearchNode {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || args.length > 3) {
-            System.err.println("usage: OpenSearchNode HOME PORT [TRANSPORT_PORT]");
+        if (args.length < 2) {
+            System.err.println("usage: OpenSearchNode HOME PORT [TRANSPORT_PORT [KEY=VALUE ...]]");
             System.exit(2);
         }
         Path home = Path.of(args[0]).toAbsolutePath();
         int port = Integer.parseInt(args[1]);
-        int transport = args.length == 3 ? Integer.parseInt(args[2]) : port + 100;
+        int transport = args.length >= 3 ? Integer.parseInt(args[2]) : port + 100;
         if (port < 1024 || port > 65535 || transport < 1024 || transport > 65535) {
             System.err.println("ports must be between 1024 and 65535: " + port + ", " + transport);
             System.exit(2);
@@ -64,7 +65,7 @@ public final class OpenSearchNode {
         for (String dir : new String[] {"config", "data", "logs", "plugins", "modules"}) {
             Files.createDirectories(home.resolve(dir));
         }
-        Settings settings = Settings.builder()
+        Settings.Builder builder = Settings.builder()
                 .put("path.home", home.toString())
                 .put("path.data", home.resolve("data").toString())
                 .put("path.logs", home.resolve("logs").toString())
@@ -79,8 +80,16 @@ public final class OpenSearchNode {
                 // one node: replicas could never be assigned (green, not yellow)
                 .put("cluster.default_number_of_replicas", 0)
                 .put("action.auto_create_index", false)
-                .put("logger.level", System.getProperty("govtext.log.level", "WARN"))
-                .build();
+                .put("logger.level", System.getProperty("govtext.log.level", "WARN"));
+        for (int i = 3; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            if (eq <= 0) {
+                System.err.println("extra settings are KEY=VALUE, not " + args[i]);
+                System.exit(2);
+            }
+            builder.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
+        Settings settings = builder.build();
         LogConfigurator.configureWithoutConfig(settings);
         Environment env = InternalSettingsPreparer.prepareEnvironment(settings, Collections.emptyMap(), config,
                 () -> "govtext-os-1");
