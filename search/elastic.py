@@ -619,7 +619,12 @@ class ElasticBackend:
             actions.extend(self._doc_actions(b["doc"], b["paragraphs"], b["analysis"], indices=indices,
                                              group=groups[b["doc"]["id"]], dedup=dedup,
                                              **{k: v for k, v in b.items() if k not in ("doc", "paragraphs", "analysis")}))
-        self._bulk(actions, action, require_alias=require_alias)
+        # Paragraphs first, documents last: a document (its content_hash) is the commit mark of
+        # its paragraphs. A write cut off between the two (node killed, connection lost) leaves
+        # the old document or none, so writing the batch again redoes it instead of calling it
+        # unchanged with paragraphs missing.
+        self._bulk([a for a in actions if a["_index"] != indices["documents"]], action, require_alias=require_alias)
+        self._bulk([a for a in actions if a["_index"] == indices["documents"]], action, require_alias=require_alias)
         self._refresh(indices)
 
     def write(self, docs: list[IndexedDocument]) -> WriteSummary:
@@ -663,14 +668,16 @@ class ElasticBackend:
         group id on; clusters and groups it bridged stay joined until a reindex."""
         self._ensure()
         existing = self._existing(list(dict.fromkeys(doc_ids)))
-        actions = []
+        paragraphs, documents = [], []
         for doc_id, info in existing.items():
-            actions.append({"_op_type": "delete", "_index": self.aliases["documents"], "_id": es_id(doc_id)})
-            actions += [{"_op_type": "delete", "_index": self.aliases["paragraphs"], "_id": paragraph_id(doc_id, i)}
-                        for i in range(int(info.get("paragraph_count") or 0))]
-        if actions:
+            documents.append({"_op_type": "delete", "_index": self.aliases["documents"], "_id": es_id(doc_id)})
+            paragraphs += [{"_op_type": "delete", "_index": self.aliases["paragraphs"], "_id": paragraph_id(doc_id, i)}
+                           for i in range(int(info.get("paragraph_count") or 0))]
+        if documents:
             self.groups.retire({d: info.get(COLLAPSE_FIELD) or d for d, info in existing.items()})
-            self._bulk(actions, "deleting documents")
+            # paragraphs first: cut off halfway, the document is still there to delete again
+            self._bulk(paragraphs, "deleting documents")
+            self._bulk(documents, "deleting documents")
             self._refresh()
         return len(existing)
 
