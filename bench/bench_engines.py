@@ -152,10 +152,10 @@ def main() -> int:
         print(json.dumps(run_engine(args.child, args.url, args.docs, args.queries, args.checks)))
         return 0
 
-    spec = __import__("importlib.util").util.spec_from_file_location(
-        "launch", Path(__file__).resolve().parents[1] / "engines" / "opensearch" / "launch.py")
-    launch = __import__("importlib.util").util.module_from_spec(spec)
-    spec.loader.exec_module(launch)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from opensearch_node import launcher
+
+    launch = launcher()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {args.docs} documents, "
           f"{args.queries} queries, {args.checks} drafts of {DRAFT_CHARS} characters")
     build_s = launch.build()

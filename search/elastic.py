@@ -514,7 +514,15 @@ class ElasticBackend:
         """Create a concrete index; the paragraphs' records the fingerprint scheme in its _meta."""
         if kind == "paragraphs":
             kwargs["mappings"] = {"_meta": {META_KEY: scheme_meta()}}
-        self.client.indices.create(index=name, **kwargs)
+        try:
+            self.client.indices.create(index=name, **kwargs)
+        except Exception as exc:
+            # A create that timed out on a busy node is retried by the client; the first attempt
+            # may have succeeded (with its alias: one request): the name is ours, keep it.
+            if "resource_already_exists_exception" in str(exc) and self.client.indices.exists(index=name):
+                log.info("index %s already created by an earlier attempt", name)
+                return
+            raise
 
     def _template(self, kind: str) -> dict:
         return load_template(kind, self.prefix, self.settings.config_dir)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ def launcher():
     """engines/opensearch/launch.py as a module (it is a script, not a package)."""
     spec = importlib.util.spec_from_file_location("govtext_os_launch", REPO / "engines" / "opensearch" / "launch.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while it loads
     spec.loader.exec_module(module)
     return module
 
