@@ -10,7 +10,7 @@ WORKERS ?= 2
 SHARED := $(wildcard ../shared)
 CORPUS ?= $(if $(SHARED),$(wildcard ../shared/corpus/*.jsonl ../shared/seeds/*.txt),)
 
-.PHONY: run install ingest serve test test-fast lint bench bench-full clean
+.PHONY: run install ingest serve test test-fast lint bench bench-full clean opensearch opensearch-stop test-opensearch bench-engines
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,23 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+
+# A real OpenSearch 2.19 node from Maven Central's jars (engines/opensearch/; Java 17 + Maven).
+# `make opensearch` builds it (first time: ~50 MB of jars) and starts it on 127.0.0.1:$(OPENSEARCH_PORT);
+# `make test-opensearch` starts its own node, runs the conformance suite and the fault tests on it, stops it.
+OPENSEARCH_PORT ?= 9201
+opensearch: install
+	$(PY) engines/opensearch/launch.py start --port $(OPENSEARCH_PORT)
+
+opensearch-stop:
+	$(PY) engines/opensearch/launch.py stop
+
+test-opensearch: install
+	$(PY) engines/opensearch/launch.py build
+	GOVTEXT_OPENSEARCH_TESTS=1 $(PY) -m pytest -q -m opensearch -rs tests/test_conformance.py tests/test_opensearch_faults.py $(PYTEST_ARGS)
+
+bench-engines: install
+	GOVTEXT_OPENSEARCH_TESTS=1 $(PY) bench/bench_engines.py $(BENCH_ARGS)
 
 # Benchmarks print their figures; each compares against its named peer in the same run.
 # `make bench` takes about half an hour here; `make bench-full` is the issue-size run (hours).

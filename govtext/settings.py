@@ -18,13 +18,15 @@ def _env(name: str, default: str) -> str:
 class Settings:
     #: folder of the embedded store (SQLite file + tantivy index)
     data_dir: Path = field(default_factory=lambda: Path(_env("GOVTEXT_DATA", "data")))
-    #: "embedded" (SQLite + tantivy) or "elasticsearch"
+    #: "embedded" (SQLite + tantivy), "elasticsearch" or "opensearch"
     backend: str = field(default_factory=lambda: _env("GOVTEXT_BACKEND", "embedded"))
     #: Elasticsearch URL, used when backend == "elasticsearch"
     es_url: str = field(default_factory=lambda: _env("GOVTEXT_ES_URL", ""))
     #: Elasticsearch API key (alternative to credentials in the URL)
     es_api_key: str = field(default_factory=lambda: _env("GOVTEXT_ES_API_KEY", ""))
-    #: prefix of the Elasticsearch indices and aliases
+    #: OpenSearch URL, used when backend == "opensearch" (search/opensearch.py)
+    opensearch_url: str = field(default_factory=lambda: _env("GOVTEXT_OPENSEARCH_URL", ""))
+    #: prefix of the Elasticsearch / OpenSearch indices and aliases
     es_prefix: str = field(default_factory=lambda: _env("GOVTEXT_ES_PREFIX", "govtext"))
     #: folder of data files: user dictionary, taxonomy, stopwords, synonyms
     config_dir: Path = field(

@@ -17,4 +17,8 @@ def open_backend(settings: Settings, writer: bool = True) -> Backend:
         from search.elastic import ElasticBackend
 
         return ElasticBackend(settings)
-    raise BadInput(f"unknown backend {settings.backend!r}: use 'embedded' or 'elasticsearch'")
+    if settings.backend == "opensearch":
+        from search.opensearch import OpenSearchBackend
+
+        return OpenSearchBackend(settings)
+    raise BadInput(f"unknown backend {settings.backend!r}: use 'embedded', 'elasticsearch' or 'opensearch'")

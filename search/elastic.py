@@ -359,69 +359,106 @@ def _reason(exc: Exception) -> str:
     return str(getattr(exc, "message", "") or exc)[:300]
 
 
+def api_error(product: str, status, reason: str, action: str) -> GovtextError:
+    """The govtext error for an engine's HTTP error answer (shared by both client libraries)."""
+    if status == 429:
+        return BackendError(f"{product} is overloaded while {action} (429): try again shortly")
+    if status == 400 and action == "searching":
+        return BadInput(f"the search engine rejected the query: {reason}", code="bad_query")
+    return BackendError(f"{product} error while {action} ({status}): {reason}")
+
+
 class ElasticBackend:
     name = "elasticsearch"
+    #: the engine's name in messages, and the setting holding its URL
+    product = "Elasticsearch"
+    url_env = "GOVTEXT_ES_URL"
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        if not settings.es_url:
+        url = self._configured_url()
+        if not url:
             raise BackendError(
-                "GOVTEXT_ES_URL is empty: set it to the cluster's URL (for example http://127.0.0.1:9200; "
-                "see 'Elasticsearch' in the README), or use GOVTEXT_BACKEND=embedded",
+                f"{self.url_env} is empty: set it to the cluster's URL (for example http://127.0.0.1:9200; "
+                f"see '{self.product}' in the README), or use GOVTEXT_BACKEND=embedded",
                 code="backend_not_configured")
         self.prefix = check_prefix(settings.es_prefix)
-        self.url = settings.es_url
+        self.url = url
         self.aliases = {kind: alias_name(self.prefix, kind) for kind in KINDS}
         self.groups = ElasticDuplicates(self)
         self.server_version = ""
         self._ready = False
         self._dedup_problem = ""
+        hosts = [u.strip() for u in self.url.split(",") if u.strip()]
+        options: dict = {"request_timeout": 30, "max_retries": 3, "retry_on_timeout": True,
+                         "retry_on_status": (502, 503, 504)}
+        self.client = self._new_client(hosts, options)
+
+    # -- the client library (search/opensearch.py overrides these five) -------------
+    def _configured_url(self) -> str:
+        return self.settings.es_url
+
+    def _new_client(self, hosts: list[str], options: dict):
         try:
             from elasticsearch import Elasticsearch
         except ImportError:  # pragma: no cover - the client is a dependency
             raise BackendError("the Elasticsearch backend needs the 'elasticsearch' package") from None
-        hosts = [u.strip() for u in self.url.split(",") if u.strip()]
-        options: dict = {"request_timeout": 30, "max_retries": 3, "retry_on_timeout": True,
-                         "retry_on_status": (502, 503, 504)}
-        api_key = getattr(settings, "es_api_key", "")
+        api_key = getattr(self.settings, "es_api_key", "")
         if api_key:
             options["api_key"] = api_key
         try:
-            self.client = Elasticsearch(hosts, **options)
+            return Elasticsearch(hosts, **options)
         except ValueError as exc:
             raise BadInput(f"GOVTEXT_ES_URL {_safe_url(self.url)!r} is not usable: {_scrub(str(exc))} "
                            "(it should look like http://127.0.0.1:9200 or https://user:password@host:9200)") from None
+
+    @staticmethod
+    def _helpers():
+        """The client library's helpers module (streaming_bulk, scan)."""
+        from elasticsearch import helpers
+
+        return helpers
+
+    @staticmethod
+    def _not_found():
+        from elasticsearch import NotFoundError
+
+        return NotFoundError
+
+    def _translate(self, exc: Exception, action: str) -> GovtextError | None:
+        """The govtext error for a client exception (None: not the client's, let it through)."""
+        from elasticsearch import ApiError, AuthenticationException, AuthorizationException, TransportError
+        from elasticsearch.helpers import BulkIndexError, ScanError
+
+        where = _safe_url(self.url)
+        if isinstance(exc, ValueError):  # the client refusing an argument or URL before any request
+            return BackendError(f"Elasticsearch client error while {action}: {_scrub(str(exc))[:300]}")
+        if isinstance(exc, (AuthenticationException, AuthorizationException)):
+            return BackendError(f"Elasticsearch at {where} refused the credentials while {action} "
+                                f"({exc.status}): put user:password in GOVTEXT_ES_URL or set an API key")
+        if isinstance(exc, ApiError):
+            status = getattr(exc, "status", None) or getattr(getattr(exc, "meta", None), "status", 0)
+            return api_error("Elasticsearch", status, _reason(exc), action)
+        if isinstance(exc, TransportError):  # connection refused, timeouts, TLS, serialization
+            return BackendError(f"cannot reach Elasticsearch at {where} while {action}: "
+                                f"{type(exc).__name__}: {_scrub(str(exc))[:200]}")
+        if isinstance(exc, (BulkIndexError, ScanError)):
+            return BackendError(f"Elasticsearch error while {action}: {_scrub(str(exc))[:300]}")
+        return None
 
     # -- errors ----------------------------------------------------------------
     @contextmanager
     def _api(self, action: str):
         """Turn any client exception into a govtext error naming what we were doing."""
-        from elasticsearch import ApiError, AuthenticationException, AuthorizationException, TransportError
-        from elasticsearch.helpers import BulkIndexError, ScanError
-
-        where = _safe_url(self.url)
         try:
             yield
         except GovtextError:
             raise
-        except ValueError as exc:  # the client refusing an argument or URL before any request
-            raise BackendError(f"Elasticsearch client error while {action}: {_scrub(str(exc))[:300]}") from None
-        except (AuthenticationException, AuthorizationException) as exc:
-            raise BackendError(f"Elasticsearch at {where} refused the credentials while {action} "
-                               f"({exc.status}): put user:password in GOVTEXT_ES_URL or set an API key") from None
-        except ApiError as exc:
-            status = getattr(exc, "status", None) or getattr(getattr(exc, "meta", None), "status", 0)
-            reason = _reason(exc)
-            if status == 429:
-                raise BackendError(f"Elasticsearch is overloaded while {action} (429): try again shortly") from None
-            if status == 400 and action == "searching":
-                raise BadInput(f"the search engine rejected the query: {reason}", code="bad_query") from None
-            raise BackendError(f"Elasticsearch error while {action} ({status}): {reason}") from None
-        except TransportError as exc:  # connection refused, timeouts, TLS, serialization
-            raise BackendError(f"cannot reach Elasticsearch at {where} while {action}: "
-                               f"{type(exc).__name__}: {_scrub(str(exc))[:200]}") from None
-        except (BulkIndexError, ScanError) as exc:
-            raise BackendError(f"Elasticsearch error while {action}: {_scrub(str(exc))[:300]}") from None
+        except Exception as exc:
+            err = self._translate(exc, action)
+            if err is None:
+                raise
+            raise err from None
 
     # -- connection and indices ---------------------------------------------
     def _connect(self) -> None:
@@ -460,7 +497,15 @@ class ElasticBackend:
         """Create a concrete index; the paragraphs' records the fingerprint scheme in its _meta."""
         if kind == "paragraphs":
             kwargs["mappings"] = {"_meta": {META_KEY: scheme_meta()}}
-        self.client.indices.create(index=name, **kwargs)
+        try:
+            self.client.indices.create(index=name, **kwargs)
+        except Exception as exc:
+            # A create that timed out on a busy node is retried by the client; the first attempt
+            # may have succeeded (with its alias: one request): the name is ours, keep it.
+            if "resource_already_exists_exception" in str(exc) and self.client.indices.exists(index=name):
+                log.info("index %s already created by an earlier attempt", name)
+                return
+            raise
 
     def _template(self, kind: str) -> dict:
         return load_template(kind, self.prefix, self.settings.config_dir)
@@ -473,8 +518,7 @@ class ElasticBackend:
 
     def _concrete(self, kind: str) -> list[str]:
         """The concrete indices behind ``kind``'s alias (normally one)."""
-        from elasticsearch import NotFoundError
-
+        NotFoundError = self._not_found()
         with self._api("reading aliases"):
             try:
                 return sorted(self.client.indices.get_alias(name=self.aliases[kind]).body)
@@ -509,8 +553,7 @@ class ElasticBackend:
         exponentially and retries; an item that still fails is a BackendError. Writes
         through an alias set ``require_alias`` so a missing alias can never auto-create
         an unmapped index of that name."""
-        from elasticsearch import helpers
-
+        helpers = self._helpers()
         failures = []
         extra = {"require_alias": True} if require_alias else {}
         with self._api(action):
@@ -567,7 +610,12 @@ class ElasticBackend:
             actions.extend(self._doc_actions(b["doc"], b["paragraphs"], b["analysis"], indices=indices,
                                              group=groups[b["doc"]["id"]], dedup=dedup,
                                              **{k: v for k, v in b.items() if k not in ("doc", "paragraphs", "analysis")}))
-        self._bulk(actions, action, require_alias=require_alias)
+        # Paragraphs first, documents last: a document (its content_hash) is the commit mark of
+        # its paragraphs. A write cut off between the two (node killed, connection lost) leaves
+        # the old document or none, so writing the batch again redoes it instead of calling it
+        # unchanged with paragraphs missing.
+        self._bulk([a for a in actions if a["_index"] != indices["documents"]], action, require_alias=require_alias)
+        self._bulk([a for a in actions if a["_index"] == indices["documents"]], action, require_alias=require_alias)
         self._refresh(indices)
 
     def write(self, docs: list[IndexedDocument]) -> WriteSummary:
@@ -611,14 +659,16 @@ class ElasticBackend:
         group id on; clusters and groups it bridged stay joined until a reindex."""
         self._ensure()
         existing = self._existing(list(dict.fromkeys(doc_ids)))
-        actions = []
+        paragraphs, documents = [], []
         for doc_id, info in existing.items():
-            actions.append({"_op_type": "delete", "_index": self.aliases["documents"], "_id": es_id(doc_id)})
-            actions += [{"_op_type": "delete", "_index": self.aliases["paragraphs"], "_id": paragraph_id(doc_id, i)}
-                        for i in range(int(info.get("paragraph_count") or 0))]
-        if actions:
+            documents.append({"_op_type": "delete", "_index": self.aliases["documents"], "_id": es_id(doc_id)})
+            paragraphs += [{"_op_type": "delete", "_index": self.aliases["paragraphs"], "_id": paragraph_id(doc_id, i)}
+                           for i in range(int(info.get("paragraph_count") or 0))]
+        if documents:
             self.groups.retire({d: info.get(COLLAPSE_FIELD) or d for d, info in existing.items()})
-            self._bulk(actions, "deleting documents")
+            # paragraphs first: cut off halfway, the document is still there to delete again
+            self._bulk(paragraphs, "deleting documents")
+            self._bulk(documents, "deleting documents")
             self._refresh()
         return len(existing)
 
@@ -633,13 +683,46 @@ class ElasticBackend:
             self._refresh()
         return len(actions)
 
+    def set_analysis(self, updates: list[tuple[str, dict]]) -> int:
+        """Replace the stored analysis of documents (``govtext retag``), as the embedded
+        store does: the fields derived from it (themes, region, city, doc_type facets) are
+        computed again; tokens, paragraphs and duplicate fields are untouched. Unknown
+        ids are skipped; returns the documents updated."""
+        self._ensure()
+        latest = {doc_id: analysis for doc_id, analysis in updates}  # an id twice: the last wins
+        if not latest:
+            return 0
+        found = self._existing(list(latest), fields=("id", "stored", COLLAPSE_FIELD, "content_hash",
+                                                      "added_at", "updated_at"))
+        now_ms = int(time.time() * 1000)
+        actions = []
+        for doc_id, src in found.items():
+            stored = src.get("stored") or {}
+            source = document_source(stored.get("doc") or {}, stored.get("paragraphs") or [], latest[doc_id] or {},
+                                     group=src.get(COLLAPSE_FIELD) or doc_id, content_hash=src.get("content_hash", ""),
+                                     added_at=src.get("added_at", ""), updated_at=src.get("updated_at", ""),
+                                     indexed_at=now_ms)  # a reindex running now copies it again
+            actions.append({"_op_type": "index", "_index": self.aliases["documents"], "_id": es_id(doc_id),
+                            "_source": source})
+        if actions:
+            self._bulk(actions, "retagging documents")
+            self._refresh()
+        return len(actions)
+
+    def catch_up(self, wait: float = 10.0) -> int:
+        """Nothing to apply: writes reach the engine directly (the embedded backend's index
+        follows its store's change log; here there is no second copy to bring up to date)."""
+        return 0
+
+    def maybe_catch_up(self) -> None:
+        """See :meth:`catch_up`."""
+
     # -- reindex (zero downtime) ---------------------------------------------
     def _copy(self, source_index: str, targets: dict[str, str], query: dict, progress=None,
               skip_newer_in: str = "") -> int:
         """Re-derive documents of ``source_index`` matching ``query`` into ``targets``, in
         batches, with fingerprints, clusters and groups computed again."""
-        from elasticsearch import helpers
-
+        helpers = self._helpers()
         count = 0
         batch: list[dict] = []
 
@@ -676,9 +759,11 @@ class ElasticBackend:
         d = resp["docs"][0]
         return bool(d.get("found")) and int(d["_source"].get("indexed_at") or 0) >= int(indexed_at or 0)
 
-    def reindex(self, progress=None) -> int:
+    def reindex(self, progress=None, dedup: bool = False) -> int:
         """Rebuild both indices from the stored originals into new concrete indices, swap the
         aliases atomically, then delete the old indices. Readers are never interrupted.
+        Duplicate fingerprints, clusters and groups are always computed again (``dedup``,
+        the embedded backend's option to force that, changes nothing here).
         Documents written while the copy runs are copied again after the swap; a document
         deleted while the copy runs may come back (run reindex outside deletions)."""
         self._ensure()
@@ -729,8 +814,7 @@ class ElasticBackend:
 
     # -- reading ---------------------------------------------------------------
     def _get_source(self, doc_id: str) -> dict | None:
-        from elasticsearch import NotFoundError
-
+        NotFoundError = self._not_found()
         with self._api("reading a document"):
             try:
                 return self.client.get(index=self.aliases["documents"], id=es_id(doc_id),
@@ -890,8 +974,7 @@ class ElasticBackend:
 
     def drop_indices(self) -> None:
         """Delete this prefix's indices and templates (tests and `reset`); the aliases go with them."""
-        from elasticsearch import NotFoundError
-
+        NotFoundError = self._not_found()
         self._connect()
         with self._api("deleting indices"):
             for kind in KINDS:

@@ -17,6 +17,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from bench.common import free_port, read_jsonl, wait_for_http  # noqa: E402,F401  (shared with the benchmarks)
+from opensearch_node import opensearch_node, opensearch_url  # noqa: E402,F401  (session node, issue 13)
 
 SHARED = REPO.parent / "shared"
 SEED = SHARED / "seeds" / "000_0b7c18f88b416d3f.txt"

@@ -1,6 +1,10 @@
-"""One conformance suite for both search backends (DESIGN.md, "The two backends").
+"""One conformance suite for the search backends (DESIGN.md, "The two backends").
 
-Every case runs against ``embedded`` (SQLite + tantivy) and ``elasticsearch``.
+Every case runs against ``embedded`` (SQLite + tantivy), ``elasticsearch`` and
+``opensearch``. The OpenSearch run uses a real OpenSearch 2.19 node: with
+``GOVTEXT_OPENSEARCH_TESTS=1`` (``make test-opensearch``) the session starts one
+from engines/opensearch/ (tests/opensearch_node.py), or ``GOVTEXT_OPENSEARCH_URL``
+names a running one; without either those cases are skipped with that reason.
 The Elasticsearch run needs a cluster: set ``GOVTEXT_ES_URL`` (for example
 ``docker compose -f docker-compose.es.yml up -d`` and
 ``GOVTEXT_ES_URL=http://127.0.0.1:9200``); without it those cases are
@@ -36,6 +40,7 @@ from nlp.segment import index_tokens, subword_string
 from search.backend import IndexedDocument, SearchRequest
 from search.query import And, Not, Or, Phrase, Term, parse_query
 from search.store import StoredDocument
+from opensearch_node import OS_SKIP
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 REPORTS, LAWS = CORPUS / "reports.jsonl", CORPUS / "laws.jsonl"
@@ -51,7 +56,11 @@ LAW_IDS = ["law-4e0ae695465c", "law-106903edc66b", "law-df16b1784ce7", "law-3065
 
 ES_SKIP = pytest.mark.skipif(not ES_URL, reason="Elasticsearch run skipped: GOVTEXT_ES_URL is not set "
                                                  "(see README, 'Elasticsearch')")
-BACKENDS = ["embedded", pytest.param("elasticsearch", marks=[pytest.mark.es, ES_SKIP])]
+BACKENDS = ["embedded", pytest.param("elasticsearch", marks=[pytest.mark.es, ES_SKIP]),
+            pytest.param("opensearch", marks=[pytest.mark.opensearch, OS_SKIP])]
+#: the scale-out engines, for the cases only they have
+ENGINES = [pytest.param("elasticsearch", marks=[pytest.mark.es, ES_SKIP]),
+           pytest.param("opensearch", marks=[pytest.mark.opensearch, OS_SKIP])]
 
 # A tiny deterministic tagger, so theme filters and facets are tested without
 # depending on the NLP models: the backends only store and count what they get.
@@ -94,18 +103,22 @@ def enriched(docs: list[Document]) -> list[IndexedDocument]:
     return [enrich(d, fake_analysis) for d in docs]
 
 
-def open_named(kind: str, tmp: Path):
+def open_named(kind: str, tmp: Path, request=None):
+    """A backend of ``kind``; the OpenSearch one needs ``request`` (for the session's node)."""
     from search import open_backend
 
     if kind == "embedded":
         return open_backend(load_settings(data_dir=tmp, backend="embedded"))
     prefix = f"govtext-test-{RUN}-{next(_serial)}"
+    if kind == "opensearch":
+        url = request.getfixturevalue("opensearch_url")
+        return open_backend(load_settings(data_dir=tmp, backend="opensearch", opensearch_url=url, es_prefix=prefix))
     return open_backend(load_settings(data_dir=tmp, backend="elasticsearch", es_url=ES_URL, es_prefix=prefix))
 
 
 def dispose(backend) -> None:
     try:
-        if backend.name == "elasticsearch":
+        if backend.name in ("elasticsearch", "opensearch"):
             backend.drop_indices()
     finally:
         backend.close()
@@ -114,7 +127,7 @@ def dispose(backend) -> None:
 @pytest.fixture(scope="module", params=BACKENDS)
 def loaded(request, corpus_docs, tmp_path_factory):
     """A backend holding the chosen documents; read-only cases share it."""
-    backend = open_named(request.param, tmp_path_factory.mktemp(f"conf-{request.param}"))
+    backend = open_named(request.param, tmp_path_factory.mktemp(f"conf-{request.param}"), request)
     try:
         summary = backend.write(enriched(corpus_docs))
         assert (summary.added, summary.updated, summary.unchanged) == (len(corpus_docs), 0, 0)
@@ -126,7 +139,7 @@ def loaded(request, corpus_docs, tmp_path_factory):
 @pytest.fixture(params=BACKENDS)
 def fresh(request, tmp_path):
     """An empty backend for cases that write and delete."""
-    backend = open_named(request.param, tmp_path / "data")
+    backend = open_named(request.param, tmp_path / "data", request)
     try:
         yield backend
     finally:
@@ -477,13 +490,12 @@ def test_reindex_keeps_every_document(fresh, corpus_docs):
     assert fresh.search(SearchRequest(q="网格员")).total == 1
 
 
-# -- Elasticsearch only ----------------------------------------------------------------
-@pytest.mark.es
-@ES_SKIP
-def test_elasticsearch_agrees_with_embedded(corpus_docs, tmp_path):
+# -- Elasticsearch and OpenSearch only ----------------------------------------------------------------
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engine_agrees_with_embedded(engine, corpus_docs, tmp_path, request):
     """Same documents in both: same totals and ids for every query, same top hit for distinctive ones."""
     items = enriched(corpus_docs)
-    embedded, elastic = open_named("embedded", tmp_path / "emb"), open_named("elasticsearch", tmp_path / "es")
+    embedded, elastic = open_named("embedded", tmp_path / "emb"), open_named(engine, tmp_path / "es", request)
     try:
         embedded.write(items)
         elastic.write(items)
@@ -503,10 +515,9 @@ def test_elasticsearch_agrees_with_embedded(corpus_docs, tmp_path):
         dispose(elastic)
 
 
-@pytest.mark.es
-@ES_SKIP
-def test_elasticsearch_reindex_swaps_the_alias(tmp_path, corpus_docs):
-    backend = open_named("elasticsearch", tmp_path)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engine_reindex_swaps_the_alias(engine, tmp_path, corpus_docs, request):
+    backend = open_named(engine, tmp_path, request)
     try:
         backend.write(enriched(corpus_docs[:2]))
         before = backend.stats()["indices"]
@@ -550,7 +561,7 @@ def reposted_copy(original: IndexedDocument, seed: int = 6) -> Document:
 @pytest.fixture(scope="module", params=BACKENDS)
 def dedup_loaded(request, corpus_docs, tmp_path_factory):
     """The corpus, a reposted copy of one law and three documents sharing a planted paragraph."""
-    backend = open_named(request.param, tmp_path_factory.mktemp(f"dedup-{request.param}"))
+    backend = open_named(request.param, tmp_path_factory.mktemp(f"dedup-{request.param}"), request)
     try:
         items = enriched(corpus_docs)
         original = next(i for i in items if i.document.id == COPIED_ID)
