@@ -51,11 +51,12 @@ from nlp.segment import index_fields, index_string
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
 from search.elastic_dedup import ElasticDuplicates, META_KEY, scheme_meta
 from search.fields import canonical_region, facet_values, site_of
-from search.query import And, Not, Or, Phrase, Term, parse_query
+from search.query import And, Match, Not, Or, Phrase, Term, parse_query, relax
 from search.similar import telling_terms
-from search.snippets import snippet
+from search.evidence import RERANK_WINDOW, rerank
+from search.outcome import RELAXED_NOTICE, Outcome, hit_snippet, suggestions
 from search.store import StoredDocument
-from search.tantivy_index import PHRASE_BOOST, TITLE_BOOST, token_fields  # one ranking for both
+from search.tantivy_index import PHRASE_BOOST, SYNONYM_BOOST, TITLE_BOOST, token_fields  # one ranking for both
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +199,7 @@ def compile_query(node) -> dict:
     """The Elasticsearch query for a node of search/query.py's AST."""
     if isinstance(node, Term):
         alternatives = [tokens_query(node.tokens, node.field)]
-        alternatives += [phrase_query(s, node.field) for s in node.synonyms]
+        alternatives += [with_boost(phrase_query(s, node.field), SYNONYM_BOOST) for s in node.synonyms]
         return _should(alternatives)
     if isinstance(node, Phrase):
         return phrase_query(node.tokens, node.field)
@@ -215,6 +216,13 @@ def compile_query(node) -> dict:
         return {"bool": body}
     if isinstance(node, Or):
         return {"bool": {"should": [compile_query(i) for i in node.items], "minimum_should_match": 1}}
+    if isinstance(node, Match):
+        body = {"should": [compile_query(i) for i in node.optional], "minimum_should_match": node.minimum}
+        if node.required:
+            body["must"] = [compile_query(i) for i in node.required]
+        if node.excluded:
+            body["must_not"] = [compile_query(i) for i in node.excluded]
+        return {"bool": body}
     if isinstance(node, Not):
         return {"bool": {"must": [{"match_all": {}}], "must_not": [compile_query(node.item)]}}
     raise TypeError(f"unknown query node {node!r}")
@@ -228,8 +236,12 @@ def filter_clauses(req: SearchRequest) -> list[dict]:
     for name, value in (("region", region), ("city", city), ("doc_type", req.doc_type), ("site", req.site)):
         if value:
             out.append({"term": {name: value}})
-    if req.year not in (None, ""):
-        out.append({"term": {"year": int(req.year)}})
+    lo, hi = req.year_range()
+    if lo is not None or hi is not None:  # undated documents (year 0) are in no range
+        bounds = {"gte": max(int(lo or 1), 1)}
+        if hi is not None:
+            bounds["lte"] = int(hi)
+        out.append({"range": {"year": bounds}})
     return out
 
 
@@ -244,8 +256,9 @@ def sort_clause(sort: str) -> list:
 
 
 def build_search_body(root, req: SearchRequest) -> dict:
-    """The whole ``_search`` body for a parsed query and a request."""
-    query = compile_query(root)
+    """The whole ``_search`` body for a parsed query (None: browse by filters, newest first)
+    and a request."""
+    query = compile_query(root) if root is not None else {"match_all": {}}
     filters = filter_clauses(req)
     if filters:
         query = {"bool": {"must": [query], "filter": filters}}
@@ -253,7 +266,7 @@ def build_search_body(root, req: SearchRequest) -> dict:
         "query": query,
         "from": req.offset,
         "size": req.limit,
-        "sort": sort_clause(req.sort),
+        "sort": sort_clause("-date" if root is None and req.sort == "relevance" else req.sort),
         "track_total_hits": True,
         "_source": HIT_SOURCE,
     }
@@ -336,7 +349,7 @@ def paragraph_source(doc_id: str, idx: int, text: str, indexed_at: int, dedup: d
             "chars": len(text), "indexed_at": indexed_at, **(dedup or {})}
 
 
-def hit_from_source(src: dict, score: float | None, terms: list[str], copies: int) -> Hit:
+def hit_from_source(src: dict, score: float | None, terms: list[str], copies: int, ev=None) -> Hit:
     stored = src.get("stored") or {}
     doc = stored.get("doc") or {}
     analysis = stored.get("analysis") or {}
@@ -345,9 +358,10 @@ def hit_from_source(src: dict, score: float | None, terms: list[str], copies: in
         date=doc.get("date", ""), source=doc.get("source", ""),
         region=doc.get("region") or (analysis.get("primary_region") or {}).get("province", "") or "",
         doc_type=doc.get("doc_type") or (analysis.get("doc_type") or {}).get("id", ""),
-        score=round(float(score or 0.0), 4), snippet=snippet(doc.get("text", ""), terms),
+        score=round(float(score or 0.0), 4), snippet=hit_snippet(doc.get("text", ""), terms, ev),
         themes=[t["id"] for t in analysis.get("themes", [])], copies=copies,
         group_id=src.get(COLLAPSE_FIELD) or doc.get("id", ""),
+        matched_articles=ev.articles if ev else [], matched_synonyms=ev.synonyms if ev else [],
     )
 
 
@@ -815,14 +829,50 @@ class ElasticBackend:
             after = hits[-1]["sort"]
 
     def search(self, req: SearchRequest) -> SearchResponse:
+        """As the embedded backend: ranked matching, a relaxed query when the strict one
+        finds nothing, the engine's top RERANK_WINDOW reranked by search/evidence.py."""
         started = time.perf_counter()
         req.validate()
-        parsed = parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
+        parsed = None if req.browsing else parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
         self._ensure()
-        body = build_search_body(parsed.root, req)
+        root = parsed.root if parsed else None
+        resp, picks, total = self._run(root, req)
+        outcome = Outcome()
+        if total == 0 and root is not None:
+            loose = relax(root)
+            if loose is not None:
+                resp2, picks2, total2 = self._run(loose, req)
+                if total2:
+                    resp, picks, total = resp2, picks2, total2
+                    outcome.relaxed, outcome.notice = True, RELAXED_NOTICE
+            if total == 0:
+                outcome.suggestions = suggestions(req, parsed, self._count, {
+                    "theme": req.themes, "region": req.region, "city": req.city, "year": req.year_range(),
+                    "doc_type": req.doc_type, "site": req.site})
+        terms = parsed.highlight_terms if parsed else []
+        hits = [hit_from_source(src, score, terms, copies, ev) for src, score, copies, ev in picks]
+        facets = parse_facets(resp.get("aggregations") or {}) if req.facets else {}
+        return SearchResponse(req.q, total, hits, facets, (time.perf_counter() - started) * 1000,
+                              outcome.relaxed, outcome.notice, outcome.suggestions)
+
+    def _count(self, root, filters: dict) -> int:
+        """Matches of ``root`` under ``filters`` (the suggestion counts of an empty page)."""
+        lo, hi = filters.get("year") or (None, None)
+        req = SearchRequest(q="", themes=list(filters.get("theme") or []), region=filters.get("region") or "",
+                            city=filters.get("city") or "", year_from=lo, year_to=hi,
+                            doc_type=filters.get("doc_type") or "", site=filters.get("site") or "")
+        body = build_search_body(root, req)
+        with self._api("counting"):
+            return int(self.client.count(index=self.aliases["documents"], query=body["query"])["count"])
+
+    def _run(self, root, req: SearchRequest):
+        body = build_search_body(root, req)
+        rerank_it = body["sort"][0] == "_score"
+        if rerank_it:  # the engine's top window, reranked here, then the page cut
+            body["from"], body["size"] = 0, max(RERANK_WINDOW, req.offset + req.limit)
         with self._api("searching"):
             resp = self.client.search(index=self.aliases["documents"], body=body)
-        hits = []
+        rows = []
         for h in resp["hits"]["hits"]:
             copies = 1
             if req.collapse:
@@ -831,11 +881,16 @@ class ElasticBackend:
             score = 0.0
             if req.sort == "relevance":
                 score = h.get("_score") if h.get("_score") is not None else (h.get("sort") or [0.0])[0]
-            hits.append(hit_from_source(h["_source"], score, parsed.highlight_terms, max(copies, 1)))
+            rows.append((h["_source"], float(score or 0.0), max(copies, 1), None))
+        if rerank_it:
+            by_id = {r[0].get("id", ""): r for r in rows}
+            doc = lambda src: (src.get("stored") or {}).get("doc") or {}  # noqa: E731
+            rescored = rerank([(r[0].get("id", ""), r[1], doc(r[0]).get("title", ""), doc(r[0]).get("text", ""))
+                               for r in rows], root)
+            rows = [(by_id[d][0], s, by_id[d][2], ev) for d, s, ev in rescored]
+            rows = rows[req.offset:req.offset + req.limit]
         total = resp["hits"]["total"]
-        total = int(total["value"] if isinstance(total, dict) else total)
-        facets = parse_facets(resp.get("aggregations") or {}) if req.facets else {}
-        return SearchResponse(req.q, total, hits, facets, (time.perf_counter() - started) * 1000)
+        return resp, rows, int(total["value"] if isinstance(total, dict) else total)
 
     def _doc_freqs(self, tokens: list[str]) -> dict[str, int]:
         """Document frequencies of ``tokens`` in ``body``, from an artificial document's term vectors."""

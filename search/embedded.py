@@ -18,15 +18,22 @@ from govtext.errors import BackendError, NotFound
 from govtext.settings import Settings
 from nlp.segment import index_fields
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
-from search.query import parse_query
+from search.evidence import RERANK_WINDOW, rerank
+from search.outcome import RELAXED_NOTICE, Outcome, hit_snippet, suggestions
+from search.query import parse_query, relax
 from search.similar import telling_terms
-from search.snippets import snippet
 from search.duplicates import StoreDuplicates
 from search.fields import canonical_region, facet_values, site_of
 from search.store import StoredDocument, Store
 from search.tantivy_index import IndexRecord, TantivyIndex
 
 log = logging.getLogger(__name__)
+
+
+def tantivy_all():
+    import tantivy
+
+    return tantivy.Query.all_query()
 SYNC_CHUNK = 500
 
 
@@ -195,43 +202,76 @@ class EmbeddedBackend:
         started = time.perf_counter()
         req.validate()
         self.maybe_catch_up()
-        parsed = parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
-        query = self.index.compile(parsed.root)
-        filtered = self.index.filter_query(query, {
+        parsed = None if req.browsing else parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
+        filters = {
             "theme": req.themes, "region": canonical_region(req.region)[0] if req.region else "",
-            "city": canonical_region(req.city)[1] or req.city if req.city else "", "year": req.year,
+            "city": canonical_region(req.city)[1] or req.city if req.city else "", "year": req.year_range(),
             "doc_type": req.doc_type, "site": req.site,
-        })
+        }
+        root = parsed.root if parsed else None
+        filtered, picks, total = self._run(root, req, filters)
+        outcome = Outcome()
+        if total == 0 and root is not None:
+            loose = relax(root)
+            if loose is not None:
+                filtered2, picks2, total2 = self._run(loose, req, filters)
+                if total2:
+                    filtered, picks, total = filtered2, picks2, total2
+                    outcome.relaxed, outcome.notice = True, RELAXED_NOTICE
+            if total == 0:
+                outcome.suggestions = suggestions(req, parsed, lambda r, f: self._count(r, f), filters)
+        rows = self.store.get_many([p[0] for p in picks])
+        terms = parsed.highlight_terms if parsed else []
+        hits = []
+        for doc_id, score, size, group_id, ev in picks:
+            row = rows.get(doc_id)
+            if row is None:  # deleted between index and store read
+                continue
+            hits.append(self._hit(row, score, terms, size, group_id, ev))
+        facets = self.index.facets(filtered, FACETS) if req.facets else {}
+        return SearchResponse(req.q, total, hits, facets, (time.perf_counter() - started) * 1000,
+                              outcome.relaxed, outcome.notice, outcome.suggestions)
+
+    def _count(self, root, filters: dict) -> int:
+        query = self.index.compile(root) if root is not None else tantivy_all()
+        return self.index.search(self.index.filter_query(query, filters), limit=1)[1]
+
+    def _run(self, root, req: SearchRequest, filters: dict):
+        """(filtered query, page picks (id, score, copies, group, evidence), total) for ``root``."""
+        query = self.index.compile(root) if root is not None else tantivy_all()
+        filtered = self.index.filter_query(query, filters)
+        sort = "-date" if root is None and req.sort == "relevance" else req.sort
+        need = req.offset + req.limit
+        window = min(10 * need + 20, 2000) if req.collapse else need
+        if sort == "relevance":
+            window = max(window, RERANK_WINDOW)
+        ranked, total = self.index.search(filtered, limit=window, offset=0, sort=sort)
+        evidence: dict[str, object] = {}
+        if sort == "relevance" and ranked:
+            head = ranked[:RERANK_WINDOW]
+            rows = self.store.get_many([d for d, _ in head], columns="id, title, text")
+            rescored = rerank([(d, s, rows[d]["title"], rows[d]["text"]) for d, s in head if d in rows], root)
+            evidence = {d: ev for d, _, ev in rescored}
+            ranked = [(d, s) for d, s, _ in rescored] + ranked[RERANK_WINDOW:]
+        group_of = self.groups.groups_of([doc_id for doc_id, _ in ranked])
         if req.collapse:
-            window = min(10 * (req.offset + req.limit) + 20, 2000)
-            ranked, total = self.index.search(filtered, limit=window, offset=0, sort=req.sort)
             groups: dict[str, tuple[str, float, int]] = {}
-            group_of = self.groups.groups_of([doc_id for doc_id, _ in ranked])
             for doc_id, score in ranked:
                 group_id, size = group_of[doc_id]
                 if group_id not in groups:
                     groups[group_id] = (doc_id, score, size)
             chosen = list(groups.items())[req.offset:req.offset + req.limit]
-            picks = [(doc_id, score, size, gid) for gid, (doc_id, score, size) in chosen]
+            picks = [(doc_id, score, size, gid, evidence.get(doc_id)) for gid, (doc_id, score, size) in chosen]
         else:
-            ranked, total = self.index.search(filtered, limit=req.limit, offset=req.offset, sort=req.sort)
-            group_of = self.groups.groups_of([doc_id for doc_id, _ in ranked])
-            picks = [(doc_id, score, group_of[doc_id][1], group_of[doc_id][0]) for doc_id, score in ranked]
-        rows = self.store.get_many([p[0] for p in picks])
-        hits = []
-        for doc_id, score, size, group_id in picks:
-            row = rows.get(doc_id)
-            if row is None:  # deleted between index and store read
-                continue
-            hits.append(self._hit(row, score, parsed.highlight_terms, size, group_id))
-        facets = self.index.facets(filtered, FACETS) if req.facets else {}
-        return SearchResponse(req.q, total, hits, facets, (time.perf_counter() - started) * 1000)
+            page = ranked[req.offset:req.offset + req.limit]
+            picks = [(d, s, group_of[d][1], group_of[d][0], evidence.get(d)) for d, s in page]
+        return filtered, picks, total
 
     def _group_size(self, doc_id: str) -> tuple[int, str]:
         group_id, size = self.groups.group_of(doc_id)
         return size, group_id
 
-    def _hit(self, row, score: float, terms: list[str], copies: int, group_id: str) -> Hit:
+    def _hit(self, row, score: float, terms: list[str], copies: int, group_id: str, ev=None) -> Hit:
         import json
 
         analysis = json.loads(row["analysis_json"] or "{}")
@@ -240,8 +280,9 @@ class EmbeddedBackend:
             region=canonical_region(row["region"])[0] if row["region"]
             else (analysis.get("primary_region") or {}).get("province", "") or "",
             doc_type=row["doc_type"] or (analysis.get("doc_type") or {}).get("id", ""),
-            score=round(score, 4), snippet=snippet(row["text"], terms),
+            score=round(score, 4), snippet=hit_snippet(row["text"], terms, ev),
             themes=[t["id"] for t in analysis.get("themes", [])], copies=copies, group_id=group_id,
+            matched_articles=ev.articles if ev else [], matched_synonyms=ev.synonyms if ev else [],
         )
 
     def similar(self, doc_id: str, limit: int = 10) -> list[Hit]:
