@@ -51,7 +51,7 @@ from nlp.segment import index_fields, index_string
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
 from search.elastic_dedup import ElasticDuplicates, META_KEY, scheme_meta
 from search.fields import canonical_region, facet_values, site_of
-from search.query import And, Match, Not, Or, Phrase, Term, parse_query, relax
+from search.query import And, Match, Not, Or, Phrase, Term, parse_query, relax, widen
 from search.similar import telling_terms
 from search.evidence import RERANK_WINDOW, rerank
 from search.outcome import RELAXED_NOTICE, Outcome, hit_snippet, suggestions
@@ -837,6 +837,9 @@ class ElasticBackend:
         self._ensure()
         root = parsed.root if parsed else None
         resp, picks, total = self._run(root, req)
+        wide = widen(root) if 0 < total < req.offset + req.limit else None
+        if wide is not None:  # a short page: documents with fewer of the words follow
+            resp, picks, total = self._run(wide, req)
         outcome = Outcome()
         if total == 0 and root is not None:
             loose = relax(root)

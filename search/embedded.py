@@ -20,7 +20,7 @@ from nlp.segment import index_fields
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
 from search.evidence import RERANK_WINDOW, rerank
 from search.outcome import RELAXED_NOTICE, Outcome, hit_snippet, suggestions
-from search.query import parse_query, relax
+from search.query import parse_query, relax, widen
 from search.similar import telling_terms
 from search.duplicates import StoreDuplicates
 from search.fields import canonical_region, facet_values, site_of
@@ -210,6 +210,9 @@ class EmbeddedBackend:
         }
         root = parsed.root if parsed else None
         filtered, picks, total = self._run(root, req, filters)
+        wide = widen(root) if 0 < total < req.offset + req.limit else None
+        if wide is not None:  # a short page: documents with fewer of the words follow
+            filtered, picks, total = self._run(wide, req, filters)
         outcome = Outcome()
         if total == 0 and root is not None:
             loose = relax(root)

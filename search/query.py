@@ -313,6 +313,14 @@ def relax(node):
     return None
 
 
+def widen(node):
+    """Ranked matching that fills a short page: the same words, any one of them enough
+    (+words still required), or None when ``node`` is no such group."""
+    if isinstance(node, Match) and node.minimum > 1:
+        return Match(node.required, node.optional, node.excluded, 1)
+    return None
+
+
 def positive_words(node) -> list:
     """The Term and Phrase nodes a document can match (not under NOT), in query order."""
     out: list = []

@@ -34,7 +34,7 @@ from govtext.errors import BadInput, NotFound, QuerySyntaxError
 from govtext.settings import load_settings
 from nlp.segment import index_tokens, subword_string
 from search.backend import IndexedDocument, SearchRequest
-from search.query import And, Match, Not, Or, Phrase, Term, parse_query, relax
+from search.query import And, Match, Not, Or, Phrase, Term, parse_query, relax, widen
 from search.store import StoredDocument
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -189,11 +189,13 @@ class Oracle:
                     and not any(self.matches(i, doc) for i in node.excluded))
         raise TypeError(node)
 
-    def ids(self, q: str, **filters) -> set[str]:
+    def ids(self, q: str, page: int = 100, **filters) -> set[str]:
         root = parse_query(q, load_settings().config_dir).root
         out = self._ids(root, filters)
         if not out and relax(root) is not None:  # a strict query that finds nothing is relaxed
             out = self._ids(relax(root), filters)
+        elif 0 < len(out) < page and widen(root) is not None:  # a short page of ranked matching is filled
+            out = self._ids(widen(root), filters)
         return out
 
     def _ids(self, root, filters: dict) -> set[str]:

@@ -110,7 +110,9 @@ def test_one_parser_builds_the_request():
 def test_a_document_missing_one_word_still_ranks_below_the_complete_one(corpus):
     resp = corpus.search(SearchRequest(q="流动人口 居住证 子女 入学", collapse=False))
     ids = [h.id for h in resp.hits]
-    assert ids[0] == "all" and "three" in ids and "one" not in ids and not resp.relaxed
+    assert ids[0] == "all" and "three" in ids and not resp.relaxed
+    # a short page is filled with documents holding fewer of the words, ranked below
+    assert ids[-1] == "one"
     # the words together in one article beat the same words scattered over four
     assert ids.index("all") < ids.index("scattered")
     first = resp.hits[0]
