@@ -90,6 +90,9 @@ class Hit:
     matched_articles: list[dict] = field(default_factory=list)
     #: synonyms a query word matched through when the word itself is absent
     matched_synonyms: list[str] = field(default_factory=list)
+    #: successive versions of this text (same title, other dates), newest first, each with
+    #: its status 现行 / 已修订 (search/versions.py); [] when the hit has none
+    versions: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -53,7 +53,8 @@ from search.elastic_dedup import ElasticDuplicates, META_KEY, scheme_meta
 from search.fields import canonical_region, facet_values, site_of
 from search.query import And, Match, Not, Or, Phrase, Term, parse_query, relax, widen
 from search.similar import telling_terms
-from search.evidence import RERANK_WINDOW, rerank
+from search.evidence import RERANK_WINDOW, analyse, query_words, rerank
+from search.versions import version_chain
 from search.outcome import RELAXED_NOTICE, Outcome, hit_snippet, suggestions
 from search.store import StoredDocument
 from search.tantivy_index import PHRASE_BOOST, SYNONYM_BOOST, TITLE_BOOST, token_fields  # one ranking for both
@@ -362,6 +363,7 @@ def hit_from_source(src: dict, score: float | None, terms: list[str], copies: in
         themes=[t["id"] for t in analysis.get("themes", [])], copies=copies,
         group_id=src.get(COLLAPSE_FIELD) or doc.get("id", ""),
         matched_articles=ev.articles if ev else [], matched_synonyms=ev.synonyms if ev else [],
+        versions=list(src.get("_versions") or []),
     )
 
 
@@ -885,6 +887,8 @@ class ElasticBackend:
             if req.sort == "relevance":
                 score = h.get("_score") if h.get("_score") is not None else (h.get("sort") or [0.0])[0]
             rows.append((h["_source"], float(score or 0.0), max(copies, 1), None))
+        if req.collapse:
+            rows = self._newest_versions(rows, root)
         if rerank_it:
             by_id = {r[0].get("id", ""): r for r in rows}
             doc = lambda src: (src.get("stored") or {}).get("doc") or {}  # noqa: E731
@@ -894,6 +898,33 @@ class ElasticBackend:
             rows = rows[req.offset:req.offset + req.limit]
         total = resp["hits"]["total"]
         return resp, rows, int(total["value"] if isinstance(total, dict) else total)
+
+    def _newest_versions(self, rows: list, root) -> list:
+        """As the embedded backend: a collapsed group holding versions of one text shows the
+        newest (search/versions.py); rows are (source, score, copies, evidence)."""
+        groups = [r[0].get(COLLAPSE_FIELD) for r in rows if r[2] > 1 and r[0].get(COLLAPSE_FIELD)]
+        if not groups:
+            return rows
+        body = {"query": {"terms": {COLLAPSE_FIELD: groups}}, "size": min(sum(r[2] for r in rows), 1000),
+                "_source": HIT_SOURCE}
+        with self._api("reading duplicate groups"):
+            found = self.client.search(index=self.aliases["documents"], body=body)["hits"]["hits"]
+        members: dict[str, list[dict]] = {}
+        for h in found:
+            members.setdefault(h["_source"].get(COLLAPSE_FIELD), []).append(h["_source"])
+        out = []
+        for src, score, copies, ev in rows:
+            group = members.get(src.get(COLLAPSE_FIELD)) or []
+            doc = lambda m: (m.get("stored") or {}).get("doc") or {}  # noqa: E731
+            chain = version_chain([{"id": m.get("id", ""), "title": doc(m).get("title", ""),
+                                    "date": doc(m).get("date", "")} for m in group], src.get("id", ""))
+            if chain:
+                newest = next(m for m in group if m.get("id") == chain[0]["id"])
+                if newest is not src and root is not None:
+                    ev = analyse(doc(newest).get("title", ""), doc(newest).get("text", ""), query_words(root))
+                src, copies = {**newest, "_versions": chain}, copies - len(chain) + 1
+            out.append((src, score, copies, ev))
+        return out
 
     def _doc_freqs(self, tokens: list[str]) -> dict[str, int]:
         """Document frequencies of ``tokens`` in ``body``, from an artificial document's term vectors."""

@@ -18,7 +18,8 @@ from govtext.errors import BackendError, NotFound
 from govtext.settings import Settings
 from nlp.segment import index_fields
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
-from search.evidence import RERANK_WINDOW, rerank
+from search.evidence import RERANK_WINDOW, analyse, query_words, rerank
+from search.versions import version_chain
 from search.outcome import RELAXED_NOTICE, Outcome, hit_snippet, suggestions
 from search.query import parse_query, relax, widen
 from search.similar import telling_terms
@@ -226,11 +227,13 @@ class EmbeddedBackend:
         rows = self.store.get_many([p[0] for p in picks])
         terms = parsed.highlight_terms if parsed else []
         hits = []
-        for doc_id, score, size, group_id, ev in picks:
+        for doc_id, score, size, group_id, ev, versions in picks:
             row = rows.get(doc_id)
             if row is None:  # deleted between index and store read
                 continue
-            hits.append(self._hit(row, score, terms, size, group_id, ev))
+            hit = self._hit(row, score, terms, size, group_id, ev)
+            hit.versions = versions
+            hits.append(hit)
         facets = self.index.facets(filtered, FACETS) if req.facets else {}
         return SearchResponse(req.q, total, hits, facets, (time.perf_counter() - started) * 1000,
                               outcome.relaxed, outcome.notice, outcome.suggestions)
@@ -264,11 +267,26 @@ class EmbeddedBackend:
                 if group_id not in groups:
                     groups[group_id] = (doc_id, score, size)
             chosen = list(groups.items())[req.offset:req.offset + req.limit]
-            picks = [(doc_id, score, size, gid, evidence.get(doc_id)) for gid, (doc_id, score, size) in chosen]
+            picks = [self._newest_version(doc_id, score, size, gid, evidence.get(doc_id), root)
+                     for gid, (doc_id, score, size) in chosen]
         else:
             page = ranked[req.offset:req.offset + req.limit]
-            picks = [(d, s, group_of[d][1], group_of[d][0], evidence.get(d)) for d, s in page]
+            picks = [(d, s, group_of[d][1], group_of[d][0], evidence.get(d), []) for d, s in page]
         return filtered, picks, total
+
+    def _newest_version(self, doc_id: str, score: float, size: int, group_id: str, ev, root):
+        """A collapsed group shows its newest version when it holds versions of one text."""
+        if size < 2:
+            return doc_id, score, size, group_id, ev, []
+        members = self.groups.group_members(group_id) or [doc_id]
+        rows = self.store.get_many(members, columns="id, title, date, text")
+        chain = version_chain([{"id": m, "title": r["title"], "date": r["date"]} for m, r in rows.items()], doc_id)
+        if not chain:
+            return doc_id, score, size, group_id, ev, []
+        newest = chain[0]["id"]
+        if newest != doc_id and root is not None:
+            ev = analyse(rows[newest]["title"], rows[newest]["text"], query_words(root))
+        return newest, score, size - len(chain) + 1, group_id, ev, chain
 
     def _group_size(self, doc_id: str) -> tuple[int, str]:
         group_id, size = self.groups.group_of(doc_id)

