@@ -35,6 +35,9 @@ class SearchRequest:
     city: str = ""
     year: int | None = None
     doc_type: str = ""
+    #: a year range (inclusive; either end open); ``year`` is the range year..year
+    year_from: int | None = None
+    year_to: int | None = None
     site: str = ""
     sort: str = "relevance"
     limit: int = 10
@@ -49,6 +52,24 @@ class SearchRequest:
             raise BadInput("limit must be between 1 and 100")
         if not 0 <= self.offset <= 10000:
             raise BadInput("offset must be between 0 and 10000")
+        lo, hi = self.year_range()
+        if lo is not None and hi is not None and lo > hi:
+            raise BadInput(f"年份范围 {lo}-{hi} 的起始年份晚于结束年份：请写成 {hi}-{lo}。", code="bad_year")
+
+    def year_range(self) -> tuple[int | None, int | None]:
+        if self.year not in (None, ""):
+            return int(self.year), int(self.year)
+        return self.year_from, self.year_to
+
+    def has_filters(self) -> bool:
+        lo, hi = self.year_range()
+        return bool(self.themes or self.region or self.city or self.doc_type or self.site
+                    or lo is not None or hi is not None)
+
+    @property
+    def browsing(self) -> bool:
+        """No query but filters: the matching documents, newest first."""
+        return not (self.q or "").strip() and self.has_filters()
 
 
 @dataclass
@@ -65,6 +86,13 @@ class Hit:
     themes: list[str] = field(default_factory=list)
     copies: int = 1
     group_id: str = ""
+    #: 命中条款: the best-matching articles, {"paragraph", "label", "words"}
+    matched_articles: list[dict] = field(default_factory=list)
+    #: synonyms a query word matched through when the word itself is absent
+    matched_synonyms: list[str] = field(default_factory=list)
+    #: successive versions of this text (same title, other dates), newest first, each with
+    #: its status 现行 / 已修订 (search/versions.py); [] when the hit has none
+    versions: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -77,10 +105,16 @@ class SearchResponse:
     hits: list[Hit]
     facets: dict[str, list[dict]] = field(default_factory=dict)
     took_ms: float = 0.0
+    #: the strict query found nothing and a relaxed one was run (``notice`` says so)
+    relaxed: bool = False
+    notice: str = ""
+    #: for an empty page: things to try, {"text", and "q" or "drop" (a filter name)}
+    suggestions: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"query": self.query, "total": self.total, "took_ms": round(self.took_ms, 2),
-                "hits": [h.to_dict() for h in self.hits], "facets": self.facets}
+                "hits": [h.to_dict() for h in self.hits], "facets": self.facets,
+                "relaxed": self.relaxed, "notice": self.notice, "suggestions": self.suggestions}
 
 
 @dataclass

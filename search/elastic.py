@@ -52,11 +52,14 @@ from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchRe
 from search.engine_ids import MAX_ID_BYTES, es_id  # noqa: F401  (MAX_ID_BYTES: tests)
 from search.elastic_dedup import ElasticDuplicates, META_KEY, scheme_meta
 from search.fields import canonical_region, facet_values, site_of
-from search.query import And, Not, Or, Phrase, Term, parse_query
+from search.query import And, Match, Not, Or, Phrase, Term, parse_query, relax, widen
 from search.similar import telling_terms
+from search.evidence import RERANK_WINDOW, analyse, query_words, rerank
 from search.hits import build_hit
+from search.outcome import RELAXED_NOTICE, Outcome, suggestions
+from search.versions import version_chain
 from search.store import StoredDocument
-from search.tantivy_index import PHRASE_BOOST, TITLE_BOOST, token_fields  # one ranking for both
+from search.tantivy_index import PHRASE_BOOST, SYNONYM_BOOST, TITLE_BOOST, token_fields  # one ranking for both
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +192,7 @@ def compile_query(node) -> dict:
     """The Elasticsearch query for a node of search/query.py's AST."""
     if isinstance(node, Term):
         alternatives = [tokens_query(node.tokens, node.field)]
-        alternatives += [phrase_query(s, node.field) for s in node.synonyms]
+        alternatives += [with_boost(phrase_query(s, node.field), SYNONYM_BOOST) for s in node.synonyms]
         return _should(alternatives)
     if isinstance(node, Phrase):
         return phrase_query(node.tokens, node.field)
@@ -206,6 +209,13 @@ def compile_query(node) -> dict:
         return {"bool": body}
     if isinstance(node, Or):
         return {"bool": {"should": [compile_query(i) for i in node.items], "minimum_should_match": 1}}
+    if isinstance(node, Match):
+        body = {"should": [compile_query(i) for i in node.optional], "minimum_should_match": node.minimum}
+        if node.required:
+            body["must"] = [compile_query(i) for i in node.required]
+        if node.excluded:
+            body["must_not"] = [compile_query(i) for i in node.excluded]
+        return {"bool": body}
     if isinstance(node, Not):
         return {"bool": {"must": [{"match_all": {}}], "must_not": [compile_query(node.item)]}}
     raise TypeError(f"unknown query node {node!r}")
@@ -219,8 +229,12 @@ def filter_clauses(req: SearchRequest) -> list[dict]:
     for name, value in (("region", region), ("city", city), ("doc_type", req.doc_type), ("site", req.site)):
         if value:
             out.append({"term": {name: value}})
-    if req.year not in (None, ""):
-        out.append({"term": {"year": int(req.year)}})
+    lo, hi = req.year_range()
+    if lo is not None or hi is not None:  # undated documents (year 0) are in no range
+        bounds = {"gte": max(int(lo or 1), 1)}
+        if hi is not None:
+            bounds["lte"] = int(hi)
+        out.append({"range": {"year": bounds}})
     return out
 
 
@@ -235,8 +249,9 @@ def sort_clause(sort: str) -> list:
 
 
 def build_search_body(root, req: SearchRequest) -> dict:
-    """The whole ``_search`` body for a parsed query and a request."""
-    query = compile_query(root)
+    """The whole ``_search`` body for a parsed query (None: browse by filters, newest first)
+    and a request."""
+    query = compile_query(root) if root is not None else {"match_all": {}}
     filters = filter_clauses(req)
     if filters:
         query = {"bool": {"must": [query], "filter": filters}}
@@ -244,7 +259,7 @@ def build_search_body(root, req: SearchRequest) -> dict:
         "query": query,
         "from": req.offset,
         "size": req.limit,
-        "sort": sort_clause(req.sort),
+        "sort": sort_clause("-date" if root is None and req.sort == "relevance" else req.sort),
         "track_total_hits": True,
         "_source": HIT_SOURCE,
     }
@@ -327,11 +342,11 @@ def paragraph_source(doc_id: str, idx: int, text: str, indexed_at: int, dedup: d
             "chars": len(text), "indexed_at": indexed_at, **(dedup or {})}
 
 
-def hit_from_source(src: dict, score: float | None, terms: list[str], copies: int) -> Hit:
+def hit_from_source(src: dict, score: float | None, terms: list[str], copies: int, ev=None) -> Hit:
     stored = src.get("stored") or {}
     doc = {"id": src.get("id", ""), **(stored.get("doc") or {})}
     return build_hit(doc, stored.get("analysis") or {}, score=score, terms=terms, copies=copies,
-                     group_id=src.get(COLLAPSE_FIELD) or doc["id"])
+                     group_id=src.get(COLLAPSE_FIELD) or doc["id"], ev=ev, versions=src.get("_versions") or [])
 
 
 _USERINFO_RE = re.compile(r"//[^/@\s]*@")
@@ -885,14 +900,53 @@ class ElasticBackend:
             after = hits[-1]["sort"]
 
     def search(self, req: SearchRequest) -> SearchResponse:
+        """As the embedded backend: ranked matching, a relaxed query when the strict one
+        finds nothing, the engine's top RERANK_WINDOW reranked by search/evidence.py."""
         started = time.perf_counter()
         req.validate()
-        parsed = parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
+        parsed = None if req.browsing else parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
         self._ensure()
-        body = build_search_body(parsed.root, req)
+        root = parsed.root if parsed else None
+        resp, picks, total = self._run(root, req)
+        wide = widen(root) if 0 < total < req.offset + req.limit else None
+        if wide is not None:  # a short page: documents with fewer of the words follow
+            resp, picks, total = self._run(wide, req)
+        outcome = Outcome()
+        if total == 0 and root is not None:
+            loose = relax(root)
+            if loose is not None:
+                resp2, picks2, total2 = self._run(loose, req)
+                if total2:
+                    resp, picks, total = resp2, picks2, total2
+                    outcome.relaxed, outcome.notice = True, RELAXED_NOTICE
+            if total == 0:
+                outcome.suggestions = suggestions(req, parsed, self._count, {
+                    "theme": req.themes, "region": req.region, "city": req.city, "year": req.year_range(),
+                    "doc_type": req.doc_type, "site": req.site})
+        terms = parsed.highlight_terms if parsed else []
+        hits = [hit_from_source(src, score, terms, copies, ev) for src, score, copies, ev in picks]
+        facets = parse_facets(resp.get("aggregations") or {}) if req.facets else {}
+        return SearchResponse(req.q, total, hits, facets, (time.perf_counter() - started) * 1000,
+                              outcome.relaxed, outcome.notice, outcome.suggestions)
+
+    def _count(self, root, filters: dict) -> int:
+        """Matches of ``root`` under ``filters`` (the suggestion counts of an empty page)."""
+        lo, hi = filters.get("year") or (None, None)
+        req = SearchRequest(q="", themes=list(filters.get("theme") or []), region=filters.get("region") or "",
+                            city=filters.get("city") or "", year_from=lo, year_to=hi,
+                            doc_type=filters.get("doc_type") or "", site=filters.get("site") or "")
+        body = build_search_body(root, req)
+        with self._api("counting"):
+            return int(self.client.count(index=self.aliases["documents"], query=body["query"])["count"])
+
+    def _run(self, root, req: SearchRequest):
+        body = build_search_body(root, req)
+        rerank_it = body["sort"][0] == "_score"
+        if rerank_it:  # the engine's top window, reranked here, then the page cut
+            body["from"], body["size"] = 0, max(RERANK_WINDOW, req.offset + req.limit)
         with self._api("searching"):
             resp = self.client.search(index=self.aliases["documents"], body=body)
-        hits = []
+        rows = []
         for h in resp["hits"]["hits"]:
             copies = 1
             if req.collapse:
@@ -901,11 +955,45 @@ class ElasticBackend:
             score = 0.0
             if req.sort == "relevance":
                 score = h.get("_score") if h.get("_score") is not None else (h.get("sort") or [0.0])[0]
-            hits.append(hit_from_source(h["_source"], score, parsed.highlight_terms, max(copies, 1)))
+            rows.append((h["_source"], float(score or 0.0), max(copies, 1), None))
+        if req.collapse:
+            rows = self._newest_versions(rows, root)
+        if rerank_it:
+            by_id = {r[0].get("id", ""): r for r in rows}
+            doc = lambda src: (src.get("stored") or {}).get("doc") or {}  # noqa: E731
+            rescored = rerank([(r[0].get("id", ""), r[1], doc(r[0]).get("title", ""), doc(r[0]).get("text", ""))
+                               for r in rows], root)
+            rows = [(by_id[d][0], s, by_id[d][2], ev) for d, s, ev in rescored]
+            rows = rows[req.offset:req.offset + req.limit]
         total = resp["hits"]["total"]
-        total = int(total["value"] if isinstance(total, dict) else total)
-        facets = parse_facets(resp.get("aggregations") or {}) if req.facets else {}
-        return SearchResponse(req.q, total, hits, facets, (time.perf_counter() - started) * 1000)
+        return resp, rows, int(total["value"] if isinstance(total, dict) else total)
+
+    def _newest_versions(self, rows: list, root) -> list:
+        """As the embedded backend: a collapsed group holding versions of one text shows the
+        newest (search/versions.py); rows are (source, score, copies, evidence)."""
+        groups = [r[0].get(COLLAPSE_FIELD) for r in rows if r[2] > 1 and r[0].get(COLLAPSE_FIELD)]
+        if not groups:
+            return rows
+        body = {"query": {"terms": {COLLAPSE_FIELD: groups}}, "size": min(sum(r[2] for r in rows), 1000),
+                "_source": HIT_SOURCE}
+        with self._api("reading duplicate groups"):
+            found = self.client.search(index=self.aliases["documents"], body=body)["hits"]["hits"]
+        members: dict[str, list[dict]] = {}
+        for h in found:
+            members.setdefault(h["_source"].get(COLLAPSE_FIELD), []).append(h["_source"])
+        out = []
+        for src, score, copies, ev in rows:
+            group = members.get(src.get(COLLAPSE_FIELD)) or []
+            doc = lambda m: (m.get("stored") or {}).get("doc") or {}  # noqa: E731
+            chain = version_chain([{"id": m.get("id", ""), "title": doc(m).get("title", ""),
+                                    "date": doc(m).get("date", "")} for m in group], src.get("id", ""))
+            if chain:
+                newest = next(m for m in group if m.get("id") == chain[0]["id"])
+                if newest is not src and root is not None:
+                    ev = analyse(doc(newest).get("title", ""), doc(newest).get("text", ""), query_words(root))
+                src, copies = {**newest, "_versions": chain}, copies - len(chain) + 1
+            out.append((src, score, copies, ev))
+        return out
 
     def _doc_freqs(self, tokens: list[str]) -> dict[str, int]:
         """Document frequencies of ``tokens`` in ``body``, from an artificial document's term vectors."""

@@ -19,7 +19,10 @@ from govtext.errors import BackendError, NotFound
 from govtext.settings import Settings
 from nlp.segment import index_fields
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
-from search.query import parse_query
+from search.evidence import RERANK_WINDOW, analyse, query_words, rerank
+from search.versions import version_chain
+from search.outcome import RELAXED_NOTICE, Outcome, suggestions
+from search.query import parse_query, relax, widen
 from search.similar import telling_terms
 from search.hits import build_hit
 from search.duplicates import StoreDuplicates
@@ -28,6 +31,12 @@ from search.store import StoredDocument, Store
 from search.tantivy_index import IndexRecord, TantivyIndex
 
 log = logging.getLogger(__name__)
+
+
+def tantivy_all():
+    import tantivy
+
+    return tantivy.Query.all_query()
 SYNC_CHUNK = 500
 
 
@@ -199,45 +208,98 @@ class EmbeddedBackend:
         started = time.perf_counter()
         req.validate()
         self.maybe_catch_up()
-        parsed = parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
-        query = self.index.compile(parsed.root)
-        filtered = self.index.filter_query(query, {
+        parsed = None if req.browsing else parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
+        filters = {
             "theme": req.themes, "region": canonical_region(req.region)[0] if req.region else "",
-            "city": canonical_region(req.city)[1] or req.city if req.city else "", "year": req.year,
+            "city": canonical_region(req.city)[1] or req.city if req.city else "", "year": req.year_range(),
             "doc_type": req.doc_type, "site": req.site,
-        })
+        }
+        root = parsed.root if parsed else None
+        filtered, picks, total = self._run(root, req, filters)
+        wide = widen(root) if 0 < total < req.offset + req.limit else None
+        if wide is not None:  # a short page: documents with fewer of the words follow
+            filtered, picks, total = self._run(wide, req, filters)
+        outcome = Outcome()
+        if total == 0 and root is not None:
+            loose = relax(root)
+            if loose is not None:
+                filtered2, picks2, total2 = self._run(loose, req, filters)
+                if total2:
+                    filtered, picks, total = filtered2, picks2, total2
+                    outcome.relaxed, outcome.notice = True, RELAXED_NOTICE
+            if total == 0:
+                outcome.suggestions = suggestions(req, parsed, lambda r, f: self._count(r, f), filters)
+        rows = self.store.get_many([p[0] for p in picks])
+        terms = parsed.highlight_terms if parsed else []
+        hits = []
+        for doc_id, score, size, group_id, ev, versions in picks:
+            row = rows.get(doc_id)
+            if row is None:  # deleted between index and store read
+                continue
+            hit = self._hit(row, score, terms, size, group_id, ev)
+            hit.versions = versions
+            hits.append(hit)
+        facets = self.index.facets(filtered, FACETS) if req.facets else {}
+        return SearchResponse(req.q, total, hits, facets, (time.perf_counter() - started) * 1000,
+                              outcome.relaxed, outcome.notice, outcome.suggestions)
+
+    def _count(self, root, filters: dict) -> int:
+        query = self.index.compile(root) if root is not None else tantivy_all()
+        return self.index.search(self.index.filter_query(query, filters), limit=1)[1]
+
+    def _run(self, root, req: SearchRequest, filters: dict):
+        """(filtered query, page picks (id, score, copies, group, evidence), total) for ``root``."""
+        query = self.index.compile(root) if root is not None else tantivy_all()
+        filtered = self.index.filter_query(query, filters)
+        sort = "-date" if root is None and req.sort == "relevance" else req.sort
+        need = req.offset + req.limit
+        window = min(10 * need + 20, 2000) if req.collapse else need
+        if sort == "relevance":
+            window = max(window, RERANK_WINDOW)
+        ranked, total = self.index.search(filtered, limit=window, offset=0, sort=sort)
+        evidence: dict[str, object] = {}
+        if sort == "relevance" and ranked:
+            head = ranked[:RERANK_WINDOW]
+            rows = self.store.get_many([d for d, _ in head], columns="id, title, text")
+            rescored = rerank([(d, s, rows[d]["title"], rows[d]["text"]) for d, s in head if d in rows], root)
+            evidence = {d: ev for d, _, ev in rescored}
+            ranked = [(d, s) for d, s, _ in rescored] + ranked[RERANK_WINDOW:]
+        group_of = self.groups.groups_of([doc_id for doc_id, _ in ranked])
         if req.collapse:
-            window = min(10 * (req.offset + req.limit) + 20, 2000)
-            ranked, total = self.index.search(filtered, limit=window, offset=0, sort=req.sort)
             groups: dict[str, tuple[str, float, int]] = {}
-            group_of = self.groups.groups_of([doc_id for doc_id, _ in ranked])
             for doc_id, score in ranked:
                 group_id, size = group_of[doc_id]
                 if group_id not in groups:
                     groups[group_id] = (doc_id, score, size)
             chosen = list(groups.items())[req.offset:req.offset + req.limit]
-            picks = [(doc_id, score, size, gid) for gid, (doc_id, score, size) in chosen]
+            picks = [self._newest_version(doc_id, score, size, gid, evidence.get(doc_id), root)
+                     for gid, (doc_id, score, size) in chosen]
         else:
-            ranked, total = self.index.search(filtered, limit=req.limit, offset=req.offset, sort=req.sort)
-            group_of = self.groups.groups_of([doc_id for doc_id, _ in ranked])
-            picks = [(doc_id, score, group_of[doc_id][1], group_of[doc_id][0]) for doc_id, score in ranked]
-        rows = self.store.get_many([p[0] for p in picks])
-        hits = []
-        for doc_id, score, size, group_id in picks:
-            row = rows.get(doc_id)
-            if row is None:  # deleted between index and store read
-                continue
-            hits.append(self._hit(row, score, parsed.highlight_terms, size, group_id))
-        facets = self.index.facets(filtered, FACETS) if req.facets else {}
-        return SearchResponse(req.q, total, hits, facets, (time.perf_counter() - started) * 1000)
+            page = ranked[req.offset:req.offset + req.limit]
+            picks = [(d, s, group_of[d][1], group_of[d][0], evidence.get(d), []) for d, s in page]
+        return filtered, picks, total
+
+    def _newest_version(self, doc_id: str, score: float, size: int, group_id: str, ev, root):
+        """A collapsed group shows its newest version when it holds versions of one text."""
+        if size < 2:
+            return doc_id, score, size, group_id, ev, []
+        members = self.groups.group_members(group_id) or [doc_id]
+        rows = self.store.get_many(members, columns="id, title, date, text")
+        chain = version_chain([{"id": m, "title": r["title"], "date": r["date"]} for m, r in rows.items()], doc_id)
+        if not chain:
+            return doc_id, score, size, group_id, ev, []
+        newest = chain[0]["id"]
+        if newest != doc_id and root is not None:
+            ev = analyse(rows[newest]["title"], rows[newest]["text"], query_words(root))
+        return newest, score, size - len(chain) + 1, group_id, ev, chain
 
     def _group_size(self, doc_id: str) -> tuple[int, str]:
         group_id, size = self.groups.group_of(doc_id)
         return size, group_id
 
-    def _hit(self, row, score: float, terms: list[str], copies: int, group_id: str) -> Hit:
+    def _hit(self, row, score: float, terms: list[str], copies: int, group_id: str, ev=None) -> Hit:
         analysis = json.loads(row["analysis_json"] or "{}")
-        return build_hit(dict(row), analysis, score=score, terms=terms, copies=copies, group_id=group_id)
+        return build_hit(dict(row), analysis, score=score, terms=terms, copies=copies, group_id=group_id, ev=ev)
 
     def similar(self, doc_id: str, limit: int = 10) -> list[Hit]:
         stored = self.store.get(doc_id)

@@ -41,8 +41,7 @@ def _year_and_key(date: str, analysis: dict) -> tuple[int, int]:
         month = int(digits[4:6]) if len(digits) >= 6 else 0
         day = int(digits[6:8]) if len(digits) >= 8 else 0
         return year, year * 10000 + month * 100 + day
-    year = analysis.get("year") or 0
-    return int(year), int(year) * 10000
+    return 0, 0  # undated: 日期不详, never a year guessed from the text
 
 
 def facet_values(stored: StoredDocument) -> dict:

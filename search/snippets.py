@@ -66,3 +66,16 @@ def snippet(text: str, terms: list[str], width: int = 160) -> str:
     start, end = best_window(text, terms, width)
     window = re.sub(r"\s*\n\s*", " ", text[start:end])
     return ("…" if start > 0 else "") + highlight(window, terms) + ("…" if end < len(text) else "")
+
+
+def paragraph_snippet(text: str, paragraph: int, terms: list[str], width: int = 160) -> str:
+    """The snippet cut from one paragraph (line) of ``text``: the passage that holds the
+    most query words, chosen by search/evidence.py."""
+    lines = text.split("\n")
+    if not 0 <= paragraph < len(lines) or not lines[paragraph].strip():
+        return snippet(text, terms, width)
+    line = lines[paragraph].strip()
+    start, end = best_window(line, terms, width)
+    before = start > 0 or any(l.strip() for l in lines[:paragraph])
+    after = end < len(line) or any(l.strip() for l in lines[paragraph + 1:])
+    return ("…" if before else "") + highlight(line[start:end], terms) + ("…" if after else "")

@@ -18,13 +18,14 @@ from pathlib import Path
 import tantivy
 
 from govtext.errors import BackendError
-from search.query import And, Not, Or, Phrase, Term
+from search.query import And, Match, Not, Or, Phrase, Term
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 RAW_FIELDS = ("theme", "region", "city", "doc_type", "site", "group")
 TITLE_BOOST = 2.0
 PHRASE_BOOST = 1.5
 SUB_BOOST = 0.5
+SYNONYM_BOOST = 0.5  # a synonym's match weighs less than the word the user typed
 
 
 def token_fields(field: str | None) -> list[tuple[str, float]]:
@@ -177,7 +178,7 @@ class TantivyIndex:
         if isinstance(node, Term):
             alternatives = [self._tokens_query(node.tokens, node.field)]
             # a synonym is a fixed expression: its words adjacent and in order
-            alternatives += [self._phrase_query(s, node.field) for s in node.synonyms]
+            alternatives += [Q.boost_query(self._phrase_query(s, node.field), SYNONYM_BOOST) for s in node.synonyms]
             if len(alternatives) == 1:
                 return alternatives[0]
             return Q.boolean_query([(O.Should, q) for q in alternatives])
@@ -193,6 +194,11 @@ class TantivyIndex:
             return Q.boolean_query(clauses)
         if isinstance(node, Or):
             return Q.boolean_query([(O.Should, self.compile(i)) for i in node.items])
+        if isinstance(node, Match):
+            clauses = [(O.Must, self.compile(i)) for i in node.required]
+            clauses += [(O.Should, self.compile(i)) for i in node.optional]
+            clauses += [(O.MustNot, self.compile(i)) for i in node.excluded]
+            return Q.boolean_query(clauses, minimum_number_should_match=node.minimum)
         if isinstance(node, Not):
             return Q.boolean_query([(O.Must, Q.all_query()), (O.MustNot, self.compile(node.item))])
         raise TypeError(f"unknown query node {node!r}")
@@ -233,8 +239,12 @@ class TantivyIndex:
         for name, values in filters.items():
             if values in (None, "", []):
                 continue
-            if name == "year":
-                clauses.append((O.Must, Q.term_query(self.schema, "year", int(values))))
+            if name == "year":  # (from, to), either end open; undated (0) never in a range
+                lo, hi = values if isinstance(values, tuple) else (int(values), int(values))
+                if lo is None and hi is None:
+                    continue
+                clauses.append((O.Must, Q.range_query(self.schema, "year", tantivy.FieldType.Integer,
+                                                      max(int(lo or 1), 1), int(hi) if hi is not None else None)))
                 continue
             for value in values if isinstance(values, list) else [values]:
                 clauses.append((O.Must, Q.term_query(self.schema, name, value)))

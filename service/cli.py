@@ -66,15 +66,15 @@ def refresh_idf(backend, settings: Settings, quiet: bool = False) -> None:
 
 
 def cmd_search(args) -> int:
-    from search.backend import SearchRequest
+    from search.request import from_mapping
 
+    req = from_mapping({"q": args.query, "theme": args.theme or [], "region": args.region, "city": args.city,
+                        "year": args.year, "type": args.type, "site": args.site, "sort": args.sort,
+                        "limit": args.limit, "offset": args.offset, "collapse": not args.no_collapse,
+                        "facets": args.json})
     backend = _backend(args, writer=False)
     try:
-        response = backend.search(SearchRequest(
-            q=args.query, themes=args.theme or [], region=args.region or "", year=args.year,
-            doc_type=args.type or "", site=args.site or "", sort=args.sort, limit=args.limit,
-            offset=args.offset, collapse=not args.no_collapse, facets=args.json,
-        ))
+        response = backend.search(req)
     finally:
         backend.close()
     if args.json:
@@ -82,11 +82,19 @@ def cmd_search(args) -> int:
         return 0
     import re
 
+    if response.notice:
+        print(response.notice)
     print(f"{response.total} matching documents ({response.took_ms:.1f} ms)")
+    for s in response.suggestions:
+        print(f"  建议: {s['text']}")
     for n, hit in enumerate(response.hits, start=args.offset + 1):
         copies = f"  [{hit.copies} copies]" if hit.copies > 1 else ""
         meta = " · ".join(x for x in (hit.date, hit.region, hit.doc_type) if x)
         print(f"{n}. {hit.title or hit.id}  ({hit.id}){copies}\n   {meta}")
+        if hit.matched_articles:
+            print("   命中条款: " + "；".join(f"{a['label']}（{'、'.join(a['words'])}）" for a in hit.matched_articles))
+        if hit.matched_synonyms:
+            print("   经同义词匹配: " + "、".join(hit.matched_synonyms))
         plain = re.sub(r"</?mark>", "**", hit.snippet)
         import html
 
@@ -174,10 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", help="search the documents")
-    p.add_argument("query")
+    p.add_argument("query", nargs="?", default="", help="the query; leave it out to browse by filters")
     p.add_argument("--theme", action="append", help="theme id (repeatable), see GET /api/v1/themes")
     p.add_argument("--region", help="province, e.g. 浙江")
-    p.add_argument("--year", type=int)
+    p.add_argument("--city", help="city, e.g. 杭州")
+    p.add_argument("--year", help="a year or a range: 2020, 2020-2026, 2020-, -2010")
     p.add_argument("--type", help="document type id")
     p.add_argument("--site", help="source site or collection")
     p.add_argument("--sort", default="relevance", choices=["relevance", "date", "-date"])

@@ -31,8 +31,11 @@ from govtext.errors import BadInput, GovtextError, NotFound
 from govtext.validation import parse_int
 from nlp.doctype import DOC_TYPES
 from nlp.taxonomy import get_taxonomy
-from search.backend import SORTS, SearchRequest
+from search.backend import SearchRequest
+from search.request import build_request
 from service.context import get_backend, get_settings
+
+FILTER_PARAMS = ("theme", "region", "city", "year", "type", "doc_type", "site")
 
 log = logging.getLogger(__name__)
 
@@ -263,23 +266,11 @@ def _optional_int_param(name: str, low: int, high: int) -> int | None:
 
 
 def _search_request(limit: int | None = None) -> SearchRequest:
-    """The SearchRequest of the page's arguments (the same names as GET /api/v1/search)."""
-    args = request.args
-    q = args.get("q", "")
-    if not q.strip():
-        raise BadInput("请输入检索词。", code="empty_query")
-    sort = args.get("sort", "") or "relevance"
-    if sort not in SORTS:
-        raise BadInput(f"排序方式只能是 {', '.join(SORTS)}。")
-    flag = lambda name: args.get(name, "1") not in ("0", "false", "no")  # noqa: E731
-    return SearchRequest(
-        q=q, themes=[t for t in args.getlist("theme") if t][:20],
-        region=args.get("region", "")[:50], city=args.get("city", "")[:50],
-        year=_optional_int_param("year", 1, 9999),
-        doc_type=(args.get("type", "") or args.get("doc_type", ""))[:50], site=args.get("site", "")[:200],
-        sort=sort, limit=limit or _int_param("limit", PAGE_SIZE, 1, 100),
-        offset=_int_param("offset", 0, 0, 10000), collapse=flag("collapse"), facets=flag("facets"),
-    )
+    """The SearchRequest of the page's arguments: search/request.py, as the API and CLI."""
+    req = build_request(request.args.get, request.args.getlist, default_limit=PAGE_SIZE)
+    if limit:
+        req.limit = limit
+    return req
 
 
 def _facet_view(facets: dict, names: dict[str, str]) -> list[dict]:
@@ -336,7 +327,7 @@ def _active_filters(names: dict[str, str]) -> list[dict]:
 def search():
     q = request.args.get("q", "")
     names = theme_names()
-    if not q.strip():
+    if not q.strip() and not any(request.args.get(k) for k in FILTER_PARAMS):
         health = get_backend().health()
         if wants_json():
             return jsonify({"query": "", "total": 0, "hits": [], "facets": {}, "documents": health["documents"]})

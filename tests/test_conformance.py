@@ -38,7 +38,7 @@ from govtext.errors import BadInput, NotFound, QuerySyntaxError
 from govtext.settings import load_settings
 from nlp.segment import index_tokens, subword_string
 from search.backend import IndexedDocument, SearchRequest
-from search.query import And, Not, Or, Phrase, Term, parse_query
+from search.query import And, Match, Not, Or, Phrase, Term, parse_query, relax, widen
 from search.store import StoredDocument
 from opensearch_node import OS_SKIP
 
@@ -196,10 +196,22 @@ class Oracle:
             return any(self.matches(i, doc) for i in node.items)
         if isinstance(node, Not):
             return not self.matches(node.item, doc)
+        if isinstance(node, Match):  # ranked matching: required, at least ``minimum`` optional, none excluded
+            return (all(self.matches(i, doc) for i in node.required)
+                    and sum(self.matches(i, doc) for i in node.optional) >= node.minimum
+                    and not any(self.matches(i, doc) for i in node.excluded))
         raise TypeError(node)
 
-    def ids(self, q: str, **filters) -> set[str]:
+    def ids(self, q: str, page: int = 100, **filters) -> set[str]:
         root = parse_query(q, load_settings().config_dir).root
+        out = self._ids(root, filters)
+        if not out and relax(root) is not None:  # a strict query that finds nothing is relaxed
+            out = self._ids(relax(root), filters)
+        elif 0 < len(out) < page and widen(root) is not None:  # a short page of ranked matching is filled
+            out = self._ids(widen(root), filters)
+        return out
+
+    def _ids(self, root, filters: dict) -> set[str]:
         out = set()
         for doc_id, doc in self.docs.items():
             v = doc["values"]
@@ -256,6 +268,9 @@ QUERIES = [
     "title:信访条例",
     '(大数据 OR 信访) 人民',              # grouping
     "title:信访 -title:北京市",
+    "枫桥经验 矛盾纠纷 调解",             # ranked matching: two of the three words
+    "枫桥经验 and 矛盾纠纷 与 调解",      # explicit AND in any case / Chinese: all three
+    "+枫桥经验 信访 调解 -上海",          # +word required, one of the rest, minus excluded
 ]
 
 

@@ -40,7 +40,8 @@ from search.elastic import (
 from search.elastic_dedup import (
     RELABEL_SCRIPT, ElasticDuplicates, boilerplate_body, exact_body, keyed_body, near_body, relabel_body, scheme_meta,
 )
-from search.query import And, Not, Or, Phrase, Term, parse_query
+from search.query import And, Match, Not, Or, Phrase, Term, parse_query
+from search.tantivy_index import SYNONYM_BOOST
 from search.tantivy_index import PHRASE_BOOST, SUB_BOOST, TITLE_BOOST
 
 dsl = pytest.importorskip("elasticsearch.dsl")
@@ -111,7 +112,31 @@ def test_phrase_is_match_phrase_on_space_joined_tokens_without_subwords():
 def test_synonyms_widen_a_word_to_an_or():
     q = compile_query(Term("枫桥经验", ("枫桥经验",), None, (("新时代枫桥经验",), ("枫桥", "经验"))))
     assert q["bool"]["minimum_should_match"] == 1
-    assert q["bool"]["should"] == [single("枫桥经验"), single("新时代枫桥经验"), phrase_query(("枫桥", "经验"), None)]
+    # a synonym weighs less than the word the user typed (SYNONYM_BOOST, as in tantivy)
+    assert q["bool"]["should"] == [single("枫桥经验"), with_boost(single("新时代枫桥经验"), SYNONYM_BOOST),
+                                   with_boost(phrase_query(("枫桥", "经验"), None), SYNONYM_BOOST)]
+    assert SYNONYM_BOOST < 1.0
+
+
+def test_plain_words_compile_to_minimum_should_match():
+    config = load_settings().config_dir
+    root = parse_query("流动人口 居住证 子女 入学", config).root
+    assert isinstance(root, Match) and root.minimum == 3
+    q = compile_query(root)
+    assert q["bool"]["minimum_should_match"] == 3 and len(q["bool"]["should"]) == 4
+    strict = compile_query(parse_query("流动人口 AND 居住证 AND 子女", config).root)
+    assert len(strict["bool"]["must"]) == 3 and "should" not in strict["bool"]
+    plus = compile_query(parse_query("+居住证 流动人口 子女 -户籍", config).root)
+    assert len(plus["bool"]["must"]) == 1 and plus["bool"]["minimum_should_match"] == 1
+    assert len(plus["bool"]["must_not"]) == 1
+    assert roundtrip(plus) == plus
+
+
+def test_year_ranges_are_range_filters():
+    assert filter_clauses(SearchRequest(q="x", year_from=2020, year_to=2026)) == [
+        {"range": {"year": {"gte": 2020, "lte": 2026}}}]
+    assert filter_clauses(SearchRequest(q="x", year_to=2010)) == [{"range": {"year": {"gte": 1, "lte": 2010}}}]
+    assert filter_clauses(SearchRequest(q="x", year_from=2020)) == [{"range": {"year": {"gte": 2020}}}]
 
 
 def test_and_or_not():
@@ -152,7 +177,7 @@ def test_filters_become_bool_filter_clauses():
     assert filter_clauses(req) == [
         {"term": {"theme": "fengqiao"}}, {"term": {"theme": "dispute_resolution"}},
         {"term": {"region": "浙江省"}}, {"term": {"doc_type": "report"}}, {"term": {"site": "www.gov.cn"}},
-        {"term": {"year": 2021}}]
+        {"range": {"year": {"gte": 2021, "lte": 2021}}}]
     assert filter_clauses(SearchRequest(q="调解")) == []
     body = build_search_body(Term("调解", ("调解",), "body"), req)
     assert body["query"] == {"bool": {"must": [in_field("body", "调解")], "filter": filter_clauses(req)}}

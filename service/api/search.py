@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from search.backend import FACETS, SORTS, SearchRequest
+from search.request import from_mapping
 from service.api.spec import Param, endpoint
 from service.context import get_backend
 
@@ -15,19 +16,27 @@ HIT = {"type": "object", "properties": {
     "source": {"type": "string"}, "region": {"type": "string"}, "doc_type": {"type": "string"},
     "score": {"type": "number"}, "snippet": {"type": "string", "description": "HTML-escaped, matches in <mark>"},
     "themes": {"type": "array", "items": {"type": "string"}}, "copies": {"type": "integer"},
-    "group_id": {"type": "string"}}}
+    "group_id": {"type": "string"},
+    "matched_articles": {"type": "array", "description": "命中条款: best-matching articles", "items": {
+        "type": "object", "properties": {"paragraph": {"type": "integer"}, "label": {"type": "string"},
+                                         "words": {"type": "array", "items": {"type": "string"}}}}},
+    "matched_synonyms": {"type": "array", "items": {"type": "string"},
+                         "description": "synonyms matched where the query word itself is absent"}}}
 FACET = {"type": "array", "items": {"type": "object", "properties": {"value": {}, "count": {"type": "integer"}}}}
 SEARCH_RESPONSE = {"type": "object", "properties": {
     "query": {"type": "string"}, "total": {"type": "integer"}, "took_ms": {"type": "number"},
+    "relaxed": {"type": "boolean"}, "notice": {"type": "string"},
+    "suggestions": {"type": "array", "items": {"type": "object"}},
     "hits": {"type": "array", "items": HIT},
     "facets": {"type": "object", "properties": {name: FACET for name in FACETS}}}}
 
 SEARCH_PARAMS = [
-    Param("q", str, required=True, description="query: words, \"phrase\", OR, NOT/-word, title:word, ( )"),
+    Param("q", str, description="query: words (most required, more rank higher), \"phrase\", AND/+word, "
+                                "OR, NOT/-word (any case, or 与/或/非), title:word, ( ); empty with a filter: browse"),
     Param("theme", list, description="theme id, repeatable (see /themes)"),
     Param("region", str, description="province, e.g. 浙江省", max_length=50),
     Param("city", str, description="city, e.g. 杭州市", max_length=50),
-    Param("year", int, minimum=1900, maximum=2100),
+    Param("year", str, description="a year or a range: 2020, 2020-2026, 2020-, -2010", max_length=20),
     Param("type", str, description="document type id", max_length=50),
     Param("site", str, description="source site or collection", max_length=200),
     Param("sort", str, default="relevance", enum=SORTS),
@@ -39,11 +48,7 @@ SEARCH_PARAMS = [
 
 
 def search_request(args: dict) -> SearchRequest:
-    return SearchRequest(q=args["q"], themes=args["theme"], region=args["region"] or "", city=args["city"] or "",
-                         year=args["year"],
-                         doc_type=args["type"] or "", site=args["site"] or "", sort=args["sort"],
-                         limit=args["limit"], offset=args["offset"], collapse=args["collapse"],
-                         facets=args["facets"])
+    return from_mapping(args)  # one parser for API, UI and CLI (search/request.py)
 
 
 @endpoint(bp, "/search", "GET", "Search documents", params=SEARCH_PARAMS, response=SEARCH_RESPONSE)

@@ -1,0 +1,138 @@
+"""Why a document matched: the query's words found in its articles, and a rerank by them.
+
+Both backends fetch the engine's top candidates (BM25 with title boost, all
+words or most of them), then this module reads each candidate's original
+text, paragraph by paragraph (one line = one article or clause), and finds
+where the query's words occur: the word as typed, or one of its synonyms as
+written in synonyms.txt. From that it derives
+
+* ``coverage``: the share of the query's words present in the document (a
+  word present only through a synonym counts half);
+* ``together``: the best share of them inside one paragraph (words in one
+  article, not scattered over unrelated ones);
+* the hit's best-matching articles ("命中条款": 第N条 or the paragraph number,
+  with the words found there) and the synonyms it matched through;
+
+and the final score ``engine/max_engine + COVERAGE_WEIGHT·coverage +
+TOGETHER_WEIGHT·together``. Everything is plain string search on the
+original text, so the same code ranks the same way behind either backend.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import dataclass, field
+
+from search.query import Phrase, Term, positive_words
+
+RERANK_WINDOW = 100
+COVERAGE_WEIGHT = 0.5  # tuned on the tuning split of bench/data/topics.jsonl (plateau 0.3-0.5)
+TOGETHER_WEIGHT = 1.5  # (plateau 1.0-2.0)
+SYNONYM_CREDIT = 0.5
+MAX_ARTICLES = 3
+_ARTICLE = re.compile(r"^\s*(第[一二三四五六七八九十百千零〇两\d]+条)")
+
+
+@dataclass(frozen=True)
+class Word:
+    label: str
+    forms: tuple[str, ...]      # the word as typed (and, for a word of several tokens, nothing else)
+    synonyms: tuple[str, ...]   # as written in synonyms.txt
+
+
+def query_words(root) -> list[Word]:
+    out: dict[str, Word] = {}
+    for node in positive_words(root):
+        if isinstance(node, Term):
+            word = Word(node.text, (node.text.lower(),), tuple(s.lower() for s in node.synonym_texts))
+        elif isinstance(node, Phrase):
+            word = Word(node.text.strip(), (node.text.strip().lower(),), ())
+        else:  # pragma: no cover - positive_words yields only these
+            continue
+        out.setdefault(word.label, word)
+    return list(out.values())
+
+
+@dataclass
+class Evidence:
+    coverage: float = 0.0
+    together: float = 0.0
+    best_paragraph: int | None = None
+    articles: list[dict] = field(default_factory=list)
+    synonyms: list[str] = field(default_factory=list)
+
+
+def _occurrences(text: str, form: str) -> list[int]:
+    out, start = [], text.find(form)
+    while start >= 0 and len(out) < 500:
+        out.append(start)
+        start = text.find(form, start + len(form))
+    return out
+
+
+def analyse(title: str, text: str, words: list[Word]) -> Evidence:
+    """Where each query word occurs in ``text`` (paragraph = line) and ``title``."""
+    if not words:
+        return Evidence()
+    low = text.lower()
+    starts = [0] + [m.end() for m in re.finditer("\n", low)]
+    per_para: dict[int, dict[str, float]] = {}
+    found: dict[str, float] = {}
+    via: dict[str, list[str]] = {}
+    title_low = title.lower()
+    for word in words:
+        for credit, forms in ((1.0, word.forms), (SYNONYM_CREDIT, word.synonyms)):
+            for form in forms:
+                if not form:
+                    continue
+                hits = _occurrences(low, form)
+                if hits or form in title_low:
+                    found[word.label] = max(found.get(word.label, 0.0), credit)
+                    if credit < 1.0:
+                        via.setdefault(word.label, []).append(form)
+                for pos in hits:
+                    para = bisect.bisect_right(starts, pos) - 1
+                    slot = per_para.setdefault(para, {})
+                    if slot.get(word.label, 0.0) < credit:
+                        slot[word.label] = credit
+    total = float(len(words))
+    ev = Evidence(coverage=sum(found.values()) / total)
+    if per_para:
+        ranked = sorted(per_para.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+        ev.together = sum(ranked[0][1].values()) / total
+        ev.best_paragraph = ranked[0][0]
+        lines = text.split("\n")
+        for para, labels in ranked[:MAX_ARTICLES]:
+            ev.articles.append({"paragraph": para, "label": article_label(lines, para),
+                                "words": sorted(labels, key=lambda w: -labels[w])})
+    ev.synonyms = [s for label, forms in via.items() if found.get(label, 0.0) < 1.0 for s in forms]
+    return ev
+
+
+def article_label(lines: list[str], para: int) -> str:
+    """第N条 of the article holding paragraph ``para`` (its clauses follow it), else 第N段."""
+    for i in range(para, max(para - 12, -1), -1):
+        m = _ARTICLE.match(lines[i]) if i < len(lines) else None
+        if m:
+            return m.group(1)
+        if i < para and lines[i].lstrip().startswith("第") and "章" in lines[i][:8]:
+            break
+    return f"第{para + 1}段"
+
+
+def rerank(candidates: list[tuple[str, float, str, str]], root) -> list[tuple[str, float, Evidence]]:
+    """``candidates``: (id, engine score, title, text) in engine order; returns them reordered
+    by the combined score, each with its evidence."""
+    words = query_words(root)
+    if not candidates:
+        return []
+    top = max((c[1] for c in candidates), default=0.0) or 1.0
+    out = []
+    for doc_id, score, title, text in candidates:
+        ev = analyse(title, text, words)
+        combined = score / top + COVERAGE_WEIGHT * ev.coverage + TOGETHER_WEIGHT * ev.together
+        out.append((doc_id, round(combined if math.isfinite(combined) else 0.0, 6), ev))
+    out.sort(key=lambda r: -r[1])
+    return out

@@ -1,0 +1,181 @@
+"""Issue 14: ranked matching, strictness, relaxation, evidence (命中条款), snippets,
+year ranges, browsing, the one request parser and the nesting limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from govtext.documents import Document
+from govtext.errors import BadInput, QuerySyntaxError
+from govtext.settings import load_settings
+from search.backend import IndexedDocument, SearchRequest
+from search.evidence import analyse, query_words
+from search.query import MAX_DEPTH, And, Match, Not, Or, minimum_should, parse_query, relax
+from search.request import from_mapping, parse_year
+
+CONFIG = load_settings().config_dir
+
+
+def doc(doc_id: str, title: str, paragraphs: list[str], date: str = "", doc_type: str = "regulation",
+        region: str = "") -> IndexedDocument:
+    return IndexedDocument(Document(id=doc_id, title=title, text="\n".join(paragraphs), date=date,
+                                    doc_type=doc_type, region=region), paragraphs, {})
+
+
+@pytest.fixture
+def corpus(backend):
+    backend.write([
+        doc("all", "流动人口服务管理条例", ["第一条 为了规范流动人口管理，制定本条例。",
+                                    "第十条 持有居住证的流动人口，其子女可以在居住地申请入学。"], "2021-05-01"),
+        doc("scattered", "城市管理办法", ["第一条 流动人口应当登记。", "第九条 ……", "第三十条 居住证由公安机关核发。",
+                                  "第五十条 学校组织子女入学考试。"], "2019-01-01"),
+        doc("three", "居住证办法", ["第二条 流动人口可以申领居住证。", "第三条 居住证持有人的子女享有教育权利。"], "2016-03-01"),
+        doc("one", "户籍登记办法", ["第一条 流动人口应当办理登记。"], ""),
+        doc("rep", "2026年某省政府工作报告", ["推进网格化管理。"], "2026-02-01", "report", "浙江"),
+    ])
+    return backend
+
+
+# -- query language -----------------------------------------------------------------
+def test_minimum_should_match_rule():
+    assert [minimum_should(n) for n in range(1, 9)] == [1, 2, 2, 3, 4, 5, 6, 6]
+
+
+def test_plain_words_are_ranked_matching_and_operators_in_any_case():
+    root = parse_query("流动人口 居住证 子女 入学", CONFIG).root
+    assert isinstance(root, Match) and root.minimum == 3 and len(root.optional) == 4
+    assert isinstance(parse_query("居住证 子女", CONFIG).root, And)  # two words: both required
+    for q in ("流动人口 AND 居住证 AND 子女", "流动人口 and 居住证 and 子女", "流动人口 与 居住证 与 子女"):
+        assert isinstance(parse_query(q, CONFIG).root, And), q
+    for q in ("网格 or 电网", "网格 或 电网", "网格 Or 电网"):
+        assert isinstance(parse_query(q, CONFIG).root, Or), q
+    for q in ("网格 not 电网", "网格 非 电网", "网格 -电网"):
+        root = parse_query(q, CONFIG).root
+        assert isinstance(root, And) and isinstance(root.items[1], Not), q
+    plus = parse_query("+居住证 流动人口 子女 入学", CONFIG).root
+    assert isinstance(plus, Match) and len(plus.required) == 1 and plus.minimum == 2
+
+
+def test_relax_turns_all_required_into_any():
+    strict = parse_query("流动人口 AND 居住证 AND 子女 -户籍", CONFIG).root
+    loose = relax(strict)
+    assert isinstance(loose, Match) and loose.minimum == 1 and len(loose.optional) == 3 and len(loose.excluded) == 1
+    assert relax(parse_query("居住证", CONFIG).root) is None
+
+
+@pytest.mark.parametrize("bad, fragment", [
+    ("(" * 244 + "网格" + ")" * 244, "嵌套太深"), ("(网格", "没有闭合"), ("网格)", "没有对应"),
+    ('"网格', "引号"), ("网格 OR", "缺少检索词"), ("-网格", "只排除"), ("", "为空"), ("title:", "缺少检索词"),
+])
+def test_query_errors_are_chinese_400s(bad, fragment):
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_query(bad, CONFIG)
+    assert info.value.status == 400 and fragment in info.value.message
+
+
+def test_nesting_up_to_the_limit_parses():
+    depth = MAX_DEPTH
+    assert parse_query("(" * depth + "网格" + ")" * depth, CONFIG).root is not None
+    with pytest.raises(QuerySyntaxError):
+        parse_query("(" * (depth + 1) + "网格" + ")" * (depth + 1), CONFIG)
+
+
+# -- the request parser ------------------------------------------------------------
+@pytest.mark.parametrize("raw, expected", [
+    ("2020", (2020, 2020)), ("2020-2026", (2020, 2026)), ("2020-", (2020, None)), ("-2010", (None, 2010)),
+    ("2020至2026", (2020, 2026)), (" 2020 ~ 2026 ", (2020, 2026)), ("", (None, None)), (2021, (2021, 2021)),
+])
+def test_year_ranges(raw, expected):
+    assert parse_year(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["twenty", "2026-2020", "1800", "二〇二三", "2020-2021-2022"])
+def test_bad_years_are_400(raw):
+    with pytest.raises(BadInput):
+        parse_year(raw)
+
+
+def test_one_parser_builds_the_request():
+    req = from_mapping({"q": "", "year": "2020-", "type": "report", "theme": ["a", ""], "collapse": False})
+    assert (req.year_from, req.year_to, req.doc_type, req.themes, req.collapse) == (2020, None, "report", ["a"], False)
+    assert req.browsing
+    with pytest.raises(BadInput) as info:
+        from_mapping({"q": "  "})
+    assert "检索词" in info.value.message
+    with pytest.raises(BadInput):
+        from_mapping({"q": "x", "sort": "newest"})
+
+
+# -- the backend ---------------------------------------------------------------------
+def test_a_document_missing_one_word_still_ranks_below_the_complete_one(corpus):
+    resp = corpus.search(SearchRequest(q="流动人口 居住证 子女 入学", collapse=False))
+    ids = [h.id for h in resp.hits]
+    assert ids[0] == "all" and "three" in ids and not resp.relaxed
+    # a short page is filled with documents holding fewer of the words, ranked below
+    assert ids[-1] == "one"
+    # the words together in one article beat the same words scattered over four
+    assert ids.index("all") < ids.index("scattered")
+    first = resp.hits[0]
+    assert first.matched_articles[0]["label"] == "第十条"
+    assert set(first.matched_articles[0]["words"]) == {"流动人口", "居住证", "子女", "入学"}
+    assert "第十条" in first.snippet and "<mark>居住证</mark>" in first.snippet
+
+
+def test_strict_query_that_finds_nothing_is_relaxed_with_a_notice(corpus):
+    resp = corpus.search(SearchRequest(q="流动人口 AND 网格化管理", collapse=False))
+    assert resp.relaxed and resp.notice and resp.total >= 2
+    assert corpus.search(SearchRequest(q="居住证 AND 子女", collapse=False)).relaxed is False
+
+
+def test_empty_page_suggests_dropping_a_filter(corpus):
+    resp = corpus.search(SearchRequest(q="居住证", doc_type="report"))
+    assert resp.total == 0 and not resp.hits
+    assert any(s.get("drop") == "doc_type" and s["count"] >= 2 for s in resp.suggestions)
+
+
+def test_year_range_and_browsing_by_filters(corpus):
+    ranged = corpus.search(SearchRequest(q="流动人口", year_from=2017, year_to=2022, collapse=False))
+    assert {h.id for h in ranged.hits} == {"all", "scattered"}
+    assert {h.id for h in corpus.search(SearchRequest(q="流动人口", year_to=2018, collapse=False)).hits} == {"three"}
+    # undated documents are in no year range, and never under a guessed year
+    assert "one" not in {h.id for h in corpus.search(SearchRequest(q="流动人口", year_from=1900)).hits}
+    browse = corpus.search(SearchRequest(q="", year_from=2016, collapse=False))
+    assert [h.id for h in browse.hits] == ["rep", "all", "scattered", "three"]  # newest first
+    reports = corpus.search(SearchRequest(q="", year=2026, doc_type="report"))
+    assert [h.id for h in reports.hits] == ["rep"]
+    with pytest.raises(QuerySyntaxError):
+        corpus.search(SearchRequest(q=""))
+
+
+def test_synonym_phrases_are_highlighted_whole():
+    parsed = parse_query("村规民约 备案", CONFIG)
+    assert "村规民约" in parsed.highlight_terms
+    assert all(len(t) > 1 for t in parsed.highlight_terms)  # never a lone character
+    words = query_words(parsed.root)
+    ev = analyse("", "第五条 居民公约应当报街道备案。", words)
+    assert ev.synonyms == ["居民公约"] and ev.coverage == pytest.approx(0.75)
+
+
+def test_versions_of_one_law_show_the_newest_not_a_repost(backend):
+    body = [f"第{n}条 社区矫正机构应当依法对社区矫正对象实行分类管理和个别化矫正，帮助其成为守法公民，编号{n}号。"
+            for n in "一二三四五六七八九十"]
+    backend.write([doc("old", "中华人民共和国社区矫正法", body, "2019-12-28"),
+                   doc("new", "中华人民共和国社区矫正法", body[:-1] + ["第十条 本法自公布之日起施行。"], "2024-04-26"),
+                   doc("other", "无关条例", ["第一条 本条例规范道路交通。"], "2020-01-01")])
+    hits = backend.search(SearchRequest(q="社区矫正", collapse=True)).hits
+    if backend.groups.group_of("old")[0] != backend.groups.group_of("new")[0]:
+        pytest.skip("the two versions did not form a duplicate group here")
+    assert [h.id for h in hits] == ["new"]
+    assert [(v["id"], v["status"]) for v in hits[0].versions] == [("new", "现行"), ("old", "已修订")]
+    assert hits[0].copies == 1  # versions are not counted as reposts
+
+
+def test_version_chain_rules():
+    from search.versions import version_chain
+
+    members = [{"id": "a", "title": "某法", "date": "2012-01-01"}, {"id": "b", "title": "某法", "date": "2020-05-01"},
+               {"id": "c", "title": "转载：某法", "date": "2021-01-01"}]
+    chain = version_chain(members, "a")
+    assert [(v["id"], v["status"]) for v in chain] == [("b", "现行"), ("a", "已修订")]
+    assert version_chain(members, "c") == []  # a repost under another title is a copy
+    assert version_chain([{"id": "a", "title": "某法", "date": ""}, {"id": "b", "title": "某法", "date": ""}], "a") == []
