@@ -134,8 +134,10 @@ def test_quotation_option(small_index):
     small_index.add_document("policy", [policy + "。"])
     draft = f"我们认真学习文件精神，文件明确要求“{policy}”，这为基层工作指明了方向，我们将结合实际抓好落实。"
     plain = check_draft(small_index, draft)
-    assert plain["overlap_ratio"] > 0.3
-    assert {m["kind"] for m in plain["matches"]} == {"copy"}
+    assert plain["overlap_ratio"] > 0.3  # 总复制比 counts quotations unless quotes_as_citation
+    assert {m["kind"] for m in plain["matches"]} == {"quotation"}  # always told apart
+    assert plain["rates"]["quotation_ratio"] == plain["overlap_ratio"]
+    assert plain["rates"]["excluding_quotation_ratio"] == 0
     cited = check_draft(small_index, draft, quotes_as_citation=True)
     assert {m["kind"] for m in cited["matches"]} == {"quotation"}
     assert cited["overlap_ratio"] == 0
