@@ -146,7 +146,9 @@ class Truth:
         return nz, weight, masks
 
 
-def build_index(docs: list[dict], path: Path) -> DedupIndex:
+def build_index(docs: list[dict], path: Path, reuse: bool = False) -> DedupIndex:
+    if reuse and path.exists():  # the index does not depend on the check's code
+        return DedupIndex(sqlite3.connect(str(path), isolation_level=None))
     if path.exists():
         path.unlink()
     conn = sqlite3.connect(str(path), isolation_level=None)
@@ -163,6 +165,8 @@ def evaluate(drafts: list[dict], ix: DedupIndex, truth: Truth) -> dict:
     abs_err = true_sum = 0
     largest_ok = 0
     tp = sys_chars = truth_chars = 0
+    tp_exact = exact_chars = 0
+    kind_chars: dict[str, int] = defaultdict(int)
     cpu = []
     per_draft = []
     for dr in drafts:
@@ -178,11 +182,17 @@ def evaluate(drafts: list[dict], ix: DedupIndex, truth: Truth) -> dict:
             if doc != dr["id"]:
                 any_true |= m
         marked = np.zeros(len(nz.text), dtype=bool)
+        exact = np.zeros(len(nz.text), dtype=bool)
         for m in rep["matches"]:
             sel = (nz.starts >= m["start"]) & (nz.ends <= m["end"])
             marked |= sel
+            if m["kind"] != "near_copy":
+                exact |= sel
+            kind_chars[m["kind"]] += int(m.get("chars", 0))
         tp += int(weight[marked & any_true].sum())
         sys_chars += int(weight[marked].sum())
+        tp_exact += int(weight[exact & any_true].sum())
+        exact_chars += int(weight[exact].sum())
         truth_chars += int(weight[any_true].sum())
         over = []
         for s in rep["sources"]:
@@ -197,6 +207,7 @@ def evaluate(drafts: list[dict], ix: DedupIndex, truth: Truth) -> dict:
         ok = (rep.get("largest_source") is None and best == 0) or (
             best > 0 and true_chars.get(rep.get("largest_source"), -1) == best)
         largest_ok += ok
+        print(f"  {dr['id']}: {len(text)} chars, {cpu[-1]:.0f} ms", file=sys.stderr)
         per_draft.append({"id": dr["id"], "chars": rep["chars"], "largest_ok": bool(ok), "over_credited": over[:5],
                           "largest": rep.get("largest_source"),
                           "true_largest": max(true_chars, key=true_chars.get) if true_chars else None})
@@ -208,17 +219,20 @@ def evaluate(drafts: list[dict], ix: DedupIndex, truth: Truth) -> dict:
         "largest_source_correct": largest_ok,
         "recall_13": round(tp / truth_chars, 4) if truth_chars else 1.0,
         "precision_13": round(tp / sys_chars, 4) if sys_chars else 1.0,
+        "precision_13_without_near_copies": round(tp_exact / exact_chars, 4) if exact_chars else 1.0,
+        "recall_13_without_near_copies": round(tp_exact / truth_chars, 4) if truth_chars else 1.0,
+        "chars_by_kind": dict(kind_chars),
         "cpu_ms_median": round(statistics.median(cpu), 1),
         "cpu_ms_per_5k_chars": round(1000 * 5 * sum(cpu) / max(1, sum(len(d["text"]) for d in drafts)), 1),
         "per_draft": per_draft,
     }
 
 
-def run_part(part: str, docs: list[dict], parts: dict, db_dir: Path) -> dict:
+def run_part(part: str, docs: list[dict], parts: dict, db_dir: Path, reuse: bool = False) -> dict:
     excluded = set(parts[part])
     indexed = [d for d in docs if d["id"] not in excluded]
     t0 = time.time()
-    ix = build_index(indexed, db_dir / f"eval_{part}.db")
+    ix = build_index(indexed, db_dir / f"eval_{part}.db", reuse)
     build_s = time.time() - t0
     truth = Truth(indexed)
     by_id = {d["id"]: d for d in docs}
@@ -235,13 +249,14 @@ def main() -> None:
     ap.add_argument("--part", choices=["dev", "heldout", "both"], default="both")
     ap.add_argument("--shared", default=str(SHARED))
     ap.add_argument("--db-dir", default=None, help="where the evaluation indexes are built (default: a temp dir)")
+    ap.add_argument("--reuse-db", action="store_true", help="reuse the indexes of an earlier run in --db-dir")
     ap.add_argument("--json", action="store_true", help="print the full result (per draft) as JSON")
     args = ap.parse_args()
     docs = load_corpus(Path(args.shared))
     parts = split_parts(docs)
     db_dir = Path(args.db_dir or tempfile.mkdtemp(prefix="gt_eval_check_"))
     db_dir.mkdir(parents=True, exist_ok=True)
-    results = [run_part(p, docs, parts, db_dir) for p in (["dev", "heldout"] if args.part == "both" else [args.part])]
+    results = [run_part(p, docs, parts, db_dir, args.reuse_db) for p in (["dev", "heldout"] if args.part == "both" else [args.part])]
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
         return
@@ -252,7 +267,9 @@ def main() -> None:
             print(f"  {name:13s} drafts {e['drafts']:2d}  sources credited {e['sources_credited']:4d}  "
                   f"over-credited >1.3x {e['over_credited_1_3x']:4d}  rel.err {e['attribution_rel_error']:.3f}  "
                   f"largest ok {e['largest_source_correct']}/{e['drafts']}  "
-                  f"recall13 {e['recall_13']:.3f}  P13 {e['precision_13']:.3f}  "
+                  f"recall13 {e['recall_13']:.3f}  P13 {e['precision_13']:.3f} "
+                  f"(without near copies R {e['recall_13_without_near_copies']:.3f} "
+                  f"P {e['precision_13_without_near_copies']:.3f})  "
                   f"cpu median {e['cpu_ms_median']} ms, {e['cpu_ms_per_5k_chars']} ms/5k chars")
     if not os.environ.get("KEEP_EVAL_DB") and not args.db_dir:
         for r in results:

@@ -12,9 +12,12 @@
    characters are checked character by character and kept.  Every such run
    shares an anchored key with its source; draft paragraphs that the best
    candidates leave less than 90 % covered get every candidate sharing an
-   anchored key verified as well, so the run is found unless each of its
-   anchored keys occurs in more than ``ANCHORED_POSTINGS`` paragraphs (stock
-   phrasing; then it is found against those).
+   anchored key verified as well (also those still holding an uncovered
+   stretch of 13 characters).  Anchored keys whose postings fill
+   ``ANCHORED_POSTINGS`` (stock phrasing) are read ``DEEP_POSTINGS`` deep, and
+   where such keys lie in a stretch still uncovered, their paragraphs are
+   verified too (``_deep_pairs``, at most ``DEEP_BUDGET``): a run made only of
+   common contexts is found unless its source lies beyond that depth.
 4. Near copies: a draft sentence (>= ``NEAR_MIN_CHARS`` normalized chars) that
    is not already mostly covered by copies is compared with the candidates
    sharing at least ``NEAR_PREFILTER`` of its k-grams (from the same k-gram
@@ -79,8 +82,13 @@ DRAFT_POSTINGS = 24
 ANCHORED_WEIGHT = 3.0
 ANCHORED_POSTINGS = 64
 
-#: the reserve is verified for draft paragraphs covered less than this by the first candidates
+#: the reserve is verified for draft paragraphs covered less than this by the first candidates,
+#: or that still have an uncovered stretch of at least MIN_RUN characters
 RESERVE_BELOW = 0.9
+#: saturated anchored keys (postings >= ANCHORED_POSTINGS) in still uncovered stretches are
+#: read this deep, and at most DEEP_BUDGET of their paragraphs verified per check
+DEEP_POSTINGS = 1024
+DEEP_BUDGET = 512
 #: matched wording shared with at least this many documents (exact twins counted once) is 套话
 BOILERPLATE_MIN_DOCS = 5
 
@@ -276,6 +284,69 @@ def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
     return useg, upid, r_seg, r_pid
 
 
+def _anchored_keys_at(seg_texts: list[str], seg_bounds) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The draft's anchored keys with where they lie: (key, draft start, draft end)
+    of the 9-character context each one covers (same keys as ``winnow.fingerprint_keys``)."""
+    from .minhash import text_kgram_hashes
+
+    keys, starts, ends = [], [], []
+    for (a, _), t in zip(seg_bounds, seg_texts):
+        h = text_kgram_hashes(t, K)
+        if len(h) <= winnow.ANCHOR:
+            continue
+        pos = winnow._select(h, winnow.W)
+        left = pos[pos - winnow.ANCHOR >= 0]
+        keys.append(winnow._anchor_keys(h[left], h[left - winnow.ANCHOR], 1))
+        starts.append(a + left - winnow.ANCHOR)
+        right = pos[pos + winnow.ANCHOR < len(h)]
+        keys.append(winnow._anchor_keys(h[right], h[right + winnow.ANCHOR], 2))
+        starts.append(a + right)
+    if not keys:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, z
+    st = np.concatenate(starts).astype(np.int64)
+    return np.concatenate(keys), st, st + winnow.ANCHOR + K
+
+
+def _deep_pairs(index, d: "_Draft", covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(draft paragraph, pid) pairs for stock phrasing: the anchored keys lying in
+    a stretch of at least MIN_RUN characters that nothing covers yet and whose
+    postings fill ``ANCHORED_POSTINGS`` are read ``DEEP_POSTINGS`` deep; at most
+    ``DEEP_BUDGET`` paragraphs, rarest keys first (a run made only of common
+    9-character contexts is otherwise found against the oldest holders of one
+    context, which need not hold the run)."""
+    empty = np.zeros(0, dtype=np.int64)
+    gap = np.zeros(d.n + 1, dtype=np.int64)
+    split = covered.copy()
+    split[np.frombuffer(d.norm.encode("utf-32-le"), dtype=np.uint32) == 10] = True
+    for x, y in _true_runs(~split):
+        if y - x >= MIN_RUN:
+            gap[x] += 1
+            gap[y] -= 1
+    in_gap = np.concatenate([[0], np.cumsum(np.cumsum(gap)[: d.n] > 0)])  # prefix counts of gap positions
+    keys, ks, ke = _anchored_keys_at(d.seg_texts, d.seg_bounds)
+    if not len(keys):
+        return empty, empty
+    inside = (in_gap[ke] - in_gap[ks]) == (ke - ks)
+    keys, ks = keys[inside], ks[inside]
+    if not len(keys):
+        return empty, empty
+    qi, pid = _posting_pairs(index, "fp", keys, ANCHORED_POSTINGS)
+    full = np.flatnonzero(np.bincount(qi, minlength=len(keys)) >= ANCHORED_POSTINGS)
+    if not len(full):
+        return empty, empty
+    qi, pid = _posting_pairs(index, "fp", keys[full], DEEP_POSTINGS)
+    per_key = np.bincount(qi, minlength=len(full))
+    order = np.argsort(per_key[qi], kind="stable")  # rarest keys' postings first
+    qi, pid = qi[order], pid[order]
+    starts = np.array([a for a, _ in d.seg_bounds], dtype=np.int64)
+    seg = np.searchsorted(starts, ks[full][qi], "right") - 1
+    combo = seg * (int(pid.max()) + 1) + pid
+    _, first = np.unique(combo, return_index=True)
+    first = np.sort(first)[:DEEP_BUDGET]
+    return seg[first], pid[first]
+
+
 def _best_per_paragraph(useg: np.ndarray, upid: np.ndarray, score: np.ndarray, caps: np.ndarray) -> np.ndarray:
     """Mask of the ``caps[paragraph]`` best-scored candidates of every draft paragraph."""
     order = np.lexsort((upid, -score, useg))
@@ -400,13 +471,29 @@ def _find_runs(index, d: _Draft) -> _Evidence:
     cand_list, rs, ro, rj, rl = _verify(index, rows, [], pair_seg, pair_pid, d_key, d_pos)
     # the reserve, for draft paragraphs the first candidates did not cover (>= 90 %)
     if len(r_seg):
-        covered = _cover(d.n, rs, rl)
-        seg_cov = np.array([covered[a:b].mean() for a, b in d.seg_bounds])
-        todo = seg_cov[r_seg] < RESERVE_BELOW
+        todo = _needs_reserve(d, _cover(d.n, rs, rl))[r_seg]
         if todo.any():
             cand_list, *more = _verify(index, rows, cand_list, r_seg[todo], r_pid[todo], d_key, d_pos)
             rs, ro, rj, rl = (np.concatenate([x, y]) for x, y in zip((rs, ro, rj, rl), more))
+    # stock phrasing: uncovered stretches whose anchored keys all overflowed the cap
+    deep_seg, deep_pid = _deep_pairs(index, d, _cover(d.n, rs, rl))
+    if len(deep_seg):
+        cand_list, *more = _verify(index, rows, cand_list, deep_seg, deep_pid, d_key, d_pos)
+        rs, ro, rj, rl = (np.concatenate([x, y]) for x, y in zip((rs, ro, rj, rl), more))
     return _Evidence(rows, cand_list, (rs, ro, rj, rl))
+
+
+def _needs_reserve(d: _Draft, covered: np.ndarray) -> np.ndarray:
+    """Per draft paragraph: covered less than RESERVE_BELOW, or an uncovered
+    stretch of at least MIN_RUN characters left (a run may hide there)."""
+    starts = np.array([a for a, _ in d.seg_bounds], dtype=np.int64)
+    out = np.array([covered[a:b].mean() < RESERVE_BELOW for a, b in d.seg_bounds], dtype=bool)
+    split = covered.copy()
+    split[np.frombuffer(d.norm.encode("utf-32-le"), dtype=np.uint32) == 10] = True  # gaps stay in their paragraph
+    for x, y in _true_runs(~split):
+        if y - x >= MIN_RUN:
+            out[int(np.searchsorted(starts, x, "right")) - 1] = True
+    return out
 
 
 def _cover(n: int, rs: np.ndarray, rl: np.ndarray) -> np.ndarray:

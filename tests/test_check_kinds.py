@@ -93,3 +93,34 @@ def test_report_html_is_chinese_with_every_span_and_source(ix):
         assert word in page
     assert page.count("<mark") == len(rep["matches"]) == 2
     assert "overlap_ratio" not in page and "Sources" not in page
+
+
+POOL = ("的一是在不了有和人这大为上个我以要他时来用们生到作于出就分对成会可主发动同工也能下过子说产种面而方后多定行学"
+        "法所民得经之进着等部度家电力里如水化高自理起小物实加量都体制机当使点从业本去把性好应开它合还因由其些然前外天")
+# (no character of the run's neighbours in the draft, 落 and 随, nor its 13th character, 现)
+
+
+def test_a_run_made_only_of_common_contexts_is_found_against_its_source(tmp_path):
+    """Every 9-character context of the run is in 160 older paragraphs (which share
+    12 of its characters, never 13), so every anchored key's postings overflow the
+    cap; the source, written last, is still found."""
+    import random
+
+    run = "推进基层治理体系和治理能力现代化"[:13]
+    rng = random.Random(15)
+
+    def filler(n=24):
+        return "".join(rng.choice(POOL) for _ in range(n))
+
+    conn = sqlite3.connect(tmp_path / "common.db")
+    index = DedupIndex(conn)
+    index.add_documents([(f"L{i}", [filler() + run[:12] + "。" + filler()], "") for i in range(80)]
+                        + [(f"R{i}", [filler() + "，" + run[1:] + filler()], "") for i in range(80)])
+    index.add_documents([("S", [filler() + "，" + run + "。" + filler()], "")])
+    draft = "这是起草人自己写的开头段落，" + run + "，随后是自己写的结尾。"
+    rep = check_draft(index, draft)
+    found = [m for m in rep["matches"] if run in m["text"]]
+    assert found, rep["matches"]
+    assert found[0]["sources"][0]["doc_id"] == "S"
+    assert rep["largest_source"] == "S"
+    conn.close()

@@ -56,7 +56,7 @@ def _check_offsets(report, text):
     for m in report["matches"]:
         assert 0 <= m["start"] < m["end"] <= len(text)
         assert text[m["start"] : m["end"]] == m["text"]
-        assert m["kind"] in ("copy", "near_copy", "quotation")
+        assert m["kind"] in ("copy", "near_copy", "quotation", "boilerplate")
         assert 0 <= m["similarity"] <= 1
     assert 0 <= report["overlap_ratio"] <= 1
     assert 0 <= report["largest_source_ratio"] <= report["overlap_ratio"] + 1e-9
