@@ -650,31 +650,32 @@ def _pieces(d: _Draft, ev: _Evidence, kind: np.ndarray) -> list[tuple[int, int, 
     return out
 
 
-def _intersect(ivs: list[tuple[int, int]], a: int, b: int) -> list[tuple[int, int]]:
-    out = []
-    k = max(0, bisect.bisect_right(ivs, (a, a)) - 1)
-    while k < len(ivs) and ivs[k][0] < b:
-        x, y = max(ivs[k][0], a), min(ivs[k][1], b)
-        if y > x:
-            out.append((x, y))
-        k += 1
+def _piece_sources(pieces, pid_iv) -> list[dict[int, list[tuple[int, int]]]]:
+    """Per piece (sorted, disjoint), per candidate paragraph the sub-intervals it shares there."""
+    starts = [pc[0] for pc in pieces]
+    out: list[dict[int, list[tuple[int, int]]]] = [defaultdict(list) for _ in pieces]
+    for p, ivs in pid_iv.items():
+        for x, y in ivs:
+            k = max(0, bisect.bisect_right(starts, x) - 1)
+            while k < len(pieces) and pieces[k][0] < y:
+                lo, hi = max(pieces[k][0], x), min(pieces[k][1], y)
+                if hi > lo:
+                    out[k][p].append((lo, hi))
+                k += 1
     return out
 
 
-def _match(d: _Draft, ev: _Evidence, pid_iv, piece, ndocs, cum) -> dict:
+def _match(d: _Draft, ev: _Evidence, piece, subs: dict[int, list[tuple[int, int]]], ndocs, cum) -> dict:
     """One match of the report: its span, kind, how it matched and, per source
     document, the characters (and sub-spans) that document really shares."""
     a, b, k, near = piece
     by_doc: dict[str, dict] = {}
     near_sim = {p: s for p, s, _ in ev.near[near][2]} if near >= 0 else {}
-    for p, ivs in pid_iv.items():
-        sub = _intersect(ivs, a, b)
-        if not sub:
-            continue
+    for p, sub in subs.items():
         chars = int(sum(cum[y] - cum[x] for x, y in sub))
         if not chars:
             continue
-        sim = near_sim.get(p, 1.0 if p in ev.shared and _intersect(ev.shared[p], a, b) else 0.0)
+        sim = near_sim.get(p, 1.0)
         for q in ev.twin_of.get(p, [p]):
             r = ev.rows.get(q)
             if r is None:
@@ -794,7 +795,8 @@ def check_draft(index: DedupIndex, text, *, quotes_as_citation: bool = False, ma
     kind, ndocs = _classify(d, ev, pid_iv, phrases, min_docs)
     counted = _counted_mask(kind, quotes_as_citation, exclude_boilerplate)
     cum = np.concatenate([[0], np.cumsum(d.weight)])
-    matches = [_match(d, ev, pid_iv, piece, ndocs, cum) for piece in _pieces(d, ev, kind)]
+    pieces = _pieces(d, ev, kind)
+    matches = [_match(d, ev, pc, subs, ndocs, cum) for pc, subs in zip(pieces, _piece_sources(pieces, pid_iv))]
     sources = [s for s in _source_totals(d, ev, pid_iv, kind, counted) if s["chars"]]
     total = d.total_chars
     copied = int(d.weight[counted].sum())
