@@ -323,8 +323,11 @@ def _deep_pairs(index, d: "_Draft", covered: np.ndarray) -> tuple[np.ndarray, np
         if y - x >= MIN_RUN:
             gap[x] += 1
             gap[y] -= 1
+    if not gap.any():
+        return empty, empty
     in_gap = np.concatenate([[0], np.cumsum(np.cumsum(gap)[: d.n] > 0)])  # prefix counts of gap positions
-    keys, ks, ke = _anchored_keys_at(d.seg_texts, d.seg_bounds)
+    with_gap = [i for i, (a, b) in enumerate(d.seg_bounds) if in_gap[b] > in_gap[a]]
+    keys, ks, ke = _anchored_keys_at([d.seg_texts[i] for i in with_gap], [d.seg_bounds[i] for i in with_gap])
     if not len(keys):
         return empty, empty
     inside = (in_gap[ke] - in_gap[ks]) == (ke - ks)
