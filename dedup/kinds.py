@@ -28,13 +28,19 @@ from .normalize import Normalized, normalize_text
 WHITELIST_FILE = Path(__file__).resolve().parents[1] / "index_config" / "boilerplate_whitelist.txt"
 
 _QUOTES = re.compile(r"“[^“”]*”|\"[^\"\n]*\"|「[^「」]*」|『[^『』]*』|《[^《》]*》|‘[^‘’]*’")
-#: verbs that introduce a citation
-_CITE_VERB = r"(?:明确指出|明确提出|明确要求|明确规定|深刻指出|强调指出|指出|强调|规定|提出|要求|写道|表明)"
+#: verbs that introduce a citation; the strong ones before a colon, a comma or a quote, the
+#: weak ones (also nouns: 中央八项规定, 指示要求) only before a colon, a quote or "，要"
+_STRONG_VERB = r"(?:明确指出|深刻指出|强调指出|明确提出|明确要求|明确规定|指出|强调|写道)"
+_WEAK_VERB = r"(?:提出|要求|规定)"
+_END = r"(?=\s*(?:\n|$))"
 #: what a framing clause names: an article, a document, a speech, a meeting
 _CITED = re.compile(r"第[〇零一二三四五六七八九十百千0-9]+[条款章节项]|《[^《》]*》|报告|讲话|会议|决定|意见|通知|"
                     r"纲要|规划|方案|文件|条例|办法|法|宪法|总书记|中央|国务院|精神|批示")
 #: a framing clause: from the start of its clause to the citation verb (and its colon / comma)
-_FRAMING = re.compile(r"(?P<clause>[^。！？!?；;\n，,：:“”「」『』]{1,60}?" + _CITE_VERB + r")(?P<punct>[：:，,]?)")
+_CLAUSE = r"(?P<clause>[^。！？!?；;\n，,：:“”「」『』]{1,60}?"
+_FRAMING = re.compile(
+    _CLAUSE + r"(?:" + _STRONG_VERB + r"(?=[：:，,“「『])|" + _STRONG_VERB + _END + r"|"
+    + _WEAK_VERB + r"(?=[：:“「『]|[，,](?:要|必须|应当))|" + _WEAK_VERB + _END + r"))(?P<punct>[：:，,]?)")
 _SENT_END = re.compile(r"[。！？!?；;\n]")
 
 
