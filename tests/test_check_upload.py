@@ -12,12 +12,11 @@ OWN = "这一段是起草人自己写的话，和任何已有文件都不一样�
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
+def data_dir(tmp_path_factory):
     from govtext.documents import Document
     from govtext.settings import load_settings
     from ingest.pipeline import ingest_documents
     from search import open_backend
-    from service.app import create_app
 
     data = tmp_path_factory.mktemp("upload_data")
     settings = load_settings(data_dir=data, analyze=False)
@@ -27,7 +26,15 @@ def client(tmp_path_factory):
                          backend, settings, analyzer=None)
     finally:
         backend.close()
-    app = create_app(load_settings(data_dir=data, analyze=False, max_request_bytes=200_000))
+    return data
+
+
+@pytest.fixture(scope="module")
+def client(data_dir):
+    from govtext.settings import load_settings
+    from service.app import create_app
+
+    app = create_app(load_settings(data_dir=data_dir, analyze=False, max_request_bytes=200_000))
     app.testing = False
     return app.test_client()
 
@@ -88,3 +95,16 @@ def test_api_whitelist_and_exclude_boilerplate(client):
     assert wl["rates"]["total_ratio"] == plain["overlap_ratio"]
     r = client.post("/api/v1/check", json={"text": text, "whitelist": "not a list"})
     assert r.status_code == 400
+
+
+def test_cli_checks_a_docx_and_writes_the_chinese_report(data_dir, tmp_path):
+    from tests.conftest import run_cli
+
+    draft = tmp_path / "草稿.docx"
+    draft.write_bytes(_docx([OWN, PARA]))
+    out = tmp_path / "report.html"
+    r = run_cli("check", str(draft), "--html", str(out), data=data_dir)
+    assert r.returncode == 0, r.stderr.decode()
+    assert "总复制比" in r.stdout.decode() and "乡村振兴工作方案" in r.stdout.decode()
+    html = out.read_text(encoding="utf-8")
+    assert "查重报告" in html and "乡村振兴工作方案" in html and "重复片段明细" in html
