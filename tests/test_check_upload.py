@@ -98,7 +98,7 @@ def test_api_whitelist_and_exclude_boilerplate(client):
 
 
 def test_cli_checks_a_docx_and_writes_the_chinese_report(data_dir, tmp_path):
-    from tests.conftest import run_cli
+    from conftest import run_cli
 
     draft = tmp_path / "草稿.docx"
     draft.write_bytes(_docx([OWN, PARA]))
