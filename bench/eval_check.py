@@ -33,7 +33,11 @@ Measured per part:
 - recall / precision of shared 13+ runs: characters the check marks as matched
   (any kind: 复制, 引用, 套话, near copy) vs characters shared with any indexed
   document;
-- CPU time per check (process time), also per 5,000 characters.
+- CPU time per check (process time), also per 5,000 characters;
+- kinds, on 10 constructed drafts per part that cite an indexed law article
+  ("《T》第N条明确指出：“…”") or a national report sentence ("YYYY年国务院政府工作报告提出，要…")
+  and add the writer's own sentence: the share of the quoted shared characters
+  reported as 引用, and the framing / own characters counted (should be 0).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import sqlite3
 import statistics
 import sys
@@ -146,6 +151,80 @@ class Truth:
         return nz, weight, masks
 
 
+#: the writer's own sentences of the cited drafts (written for this benchmark, in no document)
+OWN = ["我们将结合本地实际，认真抓好贯彻落实，确保各项任务见到实效。",
+       "下一步，各街道要对照清单逐项销号，每月向区里报送一次进展。",
+       "对此，我局已于上月召开专题会议，研究部署了具体落实举措。"]
+
+
+_ARTICLE = re.compile(r"^(第[一二三四五六七八九十百零〇]+条)\s*(\S.*)$")
+
+
+def cited_drafts(docs: list[dict], excluded: set[str], part: str) -> list[dict]:
+    """Drafts that cite: an article of an indexed law introduced by the writer's
+    framing ("《T》第N条明确指出：“…”"), or a sentence of an indexed national
+    report introduced by "YYYY年国务院政府工作报告提出，要…", then the writer's own
+    sentence.  The truth keeps the framing's and the quoted words' offsets."""
+    parity = 1 if part == "heldout" else 0
+    rng = random.Random(2501 if part == "heldout" else 2500)
+    laws = [d for d in docs if d.get("doc_type") in ("law", "regulation") and int(_h(d["id"]), 16) % 2 == parity]
+    national = [d for d in docs if d.get("doc_type") == "report" and d.get("region") == "全国" and d.get("date")
+                and d["id"] not in excluded and int(_h(d["id"]), 16) % 2 == parity]
+    out = []
+    for k in range(10):
+        if k % 2 == 0:
+            d = rng.choice(laws)
+            arts = [m for m in (_ARTICLE.match(p) for p in d["paragraphs"] if 30 <= len(p) <= 200 and "“" not in p)
+                    if m]
+            if not arts:
+                continue
+            art = rng.choice(arts)
+            framing = f"《{d['title']}》{art.group(1)}明确指出"
+            pre, quote = framing + "：“", art.group(2).rstrip("。") + "。”"
+        else:
+            d = rng.choice(national)
+            sents = [s + "。" for p in d["paragraphs"] for s in p.split("。") if 25 <= len(s) <= 120 and "“" not in s]
+            if not sents:
+                continue
+            framing = f"{d['date'][:4]}年国务院政府工作报告提出"
+            pre, quote = framing + "，要", rng.choice(sents)
+        own = rng.choice(OWN)
+        text = pre + quote + own
+        out.append({"id": f"cited-{part}-{k}", "text": text, "framing": (0, len(framing)),
+                    "quote": (len(pre), len(pre) + len(quote))})
+    return out
+
+
+def evaluate_kinds(drafts: list[dict], ix: DedupIndex, truth: Truth) -> dict:
+    """Per kind: quoted words shared with the index reported as 引用; framing (but
+    for a 《title》 in it, which is 引用) and the writer's own words never counted
+    as 复制 / 套话; nothing reported as 复制."""
+    quote_true = quote_found = framing_counted = own_counted = copy_chars = 0
+    for dr in drafts:
+        rep = check_draft(ix, dr["text"])
+        nz, weight, masks = truth.shared(dr["text"])
+        shared = np.zeros(len(nz.text), dtype=bool)
+        for m in masks.values():
+            shared |= m
+        kind = np.full(len(nz.text), "", dtype=object)
+        for m in rep["matches"]:
+            kind[(nz.starts >= m["start"]) & (nz.ends <= m["end"])] = m["kind"]
+        qa, qb = dr["quote"]
+        in_quote = (nz.starts >= qa) & (nz.ends <= qb)
+        fa, fb = dr["framing"]
+        in_framing = (nz.starts >= fa) & (nz.ends <= fb)
+        quote_true += int(weight[in_quote & shared].sum())
+        quote_found += int(weight[in_quote & shared & (kind == "quotation")].sum())
+        counted_as_copy = (kind != "") & (kind != "quotation")  # a 《title》 in the framing is 引用, never 复制
+        framing_counted += int(weight[in_framing & counted_as_copy].sum())
+        own_counted += int(weight[~in_quote & ~in_framing & (nz.starts >= qb) & (kind != "")].sum())
+        copy_chars += int(weight[(kind == "copy") | (kind == "near_copy")].sum())
+    return {"drafts": len(drafts), "quoted_shared_chars": quote_true,
+            "quotation_recall": round(quote_found / quote_true, 4) if quote_true else 1.0,
+            "framing_chars_counted_as_copy": framing_counted, "own_chars_counted": own_counted,
+            "chars_reported_as_copy": copy_chars}
+
+
 def build_index(docs: list[dict], path: Path, reuse: bool = False) -> DedupIndex:
     if reuse and path.exists():  # the index does not depend on the check's code
         return DedupIndex(sqlite3.connect(str(path), isolation_level=None))
@@ -239,7 +318,8 @@ def run_part(part: str, docs: list[dict], parts: dict, db_dir: Path, reuse: bool
     real = [{"id": i, "text": by_id[i]["text"]} for i in parts[part]]
     mixed = mixed_drafts(docs, excluded, part)
     out = {"part": part, "index_docs": len(indexed), "index_build_s": round(build_s, 1),
-           "real_reports": evaluate(real, ix, truth), "mixed": evaluate(mixed, ix, truth)}
+           "real_reports": evaluate(real, ix, truth), "mixed": evaluate(mixed, ix, truth),
+           "cited": evaluate_kinds(cited_drafts(docs, excluded, part), ix, truth)}
     ix.conn.close()
     return out
 
@@ -271,6 +351,10 @@ def main() -> None:
                   f"(without near copies R {e['recall_13_without_near_copies']:.3f} "
                   f"P {e['precision_13_without_near_copies']:.3f})  "
                   f"cpu median {e['cpu_ms_median']} ms, {e['cpu_ms_per_5k_chars']} ms/5k chars")
+        c = r["cited"]
+        print(f"  cited         drafts {c['drafts']:2d}  quoted words found as 引用 {c['quotation_recall']:.3f} "
+              f"of {c['quoted_shared_chars']} chars  framing chars counted as 复制/套话 {c['framing_chars_counted_as_copy']}  "
+              f"own chars counted {c['own_chars_counted']}  chars reported as 复制 {c['chars_reported_as_copy']}")
     if not os.environ.get("KEEP_EVAL_DB") and not args.db_dir:
         for r in results:
             for suffix in ("", "-wal", "-shm"):
