@@ -12,19 +12,33 @@
    characters are checked character by character and kept.  Every such run
    shares an anchored key with its source; draft paragraphs that the best
    candidates leave less than 90 % covered get every candidate sharing an
-   anchored key verified as well, so the run is found unless each of its
-   anchored keys occurs in more than ``ANCHORED_POSTINGS`` paragraphs (stock
-   phrasing; then it is found against those).  Whole draft paragraphs shorter
-   than 13 characters count when they equal a stored paragraph exactly.
+   anchored key verified as well (also those still holding an uncovered
+   stretch of 13 characters).  Anchored keys whose postings fill
+   ``ANCHORED_POSTINGS`` (stock phrasing) are read ``DEEP_POSTINGS`` deep, and
+   where such keys lie in a stretch still uncovered, their paragraphs are
+   verified too (``_deep_pairs``, at most ``DEEP_BUDGET``): a run made only of
+   common contexts is found unless its source lies beyond that depth.
 4. Near copies: a draft sentence (>= ``NEAR_MIN_CHARS`` normalized chars) that
    is not already mostly covered by copies is compared with the candidates
    sharing at least ``NEAR_PREFILTER`` of its k-grams (from the same k-gram
    join), then the share of the sentence
    covered by common blocks of >= 4 characters (difflib); >= ``NEAR_THRESHOLD``
    makes the whole sentence a ``near_copy``.
-5. With ``quotes_as_citation``, the parts of matches inside “…” / "…" / 「…」 /
-   『…』 quotes or 《…》 titles become ``quotation`` and do not count towards
-   ``overlap_ratio`` (they are reported in ``quotation_ratio``).
+5. Attribution: every source document is credited only with the draft
+   characters it really shares (its own runs and near-copy blocks, not the
+   merged span); a match lists per source its characters and sub-spans.
+6. Kinds (``dedup.kinds``): matched text inside quotes / 《》 or after a citation
+   verb (指出, 强调, 规定, 提出, 要求) is 引用 (``quotation``); matched text
+   shared with ``BOILERPLATE_MIN_DOCS`` or more documents, or whitelisted, is
+   套话 (``boilerplate``); the rest is 复制 (``copy`` / ``near_copy``).  The
+   writer's framing of a citation ("第三条明确指出") and fragments of 复制 / 套话
+   under 13 characters are never counted.  ``overlap_ratio`` (总复制比) counts
+   every kind unless ``quotes_as_citation`` / ``exclude_boilerplate``; ``rates``
+   gives 总复制比, 去除引用, 去除套话 and 复制 (also per paragraph).
+
+The steps are functions over one ``_Draft`` and one ``_Evidence``:
+``_prepare`` → ``_find_runs`` → ``_exact_copies`` → ``_near_copies`` →
+``_find_twins`` → ``_classify`` → ``_match`` / ``_source_totals``.
 
 Ratios are over the characters that carry content: whitespace and punctuation
 do not count; a masked run (晋城市, 2023) counts its original length.
@@ -32,10 +46,11 @@ do not count; a masked run (晋城市, 2023) counts its original length.
 
 from __future__ import annotations
 
+import bisect
 import difflib
-import html
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -45,9 +60,10 @@ from govtext.validation import check_text
 from . import winnow
 from .fingerprint import MIN_BAND_CHARS, exact_hash
 from .index import DedupIndex
+from .kinds import citation_masks, whitelist_mask, whitelist_phrases
 from .limits import cap_report
 from .minhash import band_keys, signatures
-from .normalize import normalize
+from .normalize import Normalized, normalize
 
 K = winnow.K
 MIN_RUN = winnow.GUARANTEE
@@ -68,7 +84,19 @@ DRAFT_POSTINGS = 24
 ANCHORED_WEIGHT = 3.0
 ANCHORED_POSTINGS = 64
 
-_QUOTES = re.compile(r"“[^“”]*”|\"[^\"\n]*\"|「[^「」]*」|『[^『』]*』|《[^《》]*》|‘[^‘’]*’")
+#: the reserve is verified for draft paragraphs covered less than this by the first candidates,
+#: or that still have an uncovered stretch of at least MIN_RUN characters
+RESERVE_BELOW = 0.9
+#: saturated anchored keys (postings >= ANCHORED_POSTINGS) in still uncovered stretches are
+#: read this deep, and at most DEEP_BUDGET of their paragraphs verified per check
+DEEP_POSTINGS = 1024
+DEEP_BUDGET = 512
+#: matched wording shared with at least this many documents (exact twins counted once) is 套话
+BOILERPLATE_MIN_DOCS = 5
+
+KIND_NONE, KIND_COPY, KIND_NEAR, KIND_QUOTATION, KIND_BOILERPLATE = 0, 1, 2, 3, 4
+KIND_NAMES = {KIND_COPY: "copy", KIND_NEAR: "near_copy", KIND_QUOTATION: "quotation", KIND_BOILERPLATE: "boilerplate"}
+KIND_ZH = {KIND_COPY: "复制", KIND_NEAR: "复制（近似）", KIND_QUOTATION: "引用", KIND_BOILERPLATE: "套话"}
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 _SENT_END = re.compile(r"[。！？!?；;]+[”’」』）)]*")
 
@@ -248,6 +276,72 @@ def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
     return useg, upid, r_seg, r_pid
 
 
+def _anchored_keys_at(seg_texts: list[str], seg_bounds) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The draft's anchored keys with where they lie: (key, draft start, draft end)
+    of the 9-character context each one covers (same keys as ``winnow.fingerprint_keys``)."""
+    from .minhash import text_kgram_hashes
+
+    keys, starts, ends = [], [], []
+    for (a, _), t in zip(seg_bounds, seg_texts):
+        h = text_kgram_hashes(t, K)
+        if len(h) <= winnow.ANCHOR:
+            continue
+        pos = winnow._select(h, winnow.W)
+        left = pos[pos - winnow.ANCHOR >= 0]
+        keys.append(winnow._anchor_keys(h[left], h[left - winnow.ANCHOR], 1))
+        starts.append(a + left - winnow.ANCHOR)
+        right = pos[pos + winnow.ANCHOR < len(h)]
+        keys.append(winnow._anchor_keys(h[right], h[right + winnow.ANCHOR], 2))
+        starts.append(a + right)
+    if not keys:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, z
+    st = np.concatenate(starts).astype(np.int64)
+    return np.concatenate(keys), st, st + winnow.ANCHOR + K
+
+
+def _deep_pairs(index, d: "_Draft", covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(draft paragraph, pid) pairs for stock phrasing: the anchored keys lying in
+    a stretch of at least MIN_RUN characters that nothing covers yet and whose
+    postings fill ``ANCHORED_POSTINGS`` are read ``DEEP_POSTINGS`` deep; at most
+    ``DEEP_BUDGET`` paragraphs, rarest keys first (a run made only of common
+    9-character contexts is otherwise found against the oldest holders of one
+    context, which need not hold the run)."""
+    empty = np.zeros(0, dtype=np.int64)
+    gap = np.zeros(d.n + 1, dtype=np.int64)
+    split = covered.copy()
+    split[np.frombuffer(d.norm.encode("utf-32-le"), dtype=np.uint32) == 10] = True
+    for x, y in _true_runs(~split):
+        if y - x >= MIN_RUN:
+            gap[x] += 1
+            gap[y] -= 1
+    if not gap.any():
+        return empty, empty
+    in_gap = np.concatenate([[0], np.cumsum(np.cumsum(gap)[: d.n] > 0)])  # prefix counts of gap positions
+    with_gap = [i for i, (a, b) in enumerate(d.seg_bounds) if in_gap[b] > in_gap[a]]
+    keys, ks, ke = _anchored_keys_at([d.seg_texts[i] for i in with_gap], [d.seg_bounds[i] for i in with_gap])
+    if not len(keys):
+        return empty, empty
+    inside = (in_gap[ke] - in_gap[ks]) == (ke - ks)
+    keys, ks = keys[inside], ks[inside]
+    if not len(keys):
+        return empty, empty
+    qi, pid = _posting_pairs(index, "fp", keys, ANCHORED_POSTINGS)
+    full = np.flatnonzero(np.bincount(qi, minlength=len(keys)) >= ANCHORED_POSTINGS)
+    if not len(full):
+        return empty, empty
+    qi, pid = _posting_pairs(index, "fp", keys[full], DEEP_POSTINGS)
+    per_key = np.bincount(qi, minlength=len(full))
+    order = np.argsort(per_key[qi], kind="stable")  # rarest keys' postings first
+    qi, pid = qi[order], pid[order]
+    starts = np.array([a for a, _ in d.seg_bounds], dtype=np.int64)
+    seg = np.searchsorted(starts, ks[full][qi], "right") - 1
+    combo = seg * (int(pid.max()) + 1) + pid
+    _, first = np.unique(combo, return_index=True)
+    first = np.sort(first)[:DEEP_BUDGET]
+    return seg[first], pid[first]
+
+
 def _best_per_paragraph(useg: np.ndarray, upid: np.ndarray, score: np.ndarray, caps: np.ndarray) -> np.ndarray:
     """Mask of the ``caps[paragraph]`` best-scored candidates of every draft paragraph."""
     order = np.lexsort((upid, -score, useg))
@@ -296,35 +390,69 @@ def _verify(index, rows: dict, cand_list: list[int], pair_seg, pair_pid, d_key, 
     return cand_list, rs, to_global[ro] if len(ro) else ro, rj, rl
 
 
-def check_draft(index: DedupIndex, text, *, quotes_as_citation: bool = False, max_chars: int = 200000) -> dict:
-    """Duplicate-check report of ``text`` against ``index`` (see module doc).
+# ---------------------------------------------------------------- the steps
 
-    Raises ``BadInput`` for an empty, all-punctuation, binary or too-large draft.
-    """
+
+@dataclass
+class _Draft:
+    """The draft, normalized once: paragraphs (lines) in normalized coordinates,
+    per normalized character its weight (original length; 0 for line breaks)."""
+
+    text: str
+    nz: Normalized
+    weight: np.ndarray
+    seg_bounds: list[tuple[int, int]]
+    seg_texts: list[str]
+
+    @property
+    def norm(self) -> str:
+        return self.nz.text
+
+    @property
+    def n(self) -> int:
+        return len(self.nz.text)
+
+    @property
+    def total_chars(self) -> int:
+        return int(self.weight.sum())
+
+
+@dataclass
+class _Evidence:
+    """What the index holds for the draft: candidate rows and, per candidate
+    paragraph (pid), the normalized draft intervals it shares."""
+
+    rows: dict[int, dict]
+    cand_list: list[int]
+    runs: tuple  # (draft start, index into cand_list, cand start, length in k-grams)
+    shared: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    #: near copies: (sentence start, end, [(pid, similarity, [(a, b) matching blocks])])
+    near: list = field(default_factory=list)
+    twin_of: dict[int, list[int]] = field(default_factory=dict)
+
+
+def _prepare(text, max_chars: int) -> _Draft:
     text = _validate(text, max_chars)
     nz = normalize(text)
     norm = nz.text
     if not norm.replace("\n", ""):
         raise BadInput("draft has no text to check: only whitespace, punctuation or symbols", code="empty_draft")
-    n = len(norm)
     weight = (nz.ends - nz.starts).astype(np.int64)
     weight[np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32) == 10] = 0  # newlines
-    total_chars = int(weight.sum())
-
-    # draft paragraphs in normalized coordinates
-    nl = [m.start() for m in re.finditer("\n", norm)]
     seg_bounds = []
     a = 0
-    for p in nl + [n]:
+    for p in [m.start() for m in re.finditer("\n", norm)] + [len(norm)]:
         if p > a:
             seg_bounds.append((a, p))
         a = p + 1
-    seg_texts = [norm[a:b] for a, b in seg_bounds]
+    return _Draft(text, nz, weight, seg_bounds, [norm[a:b] for a, b in seg_bounds])
 
-    # ---- candidates
+
+def _find_runs(index, d: _Draft) -> _Evidence:
+    """Candidates from the index, verified into common k-gram runs (module doc, 2-3)."""
+    seg_texts = d.seg_texts
     g_hash, g_owner, g_local = _batch_grams(seg_texts)
-    seg_start = np.array([a for a, _ in seg_bounds] or [0], dtype=np.int64)
-    d_hash = g_hash
+    seg_start = np.array([a for a, _ in d.seg_bounds] or [0], dtype=np.int64)
     d_pos = seg_start[g_owner] + g_local if len(g_hash) else np.zeros(0, dtype=np.int64)
     seg_fps = winnow.batch_fingerprint_keys(seg_texts, plain=False)  # anchored keys
     seg_plain = winnow.batch_fingerprint_keys(seg_texts, anchored=False)
@@ -333,51 +461,72 @@ def check_draft(index: DedupIndex, text, *, quotes_as_citation: bool = False, ma
     exact_post = index.lookup_exact(set(seg_hash.values()), cap=MAX_SOURCES)
     key_sets = [(seg_fps, 1, ANCHORED_WEIGHT, ANCHORED_POSTINGS), (seg_plain, 0, 1.0, DRAFT_POSTINGS)]
     pair_seg, pair_pid, r_seg, r_pid = _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post)
-    d_key = _seg_key(d_hash, g_owner) if len(d_hash) else d_hash
+    d_key = _seg_key(g_hash, g_owner) if len(g_hash) else g_hash
     rows: dict[int, dict] = {}
-    cand_list: list[int] = []
-    cand_list, rs, ro, rj, rl = _verify(index, rows, cand_list, pair_seg, pair_pid, d_key, d_pos)
+    cand_list, rs, ro, rj, rl = _verify(index, rows, [], pair_seg, pair_pid, d_key, d_pos)
     # the reserve, for draft paragraphs the first candidates did not cover (>= 90 %)
     if len(r_seg):
-        cov = np.zeros(n + 1, dtype=np.int64)
-        ok = rl + K - 1 >= MIN_RUN
-        np.add.at(cov, rs[ok], 1)
-        np.add.at(cov, rs[ok] + rl[ok] + K - 1, -1)
-        covered = np.cumsum(cov)[:n] > 0
-        seg_cov = np.array([covered[a:b].mean() for a, b in seg_bounds])
-        todo = seg_cov[r_seg] < 0.9
+        todo = _needs_reserve(d, _cover(d.n, rs, rl))[r_seg]
         if todo.any():
             cand_list, *more = _verify(index, rows, cand_list, r_seg[todo], r_pid[todo], d_key, d_pos)
             rs, ro, rj, rl = (np.concatenate([x, y]) for x, y in zip((rs, ro, rj, rl), more))
+    # stock phrasing: uncovered stretches whose anchored keys all overflowed the cap
+    deep_seg, deep_pid = _deep_pairs(index, d, _cover(d.n, rs, rl))
+    if len(deep_seg):
+        cand_list, *more = _verify(index, rows, cand_list, deep_seg, deep_pid, d_key, d_pos)
+        rs, ro, rj, rl = (np.concatenate([x, y]) for x, y in zip((rs, ro, rj, rl), more))
+    return _Evidence(rows, cand_list, (rs, ro, rj, rl))
 
+
+def _needs_reserve(d: _Draft, covered: np.ndarray) -> np.ndarray:
+    """Per draft paragraph: covered less than RESERVE_BELOW, or an uncovered
+    stretch of at least MIN_RUN characters left (a run may hide there)."""
+    starts = np.array([a for a, _ in d.seg_bounds], dtype=np.int64)
+    out = np.array([covered[a:b].mean() < RESERVE_BELOW for a, b in d.seg_bounds], dtype=bool)
+    split = covered.copy()
+    split[np.frombuffer(d.norm.encode("utf-32-le"), dtype=np.uint32) == 10] = True  # gaps stay in their paragraph
+    for x, y in _true_runs(~split):
+        if y - x >= MIN_RUN:
+            out[int(np.searchsorted(starts, x, "right")) - 1] = True
+    return out
+
+
+def _cover(n: int, rs: np.ndarray, rl: np.ndarray) -> np.ndarray:
+    """Draft positions inside a common run of at least MIN_RUN characters."""
+    cov = np.zeros(n + 1, dtype=np.int64)
+    ok = rl + K - 1 >= MIN_RUN
+    np.add.at(cov, rs[ok], 1)
+    np.add.at(cov, rs[ok] + rl[ok] + K - 1, -1)
+    return np.cumsum(cov)[:n] > 0
+
+
+def _exact_copies(d: _Draft, ev: _Evidence) -> None:
+    """Per candidate paragraph, the draft intervals of its common runs >= MIN_RUN chars
+    (checked character by character)."""
+    rs, ro, rj, rl = ev.runs
     run_len = rl + K - 1
     keep = run_len >= MIN_RUN
-    # src_cover[pid] -> list of normalized draft intervals copied from that paragraph
-    src_iv: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    norm = d.norm
     for s, o, j, L in zip(rs[keep].tolist(), ro[keep].tolist(), rj[keep].tolist(), run_len[keep].tolist()):
-        p = cand_list[o]
-        if norm[s : s + L] == rows[p]["norm"][j : j + L]:  # guard against hash collisions
-            src_iv[p].append((s, s + L))
-    # short paragraphs equal to a stored paragraph
-    for si, (a, b) in enumerate(seg_bounds):
-        if b - a < MIN_RUN and si in seg_hash:
-            for p in exact_post.get(seg_hash[si], ())[:MAX_SOURCES]:
-                if p in rows and rows[p]["norm"] == seg_texts[si]:
-                    src_iv[p].append((a, b))
-    copy_cov = np.zeros(n, dtype=bool)
-    for ivs in src_iv.values():
-        for a, b in ivs:
-            copy_cov[a:b] = True
+        p = ev.cand_list[o]
+        if norm[s : s + L] == ev.rows[p]["norm"][j : j + L]:  # guard against hash collisions
+            ev.shared.setdefault(p, []).append((s, s + L))
+    for p, ivs in ev.shared.items():
+        ev.shared[p] = _merge_intervals(ivs)
 
-    # ---- near copies of whole sentences
-    near: list[tuple[int, int, list[tuple[int, float]]]] = []
+
+def _near_copies(d: _Draft, ev: _Evidence) -> None:
+    """Sentences (not mostly covered by exact copies) that are near copies of a
+    candidate: difflib blocks of >= 4 chars cover >= NEAR_THRESHOLD of them."""
+    copy_cov = _mask(d.n, (iv for ivs in ev.shared.values() for iv in ivs))
     matchers: dict[int, difflib.SequenceMatcher] = {}
-    # prefilter from the k-gram join above: shared k-grams per (sentence, candidate)
-    r_order = np.argsort(rs, kind="stable")
+    rs, ro, _, rl = ev.runs
+    r_order = np.argsort(rs, kind="stable")  # prefilter: shared k-grams per (sentence, candidate)
     R_s, R_o, R_l = rs[r_order], ro[r_order], rl[r_order]
     maxlen = int(R_l.max()) if len(R_l) else 0
-    for si, (a, b) in enumerate(seg_bounds):
-        for sa, sb in _sentences(norm, nz, text, a, b):
+    norm = d.norm
+    for a, b in d.seg_bounds:
+        for sa, sb in _sentences(d.nz, d.text, a, b):
             L = sb - sa
             if L < NEAR_MIN_CHARS or copy_cov[sa:sb].mean() >= 0.8:
                 continue
@@ -399,142 +548,291 @@ def check_draft(index: DedupIndex, text, *, quotes_as_citation: bool = False, ma
             sent = norm[sa:sb]
             found = []
             for o in owners.tolist():
-                p = cand_list[o]
+                p = ev.cand_list[o]
                 sm = matchers.get(p)
                 if sm is None:
-                    sm = matchers[p] = difflib.SequenceMatcher(None, "", rows[p]["norm"], autojunk=False)
+                    sm = matchers[p] = difflib.SequenceMatcher(None, "", ev.rows[p]["norm"], autojunk=False)
                 sm.set_seq1(sent)
-                matched = sum(blk.size for blk in sm.get_matching_blocks() if blk.size >= 4)
-                sim = matched / L
+                blocks = [(sa + blk.a, sa + blk.a + blk.size) for blk in sm.get_matching_blocks() if blk.size >= 4]
+                sim = sum(y - x for x, y in blocks) / L
                 if sim >= NEAR_THRESHOLD:
-                    found.append((p, round(sim, 3)))
+                    found.append((p, round(sim, 3), blocks))
             if found:
                 found.sort(key=lambda x: -x[1])
-                near.append((sa, sb, found))
+                ev.near.append((sa, sb, found))
 
-    # ---- exact twins of the matched paragraphs are sources too (only the first
-    # occurrence of a normalized paragraph carries postings)
-    involved = set(src_iv) | {p for _, _, found in near for p, _ in found}
-    twin_of: dict[int, list[int]] = {}
-    if involved:
-        tw = index.twins({rows[p]["hash"] for p in involved}, cap=MAX_SOURCES)
-        extra = {q for qs in tw.values() for q in qs if q not in rows}
-        if extra:
-            rows.update(index.paragraph_rows(extra))
-        for p in involved:
-            twin_of[p] = [q for q in tw.get(rows[p]["hash"], [p]) if q in rows] or [p]
 
-    # ---- assemble matches (non-overlapping, in normalized coordinates)
-    near_cov = np.zeros(n, dtype=bool)
-    for sa, sb, _ in near:
-        near_cov[sa:sb] = True
-    copy_only = copy_cov & ~near_cov
-    pieces: list[dict] = []
-    # copy intervals: maximal runs of copy_only
-    import bisect
+def _find_twins(index, ev: _Evidence) -> None:
+    """Exact twins of the matched paragraphs are sources too (only the first
+    occurrence of a normalized paragraph carries postings)."""
+    involved = set(ev.shared) | {p for _, _, found in ev.near for p, _, _ in found}
+    if not involved:
+        return
+    rows = ev.rows
+    tw = index.twins({rows[p]["hash"] for p in involved}, cap=MAX_SOURCES)
+    extra = {q for qs in tw.values() for q in qs if q not in rows}
+    if extra:
+        rows.update(index.paragraph_rows(extra))
+    for p in involved:
+        ev.twin_of[p] = [q for q in tw.get(rows[p]["hash"], [p]) if q in rows] or [p]
 
-    copy_pieces = _true_runs(copy_only)
-    piece_starts = [a for a, _ in copy_pieces]
-    piece_src: list[dict[int, int]] = [defaultdict(int) for _ in copy_pieces]
-    for p, ivs in src_iv.items():
+
+def _mask(n: int, intervals) -> np.ndarray:
+    cov = np.zeros(n + 1, dtype=np.int64)
+    for a, b in intervals:
+        cov[a] += 1
+        cov[b] -= 1
+    return np.cumsum(cov)[:n] > 0
+
+
+def _source_intervals(ev: _Evidence) -> dict[int, list[tuple[int, int]]]:
+    """Per candidate paragraph, every draft interval it really shares: its exact
+    runs and the matching blocks of its near-copy sentences."""
+    out: dict[int, list[tuple[int, int]]] = {p: list(ivs) for p, ivs in ev.shared.items()}
+    for _, _, found in ev.near:
+        for p, _, blocks in found:
+            out.setdefault(p, []).extend(blocks)
+    return {p: _merge_intervals(ivs) for p, ivs in out.items()}
+
+
+def _classify(d: _Draft, ev: _Evidence, pid_iv, whitelist: list[str], boilerplate_min_docs: int):
+    """Per normalized position its kind (``KIND_*``) and, for 套话, how many
+    documents share it. Fragments of 复制 / 套话 under MIN_RUN chars, and the
+    writer's framing of a citation, are not counted."""
+    n = d.n
+    near_cov = _mask(n, ((sa, sb) for sa, sb, _ in ev.near))
+    matched = _mask(n, (iv for ivs in ev.shared.values() for iv in ivs)) | near_cov
+    quoted, framing = citation_masks(d.text, d.nz)
+    # documents (distinct, exact twins not counted: they are one text) per position
+    doc_iv: dict[str, list] = defaultdict(list)
+    for p, ivs in pid_iv.items():
+        doc_iv[ev.rows[p]["doc_id"]].extend(ivs)
+    ndocs = np.zeros(n + 1, dtype=np.int64)
+    for ivs in doc_iv.values():
+        for a, b in _merge_intervals(ivs):
+            ndocs[a] += 1
+            ndocs[b] -= 1
+    ndocs = np.cumsum(ndocs)[:n]
+    kind = np.full(n, KIND_NONE, dtype=np.int8)
+    kind[matched] = KIND_COPY
+    kind[matched & near_cov] = KIND_NEAR
+    common = (ndocs >= boilerplate_min_docs) | whitelist_mask(d.norm, whitelist)
+    kind[matched & common] = KIND_BOILERPLATE
+    kind[framing] = KIND_NONE
+    # fragments: runs of counted (复制 / 套话) text shorter than MIN_RUN never count
+    counted = (kind == KIND_COPY) | (kind == KIND_NEAR) | (kind == KIND_BOILERPLATE)
+    for a, b in _true_runs(counted):
+        if b - a < MIN_RUN:
+            kind[a:b] = KIND_NONE
+    kind[matched & quoted & ~framing] = KIND_QUOTATION
+    return kind, ndocs
+
+
+def _pieces(d: _Draft, ev: _Evidence, kind: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Matches: maximal runs of one kind (a near-copy sentence is one piece): (a, b, kind, near index)."""
+    near_id = np.full(d.n, -1, dtype=np.int64)
+    for i, (sa, sb, _) in enumerate(ev.near):
+        near_id[sa:sb] = i
+    out = []
+    if not d.n:
+        return out
+    brk = np.ones(d.n, dtype=bool)
+    brk[1:] = (kind[1:] != kind[:-1]) | (near_id[1:] != near_id[:-1])
+    starts = np.flatnonzero(brk).tolist() + [d.n]
+    for a, b in zip(starts[:-1], starts[1:]):
+        if kind[a] != KIND_NONE:
+            out.append((a, b, int(kind[a]), int(near_id[a])))
+    return out
+
+
+def _piece_sources(pieces, pid_iv) -> list[dict[int, list[tuple[int, int]]]]:
+    """Per piece (sorted, disjoint), per candidate paragraph the sub-intervals it shares there."""
+    starts = [pc[0] for pc in pieces]
+    out: list[dict[int, list[tuple[int, int]]]] = [defaultdict(list) for _ in pieces]
+    for p, ivs in pid_iv.items():
         for x, y in ivs:
-            k = max(0, bisect.bisect_right(piece_starts, x) - 1)
-            while k < len(copy_pieces) and copy_pieces[k][0] < y:
-                a, b = copy_pieces[k]
-                ov = min(b, y) - max(a, x)
-                if ov > 0:
-                    piece_src[k][p] += ov
+            k = max(0, bisect.bisect_right(starts, x) - 1)
+            while k < len(pieces) and pieces[k][0] < y:
+                lo, hi = max(pieces[k][0], x), min(pieces[k][1], y)
+                if hi > lo:
+                    out[k][p].append((lo, hi))
                 k += 1
-    for (a, b), srcs in zip(copy_pieces, piece_src):
-        pieces.append({"a": a, "b": b, "kind": "copy", "similarity": 1.0,
-                       "sources": [(p, min(1.0, c / (b - a))) for p, c in srcs.items()]})
-    for sa, sb, found in near:
-        pieces.append({"a": sa, "b": sb, "kind": "near_copy", "similarity": found[0][1], "sources": found})
-    pieces.sort(key=lambda m: m["a"])
+    return out
 
-    # quotations
-    quoted = np.zeros(n, dtype=bool)
-    if quotes_as_citation and n:
-        qmask = np.zeros(len(text) + 1, dtype=bool)
-        for m in _QUOTES.finditer(text):
-            qmask[m.start() : m.end()] = True
-        quoted = qmask[nz.starts] & qmask[np.maximum(nz.ends - 1, 0)]
-    final: list[dict] = []
-    for m in pieces:
-        a, b = m["a"], m["b"]
-        if quotes_as_citation and quoted[a:b].any():
-            for x, y, q in _split_runs(quoted[a:b]):
-                final.append(dict(m, a=a + x, b=a + y, kind="quotation" if q else m["kind"]))
-        else:
-            final.append(m)
 
-    # ---- ratios
-    counted = np.zeros(n, dtype=bool)
-    quote_cov = np.zeros(n, dtype=bool)
-    per_doc: dict[str, np.ndarray] = {}
-    matches = []
-    for m in final:
-        a, b = m["a"], m["b"]
-        if m["kind"] == "quotation":
-            quote_cov[a:b] = True
+def _match(d: _Draft, ev: _Evidence, piece, subs: dict[int, list[tuple[int, int]]], ndocs, cum) -> dict:
+    """One match of the report: its span, kind, how it matched and, per source
+    document, the characters (and sub-spans) that document really shares."""
+    a, b, k, near = piece
+    by_doc: dict[str, dict] = {}
+    near_sim = {p: s for p, s, _ in ev.near[near][2]} if near >= 0 else {}
+    for p, sub in subs.items():
+        chars = int(sum(cum[y] - cum[x] for x, y in sub))
+        if not chars:
+            continue
+        sim = near_sim.get(p, 1.0)
+        for q in ev.twin_of.get(p, [p]):
+            r = ev.rows.get(q)
+            if r is None:
+                continue
+            cur = by_doc.get(r["doc_id"])
+            key = (chars, sim, -r["paragraph_index"])
+            if cur is None or key > (cur["chars"], cur["similarity"], -cur["paragraph_index"]):
+                by_doc[r["doc_id"]] = {
+                    "doc_id": r["doc_id"], "paragraph_index": r["paragraph_index"], "similarity": round(float(sim), 3),
+                    "chars": chars, "spans": [list(d.nz.span(x, y)) for x, y in sub],
+                }
+    sources = sorted(by_doc.values(), key=lambda s: (-s["chars"], -s["similarity"], s["doc_id"], s["paragraph_index"]))
+    start, end = d.nz.span(a, b)
+    chars = int(cum[b] - cum[a])
+    similarity = max((s["similarity"] for s in sources), default=1.0) if k == KIND_NEAR else 1.0
+    run = int(b - a)
+    if k == KIND_NEAR:
+        how = f"近似句：与来源逐字比对，{similarity:.0%} 的文字相同（改动了个别字词）"
+    elif k == KIND_QUOTATION:
+        how = "引用：位于引号、书名号内或“指出/强调/规定/提出/要求”之后，与来源相同"
+    elif k == KIND_BOILERPLATE:
+        nd = int(ndocs[a:b].max()) if b > a else 0
+        how = f"套话：与来源连续 {run} 字相同，这段表述见于 {nd} 篇文档（或在套话白名单中）"
+    else:
+        how = f"复制：与来源连续 {run} 字相同（不少于 {MIN_RUN} 字）"
+    out = {
+        "start": start, "end": end, "text": d.text[start:end], "kind": KIND_NAMES[k], "kind_zh": KIND_ZH[k],
+        "similarity": round(float(similarity), 3), "chars": chars, "how": how,
+        "sources": sources[:MAX_SOURCES],
+    }
+    if k == KIND_BOILERPLATE:
+        out["doc_count"] = int(ndocs[a:b].max())
+    return out
+
+
+def _merge_intervals(iv: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for a, b in sorted(iv):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
         else:
-            counted[a:b] = True
-        start, end = nz.span(a, b)
-        sources = _sources([(q, sim) for p, sim in m["sources"] for q in twin_of.get(p, [p])], rows)
-        if m["kind"] != "quotation":
-            for s in sources:
-                arr = per_doc.get(s["doc_id"])
-                if arr is None:
-                    arr = per_doc[s["doc_id"]] = np.zeros(n, dtype=bool)
-                arr[a:b] = True
-        matches.append(
-            {
-                "start": start,
-                "end": end,
-                "text": text[start:end],
-                "kind": m["kind"],
-                "similarity": round(float(m["similarity"]), 3),
-                "chars": int(weight[a:b].sum()),
-                "sources": sources,
-            }
-        )
-    copied = int(weight[counted].sum())
-    quoted_chars = int(weight[quote_cov & ~counted].sum())
-    by_source = sorted(
-        ((doc, int(weight[arr].sum())) for doc, arr in per_doc.items()), key=lambda x: (-x[1], x[0])
-    )
-    largest = by_source[0] if by_source else (None, 0)
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def _ratio(x: int, total: int) -> float:
+    return round(x / total, 4) if total else 0.0
+
+
+def _rates(weight: np.ndarray, kind: np.ndarray, sel=None) -> dict:
+    """Characters and rates of one stretch (``sel``) of the draft, per kind."""
+    if sel is not None:
+        weight, kind = weight[sel], kind[sel]
+    total = int(weight.sum())
+    copy = int(weight[(kind == KIND_COPY) | (kind == KIND_NEAR)].sum())
+    quote = int(weight[kind == KIND_QUOTATION].sum())
+    boiler = int(weight[kind == KIND_BOILERPLATE].sum())
+    return {
+        "chars": total, "copy_chars": copy, "quotation_chars": quote, "boilerplate_chars": boiler,
+        "total_ratio": _ratio(copy + quote + boiler, total),
+        "excluding_quotation_ratio": _ratio(copy + boiler, total),
+        "excluding_boilerplate_ratio": _ratio(copy + quote, total),
+        "copy_ratio": _ratio(copy, total),
+        "quotation_ratio": _ratio(quote, total),
+        "boilerplate_ratio": _ratio(boiler, total),
+    }
+
+
+def _counted_mask(kind: np.ndarray, quotes_as_citation: bool, exclude_boilerplate: bool) -> np.ndarray:
+    counted = kind != KIND_NONE
+    if quotes_as_citation:
+        counted &= kind != KIND_QUOTATION
+    if exclude_boilerplate:
+        counted &= kind != KIND_BOILERPLATE
+    return counted
+
+
+def _source_totals(d: _Draft, ev: _Evidence, pid_iv, kind, counted) -> list[dict]:
+    """Per source document the draft characters it really shares (its own
+    intervals, not the merged spans), counted as ``overlap_ratio`` counts, and per kind."""
+    doc_iv: dict[str, list] = defaultdict(list)
+    for p, ivs in pid_iv.items():
+        for q in ev.twin_of.get(p, [p]):
+            r = ev.rows.get(q)
+            if r is not None:
+                doc_iv[r["doc_id"]].extend(ivs)
+    w = d.weight
+    cums = {name: np.concatenate([[0], np.cumsum(w * m)]) for name, m in (
+        ("chars", counted), ("copy_chars", (kind == KIND_COPY) | (kind == KIND_NEAR)),
+        ("quotation_chars", kind == KIND_QUOTATION), ("boilerplate_chars", kind == KIND_BOILERPLATE))}
+    total = d.total_chars
+    out = []
+    for doc, ivs in doc_iv.items():
+        ivs = _merge_intervals(ivs)
+        row = {"doc_id": doc}
+        for name, cum in cums.items():
+            row[name] = int(sum(cum[b] - cum[a] for a, b in ivs))
+        if not (row["chars"] or row["copy_chars"] or row["quotation_chars"] or row["boilerplate_chars"]):
+            continue
+        row["ratio"] = _ratio(row["chars"], total)
+        row["copy_ratio"] = _ratio(row["copy_chars"], total)
+        out.append(row)
+    out.sort(key=lambda s: (-s["chars"], -s["copy_chars"], s["doc_id"]))
+    return out
+
+
+def check_draft(index: DedupIndex, text, *, quotes_as_citation: bool = False, max_chars: int = 200000,
+                exclude_boilerplate: bool = False, whitelist=(), boilerplate_min_docs: int | None = None) -> dict:
+    """Duplicate-check report of ``text`` against ``index`` (see module doc).
+
+    ``quotes_as_citation`` / ``exclude_boilerplate``: 引用 / 套话 do not count
+    towards ``overlap_ratio`` and the source ratios (they are always reported
+    with their own rates). ``whitelist``: extra phrases of standard wording
+    (added to ``index_config/boilerplate_whitelist.txt``).
+    Raises ``BadInput`` for an empty, all-punctuation, binary or too-large draft.
+    """
+    if isinstance(whitelist, str) or not all(isinstance(p, str) for p in whitelist):
+        raise BadInput("whitelist must be a list of phrases", code="bad_whitelist")
+    min_docs = BOILERPLATE_MIN_DOCS if boilerplate_min_docs is None else int(boilerplate_min_docs)
+    d = _prepare(text, max_chars)
+    ev = _find_runs(index, d)
+    _exact_copies(d, ev)
+    _near_copies(d, ev)
+    _find_twins(index, ev)
+    pid_iv = _source_intervals(ev)
+    phrases = whitelist_phrases(whitelist)
+    kind, ndocs = _classify(d, ev, pid_iv, phrases, min_docs)
+    counted = _counted_mask(kind, quotes_as_citation, exclude_boilerplate)
+    cum = np.concatenate([[0], np.cumsum(d.weight)])
+    pieces = _pieces(d, ev, kind)
+    matches = [_match(d, ev, pc, subs, ndocs, cum) for pc, subs in zip(pieces, _piece_sources(pieces, pid_iv))]
+    sources = [s for s in _source_totals(d, ev, pid_iv, kind, counted) if s["chars"]]
+    total = d.total_chars
+    copied = int(d.weight[counted].sum())
     paragraphs = []
-    for pi, (la, lb) in enumerate(_lines(text)):
-        sel = (nz.starts >= la) & (nz.starts < lb)
-        chars = int(weight[sel].sum())
-        cp = int(weight[sel & counted].sum())
-        paragraphs.append(
-            {
-                "index": pi,
-                "start": la,
-                "end": lb,
-                "chars": chars,
-                "copied_chars": cp,
-                "overlap_ratio": round(cp / chars, 4) if chars else 0.0,
-            }
-        )
+    for pi, (la, lb) in enumerate(_lines(d.text)):
+        sel = (d.nz.starts >= la) & (d.nz.starts < lb)
+        r = _rates(d.weight, kind, sel)
+        cp = int(d.weight[sel & counted].sum())
+        paragraphs.append({"index": pi, "start": la, "end": lb, "chars": r["chars"], "copied_chars": cp,
+                           "overlap_ratio": _ratio(cp, r["chars"]), "rates": r})
+    largest = sources[0] if sources else None
     return cap_report({
-        "overlap_ratio": round(copied / total_chars, 4) if total_chars else 0.0,
-        "largest_source_ratio": round(largest[1] / total_chars, 4) if total_chars else 0.0,
-        "largest_source": largest[0],
-        "quotation_ratio": round(quoted_chars / total_chars, 4) if total_chars else 0.0,
-        "chars": total_chars,
+        "overlap_ratio": _ratio(copied, total),
+        "largest_source_ratio": largest["ratio"] if largest else 0.0,
+        "largest_source": largest["doc_id"] if largest else None,
+        "quotation_ratio": _ratio(int(d.weight[kind == KIND_QUOTATION].sum()), total),
+        "boilerplate_ratio": _ratio(int(d.weight[kind == KIND_BOILERPLATE].sum()), total),
+        "copy_ratio": _ratio(int(d.weight[(kind == KIND_COPY) | (kind == KIND_NEAR)].sum()), total),
+        "rates": _rates(d.weight, kind),
+        "chars": total,
         "copied_chars": copied,
-        "sources": [
-            {"doc_id": d, "chars": c, "ratio": round(c / total_chars, 4)} for d, c in by_source[:MAX_SOURCES * 2]
-        ],
+        "sources": sources[: MAX_SOURCES * 2],
         "paragraphs": paragraphs,
         "matches": matches,
         "params": {
             "min_run": MIN_RUN,
             "near_threshold": NEAR_THRESHOLD,
             "quotes_as_citation": bool(quotes_as_citation),
+            "exclude_boilerplate": bool(exclude_boilerplate),
+            "boilerplate_min_docs": min_docs,
+            "whitelist_phrases": len(phrases),
             "max_postings": DRAFT_POSTINGS,
         },
     })
@@ -544,21 +842,11 @@ def _true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     if not mask.any():
         return []
     m = np.concatenate([[False], mask, [False]]).astype(np.int8)
-    d = np.diff(m)
-    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist()))
+    dm = np.diff(m)
+    return list(zip(np.flatnonzero(dm == 1).tolist(), np.flatnonzero(dm == -1).tolist()))
 
 
-def _split_runs(mask: np.ndarray) -> list[tuple[int, int, bool]]:
-    out = []
-    start = 0
-    for i in range(1, len(mask) + 1):
-        if i == len(mask) or mask[i] != mask[start]:
-            out.append((start, i, bool(mask[start])))
-            start = i
-    return out
-
-
-def _sentences(norm: str, nz, text: str, a: int, b: int) -> list[tuple[int, int]]:
+def _sentences(nz, text: str, a: int, b: int) -> list[tuple[int, int]]:
     """Sentence spans, in normalized coordinates, of draft paragraph [a, b)."""
     if b <= a:
         return []
@@ -577,73 +865,4 @@ def _sentences(norm: str, nz, text: str, a: int, b: int) -> list[tuple[int, int]
     return out
 
 
-def _sources(srcs, rows) -> list[dict]:
-    best: dict[str, dict] = {}
-    for p, sim in srcs:
-        r = rows.get(p)
-        if r is None:
-            continue
-        cur = best.get(r["doc_id"])
-        if cur is None or sim > cur["similarity"] or (sim == cur["similarity"] and r["paragraph_index"] < cur["paragraph_index"]):
-            best[r["doc_id"]] = {"doc_id": r["doc_id"], "paragraph_index": r["paragraph_index"], "similarity": round(float(sim), 3)}
-    return sorted(best.values(), key=lambda s: (-s["similarity"], s["doc_id"], s["paragraph_index"]))[:MAX_SOURCES]
-
-
-# ---------------------------------------------------------------- HTML
-
-_PALETTE = ["#ffd6d6", "#ffe7c2", "#fff5b8", "#d9f2c7", "#cdeffa", "#dcd6ff", "#f7d4f0", "#e6e6e6"]
-
-
-def render_report_html(report: dict, text: str) -> str:
-    """A standalone HTML page: summary, the draft with copied spans coloured by
-    their main source, and the list of matches.  Everything is escaped."""
-    esc = html.escape
-    colors: dict[str, str] = {}
-    for s in report.get("sources", []):
-        colors.setdefault(s["doc_id"], _PALETTE[len(colors) % len(_PALETTE)])
-    parts = []
-    pos = 0
-    for k, m in enumerate(sorted(report.get("matches", []), key=lambda m: m["start"])):
-        if m["start"] < pos:
-            continue
-        parts.append(esc(text[pos : m["start"]]))
-        src = m["sources"][0]["doc_id"] if m["sources"] else ""
-        color = "#eeeeee" if m["kind"] == "quotation" else colors.get(src, "#ffd6d6")
-        title = f"{m['kind']} {m['similarity']:.2f} " + ", ".join(
-            f"{s['doc_id']}#{s['paragraph_index']}" for s in m["sources"][:5]
-        )
-        parts.append(
-            f'<mark class="{esc(m["kind"])}" style="background:{color}" title="{esc(title)}" '
-            f'id="m{k}">{esc(text[m["start"]:m["end"]])}</mark>'
-        )
-        pos = m["end"]
-    parts.append(esc(text[pos:]))
-    rows = []
-    for k, m in enumerate(report.get("matches", [])):
-        srcs = "<br>".join(
-            f"{esc(s['doc_id'])} ¶{int(s['paragraph_index'])} ({s['similarity']:.2f})" for s in m["sources"]
-        )
-        rows.append(
-            f"<tr><td>{int(m['start'])}–{int(m['end'])}</td><td>{esc(m['kind'])}</td>"
-            f"<td>{m['similarity']:.2f}</td><td>{esc(m['text'][:120])}</td><td>{srcs}</td></tr>"
-        )
-    src_rows = "".join(
-        f'<li><span style="background:{colors.get(s["doc_id"], "#fff")}">&nbsp;&nbsp;&nbsp;</span> '
-        f'{esc(s["doc_id"])}: {100 * s["ratio"]:.1f}%</li>'
-        for s in report.get("sources", [])
-    )
-    return (
-        "<!doctype html><html lang=\"zh\"><head><meta charset=\"utf-8\"><title>查重报告</title>"
-        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.7}"
-        ".draft{white-space:pre-wrap;border:1px solid #ccc;padding:1em}"
-        "table{border-collapse:collapse}td{border:1px solid #ddd;padding:.3em;vertical-align:top}"
-        "mark.quotation{text-decoration:underline dotted}</style></head><body>"
-        f"<h1>查重报告</h1><p>重复率 overlap_ratio: <b>{100 * report.get('overlap_ratio', 0):.1f}%</b>; "
-        f"largest single source: {100 * report.get('largest_source_ratio', 0):.1f}%"
-        f" ({esc(str(report.get('largest_source') or '—'))}); quotation: "
-        f"{100 * report.get('quotation_ratio', 0):.1f}%; characters counted: {int(report.get('chars', 0))}</p>"
-        f"<h2>Sources</h2><ul>{src_rows}</ul>"
-        f"<h2>Draft</h2><div class=\"draft\">{''.join(parts)}</div>"
-        "<h2>Matches</h2><table><tr><th>span</th><th>kind</th><th>similarity</th><th>text</th><th>sources</th></tr>"
-        f"{''.join(rows)}</table></body></html>"
-    )
+from .report_html import render_report_html  # noqa: E402,F401  (re-exported)

@@ -96,8 +96,8 @@ class StoreDuplicates:
         rows = self.store.get_many(list(dict.fromkeys(doc_ids)), columns="id, title")
         return {k: r["title"] for k, r in rows.items()}
 
-    def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000) -> dict:
-        report = check_draft(self.index(), text, quotes_as_citation=quotes_as_citation, max_chars=max_chars)
+    def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000, **options) -> dict:
+        report = check_draft(self.index(), text, quotes_as_citation=quotes_as_citation, max_chars=max_chars, **options)
         return title_check_sources(report, self.titles)
 
     def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:

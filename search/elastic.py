@@ -866,9 +866,9 @@ class ElasticBackend:
         return self.groups.titles(doc_ids)
 
     # -- duplicates (search/elastic_dedup.py) -------------------------------------
-    def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000) -> dict:
+    def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000, **options) -> dict:
         self._require_dedup()
-        return self.groups.check(text, quotes_as_citation=quotes_as_citation, max_chars=max_chars)
+        return self.groups.check(text, quotes_as_citation=quotes_as_citation, max_chars=max_chars, **options)
 
     def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
         self._require_dedup()

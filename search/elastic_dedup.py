@@ -545,10 +545,10 @@ class ElasticDuplicates:
         found = self.backend._existing(list(dict.fromkeys(doc_ids)), fields=("id", "stored.doc.title"))
         return {d: ((src.get("stored") or {}).get("doc") or {}).get("title", "") for d, src in found.items()}
 
-    def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000) -> dict:
+    def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000, **options) -> dict:
         """dedup/check.py's report against the paragraphs index, sources with their titles."""
         report = check_draft(ParagraphLookup(self, self.paragraphs), text,
-                             quotes_as_citation=quotes_as_citation, max_chars=max_chars)
+                             quotes_as_citation=quotes_as_citation, max_chars=max_chars, **options)
         return title_check_sources(report, self.titles)
 
     def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:

@@ -191,8 +191,8 @@ class EmbeddedBackend:
         return self.groups.titles(doc_ids)
 
     # -- duplicates --------------------------------------------------------------
-    def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000) -> dict:
-        return self.groups.check(text, quotes_as_citation=quotes_as_citation, max_chars=max_chars)
+    def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000, **options) -> dict:
+        return self.groups.check(text, quotes_as_citation=quotes_as_citation, max_chars=max_chars, **options)
 
     def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
         return self.groups.boilerplate(min_docs=min_docs, limit=limit)

@@ -85,6 +85,12 @@ def cmd_check(args) -> int:
     from service.cli_io import _backend, _print_json, _read_input, _settings
 
     settings = _settings(args)
+    options = {"exclude_boilerplate": args.exclude_boilerplate}
+    if args.whitelist:
+        wl = Path(args.whitelist)
+        if not wl.is_file():
+            raise BadInput(f"{args.whitelist}: no such whitelist file")
+        options["whitelist"] = [ln.strip() for ln in wl.read_text(encoding="utf-8").splitlines() if ln.strip()]
     backend = _backend(args, writer=False)
     try:
         if args.jsonl:
@@ -97,7 +103,7 @@ def cmd_check(args) -> int:
                     continue
                 try:
                     report = backend.check(item["text"], quotes_as_citation=args.quotes_as_citation,
-                                           max_chars=settings.max_draft_chars)
+                                           max_chars=settings.max_draft_chars, **options)
                 except GovtextError as exc:
                     failed += 1
                     _write({"line": number, "id": item.get("id"), "error": exc.message, "code": exc.code})
@@ -113,7 +119,8 @@ def cmd_check(args) -> int:
         if not args.file:
             raise BadInput("give a FILE, - for standard input, or --jsonl FILE")
         text = _read_input(args.file)
-        report = backend.check(text, quotes_as_citation=args.quotes_as_citation, max_chars=settings.max_draft_chars)
+        report = backend.check(text, quotes_as_citation=args.quotes_as_citation, max_chars=settings.max_draft_chars,
+                               **options)
     finally:
         backend.close()
     if args.html:
@@ -124,12 +131,16 @@ def cmd_check(args) -> int:
     if args.json:
         _print_json(report)
         return 0
-    print(f"重复率 {report['overlap_ratio']:.1%}  ({len(report['matches'])} copied spans, "
-          f"largest single source {report.get('largest_source_ratio', 0):.1%})")
+    rates = report.get("rates", {})
+    print(f"重复率 {report['overlap_ratio']:.1%}  总复制比 {rates.get('total_ratio', 0):.1%}  "
+          f"去除引用 {rates.get('excluding_quotation_ratio', 0):.1%}  去除套话 {rates.get('excluding_boilerplate_ratio', 0):.1%}  "
+          f"复制 {rates.get('copy_ratio', 0):.1%}  （{len(report['matches'])} 处，"
+          f"单篇最大 {report.get('largest_source_ratio', 0):.1%}）")
     for match in report["matches"][:50]:
         source = match["sources"][0] if match["sources"] else {}
-        print(f"  [{match['start']}:{match['end']}] {match['kind']} {match.get('similarity', 0):.2f} "
-              f"← {source.get('title') or source.get('doc_id', '')} ¶{source.get('paragraph_index', '')}")
+        print(f"  [{match['start']}:{match['end']}] {match.get('kind_zh', match['kind'])} {match.get('similarity', 0):.2f} "
+              f"← {source.get('title') or source.get('doc_id', '')} 第 {source.get('paragraph_index', 0) + 1} 段"
+              f"（{source.get('chars', 0)} 字）")
         print(f"      {match['text'][:80]}")
     return 0
 
@@ -249,7 +260,9 @@ def register(sub) -> None:
     p.add_argument("file", nargs="?", metavar="FILE|-")
     p.add_argument("--jsonl", metavar="FILE", help='check many drafts: one {"id", "text"} per line in and out')
     p.add_argument("--html", metavar="OUT", help="also write the report as an HTML page")
-    p.add_argument("--quotes-as-citation", action="store_true", help="report quoted spans as quotation, not copying")
+    p.add_argument("--quotes-as-citation", action="store_true", help="引用 (quotations) do not count in overlap_ratio")
+    p.add_argument("--exclude-boilerplate", action="store_true", help="套话 (standard wording) does not count in overlap_ratio")
+    p.add_argument("--whitelist", metavar="FILE", help="extra 套话 phrases, one a line (added to index_config's list)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
 

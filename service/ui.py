@@ -54,7 +54,7 @@ SOURCE_COLOURS = 8  # .src0 … .src7 in style.css
 DOC_TYPE_LABELS = {"law": "法律", "regulation": "法规规章", "judicial": "司法解释", "case": "案例",
                    "report": "工作报告"}
 SORT_LABELS = {"relevance": "相关度", "-date": "最新", "date": "最早"}
-MATCH_KINDS = {"copy": "复制", "near_copy": "近似", "quotation": "引用"}
+MATCH_KINDS = {"copy": "复制", "near_copy": "近似", "quotation": "引用", "boilerplate": "套话"}
 ENTITY_LABELS = {
     "regions": "地区", "region": "地区", "places": "地点", "dates": "日期", "doc_numbers": "文号",
     "document_numbers": "文号", "wenhao": "文号", "titles": "引用文件", "cited_titles": "引用文件",
@@ -72,10 +72,10 @@ ERROR_CODES = {
 
 # -- reading through the backend contract (search/backend.py) ------------------------
 
-def check_draft(text: str, quotes_as_citation: bool) -> dict:
+def check_draft(text: str, quotes_as_citation: bool, **options) -> dict:
     """The 查重 report of ``text``."""
     return get_backend().check(text, quotes_as_citation=quotes_as_citation,
-                               max_chars=get_settings().max_draft_chars)
+                               max_chars=get_settings().max_draft_chars, **options)
 
 
 def theme_names() -> dict[str, str]:
@@ -637,17 +637,34 @@ def check():
             return jsonify({"available": True, "usage": "POST text=… (form) to /check?format=json, "
                             "or JSON {\"text\": …} to /api/v1/check"})
         return render_template("check.html", text="", report=None, available=True, json_url=json_url())
-    text = request.form.get("text", "")
+    from service.api.dedup import check_options
+
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        from service.upload import draft_from_upload
+
+        text = draft_from_upload(upload)
+    else:
+        text = request.form.get("text", "")
+    text = text.replace("\r\n", "\n")  # browsers send CRLF: one offset model with the API and the CLI
     quotes = request.form.get("quotes") in ("1", "on", "true", "yes")
+    options = check_options({k: v for k, v in request.form.items() if k in ("exclude_boilerplate", "whitelist")},
+                            form=True)
+    options.pop("quotes_as_citation")
     if not text.strip():
-        raise BadInput("请粘贴要检查的草稿文字。", code="empty_draft")
+        raise BadInput("请粘贴要检查的草稿文字，或上传 .docx / .pdf / .txt 文件。", code="empty_draft")
     if len(text) > get_settings().max_draft_chars:
         raise BadInput(f"草稿太长（{len(text)} 字），上限为 {get_settings().max_draft_chars} 字。")
-    report = check_draft(text, quotes)
+    report = check_draft(text, quotes, **options)
+    if request.args.get("format") == "html":  # the downloadable, printable report
+        from dedup.report_html import render_report_html
+
+        return Response(render_report_html(report, text), mimetype="text/html",
+                        headers={"Content-Disposition": 'attachment; filename="chachong-report.html"'})
     if wants_json():
         return jsonify(report)
     return render_template("check.html", text=text, report=report, view=_report_view(report, text),
-                           quotes=quotes, available=True, json_url=json_url())
+                           quotes=quotes, options=options, available=True, json_url=json_url())
 
 
 # -- boilerplate -------------------------------------------------------------------

@@ -56,7 +56,7 @@ def _check_offsets(report, text):
     for m in report["matches"]:
         assert 0 <= m["start"] < m["end"] <= len(text)
         assert text[m["start"] : m["end"]] == m["text"]
-        assert m["kind"] in ("copy", "near_copy", "quotation")
+        assert m["kind"] in ("copy", "near_copy", "quotation", "boilerplate")
         assert 0 <= m["similarity"] <= 1
     assert 0 <= report["overlap_ratio"] <= 1
     assert 0 <= report["largest_source_ratio"] <= report["overlap_ratio"] + 1e-9
@@ -134,8 +134,10 @@ def test_quotation_option(small_index):
     small_index.add_document("policy", [policy + "。"])
     draft = f"我们认真学习文件精神，文件明确要求“{policy}”，这为基层工作指明了方向，我们将结合实际抓好落实。"
     plain = check_draft(small_index, draft)
-    assert plain["overlap_ratio"] > 0.3
-    assert {m["kind"] for m in plain["matches"]} == {"copy"}
+    assert plain["overlap_ratio"] > 0.3  # 总复制比 counts quotations unless quotes_as_citation
+    assert {m["kind"] for m in plain["matches"]} == {"quotation"}  # always told apart
+    assert plain["rates"]["quotation_ratio"] == plain["overlap_ratio"]
+    assert plain["rates"]["excluding_quotation_ratio"] == 0
     cited = check_draft(small_index, draft, quotes_as_citation=True)
     assert {m["kind"] for m in cited["matches"]} == {"quotation"}
     assert cited["overlap_ratio"] == 0

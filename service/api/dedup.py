@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 
 from govtext.errors import BadInput
 from service.api.spec import Param, endpoint, json_body
@@ -18,24 +18,61 @@ CHECK_RESPONSE = {"type": "object", "properties": {
     "chars": {"type": "integer"},
     "matches": {"type": "array", "items": {"type": "object", "properties": {
         "start": {"type": "integer"}, "end": {"type": "integer"}, "text": {"type": "string"},
-        "kind": {"type": "string", "enum": ["copy", "near_copy", "quotation"]}, "similarity": {"type": "number"},
+        "kind": {"type": "string", "enum": ["copy", "near_copy", "quotation", "boilerplate"]},
+        "kind_zh": {"type": "string", "description": "复制 / 复制（近似） / 引用 / 套话"},
+        "how": {"type": "string", "description": "how the span matched, in Chinese"},
+        "similarity": {"type": "number"}, "chars": {"type": "integer"},
         "sources": {"type": "array", "items": SOURCE}}}},
+    "rates": {"type": "object", "description": "总复制比 (total_ratio), 去除引用 (excluding_quotation_ratio), "
+              "去除套话 (excluding_boilerplate_ratio), 复制 (copy_ratio), quotation_ratio, boilerplate_ratio"},
+    "sources": {"type": "array", "items": {"type": "object", "description": "per source document the draft "
+                "characters it really shares: chars (as overlap_ratio counts), copy_chars, quotation_chars, "
+                "boilerplate_chars, ratio"}},
     "paragraphs": {"type": "array", "items": {"type": "object"}}}}
+MAX_WHITELIST = 500
+
+
+def check_options(body, form: bool = False) -> dict:
+    """The check's options from a JSON body or a form: quotes_as_citation,
+    exclude_boilerplate (booleans) and whitelist (phrases of standard wording)."""
+    out = {}
+    for name in ("quotes_as_citation", "exclude_boilerplate"):
+        value = body.get(name, False)
+        if form and isinstance(value, str):
+            value = value.lower() in ("1", "on", "true", "yes")
+        if not isinstance(value, bool):
+            raise BadInput(f'"{name}" must be true or false')
+        out[name] = value
+    wl = body.get("whitelist", [])
+    if form and isinstance(wl, str):  # one phrase a line
+        wl = [line.strip() for line in wl.splitlines() if line.strip()]
+    if not isinstance(wl, list) or not all(isinstance(p, str) for p in wl) or len(wl) > MAX_WHITELIST:
+        raise BadInput(f'"whitelist" must be a list of at most {MAX_WHITELIST} phrases', code="bad_whitelist")
+    out["whitelist"] = wl
+    return out
 
 
 @endpoint(bp, "/check", "POST", "Duplicate check of a draft",
-          body={"type": "object", "required": ["text"], "properties": {
-              "text": {"type": "string", "minLength": 1, "pattern": r"\S"}, "quotes_as_citation": {"type": "boolean", "default": False}}},
+          body={"type": "object", "required": ["text"], "description": "JSON, or multipart/form-data with a "
+                "file (.docx, .pdf, .txt) and the same options as form fields", "properties": {
+              "text": {"type": "string", "minLength": 1, "pattern": r"\S"}, "quotes_as_citation": {"type": "boolean", "default": False},
+              "exclude_boilerplate": {"type": "boolean", "default": False},
+              "whitelist": {"type": "array", "items": {"type": "string"},
+                            "description": "phrases of standard wording counted as 套话"}}},
           response=CHECK_RESPONSE)
 def check(args):
-    body = json_body()
-    text = body.get("text")
+    if request.files.get("file") is not None:
+        from service.upload import draft_from_upload
+
+        body = request.form.to_dict()
+        text = draft_from_upload(request.files["file"])
+    else:
+        body = json_body()
+        text = body.get("text")
     if not isinstance(text, str):
         raise BadInput('the body needs a "text" string', code="missing_text")
-    quotes = body.get("quotes_as_citation", False)
-    if not isinstance(quotes, bool):
-        raise BadInput('"quotes_as_citation" must be true or false')
-    report = get_backend().check(text, quotes_as_citation=quotes, max_chars=get_settings().max_draft_chars)
+    report = get_backend().check(text, max_chars=get_settings().max_draft_chars,
+                                 **check_options(body, form=request.files.get("file") is not None))
     return jsonify(report)
 
 

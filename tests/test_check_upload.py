@@ -1,0 +1,110 @@
+"""Documents in, report out: .docx / .pdf / .txt uploads to the 查重 page and API,
+the downloadable Chinese report, one offset model (CRLF from forms), the options."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+PARA = "坚决守住不发生规模性返贫底线持续巩固拓展脱贫攻坚成果同乡村振兴有效衔接，推动农村一二三产业融合发展。"
+OWN = "这一段是起草人自己写的话，和任何已有文件都不一样。"
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    from govtext.documents import Document
+    from govtext.settings import load_settings
+    from ingest.pipeline import ingest_documents
+    from search import open_backend
+
+    data = tmp_path_factory.mktemp("upload_data")
+    settings = load_settings(data_dir=data, analyze=False)
+    backend = open_backend(settings)
+    try:
+        ingest_documents([Document.from_dict({"id": "src", "title": "乡村振兴工作方案", "text": PARA + "\n另一段。"})],
+                         backend, settings, analyzer=None)
+    finally:
+        backend.close()
+    return data
+
+
+@pytest.fixture(scope="module")
+def client(data_dir):
+    from govtext.settings import load_settings
+    from service.app import create_app
+
+    app = create_app(load_settings(data_dir=data_dir, analyze=False, max_request_bytes=200_000))
+    app.testing = False
+    return app.test_client()
+
+
+def _docx(paragraphs: list[str]) -> bytes:
+    import docx
+
+    d = docx.Document()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_docx_upload_to_the_api_and_the_page(client):
+    raw = _docx([OWN, PARA])
+    r = client.post("/api/v1/check", data={"file": (io.BytesIO(raw), "草稿.docx")},
+                    content_type="multipart/form-data")
+    body = r.get_json()
+    assert r.status_code == 200, body
+    assert body["largest_source"] == "src" and body["sources"][0]["title"] == "乡村振兴工作方案"
+    assert 0.5 < body["overlap_ratio"] < 1
+    r = client.post("/check", data={"file": (io.BytesIO(raw), "草稿.docx")}, content_type="multipart/form-data")
+    assert r.status_code == 200 and "乡村振兴工作方案" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name,raw", [("x.pdf", b"%PDF-1.4 broken"), ("x.docx", b"PK\x03\x04 not a zip"),
+                                      ("x.exe", b"MZ\x90\x00"), ("x.txt", b"   ")])
+def test_bad_uploads_are_a_clear_400(client, name, raw):
+    r = client.post("/api/v1/check", data={"file": (io.BytesIO(raw), name)}, content_type="multipart/form-data")
+    assert r.status_code == 400
+    assert r.get_json()["message"]
+
+
+def test_form_offsets_equal_the_api_offsets(client):
+    lf = OWN + "\n" + OWN + "\n" + PARA
+    api = client.post("/api/v1/check", json={"text": lf}).get_json()
+    form = client.post("/check?format=json", data={"text": lf.replace("\n", "\r\n")}).get_json()
+    assert [(m["start"], m["end"]) for m in form["matches"]] == [(m["start"], m["end"]) for m in api["matches"]]
+    assert api["matches"][0]["start"] == 2 * len(OWN) + 2
+
+
+def test_download_is_a_chinese_html_report(client):
+    r = client.post("/check?format=html", data={"text": OWN + "\n" + PARA})
+    assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    html = r.get_data(as_text=True)
+    assert "查重报告" in html and "总复制比" in html and "乡村振兴工作方案" in html and "<mark" in html
+
+
+def test_api_whitelist_and_exclude_boilerplate(client):
+    text = OWN + "\n" + PARA
+    plain = client.post("/api/v1/check", json={"text": text}).get_json()
+    wl = client.post("/api/v1/check", json={"text": text, "whitelist": [PARA[:30]],
+                                            "exclude_boilerplate": True}).get_json()
+    assert {m["kind"] for m in wl["matches"]} == {"boilerplate", "copy"}
+    assert wl["overlap_ratio"] < plain["overlap_ratio"]
+    assert wl["rates"]["total_ratio"] == plain["overlap_ratio"]
+    r = client.post("/api/v1/check", json={"text": text, "whitelist": "not a list"})
+    assert r.status_code == 400
+
+
+def test_cli_checks_a_docx_and_writes_the_chinese_report(data_dir, tmp_path):
+    from conftest import run_cli
+
+    draft = tmp_path / "草稿.docx"
+    draft.write_bytes(_docx([OWN, PARA]))
+    out = tmp_path / "report.html"
+    r = run_cli("check", str(draft), "--html", str(out), data=data_dir)
+    assert r.returncode == 0, r.stderr.decode()
+    assert "总复制比" in r.stdout.decode() and "乡村振兴工作方案" in r.stdout.decode()
+    html = out.read_text(encoding="utf-8")
+    assert "查重报告" in html and "乡村振兴工作方案" in html and "重复片段明细" in html
