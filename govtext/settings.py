@@ -56,6 +56,9 @@ class Settings:
     #: tag themes/keywords/entities at ingest (0 to load fast and tag later with `govtext retag`)
     analyze: bool = field(default_factory=lambda: _env("GOVTEXT_ANALYZE", "1") != "0")
 
+    #: the shared folder of labelled-text sources (corpus, seeds), for evaluation and benchmarks
+    shared_dir: Path = field(default_factory=lambda: Path(_env("GOVTEXT_SHARED", str(REPO_ROOT.parent / "shared"))))
+
     def replace(self, **changes) -> "Settings":
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
