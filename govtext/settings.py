@@ -84,6 +84,9 @@ class Settings:
     #: duplicate checks and exports running at once in one server process
     expensive_concurrency: int = field(default_factory=lambda: int(_env("GOVTEXT_EXPENSIVE_CONCURRENCY", "2")))
 
+    #: the shared folder of labelled-text sources (corpus, seeds), for evaluation and benchmarks
+    shared_dir: Path = field(default_factory=lambda: Path(_env("GOVTEXT_SHARED", str(REPO_ROOT.parent / "shared"))))
+
     def replace(self, **changes) -> "Settings":
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)

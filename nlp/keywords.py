@@ -14,6 +14,12 @@
   are dropped; words below it (进一步, 加强, 工作 …) are kept but their score is
   multiplied by :data:`BOILERPLATE_WEIGHT`. Single characters, numbers and
   placeholders (xx, ××) are never keywords.
+* Parts of speech (jieba's tags, from rjieba) and number talk: a keyword is
+  a noun-like word (n…, vn, an, nz, l, i, j) or a governance term; numerals,
+  quantifiers, localisers (左右), adverbs, pronouns, function words are dropped,
+  and so are verbs of change (增长, 下降 …) and any word that stands next to a
+  number in most of its occurrences (产值 in 产值增长12%: a provincial report's
+  figures are not its topics).
 * :func:`keywords` blends the two rankings (0.6 TF-IDF + 0.4 TextRank weighted
   by IDF, each scaled to its maximum) — the default of :func:`nlp.analyze.analyze`.
 """
@@ -36,6 +42,14 @@ TEXTRANK_MAX_WORDS = 60_000
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _JUNK = re.compile(r"^(?:[\d.%]+|[a-z]{1}|[xX×*＊]+|[^\w]+)$")
 _PLACEHOLDER = re.compile(r"[xX×*]{2,}")
+_NUMERIC = re.compile(r"^[\d.,%％]+$|^[零〇一二三四五六七八九十百千万亿两]+$")
+#: parts of speech that are never keywords (numerals, quantifiers, localisers, adverbs …)
+DROP_POS = frozenset({"m", "mq", "q", "f", "d", "p", "c", "u", "uj", "ul", "ud", "ug", "uv", "uz", "r", "rr", "rz",
+                      "t", "tg", "x", "y", "e", "o", "z", "zg", "k", "h", "w"})
+#: verbs kept as keywords only when they are governance terms
+KEEP_VERB_POS = frozenset({"vn"})
+#: a word next to a number in at least this share of its occurrences is number talk
+NUMBER_TALK_SHARE = 0.5
 
 
 @dataclass
@@ -227,19 +241,53 @@ def merge_terms(tokens: list[str], terms: frozenset[str], max_n: int = 6, prefix
     return out
 
 
+def _pos_ok(word: str, pos: str, lists: WordLists) -> bool:
+    if word in lists.terms:
+        return True
+    if pos in DROP_POS:
+        return False
+    if pos.startswith("v") and pos not in KEEP_VERB_POS:
+        return False
+    if pos.startswith("a") and pos != "an":
+        return False
+    return True
+
+
 def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bool = False) -> list[str]:
-    """Content words of ``text`` in order (None-filtered), governance terms merged."""
-    from nlp.segment import cut
+    """Content words of ``text`` in order (None for removed ones), governance terms merged."""
+    from nlp.segment import tag
     from nlp.textnorm import normalize
 
     lists = lists or get_word_lists()
     text = text[:MAX_KEYWORD_CHARS]
     text = _PLACEHOLDER.sub(" ", (text if normalized else normalize(text)).lower())
-    tokens = merge_terms(cut(text), lists.terms, lists.max_term_tokens, lists.prefixes)
-    out = []
+    pairs = tag(text)
+    tokens = merge_terms([w for w, _ in pairs], lists.terms, lists.max_term_tokens, lists.prefixes)
+    # parts of speech of the merged tokens (a merged run is a governance term)
+    pos, k = [], 0
     for t in tokens:
+        if k < len(pairs) and pairs[k][0] == t:
+            pos.append(pairs[k][1])
+            k += 1
+        else:
+            pos.append("term")
+            length = 0
+            while k < len(pairs) and length < len(t):
+                length += len(pairs[k][0])
+                k += 1
+    numeric = [p == "m" or bool(_NUMERIC.match(t)) for t, p in zip(tokens, pos)]
+    near_number: Counter = Counter()
+    seen: Counter = Counter()
+    for i, t in enumerate(tokens):
+        seen[t] += 1
+        if any(numeric[j] for j in range(max(0, i - 1), min(len(tokens), i + 3)) if j != i):
+            near_number[t] += 1
+    out = []
+    for t, p in zip(tokens, pos):
         t = t.strip()
-        if len(t) < 2 or t in lists.stop or _JUNK.match(t) or not (_CJK.search(t) or t.isalnum()):
+        if (len(t) < 2 or t in lists.stop or _JUNK.match(t) or not (_CJK.search(t) or t.isalnum())
+                or not _pos_ok(t, p, lists)
+                or (t not in lists.terms and near_number[t] >= NUMBER_TALK_SHARE * seen[t])):
             out.append(None)  # keeps TextRank windows from jumping over removed words
             continue
         out.append(t)

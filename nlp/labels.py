@@ -13,11 +13,10 @@ labelled.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from govtext.settings import REPO_ROOT
+from govtext.settings import REPO_ROOT, load_settings
 from ingest.text import split_paragraphs
 
 LABELS_FILE = REPO_ROOT / "tests" / "data" / "theme_labels.jsonl"
@@ -30,6 +29,8 @@ class Example:
     para_index: int
     text: str
     labels: tuple[str, ...]
+    register: str = ""
+    group: str = ""
 
     @property
     def key(self) -> str:
@@ -37,7 +38,31 @@ class Example:
 
 
 def shared_dir() -> Path:
-    return Path(os.environ.get("GOVTEXT_SHARED") or (REPO_ROOT.parent / "shared"))
+    """The shared folder (``Settings.shared_dir``: ``GOVTEXT_SHARED``, default ``../shared``)."""
+    return Path(load_settings().shared_dir)
+
+
+REGISTERS = ("law", "provincial_report", "national_report", "congress_report", "fanwen")
+
+
+def register_of(source: str, doc: dict) -> tuple[str, str]:
+    """(register, group) of a shared document, from its metadata (never its text).
+
+    The group is the unit held out together: the province of a provincial report
+    or local regulation (全国 for national laws), the decade of a national or
+    congress report, ``seed`` for the 范文 page."""
+    if source == "seed":
+        return "fanwen", "seed"
+    if source == "laws":
+        return "law", doc.get("region") or "全国"
+    origin = doc.get("source") or ""
+    year = (doc.get("date") or "")[:4]
+    decade = f"{year[:3]}0s" if year.isdigit() else "undated"
+    if "provincial" in origin:
+        return "provincial_report", doc.get("region") or "?"
+    if "congress" in origin:
+        return "congress_report", decade
+    return "national_report", decade
 
 
 def labels_available(base: Path | None = None) -> bool:
@@ -57,11 +82,13 @@ def load_examples(path: Path = LABELS_FILE, base: Path | None = None) -> list[Ex
     for row in rows:
         wanted.setdefault(row["source"], set()).add(row["doc_id"])
     texts: dict[tuple[str, str], list[str]] = {}
+    meta: dict[tuple[str, str], tuple[str, str]] = {}
     for source, ids in wanted.items():
         if source == "seed":
             for doc_id in ids:
                 text = (base / "seeds" / f"{doc_id}.txt").read_text(encoding="utf-8")
                 texts[(source, doc_id)] = split_paragraphs(text)
+                meta[(source, doc_id)] = register_of(source, {"id": doc_id})
         else:
             with open(base / "corpus" / f"{source}.jsonl", encoding="utf-8") as fh:
                 for line in fh:
@@ -71,6 +98,7 @@ def load_examples(path: Path = LABELS_FILE, base: Path | None = None) -> list[Ex
                     doc = json.loads(line)
                     if doc.get("id") in ids:
                         texts[(source, doc["id"])] = split_paragraphs(doc.get("text", ""))
+                        meta[(source, doc["id"])] = register_of(source, doc)
     out = []
     for row in rows:
         paras = texts.get((row["source"], row["doc_id"]))
@@ -80,5 +108,6 @@ def load_examples(path: Path = LABELS_FILE, base: Path | None = None) -> list[Ex
         prefix = row.get("text_prefix")
         if prefix and not text.startswith(prefix):
             raise ValueError(f"label reference misaligned: {row} -> {text[:20]!r}")
-        out.append(Example(row["source"], row["doc_id"], row["para_index"], text, tuple(row["labels"])))
+        register, group = meta[(row["source"], row["doc_id"])]
+        out.append(Example(row["source"], row["doc_id"], row["para_index"], text, tuple(row["labels"]), register, group))
     return out

@@ -85,6 +85,9 @@ class ThemeModel:
             w /= norm
         return idx, w
 
+    def predict_features(self, feats: list[str]) -> dict[str, float]:
+        return self.predict_vector(self._vector(feats))
+
     def predict_proba(self, text: str, *, normalized: bool = False) -> dict[str, float]:
         return self.predict_vector(self.vectorize(text, normalized=normalized))
 
@@ -150,7 +153,11 @@ def label_matrix(labels: list[tuple[str, ...]], classes=THEME_IDS) -> np.ndarray
 
 def train_model(texts: list[str], labels: list[tuple[str, ...]], C: float = 8.0, min_df: int = 2) -> dict:
     """Train on paragraphs and return the exportable model dict."""
-    feats = [extract_features(t) for t in texts]
+    return train_from_features([extract_features(t) for t in texts], labels, C=C, min_df=min_df)
+
+
+def train_from_features(feats: list[list[str]], labels: list[tuple[str, ...]], C: float = 8.0, min_df: int = 2) -> dict:
+    """:func:`train_model` on already extracted features (evaluation extracts them once)."""
     y = label_matrix(labels)
     # a class with no positive example cannot be fitted: give it a constant
     present = [j for j in range(y.shape[1]) if 0 < y[:, j].sum() < len(y)]
@@ -170,7 +177,7 @@ def train_model(texts: list[str], labels: list[tuple[str, ...]], C: float = 8.0,
         "idf": [round(float(v), 5) for v in vec.idf_],
         "coef": [round(float(v), 5) for v in coef.ravel()],
         "intercept": [round(float(v), 5) for v in intercept],
-        "meta": {"examples": len(texts), "C": C, "min_df": min_df},
+        "meta": {"examples": len(feats), "C": C, "min_df": min_df},
     }
 
 

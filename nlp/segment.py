@@ -82,6 +82,18 @@ class Segmenter:
     def cut_jieba(self, text: str) -> list[str]:
         return self.jieba.lcut(text, HMM=False)
 
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        """(word, part of speech) pairs, the words being those of :meth:`cut`."""
+        if self.rjieba is not None:
+            return self.rjieba.tag(text, False)
+        if self._posseg is None:
+            import jieba.posseg
+
+            self._posseg = jieba.posseg.POSTokenizer(self.jieba)
+        return [(p.word, p.flag) for p in self._posseg.lcut(text, HMM=False)]
+
+    _posseg = None
+
     @lru_cache(maxsize=200_000)
     def subwords(self, token: str) -> tuple[str, ...]:
         """Dictionary words strictly inside a longer token (人民政府 → 人民, 政府).
@@ -119,6 +131,11 @@ def get_segmenter(settings: Settings | None = None) -> Segmenter:
 def cut(text: str) -> list[str]:
     """Words of ``text`` as jieba cuts them (HMM off), spaces and punctuation kept."""
     return get_segmenter().cut(text)
+
+
+def tag(text: str) -> list[tuple[str, str]]:
+    """(word, part of speech) of ``text`` (jieba's tag set: n, v, vn, m, q …)."""
+    return get_segmenter().tag(text)
 
 
 def is_word(token: str) -> bool:

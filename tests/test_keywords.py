@@ -113,3 +113,22 @@ def test_no_keywords_from_junk():
     assert keywords("") == []
     assert keywords("12345 !!! 3.14% ---") == []
     assert keywords("xx市xx县") == []
+
+
+NUMBER_TALK = (
+    "全年地区生产总值增长5.2%左右，规模以上工业增加值增长6%左右，一般公共预算收入增长3%，"
+    "城镇新增就业110万人以上，居民人均可支配收入增长5%左右，固定资产投资下降1.2%。\n"
+    "坚持和发展新时代“枫桥经验”，推进网格化管理，完善矛盾纠纷多元化解机制，"
+    "建设县级矛盾纠纷调处化解中心，加强社会心理服务体系建设。\n"
+    "社会心理服务体系建设覆盖所有县区，网格化管理实现全覆盖，矛盾纠纷调处化解中心全部挂牌运行。"
+)
+
+
+def test_keywords_drop_non_terms_and_number_talk():
+    words = [k["word"] for k in keywords(NUMBER_TALK, k=10)]
+    assert words
+    for non_term in ("左右", "增长", "下降", "以上", "全年"):
+        assert non_term not in words, words
+    assert not any(ch.isdigit() for w in words for ch in w), words
+    # figures' nouns (收入 in 收入增长3%) are number talk here; the governance terms are the topic
+    assert {"网格化管理", "社会心理服务"} & set(words), words

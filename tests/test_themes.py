@@ -38,12 +38,15 @@ def tag_ids(text: str, **kw) -> set[str]:
 # -- the label file itself -------------------------------------------------------
 def test_label_file_shape():
     rows = read_label_rows(LABELS_FILE)
-    assert len(rows) >= 300
+    assert len(rows) >= 1500
     assert {r["source"] for r in rows} == {"seed", "laws", "reports"}
+    # every register of docs/labelling-guide.md, each with its held-out group
+    assert {r["register"] for r in rows} == {"law", "provincial_report", "national_report", "congress_report", "fanwen"}
+    assert all(r["group"] for r in rows)
     counts = Counter(label for r in rows for label in r["labels"])
     assert set(counts) == set(THEME_IDS)
-    assert all(counts[t] >= 8 for t in THEME_IDS), counts
-    assert sum(1 for r in rows if not r["labels"]) >= 100  # negatives
+    assert all(counts[t] >= 60 for t in THEME_IDS), counts
+    assert sum(1 for r in rows if not r["labels"]) >= 500  # negatives
     keys = [(r["source"], r["doc_id"], r["para_index"]) for r in rows]
     assert len(keys) == len(set(keys))
     assert all(len(r.get("text_prefix", "")) <= 20 for r in rows)
@@ -51,7 +54,12 @@ def test_label_file_shape():
 
 @needs_shared
 def test_label_references_resolve(examples):
-    assert len(examples) >= 300  # load_examples checks every text_prefix
+    assert len(examples) >= 1500  # load_examples checks every text_prefix
+    # the stored register/group agree with the corpus metadata they are derived from
+    rows = {(r["source"], r["doc_id"], r["para_index"]): r for r in read_label_rows(LABELS_FILE)}
+    for ex in examples.values():
+        row = rows[(ex.source, ex.doc_id, ex.para_index)]
+        assert (row["register"], row["group"]) == (ex.register, ex.group)
 
 
 # -- real paragraphs, one or more per theme ---------------------------------------------
