@@ -46,6 +46,9 @@ def create_app(settings: Settings | None = None, backend=None) -> Flask:
         ui = None
     if ui is not None:
         app.register_blueprint(ui)
+        from service.ui_tracing import tracing_ui  # issue 17: trace, diff, implements, watches pages
+
+        app.register_blueprint(tracing_ui)
     else:
         app.add_url_rule("/", "home", _home)
     register_error_handlers(app)
