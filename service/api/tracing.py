@@ -49,6 +49,23 @@ def trace(args):
     return jsonify(trace_text(_source(), args["text"], near=args["near"], limit=args["limit"]))
 
 
+@endpoint(bp, "/trace", "POST", "提法溯源 of a passage sent as JSON {\"text\": …} (for passages too long for a URL)",
+          body={"type": "object", "required": ["text"], "properties": {
+              "text": {"type": "string"}, "near": {"type": "boolean", "default": True},
+              "limit": {"type": "integer", "default": 200}}},
+          response=TRACE_RESPONSE)
+def trace_post(args):
+    from tracing.trace import trace_text
+
+    body = json_body()
+    near, limit = body.get("near", True), body.get("limit", 200)
+    if not isinstance(near, bool):
+        raise BadInput('"near" must be true or false')
+    if not isinstance(limit, int) or not 1 <= limit <= 5000:
+        raise BadInput('"limit" must be an integer between 1 and 5000')
+    return jsonify(trace_text(_source(), body.get("text"), near=near, limit=limit))
+
+
 @endpoint(bp, "/documents/{doc_id}/paragraphs/{n}/trace", "GET", "提法溯源 of one paragraph of a document",
           params=[Param("near", bool, default=True), Param("limit", int, default=200, minimum=1, maximum=5000)],
           response=TRACE_RESPONSE)
