@@ -67,9 +67,9 @@ def test_trace_finds_copies_with_place_names_and_numbers_changed(planted):
     assert "other" not in texts
 
 
-def test_short_phrase_under_thirteen_characters_is_found_by_scan(planted):
+def test_short_phrase_under_thirteen_characters_is_found_through_the_search_index(planted):
     result = trace_text(source_for(planted), "坚持和发展新时代“枫桥经验”")
-    assert result["method"] == "scan"
+    assert result["method"] == "words"
     assert len(result["normalized"]) == 12
     assert {o["doc_id"] for o in result["occurrences"]} == {"zj-2019", "js-2021", "qg-2020", "sd-2022"}
 

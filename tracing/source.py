@@ -71,7 +71,7 @@ class TraceSource:
     def cluster_pids(self, cluster, cap: int) -> list[int]:
         return []
 
-    def scan(self, norm: str, cap: int) -> list[int]:
+    def scan(self, norm: str, cap: int, probe: str = "") -> list[int]:
         return []
 
     def document_pids(self, doc_id: str) -> list[int]:
@@ -122,10 +122,43 @@ class EmbeddedSource(TraceSource):
         return [r[0] for r in self.conn.execute(
             "SELECT pid FROM dd_para WHERE cluster = ? ORDER BY pid LIMIT ?", (int(cluster), int(cap)))]
 
-    def scan(self, norm: str, cap: int) -> list[int]:
-        """pids whose normalized text contains ``norm`` (a full scan of dd_para.norm)."""
+    def scan(self, norm: str, cap: int, probe: str = "") -> list[int]:
+        """pids whose normalized text contains ``norm``.
+
+        With the search index: the documents holding every inner word of ``probe``
+        (the first and last words may be segmented differently inside a longer
+        sentence, so they are left out; a word may also be a sub-word of a longer
+        token), then their paragraphs checked with ``instr``. Without it, or when
+        the probe has no usable word: a full scan of ``dd_para.norm``."""
+        docs = self._index_docs(probe, cap) if probe else None
+        if docs is None:
+            return [r[0] for r in self.conn.execute(
+                "SELECT pid FROM dd_para WHERE instr(norm, ?) > 0 ORDER BY pid LIMIT ?", (norm, int(cap)))]
         return [r[0] for r in self.conn.execute(
-            "SELECT pid FROM dd_para WHERE instr(norm, ?) > 0 ORDER BY pid LIMIT ?", (norm, int(cap)))]
+            "SELECT p.pid FROM json_each(?) j JOIN dd_doc d ON d.doc = j.value JOIN dd_para p ON p.did = d.did "
+            "WHERE instr(p.norm, ?) > 0 ORDER BY p.pid LIMIT ?", (json.dumps(docs), norm, int(cap)))]
+
+    def _index_docs(self, probe: str, cap: int) -> list[str] | None:
+        index = getattr(self.backend, "index", None)
+        if index is None or not hasattr(index, "search") or not hasattr(index, "schema"):
+            return None
+        import tantivy
+
+        from nlp.segment import index_tokens
+
+        tokens = [t for t in index_tokens(probe) if not any(c.isdigit() for c in t)]
+        inner = tokens[1:-1] if len(tokens) >= 3 else tokens
+        if not inner:
+            return None
+        Q, O = tantivy.Query, tantivy.Occur
+        clauses = [(O.Must, Q.boolean_query([(O.Should, Q.term_query(index.schema, "body", t)),
+                                             (O.Should, Q.term_query(index.schema, "sub", t))]))
+                   for t in dict.fromkeys(inner)]
+        maybe = getattr(self.backend, "maybe_catch_up", None)
+        if maybe:
+            maybe()
+        ranked, _ = index.search(Q.boolean_query(clauses), limit=int(cap))
+        return [d for d, _ in ranked]
 
     def document_pids(self, doc_id: str) -> list[int]:
         return [r[0] for r in self.conn.execute(

@@ -123,7 +123,8 @@ def _key_candidates(lookup, q: str) -> list[int]:
     return ranked[:MAX_CANDIDATES]
 
 
-def find_paragraphs(source, q: str, *, near: bool = True, cluster_of: int | None = None) -> tuple[dict, bool]:
+def find_paragraphs(source, q: str, *, near: bool = True, cluster_of: int | None = None,
+                    probe: str = "") -> tuple[dict, bool]:
     """pid -> (row, kind, similarity, a, b) for every stored paragraph holding ``q``; and whether capped."""
     lookup = source.lookup
     cands: list[int] = []
@@ -134,7 +135,7 @@ def find_paragraphs(source, q: str, *, near: bool = True, cluster_of: int | None
     if len(q) >= winnow.GUARANTEE:
         cands += _key_candidates(lookup, q)
     elif source.can_scan:
-        cands += source.scan(q, SCAN_CAP)
+        cands += source.scan(q, SCAN_CAP, probe=probe)
     else:
         cands += _key_candidates(lookup, q)  # no guarantee below 13 characters, but most are found
     cands = list(dict.fromkeys(cands))
@@ -162,12 +163,25 @@ def _sort_key(occ: dict):
     return (occ["date"] or "9999", occ["region"], occ["doc_id"], occ["paragraph_index"])
 
 
+_OPENING = "“‘「『（(《〈【[\"'"
+_CLOSING = "”’」』）)》〉】]\"'"
+
+
 def _variant_span(text: str, a: int, b: int) -> tuple[str, int, int]:
+    """The original span of normalized positions [a, b), with the quotes and brackets around its ends."""
     nz = normalize(text)
     if not len(nz) or b <= a:
         return text, 0, len(text)
     a, b = min(a, len(nz) - 1), min(b, len(nz))
     start, end = nz.span(a, b)
+    inner_open = sum(text[start:end].count(c) for c in _OPENING)
+    inner_close = sum(text[start:end].count(c) for c in _CLOSING)
+    while end < len(text) and text[end] in _CLOSING and inner_close < inner_open:
+        end += 1
+        inner_close += 1
+    while start > 0 and text[start - 1] in _OPENING and inner_open < inner_close:
+        start -= 1
+        inner_open += 1
     return text[start:end], start, end
 
 
@@ -240,7 +254,7 @@ def trace_text(source, text, *, near: bool = True, limit: int = 1000) -> dict:
     started = time.perf_counter()
     text = validate_passage(text)
     probe, q = probe_of(text)
-    found, truncated = find_paragraphs(source, q, near=near)
+    found, truncated = find_paragraphs(source, q, near=near, probe=probe)
     return _result(source, text, probe, q, found, truncated, limit, started)
 
 
@@ -257,7 +271,7 @@ def trace_paragraph(source, doc_id: str, n: int, *, near: bool = True, limit: in
     if n < len(pids):
         row = source.lookup.paragraph_rows([pids[n]]).get(pids[n])
         cluster = row["cluster"] if row else None
-    found, truncated = find_paragraphs(source, q, near=near, cluster_of=cluster)
+    found, truncated = find_paragraphs(source, q, near=near, cluster_of=cluster, probe=probe)
     result = _result(source, text, probe, q, found, truncated, limit, started)
     result["from"] = {"doc_id": doc_id, "paragraph_index": n}
     return result
@@ -269,7 +283,7 @@ def _result(source, text, probe, q, found, truncated, limit, started) -> dict:
     return {
         "query": text if len(text) <= 2000 else text[:2000] + "…",
         "traced": probe, "normalized": q,
-        "method": "scan" if len(q) < winnow.GUARANTEE and source.can_scan else "fingerprints",
+        "method": "words" if len(q) < winnow.GUARANTEE and source.can_scan else "fingerprints",
         "documents": len(occs), "paragraphs": len(found), "truncated": truncated,
         **summary,
         "occurrences": occs[:limit],
