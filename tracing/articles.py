@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 _NUM = "零〇一二三四五六七八九十百千两0-9０-９"
 ARTICLE = re.compile(rf"^\s*第\s*([{_NUM}]+)\s*条(?:\s*之\s*([{_NUM}]+))?[\s\u3000：:]*")
-HEADING = re.compile(rf"^\s*第\s*([{_NUM}]+)\s*(编|章|节)(?:[\s\u3000]+|$)")
+HEADING = re.compile(rf"^\s*第\s*([{_NUM}]+)\s*(编|章|节)(?![^\n]*[。；;])")
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 _DIGITS.update({"〇": 0, "两": 2})
 _UNITS = {"十": 10, "百": 100, "千": 1000}

@@ -4,7 +4,8 @@
 2. Articles with the same body (whitespace aside) are paired first, in order;
    a pair whose labels differ is *renumbered* (第十条 → 第十二条).
 3. The remaining articles are paired by content: pairs whose character-bigram
-   overlap passes a prefilter are scored with difflib's ratio, and the best
+   overlap passes a prefilter are scored with difflib's ratio (or, when the
+   shorter one lies almost wholly inside the longer, by that containment), and the best
    pairs above ``MATCH_THRESHOLD`` are taken greedily (ties: the pair whose
    positions are closest). A pair is *changed* (and may be renumbered too).
 4. What is left is *added* (only in B) or *deleted* (only in A).
@@ -28,6 +29,11 @@ from .articles import Article, parse_articles
 
 MATCH_THRESHOLD = 0.5
 PREFILTER = 0.2
+#: an article at least this much contained in the other one (the shorter's characters)…
+CONTAINED = 0.85
+#: …scores this times its containment, whatever their lengths; shorter articles are not judged so
+CONTAIN_MIN_CHARS = 20
+CONTAINED_SCORE = 0.8
 
 
 def _key(body: str) -> str:
@@ -94,10 +100,18 @@ def match_articles(a: list[Article], b: list[Article]) -> dict[int, tuple[int, f
         sm.set_seq2(kb)
         for i in rest_a:
             ga = grams_a[i]
-            if len(ga & gb) / len(ga | gb) < PREFILTER:
+            common = len(ga & gb)
+            if common / len(ga | gb) < PREFILTER and common / min(len(ga), len(gb)) < CONTAINED:
                 continue
-            sm.set_seq1(_key(a[i].body))
+            ka = _key(a[i].body)
+            sm.set_seq1(ka)
             ratio = sm.ratio()
+            short = min(len(ka), len(kb))
+            if ratio < MATCH_THRESHOLD and short >= CONTAIN_MIN_CHARS:
+                # one article grown out of the other (a paragraph added): containment counts
+                contained = sum(m.size for m in sm.get_matching_blocks()) / short
+                if contained >= CONTAINED:
+                    ratio = max(ratio, CONTAINED_SCORE * contained)
             if ratio >= MATCH_THRESHOLD:
                 drift = abs(i / max(1, len(a)) - j / max(1, len(b)))
                 scored.append((-ratio, drift, i, j))
