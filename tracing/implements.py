@@ -7,7 +7,8 @@ paragraphs of *national* documents are widened to their whole article
 difflib: the share of the local article covered by common blocks of >= 4
 normalized characters. The best national article at or above
 ``ADAPT_THRESHOLD`` is the clause's origin (``copy`` at or above
-``COPY_THRESHOLD``, else ``adapted``), with the word edits; below, the clause
+``COPY_THRESHOLD``, else ``adapted``, which also needs a Dice coefficient of
+``MIN_DICE`` with the article), with the word edits; below, the clause
 is the regulation's *own*. The shares are of the regulation's normalized
 characters: per national document, and own.
 
@@ -42,18 +43,26 @@ CANDIDATE_KEYS = 0.2
 #: candidate paragraphs compared per article at most
 MAX_PER_ARTICLE = 60
 MIN_ARTICLE_CHARS = 8
+#: normalized characters an article must share with its origin (a short 本条例自公布之日起施行 is not a copy)
+MIN_SHARED_CHARS = 15
+#: an adapted (not copied) clause must also share this Dice coefficient with the article
+MIN_DICE = 0.35
 
 
 def _norm(text: str) -> str:
     return normalize_text(text).replace("\n", "")
 
 
-def coverage(q: str, other: str) -> float:
-    """Share of ``q`` covered by blocks of >= 4 characters common with ``other``."""
+def coverage(q: str, other: str) -> tuple[float, float]:
+    """(share of ``q`` covered by blocks of >= 4 characters common with ``other``, their Dice
+    coefficient 2 x common / (len q + len other))."""
     if not q or not other:
-        return 0.0
+        return 0.0, 0.0
     sm = difflib.SequenceMatcher(None, q, other, autojunk=False)
-    return sum(b.size for b in sm.get_matching_blocks() if b.size >= 4) / len(q)
+    if sm.real_quick_ratio() * (len(q) + len(other)) / 2 < ADAPT_THRESHOLD * len(q):
+        return 0.0, 0.0  # an upper bound of the common characters already falls short
+    common = sum(b.size for b in sm.get_matching_blocks() if b.size >= 4)
+    return common / len(q), 2 * common / (len(q) + len(other))
 
 
 class _Docs:
@@ -120,7 +129,7 @@ def _compare(source, docs: _Docs, meta: dict, doc_id: str, art: Article, want_na
         if other == doc_id or m is None or (m.get("region") == NATIONAL) != want_national:
             continue
         cand = docs.article_at(other, int(row["paragraph_index"]))
-        if cand is None or (other, cand.index) in seen:
+        if cand is None or cand.number is None or (other, cand.index) in seen:  # not the 题注
             continue
         seen.add((other, cand.index))
         if len(seen) > MAX_PER_ARTICLE:
@@ -128,8 +137,9 @@ def _compare(source, docs: _Docs, meta: dict, doc_id: str, art: Article, want_na
         other_norm = docs.norm(other, cand)
         # local -> national: how much of the local clause comes from the national article;
         # national -> local: how much of the national article the local clause carries
-        share = coverage(q, other_norm) if want_national else coverage(q, other_norm)
-        if share < ADAPT_THRESHOLD:
+        share, dice = coverage(q, other_norm)
+        # a clause that shares only a stock list with a long article is not an adaptation of it
+        if share < ADAPT_THRESHOLD or share * len(q) < MIN_SHARED_CHARS or (share < COPY_THRESHOLD and dice < MIN_DICE):
             continue
         out.append({"doc_id": other, "title": m.get("title", ""), "date": m.get("date", ""),
                     "region": m.get("region", ""), "doc_type": m.get("doc_type", ""),
