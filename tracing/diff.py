@@ -23,6 +23,8 @@ import difflib
 import re
 import time
 
+import numpy as np
+
 from govtext.errors import BadInput
 
 from .articles import Article, parse_articles
@@ -34,6 +36,10 @@ CONTAINED = 0.85
 #: …scores this times its containment, whatever their lengths; shorter articles are not judged so
 CONTAIN_MIN_CHARS = 20
 CONTAINED_SCORE = 0.8
+#: characters of an article body compared when pairing (an annex-sized article is judged by its start)
+MAX_COMPARE = 3000
+#: above this many characters (both sides), edits are computed line by line, not word by word
+MAX_WORD_DIFF = 8000
 
 
 def _key(body: str) -> str:
@@ -55,7 +61,10 @@ def _tokens(text: str) -> list[str]:
 
 def word_edits(a: str, b: str) -> list[dict]:
     """Word-level edits turning ``a`` into ``b`` (consecutive ops of one kind merged)."""
-    ta, tb = _tokens(a), _tokens(b)
+    if len(a) + len(b) > MAX_WORD_DIFF:
+        ta, tb = a.splitlines(keepends=True), b.splitlines(keepends=True)
+    else:
+        ta, tb = _tokens(a), _tokens(b)
     out: list[dict] = []
 
     def add(op, text):
@@ -75,6 +84,29 @@ def word_edits(a: str, b: str) -> list[dict]:
     return out
 
 
+def _shared_bigrams(texts_a: list[str], texts_b: list[str]):
+    """(common distinct bigrams per pair as a dense (len a, len b) array, distinct bigrams per text)."""
+    from scipy import sparse
+
+    vocab: dict[str, int] = {}
+
+    def matrix(texts):
+        rows, cols = [], []
+        for r, t in enumerate(texts):
+            for g in _bigrams(t):
+                rows.append(r)
+                cols.append(vocab.setdefault(g, len(vocab)))
+        return rows, cols
+
+    ra, ca = matrix(texts_a)
+    rb, cb = matrix(texts_b)
+    width = max(1, len(vocab))
+    ma = sparse.csr_matrix((np.ones(len(ra), dtype=np.float32), (ra, ca)), shape=(len(texts_a), width))
+    mb = sparse.csr_matrix((np.ones(len(rb), dtype=np.float32), (rb, cb)), shape=(len(texts_b), width))
+    common = (ma @ mb.T).toarray() if len(texts_a) and len(texts_b) else np.zeros((len(texts_a), len(texts_b)))
+    return common, np.asarray(ma.sum(axis=1)).ravel(), np.asarray(mb.sum(axis=1)).ravel()
+
+
 def match_articles(a: list[Article], b: list[Article]) -> dict[int, tuple[int, float]]:
     """B index -> (A index, similarity) for every paired article (see the module docstring)."""
     pairs: dict[int, tuple[int, float]] = {}
@@ -91,25 +123,29 @@ def match_articles(a: list[Article], b: list[Article]) -> dict[int, tuple[int, f
             used_a.add(i)
     rest_a = [i for i in range(len(a)) if i not in used_a]
     rest_b = [j for j in range(len(b)) if j not in pairs]
-    grams_a = {i: _bigrams(_key(a[i].body)) for i in rest_a}
+    keys_a = {i: _key(a[i].body)[:MAX_COMPARE] for i in rest_a}
+    keys_b = {j: _key(b[j].body)[:MAX_COMPARE] for j in rest_b}
+    common, size_a, size_b = _shared_bigrams([keys_a[i] for i in rest_a], [keys_b[j] for j in rest_b])
     scored = []
-    for j in rest_b:
-        kb = _key(b[j].body)
-        gb = _bigrams(kb)
-        sm = difflib.SequenceMatcher(None, autojunk=False)
+    sm = difflib.SequenceMatcher(None, autojunk=False)
+    for y, j in enumerate(rest_b):
+        kb = keys_b[j]
         sm.set_seq2(kb)
-        for i in rest_a:
-            ga = grams_a[i]
-            common = len(ga & gb)
-            if common / len(ga | gb) < PREFILTER and common / min(len(ga), len(gb)) < CONTAINED:
+        for x in np.flatnonzero(common[:, y]).tolist():
+            i = rest_a[x]
+            c = common[x, y]
+            common_share = c / min(size_a[x], size_b[y])
+            if c / (size_a[x] + size_b[y] - c) < PREFILTER and common_share < CONTAINED:
                 continue
-            ka = _key(a[i].body)
+            ka = keys_a[i]
             sm.set_seq1(ka)
+            containable = min(len(ka), len(kb)) >= CONTAIN_MIN_CHARS and common_share >= CONTAINED
+            if not containable and (sm.real_quick_ratio() < MATCH_THRESHOLD or sm.quick_ratio() < MATCH_THRESHOLD):
+                continue  # upper bounds of the ratio already fall short
             ratio = sm.ratio()
-            short = min(len(ka), len(kb))
-            if ratio < MATCH_THRESHOLD and short >= CONTAIN_MIN_CHARS:
+            if ratio < MATCH_THRESHOLD and containable:
                 # one article grown out of the other (a paragraph added): containment counts
-                contained = sum(m.size for m in sm.get_matching_blocks()) / short
+                contained = sum(m.size for m in sm.get_matching_blocks()) / min(len(ka), len(kb))
                 if contained >= CONTAINED:
                     ratio = max(ratio, CONTAINED_SCORE * contained)
             if ratio >= MATCH_THRESHOLD:
