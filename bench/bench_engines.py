@@ -72,7 +72,7 @@ def run_engine(kind: str, url: str, n: int, n_queries: int, n_checks: int) -> di
     """In a child process: write, search, check on one backend; timings and peak RSS."""
     from govtext.documents import Document
     from govtext.settings import load_settings
-    from ingest.pipeline import enrich
+    from pipeline import enrich
     from search import open_backend
     from search.backend import SearchRequest
 

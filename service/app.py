@@ -12,6 +12,7 @@ from service.context import BackendHolder, get_backend, get_settings
 from service.errors import register_error_handlers
 from service.throttle import register_throttle
 from service.ui import ui
+from service.ui_tracing import tracing_ui
 from service.wsgi import drain_input
 
 __all__ = ["create_app", "get_backend", "get_settings"]
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     register_throttle(app)  # then the budget and concurrency cap of expensive requests
     register_api(app)
     app.register_blueprint(ui)
+    app.register_blueprint(tracing_ui)  # trace, diff, implements, watches pages
     register_error_handlers(app)
 
     app.wsgi_app = drain_input(app.wsgi_app, settings.max_request_bytes)  # refusals reach the client

@@ -218,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     from service import cli_more
 
     cli_more.register(sub)
+    from service import cli_tracing
+
+    cli_tracing.register(sub)
     return parser
 
 

@@ -15,7 +15,7 @@ OWN = "这一段是起草人自己写的话，和任何已有文件都不一样�
 def data_dir(tmp_path_factory):
     from govtext.documents import Document
     from govtext.settings import load_settings
-    from ingest.pipeline import ingest_documents
+    from pipeline import ingest_documents
     from search import open_backend
 
     data = tmp_path_factory.mktemp("upload_data")

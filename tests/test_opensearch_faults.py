@@ -50,7 +50,7 @@ def synthetic_docs(n: int, tag: str) -> list[Document]:
 
 
 def enriched(docs: list[Document]) -> list[IndexedDocument]:
-    from ingest.pipeline import enrich
+    from pipeline import enrich
 
     return [enrich(d, lambda _d: {}) for d in docs]
 
