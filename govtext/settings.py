@@ -47,7 +47,7 @@ class Settings:
         default_factory=lambda: int(_env("GOVTEXT_MAX_REQUEST_BYTES", str(8 * 1024 * 1024)))
     )
     #: largest document text accepted by ingest, in characters (longer is refused)
-    max_doc_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_DOC_CHARS", "5000000")))
+    max_doc_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_DOC_CHARS", "2000000")))
     #: documents per store transaction during ingest
     ingest_batch: int = field(default_factory=lambda: int(_env("GOVTEXT_INGEST_BATCH", "200")))
     #: processes that tag documents during a bulk ingest (0 or 1: tag in the ingesting process)

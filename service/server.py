@@ -66,12 +66,31 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
 
     print(f"govtext: serving http://{host}:{port}/ (data: {settings.data_dir}, {workers} worker(s)"
           f"{', buffering front' if front else ''})", file=sys.stderr)
+    json_errors_from_gunicorn()
     try:
         _App().run()
     finally:
         if front:
             front.cleanup()
     return 0
+
+
+def json_errors_from_gunicorn() -> None:
+    """The requests gunicorn itself refuses (without the front: over-long lines, TE with CL, bad
+    headers) get the API's JSON problem instead of its HTML page. gunicorn writes them all through
+    ``util.write_error``; it is replaced before the workers are forked."""
+    import json
+
+    from gunicorn import util
+
+    def write_error(sock, status_int, reason, mesg):
+        code = reason.lower().replace(" ", "_")
+        body = json.dumps({"status": status_int, "code": code, "message": mesg or reason}).encode()
+        head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode("latin-1")
+        util.write_nonblock(sock, head + body)
+
+    util.write_error = write_error
 
 
 class FrontProcess:

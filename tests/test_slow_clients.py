@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -141,3 +142,13 @@ def test_kill_dash_nine_of_serve_leaves_no_front_or_worker_behind(seeded_dir):
     assert not left
     with socket.socket() as s:  # and the port is free again
         s.bind(("127.0.0.1", port))
+
+
+def test_without_the_front_gunicorn_refusals_are_json_too(seeded_dir):
+    with serving(seeded_dir, workers=1, env={"GOVTEXT_FRONT": "0"}) as base:
+        for raw, status in ((b"GET /api/v1/search?q=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+                            (b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                             b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400)):
+            got, headers, body = parse_reply(send_raw(base, raw))
+            assert got == status and headers["content-type"] == "application/json", body[:200]
+            assert json.loads(body)["status"] == status
