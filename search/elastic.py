@@ -924,7 +924,11 @@ class ElasticBackend:
                     "theme": req.themes, "region": req.region, "city": req.city, "year": req.year_range(),
                     "doc_type": req.doc_type, "site": req.site})
         terms = parsed.highlight_terms if parsed else []
-        hits = [hit_from_source(src, score, terms, copies, ev) for src, score, copies, ev in picks]
+        words = query_words(root) if root is not None else []
+        doc = lambda src: (src.get("stored") or {}).get("doc") or {}  # noqa: E731
+        hits = [hit_from_source(src, score, terms, copies,  # the page's hits get their article labels
+                                analyse(doc(src).get("title", ""), doc(src).get("text", ""), words) if words else ev)
+                for src, score, copies, ev in picks]
         facets = parse_facets(resp.get("aggregations") or {}) if req.facets else {}
         return SearchResponse(req.q, total, hits, facets, (time.perf_counter() - started) * 1000,
                               outcome.relaxed, outcome.notice, outcome.suggestions)
@@ -941,7 +945,7 @@ class ElasticBackend:
 
     def _run(self, root, req: SearchRequest):
         body = build_search_body(root, req)
-        rerank_it = body["sort"][0] == "_score"
+        rerank_it = body["sort"][0] == "_score" and len(query_words(root)) > 1  # one word: nothing to bring together
         if rerank_it:  # the engine's top window, reranked here, then the page cut
             body["from"], body["size"] = 0, max(RERANK_WINDOW, req.offset + req.limit)
         with self._api("searching"):

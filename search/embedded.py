@@ -231,11 +231,14 @@ class EmbeddedBackend:
                 outcome.suggestions = suggestions(req, parsed, lambda r, f: self._count(r, f), filters)
         rows = self.store.get_many([p[0] for p in picks])
         terms = parsed.highlight_terms if parsed else []
+        words = query_words(root) if root is not None else []
         hits = []
         for doc_id, score, size, group_id, ev, versions in picks:
             row = rows.get(doc_id)
             if row is None:  # deleted between index and store read
                 continue
+            if root is not None:  # the page's hits get their evidence with article labels
+                ev = analyse(row["title"], row["text"], words)
             hit = self._hit(row, score, terms, size, group_id, ev)
             hit.versions = versions
             hits.append(hit)
@@ -255,10 +258,10 @@ class EmbeddedBackend:
         need = req.offset + req.limit
         window = min(10 * need + 20, 2000) if req.collapse else need
         if sort == "relevance":
-            window = max(window, RERANK_WINDOW)
+            window = max(window, RERANK_WINDOW if root is not None and len(query_words(root)) > 1 else 0)
         ranked, total = self.index.search(filtered, limit=window, offset=0, sort=sort)
         evidence: dict[str, object] = {}
-        if sort == "relevance" and ranked:
+        if sort == "relevance" and ranked and len(query_words(root)) > 1:  # one word: nothing to bring together
             head = ranked[:RERANK_WINDOW]
             rows = self.store.get_many([d for d, _ in head], columns="id, title, text")
             rescored = rerank([(d, s, rows[d]["title"], rows[d]["text"]) for d, s in head if d in rows], root)

@@ -43,7 +43,7 @@ def test_ingest_search_export_roundtrip(tmp_path):
     assert found["hits"] and any("<mark>枫桥经验</mark>" in h["snippet"] for h in found["hits"])
     assert json.loads(run_cli("search", "量子色动力学", "--json", data=data).stdout)["hits"] == []
     bad = run_cli("search", "(枫桥", data=data)
-    assert bad.returncode != 0 and "never closed" in bad.stderr.decode()
+    assert bad.returncode != 0 and "没有闭合" in bad.stderr.decode()  # query errors are in Chinese (issue 14)
 
     out = tmp_path / "export.jsonl"
     assert run_cli("export", "--jsonl", str(out), data=data).returncode == 0
