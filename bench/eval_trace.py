@@ -28,6 +28,7 @@ code under test.
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import random
 import re
@@ -91,15 +92,27 @@ def eval_trace(data: Path, seed: int, n: int) -> None:
         source = source_for(backend)
         conn = source.conn
 
+        # the full scan, in memory: every normalized paragraph in one string, NUL between them
+        rows = conn.execute("SELECT d.doc, p.norm FROM dd_para p JOIN dd_doc d ON d.did = p.did ORDER BY p.pid").fetchall()
+        owners = [r[0] for r in rows]
+        starts, pos = [], 0
+        for _, norm in rows:
+            starts.append(pos)
+            pos += len(norm) + 1
+        big = "\x00".join(r[1] for r in rows)
+        del rows
+
         def truth_of(text):
             _, q = probe_of(text)
-            return {r[0] for r in conn.execute(
-                "SELECT DISTINCT d.doc FROM dd_para p JOIN dd_doc d ON d.did = p.did WHERE instr(p.norm, ?) > 0",
-                (q,))}
+            found, at = set(), big.find(q)
+            while at >= 0:
+                found.add(owners[bisect.bisect_right(starts, at) - 1])
+                at = big.find(q, at + 1)
+            return found
 
         def reused(lo, hi):  # phrases that the full scan finds in at least 2 documents
             out = []
-            for _ in range(200):
+            for _ in range(50):
                 out += [t for t in phrases(rng, n, lo, hi) if len(truth_of(t)) >= 2]
                 if len(out) >= n:
                     break
