@@ -127,7 +127,7 @@ def watches_page():
 
 @tracing_ui.get("/watches/<int:watch_id>")
 def watch_page(watch_id: int):
-    result = _watches().new(watch_id, limit=_int_param("limit", 200, 1, 1000))
+    result = _watches().new(watch_id, limit=_int_param("limit", 200, 1, 1000), newest=True)
     if wants_json():
         return jsonify(result)
     return render_template("tracing_watch.html", result=result, watch=result["watch"], json_url=json_url())

@@ -185,9 +185,11 @@ def _variant_span(text: str, a: int, b: int) -> tuple[str, int, int]:
     return text[start:end], start, end
 
 
-def occurrences(source, found: dict) -> list[dict]:
-    """One row per document (its first matching paragraph; the best kind wins), earliest first."""
-    texts = source.texts({pid: f[0] for pid, f in found.items()})
+def occurrences(source, found: dict, limit: int | None = None) -> list[dict]:
+    """One row per document (its best, then first, matching paragraph), earliest first.
+
+    Every row has its document's metadata; the variant's original text (which
+    needs the paragraph normalized again) only the first ``limit`` rows."""
     per_doc: dict[str, list] = defaultdict(list)
     for pid, (row, kind, sim, a, b) in found.items():
         per_doc[row["doc_id"]].append((-sim, row["paragraph_index"], pid, kind, a, b))
@@ -196,19 +198,24 @@ def occurrences(source, found: dict) -> list[dict]:
     for doc_id, items in per_doc.items():
         items.sort()
         negsim, idx, pid, kind, a, b = items[0]
-        text = texts.get(pid, "")
-        variant, start, end = _variant_span(text, a, b)
         m = meta.get(doc_id, {})
         out.append({
             "doc_id": doc_id, "title": m.get("title", ""), "date": m.get("date", ""),
             "year": year_of(m.get("date", "")), "region": m.get("region", ""),
             "doc_type": m.get("doc_type", ""), "paragraph_index": int(idx), "kind": kind,
-            "similarity": -negsim, "text": variant, "start": start, "end": end,
-            "context_before": text[max(0, start - SNIPPET_CONTEXT):start],
-            "context_after": text[end:end + SNIPPET_CONTEXT],
-            "paragraphs": len(items),
+            "similarity": -negsim, "text": "", "start": 0, "end": 0, "context_before": "", "context_after": "",
+            "paragraphs": len(items), "_span": (pid, a, b),
         })
     out.sort(key=_sort_key)
+    shown = out if limit is None else out[:limit]
+    texts = source.texts({o["_span"][0]: found[o["_span"][0]][0] for o in shown})
+    for o in out:
+        pid, a, b = o.pop("_span")
+        if pid in texts:
+            text = texts[pid]
+            variant, start, end = _variant_span(text, a, b)
+            o.update(text=variant, start=start, end=end, context_before=text[max(0, start - SNIPPET_CONTEXT):start],
+                     context_after=text[end:end + SNIPPET_CONTEXT])
     return out
 
 
@@ -218,6 +225,8 @@ def summarize(occs: list[dict]) -> dict:
     first = dated[0] if dated else (occs[0] if occs else None)
     variants: dict[str, dict] = {}
     for o in occs:
+        if not o["text"]:  # beyond the rows whose text was read
+            continue
         key = re.sub(r"\s+", "", o["text"])
         v = variants.setdefault(key, {"text": o["text"], "documents": 0, "first_date": o["date"],
                                       "first_doc": o["doc_id"]})
@@ -278,7 +287,7 @@ def trace_paragraph(source, doc_id: str, n: int, *, near: bool = True, limit: in
 
 
 def _result(source, text, probe, q, found, truncated, limit, started) -> dict:
-    occs = occurrences(source, found)
+    occs = occurrences(source, found, limit)
     summary = summarize(occs)
     return {
         "query": text if len(text) <= 2000 else text[:2000] + "…",

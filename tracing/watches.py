@@ -130,15 +130,17 @@ class Watches:
             conn.execute("DELETE FROM tr_watch_hit WHERE watch_id = ?", (row["id"],))
             conn.execute("DELETE FROM tr_watch WHERE id = ?", (row["id"],))
 
-    def new(self, wid, since: int = 0, limit: int = 100) -> dict:
-        """The watch's hits after hit sequence ``since`` (oldest first), after a refresh."""
+    def new(self, wid, since: int = 0, limit: int = 100, newest: bool = False) -> dict:
+        """The watch's hits after hit sequence ``since`` (oldest first), after a refresh;
+        ``newest``: the latest ``limit`` hits (still oldest first), as a feed wants."""
         self.refresh(wid)
         watch = self.get(wid)
+        order = "DESC" if newest else "ASC"
         rows = self.store.conn.execute(
             "SELECT doc_id, seq, found_at, title, date, region, doc_type, paragraph_index, reused "
-            "FROM tr_watch_hit WHERE watch_id = ? AND seq > ? ORDER BY seq, doc_id LIMIT ?",
+            f"FROM tr_watch_hit WHERE watch_id = ? AND seq > ? ORDER BY seq {order}, doc_id {order} LIMIT ?",
             (watch["id"], int(since), int(limit))).fetchall()
-        items = [dict(r) for r in rows]
+        items = sorted((dict(r) for r in rows), key=lambda r: (r["seq"], r["doc_id"]))
         return {"watch": watch, "since": since, "items": items,
                 "next_since": items[-1]["seq"] if items else since}
 

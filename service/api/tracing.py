@@ -146,6 +146,6 @@ def watch_new(args, watch_id):
 def watch_feed(args, watch_id):
     from tracing.watches import atom_feed
 
-    result = _watches().new(watch_id, limit=args["limit"])
+    result = _watches().new(watch_id, limit=args["limit"], newest=True)
     body = atom_feed(result, request.host_url.rstrip("/"))
     return Response(body, content_type="application/atom+xml; charset=utf-8")
