@@ -26,7 +26,6 @@ code under test.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import sys

@@ -300,7 +300,7 @@ def _anchored_keys_at(seg_texts: list[str], seg_bounds) -> tuple[np.ndarray, np.
     return np.concatenate(keys), st, st + winnow.ANCHOR + K
 
 
-def _deep_pairs(index, d: "_Draft", covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _deep_pairs(index, d: _Draft, covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(draft paragraph, pid) pairs for stock phrasing: the anchored keys lying in
     a stretch of at least MIN_RUN characters that nothing covers yet and whose
     postings fill ``ANCHORED_POSTINGS`` are read ``DEEP_POSTINGS`` deep; at most

@@ -34,7 +34,7 @@ once per process, on first use; the taxonomy is re-read when its file changes.
 from __future__ import annotations
 
 import threading
-from typing import Iterable
+from collections.abc import Iterable
 
 from govtext.errors import BadInput
 from ingest.text import clean_text, split_paragraphs
@@ -107,7 +107,7 @@ class _LRU:
         from collections import OrderedDict
 
         self.size = size
-        self.data: "OrderedDict" = OrderedDict()
+        self.data: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key):

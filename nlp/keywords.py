@@ -33,7 +33,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 BOILERPLATE_WEIGHT = 0.2
 GOVERNANCE_TERM_WEIGHT = 1.3
@@ -61,13 +61,13 @@ class IdfTable:
     fixed_idf: dict[str, float] | None = None
 
     @classmethod
-    def from_texts(cls, texts: Iterable[str], source: str = "corpus") -> "IdfTable":
+    def from_texts(cls, texts: Iterable[str], source: str = "corpus") -> IdfTable:
         """Build from raw document texts with the keyword tokenization itself
         (governance terms merged, stopwords dropped): what ingest should use."""
         return cls.build((idf_terms(t) for t in texts), source=source)
 
     @classmethod
-    def build(cls, docs: Iterable[Iterable[str]], source: str = "corpus") -> "IdfTable":
+    def build(cls, docs: Iterable[Iterable[str]], source: str = "corpus") -> IdfTable:
         df: Counter = Counter()
         n = 0
         for tokens in docs:
@@ -88,14 +88,14 @@ class IdfTable:
         Path(path).write_text(json.dumps(self.to_json(min_df), ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Path) -> "IdfTable":
+    def load(cls, path: Path) -> IdfTable:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         if data.get("format") != "govtext-idf-1":
             raise ValueError(f"{path}: not a govtext IDF table")
         return cls(n_docs=int(data["n_docs"]), df={k: int(v) for k, v in data["df"].items()}, source=str(path))
 
     @classmethod
-    def jieba_generic(cls) -> "IdfTable":
+    def jieba_generic(cls) -> IdfTable:
         import jieba.analyse as ja
 
         path = Path(ja.__file__).parent / "idf.txt"

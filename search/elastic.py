@@ -41,9 +41,9 @@ import logging
 import re
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from govtext.errors import BackendError, BadInput, GovtextError, NotFound
 from govtext.settings import REPO_ROOT, Settings
@@ -299,7 +299,7 @@ def parse_facets(aggs: dict) -> dict[str, list[dict]]:
 
 # -- documents as Elasticsearch sources --------------------------------------
 def _now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def document_source(doc_dict: dict, paragraphs: list[str], analysis: dict, *, group: str,

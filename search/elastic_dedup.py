@@ -181,7 +181,7 @@ class ParagraphLookup:
     ``twins``, ``paragraph_rows``) over one paragraphs index. check_draft wants int paragraph
     ids: each ``_id`` seen gets a number, valid for this object's life."""
 
-    def __init__(self, dups: "ElasticDuplicates", index: str, exclude_docs=()):
+    def __init__(self, dups: ElasticDuplicates, index: str, exclude_docs=()):
         self.dups = dups
         self.index = index
         self.exclude = sorted(set(exclude_docs))

@@ -12,7 +12,7 @@ filter is browsing: the matching documents, newest first.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from govtext.errors import BadInput
 from search.backend import SORTS, SearchRequest

@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from govtext.errors import BackendError, BadInput, NotFound
 
@@ -60,7 +60,7 @@ CREATE INDEX IF NOT EXISTS tr_watch_hit_seq ON tr_watch_hit (watch_id, seq);
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Watches:
