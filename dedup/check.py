@@ -281,7 +281,8 @@ def _anchored_keys_at(seg_texts: list[str], seg_bounds) -> tuple[np.ndarray, np.
     of the 9-character context each one covers (same keys as ``winnow.fingerprint_keys``)."""
     from .minhash import text_kgram_hashes
 
-    keys, starts, ends = [], [], []
+    keys: list[np.ndarray] = []
+    starts: list[np.ndarray] = []
     for (a, _), t in zip(seg_bounds, seg_texts):
         h = text_kgram_hashes(t, K)
         if len(h) <= winnow.ANCHOR:

@@ -94,7 +94,7 @@ class Segmenter:
 
     _posseg = None
 
-    @lru_cache(maxsize=200_000)
+    @lru_cache(maxsize=200_000)  # noqa: B019 - one process-wide Segmenter (get_segmenter), so caching on self is intended
     def subwords(self, token: str) -> tuple[str, ...]:
         """Dictionary words strictly inside a longer token (人民政府 → 人民, 政府).
 

@@ -187,7 +187,7 @@ def aggregate_document(
             s["n"] += 1
             s["chars"] += length
             s["best"] = max(s["best"], tag["score"])
-            for i, term in enumerate(tag.get("evidence", [])):
+            for term in tag.get("evidence", []):
                 s["ev"][term] += 1
     for tag in title_tags or []:
         s = stats.setdefault(tag["id"], {"n": 0, "chars": 0, "best": 0.0, "ev": Counter(), "title": False})

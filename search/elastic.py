@@ -572,7 +572,7 @@ class ElasticBackend:
         failures = []
         extra = {"require_alias": True} if require_alias else {}
         with self._api(action):
-            for ok, item in helpers.streaming_bulk(
+            for _ok, item in helpers.streaming_bulk(
                     self.client, actions, chunk_size=BULK_CHUNK_DOCS, max_chunk_bytes=BULK_CHUNK_BYTES,
                     max_retries=BULK_RETRIES, initial_backoff=1, max_backoff=30,
                     raise_on_error=False, raise_on_exception=True, yield_ok=False, **extra):

@@ -220,7 +220,7 @@ class Watches:
                 texts = texts or source.texts({p: f[0] for p, f in found.items()})
                 best[doc] = (row["paragraph_index"], texts.get(pid, ""), (kind, sim, a, b))
         out = []
-        for doc, (idx, text, (kind, sim, a, b)) in best.items():
+        for doc, (idx, text, (_kind, _sim, a, b)) in best.items():
             variant, _, _ = _variant_span(text, a, b)
             out.append({"doc_id": doc, "paragraph_index": int(idx), "reused": variant})
         return out
