@@ -450,7 +450,7 @@ class ElasticBackend:
             return BackendError(f"Elasticsearch client error while {action}: {_scrub(str(exc))[:300]}")
         if isinstance(exc, (AuthenticationException, AuthorizationException)):
             return BackendError(f"Elasticsearch at {where} refused the credentials while {action} "
-                                f"({exc.status}): put user:password in GOVTEXT_ES_URL or set an API key")
+                                f"({exc.meta.status}): put user:password in GOVTEXT_ES_URL or set an API key")
         if isinstance(exc, ApiError):
             status = getattr(exc, "status", None) or getattr(getattr(exc, "meta", None), "status", 0)
             return api_error("Elasticsearch", status, _reason(exc), action)
@@ -946,7 +946,7 @@ class ElasticBackend:
             body["from"], body["size"] = 0, max(RERANK_WINDOW, req.offset + req.limit)
         with self._api("searching"):
             resp = self.client.search(index=self.aliases["documents"], body=body)
-        rows = []
+        rows: list[tuple] = []
         for h in resp["hits"]["hits"]:
             copies = 1
             if req.collapse:
