@@ -171,7 +171,8 @@ class WordLists:
 
 
 def read_stopwords(path: Path) -> tuple[set[str], set[str]]:
-    stop, boiler = set(), set()
+    stop: set[str] = set()
+    boiler: set[str] = set()
     if not path.exists():
         return stop, boiler
     target = stop
@@ -253,7 +254,7 @@ def _pos_ok(word: str, pos: str, lists: WordLists) -> bool:
     return True
 
 
-def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bool = False) -> list[str]:
+def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bool = False) -> list[str | None]:
     """Content words of ``text`` in order (None for removed ones), governance terms merged."""
     from nlp.segment import tag
     from nlp.textnorm import normalize
@@ -282,7 +283,7 @@ def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bo
         seen[t] += 1
         if any(numeric[j] for j in range(max(0, i - 1), min(len(tokens), i + 3)) if j != i):
             near_number[t] += 1
-    out = []
+    out: list[str | None] = []
     for t, p in zip(tokens, pos):
         t = t.strip()
         if (len(t) < 2 or t in lists.stop or _JUNK.match(t) or not (_CJK.search(t) or t.isalnum())
@@ -324,7 +325,8 @@ def textrank_keywords(text: str, k: int = 10, window: int = 5, iterations: int =
     seq = words if words is not None else candidate_words(text, lists)
     seq = seq[:TEXTRANK_MAX_WORDS]
     ids: dict[str, int] = {}
-    rows, cols = [], []
+    rows: list[int] = []
+    cols: list[int] = []
     for i, w in enumerate(seq):
         if not w:
             continue
@@ -350,7 +352,7 @@ def textrank_keywords(text: str, k: int = 10, window: int = 5, iterations: int =
     vec = np.ones(n)
     for _ in range(iterations):
         vec = (1 - d) + d * (t @ vec)
-    words_by_id = sorted(ids, key=ids.get)
+    words_by_id = sorted(ids, key=ids.__getitem__)
     score = {w: float(vec[i]) for i, w in enumerate(words_by_id)}
     scores = {n: s * _weight(n, lists) for n, s in score.items()}
     return _top(scores, k)
