@@ -250,7 +250,7 @@ class Front:
                 writer.write_eof()
                 loop = asyncio.get_running_loop()
                 deadline = loop.time() + LINGER_SECONDS
-                while loop.time() < deadline and await asyncio.wait_for(reader.read(65536), deadline - loop.time()):
+                while loop.time() < deadline and bool(await asyncio.wait_for(reader.read(65536), deadline - loop.time())):
                     pass
         except (TimeoutError, ConnectionError, asyncio.LimitOverrunError):
             pass
