@@ -51,7 +51,7 @@ def page(i: int, n: int) -> bytes:
         f'<div class="info">发布时间：2024-{i % 12 + 1:02d}-{i % 28 + 1:02d}　来源：示范市人民政府办公室</div>'
         f'<div class="content">{paras}</div></div><ul class="related">{links}</ul>'
         '<div class="footer">版权所有：示范市人民政府办公室</div></body></html>'
-    ).encode("utf-8")
+    ).encode()
 
 
 def serve(n: int) -> None:

@@ -47,7 +47,7 @@ class PlainBM25:
         from nlp.segment import index_tokens
 
         self.ids = [d["id"] for d in docs]
-        corpus = [index_tokens((d.get("title", "") + "\n" + d.get("text", ""))) for d in docs]
+        corpus = [index_tokens(d.get("title", "") + "\n" + d.get("text", "")) for d in docs]
         self.retriever = bm25s.BM25(k1=1.5, b=0.75, method="lucene")
         self.retriever.index(corpus, show_progress=False)
         self.vocab = set()

@@ -233,7 +233,7 @@ def eval_chains() -> None:
     totals = defaultdict(int)
     ms = []
     chains = 0
-    for title, docs in by_title.items():
+    for docs in by_title.values():
         if len(docs) < 2:
             continue
         docs.sort(key=lambda d: d["date"] or "9999")

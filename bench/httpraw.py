@@ -61,7 +61,7 @@ def send_raw(base: str, data: bytes, timeout: float = 10) -> bytes:
         while True:
             try:
                 chunk = sock.recv(65536)
-            except (socket.timeout, ConnectionResetError):
+            except (TimeoutError, ConnectionResetError):
                 break
             if not chunk:
                 break

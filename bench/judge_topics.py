@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 from common import LAWS, REPO, REPORTS, require_shared
 

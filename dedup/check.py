@@ -59,9 +59,9 @@ from govtext.validation import check_text
 
 from . import winnow
 from .fingerprint import MIN_BAND_CHARS, exact_hash
-from .index import DedupIndex
 from .kinds import citation_masks, whitelist_mask, whitelist_phrases
 from .limits import cap_report
+from .lookup import DedupLookup
 from .minhash import band_keys, signatures
 from .normalize import Normalized, normalize
 
@@ -189,7 +189,7 @@ def _runs(d_hash: np.ndarray, d_pos: np.ndarray, c_hash: np.ndarray, c_owner: np
     return i[starts], own[starts], j[starts], lens
 
 
-def _posting_pairs(index, kind: str, keys: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
+def _posting_pairs(index: DedupLookup, kind: str, keys: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
     """(query position, pid) for every posting of ``keys`` (at most ``cap`` per key).
 
     Uses the index's vectorized ``posting_pairs`` when it has one, else its
@@ -281,7 +281,8 @@ def _anchored_keys_at(seg_texts: list[str], seg_bounds) -> tuple[np.ndarray, np.
     of the 9-character context each one covers (same keys as ``winnow.fingerprint_keys``)."""
     from .minhash import text_kgram_hashes
 
-    keys, starts, ends = [], [], []
+    keys: list[np.ndarray] = []
+    starts: list[np.ndarray] = []
     for (a, _), t in zip(seg_bounds, seg_texts):
         h = text_kgram_hashes(t, K)
         if len(h) <= winnow.ANCHOR:
@@ -300,7 +301,7 @@ def _anchored_keys_at(seg_texts: list[str], seg_bounds) -> tuple[np.ndarray, np.
     return np.concatenate(keys), st, st + winnow.ANCHOR + K
 
 
-def _deep_pairs(index, d: "_Draft", covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _deep_pairs(index, d: _Draft, covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(draft paragraph, pid) pairs for stock phrasing: the anchored keys lying in
     a stretch of at least MIN_RUN characters that nothing covers yet and whose
     postings fill ``ANCHORED_POSTINGS`` are read ``DEEP_POSTINGS`` deep; at most
@@ -633,7 +634,7 @@ def _pieces(d: _Draft, ev: _Evidence, kind: np.ndarray) -> list[tuple[int, int, 
     near_id = np.full(d.n, -1, dtype=np.int64)
     for i, (sa, sb, _) in enumerate(ev.near):
         near_id[sa:sb] = i
-    out = []
+    out: list[tuple[int, int, int, int]] = []
     if not d.n:
         return out
     brk = np.ones(d.n, dtype=bool)
@@ -765,7 +766,7 @@ def _source_totals(d: _Draft, ev: _Evidence, pid_iv, kind, counted) -> list[dict
     out = []
     for doc, ivs in doc_iv.items():
         ivs = _merge_intervals(ivs)
-        row = {"doc_id": doc}
+        row: dict = {"doc_id": doc}
         for name, cum in cums.items():
             row[name] = int(sum(cum[b] - cum[a] for a, b in ivs))
         if not (row["chars"] or row["copy_chars"] or row["quotation_chars"] or row["boilerplate_chars"]):
@@ -777,7 +778,7 @@ def _source_totals(d: _Draft, ev: _Evidence, pid_iv, kind, counted) -> list[dict
     return out
 
 
-def check_draft(index: DedupIndex, text, *, quotes_as_citation: bool = False, max_chars: int = 200000,
+def check_draft(index: DedupLookup, text, *, quotes_as_citation: bool = False, max_chars: int = 200000,
                 exclude_boilerplate: bool = False, whitelist=(), boilerplate_min_docs: int | None = None) -> dict:
     """Duplicate-check report of ``text`` against ``index`` (see module doc).
 

@@ -58,7 +58,7 @@ from govtext.errors import GovtextError
 from . import minhash
 from .fingerprint import Prints, fingerprint_normalized, fingerprint_paragraphs, scheme_params
 from .grouping import GROUP_CLUSTER_DOCS, GROUP_MIN_REVERSE, GROUP_SHARE, group_candidates, group_link
-from .postings import SegmentPostings
+from .postings import Segment, SegmentPostings
 
 MAX_POSTINGS = 64
 MAX_VERIFY = 24
@@ -256,7 +256,8 @@ class DedupIndex:
                 raise ValueError("doc_id must be a non-empty string")
         ids = [d for d, _, _ in items]
         if len(set(ids)) < len(ids):  # a document twice in one batch: runs of distinct ids, in order
-            out, run = [], []
+            out: list[dict] = []
+            run: list = []
             for it in items:
                 if any(it[0] == r[0] for r in run):
                     out += self.add_documents(run)
@@ -309,7 +310,7 @@ class DedupIndex:
             return
         ascending = bool(np.all(pids[1:] > pids[:-1]))
         if band_segment is not None:
-            self.bands.write(None, None, built=band_segment)
+            self.bands.write(band_segment.keys, band_segment.pids, built=band_segment)
         else:
             with_bands = rows[prints.has_bands[rows]]
             bkeys = prints.band_matrix[with_bands]
@@ -362,7 +363,7 @@ class DedupIndex:
         return posted
 
     def _link_near(self, uf: UnionFind, node: list[int], prints: Prints, pids: np.ndarray,
-                   posted: np.ndarray) -> SegmentPostings:
+                   posted: np.ndarray) -> Segment:
         """Step 2: near duplicates, LSH candidates among stored and earlier batch
         paragraphs, verified on their shingle sets. Returns the batch's band segment."""
         norm = prints.norm
@@ -677,7 +678,7 @@ class DedupIndex:
         rep_norm = [norm_of[p] for p in reps]
         prints = fingerprint_normalized(rep_norm)
         buckets: dict[int, list[int]] = defaultdict(list)
-        sets = {}
+        sets: dict = {}
         for i, keys in enumerate(prints.bands):
             for k in keys:
                 buckets[k].append(i)

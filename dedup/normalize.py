@@ -371,7 +371,7 @@ def _normalize_arrays(text: str, with_offsets: bool):
                 np.maximum.at(ends, idx[heads[dpos]], ends[idx[dpos]])
             keep[idx[dup]] = False
     out = _from_codes(codes[keep])
-    if ends is None:
+    if starts is None or ends is None:  # both set together (with_offsets)
         return out, None, None
     return out, starts[keep], ends[keep]
 

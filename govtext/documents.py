@@ -67,7 +67,7 @@ class Document:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Document":
+    def from_dict(cls, data: dict[str, Any]) -> Document:
         if not isinstance(data, dict):
             raise BadInput("a document must be a JSON object")
         text = data.get("text")

@@ -87,7 +87,7 @@ class Settings:
     #: the shared folder of labelled-text sources (corpus, seeds), for evaluation and benchmarks
     shared_dir: Path = field(default_factory=lambda: Path(_env("GOVTEXT_SHARED", str(REPO_ROOT.parent / "shared"))))
 
-    def replace(self, **changes) -> "Settings":
+    def replace(self, **changes) -> Settings:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
         if "data_dir" in changes:

@@ -115,16 +115,16 @@ def parse_int(raw: str, name: str, minimum: int | None = None, maximum: int | No
     return value
 
 
-def check_date(value: str, name: str = "date") -> str:
+def check_date(value: object, name: str = "date") -> str:
     """``value`` if it is empty or an ISO date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, optional time)."""
     value = check_text(value, name, multiline=False).strip()
     if not value:
         return ""
     m = _DATE.fullmatch(value)
     ok = m is not None and 1000 <= int(m["y"]) <= 2999
-    if ok and m["m"]:
+    if ok and m and m["m"]:
         ok = 1 <= int(m["m"]) <= 12
-    if ok and m["d"]:
+    if ok and m and m["d"]:
         ok = 1 <= int(m["d"]) <= 31
     if not ok:
         raise BadInput(f'"{name}" must be a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value[:40]!r}',

@@ -12,7 +12,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from govtext.documents import Document
 from govtext.errors import BadInput, SourceError

@@ -34,7 +34,7 @@ once per process, on first use; the taxonomy is re-read when its file changes.
 from __future__ import annotations
 
 import threading
-from typing import Iterable
+from collections.abc import Iterable
 
 from govtext.errors import BadInput
 from ingest.text import clean_text, split_paragraphs
@@ -107,7 +107,7 @@ class _LRU:
         from collections import OrderedDict
 
         self.size = size
-        self.data: "OrderedDict" = OrderedDict()
+        self.data: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key):
@@ -136,7 +136,7 @@ def tag_paragraphs(paragraphs: list[str], *, use_model: bool = True) -> list[lis
     tagger = get_rule_tagger()
     names = {t.id: t.name for t in tagger.taxonomy.themes}
     model = get_model() if use_model else None
-    out = []
+    out: list[list[dict]] = []
     for para in paragraphs:
         para = para[:MAX_PARAGRAPH_CHARS]
         if _cjk_count(para) < MIN_CJK_CHARS:
@@ -151,7 +151,7 @@ def tag_paragraphs(paragraphs: list[str], *, use_model: bool = True) -> list[lis
     return out
 
 
-def analyze(text: str, title: str = "", *, use_model: bool = True, keyword_count: int = KEYWORDS) -> dict:
+def analyze(text: object, title: str = "", *, use_model: bool = True, keyword_count: int = KEYWORDS) -> dict:
     """Themes, keywords, entities, document type, primary region and year of one text."""
     if not isinstance(text, str):
         raise BadInput("text must be a string")

@@ -12,10 +12,18 @@ contributed, the words that pushed it are listed under ``model_evidence``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# scores: one float, or arrays of them (nlp/evaluate.py)
+Score = TypeVar("Score", float, "np.ndarray")
+
 COMBINED_THRESHOLD = 0.7
 
 
-def noisy_or(rule: float, model: float) -> float:
+def noisy_or(rule: Score, model: Score) -> Score:
     return 1.0 - (1.0 - rule) * (1.0 - model)
 
 
@@ -41,7 +49,7 @@ def combine(
             tagged = score >= threshold
         if not tagged:
             continue
-        tag = {
+        tag: dict = {
             "id": tid,
             "name": names.get(tid, tid),
             "score": round(score, 4),

@@ -351,7 +351,7 @@ def find_organizations(text: str, regions: list[tuple[int, int, Division]] | Non
     regions = regions if regions is not None else get_region_index().find(text)
     region_end = {}
     region_inside = {}
-    for start, end, d in regions:
+    for start, end, _ in regions:
         region_end[end] = start
         for p in range(start + 1, end):
             region_inside[p] = start

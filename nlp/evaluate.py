@@ -45,7 +45,7 @@ SYSTEMS = ("rules", "model", "combined")
 
 
 def prf(gold: np.ndarray, pred: np.ndarray) -> dict:
-    rows = {}
+    rows: dict[str, dict] = {}
     for j, tid in enumerate(THEME_IDS):
         tp = int(((gold[:, j] == 1) & (pred[:, j] == 1)).sum())
         fp = int(((gold[:, j] == 0) & (pred[:, j] == 1)).sum())
@@ -174,7 +174,7 @@ def random_splits(n: int, folds: int, seed: int = 0):
 
 
 def confusions(ds: Dataset, pred: np.ndarray, k: int = 15) -> list[dict]:
-    counter = Counter()
+    counter: Counter = Counter()
     for i in range(len(ds.examples)):
         g = {THEME_IDS[j] for j in np.flatnonzero(ds.gold[i])}
         p = {THEME_IDS[j] for j in np.flatnonzero(pred[i])}

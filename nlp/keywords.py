@@ -33,7 +33,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 BOILERPLATE_WEIGHT = 0.2
 GOVERNANCE_TERM_WEIGHT = 1.3
@@ -61,13 +61,13 @@ class IdfTable:
     fixed_idf: dict[str, float] | None = None
 
     @classmethod
-    def from_texts(cls, texts: Iterable[str], source: str = "corpus") -> "IdfTable":
+    def from_texts(cls, texts: Iterable[str], source: str = "corpus") -> IdfTable:
         """Build from raw document texts with the keyword tokenization itself
         (governance terms merged, stopwords dropped): what ingest should use."""
         return cls.build((idf_terms(t) for t in texts), source=source)
 
     @classmethod
-    def build(cls, docs: Iterable[Iterable[str]], source: str = "corpus") -> "IdfTable":
+    def build(cls, docs: Iterable[Iterable[str]], source: str = "corpus") -> IdfTable:
         df: Counter = Counter()
         n = 0
         for tokens in docs:
@@ -88,14 +88,14 @@ class IdfTable:
         Path(path).write_text(json.dumps(self.to_json(min_df), ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Path) -> "IdfTable":
+    def load(cls, path: Path) -> IdfTable:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         if data.get("format") != "govtext-idf-1":
             raise ValueError(f"{path}: not a govtext IDF table")
         return cls(n_docs=int(data["n_docs"]), df={k: int(v) for k, v in data["df"].items()}, source=str(path))
 
     @classmethod
-    def jieba_generic(cls) -> "IdfTable":
+    def jieba_generic(cls) -> IdfTable:
         import jieba.analyse as ja
 
         path = Path(ja.__file__).parent / "idf.txt"
@@ -171,7 +171,8 @@ class WordLists:
 
 
 def read_stopwords(path: Path) -> tuple[set[str], set[str]]:
-    stop, boiler = set(), set()
+    stop: set[str] = set()
+    boiler: set[str] = set()
     if not path.exists():
         return stop, boiler
     target = stop
@@ -253,7 +254,7 @@ def _pos_ok(word: str, pos: str, lists: WordLists) -> bool:
     return True
 
 
-def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bool = False) -> list[str]:
+def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bool = False) -> list[str | None]:
     """Content words of ``text`` in order (None for removed ones), governance terms merged."""
     from nlp.segment import tag
     from nlp.textnorm import normalize
@@ -282,7 +283,7 @@ def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bo
         seen[t] += 1
         if any(numeric[j] for j in range(max(0, i - 1), min(len(tokens), i + 3)) if j != i):
             near_number[t] += 1
-    out = []
+    out: list[str | None] = []
     for t, p in zip(tokens, pos):
         t = t.strip()
         if (len(t) < 2 or t in lists.stop or _JUNK.match(t) or not (_CJK.search(t) or t.isalnum())
@@ -324,7 +325,8 @@ def textrank_keywords(text: str, k: int = 10, window: int = 5, iterations: int =
     seq = words if words is not None else candidate_words(text, lists)
     seq = seq[:TEXTRANK_MAX_WORDS]
     ids: dict[str, int] = {}
-    rows, cols = [], []
+    rows: list[int] = []
+    cols: list[int] = []
     for i, w in enumerate(seq):
         if not w:
             continue
@@ -350,7 +352,7 @@ def textrank_keywords(text: str, k: int = 10, window: int = 5, iterations: int =
     vec = np.ones(n)
     for _ in range(iterations):
         vec = (1 - d) + d * (t @ vec)
-    words_by_id = sorted(ids, key=ids.get)
+    words_by_id = sorted(ids, key=ids.__getitem__)
     score = {w: float(vec[i]) for i, w in enumerate(words_by_id)}
     scores = {n: s * _weight(n, lists) for n, s in score.items()}
     return _top(scores, k)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from typing import Any
 from functools import lru_cache
 from pathlib import Path
 
@@ -92,9 +93,9 @@ class Segmenter:
             self._posseg = jieba.posseg.POSTokenizer(self.jieba)
         return [(p.word, p.flag) for p in self._posseg.lcut(text, HMM=False)]
 
-    _posseg = None
+    _posseg: Any = None  # a jieba.posseg.POSTokenizer once tag() needs it (jieba is untyped)
 
-    @lru_cache(maxsize=200_000)
+    @lru_cache(maxsize=200_000)  # noqa: B019 - one process-wide Segmenter (get_segmenter), so caching on self is intended
     def subwords(self, token: str) -> tuple[str, ...]:
         """Dictionary words strictly inside a longer token (人民政府 → 人民, 政府).
 

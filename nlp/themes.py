@@ -51,7 +51,7 @@ class RuleTagger:
             for term, weight in theme.terms.items():
                 self.term_index.setdefault(term, []).append((ti, weight))
         self._automaton = None
-        self._regex = None
+        self._regex: re.Pattern[str] | None = None
         try:
             import ahocorasick
 
@@ -74,6 +74,7 @@ class RuleTagger:
             for end, term in self._automaton.iter(text):
                 out.append((end - len(term) + 1, end + 1, term))
         else:  # pragma: no cover
+            assert self._regex is not None  # set in __init__ whenever the automaton is not
             for m in self._regex.finditer(text):
                 # the lookahead yields the longest term at each start only
                 term = m.group(1)
@@ -114,7 +115,7 @@ class RuleTagger:
                     items = [it for it in items if not any(s < it[1] and it[0] < e for s, e in spans)]
             # longest terms first; a term inside a longer chosen one does not count again
             items.sort(key=lambda it: (-(it[1] - it[0]), it[0]))
-            chosen = []
+            chosen: list = []
             for it in items:
                 if all(it[1] <= c[0] or c[1] <= it[0] for c in chosen):
                     chosen.append(it)
@@ -187,7 +188,7 @@ def aggregate_document(
             s["n"] += 1
             s["chars"] += length
             s["best"] = max(s["best"], tag["score"])
-            for i, term in enumerate(tag.get("evidence", [])):
+            for term in tag.get("evidence", []):
                 s["ev"][term] += 1
     for tag in title_tags or []:
         s = stats.setdefault(tag["id"], {"n": 0, "chars": 0, "best": 0.0, "ev": Counter(), "title": False})

@@ -9,7 +9,8 @@ rank the same jieba tokens.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Iterable, Iterator, Protocol
+from typing import Protocol
+from collections.abc import Callable, Iterable, Iterator
 
 from govtext.documents import Document
 from govtext.errors import BadInput
@@ -123,7 +124,7 @@ class WriteSummary:
     updated: int = 0
     unchanged: int = 0
 
-    def __iadd__(self, other: "WriteSummary") -> "WriteSummary":
+    def __iadd__(self, other: WriteSummary) -> WriteSummary:
         self.added += other.added
         self.updated += other.updated
         self.unchanged += other.unchanged

@@ -41,9 +41,9 @@ import logging
 import re
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from govtext.errors import BackendError, BadInput, GovtextError, NotFound
 from govtext.settings import REPO_ROOT, Settings
@@ -299,7 +299,7 @@ def parse_facets(aggs: dict) -> dict[str, list[dict]]:
 
 # -- documents as Elasticsearch sources --------------------------------------
 def _now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def document_source(doc_dict: dict, paragraphs: list[str], analysis: dict, *, group: str,
@@ -450,7 +450,7 @@ class ElasticBackend:
             return BackendError(f"Elasticsearch client error while {action}: {_scrub(str(exc))[:300]}")
         if isinstance(exc, (AuthenticationException, AuthorizationException)):
             return BackendError(f"Elasticsearch at {where} refused the credentials while {action} "
-                                f"({exc.status}): put user:password in GOVTEXT_ES_URL or set an API key")
+                                f"({exc.meta.status}): put user:password in GOVTEXT_ES_URL or set an API key")
         if isinstance(exc, ApiError):
             status = getattr(exc, "status", None) or getattr(getattr(exc, "meta", None), "status", 0)
             return api_error("Elasticsearch", status, _reason(exc), action)
@@ -572,7 +572,7 @@ class ElasticBackend:
         failures = []
         extra = {"require_alias": True} if require_alias else {}
         with self._api(action):
-            for ok, item in helpers.streaming_bulk(
+            for _ok, item in helpers.streaming_bulk(
                     self.client, actions, chunk_size=BULK_CHUNK_DOCS, max_chunk_bytes=BULK_CHUNK_BYTES,
                     max_retries=BULK_RETRIES, initial_backoff=1, max_backoff=30,
                     raise_on_error=False, raise_on_exception=True, yield_ok=False, **extra):
@@ -950,7 +950,7 @@ class ElasticBackend:
             body["from"], body["size"] = 0, max(RERANK_WINDOW, req.offset + req.limit)
         with self._api("searching"):
             resp = self.client.search(index=self.aliases["documents"], body=body)
-        rows = []
+        rows: list[tuple] = []
         for h in resp["hits"]["hits"]:
             copies = 1
             if req.collapse:

@@ -29,6 +29,7 @@ import hashlib
 import json
 import secrets
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from govtext.batching import chunks
@@ -85,7 +86,7 @@ def _not_docs(doc_ids) -> list[dict]:
 
 
 # -- request bodies (pure; tests/test_elastic_dsl.py checks them) ------------------------
-def keyed_body(field_name: str, keys: list[str], size: int, exclude_docs=()) -> dict:
+def keyed_body(field_name: str, keys: Sequence[str], size: int, exclude_docs=()) -> dict:
     """Paragraphs holding any of ``keys`` in ``field_name``. Term scores are idf, so the
     paragraphs sharing the rarest keys come first and a boilerplate key cannot crowd out
     a rare one; each clause is named after its key (``matched_queries``)."""
@@ -95,7 +96,7 @@ def keyed_body(field_name: str, keys: list[str], size: int, exclude_docs=()) -> 
             "sort": ["_score", {"doc_id": "asc"}, {"idx": "asc"}]}
 
 
-def exact_body(hashes: list[str], cap: int, exclude_docs=()) -> dict:
+def exact_body(hashes: Sequence[str], cap: int, exclude_docs=()) -> dict:
     """Up to ``cap`` paragraphs per exact hash: one collapsed hit per hash, its twins as inner hits."""
     return {"query": _bool(filter_=[{"terms": {"dd_hash": hashes}}], must_not=_not_docs(exclude_docs)),
             "size": len(hashes), "_source": False, "track_total_hits": False, "sort": [{"dd_hash": "asc"}],
@@ -123,7 +124,7 @@ def doc_paragraphs_body(doc_id: str, source: list[str]) -> dict:
     return {"query": {"term": {"doc_id": doc_id}}, "size": MAX_PAGE, "_source": source, "sort": [{"idx": "asc"}]}
 
 
-def counts_body(field_name: str, values: list[str], *, distinct: str = "", exclude: tuple[str, list] = ("", [])) -> dict:
+def counts_body(field_name: str, values: Sequence[str], *, distinct: str = "", exclude: tuple[str, list] = ("", [])) -> dict:
     """Documents per value of ``field_name`` (and distinct ``distinct`` values per bucket)."""
     terms: dict = {"terms": {"field": field_name, "size": max(1, len(values))}}
     if distinct:
@@ -181,7 +182,7 @@ class ParagraphLookup:
     ``twins``, ``paragraph_rows``) over one paragraphs index. check_draft wants int paragraph
     ids: each ``_id`` seen gets a number, valid for this object's life."""
 
-    def __init__(self, dups: "ElasticDuplicates", index: str, exclude_docs=()):
+    def __init__(self, dups: ElasticDuplicates, index: str, exclude_docs=()):
         self.dups = dups
         self.index = index
         self.exclude = sorted(set(exclude_docs))
@@ -329,8 +330,8 @@ class ElasticDuplicates:
         by_target: dict[str, list[str]] = defaultdict(list)
         for old, new in moves.items():
             by_target[new].append(old)
-        for new, old in sorted(by_target.items()):
-            body = relabel_body(field_name, old, new, exclude_ids)
+        for new, olds in sorted(by_target.items()):
+            body = relabel_body(field_name, olds, new, exclude_ids)
             with self.api(f"relabelling {field_name}"):
                 self.client.update_by_query(index=index, query=body["query"], script=body["script"],
                                             conflicts="proceed", refresh=True)
@@ -368,7 +369,8 @@ class ElasticDuplicates:
             if not norm[i]:
                 continue
             h = prints.hashes[i]
-            twin = (stored.get(h) or [None])[0]
+            same = stored.get(h)
+            twin = same[0] if same else None
             if twin in rows:
                 uf.union(("p", i), ("c", rows[twin]["cluster"]))
             elif h in first:
@@ -442,8 +444,8 @@ class ElasticDuplicates:
         batch = set(doc_ids)
         position = {d: k for k, d in enumerate(doc_ids)}
         in_batch: dict[str, list[str]] = defaultdict(list)
-        for d, clusters in zip(doc_ids, plan.doc_clusters):
-            for c in clusters:
+        for d, doc_clusters in zip(doc_ids, plan.doc_clusters):
+            for c in doc_clusters:
                 in_batch[c].append(d)
         # documents holding each stored cluster touched (at most GROUP_CLUSTER_DOCS per cluster)
         order = sorted(plan.stored_clusters)

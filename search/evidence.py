@@ -64,7 +64,8 @@ class Evidence:
 
 
 def _occurrences(text: str, form: str) -> list[int]:
-    out, start = [], text.find(form)
+    out: list[int] = []
+    start = text.find(form)
     while start >= 0 and len(out) < 500:
         out.append(start)
         start = text.find(form, start + len(form))

@@ -4,7 +4,7 @@ suggestions, and each hit's snippet from its best-matching article (both backend
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 from search.query import Term, positive_words
 from search.snippets import paragraph_snippet, snippet

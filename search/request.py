@@ -12,7 +12,8 @@ filter is browsing: the matching documents, newest first.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 from govtext.errors import BadInput
 from search.backend import SORTS, SearchRequest
@@ -62,7 +63,7 @@ def _text(get: Callable, name: str, limit: int) -> str:
     return value.strip()
 
 
-def build_request(get: Callable[[str], object], getlist: Callable[[str], list] | None = None,
+def build_request(get: Callable[[str], Any], getlist: Callable[[str], list] | None = None,
                   default_limit: int = 10) -> SearchRequest:
     """A SearchRequest from ``get(name)`` (the last value or None) and ``getlist(name)``."""
     getlist = getlist or (lambda name: [v for v in [get(name)] if v])

@@ -156,7 +156,7 @@ class Front:
     async def _read_head(self, reader: asyncio.StreamReader) -> bytes:
         try:
             return await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), self.limits.header_timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise Reject(408, "request_timeout",
                          f"the request head did not arrive within {self.limits.header_timeout:g} s") from None
         except asyncio.LimitOverrunError:
@@ -195,7 +195,7 @@ class Front:
                 body += await asyncio.wait_for(reader.readexactly(size), left())
                 if await asyncio.wait_for(reader.readexactly(2), left()) != b"\r\n":
                     raise Reject(400, "bad_chunk", "a chunk does not end with CRLF")
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise Reject(408, "request_timeout", "the request body arrived too slowly") from None
         except asyncio.LimitOverrunError:
             raise Reject(400, "bad_chunk", "a chunk size line is too long") from None
@@ -215,7 +215,7 @@ class Front:
         request = b"\r\n".join(out) + b"\r\n\r\n" + body
         try:
             up_reader, up_writer = await asyncio.wait_for(asyncio.open_unix_connection(self.upstream), 10)
-        except (OSError, asyncio.TimeoutError):
+        except (TimeoutError, OSError):
             raise Reject(502, "upstream_unavailable", "the application server is not answering") from None
         try:
             up_writer.write(request)
@@ -232,7 +232,7 @@ class Front:
                 writer.write(chunk)  # buffered here, so the application thread is free at once
                 if writer.transport.get_write_buffer_size() > 32 * 1024 * 1024:
                     await asyncio.wait_for(writer.drain(), self.limits.write_timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise Reject(504, "upstream_timeout", "the application took too long to answer") from None
         finally:
             up_writer.close()
@@ -250,9 +250,9 @@ class Front:
                 writer.write_eof()
                 loop = asyncio.get_running_loop()
                 deadline = loop.time() + LINGER_SECONDS
-                while loop.time() < deadline and await asyncio.wait_for(reader.read(65536), deadline - loop.time()):
+                while loop.time() < deadline and bool(await asyncio.wait_for(reader.read(65536), deadline - loop.time())):
                     pass
-        except (ConnectionError, asyncio.TimeoutError, asyncio.LimitOverrunError):
+        except (TimeoutError, ConnectionError, asyncio.LimitOverrunError):
             pass
         finally:
             writer.close()

@@ -67,7 +67,7 @@ def gen_page(i: int, version: int = 0) -> bytes:
     links = "".join(f'<a href="/gen/{j}.html">第{j}号文件</a> ' for j in (i + 1, 2 * i + 1, 2 * i + 2) if j < GEN_PAGES)
     return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>示范市基层治理第{i}号文件</title></head>'
             f'<body><div class="nav"><a href="/gen/0.html">首页</a></div><div class="article"><h1>示范市基层治理第{i}号文件</h1>'
-            f'<div class="content">{paras}</div></div><div class="links">{links}</div></body></html>').encode("utf-8")
+            f'<div class="content">{paras}</div></div><div class="links">{links}</div></body></html>').encode()
 
 
 GEN_PAGES = 60

@@ -734,7 +734,7 @@ class FakeES:
             rows = kept
         start, size = j.get("from", 0), params.get("size", [None])[0] or j.get("size", 10)
         hits = []
-        for key, doc, score, names, position in rows[start:start + int(size)]:
+        for key, doc, score, names, _position in rows[start:start + int(size)]:
             hit = self._hit(indices[0], key, doc, score, names, source, [doc.get("id", key)])
             if collapse:
                 value = (_values(doc, collapse["field"], {}) or [None])[0]

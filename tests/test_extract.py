@@ -332,7 +332,7 @@ def test_malformed_html():
     raw = (
         "<html><body><div><p>未闭合的段落，这是正文内容。<div><table><tr><td>单元格里的文字，也是内容。"
         "</p></span></html></div><p>结尾的段落，仍然是正文。<<<>>> &bogus; &#99999999;"
-    ).encode("utf-8")
+    ).encode()
     doc = extract_page(raw)
     assert "未闭合的段落，这是正文内容。" in doc.text
     assert "单元格里的文字，也是内容。" in doc.text
@@ -350,7 +350,7 @@ def test_scripts_never_reach_the_text():
         "<p>第三段，讲的是公共服务。</p><scr<script>ipt>alert('拆开的脚本')</script>"
         "<iframe src='javascript:alert(1)'>框架文字，不应出现。</iframe></div>"
         "<script>var unclosed = '没有闭合的脚本，不应出现。"
-    ).encode("utf-8")
+    ).encode()
     doc = extract_page(raw)
     assert doc.text.split("\n") == [
         "这是第一段正文，内容很重要，讲的是网格化管理。",

@@ -185,7 +185,7 @@ def diff_articles(a: list[Article], b: list[Article]) -> dict:
             old = a[i]
             moved = old.label != art.label
             same = _key(old.body) == _key(art.body)
-            row = {"status": ("renumbered" if moved else "unchanged") if same else "changed",
+            row: dict = {"status": ("renumbered" if moved else "unchanged") if same else "changed",
                    "a": _side(old), "b": _side(art), "renumbered": moved, "similarity": sim}
             if not same:
                 row["edits"] = word_edits(old.body, art.body)

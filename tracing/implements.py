@@ -167,7 +167,7 @@ def implements(source, doc_id: str, article: int | None = None, limit: int = 20)
     rows = []
     for art in arts:
         matches = _compare(source, docs, meta, doc_id, art, want_national=not national)
-        item = {"label": art.label, "number": art.number, "chapter": art.chapter, "text": art.text,
+        item: dict = {"label": art.label, "number": art.number, "chapter": art.chapter, "text": art.text,
                 "index": art.index, "chars": len(_norm(art.body))}
         if national:
             item["implemented_by"] = [_public(m, art.body, reverse=True) for m in matches[:limit]]
@@ -203,7 +203,7 @@ def shares(rows: list[dict]) -> dict:
     """Share of the local regulation's characters per national source document, and its own."""
     total = sum(r["chars"] for r in rows) or 1
     per_doc: dict[str, dict] = {}
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     own = 0
     for r in rows:
         o = r.get("origin")

@@ -16,10 +16,11 @@ watermark), so a document is never judged before it is searchable.
 
 from __future__ import annotations
 
+import builtins
 import html
 import json
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from govtext.errors import BackendError, BadInput, NotFound
 
@@ -60,7 +61,7 @@ CREATE INDEX IF NOT EXISTS tr_watch_hit_seq ON tr_watch_hit (watch_id, seq);
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Watches:
@@ -168,7 +169,7 @@ class Watches:
                 return min(self.store.last_seq(), index.watermark)
         return self.store.last_seq()
 
-    def _changed(self, after: int, top: int) -> tuple[list[str], int]:
+    def _changed(self, after: int, top: int) -> tuple[builtins.list[str], int]:
         rows = self.store.conn.execute(
             "SELECT seq, doc_id FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
             (after, top, CHANGES_PER_STEP)).fetchall()
@@ -178,7 +179,7 @@ class Watches:
         alive = self.store.get_many(ids, columns="id")
         return [d for d in ids if d in alive], rows[-1][0]
 
-    def _record(self, watch: dict, hits: list[dict], seq: int) -> int:
+    def _record(self, watch: dict, hits: builtins.list[dict], seq: int) -> int:
         meta = self.store.get_many([h["doc_id"] for h in hits], columns="id, title, date, region, doc_type")
         now = _now()
         with self.store.transaction() as conn:
@@ -196,12 +197,12 @@ class Watches:
             conn.execute("UPDATE tr_watch SET checked_seq = MAX(checked_seq, ?) WHERE id = ?", (seq, watch["id"]))
         return added
 
-    def _passage_hits(self, watch: dict, doc_ids: list[str]) -> list[dict]:
+    def _passage_hits(self, watch: dict, doc_ids: builtins.list[str]) -> builtins.list[dict]:
         if not doc_ids:
             return []
         source = EmbeddedSource(self.backend)
         _, q = probe_of(watch["text"])
-        wanted = set(doc_ids)
+        wanted: set[str] = set(doc_ids)
         best: dict[str, tuple] = {}
         # exact containment, paragraph by paragraph of the changed documents
         rows = source.conn.execute(
@@ -222,12 +223,12 @@ class Watches:
                 texts = texts or source.texts({p: f[0] for p, f in found.items()})
                 best[doc] = (row["paragraph_index"], texts.get(pid, ""), (kind, sim, a, b))
         out = []
-        for doc, (idx, text, (kind, sim, a, b)) in best.items():
+        for doc, (idx, text, (_kind, _sim, a, b)) in best.items():
             variant, _, _ = _variant_span(text, a, b)
             out.append({"doc_id": doc, "paragraph_index": int(idx), "reused": variant})
         return out
 
-    def _query_hits(self, watch: dict, doc_ids: list[str]) -> list[dict]:
+    def _query_hits(self, watch: dict, doc_ids: builtins.list[str]) -> builtins.list[dict]:
         if not doc_ids:
             return []
         index = getattr(self.backend, "index", None)

@@ -13,10 +13,9 @@ import email.message
 import email.utils
 import posixpath
 import hashlib
-import socket
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 import urllib3
 from urllib3.exceptions import HTTPError as Urllib3Error
@@ -127,7 +126,7 @@ class Fetcher:
                     "GET", current, headers=headers, redirect=False, preload_content=False,
                     timeout=urllib3.Timeout(connect=min(remaining, self.timeout), read=min(remaining, self.timeout)),
                 )
-            except (ReadTimeoutError, ConnectTimeoutError, socket.timeout, TimeoutError):
+            except (ReadTimeoutError, ConnectTimeoutError, TimeoutError):
                 return result("retry", reason=f"timeout after {self.timeout:g}s")
             except MaxRetryError as exc:  # urllib3 wraps connection errors even with retries=False
                 cause = exc.reason
@@ -239,7 +238,7 @@ class Fetcher:
                 if size > self.max_bytes:
                     return b"", f"too large: more than max_bytes {self.max_bytes} bytes"
                 chunks.append(chunk)
-        except (ReadTimeoutError, socket.timeout, TimeoutError):
+        except (ReadTimeoutError, TimeoutError):
             return b"", f"timeout after {self.timeout:g}s while reading"
         except (ProtocolError, Urllib3Error, OSError) as exc:
             return b"", f"connection error while reading: {exc.__class__.__name__}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -58,7 +58,7 @@ def _load(name: str) -> dict:
     return json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def profiles() -> dict[str, Profile]:
     out = {}
     for name in ORDER:
@@ -75,7 +75,7 @@ def profiles() -> dict[str, Profile]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def boilerplate() -> Boilerplate:
     data = _load("boilerplate")
     return Boilerplate(

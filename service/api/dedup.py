@@ -35,7 +35,7 @@ MAX_WHITELIST = 500
 def check_options(body, form: bool = False) -> dict:
     """The check's options from a JSON body or a form: quotes_as_citation,
     exclude_boilerplate (booleans) and whitelist (phrases of standard wording)."""
-    out = {}
+    out: dict = {}
     for name in ("quotes_as_citation", "exclude_boilerplate"):
         value = body.get(name, False)
         if form and isinstance(value, str):

@@ -14,7 +14,7 @@ from service.context import get_backend, get_settings
 bp = Blueprint("documents", __name__)
 
 MAX_DOCS_PER_POST = 500
-DOCUMENT_IN = {"type": "object", "required": ["text"], "properties": {
+DOCUMENT_IN: dict = {"type": "object", "required": ["text"], "properties": {
     name: {"type": "string"} for name in ("id", "title", "text", "url", "date", "source", "region", "doc_type")}}
 DOCUMENT_IN["properties"]["text"].update(minLength=1, pattern=r"\S")
 DOCUMENT_IN["properties"]["date"].update(pattern=r"^$|^[0-9]{4}(-[0-9]{2}(-[0-9]{2}([T ].*)?)?)?$",
