@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import json
 import random
 import re
 import sys
