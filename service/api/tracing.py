@@ -17,7 +17,7 @@ OCCURRENCE = {"type": "object", "properties": {
     "text": {"type": "string", "description": "the variant's original text"}}}
 TRACE_RESPONSE = {"type": "object", "properties": {
     "traced": {"type": "string"}, "normalized": {"type": "string"}, "documents": {"type": "integer"},
-    "first": OCCURRENCE, "occurrences": {"type": "array", "items": OCCURRENCE},
+    "first": {**OCCURRENCE, "nullable": True}, "occurrences": {"type": "array", "items": OCCURRENCE},
     "variants": {"type": "array", "items": {"type": "object"}},
     "by_year": {"type": "array", "items": {"type": "object"}},
     "by_region": {"type": "array", "items": {"type": "object"}}}}
