@@ -87,11 +87,11 @@ def _cjk_count(text: str) -> int:
 
 def _tag_one(para: str, tagger, model, names: dict) -> list[dict]:
     hits = tagger.score_paragraph(para, normalized=True)
-    vector = model.vectorize(para, normalized=True) if model is not None else None
+    vector = model.vectorize(para, normalized=True, rule_hits=hits) if model is not None else None
     probs = model.predict_vector(vector) if model is not None else None
     if probs is not None:
         probs = {k: v for k, v in probs.items() if k in names}
-    tags = combine(hits, probs, names)
+    tags = combine(hits, probs, names, thresholds=model.thresholds if model is not None else None)
     if model is not None:
         for tag in tags:
             if tag["rule_score"] < 0.5:

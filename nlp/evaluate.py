@@ -15,8 +15,9 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   document land on both sides), the optimistic figure earlier versions reported.
 
 Systems: ``rules`` (the taxonomy alone, no training), ``model`` (the logistic
-model alone, retrained in every fold), ``combined`` (what :mod:`nlp.combine`
-serves: noisy-OR of both at the served thresholds). Per-theme thresholds, when
+model alone, retrained in every fold), ``combined`` (the policy of :mod:`nlp.combine` at
+its global threshold), ``calibrated`` (the same with per-theme thresholds, what
+serves when the model file carries them). Per-theme thresholds, when
 the served model carries them, are fitted inside each training part only
 (grouped inner folds, see :func:`fit_thresholds`), never on the test part.
 
@@ -76,10 +77,12 @@ class Dataset:
         self.gold = label_matrix([e.labels for e in self.examples])
         tagger = get_rule_tagger()
         self.rule_conf = np.zeros(self.gold.shape)
+        self.feats = []
         for i, t in enumerate(self.texts):
-            for h in tagger.score_paragraph(t, normalized=True):
+            hits = tagger.score_paragraph(t, normalized=True)
+            for h in hits:
                 self.rule_conf[i, THEME_IDS.index(h.id)] = h.confidence
-        self.feats = [extract_features(t, normalized=True) for t in self.texts]
+            self.feats.append(extract_features(t, normalized=True, rule_hits=hits))
 
     def fit_predict(self, train: list[int], test: list[int], C: float) -> np.ndarray:
         data = train_from_features([self.feats[i] for i in train], [self.examples[i].labels for i in train], C=C)
@@ -115,6 +118,7 @@ def fit_thresholds(ds: Dataset, train: list[int], C: float, inner: int = 3) -> n
         pred = ds.fit_predict(tr, te, C)
         for row, i in enumerate(te):
             oof[pos[i]] = pred[row]
+    rule_hit = ds.rule_conf[train] >= 0.5
     score = noisy_or(ds.rule_conf[train], oof)
     gold = ds.gold[train]
     grid = np.round(np.arange(0.30, 0.91, 0.025), 3)
@@ -122,7 +126,7 @@ def fit_thresholds(ds: Dataset, train: list[int], C: float, inner: int = 3) -> n
     for j in range(len(THEME_IDS)):
         best, best_f = COMBINED_THRESHOLD, -1.0
         for t in grid:
-            pred = score[:, j] >= t
+            pred = rule_hit[:, j] | (score[:, j] >= t)
             tp = int((pred & (gold[:, j] == 1)).sum())
             fp = int((pred & (gold[:, j] == 0)).sum())
             fn = int((~pred & (gold[:, j] == 1)).sum())
@@ -136,9 +140,9 @@ def fit_thresholds(ds: Dataset, train: list[int], C: float, inner: int = 3) -> n
 def predictions(ds: Dataset, idx: list[int], model_p: np.ndarray, thresholds: np.ndarray | None) -> dict:
     rule = ds.rule_conf[idx]
     combined = noisy_or(rule, model_p)
-    preds = {"rules": rule >= 0.5, "model": model_p >= 0.5, "combined": combined >= COMBINED_THRESHOLD}
+    preds = {"rules": rule >= 0.5, "model": model_p >= 0.5, "combined": (rule >= 0.5) | (combined >= COMBINED_THRESHOLD)}
     if thresholds is not None:
-        preds["calibrated"] = combined >= thresholds[None, :]
+        preds["calibrated"] = (rule >= 0.5) | (combined >= thresholds[None, :])
     return preds
 
 

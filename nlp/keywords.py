@@ -276,13 +276,16 @@ def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bo
             while k < len(pairs) and length < len(t):
                 length += len(pairs[k][0])
                 k += 1
-    numeric = [p == "m" or bool(_NUMERIC.match(t)) for t, p in zip(tokens, pos)]
-    near_number: Counter = Counter()
-    seen: Counter = Counter()
-    for i, t in enumerate(tokens):
-        seen[t] += 1
-        if any(numeric[j] for j in range(max(0, i - 1), min(len(tokens), i + 3)) if j != i):
-            near_number[t] += 1
+    # a token is next to a number when one stands 1 before it or up to 2 after it
+    n = len(tokens)
+    near = [False] * n
+    for j, (t, p) in enumerate(zip(tokens, pos)):
+        if p == "m" or _NUMERIC.match(t):
+            for i in (j - 2, j - 1, j + 1):
+                if 0 <= i < n:
+                    near[i] = True
+    seen = Counter(tokens)
+    near_number = Counter(t for t, flag in zip(tokens, near) if flag)
     out: list[str | None] = []
     for t, p in zip(tokens, pos):
         t = t.strip()

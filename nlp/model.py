@@ -1,10 +1,17 @@
 """A learned theme model that catches what the rules miss (paraphrases).
 
-Features: TF-IDF (sublinear tf, l2) over jieba words (HMM off, the governance
-dictionary), word bigrams, and CJK character 2- and 3-grams, so 红白理事会 /
-道德评议 / 移风易俗 / 乡风 all carry signal even when no taxonomy term is
-present. Classifier: one-vs-rest logistic regression (liblinear, balanced
-class weights, fixed C), trained on ``tests/data/theme_labels.jsonl``.
+Features (version 2): TF-IDF (sublinear tf, l2) over jieba words (HMM off, the
+governance dictionary), word bigrams, CJK character 2-grams, and the rule
+tagger's evidence as features (``r:<theme>`` repeated by the rule confidence,
+0..4 times): the rules are features the model weighs per theme, not vetoes.
+Character 3-grams (version 1) were dropped: held out by source they did not
+help (see ``nlp/evaluate.py``) and they were half of the feature-extraction
+time. Classifier: one-vs-rest logistic regression (liblinear, balanced class
+weights, fixed C), trained on ``tests/data/theme_labels.jsonl``. The file can
+carry per-theme thresholds for :mod:`nlp.combine` (``train --thresholds``,
+fitted with source-grouped inner folds, :func:`nlp.evaluate.fit_thresholds`);
+held out by source they did not beat the global threshold, so the committed
+model has none.
 
 Persistence: the trained model is exported to
 ``index_config/theme_model.json.gz`` (vocabulary, idf, coefficients and
@@ -35,25 +42,39 @@ from nlp.taxonomy import THEME_IDS
 from nlp.textnorm import normalize
 
 MODEL_FILE = "theme_model.json.gz"
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 _NON_CJK = re.compile(r"[^\u3400-\u9fff]+")
 _DIGITS = re.compile(r"\d+")
 
 
-def extract_features(text: str, *, normalized: bool = False) -> list[str]:
-    """Feature strings of one paragraph (words, word bigrams, char 2/3-grams)."""
+def rule_features(rule_hits) -> list[str]:
+    """``r:<theme>`` repeated round(4 * confidence) times for each rule hit."""
+    out: list[str] = []
+    for h in rule_hits or ():
+        out += ["r:" + h.id] * int(round(4 * h.confidence))
+    return out
+
+
+def extract_features(text: str, *, normalized: bool = False, rule_hits=None) -> list[str]:
+    r"""Feature strings of one paragraph (words, word bigrams, char 2-grams, rule evidence).
+
+    ``rule_hits`` are the paragraph's :class:`nlp.themes.ThemeHit`\ s; when None
+    the rule tagger is run here."""
     from nlp.segment import cut, is_word
 
     if not normalized:
         text = normalize(text)
+    if rule_hits is None:
+        from nlp.themes import get_rule_tagger
+
+        rule_hits = get_rule_tagger().score_paragraph(text, normalized=True)
     text = text.lower()
     words = [_DIGITS.sub("0", t) for t in cut(text) if is_word(t)]
     feats = ["w:" + w for w in words]
     feats += ["b:" + a + "_" + b for a, b in zip(words, words[1:])]
     for chunk in _NON_CJK.split(text):
-        n = len(chunk)
-        feats += ["c:" + chunk[i : i + 2] for i in range(n - 1)]
-        feats += ["c:" + chunk[i : i + 3] for i in range(n - 2)]
+        feats += ["c:" + chunk[i : i + 2] for i in range(len(chunk) - 1)]
+    feats += rule_features(rule_hits)
     return feats
 
 
@@ -69,7 +90,16 @@ class ThemeModel:
         self.coef = np.asarray(data["coef"], dtype=np.float64).reshape(len(self.vocab), len(self.labels))
         self.intercept = np.asarray(data["intercept"], dtype=np.float64)
         self.meta = data.get("meta", {})
+        #: per-theme thresholds of the combined score (nlp.combine); empty: the global default
+        self.thresholds: dict[str, float] = dict(data.get("thresholds", {}))
         self._names = list(data["features"])
+        # one dictionary per feature kind, keyed without the kind prefix, so that
+        # vectorize() looks features up without building prefixed strings
+        self._by_kind: dict[str, dict[str, int]] = {"w": {}, "b": {}, "c": {}, "r": {}}
+        for f, i in self.vocab.items():
+            kind, _, key = f.partition(":")
+            self._by_kind.setdefault(kind, {})[key] = i
+        self._coef_t = np.ascontiguousarray(self.coef.T)  # labels x features: one gather per label row
 
     # -- scoring -------------------------------------------------------
     def _vector(self, feats: list[str]):
@@ -91,17 +121,47 @@ class ThemeModel:
     def predict_proba(self, text: str, *, normalized: bool = False) -> dict[str, float]:
         return self.predict_vector(self.vectorize(text, normalized=normalized))
 
-    def vectorize(self, text: str, *, normalized: bool = False):
+    def vectorize(self, text: str, *, normalized: bool = False, rule_hits=None):
         """The tf-idf vector of ``text`` as (feature indices, weights), reusable by
-        :meth:`predict_vector` and :meth:`explain`."""
-        return self._vector(extract_features(text, normalized=normalized))
+        :meth:`predict_vector` and :meth:`explain`.
+
+        Same features as :func:`extract_features` (a test checks it), but each is
+        looked up in its kind's dictionary as it is produced, and counted with
+        numpy: this is most of the tagging time of ingest."""
+        from nlp.segment import cut, is_word
+
+        if not normalized:
+            text = normalize(text)
+        if rule_hits is None:
+            from nlp.themes import get_rule_tagger
+
+            rule_hits = get_rule_tagger().score_paragraph(text, normalized=True)
+        text = text.lower()
+        wv, bv, cv, rv = (self._by_kind[k] for k in ("w", "b", "c", "r"))
+        words = [_DIGITS.sub("0", t) for t in cut(text) if is_word(t)]
+        idx = [wv.get(w, -1) for w in words]
+        idx += [bv.get(a + "_" + b, -1) for a, b in zip(words, words[1:])]
+        for chunk in _NON_CJK.split(text):
+            idx += [cv.get(chunk[i : i + 2], -1) for i in range(len(chunk) - 1)]
+        for h in rule_hits or ():
+            idx += [rv.get(h.id, -1)] * int(round(4 * h.confidence))
+        arr = np.asarray(idx, dtype=np.int64)
+        arr = arr[arr >= 0]
+        if not arr.size:
+            return None, None
+        uniq, counts = np.unique(arr, return_counts=True)
+        w = (1.0 + np.log(counts)) * self.idf[uniq]
+        norm = float(np.sqrt(w @ w))
+        if norm > 0:
+            w /= norm
+        return uniq, w
 
     def predict_vector(self, vector) -> dict[str, float]:
         idx, w = vector
         if idx is None:
             z = self.intercept
         else:
-            z = w @ self.coef[idx] + self.intercept
+            z = self._coef_t[:, idx] @ w + self.intercept
         p = 1.0 / (1.0 + np.exp(-z))
         return {label: float(v) for label, v in zip(self.labels, p)}
 
@@ -242,9 +302,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("command", choices=["train"])
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--C", type=float, default=8.0)
+    ap.add_argument("--thresholds", action="store_true",
+                    help="also fit per-theme thresholds (held out by source they did not help: off by default)")
     args = ap.parse_args(argv)
+    from nlp.evaluate import Dataset, fit_thresholds
+    from nlp.taxonomy import THEME_IDS as ids
+
     examples = load_examples()
-    data = train_model([e.text for e in examples], [e.labels for e in examples], C=args.C)
+    ds = Dataset(examples)
+    data = train_from_features(ds.feats, [e.labels for e in examples], C=args.C)
+    if args.thresholds:
+        thresholds = fit_thresholds(ds, list(range(len(examples))), args.C)
+        data["thresholds"] = {t: round(float(v), 3) for t, v in zip(ids, thresholds)}
     data["meta"]["labels_sha256"] = hashlib.sha256(LABELS_FILE.read_bytes()).hexdigest()
     out = args.out or model_path()
     save_model(data, out)

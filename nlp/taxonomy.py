@@ -51,6 +51,12 @@ class Theme:
     weak: frozenset[str]
     masks: tuple[str, ...]
     threshold: float
+    #: regular expressions that count like terms (平安[^，。]{1,4}建设 for 平安X建设), pattern -> weight
+    patterns: dict[str, float] = field(default_factory=dict)
+    #: contra-evidence: terms whose presence lowers the raw score (产业 next to 大数据), term -> weight
+    negative: dict[str, float] = field(default_factory=dict)
+    #: raw score added when another theme also has evidence in the paragraph (组织保障 of a governance task)
+    context_bonus: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,29 @@ def parse_taxonomy(data: dict, source: str = "") -> Taxonomy:
         threshold = float(raw.get("threshold", default_threshold))
         if threshold <= 0:
             fail(f"{tid}: threshold must be positive")
+        patterns: dict[str, float] = {}
+        negative: dict[str, float] = {}
+        for key, target in (("patterns", patterns), ("negative", negative)):
+            items = raw.get(key, {})
+            if not isinstance(items, dict):
+                fail(f"{tid}: '{key}' must be an object -> weight")
+            for item, weight in items.items():
+                try:
+                    w = float(weight)
+                except (TypeError, ValueError):
+                    fail(f"{tid}: weight of {key} {item!r} is not a number")
+                if not 0 < w <= 10:
+                    fail(f"{tid}: weight of {key} {item!r} must be in (0, 10]")
+                if key == "patterns":
+                    try:
+                        re.compile(item)
+                    except re.error as exc:
+                        fail(f"{tid}: bad pattern {item!r}: {exc}")
+                target[item if key == "patterns" else item.strip().lower()] = w
+        try:
+            context_bonus = float(raw.get("context_bonus", 0.0))
+        except (TypeError, ValueError):
+            fail(f"{tid}: context_bonus is not a number")
         themes.append(
             Theme(
                 id=tid,
@@ -136,6 +165,9 @@ def parse_taxonomy(data: dict, source: str = "") -> Taxonomy:
                 weak=weak,
                 masks=masks,
                 threshold=threshold,
+                patterns=patterns,
+                negative=negative,
+                context_bonus=context_bonus,
             )
         )
     ids = [t.id for t in themes]

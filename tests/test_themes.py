@@ -311,3 +311,54 @@ def test_model_file_is_loaded():
     assert model is not None and model.labels == list(THEME_IDS)
     probs = model.predict_proba("依托红白理事会、道德评议会推进移风易俗，遏制大操大办、高价彩礼。")
     assert probs["three_governance"] > 0.5
+
+
+# -- issue 16: rules as evidence, document themes, the fast vectorizer ------------------------
+def test_pattern_terms_and_masks_of_public_security():
+    assert "public_security" in tag_ids("深入推进平安山东建设，健全社会治安整体防控体系，常态化开展扫黑除恶。")
+    penalty = "违反本条例规定，扰乱公共秩序的，由公安机关依照《中华人民共和国治安管理处罚法》给予治安管理处罚；构成犯罪的，依法追究刑事责任。"
+    assert "public_security" not in {h.id for h in get_rule_tagger().tag_paragraph(penalty)}
+
+
+def test_negative_terms_lower_smart_governance_in_industry_text():
+    tagger = get_rule_tagger()
+    gov = {h.id: h.confidence for h in tagger.score_paragraph("依托城市大脑和大数据平台，打破信息孤岛，推进数据共享。")}
+    ind = {h.id: h.confidence for h in tagger.score_paragraph("推动制造业与大数据、云计算深度融合，培育数字产业集群，发展实体经济。")}
+    assert gov.get("smart_governance", 0) >= 0.5
+    assert ind.get("smart_governance", 0) < 0.5
+
+
+def test_context_bonus_parses_and_validates():
+    data = json.loads(Path(get_taxonomy().source).read_text(encoding="utf-8"))
+    tax = parse_taxonomy(data)
+    assert tax.by_id["support_guarantee"].context_bonus > 0
+    assert tax.by_id["public_security"].patterns and tax.by_id["smart_governance"].negative
+    data["themes"][0]["patterns"] = {"(": 1.0}
+    with pytest.raises(BadInput):
+        parse_taxonomy(data)
+
+
+def test_one_substantive_passage_carries_the_theme_to_the_document():
+    filler = "全年地区生产总值增长5%，规模以上工业增加值增长6%，固定资产投资保持稳定，消费市场持续回暖。"
+    passage = "坚持和发展新时代“枫桥经验”，推动矛盾纠纷源头化解，做到小事不出村、大事不出镇、矛盾不上交。"
+    text = "\n".join([filler] * 60 + [passage] + [filler] * 60)
+    r = analyze(text)
+    fq = next(t for t in r["themes"] if t["id"] == "fengqiao")
+    assert fq["passages"] == [60]
+    assert fq["paragraphs"] == 1
+
+
+def test_fast_vectorizer_matches_the_training_features():
+    from nlp.model import extract_features, get_model
+
+    model = get_model()
+    for text in (SAMPLE, "全面推行网格化管理，全县划分网格682个。", "无关的句子。", "12345"):
+        t = normalize(text)
+        a_idx, a_w = model._vector(extract_features(t, normalized=True))
+        b_idx, b_w = model.vectorize(t, normalized=True)
+        if a_idx is None:
+            assert b_idx is None
+            continue
+        order = a_idx.argsort()
+        assert (a_idx[order] == b_idx).all()
+        assert abs(a_w[order] - b_w).max() < 1e-9
