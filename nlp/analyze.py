@@ -37,10 +37,12 @@ import threading
 from collections.abc import Iterable
 
 from govtext.errors import BadInput
+from govtext.settings import Settings, load_settings
 from ingest.text import clean_text, split_paragraphs
 from nlp.combine import combine
 from nlp.doctype import classify
 from nlp.entities import document_year, extract_entities, find_dates, primary_region
+from nlp.keywords import get_idf_table
 from nlp.keywords import keywords as extract_keywords
 from nlp.model import get_model
 from nlp.taxonomy import get_taxonomy
@@ -67,12 +69,6 @@ def empty_result(paragraphs: int = 0) -> dict:
         "truncated": False,
         "model": False,
     }
-
-
-def _max_chars() -> int:
-    from govtext.settings import load_settings
-
-    return load_settings().max_doc_chars
 
 
 def _cjk_count(text: str) -> int:
@@ -151,15 +147,20 @@ def tag_paragraphs(paragraphs: list[str], *, use_model: bool = True) -> list[lis
     return out
 
 
-def analyze(text: object, title: str = "", *, use_model: bool = True, keyword_count: int = KEYWORDS) -> dict:
-    """Themes, keywords, entities, document type, primary region and year of one text."""
+def analyze(text: object, title: str = "", *, use_model: bool = True, keyword_count: int = KEYWORDS,
+            settings: Settings | None = None) -> dict:
+    """Themes, keywords, entities, document type, primary region and year of one text.
+
+    ``settings`` (default: from the environment) gives the size limit and the data
+    folder whose corpus IDF weighs the keywords."""
+    settings = settings or load_settings()
     if not isinstance(text, str):
         raise BadInput("text must be a string")
     if title is None:
         title = ""
     if not isinstance(title, str):
         raise BadInput("title must be a string")
-    limit = _max_chars()
+    limit = settings.max_doc_chars
     if len(text) > limit:
         raise BadInput(f"text too long: {len(text)} characters (limit {limit})", code="too_large", status=413)
     raw_paragraphs = split_paragraphs(text)
@@ -187,7 +188,7 @@ def analyze(text: object, title: str = "", *, use_model: bool = True, keyword_co
     result = {
         "themes": themes,
         "paragraph_themes": para_tags,
-        "keywords": extract_keywords(body, k=keyword_count, normalized=True),
+        "keywords": extract_keywords(body, k=keyword_count, idf=get_idf_table(settings), normalized=True),
         "entities": entities,
         "doc_type": classify(body, title_n),
         "primary_region": primary,

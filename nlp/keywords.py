@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterable
 
+from govtext.settings import Settings, load_settings
+
 BOILERPLATE_WEIGHT = 0.2
 GOVERNANCE_TERM_WEIGHT = 1.3
 MAX_KEYWORD_CHARS = 300_000
@@ -119,10 +121,8 @@ _lock = threading.Lock()
 _idf_cache: dict[str, tuple[float, IdfTable]] = {}
 
 
-def idf_candidates() -> list[Path]:
-    from govtext.settings import load_settings
-
-    s = load_settings()
+def idf_candidates(settings: Settings | None = None) -> list[Path]:
+    s = settings or load_settings()
     return [Path(s.data_dir) / "idf.json", Path(s.config_dir) / "idf.json"]
 
 
@@ -145,9 +145,9 @@ def idf_table_at(path: Path) -> IdfTable | None:
     return table
 
 
-def get_idf_table() -> IdfTable:
+def get_idf_table(settings: Settings | None = None) -> IdfTable:
     """Corpus IDF from the data folder or index_config, else jieba's generic one."""
-    for path in idf_candidates():
+    for path in idf_candidates(settings):
         table = idf_table_at(path)
         if table is not None:
             return table

@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from collections.abc import Callable, Iterable
 
@@ -45,13 +46,13 @@ class IngestReport:
         }
 
 
-def analyze_document(doc: Document) -> dict:
+def analyze_document(doc: Document, settings: Settings | None = None) -> dict:
     """Themes, keywords, entities and type of a document (nlp/analyze.py)."""
     from govtext.errors import BadInput
     from nlp.analyze import analyze
 
     try:
-        return analyze(doc.text, doc.title)
+        return analyze(doc.text, doc.title, settings=settings)
     except BadInput:  # e.g. a text with no Chinese: stored and searchable, just untagged
         return {}
 
@@ -82,9 +83,10 @@ class Enricher:
 
     MIN_PARALLEL = 16
 
-    def __init__(self, analyzer: Callable[[Document], dict] | None, workers: int):
-        self.analyzer = analyzer
+    def __init__(self, analyzer: Callable[[Document], dict] | None, workers: int, settings: Settings | None = None):
         self.workers = workers if analyzer is analyze_document else 0
+        # the default analyzer gets the settings (the data folder's corpus IDF, the size limit)
+        self.analyzer = partial(analyze_document, settings=settings) if analyzer is analyze_document else analyzer
         self._pool: ProcessPoolExecutor | None = None
 
     def submit(self, docs: list[Document]) -> Callable[[], list[IndexedDocument]]:
@@ -100,7 +102,7 @@ class Enricher:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=die_with_parent, initargs=(os.getpid(),))
         chunk = max(1, len(docs) // (self.workers * 4))
-        futures = self._pool.map(analyze_document, docs, chunksize=chunk)
+        futures = self._pool.map(self.analyzer, docs, chunksize=chunk)
         return lambda: [IndexedDocument(d, split_paragraphs(d.text), a) for d, a in zip(docs, futures)]
 
     def close(self) -> None:
@@ -116,7 +118,7 @@ class Ingestor:
                  analyzer: Callable[[Document], dict] | None = analyze_document):
         self.backend = backend
         self.settings = settings
-        self.enricher = Enricher(analyzer if settings.analyze else None, settings.ingest_workers)
+        self.enricher = Enricher(analyzer if settings.analyze else None, settings.ingest_workers, settings)
         self.report = IngestReport()
         self._batch: list[Document] = []
         self._pending: tuple[Callable[[], list[IndexedDocument]], int] | None = None

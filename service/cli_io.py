@@ -4,7 +4,6 @@ JSON output, reading a draft from a file or stdin."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -15,9 +14,9 @@ from search.backend import Backend
 
 
 def _settings(args) -> Settings:
+    """The environment's settings, with ``--data`` over GOVTEXT_DATA; passed down to every stage."""
     if getattr(args, "data", None):
-        # Modules that read settings themselves (the keyword IDF, say) see --data too.
-        os.environ["GOVTEXT_DATA"] = str(Path(args.data))
+        return load_settings(data_dir=Path(args.data))
     return load_settings()
 
 

@@ -18,6 +18,19 @@ def test_readme_lists_every_setting():
     assert len(names) >= 15 and not missing, f"README's settings table lacks {missing}"
 
 
+def test_no_stage_reads_the_environment_itself():
+    """Only govtext/settings.py reads GOVTEXT_* variables; stages get a Settings passed down."""
+    offenders = []
+    for package in ("govtext", "ingest", "nlp", "dedup", "search", "service"):
+        for path in (ROOT / package).rglob("*.py"):
+            if path.name == "settings.py" and package == "govtext":
+                continue
+            text = path.read_text(encoding="utf-8")
+            if re.search(r"os\.environ(\.get)?\s*[\[(]\s*[\"']GOVTEXT_|getenv\(\s*[\"']GOVTEXT_", text):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders, f"read GOVTEXT_* themselves: {offenders}"
+
+
 def test_environment_reaches_the_settings(monkeypatch, tmp_path):
     monkeypatch.setenv("GOVTEXT_DATA", str(tmp_path))
     monkeypatch.setenv("GOVTEXT_ACCESS_LOG", "1")
