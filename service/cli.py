@@ -62,6 +62,7 @@ def refresh_idf(backend, settings: Settings, quiet: bool = False) -> None:
     if not quiet:
         print(f"learning keyword IDF from {documents} documents …", file=sys.stderr)
     table = IdfTable.from_texts(d["text"] for d in backend.iter_documents())
+    path.parent.mkdir(parents=True, exist_ok=True)  # an engine backend never made the data folder
     table.save(path, min_df=2)
 
 

@@ -90,7 +90,7 @@ def owned_node(opensearch_node):
 def test_bulk_back_pressure_is_retried_until_every_document_is_in(owned_node, tmp_path):
     """Eight writers against a write pool of one thread and a queue of two: the node answers
     429 (its rejection counter grows) and the bulk helper's back-off gets every document in."""
-    writers, per_writer, batch = 8, 30, 10
+    writers, per_writer, batch = 8, 15, 5
     backend = open_os(owned_node.url, tmp_path)
     backend.stats()  # indices and templates exist before the writers race
     docs = synthetic_docs(writers * per_writer, "bp")
@@ -134,7 +134,7 @@ def test_node_killed_mid_ingest_then_rerun_completes_exactly(owned_node, tmp_pat
     """`govtext ingest` against the node, SIGKILL to the node once documents arrive: the ingest
     fails with a clear error (no traceback); after a restart the same command completes, and
     the counts are exact: every document once, every paragraph once."""
-    n = 400
+    n = 200
     docs = synthetic_docs(n, "kill")
     source = tmp_path / "docs.jsonl"
     source.write_text("".join(json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
@@ -153,7 +153,7 @@ def test_node_killed_mid_ingest_then_rerun_completes_exactly(owned_node, tmp_pat
                 seen = int(_get(count_url)["count"])
             except OSError:
                 seen = 0
-            if seen >= 40:
+            if seen >= 30:
                 owned_node.kill()
                 killed_at = seen
                 break
@@ -171,7 +171,7 @@ def test_node_killed_mid_ingest_then_rerun_completes_exactly(owned_node, tmp_pat
 
     rerun = subprocess.run(cmd[:2] + ["--json", str(source)], env=env, capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
-    written = json.loads(rerun.stdout)["written"]
+    written = json.loads(rerun.stdout)
     assert written["added"] + written["updated"] + written["unchanged"] == n, written
     assert written["added"] >= n - killed_at - 20  # what was lost went in again, what was in was not re-added
     backend = open_os(owned_node.url, tmp_path / "check", prefix=prefix)
@@ -190,7 +190,7 @@ def test_node_killed_mid_ingest_then_rerun_completes_exactly(owned_node, tmp_pat
 def test_reindex_while_twenty_clients_search(opensearch_url, tmp_path):
     """Twenty threads search while the indices are rebuilt and the aliases swapped: no error,
     and every answer has the full total (never a missing or half-built index)."""
-    n, clients = 120, 20
+    n, clients = 60, 20
     backend = open_os(opensearch_url, tmp_path)
     try:
         backend.write(enriched(synthetic_docs(n, "rx")))

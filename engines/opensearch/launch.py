@@ -37,7 +37,7 @@ CLASSES, LIB = HERE / "target" / "classes", HERE / "target" / "lib"
 MAIN_CLASS = "govtext.engine.OpenSearchNode"
 STATE = HERE / "target" / "node.json"  # the `make opensearch` node, for `stop` and `status`
 BUILD_TIMEOUT = 900
-START_TIMEOUT = 180
+START_TIMEOUT = 480  # a shared 2-core machine under load has taken over 3 min
 STOP_TIMEOUT = 30
 
 
