@@ -88,9 +88,17 @@ BRACKETS = re.compile(r"[【】\[\]|｜/>»›\s]+")
 MAX_CHROME_LINES = 30  # looked for at each end
 
 
+_TAG = re.compile(r"<[^<>]{0,200}>")
+
+
 def _is_given_chrome(line: str) -> bool:
     from ingest.sites import boilerplate
 
+    # judged on the words: literal markup in a given text (<script>…</script>枫桥经验) is content
+    # to keep and show escaped, not a page's furniture
+    line = _TAG.sub("", line).strip()
+    if not line:
+        return False
     if len(line) > 80:
         return False
     if len(line) <= 40 and (TOOLBAR.fullmatch(line) or BRACKETS.fullmatch(line)):

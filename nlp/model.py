@@ -21,7 +21,7 @@ folder, which is not shipped with the code, so a deployed service or a fresh
 clone cannot retrain; and a JSON export loads without pickle, does not depend
 on the scikit-learn version at run time, and is reproducible (liblinear with a
 fixed seed and a sorted vocabulary → the same file from the same labels).
-Retrain with ``python -m nlp.model train`` after changing the labels or the
+Retrain with ``python -m nlp.train`` after changing the labels or the
 user dictionary. At run time only numpy is needed; scikit-learn is imported for
 training and cross-validation only.
 """
@@ -29,7 +29,6 @@ training and cross-validation only.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import re
 import threading
@@ -290,36 +289,3 @@ def get_model() -> ThemeModel | None:
             _model_failed.add(key)
             return None
     return _model
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m nlp.model train [--out PATH]``: retrain from the labelled paragraphs."""
-    import argparse
-
-    from nlp.labels import LABELS_FILE, load_examples
-
-    ap = argparse.ArgumentParser(prog="python -m nlp.model")
-    ap.add_argument("command", choices=["train"])
-    ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--C", type=float, default=8.0)
-    ap.add_argument("--thresholds", action="store_true",
-                    help="also fit per-theme thresholds (held out by source they did not help: off by default)")
-    args = ap.parse_args(argv)
-    from nlp.evaluate import Dataset, fit_thresholds
-    from nlp.taxonomy import THEME_IDS as ids
-
-    examples = load_examples()
-    ds = Dataset(examples)
-    data = train_from_features(ds.feats, [e.labels for e in examples], C=args.C)
-    if args.thresholds:
-        thresholds = fit_thresholds(ds, list(range(len(examples))), args.C)
-        data["thresholds"] = {t: round(float(v), 3) for t, v in zip(ids, thresholds)}
-    data["meta"]["labels_sha256"] = hashlib.sha256(LABELS_FILE.read_bytes()).hexdigest()
-    out = args.out or model_path()
-    save_model(data, out)
-    print(f"trained on {len(examples)} paragraphs, {len(data['features'])} features -> {out}")
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

@@ -59,3 +59,9 @@ def test_ingest_reports_the_removed_lines_and_can_keep_them(settings, backend):
     assert report.chrome_lines == 0
     assert backend.get("rep-1")["text"].startswith("下载\n打印")
     json.dumps(backend.get("rep-1"), ensure_ascii=False)
+
+
+def test_a_line_with_literal_markup_and_words_is_kept():
+    """Hostile or untidy given text loses nothing: markup around words is not page chrome."""
+    text = "恶意测试文档 网格化管理\n<script>window.__pwned=1</script>枫桥经验<b onmouseover=\"x\">粗体</b>"
+    assert strip_given_chrome(text) == (text, [])
