@@ -352,13 +352,8 @@ def hit_from_source(src: dict, score: float | None, terms: list[str], copies: in
 _USERINFO_RE = re.compile(r"//[^/@\s]*@")
 
 
-def _safe_url(url: str) -> str:
-    """The URL(s) without credentials, for messages."""
-    return _USERINFO_RE.sub("//", url)
-
-
 def _scrub(text: str) -> str:
-    """A message with any user:password@ removed."""
+    """A URL or a message with any user:password@ removed."""
     return _USERINFO_RE.sub("//", text)
 
 
@@ -424,7 +419,7 @@ class ElasticBackend:
         try:
             return Elasticsearch(hosts, **options)
         except ValueError as exc:
-            raise BadInput(f"GOVTEXT_ES_URL {_safe_url(self.url)!r} is not usable: {_scrub(str(exc))} "
+            raise BadInput(f"GOVTEXT_ES_URL {_scrub(self.url)!r} is not usable: {_scrub(str(exc))} "
                            "(it should look like http://127.0.0.1:9200 or https://user:password@host:9200)") from None
 
     @staticmethod
@@ -445,7 +440,7 @@ class ElasticBackend:
         from elasticsearch import ApiError, AuthenticationException, AuthorizationException, TransportError
         from elasticsearch.helpers import BulkIndexError, ScanError
 
-        where = _safe_url(self.url)
+        where = _scrub(self.url)
         if isinstance(exc, ValueError):  # the client refusing an argument or URL before any request
             return BackendError(f"Elasticsearch client error while {action}: {_scrub(str(exc))[:300]}")
         if isinstance(exc, (AuthenticationException, AuthorizationException)):
@@ -482,11 +477,11 @@ class ElasticBackend:
             meta, body = self.client.transport.perform_request(
                 "GET", "/", headers={"accept": "application/json"})
         if not 200 <= meta.status < 300 or not isinstance(body, dict):
-            raise BackendError(f"Elasticsearch at {_safe_url(self.url)} answered {meta.status} to GET /")
+            raise BackendError(f"Elasticsearch at {_scrub(self.url)} answered {meta.status} to GET /")
         version = str((body.get("version") or {}).get("number", ""))
         major = int(version.split(".")[0]) if version[:1].isdigit() else 0
         if major < 8:
-            raise BackendError(f"Elasticsearch {version or '(unknown version)'} at {_safe_url(self.url)} "
+            raise BackendError(f"Elasticsearch {version or '(unknown version)'} at {_scrub(self.url)} "
                                "is not supported: use 8.x or 9.x")
         self.server_version = version
         if major == 8:
@@ -1049,7 +1044,7 @@ class ElasticBackend:
             "index_bytes": index_bytes,
             "indices": {self.aliases[k]: self._concrete(k) for k in KINDS},
             "server_version": self.server_version,
-            "url": _safe_url(self.url),
+            "url": _scrub(self.url),
         }
 
     def health(self) -> dict:
@@ -1059,7 +1054,7 @@ class ElasticBackend:
             n = int(self.client.count(index=self.aliases["documents"])["count"])
         status = health.get("status", "")
         if status == "red":
-            raise BackendError(f"the govtext indices on {_safe_url(self.url)} are red (shards unassigned)")
+            raise BackendError(f"the govtext indices on {_scrub(self.url)} are red (shards unassigned)")
         return {"status": "ok", "backend": self.name, "documents": n, "indexed_documents": n,
                 "index_behind_changes": 0, "cluster": health.get("cluster_name", ""),
                 "cluster_status": status, "server_version": self.server_version}

@@ -25,7 +25,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from govtext.errors import BackendError, BadInput, GovtextError
-from search.elastic import ElasticBackend, _reason, _safe_url, _scrub, api_error
+from search.elastic import ElasticBackend, _reason, _scrub, api_error
 
 
 class Resp(dict):
@@ -172,7 +172,7 @@ class OpenSearchBackend(ElasticBackend):
         try:
             return CompatClient(OpenSearch(hosts, **options))
         except (ValueError, TypeError) as exc:
-            raise BadInput(f"GOVTEXT_OPENSEARCH_URL {_safe_url(self.url)!r} is not usable: {_scrub(str(exc))} "
+            raise BadInput(f"GOVTEXT_OPENSEARCH_URL {_scrub(self.url)!r} is not usable: {_scrub(str(exc))} "
                            "(it should look like http://127.0.0.1:9200 or https://user:password@host:9200)") from None
 
     @staticmethod
@@ -190,7 +190,7 @@ class OpenSearchBackend(ElasticBackend):
                                              ImproperlyConfigured, SerializationError, TransportError)
         from opensearchpy.helpers import BulkIndexError, ScanError
 
-        where = _safe_url(self.url)
+        where = _scrub(self.url)
         if isinstance(exc, (ValueError, ImproperlyConfigured)) and not isinstance(exc, SerializationError):
             return BackendError(f"OpenSearch client error while {action}: {_scrub(str(exc))[:300]}")
         if isinstance(exc, (AuthenticationException, AuthorizationException)):
@@ -210,15 +210,15 @@ class OpenSearchBackend(ElasticBackend):
         with self._api("connecting"):
             body = self.client.transport.perform_request("GET", "/")
         if not isinstance(body, dict):
-            raise BackendError(f"OpenSearch at {_safe_url(self.url)} gave no JSON answer to GET /")
+            raise BackendError(f"OpenSearch at {_scrub(self.url)} gave no JSON answer to GET /")
         info = body.get("version") or {}
         version = str(info.get("number", ""))
         if info.get("distribution") != "opensearch":
-            raise BackendError(f"the server at {_safe_url(self.url)} is not OpenSearch (version {version or '?'}): "
+            raise BackendError(f"the server at {_scrub(self.url)} is not OpenSearch (version {version or '?'}): "
                                "use GOVTEXT_BACKEND=elasticsearch with GOVTEXT_ES_URL for Elasticsearch")
         major = int(version.split(".")[0]) if version[:1].isdigit() else 0
         if major not in (2, 3):
-            raise BackendError(f"OpenSearch {version or '(unknown version)'} at {_safe_url(self.url)} "
+            raise BackendError(f"OpenSearch {version or '(unknown version)'} at {_scrub(self.url)} "
                                "is not supported: use 2.x or 3.x")
         self.server_version = version
 
