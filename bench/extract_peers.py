@@ -10,9 +10,7 @@ trafilatura and readability-lxml are development dependencies
 
 from __future__ import annotations
 
-import re
 import sys
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -20,17 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import lxml.html  # noqa: E402
 
 from govtext.errors import SourceError  # noqa: E402
+from ingest.evaluate import char_scores  # noqa: E402,F401  (re-exported to the benchmarks)
 from ingest.extract import extract_html  # noqa: E402
-
-
-def char_scores(extracted: str, gold: str) -> tuple[float, float, float]:
-    """Character-multiset precision, recall and F1, whitespace ignored (as tests/test_extract.py)."""
-    pred = Counter(re.sub(r"\s", "", extracted))
-    true = Counter(re.sub(r"\s", "", gold))
-    overlap = sum((pred & true).values())
-    p = overlap / max(1, sum(pred.values()))
-    r = overlap / max(1, sum(true.values()))
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def run_govtext(html: str, chrome=None):

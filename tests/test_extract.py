@@ -13,13 +13,13 @@ Run ``.venv/bin/python tests/test_extract.py`` for the per-page table alone.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from ingest.evaluate import char_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -41,16 +41,6 @@ MIN_DATE_ACCURACY = 0.90
 
 
 # ------------------------------------------------------------------ scoring
-
-
-def char_scores(extracted: str, gold: str) -> tuple[float, float, float]:
-    """Character-multiset precision, recall and F1, whitespace ignored."""
-    pred = Counter(re.sub(r"\s", "", extracted))
-    true = Counter(re.sub(r"\s", "", gold))
-    overlap = sum((pred & true).values())
-    p = overlap / max(1, sum(pred.values()))
-    r = overlap / max(1, sum(true.values()))
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def score_shared_pages() -> list[dict]:
