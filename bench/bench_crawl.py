@@ -42,7 +42,9 @@ def page(i: int, n: int) -> bytes:
         "<p>" + "".join(SENTENCES[(i + k + j) % len(SENTENCES)] for j in range(3)) + f"（第{i}号文件第{k + 1}条）</p>"
         for k in range(8)
     )
-    links = "".join(f'<li><a href="/doc/{j}.html">示范市第{j}号文件</a></li>' for j in (i + 1, 2 * i + 1, 2 * i + 2) if j < n)
+    links = "".join(
+        f'<li><a href="/doc/{j}.html">示范市第{j}号文件</a></li>' for j in (i + 1, 2 * i + 1, 2 * i + 2) if j < n
+    )
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>示范市基层治理第{i}号文件_示范市人民政府</title></head><body>"
@@ -68,11 +70,16 @@ def serve(n: int) -> None:
         def do_GET(self):
             origin = f"http://127.0.0.1:{self.server.server_address[1]}"
             if self.path == "/robots.txt":
-                body, ctype = f"User-agent: *\nDisallow: /private/\nSitemap: {origin}/sitemap.xml\n".encode(), "text/plain"
+                body, ctype = (
+                    f"User-agent: *\nDisallow: /private/\nSitemap: {origin}/sitemap.xml\n".encode(),
+                    "text/plain",
+                )
             elif self.path == "/sitemap.xml":
-                body = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                        + "".join(f"<url><loc>{origin}/doc/{i}.html</loc></url>" for i in range(0, n, 7))
-                        + "</urlset>").encode()
+                body = (
+                    '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                    + "".join(f"<url><loc>{origin}/doc/{i}.html</loc></url>" for i in range(0, n, 7))
+                    + "</urlset>"
+                ).encode()
                 ctype = "application/xml"
             elif self.path in pages:
                 body, ctype = pages[self.path], "text/html; charset=utf-8"
@@ -117,33 +124,52 @@ def main() -> None:
     from ingest.crawl import crawl
     from ingest.extract import extract_page
 
-    server = subprocess.Popen([sys.executable, __file__, "--serve", "--pages", str(args.pages)],
-                              stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", "--pages", str(args.pages)], stdout=subprocess.PIPE, text=True
+    )
     try:
         port = int(server.stdout.readline())
         origin = f"http://127.0.0.1:{port}"
         n = args.pages
-        print(f"loopback site: {n} pages of ~{len(page(1, n)) / 1024:.1f} KB, delay 0, server in its own process; "
-              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(
+            f"loopback site: {n} pages of ~{len(page(1, n)) / 1024:.1f} KB, delay 0, server in its own process; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
         for conc in args.concurrency:
             firsts, seconds = [], []
             for _ in range(args.repeat):
                 with tempfile.TemporaryDirectory() as tmp:
                     docs = []
                     t = time.perf_counter()
-                    s = crawl([origin + "/"], state_dir=Path(tmp), on_document=docs.append, max_pages=n + 10,
-                              delay=0, concurrency=conc, timeout=10)
+                    s = crawl(
+                        [origin + "/"],
+                        state_dir=Path(tmp),
+                        on_document=docs.append,
+                        max_pages=n + 10,
+                        delay=0,
+                        concurrency=conc,
+                        timeout=10,
+                    )
                     firsts.append(time.perf_counter() - t)
                     t = time.perf_counter()
-                    s2 = crawl([origin + "/"], state_dir=Path(tmp), on_document=docs.append, max_pages=n + 10,
-                               delay=0, concurrency=conc, timeout=10)
+                    s2 = crawl(
+                        [origin + "/"],
+                        state_dir=Path(tmp),
+                        on_document=docs.append,
+                        max_pages=n + 10,
+                        delay=0,
+                        concurrency=conc,
+                        timeout=10,
+                    )
                     seconds.append(time.perf_counter() - t)
                 assert s.new == n and s.failed == 0, s.format()
                 assert s2.not_modified == s.fetched and s2.documents == 0, s2.format()
             first, second = statistics.median(firsts), statistics.median(seconds)
-            print(f"concurrency {conc}: crawl {s.fetched} pages in {first:.2f}s = {s.fetched / first:.0f} pages/s "
-                  f"(best {s.fetched / min(firsts):.0f}); re-crawl, all 304: {s2.fetched / second:.0f} pages/s "
-                  f"(best {s2.fetched / min(seconds):.0f})  [median of {args.repeat}]")
+            print(
+                f"concurrency {conc}: crawl {s.fetched} pages in {first:.2f}s = {s.fetched / first:.0f} pages/s "
+                f"(best {s.fetched / min(firsts):.0f}); re-crawl, all 304: {s2.fetched / second:.0f} pages/s "
+                f"(best {s2.fetched / min(seconds):.0f})  [median of {args.repeat}]"
+            )
         raws = [page(i, n) for i in range(n)]
         times = []
         for _ in range(args.repeat):

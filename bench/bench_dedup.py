@@ -117,8 +117,9 @@ def _sqlite(db: Path) -> sqlite3.Connection:
     return conn
 
 
-def bench_throughput(docs, tmp: Path, batch_docs: int = 200, rounds: int = 3
-                     ) -> tuple[dict, object, SortedBands, list[str]]:
+def bench_throughput(
+    docs, tmp: Path, batch_docs: int = 200, rounds: int = 3
+) -> tuple[dict, object, SortedBands, list[str]]:
     """All five on the same paragraphs (those of ``docs``, in document order),
     ``rounds`` times round robin (this machine is shared and noisy): the median
     rate of each, and ratios of medians."""
@@ -164,8 +165,13 @@ def bench_throughput(docs, tmp: Path, batch_docs: int = 200, rounds: int = 3
             conn.commit()
         conn.close()
 
-    contenders = {"datasketch": datasketch, "govtext_fingerprint": fingerprint, "govtext_inmemory": inmemory,
-                  "govtext_persistent_postings": persistent_postings, "govtext_persistent_full": persistent_full}
+    contenders = {
+        "datasketch": datasketch,
+        "govtext_fingerprint": fingerprint,
+        "govtext_inmemory": inmemory,
+        "govtext_persistent_postings": persistent_postings,
+        "govtext_persistent_full": persistent_full,
+    }
     rates: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(rounds):
         for name, run in contenders.items():
@@ -306,8 +312,16 @@ def _run_recall(ix, indexed, report_paras, rng, n_drafts: int, per_draft: int = 
     return found, total
 
 
-def bench_check(docs, n_paragraphs: int, db: Path, n_drafts: int, report_paras: list[str], seed: int = 3,
-                profile: bool = False, reuse: bool = False) -> dict:
+def bench_check(
+    docs,
+    n_paragraphs: int,
+    db: Path,
+    n_drafts: int,
+    report_paras: list[str],
+    seed: int = 3,
+    profile: bool = False,
+    reuse: bool = False,
+) -> dict:
     rng = random.Random(seed)
     reuse = reuse and db.exists()
     if db.exists() and not reuse:
@@ -321,9 +335,11 @@ def bench_check(docs, n_paragraphs: int, db: Path, n_drafts: int, report_paras: 
     if reuse:
         loaded = conn.execute("SELECT COUNT(*) FROM dd_para").fetchone()[0]
         build = float("nan")
-        indexed = conn.execute("SELECT p.text, d.doc FROM dd_para p JOIN dd_doc d ON d.did = p.did "
-                               "WHERE p.nlen >= 40 AND p.pid % 37 = 0").fetchall()
+        indexed = conn.execute(
+            "SELECT p.text, d.doc FROM dd_para p JOIN dd_doc d ON d.did = p.did WHERE p.nlen >= 40 AND p.pid % 37 = 0"
+        ).fetchall()
     else:
+
         def feed():
             for doc_id, ps, site in synth_docs(docs, n_paragraphs, rng):
                 indexed.extend((p, doc_id) for p in ps if len(p) >= 40 and rng.random() < 0.05)
@@ -392,8 +408,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--laws", type=Path, default=SHARED / "corpus" / "laws.jsonl")
     ap.add_argument("--reports", type=Path, default=SHARED / "corpus" / "reports.jsonl")
-    ap.add_argument("--throughput-docs", type=int, default=300,
-                    help="documents whose paragraphs are fingerprinted and indexed by every contender")
+    ap.add_argument(
+        "--throughput-docs",
+        type=int,
+        default=300,
+        help="documents whose paragraphs are fingerprinted and indexed by every contender",
+    )
     ap.add_argument("--rounds", type=int, default=3, help="throughput rounds (medians are reported)")
     ap.add_argument("--copies", type=int, default=1000)
     ap.add_argument("--paragraphs", type=int, default=100_000, help="index size for the draft-check latency")
@@ -402,7 +422,9 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--profile", action="store_true", help="profile one draft check")
     ap.add_argument("--only-check", action="store_true", help="skip steps 1-3")
-    ap.add_argument("--reuse-db", action="store_true", help="reuse DB-DIR/check.db from an earlier run (same parameters)")
+    ap.add_argument(
+        "--reuse-db", action="store_true", help="reuse DB-DIR/check.db from an earlier run (same parameters)"
+    )
     args = ap.parse_args(argv)
     if not args.laws.exists():
         print(f"corpus not found: {args.laws}", file=sys.stderr)
@@ -415,8 +437,11 @@ def main(argv=None) -> int:
 
     if not args.only_check:
         sub = docs[: args.throughput_docs]
-        print(f"[1] fingerprint + index throughput on the {sum(len(p) for _, p, _ in sub)} paragraphs of the first "
-              f"{len(sub)} documents of {args.laws.name}", flush=True)
+        print(
+            f"[1] fingerprint + index throughput on the {sum(len(p) for _, p, _ in sub)} paragraphs of the first "
+            f"{len(sub)} documents of {args.laws.name}",
+            flush=True,
+        )
         thr, lsh, table, sample = bench_throughput(sub, tmp, rounds=args.rounds)
         results["throughput"] = thr
         for k, v in thr.items():
@@ -450,8 +475,9 @@ def main(argv=None) -> int:
     if not report_paras:
         report_paras = [p + "。" for p in paras[-5000:]]
     print(f"[4] draft check of 5,000-char drafts against {args.paragraphs} paragraphs", flush=True)
-    chk = bench_check(docs, args.paragraphs, tmp / "check.db", args.drafts, report_paras, profile=args.profile,
-                      reuse=args.reuse_db)
+    chk = bench_check(
+        docs, args.paragraphs, tmp / "check.db", args.drafts, report_paras, profile=args.profile, reuse=args.reuse_db
+    )
     results["check"] = chk
     print(
         f"    built {chk['paragraphs']} paragraphs in {chk['build_seconds']:.1f} s ({chk['db_mb']:.0f} MB); "

@@ -45,7 +45,7 @@ def corpus(n: int) -> tuple[list[dict], list[dict]]:
     rows = read_jsonl(LAWS, n + 50)
     if len(rows) < n + 50:
         rows += read_jsonl(REPORTS, n + 50 - len(rows))
-    return rows[:n], rows[n:n + 50]
+    return rows[:n], rows[n : n + 50]
 
 
 def workload(stored: list[dict], outside: list[dict], n_queries: int, n_checks: int, seed: int = 13):
@@ -86,7 +86,7 @@ def run_engine(kind: str, url: str, n: int, n_queries: int, n_checks: int) -> di
     try:
         started = time.perf_counter()
         for k in range(0, len(items), BATCH):
-            backend.write(items[k:k + BATCH])
+            backend.write(items[k : k + BATCH])
         ingest_s = time.perf_counter() - started
         for q in queries:  # warm-up
             backend.search(SearchRequest(q=q))
@@ -103,10 +103,19 @@ def run_engine(kind: str, url: str, n: int, n_queries: int, n_checks: int) -> di
             check_ms.append((time.perf_counter() - t) * 1000)
             overlaps.append(report["overlap_ratio"])
         stats = backend.stats()
-        return {"kind": kind, "docs": stats["documents"], "paragraphs": stats["paragraphs"], "ingest_s": ingest_s,
-                "search_ms": search_ms, "check_ms": check_ms, "overlaps": overlaps,
-                "draft_chars": [len(d) for d in drafts], "index_bytes": stats.get("index_bytes", 0),
-                "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "rss_before_kb": rss_before}
+        return {
+            "kind": kind,
+            "docs": stats["documents"],
+            "paragraphs": stats["paragraphs"],
+            "ingest_s": ingest_s,
+            "search_ms": search_ms,
+            "check_ms": check_ms,
+            "overlaps": overlaps,
+            "draft_chars": [len(d) for d in drafts],
+            "index_bytes": stats.get("index_bytes", 0),
+            "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            "rss_before_kb": rss_before,
+        }
     finally:
         if kind == "opensearch":
             backend.drop_indices()
@@ -129,8 +138,20 @@ def jvm_memory(url: str, pid: int) -> tuple[int, int]:
 
 
 def child(kind: str, url: str, args) -> dict:
-    cmd = [sys.executable, __file__, "--child", kind, "--url", url, "--docs", str(args.docs),
-           "--queries", str(args.queries), "--checks", str(args.checks)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        kind,
+        "--url",
+        url,
+        "--docs",
+        str(args.docs),
+        "--queries",
+        str(args.queries),
+        "--checks",
+        str(args.checks),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
     if done.returncode:
         raise SystemExit(f"{kind} run failed:\n{done.stderr[-3000:]}")
@@ -156,8 +177,10 @@ def main() -> int:
     from opensearch_node import launcher
 
     launch = launcher()
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {args.docs} documents, "
-          f"{args.queries} queries, {args.checks} drafts of {DRAFT_CHARS} characters")
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {args.docs} documents, "
+        f"{args.queries} queries, {args.checks} drafts of {DRAFT_CHARS} characters"
+    )
     build_s = launch.build()
     t = time.monotonic()
     node = launch.start(heap=args.heap)
@@ -180,9 +203,18 @@ def main() -> int:
         line(f"search p{p} (ms)", percentile(embedded["search_ms"], p), percentile(opensearch["search_ms"], p))
     for p in (50, 99):
         line(f"check 5,000 chars p{p} (ms)", percentile(embedded["check_ms"], p), percentile(opensearch["check_ms"], p))
-    line("mean overlap ratio of the drafts", sum(embedded["overlaps"]) / len(embedded["overlaps"]),
-         sum(opensearch["overlaps"]) / len(opensearch["overlaps"]), "{:.3f}")
-    line("peak RSS of the govtext process (MB)", embedded["peak_rss_kb"] / 1024, opensearch["peak_rss_kb"] / 1024, "{:.0f}")
+    line(
+        "mean overlap ratio of the drafts",
+        sum(embedded["overlaps"]) / len(embedded["overlaps"]),
+        sum(opensearch["overlaps"]) / len(opensearch["overlaps"]),
+        "{:.3f}",
+    )
+    line(
+        "peak RSS of the govtext process (MB)",
+        embedded["peak_rss_kb"] / 1024,
+        opensearch["peak_rss_kb"] / 1024,
+        "{:.0f}",
+    )
     row("OpenSearch node: JVM RSS / heap used (MB)", "-", f"{jvm_rss / 2**20:.0f} / {heap / 2**20:.0f}")
     row("index size on disk (MB)", "-", f"{opensearch['index_bytes'] / 2**20:.1f}")
     print(f"load average at the end {os.getloadavg()[0]:.1f}")

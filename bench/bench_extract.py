@@ -35,12 +35,15 @@ SHARED = ROOT.parent / "shared" / "fixtures" / "extraction"
 
 def load_pages(dataset: str | None) -> tuple[str, list[tuple[bytes, str]]]:
     if dataset:
+
         def git(*args: str) -> bytes:
             return subprocess.run(["git", "-C", dataset, *args], check=True, capture_output=True).stdout
 
         commit = git("rev-parse", "HEAD").decode().strip()[:7]
         names = [p for p in git("ls-tree", "--name-only", "HEAD", "original/").decode().split() if p.endswith(".html")]
-        pages = [(git("show", f"HEAD:{n}"), git("show", f"HEAD:cleaned/{Path(n).stem}.txt").decode("utf-8")) for n in names]
+        pages = [
+            (git("show", f"HEAD:{n}"), git("show", f"HEAD:cleaned/{Path(n).stem}.txt").decode("utf-8")) for n in names
+        ]
         return f"{dataset} @ {commit} (all pages, in-sample and held-out mixed)", pages
     paths = sorted((SHARED / "original").glob("*.html"))
     if not paths:
@@ -82,7 +85,9 @@ def main() -> None:
         per_page = statistics.median(rounds) / len(pages)
         cpu_page = statistics.median(cpu) / len(pages)
         refused = sum(1 for t in texts if not t)
-        print(f"{name:14}{mean[0]:7.3f}{mean[1]:7.3f}{mean[2]:7.3f}{refused:9}{1000 * per_page:9.2f}{1000 * cpu_page:9.2f}")
+        print(
+            f"{name:14}{mean[0]:7.3f}{mean[1]:7.3f}{mean[2]:7.3f}{refused:9}{1000 * per_page:9.2f}{1000 * cpu_page:9.2f}"
+        )
 
 
 if __name__ == "__main__":

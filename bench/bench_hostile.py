@@ -46,7 +46,12 @@ HANDMADE_HTTP: list[tuple[str, str, object, dict]] = [
     ("POST", "/api/v1/check", '{"text": "' + "长" * 300_000 + '"}', {"Content-Type": "application/json"}),
     ("POST", "/check?format=json", "text=%00%01", {"Content-Type": "application/x-www-form-urlencoded"}),
     ("POST", "/check?format=json", "text=%ED%A0%80", {"Content-Type": "application/x-www-form-urlencoded"}),
-    ("POST", "/check?format=json", "text=" + "%E9%95%BF" * 300_000, {"Content-Type": "application/x-www-form-urlencoded"}),
+    (
+        "POST",
+        "/check?format=json",
+        "text=" + "%E9%95%BF" * 300_000,
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    ),
     ("POST", "/check", "text=", {"Content-Type": "application/x-www-form-urlencoded"}),
     ("GET", "/api/v1/search?q=" + "(" * 244 + "a" + ")" * 244, None, {}),
     ("GET", "/api/v1/search?q=%00", None, {}),
@@ -88,12 +93,24 @@ HANDMADE_HTTP: list[tuple[str, str, object, dict]] = [
     ("GET", "/api/v1/search?q=a", None, {"Accept": "text/html"}),
     ("GET", "/api/v1/search?q=a", None, {"Accept-Language": "\x01"}),
     ("POST", "/api/v1/documents", {"text": "推行全科网格。", "id": True}, {"Authorization": "Bearer {token}"}),
-    ("POST", "/api/v1/documents", {"text": "推行全科网格。", "date": "<script>x</script>"},
-     {"Authorization": "Bearer {token}"}),
-    ("POST", "/api/v1/documents", '{"text": "推行全科网格。", "title": "\\udfff"}',
-     {"Authorization": "Bearer {token}", "Content-Type": "application/json"}),
-    ("POST", "/api/v1/documents", '{"documents": ' + DEEP + "}",
-     {"Authorization": "Bearer {token}", "Content-Type": "application/json"}),
+    (
+        "POST",
+        "/api/v1/documents",
+        {"text": "推行全科网格。", "date": "<script>x</script>"},
+        {"Authorization": "Bearer {token}"},
+    ),
+    (
+        "POST",
+        "/api/v1/documents",
+        '{"text": "推行全科网格。", "title": "\\udfff"}',
+        {"Authorization": "Bearer {token}", "Content-Type": "application/json"},
+    ),
+    (
+        "POST",
+        "/api/v1/documents",
+        '{"documents": ' + DEEP + "}",
+        {"Authorization": "Bearer {token}", "Content-Type": "application/json"},
+    ),
     ("POST", "/api/v1/documents", {"documents": []}, {"Authorization": "Bearer {token}"}),
     ("POST", "/api/v1/documents", {"documents": [{"text": "x"}] * 501}, {"Authorization": "Bearer {token}"}),
     ("POST", "/api/v1/documents", {"text": "推行全科网格。", "meta": "x"}, {"Authorization": "Bearer {token}"}),
@@ -134,8 +151,12 @@ def handmade(base: str, token: str) -> collections.Counter:
         except OSError as exc:  # no answer at all
             status, hdrs, data = 0, {}, repr(exc).encode()
         statuses[status] += 1
-        if status >= 500 and status != 503 or status == 0 or (
-                status >= 400 and "/api/" in path and "json" not in hdrs.get("content-type", "")):
+        if (
+            status >= 500
+            and status != 503
+            or status == 0
+            or (status >= 400 and "/api/" in path and "json" not in hdrs.get("content-type", ""))
+        ):
             print(f"  {status} {method} {path[:80]}: {data[:160]!r}")
     for raw in HANDMADE_RAW:
         status, hdrs, data = parse_reply(send_raw(base, raw))
@@ -153,8 +174,11 @@ def property_run(base: str, token: str, examples: int, seed: int = 18) -> dict:
     import schemathesis
     from schemathesis.checks import not_a_server_error
     from schemathesis.generation import GenerationMode
-    from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
-                                                   status_code_conformance)
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
 
     checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
     schema = schemathesis.openapi.from_url(base + "/api/v1/openapi.json")
@@ -164,9 +188,15 @@ def property_run(base: str, token: str, examples: int, seed: int = 18) -> dict:
     for result in schema.get_all_operations():
         operation = result.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            @hypothesis.settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-                                 suppress_health_check=list(hypothesis.HealthCheck),
-                                 phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate])
+
+            @hypothesis.settings(
+                max_examples=examples,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                suppress_health_check=list(hypothesis.HealthCheck),
+                phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+            )
             @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
             def run(case):
                 response = case.call(headers=headers, timeout=120)
@@ -176,15 +206,21 @@ def property_run(base: str, token: str, examples: int, seed: int = 18) -> dict:
                 except Exception as exc:  # schemathesis raises a group of check failures
                     text = str(exc).strip().splitlines()
                     # run() is called at once below, inside this iteration, so the loop variables are current
-                    violations.append(f"{operation.method.upper()} {operation.path} [{mode.value}] "  # noqa: B023
-                                      f"{response.status_code}: {' '.join(text[:3])[:300]}")
+                    violations.append(
+                        f"{operation.method.upper()} {operation.path} [{mode.value}] "  # noqa: B023
+                        f"{response.status_code}: {' '.join(text[:3])[:300]}"
+                    )
 
             try:
                 run()
             except hypothesis.errors.Unsatisfiable:
                 pass
-    return {"requests": sum(statuses.values()), "statuses": dict(sorted(statuses.items())),
-            "server_errors": sum(n for s, n in statuses.items() if s >= 500), "violations": violations}
+    return {
+        "requests": sum(statuses.values()),
+        "statuses": dict(sorted(statuses.items())),
+        "server_errors": sum(n for s, n in statuses.items() if s >= 500),
+        "violations": violations,
+    }
 
 
 @contextmanager
@@ -192,9 +228,12 @@ def started_server(data: Path, token: str):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     govtext = str(Path(sys.executable).parent / "govtext")
-    proc = subprocess.Popen([govtext, "--data", str(data), "serve", "--port", str(port), "--workers", "2"],
-                            env={**os.environ, "GOVTEXT_API_TOKEN": token}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [govtext, "--data", str(data), "serve", "--port", str(port), "--workers", "2"],
+        env={**os.environ, "GOVTEXT_API_TOKEN": token},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for_http(base + "/api/v1/health", timeout=120)
         yield base
@@ -207,8 +246,9 @@ def small_store(folder: Path) -> Path:
     """The seed page and 20 reports, ingested (about half a minute)."""
     data = folder / "data"
     docs = folder / "docs.jsonl"
-    docs.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in read_jsonl(REPORTS, limit=20)),
-                    encoding="utf-8")
+    docs.write_text(
+        "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in read_jsonl(REPORTS, limit=20)), encoding="utf-8"
+    )
     govtext = str(Path(sys.executable).parent / "govtext")
     subprocess.run([govtext, "--data", str(data), "ingest", str(SEED), str(docs), "--quiet"], check=True)
     return data
@@ -232,16 +272,23 @@ def main() -> int:
 def report(base: str, token: str, examples: int) -> int:
     start = time.perf_counter()
     hand = handmade(base, token)
-    print(f"hand-made bad requests: {sum(hand.values())}, statuses {dict(sorted(hand.items()))}, "
-          f"5xx other than 501/503: {sum(n for s, n in hand.items() if s >= 500 and s not in (501, 503))}")
+    print(
+        f"hand-made bad requests: {sum(hand.values())}, statuses {dict(sorted(hand.items()))}, "
+        f"5xx other than 501/503: {sum(n for s, n in hand.items() if s >= 500 and s not in (501, 503))}"
+    )
     prop = property_run(base, token, examples)
-    print(f"property-based requests: {prop['requests']} ({examples} per operation and mode), "
-          f"statuses {prop['statuses']}, 5xx: {prop['server_errors']}, schema violations: {len(prop['violations'])}")
+    print(
+        f"property-based requests: {prop['requests']} ({examples} per operation and mode), "
+        f"statuses {prop['statuses']}, 5xx: {prop['server_errors']}, schema violations: {len(prop['violations'])}"
+    )
     for v in prop["violations"][:20]:
         print("  " + v)
     print(f"({time.perf_counter() - start:.0f} s)")
-    bad = prop["server_errors"] + len(prop["violations"]) + sum(
-        n for s, n in hand.items() if (s >= 500 and s not in (501, 503)) or s == 0)
+    bad = (
+        prop["server_errors"]
+        + len(prop["violations"])
+        + sum(n for s, n in hand.items() if (s >= 500 and s not in (501, 503)) or s == 0)
+    )
     return 1 if bad else 0
 
 

@@ -38,8 +38,12 @@ def main() -> None:
         env = {**os.environ, "GOVTEXT_ANALYZE": "0" if args.no_analyze else "1"}
         govtext = str(Path(sys.executable).parent / "govtext")
         with Timer() as ingest:
-            subprocess.run([govtext, "--data", str(Path(tmp) / "data"), "ingest", str(source), "--quiet"],
-                           check=True, env=env, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [govtext, "--data", str(Path(tmp) / "data"), "ingest", str(source), "--quiet"],
+                check=True,
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
 
     import jieba
 
@@ -54,13 +58,20 @@ def main() -> None:
         for d in docs:
             tok.lcut(d["text"], HMM=False)
 
-    print(f"ingest benchmark: {len(docs)} documents, {chars:,} characters"
-          f"{' (no tagging)' if args.no_analyze else ''}")
+    print(f"ingest benchmark: {len(docs)} documents, {chars:,} characters{' (no tagging)' if args.no_analyze else ''}")
     row("", "seconds", "chars/s", "docs/s")
-    row("govtext ingest (process, fresh store)", f"{ingest.seconds:.2f}", f"{chars / ingest.seconds:,.0f}",
-        f"{len(docs) / ingest.seconds:,.1f}")
-    row("jieba.lcut alone (HMM off, same dict)", f"{seg.seconds:.2f}", f"{chars / seg.seconds:,.0f}",
-        f"{len(docs) / seg.seconds:,.1f}")
+    row(
+        "govtext ingest (process, fresh store)",
+        f"{ingest.seconds:.2f}",
+        f"{chars / ingest.seconds:,.0f}",
+        f"{len(docs) / ingest.seconds:,.1f}",
+    )
+    row(
+        "jieba.lcut alone (HMM off, same dict)",
+        f"{seg.seconds:.2f}",
+        f"{chars / seg.seconds:,.0f}",
+        f"{len(docs) / seg.seconds:,.1f}",
+    )
     print(f"ratio: govtext ingest takes {ingest.seconds / seg.seconds:.2f}x the time of jieba.lcut alone")
 
 

@@ -42,8 +42,13 @@ def corpus_text(chars: int) -> str:
 def measure(cmd: list[str], env: dict, stdin: bytes | None = None) -> tuple[float, float, int]:
     """(peak RSS in MB, seconds, exit status) of one process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     if stdin is not None:
         proc.stdin.write(stdin)
         proc.stdin.close()
@@ -61,8 +66,12 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 500_000, 1_000_000])
     parser.add_argument("--store", help="store to check drafts against (default: the seed page, built here)")
     args = parser.parse_args()
-    env = {**os.environ, "GOVTEXT_INGEST_WORKERS": "0", "GOVTEXT_MAX_DOC_CHARS": str(max(args.sizes) + 1),
-           "GOVTEXT_MAX_DRAFT_CHARS": str(max(args.sizes) + 1)}
+    env = {
+        **os.environ,
+        "GOVTEXT_INGEST_WORKERS": "0",
+        "GOVTEXT_MAX_DOC_CHARS": str(max(args.sizes) + 1),
+        "GOVTEXT_MAX_DRAFT_CHARS": str(max(args.sizes) + 1),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         print("ingest of one document (tagging in the ingesting process)")
@@ -70,8 +79,9 @@ def main() -> int:
         base_mb = None
         for n in [200] + args.sizes:
             source = tmp / f"doc{n}.jsonl"
-            source.write_text(json.dumps({"id": f"d{n}", "text": corpus_text(n)}, ensure_ascii=False) + "\n",
-                              encoding="utf-8")
+            source.write_text(
+                json.dumps({"id": f"d{n}", "text": corpus_text(n)}, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
             mb, secs, _ = measure([GOVTEXT, "--data", str(tmp / f"s{n}"), "ingest", str(source), "--quiet"], env)
             base_mb = mb if base_mb is None else base_mb
             per = (mb - base_mb) * 1024 * 1024 / n if n > 200 else 0
@@ -83,8 +93,9 @@ def main() -> int:
         row("characters", "peak MB", "seconds", "bytes/char")
         base_mb = None
         for n in [200] + sorted({20_000, 100_000} | {s for s in args.sizes if s <= 100_000}):
-            mb, secs, _ = measure([GOVTEXT, "--data", str(store), "check", "-", "--json"], env,
-                                  corpus_text(n).encode("utf-8"))
+            mb, secs, _ = measure(
+                [GOVTEXT, "--data", str(store), "check", "-", "--json"], env, corpus_text(n).encode("utf-8")
+            )
             base_mb = mb if base_mb is None else base_mb
             per = (mb - base_mb) * 1024 * 1024 / n if n > 200 else 0
             row(f"{n:,}", f"{mb:.0f}", f"{secs:.1f}", f"{per:.0f}" if n > 200 else "(baseline)")

@@ -39,9 +39,12 @@ def main() -> None:
     from search import open_backend
     from search.backend import SearchRequest
 
-    queries = [json.loads(line)["q"] for path in (REPO / "bench" / "data" / "topics.jsonl",
-                                                  REPO / "tests" / "data" / "relevance.jsonl")
-               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    queries = [
+        json.loads(line)["q"]
+        for path in (REPO / "bench" / "data" / "topics.jsonl", REPO / "tests" / "data" / "relevance.jsonl")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     backend = open_backend(load_settings(data_dir=args.data, analyze=False), writer=False)
     setting = embedded.RERANK_WINDOW
     try:

@@ -53,8 +53,18 @@ import urllib.parse
 from collections import Counter
 from pathlib import Path
 
-from common import (LAWS, REPO, REPORTS, free_port, latency_cells, percentile, read_jsonl, require_shared,
-                    row, wait_for_http)
+from common import (
+    LAWS,
+    REPO,
+    REPORTS,
+    free_port,
+    latency_cells,
+    percentile,
+    read_jsonl,
+    require_shared,
+    row,
+    wait_for_http,
+)
 
 RESULTS = REPO / "bench" / "results"
 QUERIES = REPO / "tests" / "data" / "relevance.jsonl"
@@ -75,6 +85,7 @@ def loadavg() -> str:
 
 # -- corpus ----------------------------------------------------------------------
 
+
 def source_pools() -> tuple[list[dict], dict[str, list[str]]]:
     """The real documents, and their paragraphs pooled by source."""
     real = read_jsonl(LAWS) + read_jsonl(REPORTS)
@@ -93,9 +104,16 @@ def synthetic_docs(n: int, seed: int, prefix: str = "syn", title_suffix: str = "
         base = rng.choice(real)
         pool = pools[base["source"]]
         paras = [pool[rng.randrange(len(pool))] for _ in range(rng.randint(5, 30))]
-        yield {"id": f"{prefix}-{i:06d}", "title": base["title"] + title_suffix, "text": "\n".join(paras),
-               "url": "", "date": base["date"], "source": base["source"], "region": base["region"],
-               "doc_type": base["doc_type"]}
+        yield {
+            "id": f"{prefix}-{i:06d}",
+            "title": base["title"] + title_suffix,
+            "text": "\n".join(paras),
+            "url": "",
+            "date": base["date"],
+            "source": base["source"],
+            "region": base["region"],
+            "doc_type": base["doc_type"],
+        }
 
 
 def build_corpus(path: Path, n: int, seed: int) -> None:
@@ -123,6 +141,7 @@ def iter_corpus(path: Path, every: int = 5000, label: str = ""):
 
 # -- building the indexes --------------------------------------------------------------
 
+
 def build_govtext(corpus: Path, data: Path) -> None:
     done = data / "bench-complete"
     if done.exists():
@@ -138,8 +157,9 @@ def build_govtext(corpus: Path, data: Path) -> None:
     settings = load_settings(data_dir=data, analyze=False)
     backend = open_backend(settings)
     try:
-        report = ingest_documents((Document.from_dict(d) for d in iter_corpus(corpus, label="govtext")),
-                                  backend, settings)
+        report = ingest_documents(
+            (Document.from_dict(d) for d in iter_corpus(corpus, label="govtext")), backend, settings
+        )
     finally:
         backend.close()
     assert not report.problems, report.problems[:3]
@@ -157,8 +177,9 @@ def build_fts(corpus: Path, path: Path) -> None:
     if tmp.exists():
         tmp.unlink()
     db = sqlite3.connect(tmp)
-    db.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, sub, content='', "
-               "tokenize='unicode61 remove_diacritics 0')")
+    db.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(title, body, sub, content='', tokenize='unicode61 remove_diacritics 0')"
+    )
     db.execute("CREATE TABLE ids (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL)")
     started = time.perf_counter()
     batch = []
@@ -178,8 +199,9 @@ def build_fts(corpus: Path, path: Path) -> None:
 
 
 def _fts_insert(db, batch) -> None:
-    db.executemany("INSERT INTO docs(rowid, title, body, sub) VALUES (?, ?, ?, ?)",
-                   [(r, t, b, s) for r, t, b, s, _ in batch])
+    db.executemany(
+        "INSERT INTO docs(rowid, title, body, sub) VALUES (?, ?, ?, ?)", [(r, t, b, s) for r, t, b, s, _ in batch]
+    )
     db.executemany("INSERT INTO ids(rowid, id) VALUES (?, ?)", [(r, i) for r, _, _, _, i in batch])
     db.commit()
 
@@ -221,6 +243,7 @@ def build_whoosh(corpus: Path, path: Path) -> None:
 
 
 # -- queries ---------------------------------------------------------------------------
+
 
 def query_set(corpus: Path, n_random: int, seed: int) -> list[str]:
     from nlp.segment import index_tokens
@@ -373,20 +396,28 @@ def run_clients(port: int, queries: list[str], clients: int, seconds: float, see
         t.join(seconds + 60)
     elapsed = time.perf_counter() - started
     if done[1]:
-        print(f"    note: {done[1]} keep-alive reconnect(s) (the server closed an idle connection; the request was "
-              f"re-sent on a new connection)")
+        print(
+            f"    note: {done[1]} keep-alive reconnect(s) (the server closed an idle connection; the request was "
+            f"re-sent on a new connection)"
+        )
     return done[0], elapsed, latencies, errors
 
 
 # -- main ----------------------------------------------------------------------------------
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=100_000, help="synthetic documents (default 100,000)")
-    parser.add_argument("--quick", action="store_true",
-                        help="development run: 3,000 documents, short load phases (unless --docs is given)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="development run: 3,000 documents, short load phases (unless --docs is given)",
+    )
     parser.add_argument("--seed", type=int, default=20261126)
-    parser.add_argument("--random-queries", type=int, default=150, help="random corpus words/pairs added to the judged queries")
+    parser.add_argument(
+        "--random-queries", type=int, default=150, help="random corpus words/pairs added to the judged queries"
+    )
     parser.add_argument("--passes", type=int, default=2, help="measured passes over the queries per engine")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of govtext serve")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
@@ -394,7 +425,9 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=60, help="the load test's duration")
     parser.add_argument("--load-clients", type=int, default=50)
     parser.add_argument("--no-whoosh", action="store_true", help="skip Whoosh (its index build is the slowest part)")
-    parser.add_argument("--build-only", action="store_true", help="build (or check) the cached corpus and indexes, then stop")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build (or check) the cached corpus and indexes, then stop"
+    )
     args = parser.parse_args()
     if args.quick:
         if "--docs" not in sys.argv:
@@ -402,8 +435,7 @@ def main() -> None:
         args.qps_seconds, args.load_seconds, args.random_queries, args.passes = 3, 10, 40, 1
     require_shared()
 
-    log(f"search benchmark: {args.docs:,} documents, seed {args.seed}, load average {loadavg()}, "
-        f"{os.cpu_count()} CPUs")
+    log(f"search benchmark: {args.docs:,} documents, seed {args.seed}, load average {loadavg()}, {os.cpu_count()} CPUs")
     cache = RESULTS / f"search-d{args.docs}-s{args.seed}"
     cache.mkdir(parents=True, exist_ok=True)
     corpus = cache / "corpus.jsonl"
@@ -440,14 +472,16 @@ def main() -> None:
     compiled = [index.compile(p.root) for p in parsed]
     searcher = index.searcher()
     log(f"bare tantivy ({searcher.num_docs:,} documents) ...")
-    results["tantivy"] = timed_passes(lambda c: searcher.search(c, limit=10, count=True), compiled, args.passes,
-                                      "tantivy")
+    results["tantivy"] = timed_passes(
+        lambda c: searcher.search(c, limit=10, count=True), compiled, args.passes, "tantivy"
+    )
     totals["tantivy"] = [searcher.search(c, limit=10, count=True).count for c in compiled]
 
     # govtext search() in-process: parse, compile, search, collapse, facets, store rows, snippets
     log("govtext search() in-process ...")
-    results["inproc"] = timed_passes(lambda q: backend.search(SearchRequest(q=q, limit=10)), queries, args.passes,
-                                     "inproc")
+    results["inproc"] = timed_passes(
+        lambda q: backend.search(SearchRequest(q=q, limit=10)), queries, args.passes, "inproc"
+    )
 
     # (b) SQLite FTS5 over the same tokens
     log("SQLite FTS5 ...")
@@ -455,8 +489,9 @@ def main() -> None:
     exprs = [fts_expr(p.root) for p in parsed]
 
     def fts_search(expr: str):
-        return db.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, 2.0, 1.0, 0.5) LIMIT 10",
-                          (expr,)).fetchall()
+        return db.execute(
+            "SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, 2.0, 1.0, 0.5) LIMIT 10", (expr,)
+        ).fetchall()
 
     results["fts5"] = timed_passes(fts_search, exprs, args.passes, "fts5")
     fts_totals = []
@@ -492,15 +527,33 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "GOVTEXT_ANALYZE": "0", "GOVTEXT_ACCESS_LOG": "0"}
     log(f"starting govtext serve --workers {args.workers} --threads {args.threads} on 127.0.0.1:{port} ...")
-    server = subprocess.Popen([GOVTEXT, "--data", str(run_dir), "serve", "--host", "127.0.0.1",
-                               "--port", str(port), "--workers", str(args.workers), "--threads", str(args.threads)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=open(cache / "serve.log", "w"))
+    server = subprocess.Popen(
+        [
+            GOVTEXT,
+            "--data",
+            str(run_dir),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(cache / "serve.log", "w"),
+    )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/api/v1/health", timeout=180)
         # every worker segments its first query with a cold dictionary: warm them all up first
         n, elapsed, lat, errs = run_clients(port, queries, 2 * args.workers * args.threads, 3 if args.quick else 8)
-        log(f"warm-up: {n} queries, slowest {max(lat, default=0):.0f} ms (a worker's first query), "
-            f"{sum(errs.values())} errors")
+        log(
+            f"warm-up: {n} queries, slowest {max(lat, default=0):.0f} ms (a worker's first query), "
+            f"{sum(errs.values())} errors"
+        )
         client = ApiClient(port)
         probe = client.search(queries[0])
         assert probe["facets"] and probe["hits"] and "snippet" in probe["hits"][0], "facets/snippets missing"
@@ -508,22 +561,32 @@ def main() -> None:
         results["api"] = timed_passes(client.search, queries, args.passes, "api")
 
         print()
-        print(f"search latency, {args.docs:,} documents, {len(queries)} queries x {args.passes} passes "
-              f"(after a warm-up pass), one client; load average {loadavg()}")
+        print(
+            f"search latency, {args.docs:,} documents, {len(queries)} queries x {args.passes} passes "
+            f"(after a warm-up pass), one client; load average {loadavg()}"
+        )
         row("engine", "p50 ms", "p99 ms", "mean ms", "p50 / tantivy", "p99 / tantivy", "errors")
         base = results["tantivy"][0]
-        labels = [("api", "govtext API over HTTP (facets+snip+coll.)"),
-                  ("inproc", "govtext search() in-process (same work)"),
-                  ("fts5", "SQLite FTS5, same jieba tokens, bm25"),
-                  ("whoosh", "Whoosh + jieba ChineseAnalyzer"),
-                  ("tantivy", "bare tantivy searcher.search (floor)")]
+        labels = [
+            ("api", "govtext API over HTTP (facets+snip+coll.)"),
+            ("inproc", "govtext search() in-process (same work)"),
+            ("fts5", "SQLite FTS5, same jieba tokens, bm25"),
+            ("whoosh", "Whoosh + jieba ChineseAnalyzer"),
+            ("tantivy", "bare tantivy searcher.search (floor)"),
+        ]
         for key, label in labels:
             if key not in results:
                 continue
             ms, errs = results[key]
             p50, p99, mean = latency_cells(ms)
-            ratios = (f"{percentile(ms, 50) / percentile(base, 50):.1f}x", f"{percentile(ms, 99) / percentile(base, 99):.1f}x") \
-                if ms else ("-", "-")
+            ratios = (
+                (
+                    f"{percentile(ms, 50) / percentile(base, 50):.1f}x",
+                    f"{percentile(ms, 99) / percentile(base, 99):.1f}x",
+                )
+                if ms
+                else ("-", "-")
+            )
             row(label, p50, p99, mean, *ratios, errs)
         for key, message in FIRST_ERRORS.items():
             print(f"  first error of {key}: {message}")
@@ -533,8 +596,10 @@ def main() -> None:
                 print(f"  match counts equal to tantivy's: {key} {same}/{len(queries)} queries")
 
         print()
-        print(f"API throughput under concurrent load (Python threads, keep-alive, loopback), "
-              f"{args.qps_seconds:.0f} s per level; server: {args.workers} workers x {args.threads} threads")
+        print(
+            f"API throughput under concurrent load (Python threads, keep-alive, loopback), "
+            f"{args.qps_seconds:.0f} s per level; server: {args.workers} workers x {args.threads} threads"
+        )
         row("clients", "queries/s", "p50 ms", "p99 ms", "errors")
         for clients in (1, 4, 16, 50):
             n, elapsed, lat, errs = run_clients(port, queries, clients, args.qps_seconds, seed=clients)
@@ -571,19 +636,27 @@ def load_test(args, cache: Path, run_dir: Path, port: int, queries: list[str], e
         k = 0
         while time.monotonic() < stop_at - 3:
             path = chunks_dir / f"chunk-{k:03d}.jsonl"
-            docs = list(synthetic_docs(chunk, args.seed + 1000 + k, prefix=f"load{k:03d}", title_suffix=f" {LOAD_MARKER}"))
+            docs = list(
+                synthetic_docs(chunk, args.seed + 1000 + k, prefix=f"load{k:03d}", title_suffix=f" {LOAD_MARKER}")
+            )
             path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
             ids.extend(d["id"] for d in docs)
             t0 = time.perf_counter()
-            proc = subprocess.Popen([GOVTEXT, "--data", str(run_dir), "ingest", str(path), "--quiet"],
-                                    env=env, stdout=ingest_log, stderr=ingest_log)
+            proc = subprocess.Popen(
+                [GOVTEXT, "--data", str(run_dir), "ingest", str(path), "--quiet"],
+                env=env,
+                stdout=ingest_log,
+                stderr=ingest_log,
+            )
             state["proc"] = proc
             rc = proc.wait()
             ingests.append((time.perf_counter() - t0, rc))
             k += 1
 
-    log(f"load test: {args.load_clients} clients for {args.load_seconds:.0f} s while `govtext ingest` writes "
-        f"chunks of {chunk:,} documents into the same data folder ...")
+    log(
+        f"load test: {args.load_clients} clients for {args.load_seconds:.0f} s while `govtext ingest` writes "
+        f"chunks of {chunk:,} documents into the same data folder ..."
+    )
     feed = threading.Thread(target=feeder, daemon=True)
     feed.start()
     n, elapsed, lat, errs = run_clients(port, queries, args.load_clients, args.load_seconds, seed=99)
@@ -594,15 +667,21 @@ def load_test(args, cache: Path, run_dir: Path, port: int, queries: list[str], e
         state["proc"].wait(30)
     visible = ApiClient(port).search(LOAD_MARKER, collapse="false", facets="false")["total"]
     row("load test", "queries/s", "p50 ms", "p99 ms", "errors")
-    row(f"{args.load_clients} clients, {elapsed:.0f} s, ingest running", f"{n / elapsed:,.1f}",
-        *latency_cells(lat)[:2], sum(errs.values()))
+    row(
+        f"{args.load_clients} clients, {elapsed:.0f} s, ingest running",
+        f"{n / elapsed:,.1f}",
+        *latency_cells(lat)[:2],
+        sum(errs.values()),
+    )
     for msg, count in errs.most_common(10):
         print(f"    {count} x {msg}")
     ok = sum(1 for _, rc in ingests if rc == 0)
-    print(f"  {n:,} searches answered, {sum(errs.values())} errors; {len(ingests)} ingest run(s) "
-          f"({ok} exit 0) wrote {len(ids):,} documents, "
-          f"{sum(s for s, _ in ingests):.0f} s of ingest; {visible:,} of them searchable through the API at the end"
-          + ("; the last ingest was still running 2 min after the load ended and was stopped" if still else ""))
+    print(
+        f"  {n:,} searches answered, {sum(errs.values())} errors; {len(ingests)} ingest run(s) "
+        f"({ok} exit 0) wrote {len(ids):,} documents, "
+        f"{sum(s for s, _ in ingests):.0f} s of ingest; {visible:,} of them searchable through the API at the end"
+        + ("; the last ingest was still running 2 min after the load ended and was stopped" if still else "")
+    )
 
 
 if __name__ == "__main__":

@@ -104,7 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for name, fn in stages.items():
         secs = timed(fn, paras, args.repeat)
-        results[name] = {"seconds": round(secs, 4), "paragraphs_per_s": round(len(paras) / secs, 1), "chars_per_s": round(chars / secs)}
+        results[name] = {
+            "seconds": round(secs, 4),
+            "paragraphs_per_s": round(len(paras) / secs, 1),
+            "chars_per_s": round(chars / secs),
+        }
     base = results["jieba"]["paragraphs_per_s"]
     for r in results.values():
         r["ratio_to_jieba"] = round(r["paragraphs_per_s"] / base, 3)
@@ -118,8 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
-        print(f"{report['paragraphs']} distinct paragraphs, {report['avg_chars']} characters on average "
-              f"(rjieba: {report['rjieba']}, model: {report['model']})")
+        print(
+            f"{report['paragraphs']} distinct paragraphs, {report['avg_chars']} characters on average "
+            f"(rjieba: {report['rjieba']}, model: {report['model']})"
+        )
         print(f"{'stage':12} {'paragraphs/s':>13} {'chars/s':>11} {'vs jieba':>9}")
         for name, r in results.items():
             print(f"{name:12} {r['paragraphs_per_s']:13.1f} {r['chars_per_s']:11d} {r['ratio_to_jieba']:8.2f}x")

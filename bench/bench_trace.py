@@ -51,8 +51,10 @@ class IndexOnlySource(EmbeddedSource):
         self._docs = {}
 
     def meta(self, doc_ids):
-        return {d: {"id": d, "title": "", "date": "", "region": "", "doc_type": "", "url": "", "source": ""}
-                for d in doc_ids}
+        return {
+            d: {"id": d, "title": "", "date": "", "region": "", "doc_type": "", "url": "", "source": ""}
+            for d in doc_ids
+        }
 
 
 def build(db: Path, n: int, seed: int) -> None:
@@ -89,8 +91,9 @@ def main() -> int:
     max_pid = conn.execute("SELECT MAX(pid) FROM dd_para").fetchone()[0]
     paragraphs = []
     while len(paragraphs) < args.queries:
-        r = conn.execute("SELECT text FROM dd_para WHERE pid >= ? AND nlen >= 30 LIMIT 1",
-                         (rng.randint(1, max_pid),)).fetchone()
+        r = conn.execute(
+            "SELECT text FROM dd_para WHERE pid >= ? AND nlen >= 30 LIMIT 1", (rng.randint(1, max_pid),)
+        ).fetchone()
         if r:
             paragraphs.append(r[0])
     sentences = []

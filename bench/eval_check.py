@@ -98,8 +98,11 @@ def split_parts(docs: list[dict]) -> dict[str, list[str]]:
 def mixed_drafts(docs: list[dict], excluded: set[str], part: str) -> list[dict]:
     """Drafts running three paragraphs of three different indexed reports together."""
     parity = 1 if part == "heldout" else 0
-    pool = [d for d in docs if d.get("doc_type") == "report" and d["id"] not in excluded
-            and int(_h(d["id"]), 16) % 2 == parity]
+    pool = [
+        d
+        for d in docs
+        if d.get("doc_type") == "report" and d["id"] not in excluded and int(_h(d["id"]), 16) % 2 == parity
+    ]
     rng = random.Random(1501 if part == "heldout" else 1500)
     out = []
     for k in range(MIXED_PER_PART):
@@ -142,7 +145,7 @@ class Truth:
                 lo = np.searchsorted(self.h, hs, "left")
                 hi = np.searchsorted(self.h, hs, "right")
                 for i in np.flatnonzero(hi > lo).tolist():
-                    for did in self.d[lo[i]:hi[i]].tolist():
+                    for did in self.d[lo[i] : hi[i]].tolist():
                         m = masks.get(self.doc_ids[did])
                         if m is None:
                             m = masks[self.doc_ids[did]] = np.zeros(len(norm), dtype=bool)
@@ -152,9 +155,11 @@ class Truth:
 
 
 #: the writer's own sentences of the cited drafts (written for this benchmark, in no document)
-OWN = ["我们将结合本地实际，认真抓好贯彻落实，确保各项任务见到实效。",
-       "下一步，各街道要对照清单逐项销号，每月向区里报送一次进展。",
-       "对此，我局已于上月召开专题会议，研究部署了具体落实举措。"]
+OWN = [
+    "我们将结合本地实际，认真抓好贯彻落实，确保各项任务见到实效。",
+    "下一步，各街道要对照清单逐项销号，每月向区里报送一次进展。",
+    "对此，我局已于上月召开专题会议，研究部署了具体落实举措。",
+]
 
 
 _ARTICLE = re.compile(r"^(第[一二三四五六七八九十百零〇]+条)\s*(\S.*)$")
@@ -168,14 +173,22 @@ def cited_drafts(docs: list[dict], excluded: set[str], part: str) -> list[dict]:
     parity = 1 if part == "heldout" else 0
     rng = random.Random(2501 if part == "heldout" else 2500)
     laws = [d for d in docs if d.get("doc_type") in ("law", "regulation") and int(_h(d["id"]), 16) % 2 == parity]
-    national = [d for d in docs if d.get("doc_type") == "report" and d.get("region") == "全国" and d.get("date")
-                and d["id"] not in excluded and int(_h(d["id"]), 16) % 2 == parity]
+    national = [
+        d
+        for d in docs
+        if d.get("doc_type") == "report"
+        and d.get("region") == "全国"
+        and d.get("date")
+        and d["id"] not in excluded
+        and int(_h(d["id"]), 16) % 2 == parity
+    ]
     out = []
     for k in range(10):
         if k % 2 == 0:
             d = rng.choice(laws)
-            arts = [m for m in (_ARTICLE.match(p) for p in d["paragraphs"] if 30 <= len(p) <= 200 and "“" not in p)
-                    if m]
+            arts = [
+                m for m in (_ARTICLE.match(p) for p in d["paragraphs"] if 30 <= len(p) <= 200 and "“" not in p) if m
+            ]
             if not arts:
                 continue
             art = rng.choice(arts)
@@ -190,8 +203,14 @@ def cited_drafts(docs: list[dict], excluded: set[str], part: str) -> list[dict]:
             pre, quote = framing + "，要", rng.choice(sents)
         own = rng.choice(OWN)
         text = pre + quote + own
-        out.append({"id": f"cited-{part}-{k}", "text": text, "framing": (0, len(framing)),
-                    "quote": (len(pre), len(pre) + len(quote))})
+        out.append(
+            {
+                "id": f"cited-{part}-{k}",
+                "text": text,
+                "framing": (0, len(framing)),
+                "quote": (len(pre), len(pre) + len(quote)),
+            }
+        )
     return out
 
 
@@ -219,10 +238,14 @@ def evaluate_kinds(drafts: list[dict], ix: DedupIndex, truth: Truth) -> dict:
         framing_counted += int(weight[in_framing & counted_as_copy].sum())
         own_counted += int(weight[~in_quote & ~in_framing & (nz.starts >= qb) & (kind != "")].sum())
         copy_chars += int(weight[(kind == "copy") | (kind == "near_copy")].sum())
-    return {"drafts": len(drafts), "quoted_shared_chars": quote_true,
-            "quotation_recall": round(quote_found / quote_true, 4) if quote_true else 1.0,
-            "framing_chars_counted_as_copy": framing_counted, "own_chars_counted": own_counted,
-            "chars_reported_as_copy": copy_chars}
+    return {
+        "drafts": len(drafts),
+        "quoted_shared_chars": quote_true,
+        "quotation_recall": round(quote_found / quote_true, 4) if quote_true else 1.0,
+        "framing_chars_counted_as_copy": framing_counted,
+        "own_chars_counted": own_counted,
+        "chars_reported_as_copy": copy_chars,
+    }
 
 
 def build_index(docs: list[dict], path: Path, reuse: bool = False) -> DedupIndex:
@@ -284,12 +307,20 @@ def evaluate(drafts: list[dict], ix: DedupIndex, truth: Truth) -> dict:
                 over.append((s["doc_id"], c, t))
         best = max(true_chars.values()) if true_chars else 0
         ok = (rep.get("largest_source") is None and best == 0) or (
-            best > 0 and true_chars.get(rep.get("largest_source"), -1) == best)
+            best > 0 and true_chars.get(rep.get("largest_source"), -1) == best
+        )
         largest_ok += ok
         print(f"  {dr['id']}: {len(text)} chars, {cpu[-1]:.0f} ms", file=sys.stderr)
-        per_draft.append({"id": dr["id"], "chars": rep["chars"], "largest_ok": bool(ok), "over_credited": over[:5],
-                          "largest": rep.get("largest_source"),
-                          "true_largest": max(true_chars, key=true_chars.get) if true_chars else None})
+        per_draft.append(
+            {
+                "id": dr["id"],
+                "chars": rep["chars"],
+                "largest_ok": bool(ok),
+                "over_credited": over[:5],
+                "largest": rep.get("largest_source"),
+                "true_largest": max(true_chars, key=true_chars.get) if true_chars else None,
+            }
+        )
     return {
         "drafts": len(drafts),
         "sources_credited": n_cred,
@@ -317,9 +348,14 @@ def run_part(part: str, docs: list[dict], parts: dict, db_dir: Path, reuse: bool
     by_id = {d["id"]: d for d in docs}
     real = [{"id": i, "text": by_id[i]["text"]} for i in parts[part]]
     mixed = mixed_drafts(docs, excluded, part)
-    out = {"part": part, "index_docs": len(indexed), "index_build_s": round(build_s, 1),
-           "real_reports": evaluate(real, ix, truth), "mixed": evaluate(mixed, ix, truth),
-           "cited": evaluate_kinds(cited_drafts(docs, excluded, part), ix, truth)}
+    out = {
+        "part": part,
+        "index_docs": len(indexed),
+        "index_build_s": round(build_s, 1),
+        "real_reports": evaluate(real, ix, truth),
+        "mixed": evaluate(mixed, ix, truth),
+        "cited": evaluate_kinds(cited_drafts(docs, excluded, part), ix, truth),
+    }
     ix.conn.close()
     return out
 
@@ -336,7 +372,10 @@ def main() -> None:
     parts = split_parts(docs)
     db_dir = Path(args.db_dir or tempfile.mkdtemp(prefix="gt_eval_check_"))
     db_dir.mkdir(parents=True, exist_ok=True)
-    results = [run_part(p, docs, parts, db_dir, args.reuse_db) for p in (["dev", "heldout"] if args.part == "both" else [args.part])]
+    results = [
+        run_part(p, docs, parts, db_dir, args.reuse_db)
+        for p in (["dev", "heldout"] if args.part == "both" else [args.part])
+    ]
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
         return
@@ -344,17 +383,21 @@ def main() -> None:
         print(f"== {r['part']} (index {r['index_docs']} docs, built in {r['index_build_s']} s)")
         for name in ("real_reports", "mixed"):
             e = r[name]
-            print(f"  {name:13s} drafts {e['drafts']:2d}  sources credited {e['sources_credited']:4d}  "
-                  f"over-credited >1.3x {e['over_credited_1_3x']:4d}  rel.err {e['attribution_rel_error']:.3f}  "
-                  f"largest ok {e['largest_source_correct']}/{e['drafts']}  "
-                  f"recall13 {e['recall_13']:.3f}  P13 {e['precision_13']:.3f} "
-                  f"(without near copies R {e['recall_13_without_near_copies']:.3f} "
-                  f"P {e['precision_13_without_near_copies']:.3f})  "
-                  f"cpu median {e['cpu_ms_median']} ms, {e['cpu_ms_per_5k_chars']} ms/5k chars")
+            print(
+                f"  {name:13s} drafts {e['drafts']:2d}  sources credited {e['sources_credited']:4d}  "
+                f"over-credited >1.3x {e['over_credited_1_3x']:4d}  rel.err {e['attribution_rel_error']:.3f}  "
+                f"largest ok {e['largest_source_correct']}/{e['drafts']}  "
+                f"recall13 {e['recall_13']:.3f}  P13 {e['precision_13']:.3f} "
+                f"(without near copies R {e['recall_13_without_near_copies']:.3f} "
+                f"P {e['precision_13_without_near_copies']:.3f})  "
+                f"cpu median {e['cpu_ms_median']} ms, {e['cpu_ms_per_5k_chars']} ms/5k chars"
+            )
         c = r["cited"]
-        print(f"  cited         drafts {c['drafts']:2d}  quoted words found as 引用 {c['quotation_recall']:.3f} "
-              f"of {c['quoted_shared_chars']} chars  framing chars counted as 复制/套话 {c['framing_chars_counted_as_copy']}  "
-              f"own chars counted {c['own_chars_counted']}  chars reported as 复制 {c['chars_reported_as_copy']}")
+        print(
+            f"  cited         drafts {c['drafts']:2d}  quoted words found as 引用 {c['quotation_recall']:.3f} "
+            f"of {c['quoted_shared_chars']} chars  framing chars counted as 复制/套话 {c['framing_chars_counted_as_copy']}  "
+            f"own chars counted {c['own_chars_counted']}  chars reported as 复制 {c['chars_reported_as_copy']}"
+        )
     if not os.environ.get("KEEP_EVAL_DB") and not args.db_dir:
         for r in results:
             for suffix in ("", "-wal", "-shm"):

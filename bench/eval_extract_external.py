@@ -129,12 +129,24 @@ def main() -> None:
     parser.add_argument("--list-pages", help="checkout of GeneralNewsExtractor/GeneralNewsExtractor")
     parser.add_argument("--no-peers", action="store_true", help="govtext only")
     parser.add_argument("--pages", action="store_true", help="print every page's scores")
-    parser.add_argument("--only", action="append", choices=SPLITS,
-                        help="score only these splits (while tuning: --only tune --only fixture)")
-    parser.add_argument("--chrome", action="store_true",
-                        help="govtext strips blocks repeated on the other pages of the same site (ingest/chrome.py)")
-    parser.add_argument("--ablate", action="append", default=[], choices=sorted(extract_signals),
-                        help="switch one of govtext's general signals off (to measure what it adds)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SPLITS,
+        help="score only these splits (while tuning: --only tune --only fixture)",
+    )
+    parser.add_argument(
+        "--chrome",
+        action="store_true",
+        help="govtext strips blocks repeated on the other pages of the same site (ingest/chrome.py)",
+    )
+    parser.add_argument(
+        "--ablate",
+        action="append",
+        default=[],
+        choices=sorted(extract_signals),
+        help="switch one of govtext's general signals off (to measure what it adds)",
+    )
     args = parser.parse_args()
     for name in args.ablate:
         extract_signals[name] = False
@@ -176,7 +188,10 @@ def main() -> None:
     if args.pages:
         print(f"\n{'page':10}{'site':20}{'type':11}{'split':8}" + "".join(f"{n:>13}" for n in names))
         for row in rows:
-            print(f"{row['page'][:8]:10}{row['site']:20}{row['type']:11}{row['split']:8}" + "".join(f"{row[n]:13.3f}" for n in names))
+            print(
+                f"{row['page'][:8]:10}{row['site']:20}{row['type']:11}{row['split']:8}"
+                + "".join(f"{row[n]:13.3f}" for n in names)
+            )
 
     def line(label: str, subset: list[dict]) -> str:
         return f"{label:24}{len(subset):6}" + "".join(f"{statistics.mean(r[n] for r in subset):13.3f}" for n in names)
@@ -218,7 +233,10 @@ def main() -> None:
             count += len(paths)
             print(f"{label:24}{len(paths):6}" + "".join(f"{ok[n]:>9}/{len(paths):<3}" for n in names))
 
-    for split, note in (("heldout", "labels written by hand before the run"), ("tune", "in-sample: the rules were developed on these")):
+    for split, note in (
+        ("heldout", "labels written by hand before the run"),
+        ("tune", "in-sample: the rules were developed on these"),
+    ):
         labelled = [r for r in rows if r["split"] == split and "labels" in r]
         if not labelled:
             continue

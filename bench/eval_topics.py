@@ -117,10 +117,16 @@ def main() -> None:
             except Exception as exc:  # scored zero, reported
                 ours, hits, err = [], [], f"{type(exc).__name__}: {exc}"
             base = bm25.search(q["q"])
-            rows.append({"q": q, "err": err, "relaxed": bool(getattr(resp, "relaxed", False)) if not err else False,
-                         "ours": (ndcg(ours, grades), recall(ours, grades), reciprocal_rank(ours, grades)),
-                         "bm25": (ndcg(base, grades), recall(base, grades), reciprocal_rank(base, grades)),
-                         "snips": [snippet_shows_why(q["q"], h) for h in hits]})
+            rows.append(
+                {
+                    "q": q,
+                    "err": err,
+                    "relaxed": bool(getattr(resp, "relaxed", False)) if not err else False,
+                    "ours": (ndcg(ours, grades), recall(ours, grades), reciprocal_rank(ours, grades)),
+                    "bm25": (ndcg(base, grades), recall(base, grades), reciprocal_rank(base, grades)),
+                    "snips": [snippet_shows_why(q["q"], h) for h in hits],
+                }
+            )
     finally:
         backend.close()
 
@@ -128,8 +134,10 @@ def main() -> None:
         print(f"{'id':<4} {'split':<7} {'nDCG':>5} {'bm25':>5} {'R@10':>5} {'bm25':>5} {'RR':>5} {'bm25':>5}  query")
         for r in rows:
             o, b = r["ours"], r["bm25"]
-            print(f"{r['q']['id']:<4} {r['q']['split']:<7} {o[0]:>5.2f} {b[0]:>5.2f} {o[1]:>5.2f} {b[1]:>5.2f} "
-                  f"{o[2]:>5.2f} {b[2]:>5.2f}  {r['q']['q']}" + (f"  ERROR {r['err']}" if r["err"] else ""))
+            print(
+                f"{r['q']['id']:<4} {r['q']['split']:<7} {o[0]:>5.2f} {b[0]:>5.2f} {o[1]:>5.2f} {b[1]:>5.2f} "
+                f"{o[2]:>5.2f} {b[2]:>5.2f}  {r['q']['q']}" + (f"  ERROR {r['err']}" if r["err"] else "")
+            )
         print()
     for split in ("tune", "heldout"):
         part = [r for r in rows if r["q"]["split"] == split]
@@ -141,12 +149,18 @@ def main() -> None:
         label = "HELD-OUT" if split == "heldout" else "tuning (in-sample)"
         print(f"{label}: {len(topics)} topic queries, {len(known)} known-item queries")
         for name, i in (("nDCG@10", 0), ("recall@10", 1)):
-            print(f"  {name:<10} govtext {mean([r['ours'][i] for r in topics]):.3f}   "
-                  f"bm25s {mean([r['bm25'][i] for r in topics]):.3f}")
-        print(f"  {'MRR@10':<10} govtext {mean([r['ours'][2] for r in known]):.3f}   "
-              f"bm25s {mean([r['bm25'][2] for r in known]):.3f}   (known-item)")
-        print(f"  snippets showing a query word: {sum(snips)}/{len(snips)} = {mean([float(s) for s in snips]):.1%}"
-              f"; errors: {sum(1 for r in part if r['err'])}")
+            print(
+                f"  {name:<10} govtext {mean([r['ours'][i] for r in topics]):.3f}   "
+                f"bm25s {mean([r['bm25'][i] for r in topics]):.3f}"
+            )
+        print(
+            f"  {'MRR@10':<10} govtext {mean([r['ours'][2] for r in known]):.3f}   "
+            f"bm25s {mean([r['bm25'][2] for r in known]):.3f}   (known-item)"
+        )
+        print(
+            f"  snippets showing a query word: {sum(snips)}/{len(snips)} = {mean([float(s) for s in snips]):.1%}"
+            f"; errors: {sum(1 for r in part if r['err'])}"
+        )
 
 
 if __name__ == "__main__":

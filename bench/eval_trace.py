@@ -61,6 +61,7 @@ def cn(n: int) -> str:
 
 # -- 1. trace recall -------------------------------------------------------------------
 
+
 def phrases(rng: random.Random, n: int, lo: int, hi: int) -> list[str]:
     """Original-text spans whose normalized length is in [lo, hi], from report paragraphs."""
     paras = [p for d in read_jsonl(REPORTS) for p in d["text"].split("\n") if len(p) >= 40]
@@ -74,7 +75,7 @@ def phrases(rng: random.Random, n: int, lo: int, hi: int) -> list[str]:
         a = rng.randint(0, len(nz) - k)
         start, end = nz.span(a, a + k)
         span = p[start:end]
-        if "□" not in nz.text[a:a + k]:
+        if "□" not in nz.text[a : a + k]:
             out.append(span)
     return out
 
@@ -92,7 +93,9 @@ def eval_trace(data: Path, seed: int, n: int) -> None:
         conn = source.conn
 
         # the full scan, in memory: every normalized paragraph in one string, NUL between them
-        rows = conn.execute("SELECT d.doc, p.norm FROM dd_para p JOIN dd_doc d ON d.did = p.did ORDER BY p.pid").fetchall()
+        rows = conn.execute(
+            "SELECT d.doc, p.norm FROM dd_para p JOIN dd_doc d ON d.did = p.did ORDER BY p.pid"
+        ).fetchall()
         owners = [r[0] for r in rows]
         starts, pos = [], 0
         for _, norm in rows:
@@ -117,12 +120,18 @@ def eval_trace(data: Path, seed: int, n: int) -> None:
                     break
             return out[:n]
 
-        sets = {"short (6-12 chars)": phrases(rng, n, 6, 12), "long (15-60 chars)": phrases(rng, n, 15, 60),
-                "short, reused": reused(6, 12), "long, reused": reused(15, 40)}
+        sets = {
+            "short (6-12 chars)": phrases(rng, n, 6, 12),
+            "long (15-60 chars)": phrases(rng, n, 15, 60),
+            "short, reused": reused(6, 12),
+            "long, reused": reused(15, 40),
+        }
         trace_text(source, "坚持和发展新时代“枫桥经验”")  # warm-up: dictionary, index, segments
         print("\n1. trace recall against a full scan (documents)")
-        print(f"{'phrases':<22}{'n':>5}{'truth docs':>12}{'found':>8}{'recall':>9}{'extra near':>12}"
-              f"{'p50 ms':>9}{'p95 ms':>9}")
+        print(
+            f"{'phrases':<22}{'n':>5}{'truth docs':>12}{'found':>8}{'recall':>9}{'extra near':>12}"
+            f"{'p50 ms':>9}{'p95 ms':>9}"
+        )
         for label, items in sets.items():
             truth_total = found_total = near_extra = 0
             misses = []
@@ -140,8 +149,10 @@ def eval_trace(data: Path, seed: int, n: int) -> None:
                 if truth - got:
                     misses.append((text, len(truth - got)))
                 assert got <= truth, (text, got - truth)  # a contains hit is always a real containment
-            print(f"{label:<22}{len(items):>5}{truth_total:>12}{found_total:>8}{found_total / max(1, truth_total):>9.3f}"
-                  f"{near_extra:>12}{percentile(ms, 50):>9.1f}{percentile(ms, 95):>9.1f}")
+            print(
+                f"{label:<22}{len(items):>5}{truth_total:>12}{found_total:>8}{found_total / max(1, truth_total):>9.3f}"
+                f"{near_extra:>12}{percentile(ms, 50):>9.1f}{percentile(ms, 95):>9.1f}"
+            )
             for text, k in misses[:5]:
                 print(f"    missed {k} document(s) of {text!r}")
     finally:
@@ -149,6 +160,7 @@ def eval_trace(data: Path, seed: int, n: int) -> None:
 
 
 # -- 2. constructed editions -------------------------------------------------------------
+
 
 def _renumber(arts: list[Article]) -> list[Article]:
     out = []
@@ -164,7 +176,7 @@ def _edit(body: str, rng: random.Random) -> str:
         return re.sub(r"[一二三四五六七八九十百千\d]+(?=[元日年个])", "二十", body, count=1)
     if kind == "replace" and len(body) > 20:
         a = rng.randint(0, len(body) - 6)
-        return body[:a] + "有关主管部门" + body[a + 4:]
+        return body[:a] + "有关主管部门" + body[a + 4 :]
     return body.rstrip("。") + "，并报上级主管部门备案。"
 
 
@@ -188,8 +200,9 @@ def eval_diff(seed: int, n_laws: int) -> None:
         deleted = set(rng.sample(keep, 2))
         kept = [i for i in keep if i not in deleted]
         edited = set(rng.sample(kept, 3))
-        new_items: list[tuple[int | None, str]] = [(i, _edit(old[i].body, rng) if i in edited else old[i].body)
-                                                   for i in kept]
+        new_items: list[tuple[int | None, str]] = [
+            (i, _edit(old[i].body, rng) if i in edited else old[i].body) for i in kept
+        ]
         for _ in range(2):
             new_items.insert(rng.randint(0, len(new_items)), (None, rng.choice(pool).body))
         a = _renumber(old)
@@ -208,22 +221,35 @@ def eval_diff(seed: int, n_laws: int) -> None:
         s["correct_pairs"] += sum(1 for j, i in pairs.items() if truth.get(j) == i)
         s["true_added"] += len(new_items) - len(truth)
         s["found_added"] += sum(1 for r in result["rows"] if r["status"] == "added")
-        s["correct_added"] += sum(1 for r in result["rows"] if r["status"] == "added" and label_to_b[r["b"]["label"]] not in truth)
+        s["correct_added"] += sum(
+            1 for r in result["rows"] if r["status"] == "added" and label_to_b[r["b"]["label"]] not in truth
+        )
         s["true_deleted"] += 2
-        s["correct_deleted"] += sum(1 for r in result["rows"] if r["status"] == "deleted" and label_to_a[r["a"]["label"]] in deleted)
+        s["correct_deleted"] += sum(
+            1 for r in result["rows"] if r["status"] == "deleted" and label_to_a[r["a"]["label"]] in deleted
+        )
         s["edited"] += 3
-        s["edited_marked"] += sum(1 for r in result["rows"] if r["status"] == "changed" and r["a"] and
-                                  label_to_a[r["a"]["label"]] in edited and truth.get(label_to_b[r["b"]["label"]]) == label_to_a[r["a"]["label"]])
+        s["edited_marked"] += sum(
+            1
+            for r in result["rows"]
+            if r["status"] == "changed"
+            and r["a"]
+            and label_to_a[r["a"]["label"]] in edited
+            and truth.get(label_to_b[r["b"]["label"]]) == label_to_a[r["a"]["label"]]
+        )
     print("\n2. diff pairing on constructed editions of real laws (2 deleted, 2 inserted, 3 edited, all renumbered)")
     print(f"{'laws':<10}{'n':>5}{'pair P':>9}{'pair R':>9}{'added R':>9}{'deleted R':>11}{'edited marked':>15}")
     for group, s in sorted(stats.items()):
-        print(f"{group:<10}{s['laws']:>5}{s['correct_pairs'] / max(1, s['found_pairs']):>9.3f}"
-              f"{s['correct_pairs'] / max(1, s['true_pairs']):>9.3f}{s['correct_added'] / max(1, s['true_added']):>9.3f}"
-              f"{s['correct_deleted'] / max(1, s['true_deleted']):>11.3f}{s['edited_marked'] / max(1, s['edited']):>15.3f}")
+        print(
+            f"{group:<10}{s['laws']:>5}{s['correct_pairs'] / max(1, s['found_pairs']):>9.3f}"
+            f"{s['correct_pairs'] / max(1, s['true_pairs']):>9.3f}{s['correct_added'] / max(1, s['true_added']):>9.3f}"
+            f"{s['correct_deleted'] / max(1, s['true_deleted']):>11.3f}{s['edited_marked'] / max(1, s['edited']):>15.3f}"
+        )
     print(f"latency per diff: p50 {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms")
 
 
 # -- 3. real version chains -----------------------------------------------------------------
+
 
 def eval_chains() -> None:
     by_title = defaultdict(list)
@@ -245,8 +271,10 @@ def eval_chains() -> None:
                 totals[k] += v
     print(f"\n3. real version chains: {chains} consecutive edition pairs")
     print("   " + ", ".join(f"{k} {v}" for k, v in totals.items()))
-    print(f"   latency per diff (parse + match + word edits): p50 {percentile(ms, 50):.1f} ms, "
-          f"p95 {percentile(ms, 95):.1f} ms, max {max(ms):.0f} ms")
+    print(
+        f"   latency per diff (parse + match + word edits): p50 {percentile(ms, 50):.1f} ms, "
+        f"p95 {percentile(ms, 95):.1f} ms, max {max(ms):.0f} ms"
+    )
 
 
 def main() -> int:

@@ -52,7 +52,10 @@ def extractors(peers: bool = True) -> dict:
     """govtext, then each installed peer."""
     out = {"govtext": run_govtext}
     if peers:
-        for name, fn, module in (("trafilatura", run_trafilatura, "trafilatura"), ("readability", run_readability, "readability")):
+        for name, fn, module in (
+            ("trafilatura", run_trafilatura, "trafilatura"),
+            ("readability", run_readability, "readability"),
+        ):
             try:
                 __import__(module)
             except ImportError:

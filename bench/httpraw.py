@@ -18,8 +18,15 @@ def _hostport(base: str) -> tuple[str, int]:
     return parts.hostname or "127.0.0.1", parts.port or 80
 
 
-def call(base: str, method: str, path: str, body: bytes | str | dict | None = None,
-         headers: dict | None = None, timeout: float = 30, source: str | None = None) -> tuple[int, dict, bytes]:
+def call(
+    base: str,
+    method: str,
+    path: str,
+    body: bytes | str | dict | None = None,
+    headers: dict | None = None,
+    timeout: float = 30,
+    source: str | None = None,
+) -> tuple[int, dict, bytes]:
     """One request; ``source`` is the local address to send from (e.g. 127.0.0.2, another loopback client)."""
     host, port = _hostport(base)
     headers = dict(headers or {})
@@ -37,8 +44,15 @@ def call(base: str, method: str, path: str, body: bytes | str | dict | None = No
         conn.close()
 
 
-def call_json(base: str, method: str, path: str, body=None, headers: dict | None = None,
-              timeout: float = 30, source: str | None = None) -> tuple[int, dict, object]:
+def call_json(
+    base: str,
+    method: str,
+    path: str,
+    body=None,
+    headers: dict | None = None,
+    timeout: float = 30,
+    source: str | None = None,
+) -> tuple[int, dict, object]:
     """``call`` with the body parsed as JSON (None when it is not JSON)."""
     status, hdrs, raw = call(base, method, path, body, headers, timeout, source)
     try:

@@ -242,8 +242,12 @@ def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
         add(bo[qi], bp, np.full(len(qi), 0.5), 2)
     ex = [(si, p) for si, h in seg_hash.items() for p in exact_post.get(h, ())]
     if ex:
-        add(np.array([e[0] for e in ex], dtype=np.int64), np.array([e[1] for e in ex], dtype=np.int64),
-            np.full(len(ex), 100.0), 2)
+        add(
+            np.array([e[0] for e in ex], dtype=np.int64),
+            np.array([e[1] for e in ex], dtype=np.int64),
+            np.full(len(ex), 100.0),
+            2,
+        )
     if not sum(len(x) for x in segs):
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, empty
@@ -680,8 +684,11 @@ def _match(d: _Draft, ev: _Evidence, piece, subs: dict[int, list[tuple[int, int]
             key = (chars, sim, -r["paragraph_index"])
             if cur is None or key > (cur["chars"], cur["similarity"], -cur["paragraph_index"]):
                 by_doc[r["doc_id"]] = {
-                    "doc_id": r["doc_id"], "paragraph_index": r["paragraph_index"], "similarity": round(float(sim), 3),
-                    "chars": chars, "spans": [list(d.nz.span(x, y)) for x, y in sub],
+                    "doc_id": r["doc_id"],
+                    "paragraph_index": r["paragraph_index"],
+                    "similarity": round(float(sim), 3),
+                    "chars": chars,
+                    "spans": [list(d.nz.span(x, y)) for x, y in sub],
                 }
     sources = sorted(by_doc.values(), key=lambda s: (-s["chars"], -s["similarity"], s["doc_id"], s["paragraph_index"]))
     start, end = d.nz.span(a, b)
@@ -698,8 +705,14 @@ def _match(d: _Draft, ev: _Evidence, piece, subs: dict[int, list[tuple[int, int]
     else:
         how = f"复制：与来源连续 {run} 字相同（不少于 {MIN_RUN} 字）"
     out = {
-        "start": start, "end": end, "text": d.text[start:end], "kind": KIND_NAMES[k], "kind_zh": KIND_ZH[k],
-        "similarity": round(float(similarity), 3), "chars": chars, "how": how,
+        "start": start,
+        "end": end,
+        "text": d.text[start:end],
+        "kind": KIND_NAMES[k],
+        "kind_zh": KIND_ZH[k],
+        "similarity": round(float(similarity), 3),
+        "chars": chars,
+        "how": how,
         "sources": sources[:MAX_SOURCES],
     }
     if k == KIND_BOILERPLATE:
@@ -730,7 +743,10 @@ def _rates(weight: np.ndarray, kind: np.ndarray, sel=None) -> dict:
     quote = int(weight[kind == KIND_QUOTATION].sum())
     boiler = int(weight[kind == KIND_BOILERPLATE].sum())
     return {
-        "chars": total, "copy_chars": copy, "quotation_chars": quote, "boilerplate_chars": boiler,
+        "chars": total,
+        "copy_chars": copy,
+        "quotation_chars": quote,
+        "boilerplate_chars": boiler,
         "total_ratio": _ratio(copy + quote + boiler, total),
         "excluding_quotation_ratio": _ratio(copy + boiler, total),
         "excluding_boilerplate_ratio": _ratio(copy + quote, total),
@@ -759,9 +775,15 @@ def _source_totals(d: _Draft, ev: _Evidence, pid_iv, kind, counted) -> list[dict
             if r is not None:
                 doc_iv[r["doc_id"]].extend(ivs)
     w = d.weight
-    cums = {name: np.concatenate([[0], np.cumsum(w * m)]) for name, m in (
-        ("chars", counted), ("copy_chars", (kind == KIND_COPY) | (kind == KIND_NEAR)),
-        ("quotation_chars", kind == KIND_QUOTATION), ("boilerplate_chars", kind == KIND_BOILERPLATE))}
+    cums = {
+        name: np.concatenate([[0], np.cumsum(w * m)])
+        for name, m in (
+            ("chars", counted),
+            ("copy_chars", (kind == KIND_COPY) | (kind == KIND_NEAR)),
+            ("quotation_chars", kind == KIND_QUOTATION),
+            ("boilerplate_chars", kind == KIND_BOILERPLATE),
+        )
+    }
     total = d.total_chars
     out = []
     for doc, ivs in doc_iv.items():
@@ -778,8 +800,16 @@ def _source_totals(d: _Draft, ev: _Evidence, pid_iv, kind, counted) -> list[dict
     return out
 
 
-def check_draft(index: DedupLookup, text, *, quotes_as_citation: bool = False, max_chars: int = 200000,
-                exclude_boilerplate: bool = False, whitelist=(), boilerplate_min_docs: int | None = None) -> dict:
+def check_draft(
+    index: DedupLookup,
+    text,
+    *,
+    quotes_as_citation: bool = False,
+    max_chars: int = 200000,
+    exclude_boilerplate: bool = False,
+    whitelist=(),
+    boilerplate_min_docs: int | None = None,
+) -> dict:
     """Duplicate-check report of ``text`` against ``index`` (see module doc).
 
     ``quotes_as_citation`` / ``exclude_boilerplate``: 引用 / 套话 do not count
@@ -811,32 +841,43 @@ def check_draft(index: DedupLookup, text, *, quotes_as_citation: bool = False, m
         sel = (d.nz.starts >= la) & (d.nz.starts < lb)
         r = _rates(d.weight, kind, sel)
         cp = int(d.weight[sel & counted].sum())
-        paragraphs.append({"index": pi, "start": la, "end": lb, "chars": r["chars"], "copied_chars": cp,
-                           "overlap_ratio": _ratio(cp, r["chars"]), "rates": r})
+        paragraphs.append(
+            {
+                "index": pi,
+                "start": la,
+                "end": lb,
+                "chars": r["chars"],
+                "copied_chars": cp,
+                "overlap_ratio": _ratio(cp, r["chars"]),
+                "rates": r,
+            }
+        )
     largest = sources[0] if sources else None
-    return cap_report({
-        "overlap_ratio": _ratio(copied, total),
-        "largest_source_ratio": largest["ratio"] if largest else 0.0,
-        "largest_source": largest["doc_id"] if largest else None,
-        "quotation_ratio": _ratio(int(d.weight[kind == KIND_QUOTATION].sum()), total),
-        "boilerplate_ratio": _ratio(int(d.weight[kind == KIND_BOILERPLATE].sum()), total),
-        "copy_ratio": _ratio(int(d.weight[(kind == KIND_COPY) | (kind == KIND_NEAR)].sum()), total),
-        "rates": _rates(d.weight, kind),
-        "chars": total,
-        "copied_chars": copied,
-        "sources": sources[: MAX_SOURCES * 2],
-        "paragraphs": paragraphs,
-        "matches": matches,
-        "params": {
-            "min_run": MIN_RUN,
-            "near_threshold": NEAR_THRESHOLD,
-            "quotes_as_citation": bool(quotes_as_citation),
-            "exclude_boilerplate": bool(exclude_boilerplate),
-            "boilerplate_min_docs": min_docs,
-            "whitelist_phrases": len(phrases),
-            "max_postings": DRAFT_POSTINGS,
-        },
-    })
+    return cap_report(
+        {
+            "overlap_ratio": _ratio(copied, total),
+            "largest_source_ratio": largest["ratio"] if largest else 0.0,
+            "largest_source": largest["doc_id"] if largest else None,
+            "quotation_ratio": _ratio(int(d.weight[kind == KIND_QUOTATION].sum()), total),
+            "boilerplate_ratio": _ratio(int(d.weight[kind == KIND_BOILERPLATE].sum()), total),
+            "copy_ratio": _ratio(int(d.weight[(kind == KIND_COPY) | (kind == KIND_NEAR)].sum()), total),
+            "rates": _rates(d.weight, kind),
+            "chars": total,
+            "copied_chars": copied,
+            "sources": sources[: MAX_SOURCES * 2],
+            "paragraphs": paragraphs,
+            "matches": matches,
+            "params": {
+                "min_run": MIN_RUN,
+                "near_threshold": NEAR_THRESHOLD,
+                "quotes_as_citation": bool(quotes_as_citation),
+                "exclude_boilerplate": bool(exclude_boilerplate),
+                "boilerplate_min_docs": min_docs,
+                "whitelist_phrases": len(phrases),
+                "max_postings": DRAFT_POSTINGS,
+            },
+        }
+    )
 
 
 def _true_runs(mask: np.ndarray) -> list[tuple[int, int]]:

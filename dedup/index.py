@@ -208,8 +208,14 @@ class DedupIndex:
         )
         for chunk in chunks(pids, 2000):
             for pid, doc, idx, norm, cluster, site, h in self.conn.execute(sql, (json.dumps(chunk),)):
-                out[pid] = {"doc_id": doc, "paragraph_index": idx, "norm": norm, "cluster": cluster,
-                            "site": site, "hash": h}
+                out[pid] = {
+                    "doc_id": doc,
+                    "paragraph_index": idx,
+                    "norm": norm,
+                    "cluster": cluster,
+                    "site": site,
+                    "hash": h,
+                }
         return out
 
     def twins(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
@@ -279,8 +285,10 @@ class DedupIndex:
         ends = np.cumsum(lens).tolist()
         dids = []
         for (doc_id, ps, site), end in zip(items, ends):
-            did = conn.execute("INSERT INTO dd_doc (doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, 0)",
-                               (doc_id, site, sum(nlen[end - len(ps) : end]), len(ps))).lastrowid
+            did = conn.execute(
+                "INSERT INTO dd_doc (doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, 0)",
+                (doc_id, site, sum(nlen[end - len(ps) : end]), len(ps)),
+            ).lastrowid
             dids.append(did)
         conn.executemany("UPDATE dd_doc SET grp = did WHERE did = ?", [(d,) for d in dids])
         base = self._take_pids(len(flat))
@@ -289,8 +297,17 @@ class DedupIndex:
         idx_in_doc = [i for n in lens for i in range(n)]
         conn.executemany(
             "INSERT INTO dd_para (pid, did, idx, nlen, hash, cluster, norm, text, posted) VALUES (?,?,?,?,?,?,?,?,?)",
-            zip(pids.tolist(), [dids[k] for k in doc_of.tolist()], idx_in_doc, nlen, prints.hashes, clusters,
-                prints.norm, flat, posted.astype(int).tolist()),
+            zip(
+                pids.tolist(),
+                [dids[k] for k in doc_of.tolist()],
+                idx_in_doc,
+                nlen,
+                prints.hashes,
+                clusters,
+                prints.norm,
+                flat,
+                posted.astype(int).tolist(),
+            ),
         )
         self._post(pids[posted], prints, np.flatnonzero(posted), band_segment)
         for k in sorted(touched):
@@ -299,8 +316,7 @@ class DedupIndex:
         out = []
         for doc_id in ids:
             gid, size = groups[doc_id]
-            out.append({"doc_id": doc_id, "group_id": gid, "group_size": size,
-                        "changed": sorted(changed - {doc_id})})
+            out.append({"doc_id": doc_id, "group_id": gid, "group_size": size, "changed": sorted(changed - {doc_id})})
         return out
 
     def _post(self, pids: np.ndarray, prints: Prints, rows: np.ndarray, band_segment=None) -> None:
@@ -362,8 +378,9 @@ class DedupIndex:
                 posted[i] = False
         return posted
 
-    def _link_near(self, uf: UnionFind, node: list[int], prints: Prints, pids: np.ndarray,
-                   posted: np.ndarray) -> Segment:
+    def _link_near(
+        self, uf: UnionFind, node: list[int], prints: Prints, pids: np.ndarray, posted: np.ndarray
+    ) -> Segment:
         """Step 2: near duplicates, LSH candidates among stored and earlier batch
         paragraphs, verified on their shingle sets. Returns the batch's band segment."""
         norm = prints.norm
@@ -421,8 +438,9 @@ class DedupIndex:
                     uf.union(node[i], other)
         return batch_seg
 
-    def _resolve_clusters(self, uf: UnionFind, node: list[int], pids: np.ndarray,
-                          doc_of: np.ndarray) -> tuple[list[int], set[int]]:
+    def _resolve_clusters(
+        self, uf: UnionFind, node: list[int], pids: np.ndarray, doc_of: np.ndarray
+    ) -> tuple[list[int], set[int]]:
         """Step 3: each component's target is its largest existing cluster, else its
         smallest new pid. Returns (cluster per paragraph, documents touched)."""
         conn = self.conn
@@ -457,20 +475,23 @@ class DedupIndex:
                         conn.execute("DELETE FROM dd_cluster WHERE cid = ?", (c,))
                 total = sum(sizes[c][0] for c in olds) + len(news)
                 if len(olds) > 1:
-                    nd = conn.execute("SELECT COUNT(DISTINCT did) FROM dd_para WHERE cluster = ?",
-                                      (target,)).fetchone()[0] + len(new_docs)
+                    nd = conn.execute(
+                        "SELECT COUNT(DISTINCT did) FROM dd_para WHERE cluster = ?", (target,)
+                    ).fetchone()[0] + len(new_docs)
                 else:
                     nd = sizes[target][1] + len(new_docs)  # these documents are new to the cluster
                 conn.execute("UPDATE dd_cluster SET size = ?, ndocs = ? WHERE cid = ?", (total, nd, target))
             else:
                 target = min(news) + base
-                conn.execute("INSERT INTO dd_cluster (cid, size, ndocs) VALUES (?, ?, ?)",
-                             (target, len(news), len(new_docs)))
+                conn.execute(
+                    "INSERT INTO dd_cluster (cid, size, ndocs) VALUES (?, ?, ?)", (target, len(news), len(new_docs))
+                )
             for i in news:
                 result[i] = target
                 singles.discard(i)
-        conn.executemany("INSERT INTO dd_cluster (cid, size, ndocs) VALUES (?, 1, 1)",
-                         [(result[i],) for i in sorted(singles)])
+        conn.executemany(
+            "INSERT INTO dd_cluster (cid, size, ndocs) VALUES (?, 1, 1)", [(result[i],) for i in sorted(singles)]
+        )
         return result, touched
 
     def bulk_load(self, docs, *, batch_paragraphs: int = 50_000) -> int:
@@ -502,8 +523,10 @@ class DedupIndex:
             k = 0
             for doc_id, ps, site in buf:
                 chars = sum(len(prints.norm[k + i]) for i in range(len(ps)))
-                did = conn.execute("INSERT INTO dd_doc (doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, 0)",
-                                   (doc_id, site or "", chars, len(ps))).lastrowid
+                did = conn.execute(
+                    "INSERT INTO dd_doc (doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, 0)",
+                    (doc_id, site or "", chars, len(ps)),
+                ).lastrowid
                 conn.execute("UPDATE dd_doc SET grp = did WHERE did = ?", (did,))
                 for i, text in enumerate(ps):
                     pid, h = base + k, prints.hashes[k]
@@ -609,9 +632,7 @@ class DedupIndex:
         did = self._did(doc_id)
         if did is None:
             return {"doc_id": doc_id, "removed": False, "changed": []}
-        rows = conn.execute(
-            "SELECT pid, cluster, norm, hash, posted FROM dd_para WHERE did = ?", (did,)
-        ).fetchall()
+        rows = conn.execute("SELECT pid, cluster, norm, hash, posted FROM dd_para WHERE did = ?", (did,)).fetchall()
         posted_rows = [r for r in rows if r[4]]
         conn.execute("DELETE FROM dd_para WHERE did = ?", (did,))
         # a remaining exact twin of a removed posted paragraph takes over its postings
@@ -649,9 +670,7 @@ class DedupIndex:
             new_rep = min(members)
             if grp == did:
                 conn.execute("UPDATE dd_doc SET grp = ? WHERE grp = ?", (new_rep, did))
-                changed |= {
-                    r[0] for r in conn.execute("SELECT doc FROM dd_doc WHERE grp = ?", (new_rep,))
-                }
+                changed |= {r[0] for r in conn.execute("SELECT doc FROM dd_doc WHERE grp = ?", (new_rep,))}
         return {"doc_id": doc_id, "removed": True, "changed": sorted(changed)}
 
     def _recluster(self, cluster: int) -> None:
@@ -706,8 +725,9 @@ class DedupIndex:
             if k == 0:
                 conn.execute("UPDATE dd_cluster SET size = ?, ndocs = ? WHERE cid = ?", (len(members), nd, cid))
             else:
-                conn.execute("INSERT OR REPLACE INTO dd_cluster (cid, size, ndocs) VALUES (?, ?, ?)",
-                             (cid, len(members), nd))
+                conn.execute(
+                    "INSERT OR REPLACE INTO dd_cluster (cid, size, ndocs) VALUES (?, ?, ?)", (cid, len(members), nd)
+                )
                 conn.executemany("UPDATE dd_para SET cluster = ? WHERE pid = ?", [(cid, r[0]) for r in members])
 
     # ------------------------------------------------------------ queries
@@ -736,11 +756,15 @@ class DedupIndex:
         ids = json.dumps(list(dict.fromkeys(doc_ids)))
         rows = self.conn.execute(
             "SELECT d.doc, r.doc, d.grp FROM json_each(?) j JOIN dd_doc d ON d.doc = j.value "
-            "JOIN dd_doc r ON r.did = d.grp", (ids,)).fetchall()
+            "JOIN dd_doc r ON r.did = d.grp",
+            (ids,),
+        ).fetchall()
         grps = json.dumps(sorted({r[2] for r in rows}))
-        sizes = dict(self.conn.execute(
-            "SELECT grp, COUNT(*) FROM dd_doc WHERE grp IN (SELECT value FROM json_each(?)) GROUP BY grp",
-            (grps,)).fetchall())
+        sizes = dict(
+            self.conn.execute(
+                "SELECT grp, COUNT(*) FROM dd_doc WHERE grp IN (SELECT value FROM json_each(?)) GROUP BY grp", (grps,)
+            ).fetchall()
+        )
         return {doc: (rep, sizes.get(grp, 1)) for doc, rep, grp in rows}
 
     def group_members(self, group_id: str) -> list[str]:
@@ -783,8 +807,9 @@ class DedupIndex:
             out.append({"cluster_id": cid, "size": size, "docs": nd, "members": members})
         return out
 
-    def boilerplate(self, min_docs: int = 3, limit: int = 50, *, min_chars: int = 10,
-                    variants: int = 5, occurrences: int = 20) -> list[dict]:
+    def boilerplate(
+        self, min_docs: int = 3, limit: int = 50, *, min_chars: int = 10, variants: int = 5, occurrences: int = 20
+    ) -> list[dict]:
         """Recurring paragraphs, ranked by distinct documents then distinct sites.
 
         Each item: ``cluster_id``, ``docs``, ``sites``, ``paragraphs``, ``text``
@@ -847,11 +872,11 @@ class DedupIndex:
         c = self.conn
         one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731
         docs = one("SELECT COUNT(*) FROM dd_doc")
-        groups = c.execute("SELECT COUNT(*), COALESCE(SUM(n), 0) FROM (SELECT COUNT(*) n FROM dd_doc GROUP BY grp HAVING n > 1)").fetchone()
-        paras = one("SELECT COUNT(*) FROM dd_para")
-        clus = c.execute(
-            "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM dd_cluster WHERE size > 1"
+        groups = c.execute(
+            "SELECT COUNT(*), COALESCE(SUM(n), 0) FROM (SELECT COUNT(*) n FROM dd_doc GROUP BY grp HAVING n > 1)"
         ).fetchone()
+        paras = one("SELECT COUNT(*) FROM dd_para")
+        clus = c.execute("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM dd_cluster WHERE size > 1").fetchone()
         out = {
             "documents": docs,
             "paragraphs": paras,

@@ -34,13 +34,26 @@ _STRONG_VERB = r"(?:明确指出|深刻指出|强调指出|明确提出|明确�
 _WEAK_VERB = r"(?:提出|要求|规定)"
 _END = r"(?=\s*(?:\n|$))"
 #: what a framing clause names: an article, a document, a speech, a meeting
-_CITED = re.compile(r"第[〇零一二三四五六七八九十百千0-9]+[条款章节项]|《[^《》]*》|报告|讲话|会议|决定|意见|通知|"
-                    r"纲要|规划|方案|文件|条例|办法|法|宪法|总书记|中央|国务院|精神|批示")
+_CITED = re.compile(
+    r"第[〇零一二三四五六七八九十百千0-9]+[条款章节项]|《[^《》]*》|报告|讲话|会议|决定|意见|通知|"
+    r"纲要|规划|方案|文件|条例|办法|法|宪法|总书记|中央|国务院|精神|批示"
+)
 #: a framing clause: from the start of its clause to the citation verb (and its colon / comma)
 _CLAUSE = r"(?P<clause>[^。！？!?；;\n，,：:“”「」『』]{1,60}?"
 _FRAMING = re.compile(
-    _CLAUSE + r"(?:" + _STRONG_VERB + r"(?=[：:，,“「『])|" + _STRONG_VERB + _END + r"|"
-    + _WEAK_VERB + r"(?=[：:“「『]|[，,](?:要|必须|应当))|" + _WEAK_VERB + _END + r"))(?P<punct>[：:，,]?)")
+    _CLAUSE
+    + r"(?:"
+    + _STRONG_VERB
+    + r"(?=[：:，,“「『])|"
+    + _STRONG_VERB
+    + _END
+    + r"|"
+    + _WEAK_VERB
+    + r"(?=[：:“「『]|[，,](?:要|必须|应当))|"
+    + _WEAK_VERB
+    + _END
+    + r"))(?P<punct>[：:，,]?)"
+)
 _SENT_END = re.compile(r"[。！？!?；;\n]")
 
 

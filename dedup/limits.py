@@ -15,8 +15,7 @@ MAX_MATCHES_PER_PARAGRAPH = 50
 MAX_MATCHES = 1000
 
 
-def cap_report(report: dict, *, max_matches: int = MAX_MATCHES,
-               per_paragraph: int = MAX_MATCHES_PER_PARAGRAPH) -> dict:
+def cap_report(report: dict, *, max_matches: int = MAX_MATCHES, per_paragraph: int = MAX_MATCHES_PER_PARAGRAPH) -> dict:
     matches = report.get("matches", [])
     starts = [p["start"] for p in report.get("paragraphs", [])]
     by_paragraph: dict[int, list[int]] = {}

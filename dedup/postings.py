@@ -177,7 +177,8 @@ class SegmentPostings:
     def segments(self) -> list[Segment]:
         """Every segment, oldest data first (lowest level is newest)."""
         rows = self.conn.execute(
-            "SELECT sid, n FROM dd_seg WHERE kind = ? ORDER BY level DESC, seq", (self.kind,)).fetchall()
+            "SELECT sid, n FROM dd_seg WHERE kind = ? ORDER BY level DESC, seq", (self.kind,)
+        ).fetchall()
         out = []
         for sid, _ in rows:
             item = _cache.get(sid)
@@ -242,12 +243,14 @@ class SegmentPostings:
     def count(self, key: int) -> int:
         """Postings of one key in all segments (dead ones included)."""
         k = np.int64(key)
-        return sum(int(np.searchsorted(s.keys, k, "right") - np.searchsorted(s.keys, k, "left"))
-                   for s in self.segments())
+        return sum(
+            int(np.searchsorted(s.keys, k, "right") - np.searchsorted(s.keys, k, "left")) for s in self.segments()
+        )
 
     def total(self) -> int:
-        return int(self.conn.execute("SELECT COALESCE(SUM(n), 0) FROM dd_seg WHERE kind = ?",
-                                     (self.kind,)).fetchone()[0])
+        return int(
+            self.conn.execute("SELECT COALESCE(SUM(n), 0) FROM dd_seg WHERE kind = ?", (self.kind,)).fetchone()[0]
+        )
 
     # -------------------------------------------------------------- writing
     @staticmethod
@@ -264,8 +267,9 @@ class SegmentPostings:
             keys, pids = keys[keep], pids[keep]
         return Segment(keys, pids.astype(np.int32))
 
-    def write(self, keys: np.ndarray, pids: np.ndarray, *, pids_sorted: bool = False,
-              built: Segment | None = None) -> None:
+    def write(
+        self, keys: np.ndarray, pids: np.ndarray, *, pids_sorted: bool = False, built: Segment | None = None
+    ) -> None:
         """Store one segment (in the caller's transaction), then merge if a level is full.
         ``built``: the segment of these pairs, already built by ``build``."""
         seg = built if built is not None else self.build(keys, pids, pids_sorted)
@@ -277,17 +281,19 @@ class SegmentPostings:
     def _insert(self, seg: Segment, level: int) -> None:
         keys, pids = seg.keys, seg.pids
         sid = secrets.randbits(62)
-        self.conn.execute("INSERT INTO dd_seg (sid, seq, kind, level, n, keys, pids) VALUES "
-                          "(?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM dd_seg), ?, ?, ?, ?, ?)",
-                          (sid, self.kind, level, len(keys), keys.astype(np.int64).tobytes(),
-                           pids.astype(np.int32).tobytes()))
+        self.conn.execute(
+            "INSERT INTO dd_seg (sid, seq, kind, level, n, keys, pids) VALUES "
+            "(?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM dd_seg), ?, ?, ?, ?, ?)",
+            (sid, self.kind, level, len(keys), keys.astype(np.int64).tobytes(), pids.astype(np.int32).tobytes()),
+        )
         _cache.put(sid, seg)
 
     def maybe_merge(self) -> None:
         while True:
             row = self.conn.execute(
                 "SELECT level FROM dd_seg WHERE kind = ? GROUP BY level HAVING COUNT(*) >= ? ORDER BY level LIMIT 1",
-                (self.kind, FANOUT)).fetchone()
+                (self.kind, FANOUT),
+            ).fetchone()
             if row is None:
                 return
             self.merge(level=row[0])
@@ -314,9 +320,12 @@ class SegmentPostings:
             return np.zeros(0, dtype=bool)
         lo, hi = int(pids.min()), int(pids.max())
         alive = np.fromiter(
-            (r[0] for r in self.conn.execute(
-                "SELECT pid FROM dd_para WHERE posted = 1 AND pid BETWEEN ? AND ?", (lo, hi))),
-            dtype=np.int64)
+            (
+                r[0]
+                for r in self.conn.execute("SELECT pid FROM dd_para WHERE posted = 1 AND pid BETWEEN ? AND ?", (lo, hi))
+            ),
+            dtype=np.int64,
+        )
         return np.isin(pids, alive, assume_unique=False)
 
     def clear(self) -> None:

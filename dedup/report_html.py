@@ -48,8 +48,10 @@ def render_report_html(report: dict, text: str, *, title: str = "查重报告") 
         src = m["sources"][0] if m["sources"] else {}
         color = _KIND_STYLE.get(m["kind"]) or colors.get(src.get("doc_id", ""), "#ffd6d6")
         tip = f"{_KIND_ZH.get(m['kind'], m['kind'])} · {_source_name(src)}"
-        parts.append(f'<mark class="{esc(m["kind"])}" style="background:{color}" title="{esc(tip)}" '
-                     f'id="m{k}"><a href="#r{k}" style="color:inherit">{esc(text[m["start"]:m["end"]])}</a></mark>')
+        parts.append(
+            f'<mark class="{esc(m["kind"])}" style="background:{color}" title="{esc(tip)}" '
+            f'id="m{k}"><a href="#r{k}" style="color:inherit">{esc(text[m["start"] : m["end"]])}</a></mark>'
+        )
         pos = m["end"]
     parts.append(esc(text[pos:]))
 
@@ -58,20 +60,22 @@ def render_report_html(report: dict, text: str, *, title: str = "查重报告") 
         srcs = []
         for s in m["sources"]:
             spans = "、".join(f"{int(a)}–{int(b)}" for a, b in s.get("spans", [])[:6])
-            srcs.append(f"{esc(_source_name(s))} 第 {int(s['paragraph_index']) + 1} 段"
-                        f"（{int(s.get('chars', 0))} 字{('：' + spans) if spans else ''}）")
+            srcs.append(
+                f"{esc(_source_name(s))} 第 {int(s['paragraph_index']) + 1} 段"
+                f"（{int(s.get('chars', 0))} 字{('：' + spans) if spans else ''}）"
+            )
         rows.append(
             f'<tr id="r{k}"><td>{k + 1}</td><td>{int(m["start"])}–{int(m["end"])}</td>'
             f"<td>{esc(m.get('kind_zh') or _KIND_ZH.get(m['kind'], m['kind']))}</td>"
             f"<td>{int(m.get('chars', 0))}</td><td>{esc(m['text'][:160])}</td>"
-            f"<td>{'<br>'.join(srcs) or '—'}<div class=\"muted\">{esc(m.get('how', ''))}</div></td></tr>"
+            f'<td>{"<br>".join(srcs) or "—"}<div class="muted">{esc(m.get("how", ""))}</div></td></tr>'
         )
     src_rows = "".join(
         f'<tr><td><span style="background:{colors.get(s["doc_id"], "#fff")}">&nbsp;&nbsp;&nbsp;</span> '
         f'{esc(_source_name(s))}<div class="muted">{esc(s["doc_id"])}</div></td>'
-        f'<td>{int(s.get("chars", 0))}</td><td>{_pct(s.get("ratio"))}</td>'
-        f'<td>{int(s.get("copy_chars", 0))}</td><td>{int(s.get("quotation_chars", 0))}</td>'
-        f'<td>{int(s.get("boilerplate_chars", 0))}</td></tr>'
+        f"<td>{int(s.get('chars', 0))}</td><td>{_pct(s.get('ratio'))}</td>"
+        f"<td>{int(s.get('copy_chars', 0))}</td><td>{int(s.get('quotation_chars', 0))}</td>"
+        f"<td>{int(s.get('boilerplate_chars', 0))}</td></tr>"
         for s in report.get("sources", [])
     )
     r = report.get("rates") or {}
@@ -84,7 +88,8 @@ def render_report_html(report: dict, text: str, *, title: str = "查重报告") 
         f"<td>{_pct(p.get('rates', {}).get('excluding_quotation_ratio', 0))}</td>"
         f"<td>{_pct(p.get('rates', {}).get('excluding_boilerplate_ratio', 0))}</td>"
         f"<td>{_pct(p.get('rates', {}).get('copy_ratio', 0))}</td></tr>"
-        for p in report.get("paragraphs", []) if p.get("copied_chars") or p.get("rates", {}).get("total_ratio")
+        for p in report.get("paragraphs", [])
+        if p.get("copied_chars") or p.get("rates", {}).get("total_ratio")
     )
     return (
         f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{esc(title)}</title>'
@@ -98,7 +103,7 @@ def render_report_html(report: dict, text: str, *, title: str = "查重报告") 
         f"<tr><td>{_pct(r.get('total_ratio'))}</td><td>{_pct(r.get('excluding_quotation_ratio'))}</td>"
         f"<td>{_pct(r.get('excluding_boilerplate_ratio'))}</td><td>{_pct(r.get('copy_ratio'))}</td>"
         f"<td>{_pct(r.get('quotation_ratio'))}</td><td>{_pct(r.get('boilerplate_ratio'))}</td></tr></table>"
-        f"<p class=\"muted\">判定规则：与文档库连续 {int(params.get('min_run', 13))} 字以上相同为复制（不足 13 字的零碎重合不计）；"
+        f'<p class="muted">判定规则：与文档库连续 {int(params.get("min_run", 13))} 字以上相同为复制（不足 13 字的零碎重合不计）；'
         f"改动个别字词、相似度不低于 {float(params.get('near_threshold', 0.7)):.0%} 的句子为近似复制；"
         "引号、书名号内或“指出/强调/规定/提出/要求”之后的相同文字为引用，引述语（如“第三条明确指出”）不计；"
         f"见于 {int(params.get('boilerplate_min_docs', 5))} 篇以上文档的表述或白名单中的表述为套话。"
@@ -106,9 +111,9 @@ def render_report_html(report: dict, text: str, *, title: str = "查重报告") 
         f"{'套话不计入重复率。' if params.get('exclude_boilerplate') else ''}</p>"
         "<h2>相似来源</h2><table><tr><th>来源</th><th>重复字数</th><th>占全文</th><th>复制</th><th>引用</th>"
         f"<th>套话</th></tr>{src_rows}</table>"
-        f"<h2>各段重复率</h2><table class=\"rates\"><tr><th>段</th><th>字数</th><th>总复制比</th><th>去除引用</th>"
+        f'<h2>各段重复率</h2><table class="rates"><tr><th>段</th><th>字数</th><th>总复制比</th><th>去除引用</th>'
         f"<th>去除套话</th><th>复制</th></tr>{para_rows}</table>"
-        f"<h2>全文（重复部分按来源着色）</h2><div class=\"draft\">{''.join(parts)}</div>"
+        f'<h2>全文（重复部分按来源着色）</h2><div class="draft">{"".join(parts)}</div>'
         "<h2>重复片段明细</h2><table><tr><th>#</th><th>位置（字）</th><th>类型</th><th>字数</th><th>草稿片段</th>"
         f"<th>出处（各来源实际相同的字数与位置）</th></tr>{''.join(rows)}</table></body></html>"
     )

@@ -40,8 +40,14 @@ assert GUARANTEE <= 13
 #: distance (in k-grams) of the anchor k-gram on each side of a selected one
 ANCHOR = (W - 1) // 2
 
-WINNOW_PARAMS = {"k": K, "w": W, "guarantee": GUARANTEE, "anchor": ANCHOR,
-                 "keys": "plain+anchored", "hash": "poly64+splitmix64"}
+WINNOW_PARAMS = {
+    "k": K,
+    "w": W,
+    "guarantee": GUARANTEE,
+    "anchor": ANCHOR,
+    "keys": "plain+anchored",
+    "hash": "poly64+splitmix64",
+}
 
 
 def _select(h: np.ndarray, w: int) -> np.ndarray:
@@ -101,8 +107,9 @@ def fingerprint_keys(text: str, k: int = K, w: int = W, plain: bool = True) -> n
     return np.unique(np.concatenate(keys))
 
 
-def batch_fingerprint_keys(texts: list[str], k: int = K, w: int = W, grams=None,
-                           plain: bool = True, anchored: bool = True) -> list[np.ndarray]:
+def batch_fingerprint_keys(
+    texts: list[str], k: int = K, w: int = W, grams=None, plain: bool = True, anchored: bool = True
+) -> list[np.ndarray]:
     """``fingerprint_keys`` of many texts in one vectorized pass (``anchored=False``:
     the plain fingerprints only).
 
@@ -166,5 +173,3 @@ def batch_fingerprint_keys(texts: list[str], k: int = K, w: int = W, grams=None,
     for owner, a, b in zip(oo[lo].tolist(), lo, hi):
         out[owner] = kk[a:b]
     return out
-
-

@@ -74,8 +74,11 @@ class Document:
         if not isinstance(text, str):
             raise BadInput('a document needs a "text" string')
         check_text(text, "text")
-        kwargs = {name: check_date(data.get(name)) if name == "date" else check_text(data.get(name), name, multiline=False)
-                  for name in PUBLIC_FIELDS if name != "text"}
+        kwargs = {
+            name: check_date(data.get(name)) if name == "date" else check_text(data.get(name), name, multiline=False)
+            for name in PUBLIC_FIELDS
+            if name != "text"
+        }
         meta = data.get("meta") or {}
         if not isinstance(meta, dict):
             raise BadInput('field "meta" must be an object')

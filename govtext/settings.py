@@ -29,9 +29,7 @@ class Settings:
     #: prefix of the Elasticsearch / OpenSearch indices and aliases
     es_prefix: str = field(default_factory=lambda: _env("GOVTEXT_ES_PREFIX", "govtext"))
     #: folder of data files: user dictionary, taxonomy, stopwords, synonyms
-    config_dir: Path = field(
-        default_factory=lambda: Path(_env("GOVTEXT_CONFIG_DIR", str(REPO_ROOT / "index_config")))
-    )
+    config_dir: Path = field(default_factory=lambda: Path(_env("GOVTEXT_CONFIG_DIR", str(REPO_ROOT / "index_config"))))
     #: bearer token required for write endpoints; empty disables writes over HTTP
     api_token: str = field(default_factory=lambda: _env("GOVTEXT_API_TOKEN", ""))
     #: require the token for reads too
@@ -43,9 +41,7 @@ class Settings:
     #: largest accepted draft for a duplicate check, in characters
     max_draft_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_DRAFT_CHARS", "100000")))
     #: largest accepted HTTP request body, in bytes
-    max_request_bytes: int = field(
-        default_factory=lambda: int(_env("GOVTEXT_MAX_REQUEST_BYTES", str(8 * 1024 * 1024)))
-    )
+    max_request_bytes: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_REQUEST_BYTES", str(8 * 1024 * 1024))))
     #: largest document text accepted by ingest, in characters (longer is refused)
     max_doc_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_DOC_CHARS", "2000000")))
     #: documents per store transaction during ingest
@@ -77,7 +73,8 @@ class Settings:
     #: open client connections the front accepts, in all and per client address
     max_connections: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_CONNECTIONS", "1024")))
     max_connections_per_client: int = field(
-        default_factory=lambda: int(_env("GOVTEXT_MAX_CONNECTIONS_PER_CLIENT", "64")))
+        default_factory=lambda: int(_env("GOVTEXT_MAX_CONNECTIONS_PER_CLIENT", "64"))
+    )
 
     #: per client address and minute: bytes of drafts the duplicate check takes (an export counts 300 kB)
     check_bytes_per_minute: int = field(default_factory=lambda: int(_env("GOVTEXT_CHECK_BYTES_PER_MINUTE", "3000000")))

@@ -71,8 +71,14 @@ def clean_text(value: str) -> str:
 
 
 def _json_type(value) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", list: "an array", dict: "an object",
-            type(None): "null"}.get(type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        list: "an array",
+        dict: "an object",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
 
 
 def json_depth(raw: bytes) -> int:
@@ -127,6 +133,5 @@ def check_date(value: object, name: str = "date") -> str:
     if ok and m and m["d"]:
         ok = 1 <= int(m["d"]) <= 31
     if not ok:
-        raise BadInput(f'"{name}" must be a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value[:40]!r}',
-                       code="bad_date")
+        raise BadInput(f'"{name}" must be a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value[:40]!r}', code="bad_date")
     return value

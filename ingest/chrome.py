@@ -112,7 +112,9 @@ def strip_given_chrome(text: str) -> tuple[str, list[str]]:
     lines removed. Lines between the first and the last line of content are kept."""
     lines = text.split("\n")
     start = 0
-    while start < min(len(lines), MAX_CHROME_LINES) and (not lines[start].strip() or _is_given_chrome(lines[start].strip())):
+    while start < min(len(lines), MAX_CHROME_LINES) and (
+        not lines[start].strip() or _is_given_chrome(lines[start].strip())
+    ):
         start += 1
     end = len(lines)
     while end > max(start, len(lines) - MAX_CHROME_LINES) and (

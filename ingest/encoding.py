@@ -29,16 +29,33 @@ TOLERABLE = 0.05  # the best candidate is still usable up to this share
 _SAMPLE = 120_000  # characters verified from each of the start, middle and end
 
 _ALIASES = {
-    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
-    "ms936": "gb18030", "windows-936": "gb18030", "gb_2312-80": "gb18030", "euc-cn": "gb18030",
-    "hz-gb-2312": "gb18030", "csgb2312": "gb18030", "chinese": "gb18030",
-    "utf8": "utf-8", "unicode-1-1-utf-8": "utf-8", "big5": "big5hkscs", "x-big5": "big5hkscs",
-    "iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "ms936": "gb18030",
+    "windows-936": "gb18030",
+    "gb_2312-80": "gb18030",
+    "euc-cn": "gb18030",
+    "hz-gb-2312": "gb18030",
+    "csgb2312": "gb18030",
+    "chinese": "gb18030",
+    "utf8": "utf-8",
+    "unicode-1-1-utf-8": "utf-8",
+    "big5": "big5hkscs",
+    "x-big5": "big5hkscs",
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
     "ascii": "cp1252",
 }
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _COMMON_SYMBOLS = set("\u00a0©®°±·×÷«»¥£€¢§¶µ¼½¾")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -116,7 +133,7 @@ def decode_bytes(raw: bytes, declared: str | None = None) -> tuple[str, str]:
         return "", "utf-8"
     for bom, codec in _BOMS:
         if raw.startswith(bom):
-            return raw[len(bom):].decode(codec, "replace"), codec
+            return raw[len(bom) :].decode(codec, "replace"), codec
     if _looks_binary(raw):
         raise SourceError("not text: the bytes contain NUL characters (binary data?)")
 

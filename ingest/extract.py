@@ -95,7 +95,11 @@ def _is_legal_notice(text: str) -> bool:
 
 
 def extract_page(
-    raw: bytes, url: str = "", content_type: str | None = None, profile: str | None = None, chrome: SiteChrome | None = None
+    raw: bytes,
+    url: str = "",
+    content_type: str | None = None,
+    profile: str | None = None,
+    chrome: SiteChrome | None = None,
 ) -> Document:
     """A Document from the raw bytes of a fetched page (HTML or plain text).
 
@@ -180,8 +184,14 @@ def extract_html(html: str, url: str = "", profile: str | None = None, chrome: S
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
     doc = Document(text=body, title=title, url=url, meta=meta)
     page_metadata(
-        doc, site, table, tags, html_title, _header_text(blocks, inside),
-        "\n".join(b.text for b in inside if b.chars <= 60), "\n".join(b.text for b in blocks),
+        doc,
+        site,
+        table,
+        tags,
+        html_title,
+        _header_text(blocks, inside),
+        "\n".join(b.text for b in inside if b.chars <= 60),
+        "\n".join(b.text for b in blocks),
     )
     return doc
 
@@ -227,7 +237,12 @@ def _prune(root, site: Profile) -> None:
         if SIGNALS["comments"] and attrs and el.tag not in ("html", "body") and bp.comment_attr.search(attrs):
             _drop(el)  # readers' comments are prose too: their container's name is what tells
             continue
-        if attrs and el.tag not in ("html", "body") and bp.boilerplate_attr.search(attrs) and not bp.keep_attr.search(attrs):
+        if (
+            attrs
+            and el.tag not in ("html", "body")
+            and bp.boilerplate_attr.search(attrs)
+            and not bp.keep_attr.search(attrs)
+        ):
             text = el.text_content()
             if len(PUNCT.findall(text)) < max(3, len(text) / 60):  # a boilerplate name on prose is a misnomer
                 _drop(el)
@@ -409,7 +424,12 @@ def _clean_blocks(blocks: list[Block]) -> list[Block]:
         seen += block.chars if block.link_density <= 0.5 else 0
         if bp.stop_line.search(block.text) and seen > 0.4 * total:
             break
-        if SIGNALS["comments"] and block.chars <= 40 and bp.comment_line.search(block.text) and seen > min(0.3 * total, 300):
+        if (
+            SIGNALS["comments"]
+            and block.chars <= 40
+            and bp.comment_line.search(block.text)
+            and seen > min(0.3 * total, 300)
+        ):
             break
         if block.is_boilerplate:
             continue
@@ -443,7 +463,8 @@ def _strip_site_name(title: str) -> str:
     """``文章标题_栏目_网站名`` → ``文章标题``: drop short trailing segments after a separator."""
     for _ in range(3):
         m = re.match(
-            r"^(.{4,}?)\s*(?:[_|<]|--|——|\s[-－–]\s|(?<![A-Za-z0-9])[-－–](?![A-Za-z0-9]))\s*([^_|<\-－–—]{1,14})$", title
+            r"^(.{4,}?)\s*(?:[_|<]|--|——|\s[-－–]\s|(?<![A-Za-z0-9])[-－–](?![A-Za-z0-9]))\s*([^_|<\-－–—]{1,14})$",
+            title,
         )
         if not m:
             break
@@ -463,8 +484,10 @@ def _is_meta_line(block: Block) -> bool:
     if BYLINE.match(block.text) or (block.chars <= 30 and DATE.match(block.text)):
         return True
     labels = len(META_LABEL.findall(block.text))
-    return labels >= 2 or (labels == 1 and bool(DATE.search(block.text))) or bool(
-        re.fullmatch(r"[\d\s:/\-年月日.]+", block.text)
+    return (
+        labels >= 2
+        or (labels == 1 and bool(DATE.search(block.text)))
+        or bool(re.fullmatch(r"[\d\s:/\-年月日.]+", block.text))
     )
 
 
@@ -502,4 +525,3 @@ def _header_text(blocks: list[Block], inside: list[Block]) -> str:
     start = next(i for i, b in enumerate(blocks) if b is inside[0])
     around = blocks[max(0, start - 15) : start] + inside[:8]
     return "\n".join(b.text for b in around if b.chars < 200)
-

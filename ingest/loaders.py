@@ -143,9 +143,13 @@ def iter_jsonl(raw: bytes, name: str) -> Iterator[Document | LoadProblem]:
 
 
 LOADERS = {
-    ".txt": load_txt, ".text": load_txt,
-    ".md": load_md, ".markdown": load_md,
-    ".html": load_html, ".htm": load_html, ".xhtml": load_html,
+    ".txt": load_txt,
+    ".text": load_txt,
+    ".md": load_md,
+    ".markdown": load_md,
+    ".html": load_html,
+    ".htm": load_html,
+    ".xhtml": load_html,
     ".docx": load_docx,
     ".pdf": load_pdf,
 }
@@ -163,8 +167,9 @@ def load_bytes(raw: bytes, filename: str, url: str = "") -> list[Document]:
         return docs
     loader = LOADERS.get(suffix)
     if loader is None:
-        raise SourceError(f"{filename}: unsupported file type {suffix or '(none)'}; "
-                          f"supported: {', '.join(sorted(SUFFIXES))}")
+        raise SourceError(
+            f"{filename}: unsupported file type {suffix or '(none)'}; supported: {', '.join(sorted(SUFFIXES))}"
+        )
     if not raw.strip():
         raise SourceError(f"{filename}: the file is empty")
     docs = loader(raw, filename, url)

@@ -18,11 +18,11 @@ from ingest.sites import Profile, boilerplate
 
 SPACES = re.compile(r"[ \t\r\n\u00a0\u3000\u2002\u2003\u2009\u202f\ufeff]+")
 # a 来源 that names no one: keep looking for one that does
-GENERIC_SOURCE = re.compile(r"^(转载文章|转载|网络|互联网|网摘|本站|本网|原创|未知|佚名|网友投稿|综合|综合报道|其他|不详)$")
-
-DOC_NUMBER = re.compile(
-    r"[\u4e00-\u9fa5]{1,12}[〔\[［【(（﹝]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号"
+GENERIC_SOURCE = re.compile(
+    r"^(转载文章|转载|网络|互联网|网摘|本站|本网|原创|未知|佚名|网友投稿|综合|综合报道|其他|不详)$"
 )
+
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔\[［【(（﹝]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号")
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "０": 0}
 DATE = re.compile(
     r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*(?:[-月/.]\s*(\d{1,2})\s*日?)?"

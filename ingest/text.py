@@ -48,5 +48,3 @@ def split_sentences(paragraph: str) -> list[str]:
 
 def is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-
-

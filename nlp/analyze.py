@@ -147,8 +147,14 @@ def tag_paragraphs(paragraphs: list[str], *, use_model: bool = True) -> list[lis
     return out
 
 
-def analyze(text: object, title: str = "", *, use_model: bool = True, keyword_count: int = KEYWORDS,
-            settings: Settings | None = None) -> dict:
+def analyze(
+    text: object,
+    title: str = "",
+    *,
+    use_model: bool = True,
+    keyword_count: int = KEYWORDS,
+    settings: Settings | None = None,
+) -> dict:
     """Themes, keywords, entities, document type, primary region and year of one text.
 
     ``settings`` (default: from the environment) gives the size limit and the data

@@ -47,13 +47,28 @@ def doc_themes(paragraphs: list[str], title: str, tagger, taxonomy) -> dict[str,
     para_tags = []
     for p in paragraphs:
         hits = tagger.score_paragraph(normalize(p[:5000]), normalized=True)
-        para_tags.append([{"id": h.id, "score": h.confidence, "evidence": h.evidence} for h in hits if h.confidence >= 0.5])
-    title_tags = [{"id": h.id, "score": h.confidence, "evidence": h.evidence}
-                  for h in tagger.score_paragraph(normalize(title), normalized=True) if h.confidence >= 0.5] if title else []
+        para_tags.append(
+            [{"id": h.id, "score": h.confidence, "evidence": h.evidence} for h in hits if h.confidence >= 0.5]
+        )
+    title_tags = (
+        [
+            {"id": h.id, "score": h.confidence, "evidence": h.evidence}
+            for h in tagger.score_paragraph(normalize(title), normalized=True)
+            if h.confidence >= 0.5
+        ]
+        if title
+        else []
+    )
     lengths = [len(p) for p in paragraphs]
-    return {name: {t["id"] for t in aggregate_document(para_tags, lengths, title_tags, taxonomy,
-                                                        single_passage=single, passage_min_score=score)}
-            for name, (single, score) in VARIANTS.items()}
+    return {
+        name: {
+            t["id"]
+            for t in aggregate_document(
+                para_tags, lengths, title_tags, taxonomy, single_passage=single, passage_min_score=score
+            )
+        }
+        for name, (single, score) in VARIANTS.items()
+    }
 
 
 def run() -> dict:
@@ -111,12 +126,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(r, ensure_ascii=False, indent=1))
         return 0
-    print(f"{r['documents']} documents; {r['labelled_documents']} with labelled paragraphs "
-          f"({r['labelled_pairs']} document-theme pairs implied by the labels)")
+    print(
+        f"{r['documents']} documents; {r['labelled_documents']} with labelled paragraphs "
+        f"({r['labelled_pairs']} document-theme pairs implied by the labels)"
+    )
     print(f"{'rule':14} {'recall of labelled pairs':>24} {'themes on no-theme labelled docs':>34}")
     for name in VARIANTS:
         print(f"{name:14} {r['recall'][name]:24.3f} {r['themes_on_negative_labelled_docs'][name]:34}")
-    print(f"\nfacet counts (documents per theme)\n{'theme':24} " + " ".join(f"{n:>13}" for n in VARIANTS) + "  documents containing")
+    print(
+        f"\nfacet counts (documents per theme)\n{'theme':24} "
+        + " ".join(f"{n:>13}" for n in VARIANTS)
+        + "  documents containing"
+    )
     for t in THEME_IDS:
         sig = SIGNATURES.get(t)
         extra = f"{r['signature_docs'].get(t, 0):5}  {sig}" if sig else ""

@@ -31,7 +31,22 @@ from nlp.textnorm import normalize
 _PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")
 _CITY_SUFFIXES = ("自治州", "地区", "盟", "市")
 # short forms that are ordinary words or too ambiguous on their own
-_SHORT_BLOCK = {"吉林", "海南", "朝阳", "白城", "通化", "中山", "黄山", "白山", "三明", "长治", "永州", "阿里", "和田", "阿拉善"}
+_SHORT_BLOCK = {
+    "吉林",
+    "海南",
+    "朝阳",
+    "白城",
+    "通化",
+    "中山",
+    "黄山",
+    "白山",
+    "三明",
+    "长治",
+    "永州",
+    "阿里",
+    "和田",
+    "阿拉善",
+}
 _COUNTY_GENERIC = {"城区", "郊区", "矿区", "新区", "市辖区", "市中区", "开发区", "高新区", "经济开发区"}
 
 
@@ -245,19 +260,32 @@ def find_dates(text: str) -> list[dict]:
             continue
         if day is not None and not 1 <= day <= 31:
             continue
-        out.append({"text": m.group(0), "year": year, "month": month, "day": day, "unknown": unknown, "start": m.start()})
+        out.append(
+            {"text": m.group(0), "year": year, "month": month, "day": day, "unknown": unknown, "start": m.start()}
+        )
         seen.add(m.start())
     for m in _DATE_NUM.finditer(text):
         month, day = int(m.group("m")), int(m.group("d"))
         if 1 <= month <= 12 and 1 <= day <= 31 and m.start() not in seen:
-            out.append({"text": m.group(0), "year": int(m.group("y")), "month": month, "day": day, "unknown": False, "start": m.start()})
+            out.append(
+                {
+                    "text": m.group(0),
+                    "year": int(m.group("y")),
+                    "month": month,
+                    "day": day,
+                    "unknown": False,
+                    "start": m.start(),
+                }
+            )
     for m in _DATE_HANZI.finditer(text):
         digits = [_CN_DIGITS.get(c) for c in m.group("y")]
         if None in digits:
             continue
         year = int("".join(map(str, digits)))
         if 1900 <= year <= 2099:
-            out.append({"text": m.group(0), "year": year, "month": None, "day": None, "unknown": False, "start": m.start()})
+            out.append(
+                {"text": m.group(0), "year": year, "month": None, "day": None, "unknown": False, "start": m.start()}
+            )
     out.sort(key=lambda x: int(x["start"] or 0))
     return out
 
@@ -285,7 +313,9 @@ _DOC_NO = re.compile(
     r"\s*第?\s*(?P<n>[0-9０-９xX×*]{1,5})\s*号"
 )
 _AGENCY_CHARS = re.compile(r"[\u4e00-\u9fa5A-Za-z]{1,12}$")
-_LEAD_INS = re.compile(r"^(?:并|和|及|与|的|了|在|以|据|经|将|对|由|文件|通知|印发|转发|下发|制定|出台|根据|按照|依据|参照|执行|落实|贯彻|号)+")
+_LEAD_INS = re.compile(
+    r"^(?:并|和|及|与|的|了|在|以|据|经|将|对|由|文件|通知|印发|转发|下发|制定|出台|根据|按照|依据|参照|执行|落实|贯彻|号)+"
+)
 
 
 def find_doc_numbers(text: str) -> list[dict]:
@@ -304,7 +334,15 @@ def find_doc_numbers(text: str) -> list[dict]:
         if s in seen:
             continue
         seen.add(s)
-        out.append({"text": s, "agency": agency, "year": int(y) if y.isdigit() else None, "number": m.group("n"), "unknown": not y.isdigit()})
+        out.append(
+            {
+                "text": s,
+                "agency": agency,
+                "year": int(y) if y.isdigit() else None,
+                "number": m.group("n"),
+                "unknown": not y.isdigit(),
+            }
+        )
     return out
 
 
@@ -341,7 +379,23 @@ _ORG_CORE = sorted(
 _ORG_LOOKAHEAD = {"党组": "(?!织)", "政法委": "(?!员)", "党委": "(?!书记|副书记|委员)", "法院": "(?!长)"}
 _ORG_RE = re.compile("|".join(re.escape(w) + _ORG_LOOKAHEAD.get(w, "") for w in _ORG_CORE))
 _LEVEL = set("省市县区镇乡村州")
-_GENERIC_ALONE = {"委员会", "办公室", "领导小组", "工作领导小组", "指挥部", "党委", "党组", "党支部", "法院", "法庭", "工会", "政协", "团委", "检察院", "党工委"}
+_GENERIC_ALONE = {
+    "委员会",
+    "办公室",
+    "领导小组",
+    "工作领导小组",
+    "指挥部",
+    "党委",
+    "党组",
+    "党支部",
+    "法院",
+    "法庭",
+    "工会",
+    "政协",
+    "团委",
+    "检察院",
+    "党工委",
+}
 
 
 def find_organizations(text: str, regions: list[tuple[int, int, Division]] | None = None) -> list[dict]:

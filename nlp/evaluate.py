@@ -140,7 +140,11 @@ def fit_thresholds(ds: Dataset, train: list[int], C: float, inner: int = 3) -> n
 def predictions(ds: Dataset, idx: list[int], model_p: np.ndarray, thresholds: np.ndarray | None) -> dict:
     rule = ds.rule_conf[idx]
     combined = noisy_or(rule, model_p)
-    preds = {"rules": rule >= 0.5, "model": model_p >= 0.5, "combined": (rule >= 0.5) | (combined >= COMBINED_THRESHOLD)}
+    preds = {
+        "rules": rule >= 0.5,
+        "model": model_p >= 0.5,
+        "combined": (rule >= 0.5) | (combined >= COMBINED_THRESHOLD),
+    }
     if thresholds is not None:
         preds["calibrated"] = (rule >= 0.5) | (combined >= thresholds[None, :])
     return preds
@@ -198,8 +202,11 @@ def run(split: str = "both", folds: int = 5, C: float = 8.0, calibrate: bool = T
     }
     if split in ("source", "both"):
         r = evaluate_split(ds, source_splits(ds.examples), C, calibrate)
-        report["cross_source"] = {"folds": r["folds"], "results": r["results"],
-                                  "errors": confusions(ds, r["pred"]["calibrated" if calibrate else "combined"])}
+        report["cross_source"] = {
+            "folds": r["folds"],
+            "results": r["results"],
+            "errors": confusions(ds, r["pred"]["calibrated" if calibrate else "combined"]),
+        }
     if split in ("random", "both"):
         r = evaluate_split(ds, random_splits(len(ds.examples), folds), C, calibrate)
         report["in_source"] = {"folds": r["folds"], "results": r["results"]}
@@ -209,39 +216,61 @@ def run(split: str = "both", folds: int = 5, C: float = 8.0, calibrate: bool = T
 def format_table(results: dict) -> list[str]:
     systems = list(results)
     header = f"{'theme':24} {'n':>4} | " + " | ".join(f"{s:^17}" for s in systems)
-    lines = [header, f"{'':24} {'':>4} | " + " | ".join(f"{'P':>5} {'R':>5} {'F1':>5}" for _ in systems), "-" * len(header)]
+    lines = [
+        header,
+        f"{'':24} {'':>4} | " + " | ".join(f"{'P':>5} {'R':>5} {'F1':>5}" for _ in systems),
+        "-" * len(header),
+    ]
     for tid in THEME_IDS:
-        cells = [f"{results[s]['themes'][tid]['p']:5.2f} {results[s]['themes'][tid]['r']:5.2f} "
-                 f"{results[s]['themes'][tid]['f1']:5.2f}" for s in systems]
+        cells = [
+            f"{results[s]['themes'][tid]['p']:5.2f} {results[s]['themes'][tid]['r']:5.2f} "
+            f"{results[s]['themes'][tid]['f1']:5.2f}"
+            for s in systems
+        ]
         lines.append(f"{tid:24} {results[systems[0]]['themes'][tid]['support']:>4} | " + " | ".join(cells))
     lines.append("-" * len(header))
     for avg in ("macro", "micro"):
-        cells = [f"{results[s][avg]['p']:5.2f} {results[s][avg]['r']:5.2f} {results[s][avg]['f1']:5.2f}" for s in systems]
+        cells = [
+            f"{results[s][avg]['p']:5.2f} {results[s][avg]['r']:5.2f} {results[s][avg]['f1']:5.2f}" for s in systems
+        ]
         lines.append(f"{avg + ' avg':24} {'':>4} | " + " | ".join(cells))
     return lines
 
 
 def format_report(report: dict) -> str:
-    lines = [f"{report['examples']} labelled paragraphs ({report['negatives']} with no theme); registers: "
-             + ", ".join(f"{k} {v}" for k, v in sorted(report["registers"].items()))]
+    lines = [
+        f"{report['examples']} labelled paragraphs ({report['negatives']} with no theme); registers: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(report["registers"].items()))
+    ]
     served = None
     if "cross_source" in report:
         cs = report["cross_source"]
         served = "calibrated" if "calibrated" in cs["results"] else "combined"
-        lines += ["", f"HEADLINE cross-source macro-F1 ({served}): {cs['results'][served]['macro']['f1']:.3f}  "
-                      f"(lowest theme F1 {min(v['f1'] for v in cs['results'][served]['themes'].values()):.2f})",
-                  "", "== held out by source (pooled over folds A, B, C) =="]
+        lines += [
+            "",
+            f"HEADLINE cross-source macro-F1 ({served}): {cs['results'][served]['macro']['f1']:.3f}  "
+            f"(lowest theme F1 {min(v['f1'] for v in cs['results'][served]['themes'].values()):.2f})",
+            "",
+            "== held out by source (pooled over folds A, B, C) ==",
+        ]
         for f in cs["folds"]:
-            lines.append(f"  fold {f['name']} ({f['test']} test / {f['train']} train; {f['describe']}): "
-                         + ", ".join(f"{k} {v:.3f}" for k, v in f["macro_f1"].items()))
+            lines.append(
+                f"  fold {f['name']} ({f['test']} test / {f['train']} train; {f['describe']}): "
+                + ", ".join(f"{k} {v:.3f}" for k, v in f["macro_f1"].items())
+            )
         lines += [""] + format_table(cs["results"])
         lines += ["", f"most frequent errors of '{served}' (cross-source):"]
         lines += [f"  {e['count']:4}  {e['kind']:15} {e['theme']}" for e in cs["errors"][:12]]
     if "in_source" in report:
         ins = report["in_source"]
-        lines += ["", f"== in-source: {len(ins['folds'])}-fold random cross-validation =="] + format_table(ins["results"])
-    lines += ["", "note: the rules need no training but their terms were written by people who had read labelled "
-                  "text; the model and the thresholds are fitted on the training part of each fold only."]
+        lines += ["", f"== in-source: {len(ins['folds'])}-fold random cross-validation =="] + format_table(
+            ins["results"]
+        )
+    lines += [
+        "",
+        "note: the rules need no training but their terms were written by people who had read labelled "
+        "text; the model and the thresholds are fitted on the training part of each fold only.",
+    ]
     return "\n".join(lines)
 
 
@@ -254,7 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if not labels_available():
-        print("error: the shared texts referenced by the labels are not available (set GOVTEXT_SHARED)", file=sys.stderr)
+        print(
+            "error: the shared texts referenced by the labels are not available (set GOVTEXT_SHARED)", file=sys.stderr
+        )
         return 2
     report = run(args.split, args.folds, args.C, calibrate=not args.no_calibrate)
     if args.json:

@@ -46,8 +46,38 @@ _JUNK = re.compile(r"^(?:[\d.%]+|[a-z]{1}|[xX×*＊]+|[^\w]+)$")
 _PLACEHOLDER = re.compile(r"[xX×*]{2,}")
 _NUMERIC = re.compile(r"^[\d.,%％]+$|^[零〇一二三四五六七八九十百千万亿两]+$")
 #: parts of speech that are never keywords (numerals, quantifiers, localisers, adverbs …)
-DROP_POS = frozenset({"m", "mq", "q", "f", "d", "p", "c", "u", "uj", "ul", "ud", "ug", "uv", "uz", "r", "rr", "rz",
-                      "t", "tg", "x", "y", "e", "o", "z", "zg", "k", "h", "w"})
+DROP_POS = frozenset(
+    {
+        "m",
+        "mq",
+        "q",
+        "f",
+        "d",
+        "p",
+        "c",
+        "u",
+        "uj",
+        "ul",
+        "ud",
+        "ug",
+        "uv",
+        "uz",
+        "r",
+        "rr",
+        "rz",
+        "t",
+        "tg",
+        "x",
+        "y",
+        "e",
+        "o",
+        "z",
+        "zg",
+        "k",
+        "h",
+        "w",
+    }
+)
 #: verbs kept as keywords only when they are governance terms
 KEEP_VERB_POS = frozenset({"vn"})
 #: a word next to a number in at least this share of its occurrences is number talk
@@ -217,7 +247,9 @@ def get_word_lists() -> WordLists:
     return lists
 
 
-def merge_terms(tokens: list[str], terms: frozenset[str], max_n: int = 6, prefixes: frozenset[str] | None = None) -> list[str]:
+def merge_terms(
+    tokens: list[str], terms: frozenset[str], max_n: int = 6, prefixes: frozenset[str] | None = None
+) -> list[str]:
     """Join runs of adjacent tokens that spell a governance term (longest first)."""
     if prefixes is None:
         prefixes = frozenset(t[:i] for t in terms for i in range(1, len(t)))
@@ -289,9 +321,14 @@ def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bo
     out: list[str | None] = []
     for t, p in zip(tokens, pos):
         t = t.strip()
-        if (len(t) < 2 or t in lists.stop or _JUNK.match(t) or not (_CJK.search(t) or t.isalnum())
-                or not _pos_ok(t, p, lists)
-                or (t not in lists.terms and near_number[t] >= NUMBER_TALK_SHARE * seen[t])):
+        if (
+            len(t) < 2
+            or t in lists.stop
+            or _JUNK.match(t)
+            or not (_CJK.search(t) or t.isalnum())
+            or not _pos_ok(t, p, lists)
+            or (t not in lists.terms and near_number[t] >= NUMBER_TALK_SHARE * seen[t])
+        ):
             out.append(None)  # keeps TextRank windows from jumping over removed words
             continue
         out.append(t)
@@ -323,7 +360,9 @@ def tfidf_keywords(text: str, k: int = 10, idf: IdfTable | None = None, words: l
     return _top(scores, k)
 
 
-def textrank_keywords(text: str, k: int = 10, window: int = 5, iterations: int = 30, words: list | None = None) -> list[dict]:
+def textrank_keywords(
+    text: str, k: int = 10, window: int = 5, iterations: int = 30, words: list | None = None
+) -> list[dict]:
     lists = get_word_lists()
     seq = words if words is not None else candidate_words(text, lists)
     seq = seq[:TEXTRANK_MAX_WORDS]

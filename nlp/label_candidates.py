@@ -88,8 +88,16 @@ def main(argv: list[str] | None = None) -> int:
         if p in seen_texts or (source, doc_id, i) in chosen:
             return False
         seen_texts.add(p)
-        chosen[(source, doc_id, i)] = {"source": source, "doc_id": doc_id, "para_index": i, "text_prefix": p[:12],
-                                       "register": register, "group": group, "drawn_by": why, "text": p}
+        chosen[(source, doc_id, i)] = {
+            "source": source,
+            "doc_id": doc_id,
+            "para_index": i,
+            "text_prefix": p[:12],
+            "register": register,
+            "group": group,
+            "drawn_by": why,
+            "text": p,
+        }
         return True
 
     only = {q for q in args.only.split(",") if q}

@@ -109,5 +109,7 @@ def load_examples(path: Path = LABELS_FILE, base: Path | None = None) -> list[Ex
         if prefix and not text.startswith(prefix):
             raise ValueError(f"label reference misaligned: {row} -> {text[:20]!r}")
         register, group = meta[(row["source"], row["doc_id"])]
-        out.append(Example(row["source"], row["doc_id"], row["para_index"], text, tuple(row["labels"]), register, group))
+        out.append(
+            Example(row["source"], row["doc_id"], row["para_index"], text, tuple(row["labels"]), register, group)
+        )
     return out

@@ -110,7 +110,7 @@ class Segmenter:
         found = []
         for size in range(n - 1, 1, -1):
             for start in range(0, n - size + 1):
-                piece = token[start:start + size]
+                piece = token[start : start + size]
                 if freq.get(piece):
                     found.append(piece)
         return tuple(dict.fromkeys(found))

@@ -76,7 +76,8 @@ class RuleTagger:
         self.patterns = [[(re.compile(p), p, w) for p, w in theme.patterns.items()] for theme in taxonomy.themes]
         self.negative = [
             re.compile("|".join(re.escape(t) for t in sorted(theme.negative, key=len, reverse=True)))
-            if theme.negative else None
+            if theme.negative
+            else None
             for theme in taxonomy.themes
         ]
 
@@ -230,8 +231,10 @@ def aggregate_document(
     stats: dict[str, dict] = {}
 
     def entry(tid):
-        return stats.setdefault(tid, {"n": 0, "chars": 0, "best": 0.0, "ev": Counter(), "title": False,
-                                      "passages": [], "substantive": False})
+        return stats.setdefault(
+            tid,
+            {"n": 0, "chars": 0, "best": 0.0, "ev": Counter(), "title": False, "passages": [], "substantive": False},
+        )
 
     for index, (tags, length) in enumerate(zip(paragraph_tags, paragraph_lengths)):
         for tag in tags:
@@ -254,8 +257,13 @@ def aggregate_document(
     out = []
     for tid, s in stats.items():
         share = s["chars"] / total + (0.25 if s["title"] else 0.0)
-        if not (s["title"] or s["n"] >= 2 or share >= 0.05 or (short_doc and s["n"] >= 1)
-                or (single_passage and s["substantive"])):
+        if not (
+            s["title"]
+            or s["n"] >= 2
+            or share >= 0.05
+            or (short_doc and s["n"] >= 1)
+            or (single_passage and s["substantive"])
+        ):
             continue
         score = 0.5 * s["best"] + 0.5 * min(1.0, 4 * share)
         passages = [i for _, i in sorted(s["passages"], key=lambda p: (-p[0], p[1]))[:MAX_PASSAGES]]

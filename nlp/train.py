@@ -22,8 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m nlp.train")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--C", type=float, default=8.0)
-    ap.add_argument("--thresholds", action="store_true",
-                    help="also fit per-theme thresholds (held out by source they did not help: off by default)")
+    ap.add_argument(
+        "--thresholds",
+        action="store_true",
+        help="also fit per-theme thresholds (held out by source they did not help: off by default)",
+    )
     args = ap.parse_args(argv)
     from nlp.evaluate import Dataset, fit_thresholds
     from nlp.taxonomy import THEME_IDS as ids

@@ -38,11 +38,16 @@ class IngestReport:
 
     def to_dict(self) -> dict:
         return {
-            "files": self.files, "documents": self.documents, "characters": self.characters,
-            "added": self.written.added, "updated": self.written.updated, "unchanged": self.written.unchanged,
+            "files": self.files,
+            "documents": self.documents,
+            "characters": self.characters,
+            "added": self.written.added,
+            "updated": self.written.updated,
+            "unchanged": self.written.unchanged,
             "problems": [{"path": p.path, "line": p.line, "message": p.message} for p in self.problems],
             "seconds": round(self.seconds, 2),
-            "chrome_lines_removed": self.chrome_lines, "chrome_documents": self.chrome_documents,
+            "chrome_lines_removed": self.chrome_lines,
+            "chrome_documents": self.chrome_documents,
         }
 
 
@@ -99,8 +104,12 @@ class Enricher:
             from govtext.lifetime import die_with_parent
 
             # workers exit with this process, even after kill -9 (govtext/lifetime.py)
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=die_with_parent, initargs=(os.getpid(),))
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
         chunk = max(1, len(docs) // (self.workers * 4))
         futures = self._pool.map(self.analyzer, docs, chunksize=chunk)
         return lambda: [IndexedDocument(d, split_paragraphs(d.text), a) for d, a in zip(docs, futures)]
@@ -114,8 +123,13 @@ class Enricher:
 class Ingestor:
     """Feeds Documents to a backend in batches; usable by the CLI, API and crawler."""
 
-    def __init__(self, backend, settings: Settings, progress: bool = False,
-                 analyzer: Callable[[Document], dict] | None = analyze_document):
+    def __init__(
+        self,
+        backend,
+        settings: Settings,
+        progress: bool = False,
+        analyzer: Callable[[Document], dict] | None = analyze_document,
+    ):
         self.backend = backend
         self.settings = settings
         self.enricher = Enricher(analyzer if settings.analyze else None, settings.ingest_workers, settings)
@@ -197,8 +211,13 @@ class Ingestor:
         return self.report
 
 
-def ingest_paths(paths: Iterable[str | Path], backend, settings: Settings, progress: bool = False,
-                 analyzer: Callable[[Document], dict] | None = analyze_document) -> IngestReport:
+def ingest_paths(
+    paths: Iterable[str | Path],
+    backend,
+    settings: Settings,
+    progress: bool = False,
+    analyzer: Callable[[Document], dict] | None = analyze_document,
+) -> IngestReport:
     started = time.perf_counter()
     ingestor = Ingestor(backend, settings, progress, analyzer)
     for item in iter_files(list(paths)):
@@ -217,8 +236,12 @@ def ingest_paths(paths: Iterable[str | Path], backend, settings: Settings, progr
     return report
 
 
-def ingest_documents(docs: Iterable[Document], backend, settings: Settings,
-                     analyzer: Callable[[Document], dict] | None = analyze_document) -> IngestReport:
+def ingest_documents(
+    docs: Iterable[Document],
+    backend,
+    settings: Settings,
+    analyzer: Callable[[Document], dict] | None = analyze_document,
+) -> IngestReport:
     started = time.perf_counter()
     ingestor = Ingestor(backend, settings, analyzer=analyzer)
     for doc in docs:

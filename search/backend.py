@@ -64,8 +64,9 @@ class SearchRequest:
 
     def has_filters(self) -> bool:
         lo, hi = self.year_range()
-        return bool(self.themes or self.region or self.city or self.doc_type or self.site
-                    or lo is not None or hi is not None)
+        return bool(
+            self.themes or self.region or self.city or self.doc_type or self.site or lo is not None or hi is not None
+        )
 
     @property
     def browsing(self) -> bool:
@@ -113,9 +114,16 @@ class SearchResponse:
     suggestions: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"query": self.query, "total": self.total, "took_ms": round(self.took_ms, 2),
-                "hits": [h.to_dict() for h in self.hits], "facets": self.facets,
-                "relaxed": self.relaxed, "notice": self.notice, "suggestions": self.suggestions}
+        return {
+            "query": self.query,
+            "total": self.total,
+            "took_ms": round(self.took_ms, 2),
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": self.facets,
+            "relaxed": self.relaxed,
+            "notice": self.notice,
+            "suggestions": self.suggestions,
+        }
 
 
 @dataclass

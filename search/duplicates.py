@@ -107,8 +107,17 @@ class StoreDuplicates:
         group_id, _ = self.group_of(doc_id)
         members = self.group_members(group_id) or [doc_id]
         rows = self.store.get_many(members, columns="id, title, url, date, source")
-        return [{"id": m, "title": rows[m]["title"], "url": rows[m]["url"], "date": rows[m]["date"],
-                 "source": rows[m]["source"]} for m in members if m in rows]
+        return [
+            {
+                "id": m,
+                "title": rows[m]["title"],
+                "url": rows[m]["url"],
+                "date": rows[m]["date"],
+                "source": rows[m]["source"],
+            }
+            for m in members
+            if m in rows
+        ]
 
     def recurrence(self, doc_id: str) -> list[int]:
         return self.index().paragraph_recurrence(doc_id)

@@ -71,8 +71,14 @@ BULK_CHUNK_DOCS = 200
 BULK_CHUNK_BYTES = 20 * 1024 * 1024
 BULK_RETRIES = 5
 PAGE = 200
-HIT_SOURCE = ["id", COLLAPSE_FIELD, "stored.doc", "stored.analysis.themes",
-              "stored.analysis.primary_region", "stored.analysis.doc_type"]
+HIT_SOURCE = [
+    "id",
+    COLLAPSE_FIELD,
+    "stored.doc",
+    "stored.analysis.themes",
+    "stored.analysis.primary_region",
+    "stored.analysis.doc_type",
+]
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,100}$")
 _COMPAT_RE = re.compile(r"compatible-with=\d+")
 
@@ -87,8 +93,10 @@ def template_dir(config_dir: Path | None = None) -> Path:
 
 def check_prefix(prefix: str) -> str:
     if not _PREFIX_RE.match(prefix or ""):
-        raise BadInput(f"GOVTEXT_ES_PREFIX {prefix!r} is not a valid index prefix: "
-                       "use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit")
+        raise BadInput(
+            f"GOVTEXT_ES_PREFIX {prefix!r} is not a valid index prefix: "
+            "use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit"
+        )
     return prefix
 
 
@@ -106,8 +114,10 @@ def load_template(kind: str, prefix: str, config_dir: Path | None = None) -> dic
     body = {k: v for k, v in raw.items() if not k.startswith("_") or k == "_meta"}
     version = int(body.get("version", 1))
     body["version"] = version
-    body["index_patterns"] = [p.replace("{prefix}", prefix).replace("{version}", str(version))
-                              for p in raw.get("index_patterns", [f"{{prefix}}-{kind}-v{{version}}-*"])]
+    body["index_patterns"] = [
+        p.replace("{prefix}", prefix).replace("{version}", str(version))
+        for p in raw.get("index_patterns", [f"{{prefix}}-{kind}-v{{version}}-*"])
+    ]
     return body
 
 
@@ -150,11 +160,11 @@ def with_boost(query: dict, factor: float) -> dict:
     """``query`` with its boost multiplied by ``factor`` (a new dict)."""
     if factor == 1.0:
         return query
-    (kind, spec), = query.items()
+    ((kind, spec),) = query.items()
     if kind == "bool":
         return {"bool": {**spec, "boost": spec.get("boost", 1.0) * factor}}
     if kind in ("term", "match_phrase"):
-        (field, inner), = spec.items()
+        ((field, inner),) = spec.items()
         return {kind: {field: {**inner, "boost": inner.get("boost", 1.0) * factor}}}
     return {"bool": {"must": [query], "boost": factor}}
 
@@ -184,8 +194,12 @@ def tokens_query(tokens: tuple[str, ...], field: str | None) -> dict:
     """A word the user typed: every token required, the tokens in order rank higher."""
     if len(tokens) == 1:
         return token_query(tokens[0], field)
-    return {"bool": {"must": [token_query(t, field) for t in tokens],
-                     "should": [with_boost(phrase_query(tokens, field), PHRASE_BOOST)]}}
+    return {
+        "bool": {
+            "must": [token_query(t, field) for t in tokens],
+            "should": [with_boost(phrase_query(tokens, field), PHRASE_BOOST)],
+        }
+    }
 
 
 def compile_query(node) -> dict:
@@ -266,8 +280,7 @@ def build_search_body(root, req: SearchRequest) -> dict:
     if req.sort == "relevance":
         body["track_scores"] = True  # scores in the hits whatever the sort list looks like
     if req.collapse:
-        body["collapse"] = {"field": COLLAPSE_FIELD,
-                            "inner_hits": {"name": COPIES, "size": 1, "_source": False}}
+        body["collapse"] = {"field": COLLAPSE_FIELD, "inner_hits": {"name": COPIES, "size": 1, "_source": False}}
     if req.facets:
         body["aggs"] = facet_aggs()
     return body
@@ -276,11 +289,13 @@ def build_search_body(root, req: SearchRequest) -> dict:
 def similar_body(weighted: list[tuple[str, float]], exclude_id: str, limit: int) -> dict:
     """An OR of weighted body terms, the document itself excluded (as in the embedded backend)."""
     return {
-        "query": {"bool": {
-            "should": [_term("body", t, round(max(w, 0.01), 6)) for t, w in weighted],
-            "minimum_should_match": 1,
-            "must_not": [{"ids": {"values": [es_id(exclude_id)]}}],
-        }},
+        "query": {
+            "bool": {
+                "should": [_term("body", t, round(max(w, 0.01), 6)) for t, w in weighted],
+                "minimum_should_match": 1,
+                "must_not": [{"ids": {"values": [es_id(exclude_id)]}}],
+            }
+        },
         "size": limit,
         "sort": ["_score", {"id": "asc"}],
         "track_scores": True,
@@ -292,8 +307,9 @@ def parse_facets(aggs: dict) -> dict[str, list[dict]]:
     out = {}
     for name in FACETS:
         buckets = (aggs.get(name) or {}).get("buckets", [])
-        out[name] = [{"value": b["key"], "count": b["doc_count"]} for b in buckets
-                     if not (name == "year" and b["key"] == 0)]
+        out[name] = [
+            {"value": b["key"], "count": b["doc_count"]} for b in buckets if not (name == "year" and b["key"] == 0)
+        ]
     return out
 
 
@@ -302,8 +318,17 @@ def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def document_source(doc_dict: dict, paragraphs: list[str], analysis: dict, *, group: str,
-                    content_hash: str, added_at: str, updated_at: str, indexed_at: int) -> dict:
+def document_source(
+    doc_dict: dict,
+    paragraphs: list[str],
+    analysis: dict,
+    *,
+    group: str,
+    content_hash: str,
+    added_at: str,
+    updated_at: str,
+    indexed_at: int,
+) -> dict:
     """The ``_source`` of a document: searchable tokens, filter fields, the stored original."""
     from govtext.documents import Document
 
@@ -338,15 +363,30 @@ def document_source(doc_dict: dict, paragraphs: list[str], analysis: dict, *, gr
 def paragraph_source(doc_id: str, idx: int, text: str, indexed_at: int, dedup: dict | None = None) -> dict:
     """A paragraph's ``_source``; ``dedup`` adds its fingerprints, cluster and site
     (search/elastic_dedup.py's ``Plan.fields``)."""
-    return {"doc_id": doc_id, "idx": idx, "text": text, "tokens": index_string(text),
-            "chars": len(text), "indexed_at": indexed_at, **(dedup or {})}
+    return {
+        "doc_id": doc_id,
+        "idx": idx,
+        "text": text,
+        "tokens": index_string(text),
+        "chars": len(text),
+        "indexed_at": indexed_at,
+        **(dedup or {}),
+    }
 
 
 def hit_from_source(src: dict, score: float | None, terms: list[str], copies: int, ev=None) -> Hit:
     stored = src.get("stored") or {}
     doc = {"id": src.get("id", ""), **(stored.get("doc") or {})}
-    return build_hit(doc, stored.get("analysis") or {}, score=score, terms=terms, copies=copies,
-                     group_id=src.get(COLLAPSE_FIELD) or doc["id"], ev=ev, versions=src.get("_versions") or [])
+    return build_hit(
+        doc,
+        stored.get("analysis") or {},
+        score=score,
+        terms=terms,
+        copies=copies,
+        group_id=src.get(COLLAPSE_FIELD) or doc["id"],
+        ev=ev,
+        versions=src.get("_versions") or [],
+    )
 
 
 _USERINFO_RE = re.compile(r"//[^/@\s]*@")
@@ -391,7 +431,8 @@ class ElasticBackend:
             raise BackendError(
                 f"{self.url_env} is empty: set it to the cluster's URL (for example http://127.0.0.1:9200; "
                 f"see '{self.product}' in the README), or use GOVTEXT_BACKEND=embedded",
-                code="backend_not_configured")
+                code="backend_not_configured",
+            )
         self.prefix = check_prefix(settings.es_prefix)
         self.url = url
         self.aliases = {kind: alias_name(self.prefix, kind) for kind in KINDS}
@@ -400,8 +441,12 @@ class ElasticBackend:
         self._ready = False
         self._dedup_problem = ""
         hosts = [u.strip() for u in self.url.split(",") if u.strip()]
-        options: dict = {"request_timeout": 30, "max_retries": 3, "retry_on_timeout": True,
-                         "retry_on_status": (502, 503, 504)}
+        options: dict = {
+            "request_timeout": 30,
+            "max_retries": 3,
+            "retry_on_timeout": True,
+            "retry_on_status": (502, 503, 504),
+        }
         self.client = self._new_client(hosts, options)
 
     # -- the client library (search/opensearch.py overrides these five) -------------
@@ -419,8 +464,10 @@ class ElasticBackend:
         try:
             return Elasticsearch(hosts, **options)
         except ValueError as exc:
-            raise BadInput(f"GOVTEXT_ES_URL {_scrub(self.url)!r} is not usable: {_scrub(str(exc))} "
-                           "(it should look like http://127.0.0.1:9200 or https://user:password@host:9200)") from None
+            raise BadInput(
+                f"GOVTEXT_ES_URL {_scrub(self.url)!r} is not usable: {_scrub(str(exc))} "
+                "(it should look like http://127.0.0.1:9200 or https://user:password@host:9200)"
+            ) from None
 
     @staticmethod
     def _helpers():
@@ -444,14 +491,17 @@ class ElasticBackend:
         if isinstance(exc, ValueError):  # the client refusing an argument or URL before any request
             return BackendError(f"Elasticsearch client error while {action}: {_scrub(str(exc))[:300]}")
         if isinstance(exc, (AuthenticationException, AuthorizationException)):
-            return BackendError(f"Elasticsearch at {where} refused the credentials while {action} "
-                                f"({exc.meta.status}): put user:password in GOVTEXT_ES_URL or set an API key")
+            return BackendError(
+                f"Elasticsearch at {where} refused the credentials while {action} "
+                f"({exc.meta.status}): put user:password in GOVTEXT_ES_URL or set an API key"
+            )
         if isinstance(exc, ApiError):
             status = getattr(exc, "status", None) or getattr(getattr(exc, "meta", None), "status", 0)
             return api_error("Elasticsearch", status, _reason(exc), action)
         if isinstance(exc, TransportError):  # connection refused, timeouts, TLS, serialization
-            return BackendError(f"cannot reach Elasticsearch at {where} while {action}: "
-                                f"{type(exc).__name__}: {_scrub(str(exc))[:200]}")
+            return BackendError(
+                f"cannot reach Elasticsearch at {where} while {action}: {type(exc).__name__}: {_scrub(str(exc))[:200]}"
+            )
         if isinstance(exc, (BulkIndexError, ScanError)):
             return BackendError(f"Elasticsearch error while {action}: {_scrub(str(exc))[:300]}")
         return None
@@ -474,15 +524,15 @@ class ElasticBackend:
     def _connect(self) -> None:
         """Read the server version with a plain JSON request; pin compatibility for 8.x."""
         with self._api("connecting"):
-            meta, body = self.client.transport.perform_request(
-                "GET", "/", headers={"accept": "application/json"})
+            meta, body = self.client.transport.perform_request("GET", "/", headers={"accept": "application/json"})
         if not 200 <= meta.status < 300 or not isinstance(body, dict):
             raise BackendError(f"Elasticsearch at {_scrub(self.url)} answered {meta.status} to GET /")
         version = str((body.get("version") or {}).get("number", ""))
         major = int(version.split(".")[0]) if version[:1].isdigit() else 0
         if major < 8:
-            raise BackendError(f"Elasticsearch {version or '(unknown version)'} at {_scrub(self.url)} "
-                               "is not supported: use 8.x or 9.x")
+            raise BackendError(
+                f"Elasticsearch {version or '(unknown version)'} at {_scrub(self.url)} is not supported: use 8.x or 9.x"
+            )
         self.server_version = version
         if major == 8:
             pin_compatibility(self.client, 8)
@@ -568,10 +618,19 @@ class ElasticBackend:
         extra = {"require_alias": True} if require_alias else {}
         with self._api(action):
             for _ok, item in helpers.streaming_bulk(
-                    self.client, actions, chunk_size=BULK_CHUNK_DOCS, max_chunk_bytes=BULK_CHUNK_BYTES,
-                    max_retries=BULK_RETRIES, initial_backoff=1, max_backoff=30,
-                    raise_on_error=False, raise_on_exception=True, yield_ok=False, **extra):
-                (op, info), = item.items()
+                self.client,
+                actions,
+                chunk_size=BULK_CHUNK_DOCS,
+                max_chunk_bytes=BULK_CHUNK_BYTES,
+                max_retries=BULK_RETRIES,
+                initial_backoff=1,
+                max_backoff=30,
+                raise_on_error=False,
+                raise_on_exception=True,
+                yield_ok=False,
+                **extra,
+            ):
+                ((op, info),) = item.items()
                 if op == "delete" and info.get("status") == 404:
                     continue  # already gone
                 failures.append(f"{op} {info.get('_id')}: {json.dumps(info.get('error'), ensure_ascii=False)[:200]}")
@@ -579,47 +638,89 @@ class ElasticBackend:
             raise BackendError(f"{len(failures)} bulk actions failed while {action}; first: {failures[0]}")
 
     # -- writing ---------------------------------------------------------------
-    def _existing(self, doc_ids: list[str],
-                  fields=("id", "content_hash", "paragraph_count", "added_at", COLLAPSE_FIELD),
-                  index: str = "") -> dict[str, dict]:
+    def _existing(
+        self,
+        doc_ids: list[str],
+        fields=("id", "content_hash", "paragraph_count", "added_at", COLLAPSE_FIELD),
+        index: str = "",
+    ) -> dict[str, dict]:
         out: dict[str, dict] = {}
         with self._api("reading documents"):
             for start in range(0, len(doc_ids), 500):
-                chunk = [es_id(d) for d in doc_ids[start:start + 500]]
+                chunk = [es_id(d) for d in doc_ids[start : start + 500]]
                 if not chunk:
                     continue
-                resp = self.client.mget(index=index or self.aliases["documents"], ids=chunk,
-                                        source_includes=list(fields))
+                resp = self.client.mget(
+                    index=index or self.aliases["documents"], ids=chunk, source_includes=list(fields)
+                )
                 for d in resp["docs"]:
                     if d.get("found"):
                         out[d["_source"]["id"]] = d["_source"]
         return out
 
-    def _doc_actions(self, doc_dict: dict, paragraphs: list[str], analysis: dict, *, content_hash: str,
-                     added_at: str, updated_at: str, old_paragraphs: int, indices: dict[str, str],
-                     indexed_at: int, group: str, dedup: list[dict]) -> Iterator[dict]:
+    def _doc_actions(
+        self,
+        doc_dict: dict,
+        paragraphs: list[str],
+        analysis: dict,
+        *,
+        content_hash: str,
+        added_at: str,
+        updated_at: str,
+        old_paragraphs: int,
+        indices: dict[str, str],
+        indexed_at: int,
+        group: str,
+        dedup: list[dict],
+    ) -> Iterator[dict]:
         doc_id = doc_dict["id"]
-        yield {"_op_type": "index", "_index": indices["documents"], "_id": es_id(doc_id),
-               "_source": document_source(doc_dict, paragraphs, analysis, group=group, content_hash=content_hash,
-                                          added_at=added_at, updated_at=updated_at, indexed_at=indexed_at)}
+        yield {
+            "_op_type": "index",
+            "_index": indices["documents"],
+            "_id": es_id(doc_id),
+            "_source": document_source(
+                doc_dict,
+                paragraphs,
+                analysis,
+                group=group,
+                content_hash=content_hash,
+                added_at=added_at,
+                updated_at=updated_at,
+                indexed_at=indexed_at,
+            ),
+        }
         for idx, text in enumerate(paragraphs):
-            yield {"_op_type": "index", "_index": indices["paragraphs"], "_id": paragraph_id(doc_id, idx),
-                   "_source": paragraph_source(doc_id, idx, text, indexed_at, dedup[idx])}
+            yield {
+                "_op_type": "index",
+                "_index": indices["paragraphs"],
+                "_id": paragraph_id(doc_id, idx),
+                "_source": paragraph_source(doc_id, idx, text, indexed_at, dedup[idx]),
+            }
         for idx in range(len(paragraphs), old_paragraphs):
             yield {"_op_type": "delete", "_index": indices["paragraphs"], "_id": paragraph_id(doc_id, idx)}
 
     def _index_batch(self, batch: list[dict], indices: dict[str, str], action: str, require_alias: bool = True) -> None:
         """Index documents (``_doc_actions`` keyword arguments plus ``doc``, ``paragraphs``,
         ``analysis``) with their fingerprints, clusters and duplicate groups (search/elastic_dedup.py)."""
-        docs = [(b["doc"]["id"], site_of(b["doc"].get("url", ""), b["doc"].get("source", "")), b["paragraphs"])
-                for b in batch]
+        docs = [
+            (b["doc"]["id"], site_of(b["doc"].get("url", ""), b["doc"].get("source", "")), b["paragraphs"])
+            for b in batch
+        ]
         plan = self.groups.plan(docs, indices["paragraphs"])
         groups = self.groups.link(plan, [d for d, _, _ in docs], indices)
         actions: list[dict] = []
         for b, dedup in zip(batch, plan.fields):
-            actions.extend(self._doc_actions(b["doc"], b["paragraphs"], b["analysis"], indices=indices,
-                                             group=groups[b["doc"]["id"]], dedup=dedup,
-                                             **{k: v for k, v in b.items() if k not in ("doc", "paragraphs", "analysis")}))
+            actions.extend(
+                self._doc_actions(
+                    b["doc"],
+                    b["paragraphs"],
+                    b["analysis"],
+                    indices=indices,
+                    group=groups[b["doc"]["id"]],
+                    dedup=dedup,
+                    **{k: v for k, v in b.items() if k not in ("doc", "paragraphs", "analysis")},
+                )
+            )
         # Paragraphs first, documents last: a document (its content_hash) is the commit mark of
         # its paragraphs. A write cut off between the two (node killed, connection lost) leaves
         # the old document or none, so writing the batch again redoes it instead of calling it
@@ -644,17 +745,27 @@ class ElasticBackend:
                 continue
             earlier = batch.pop(doc.id, None)
             batch[doc.id] = dict(
-                doc=doc.to_dict(), paragraphs=list(item.paragraphs), analysis=item.analysis or {},
-                content_hash=digest, added_at=(prev or {}).get("added_at") or now, updated_at=now,
-                old_paragraphs=max(int((prev or {}).get("paragraph_count") or 0),
-                                   (earlier or {}).get("old_paragraphs", 0)),
-                indexed_at=now_ms)
+                doc=doc.to_dict(),
+                paragraphs=list(item.paragraphs),
+                analysis=item.analysis or {},
+                content_hash=digest,
+                added_at=(prev or {}).get("added_at") or now,
+                updated_at=now,
+                old_paragraphs=max(
+                    int((prev or {}).get("paragraph_count") or 0), (earlier or {}).get("old_paragraphs", 0)
+                ),
+                indexed_at=now_ms,
+            )
             if prev:
                 summary.updated += 1
             else:
                 summary.added += 1
-            existing[doc.id] = {**(prev or {}), "content_hash": digest, "paragraph_count": len(item.paragraphs),
-                                "added_at": (prev or {}).get("added_at") or now}
+            existing[doc.id] = {
+                **(prev or {}),
+                "content_hash": digest,
+                "paragraph_count": len(item.paragraphs),
+                "added_at": (prev or {}).get("added_at") or now,
+            }
         if batch:
             self.groups.retire({d: before[d] for d in batch if d in before})
             self._index_batch(list(batch.values()), self.aliases, "indexing documents")
@@ -672,8 +783,10 @@ class ElasticBackend:
         paragraphs, documents = [], []
         for doc_id, info in existing.items():
             documents.append({"_op_type": "delete", "_index": self.aliases["documents"], "_id": es_id(doc_id)})
-            paragraphs += [{"_op_type": "delete", "_index": self.aliases["paragraphs"], "_id": paragraph_id(doc_id, i)}
-                           for i in range(int(info.get("paragraph_count") or 0))]
+            paragraphs += [
+                {"_op_type": "delete", "_index": self.aliases["paragraphs"], "_id": paragraph_id(doc_id, i)}
+                for i in range(int(info.get("paragraph_count") or 0))
+            ]
         if documents:
             self.groups.retire({d: info.get(COLLAPSE_FIELD) or d for d, info in existing.items()})
             # paragraphs first: cut off halfway, the document is still there to delete again
@@ -686,8 +799,10 @@ class ElasticBackend:
         """Set the duplicate group of documents (doc id -> group id), for collapsing. The next
         write of a document computes its group again."""
         self._ensure()
-        actions = [{"_op_type": "update", "_index": self.aliases["documents"], "_id": es_id(d),
-                    "doc": {COLLAPSE_FIELD: g}} for d, g in groups.items()]
+        actions = [
+            {"_op_type": "update", "_index": self.aliases["documents"], "_id": es_id(d), "doc": {COLLAPSE_FIELD: g}}
+            for d, g in groups.items()
+        ]
         if actions:
             self._bulk(actions, "updating duplicate groups")
             self._refresh()
@@ -702,18 +817,26 @@ class ElasticBackend:
         latest = {doc_id: analysis for doc_id, analysis in updates}  # an id twice: the last wins
         if not latest:
             return 0
-        found = self._existing(list(latest), fields=("id", "stored", COLLAPSE_FIELD, "content_hash",
-                                                      "added_at", "updated_at"))
+        found = self._existing(
+            list(latest), fields=("id", "stored", COLLAPSE_FIELD, "content_hash", "added_at", "updated_at")
+        )
         now_ms = int(time.time() * 1000)
         actions = []
         for doc_id, src in found.items():
             stored = src.get("stored") or {}
-            source = document_source(stored.get("doc") or {}, stored.get("paragraphs") or [], latest[doc_id] or {},
-                                     group=src.get(COLLAPSE_FIELD) or doc_id, content_hash=src.get("content_hash", ""),
-                                     added_at=src.get("added_at", ""), updated_at=src.get("updated_at", ""),
-                                     indexed_at=now_ms)  # a reindex running now copies it again
-            actions.append({"_op_type": "index", "_index": self.aliases["documents"], "_id": es_id(doc_id),
-                            "_source": source})
+            source = document_source(
+                stored.get("doc") or {},
+                stored.get("paragraphs") or [],
+                latest[doc_id] or {},
+                group=src.get(COLLAPSE_FIELD) or doc_id,
+                content_hash=src.get("content_hash", ""),
+                added_at=src.get("added_at", ""),
+                updated_at=src.get("updated_at", ""),
+                indexed_at=now_ms,
+            )  # a reindex running now copies it again
+            actions.append(
+                {"_op_type": "index", "_index": self.aliases["documents"], "_id": es_id(doc_id), "_source": source}
+            )
         if actions:
             self._bulk(actions, "retagging documents")
             self._refresh()
@@ -728,8 +851,9 @@ class ElasticBackend:
         """See :meth:`catch_up`."""
 
     # -- reindex (zero downtime) ---------------------------------------------
-    def _copy(self, source_index: str, targets: dict[str, str], query: dict, progress=None,
-              skip_newer_in: str = "") -> int:
+    def _copy(
+        self, source_index: str, targets: dict[str, str], query: dict, progress=None, skip_newer_in: str = ""
+    ) -> int:
         """Re-derive documents of ``source_index`` matching ``query`` into ``targets``, in
         batches, with fingerprints, clusters and groups computed again."""
         helpers = self._helpers()
@@ -746,18 +870,31 @@ class ElasticBackend:
                 batch.clear()
 
         with self._api("reading documents for reindex"):
-            scanned = helpers.scan(self.client, index=source_index, query={"query": query}, size=PAGE,
-                                   source_includes=["stored", "content_hash", "added_at", "updated_at", "indexed_at"])
+            scanned = helpers.scan(
+                self.client,
+                index=source_index,
+                query={"query": query},
+                size=PAGE,
+                source_includes=["stored", "content_hash", "added_at", "updated_at", "indexed_at"],
+            )
             for hit in scanned:
                 src = hit["_source"]
                 stored = src.get("stored") or {}
                 doc = stored.get("doc") or {}
                 if skip_newer_in and self._newer_in(skip_newer_in, doc.get("id", ""), src.get("indexed_at", 0)):
                     continue
-                batch.append(dict(doc=doc, paragraphs=stored.get("paragraphs") or [],
-                                  analysis=stored.get("analysis") or {}, content_hash=src.get("content_hash", ""),
-                                  added_at=src.get("added_at", ""), updated_at=src.get("updated_at", ""),
-                                  old_paragraphs=0, indexed_at=int(src.get("indexed_at") or 0)))
+                batch.append(
+                    dict(
+                        doc=doc,
+                        paragraphs=stored.get("paragraphs") or [],
+                        analysis=stored.get("analysis") or {},
+                        content_hash=src.get("content_hash", ""),
+                        added_at=src.get("added_at", ""),
+                        updated_at=src.get("updated_at", ""),
+                        old_paragraphs=0,
+                        indexed_at=int(src.get("indexed_at") or 0),
+                    )
+                )
                 if len(batch) >= BULK_CHUNK_DOCS:
                     flush()
             flush()
@@ -812,8 +949,7 @@ class ElasticBackend:
         for source in old["documents"]:
             with self._api("refreshing old index"):
                 self.client.indices.refresh(index=source)
-            self._copy(source, new, {"range": {"indexed_at": {"gte": started_ms}}},
-                       skip_newer_in=new["documents"])
+            self._copy(source, new, {"range": {"indexed_at": {"gte": started_ms}}}, skip_newer_in=new["documents"])
         self._refresh()
         self._dedup_problem = ""
         stale = old["documents"] + old["paragraphs"]
@@ -827,8 +963,11 @@ class ElasticBackend:
         NotFoundError = self._not_found()
         with self._api("reading a document"):
             try:
-                return self.client.get(index=self.aliases["documents"], id=es_id(doc_id),
-                                       source_includes=["stored", "added_at", "updated_at", COLLAPSE_FIELD])["_source"]
+                return self.client.get(
+                    index=self.aliases["documents"],
+                    id=es_id(doc_id),
+                    source_includes=["stored", "added_at", "updated_at", COLLAPSE_FIELD],
+                )["_source"]
             except NotFoundError:
                 return None
 
@@ -850,8 +989,9 @@ class ElasticBackend:
         data = self._stored_dict(src)
         group_id = src.get(COLLAPSE_FIELD) or doc_id
         with self._api("counting copies"):
-            copies = self.client.count(index=self.aliases["documents"],
-                                       query={"term": {COLLAPSE_FIELD: group_id}})["count"]
+            copies = self.client.count(index=self.aliases["documents"], query={"term": {COLLAPSE_FIELD: group_id}})[
+                "count"
+            ]
         data["group_id"], data["copies"] = group_id, max(int(copies), 1)
         if not self._dedup_problem:
             data["paragraph_recurrence"] = self.groups.recurrence(doc_id)
@@ -882,8 +1022,12 @@ class ElasticBackend:
         self._ensure()
         after = None
         while True:
-            body = {"query": {"match_all": {}}, "size": PAGE, "sort": [{"id": "asc"}],
-                    "_source": ["stored", "added_at", "updated_at"]}
+            body = {
+                "query": {"match_all": {}},
+                "size": PAGE,
+                "sort": [{"id": "asc"}],
+                "_source": ["stored", "added_at", "updated_at"],
+            }
             if after is not None:
                 body["search_after"] = after
             with self._api("reading documents"):
@@ -915,25 +1059,57 @@ class ElasticBackend:
                     resp, picks, total = resp2, picks2, total2
                     outcome.relaxed, outcome.notice = True, RELAXED_NOTICE
             if total == 0:
-                outcome.suggestions = suggestions(req, parsed, self._count, {
-                    "theme": req.themes, "region": req.region, "city": req.city, "year": req.year_range(),
-                    "doc_type": req.doc_type, "site": req.site})
+                outcome.suggestions = suggestions(
+                    req,
+                    parsed,
+                    self._count,
+                    {
+                        "theme": req.themes,
+                        "region": req.region,
+                        "city": req.city,
+                        "year": req.year_range(),
+                        "doc_type": req.doc_type,
+                        "site": req.site,
+                    },
+                )
         terms = parsed.highlight_terms if parsed else []
         words = query_words(root) if root is not None else []
         doc = lambda src: (src.get("stored") or {}).get("doc") or {}  # noqa: E731
-        hits = [hit_from_source(src, score, terms, copies,  # the page's hits get their article labels
-                                analyse(doc(src).get("title", ""), doc(src).get("text", ""), words) if words else ev)
-                for src, score, copies, ev in picks]
+        hits = [
+            hit_from_source(
+                src,
+                score,
+                terms,
+                copies,  # the page's hits get their article labels
+                analyse(doc(src).get("title", ""), doc(src).get("text", ""), words) if words else ev,
+            )
+            for src, score, copies, ev in picks
+        ]
         facets = parse_facets(resp.get("aggregations") or {}) if req.facets else {}
-        return SearchResponse(req.q, total, hits, facets, (time.perf_counter() - started) * 1000,
-                              outcome.relaxed, outcome.notice, outcome.suggestions)
+        return SearchResponse(
+            req.q,
+            total,
+            hits,
+            facets,
+            (time.perf_counter() - started) * 1000,
+            outcome.relaxed,
+            outcome.notice,
+            outcome.suggestions,
+        )
 
     def _count(self, root, filters: dict) -> int:
         """Matches of ``root`` under ``filters`` (the suggestion counts of an empty page)."""
         lo, hi = filters.get("year") or (None, None)
-        req = SearchRequest(q="", themes=list(filters.get("theme") or []), region=filters.get("region") or "",
-                            city=filters.get("city") or "", year_from=lo, year_to=hi,
-                            doc_type=filters.get("doc_type") or "", site=filters.get("site") or "")
+        req = SearchRequest(
+            q="",
+            themes=list(filters.get("theme") or []),
+            region=filters.get("region") or "",
+            city=filters.get("city") or "",
+            year_from=lo,
+            year_to=hi,
+            doc_type=filters.get("doc_type") or "",
+            site=filters.get("site") or "",
+        )
         body = build_search_body(root, req)
         with self._api("counting"):
             return int(self.client.count(index=self.aliases["documents"], query=body["query"])["count"])
@@ -960,10 +1136,11 @@ class ElasticBackend:
         if rerank_it:
             by_id = {r[0].get("id", ""): r for r in rows}
             doc = lambda src: (src.get("stored") or {}).get("doc") or {}  # noqa: E731
-            rescored = rerank([(r[0].get("id", ""), r[1], doc(r[0]).get("title", ""), doc(r[0]).get("text", ""))
-                               for r in rows], root)
+            rescored = rerank(
+                [(r[0].get("id", ""), r[1], doc(r[0]).get("title", ""), doc(r[0]).get("text", "")) for r in rows], root
+            )
             rows = [(by_id[d][0], s, by_id[d][2], ev) for d, s, ev in rescored]
-            rows = rows[req.offset:req.offset + req.limit]
+            rows = rows[req.offset : req.offset + req.limit]
         total = resp["hits"]["total"]
         return resp, rows, int(total["value"] if isinstance(total, dict) else total)
 
@@ -973,8 +1150,11 @@ class ElasticBackend:
         groups = [r[0].get(COLLAPSE_FIELD) for r in rows if r[2] > 1 and r[0].get(COLLAPSE_FIELD)]
         if not groups:
             return rows
-        body = {"query": {"terms": {COLLAPSE_FIELD: groups}}, "size": min(sum(r[2] for r in rows), 1000),
-                "_source": HIT_SOURCE}
+        body = {
+            "query": {"terms": {COLLAPSE_FIELD: groups}},
+            "size": min(sum(r[2] for r in rows), 1000),
+            "_source": HIT_SOURCE,
+        }
         with self._api("reading duplicate groups"):
             found = self.client.search(index=self.aliases["documents"], body=body)["hits"]["hits"]
         members: dict[str, list[dict]] = {}
@@ -984,8 +1164,13 @@ class ElasticBackend:
         for src, score, copies, ev in rows:
             group = members.get(src.get(COLLAPSE_FIELD)) or []
             doc = lambda m: (m.get("stored") or {}).get("doc") or {}  # noqa: E731
-            chain = version_chain([{"id": m.get("id", ""), "title": doc(m).get("title", ""),
-                                    "date": doc(m).get("date", "")} for m in group], src.get("id", ""))
+            chain = version_chain(
+                [
+                    {"id": m.get("id", ""), "title": doc(m).get("title", ""), "date": doc(m).get("date", "")}
+                    for m in group
+                ],
+                src.get("id", ""),
+            )
             if chain:
                 newest = next(m for m in group if m.get("id") == chain[0]["id"])
                 if newest is not src and root is not None:
@@ -999,9 +1184,15 @@ class ElasticBackend:
         if not tokens:
             return {}
         with self._api("reading term statistics"):
-            resp = self.client.termvectors(index=self.aliases["documents"], doc={"body": " ".join(tokens)},
-                                           fields=["body"], term_statistics=True, field_statistics=False,
-                                           positions=False, offsets=False)
+            resp = self.client.termvectors(
+                index=self.aliases["documents"],
+                doc={"body": " ".join(tokens)},
+                fields=["body"],
+                term_statistics=True,
+                field_statistics=False,
+                positions=False,
+                offsets=False,
+            )
         terms = ((resp.get("term_vectors") or {}).get("body") or {}).get("terms") or {}
         return {t: int(info.get("doc_freq", 0) or 0) for t, info in terms.items()}
 
@@ -1027,14 +1218,18 @@ class ElasticBackend:
     def stats(self) -> dict:
         self._ensure()
         with self._api("reading statistics"):
-            docs = self.client.search(index=self.aliases["documents"], body={
-                "size": 0, "track_total_hits": True, "aggs": {"characters": {"sum": {"field": "chars"}}}})
+            docs = self.client.search(
+                index=self.aliases["documents"],
+                body={"size": 0, "track_total_hits": True, "aggs": {"characters": {"sum": {"field": "chars"}}}},
+            )
             paragraphs = self.client.count(index=self.aliases["paragraphs"])["count"]
             sizes = self.client.indices.stats(index=list(self.aliases.values()), metric="store")
         total = docs["hits"]["total"]
         n_docs = int(total["value"] if isinstance(total, dict) else total)
-        index_bytes = sum(int(((i.get("primaries") or {}).get("store") or {}).get("size_in_bytes", 0))
-                          for i in (sizes.get("indices") or {}).values())
+        index_bytes = sum(
+            int(((i.get("primaries") or {}).get("store") or {}).get("size_in_bytes", 0))
+            for i in (sizes.get("indices") or {}).values()
+        )
         return {
             "backend": self.name,
             "documents": n_docs,
@@ -1055,9 +1250,16 @@ class ElasticBackend:
         status = health.get("status", "")
         if status == "red":
             raise BackendError(f"the govtext indices on {_scrub(self.url)} are red (shards unassigned)")
-        return {"status": "ok", "backend": self.name, "documents": n, "indexed_documents": n,
-                "index_behind_changes": 0, "cluster": health.get("cluster_name", ""),
-                "cluster_status": status, "server_version": self.server_version}
+        return {
+            "status": "ok",
+            "backend": self.name,
+            "documents": n,
+            "indexed_documents": n,
+            "index_behind_changes": 0,
+            "cluster": health.get("cluster_name", ""),
+            "cluster_status": status,
+            "server_version": self.server_version,
+        }
 
     def drop_indices(self) -> None:
         """Delete this prefix's indices and templates (tests and `reset`); the aliases go with them."""
@@ -1094,8 +1296,14 @@ def pin_compatibility(client, major: int) -> None:
 
     def perform_request(method, target, *, headers=None, **kwargs):
         if headers:
-            headers = {k: (_COMPAT_RE.sub(replacement, v) if isinstance(v, str) and k.lower() in ("accept", "content-type")
-                           else v) for k, v in headers.items()}
+            headers = {
+                k: (
+                    _COMPAT_RE.sub(replacement, v)
+                    if isinstance(v, str) and k.lower() in ("accept", "content-type")
+                    else v
+                )
+                for k, v in headers.items()
+            }
             return original(method, target, headers=headers, **kwargs)
         return original(method, target, **kwargs)
 

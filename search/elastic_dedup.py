@@ -91,80 +91,138 @@ def keyed_body(field_name: str, keys: Sequence[str], size: int, exclude_docs=())
     paragraphs sharing the rarest keys come first and a boilerplate key cannot crowd out
     a rare one; each clause is named after its key (``matched_queries``)."""
     should = [{"term": {field_name: {"value": k, "_name": k}}} for k in keys]
-    return {"query": _bool(should=should, must_not=_not_docs(exclude_docs)), "size": size,
-            "collapse": {"field": "dd_hash"}, "_source": False, "track_total_hits": False,
-            "sort": ["_score", {"doc_id": "asc"}, {"idx": "asc"}]}
+    return {
+        "query": _bool(should=should, must_not=_not_docs(exclude_docs)),
+        "size": size,
+        "collapse": {"field": "dd_hash"},
+        "_source": False,
+        "track_total_hits": False,
+        "sort": ["_score", {"doc_id": "asc"}, {"idx": "asc"}],
+    }
 
 
 def exact_body(hashes: Sequence[str], cap: int, exclude_docs=()) -> dict:
     """Up to ``cap`` paragraphs per exact hash: one collapsed hit per hash, its twins as inner hits."""
-    return {"query": _bool(filter_=[{"terms": {"dd_hash": hashes}}], must_not=_not_docs(exclude_docs)),
-            "size": len(hashes), "_source": False, "track_total_hits": False, "sort": [{"dd_hash": "asc"}],
-            "collapse": {"field": "dd_hash", "inner_hits": {
-                "name": "twins", "size": max(1, min(cap, MAX_INNER_HITS)), "_source": False,
-                "sort": [{"doc_id": "asc"}, {"idx": "asc"}]}}}
+    return {
+        "query": _bool(filter_=[{"terms": {"dd_hash": hashes}}], must_not=_not_docs(exclude_docs)),
+        "size": len(hashes),
+        "_source": False,
+        "track_total_hits": False,
+        "sort": [{"dd_hash": "asc"}],
+        "collapse": {
+            "field": "dd_hash",
+            "inner_hits": {
+                "name": "twins",
+                "size": max(1, min(cap, MAX_INNER_HITS)),
+                "_source": False,
+                "sort": [{"doc_id": "asc"}, {"idx": "asc"}],
+            },
+        },
+    }
 
 
 def near_body(bands: list[str], size: int, exclude_docs=()) -> dict:
     """The ``size`` paragraphs sharing the most band keys with one paragraph (DedupIndex's
     LSH candidates), one per normalized text, with what verification needs."""
     should = [{"constant_score": {"filter": {"term": {"dd_bands": k}}}} for k in bands]
-    return {"query": _bool(should=should, must_not=_not_docs(exclude_docs)), "size": size,
-            "collapse": {"field": "dd_hash"}, "_source": ROW_SOURCE, "track_total_hits": False,
-            "sort": ["_score", {"doc_id": "asc"}, {"idx": "asc"}]}
+    return {
+        "query": _bool(should=should, must_not=_not_docs(exclude_docs)),
+        "size": size,
+        "collapse": {"field": "dd_hash"},
+        "_source": ROW_SOURCE,
+        "track_total_hits": False,
+        "sort": ["_score", {"doc_id": "asc"}, {"idx": "asc"}],
+    }
 
 
 def cluster_docs_body(cluster: str, size: int, exclude_docs=()) -> dict:
     """Some paragraphs of a cluster (index order, so a huge cluster stops early)."""
-    return {"query": _bool(filter_=[{"term": {"cluster": cluster}}], must_not=_not_docs(exclude_docs)),
-            "size": size, "_source": ["doc_id"], "sort": ["_doc"], "track_total_hits": False}
+    return {
+        "query": _bool(filter_=[{"term": {"cluster": cluster}}], must_not=_not_docs(exclude_docs)),
+        "size": size,
+        "_source": ["doc_id"],
+        "sort": ["_doc"],
+        "track_total_hits": False,
+    }
 
 
 def doc_paragraphs_body(doc_id: str, source: list[str]) -> dict:
     return {"query": {"term": {"doc_id": doc_id}}, "size": MAX_PAGE, "_source": source, "sort": [{"idx": "asc"}]}
 
 
-def counts_body(field_name: str, values: Sequence[str], *, distinct: str = "", exclude: tuple[str, list] = ("", [])) -> dict:
+def counts_body(
+    field_name: str, values: Sequence[str], *, distinct: str = "", exclude: tuple[str, list] = ("", [])
+) -> dict:
     """Documents per value of ``field_name`` (and distinct ``distinct`` values per bucket)."""
     terms: dict = {"terms": {"field": field_name, "size": max(1, len(values))}}
     if distinct:
         terms["aggs"] = {"distinct": {"cardinality": {"field": distinct}}}
     ex_field, ex_values = exclude
     must_not = [{"terms": {ex_field: sorted(ex_values)}}] if ex_field and ex_values else []
-    return {"size": 0, "query": _bool(filter_=[{"terms": {field_name: values}}], must_not=must_not),
-            "aggs": {"counts": terms}}
+    return {
+        "size": 0,
+        "query": _bool(filter_=[{"terms": {field_name: values}}], must_not=must_not),
+        "aggs": {"counts": terms},
+    }
 
 
 def relabel_body(field_name: str, old: list[str], new: str, exclude_ids=()) -> dict:
     """``update_by_query`` body: set ``field_name`` to ``new`` where it is one of ``old``."""
     must_not = [{"ids": {"values": sorted(exclude_ids)}}] if exclude_ids else []
-    return {"query": _bool(filter_=[{"terms": {field_name: sorted(old)}}], must_not=must_not),
-            "script": {"source": RELABEL_SCRIPT, "lang": "painless", "params": {"field": field_name, "value": new}}}
+    return {
+        "query": _bool(filter_=[{"terms": {field_name: sorted(old)}}], must_not=must_not),
+        "script": {"source": RELABEL_SCRIPT, "lang": "painless", "params": {"field": field_name, "value": new}},
+    }
 
 
 def members_body(group_id: str, size: int, exclude_ids=(), source=("id",)) -> dict:
     """Documents of a group, first added first (``added_at`` has seconds: then ``indexed_at``)."""
     must_not = [{"ids": {"values": sorted(exclude_ids)}}] if exclude_ids else []
-    return {"query": _bool(filter_=[{"term": {COLLAPSE_FIELD: group_id}}], must_not=must_not), "size": size,
-            "_source": list(source), "sort": [{"added_at": "asc"}, {"indexed_at": "asc"}, {"id": "asc"}]}
+    return {
+        "query": _bool(filter_=[{"term": {COLLAPSE_FIELD: group_id}}], must_not=must_not),
+        "size": size,
+        "_source": list(source),
+        "sort": [{"added_at": "asc"}, {"indexed_at": "asc"}, {"id": "asc"}],
+    }
 
 
-def boilerplate_body(min_docs: int, size: int, *, variants: int = 5, occurrences: int = 20,
-                     min_chars: int = BOILERPLATE_MIN_CHARS) -> dict:
+def boilerplate_body(
+    min_docs: int, size: int, *, variants: int = 5, occurrences: int = 20, min_chars: int = BOILERPLATE_MIN_CHARS
+) -> dict:
     """Clusters ordered by distinct documents (a ``cardinality`` of doc_id), with their
     sites, most common exact variants and first occurrences."""
     first = [{"doc_id": "asc"}, {"idx": "asc"}]
-    return {"size": 0, "query": {"range": {"dd_norm_len": {"gte": min_chars}}}, "aggs": {"clusters": {
-        "terms": {"field": "cluster", "size": size, "min_doc_count": min_docs,
-                  "order": [{"docs": "desc"}, {"_count": "desc"}, {"_key": "asc"}]},
+    return {
+        "size": 0,
+        "query": {"range": {"dd_norm_len": {"gte": min_chars}}},
         "aggs": {
-            "docs": {"cardinality": {"field": "doc_id"}},
-            "enough": {"bucket_selector": {"buckets_path": {"docs": "docs"}, "script": f"params.docs >= {int(min_docs)}"}},
-            "sites": {"cardinality": {"field": "site"}},
-            "variants": {"terms": {"field": "dd_hash", "size": variants},
-                         "aggs": {"example": {"top_hits": {"size": 1, "_source": ["text"], "sort": first}}}},
-            "occurrences": {"top_hits": {"size": occurrences, "_source": ["doc_id", "idx", "site"], "sort": first}},
-        }}}}
+            "clusters": {
+                "terms": {
+                    "field": "cluster",
+                    "size": size,
+                    "min_doc_count": min_docs,
+                    "order": [{"docs": "desc"}, {"_count": "desc"}, {"_key": "asc"}],
+                },
+                "aggs": {
+                    "docs": {"cardinality": {"field": "doc_id"}},
+                    "enough": {
+                        "bucket_selector": {
+                            "buckets_path": {"docs": "docs"},
+                            "script": f"params.docs >= {int(min_docs)}",
+                        }
+                    },
+                    "sites": {"cardinality": {"field": "site"}},
+                    "variants": {
+                        "terms": {"field": "dd_hash", "size": variants},
+                        "aggs": {"example": {"top_hits": {"size": 1, "_source": ["text"], "sort": first}}},
+                    },
+                    "occurrences": {
+                        "top_hits": {"size": occurrences, "_source": ["doc_id", "idx", "site"], "sort": first}
+                    },
+                },
+            }
+        },
+    }
 
 
 def _hits(resp: dict) -> list[dict]:
@@ -172,8 +230,14 @@ def _hits(resp: dict) -> list[dict]:
 
 
 def _row(src: dict) -> dict:
-    return {"doc_id": src.get("doc_id", ""), "paragraph_index": int(src.get("idx", 0)), "norm": src.get("dd_norm", ""),
-            "cluster": src.get("cluster", ""), "site": src.get("site", ""), "hash": int(src.get("dd_hash", 0))}
+    return {
+        "doc_id": src.get("doc_id", ""),
+        "paragraph_index": int(src.get("idx", 0)),
+        "norm": src.get("dd_norm", ""),
+        "cluster": src.get("cluster", ""),
+        "site": src.get("site", ""),
+        "hash": int(src.get("dd_hash", 0)),
+    }
 
 
 # -- the lookup check_draft reads -----------------------------------------------------------
@@ -200,12 +264,14 @@ class ParagraphLookup:
     def _keyed(self, field_name: str, keys, cap: int) -> dict[int, list[int]]:
         names = {str(int(k)): int(k) for k in keys}
         key_chunks = list(chunks(sorted(names), KEYS_PER_SEARCH))
-        bodies = [keyed_body(field_name, c, min(HITS_PER_SEARCH, max(1, cap) * len(c)), self.exclude) for c in key_chunks]
+        bodies = [
+            keyed_body(field_name, c, min(HITS_PER_SEARCH, max(1, cap) * len(c)), self.exclude) for c in key_chunks
+        ]
         out: dict[int, list[int]] = {}
         for resp in self.dups.msearch(self.index, bodies, "looking up fingerprints"):
             for hit in _hits(resp):
                 matched = hit.get("matched_queries") or ()
-                for name in (matched.keys() if isinstance(matched, dict) else matched):
+                for name in matched.keys() if isinstance(matched, dict) else matched:
                     key = names.get(name)
                     if key is not None:
                         postings = out.setdefault(key, [])
@@ -226,7 +292,7 @@ class ParagraphLookup:
         for resp in self.dups.msearch(self.index, bodies, "looking up exact copies"):
             for hit in _hits(resp):
                 key = ((hit.get("fields") or {}).get("dd_hash") or [None])[0]
-                inner = ((hit.get("inner_hits") or {}).get("twins") or {})
+                inner = (hit.get("inner_hits") or {}).get("twins") or {}
                 ids = [h["_id"] for h in _hits(inner)] or [hit["_id"]]
                 if key is not None:
                     out[int(key)] = [self.pid(i) for i in ids[:cap]]
@@ -254,8 +320,9 @@ class ParagraphLookup:
         missing = [p for p in pids if p not in self._rows and 0 <= p < len(self._ids)]
         for chunk in chunks(missing, 1000):
             with self.dups.api("reading paragraphs"):
-                resp = self.dups.client.mget(index=self.index, ids=[self._ids[p] for p in chunk],
-                                             source_includes=ROW_SOURCE)
+                resp = self.dups.client.mget(
+                    index=self.index, ids=[self._ids[p] for p in chunk], source_includes=ROW_SOURCE
+                )
             for d in resp["docs"]:
                 if d.get("found"):
                     self._rows[self._pid[d["_id"]]] = _row(d["_source"])
@@ -333,8 +400,9 @@ class ElasticDuplicates:
         for new, olds in sorted(by_target.items()):
             body = relabel_body(field_name, olds, new, exclude_ids)
             with self.api(f"relabelling {field_name}"):
-                self.client.update_by_query(index=index, query=body["query"], script=body["script"],
-                                            conflicts="proceed", refresh=True)
+                self.client.update_by_query(
+                    index=index, query=body["query"], script=body["script"], conflicts="proceed", refresh=True
+                )
 
     # -- scheme ---------------------------------------------------------------------
     def scheme_problem(self) -> str:
@@ -345,8 +413,10 @@ class ElasticDuplicates:
             found = ((info.get("mappings") or {}).get("_meta") or {}).get(META_KEY)
             if found != scheme_meta():
                 how = "without duplicate fingerprints" if found is None else "with another fingerprint scheme"
-                return (f"the paragraphs index {name} was built {how}: run `govtext reindex` "
-                        "to rebuild it from the stored documents")
+                return (
+                    f"the paragraphs index {name} was built {how}: run `govtext reindex` "
+                    "to rebuild it from the stored documents"
+                )
         return ""
 
     # -- writes ---------------------------------------------------------------------
@@ -392,8 +462,11 @@ class ElasticDuplicates:
         for i, cands in zip(todo, found):
             for p in cands:
                 r = lookup.paragraph_rows([p]).get(p)
-                if r and uf.find(("p", i)) != uf.find(("c", r["cluster"])) \
-                        and is_near_duplicate(sh(i), shingle_set(r["norm"]))[0]:
+                if (
+                    r
+                    and uf.find(("p", i)) != uf.find(("c", r["cluster"]))
+                    and is_near_duplicate(sh(i), shingle_set(r["norm"]))[0]
+                ):
                     uf.union(("p", i), ("c", r["cluster"]))
             shared = Counter(j for k in prints.bands[i] for j in buckets[k][:MAX_POSTINGS])
             for j, _ in shared.most_common(MAX_VERIFY):
@@ -431,10 +504,18 @@ class ElasticDuplicates:
         doc_clusters: list[dict[str, int]] = [defaultdict(int) for _ in docs]
         for i in range(n):
             k = owner[i]
-            fields[k].append({"dd_hash": str(prints.hashes[i]), "dd_bands": [str(b) for b in prints.bands[i]],
-                              "dd_fps": [str(h) for h in prints.fps[i].tolist()], "dd_norm": norm[i],
-                              "dd_norm_len": len(norm[i]), "dd_scheme": scheme, "cluster": labels[i],
-                              **({"site": docs[k][1]} if docs[k][1] else {})})
+            fields[k].append(
+                {
+                    "dd_hash": str(prints.hashes[i]),
+                    "dd_bands": [str(b) for b in prints.bands[i]],
+                    "dd_fps": [str(h) for h in prints.fps[i].tolist()],
+                    "dd_norm": norm[i],
+                    "dd_norm_len": len(norm[i]),
+                    "dd_scheme": scheme,
+                    "cluster": labels[i],
+                    **({"site": docs[k][1]} if docs[k][1] else {}),
+                }
+            )
             doc_clusters[k][labels[i]] += len(norm[i])
         return Plan(fields, [dict(c) for c in doc_clusters], stored_clusters)
 
@@ -549,8 +630,13 @@ class ElasticDuplicates:
 
     def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000, **options) -> dict:
         """dedup/check.py's report against the paragraphs index, sources with their titles."""
-        report = check_draft(ParagraphLookup(self, self.paragraphs), text,
-                             quotes_as_citation=quotes_as_citation, max_chars=max_chars, **options)
+        report = check_draft(
+            ParagraphLookup(self, self.paragraphs),
+            text,
+            quotes_as_citation=quotes_as_citation,
+            max_chars=max_chars,
+            **options,
+        )
         return title_check_sources(report, self.titles)
 
     def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
@@ -561,13 +647,32 @@ class ElasticDuplicates:
         resp = self._search(self.paragraphs, boilerplate_body(min_docs, limit * 3), "finding boilerplate")
         items = []
         for b in ((resp.get("aggregations") or {}).get("clusters") or {}).get("buckets", []):
-            variants = [{"text": (_hits(v["example"]) or [{}])[0].get("_source", {}).get("text", ""),
-                         "count": int(v["doc_count"])} for v in b["variants"]["buckets"]]
-            occ = [{"doc_id": h["_source"]["doc_id"], "paragraph_index": int(h["_source"]["idx"]),
-                    "site": h["_source"].get("site", "")} for h in _hits(b["occurrences"])]
-            items.append({"cluster_id": b["key"], "docs": int(b["docs"]["value"]), "sites": int(b["sites"]["value"]),
-                          "paragraphs": int(b["doc_count"]), "text": variants[0]["text"] if variants else "",
-                          "variants": variants, "occurrences": occ})
+            variants = [
+                {
+                    "text": (_hits(v["example"]) or [{}])[0].get("_source", {}).get("text", ""),
+                    "count": int(v["doc_count"]),
+                }
+                for v in b["variants"]["buckets"]
+            ]
+            occ = [
+                {
+                    "doc_id": h["_source"]["doc_id"],
+                    "paragraph_index": int(h["_source"]["idx"]),
+                    "site": h["_source"].get("site", ""),
+                }
+                for h in _hits(b["occurrences"])
+            ]
+            items.append(
+                {
+                    "cluster_id": b["key"],
+                    "docs": int(b["docs"]["value"]),
+                    "sites": int(b["sites"]["value"]),
+                    "paragraphs": int(b["doc_count"]),
+                    "text": variants[0]["text"] if variants else "",
+                    "variants": variants,
+                    "occurrences": occ,
+                }
+            )
         items = [i for i in items if i["docs"] >= min_docs]
         items.sort(key=lambda b: (-b["docs"], -b["sites"], -b["paragraphs"], b["cluster_id"]))
         return title_occurrences(items[:limit], self.titles)

@@ -37,6 +37,8 @@ def tantivy_all():
     import tantivy
 
     return tantivy.Query.all_query()
+
+
 SYNC_CHUNK = 500
 
 
@@ -106,8 +108,13 @@ class EmbeddedBackend:
             body_tokens=body_tokens,
             sub_tokens=body_sub,
             title_sub_tokens=title_sub,
-            themes=values["themes"], region=values["region"], city=values["city"],
-            doc_type=values["doc_type"], site=values["site"], year=values["year"], date_key=values["date_key"],
+            themes=values["themes"],
+            region=values["region"],
+            city=values["city"],
+            doc_type=values["doc_type"],
+            site=values["site"],
+            year=values["year"],
+            date_key=values["date_key"],
         )
 
     def maybe_catch_up(self) -> None:
@@ -210,9 +217,12 @@ class EmbeddedBackend:
         self.maybe_catch_up()
         parsed = None if req.browsing else parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
         filters = {
-            "theme": req.themes, "region": canonical_region(req.region)[0] if req.region else "",
-            "city": canonical_region(req.city)[1] or req.city if req.city else "", "year": req.year_range(),
-            "doc_type": req.doc_type, "site": req.site,
+            "theme": req.themes,
+            "region": canonical_region(req.region)[0] if req.region else "",
+            "city": canonical_region(req.city)[1] or req.city if req.city else "",
+            "year": req.year_range(),
+            "doc_type": req.doc_type,
+            "site": req.site,
         }
         root = parsed.root if parsed else None
         filtered, picks, total = self._run(root, req, filters)
@@ -243,8 +253,16 @@ class EmbeddedBackend:
             hit.versions = versions
             hits.append(hit)
         facets = self.index.facets(filtered, FACETS) if req.facets else {}
-        return SearchResponse(req.q, total, hits, facets, (time.perf_counter() - started) * 1000,
-                              outcome.relaxed, outcome.notice, outcome.suggestions)
+        return SearchResponse(
+            req.q,
+            total,
+            hits,
+            facets,
+            (time.perf_counter() - started) * 1000,
+            outcome.relaxed,
+            outcome.notice,
+            outcome.suggestions,
+        )
 
     def _count(self, root, filters: dict) -> int:
         query = self.index.compile(root) if root is not None else tantivy_all()
@@ -274,11 +292,13 @@ class EmbeddedBackend:
                 group_id, size = group_of[doc_id]
                 if group_id not in groups:
                     groups[group_id] = (doc_id, score, size)
-            chosen = list(groups.items())[req.offset:req.offset + req.limit]
-            picks = [self._newest_version(doc_id, score, size, gid, evidence.get(doc_id), root)
-                     for gid, (doc_id, score, size) in chosen]
+            chosen = list(groups.items())[req.offset : req.offset + req.limit]
+            picks = [
+                self._newest_version(doc_id, score, size, gid, evidence.get(doc_id), root)
+                for gid, (doc_id, score, size) in chosen
+            ]
         else:
-            page = ranked[req.offset:req.offset + req.limit]
+            page = ranked[req.offset : req.offset + req.limit]
             picks = [(d, s, group_of[d][1], group_of[d][0], evidence.get(d), []) for d, s in page]
         return filtered, picks, total
 
@@ -309,8 +329,9 @@ class EmbeddedBackend:
         if stored is None:
             raise NotFound(f"no document with id {doc_id!r}")
         text = stored.document.title + "\n" + "\n".join(stored.paragraphs)
-        weighted = telling_terms(text, self.index.num_docs(),
-                                 lambda tokens: {t: self.index.doc_freq("body", t) for t in tokens})
+        weighted = telling_terms(
+            text, self.index.num_docs(), lambda tokens: {t: self.index.doc_freq("body", t) for t in tokens}
+        )
         if not weighted:
             return []
         ranked, _ = self.index.search(self.index.terms_query(weighted, exclude_id=doc_id), limit=limit)
@@ -339,8 +360,13 @@ class EmbeddedBackend:
         except Exception as exc:  # the health endpoint reports, it does not crash
             raise BackendError(f"store or index unreadable: {type(exc).__name__}") from None
         behind = self.store.last_seq() - self.index.watermark
-        return {"status": "ok", "backend": self.name, "documents": counts["documents"],
-                "indexed_documents": indexed, "index_behind_changes": max(behind, 0)}
+        return {
+            "status": "ok",
+            "backend": self.name,
+            "documents": counts["documents"],
+            "indexed_documents": indexed,
+            "index_behind_changes": max(behind, 0),
+        }
 
     def close(self) -> None:
         self.index.close_writer()

@@ -36,8 +36,15 @@ class JudgedQuery:
     note: str = ""
 
     def request(self, limit: int = K) -> SearchRequest:
-        return SearchRequest(q=self.q, region=self.region, year=self.year, doc_type=self.doc_type,
-                             limit=limit, collapse=False, facets=False)
+        return SearchRequest(
+            q=self.q,
+            region=self.region,
+            year=self.year,
+            doc_type=self.doc_type,
+            limit=limit,
+            collapse=False,
+            facets=False,
+        )
 
 
 @dataclass
@@ -85,8 +92,14 @@ class EvalReport:
         kinds: dict[str, list[QueryResult]] = {}
         for r in self.results:
             kinds.setdefault(r.query.kind, []).append(r)
-        return {kind: (len(rs), sum(r.reciprocal_rank(self.k) for r in rs) / len(rs),
-                       sum(r.recall(self.k) for r in rs) / len(rs)) for kind, rs in sorted(kinds.items())}
+        return {
+            kind: (
+                len(rs),
+                sum(r.reciprocal_rank(self.k) for r in rs) / len(rs),
+                sum(r.recall(self.k) for r in rs) / len(rs),
+            )
+            for kind, rs in sorted(kinds.items())
+        }
 
     def failures(self) -> list[QueryResult]:
         return [r for r in self.results if r.error or r.first_rank(self.k) is None]
@@ -96,10 +109,12 @@ class EvalReport:
         lines = [f"{'id':<5} {'kind':<10} {'rank':>4} {'RR':>5} {f'R@{k}':>6} {'rel':>4} {'total':>6}  query"]
         for r in self.results:
             rank = r.first_rank(k)
-            lines.append(f"{r.query.id:<5} {r.query.kind:<10} {rank or '-':>4} {r.reciprocal_rank(k):>5.2f} "
-                         f"{r.recall(k):>6.2f} {len(r.query.relevant):>4} {r.total:>6}  {r.query.q}"
-                         + (f"  [{_filters(r.query)}]" if _filters(r.query) else "")
-                         + (f"  ERROR {r.error}" if r.error else ""))
+            lines.append(
+                f"{r.query.id:<5} {r.query.kind:<10} {rank or '-':>4} {r.reciprocal_rank(k):>5.2f} "
+                f"{r.recall(k):>6.2f} {len(r.query.relevant):>4} {r.total:>6}  {r.query.q}"
+                + (f"  [{_filters(r.query)}]" if _filters(r.query) else "")
+                + (f"  ERROR {r.error}" if r.error else "")
+            )
         lines.append("")
         for kind, (n, mrr, rec) in self.by_kind().items():
             lines.append(f"{kind:<12} n={n:<3} MRR@{k}={mrr:.3f}  recall@{k}={rec:.3f}")
@@ -108,8 +123,11 @@ class EvalReport:
 
 
 def _filters(q: JudgedQuery) -> str:
-    parts = [f"region={q.region}" if q.region else "", f"year={q.year}" if q.year else "",
-             f"type={q.doc_type}" if q.doc_type else ""]
+    parts = [
+        f"region={q.region}" if q.region else "",
+        f"year={q.year}" if q.year else "",
+        f"type={q.doc_type}" if q.doc_type else "",
+    ]
     return " ".join(p for p in parts if p)
 
 
@@ -122,11 +140,18 @@ def load_queries(path: Path) -> list[JudgedQuery]:
             raw = json.loads(line)
             if not raw.get("q") or not raw.get("relevant"):
                 raise ValueError(f"{path}:{n}: a query needs 'q' and a non-empty 'relevant' list")
-            queries.append(JudgedQuery(
-                id=raw.get("id") or f"q{n:02d}", q=raw["q"], relevant=tuple(raw["relevant"]),
-                kind=raw.get("kind", "topical"), region=raw.get("region", ""), year=raw.get("year"),
-                doc_type=raw.get("type", ""), note=raw.get("note", ""),
-            ))
+            queries.append(
+                JudgedQuery(
+                    id=raw.get("id") or f"q{n:02d}",
+                    q=raw["q"],
+                    relevant=tuple(raw["relevant"]),
+                    kind=raw.get("kind", "topical"),
+                    region=raw.get("region", ""),
+                    year=raw.get("year"),
+                    doc_type=raw.get("type", ""),
+                    note=raw.get("note", ""),
+                )
+            )
     return queries
 
 

@@ -37,8 +37,8 @@ _ARTICLE = re.compile(r"^\s*(第[一二三四五六七八九十百千零〇两\d
 @dataclass(frozen=True)
 class Word:
     label: str
-    forms: tuple[str, ...]      # the word as typed (and, for a word of several tokens, nothing else)
-    synonyms: tuple[str, ...]   # as written in synonyms.txt
+    forms: tuple[str, ...]  # the word as typed (and, for a word of several tokens, nothing else)
+    synonyms: tuple[str, ...]  # as written in synonyms.txt
 
 
 def query_words(root) -> list[Word]:
@@ -121,8 +121,13 @@ def analyse(title: str, text: str, words: list[Word], detail: bool = True) -> Ev
             ranked = sorted(per_para.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
             lines = text.split("\n")
             for para, labels in ranked[:MAX_ARTICLES]:
-                ev.articles.append({"paragraph": para, "label": article_label(lines, para),
-                                    "words": sorted(labels, key=lambda w: -labels[w])})
+                ev.articles.append(
+                    {
+                        "paragraph": para,
+                        "label": article_label(lines, para),
+                        "words": sorted(labels, key=lambda w: -labels[w]),
+                    }
+                )
     ev.synonyms = [s for label, forms in via.items() if found.get(label, 0.0) < 1.0 for s in forms]
     return ev
 

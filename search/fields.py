@@ -54,11 +54,11 @@ def facet_values(stored: StoredDocument) -> dict:
     return {
         "themes": [t["id"] for t in analysis.get("themes", [])],
         "region": declared[0] or region.get("province", "") or "",
-        "city": declared[1] or (region.get("city", "") if not declared[0] or declared[0] == region.get("province") else "") or "",
+        "city": declared[1]
+        or (region.get("city", "") if not declared[0] or declared[0] == region.get("province") else "")
+        or "",
         "doc_type": doc_type,
         "site": site_of(doc.url, doc.source),
         "year": year,
         "date_key": date_key,
     }
-
-

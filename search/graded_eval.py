@@ -17,7 +17,7 @@ def dcg(gains: list[float]) -> float:
 
 
 def ndcg(ranked: list[str], grades: dict[str, int], k: int = K) -> float:
-    ideal = dcg(sorted((2 ** g - 1 for g in grades.values()), reverse=True)[:k])
+    ideal = dcg(sorted((2**g - 1 for g in grades.values()), reverse=True)[:k])
     if ideal <= 0:
         return 0.0
     return dcg([2 ** grades.get(d, 0) - 1 for d in ranked[:k]]) / ideal

@@ -125,8 +125,11 @@ class CompatClient:
         return _wrap(self.raw.termvectors(index=_index(index), body=body))
 
     def update_by_query(self, index, query: dict, script: dict, conflicts: str = "abort", refresh: bool = False):
-        return _wrap(self.raw.update_by_query(index=_index(index), body={"query": query, "script": script},
-                                              conflicts=conflicts, refresh=refresh))
+        return _wrap(
+            self.raw.update_by_query(
+                index=_index(index), body={"query": query, "script": script}, conflicts=conflicts, refresh=refresh
+            )
+        )
 
     def bulk(self, *args, **kwargs):
         return self.raw.bulk(*args, **kwargs)
@@ -165,15 +168,19 @@ class OpenSearchBackend(ElasticBackend):
         except ImportError:  # pragma: no cover - the client is a dependency
             raise BackendError("the OpenSearch backend needs the 'opensearch-py' package") from None
         if getattr(self.settings, "es_api_key", ""):
-            raise BadInput("GOVTEXT_ES_API_KEY is set, but OpenSearch has no API keys: "
-                           "put user:password in GOVTEXT_OPENSEARCH_URL instead")
+            raise BadInput(
+                "GOVTEXT_ES_API_KEY is set, but OpenSearch has no API keys: "
+                "put user:password in GOVTEXT_OPENSEARCH_URL instead"
+            )
         options = dict(options)
         options["timeout"] = options.pop("request_timeout", 30)
         try:
             return CompatClient(OpenSearch(hosts, **options))
         except (ValueError, TypeError) as exc:
-            raise BadInput(f"GOVTEXT_OPENSEARCH_URL {_scrub(self.url)!r} is not usable: {_scrub(str(exc))} "
-                           "(it should look like http://127.0.0.1:9200 or https://user:password@host:9200)") from None
+            raise BadInput(
+                f"GOVTEXT_OPENSEARCH_URL {_scrub(self.url)!r} is not usable: {_scrub(str(exc))} "
+                "(it should look like http://127.0.0.1:9200 or https://user:password@host:9200)"
+            ) from None
 
     @staticmethod
     def _helpers():
@@ -186,19 +193,28 @@ class OpenSearchBackend(ElasticBackend):
         return NotFoundError
 
     def _translate(self, exc: Exception, action: str) -> GovtextError | None:
-        from opensearchpy.exceptions import (AuthenticationException, AuthorizationException, ConnectionError,
-                                             ImproperlyConfigured, SerializationError, TransportError)
+        from opensearchpy.exceptions import (
+            AuthenticationException,
+            AuthorizationException,
+            ConnectionError,
+            ImproperlyConfigured,
+            SerializationError,
+            TransportError,
+        )
         from opensearchpy.helpers import BulkIndexError, ScanError
 
         where = _scrub(self.url)
         if isinstance(exc, (ValueError, ImproperlyConfigured)) and not isinstance(exc, SerializationError):
             return BackendError(f"OpenSearch client error while {action}: {_scrub(str(exc))[:300]}")
         if isinstance(exc, (AuthenticationException, AuthorizationException)):
-            return BackendError(f"OpenSearch at {where} refused the credentials while {action} "
-                                f"({exc.status_code}): put user:password in GOVTEXT_OPENSEARCH_URL")
+            return BackendError(
+                f"OpenSearch at {where} refused the credentials while {action} "
+                f"({exc.status_code}): put user:password in GOVTEXT_OPENSEARCH_URL"
+            )
         if isinstance(exc, (ConnectionError, SerializationError)):  # refused, reset, timeout, TLS, garbage
-            return BackendError(f"cannot reach OpenSearch at {where} while {action}: "
-                                f"{type(exc).__name__}: {_scrub(str(exc))[:200]}")
+            return BackendError(
+                f"cannot reach OpenSearch at {where} while {action}: {type(exc).__name__}: {_scrub(str(exc))[:200]}"
+            )
         if isinstance(exc, TransportError):  # an HTTP error answer
             return api_error("OpenSearch", exc.status_code, _os_reason(exc), action)
         if isinstance(exc, (BulkIndexError, ScanError)):
@@ -214,12 +230,15 @@ class OpenSearchBackend(ElasticBackend):
         info = body.get("version") or {}
         version = str(info.get("number", ""))
         if info.get("distribution") != "opensearch":
-            raise BackendError(f"the server at {_scrub(self.url)} is not OpenSearch (version {version or '?'}): "
-                               "use GOVTEXT_BACKEND=elasticsearch with GOVTEXT_ES_URL for Elasticsearch")
+            raise BackendError(
+                f"the server at {_scrub(self.url)} is not OpenSearch (version {version or '?'}): "
+                "use GOVTEXT_BACKEND=elasticsearch with GOVTEXT_ES_URL for Elasticsearch"
+            )
         major = int(version.split(".")[0]) if version[:1].isdigit() else 0
         if major not in (2, 3):
-            raise BackendError(f"OpenSearch {version or '(unknown version)'} at {_scrub(self.url)} "
-                               "is not supported: use 2.x or 3.x")
+            raise BackendError(
+                f"OpenSearch {version or '(unknown version)'} at {_scrub(self.url)} is not supported: use 2.x or 3.x"
+            )
         self.server_version = version
 
 

@@ -31,8 +31,19 @@ from nlp.segment import index_tokens
 
 FIELDS = {"title": "title", "text": "body", "body": "body", "标题": "title", "正文": "body"}
 _TOKEN = re.compile(r'\s*(?:(?P<lp>[(（])|(?P<rp>[)）])|(?P<quote>["“”])|(?P<word>[^\s()（）"“”]+))')
-_OPS = {"AND": "AND", "OR": "OR", "NOT": "NOT", "&&": "AND", "||": "OR", "并且": "AND", "与": "AND", "且": "AND",
-        "或": "OR", "或者": "OR", "非": "NOT"}
+_OPS = {
+    "AND": "AND",
+    "OR": "OR",
+    "NOT": "NOT",
+    "&&": "AND",
+    "||": "OR",
+    "并且": "AND",
+    "与": "AND",
+    "且": "AND",
+    "或": "OR",
+    "或者": "OR",
+    "非": "NOT",
+}
 MAX_DEPTH = 32
 
 
@@ -147,8 +158,8 @@ class _Parser:
                 if m.group("quote") in "“”":
                     end = min([j for j in (raw.find("”", m.end()), raw.find('"', m.end())) if j >= 0], default=-1)
                 if end < 0:
-                    raise QuerySyntaxError(f"第 {start + 1} 个字符处的引号没有闭合：请在短语末尾补上配对的引号 \"。")
-                out.append(("phrase", raw[m.end():end], start))
+                    raise QuerySyntaxError(f'第 {start + 1} 个字符处的引号没有闭合：请在短语末尾补上配对的引号 "。')
+                out.append(("phrase", raw[m.end() : end], start))
                 i = end + 1
                 continue
             else:
@@ -227,7 +238,9 @@ class _Parser:
         if tok[0] == "NOT":
             self.take()
             if self.peek() is None or self.peek()[0] in ("OR", "AND", ")"):
-                raise QuerySyntaxError(f"第 {tok[2] + 1} 个字符处的 {tok[1]} 后面缺少要排除的词：例如 调解 {tok[1]} 劳动。")
+                raise QuerySyntaxError(
+                    f"第 {tok[2] + 1} 个字符处的 {tok[1]} 后面缺少要排除的词：例如 调解 {tok[1]} 劳动。"
+                )
             inner = self.parse_unary()
             return Not(inner) if inner is not None else None
         if tok[0] == "word" and tok[1].startswith("-") and len(tok[1]) > 1:
@@ -269,7 +282,9 @@ class _Parser:
                 if nxt and nxt[0] == "phrase":
                     self.take()
                     return self._phrase(nxt[1], field)
-                raise QuerySyntaxError(f"第 {at + 1} 个字符处的 {m.group(1)}: 后面缺少检索词或“短语”：例如 {m.group(1)}:实施方案。")
+                raise QuerySyntaxError(
+                    f"第 {at + 1} 个字符处的 {m.group(1)}: 后面缺少检索词或“短语”：例如 {m.group(1)}:实施方案。"
+                )
         tokens = tuple(index_tokens(word))
         if not tokens:
             return None

@@ -31,8 +31,9 @@ def parse_year(raw: str | int | None) -> tuple[int | None, int | None]:
         raw = str(raw)
     m = _RANGE.match(raw)
     if not m or not (m.group(1) or m.group(3)):
-        raise BadInput(f"年份 {raw[:20]!r} 无法识别：请写成 2020、2020-2026、2020-（起）或 -2010（止）。",
-                       code="bad_year")
+        raise BadInput(
+            f"年份 {raw[:20]!r} 无法识别：请写成 2020、2020-2026、2020-（起）或 -2010（止）。", code="bad_year"
+        )
     lo = int(m.group(1)) if m.group(1) else None
     hi = int(m.group(3)) if m.group(3) else (lo if not m.group(2) else None)
     for value in (lo, hi):
@@ -63,8 +64,9 @@ def _text(get: Callable, name: str, limit: int) -> str:
     return value.strip()
 
 
-def build_request(get: Callable[[str], Any], getlist: Callable[[str], list] | None = None,
-                  default_limit: int = 10) -> SearchRequest:
+def build_request(
+    get: Callable[[str], Any], getlist: Callable[[str], list] | None = None, default_limit: int = 10
+) -> SearchRequest:
     """A SearchRequest from ``get(name)`` (the last value or None) and ``getlist(name)``."""
     getlist = getlist or (lambda name: [v for v in [get(name)] if v])
     sort = get("sort") or "relevance"
@@ -77,11 +79,19 @@ def build_request(get: Callable[[str], Any], getlist: Callable[[str], list] | No
         return True if value in (None, "") else str(value).lower() not in FALSE
 
     req = SearchRequest(
-        q=(get("q") or ""), themes=[t for t in getlist("theme") if t][:20],
-        region=_text(get, "region", 50), city=_text(get, "city", 50), year_from=lo, year_to=hi,
-        doc_type=_text(get, "type", 50) or _text(get, "doc_type", 50), site=_text(get, "site", 200),
-        sort=sort, limit=_int(get, "limit", default_limit, 1, 100), offset=_int(get, "offset", 0, 0, 10000),
-        collapse=flag("collapse"), facets=flag("facets"),
+        q=(get("q") or ""),
+        themes=[t for t in getlist("theme") if t][:20],
+        region=_text(get, "region", 50),
+        city=_text(get, "city", 50),
+        year_from=lo,
+        year_to=hi,
+        doc_type=_text(get, "type", 50) or _text(get, "doc_type", 50),
+        site=_text(get, "site", 200),
+        sort=sort,
+        limit=_int(get, "limit", default_limit, 1, 100),
+        offset=_int(get, "offset", 0, 0, 10000),
+        collapse=flag("collapse"),
+        facets=flag("facets"),
     )
     if not req.q.strip() and not req.has_filters():
         raise BadInput("请输入检索词，或至少选择一个筛选条件（主题、地区、年份、文种、来源）。", code="empty_query")
@@ -90,6 +100,7 @@ def build_request(get: Callable[[str], Any], getlist: Callable[[str], list] | No
 
 def from_mapping(values: dict, default_limit: int = 10) -> SearchRequest:
     """``build_request`` over a plain dict (the CLI's options); list values for ``theme``."""
+
     def get(name):
         value = values.get(name)
         return value[-1] if isinstance(value, list) and value else (None if isinstance(value, list) else value)

@@ -17,8 +17,9 @@ CANDIDATES = 300
 KEEP = 30
 
 
-def telling_terms(text: str, n_docs: int, doc_freqs: Callable[[list[str]], dict[str, int]],
-                  keep: int = KEEP) -> list[tuple[str, float]]:
+def telling_terms(
+    text: str, n_docs: int, doc_freqs: Callable[[list[str]], dict[str, int]], keep: int = KEEP
+) -> list[tuple[str, float]]:
     """(token, weight) of the ``keep`` words that best characterize ``text``."""
     counts = Counter(t for t in index_tokens(text) if len(t) >= 2)
     top = counts.most_common(CANDIDATES)

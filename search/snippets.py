@@ -53,7 +53,7 @@ def highlight(text: str, terms: list[str]) -> str:
         return html.escape(text)
     out, last = [], 0
     for m in pattern.finditer(text):
-        out.append(html.escape(text[last:m.start()]))
+        out.append(html.escape(text[last : m.start()]))
         out.append(MARK_OPEN + html.escape(m.group(0)) + MARK_CLOSE)
         last = m.end()
     out.append(html.escape(text[last:]))
@@ -77,5 +77,5 @@ def paragraph_snippet(text: str, paragraph: int, terms: list[str], width: int = 
     line = lines[paragraph].strip()
     start, end = best_window(line, terms, width)
     before = start > 0 or any(l.strip() for l in lines[:paragraph])
-    after = end < len(line) or any(l.strip() for l in lines[paragraph + 1:])
+    after = end < len(line) or any(l.strip() for l in lines[paragraph + 1 :])
     return ("…" if before else "") + highlight(line[start:end], terms) + ("…" if after else "")

@@ -140,7 +140,6 @@ class Store:
 
     # -- key/value ---------------------------------------------------------
 
-
     # -- writes ------------------------------------------------------------
     def write_batch(self, items: Iterable[tuple[Document, list[str], dict]]) -> WriteSummary:
         """Insert or replace documents in one transaction; unchanged ones are skipped."""
@@ -165,9 +164,22 @@ class Store:
                            doc_type=excluded.doc_type, meta_json=excluded.meta_json,
                            analysis_json=excluded.analysis_json, content_hash=excluded.content_hash,
                            chars=excluded.chars, updated_at=excluded.updated_at""",
-                    (doc.id, doc.title, doc.text, doc.url, doc.date, doc.source, doc.region, doc.doc_type,
-                     json.dumps(doc.meta, ensure_ascii=False), json.dumps(analysis, ensure_ascii=False),
-                     digest, len(doc.text), added_at, now),
+                    (
+                        doc.id,
+                        doc.title,
+                        doc.text,
+                        doc.url,
+                        doc.date,
+                        doc.source,
+                        doc.region,
+                        doc.doc_type,
+                        json.dumps(doc.meta, ensure_ascii=False),
+                        json.dumps(analysis, ensure_ascii=False),
+                        digest,
+                        len(doc.text),
+                        added_at,
+                        now,
+                    ),
                 )
                 conn.executemany(
                     "INSERT INTO paragraphs(doc_id, idx, text) VALUES (?, ?, ?)",
@@ -199,8 +211,10 @@ class Store:
         count = 0
         with self.transaction() as conn:
             for doc_id, analysis in updates:
-                n = conn.execute("UPDATE documents SET analysis_json = ? WHERE id = ?",
-                                 (json.dumps(analysis, ensure_ascii=False), doc_id)).rowcount
+                n = conn.execute(
+                    "UPDATE documents SET analysis_json = ? WHERE id = ?",
+                    (json.dumps(analysis, ensure_ascii=False), doc_id),
+                ).rowcount
                 if n:
                     conn.execute("INSERT INTO changes(doc_id) VALUES (?)", (doc_id,))
                     count += 1
@@ -208,23 +222,35 @@ class Store:
 
     # -- reads -------------------------------------------------------------
     def _row_to_document(self, row: sqlite3.Row) -> Document:
-        return Document(text=row["text"], id=row["id"], title=row["title"], url=row["url"], date=row["date"],
-                        source=row["source"], region=row["region"], doc_type=row["doc_type"],
-                        meta=json.loads(row["meta_json"]))
+        return Document(
+            text=row["text"],
+            id=row["id"],
+            title=row["title"],
+            url=row["url"],
+            date=row["date"],
+            source=row["source"],
+            region=row["region"],
+            doc_type=row["doc_type"],
+            meta=json.loads(row["meta_json"]),
+        )
 
     def get(self, doc_id: str) -> StoredDocument | None:
         row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             return None
-        paragraphs = [r[0] for r in self.conn.execute(
-            "SELECT text FROM paragraphs WHERE doc_id = ? ORDER BY idx", (doc_id,))]
-        return StoredDocument(self._row_to_document(row), paragraphs, json.loads(row["analysis_json"]),
-                              row["added_at"], row["updated_at"])
+        paragraphs = [
+            r[0] for r in self.conn.execute("SELECT text FROM paragraphs WHERE doc_id = ? ORDER BY idx", (doc_id,))
+        ]
+        return StoredDocument(
+            self._row_to_document(row), paragraphs, json.loads(row["analysis_json"]), row["added_at"], row["updated_at"]
+        )
 
-    def get_many(self, doc_ids: list[str], columns: str = "id, title, url, date, source, region, doc_type, analysis_json, text") -> dict[str, sqlite3.Row]:
+    def get_many(
+        self, doc_ids: list[str], columns: str = "id, title, url, date, source, region, doc_type, analysis_json, text"
+    ) -> dict[str, sqlite3.Row]:
         rows = {}
         for start in range(0, len(doc_ids), 500):
-            chunk = doc_ids[start:start + 500]
+            chunk = doc_ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(f"SELECT {columns} FROM documents WHERE id IN ({marks})", chunk):
                 rows[row["id"]] = row
@@ -234,8 +260,9 @@ class Store:
         """Every document in id order, read in pages so memory stays flat."""
         last = after_id
         while True:
-            ids = [r[0] for r in self.conn.execute(
-                "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT 200", (last,))]
+            ids = [
+                r[0] for r in self.conn.execute("SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT 200", (last,))
+            ]
             if not ids:
                 return
             for doc_id in ids:
@@ -251,7 +278,8 @@ class Store:
     def changes_since(self, seq: int, limit: int = 1000) -> tuple[list[str], int]:
         """Distinct doc ids changed after ``seq`` (up to ``limit`` log rows) and the new watermark."""
         rows = self.conn.execute(
-            "SELECT seq, doc_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)).fetchall()
+            "SELECT seq, doc_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+        ).fetchall()
         if not rows:
             return [], seq
         return list(dict.fromkeys(r[1] for r in rows)), rows[-1][0]

@@ -243,8 +243,18 @@ class TantivyIndex:
                 lo, hi = values if isinstance(values, tuple) else (int(values), int(values))
                 if lo is None and hi is None:
                     continue
-                clauses.append((O.Must, Q.range_query(self.schema, "year", tantivy.FieldType.Integer,
-                                                      max(int(lo or 1), 1), int(hi) if hi is not None else None)))
+                clauses.append(
+                    (
+                        O.Must,
+                        Q.range_query(
+                            self.schema,
+                            "year",
+                            tantivy.FieldType.Integer,
+                            max(int(lo or 1), 1),
+                            int(hi) if hi is not None else None,
+                        ),
+                    )
+                )
                 continue
             for value in values if isinstance(values, list) else [values]:
                 clauses.append((O.Must, Q.term_query(self.schema, name, value)))
@@ -256,8 +266,9 @@ class TantivyIndex:
             result = searcher.search(query, limit=limit, offset=offset, count=True)
         else:
             order = tantivy.Order.Asc if sort == "date" else tantivy.Order.Desc
-            result = searcher.search(query, limit=limit, offset=offset, count=True,
-                                     order_by_field="date_key", order=order)
+            result = searcher.search(
+                query, limit=limit, offset=offset, count=True, order_by_field="date_key", order=order
+            )
         hits = []
         for score, address in result.hits:
             doc = searcher.doc(address)
@@ -270,8 +281,9 @@ class TantivyIndex:
         out = {}
         for name in names:
             buckets = raw.get(name, {}).get("buckets", [])
-            out[name] = [{"value": b["key"], "count": b["doc_count"]} for b in buckets
-                         if not (name == "year" and b["key"] == 0)]
+            out[name] = [
+                {"value": b["key"], "count": b["doc_count"]} for b in buckets if not (name == "year" and b["key"] == 0)
+            ]
         return out
 
     def doc_freq(self, field: str, token: str) -> int:

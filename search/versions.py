@@ -37,5 +37,12 @@ def version_chain(members: list[dict], shown_id: str) -> list[dict]:
     if len({_date_key(m["date"]) for m in same}) < 2:
         return []
     same.sort(key=lambda m: (_date_key(m["date"]), m["id"]), reverse=True)
-    return [{"id": m["id"], "title": m.get("title", ""), "date": m.get("date", ""),
-             "status": CURRENT if i == 0 else REVISED} for i, m in enumerate(same)]
+    return [
+        {
+            "id": m["id"],
+            "title": m.get("title", ""),
+            "date": m.get("date", ""),
+            "status": CURRENT if i == 0 else REVISED,
+        }
+        for i, m in enumerate(same)
+    ]

@@ -86,8 +86,11 @@ def has_read_access() -> bool:
 def require_write_token() -> None:
     """Raise unless the request carries the write token (``Authorization: Bearer``)."""
     if not _settings().api_token:
-        raise GovtextError("writes over HTTP are disabled: start the server with GOVTEXT_API_TOKEN set",
-                           code="writes_disabled", status=403)
+        raise GovtextError(
+            "writes over HTTP are disabled: start the server with GOVTEXT_API_TOKEN set",
+            code="writes_disabled",
+            status=403,
+        )
     if not has_write_token():
         raise Unauthorized("send the API token as 'Authorization: Bearer <token>'")
 
@@ -121,14 +124,21 @@ def guard():
     if not settings.read_token_required or is_public(request.path):
         return None
     if not settings.api_token:
-        return _problem(403, "reads_locked", "reads are locked (GOVTEXT_READ_TOKEN_REQUIRED) but no "
-                                             "GOVTEXT_API_TOKEN is set: nobody can be let in")
+        return _problem(
+            403,
+            "reads_locked",
+            "reads are locked (GOVTEXT_READ_TOKEN_REQUIRED) but no GOVTEXT_API_TOKEN is set: nobody can be let in",
+        )
     if has_read_access():
         return None
     if _wants_page():
         return redirect(url_for("govtext_login", next=request.full_path.rstrip("?")), code=303)
-    return _problem(401, "unauthorized", "this server is locked: send 'Authorization: Bearer <token>', "
-                                         "HTTP Basic with the token as password, or log in at /login")
+    return _problem(
+        401,
+        "unauthorized",
+        "this server is locked: send 'Authorization: Bearer <token>', "
+        "HTTP Basic with the token as password, or log in at /login",
+    )
 
 
 def _safe_next(target: str | None) -> str:
@@ -155,8 +165,14 @@ def login():
             return redirect(next_url, code=303)
         error, status = "口令不正确。", 401
     page = render_template("login.html", error=error, next_url=next_url, locked=settings.read_token_required)
-    return page, status, {"Content-Security-Policy": "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
-                          "Cache-Control": "no-store"}
+    return (
+        page,
+        status,
+        {
+            "Content-Security-Policy": "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def logout():

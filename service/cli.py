@@ -20,6 +20,7 @@ from service.cli_io import _backend, _print_json, _read_input, _settings, path_s
 
 # -- commands -------------------------------------------------------------------
 
+
 def cmd_ingest(args) -> int:
     from pipeline import ingest_paths
 
@@ -37,11 +38,15 @@ def cmd_ingest(args) -> int:
         _print_json(report.to_dict())
     else:
         w = report.written
-        print(f"{report.files} files, {report.documents} documents ({report.characters:,} characters): "
-              f"{w.added} added, {w.updated} updated, {w.unchanged} unchanged in {report.seconds:.1f} s")
+        print(
+            f"{report.files} files, {report.documents} documents ({report.characters:,} characters): "
+            f"{w.added} added, {w.updated} updated, {w.unchanged} unchanged in {report.seconds:.1f} s"
+        )
         if report.chrome_lines:
-            print(f"{report.chrome_lines} toolbar/breadcrumb lines removed from the ends of {report.chrome_documents} "
-                  f"documents (kept in meta.chrome_removed; --keep-chrome keeps them in the text)")
+            print(
+                f"{report.chrome_lines} toolbar/breadcrumb lines removed from the ends of {report.chrome_documents} "
+                f"documents (kept in meta.chrome_removed; --keep-chrome keeps them in the text)"
+            )
     for problem in report.problems:
         print(f"govtext: error: {problem}", file=sys.stderr)
     return 1 if report.problems else 0
@@ -69,10 +74,22 @@ def refresh_idf(backend, settings: Settings, quiet: bool = False) -> None:
 def cmd_search(args) -> int:
     from search.request import from_mapping
 
-    req = from_mapping({"q": args.query, "theme": args.theme or [], "region": args.region, "city": args.city,
-                        "year": args.year, "type": args.type, "site": args.site, "sort": args.sort,
-                        "limit": args.limit, "offset": args.offset, "collapse": not args.no_collapse,
-                        "facets": args.json})
+    req = from_mapping(
+        {
+            "q": args.query,
+            "theme": args.theme or [],
+            "region": args.region,
+            "city": args.city,
+            "year": args.year,
+            "type": args.type,
+            "site": args.site,
+            "sort": args.sort,
+            "limit": args.limit,
+            "offset": args.offset,
+            "collapse": not args.no_collapse,
+            "facets": args.json,
+        }
+    )
     backend = _backend(args, writer=False)
     try:
         response = backend.search(req)
@@ -131,8 +148,13 @@ def cmd_stats(args) -> int:
         _print_json(stats)
     else:
         for key, value in _flat(stats):
-            print(f"{key:>40}: {value:,}" if isinstance(value, int) else
-                  f"{key:>40}: {value:.1%}" if key.endswith("_share") else f"{key:>40}: {value}")
+            print(
+                f"{key:>40}: {value:,}"
+                if isinstance(value, int)
+                else f"{key:>40}: {value:.1%}"
+                if key.endswith("_share")
+                else f"{key:>40}: {value}"
+            )
     return 0
 
 
@@ -169,8 +191,11 @@ def cmd_serve(args) -> int:
 
 # -- parser ---------------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="govtext", description="Search and duplicate detection for Chinese policy texts.")
+    parser = argparse.ArgumentParser(
+        prog="govtext", description="Search and duplicate detection for Chinese policy texts."
+    )
     parser.add_argument("--data", help="folder of the embedded store (default: $GOVTEXT_DATA or ./data)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -178,8 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--keep-chrome", action="store_true",
-                   help="keep toolbar/breadcrumb lines (下载 打印 【字号：…】, 首页 > …) at the ends of given texts")
+    p.add_argument(
+        "--keep-chrome",
+        action="store_true",
+        help="keep toolbar/breadcrumb lines (下载 打印 【字号：…】, 首页 > …) at the ends of given texts",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", help="search the documents")

@@ -73,7 +73,9 @@ def cmd_tag(args) -> int:
     dt = result.get("doc_type") or {}
     print(f"类型: {dt.get('name', '')} ({dt.get('id', '')})")
     for theme in result.get("themes", []):
-        print(f"主题: {theme['name']} ({theme['id']}) {theme['score']:.2f}  依据: {'、'.join(map(str, theme.get('evidence', [])[:8]))}")
+        print(
+            f"主题: {theme['name']} ({theme['id']}) {theme['score']:.2f}  依据: {'、'.join(map(str, theme.get('evidence', [])[:8]))}"
+        )
     print("关键词: " + "、".join(k["word"] for k in result.get("keywords", [])[:15]))
     regions = result.get("entities", {}).get("regions", [])
     if regions:
@@ -98,20 +100,35 @@ def cmd_check(args) -> int:
             for number, item in _jsonl_lines(args.jsonl):
                 if isinstance(item, str) or not isinstance(item.get("text"), str):
                     failed += 1
-                    _write({"line": number, "id": None if isinstance(item, str) else item.get("id"),
-                            "error": item if isinstance(item, str) else 'needs a "text" string'})
+                    _write(
+                        {
+                            "line": number,
+                            "id": None if isinstance(item, str) else item.get("id"),
+                            "error": item if isinstance(item, str) else 'needs a "text" string',
+                        }
+                    )
                     continue
                 try:
-                    report = backend.check(item["text"], quotes_as_citation=args.quotes_as_citation,
-                                           max_chars=settings.max_draft_chars, **options)
+                    report = backend.check(
+                        item["text"],
+                        quotes_as_citation=args.quotes_as_citation,
+                        max_chars=settings.max_draft_chars,
+                        **options,
+                    )
                 except GovtextError as exc:
                     failed += 1
                     _write({"line": number, "id": item.get("id"), "error": exc.message, "code": exc.code})
                     continue
                 except Exception as exc:  # a bug must not leave the rest of the batch unchecked
                     failed += 1
-                    _write({"line": number, "id": item.get("id"), "code": "internal_error",
-                            "error": f"internal error ({type(exc).__name__}: {exc})"})
+                    _write(
+                        {
+                            "line": number,
+                            "id": item.get("id"),
+                            "code": "internal_error",
+                            "error": f"internal error ({type(exc).__name__}: {exc})",
+                        }
+                    )
                     print(f"govtext: error: {args.jsonl}:{number}: {type(exc).__name__}: {exc}", file=sys.stderr)
                     continue
                 _write({"id": item.get("id"), **report})
@@ -119,8 +136,9 @@ def cmd_check(args) -> int:
         if not args.file:
             raise BadInput("give a FILE, - for standard input, or --jsonl FILE")
         text = _read_input(args.file)
-        report = backend.check(text, quotes_as_citation=args.quotes_as_citation, max_chars=settings.max_draft_chars,
-                               **options)
+        report = backend.check(
+            text, quotes_as_citation=args.quotes_as_citation, max_chars=settings.max_draft_chars, **options
+        )
     finally:
         backend.close()
     if args.html:
@@ -132,15 +150,19 @@ def cmd_check(args) -> int:
         _print_json(report)
         return 0
     rates = report.get("rates", {})
-    print(f"重复率 {report['overlap_ratio']:.1%}  总复制比 {rates.get('total_ratio', 0):.1%}  "
-          f"去除引用 {rates.get('excluding_quotation_ratio', 0):.1%}  去除套话 {rates.get('excluding_boilerplate_ratio', 0):.1%}  "
-          f"复制 {rates.get('copy_ratio', 0):.1%}  （{len(report['matches'])} 处，"
-          f"单篇最大 {report.get('largest_source_ratio', 0):.1%}）")
+    print(
+        f"重复率 {report['overlap_ratio']:.1%}  总复制比 {rates.get('total_ratio', 0):.1%}  "
+        f"去除引用 {rates.get('excluding_quotation_ratio', 0):.1%}  去除套话 {rates.get('excluding_boilerplate_ratio', 0):.1%}  "
+        f"复制 {rates.get('copy_ratio', 0):.1%}  （{len(report['matches'])} 处，"
+        f"单篇最大 {report.get('largest_source_ratio', 0):.1%}）"
+    )
     for match in report["matches"][:50]:
         source = match["sources"][0] if match["sources"] else {}
-        print(f"  [{match['start']}:{match['end']}] {match.get('kind_zh', match['kind'])} {match.get('similarity', 0):.2f} "
-              f"← {source.get('title') or source.get('doc_id', '')} 第 {source.get('paragraph_index', 0) + 1} 段"
-              f"（{source.get('chars', 0)} 字）")
+        print(
+            f"  [{match['start']}:{match['end']}] {match.get('kind_zh', match['kind'])} {match.get('similarity', 0):.2f} "
+            f"← {source.get('title') or source.get('doc_id', '')} 第 {source.get('paragraph_index', 0) + 1} 段"
+            f"（{source.get('chars', 0)} 字）"
+        )
         print(f"      {match['text'][:80]}")
     return 0
 
@@ -157,8 +179,10 @@ def cmd_boilerplate(args) -> int:
         _print_json({"min_docs": args.min_docs, "items": items})
         return 0
     for n, item in enumerate(items, start=1):
-        print(f"{n}. {item['docs']} documents, {item['sites']} sites, {item['paragraphs']} paragraphs, "
-              f"{len(item['variants'])} variants shown")
+        print(
+            f"{n}. {item['docs']} documents, {item['sites']} sites, {item['paragraphs']} paragraphs, "
+            f"{len(item['variants'])} variants shown"
+        )
         print(f"   {item.get('text', '')[:120]}")
     return 0
 
@@ -177,23 +201,34 @@ def cmd_crawl(args) -> int:
 
     def progress(summary, url, outcome):
         if not args.quiet and not args.json:
-            print(f"[{summary.fetched} fetched, {summary.documents} docs, {summary.failed} failed] {outcome}: {url}",
-                  file=sys.stderr)
+            print(
+                f"[{summary.fetched} fetched, {summary.documents} docs, {summary.failed} failed] {outcome}: {url}",
+                file=sys.stderr,
+            )
 
     strip_chrome = settings.strip_chrome if args.strip_chrome is None else args.strip_chrome
     try:
         if args.reextract:
             from ingest.crawl import reextract
 
-            redone = reextract(state_dir, lambda d: ingestor.add(d, d.url), profile=args.profile,
-                               strip_chrome=strip_chrome)
+            redone = reextract(
+                state_dir, lambda d: ingestor.add(d, d.url), profile=args.profile, strip_chrome=strip_chrome
+            )
         else:
             if not args.urls:
                 raise BadInput("give one or more start URLs (or --reextract to re-run extraction on stored pages)")
-            summary = crawl(args.urls, state_dir=state_dir, on_document=lambda d: ingestor.add(d, d.url),
-                            max_pages=args.max_pages, delay=args.delay, concurrency=args.concurrency,
-                            profile=args.profile, allow_offsite=args.allow_offsite, progress=progress,
-                            strip_chrome=strip_chrome)
+            summary = crawl(
+                args.urls,
+                state_dir=state_dir,
+                on_document=lambda d: ingestor.add(d, d.url),
+                max_pages=args.max_pages,
+                delay=args.delay,
+                concurrency=args.concurrency,
+                profile=args.profile,
+                allow_offsite=args.allow_offsite,
+                progress=progress,
+                strip_chrome=strip_chrome,
+            )
     finally:
         report = ingestor.close()
         backend.close()
@@ -204,8 +239,10 @@ def cmd_crawl(args) -> int:
             _print_json({"reextract": asdict(redone), "ingest": report.to_dict()})
         else:
             w = report.written
-            print(f"re-extracted {redone.pages} stored pages: {redone.documents} documents, {redone.failed} failed; "
-                  f"store: {w.added} added, {w.updated} updated, {w.unchanged} unchanged")
+            print(
+                f"re-extracted {redone.pages} stored pages: {redone.documents} documents, {redone.failed} failed; "
+                f"store: {w.added} added, {w.updated} updated, {w.unchanged} unchanged"
+            )
         return 0
     if args.json:
         _print_json({"crawl": summary.to_dict(), "ingest": report.to_dict()})
@@ -261,7 +298,9 @@ def register(sub) -> None:
     p.add_argument("--jsonl", metavar="FILE", help='check many drafts: one {"id", "text"} per line in and out')
     p.add_argument("--html", metavar="OUT", help="also write the report as an HTML page")
     p.add_argument("--quotes-as-citation", action="store_true", help="引用 (quotations) do not count in overlap_ratio")
-    p.add_argument("--exclude-boilerplate", action="store_true", help="套话 (standard wording) does not count in overlap_ratio")
+    p.add_argument(
+        "--exclude-boilerplate", action="store_true", help="套话 (standard wording) does not count in overlap_ratio"
+    )
     p.add_argument("--whitelist", metavar="FILE", help="extra 套话 phrases, one a line (added to index_config's list)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
@@ -280,12 +319,22 @@ def register(sub) -> None:
     p.add_argument("--profile", help="site profile (gov_cn, provincial, fanwen, generic)")
     p.add_argument("--state", help="crawl state folder (default: DATA/crawl)")
     p.add_argument("--allow-offsite", action="store_true")
-    p.add_argument("--reextract", action="store_true",
-                   help="run extraction again over the pages kept in --state (no network)")
-    p.add_argument("--strip-chrome", dest="strip_chrome", action="store_true", default=None,
-                   help="blocks repeated across a site's pages are boilerplate (default: GOVTEXT_STRIP_CHROME)")
-    p.add_argument("--keep-chrome", dest="strip_chrome", action="store_false",
-                   help="do not strip blocks repeated across a site's pages")
+    p.add_argument(
+        "--reextract", action="store_true", help="run extraction again over the pages kept in --state (no network)"
+    )
+    p.add_argument(
+        "--strip-chrome",
+        dest="strip_chrome",
+        action="store_true",
+        default=None,
+        help="blocks repeated across a site's pages are boilerplate (default: GOVTEXT_STRIP_CHROME)",
+    )
+    p.add_argument(
+        "--keep-chrome",
+        dest="strip_chrome",
+        action="store_false",
+        help="do not strip blocks repeated across a site's pages",
+    )
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_crawl)

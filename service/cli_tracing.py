@@ -19,7 +19,7 @@ def _open(args, writer: bool = False):
 
 def _short(text: str, n: int = 70) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= n else text[:n - 1] + "…"
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def cmd_trace(args) -> int:
@@ -40,11 +40,15 @@ def cmd_trace(args) -> int:
     if args.json:
         _print_json(result)
         return 0
-    print(f"「{_short(result['traced'], 60)}」: {result['documents']} documents, {result['paragraphs']} paragraphs"
-          f"{' (truncated)' if result['truncated'] else ''} ({result['took_ms']:.0f} ms)")
+    print(
+        f"「{_short(result['traced'], 60)}」: {result['documents']} documents, {result['paragraphs']} paragraphs"
+        f"{' (truncated)' if result['truncated'] else ''} ({result['took_ms']:.0f} ms)"
+    )
     first = result.get("first")
     if first:
-        print(f"first: {first['date'] or '?'} {first['region'] or '?'} {first['title'] or first['doc_id']} ({first['doc_id']})")
+        print(
+            f"first: {first['date'] or '?'} {first['region'] or '?'} {first['title'] or first['doc_id']} ({first['doc_id']})"
+        )
     for y in result["by_year"]:
         new = f"  new: {'、'.join(y['new_regions'])}" if y["new_regions"] else ""
         print(f"  {y['year']}: {y['documents']} documents{new}")
@@ -52,9 +56,11 @@ def cmd_trace(args) -> int:
         print(f"{len(result['variants'])} variants")
     for o in result["occurrences"]:
         kind = o["kind"] if o["kind"] != "near" else f"near {o['similarity']:.2f}"
-        print(f"{o['date'] or '----------':<10}  {o['region'] or '?':<8} {o['doc_type'] or '':<10} "
-              f"{_short(o['title'] or o['doc_id'], 30)} ¶{o['paragraph_index']} [{kind}]\n"
-              f"            {_short(o['text'], 90)}")
+        print(
+            f"{o['date'] or '----------':<10}  {o['region'] or '?':<8} {o['doc_type'] or '':<10} "
+            f"{_short(o['title'] or o['doc_id'], 30)} ¶{o['paragraph_index']} [{kind}]\n"
+            f"            {_short(o['text'], 90)}"
+        )
     return 0
 
 
@@ -71,9 +77,14 @@ def cmd_diff(args) -> int:
         _print_json(result)
         return 0
     a, b, s = result["a"], result["b"], result["summary"]
-    print(f"{a.get('title') or a.get('id')} ({a.get('date') or '?'}) -> {b.get('title') or b.get('id')} ({b.get('date') or '?'})")
-    print(f"{result['articles']['a']} -> {result['articles']['b']} articles: " +
-          ", ".join(f"{STATUS[k]} {s[k]}" for k in STATUS) + f"; renumbered in all {s['renumbered_total']}")
+    print(
+        f"{a.get('title') or a.get('id')} ({a.get('date') or '?'}) -> {b.get('title') or b.get('id')} ({b.get('date') or '?'})"
+    )
+    print(
+        f"{result['articles']['a']} -> {result['articles']['b']} articles: "
+        + ", ".join(f"{STATUS[k]} {s[k]}" for k in STATUS)
+        + f"; renumbered in all {s['renumbered_total']}"
+    )
     for r in result["rows"]:
         if r["status"] == "unchanged" and not args.all:
             continue
@@ -81,9 +92,12 @@ def cmd_diff(args) -> int:
         lb = r["b"]["label"] if r["b"] else "—"
         print(f"[{STATUS[r['status']]}] {la} -> {lb}")
         if r["status"] == "changed":
-            marked = "".join(e["text"] if e["op"] == "equal" else
-                             (f"[-{e['text']}-]" if e["op"] == "delete" else f"{{+{e['text']}+}}")
-                             for e in r["edits"])
+            marked = "".join(
+                e["text"]
+                if e["op"] == "equal"
+                else (f"[-{e['text']}-]" if e["op"] == "delete" else f"{{+{e['text']}+}}")
+                for e in r["edits"]
+            )
             print("    " + marked.replace("\n", "\n    "))
         elif r["status"] in ("added", "deleted"):
             side = r["b"] if r["status"] == "added" else r["a"]
@@ -106,22 +120,32 @@ def cmd_implements(args) -> int:
     d, s = result["document"], result["summary"]
     print(f"{d.get('title') or d.get('id')} ({d.get('region') or '?'}, {d.get('date') or '?'})")
     if result["direction"] == "local_to_national":
-        print(f"{s['articles']} articles: {s['copied']} copied, {s['adapted']} adapted, {s['own']} own; "
-              f"national text {s['national_share']:.1%}, own {s['own_share']:.1%}")
+        print(
+            f"{s['articles']} articles: {s['copied']} copied, {s['adapted']} adapted, {s['own']} own; "
+            f"national text {s['national_share']:.1%}, own {s['own_share']:.1%}"
+        )
         for src in s["sources"]:
-            print(f"  {src['share']:.1%}  {src['title'] or src['doc_id']} ({src['date'] or '?'}), {src['articles']} articles")
+            print(
+                f"  {src['share']:.1%}  {src['title'] or src['doc_id']} ({src['date'] or '?'}), {src['articles']} articles"
+            )
         for a in result["articles"]:
             o = a["origin"]
             where = f"{o['kind']} {o['coverage']:.0%} {_short(o['title'], 24)} {o['label']}" if o else "own"
             print(f"{a['label']:<10} {where}")
     else:
-        print(f"{s['implemented']} of {s['articles']} articles copied or adapted locally; regions: "
-              f"{'、'.join(s['regions']) or 'none'}")
+        print(
+            f"{s['implemented']} of {s['articles']} articles copied or adapted locally; regions: "
+            f"{'、'.join(s['regions']) or 'none'}"
+        )
         for a in result["articles"]:
             if a["implemented_by"]:
-                print(f"{a['label']}: " + "; ".join(
-                    f"{m['region']} {_short(m['title'], 20)} {m['label']} ({m['kind']} {m['coverage']:.0%})"
-                    for m in a["implemented_by"]))
+                print(
+                    f"{a['label']}: "
+                    + "; ".join(
+                        f"{m['region']} {_short(m['title'], 20)} {m['label']} ({m['kind']} {m['coverage']:.0%})"
+                        for m in a["implemented_by"]
+                    )
+                )
     return 0
 
 
@@ -150,8 +174,10 @@ def cmd_watch(args) -> int:
         _print_json(out)
         return 0
     for i in out["items"]:
-        print(f"{i['found_at']}  {i['region'] or '?'}  {i['date'] or '?'}  {i['title'] or i['doc_id']} ({i['doc_id']})\n"
-              f"    {_short(i['reused'], 100)}")
+        print(
+            f"{i['found_at']}  {i['region'] or '?'}  {i['date'] or '?'}  {i['title'] or i['doc_id']} ({i['doc_id']})\n"
+            f"    {_short(i['reused'], 100)}"
+        )
     return 0
 
 

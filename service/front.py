@@ -36,14 +36,33 @@ MAX_REQUEST_LINE = 8190
 MAX_HEAD_BYTES = 64 * 1024
 RESPONSE_CHUNK = 256 * 1024
 LINGER_SECONDS = 2.0
-HOP_HEADERS = {"connection", "keep-alive", "proxy-connection", "te", "transfer-encoding", "upgrade", "expect",
-               "trailer", "x-real-ip", "x-forwarded-for", "content-length"}
+HOP_HEADERS = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "transfer-encoding",
+    "upgrade",
+    "expect",
+    "trailer",
+    "x-real-ip",
+    "x-forwarded-for",
+    "content-length",
+}
 _TOKEN = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _TARGET = re.compile(rb"[\x21-\x7e]+")
 _VERSION = re.compile(rb"HTTP/1\.[01]")
-REASONS = {400: "Bad Request", 408: "Request Timeout", 413: "Content Too Large", 414: "URI Too Long",
-           431: "Request Header Fields Too Large", 501: "Not Implemented", 502: "Bad Gateway",
-           503: "Service Unavailable", 504: "Gateway Timeout"}
+REASONS = {
+    400: "Bad Request",
+    408: "Request Timeout",
+    413: "Content Too Large",
+    414: "URI Too Long",
+    431: "Request Header Fields Too Large",
+    501: "Not Implemented",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
 
 
 @dataclass
@@ -65,9 +84,15 @@ class Reject(Exception):
 
 def problem_bytes(status: int, code: str, message: str, extra: dict | None = None) -> bytes:
     body = json.dumps({"status": status, "code": code, "message": message}, ensure_ascii=False).encode("utf-8")
-    headers = {"Content-Type": "application/json", "Content-Length": str(len(body)), "Connection": "close",
-               **(extra or {})}
-    head = f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    headers = {
+        "Content-Type": "application/json",
+        "Content-Length": str(len(body)),
+        "Connection": "close",
+        **(extra or {}),
+    }
+    head = f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in headers.items()
+    )
     return head.encode("latin-1") + b"\r\n" + body
 
 
@@ -134,9 +159,12 @@ class Front:
         peer = writer.get_extra_info("peername")
         client = peer[0] if isinstance(peer, tuple) else "local"
         if self.open >= self.limits.max_connections or self.per_client[client] >= self.limits.max_per_client:
-            await self._finish(writer, problem_bytes(503, "too_many_connections",
-                                                     "too many open connections; try again shortly",
-                                                     {"Retry-After": "1"}))
+            await self._finish(
+                writer,
+                problem_bytes(
+                    503, "too_many_connections", "too many open connections; try again shortly", {"Retry-After": "1"}
+                ),
+            )
             return
         self.open += 1
         self.per_client[client] += 1
@@ -157,8 +185,9 @@ class Front:
         try:
             return await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), self.limits.header_timeout)
         except TimeoutError:
-            raise Reject(408, "request_timeout",
-                         f"the request head did not arrive within {self.limits.header_timeout:g} s") from None
+            raise Reject(
+                408, "request_timeout", f"the request head did not arrive within {self.limits.header_timeout:g} s"
+            ) from None
         except asyncio.LimitOverrunError:
             first = await reader.read(MAX_REQUEST_LINE + 2)
             if b"\r\n" not in first[: MAX_REQUEST_LINE + 2]:
@@ -179,7 +208,9 @@ class Front:
             if not chunked:
                 return await asyncio.wait_for(reader.readexactly(length), left()) if length else b""
             body = bytearray()
-            deadline = asyncio.get_running_loop().time() + limits.header_timeout + limits.max_body / limits.min_body_rate
+            deadline = (
+                asyncio.get_running_loop().time() + limits.header_timeout + limits.max_body / limits.min_body_rate
+            )
             while True:
                 size_line = await asyncio.wait_for(reader.readuntil(b"\r\n"), left())
                 size_text = size_line.split(b";")[0].strip()
@@ -210,7 +241,9 @@ class Front:
         body = await self._read_body(reader, length, chunked)
         out = [method + b" " + target + b" HTTP/1.1"]
         out += [n + b": " + v for n, v in headers if n.lower().decode() not in HOP_HEADERS]
-        out += [b"Content-Length: " + str(len(body)).encode()] if (body or method in (b"POST", b"PUT", b"PATCH")) else []
+        out += (
+            [b"Content-Length: " + str(len(body)).encode()] if (body or method in (b"POST", b"PUT", b"PATCH")) else []
+        )
         out += [b"X-Real-IP: " + client.encode(), b"X-Forwarded-For: " + client.encode(), b"Connection: close"]
         request = b"\r\n".join(out) + b"\r\n\r\n" + body
         try:
@@ -238,8 +271,9 @@ class Front:
             up_writer.close()
         await asyncio.wait_for(writer.drain(), self.limits.write_timeout)
 
-    async def _finish(self, writer: asyncio.StreamWriter, data: bytes,
-                      reader: asyncio.StreamReader | None = None) -> None:
+    async def _finish(
+        self, writer: asyncio.StreamWriter, data: bytes, reader: asyncio.StreamReader | None = None
+    ) -> None:
         """Answer and close. With ``reader``, a lingering close: what the client is still sending
         (a refused body) is read and dropped for a moment, or the kernel would reset the
         connection and the client would never see the answer."""
@@ -250,7 +284,9 @@ class Front:
                 writer.write_eof()
                 loop = asyncio.get_running_loop()
                 deadline = loop.time() + LINGER_SECONDS
-                while loop.time() < deadline and bool(await asyncio.wait_for(reader.read(65536), deadline - loop.time())):
+                while loop.time() < deadline and bool(
+                    await asyncio.wait_for(reader.read(65536), deadline - loop.time())
+                ):
                     pass
         except (TimeoutError, ConnectionError, asyncio.LimitOverrunError):
             pass
@@ -276,8 +312,12 @@ def main(argv: list[str] | None = None) -> int:
 
     die_with_parent(args.parent, sig=15)
     s = load_settings()
-    limits = Limits(header_timeout=s.header_timeout, max_body=s.max_request_bytes,
-                    max_connections=s.max_connections, max_per_client=s.max_connections_per_client)
+    limits = Limits(
+        header_timeout=s.header_timeout,
+        max_body=s.max_request_bytes,
+        max_connections=s.max_connections,
+        max_per_client=s.max_connections_per_client,
+    )
     listener = socket.socket(fileno=args.fd)
     try:
         asyncio.run(run(listener, args.upstream, limits))

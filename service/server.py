@@ -64,8 +64,11 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         get_segmenter()
         worker.wsgi.extensions["govtext_backend"].get()
 
-    print(f"govtext: serving http://{host}:{port}/ (data: {settings.data_dir}, {workers} worker(s)"
-          f"{', buffering front' if front else ''})", file=sys.stderr)
+    print(
+        f"govtext: serving http://{host}:{port}/ (data: {settings.data_dir}, {workers} worker(s)"
+        f"{', buffering front' if front else ''})",
+        file=sys.stderr,
+    )
     json_errors_from_gunicorn()
     try:
         _App().run()
@@ -86,8 +89,10 @@ def json_errors_from_gunicorn() -> None:
     def write_error(sock, status_int, reason, mesg):
         code = reason.lower().replace(" ", "_")
         body = json.dumps({"status": status_int, "code": code, "message": mesg or reason}).encode()
-        head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n").encode("latin-1")
+        head = (
+            f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode("latin-1")
         util.write_nonblock(sock, head + body)
 
     util.write_error = write_error
@@ -105,8 +110,20 @@ class FrontProcess:
 
     def start(self, arbiter=None) -> None:
         fd = self.listener.fileno()
-        self.proc = subprocess.Popen([sys.executable, "-m", "service.front", "--fd", str(fd), "--upstream",
-                                      self.upstream, "--parent", str(os.getpid())], pass_fds=(fd,))
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "service.front",
+                "--fd",
+                str(fd),
+                "--upstream",
+                self.upstream,
+                "--parent",
+                str(os.getpid()),
+            ],
+            pass_fds=(fd,),
+        )
         self.listener.close()  # the front has it; gunicorn's workers must not inherit it
 
     def cleanup(self) -> None:
@@ -119,4 +136,3 @@ def start_front(settings: Settings, host: str, port: int) -> FrontProcess:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.create_server((host, port), family=family, backlog=1024)
     return FrontProcess(listener, tempfile.mkdtemp(prefix="govtext-serve-"))
-

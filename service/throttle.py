@@ -82,12 +82,18 @@ def _before():
     cost = EXPORT_COST if is_export else max(MIN_COST, request.content_length or 0)
     wait = state["budget"].take(client_address(), cost)
     if wait:
-        return _problem(429, "rate_limited", f"too much checking from this address: the budget is "
-                        f"{state['budget'].capacity:.0f} bytes of drafts a minute (an export counts "
-                        f"{EXPORT_COST}); try again in {wait:.0f} s", wait)
+        return _problem(
+            429,
+            "rate_limited",
+            f"too much checking from this address: the budget is "
+            f"{state['budget'].capacity:.0f} bytes of drafts a minute (an export counts "
+            f"{EXPORT_COST}); try again in {wait:.0f} s",
+            wait,
+        )
     if not state["slots"].acquire(timeout=QUEUE_SECONDS):
-        return _problem(503, "busy", f"{state['concurrency']} expensive requests are running in this process; "
-                        "try again shortly", 2)
+        return _problem(
+            503, "busy", f"{state['concurrency']} expensive requests are running in this process; try again shortly", 2
+        )
     g.govtext_slot = True
     return None
 
@@ -99,8 +105,10 @@ def _teardown(exc=None):
 
 def register_throttle(app: Flask) -> None:
     settings = app.extensions["govtext_settings"]
-    app.extensions["govtext_throttle"] = {"budget": Budget(settings.check_bytes_per_minute),
-                                          "slots": threading.BoundedSemaphore(settings.expensive_concurrency),
-                                          "concurrency": settings.expensive_concurrency}
+    app.extensions["govtext_throttle"] = {
+        "budget": Budget(settings.check_bytes_per_minute),
+        "slots": threading.BoundedSemaphore(settings.expensive_concurrency),
+        "concurrency": settings.expensive_concurrency,
+    }
     app.before_request(_before)
     app.teardown_request(_teardown)

@@ -39,8 +39,7 @@ FILTER_PARAMS = ("theme", "region", "city", "year", "type", "doc_type", "site")
 
 log = logging.getLogger(__name__)
 
-ui = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static")
+ui = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 
 PAGE_SIZE = 10
 EXPORT_MAX = 1000
@@ -51,31 +50,59 @@ SOURCE_COLOURS = 8  # .src0 … .src7 in style.css
 
 # Labels of the document types that JSONL sources set themselves (the sample corpus);
 # the types the NLP stage assigns are named by nlp.doctype.DOC_TYPES.
-DOC_TYPE_LABELS = {"law": "法律", "regulation": "法规规章", "judicial": "司法解释", "case": "案例",
-                   "report": "工作报告"}
+DOC_TYPE_LABELS = {
+    "law": "法律",
+    "regulation": "法规规章",
+    "judicial": "司法解释",
+    "case": "案例",
+    "report": "工作报告",
+}
 SORT_LABELS = {"relevance": "相关度", "-date": "最新", "date": "最早"}
 MATCH_KINDS = {"copy": "复制", "near_copy": "近似", "quotation": "引用", "boilerplate": "套话"}
 ENTITY_LABELS = {
-    "regions": "地区", "region": "地区", "places": "地点", "dates": "日期", "doc_numbers": "文号",
-    "document_numbers": "文号", "wenhao": "文号", "titles": "引用文件", "cited_titles": "引用文件",
-    "organizations": "机构", "orgs": "机构", "persons": "人物", "people": "人物", "laws": "法规",
+    "regions": "地区",
+    "region": "地区",
+    "places": "地点",
+    "dates": "日期",
+    "doc_numbers": "文号",
+    "document_numbers": "文号",
+    "wenhao": "文号",
+    "titles": "引用文件",
+    "cited_titles": "引用文件",
+    "organizations": "机构",
+    "orgs": "机构",
+    "persons": "人物",
+    "people": "人物",
+    "laws": "法规",
 }
 ERROR_TITLES = {
-    400: "请求有误", 401: "需要授权", 403: "无权访问", 404: "找不到页面", 405: "不支持的请求方式",
-    413: "内容太大", 422: "无法读取内容", 500: "服务器出错了", 503: "服务暂不可用",
+    400: "请求有误",
+    401: "需要授权",
+    403: "无权访问",
+    404: "找不到页面",
+    405: "不支持的请求方式",
+    413: "内容太大",
+    422: "无法读取内容",
+    500: "服务器出错了",
+    503: "服务暂不可用",
 }
 ERROR_CODES = {
-    "bad_query": "查询语句有误", "empty_query": "请输入检索词", "empty_draft": "草稿没有可检查的文字",
-    "not_found": "找不到", "bad_input": "输入有误",
+    "bad_query": "查询语句有误",
+    "empty_query": "请输入检索词",
+    "empty_draft": "草稿没有可检查的文字",
+    "not_found": "找不到",
+    "bad_input": "输入有误",
 }
 
 
 # -- reading through the backend contract (search/backend.py) ------------------------
 
+
 def check_draft(text: str, quotes_as_citation: bool, **options) -> dict:
     """The 查重 report of ``text``."""
-    return get_backend().check(text, quotes_as_citation=quotes_as_citation,
-                               max_chars=get_settings().max_draft_chars, **options)
+    return get_backend().check(
+        text, quotes_as_citation=quotes_as_citation, max_chars=get_settings().max_draft_chars, **options
+    )
 
 
 def theme_names() -> dict[str, str]:
@@ -179,8 +206,14 @@ def _doc_type_filter(type_id: str) -> str:
 
 @ui.app_context_processor
 def _context():
-    return {"safe_snippet": safe_snippet, "safe_href": safe_href, "url_with": url_with,
-            "percent": percent, "SORT_LABELS": SORT_LABELS, "MATCH_KINDS": MATCH_KINDS}
+    return {
+        "safe_snippet": safe_snippet,
+        "safe_href": safe_href,
+        "url_with": url_with,
+        "percent": percent,
+        "SORT_LABELS": SORT_LABELS,
+        "MATCH_KINDS": MATCH_KINDS,
+    }
 
 
 @ui.after_request
@@ -196,6 +229,7 @@ def _headers(response: Response) -> Response:
 
 
 # -- errors: a friendly Chinese page (or the JSON problem for the JSON twin) -------
+
 
 def _error_response(status: int, code: str, message: str):
     if wants_json() or request.path.startswith("/api/"):
@@ -247,6 +281,7 @@ def _not_found_anywhere(exc):
 
 # -- search ----------------------------------------------------------------------
 
+
 def _int_param(name: str, default: int, low: int, high: int) -> int:
     value = _optional_int_param(name, low, high)
     return default if value is None else value
@@ -278,8 +313,13 @@ def _facet_view(facets: dict, names: dict[str, str]) -> list[dict]:
     args = request.args
     selected_themes = [t for t in args.getlist("theme") if t]
     view = []
-    specs = [("theme", "主题", "theme"), ("region", "地区", "region"), ("year", "年份", "year"),
-             ("doc_type", "文种", "type"), ("site", "来源", "site")]
+    specs = [
+        ("theme", "主题", "theme"),
+        ("region", "地区", "region"),
+        ("year", "年份", "year"),
+        ("doc_type", "文种", "type"),
+        ("site", "来源", "site"),
+    ]
     if args.get("region"):  # province → city drill-down
         specs.insert(2, ("city", "城市", "city"))
     for key, label, param in specs:
@@ -294,8 +334,9 @@ def _facet_view(facets: dict, names: dict[str, str]) -> list[dict]:
             if key == "theme":
                 shown = names.get(value, value)
                 active = value in selected_themes
-                link = url_with(theme=[t for t in selected_themes if t != value] if active
-                                else selected_themes + [value])
+                link = url_with(
+                    theme=[t for t in selected_themes if t != value] if active else selected_themes + [value]
+                )
             else:
                 shown = doc_type_name(value) if key == "doc_type" else value
                 active = args.get(param) == value or (param == "type" and args.get("doc_type") == value)
@@ -313,9 +354,18 @@ def _facet_view(facets: dict, names: dict[str, str]) -> list[dict]:
 def _active_filters(names: dict[str, str]) -> list[dict]:
     args = request.args
     themes = [t for t in args.getlist("theme") if t]
-    out = [{"label": "主题", "value": names.get(t, t), "url": url_with(theme=[x for x in themes if x != t])}
-           for t in themes]
-    for param, label in (("region", "地区"), ("city", "城市"), ("year", "年份"), ("type", "文种"), ("doc_type", "文种"), ("site", "来源")):
+    out = [
+        {"label": "主题", "value": names.get(t, t), "url": url_with(theme=[x for x in themes if x != t])}
+        for t in themes
+    ]
+    for param, label in (
+        ("region", "地区"),
+        ("city", "城市"),
+        ("year", "年份"),
+        ("type", "文种"),
+        ("doc_type", "文种"),
+        ("site", "来源"),
+    ):
         value = args.get(param)
         if value:
             shown = doc_type_name(value) if param in ("type", "doc_type") else value
@@ -331,8 +381,14 @@ def search():
         health = get_backend().health()
         if wants_json():
             return jsonify({"query": "", "total": 0, "hits": [], "facets": {}, "documents": health["documents"]})
-        return render_template("search.html", q="", documents=health["documents"], names=names,
-                               data_dir=str(get_settings().data_dir), json_url=json_url())
+        return render_template(
+            "search.html",
+            q="",
+            documents=health["documents"],
+            names=names,
+            data_dir=str(get_settings().data_dir),
+            json_url=json_url(),
+        )
     try:
         req = _search_request()
         response = get_backend().search(req)
@@ -340,8 +396,14 @@ def search():
         if wants_json():
             raise
         title = ERROR_CODES.get(exc.code, "检索出错")
-        return render_template("search.html", q=q, error={"title": title, "message": exc.message},
-                               names=names, documents=None, json_url=json_url()), exc.status
+        return render_template(
+            "search.html",
+            q=q,
+            error={"title": title, "message": exc.message},
+            names=names,
+            documents=None,
+            json_url=json_url(),
+        ), exc.status
     if wants_json():
         data = response.to_dict()
         data["theme_names"] = {t: names.get(t, t) for t in {t for h in response.hits for t in h.themes}}
@@ -351,19 +413,33 @@ def search():
     last_page = max(1, min(-(-response.total // req.limit), 10000 // req.limit))
     pages = [p for p in range(max(1, page - 3), min(last_page, page + 3) + 1)]
     return render_template(
-        "search.html", q=q, response=response, req=req, names=names,
-        facets=_facet_view(response.facets, names), active=_active_filters(names),
-        page=page, pages=pages, has_next=has_next, last_page=last_page,
+        "search.html",
+        q=q,
+        response=response,
+        req=req,
+        names=names,
+        facets=_facet_view(response.facets, names),
+        active=_active_filters(names),
+        page=page,
+        pages=pages,
+        has_next=has_next,
+        last_page=last_page,
         offset_for=lambda p: (p - 1) * req.limit or None,
-        export_csv=_export_url("ui.export_csv"), export_jsonl=_export_url("ui.export_jsonl"),
-        json_url=json_url(), documents=None,
+        export_csv=_export_url("ui.export_csv"),
+        export_jsonl=_export_url("ui.export_jsonl"),
+        json_url=json_url(),
+        documents=None,
     )
 
 
 def _export_url(endpoint: str) -> str:
     """The export of the whole result list (every page) of the current query and filters."""
-    args = [(k, v) for k, vs in request.args.to_dict(flat=False).items()
-            if k not in ("offset", "limit", "format") for v in vs]
+    args = [
+        (k, v)
+        for k, vs in request.args.to_dict(flat=False).items()
+        if k not in ("offset", "limit", "format")
+        for v in vs
+    ]
     return url_for(endpoint) + "?" + urlencode(args)
 
 
@@ -398,10 +474,20 @@ def _export_rows():
     names = theme_names()
     for rank, hit in enumerate(_export_hits(), 1):
         yield {
-            "rank": rank, "id": hit.id, "title": hit.title, "date": hit.date, "region": hit.region,
-            "doc_type": hit.doc_type, "source": hit.source, "url": hit.url, "score": hit.score,
-            "themes": [names.get(t, t) for t in hit.themes], "theme_ids": hit.themes,
-            "copies": hit.copies, "group_id": hit.group_id, "snippet": snippet_text(hit.snippet),
+            "rank": rank,
+            "id": hit.id,
+            "title": hit.title,
+            "date": hit.date,
+            "region": hit.region,
+            "doc_type": hit.doc_type,
+            "source": hit.source,
+            "url": hit.url,
+            "score": hit.score,
+            "themes": [names.get(t, t) for t in hit.themes],
+            "theme_ids": hit.themes,
+            "copies": hit.copies,
+            "group_id": hit.group_id,
+            "snippet": snippet_text(hit.snippet),
         }
 
 
@@ -424,24 +510,45 @@ def export_csv():
     rows = list(_export_rows())
     buf = io.StringIO()
     buf.write("\ufeff")  # so spreadsheet programs read UTF-8 Chinese correctly
-    fields = ["rank", "id", "title", "date", "region", "doc_type", "source", "url", "score",
-              "themes", "theme_ids", "copies", "group_id", "snippet"]
+    fields = [
+        "rank",
+        "id",
+        "title",
+        "date",
+        "region",
+        "doc_type",
+        "source",
+        "url",
+        "score",
+        "themes",
+        "theme_ids",
+        "copies",
+        "group_id",
+        "snippet",
+    ]
     writer = csv.DictWriter(buf, fieldnames=fields)
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _csv_cell(row[k]) for k in fields})
-    return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename={_download_name('csv')}"})
+    return Response(
+        buf.getvalue(),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename={_download_name('csv')}"},
+    )
 
 
 @ui.get("/export.jsonl")
 def export_jsonl():
     body = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in _export_rows())
-    return Response(body, content_type="application/x-ndjson; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename={_download_name('jsonl')}"})
+    return Response(
+        body,
+        content_type="application/x-ndjson; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename={_download_name('jsonl')}"},
+    )
 
 
 # -- documents -------------------------------------------------------------------
+
 
 def _get_document(doc_id: str) -> dict:
     if len(doc_id) > 500:
@@ -530,24 +637,29 @@ def document(doc_id: str):
     paragraphs = doc.get("paragraphs") or []
     recurrence = doc.get("paragraph_recurrence") or [1] * len(paragraphs)
     if len(recurrence) != len(paragraphs):
-        recurrence = (recurrence + [1] * len(paragraphs))[:len(paragraphs)]
+        recurrence = (recurrence + [1] * len(paragraphs))[: len(paragraphs)]
     try:
         similar = get_backend().similar(doc_id, limit=SIMILAR_LIMIT)
     except GovtextError as exc:
         log.warning("similar documents failed for %s: %s", doc_id, exc.message)
         similar = []
     if wants_json():
-        return jsonify({**doc, "paragraph_recurrence": recurrence,
-                        "similar": [h.to_dict() for h in similar]})
+        return jsonify({**doc, "paragraph_recurrence": recurrence, "similar": [h.to_dict() for h in similar]})
     names = theme_names()
     para_themes = _paragraph_themes(analysis, len(paragraphs))
     rows = []
     for i, text in enumerate(paragraphs):
         n = recurrence[i]
-        rows.append({"index": i, "text": text, "recurrence": n,
-                     # a short line (下载, 打印, a heading) recurring is page furniture, not boilerplate
-                     "level": recurrence_level(n) if n and len(text.strip()) >= SHADE_MIN_CHARS else 0,
-                     "themes": [names.get(t, t) for t in para_themes[i]]})
+        rows.append(
+            {
+                "index": i,
+                "text": text,
+                "recurrence": n,
+                # a short line (下载, 打印, a heading) recurring is page furniture, not boilerplate
+                "level": recurrence_level(n) if n and len(text.strip()) >= SHADE_MIN_CHARS else 0,
+                "themes": [names.get(t, t) for t in para_themes[i]],
+            }
+        )
     repeated_chars = sum(len(r["text"]) for r in rows if (r["recurrence"] or 1) > 1)
     total_chars = sum(len(r["text"]) for r in rows) or 1
     keywords = [k for k in analysis.get("keywords") or [] if isinstance(k, dict) and k.get("word")]
@@ -556,13 +668,23 @@ def document(doc_id: str):
         k["size"] = 1 + round(3 * float(k.get("score") or 0) / top)
     doc_type = analysis.get("doc_type") or {}
     return render_template(
-        "document.html", doc=doc, rows=rows, names=names, similar=similar,
-        themes=[dict(t, name=t.get("name") or names.get(t.get("id"), t.get("id"))) for t in analysis.get("themes") or []],
-        keywords=keywords[:40], entities=_entity_groups(analysis.get("entities")),
+        "document.html",
+        doc=doc,
+        rows=rows,
+        names=names,
+        similar=similar,
+        themes=[
+            dict(t, name=t.get("name") or names.get(t.get("id"), t.get("id"))) for t in analysis.get("themes") or []
+        ],
+        keywords=keywords[:40],
+        entities=_entity_groups(analysis.get("entities")),
         doc_type_label=doc_type_name(doc.get("doc_type") or "") or doc_type.get("name", ""),
-        region_label=_region_label(doc), has_analysis=bool(analysis), recurrence_shown=bool(paragraphs),
+        region_label=_region_label(doc),
+        has_analysis=bool(analysis),
+        recurrence_shown=bool(paragraphs),
         repeated_share=repeated_chars / total_chars,
-        source_href=safe_href(doc.get("url", "")), json_url=json_url(),
+        source_href=safe_href(doc.get("url", "")),
+        json_url=json_url(),
     )
 
 
@@ -577,13 +699,17 @@ def copies(doc_id: str):
 
 # -- 查重 ----------------------------------------------------------------------------
 
+
 def _report_view(report: dict, text: str) -> dict:
     """The report shaped for the template: coloured draft segments, sources, matches."""
     sources = report.get("sources") or []
     # a colour per source that is the main source of some span, biggest share first;
     # sources that never lead a span are listed in grey
-    leading = {m["sources"][0]["doc_id"] for m in report.get("matches") or []
-               if m.get("sources") and m.get("kind") != "quotation"}
+    leading = {
+        m["sources"][0]["doc_id"]
+        for m in report.get("matches") or []
+        if m.get("sources") and m.get("kind") != "quotation"
+    }
     colour: dict[str, int | str] = {}
     for s in sources:
         if s["doc_id"] in leading:
@@ -599,8 +725,8 @@ def _report_view(report: dict, text: str) -> dict:
         if m["start"] < pos:
             continue
         if m["start"] > pos:
-            segments.append({"text": text[pos:m["start"]]})
-        segments.append({"text": text[m["start"]:m["end"]], "match": m})
+            segments.append({"text": text[pos : m["start"]]})
+        segments.append({"text": text[m["start"] : m["end"]], "match": m})
         pos = m["end"]
     if pos < len(text):
         segments.append({"text": text[pos:]})
@@ -634,8 +760,12 @@ def _source_paragraphs(wanted: set[tuple[str, int]]) -> dict[tuple[str, int], st
 def check():
     if request.method == "GET":
         if wants_json():
-            return jsonify({"available": True, "usage": "POST text=… (form) to /check?format=json, "
-                            "or JSON {\"text\": …} to /api/v1/check"})
+            return jsonify(
+                {
+                    "available": True,
+                    "usage": 'POST text=… (form) to /check?format=json, or JSON {"text": …} to /api/v1/check',
+                }
+            )
         return render_template("check.html", text="", report=None, available=True, json_url=json_url())
     from service.api.dedup import check_options
 
@@ -648,8 +778,9 @@ def check():
         text = request.form.get("text", "")
     text = text.replace("\r\n", "\n")  # browsers send CRLF: one offset model with the API and the CLI
     quotes = request.form.get("quotes") in ("1", "on", "true", "yes")
-    options = check_options({k: v for k, v in request.form.items() if k in ("exclude_boilerplate", "whitelist")},
-                            form=True)
+    options = check_options(
+        {k: v for k, v in request.form.items() if k in ("exclude_boilerplate", "whitelist")}, form=True
+    )
     options.pop("quotes_as_citation")
     if not text.strip():
         raise BadInput("请粘贴要检查的草稿文字，或上传 .docx / .pdf / .txt 文件。", code="empty_draft")
@@ -659,15 +790,27 @@ def check():
     if request.args.get("format") == "html":  # the downloadable, printable report
         from dedup.report_html import render_report_html
 
-        return Response(render_report_html(report, text), mimetype="text/html",
-                        headers={"Content-Disposition": 'attachment; filename="chachong-report.html"'})
+        return Response(
+            render_report_html(report, text),
+            mimetype="text/html",
+            headers={"Content-Disposition": 'attachment; filename="chachong-report.html"'},
+        )
     if wants_json():
         return jsonify(report)
-    return render_template("check.html", text=text, report=report, view=_report_view(report, text),
-                           quotes=quotes, options=options, available=True, json_url=json_url())
+    return render_template(
+        "check.html",
+        text=text,
+        report=report,
+        view=_report_view(report, text),
+        quotes=quotes,
+        options=options,
+        available=True,
+        json_url=json_url(),
+    )
 
 
 # -- boilerplate -------------------------------------------------------------------
+
 
 @ui.get("/boilerplate")
 def boilerplate():
@@ -682,5 +825,4 @@ def boilerplate():
         for o in b.get("occurrences", []):
             seen.setdefault(o["doc_id"], o)
         b["preview"] = list(seen.values())[:3]
-    return render_template("boilerplate.html", items=items, titles=titles, min_docs=min_docs,
-                           json_url=json_url())
+    return render_template("boilerplate.html", items=items, titles=titles, min_docs=min_docs, json_url=json_url())

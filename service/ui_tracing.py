@@ -18,8 +18,7 @@ from service.ui import _error_response, _int_param, doc_type_name, json_url, wan
 
 tracing_ui = Blueprint("tracing_ui", __name__, template_folder="templates")
 
-STATUS_LABELS = {"unchanged": "未变", "renumbered": "仅条号变化", "changed": "修改", "added": "新增",
-                 "deleted": "删除"}
+STATUS_LABELS = {"unchanged": "未变", "renumbered": "仅条号变化", "changed": "修改", "added": "新增", "deleted": "删除"}
 KIND_LABELS = {"exact": "相同", "contains": "包含", "near": "近似", "copy": "照搬", "adapted": "改写"}
 
 
@@ -30,8 +29,9 @@ def _govtext_error(exc: GovtextError):
 
 @tracing_ui.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    return _error_response(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"),
-                           exc.description or exc.name)
+    return _error_response(
+        exc.code or 500, (exc.name or "error").lower().replace(" ", "_"), exc.description or exc.name
+    )
 
 
 @tracing_ui.app_context_processor
@@ -63,8 +63,9 @@ def trace_page():
     if wants_json():
         return jsonify(result or {"usage": "GET /trace?text=… or /trace?doc=ID&n=N"})
     svg = Markup(timeline_svg(result)) if result else ""
-    return render_template("tracing_trace.html", text=result["query"] if result else text, result=result,
-                           svg=svg, json_url=json_url())
+    return render_template(
+        "tracing_trace.html", text=result["query"] if result else text, result=result, svg=svg, json_url=json_url()
+    )
 
 
 @tracing_ui.get("/diff")
@@ -93,8 +94,7 @@ def implements_page():
     result = implements(_source(), doc, article=article) if doc else None
     if wants_json():
         return jsonify(result or {"usage": "GET /implements?doc=ID[&article=N]"})
-    return render_template("tracing_implements.html", doc=doc, article=article, result=result,
-                           json_url=json_url())
+    return render_template("tracing_implements.html", doc=doc, article=article, result=result, json_url=json_url())
 
 
 def _watches():
@@ -106,7 +106,9 @@ def _watches():
 def _require_token(token: str) -> None:
     settings = get_settings()
     if not settings.api_token:
-        raise GovtextError("服务器没有设置 GOVTEXT_API_TOKEN，不能通过网页保存关注。", code="writes_disabled", status=403)
+        raise GovtextError(
+            "服务器没有设置 GOVTEXT_API_TOKEN，不能通过网页保存关注。", code="writes_disabled", status=403
+        )
     if token != settings.api_token:
         raise Unauthorized("API 令牌不对。")
 
@@ -116,8 +118,12 @@ def watches_page():
     watches = _watches()
     if request.method == "POST":
         _require_token(request.form.get("token", ""))
-        watch = watches.create(request.form.get("kind", ""), request.form.get("text", ""),
-                               request.form.get("name", ""), max_query_chars=get_settings().max_query_chars)
+        watch = watches.create(
+            request.form.get("kind", ""),
+            request.form.get("text", ""),
+            request.form.get("name", ""),
+            max_query_chars=get_settings().max_query_chars,
+        )
         return redirect(url_for("tracing_ui.watch_page", watch_id=watch["id"]), code=303)
     items = watches.list()
     if wants_json():

@@ -20,8 +20,9 @@ def draft_from_upload(storage) -> str:
     name = Path(storage.filename or "").name
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        raise BadInput(f"不支持的文件类型 {suffix or '（无扩展名）'}：请上传 .docx、.pdf 或 .txt 文件",
-                       code="unsupported_upload")
+        raise BadInput(
+            f"不支持的文件类型 {suffix or '（无扩展名）'}：请上传 .docx、.pdf 或 .txt 文件", code="unsupported_upload"
+        )
     raw = storage.read()
     if not raw.strip():
         raise BadInput(f"{name}：文件是空的", code="empty_upload")

@@ -87,8 +87,9 @@ def client(seeded_app):
     return seeded_app.test_client()
 
 
-def run_cli(*args: str, data: Path | None = None, input: bytes | None = None, timeout: float = 300,
-            env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, data: Path | None = None, input: bytes | None = None, timeout: float = 300, env: dict | None = None
+) -> subprocess.CompletedProcess:
     cmd = [GOVTEXT]
     if data is not None:
         cmd += ["--data", str(data)]
@@ -101,9 +102,12 @@ def serving(data: Path, workers: int = 2, env: dict | None = None):
     """`govtext serve` on a free loopback port as a real process; yields its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([GOVTEXT, "--data", str(data), "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        [GOVTEXT, "--data", str(data), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+    )
     try:
         wait_for_http(base + "/api/v1/health", timeout=60)
         yield base

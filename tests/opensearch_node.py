@@ -24,8 +24,11 @@ REPO = Path(__file__).resolve().parents[1]
 OS_URL = os.environ.get("GOVTEXT_OPENSEARCH_URL", "")
 OS_TESTS = os.environ.get("GOVTEXT_OPENSEARCH_TESTS", "") in ("1", "true", "yes")
 OS_ENABLED = bool(OS_URL or OS_TESTS)
-OS_SKIP = pytest.mark.skipif(not OS_ENABLED, reason="OpenSearch run skipped: set GOVTEXT_OPENSEARCH_TESTS=1 "
-                                                    "(`make test-opensearch` starts a node) or GOVTEXT_OPENSEARCH_URL")
+OS_SKIP = pytest.mark.skipif(
+    not OS_ENABLED,
+    reason="OpenSearch run skipped: set GOVTEXT_OPENSEARCH_TESTS=1 "
+    "(`make test-opensearch` starts a node) or GOVTEXT_OPENSEARCH_URL",
+)
 #: settings of the test node: a small write pool, so that back-pressure (429) is reachable
 TEST_NODE_SETTINGS = {"thread_pool.write.size": "1", "thread_pool.write.queue_size": "2"}
 

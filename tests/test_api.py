@@ -23,11 +23,23 @@ def test_search_no_match_is_empty_list(client):
     assert body["hits"] == [] and body["total"] == 0
 
 
-@pytest.mark.parametrize("query", [
-    {}, {"q": ""}, {"q": "   "}, {"q": "x" * 5000}, {"q": "(枫桥"}, {"q": "枫桥", "limit": "abc"},
-    {"q": "枫桥", "limit": "0"}, {"q": "枫桥", "limit": "100000"}, {"q": "枫桥", "sort": "bogus"},
-    {"q": "枫桥", "year": "twenty"}, {"q": "\x00"}, {"q": "<script>alert(1)</script>"},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"q": ""},
+        {"q": "   "},
+        {"q": "x" * 5000},
+        {"q": "(枫桥"},
+        {"q": "枫桥", "limit": "abc"},
+        {"q": "枫桥", "limit": "0"},
+        {"q": "枫桥", "limit": "100000"},
+        {"q": "枫桥", "sort": "bogus"},
+        {"q": "枫桥", "year": "twenty"},
+        {"q": "\x00"},
+        {"q": "<script>alert(1)</script>"},
+    ],
+)
 def test_bad_search_input_is_400_json(client, query):
     resp = client.get("/api/v1/search", query_string=query)
     if query.get("q") == "<script>alert(1)</script>":

@@ -9,8 +9,9 @@ from service.app import create_app
 def write_client(tmp_path):
     from govtext.settings import load_settings
 
-    app = create_app(load_settings(data_dir=tmp_path / "d", api_token="s3cret", analyze=False,
-                                   max_request_bytes=200_000))
+    app = create_app(
+        load_settings(data_dir=tmp_path / "d", api_token="s3cret", analyze=False, max_request_bytes=200_000)
+    )
     return app.test_client()
 
 
@@ -38,17 +39,20 @@ def test_writes_disabled_without_configured_token(tmp_path):
     assert resp.status_code == 403 and resp.get_json()["code"] == "writes_disabled"
 
 
-@pytest.mark.parametrize("kwargs,code", [
-    ({"data": "not json", "content_type": "text/plain"}, "not_json"),
-    ({"data": "{broken", "content_type": "application/json"}, "bad_json"),
-    ({"json": [1, 2]}, "bad_json"),
-    ({"json": {"title": "no text"}}, "bad_input"),
-    ({"json": {"documents": []}}, "bad_input"),
-    ({"json": {"text": ""}}, "bad_input"),
-    ({"json": {"text": 12}}, "bad_input"),
-    ({"json": {"id": "../../etc/passwd", "text": "x"}}, "bad_input"),
-    ({"data": b"\xff\xfe\x00garbage", "content_type": "application/json"}, "bad_json"),
-])
+@pytest.mark.parametrize(
+    "kwargs,code",
+    [
+        ({"data": "not json", "content_type": "text/plain"}, "not_json"),
+        ({"data": "{broken", "content_type": "application/json"}, "bad_json"),
+        ({"json": [1, 2]}, "bad_json"),
+        ({"json": {"title": "no text"}}, "bad_input"),
+        ({"json": {"documents": []}}, "bad_input"),
+        ({"json": {"text": ""}}, "bad_input"),
+        ({"json": {"text": 12}}, "bad_input"),
+        ({"json": {"id": "../../etc/passwd", "text": "x"}}, "bad_input"),
+        ({"data": b"\xff\xfe\x00garbage", "content_type": "application/json"}, "bad_json"),
+    ],
+)
 def test_bad_bodies_are_400(write_client, kwargs, code):
     resp = write_client.post("/api/v1/documents", headers=AUTH, **kwargs)
     assert resp.status_code == 400, resp.get_data(as_text=True)

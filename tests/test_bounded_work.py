@@ -50,15 +50,17 @@ def test_a_client_over_its_budget_gets_429_and_others_are_still_served(server):
     size = len(draft.encode())
     statuses = []
     for _ in range(BUDGET // size + 3):
-        status, headers, body = call_json(server, "POST", "/api/v1/check", draft,
-                                          {"Content-Type": "application/json"}, source="127.0.0.3")
+        status, headers, body = call_json(
+            server, "POST", "/api/v1/check", draft, {"Content-Type": "application/json"}, source="127.0.0.3"
+        )
         statuses.append(status)
         if status == 429:
             assert int(headers["retry-after"]) >= 1 and body["code"] == "rate_limited"
             assert str(BUDGET) in body["message"]
             break
     assert statuses[0] == 200 and statuses[-1] == 429, statuses
-    status, _, _ = call_json(server, "POST", "/api/v1/check", draft, {"Content-Type": "application/json"},
-                             source="127.0.0.4")
+    status, _, _ = call_json(
+        server, "POST", "/api/v1/check", draft, {"Content-Type": "application/json"}, source="127.0.0.4"
+    )
     assert status == 200
     assert call_json(server, "GET", "/api/v1/health", source="127.0.0.3")[0] == 200

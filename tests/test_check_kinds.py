@@ -37,8 +37,7 @@ def test_each_source_is_credited_only_with_what_it_shares(ix):
     assert rep["overlap_ratio"] == 1.0
     (m,) = rep["matches"]
     spans = {s["doc_id"]: s["spans"] for s in m["sources"]}
-    assert spans == {"A": [[0, len(PA)]], "B": [[len(PA), len(PA) + len(PB)]],
-                     "C": [[len(PA) + len(PB), len(draft)]]}
+    assert spans == {"A": [[0, len(PA)]], "B": [[len(PA), len(PA) + len(PB)]], "C": [[len(PA) + len(PB), len(draft)]]}
     assert [s["doc_id"] for s in m["sources"]] == ["A", "C", "B"]  # by characters shared
 
 
@@ -95,8 +94,10 @@ def test_report_html_is_chinese_with_every_span_and_source(ix):
     assert "overlap_ratio" not in page and "Sources" not in page
 
 
-POOL = ("的一是在不了有和人这大为上个我以要他时来用们生到作于出就分对成会可主发动同工也能下过子说产种面而方后多定行学"
-        "法所民得经之进着等部度家电力里如水化高自理起小物实加量都体制机当使点从业本去把性好应开它合还因由其些然前外天")
+POOL = (
+    "的一是在不了有和人这大为上个我以要他时来用们生到作于出就分对成会可主发动同工也能下过子说产种面而方后多定行学"
+    "法所民得经之进着等部度家电力里如水化高自理起小物实加量都体制机当使点从业本去把性好应开它合还因由其些然前外天"
+)
 # (no character of the run's neighbours in the draft, 落 and 随, nor its 13th character, 现)
 
 
@@ -114,8 +115,10 @@ def test_a_run_made_only_of_common_contexts_is_found_against_its_source(tmp_path
 
     conn = sqlite3.connect(tmp_path / "common.db")
     index = DedupIndex(conn)
-    index.add_documents([(f"L{i}", [filler() + run[:12] + "。" + filler()], "") for i in range(80)]
-                        + [(f"R{i}", [filler() + "，" + run[1:] + filler()], "") for i in range(80)])
+    index.add_documents(
+        [(f"L{i}", [filler() + run[:12] + "。" + filler()], "") for i in range(80)]
+        + [(f"R{i}", [filler() + "，" + run[1:] + filler()], "") for i in range(80)]
+    )
     index.add_documents([("S", [filler() + "，" + run + "。" + filler()], "")])
     draft = "这是起草人自己写的开头段落，" + run + "，随后是自己写的结尾。"
     rep = check_draft(index, draft)

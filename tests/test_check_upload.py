@@ -22,8 +22,12 @@ def data_dir(tmp_path_factory):
     settings = load_settings(data_dir=data, analyze=False)
     backend = open_backend(settings)
     try:
-        ingest_documents([Document.from_dict({"id": "src", "title": "乡村振兴工作方案", "text": PARA + "\n另一段。"})],
-                         backend, settings, analyzer=None)
+        ingest_documents(
+            [Document.from_dict({"id": "src", "title": "乡村振兴工作方案", "text": PARA + "\n另一段。"})],
+            backend,
+            settings,
+            analyzer=None,
+        )
     finally:
         backend.close()
     return data
@@ -52,8 +56,7 @@ def _docx(paragraphs: list[str]) -> bytes:
 
 def test_docx_upload_to_the_api_and_the_page(client):
     raw = _docx([OWN, PARA])
-    r = client.post("/api/v1/check", data={"file": (io.BytesIO(raw), "草稿.docx")},
-                    content_type="multipart/form-data")
+    r = client.post("/api/v1/check", data={"file": (io.BytesIO(raw), "草稿.docx")}, content_type="multipart/form-data")
     body = r.get_json()
     assert r.status_code == 200, body
     assert body["largest_source"] == "src" and body["sources"][0]["title"] == "乡村振兴工作方案"
@@ -62,8 +65,10 @@ def test_docx_upload_to_the_api_and_the_page(client):
     assert r.status_code == 200 and "乡村振兴工作方案" in r.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("name,raw", [("x.pdf", b"%PDF-1.4 broken"), ("x.docx", b"PK\x03\x04 not a zip"),
-                                      ("x.exe", b"MZ\x90\x00"), ("x.txt", b"   ")])
+@pytest.mark.parametrize(
+    "name,raw",
+    [("x.pdf", b"%PDF-1.4 broken"), ("x.docx", b"PK\x03\x04 not a zip"), ("x.exe", b"MZ\x90\x00"), ("x.txt", b"   ")],
+)
 def test_bad_uploads_are_a_clear_400(client, name, raw):
     r = client.post("/api/v1/check", data={"file": (io.BytesIO(raw), name)}, content_type="multipart/form-data")
     assert r.status_code == 400
@@ -88,8 +93,9 @@ def test_download_is_a_chinese_html_report(client):
 def test_api_whitelist_and_exclude_boilerplate(client):
     text = OWN + "\n" + PARA
     plain = client.post("/api/v1/check", json={"text": text}).get_json()
-    wl = client.post("/api/v1/check", json={"text": text, "whitelist": [PARA[:30]],
-                                            "exclude_boilerplate": True}).get_json()
+    wl = client.post(
+        "/api/v1/check", json={"text": text, "whitelist": [PARA[:30]], "exclude_boilerplate": True}
+    ).get_json()
     assert {m["kind"] for m in wl["matches"]} == {"boilerplate", "copy"}
     assert wl["overlap_ratio"] < plain["overlap_ratio"]
     assert wl["rates"]["total_ratio"] == plain["overlap_ratio"]

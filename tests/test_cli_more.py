@@ -28,20 +28,25 @@ def test_tag_file_json(tmp_path):
 
 def test_tag_stdin_traditional_like_simplified():
     simplified = json.loads(run_cli("tag", "-", "--json", input=PARA.encode()).stdout)
-    traditional = PARA.translate(str.maketrans("发时桥经验纠纷机制网格员实现镇",  "發時橋經驗糾紛機制網格員實現鎮"))
+    traditional = PARA.translate(str.maketrans("发时桥经验纠纷机制网格员实现镇", "發時橋經驗糾紛機制網格員實現鎮"))
     trad = json.loads(run_cli("tag", "-", "--json", input=traditional.encode()).stdout)
     assert [t["id"] for t in trad["themes"]] == [t["id"] for t in simplified["themes"]]
 
 
 def test_tag_jsonl_keeps_ids_and_reports_bad_lines(tmp_path):
     path = tmp_path / "in.jsonl"
-    path.write_text("\n".join([
-        json.dumps({"id": "a", "text": PARA}, ensure_ascii=False),
-        "{broken",
-        json.dumps({"id": "b"}),
-        json.dumps({"id": "c", "text": "hello world, no Chinese here"}),
-        json.dumps({"id": "d", "text": ""}),
-    ]), encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "a", "text": PARA}, ensure_ascii=False),
+                "{broken",
+                json.dumps({"id": "b"}),
+                json.dumps({"id": "c", "text": "hello world, no Chinese here"}),
+                json.dumps({"id": "d", "text": ""}),
+            ]
+        ),
+        encoding="utf-8",
+    )
     result = run_cli("tag", "--jsonl", str(path))
     assert result.returncode == 1
     rows = [json.loads(x) for x in result.stdout.decode().splitlines()]
@@ -88,8 +93,9 @@ def test_crawl_command_stores_documents_and_resumes(site, tmp_path):
     exported = [json.loads(x) for x in run_cli("export", data=data).stdout.decode().splitlines()]
     assert all(d["url"].startswith(site) for d in exported)
     assert not any("/private/" in d["url"] for d in exported)
-    again = json.loads(run_cli("crawl", site, "--delay", "0", "--max-pages", "30", "--json", data=data,
-                               timeout=240).stdout)
+    again = json.loads(
+        run_cli("crawl", site, "--delay", "0", "--max-pages", "30", "--json", data=data, timeout=240).stdout
+    )
     assert again["ingest"]["added"] == 0
     assert json.loads(run_cli("stats", "--json", data=data).stdout)["documents"] == stats["documents"]
     redo = run_cli("crawl", "--reextract", "--json", data=data, timeout=240)

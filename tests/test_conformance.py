@@ -49,29 +49,46 @@ RUN = uuid.uuid4().hex[:8]
 _serial = itertools.count()
 
 #: provincial 2026 reports (上海, 北京, 山东), national 2025 and 2024 reports, an undated resolution
-REPORT_IDS = ["rep-563d364dedf7", "rep-fb7a54be26c9", "rep-70148bc3e536",
-              "rep-3061c640b934", "rep-0d1c30220ac7", "rep-d49670a9fbe2"]
+REPORT_IDS = [
+    "rep-563d364dedf7",
+    "rep-fb7a54be26c9",
+    "rep-70148bc3e536",
+    "rep-3061c640b934",
+    "rep-0d1c30220ac7",
+    "rep-d49670a9fbe2",
+]
 #: 上海市信访条例, 北京市信访条例 (undated), 人民调解法, a judicial interpretation, 社区矫正法
 LAW_IDS = ["law-4e0ae695465c", "law-106903edc66b", "law-df16b1784ce7", "law-3065d42a9e47", "law-10fdb32e8829"]
 
-ES_SKIP = pytest.mark.skipif(not ES_URL, reason="Elasticsearch run skipped: GOVTEXT_ES_URL is not set "
-                                                 "(see README, 'Elasticsearch')")
-BACKENDS = ["embedded", pytest.param("elasticsearch", marks=[pytest.mark.es, ES_SKIP]),
-            pytest.param("opensearch", marks=[pytest.mark.opensearch, OS_SKIP])]
+ES_SKIP = pytest.mark.skipif(
+    not ES_URL, reason="Elasticsearch run skipped: GOVTEXT_ES_URL is not set (see README, 'Elasticsearch')"
+)
+BACKENDS = [
+    "embedded",
+    pytest.param("elasticsearch", marks=[pytest.mark.es, ES_SKIP]),
+    pytest.param("opensearch", marks=[pytest.mark.opensearch, OS_SKIP]),
+]
 #: the scale-out engines, for the cases only they have
-ENGINES = [pytest.param("elasticsearch", marks=[pytest.mark.es, ES_SKIP]),
-           pytest.param("opensearch", marks=[pytest.mark.opensearch, OS_SKIP])]
+ENGINES = [
+    pytest.param("elasticsearch", marks=[pytest.mark.es, ES_SKIP]),
+    pytest.param("opensearch", marks=[pytest.mark.opensearch, OS_SKIP]),
+]
 
 # A tiny deterministic tagger, so theme filters and facets are tested without
 # depending on the NLP models: the backends only store and count what they get.
-THEME_RULES = {"fengqiao": "枫桥经验", "dispute_resolution": "调解", "smart_governance": "大数据",
-               "special_groups": "社区矫正"}
+THEME_RULES = {
+    "fengqiao": "枫桥经验",
+    "dispute_resolution": "调解",
+    "smart_governance": "大数据",
+    "special_groups": "社区矫正",
+}
 
 
 def fake_analysis(doc: Document) -> dict:
     text = doc.title + "\n" + doc.text
-    return {"themes": [{"id": tid, "score": 1.0, "evidence": [word]}
-                       for tid, word in THEME_RULES.items() if word in text]}
+    return {
+        "themes": [{"id": tid, "score": 1.0, "evidence": [word]} for tid, word in THEME_RULES.items() if word in text]
+    }
 
 
 def _read(path: Path, ids: list[str]) -> list[dict]:
@@ -168,7 +185,7 @@ class Oracle:
     @staticmethod
     def _has_run(tokens: list[str], run: tuple[str, ...]) -> bool:
         n = len(run)
-        return any(tuple(tokens[i:i + n]) == run for i in range(len(tokens) - n + 1))
+        return any(tuple(tokens[i : i + n]) == run for i in range(len(tokens) - n + 1))
 
     def _fields(self, doc: dict, field: str | None) -> list[list[str]]:
         return [doc[field]] if field else [doc["title"], doc["body"]]
@@ -187,7 +204,8 @@ class Oracle:
     def matches(self, node, doc: dict) -> bool:
         if isinstance(node, Term):
             return self._word(doc, node.tokens, node.field) or any(
-                self._phrase(doc, alt, node.field) for alt in node.synonyms)
+                self._phrase(doc, alt, node.field) for alt in node.synonyms
+            )
         if isinstance(node, Phrase):
             return self._phrase(doc, node.tokens, node.field)
         if isinstance(node, And):
@@ -197,9 +215,11 @@ class Oracle:
         if isinstance(node, Not):
             return not self.matches(node.item, doc)
         if isinstance(node, Match):  # ranked matching: required, at least ``minimum`` optional, none excluded
-            return (all(self.matches(i, doc) for i in node.required)
-                    and sum(self.matches(i, doc) for i in node.optional) >= node.minimum
-                    and not any(self.matches(i, doc) for i in node.excluded))
+            return (
+                all(self.matches(i, doc) for i in node.required)
+                and sum(self.matches(i, doc) for i in node.optional) >= node.minimum
+                and not any(self.matches(i, doc) for i in node.excluded)
+            )
         raise TypeError(node)
 
     def ids(self, q: str, page: int = 100, **filters) -> set[str]:
@@ -254,23 +274,23 @@ def facet_dict(resp) -> dict[str, dict]:
 
 # -- queries -------------------------------------------------------------------------
 QUERIES = [
-    "枫桥经验",                           # a governance term, whole
-    "政府工作报告",                       # common, in titles and bodies
+    "枫桥经验",  # a governance term, whole
+    "政府工作报告",  # common, in titles and bodies
     "调解",
-    '"社会治安整体防控体系"',             # phrase
+    '"社会治安整体防控体系"',  # phrase
     '"人民调解委员会"',
-    "枫桥经验 矛盾纠纷",                  # AND (default)
+    "枫桥经验 矛盾纠纷",  # AND (default)
     "信访 AND 调解",
-    "雪亮工程 OR 社区矫正",               # OR
-    "政府工作报告 -上海",                 # NOT with -
-    "调解 NOT 枫桥经验",                  # NOT keyword
-    "title:政府工作报告",                 # field search
+    "雪亮工程 OR 社区矫正",  # OR
+    "政府工作报告 -上海",  # NOT with -
+    "调解 NOT 枫桥经验",  # NOT keyword
+    "title:政府工作报告",  # field search
     "title:信访条例",
-    '(大数据 OR 信访) 人民',              # grouping
+    "(大数据 OR 信访) 人民",  # grouping
     "title:信访 -title:北京市",
-    "枫桥经验 矛盾纠纷 调解",             # ranked matching: two of the three words
-    "枫桥经验 and 矛盾纠纷 与 调解",      # explicit AND in any case / Chinese: all three
-    "+枫桥经验 信访 调解 -上海",          # +word required, one of the rest, minus excluded
+    "枫桥经验 矛盾纠纷 调解",  # ranked matching: two of the three words
+    "枫桥经验 and 矛盾纠纷 与 调解",  # explicit AND in any case / Chinese: all three
+    "+枫桥经验 信访 调解 -上海",  # +word required, one of the rest, minus excluded
 ]
 
 
@@ -322,11 +342,20 @@ def test_bad_request_parameters(loaded, kw):
 
 
 # -- filters, facets, sorting, paging ------------------------------------------------
-@pytest.mark.parametrize("filters", [
-    {"year": 2026}, {"year": 2010}, {"region": "全国"}, {"region": "上海市"}, {"doc_type": "law"},
-    {"doc_type": "report", "year": 2025}, {"themes": ["dispute_resolution"]},
-    {"themes": ["dispute_resolution", "fengqiao"]}, {"site": "zh.wikisource.org"},
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"year": 2026},
+        {"year": 2010},
+        {"region": "全国"},
+        {"region": "上海市"},
+        {"doc_type": "law"},
+        {"doc_type": "report", "year": 2025},
+        {"themes": ["dispute_resolution"]},
+        {"themes": ["dispute_resolution", "fengqiao"]},
+        {"site": "zh.wikisource.org"},
+    ],
+)
 def test_filters_match_the_oracle(loaded, oracle, filters):
     got, total = all_ids(loaded, "工作", **filters)
     expected = oracle.ids("工作", **filters)
@@ -401,7 +430,13 @@ def test_hit_fields(loaded, corpus_docs):
     hit = resp.hits[0]
     doc = by_id[hit.id]
     assert (hit.title, hit.url, hit.date, hit.source, hit.region, hit.doc_type) == (
-        doc.title, doc.url, doc.date, doc.source, doc.region, doc.doc_type)
+        doc.title,
+        doc.url,
+        doc.date,
+        doc.source,
+        doc.region,
+        doc.doc_type,
+    )
     assert "special_groups" in hit.themes and hit.score > 0
 
 
@@ -439,7 +474,9 @@ def test_rewrite_is_idempotent(fresh, corpus_docs):
 
 
 def test_update_replaces(fresh):
-    fresh.write(enriched([_doc("conf-a", "第一段讲网格化管理。\n第二段讲雪亮工程。\n第三段讲枫桥经验。", title="旧标题")]))
+    fresh.write(
+        enriched([_doc("conf-a", "第一段讲网格化管理。\n第二段讲雪亮工程。\n第三段讲枫桥经验。", title="旧标题")])
+    )
     assert fresh.search(SearchRequest(q="雪亮工程")).total == 1
     summary = fresh.write(enriched([_doc("conf-a", "只剩一段讲人民调解。", title="新标题")]))
     assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 0)
@@ -478,7 +515,9 @@ def test_set_analysis_retags(fresh):
     resp = fresh.search(SearchRequest(q="网格员", themes=["fengqiao"]))
     assert [h.id for h in resp.hits] == ["conf-a"] and resp.hits[0].themes == ["fengqiao"]
     assert {f["value"]: f["count"] for f in fresh.search(SearchRequest(q="网格员")).facets["theme"]} == {
-        "fengqiao": 1, "dispute_resolution": 1}  # conf-b keeps its 调解 tag
+        "fengqiao": 1,
+        "dispute_resolution": 1,
+    }  # conf-b keeps its 调解 tag
     assert fresh.get("conf-a")["analysis"]["themes"][0]["id"] == "fengqiao"
 
 
@@ -524,7 +563,7 @@ def test_engine_agrees_with_embedded(engine, corpus_docs, tmp_path, request):
             b = elastic.search(SearchRequest(q=q, limit=1)).hits[0]
             assert (a.id, a.snippet) == (b.id, b.snippet), q
         first = corpus_docs[0].id
-        assert ({h.id for h in embedded.similar(first, limit=3)} & {h.id for h in elastic.similar(first, limit=3)})
+        assert {h.id for h in embedded.similar(first, limit=3)} & {h.id for h in elastic.similar(first, limit=3)}
     finally:
         dispose(embedded)
         dispose(elastic)
@@ -551,15 +590,19 @@ def test_engine_reindex_swaps_the_alias(engine, tmp_path, corpus_docs, request):
 # drafts sharing only stock phrases with the corpus.
 COPIED_ID = "law-df16b1784ce7"  # 人民调解法
 STOCK_PHRASES = "我们要加强组织领导，推进市域社会治理现代化，为全市经济社会发展营造良好环境。"
-PLANTED = ("加强组织领导，各级党委和政府要把市域社会治理现代化工作摆上重要议事日程，主要负责同志亲自抓，"
-           "分管负责同志具体抓，确保各项任务落到实处。")
+PLANTED = (
+    "加强组织领导，各级党委和政府要把市域社会治理现代化工作摆上重要议事日程，主要负责同志亲自抓，"
+    "分管负责同志具体抓，确保各项任务落到实处。"
+)
 #: each longer than PLANTED, so that sharing it makes no copy (GROUP_SHARE of the characters)
-FILLERS = ["今年以来，区教育局围绕义务教育优质均衡发展目标，新建改扩建中小学校六所，新增学位四千余个，"
-           "有效缓解了城区学校大班额问题，教师队伍建设和课后服务质量同步提升，群众对教育的满意度明显提高。",
-           "全区农业农村工作坚持稳中求进，粮食播种面积稳定在八十万亩以上，高标准农田建设任务全面完成，"
-           "农产品加工业产值稳步增长，农村人居环境整治持续推进，农村居民人均可支配收入增速高于城镇居民。",
-           "市交通运输局加快推进城乡公交一体化，新开通农村客运班线十二条，建制村通客车率保持百分之百，"
-           "完成农村公路提档升级三百公里，新建港湾式停靠站四十个，群众出行更加便捷安全。"]
+FILLERS = [
+    "今年以来，区教育局围绕义务教育优质均衡发展目标，新建改扩建中小学校六所，新增学位四千余个，"
+    "有效缓解了城区学校大班额问题，教师队伍建设和课后服务质量同步提升，群众对教育的满意度明显提高。",
+    "全区农业农村工作坚持稳中求进，粮食播种面积稳定在八十万亩以上，高标准农田建设任务全面完成，"
+    "农产品加工业产值稳步增长，农村人居环境整治持续推进，农村居民人均可支配收入增速高于城镇居民。",
+    "市交通运输局加快推进城乡公交一体化，新开通农村客运班线十二条，建制村通客车率保持百分之百，"
+    "完成农村公路提档升级三百公里，新建港湾式停靠站四十个，群众出行更加便捷安全。",
+]
 
 
 def reposted_copy(original: IndexedDocument, seed: int = 6) -> Document:
@@ -569,8 +612,9 @@ def reposted_copy(original: IndexedDocument, seed: int = 6) -> Document:
 
     rng = random.Random(seed)
     text = "\n".join(repost(p, rng, EDITS) for p in original.paragraphs)
-    return _doc("conf-copy", text, title=original.document.title, url="https://www.example.com/copy.html",
-                source="example")
+    return _doc(
+        "conf-copy", text, title=original.document.title, url="https://www.example.com/copy.html", source="example"
+    )
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -580,8 +624,10 @@ def dedup_loaded(request, corpus_docs, tmp_path_factory):
     try:
         items = enriched(corpus_docs)
         original = next(i for i in items if i.document.id == COPIED_ID)
-        planted = [_doc(f"conf-planted-{k}", f"{filler}\n{PLANTED}", url=f"https://site{k}.example.org/{k}.html")
-                   for k, filler in enumerate(FILLERS)]
+        planted = [
+            _doc(f"conf-planted-{k}", f"{filler}\n{PLANTED}", url=f"https://site{k}.example.org/{k}.html")
+            for k, filler in enumerate(FILLERS)
+        ]
         backend.write(items)
         backend.write(enriched([reposted_copy(original)] + planted))
         yield backend, original
@@ -618,8 +664,11 @@ def test_check_finds_the_source_of_a_copied_paragraph(dedup_loaded):
     assert report["overlap_ratio"] >= 0.95
     sources = {s["doc_id"]: s for s in report["sources"]}
     assert COPIED_ID in sources and sources[COPIED_ID]["ratio"] >= 0.95
-    assert any(s["doc_id"] == COPIED_ID and s["title"] == original.document.title
-               for m in report["matches"] for s in m["sources"])
+    assert any(
+        s["doc_id"] == COPIED_ID and s["title"] == original.document.title
+        for m in report["matches"]
+        for s in m["sources"]
+    )
     weak = backend.check(STOCK_PHRASES)
     assert weak["overlap_ratio"] < 0.3
 

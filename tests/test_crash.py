@@ -18,8 +18,12 @@ def test_kill_dash_nine_mid_ingest(tmp_path):
     source.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
     data = tmp_path / "d"
     env = {**os.environ, "GOVTEXT_INGEST_BATCH": "40"}
-    proc = subprocess.Popen([GOVTEXT, "--data", str(data), "ingest", str(source), "--quiet"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [GOVTEXT, "--data", str(data), "ingest", str(source), "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     db = data / "govtext.sqlite3"
     committed = 0
     deadline = time.monotonic() + 240
@@ -41,7 +45,8 @@ def test_kill_dash_nine_mid_ingest(tmp_path):
     with sqlite3.connect(db) as conn:
         after_kill = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
         orphans = conn.execute(
-            "SELECT COUNT(*) FROM paragraphs WHERE doc_id NOT IN (SELECT id FROM documents)").fetchone()[0]
+            "SELECT COUNT(*) FROM paragraphs WHERE doc_id NOT IN (SELECT id FROM documents)"
+        ).fetchone()[0]
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert after_kill >= committed and after_kill < 600 and orphans == 0
 

@@ -33,8 +33,13 @@ REPO = Path(__file__).resolve().parent.parent
 SITE = Path(__file__).resolve().parent / "fixtures" / "sites" / "govsite"
 FAST = dict(delay=0, timeout=1.0, retries=2, backoff=0.1)
 LAST_MODIFIED = email.utils.formatdate(1700000000, usegmt=True)
-CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8",
-                 ".xml": "application/xml", ".pdf": "application/pdf", ".png": "image/png"}
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".xml": "application/xml",
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+}
 
 PARAGRAPHS = [
     "坚持和发展新时代枫桥经验，推动矛盾纠纷就地化解，努力做到小事不出村、大事不出镇、矛盾不上交。",
@@ -65,9 +70,11 @@ def gen_page(i: int, version: int = 0) -> bytes:
     if version:
         paras += f"<p>本文件于第{version}次修订时补充了新的工作要求。</p>"
     links = "".join(f'<a href="/gen/{j}.html">第{j}号文件</a> ' for j in (i + 1, 2 * i + 1, 2 * i + 2) if j < GEN_PAGES)
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>示范市基层治理第{i}号文件</title></head>'
-            f'<body><div class="nav"><a href="/gen/0.html">首页</a></div><div class="article"><h1>示范市基层治理第{i}号文件</h1>'
-            f'<div class="content">{paras}</div></div><div class="links">{links}</div></body></html>').encode()
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>示范市基层治理第{i}号文件</title></head>'
+        f'<body><div class="nav"><a href="/gen/0.html">首页</a></div><div class="article"><h1>示范市基层治理第{i}号文件</h1>'
+        f'<div class="content">{paras}</div></div><div class="links">{links}</div></body></html>'
+    ).encode()
 
 
 GEN_PAGES = 60
@@ -95,9 +102,15 @@ class Server:
                 with server.lock:
                     server.counts[self.path] = server.counts.get(self.path, 0) + 1
                     n = server.counts[self.path]
-                entry = {"path": self.path, "ua": self.headers.get("User-Agent", ""),
-                         "inm": self.headers.get("If-None-Match"), "ims": self.headers.get("If-Modified-Since"),
-                         "start": started, "status": None, "end": None}
+                entry = {
+                    "path": self.path,
+                    "ua": self.headers.get("User-Agent", ""),
+                    "inm": self.headers.get("If-None-Match"),
+                    "ims": self.headers.get("If-Modified-Since"),
+                    "start": started,
+                    "status": None,
+                    "end": None,
+                }
                 with server.lock:
                     server.log.append(entry)
                 try:
@@ -132,8 +145,9 @@ class Server:
         self.httpd.server_close()
 
 
-def send(h, status: int, body: bytes = b"", ctype: str = "text/html; charset=utf-8", headers=None,
-         length: bool = True) -> int:
+def send(
+    h, status: int, body: bytes = b"", ctype: str = "text/html; charset=utf-8", headers=None, length: bool = True
+) -> int:
     h.send_response(status)
     h.send_header("Content-Type", ctype)
     for k, v in (headers or {}).items():
@@ -172,13 +186,23 @@ def govsite_routes(offsite_origin: str, docx_bytes: bytes):
         if path == "/flaky.html":
             if n <= 2:
                 return send(h, 503, b"<p>busy</p>")
-            return send(h, 200, (SITE / "zhengce" / "tongzhi2.html").read_bytes().replace(
-                "关于推进矛盾纠纷多元化解的意见".encode(), "示范市二〇二四年上半年基层治理工作总结".encode()))
+            return send(
+                h,
+                200,
+                (SITE / "zhengce" / "tongzhi2.html")
+                .read_bytes()
+                .replace("关于推进矛盾纠纷多元化解的意见".encode(), "示范市二〇二四年上半年基层治理工作总结".encode()),
+            )
         if path == "/busy.html":
             if n == 1:
                 return send(h, 429, b"<p>slow down</p>", headers={"Retry-After": "1"})
-            return send(h, 200, (SITE / "zhengce" / "sitemap-only.html").read_bytes().replace(
-                "示范市二〇二三年平安建设工作总结".encode(), "关于网格化管理的调研报告".encode()))
+            return send(
+                h,
+                200,
+                (SITE / "zhengce" / "sitemap-only.html")
+                .read_bytes()
+                .replace("示范市二〇二三年平安建设工作总结".encode(), "关于网格化管理的调研报告".encode()),
+            )
         if path == "/loop/a":
             return send(h, 302, headers={"Location": "/loop/b"})
         if path == "/loop/b":
@@ -211,8 +235,7 @@ def govsite_routes(offsite_origin: str, docx_bytes: bytes):
         if path == "/files/jiu.doc":  # an old binary Word file: no loader reads it
             return send(h, 200, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, "application/msword")
         if path == "/files/baogao.docx":
-            return send_cached(h, docx_bytes,
-                               "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            return send_cached(h, docx_bytes, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         file = SITE / path.lstrip("/")
         if file.is_dir():
             file = file / "index.html"
@@ -295,11 +318,24 @@ def full_crawl(govsite, offsite, tmp_path_factory):
     got = Collector()
     outcomes = []
     started = time.monotonic()
-    summary = crawl([govsite.origin + "/"], state_dir=state, on_document=got, max_pages=100,
-                    progress=lambda s, url, outcome: outcomes.append((url, outcome)), **FAST)
+    summary = crawl(
+        [govsite.origin + "/"],
+        state_dir=state,
+        on_document=got,
+        max_pages=100,
+        progress=lambda s, url, outcome: outcomes.append((url, outcome)),
+        **FAST,
+    )
     elapsed = time.monotonic() - started
-    return dict(summary=summary, docs=got, state=state, log=list(govsite.log), offsite_log=list(offsite.log),
-                elapsed=elapsed, outcomes=outcomes)
+    return dict(
+        summary=summary,
+        docs=got,
+        state=state,
+        log=list(govsite.log),
+        offsite_log=list(offsite.log),
+        elapsed=elapsed,
+        outcomes=outcomes,
+    )
 
 
 def test_crawl_hands_on_the_site_documents(full_crawl, govsite):
@@ -309,9 +345,9 @@ def test_crawl_hands_on_the_site_documents(full_crawl, govsite):
         o + "/zhengce/tongzhi1.html": "网格化管理",
         o + "/zhengce/tongzhi2.html": "矛盾纠纷多元化解",
         o + "/zhengce/gbk.html": "枫桥经验",
-        o + "/zhengce/sitemap-only.html": "平安建设",   # only listed in the sitemap
-        o + "/flaky.html": "基层治理工作总结",          # after two 503s
-        o + "/busy.html": "调研报告",                   # after a 429
+        o + "/zhengce/sitemap-only.html": "平安建设",  # only listed in the sitemap
+        o + "/flaky.html": "基层治理工作总结",  # after two 503s
+        o + "/busy.html": "调研报告",  # after a 429
         o + "/files/fangan.pdf": "网格化管理实施方案",
         o + "/files/baogao.docx": "调研报告",
     }
@@ -488,8 +524,15 @@ def test_max_pages_stops_and_the_next_call_goes_on(gensite, tmp_path):
 
 def test_follow_and_deny_patterns(gensite, tmp_path):
     got = Collector()
-    crawl([gensite.origin + "/gen/0.html"], state_dir=tmp_path, on_document=got, max_pages=1000,
-          follow=[r"/gen/\d*[02468]\.html$"], deny=r"/gen/\d*0\.html$", **FAST)
+    crawl(
+        [gensite.origin + "/gen/0.html"],
+        state_dir=tmp_path,
+        on_document=got,
+        max_pages=1000,
+        follow=[r"/gen/\d*[02468]\.html$"],
+        deny=r"/gen/\d*0\.html$",
+        **FAST,
+    )
     numbers = sorted(int(d.url.rsplit("/", 1)[1].split(".")[0]) for d in got.docs)
     assert numbers[0] == 0  # the start URL is always fetched
     assert numbers[1:] and all(n % 2 == 0 and n % 10 != 0 for n in numbers[1:])
@@ -497,8 +540,13 @@ def test_follow_and_deny_patterns(gensite, tmp_path):
 
 def test_several_sites_in_one_crawl(gensite, offsite, tmp_path):
     got = Collector()
-    s = crawl([gensite.origin + "/gen/0.html", offsite.origin + "/offsite.html"], state_dir=tmp_path,
-              on_document=got, max_pages=1000, **FAST)
+    s = crawl(
+        [gensite.origin + "/gen/0.html", offsite.origin + "/offsite.html"],
+        state_dir=tmp_path,
+        on_document=got,
+        max_pages=1000,
+        **FAST,
+    )
     hosts = {d.url.split("/")[2] for d in got.docs}
     assert hosts == {gensite.origin.split("/")[2], offsite.origin.split("/")[2]}
     assert s.new == GEN_PAGES + 1
@@ -519,8 +567,15 @@ def test_a_start_url_that_moved_to_another_site(gensite, tmp_path):
 
 def test_delay_and_concurrency_per_host(gensite, tmp_path):
     gensite.reset()
-    crawl([gensite.origin + "/gen/0.html"], state_dir=tmp_path, on_document=Collector(),
-          max_pages=5, delay=0.25, timeout=5, sitemaps=False)
+    crawl(
+        [gensite.origin + "/gen/0.html"],
+        state_dir=tmp_path,
+        on_document=Collector(),
+        max_pages=5,
+        delay=0.25,
+        timeout=5,
+        sitemaps=False,
+    )
     hits = sorted((e for e in gensite.log if e["path"].startswith("/gen/")), key=lambda e: e["start"])
     assert len(hits) == 5
     for a, b in zip(hits, hits[1:]):
@@ -537,8 +592,16 @@ def test_concurrency_bounds_requests_in_flight(tmp_path):
 
     server = Server(route)
     try:
-        s = crawl([server.origin + "/gen/0.html"], state_dir=tmp_path, on_document=Collector(), max_pages=15,
-                  delay=0, concurrency=3, timeout=5, sitemaps=False)
+        s = crawl(
+            [server.origin + "/gen/0.html"],
+            state_dir=tmp_path,
+            on_document=Collector(),
+            max_pages=15,
+            delay=0,
+            concurrency=3,
+            timeout=5,
+            sitemaps=False,
+        )
     finally:
         server.close()
     hits = [e for e in server.log if e["path"].startswith("/gen/")]
@@ -573,8 +636,15 @@ def test_endless_redirects_are_cut(tmp_path):
 
     server = Server(route)
     try:
-        s = crawl([server.origin + "/r/0"], state_dir=tmp_path, on_document=Collector(), delay=0, timeout=5,
-                  sitemaps=False, max_redirects=5)
+        s = crawl(
+            [server.origin + "/r/0"],
+            state_dir=tmp_path,
+            on_document=Collector(),
+            delay=0,
+            timeout=5,
+            sitemaps=False,
+            max_redirects=5,
+        )
     finally:
         server.close()
     assert "too many redirects (> 5)" in dict(s.failures)[server.origin + "/r/0"]
@@ -591,8 +661,15 @@ def test_robots_crawl_delay_is_honoured(tmp_path):
 
     server = Server(route)
     try:
-        crawl([server.origin + "/gen/0.html"], state_dir=tmp_path, on_document=Collector(), max_pages=4,
-              delay=0, timeout=5, sitemaps=False)
+        crawl(
+            [server.origin + "/gen/0.html"],
+            state_dir=tmp_path,
+            on_document=Collector(),
+            max_pages=4,
+            delay=0,
+            timeout=5,
+            sitemaps=False,
+        )
     finally:
         server.close()
     hits = [e for e in server.log if e["path"].startswith("/gen/")]
@@ -603,8 +680,7 @@ def test_robots_crawl_delay_is_honoured(tmp_path):
 def test_unreachable_robots_txt_means_nothing_is_fetched(tmp_path):
     server = Server(lambda h, n: send(h, 503, b"down"))
     try:
-        s = crawl([server.origin + "/"], state_dir=tmp_path, on_document=Collector(), delay=0, timeout=5,
-                  backoff=0.05)
+        s = crawl([server.origin + "/"], state_dir=tmp_path, on_document=Collector(), delay=0, timeout=5, backoff=0.05)
     finally:
         server.close()
     assert server.paths() == ["/robots.txt", "/robots.txt"]
@@ -628,8 +704,15 @@ def test_gzip_pages_are_decoded_and_gzip_bombs_stopped(tmp_path):
     server = Server(route)
     got = Collector()
     try:
-        s = crawl([server.origin + "/gen/0.html"], state_dir=tmp_path, on_document=got, delay=0, timeout=5,
-                  sitemaps=False, max_bytes=5 * 1024 * 1024)
+        s = crawl(
+            [server.origin + "/gen/0.html"],
+            state_dir=tmp_path,
+            on_document=got,
+            delay=0,
+            timeout=5,
+            sitemaps=False,
+            max_bytes=5 * 1024 * 1024,
+        )
     finally:
         server.close()
     assert len(bomb) < 100_000
@@ -719,9 +802,11 @@ def test_url_normalization():
 
 
 def test_page_links_meta_refresh_base_and_nofollow():
-    html = ('<html><head><base href="http://x.cn/sub/"><meta http-equiv="refresh" content="0; url=/new.html">'
-            '<meta name="robots" content="noindex, nofollow"></head>'
-            '<body><a href="a.html">a</a><a href="javascript:;">j</a><a href="a.html#x">a</a></body></html>')
+    html = (
+        '<html><head><base href="http://x.cn/sub/"><meta http-equiv="refresh" content="0; url=/new.html">'
+        '<meta name="robots" content="noindex, nofollow"></head>'
+        '<body><a href="a.html">a</a><a href="javascript:;">j</a><a href="a.html#x">a</a></body></html>'
+    )
     links = page_links(html.encode(), "http://x.cn/old/")
     assert links.links == ["http://x.cn/new.html", "http://x.cn/sub/a.html"]
     assert links.nofollow and links.noindex
@@ -730,11 +815,14 @@ def test_page_links_meta_refresh_base_and_nofollow():
 def test_sitemap_index_and_gzip():
     import gzip
 
-    index = b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' \
-            b'<sitemap><loc>http://x.cn/sm1.xml.gz</loc></sitemap></sitemapindex>'
+    index = (
+        b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>http://x.cn/sm1.xml.gz</loc></sitemap></sitemapindex>"
+    )
     assert parse_sitemap(index, "http://x.cn/sitemap.xml").sitemaps == ["http://x.cn/sm1.xml.gz"]
-    urlset = gzip.compress(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                           b'<url><loc>http://x.cn/a.html</loc></url></urlset>')
+    urlset = gzip.compress(
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://x.cn/a.html</loc></url></urlset>'
+    )
     assert parse_sitemap(urlset, "http://x.cn/sm1.xml.gz").pages == ["http://x.cn/a.html"]
 
 

@@ -76,8 +76,15 @@ def test_seed_against_itself_is_about_100_percent(seed_index, seed_text):
 def test_reposted_copy_is_found_with_spans_in_the_submitted_text(seed_index, seed_text):
     paras = [p for p in split_paragraphs(seed_text) if len(p) >= 60][10:25]
     rng = random.Random(2)
-    edits = [("place", "number"), ("insert",), ("drop",), ("swap",), ("punct",), ("traditional",),
-             ("place", "number", "insert", "punct", "traditional")]
+    edits = [
+        ("place", "number"),
+        ("insert",),
+        ("drop",),
+        ("swap",),
+        ("punct",),
+        ("traditional",),
+        ("place", "number", "insert", "punct", "traditional"),
+    ]
     for e in edits:
         draft = "\n\n".join(repost(p, rng, e) for p in paras)
         report = check_draft(seed_index, draft)

@@ -57,7 +57,10 @@ def test_creates_prefixed_tables_and_records_params(tmp_path):
     assert all(n.startswith("dd_") for n in names)
     params = DedupIndex.stored_params(conn)
     assert params["scheme"]["normalization"]
-    assert params["scheme"]["minhash"]["bands"] * params["scheme"]["minhash"]["rows"] == params["scheme"]["minhash"]["num_perm"]
+    assert (
+        params["scheme"]["minhash"]["bands"] * params["scheme"]["minhash"]["rows"]
+        == params["scheme"]["minhash"]["num_perm"]
+    )
 
 
 def test_params_change_raises_or_resets(tmp_path):
@@ -115,7 +118,13 @@ def test_reposted_copies_join_group_and_negatives_do_not(ix):
     ix.add_document("orig", original, site="a.example")
     copies = {}
     for k, edits in enumerate(
-        [("place", "number"), ("insert", "punct"), ("drop", "swap"), ("traditional", "place"), ("place", "number", "insert", "punct")]
+        [
+            ("place", "number"),
+            ("insert", "punct"),
+            ("drop", "swap"),
+            ("traditional", "place"),
+            ("place", "number", "insert", "punct"),
+        ]
     ):
         copies[f"copy{k}"] = [repost(p, rng, edits) for p in original]
         res = ix.add_document(f"copy{k}", copies[f"copy{k}"], site=f"s{k}.example")
@@ -196,13 +205,18 @@ def test_segment_ranges_equal_searchsorted(monkeypatch):
 
     rng = np.random.default_rng(4)
     for n in (0, 1, 7, 5000):
-        keys = rng.integers(-2**63, 2**63 - 1, size=n, dtype=np.int64)
+        keys = rng.integers(-(2**63), 2**63 - 1, size=n, dtype=np.int64)
         if n:
-            keys = np.concatenate([keys, np.repeat(keys[0], 300), [-2**63, 2**63 - 1]])
+            keys = np.concatenate([keys, np.repeat(keys[0], 300), [-(2**63), 2**63 - 1]])
         keys = np.sort(keys)
         seg = Segment(keys, np.arange(len(keys), dtype=np.int32))
-        q = np.concatenate([rng.choice(keys, 50) if len(keys) else keys,
-                            rng.integers(-2**63, 2**63 - 1, size=50, dtype=np.int64), [-2**63, 2**63 - 1]])
+        q = np.concatenate(
+            [
+                rng.choice(keys, 50) if len(keys) else keys,
+                rng.integers(-(2**63), 2**63 - 1, size=50, dtype=np.int64),
+                [-(2**63), 2**63 - 1],
+            ]
+        )
         lo, hi = seg.ranges(q)
         assert np.array_equal(lo, np.searchsorted(keys, q, "left"))
         assert np.array_equal(hi, np.searchsorted(keys, q, "right"))

@@ -110,7 +110,9 @@ def test_winnowing_guarantee_13_chars():
         # positions are k-gram starts inside x
         assert np.all((px >= 0) & (px <= len(x) - winnow.K))
         # the anchored keys the index stores keep the guarantee
-        assert set(winnow.fingerprint_keys(x, plain=False).tolist()) & set(winnow.fingerprint_keys(y, plain=False).tolist())
+        assert set(winnow.fingerprint_keys(x, plain=False).tolist()) & set(
+            winnow.fingerprint_keys(y, plain=False).tolist()
+        )
 
 
 def test_batch_fingerprints_equal_single():
@@ -138,8 +140,10 @@ def test_anchored_keys_need_a_longer_shared_context_than_kgrams():
     for _ in range(200):
         x, y = filler() + "中华人民共和国" + filler(), filler() + "中华人民共和国" + filler()
         plain += bool(set(winnow.fingerprints(x)[0].tolist()) & set(winnow.fingerprints(y)[0].tolist()))
-        anchored += bool(set(winnow.fingerprint_keys(x, plain=False).tolist())
-                         & set(winnow.fingerprint_keys(y, plain=False).tolist()))
+        anchored += bool(
+            set(winnow.fingerprint_keys(x, plain=False).tolist())
+            & set(winnow.fingerprint_keys(y, plain=False).tolist())
+        )
     assert plain > 20 and anchored == 0
 
 

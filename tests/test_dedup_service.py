@@ -27,11 +27,23 @@ def copies_backend(settings, backend):
 
     docs = [
         Document(id="orig", title="市域社会治理实施方案", text="\n".join(ORIGINAL), url="https://a.example.gov.cn/1"),
-        Document(id="copy-jc", title="晋城市市域社会治理实施方案", text="\n".join(repost("晋城市", 2)),
-                 url="https://b.example.com/2"),
-        Document(id="copy-xx", title="xx市市域社会治理实施方案", text="\n".join(repost("xx市", 3)),
-                 url="https://c.example.com/3"),
-        Document(id="other", title="安全生产通知", text="各单位要切实加强安全生产工作，开展隐患排查治理，加强组织领导，确保责任落实。"),
+        Document(
+            id="copy-jc",
+            title="晋城市市域社会治理实施方案",
+            text="\n".join(repost("晋城市", 2)),
+            url="https://b.example.com/2",
+        ),
+        Document(
+            id="copy-xx",
+            title="xx市市域社会治理实施方案",
+            text="\n".join(repost("xx市", 3)),
+            url="https://c.example.com/3",
+        ),
+        Document(
+            id="other",
+            title="安全生产通知",
+            text="各单位要切实加强安全生产工作，开展隐患排查治理，加强组织领导，确保责任落实。",
+        ),
     ]
     report = ingest_documents(docs, backend, settings)
     assert report.written.added == 4
@@ -53,7 +65,7 @@ def test_check_finds_spans_with_offsets_into_the_draft(copies_backend):
     report = copies_backend.check(draft)
     assert 0 < report["overlap_ratio"] < 1
     match = max(report["matches"], key=lambda m: m["end"] - m["start"])
-    copied = draft[match["start"]:match["end"]]
+    copied = draft[match["start"] : match["end"]]
     assert "全面推行全科网格" in copied and "原创" not in copied
     assert {s["doc_id"] for s in match["sources"]} & {"orig", "copy-jc", "copy-xx"}
     assert all(s.get("title") for s in match["sources"])
@@ -65,8 +77,10 @@ def test_stock_phrases_alone_are_not_copies(copies_backend):
     assert report["overlap_ratio"] < 0.3
 
 
-@pytest.mark.parametrize("draft,code", [("", "empty_draft"), ("，。！？……——", "empty_draft"),
-                                        ("\x00\x01\x02binary\xff" * 50, "binary_draft")])
+@pytest.mark.parametrize(
+    "draft,code",
+    [("", "empty_draft"), ("，。！？……——", "empty_draft"), ("\x00\x01\x02binary\xff" * 50, "binary_draft")],
+)
 def test_bad_drafts(copies_backend, draft, code):
     from govtext.errors import BadInput
 
@@ -82,9 +96,13 @@ def test_api_check_and_boilerplate(client):
     report = resp.get_json()
     assert report["overlap_ratio"] > 0.9
     for m in report["matches"]:
-        assert seed_part[m["start"]:m["end"]] == m["text"]
-    for bad, code in (({}, "missing_text"), ({"text": ""}, "empty_draft"), ({"text": 5}, "missing_text"),
-                      ({"text": "网" * 300_000}, "draft_too_large")):
+        assert seed_part[m["start"] : m["end"]] == m["text"]
+    for bad, code in (
+        ({}, "missing_text"),
+        ({"text": ""}, "empty_draft"),
+        ({"text": 5}, "missing_text"),
+        ({"text": "网" * 300_000}, "draft_too_large"),
+    ):
         r = client.post("/api/v1/check", json=bad)
         assert r.status_code == 400 and r.get_json()["code"] == code, (bad, r.get_json())
     assert client.post("/api/v1/check", data="x", content_type="text/plain").status_code == 400
@@ -102,12 +120,19 @@ def test_seed_page_against_itself_is_near_total(seeded_backend):
 def test_cli_check_jsonl(seeded_dir, tmp_path):
     seed_part = SEED.read_text(encoding="utf-8")[3000:5000]
     drafts = tmp_path / "drafts.jsonl"
-    drafts.write_text("\n".join([
-        json.dumps({"id": "d1", "text": seed_part}, ensure_ascii=False),
-        "{not json",
-        json.dumps({"id": "d2", "text": ""}),
-        json.dumps({"id": "d3", "text": "完全不相干的一段原创文字，讨论天文望远镜的镜面研磨工艺。"}, ensure_ascii=False),
-    ]), encoding="utf-8")
+    drafts.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "d1", "text": seed_part}, ensure_ascii=False),
+                "{not json",
+                json.dumps({"id": "d2", "text": ""}),
+                json.dumps(
+                    {"id": "d3", "text": "完全不相干的一段原创文字，讨论天文望远镜的镜面研磨工艺。"}, ensure_ascii=False
+                ),
+            ]
+        ),
+        encoding="utf-8",
+    )
     result = run_cli("check", "--jsonl", str(drafts), data=seeded_dir)
     assert result.returncode == 1  # two bad lines
     lines = [json.loads(x) for x in result.stdout.decode().splitlines()]

@@ -33,12 +33,38 @@ from govtext.errors import BackendError, BadInput, NotFound, QuerySyntaxError
 from govtext.settings import load_settings
 from search.backend import FACETS, IndexedDocument, SearchRequest
 from search.elastic import (
-    COLLAPSE_FIELD, HIT_SOURCE, ElasticBackend, alias_name, build_search_body, check_prefix, compile_query,
-    concrete_name, document_source, es_id, facet_aggs, filter_clauses, load_template, paragraph_id,
-    paragraph_source, parse_facets, phrase_query, similar_body, sort_clause, token_query, tokens_query, with_boost,
+    COLLAPSE_FIELD,
+    HIT_SOURCE,
+    ElasticBackend,
+    alias_name,
+    build_search_body,
+    check_prefix,
+    compile_query,
+    concrete_name,
+    document_source,
+    es_id,
+    facet_aggs,
+    filter_clauses,
+    load_template,
+    paragraph_id,
+    paragraph_source,
+    parse_facets,
+    phrase_query,
+    similar_body,
+    sort_clause,
+    token_query,
+    tokens_query,
+    with_boost,
 )
 from search.elastic_dedup import (
-    RELABEL_SCRIPT, ElasticDuplicates, boilerplate_body, exact_body, keyed_body, near_body, relabel_body, scheme_meta,
+    RELABEL_SCRIPT,
+    ElasticDuplicates,
+    boilerplate_body,
+    exact_body,
+    keyed_body,
+    near_body,
+    relabel_body,
+    scheme_meta,
 )
 from search.query import And, Match, Not, Or, Phrase, Term, parse_query
 from search.tantivy_index import SYNONYM_BOOST
@@ -53,19 +79,31 @@ def roundtrip(query: dict) -> dict:
 
 
 def single(token: str) -> dict:
-    return {"bool": {"should": [{"term": {"title": {"value": token, "boost": TITLE_BOOST}}},
-                                {"term": {"body": {"value": token}}},
-                                {"term": {"title_sub": {"value": token}}},
-                                {"term": {"sub": {"value": token, "boost": SUB_BOOST}}}],
-                     "minimum_should_match": 1}}
+    return {
+        "bool": {
+            "should": [
+                {"term": {"title": {"value": token, "boost": TITLE_BOOST}}},
+                {"term": {"body": {"value": token}}},
+                {"term": {"title_sub": {"value": token}}},
+                {"term": {"sub": {"value": token, "boost": SUB_BOOST}}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
 
 
 def in_field(field: str, token: str) -> dict:
     """A token searched in one field: the field itself and the sub-words of that field."""
     sub_field = {"title": "title_sub", "body": "sub"}[field]
-    return {"bool": {"should": [{"term": {field: {"value": token}}},
-                                {"term": {sub_field: {"value": token, "boost": SUB_BOOST}}}],
-                     "minimum_should_match": 1}}
+    return {
+        "bool": {
+            "should": [
+                {"term": {field: {"value": token}}},
+                {"term": {sub_field: {"value": token, "boost": SUB_BOOST}}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
 
 
 # -- 1. AST -> DSL ------------------------------------------------------------------
@@ -84,26 +122,41 @@ def test_multi_token_word_requires_every_token_and_prefers_them_in_order():
     q = compile_query(Term("信访条例", ("信访", "条例")))
     assert q["bool"]["must"] == [single("信访"), single("条例")]
     (phrase,) = q["bool"]["should"]
-    assert phrase == {"bool": {"should": [
-        {"match_phrase": {"title": {"query": "信访 条例", "slop": 0, "boost": TITLE_BOOST}}},
-        {"match_phrase": {"body": {"query": "信访 条例", "slop": 0}}}],
-        "minimum_should_match": 1, "boost": PHRASE_BOOST}}
+    assert phrase == {
+        "bool": {
+            "should": [
+                {"match_phrase": {"title": {"query": "信访 条例", "slop": 0, "boost": TITLE_BOOST}}},
+                {"match_phrase": {"body": {"query": "信访 条例", "slop": 0}}},
+            ],
+            "minimum_should_match": 1,
+            "boost": PHRASE_BOOST,
+        }
+    }
     assert "minimum_should_match" not in q["bool"]  # the phrase only ranks, it does not filter
     assert roundtrip(q) == q
 
 
 def test_multi_token_word_in_a_field():
     q = tokens_query(("信访", "条例"), "title")
-    assert q == {"bool": {"must": [in_field("title", "信访"), in_field("title", "条例")],
-                          "should": [{"match_phrase": {"title": {"query": "信访 条例", "slop": 0,
-                                                                 "boost": PHRASE_BOOST}}}]}}
+    assert q == {
+        "bool": {
+            "must": [in_field("title", "信访"), in_field("title", "条例")],
+            "should": [{"match_phrase": {"title": {"query": "信访 条例", "slop": 0, "boost": PHRASE_BOOST}}}],
+        }
+    }
 
 
 def test_phrase_is_match_phrase_on_space_joined_tokens_without_subwords():
     q = compile_query(Phrase("社会治安 整体防控", ("社会治安", "整体", "防控")))
-    assert q == {"bool": {"should": [
-        {"match_phrase": {"title": {"query": "社会治安 整体 防控", "slop": 0, "boost": TITLE_BOOST}}},
-        {"match_phrase": {"body": {"query": "社会治安 整体 防控", "slop": 0}}}], "minimum_should_match": 1}}
+    assert q == {
+        "bool": {
+            "should": [
+                {"match_phrase": {"title": {"query": "社会治安 整体 防控", "slop": 0, "boost": TITLE_BOOST}}},
+                {"match_phrase": {"body": {"query": "社会治安 整体 防控", "slop": 0}}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
     assert "sub" not in json.dumps(q)
     assert compile_query(Phrase("x", ("枫桥经验",), "title")) == in_field("title", "枫桥经验")
     assert phrase_query(("a", "b"), "body") == {"match_phrase": {"body": {"query": "a b", "slop": 0}}}
@@ -113,8 +166,11 @@ def test_synonyms_widen_a_word_to_an_or():
     q = compile_query(Term("枫桥经验", ("枫桥经验",), None, (("新时代枫桥经验",), ("枫桥", "经验"))))
     assert q["bool"]["minimum_should_match"] == 1
     # a synonym weighs less than the word the user typed (SYNONYM_BOOST, as in tantivy)
-    assert q["bool"]["should"] == [single("枫桥经验"), with_boost(single("新时代枫桥经验"), SYNONYM_BOOST),
-                                   with_boost(phrase_query(("枫桥", "经验"), None), SYNONYM_BOOST)]
+    assert q["bool"]["should"] == [
+        single("枫桥经验"),
+        with_boost(single("新时代枫桥经验"), SYNONYM_BOOST),
+        with_boost(phrase_query(("枫桥", "经验"), None), SYNONYM_BOOST),
+    ]
     assert SYNONYM_BOOST < 1.0
 
 
@@ -134,7 +190,8 @@ def test_plain_words_compile_to_minimum_should_match():
 
 def test_year_ranges_are_range_filters():
     assert filter_clauses(SearchRequest(q="x", year_from=2020, year_to=2026)) == [
-        {"range": {"year": {"gte": 2020, "lte": 2026}}}]
+        {"range": {"year": {"gte": 2020, "lte": 2026}}}
+    ]
     assert filter_clauses(SearchRequest(q="x", year_to=2010)) == [{"range": {"year": {"gte": 1, "lte": 2010}}}]
     assert filter_clauses(SearchRequest(q="x", year_from=2020)) == [{"range": {"year": {"gte": 2020}}}]
 
@@ -154,8 +211,16 @@ def test_and_or_not():
 
 def test_parsed_queries_compile_and_roundtrip():
     config = load_settings().config_dir
-    for raw in ["枫桥经验 调解", '"矛盾纠纷 多元化解"', "网格员 OR 网格管理员", "电网 NOT 网格化", "网格 -电网",
-                "title:实施方案", '(雪亮工程 OR 天网) 农村', 'title:"实施方案" 调解 -text:电网']:
+    for raw in [
+        "枫桥经验 调解",
+        '"矛盾纠纷 多元化解"',
+        "网格员 OR 网格管理员",
+        "电网 NOT 网格化",
+        "网格 -电网",
+        "title:实施方案",
+        "(雪亮工程 OR 天网) 农村",
+        'title:"实施方案" 调解 -text:电网',
+    ]:
         q = compile_query(parse_query(raw, config).root)
         assert roundtrip(q) == q, raw
     with pytest.raises(TypeError):
@@ -163,7 +228,9 @@ def test_parsed_queries_compile_and_roundtrip():
 
 
 def test_with_boost_multiplies_and_wraps():
-    assert with_boost({"term": {"body": {"value": "a", "boost": 2.0}}}, 1.5) == {"term": {"body": {"value": "a", "boost": 3.0}}}
+    assert with_boost({"term": {"body": {"value": "a", "boost": 2.0}}}, 1.5) == {
+        "term": {"body": {"value": "a", "boost": 3.0}}
+    }
     assert with_boost({"bool": {"must": []}}, 2.0) == {"bool": {"must": [], "boost": 2.0}}
     assert with_boost({"match_all": {}}, 2.0) == {"bool": {"must": [{"match_all": {}}], "boost": 2.0}}
     q = {"term": {"body": {"value": "a"}}}
@@ -172,12 +239,22 @@ def test_with_boost_multiplies_and_wraps():
 
 
 def test_filters_become_bool_filter_clauses():
-    req = SearchRequest(q="调解", themes=["fengqiao", "dispute_resolution"], region="浙江省", year=2021,
-                        doc_type="report", site="www.gov.cn")
+    req = SearchRequest(
+        q="调解",
+        themes=["fengqiao", "dispute_resolution"],
+        region="浙江省",
+        year=2021,
+        doc_type="report",
+        site="www.gov.cn",
+    )
     assert filter_clauses(req) == [
-        {"term": {"theme": "fengqiao"}}, {"term": {"theme": "dispute_resolution"}},
-        {"term": {"region": "浙江省"}}, {"term": {"doc_type": "report"}}, {"term": {"site": "www.gov.cn"}},
-        {"range": {"year": {"gte": 2021, "lte": 2021}}}]
+        {"term": {"theme": "fengqiao"}},
+        {"term": {"theme": "dispute_resolution"}},
+        {"term": {"region": "浙江省"}},
+        {"term": {"doc_type": "report"}},
+        {"term": {"site": "www.gov.cn"}},
+        {"range": {"year": {"gte": 2021, "lte": 2021}}},
+    ]
     assert filter_clauses(SearchRequest(q="调解")) == []
     body = build_search_body(Term("调解", ("调解",), "body"), req)
     assert body["query"] == {"bool": {"must": [in_field("body", "调解")], "filter": filter_clauses(req)}}
@@ -202,19 +279,28 @@ def test_search_body_paging_sorting_collapse_and_facets():
 
 
 def test_facets_parse_and_drop_year_zero():
-    aggs = {"theme": {"buckets": [{"key": "fengqiao", "doc_count": 3}]},
-            "year": {"buckets": [{"key": 2026, "doc_count": 2}, {"key": 0, "doc_count": 5}]},
-            "region": {"buckets": []}}
-    assert parse_facets(aggs) == {"theme": [{"value": "fengqiao", "count": 3}], "region": [],
-                                  "year": [{"value": 2026, "count": 2}], "doc_type": [], "site": [],
-                                  "city": []}
+    aggs = {
+        "theme": {"buckets": [{"key": "fengqiao", "doc_count": 3}]},
+        "year": {"buckets": [{"key": 2026, "doc_count": 2}, {"key": 0, "doc_count": 5}]},
+        "region": {"buckets": []},
+    }
+    assert parse_facets(aggs) == {
+        "theme": [{"value": "fengqiao", "count": 3}],
+        "region": [],
+        "year": [{"value": 2026, "count": 2}],
+        "doc_type": [],
+        "site": [],
+        "city": [],
+    }
     assert set(facet_aggs()) == set(FACETS)
 
 
 def test_similar_body_weights_terms_and_excludes_the_document():
     body = similar_body([("枫桥经验", 3.5), ("调解", 0.0)], "doc-1", 5)
-    assert body["query"]["bool"]["should"] == [{"term": {"body": {"value": "枫桥经验", "boost": 3.5}}},
-                                               {"term": {"body": {"value": "调解", "boost": 0.01}}}]
+    assert body["query"]["bool"]["should"] == [
+        {"term": {"body": {"value": "枫桥经验", "boost": 3.5}}},
+        {"term": {"body": {"value": "调解", "boost": 0.01}}},
+    ]
     assert body["query"]["bool"]["must_not"] == [{"ids": {"values": ["doc-1"]}}]
     assert body["query"]["bool"]["minimum_should_match"] == 1 and body["size"] == 5
     assert roundtrip(body["query"]) == body["query"]
@@ -282,23 +368,55 @@ def test_every_queried_field_is_mapped():
 
 
 def _doc(**kw) -> Document:
-    return Document(text="第一段讲枫桥经验。\n第二段讲人民调解。", id=kw.pop("id", "doc-1"), title="某市实施方案",
-                    url="https://www.example.gov.cn/a.html", date="2021-03-04", region="浙江省", **kw)
+    return Document(
+        text="第一段讲枫桥经验。\n第二段讲人民调解。",
+        id=kw.pop("id", "doc-1"),
+        title="某市实施方案",
+        url="https://www.example.gov.cn/a.html",
+        date="2021-03-04",
+        region="浙江省",
+        **kw,
+    )
 
 
 def test_document_source_fits_the_strict_mapping():
     props = load_template("documents", "govtext")["template"]["mappings"]["properties"]
     doc = _doc()
-    analysis = {"themes": [{"id": "fengqiao", "score": 1.0}], "primary_region": {"province": "浙江省", "city": "杭州市"}}
-    src = document_source(doc.to_dict(), ["第一段讲枫桥经验。", "第二段讲人民调解。"], analysis, group="doc-1",
-                          content_hash=doc.content_hash, added_at="a", updated_at="b", indexed_at=1)
+    analysis = {
+        "themes": [{"id": "fengqiao", "score": 1.0}],
+        "primary_region": {"province": "浙江省", "city": "杭州市"},
+    }
+    src = document_source(
+        doc.to_dict(),
+        ["第一段讲枫桥经验。", "第二段讲人民调解。"],
+        analysis,
+        group="doc-1",
+        content_hash=doc.content_hash,
+        added_at="a",
+        updated_at="b",
+        indexed_at=1,
+    )
     assert set(src) <= set(props), set(src) - set(props)
     assert src["title"].split() and "枫桥经验" in src["body"].split()
     assert (src["theme"], src["region"], src["city"], src["site"], src["year"], src["date_key"]) == (
-        ["fengqiao"], "浙江省", "杭州市", "www.example.gov.cn", 2021, 20210304)
+        ["fengqiao"],
+        "浙江省",
+        "杭州市",
+        "www.example.gov.cn",
+        2021,
+        20210304,
+    )
     assert src["stored"]["doc"] == doc.to_dict() and src["paragraph_count"] == 2
-    bare = document_source(Document(text="无元数据").to_dict(), ["无元数据"], {}, group="g", content_hash="h",
-                           added_at="", updated_at="", indexed_at=0)
+    bare = document_source(
+        Document(text="无元数据").to_dict(),
+        ["无元数据"],
+        {},
+        group="g",
+        content_hash="h",
+        added_at="",
+        updated_at="",
+        indexed_at=0,
+    )
     assert not {"region", "city", "doc_type", "site"} & set(bare)  # no empty facet values
     pprops = load_template("paragraphs", "govtext")["template"]["mappings"]["properties"]
     assert set(paragraph_source("doc-1", 0, "人民调解。", 1)) <= set(pprops)
@@ -347,8 +465,13 @@ def test_unreachable_cluster_is_a_backend_error(tmp_path):
     try:
         with pytest.raises(QuerySyntaxError):  # a bad query never needs the cluster
             backend.search(SearchRequest(q="(枫桥经验"))
-        for call in (lambda: backend.search(SearchRequest(q="枫桥经验")), backend.health, backend.stats,
-                     lambda: backend.get("x"), lambda: list(backend.iter_documents())):
+        for call in (
+            lambda: backend.search(SearchRequest(q="枫桥经验")),
+            backend.health,
+            backend.stats,
+            lambda: backend.get("x"),
+            lambda: list(backend.iter_documents()),
+        ):
             with pytest.raises(BackendError) as info:
                 call()
             assert "cannot reach Elasticsearch" in info.value.message and "secret" not in info.value.message
@@ -378,13 +501,13 @@ def _values(doc: dict, path: str, props: dict) -> list:
 
 
 def _spec(clause: dict) -> tuple[str, object, dict]:
-    (field_name, spec), = ((k, v) for k, v in clause.items() if k not in ("boost", "_name"))
+    ((field_name, spec),) = ((k, v) for k, v in clause.items() if k not in ("boost", "_name"))
     return (field_name, spec["value"], spec) if isinstance(spec, dict) else (field_name, spec, clause)
 
 
 def evaluate(query: dict, key: str, doc: dict, props: dict) -> tuple[bool, float, set[str]]:
     """(matches, score, matched query names): every clause scores 1 (times its boost)."""
-    (kind, spec), = query.items()
+    ((kind, spec),) = query.items()
     names: set[str] = set()
     if kind == "match_all":
         return True, 1.0, names
@@ -393,18 +516,26 @@ def evaluate(query: dict, key: str, doc: dict, props: dict) -> tuple[bool, float
             field_name, value, opts = _spec(spec)
             ok = value in _values(doc, field_name, props)
         elif kind == "terms":
-            (field_name, wanted), = spec.items()
+            ((field_name, wanted),) = spec.items()
             ok, opts = bool(set(_values(doc, field_name, props)) & set(wanted)), spec
         elif kind == "ids":
             ok, opts = key in spec["values"], spec
         elif kind == "range":
-            (field_name, bounds), = spec.items()
-            ops = {"gte": lambda a, b: a >= b, "gt": lambda a, b: a > b, "lte": lambda a, b: a <= b, "lt": lambda a, b: a < b}
-            ok, opts = any(all(ops[o](v, b) for o, b in bounds.items()) for v in _values(doc, field_name, props)), bounds
+            ((field_name, bounds),) = spec.items()
+            ops = {
+                "gte": lambda a, b: a >= b,
+                "gt": lambda a, b: a > b,
+                "lte": lambda a, b: a <= b,
+                "lt": lambda a, b: a < b,
+            }
+            ok, opts = (
+                any(all(ops[o](v, b) for o, b in bounds.items()) for v in _values(doc, field_name, props)),
+                bounds,
+            )
         else:
-            (field_name, opts), = spec.items()
+            ((field_name, opts),) = spec.items()
             tokens, run = _values(doc, field_name, props), opts["query"].split()
-            ok = any(tokens[i:i + len(run)] == run for i in range(len(tokens) - len(run) + 1))
+            ok = any(tokens[i : i + len(run)] == run for i in range(len(tokens) - len(run) + 1))
         if ok and "_name" in opts:
             names.add(opts["_name"])
         return ok, float(opts.get("boost", 1.0)) if ok else 0.0, names
@@ -434,7 +565,7 @@ def evaluate(query: dict, key: str, doc: dict, props: dict) -> tuple[bool, float
 
 def _sort_key(sort, key: str, doc: dict, score: float, position: int):
     out = []
-    for item in ([sort] if isinstance(sort, str) else sort or ["_score"]):
+    for item in [sort] if isinstance(sort, str) else sort or ["_score"]:
         name, order = (item, "asc") if isinstance(item, str) else next(iter(item.items()))
         order = order.get("order", "asc") if isinstance(order, dict) else order
         if name == "_score":
@@ -527,15 +658,22 @@ class FakeES:
         self.accepts.append(accept)
         m = re.search(r"compatible-with=(\d+)", accept + (headers.get("content-type") or ""))
         if m and int(m.group(1)) not in (self.major, self.major - 1):
-            return 400, {"error": {"type": "media_type_header_exception",
-                                   "reason": f"Accept version must be either version {self.major} or "
-                                             f"{self.major - 1}, but found {m.group(1)}"}, "status": 400}
+            return 400, {
+                "error": {
+                    "type": "media_type_header_exception",
+                    "reason": f"Accept version must be either version {self.major} or "
+                    f"{self.major - 1}, but found {m.group(1)}",
+                },
+                "status": 400,
+            }
         parts = [p for p in path.split("/") if p]
         data = body.decode() if body else ""
         ndjson = path.endswith("_bulk") or path.endswith("_msearch")
         j = json.loads(data) if data and not ndjson else {}
         with self.lock:
-            self.requests.append((method, path, [json.loads(x) for x in data.splitlines() if x.strip()] if ndjson else j))
+            self.requests.append(
+                (method, path, [json.loads(x) for x in data.splitlines() if x.strip()] if ndjson else j)
+            )
             try:
                 return self.route(method, parts, params, j, data)
             except Unsupported as exc:
@@ -543,8 +681,12 @@ class FakeES:
 
     def route(self, method, parts, params, j, raw):
         if not parts:
-            return 200, {"name": "fake", "cluster_name": "fake", "version": {"number": self.version},
-                         "tagline": "You Know, for Search"}
+            return 200, {
+                "name": "fake",
+                "cluster_name": "fake",
+                "version": {"number": self.version},
+                "tagline": "You Know, for Search",
+            }
         head = parts[0]
         if head == "_index_template":
             if method == "PUT":
@@ -552,7 +694,11 @@ class FakeES:
                 self.templates[parts[1]] = j
                 return 200, {"acknowledged": True}
             if method == "DELETE":
-                return (200, {"acknowledged": True}) if self.templates.pop(parts[1], None) else (404, {"error": "missing", "status": 404})
+                return (
+                    (200, {"acknowledged": True})
+                    if self.templates.pop(parts[1], None)
+                    else (404, {"error": "missing", "status": 404})
+                )
         if head == "_alias":
             name = unquote(parts[1])
             if name not in self.aliases:
@@ -560,8 +706,10 @@ class FakeES:
             return 200, {i: {"aliases": {name: {}}} for i in sorted(self.aliases[name])}
         if head == "_aliases":
             for action in j["actions"]:
-                (kind, spec), = action.items()
-                getattr(self.aliases.setdefault(spec["alias"], set()), "add" if kind == "add" else "discard")(spec["index"])
+                ((kind, spec),) = action.items()
+                getattr(self.aliases.setdefault(spec["alias"], set()), "add" if kind == "add" else "discard")(
+                    spec["index"]
+                )
             return 200, {"acknowledged": True}
         if head == "_resolve":
             names = self.resolve(parts[2])
@@ -571,19 +719,29 @@ class FakeES:
         if head == "_msearch":
             return 200, self.msearch(raw)
         if head == "_search" and parts[1:] == ["scroll"]:
-            return 200, ({"succeeded": True} if method == "DELETE" else
-                         {"_scroll_id": "s", "_shards": SHARDS, "hits": {"total": {"value": 0, "relation": "eq"}, "hits": []}})
+            return 200, (
+                {"succeeded": True}
+                if method == "DELETE"
+                else {
+                    "_scroll_id": "s",
+                    "_shards": SHARDS,
+                    "hits": {"total": {"value": 0, "relation": "eq"}, "hits": []},
+                }
+            )
         if head == "_cluster":
             return 200, {"cluster_name": "fake", "status": "green"}
         if len(parts) == 1:
             if method == "PUT":
                 if parts[0] in self.indices:
-                    return 400, {"error": {"type": "resource_already_exists_exception", "reason": parts[0]}, "status": 400}
+                    return 400, {
+                        "error": {"type": "resource_already_exists_exception", "reason": parts[0]},
+                        "status": 400,
+                    }
                 assert set(j) <= {"aliases", "mappings"}, j
                 assert set(j.get("mappings") or {}) <= {"_meta"}, j  # field mappings come from the templates
                 self.indices[parts[0]] = {}
                 self.created[parts[0]] = j.get("mappings") or {}
-                for alias in (j.get("aliases") or {}):
+                for alias in j.get("aliases") or {}:
                     self.aliases.setdefault(alias, set()).add(parts[0])
                 return 200, {"acknowledged": True, "index": parts[0]}
             if method == "DELETE":
@@ -600,16 +758,21 @@ class FakeES:
         if op == "_refresh":
             return 200, {"_shards": {"total": 1, "successful": 1, "failed": 0}}
         if op == "_mapping":
-            return 200, {i: {"mappings": {**self.created.get(i, {}), "dynamic": "strict",
-                                          "properties": self.mapping_for(i)}} for i in indices}
+            return 200, {
+                i: {"mappings": {**self.created.get(i, {}), "dynamic": "strict", "properties": self.mapping_for(i)}}
+                for i in indices
+            }
         if op == "_doc":
             key = unquote(parts[2])
             if key in docs:
                 return 200, {"_index": indices[0], "_id": key, "found": True, "_source": docs[key]}
             return 404, {"_index": indices[0], "_id": key, "found": False}
         if op == "_mget":
-            return 200, {"docs": [{"_id": i, "found": i in docs, **({"_source": docs[i]} if i in docs else {})}
-                                  for i in j["ids"]]}
+            return 200, {
+                "docs": [
+                    {"_id": i, "found": i in docs, **({"_source": docs[i]} if i in docs else {})} for i in j["ids"]
+                ]
+            }
         if op == "_count":
             props = self.mapping_for(indices[0])
             query = j.get("query") or {"match_all": {}}
@@ -618,9 +781,23 @@ class FakeES:
             return 200, self.update_by_query(indices, j, params)
         if op == "_termvectors":
             tokens = j["doc"]["body"].split()
-            return 200, {"term_vectors": {"body": {"terms": {
-                t: {"term_freq": 1, **({"doc_freq": n} if (n := sum(t in d.get("body", "").split() for d in docs.values())) else {})}
-                for t in tokens}}}}
+            return 200, {
+                "term_vectors": {
+                    "body": {
+                        "terms": {
+                            t: {
+                                "term_freq": 1,
+                                **(
+                                    {"doc_freq": n}
+                                    if (n := sum(t in d.get("body", "").split() for d in docs.values()))
+                                    else {}
+                                ),
+                            }
+                            for t in tokens
+                        }
+                    }
+                }
+            }
         if op == "_stats":
             return 200, {"indices": {i: {"primaries": {"store": {"size_in_bytes": 1000}}} for i in indices}}
         if op == "_search":
@@ -633,7 +810,7 @@ class FakeES:
         lines = [json.loads(line) for line in raw.splitlines() if line.strip()]
         items, errors, i = [], False, 0
         while i < len(lines):
-            (op, meta), = lines[i].items()
+            ((op, meta),) = lines[i].items()
             i += 1
             source = None
             if op in ("index", "create", "update"):
@@ -648,8 +825,15 @@ class FakeES:
             if op == "index":
                 unknown = set(source) - set(self.mapping_for(index))
                 if unknown:
-                    items.append({op: {"_id": meta["_id"], "status": 400, "error": {
-                        "type": "strict_dynamic_mapping_exception", "reason": sorted(unknown)}}})
+                    items.append(
+                        {
+                            op: {
+                                "_id": meta["_id"],
+                                "status": 400,
+                                "error": {"type": "strict_dynamic_mapping_exception", "reason": sorted(unknown)},
+                            }
+                        }
+                    )
                     errors = True
                     continue
                 store[meta["_id"]] = source
@@ -659,8 +843,15 @@ class FakeES:
                 items.append({op: {"_id": meta["_id"], "status": 200, "result": "updated"}})
             elif op == "delete":
                 found = store.pop(meta["_id"], None) is not None
-                items.append({op: {"_id": meta["_id"], "status": 200 if found else 404,
-                                   "result": "deleted" if found else "not_found"}})
+                items.append(
+                    {
+                        op: {
+                            "_id": meta["_id"],
+                            "status": 200 if found else 404,
+                            "result": "deleted" if found else "not_found",
+                        }
+                    }
+                )
         return {"took": 1, "errors": errors, "items": items}
 
     def update_by_query(self, indices, j, params) -> dict:
@@ -678,8 +869,14 @@ class FakeES:
                 if evaluate(j.get("query") or {"match_all": {}}, key, doc, props)[0]:
                     doc[field_name] = value
                     updated += 1
-        return {"took": 1, "timed_out": False, "total": updated, "updated": updated, "version_conflicts": 0,
-                "failures": []}
+        return {
+            "took": 1,
+            "timed_out": False,
+            "total": updated,
+            "updated": updated,
+            "version_conflicts": 0,
+            "failures": [],
+        }
 
     def msearch(self, raw: str, default_index: str = "") -> dict:
         lines = [json.loads(line) for line in raw.splitlines() if line.strip()]
@@ -706,8 +903,18 @@ class FakeES:
 
     def search(self, indices, docs, j, params) -> dict:
         props = self.mapping_for(indices[0]) if indices else {}
-        unknown = set(j) - {"query", "size", "from", "sort", "_source", "track_total_hits", "track_scores", "collapse",
-                            "aggs", "search_after"}
+        unknown = set(j) - {
+            "query",
+            "size",
+            "from",
+            "sort",
+            "_source",
+            "track_total_hits",
+            "track_scores",
+            "collapse",
+            "aggs",
+            "search_after",
+        }
         if unknown:
             raise Unsupported(f"search keys {sorted(unknown)}")
         query = j.get("query") or {"match_all": {}}
@@ -734,7 +941,7 @@ class FakeES:
             rows = kept
         start, size = j.get("from", 0), params.get("size", [None])[0] or j.get("size", 10)
         hits = []
-        for key, doc, score, names, _position in rows[start:start + int(size)]:
+        for key, doc, score, names, _position in rows[start : start + int(size)]:
             hit = self._hit(indices[0], key, doc, score, names, source, [doc.get("id", key)])
             if collapse:
                 value = (_values(doc, collapse["field"], {}) or [None])[0]
@@ -742,39 +949,58 @@ class FakeES:
                 inner = collapse.get("inner_hits")
                 if inner:
                     members = sorted(groups[value], key=lambda r: _sort_key(inner.get("sort"), r[0], r[1], r[2], r[4]))
-                    hit["inner_hits"] = {inner["name"]: {"hits": {
-                        "total": {"value": len(members), "relation": "eq"},
-                        "hits": [self._hit(indices[0], m[0], m[1], m[2], set(), inner.get("_source"))
-                                 for m in members[:inner.get("size", 3)]]}}}
+                    hit["inner_hits"] = {
+                        inner["name"]: {
+                            "hits": {
+                                "total": {"value": len(members), "relation": "eq"},
+                                "hits": [
+                                    self._hit(indices[0], m[0], m[1], m[2], set(), inner.get("_source"))
+                                    for m in members[: inner.get("size", 3)]
+                                ],
+                            }
+                        }
+                    }
             hits.append(hit)
         out = {"took": 1, "_shards": SHARDS, "hits": {"total": {"value": total, "relation": "eq"}, "hits": hits}}
         if "scroll" in params:
             out["_scroll_id"] = "s"
         if j.get("aggs"):
-            out["aggregations"] = self.aggregate(j["aggs"], [(r[0], r[1]) for r in sorted(
-                ((k, d) for k, d in docs.items() if evaluate(query, k, d, props)[0]))], props, indices[0])
+            out["aggregations"] = self.aggregate(
+                j["aggs"],
+                [(r[0], r[1]) for r in sorted(((k, d) for k, d in docs.items() if evaluate(query, k, d, props)[0]))],
+                props,
+                indices[0],
+            )
         return out
 
     def aggregate(self, spec: dict, rows: list[tuple[str, dict]], props: dict, index: str) -> dict:
         out = {}
         for name, agg in spec.items():
             subs = agg.get("aggs") or {}
-            (kind, body), = ((k, v) for k, v in agg.items() if k != "aggs")
+            ((kind, body),) = ((k, v) for k, v in agg.items() if k != "aggs")
             if kind == "terms":
                 by_value: dict = {}
                 for key, doc in rows:
                     for value in dict.fromkeys(_values(doc, body["field"], props)):
                         by_value.setdefault(value, []).append((key, doc))
                 metrics = {k: v for k, v in subs.items() if "bucket_selector" not in v}
-                buckets = [{"key": v, "doc_count": len(rs), **self.aggregate(metrics, rs, props, index)}
-                           for v, rs in by_value.items() if len(rs) >= body.get("min_doc_count", 1)]
+                buckets = [
+                    {"key": v, "doc_count": len(rs), **self.aggregate(metrics, rs, props, index)}
+                    for v, rs in by_value.items()
+                    if len(rs) >= body.get("min_doc_count", 1)
+                ]
                 order = body.get("order") or [{"_count": "desc"}, {"_key": "asc"}]
                 for item in reversed(order if isinstance(order, list) else [order]):
-                    (by, direction), = item.items()
-                    value = (lambda b: b["doc_count"]) if by == "_count" else (lambda b: b["key"]) if by == "_key" \
+                    ((by, direction),) = item.items()
+                    value = (
+                        (lambda b: b["doc_count"])
+                        if by == "_count"
+                        else (lambda b: b["key"])
+                        if by == "_key"
                         else (lambda b, by=by: b[by]["value"])
+                    )
                     buckets.sort(key=value, reverse=direction == "desc")
-                buckets = buckets[:body.get("size", 10)]
+                buckets = buckets[: body.get("size", 10)]
                 for sel in (v["bucket_selector"] for v in subs.values() if "bucket_selector" in v):
                     m = re.fullmatch(r"params\.(\w+) >= (\d+)", sel["script"])
                     if not m:
@@ -788,9 +1014,15 @@ class FakeES:
                 out[name] = {"value": float(sum(v for _, d in rows for v in _values(d, body["field"], props)))}
             elif kind == "top_hits":
                 ranked = sorted(rows, key=lambda r: _sort_key(body.get("sort"), r[0], r[1], 1.0, 0))
-                out[name] = {"hits": {"total": {"value": len(rows), "relation": "eq"},
-                                      "hits": [self._hit(index, k, d, 1.0, set(), body.get("_source"))
-                                               for k, d in ranked[:body.get("size", 3)]]}}
+                out[name] = {
+                    "hits": {
+                        "total": {"value": len(rows), "relation": "eq"},
+                        "hits": [
+                            self._hit(index, k, d, 1.0, set(), body.get("_source"))
+                            for k, d in ranked[: body.get("size", 3)]
+                        ],
+                    }
+                }
             else:
                 raise Unsupported(f"aggregation {kind}")
         return out
@@ -881,7 +1113,11 @@ def test_backend_flow_against_a_fake_cluster(fake_cluster, tmp_path):
             backend.similar("nope")
 
         stats = backend.stats()
-        assert stats["documents"] == 2 and stats["paragraphs"] == 3 and stats["characters"] == len("只剩一段。") + len(b.text)
+        assert (
+            stats["documents"] == 2
+            and stats["paragraphs"] == 3
+            and stats["characters"] == len("只剩一段。") + len(b.text)
+        )
 
         assert backend.update_groups({"doc-a": "doc-b"}) == 1
         assert backend.get("doc-a")["group_id"] == "doc-b" and backend.get("doc-b")["copies"] == 2
@@ -939,8 +1175,10 @@ P1 = "坚持和发展新时代枫桥经验，健全党组织领导的自治、�
 P2 = "全市共建成综治中心120个，配备专职网格员3000余名，全年排查化解各类矛盾纠纷1万余件，调解成功率达到98%以上，群众安全感和满意度持续提升。"
 P3 = "下一步，我们将进一步完善诉源治理机制，推动人民调解、行政调解、司法调解有机衔接，加快建设一站式矛盾纠纷调解中心，努力把矛盾纠纷化解在萌芽状态。"
 STOCK = "加强组织领导，各级党委和政府要把市域社会治理现代化工作摆上重要议事日程，主要负责同志亲自抓，分管负责同志具体抓，确保各项任务落到实处。"
-OTHER = ["今年以来，区教育局围绕义务教育优质均衡发展目标，新建改扩建中小学校六所，新增学位四千余个，有效缓解了城区学校大班额问题。",
-         "全区农业农村工作坚持稳中求进，粮食播种面积稳定在八十万亩以上，高标准农田建设任务全面完成，农村居民人均可支配收入持续增长。"]
+OTHER = [
+    "今年以来，区教育局围绕义务教育优质均衡发展目标，新建改扩建中小学校六所，新增学位四千余个，有效缓解了城区学校大班额问题。",
+    "全区农业农村工作坚持稳中求进，粮食播种面积稳定在八十万亩以上，高标准农田建设任务全面完成，农村居民人均可支配收入持续增长。",
+]
 DEDUP_PROPS = {"dd_hash", "dd_bands", "dd_fps", "dd_norm", "dd_norm_len", "dd_scheme", "cluster", "site"}
 
 
@@ -973,13 +1211,18 @@ def test_paragraph_sources_with_fingerprints_fit_the_strict_mapping():
 
 def test_lookup_bodies():
     body = keyed_body("dd_fps", ["11", "-12"], 48, ["doc-1"])
-    assert body["query"]["bool"]["should"] == [{"term": {"dd_fps": {"value": "11", "_name": "11"}}},
-                                               {"term": {"dd_fps": {"value": "-12", "_name": "-12"}}}]
+    assert body["query"]["bool"]["should"] == [
+        {"term": {"dd_fps": {"value": "11", "_name": "11"}}},
+        {"term": {"dd_fps": {"value": "-12", "_name": "-12"}}},
+    ]
     assert body["query"]["bool"]["must_not"] == [{"terms": {"doc_id": ["doc-1"]}}]
     assert body["collapse"] == {"field": "dd_hash"} and body["size"] == 48 and body["_source"] is False
     exact = exact_body(["5"], 10)
     assert exact["query"] == {"bool": {"filter": [{"terms": {"dd_hash": ["5"]}}]}}
-    assert exact["collapse"]["inner_hits"]["size"] == 10 and exact_body(["5"], 500)["collapse"]["inner_hits"]["size"] == 100
+    assert (
+        exact["collapse"]["inner_hits"]["size"] == 10
+        and exact_body(["5"], 500)["collapse"]["inner_hits"]["size"] == 100
+    )
     near = near_body(["1", "2"], 24)
     assert near["query"]["bool"]["should"][0] == {"constant_score": {"filter": {"term": {"dd_bands": "1"}}}}
     assert near["query"]["bool"]["minimum_should_match"] == 1 and near["size"] == 24
@@ -989,15 +1232,24 @@ def test_lookup_bodies():
         assert _fields_in(b) <= props | {"_doc", "_score"}, _fields_in(b) - props
     assert set(near["_source"]) <= props
     relabel = relabel_body("cluster", ["b", "a"], "c", ["x#0"])
-    assert relabel["query"] == {"bool": {"filter": [{"terms": {"cluster": ["a", "b"]}}],
-                                         "must_not": [{"ids": {"values": ["x#0"]}}]}}
-    assert relabel["script"] == {"source": RELABEL_SCRIPT, "lang": "painless", "params": {"field": "cluster", "value": "c"}}
+    assert relabel["query"] == {
+        "bool": {"filter": [{"terms": {"cluster": ["a", "b"]}}], "must_not": [{"ids": {"values": ["x#0"]}}]}
+    }
+    assert relabel["script"] == {
+        "source": RELABEL_SCRIPT,
+        "lang": "painless",
+        "params": {"field": "cluster", "value": "c"},
+    }
 
 
 def test_boilerplate_body_orders_clusters_by_distinct_documents():
     aggs = boilerplate_body(3, 150)["aggs"]["clusters"]
-    assert aggs["terms"] == {"field": "cluster", "size": 150, "min_doc_count": 3,
-                             "order": [{"docs": "desc"}, {"_count": "desc"}, {"_key": "asc"}]}
+    assert aggs["terms"] == {
+        "field": "cluster",
+        "size": 150,
+        "min_doc_count": 3,
+        "order": [{"docs": "desc"}, {"_count": "desc"}, {"_key": "asc"}],
+    }
     assert aggs["aggs"]["docs"] == {"cardinality": {"field": "doc_id"}}
     assert aggs["aggs"]["sites"] == {"cardinality": {"field": "site"}}
     assert aggs["aggs"]["enough"]["bucket_selector"]["script"] == "params.docs >= 3"
@@ -1010,12 +1262,19 @@ def _dedup_corpus():
     from dedup.repost import repost
 
     rng = random.Random(7)
-    original = Document(text="\n".join([P1, P2, P3, STOCK]), id="orig", title="某市社会治理工作总结",
-                        url="https://www.a.gov.cn/1.html")
-    copy = Document(text="\n".join(repost(p, rng, ("place", "number", "punct")) for p in original.text.split("\n")),
-                    id="copy", title="xx市社会治理工作总结", url="https://www.b.com/2.html")
-    others = [Document(text=f"{OTHER[0]}\n{STOCK}", id="other-1", url="https://www.c.gov.cn/3.html"),
-              Document(text=f"{OTHER[1]}\n{STOCK}", id="other-2", url="https://www.c.gov.cn/4.html")]
+    original = Document(
+        text="\n".join([P1, P2, P3, STOCK]), id="orig", title="某市社会治理工作总结", url="https://www.a.gov.cn/1.html"
+    )
+    copy = Document(
+        text="\n".join(repost(p, rng, ("place", "number", "punct")) for p in original.text.split("\n")),
+        id="copy",
+        title="xx市社会治理工作总结",
+        url="https://www.b.com/2.html",
+    )
+    others = [
+        Document(text=f"{OTHER[0]}\n{STOCK}", id="other-1", url="https://www.c.gov.cn/3.html"),
+        Document(text=f"{OTHER[1]}\n{STOCK}", id="other-2", url="https://www.c.gov.cn/4.html"),
+    ]
     return original, copy, others
 
 
@@ -1039,8 +1298,9 @@ def test_duplicate_detection_against_a_fake_cluster(fake_cluster, tmp_path):
         assert backend.get("other-1")["group_id"] == "other-1"
         assert backend.get("orig")["paragraph_recurrence"] == [2, 2, 2, 4]
         assert [c["id"] for c in backend.copies("copy")] == ["orig", "copy"]
-        assert backend.copies("other-2") == [{"id": "other-2", "title": "", "url": "https://www.c.gov.cn/4.html",
-                                               "date": "", "source": ""}]
+        assert backend.copies("other-2") == [
+            {"id": "other-2", "title": "", "url": "https://www.c.gov.cn/4.html", "date": "", "source": ""}
+        ]
         # the lookups went out as msearch bodies
         sent = [b for m, p, lines in fake.requests if p.endswith("_msearch") for b in lines[1::2]]
         assert any("collapse" in b and "dd_bands" in json.dumps(b["query"]) for b in sent)
@@ -1059,7 +1319,11 @@ def test_duplicate_detection_against_a_fake_cluster(fake_cluster, tmp_path):
         assert item["text"] in (STOCK, copy.text.split("\n")[3])
         assert sum(v["count"] for v in item["variants"]) == 4
         assert {(o["doc_id"], o["paragraph_index"]) for o in item["occurrences"]} == {
-            ("orig", 3), ("copy", 3), ("other-1", 1), ("other-2", 1)}
+            ("orig", 3),
+            ("copy", 3),
+            ("other-1", 1),
+            ("other-2", 1),
+        }
         assert next(o for o in item["occurrences"] if o["doc_id"] == "orig")["title"] == "某市社会治理工作总结"
         assert backend.boilerplate(min_docs=5) == []
 
@@ -1078,8 +1342,12 @@ def test_an_index_with_another_scheme_is_refused_until_reindex(fake_cluster, tmp
         (para_index,) = fake.aliases["gt-paragraphs"]
         fake.created[para_index]["_meta"]["govtext_dedup"]["dd_scheme"] = "norm-0/old"
         reopened = ElasticBackend(load_settings(data_dir=tmp_path, es_url=url, es_prefix="gt"))
-        for call in (lambda: reopened.write(_items(_doc(id="doc-b"))), lambda: reopened.check(P1),
-                     reopened.boilerplate, lambda: reopened.copies("doc-a")):
+        for call in (
+            lambda: reopened.write(_items(_doc(id="doc-b"))),
+            lambda: reopened.check(P1),
+            reopened.boilerplate,
+            lambda: reopened.copies("doc-a"),
+        ):
             with pytest.raises(BackendError) as info:
                 call()
             assert info.value.code == "dedup_rebuild_needed" and "govtext reindex" in info.value.message

@@ -163,7 +163,17 @@ def test_fanwen_page():
         assert doc.text.startswith("工作总结是对一定时期工作的回顾和分析")
         assert doc.text.endswith("全年办结群众诉求1200余件。")
         assert "社区网格化管理工作总结 篇2" in doc.text
-        for junk in ("版权声明", "本文地址", "相关内容", "热门阅读", "随机推荐", "下载", "热门文章", "范文大全 >", "Copyright"):
+        for junk in (
+            "版权声明",
+            "本文地址",
+            "相关内容",
+            "热门阅读",
+            "随机推荐",
+            "下载",
+            "热门文章",
+            "范文大全 >",
+            "Copyright",
+        ):
             assert junk not in doc.text, junk
 
 
@@ -173,7 +183,9 @@ def test_gbk_page_whose_meta_says_utf8():
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
     # the HTTP header lies too
-    doc = extract_page(raw, "http://www.jcgov.gov.cn/xwzx/bmdt/202209/t20220906_1234567.shtml", "text/html; charset=UTF-8")
+    doc = extract_page(
+        raw, "http://www.jcgov.gov.cn/xwzx/bmdt/202209/t20220906_1234567.shtml", "text/html; charset=UTF-8"
+    )
     assert doc.meta["encoding"] == "gb18030"
     assert doc.title == "晋城市推进矛盾纠纷多元化解工作综述"
     assert doc.date == "2022-09-06"
@@ -186,14 +198,16 @@ def test_gbk_page_whose_meta_says_utf8():
 
 def test_boilerplate_inside_the_content_block():
     paragraphs = "".join(
-        f"<p>第{i}段：推进基层治理现代化，坚持党建引领，健全自治、法治、德治相结合的城乡基层治理体系。</p>" for i in range(1, 6)
+        f"<p>第{i}段：推进基层治理现代化，坚持党建引领，健全自治、法治、德治相结合的城乡基层治理体系。</p>"
+        for i in range(1, 6)
     )
     html = (
         "<html><head><title>某县基层治理工作经验 - 某某网</title></head><body>"
         "<div class='nav'><a href='/'>首页</a><a href='/a'>要闻</a><a href='/b'>地方</a></div>"
         "<div class='wrap'><div class='c'><p>首页 &gt; 地方 &gt; 正文</p><h1>某县基层治理工作经验</h1>"
-        "<p>2024-05-20 10:30　来源：某县融媒体中心　作者：张三</p>" + paragraphs +
-        "<p>分享到：微信 微博 QQ空间</p><p>【打印】【关闭】</p>"
+        "<p>2024-05-20 10:30　来源：某县融媒体中心　作者：张三</p>"
+        + paragraphs
+        + "<p>分享到：微信 微博 QQ空间</p><p>【打印】【关闭】</p>"
         "<p>版权声明：本站文章均来自网络，如有侵权请联系删除。</p><p>本文地址：http://example.org/a/1.html</p>"
         "<h3>相关阅读</h3><p>某市网格化管理经验材料，欢迎阅读。</p><ul><li><a href='/1'>第一篇相关文章的标题</a></li>"
         "<li><a href='/2'>第二篇相关文章的标题</a></li></ul></div>"

@@ -44,7 +44,9 @@ def test_list_page_is_refused_as_no_text():
     with pytest.raises(SourceError) as err:
         extract_html(html)
     assert err.value.code == "no_text"
-    docs, why = documents_from(html.encode(), url="http://example.test/list.html", content_type="text/html", kind="page")
+    docs, why = documents_from(
+        html.encode(), url="http://example.test/list.html", content_type="text/html", kind="page"
+    )
     assert docs == [] and "list page" in why
 
 
@@ -77,7 +79,9 @@ def test_legal_notice_is_dropped_but_a_sentence_about_copyright_is_kept():
 
 
 def test_site_chrome_strips_blocks_repeated_on_other_pages_of_the_host():
-    footer = "<p>本网站由市人民政府办公室主办，市大数据中心承办，欢迎各界人士对网站建设提出意见和建议，联系电话见下方。</p>"
+    footer = (
+        "<p>本网站由市人民政府办公室主办，市大数据中心承办，欢迎各界人士对网站建设提出意见和建议，联系电话见下方。</p>"
+    )
     pages = [article(paragraphs=[f"{p}本条适用于第{i}批试点。" for p in PARAGRAPHS], after=footer) for i in range(3)]
     plain = extract_html(pages[2], url="http://www.example.gov.test/c.html")
     assert "市大数据中心承办" in plain.text  # prose-like: without other pages it passes for text

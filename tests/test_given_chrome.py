@@ -14,16 +14,26 @@ from govtext.documents import Document  # noqa: E402
 from ingest.chrome import strip_given_chrome  # noqa: E402
 from pipeline import ingest_documents  # noqa: E402
 
-REPORT = "\n".join([
-    "下载", "打印", "全屏", "收藏", "【字号：", "加大", "还原", "减小", "】",
-    "2026年某市政府工作报告",
-    "来源：某市日报",
-    "各位代表：",
-    "现在，我代表市人民政府，向大会报告工作，请予审议。",
-    "二是下载、打印等政务服务事项实现全程网办，收藏夹式的办事指南上线。",
-    "扫一扫在手机打开当前页",
-    "版权所有：某市人民政府办公室",
-])
+REPORT = "\n".join(
+    [
+        "下载",
+        "打印",
+        "全屏",
+        "收藏",
+        "【字号：",
+        "加大",
+        "还原",
+        "减小",
+        "】",
+        "2026年某市政府工作报告",
+        "来源：某市日报",
+        "各位代表：",
+        "现在，我代表市人民政府，向大会报告工作，请予审议。",
+        "二是下载、打印等政务服务事项实现全程网办，收藏夹式的办事指南上线。",
+        "扫一扫在手机打开当前页",
+        "版权所有：某市人民政府办公室",
+    ]
+)
 
 
 def test_toolbar_at_the_head_and_footer_at_the_tail_go_and_are_returned():
@@ -63,5 +73,5 @@ def test_ingest_reports_the_removed_lines_and_can_keep_them(settings, backend):
 
 def test_a_line_with_literal_markup_and_words_is_kept():
     """Hostile or untidy given text loses nothing: markup around words is not page chrome."""
-    text = "恶意测试文档 网格化管理\n<script>window.__pwned=1</script>枫桥经验<b onmouseover=\"x\">粗体</b>"
+    text = '恶意测试文档 网格化管理\n<script>window.__pwned=1</script>枫桥经验<b onmouseover="x">粗体</b>'
     assert strip_given_chrome(text) == (text, [])

@@ -37,6 +37,7 @@ def _problem(base, method, path, body=None, headers=None, status=400):
 
 # -- 1. short drafts ------------------------------------------------------------------
 
+
 def test_fingerprint_keys_of_short_texts_alone_and_in_batches():
     from dedup import winnow
 
@@ -57,8 +58,13 @@ def test_short_drafts_are_checked_by_the_api_and_the_page(server):
     for draft in SHORT_DRAFTS:
         status, _, report = call_json(server, "POST", "/api/v1/check", {"text": draft})
         assert status == 200 and 0 <= report["overlap_ratio"] <= 1, (draft, report)
-        status, _, report = call_json(server, "POST", "/check?format=json", urlencode({"text": draft}),
-                                      {"Content-Type": "application/x-www-form-urlencoded"})
+        status, _, report = call_json(
+            server,
+            "POST",
+            "/check?format=json",
+            urlencode({"text": draft}),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
         assert status == 200, (draft, report)
 
 
@@ -118,12 +124,18 @@ def test_json_bodies_nested_a_thousand_deep_are_a_400(server):
 
 def test_jsonl_ingest_reports_a_deep_line_and_keeps_the_others(tmp_path):
     source = tmp_path / "docs.jsonl"
-    source.write_text("\n".join([
-        json.dumps({"id": "good-1", "text": "推行全科网格，配齐专职网格员。"}, ensure_ascii=False),
-        '{"id": "deep", "text": "正文", "meta": {"x": ' + DEEP + "}}",
-        '{"id": "bad-title", "text": "正文", "title": "\\udfff"}',
-        json.dumps({"id": "good-2", "text": "深化诉源治理，推进多元解纷。"}, ensure_ascii=False),
-    ]) + "\n", encoding="utf-8")
+    source.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "good-1", "text": "推行全科网格，配齐专职网格员。"}, ensure_ascii=False),
+                '{"id": "deep", "text": "正文", "meta": {"x": ' + DEEP + "}}",
+                '{"id": "bad-title", "text": "正文", "title": "\\udfff"}',
+                json.dumps({"id": "good-2", "text": "深化诉源治理，推进多元解纷。"}, ensure_ascii=False),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     result = run_cli("ingest", str(source), "--json", data=tmp_path / "d")
     report = json.loads(result.stdout)
     assert report["added"] == 2 and "Traceback" not in result.stderr.decode()
@@ -136,9 +148,13 @@ def _search_query_has_a_depth_limit() -> bool:
     return hasattr(search.query, "MAX_DEPTH")
 
 
-@pytest.mark.xfail(not _search_query_has_a_depth_limit(), strict=True, raises=AssertionError,
-                   reason="the query parser's nesting limit belongs to issue 14 (search/query.py); "
-                          "this test runs for real once that branch is merged")
+@pytest.mark.xfail(
+    not _search_query_has_a_depth_limit(),
+    strict=True,
+    raises=AssertionError,
+    reason="the query parser's nesting limit belongs to issue 14 (search/query.py); "
+    "this test runs for real once that branch is merged",
+)
 def test_a_query_nested_244_deep_is_a_400(server):
     q = "(" * 244 + "治理" + ")" * 244
     for path in ("/api/v1/search?" + urlencode({"q": q}), "/?" + urlencode({"q": q, "format": "json"})):
@@ -147,6 +163,7 @@ def test_a_query_nested_244_deep_is_a_400(server):
 
 
 # -- 4. lone surrogates and NUL ------------------------------------------------------------
+
 
 def test_lone_surrogates_are_a_400_everywhere(server):
     json_type = {"Content-Type": "application/json"}
@@ -165,12 +182,18 @@ def test_nul_is_refused_in_documents_drafts_queries_and_forms_alike(server):
     assert "U+0000" in data["message"]
     _problem(server, "POST", "/api/v1/check", {"text": "推行全科网格\u0000配齐专职网格员。"})
     _problem(server, "GET", "/api/v1/search?q=%E6%B2%BB%00")
-    status, _, _ = call(server, "POST", "/check?format=json", "text=%E6%B2%BB%E7%90%86%00%E6%B2%BB",
-                        {"Content-Type": "application/x-www-form-urlencoded"})
+    status, _, _ = call(
+        server,
+        "POST",
+        "/check?format=json",
+        "text=%E6%B2%BB%E7%90%86%00%E6%B2%BB",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert status == 400
 
 
 # -- 9. lax input --------------------------------------------------------------------------
+
 
 def test_types_and_formats_are_validated(server):
     cases = [
@@ -185,9 +208,13 @@ def test_types_and_formats_are_validated(server):
         data = _problem(server, "POST", "/api/v1/documents", body, AUTH)
         assert words in data["message"], (body, data)
     for good_date in ("2023", "2023-05", "2023-05-01", "2023-05-01T08:00:00Z"):
-        status, _, _ = call(server, "POST", "/api/v1/documents",
-                            {"text": "推行全科网格，配齐专职网格员。", "id": "dated-" + good_date[:7], "date": good_date},
-                            AUTH)
+        status, _, _ = call(
+            server,
+            "POST",
+            "/api/v1/documents",
+            {"text": "推行全科网格，配齐专职网格员。", "id": "dated-" + good_date[:7], "date": good_date},
+            AUTH,
+        )
         assert status in (200, 201), good_date
     for limit in ("１０", "1_0", "", " 10", "+10", "1e1"):
         data = _problem(server, "GET", "/api/v1/search?" + urlencode({"q": "治理", "limit": limit}))

@@ -41,9 +41,11 @@ def test_markdown_headings_become_title(tmp_path):
 def test_html_file(tmp_path):
     path = tmp_path / "p.html"
     body = "<p>" + "坚持和发展新时代枫桥经验，推动矛盾纠纷就地化解。" * 5 + "</p>"
-    path.write_text(f"<html><head><title>枫桥经验</title><script>var x='坏';</script></head>"
-                    f"<body><div id=nav><a href=/>首页</a></div><div class=content>{body}</div></body></html>",
-                    encoding="utf-8")
+    path.write_text(
+        f"<html><head><title>枫桥经验</title><script>var x='坏';</script></head>"
+        f"<body><div id=nav><a href=/>首页</a></div><div class=content>{body}</div></body></html>",
+        encoding="utf-8",
+    )
     doc = load_file(path).documents[0]
     assert "枫桥经验" in doc.text and "var x" not in doc.text
 
@@ -110,14 +112,17 @@ def test_jsonl_keeps_ids_and_reports_bad_lines(tmp_path):
     assert all(p.message for p in loaded.problems)
 
 
-@pytest.mark.parametrize("name,raw", [
-    ("empty.txt", b""),
-    ("blank.txt", b"   \n\n "),
-    ("junk.txt", bytes(range(256)) * 50),
-    ("broken.docx", b"PK\x03\x04 not really a zip"),
-    ("broken.pdf", b"%PDF-1.4 garbage"),
-    ("x.exe", b"MZ\x90\x00"),
-])
+@pytest.mark.parametrize(
+    "name,raw",
+    [
+        ("empty.txt", b""),
+        ("blank.txt", b"   \n\n "),
+        ("junk.txt", bytes(range(256)) * 50),
+        ("broken.docx", b"PK\x03\x04 not really a zip"),
+        ("broken.pdf", b"%PDF-1.4 garbage"),
+        ("x.exe", b"MZ\x90\x00"),
+    ],
+)
 def test_bad_files_are_problems_not_crashes(tmp_path, name, raw):
     path = tmp_path / name
     path.write_bytes(raw)

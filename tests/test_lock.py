@@ -50,8 +50,18 @@ ROUTES = _routes()
 
 def test_the_app_has_the_data_routes_the_issue_names():
     paths = {p for _, p in ROUTES}
-    for needed in ("/", "/documents/doc-x", "/export.jsonl", "/export.csv", "/boilerplate", "/check",
-                   "/api/v1/search", "/api/v1/documents/doc-x", "/api/v1/check", "/api/v1/boilerplate"):
+    for needed in (
+        "/",
+        "/documents/doc-x",
+        "/export.jsonl",
+        "/export.csv",
+        "/boilerplate",
+        "/check",
+        "/api/v1/search",
+        "/api/v1/documents/doc-x",
+        "/api/v1/check",
+        "/api/v1/boilerplate",
+    ):
         assert needed in paths, needed
 
 
@@ -64,17 +74,25 @@ def test_every_route_is_locked_without_a_token(locked, method, path):
     assert data["code"] == "unauthorized" and "Bearer" in headers["www-authenticate"]
     # a wrong token, a token's prefix and a token with a suffix are refused alike
     for wrong in ("nope", TOKEN[:-1], TOKEN + "x", ""):
-        status, _, _ = call(locked, method, quote(path) + query, json.dumps(body) if body else None,
-                            {"Authorization": f"Bearer {wrong}", "Accept": "application/json",
-                             "Content-Type": "application/json"})
+        status, _, _ = call(
+            locked,
+            method,
+            quote(path) + query,
+            json.dumps(body) if body else None,
+            {"Authorization": f"Bearer {wrong}", "Accept": "application/json", "Content-Type": "application/json"},
+        )
         assert status == 401, (method, path, wrong)
 
 
 def test_the_issue_routes_answer_with_the_token(locked):
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    for path in ("/?q=%E6%B2%BB%E7%90%86&format=json", "/export.jsonl?q=%E6%B2%BB%E7%90%86",
-                 "/export.csv?q=%E6%B2%BB%E7%90%86", "/boilerplate?format=json",
-                 "/api/v1/search?q=%E6%B2%BB%E7%90%86"):
+    for path in (
+        "/?q=%E6%B2%BB%E7%90%86&format=json",
+        "/export.jsonl?q=%E6%B2%BB%E7%90%86",
+        "/export.csv?q=%E6%B2%BB%E7%90%86",
+        "/boilerplate?format=json",
+        "/api/v1/search?q=%E6%B2%BB%E7%90%86",
+    ):
         status, _, _ = call(locked, "GET", path, headers=auth)
         assert status == 200, path
     status, _, report = call_json(locked, "POST", "/api/v1/check", {"text": "一是组织建设实效化。"}, auth)

@@ -110,7 +110,9 @@ def test_document_year():
 
 # -- 文号, titles, organizations --------------------------------------------------------
 def test_doc_numbers():
-    got = find_doc_numbers("制定印发了《关于进一步加强网格党小组建设工作的通知》(铜王组发〔2020〕49号)，并转发国办发[2019]3号、x民电［20xx］23号文件。")
+    got = find_doc_numbers(
+        "制定印发了《关于进一步加强网格党小组建设工作的通知》(铜王组发〔2020〕49号)，并转发国办发[2019]3号、x民电［20xx］23号文件。"
+    )
     texts = [d["text"] for d in got]
     assert "铜王组发〔2020〕49号" in texts
     assert "国办发〔2019〕3号" in texts
@@ -133,7 +135,9 @@ def test_organizations():
 
 
 def test_entities_in_analyze_output():
-    r = analyze("为推进晋城市市域社会治理现代化，2020年5月20日市委召开动员部署大会，印发《实施方案》（晋组发〔2020〕12号）。")
+    r = analyze(
+        "为推进晋城市市域社会治理现代化，2020年5月20日市委召开动员部署大会，印发《实施方案》（晋组发〔2020〕12号）。"
+    )
     e = r["entities"]
     assert e["regions"][0]["name"] == "晋城市"
     assert e["titles"] == ["实施方案"]

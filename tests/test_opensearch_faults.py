@@ -31,8 +31,20 @@ from search.backend import IndexedDocument, SearchRequest
 pytestmark = [pytest.mark.opensearch, OS_SKIP]
 
 GOVTEXT = str(Path(sys.executable).parent / "govtext")
-TOPICS = ["网格化管理", "人民调解", "雪亮工程", "社区矫正", "信访工作", "安全生产", "应急管理", "营商环境",
-          "乡村振兴", "生态环境", "食品安全", "公共法律服务"]
+TOPICS = [
+    "网格化管理",
+    "人民调解",
+    "雪亮工程",
+    "社区矫正",
+    "信访工作",
+    "安全生产",
+    "应急管理",
+    "营商环境",
+    "乡村振兴",
+    "生态环境",
+    "食品安全",
+    "公共法律服务",
+]
 PLACES = ["东城区", "西城区", "朝阳区", "海淀区", "丰台区", "石景山区", "门头沟区", "房山区", "通州区", "顺义区"]
 
 
@@ -41,11 +53,20 @@ def synthetic_docs(n: int, tag: str) -> list[Document]:
     docs = []
     for i in range(n):
         topic, place = TOPICS[i % len(TOPICS)], PLACES[(i // len(TOPICS)) % len(PLACES)]
-        paragraphs = [f"{place}第{i}号文件：关于进一步加强{topic}工作的实施意见，编号{tag}{i:05d}。",
-                      f"各街道要围绕{topic}建立第{i}项工作台账，明确{i % 7 + 1}名责任人，按月报送进展情况。",
-                      f"本意见自{2000 + i % 26}年{i % 12 + 1}月{i % 28 + 1}日起施行，由{place}{topic}办公室负责解释。"]
-        docs.append(Document(text="\n".join(paragraphs), id=f"fault-{tag}-{i:05d}", title=f"{place}{topic}实施意见{i}",
-                             url=f"https://www.example.org/{tag}/{i}.html", date=f"{2000 + i % 26}-01-01"))
+        paragraphs = [
+            f"{place}第{i}号文件：关于进一步加强{topic}工作的实施意见，编号{tag}{i:05d}。",
+            f"各街道要围绕{topic}建立第{i}项工作台账，明确{i % 7 + 1}名责任人，按月报送进展情况。",
+            f"本意见自{2000 + i % 26}年{i % 12 + 1}月{i % 28 + 1}日起施行，由{place}{topic}办公室负责解释。",
+        ]
+        docs.append(
+            Document(
+                text="\n".join(paragraphs),
+                id=f"fault-{tag}-{i:05d}",
+                title=f"{place}{topic}实施意见{i}",
+                url=f"https://www.example.org/{tag}/{i}.html",
+                date=f"{2000 + i % 26}-01-01",
+            )
+        )
     return docs
 
 
@@ -101,9 +122,9 @@ def test_bulk_back_pressure_is_retried_until_every_document_is_in(owned_node, tm
     def writer(k: int) -> None:
         mine = open_os(owned_node.url, tmp_path / f"w{k}", prefix=backend.prefix)
         try:
-            chunk = items[k * per_writer:(k + 1) * per_writer]
+            chunk = items[k * per_writer : (k + 1) * per_writer]
             for start in range(0, len(chunk), batch):
-                mine.write(chunk[start:start + batch])
+                mine.write(chunk[start : start + batch])
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(f"{type(exc).__name__}: {exc}")
         finally:
@@ -118,8 +139,10 @@ def test_bulk_back_pressure_is_retried_until_every_document_is_in(owned_node, tm
             t.join(timeout=300)
         assert not any(t.is_alive() for t in threads), "writers still running after 300 s"
         rejected = write_rejections(owned_node.url) - before
-        print(f"\nback-pressure: {len(docs)} documents by {writers} writers in {time.monotonic() - started:.1f} s, "
-              f"{rejected} write rejections (429) absorbed")
+        print(
+            f"\nback-pressure: {len(docs)} documents by {writers} writers in {time.monotonic() - started:.1f} s, "
+            f"{rejected} write rejections (429) absorbed"
+        )
         assert errors == []
         assert rejected > 0, "the node never pushed back: the test did not exercise 429"
         stats = backend.stats()
@@ -139,9 +162,16 @@ def test_node_killed_mid_ingest_then_rerun_completes_exactly(owned_node, tmp_pat
     source = tmp_path / "docs.jsonl"
     source.write_text("".join(json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
     prefix = f"govtext-kill-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "GOVTEXT_BACKEND": "opensearch", "GOVTEXT_OPENSEARCH_URL": owned_node.url,
-           "GOVTEXT_ES_PREFIX": prefix, "GOVTEXT_ANALYZE": "0", "GOVTEXT_INGEST_BATCH": "20",
-           "GOVTEXT_INGEST_WORKERS": "1", "GOVTEXT_DATA": str(tmp_path / "data")}
+    env = {
+        **os.environ,
+        "GOVTEXT_BACKEND": "opensearch",
+        "GOVTEXT_OPENSEARCH_URL": owned_node.url,
+        "GOVTEXT_ES_PREFIX": prefix,
+        "GOVTEXT_ANALYZE": "0",
+        "GOVTEXT_INGEST_BATCH": "20",
+        "GOVTEXT_INGEST_WORKERS": "1",
+        "GOVTEXT_DATA": str(tmp_path / "data"),
+    }
     cmd = [GOVTEXT, "ingest", "--quiet", str(source)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     count_url = f"{owned_node.url}/{prefix}-documents/_count"
@@ -230,8 +260,10 @@ def test_reindex_while_twenty_clients_search(opensearch_url, tmp_path):
             for t in threads:
                 t.join(timeout=60)
         after = backend.stats()["indices"]
-        print(f"\nreindex of {n} documents in {reindex_s:.1f} s under {clients} searching clients: "
-              f"{sum(answers)} searches, {len(errors)} errors, {len(wrong)} wrong totals")
+        print(
+            f"\nreindex of {n} documents in {reindex_s:.1f} s under {clients} searching clients: "
+            f"{sum(answers)} searches, {len(errors)} errors, {len(wrong)} wrong totals"
+        )
         assert errors == [] and wrong == []
         assert all(a > 0 for a in answers)
         assert all(after[k] != before[k] for k in after)
@@ -318,8 +350,12 @@ def test_dropped_connection_mid_check_is_a_clear_503(opensearch_url, tmp_path):
     proxy = DroppingProxy(int(opensearch_url.rsplit(":", 1)[1]))
     try:
         writer.write(enriched(docs))
-        settings = load_settings(data_dir=tmp_path / "p", backend="opensearch",
-                                 opensearch_url=f"http://127.0.0.1:{proxy.port}", es_prefix=writer.prefix)
+        settings = load_settings(
+            data_dir=tmp_path / "p",
+            backend="opensearch",
+            opensearch_url=f"http://127.0.0.1:{proxy.port}",
+            es_prefix=writer.prefix,
+        )
         backend = OpenSearchBackend(settings)
         app = create_app(settings, backend=backend)
         client = app.test_client()
@@ -330,16 +366,18 @@ def test_dropped_connection_mid_check_is_a_clear_503(opensearch_url, tmp_path):
         assert calls >= 2  # the check is several requests: a cut can fall between them
 
         original = backend.groups.msearch
+
         def cut_after_first(*args, **kwargs):  # the first lookup goes through, then the network drops
             result = original(*args, **kwargs)
             proxy.drop()
             return result
+
         backend.groups.msearch = cut_after_first
         resp = client.post("/api/v1/check", json={"text": draft})
         body = resp.get_json()
         assert resp.status_code == 503, (resp.status_code, body)
         text = json.dumps(body, ensure_ascii=False)
-        assert "OpenSearch" in text and "Traceback" not in text and "File \"" not in text
+        assert "OpenSearch" in text and "Traceback" not in text and 'File "' not in text
         print(f"\ndropped connection: {resp.status_code} {text[:200]}")
         with pytest.raises(BackendError):
             backend.check(draft)

@@ -47,8 +47,12 @@ def test_killing_ingest_takes_its_workers_with_it(tmp_path, sig):
     source = tmp_path / "laws.jsonl"
     source.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
     env = {**os.environ, "GOVTEXT_INGEST_WORKERS": "2", "GOVTEXT_INGEST_BATCH": "40"}
-    proc = subprocess.Popen([GOVTEXT, "--data", str(tmp_path / "d"), "ingest", str(source), "--quiet"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [GOVTEXT, "--data", str(tmp_path / "d"), "ingest", str(source), "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     workers: set[int] = set()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:

@@ -16,23 +16,50 @@ from search.request import from_mapping, parse_year
 CONFIG = load_settings().config_dir
 
 
-def doc(doc_id: str, title: str, paragraphs: list[str], date: str = "", doc_type: str = "regulation",
-        region: str = "") -> IndexedDocument:
-    return IndexedDocument(Document(id=doc_id, title=title, text="\n".join(paragraphs), date=date,
-                                    doc_type=doc_type, region=region), paragraphs, {})
+def doc(
+    doc_id: str, title: str, paragraphs: list[str], date: str = "", doc_type: str = "regulation", region: str = ""
+) -> IndexedDocument:
+    return IndexedDocument(
+        Document(id=doc_id, title=title, text="\n".join(paragraphs), date=date, doc_type=doc_type, region=region),
+        paragraphs,
+        {},
+    )
 
 
 @pytest.fixture
 def corpus(backend):
-    backend.write([
-        doc("all", "流动人口服务管理条例", ["第一条 为了规范流动人口管理，制定本条例。",
-                                    "第十条 持有居住证的流动人口，其子女可以在居住地申请入学。"], "2021-05-01"),
-        doc("scattered", "城市管理办法", ["第一条 流动人口应当登记。", "第九条 ……", "第三十条 居住证由公安机关核发。",
-                                  "第五十条 学校组织子女入学考试。"], "2019-01-01"),
-        doc("three", "居住证办法", ["第二条 流动人口可以申领居住证。", "第三条 居住证持有人的子女享有教育权利。"], "2016-03-01"),
-        doc("one", "户籍登记办法", ["第一条 流动人口应当办理登记。"], ""),
-        doc("rep", "2026年某省政府工作报告", ["推进网格化管理。"], "2026-02-01", "report", "浙江"),
-    ])
+    backend.write(
+        [
+            doc(
+                "all",
+                "流动人口服务管理条例",
+                [
+                    "第一条 为了规范流动人口管理，制定本条例。",
+                    "第十条 持有居住证的流动人口，其子女可以在居住地申请入学。",
+                ],
+                "2021-05-01",
+            ),
+            doc(
+                "scattered",
+                "城市管理办法",
+                [
+                    "第一条 流动人口应当登记。",
+                    "第九条 ……",
+                    "第三十条 居住证由公安机关核发。",
+                    "第五十条 学校组织子女入学考试。",
+                ],
+                "2019-01-01",
+            ),
+            doc(
+                "three",
+                "居住证办法",
+                ["第二条 流动人口可以申领居住证。", "第三条 居住证持有人的子女享有教育权利。"],
+                "2016-03-01",
+            ),
+            doc("one", "户籍登记办法", ["第一条 流动人口应当办理登记。"], ""),
+            doc("rep", "2026年某省政府工作报告", ["推进网格化管理。"], "2026-02-01", "report", "浙江"),
+        ]
+    )
     return backend
 
 
@@ -63,10 +90,19 @@ def test_relax_turns_all_required_into_any():
     assert relax(parse_query("居住证", CONFIG).root) is None
 
 
-@pytest.mark.parametrize("bad, fragment", [
-    ("(" * 244 + "网格" + ")" * 244, "嵌套太深"), ("(网格", "没有闭合"), ("网格)", "没有对应"),
-    ('"网格', "引号"), ("网格 OR", "缺少检索词"), ("-网格", "只排除"), ("", "为空"), ("title:", "缺少检索词"),
-])
+@pytest.mark.parametrize(
+    "bad, fragment",
+    [
+        ("(" * 244 + "网格" + ")" * 244, "嵌套太深"),
+        ("(网格", "没有闭合"),
+        ("网格)", "没有对应"),
+        ('"网格', "引号"),
+        ("网格 OR", "缺少检索词"),
+        ("-网格", "只排除"),
+        ("", "为空"),
+        ("title:", "缺少检索词"),
+    ],
+)
 def test_query_errors_are_chinese_400s(bad, fragment):
     with pytest.raises(QuerySyntaxError) as info:
         parse_query(bad, CONFIG)
@@ -81,10 +117,19 @@ def test_nesting_up_to_the_limit_parses():
 
 
 # -- the request parser ------------------------------------------------------------
-@pytest.mark.parametrize("raw, expected", [
-    ("2020", (2020, 2020)), ("2020-2026", (2020, 2026)), ("2020-", (2020, None)), ("-2010", (None, 2010)),
-    ("2020至2026", (2020, 2026)), (" 2020 ~ 2026 ", (2020, 2026)), ("", (None, None)), (2021, (2021, 2021)),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("2020", (2020, 2020)),
+        ("2020-2026", (2020, 2026)),
+        ("2020-", (2020, None)),
+        ("-2010", (None, 2010)),
+        ("2020至2026", (2020, 2026)),
+        (" 2020 ~ 2026 ", (2020, 2026)),
+        ("", (None, None)),
+        (2021, (2021, 2021)),
+    ],
+)
 def test_year_ranges(raw, expected):
     assert parse_year(raw) == expected
 
@@ -157,11 +202,17 @@ def test_synonym_phrases_are_highlighted_whole():
 
 
 def test_versions_of_one_law_show_the_newest_not_a_repost(backend):
-    body = [f"第{n}条 社区矫正机构应当依法对社区矫正对象实行分类管理和个别化矫正，帮助其成为守法公民，编号{n}号。"
-            for n in "一二三四五六七八九十"]
-    backend.write([doc("old", "中华人民共和国社区矫正法", body, "2019-12-28"),
-                   doc("new", "中华人民共和国社区矫正法", body[:-1] + ["第十条 本法自公布之日起施行。"], "2024-04-26"),
-                   doc("other", "无关条例", ["第一条 本条例规范道路交通。"], "2020-01-01")])
+    body = [
+        f"第{n}条 社区矫正机构应当依法对社区矫正对象实行分类管理和个别化矫正，帮助其成为守法公民，编号{n}号。"
+        for n in "一二三四五六七八九十"
+    ]
+    backend.write(
+        [
+            doc("old", "中华人民共和国社区矫正法", body, "2019-12-28"),
+            doc("new", "中华人民共和国社区矫正法", body[:-1] + ["第十条 本法自公布之日起施行。"], "2024-04-26"),
+            doc("other", "无关条例", ["第一条 本条例规范道路交通。"], "2020-01-01"),
+        ]
+    )
     hits = backend.search(SearchRequest(q="社区矫正", collapse=True)).hits
     if backend.groups.group_of("old")[0] != backend.groups.group_of("new")[0]:
         pytest.skip("the two versions did not form a duplicate group here")
@@ -173,9 +224,14 @@ def test_versions_of_one_law_show_the_newest_not_a_repost(backend):
 def test_version_chain_rules():
     from search.versions import version_chain
 
-    members = [{"id": "a", "title": "某法", "date": "2012-01-01"}, {"id": "b", "title": "某法", "date": "2020-05-01"},
-               {"id": "c", "title": "转载：某法", "date": "2021-01-01"}]
+    members = [
+        {"id": "a", "title": "某法", "date": "2012-01-01"},
+        {"id": "b", "title": "某法", "date": "2020-05-01"},
+        {"id": "c", "title": "转载：某法", "date": "2021-01-01"},
+    ]
     chain = version_chain(members, "a")
     assert [(v["id"], v["status"]) for v in chain] == [("b", "现行"), ("a", "已修订")]
     assert version_chain(members, "c") == []  # a repost under another title is a copy
-    assert version_chain([{"id": "a", "title": "某法", "date": ""}, {"id": "b", "title": "某法", "date": ""}], "a") == []
+    assert (
+        version_chain([{"id": "a", "title": "某法", "date": ""}, {"id": "b", "title": "某法", "date": ""}], "a") == []
+    )

@@ -27,6 +27,7 @@ KNOWN_ITEM_MRR_FLOOR = 0.95
 
 # -- the query set and the metrics (no corpus needed) ---------------------------
 
+
 def test_query_set_is_well_formed():
     queries = load_queries(QUERIES)
     assert len(queries) >= 40
@@ -50,6 +51,7 @@ def test_metrics():
 
 
 # -- the corpus ---------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def corpus_backend(tmp_path_factory):

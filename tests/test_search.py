@@ -51,8 +51,24 @@ def test_similar_documents(seeded_backend):
     assert any("政府工作报告" in h.title for h in similar)
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "(枫桥经验", "枫桥经验)", '"未闭合', "AND", "枫桥 OR", "NOT",
-                                 "-枫桥经验", "title:", "，。！", "x" * 501, "a\x00b"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "   ",
+        "(枫桥经验",
+        "枫桥经验)",
+        '"未闭合',
+        "AND",
+        "枫桥 OR",
+        "NOT",
+        "-枫桥经验",
+        "title:",
+        "，。！",
+        "x" * 501,
+        "a\x00b",
+    ],
+)
 def test_malformed_queries_are_clear_errors(bad):
     with pytest.raises(QuerySyntaxError) as info:
         parse_query(bad)
@@ -95,8 +111,12 @@ def test_region_names_are_standardized(backend):
     from govtext.documents import Document
     from search.backend import IndexedDocument
 
-    backend.write([IndexedDocument(Document(id="sh", text="上海市人民调解条例", region="上海"), ["上海市人民调解条例"], {}),
-                   IndexedDocument(Document(id="jc", text="晋城市人民调解工作", region="晋城"), ["晋城市人民调解工作"], {})])
+    backend.write(
+        [
+            IndexedDocument(Document(id="sh", text="上海市人民调解条例", region="上海"), ["上海市人民调解条例"], {}),
+            IndexedDocument(Document(id="jc", text="晋城市人民调解工作", region="晋城"), ["晋城市人民调解工作"], {}),
+        ]
+    )
     facets = backend.search(SearchRequest(q="人民调解")).facets
     assert {b["value"] for b in facets["region"]} == {"上海市", "山西省"}
     assert {b["value"] for b in facets["city"]} == {"晋城市"}

@@ -17,8 +17,9 @@ def test_dictionary_is_large_and_loaded_once():
     assert get_segmenter() is get_segmenter()
 
 
-@pytest.mark.parametrize("term", ["枫桥经验", "三治融合", "市域社会治理", "网格员", "雪亮工程",
-                                  "矛盾纠纷多元化解", "一站式", "党群服务中心"])
+@pytest.mark.parametrize(
+    "term", ["枫桥经验", "三治融合", "市域社会治理", "网格员", "雪亮工程", "矛盾纠纷多元化解", "一站式", "党群服务中心"]
+)
 def test_core_terms_never_split(term):
     assert index_tokens(term) == [term]
     assert term in index_tokens(f"我们坚持{term}，取得了实效")

@@ -31,14 +31,17 @@ def test_running_server_sees_documents_ingested_by_another_process(tmp_path):
     """Workers read; a separate `govtext ingest` writes; no restart in between."""
     data = tmp_path / "d"
     first = tmp_path / "first.jsonl"
-    first.write_text(json.dumps({"id": "one", "text": "推行全科网格，配齐专职网格员。"}, ensure_ascii=False), encoding="utf-8")
+    first.write_text(
+        json.dumps({"id": "one", "text": "推行全科网格，配齐专职网格员。"}, ensure_ascii=False), encoding="utf-8"
+    )
     assert run_cli("ingest", str(first), "--quiet", data=data).returncode == 0
     with serving(data) as base:
         query = base + "/api/v1/search?" + urllib.parse.urlencode({"q": "诉源治理"})
         assert _get(query)[1]["hits"] == []
         second = tmp_path / "second.jsonl"
-        second.write_text(json.dumps({"id": "two", "text": "深化诉源治理，推进多元解纷。"}, ensure_ascii=False),
-                          encoding="utf-8")
+        second.write_text(
+            json.dumps({"id": "two", "text": "深化诉源治理，推进多元解纷。"}, ensure_ascii=False), encoding="utf-8"
+        )
         assert run_cli("ingest", str(second), "--quiet", data=data).returncode == 0
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and not _get(query)[1]["hits"]:

@@ -52,8 +52,10 @@ def test_health_answers_within_a_second_while_50_slow_clients_hold_connections(s
             if i % 2:  # half a header, then nothing
                 s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Wait: ")
             else:  # a head announcing 1000 bytes of body, then a few of them
-                s.sendall(b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                          b"Content-Length: 1000\r\n\r\n{\"text\": ")
+                s.sendall(
+                    b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    b'Content-Length: 1000\r\n\r\n{"text": '
+                )
         time.sleep(1.0)
         latencies = _health_latencies(server)
         assert max(latencies) < 1.0, latencies
@@ -75,17 +77,28 @@ def test_one_client_cannot_take_every_connection(server):
         assert max(_health_latencies(server, 3)) < 1.0  # other clients are still served
 
 
-@pytest.mark.parametrize("raw,status,code", [
-    (b"GET /api/v1/search?q=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri_too_long"),
-    ("GET /api/v1/search?q=治理 HTTP/1.1\r\nHost: x\r\n\r\n".encode(), 400, "bad_target"),
-    (b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n"
-     b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "ambiguous_length"),
-    (b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "unsupported_transfer_coding"),
-    (b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n", 413, "request_too_large"),
-    (b"GET / HTTP/1.1\r\nX-Big: " + b"b" * 70000 + b"\r\n\r\n", 431, "headers_too_large"),
-    (b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03\r\n\r\n", 400, "bad_request_line"),
-    (b"GET / HTTP/1.1\r\nBad Header Name: x\r\n\r\n", 400, "bad_header"),
-])
+@pytest.mark.parametrize(
+    "raw,status,code",
+    [
+        (b"GET /api/v1/search?q=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri_too_long"),
+        ("GET /api/v1/search?q=治理 HTTP/1.1\r\nHost: x\r\n\r\n".encode(), 400, "bad_target"),
+        (
+            b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            400,
+            "ambiguous_length",
+        ),
+        (
+            b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+            501,
+            "unsupported_transfer_coding",
+        ),
+        (b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n", 413, "request_too_large"),
+        (b"GET / HTTP/1.1\r\nX-Big: " + b"b" * 70000 + b"\r\n\r\n", 431, "headers_too_large"),
+        (b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03\r\n\r\n", 400, "bad_request_line"),
+        (b"GET / HTTP/1.1\r\nBad Header Name: x\r\n\r\n", 400, "bad_header"),
+    ],
+)
 def test_malformed_requests_get_the_json_problem(server, raw, status, code):
     got, headers, body = parse_reply(send_raw(server, raw))
     assert got == status and headers["content-type"] == "application/json", body[:200]
@@ -94,8 +107,10 @@ def test_malformed_requests_get_the_json_problem(server, raw, status, code):
 
 def test_a_chunked_body_is_read_and_passed_on(server):
     body = '{"text": "一是组织建设实效化。"}'.encode()
-    raw = (b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-           b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(body):x}".encode() + b"\r\n" + body + b"\r\n0\r\n\r\n")
+    raw = (
+        b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(body):x}".encode() + b"\r\n" + body + b"\r\n0\r\n\r\n"
+    )
     status, _, reply = parse_reply(send_raw(server, raw))
     assert status == 200 and b"overlap_ratio" in reply
 
@@ -124,8 +139,12 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
 def test_kill_dash_nine_of_serve_leaves_no_front_or_worker_behind(seeded_dir):
     port = free_port()
-    proc = subprocess.Popen([GOVTEXT, "--data", str(seeded_dir), "serve", "--port", str(port), "--workers", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **ENV})
+    proc = subprocess.Popen(
+        [GOVTEXT, "--data", str(seeded_dir), "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **ENV},
+    )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/api/v1/health", timeout=60)
         children = _descendants(proc.pid)
@@ -146,9 +165,14 @@ def test_kill_dash_nine_of_serve_leaves_no_front_or_worker_behind(seeded_dir):
 
 def test_without_the_front_gunicorn_refusals_are_json_too(seeded_dir):
     with serving(seeded_dir, workers=1, env={"GOVTEXT_FRONT": "0"}) as base:
-        for raw, status in ((b"GET /api/v1/search?q=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
-                            (b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-                             b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400)):
+        for raw, status in (
+            (b"GET /api/v1/search?q=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+            (
+                b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                400,
+            ),
+        ):
             got, headers, body = parse_reply(send_raw(base, raw))
             assert got == status and headers["content-type"] == "application/json", body[:200]
             assert json.loads(body)["status"] == status

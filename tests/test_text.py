@@ -17,7 +17,13 @@ def test_invisible_characters_removed():
 
 def test_sentences_keep_closing_punctuation_and_quotes():
     para = "他说：“要就地化解矛盾。”随后，各地推广了经验！效果如何？很好；继续"
-    assert split_sentences(para) == ["他说：“要就地化解矛盾。”", "随后，各地推广了经验！", "效果如何？", "很好；", "继续"]
+    assert split_sentences(para) == [
+        "他说：“要就地化解矛盾。”",
+        "随后，各地推广了经验！",
+        "效果如何？",
+        "很好；",
+        "继续",
+    ]
 
 
 def test_empty_and_whitespace_only():

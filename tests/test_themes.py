@@ -203,7 +203,9 @@ def test_traditional_input_tagged_like_simplified():
     )
     simp = analyze(SAMPLE)
     t = analyze(trad)
-    assert [[x["id"] for x in p] for p in t["paragraph_themes"]] == [[x["id"] for x in p] for p in simp["paragraph_themes"]]
+    assert [[x["id"] for x in p] for p in t["paragraph_themes"]] == [
+        [x["id"] for x in p] for p in simp["paragraph_themes"]
+    ]
     assert "枫桥经验" in next(x for x in t["themes"] if x["id"] == "fengqiao")["evidence"]
 
 
@@ -323,7 +325,10 @@ def test_pattern_terms_and_masks_of_public_security():
 def test_negative_terms_lower_smart_governance_in_industry_text():
     tagger = get_rule_tagger()
     gov = {h.id: h.confidence for h in tagger.score_paragraph("依托城市大脑和大数据平台，打破信息孤岛，推进数据共享。")}
-    ind = {h.id: h.confidence for h in tagger.score_paragraph("推动制造业与大数据、云计算深度融合，培育数字产业集群，发展实体经济。")}
+    ind = {
+        h.id: h.confidence
+        for h in tagger.score_paragraph("推动制造业与大数据、云计算深度融合，培育数字产业集群，发展实体经济。")
+    }
     assert gov.get("smart_governance", 0) >= 0.5
     assert ind.get("smart_governance", 0) < 0.5
 

@@ -25,17 +25,47 @@ def ingest(backend, settings, docs):
 
 PLANTED = [
     # the wording, used first in 浙江 2019, then spreading, with the place names and numbers changed
-    {"id": "zj-2019", "date": "2019-03-01", "region": "浙江", "doc_type": "report", "title": "浙江省平安建设报告",
-     "text": "一、总体情况\n浙江省" + PHRASE + "，2019年化解纠纷3000件。\n二、下一步打算"},
-    {"id": "js-2021", "date": "2021-02-10", "region": "江苏", "doc_type": "report", "title": "江苏省工作报告",
-     "text": "各位代表：\n江苏省" + PHRASE + "，2021年化解纠纷12000件。\n加强网格化管理。"},
-    {"id": "qg-2020", "date": "2020-05-22", "region": "全国", "doc_type": "report", "title": "政府工作报告",
-     "text": "过去一年\n全国" + PHRASE + "，2020年化解纠纷56万件。"},
+    {
+        "id": "zj-2019",
+        "date": "2019-03-01",
+        "region": "浙江",
+        "doc_type": "report",
+        "title": "浙江省平安建设报告",
+        "text": "一、总体情况\n浙江省" + PHRASE + "，2019年化解纠纷3000件。\n二、下一步打算",
+    },
+    {
+        "id": "js-2021",
+        "date": "2021-02-10",
+        "region": "江苏",
+        "doc_type": "report",
+        "title": "江苏省工作报告",
+        "text": "各位代表：\n江苏省" + PHRASE + "，2021年化解纠纷12000件。\n加强网格化管理。",
+    },
+    {
+        "id": "qg-2020",
+        "date": "2020-05-22",
+        "region": "全国",
+        "doc_type": "report",
+        "title": "政府工作报告",
+        "text": "过去一年\n全国" + PHRASE + "，2020年化解纠纷56万件。",
+    },
     # a near copy: one clause dropped and one inserted
-    {"id": "sd-2022", "date": "2022-01-05", "region": "山东", "doc_type": "report", "title": "山东省工作报告",
-     "text": "山东省坚持和发展新时代“枫桥经验”，健全完善矛盾纠纷多元预防调处化解综合机制，把矛盾纠纷化解在基层和萌芽状态，2022年化解纠纷800件。"},
-    {"id": "other", "date": "2018-01-01", "region": "北京", "doc_type": "report", "title": "无关文档",
-     "text": "推进城市更新和老旧小区改造，完善公共交通网络。\n加快建设国际科技创新中心。"},
+    {
+        "id": "sd-2022",
+        "date": "2022-01-05",
+        "region": "山东",
+        "doc_type": "report",
+        "title": "山东省工作报告",
+        "text": "山东省坚持和发展新时代“枫桥经验”，健全完善矛盾纠纷多元预防调处化解综合机制，把矛盾纠纷化解在基层和萌芽状态，2022年化解纠纷800件。",
+    },
+    {
+        "id": "other",
+        "date": "2018-01-01",
+        "region": "北京",
+        "doc_type": "report",
+        "title": "无关文档",
+        "text": "推进城市更新和老旧小区改造，完善公共交通网络。\n加快建设国际科技创新中心。",
+    },
 ]
 
 
@@ -84,8 +114,15 @@ def test_trace_of_a_stored_paragraph(planted):
         trace_paragraph(source_for(planted), "no-such-doc", 0)
 
 
-@pytest.mark.parametrize("text, code", [("", "empty_passage"), ("   \n ", "empty_passage"),
-                                        ("x" * 20001, "passage_too_long"), ("，。2023", "passage_too_short")])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("", "empty_passage"),
+        ("   \n ", "empty_passage"),
+        ("x" * 20001, "passage_too_long"),
+        ("，。2023", "passage_too_short"),
+    ],
+)
 def test_trace_refuses_bad_passages(planted, text, code):
     with pytest.raises(BadInput) as err:
         trace_text(source_for(planted), text)
@@ -99,35 +136,83 @@ def test_nothing_found_is_an_empty_trace(planted):
 
 # -- articles and diffs --------------------------------------------------------------
 
+
 def test_chinese_numerals():
-    assert [cn_number(x) for x in ("一", "十", "十五", "二十", "一百二十三", "一百零五", "二〇二二", "12", "两千")] == \
-        [1, 10, 15, 20, 123, 105, 2022, 12, 2000]
+    assert [cn_number(x) for x in ("一", "十", "十五", "二十", "一百二十三", "一百零五", "二〇二二", "12", "两千")] == [
+        1,
+        10,
+        15,
+        20,
+        123,
+        105,
+        2022,
+        12,
+        2000,
+    ]
     assert cn_number("条") is None
 
 
 def test_articles_group_clauses_and_chapters():
-    arts = parse_articles(["某某条例", "第一章 总则", "第一条 为了规范管理，制定本条例。", "第二条 本条例适用于：",
-                           "（一）甲；", "（二）乙。", "第二章 附则", "第三条之一 补充规定。", "第三条 本条例自公布之日起施行。"])
+    arts = parse_articles(
+        [
+            "某某条例",
+            "第一章 总则",
+            "第一条 为了规范管理，制定本条例。",
+            "第二条 本条例适用于：",
+            "（一）甲；",
+            "（二）乙。",
+            "第二章 附则",
+            "第三条之一 补充规定。",
+            "第三条 本条例自公布之日起施行。",
+        ]
+    )
     assert [a.label for a in arts] == ["题注", "第一条", "第二条", "第三条之一", "第三条"]
     assert arts[2].body == "本条例适用于：\n（一）甲；\n（二）乙。"
     assert arts[3].number == 3 and arts[3].sub == 1 and arts[3].chapter == "第二章 附则"
 
 
-EDITION_A = ["示范条例（2010年）", "第一条 为了加强社区治理，制定本条例。", "第二条 本条例适用于本市行政区域内的社区治理活动。",
-             "第三条 街道办事处负责社区治理的组织协调工作。", "第四条 违反本条例规定的，处五百元以上一千元以下罚款。",
-             "第五条 本条例自2010年1月1日起施行。"]
-EDITION_B = ["示范条例（2020年）", "第一条 为了加强社区治理，制定本条例。", "第二条 本条例适用于本市行政区域内的社区治理活动。",
-             "第三条 社区治理坚持党的领导，坚持以人民为中心。",  # inserted: old 3 and 4 move down
-             "第四条 街道办事处负责社区治理的组织协调工作。",
-             "第五条 违反本条例规定的，处一千元以上五千元以下罚款。",
-             "第六条 本条例自2020年1月1日起施行。"]
+EDITION_A = [
+    "示范条例（2010年）",
+    "第一条 为了加强社区治理，制定本条例。",
+    "第二条 本条例适用于本市行政区域内的社区治理活动。",
+    "第三条 街道办事处负责社区治理的组织协调工作。",
+    "第四条 违反本条例规定的，处五百元以上一千元以下罚款。",
+    "第五条 本条例自2010年1月1日起施行。",
+]
+EDITION_B = [
+    "示范条例（2020年）",
+    "第一条 为了加强社区治理，制定本条例。",
+    "第二条 本条例适用于本市行政区域内的社区治理活动。",
+    "第三条 社区治理坚持党的领导，坚持以人民为中心。",  # inserted: old 3 and 4 move down
+    "第四条 街道办事处负责社区治理的组织协调工作。",
+    "第五条 违反本条例规定的，处一千元以上五千元以下罚款。",
+    "第六条 本条例自2020年1月1日起施行。",
+]
 
 
 def _editions(backend, settings, a=EDITION_A, b=EDITION_B):
-    ingest(backend, settings, [{"id": "ed-a", "title": "示范条例", "date": "2010-01-01", "region": "上海",
-                                "doc_type": "regulation", "text": "\n".join(a)},
-                               {"id": "ed-b", "title": "示范条例", "date": "2020-01-01", "region": "上海",
-                                "doc_type": "regulation", "text": "\n".join(b)}])
+    ingest(
+        backend,
+        settings,
+        [
+            {
+                "id": "ed-a",
+                "title": "示范条例",
+                "date": "2010-01-01",
+                "region": "上海",
+                "doc_type": "regulation",
+                "text": "\n".join(a),
+            },
+            {
+                "id": "ed-b",
+                "title": "示范条例",
+                "date": "2020-01-01",
+                "region": "上海",
+                "doc_type": "regulation",
+                "text": "\n".join(b),
+            },
+        ],
+    )
 
 
 def test_diff_follows_renumbering_and_marks_changed_words(backend, settings):
@@ -165,25 +250,48 @@ def test_diff_bad_input(backend, settings):
 
 # -- 上位法对照 -------------------------------------------------------------------------
 
-NATIONAL = ["中华人民共和国示范法", "第一条 为了保障公民的合法权益，维护社会秩序，根据宪法，制定本法。",
-            "第二条 县级以上人民政府应当加强对人民调解工作的指导，将人民调解工作经费列入本级财政预算。",
-            "第三条 人民调解委员会调解民间纠纷，应当坚持自愿平等原则，不得因调解而阻止当事人依法通过仲裁、行政、司法等途径维护自己的权利。",
-            "第四条 本法自公布之日起施行。"]
-LOCAL = ["浙江省示范条例", "第一条 为了规范本省人民调解工作，根据有关法律，结合本省实际，制定本条例。",
-         # article 2 copied with the place changed
-         "第二条 县级以上人民政府应当加强对人民调解工作的指导，将人民调解工作经费列入本级财政预算。",
-         # article 3 adapted: a clause added
-         "第三条 人民调解委员会调解民间纠纷，应当坚持自愿平等原则，尊重当事人的权利，不得因调解而阻止当事人依法通过仲裁、行政、司法等途径维护自己的权利。",
-         "第四条 省司法行政部门应当建立人民调解员等级评定制度，每两年组织一次评定。",
-         "第五条 本条例自2023年1月1日起施行。"]
+NATIONAL = [
+    "中华人民共和国示范法",
+    "第一条 为了保障公民的合法权益，维护社会秩序，根据宪法，制定本法。",
+    "第二条 县级以上人民政府应当加强对人民调解工作的指导，将人民调解工作经费列入本级财政预算。",
+    "第三条 人民调解委员会调解民间纠纷，应当坚持自愿平等原则，不得因调解而阻止当事人依法通过仲裁、行政、司法等途径维护自己的权利。",
+    "第四条 本法自公布之日起施行。",
+]
+LOCAL = [
+    "浙江省示范条例",
+    "第一条 为了规范本省人民调解工作，根据有关法律，结合本省实际，制定本条例。",
+    # article 2 copied with the place changed
+    "第二条 县级以上人民政府应当加强对人民调解工作的指导，将人民调解工作经费列入本级财政预算。",
+    # article 3 adapted: a clause added
+    "第三条 人民调解委员会调解民间纠纷，应当坚持自愿平等原则，尊重当事人的权利，不得因调解而阻止当事人依法通过仲裁、行政、司法等途径维护自己的权利。",
+    "第四条 省司法行政部门应当建立人民调解员等级评定制度，每两年组织一次评定。",
+    "第五条 本条例自2023年1月1日起施行。",
+]
 
 
 def test_implements_both_directions(backend, settings):
-    ingest(backend, settings, [
-        {"id": "nat", "title": "中华人民共和国示范法", "date": "2018-01-01", "region": "全国", "doc_type": "law",
-         "text": "\n".join(NATIONAL)},
-        {"id": "loc", "title": "浙江省示范条例", "date": "2022-06-01", "region": "浙江", "doc_type": "regulation",
-         "text": "\n".join(LOCAL)}])
+    ingest(
+        backend,
+        settings,
+        [
+            {
+                "id": "nat",
+                "title": "中华人民共和国示范法",
+                "date": "2018-01-01",
+                "region": "全国",
+                "doc_type": "law",
+                "text": "\n".join(NATIONAL),
+            },
+            {
+                "id": "loc",
+                "title": "浙江省示范条例",
+                "date": "2022-06-01",
+                "region": "浙江",
+                "doc_type": "regulation",
+                "text": "\n".join(LOCAL),
+            },
+        ],
+    )
     local = implements(source_for(backend), "loc")
     assert local["direction"] == "local_to_national"
     origin = {a["label"]: a["origin"] for a in local["articles"]}
@@ -203,6 +311,7 @@ def test_implements_both_directions(backend, settings):
 
 # -- watches ---------------------------------------------------------------------------
 
+
 def test_watches_see_new_documents_and_survive_reopening(settings, planted):
     from search import open_backend
 
@@ -210,11 +319,26 @@ def test_watches_see_new_documents_and_survive_reopening(settings, planted):
     passage = watches.create("passage", "完善矛盾纠纷多元预防调处化解综合机制，把矛盾纠纷化解在基层", name="枫桥")
     query = watches.create("query", "老旧小区改造")
     assert watches.new(passage["id"])["items"] == []  # documents from before the watch do not count
-    ingest(planted, settings, [
-        {"id": "hn-2024", "date": "2024-03-01", "region": "河南", "title": "河南省报告",
-         "text": "河南省坚持和发展新时代“枫桥经验”，完善矛盾纠纷多元预防调处化解综合机制，把矛盾纠纷化解在基层。"},
-        {"id": "bj-2024", "date": "2024-04-01", "region": "北京", "title": "北京市报告",
-         "text": "持续推进老旧小区改造和城市更新。"}])
+    ingest(
+        planted,
+        settings,
+        [
+            {
+                "id": "hn-2024",
+                "date": "2024-03-01",
+                "region": "河南",
+                "title": "河南省报告",
+                "text": "河南省坚持和发展新时代“枫桥经验”，完善矛盾纠纷多元预防调处化解综合机制，把矛盾纠纷化解在基层。",
+            },
+            {
+                "id": "bj-2024",
+                "date": "2024-04-01",
+                "region": "北京",
+                "title": "北京市报告",
+                "text": "持续推进老旧小区改造和城市更新。",
+            },
+        ],
+    )
     planted.close()
     reopened = open_backend(settings)
     try:

@@ -59,14 +59,39 @@ def _post_huge(base: str, path: str, size: int):
 def data(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tracing")
     docs = PLANTED + [
-        {"id": "ed-a", "title": "示范条例", "date": "2010-01-01", "region": "上海", "doc_type": "regulation",
-         "text": "\n".join(EDITION_A)},
-        {"id": "ed-b", "title": "示范条例", "date": "2020-01-01", "region": "上海", "doc_type": "regulation",
-         "text": "\n".join(EDITION_B)},
-        {"id": "nat", "title": "中华人民共和国示范法", "date": "2018-01-01", "region": "全国", "doc_type": "law",
-         "text": "\n".join(NATIONAL)},
-        {"id": "loc", "title": "浙江省示范条例", "date": "2022-06-01", "region": "浙江", "doc_type": "regulation",
-         "text": "\n".join(LOCAL)}]
+        {
+            "id": "ed-a",
+            "title": "示范条例",
+            "date": "2010-01-01",
+            "region": "上海",
+            "doc_type": "regulation",
+            "text": "\n".join(EDITION_A),
+        },
+        {
+            "id": "ed-b",
+            "title": "示范条例",
+            "date": "2020-01-01",
+            "region": "上海",
+            "doc_type": "regulation",
+            "text": "\n".join(EDITION_B),
+        },
+        {
+            "id": "nat",
+            "title": "中华人民共和国示范法",
+            "date": "2018-01-01",
+            "region": "全国",
+            "doc_type": "law",
+            "text": "\n".join(NATIONAL),
+        },
+        {
+            "id": "loc",
+            "title": "浙江省示范条例",
+            "date": "2022-06-01",
+            "region": "浙江",
+            "doc_type": "regulation",
+            "text": "\n".join(LOCAL),
+        },
+    ]
     path = folder / "docs.jsonl"
     path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
     done = run_cli("ingest", str(path), "--quiet", data=folder / "d", env={"GOVTEXT_ANALYZE": "0"})
@@ -104,9 +129,16 @@ def test_http_api_pages_and_watches(data, tmp_path):
         status, body = _call(api + "/implements?doc=nat&article=2")
         assert status == 200 and body["articles"][0]["implemented_by"][0]["doc_id"] == "loc"
         # bad input is a 4xx with a JSON problem
-        for url in ("/trace?text=", "/trace?text=%E5%AD%97", "/diff?a=ed-a&b=ed-a", "/diff?a=ed-a&b=nope",
-                    "/documents/nope/paragraphs/0/trace", "/documents/js-2021/paragraphs/x/trace",
-                    "/implements?doc=nope", "/watches/999/new"):
+        for url in (
+            "/trace?text=",
+            "/trace?text=%E5%AD%97",
+            "/diff?a=ed-a&b=ed-a",
+            "/diff?a=ed-a&b=nope",
+            "/documents/nope/paragraphs/0/trace",
+            "/documents/js-2021/paragraphs/x/trace",
+            "/implements?doc=nope",
+            "/watches/999/new",
+        ):
             status, body = _call(api + url)
             assert 400 <= status < 500 and body["code"] and body["message"], url
         status, body = _call(api + "/trace", "POST", {"text": "字" * 20001})
@@ -118,8 +150,15 @@ def test_http_api_pages_and_watches(data, tmp_path):
         status, _ = _call(api + "/trace?" + urllib.parse.urlencode({"text": "字" * 20001}), raw=True)
         assert status == 414  # too long for a URL: the server refuses the request line itself (use POST)
         # pages: the trace page draws its SVG timeline server-side
-        status, page = _call(base + "/trace?" + urllib.parse.urlencode({"text": "坚持和发展新时代“枫桥经验”"}), raw=True)
-        assert status == 200 and "<svg" in page and "浙江省平安建设报告" in page and "<script" not in page.split("<svg")[1].split("</svg>")[0]
+        status, page = _call(
+            base + "/trace?" + urllib.parse.urlencode({"text": "坚持和发展新时代“枫桥经验”"}), raw=True
+        )
+        assert (
+            status == 200
+            and "<svg" in page
+            and "浙江省平安建设报告" in page
+            and "<script" not in page.split("<svg")[1].split("</svg>")[0]
+        )
         status, page = _call(base + "/diff?a=ed-a&b=ed-b", raw=True)
         assert status == 200 and "<ins>" in page and "<del>" in page
         status, page = _call(base + "/implements?doc=loc", raw=True)
@@ -131,15 +170,24 @@ def test_http_api_pages_and_watches(data, tmp_path):
         assert status == 201
         wid = created["id"]
         assert _call(api + f"/watches/{wid}/new")[1]["items"] == []
-        new_doc = {"id": "hn-2024", "date": "2024-03-01", "region": "河南", "title": "河南省报告",
-                   "text": "河南省坚持和发展新时代“枫桥经验”，完善矛盾纠纷多元预防调处化解综合机制，把矛盾纠纷化解在基层。"}
+        new_doc = {
+            "id": "hn-2024",
+            "date": "2024-03-01",
+            "region": "河南",
+            "title": "河南省报告",
+            "text": "河南省坚持和发展新时代“枫桥经验”，完善矛盾纠纷多元预防调处化解综合机制，把矛盾纠纷化解在基层。",
+        }
         assert _call(api + "/documents", "POST", new_doc, token=TOKEN)[0] in (200, 201)
         status, body = _call(api + f"/watches/{wid}/new")
         assert status == 200 and [i["doc_id"] for i in body["items"]] == ["hn-2024"]
         status, feed = _call(api + f"/watches/{wid}/feed.atom", raw=True)
         root = ET.fromstring(feed)
         entries = root.findall("{http://www.w3.org/2005/Atom}entry")
-        assert status == 200 and len(entries) == 1 and "河南" in entries[0].find("{http://www.w3.org/2005/Atom}summary").text
+        assert (
+            status == 200
+            and len(entries) == 1
+            and "河南" in entries[0].find("{http://www.w3.org/2005/Atom}summary").text
+        )
         status, page = _call(base + f"/watches/{wid}", raw=True)
         assert status == 200 and "河南省报告" in page
     # the watch survives a restart

@@ -15,38 +15,85 @@ from pathlib import Path
 
 import pytest
 
-BOILER = "坚持和发展新时代枫桥经验，推动矛盾纠纷就地化解，做到小事不出村、大事不出镇、矛盾不上交，切实维护社会和谐稳定。"
+BOILER = (
+    "坚持和发展新时代枫桥经验，推动矛盾纠纷就地化解，做到小事不出村、大事不出镇、矛盾不上交，切实维护社会和谐稳定。"
+)
 HOSTILE_TITLE = '<img src=x onerror="alert(1)">恶意标题'
 HOSTILE_TEXT = '网格化管理 调研 <script>alert("xss")</script> 与 </mark><b onmouseover=alert(2)>粗体</b> 的段落。'
 
 DOCS = [
-    {"id": "ui-a", "title": "甲市网格化管理实施方案", "date": "2023-05-01", "region": "浙江省", "doc_type": "plan",
-     "source": "example-gov", "url": "https://www.example.gov.cn/a.html",
-     "text": "甲市网格化管理实施方案\n全面推行网格化管理，网格员每日巡查，建立全科网格。按照每三百户左右划分一个基础网格，"
-             "配备专职网格员和兼职网格员各一名，网格员负责信息采集、隐患排查、政策宣传和代办服务，"
-             "形成发现在网格、处置在网格、服务在网格的工作格局。\n" + BOILER},
-    {"id": "ui-b", "title": "乙县枫桥经验调研报告", "date": "2022-03-10", "region": "浙江省", "doc_type": "research",
-     "source": "example-gov", "url": "https://www.example.gov.cn/b.html",
-     "text": "乙县枫桥经验调研报告\n乙县建立矛盾纠纷多元化解中心，人民调解员驻点服务。调研组走访了十二个乡镇、"
-             "三十六个村社区，召开座谈会八场，发现基层调解组织普遍存在人员老化、经费不足、专业能力偏弱等问题，"
-             "建议推行以案定补、聘任专职调解员并加强诉调对接。\n" + BOILER},
-    {"id": "ui-c", "title": "丙区基层治理工作总结", "date": "2024-12-20", "region": "江苏省", "doc_type": "summary",
-     "source": "other-site", "url": "https://other.example.org/c",
-     "text": "丙区基层治理工作总结\n网格员队伍建设和雪亮工程建设取得进展，矛盾纠纷化解率提升。全年新建视频监控点位"
-             "一千二百个，接入综治中心平台，办理群众诉求四千余件，按期办结率达到百分之九十六，"
-             "群众安全感和满意度较上年均有提高。\n" + BOILER},
-    {"id": "ui-d", "title": "丁镇平安建设经验材料", "date": "2021-07-07", "region": "江苏省", "doc_type": "experience",
-     "source": "other-site", "url": "",
-     "text": "丁镇平安建设经验材料\n常态化开展扫黑除恶，网格化管理覆盖全镇。镇里组建平安志愿者队伍五百余人，"
-             "夜间巡防与重点时段值守相结合，电信诈骗案件发案数同比下降三成，命案和重大刑事案件实现零发生，"
-             "连续三年被评为市级平安乡镇。\n" + BOILER},
-    {"id": "ui-evil", "title": HOSTILE_TITLE, "date": "2020-01-01", "region": "测试省", "doc_type": "notice",
-     "source": "evil", "url": "javascript:alert(document.cookie)", "text": HOSTILE_TEXT + "\n网格化管理的第二段。"},
+    {
+        "id": "ui-a",
+        "title": "甲市网格化管理实施方案",
+        "date": "2023-05-01",
+        "region": "浙江省",
+        "doc_type": "plan",
+        "source": "example-gov",
+        "url": "https://www.example.gov.cn/a.html",
+        "text": "甲市网格化管理实施方案\n全面推行网格化管理，网格员每日巡查，建立全科网格。按照每三百户左右划分一个基础网格，"
+        "配备专职网格员和兼职网格员各一名，网格员负责信息采集、隐患排查、政策宣传和代办服务，"
+        "形成发现在网格、处置在网格、服务在网格的工作格局。\n" + BOILER,
+    },
+    {
+        "id": "ui-b",
+        "title": "乙县枫桥经验调研报告",
+        "date": "2022-03-10",
+        "region": "浙江省",
+        "doc_type": "research",
+        "source": "example-gov",
+        "url": "https://www.example.gov.cn/b.html",
+        "text": "乙县枫桥经验调研报告\n乙县建立矛盾纠纷多元化解中心，人民调解员驻点服务。调研组走访了十二个乡镇、"
+        "三十六个村社区，召开座谈会八场，发现基层调解组织普遍存在人员老化、经费不足、专业能力偏弱等问题，"
+        "建议推行以案定补、聘任专职调解员并加强诉调对接。\n" + BOILER,
+    },
+    {
+        "id": "ui-c",
+        "title": "丙区基层治理工作总结",
+        "date": "2024-12-20",
+        "region": "江苏省",
+        "doc_type": "summary",
+        "source": "other-site",
+        "url": "https://other.example.org/c",
+        "text": "丙区基层治理工作总结\n网格员队伍建设和雪亮工程建设取得进展，矛盾纠纷化解率提升。全年新建视频监控点位"
+        "一千二百个，接入综治中心平台，办理群众诉求四千余件，按期办结率达到百分之九十六，"
+        "群众安全感和满意度较上年均有提高。\n" + BOILER,
+    },
+    {
+        "id": "ui-d",
+        "title": "丁镇平安建设经验材料",
+        "date": "2021-07-07",
+        "region": "江苏省",
+        "doc_type": "experience",
+        "source": "other-site",
+        "url": "",
+        "text": "丁镇平安建设经验材料\n常态化开展扫黑除恶，网格化管理覆盖全镇。镇里组建平安志愿者队伍五百余人，"
+        "夜间巡防与重点时段值守相结合，电信诈骗案件发案数同比下降三成，命案和重大刑事案件实现零发生，"
+        "连续三年被评为市级平安乡镇。\n" + BOILER,
+    },
+    {
+        "id": "ui-evil",
+        "title": HOSTILE_TITLE,
+        "date": "2020-01-01",
+        "region": "测试省",
+        "doc_type": "notice",
+        "source": "evil",
+        "url": "javascript:alert(document.cookie)",
+        "text": HOSTILE_TEXT + "\n网格化管理的第二段。",
+    },
 ]
-REPOST = dict(DOCS[0], id="ui-a-repost", url="https://repost.example.com/a", source="repost-site",
-              title="甲市网格化管理实施方案（转载）")
-FORMULA_DOC = {"id": "ui-formula", "title": "=HYPERLINK(\"http://evil\")公式标题", "date": "2020-02-02",
-               "text": "网格化管理 公式注入测试段落。"}
+REPOST = dict(
+    DOCS[0],
+    id="ui-a-repost",
+    url="https://repost.example.com/a",
+    source="repost-site",
+    title="甲市网格化管理实施方案（转载）",
+)
+FORMULA_DOC = {
+    "id": "ui-formula",
+    "title": '=HYPERLINK("http://evil")公式标题',
+    "date": "2020-02-02",
+    "text": "网格化管理 公式注入测试段落。",
+}
 
 
 def dedup_installed() -> bool:
@@ -97,6 +144,7 @@ def page(response) -> str:
 
 
 # -- search page -----------------------------------------------------------------
+
 
 def test_home_shows_corpus_size_and_themes(ui):
     r = ui.get("/")
@@ -155,16 +203,19 @@ def test_no_results_page_is_helpful(ui):
     assert r.status_code == 200 and "没有找到相关文档" in html
 
 
-@pytest.mark.parametrize("args", [
-    {"q": '"未闭合的引号'},
-    {"q": "(网格 OR"},
-    {"q": "网格", "limit": "abc"},
-    {"q": "网格", "offset": "-5"},
-    {"q": "网格", "year": "二〇二三"},
-    {"q": "网格", "sort": "bogus"},
-    {"q": "x" * 5000},
-    {"q": "网格\x00"},
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"q": '"未闭合的引号'},
+        {"q": "(网格 OR"},
+        {"q": "网格", "limit": "abc"},
+        {"q": "网格", "offset": "-5"},
+        {"q": "网格", "year": "二〇二三"},
+        {"q": "网格", "sort": "bogus"},
+        {"q": "x" * 5000},
+        {"q": "网格\x00"},
+    ],
+)
 def test_bad_search_input_is_a_friendly_400(ui, args):
     r = ui.get("/", query_string=args)
     html = page(r)
@@ -202,7 +253,7 @@ def test_safe_snippet_only_passes_mark():
 
     ok = safe_snippet("前文 <mark>网格</mark> &lt;b&gt;")
     assert isinstance(ok, Markup) and "<mark>网格</mark>" in ok
-    bad = safe_snippet('<mark>网格</mark><img src=x onerror=alert(1)>')
+    bad = safe_snippet("<mark>网格</mark><img src=x onerror=alert(1)>")
     assert "<img" not in bad and "&lt;img" in bad
     assert "<script" not in safe_snippet("<script>alert(1)</script>")
 
@@ -222,6 +273,7 @@ def test_static_assets_are_served_by_the_app(ui):
 
 
 # -- JSON twins and exports ------------------------------------------------------------
+
 
 def test_search_json_twin(ui):
     r = ui.get("/", query_string={"q": "网格化管理", "format": "json"})
@@ -244,8 +296,15 @@ def test_export_csv(ui):
     assert all("<mark>" not in row["snippet"] for row in rows)
     formula = [row for row in rows if row["id"] == "ui-formula"]
     assert formula and formula[0]["title"].startswith("'=")  # no live spreadsheet formula
-    filtered = list(csv.DictReader(io.StringIO(
-        ui.get("/export.csv", query_string={"q": "网格化管理", "region": "浙江省"}).get_data(as_text=True).lstrip("\ufeff"))))
+    filtered = list(
+        csv.DictReader(
+            io.StringIO(
+                ui.get("/export.csv", query_string={"q": "网格化管理", "region": "浙江省"})
+                .get_data(as_text=True)
+                .lstrip("\ufeff")
+            )
+        )
+    )
     assert filtered and all(row["region"] == "浙江省" for row in filtered)
 
 
@@ -259,6 +318,7 @@ def test_export_jsonl(ui):
 
 
 # -- documents ------------------------------------------------------------------------
+
 
 def test_document_page(ui):
     r = ui.get("/documents/ui-a")
@@ -304,10 +364,13 @@ def test_copies_page(ui):
         assert "ui-a-repost" in html and "甲市网格化管理实施方案（转载）" in html
         body = ui.get("/documents/ui-a-repost/copies?format=json").get_json()
         assert {c["id"] for c in body["copies"]} == {"ui-a", "ui-a-repost"}
-        assert body["copies"] == ui.get("/api/v1/documents/ui-a-repost/copies").get_json()["copies"]  # not the docs that only share a paragraph
+        assert (
+            body["copies"] == ui.get("/api/v1/documents/ui-a-repost/copies").get_json()["copies"]
+        )  # not the docs that only share a paragraph
 
 
 # -- 查重 ----------------------------------------------------------------------------------
+
 
 def test_check_form(ui):
     r = ui.get("/check")
@@ -355,6 +418,7 @@ def test_check_too_large_body_is_a_friendly_413(ui_data):
 
 # -- boilerplate ----------------------------------------------------------------------------
 
+
 def test_boilerplate_page(ui):
     if not dedup_installed():
         pytest.skip("dedup stage not installed")
@@ -367,8 +431,8 @@ def test_boilerplate_page(ui):
 
 # -- stages are always wired: no "not available" notices on a working store -----------------
 
+
 def test_no_stage_says_not_available(ui):
     """Tagging and dedup are part of every backend; no page claims they are off."""
-    for path in ("/check", "/boilerplate", "/documents/ui-a", "/documents/ui-a/copies",
-                 "/?q=完全不会出现的词语组合"):
+    for path in ("/check", "/boilerplate", "/documents/ui-a", "/documents/ui-a/copies", "/?q=完全不会出现的词语组合"):
         assert "尚未启用" not in page(ui.get(path)), path

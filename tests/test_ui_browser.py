@@ -28,11 +28,24 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-HOSTILE = {"id": "evil-1", "title": "恶意测试<img src=x onerror=\"window.__pwned=1\">标题",
-           "url": "javascript:window.__pwned=1", "date": "2020-01-01", "region": "测试省",
-           "text": "恶意测试文档 网格化管理\n<script>window.__pwned=1</script>枫桥经验<b onmouseover=\"window.__pwned=1\">粗体</b>"}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HOSTILE = {
+    "id": "evil-1",
+    "title": '恶意测试<img src=x onerror="window.__pwned=1">标题',
+    "url": "javascript:window.__pwned=1",
+    "date": "2020-01-01",
+    "region": "测试省",
+    "text": '恶意测试文档 网格化管理\n<script>window.__pwned=1</script>枫桥经验<b onmouseover="window.__pwned=1">粗体</b>',
+}
 
 
 def _skip_reason() -> str | None:
@@ -58,8 +71,12 @@ def server(tmp_path_factory):
     if importlib.util.find_spec("nlp.analyze") is None:
         env["GOVTEXT_ANALYZE"] = "0"  # the NLP stage has not landed: ingest without tags
     seeds = [str(p) for p in sorted((SHARED / "seeds").glob("*.txt"))]
-    done = subprocess.run([GOVTEXT, "--data", str(data), "ingest", *seeds, str(REPORTS), str(hostile)],
-                          capture_output=True, timeout=600, env=env)
+    done = subprocess.run(
+        [GOVTEXT, "--data", str(data), "ingest", *seeds, str(REPORTS), str(hostile)],
+        capture_output=True,
+        timeout=600,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     with serving(data, workers=1, env=env) as base:
         yield base
@@ -169,8 +186,14 @@ def test_open_document(page, server):
 def test_run_a_check(page, server):
     reports = [json.loads(line) for line in REPORTS.read_text(encoding="utf-8").splitlines()[:3]]
     copied = [para for para in reports[1]["text"].split("\n") if len(para) > 80][:2]
-    draft = "\n".join(["我县坚持把基层治理作为重点工作，现将有关情况报告如下。", copied[0],
-                       "群众满意度明显提升，下一步将继续努力。", copied[1]])
+    draft = "\n".join(
+        [
+            "我县坚持把基层治理作为重点工作，现将有关情况报告如下。",
+            copied[0],
+            "群众满意度明显提升，下一步将继续努力。",
+            copied[1],
+        ]
+    )
     p = page.page
     p.goto(server + "/check")
     p.fill("textarea[name=text]", draft)
@@ -209,7 +232,9 @@ def test_hostile_document_and_query_stay_inert(page, server):
     p.wait_for_selector(".doc h1")
     assert p.locator('a[href^="javascript:"]').count() == 0
     assert "<script>" in p.locator(".paragraphs").inner_text()
-    response = p.goto(server + "/?q=" + quote('<script>window.__pwned=1</script>"><img src=x onerror=window.__pwned=1>'))
+    response = p.goto(
+        server + "/?q=" + quote('<script>window.__pwned=1</script>"><img src=x onerror=window.__pwned=1>')
+    )
     assert response.status in (200, 400)
     assert "<script>" in p.input_value("#q") if p.locator("#q").count() else True
     page.forgive_client_errors()

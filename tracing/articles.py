@@ -79,8 +79,8 @@ def parse_articles(paragraphs: list[str], fallback: bool = True) -> list[Article
         if m is not None:
             number = cn_number(m.group(1))
             sub = cn_number(m.group(2)) if m.group(2) else 0
-            label = line[:m.end()].strip().rstrip("：:").replace(" ", "").replace("\u3000", "")
-            body = line[m.end():].strip()
+            label = line[: m.end()].strip().rstrip("：:").replace(" ", "").replace("\u3000", "")
+            body = line[m.end() :].strip()
             current = Article(label, number, sub or 0, chapter, body, line.strip(), i)
             out.append(current)
         elif h is not None:

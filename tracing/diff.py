@@ -47,7 +47,7 @@ def _key(body: str) -> str:
 
 
 def _bigrams(s: str) -> set[str]:
-    return {s[i:i + 2] for i in range(len(s) - 1)} or {s}
+    return {s[i : i + 2] for i in range(len(s) - 1)} or {s}
 
 
 def _tokens(text: str) -> list[str]:
@@ -163,8 +163,7 @@ def match_articles(a: list[Article], b: list[Article]) -> dict[int, tuple[int, f
 
 
 def _side(art: Article) -> dict:
-    return {"label": art.label, "number": art.number, "chapter": art.chapter, "text": art.text,
-            "index": art.index}
+    return {"label": art.label, "number": art.number, "chapter": art.chapter, "text": art.text, "index": art.index}
 
 
 def diff_articles(a: list[Article], b: list[Article]) -> dict:
@@ -176,8 +175,9 @@ def diff_articles(a: list[Article], b: list[Article]) -> dict:
         if i in a_to_b:
             last_b = a_to_b[i]
         else:
-            rows_after.setdefault(last_b, []).append({"status": "deleted", "a": _side(art), "b": None,
-                                                      "renumbered": False, "similarity": 0.0})
+            rows_after.setdefault(last_b, []).append(
+                {"status": "deleted", "a": _side(art), "b": None, "renumbered": False, "similarity": 0.0}
+            )
     rows = list(rows_after.get(-1, []))
     for j, art in enumerate(b):
         if j in pairs:
@@ -185,16 +185,22 @@ def diff_articles(a: list[Article], b: list[Article]) -> dict:
             old = a[i]
             moved = old.label != art.label
             same = _key(old.body) == _key(art.body)
-            row: dict = {"status": ("renumbered" if moved else "unchanged") if same else "changed",
-                   "a": _side(old), "b": _side(art), "renumbered": moved, "similarity": sim}
+            row: dict = {
+                "status": ("renumbered" if moved else "unchanged") if same else "changed",
+                "a": _side(old),
+                "b": _side(art),
+                "renumbered": moved,
+                "similarity": sim,
+            }
             if not same:
                 row["edits"] = word_edits(old.body, art.body)
         else:
             row = {"status": "added", "a": None, "b": _side(art), "renumbered": False, "similarity": 0.0}
         rows.append(row)
         rows.extend(rows_after.get(j, []))
-    counts = {s: sum(1 for r in rows if r["status"] == s)
-              for s in ("unchanged", "renumbered", "changed", "added", "deleted")}
+    counts = {
+        s: sum(1 for r in rows if r["status"] == s) for s in ("unchanged", "renumbered", "changed", "added", "deleted")
+    }
     counts["renumbered_total"] = sum(1 for r in rows if r["renumbered"])
     return {"summary": counts, "rows": rows}
 
@@ -212,10 +218,17 @@ def diff_documents(source, a_id: str, b_id: str) -> dict:
     arts_a, arts_b = parse_articles(pa), parse_articles(pb)
     result = diff_articles(arts_a, arts_b)
     unit = "article" if any(x.number is not None for x in arts_a + arts_b) else "paragraph"
-    return {"a": meta.get(a_id, {"id": a_id}), "b": meta.get(b_id, {"id": b_id}), "unit": unit,
-            "articles": {"a": sum(1 for x in arts_a if x.number is not None),
-                         "b": sum(1 for x in arts_b if x.number is not None)},
-            **result, "took_ms": round((time.perf_counter() - started) * 1000, 2)}
+    return {
+        "a": meta.get(a_id, {"id": a_id}),
+        "b": meta.get(b_id, {"id": b_id}),
+        "unit": unit,
+        "articles": {
+            "a": sum(1 for x in arts_a if x.number is not None),
+            "b": sum(1 for x in arts_b if x.number is not None),
+        },
+        **result,
+        "took_ms": round((time.perf_counter() - started) * 1000, 2),
+    }
 
 
 def editions(source, doc_id: str) -> list[dict]:
@@ -226,7 +239,9 @@ def editions(source, doc_id: str) -> list[dict]:
     conn = getattr(getattr(source, "store", None), "conn", None)
     if conn is None:
         return [meta]
-    rows = conn.execute("SELECT id, title, date, region, doc_type FROM documents WHERE title = ? "
-                        "ORDER BY CASE WHEN date = '' THEN 1 ELSE 0 END, date, id LIMIT 50",
-                        (meta["title"],)).fetchall()
+    rows = conn.execute(
+        "SELECT id, title, date, region, doc_type FROM documents WHERE title = ? "
+        "ORDER BY CASE WHEN date = '' THEN 1 ELSE 0 END, date, id LIMIT 50",
+        (meta["title"],),
+    ).fetchall()
     return [dict(r) for r in rows]

@@ -101,7 +101,7 @@ def _candidates(source, q: str) -> list[dict]:
         for pids in lookup.lookup_fingerprints(set(keys.tolist()), cap=POSTINGS).values():
             counts.update(set(pids))
     need = max(1, int(np.ceil(CANDIDATE_KEYS * len(keys)))) if len(keys) else 1
-    ranked = [p for p, c in counts.most_common() if c >= need][:MAX_PER_ARTICLE * 4]
+    ranked = [p for p, c in counts.most_common() if c >= need][: MAX_PER_ARTICLE * 4]
     ranked += lookup.lookup_exact({exact_hash(q)}, cap=MAX_PER_ARTICLE).get(exact_hash(q), [])
     rows = lookup.paragraph_rows(list(dict.fromkeys(ranked)))
     # only the first occurrence of a normalized paragraph carries postings: add its exact twins
@@ -141,11 +141,20 @@ def _compare(source, docs: _Docs, meta: dict, doc_id: str, art: Article, want_na
         # a clause that shares only a stock list with a long article is not an adaptation of it
         if share < ADAPT_THRESHOLD or share * len(q) < MIN_SHARED_CHARS or (share < COPY_THRESHOLD and dice < MIN_DICE):
             continue
-        out.append({"doc_id": other, "title": m.get("title", ""), "date": m.get("date", ""),
-                    "region": m.get("region", ""), "doc_type": m.get("doc_type", ""),
-                    "label": cand.label, "text": cand.text, "coverage": round(share, 3),
-                    "kind": "copy" if share >= COPY_THRESHOLD else "adapted",
-                    "_body": cand.body})
+        out.append(
+            {
+                "doc_id": other,
+                "title": m.get("title", ""),
+                "date": m.get("date", ""),
+                "region": m.get("region", ""),
+                "doc_type": m.get("doc_type", ""),
+                "label": cand.label,
+                "text": cand.text,
+                "coverage": round(share, 3),
+                "kind": "copy" if share >= COPY_THRESHOLD else "adapted",
+                "_body": cand.body,
+            }
+        )
     # best first; among equals the newest edition
     out.sort(key=lambda x: (-x["coverage"], -(int((x["date"] or "0")[:4] or 0)), x["doc_id"]))
     return out
@@ -167,19 +176,30 @@ def implements(source, doc_id: str, article: int | None = None, limit: int = 20)
     rows = []
     for art in arts:
         matches = _compare(source, docs, meta, doc_id, art, want_national=not national)
-        item: dict = {"label": art.label, "number": art.number, "chapter": art.chapter, "text": art.text,
-                "index": art.index, "chars": len(_norm(art.body))}
+        item: dict = {
+            "label": art.label,
+            "number": art.number,
+            "chapter": art.chapter,
+            "text": art.text,
+            "index": art.index,
+            "chars": len(_norm(art.body)),
+        }
         if national:
             item["implemented_by"] = [_public(m, art.body, reverse=True) for m in matches[:limit]]
             item["regions"] = sorted({m["region"] for m in matches})
         else:
             best = matches[0] if matches else None
             item["origin"] = _public(best, art.body) if best else None
-            item["alternatives"] = [{k: m[k] for k in ("doc_id", "title", "date", "label", "coverage")}
-                                    for m in matches[1:4]]
+            item["alternatives"] = [
+                {k: m[k] for k in ("doc_id", "title", "date", "label", "coverage")} for m in matches[1:4]
+            ]
         rows.append(item)
-    result = {"document": me, "direction": "national_to_local" if national else "local_to_national",
-              "articles": rows, "took_ms": 0.0}
+    result = {
+        "document": me,
+        "direction": "national_to_local" if national else "local_to_national",
+        "articles": rows,
+        "took_ms": 0.0,
+    }
     if national:
         result["summary"] = {
             "articles": len(rows),
@@ -212,13 +232,20 @@ def shares(rows: list[dict]) -> dict:
             counts["own"] += 1
             continue
         counts[o["kind"]] += 1
-        d = per_doc.setdefault(o["doc_id"], {"doc_id": o["doc_id"], "title": o["title"], "date": o["date"],
-                                             "chars": 0, "articles": 0})
+        d = per_doc.setdefault(
+            o["doc_id"], {"doc_id": o["doc_id"], "title": o["title"], "date": o["date"], "chars": 0, "articles": 0}
+        )
         d["chars"] += r["chars"]
         d["articles"] += 1
     sources = sorted(per_doc.values(), key=lambda d: -d["chars"])
     for d in sources:
         d["share"] = round(d["chars"] / total, 4)
-    return {"articles": len(rows), "copied": counts["copy"], "adapted": counts["adapted"], "own": counts["own"],
-            "own_share": round(own / total, 4), "national_share": round(1 - own / total, 4) if rows else 0.0,
-            "sources": sources}
+    return {
+        "articles": len(rows),
+        "copied": counts["copy"],
+        "adapted": counts["adapted"],
+        "own": counts["own"],
+        "own_share": round(own / total, 4),
+        "national_share": round(1 - own / total, 4) if rows else 0.0,
+        "sources": sources,
+    }

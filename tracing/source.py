@@ -22,7 +22,7 @@ META_COLUMNS = ("id", "title", "date", "region", "doc_type", "url", "source")
 def _chunks(seq, n=500):
     seq = list(seq)
     for i in range(0, len(seq), n):
-        yield seq[i:i + n]
+        yield seq[i : i + n]
 
 
 class TraceSource:
@@ -97,8 +97,10 @@ class EmbeddedSource(TraceSource):
     def paragraphs(self, doc_id: str) -> list[str]:
         if doc_id in self._docs:
             return super().paragraphs(doc_id)
-        rows = [r[0] for r in self.store.conn.execute(
-            "SELECT text FROM paragraphs WHERE doc_id = ? ORDER BY idx", (doc_id,))]
+        rows = [
+            r[0]
+            for r in self.store.conn.execute("SELECT text FROM paragraphs WHERE doc_id = ? ORDER BY idx", (doc_id,))
+        ]
         if not rows and self.store.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is None:
             raise NotFound(f"no document with id {doc_id!r}")
         return rows
@@ -113,14 +115,18 @@ class EmbeddedSource(TraceSource):
         out = {}
         for chunk in _chunks(rows):
             for pid, text in self.conn.execute(
-                    "SELECT p.pid, p.text FROM json_each(?) j JOIN dd_para p ON p.pid = j.value",
-                    (json.dumps(chunk),)):
+                "SELECT p.pid, p.text FROM json_each(?) j JOIN dd_para p ON p.pid = j.value", (json.dumps(chunk),)
+            ):
                 out[pid] = text
         return out
 
     def cluster_pids(self, cluster, cap: int) -> list[int]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT pid FROM dd_para WHERE cluster = ? ORDER BY pid LIMIT ?", (int(cluster), int(cap)))]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT pid FROM dd_para WHERE cluster = ? ORDER BY pid LIMIT ?", (int(cluster), int(cap))
+            )
+        ]
 
     def scan(self, norm: str, cap: int, probe: str = "") -> list[int]:
         """pids whose normalized text contains ``norm``.
@@ -132,11 +138,20 @@ class EmbeddedSource(TraceSource):
         the probe has no usable word: a full scan of ``dd_para.norm``."""
         docs = self._index_docs(probe, cap) if probe else None
         if docs is None:
-            return [r[0] for r in self.conn.execute(
-                "SELECT pid FROM dd_para WHERE instr(norm, ?) > 0 ORDER BY pid LIMIT ?", (norm, int(cap)))]
-        return [r[0] for r in self.conn.execute(
-            "SELECT p.pid FROM json_each(?) j JOIN dd_doc d ON d.doc = j.value JOIN dd_para p ON p.did = d.did "
-            "WHERE instr(p.norm, ?) > 0 ORDER BY p.pid LIMIT ?", (json.dumps(docs), norm, int(cap)))]
+            return [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT pid FROM dd_para WHERE instr(norm, ?) > 0 ORDER BY pid LIMIT ?", (norm, int(cap))
+                )
+            ]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT p.pid FROM json_each(?) j JOIN dd_doc d ON d.doc = j.value JOIN dd_para p ON p.did = d.did "
+                "WHERE instr(p.norm, ?) > 0 ORDER BY p.pid LIMIT ?",
+                (json.dumps(docs), norm, int(cap)),
+            )
+        ]
 
     def _index_docs(self, probe: str, cap: int) -> list[str] | None:
         index = getattr(self.backend, "index", None)
@@ -151,9 +166,18 @@ class EmbeddedSource(TraceSource):
         if not inner:
             return None
         Q, O = tantivy.Query, tantivy.Occur
-        clauses = [(O.Must, Q.boolean_query([(O.Should, Q.term_query(index.schema, "body", t)),
-                                             (O.Should, Q.term_query(index.schema, "sub", t))]))
-                   for t in dict.fromkeys(inner)]
+        clauses = [
+            (
+                O.Must,
+                Q.boolean_query(
+                    [
+                        (O.Should, Q.term_query(index.schema, "body", t)),
+                        (O.Should, Q.term_query(index.schema, "sub", t)),
+                    ]
+                ),
+            )
+            for t in dict.fromkeys(inner)
+        ]
         maybe = getattr(self.backend, "maybe_catch_up", None)
         if maybe:
             maybe()
@@ -161,9 +185,12 @@ class EmbeddedSource(TraceSource):
         return [d for d, _ in ranked]
 
     def document_pids(self, doc_id: str) -> list[int]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT p.pid FROM dd_doc d JOIN dd_para p ON p.did = d.did WHERE d.doc = ? ORDER BY p.idx",
-            (doc_id,))]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT p.pid FROM dd_doc d JOIN dd_para p ON p.did = d.did WHERE d.doc = ? ORDER BY p.idx", (doc_id,)
+            )
+        ]
 
 
 def source_for(backend) -> TraceSource:

@@ -45,17 +45,20 @@ def timeline_svg(trace: dict) -> str:
         cells[(o["region"] or "未知", o["year"])].append(o)
         per_year[o["year"]] += 1
     first = trace.get("first") or {}
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {WIDTH} {height}" '
-             f'width="{WIDTH}" height="{height}" role="img" font-family="sans-serif" font-size="12">',
-             f'<title>{escape(trace.get("traced", "")[:80])}：{len(occs)} 份有日期的文档</title>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img" font-family="sans-serif" font-size="12">',
+        f"<title>{escape(trace.get('traced', '')[:80])}：{len(occs)} 份有日期的文档</title>",
+    ]
     # year grid
     step = next(s for s in (1, 2, 5, 10, 20, 50) if span / s <= 12)
     for year in range((y0 // step) * step, y1 + 1, step):
         if year < y0:
             continue
         xx = x(year)
-        parts.append(f'<line x1="{xx:.1f}" y1="{TOP - 8}" x2="{xx:.1f}" y2="{TOP + ROW * len(regions)}" '
-                     f'stroke="#e5e5e5"/>')
+        parts.append(
+            f'<line x1="{xx:.1f}" y1="{TOP - 8}" x2="{xx:.1f}" y2="{TOP + ROW * len(regions)}" stroke="#e5e5e5"/>'
+        )
         parts.append(f'<text x="{xx:.1f}" y="{TOP - 12}" text-anchor="middle" fill="#666">{year}</text>')
     seen_region: set[str] = set()
     for k, region in enumerate(regions):
@@ -70,19 +73,23 @@ def timeline_svg(trace: dict) -> str:
             seen_region.add(region)
             fill = "#c0392b" if is_first else "#2f6fb0"
             stroke = ' stroke="#111" stroke-width="1.5"' if new_region else ""
-            tip = "；".join(f'{o["date"]} {o["title"] or o["doc_id"]}' for o in docs[:5])
+            tip = "；".join(f"{o['date']} {o['title'] or o['doc_id']}" for o in docs[:5])
             more = f" 等 {len(docs)} 份" if len(docs) > 5 else ""
-            parts.append(f'<circle cx="{x(year):.1f}" cy="{yy:.1f}" r="{radius:.1f}" fill="{fill}" '
-                         f'fill-opacity="0.85"{stroke}><title>{escape(region)} {year}：{escape(tip)}{more}'
-                         f'</title></circle>')
+            parts.append(
+                f'<circle cx="{x(year):.1f}" cy="{yy:.1f}" r="{radius:.1f}" fill="{fill}" '
+                f'fill-opacity="0.85"{stroke}><title>{escape(region)} {year}：{escape(tip)}{more}'
+                f"</title></circle>"
+            )
     # documents per year
     base = TOP + ROW * len(regions) + BARS
     top_count = max(per_year.values())
     bar_w = max(2.0, min(14.0, plot_w / (span + 1) * 0.7))
     for year, n in sorted(per_year.items()):
         h = (BARS - 12) * n / top_count
-        parts.append(f'<rect x="{x(year) - bar_w / 2:.1f}" y="{base - h:.1f}" width="{bar_w:.1f}" '
-                     f'height="{h:.1f}" fill="#9bb7d4"><title>{year}：{n} 份</title></rect>')
+        parts.append(
+            f'<rect x="{x(year) - bar_w / 2:.1f}" y="{base - h:.1f}" width="{bar_w:.1f}" '
+            f'height="{h:.1f}" fill="#9bb7d4"><title>{year}：{n} 份</title></rect>'
+        )
     parts.append(f'<line x1="{LEFT}" y1="{base}" x2="{WIDTH - RIGHT}" y2="{base}" stroke="#999"/>')
     parts.append(f'<text x="{LEFT - 8}" y="{base - 4}" text-anchor="end" fill="#666">每年文档数</text>')
     note = f"另有 {hidden} 个地区未画出；" if hidden else ""

@@ -60,8 +60,11 @@ def validate_passage(text) -> str:
     if not isinstance(text, str):
         raise BadInput("the passage must be text", code="bad_passage")
     if len(text) > MAX_PASSAGE_CHARS:
-        raise BadInput(f"passage too long: {len(text)} characters; trace at most {MAX_PASSAGE_CHARS} "
-                       "(one paragraph or phrase; check a whole draft with POST /check)", code="passage_too_long")
+        raise BadInput(
+            f"passage too long: {len(text)} characters; trace at most {MAX_PASSAGE_CHARS} "
+            "(one paragraph or phrase; check a whole draft with POST /check)",
+            code="passage_too_long",
+        )
     if not text.strip():
         raise BadInput("the passage is empty", code="empty_passage")
     if "\x00" in text or len(_BINARY.findall(text)) > max(4, len(text) // 100):
@@ -75,8 +78,11 @@ def probe_of(text: str) -> tuple[str, str]:
     best = max(lines, key=lambda ln: len(normalize_text(ln)))
     norm = normalize_text(best).replace("\n", "")
     if len(norm.replace("□", "")) < MIN_NORM_CHARS:
-        raise BadInput(f"the passage is too short to trace: give at least {MIN_NORM_CHARS} characters of text "
-                       "(punctuation, numbers and place names do not count)", code="passage_too_short")
+        raise BadInput(
+            f"the passage is too short to trace: give at least {MIN_NORM_CHARS} characters of text "
+            "(punctuation, numbers and place names do not count)",
+            code="passage_too_short",
+        )
     return best.strip(), norm
 
 
@@ -123,8 +129,9 @@ def _key_candidates(lookup, q: str) -> list[int]:
     return ranked[:MAX_CANDIDATES]
 
 
-def find_paragraphs(source, q: str, *, near: bool = True, cluster_of: int | None = None,
-                    probe: str = "") -> tuple[dict, bool]:
+def find_paragraphs(
+    source, q: str, *, near: bool = True, cluster_of: int | None = None, probe: str = ""
+) -> tuple[dict, bool]:
     """pid -> (row, kind, similarity, a, b) for every stored paragraph holding ``q``; and whether capped."""
     lookup = source.lookup
     cands: list[int] = []
@@ -199,13 +206,26 @@ def occurrences(source, found: dict, limit: int | None = None) -> list[dict]:
         items.sort()
         negsim, idx, pid, kind, a, b = items[0]
         m = meta.get(doc_id, {})
-        out.append({
-            "doc_id": doc_id, "title": m.get("title", ""), "date": m.get("date", ""),
-            "year": year_of(m.get("date", "")), "region": m.get("region", ""),
-            "doc_type": m.get("doc_type", ""), "paragraph_index": int(idx), "kind": kind,
-            "similarity": -negsim, "text": "", "start": 0, "end": 0, "context_before": "", "context_after": "",
-            "paragraphs": len(items), "_span": (pid, a, b),
-        })
+        out.append(
+            {
+                "doc_id": doc_id,
+                "title": m.get("title", ""),
+                "date": m.get("date", ""),
+                "year": year_of(m.get("date", "")),
+                "region": m.get("region", ""),
+                "doc_type": m.get("doc_type", ""),
+                "paragraph_index": int(idx),
+                "kind": kind,
+                "similarity": -negsim,
+                "text": "",
+                "start": 0,
+                "end": 0,
+                "context_before": "",
+                "context_after": "",
+                "paragraphs": len(items),
+                "_span": (pid, a, b),
+            }
+        )
     out.sort(key=_sort_key)
     shown = out if limit is None else out[:limit]
     texts = source.texts({o["_span"][0]: found[o["_span"][0]][0] for o in shown})
@@ -214,8 +234,13 @@ def occurrences(source, found: dict, limit: int | None = None) -> list[dict]:
         if pid in texts:
             text = texts[pid]
             variant, start, end = _variant_span(text, a, b)
-            o.update(text=variant, start=start, end=end, context_before=text[max(0, start - SNIPPET_CONTEXT):start],
-                     context_after=text[end:end + SNIPPET_CONTEXT])
+            o.update(
+                text=variant,
+                start=start,
+                end=end,
+                context_before=text[max(0, start - SNIPPET_CONTEXT) : start],
+                context_after=text[end : end + SNIPPET_CONTEXT],
+            )
     return out
 
 
@@ -228,13 +253,16 @@ def summarize(occs: list[dict]) -> dict:
         if not o["text"]:  # beyond the rows whose text was read
             continue
         key = re.sub(r"\s+", "", o["text"])
-        v = variants.setdefault(key, {"text": o["text"], "documents": 0, "first_date": o["date"],
-                                      "first_doc": o["doc_id"]})
+        v = variants.setdefault(
+            key, {"text": o["text"], "documents": 0, "first_date": o["date"], "first_doc": o["doc_id"]}
+        )
         v["documents"] += 1
     by_region: dict[str, dict] = {}
     for o in occs:
-        r = by_region.setdefault(o["region"] or "未知", {"region": o["region"] or "未知", "documents": 0,
-                                                        "first_date": o["date"], "first_doc": o["doc_id"]})
+        r = by_region.setdefault(
+            o["region"] or "未知",
+            {"region": o["region"] or "未知", "documents": 0, "first_date": o["date"], "first_doc": o["doc_id"]},
+        )
         r["documents"] += 1
     seen: set[str] = set()
     years: dict[int, dict] = {}
@@ -291,9 +319,12 @@ def _result(source, text, probe, q, found, truncated, limit, started) -> dict:
     summary = summarize(occs)
     return {
         "query": text if len(text) <= 2000 else text[:2000] + "…",
-        "traced": probe, "normalized": q,
+        "traced": probe,
+        "normalized": q,
         "method": "words" if len(q) < winnow.GUARANTEE and source.can_scan else "fingerprints",
-        "documents": len(occs), "paragraphs": len(found), "truncated": truncated,
+        "documents": len(occs),
+        "paragraphs": len(found),
+        "truncated": truncated,
         **summary,
         "occurrences": occs[:limit],
         "took_ms": round((time.perf_counter() - started) * 1000, 2),

@@ -70,8 +70,11 @@ class Watches:
     def __init__(self, backend):
         store = getattr(backend, "store", None)
         if store is None or not hasattr(store, "changes_since"):
-            raise BackendError("watches need the embedded store (its change log); this backend has none",
-                               code="watches_unavailable", status=501)
+            raise BackendError(
+                "watches need the embedded store (its change log); this backend has none",
+                code="watches_unavailable",
+                status=501,
+            )
         self.backend = backend
         self.store = store
         conn = store.conn
@@ -82,7 +85,7 @@ class Watches:
     # -- create / read / delete ------------------------------------------------------
     def create(self, kind: str, text, name: str = "", max_query_chars: int = 500) -> dict:
         if kind not in KINDS:
-            raise BadInput(f'kind must be one of {", ".join(KINDS)}', code="bad_kind")
+            raise BadInput(f"kind must be one of {', '.join(KINDS)}", code="bad_kind")
         if not isinstance(name, str) or len(name) > MAX_NAME:
             raise BadInput(f"name must be text of at most {MAX_NAME} characters")
         if kind == "passage":
@@ -100,7 +103,8 @@ class Watches:
             seq = self.store.last_seq()
             wid = conn.execute(
                 "INSERT INTO tr_watch (kind, text, name, created_at, created_seq, checked_seq) VALUES (?,?,?,?,?,?)",
-                (kind, text, name.strip(), _now(), seq, seq)).lastrowid
+                (kind, text, name.strip(), _now(), seq, seq),
+            ).lastrowid
         return self.get(wid)
 
     def _row(self, wid) -> dict:
@@ -115,14 +119,16 @@ class Watches:
 
     def get(self, wid) -> dict:
         row = self._row(wid)
-        row["hits"] = self.store.conn.execute("SELECT COUNT(*) FROM tr_watch_hit WHERE watch_id = ?",
-                                              (row["id"],)).fetchone()[0]
+        row["hits"] = self.store.conn.execute(
+            "SELECT COUNT(*) FROM tr_watch_hit WHERE watch_id = ?", (row["id"],)
+        ).fetchone()[0]
         return row
 
     def list(self) -> list[dict]:
         rows = self.store.conn.execute(
             "SELECT w.*, (SELECT COUNT(*) FROM tr_watch_hit h WHERE h.watch_id = w.id) AS hits "
-            "FROM tr_watch w ORDER BY w.id").fetchall()
+            "FROM tr_watch w ORDER BY w.id"
+        ).fetchall()
         return [dict(r) for r in rows]
 
     def delete(self, wid) -> None:
@@ -140,10 +146,10 @@ class Watches:
         rows = self.store.conn.execute(
             "SELECT doc_id, seq, found_at, title, date, region, doc_type, paragraph_index, reused "
             f"FROM tr_watch_hit WHERE watch_id = ? AND seq > ? ORDER BY seq {order}, doc_id {order} LIMIT ?",
-            (watch["id"], int(since), int(limit))).fetchall()
+            (watch["id"], int(since), int(limit)),
+        ).fetchall()
         items = sorted((dict(r) for r in rows), key=lambda r: (r["seq"], r["doc_id"]))
-        return {"watch": watch, "since": since, "items": items,
-                "next_since": items[-1]["seq"] if items else since}
+        return {"watch": watch, "since": since, "items": items, "next_since": items[-1]["seq"] if items else since}
 
     # -- bringing a watch up to date ---------------------------------------------------
     def refresh(self, wid) -> int:
@@ -172,7 +178,8 @@ class Watches:
     def _changed(self, after: int, top: int) -> tuple[builtins.list[str], int]:
         rows = self.store.conn.execute(
             "SELECT seq, doc_id FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
-            (after, top, CHANGES_PER_STEP)).fetchall()
+            (after, top, CHANGES_PER_STEP),
+        ).fetchall()
         if not rows:
             return [], after
         ids = list(dict.fromkeys(r[1] for r in rows))
@@ -191,8 +198,19 @@ class Watches:
                 conn.execute(
                     "INSERT OR IGNORE INTO tr_watch_hit (watch_id, doc_id, seq, found_at, title, date, region, "
                     "doc_type, paragraph_index, reused) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (watch["id"], h["doc_id"], seq, now, m["title"], m["date"], m["region"], m["doc_type"],
-                     h.get("paragraph_index"), h.get("reused", "")[:2000]))
+                    (
+                        watch["id"],
+                        h["doc_id"],
+                        seq,
+                        now,
+                        m["title"],
+                        m["date"],
+                        m["region"],
+                        m["doc_type"],
+                        h.get("paragraph_index"),
+                        h.get("reused", "")[:2000],
+                    ),
+                )
             added = conn.total_changes - before
             conn.execute("UPDATE tr_watch SET checked_seq = MAX(checked_seq, ?) WHERE id = ?", (seq, watch["id"]))
         return added
@@ -208,7 +226,8 @@ class Watches:
         rows = source.conn.execute(
             "SELECT d.doc, p.idx, p.norm, p.text FROM json_each(?) j JOIN dd_doc d ON d.doc = j.value "
             "JOIN dd_para p ON p.did = d.did WHERE instr(p.norm, ?) > 0 ORDER BY p.idx",
-            (json.dumps(doc_ids), q)).fetchall()
+            (json.dumps(doc_ids), q),
+        ).fetchall()
         for doc, idx, norm, text in rows:
             if doc not in best:
                 m = match_paragraph(q, norm, near=False)
@@ -233,8 +252,7 @@ class Watches:
             return []
         index = getattr(self.backend, "index", None)
         if index is None or not hasattr(index, "compile"):
-            raise BackendError("query watches need the embedded search index", code="watches_unavailable",
-                               status=501)
+            raise BackendError("query watches need the embedded search index", code="watches_unavailable", status=501)
         import tantivy
 
         from search.query import parse_query
@@ -262,16 +280,22 @@ def atom_feed(result: dict, base_url: str) -> str:
     title = watch["name"] or ("提法: " if watch["kind"] == "passage" else "检索: ") + watch["text"][:40]
     updated = max([i["found_at"] for i in result["items"]] + [watch["created_at"]])
     feed_id = f"{base_url}/watches/{watch['id']}"
-    parts = ['<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
-             f"<title>{esc(title)}</title>", f"<id>{esc(feed_id)}</id>", f"<updated>{esc(updated)}</updated>",
-             f'<link rel="self" href="{esc(base_url)}/api/v1/watches/{watch["id"]}/feed.atom"/>',
-             f'<link rel="alternate" href="{esc(feed_id)}"/>', "<author><name>govtext</name></author>"]
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"<title>{esc(title)}</title>",
+        f"<id>{esc(feed_id)}</id>",
+        f"<updated>{esc(updated)}</updated>",
+        f'<link rel="self" href="{esc(base_url)}/api/v1/watches/{watch["id"]}/feed.atom"/>',
+        f'<link rel="alternate" href="{esc(feed_id)}"/>',
+        "<author><name>govtext</name></author>",
+    ]
     for item in reversed(result["items"]):
         link = f"{base_url}/documents/{item['doc_id']}"
         summary = " · ".join(x for x in (item["region"], item["date"], item["doc_type"]) if x)
         parts.append(
             f"<entry><title>{esc(item['title'] or item['doc_id'])}</title><id>{esc(feed_id)}/{esc(item['doc_id'])}</id>"
-            f"<updated>{esc(item['found_at'])}</updated><link href=\"{esc(link)}\"/>"
-            f"<summary>{esc(summary)}：{esc(item['reused'][:500])}</summary></entry>")
+            f'<updated>{esc(item["found_at"])}</updated><link href="{esc(link)}"/>'
+            f"<summary>{esc(summary)}：{esc(item['reused'][:500])}</summary></entry>"
+        )
     parts.append("</feed>\n")
     return "\n".join(parts)

@@ -94,9 +94,23 @@ class CrawlConfig:
 
 
 COUNTERS = (
-    "fetched", "new", "updated", "unchanged", "not_modified", "documents", "attachments", "no_document",
-    "duplicates", "skipped_robots", "skipped_offsite", "skipped_type", "failed", "retries", "redirects",
-    "sitemaps", "bytes",
+    "fetched",
+    "new",
+    "updated",
+    "unchanged",
+    "not_modified",
+    "documents",
+    "attachments",
+    "no_document",
+    "duplicates",
+    "skipped_robots",
+    "skipped_offsite",
+    "skipped_type",
+    "failed",
+    "retries",
+    "redirects",
+    "sitemaps",
+    "bytes",
 )
 
 
@@ -185,8 +199,17 @@ def _means_no_text(exc: SourceError) -> bool:
     return exc.code == "no_text" or exc.message.startswith(("no main text found", "no text found"))
 
 
-def documents_from(raw: bytes, *, url: str, content_type: str, kind: str, parent: str = "",
-                   profile: str | None = None, disposition: str = "", chrome=None) -> tuple[list[Document], str]:
+def documents_from(
+    raw: bytes,
+    *,
+    url: str,
+    content_type: str,
+    kind: str,
+    parent: str = "",
+    profile: str | None = None,
+    disposition: str = "",
+    chrome=None,
+) -> tuple[list[Document], str]:
     """The Documents in one stored response, and the reason when there are none
     (a page of links, an empty page, meta robots noindex).
 
@@ -222,8 +245,13 @@ def documents_from(raw: bytes, *, url: str, content_type: str, kind: str, parent
 
 
 class Crawler:
-    def __init__(self, state_dir: Path, on_document: Callable[[Document], None], config: CrawlConfig,
-                 progress: Callable | None = None):
+    def __init__(
+        self,
+        state_dir: Path,
+        on_document: Callable[[Document], None],
+        config: CrawlConfig,
+        progress: Callable | None = None,
+    ):
         if config.profile is not None:
             from ingest.sites import profiles
 
@@ -240,8 +268,13 @@ class Crawler:
         self.on_document = on_document
         self.progress = progress
         self.state = CrawlState(state_dir)
-        self.fetcher = Fetcher(user_agent=config.user_agent, timeout=config.timeout, max_bytes=config.max_bytes,
-                               max_redirects=config.max_redirects, pool_size=config.concurrency)
+        self.fetcher = Fetcher(
+            user_agent=config.user_agent,
+            timeout=config.timeout,
+            max_bytes=config.max_bytes,
+            max_redirects=config.max_redirects,
+            pool_size=config.concurrency,
+        )
         self.robots = Robots(self.fetcher, config.user_agent, retry_wait=min(1.0, config.backoff))
         self.summary = CrawlSummary()
         self.chrome = SiteChrome() if config.strip_chrome else None
@@ -366,13 +399,18 @@ class Crawler:
                 host = row["host"]
                 self.host_busy[host] -= 1
                 # the delay runs from the end of a response to the next request
-                self.host_ready[host] = max(self.host_ready.get(host, 0.0),
-                                            time.time() + self._host_delay(_origin(row["url"])))
+                self.host_ready[host] = max(
+                    self.host_ready.get(host, 0.0), time.time() + self._host_delay(_origin(row["url"]))
+                )
                 try:
                     res = fut.result()
                 except Exception as exc:  # a bug in the fetch code must not end the crawl
-                    res = FetchResult(url=row["url"], final_url=row["url"], outcome="failed",
-                                      reason=f"internal error: {exc.__class__.__name__}: {exc}")
+                    res = FetchResult(
+                        url=row["url"],
+                        final_url=row["url"],
+                        outcome="failed",
+                        reason=f"internal error: {exc.__class__.__name__}: {exc}",
+                    )
                 results.append((row, res))
             if results:
                 # start the next requests first, then store and extract while they are in flight
@@ -439,8 +477,7 @@ class Crawler:
                 self._discover_sitemaps(origin, rules)
             if row["kind"] != "sitemap" or not rules.sitemaps or url not in rules.sitemaps:
                 if not rules.allowed(url, self.config.user_agent):
-                    self._settle_skip(row, "skipped_robots",
-                                      rules.disallow_all_reason or "disallowed by robots.txt")
+                    self._settle_skip(row, "skipped_robots", rules.disallow_all_reason or "disallowed by robots.txt")
                     return True, None
             if first_contact and self.config.delay > 0:
                 return True, None  # robots.txt was a request: let the delay pass first
@@ -448,8 +485,9 @@ class Crawler:
             etag = prev["etag"] if prev is not None else ""
             last_modified = prev["last_modified"] if prev is not None else ""
             vet = self._vet_seed_target if row["depth"] == 0 else self._vet_target
-            fut = pool.submit(self.fetcher.fetch, url, kind=row["kind"], etag=etag,
-                              last_modified=last_modified, allowed=vet)
+            fut = pool.submit(
+                self.fetcher.fetch, url, kind=row["kind"], etag=etag, last_modified=last_modified, allowed=vet
+            )
             self.inflight[fut] = row
             self.host_busy[host] = self.host_busy.get(host, 0) + 1
             self.host_ready[host] = time.time() + self._host_delay(origin)
@@ -543,8 +581,11 @@ class Crawler:
         wait_s = cfg.backoff * (2 ** (attempts - 1))
         if res.retry_after is not None:
             if res.retry_after > cfg.max_retry_after:
-                self._settle_fail(row, f"{res.reason}: Retry-After {res.retry_after:.0f}s exceeds "
-                                       f"max_retry_after {cfg.max_retry_after:.0f}s")
+                self._settle_fail(
+                    row,
+                    f"{res.reason}: Retry-After {res.retry_after:.0f}s exceeds "
+                    f"max_retry_after {cfg.max_retry_after:.0f}s",
+                )
                 return
             wait_s = max(wait_s, res.retry_after)
             # the server asked the whole host to slow down
@@ -593,8 +634,7 @@ class Crawler:
             kind = link_kind(link)
             if kind is None or not self._scope_ok(link):
                 continue
-            self.state.enqueue(link, kind=kind, host=host_key(link), gen=self.gen, depth=depth,
-                               parent=base_url)
+            self.state.enqueue(link, kind=kind, host=host_key(link), gen=self.gen, depth=depth, parent=base_url)
 
     def _handle_page(self, row, res: FetchResult) -> None:
         s = self.summary
@@ -619,8 +659,7 @@ class Crawler:
         # a page is stored under the URL that answered (the end of a redirect chain)
         key = final
         prev = st.page(key)
-        same_body = (prev is not None and prev["body_sha1"] == res.sha1
-                     and prev["doc_state"] in ("delivered", "empty"))
+        same_body = prev is not None and prev["body_sha1"] == res.sha1 and prev["doc_state"] in ("delivered", "empty")
 
         docs: list[Document] = []
         why_none = ""
@@ -628,10 +667,16 @@ class Crawler:
         links = None
         if not same_body:
             try:
-                docs, why_none = documents_from(res.body, url=final, content_type=res.content_type,
-                                                kind=row["kind"], parent=row["parent"],
-                                                profile=self.config.profile, disposition=res.disposition,
-                                                chrome=self.chrome)
+                docs, why_none = documents_from(
+                    res.body,
+                    url=final,
+                    content_type=res.content_type,
+                    kind=row["kind"],
+                    parent=row["parent"],
+                    profile=self.config.profile,
+                    disposition=res.disposition,
+                    chrome=self.chrome,
+                )
             except SourceError as exc:  # a broken page or file: record why, go on
                 broken = exc.message
             except Exception as exc:  # an extractor or loader bug: record it, go on
@@ -645,16 +690,26 @@ class Crawler:
             if same_body:
                 st.touch_page(key, etag=res.etag or None, last_modified=res.last_modified or None)
             else:
-                st.save_page(key, final_url=final, kind=row["kind"], parent=row["parent"], status=res.status,
-                             content_type=res.content_type, etag=res.etag, last_modified=res.last_modified,
-                             body_sha1=res.sha1, raw=res.body)
+                st.save_page(
+                    key,
+                    final_url=final,
+                    kind=row["kind"],
+                    parent=row["parent"],
+                    status=res.status,
+                    content_type=res.content_type,
+                    etag=res.etag,
+                    last_modified=res.last_modified,
+                    body_sha1=res.sha1,
+                    raw=res.body,
+                )
             if final != url and row["depth"] == 0 and not self.in_scope(final):
                 # a start URL that moved to another site (an old domain): that site is in scope now
                 st.add_seed(final, site_key(final))
                 self.sites.add(site_key(final))
             if final != url and self.in_scope(final):
-                st.mark_done_alias(final, alias_of=url, kind=row["kind"], host=host_key(final), gen=self.gen,
-                                   run_id=self.run_id)
+                st.mark_done_alias(
+                    final, alias_of=url, kind=row["kind"], host=host_key(final), gen=self.gen, run_id=self.run_id
+                )
             if links is not None and not links.nofollow:
                 self._enqueue_links(row, links.links, final)
             self._counted(row)
@@ -725,8 +780,10 @@ class Crawler:
                     reason = f"on_document failed: {exc.__class__.__name__}: {exc}"
                     st.begin()  # the page stays 'pending': the next crawl hands it on again
                     st.db.execute("UPDATE pages SET error = ? WHERE url = ?", (reason[:500], url))
-                    st.db.execute("UPDATE urls SET state = 'failed', outcome = 'failed', reason = ? WHERE url = ?",
-                                  (reason[:500], url))
+                    st.db.execute(
+                        "UPDATE urls SET state = 'failed', outcome = 'failed', reason = ? WHERE url = ?",
+                        (reason[:500], url),
+                    )
                     self._commit_with_counters()
                     self._report(url, "failed")
                     if self.handler_failures >= self.config.max_handler_failures:
@@ -748,17 +805,27 @@ class Crawler:
     def _redeliver(self, page) -> None:
         """Hand on a stored page whose documents were not (all) handed on before a kill."""
         try:
-            docs, why_none = documents_from(decompress(page["raw"]), url=page["final_url"],
-                                            content_type=page["content_type"], kind=page["kind"],
-                                            parent=page["parent"], profile=self.config.profile, chrome=self.chrome)
+            docs, why_none = documents_from(
+                decompress(page["raw"]),
+                url=page["final_url"],
+                content_type=page["content_type"],
+                kind=page["kind"],
+                parent=page["parent"],
+                profile=self.config.profile,
+                chrome=self.chrome,
+            )
         except Exception as exc:
-            reason = exc.message if isinstance(exc, SourceError) else f"extraction failed: {exc.__class__.__name__}: {exc}"
+            reason = (
+                exc.message if isinstance(exc, SourceError) else f"extraction failed: {exc.__class__.__name__}: {exc}"
+            )
             self.summary.failed += 1
             st = self.state
             st.begin()
             st.set_doc_state(page["url"], "error", error=reason)
-            st.db.execute("UPDATE urls SET state = 'failed', outcome = 'failed', reason = ? WHERE url = ?",
-                          (reason[:500], page["url"]))
+            st.db.execute(
+                "UPDATE urls SET state = 'failed', outcome = 'failed', reason = ? WHERE url = ?",
+                (reason[:500], page["url"]),
+            )
             self._commit_with_counters()
             return
         self._deliver(page["url"], docs, why_none, prev_hash=page["doc_hash"])
@@ -809,9 +876,17 @@ def crawl(
             options[name] = (options[name],)
         elif name in options:
             options[name] = tuple(options[name] or ())
-    config = CrawlConfig(max_pages=max_pages, delay=delay, concurrency=concurrency, profile=profile,
-                         allow_offsite=allow_offsite, user_agent=user_agent, timeout=timeout,
-                         max_bytes=max_bytes, **options)
+    config = CrawlConfig(
+        max_pages=max_pages,
+        delay=delay,
+        concurrency=concurrency,
+        profile=profile,
+        allow_offsite=allow_offsite,
+        user_agent=user_agent,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        **options,
+    )
     return Crawler(Path(state_dir), on_document, config, progress).run(list(start_urls))
 
 
@@ -826,15 +901,21 @@ def crawl_status(state_dir: Path) -> dict[str, Any]:
         db = state.db
         last = state.last_run()
         gen = last["gen"] if last is not None else 0
-        frontier = {r[0]: r[1] for r in db.execute(
-            "SELECT state, COUNT(*) FROM urls WHERE gen = ? GROUP BY state", (gen,))}
+        frontier = {
+            r[0]: r[1] for r in db.execute("SELECT state, COUNT(*) FROM urls WHERE gen = ? GROUP BY state", (gen,))
+        }
         pages = {r[0]: r[1] for r in db.execute("SELECT doc_state, COUNT(*) FROM pages GROUP BY doc_state")}
         size = db.execute("SELECT COALESCE(SUM(size), 0), COALESCE(SUM(LENGTH(raw)), 0) FROM pages").fetchone()
         return {
             "start_urls": [r[0] for r in db.execute("SELECT url FROM seeds ORDER BY rowid")],
-            "last_run": None if last is None else {
-                "id": last["id"], "generation": last["gen"], "status": last["status"],
-                "stopped_by": last["stopped_by"], "counters": json.loads(last["counters"] or "{}"),
+            "last_run": None
+            if last is None
+            else {
+                "id": last["id"],
+                "generation": last["gen"],
+                "status": last["status"],
+                "stopped_by": last["stopped_by"],
+                "counters": json.loads(last["counters"] or "{}"),
             },
             "frontier": frontier,
             "pages": pages,
@@ -854,8 +935,14 @@ class ReextractSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)
 
 
-def reextract(state_dir: Path, on_document: Callable[[Document], None], *, profile: str | None = None,
-              progress: Callable | None = None, strip_chrome: bool = False) -> ReextractSummary:
+def reextract(
+    state_dir: Path,
+    on_document: Callable[[Document], None],
+    *,
+    profile: str | None = None,
+    progress: Callable | None = None,
+    strip_chrome: bool = False,
+) -> ReextractSummary:
     """Run extraction again over every stored page and attachment (no network),
     handing each Document to ``on_document``. For an improved extractor or a
     different site profile. ``strip_chrome``: blocks repeated on the pages of a
@@ -876,12 +963,22 @@ def reextract(state_dir: Path, on_document: Callable[[Document], None], *, profi
             if page is None:  # deleted since the listing
                 continue
             try:
-                docs, why_none = documents_from(decompress(page["raw"]), url=page["final_url"],
-                                                content_type=page["content_type"], kind=page["kind"],
-                                                parent=page["parent"], profile=profile, chrome=chrome)
+                docs, why_none = documents_from(
+                    decompress(page["raw"]),
+                    url=page["final_url"],
+                    content_type=page["content_type"],
+                    kind=page["kind"],
+                    parent=page["parent"],
+                    profile=profile,
+                    chrome=chrome,
+                )
             except Exception as exc:
                 out.failed += 1
-                reason = exc.message if isinstance(exc, SourceError) else f"extraction failed: {exc.__class__.__name__}: {exc}"
+                reason = (
+                    exc.message
+                    if isinstance(exc, SourceError)
+                    else f"extraction failed: {exc.__class__.__name__}: {exc}"
+                )
                 out.failures.append((page["url"], reason))
                 continue
             if not docs:

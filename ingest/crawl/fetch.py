@@ -25,8 +25,17 @@ from ingest.crawl.urls import ATTACHMENT_TYPES, HTML_TYPES, BadURL, extension, m
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-SITEMAP_TYPES = frozenset({"application/xml", "text/xml", "application/gzip", "application/x-gzip",
-                           "text/plain", "application/octet-stream", ""})
+SITEMAP_TYPES = frozenset(
+    {
+        "application/xml",
+        "text/xml",
+        "application/gzip",
+        "application/x-gzip",
+        "text/plain",
+        "application/octet-stream",
+        "",
+    }
+)
 
 
 @dataclass
@@ -67,8 +76,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 
 class Fetcher:
-    def __init__(self, *, user_agent: str, timeout: float, max_bytes: int, max_redirects: int = 10,
-                 pool_size: int = 4):
+    def __init__(self, *, user_agent: str, timeout: float, max_bytes: int, max_redirects: int = 10, pool_size: int = 4):
         self.user_agent = user_agent
         self.timeout = timeout
         self.max_bytes = max_bytes
@@ -76,8 +84,8 @@ class Fetcher:
         self.base_headers = {
             "User-Agent": user_agent,
             "Accept": "text/html,application/xhtml+xml,application/pdf,application/msword,"
-                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
-                      "application/xml;q=0.9,*/*;q=0.5",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+            "application/xml;q=0.9,*/*;q=0.5",
             "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
             "Accept-Encoding": "gzip, deflate",
         }
@@ -90,13 +98,19 @@ class Fetcher:
             headers=self.base_headers,
         )
 
-
     def close(self) -> None:
         self.http.clear()
 
-    def fetch(self, url: str, *, kind: str = "page", etag: str = "", last_modified: str = "",
-              allowed: Callable[[str], str | None] | None = None,
-              validators_url: str | None = None) -> FetchResult:
+    def fetch(
+        self,
+        url: str,
+        *,
+        kind: str = "page",
+        etag: str = "",
+        last_modified: str = "",
+        allowed: Callable[[str], str | None] | None = None,
+        validators_url: str | None = None,
+    ) -> FetchResult:
         """GET ``url``. ``allowed(target)`` vets each redirect target: it returns
         None when the target may be fetched, else "robots" or "offsite"."""
         started = time.monotonic()
@@ -113,8 +127,14 @@ class Fetcher:
         validators_url = validators_url or url
 
         def result(outcome: str, **kw) -> FetchResult:
-            return FetchResult(url=url, final_url=current, outcome=outcome, redirects=chain[1:],
-                               elapsed=time.monotonic() - started, **kw)
+            return FetchResult(
+                url=url,
+                final_url=current,
+                outcome=outcome,
+                redirects=chain[1:],
+                elapsed=time.monotonic() - started,
+                **kw,
+            )
 
         while True:
             remaining = deadline - time.monotonic()
@@ -123,7 +143,11 @@ class Fetcher:
             try:
                 headers = {**self.base_headers, **validators} if current == validators_url else self.base_headers
                 resp = self.http.request(
-                    "GET", current, headers=headers, redirect=False, preload_content=False,
+                    "GET",
+                    current,
+                    headers=headers,
+                    redirect=False,
+                    preload_content=False,
                     timeout=urllib3.Timeout(connect=min(remaining, self.timeout), read=min(remaining, self.timeout)),
                 )
             except (ReadTimeoutError, ConnectTimeoutError, TimeoutError):
@@ -150,46 +174,62 @@ class Fetcher:
                         return result("failed", status=status, reason=f"bad redirect target: {exc}")
                     if target in chain:
                         chain.append(target)
-                        return result("failed", status=status,
-                                      reason="redirect loop: " + " -> ".join(chain[-4:]))
+                        return result("failed", status=status, reason="redirect loop: " + " -> ".join(chain[-4:]))
                     if len(chain) > self.max_redirects:
-                        return result("failed", status=status,
-                                      reason=f"too many redirects (> {self.max_redirects})")
+                        return result("failed", status=status, reason=f"too many redirects (> {self.max_redirects})")
                     verdict = allowed(target) if allowed else None
                     chain.append(target)
                     if verdict:
                         current = target
-                        return result(f"skipped_{verdict}", status=status,
-                                      reason=f"redirected to {verdict} URL {target}")
+                        return result(
+                            f"skipped_{verdict}", status=status, reason=f"redirected to {verdict} URL {target}"
+                        )
                     current = target
                     continue
 
                 if status == 304:
-                    return result("not_modified", status=304,
-                                  etag=resp.headers.get("ETag", ""),
-                                  last_modified=resp.headers.get("Last-Modified", ""))
+                    return result(
+                        "not_modified",
+                        status=304,
+                        etag=resp.headers.get("ETag", ""),
+                        last_modified=resp.headers.get("Last-Modified", ""),
+                    )
                 if status in RETRY_STATUSES:
-                    return result("retry", status=status, reason=f"HTTP {status}",
-                                  retry_after=parse_retry_after(resp.headers.get("Retry-After")))
+                    return result(
+                        "retry",
+                        status=status,
+                        reason=f"HTTP {status}",
+                        retry_after=parse_retry_after(resp.headers.get("Retry-After")),
+                    )
                 if status >= 400 or status < 200:
                     return result("failed", status=status, reason=f"HTTP {status}")
                 full_ctype = resp.headers.get("Content-Type", "")
                 ctype = media_type(full_ctype)
                 if not self._wanted(kind, ctype, current):
-                    return result("skipped_type", status=status, content_type=ctype,
-                                  reason=f"content type {ctype or 'unknown'}")
+                    return result(
+                        "skipped_type", status=status, content_type=ctype, reason=f"content type {ctype or 'unknown'}"
+                    )
                 length = resp.headers.get("Content-Length")
                 if length and length.isdigit() and int(length) > self.max_bytes:
-                    return result("failed", status=status, content_type=ctype,
-                                  reason=f"too large: Content-Length {int(length)} > max_bytes {self.max_bytes}")
+                    return result(
+                        "failed",
+                        status=status,
+                        content_type=ctype,
+                        reason=f"too large: Content-Length {int(length)} > max_bytes {self.max_bytes}",
+                    )
                 body, problem = self._read(resp, deadline)
                 if problem:
                     outcome = "retry" if problem.startswith("timeout") or problem.startswith("connection") else "failed"
                     return result(outcome, status=status, content_type=ctype, reason=problem)
-                return result("ok", status=status, content_type=full_ctype, body=body,
-                              disposition=resp.headers.get("Content-Disposition", ""),
-                              etag=resp.headers.get("ETag", ""),
-                              last_modified=resp.headers.get("Last-Modified", ""))
+                return result(
+                    "ok",
+                    status=status,
+                    content_type=full_ctype,
+                    body=body,
+                    disposition=resp.headers.get("Content-Disposition", ""),
+                    etag=resp.headers.get("ETag", ""),
+                    last_modified=resp.headers.get("Last-Modified", ""),
+                )
             finally:
                 self._let_go(resp)
 
@@ -218,8 +258,13 @@ class Fetcher:
             return ctype in SITEMAP_TYPES or ctype.endswith("+xml")
         if ctype in HTML_TYPES or ctype in ATTACHMENT_TYPES:
             return True
-        if ctype in ("", "application/octet-stream", "binary/octet-stream", "application/x-download",
-                     "application/force-download"):
+        if ctype in (
+            "",
+            "application/octet-stream",
+            "binary/octet-stream",
+            "application/x-download",
+            "application/force-download",
+        ):
             return True  # decided by sniffing / file extension later
         return False
 
@@ -246,7 +291,7 @@ class Fetcher:
 
 
 def sniff_kind(body: bytes, ctype: str, url: str) -> str:
-    """"html", "attachment" or "other" for a fetched body."""
+    """ "html", "attachment" or "other" for a fetched body."""
     if ctype in ATTACHMENT_TYPES:
         return "attachment"
     head = body[:8].lstrip()

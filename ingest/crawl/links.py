@@ -39,7 +39,7 @@ def meta_robots(raw: bytes) -> set[str]:
 class PageLinks:
     links: list[str] = field(default_factory=list)
     nofollow: bool = False  # <meta name="robots" content="nofollow">
-    noindex: bool = False   # <meta name="robots" content="noindex">
+    noindex: bool = False  # <meta name="robots" content="noindex">
 
 
 def _parse_html(raw: bytes, encoding: str | None):

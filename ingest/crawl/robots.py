@@ -75,8 +75,11 @@ class Robots:
                 except Exception:  # a robots.txt Protego cannot read: no rules
                     return HostRules()
                 delay = parser.crawl_delay(self.user_agent)
-                return HostRules(parser=parser, sitemaps=list(parser.sitemaps),
-                                 crawl_delay=float(delay) if delay is not None else None)
+                return HostRules(
+                    parser=parser,
+                    sitemaps=list(parser.sitemaps),
+                    crawl_delay=float(delay) if delay is not None else None,
+                )
             if res.outcome == "failed" and 400 <= res.status < 500:
                 return HostRules()  # no robots.txt: everything allowed
             if res.outcome == "failed" and res.reason.startswith("too large"):

@@ -119,9 +119,7 @@ class CrawlState:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=10000")
         self.db.executescript(SCHEMA)
-        self.db.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-        )
+        self.db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         self._seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM urls").fetchone()[0]
         self._maybe_waiting = True  # URLs waiting for a retry may exist (known after the first look)
 
@@ -217,9 +215,7 @@ class CrawlState:
         return waiting + fresh
 
     def queued_count(self, gen: int) -> int:
-        return self.db.execute(
-            "SELECT COUNT(*) FROM urls WHERE gen = ? AND state = 'queued'", (gen,)
-        ).fetchone()[0]
+        return self.db.execute("SELECT COUNT(*) FROM urls WHERE gen = ? AND state = 'queued'", (gen,)).fetchone()[0]
 
     def processed_count(self, run_id: int) -> int:
         """Pages and attachments this run has finished with (success or failure)."""
@@ -260,8 +256,20 @@ class CrawlState:
     def page(self, url: str) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM pages WHERE url = ?", (url,)).fetchone()
 
-    def save_page(self, url: str, *, final_url: str, kind: str, parent: str, status: int, content_type: str,
-                  etag: str, last_modified: str, body_sha1: str, raw: bytes) -> None:
+    def save_page(
+        self,
+        url: str,
+        *,
+        final_url: str,
+        kind: str,
+        parent: str,
+        status: int,
+        content_type: str,
+        etag: str,
+        last_modified: str,
+        body_sha1: str,
+        raw: bytes,
+    ) -> None:
         now = time.time()
         self.db.execute(
             "INSERT INTO pages (url, final_url, kind, parent, status, content_type, etag, last_modified, "
@@ -272,8 +280,21 @@ class CrawlState:
             "etag=excluded.etag, last_modified=excluded.last_modified, body_sha1=excluded.body_sha1, "
             "raw=excluded.raw, size=excluded.size, fetched_at=excluded.fetched_at, "
             "checked_at=excluded.checked_at, doc_state='pending', error=''",
-            (url, final_url, kind, parent, status, content_type, etag, last_modified, body_sha1,
-             compress(raw), len(raw), now, now),
+            (
+                url,
+                final_url,
+                kind,
+                parent,
+                status,
+                content_type,
+                etag,
+                last_modified,
+                body_sha1,
+                compress(raw),
+                len(raw),
+                now,
+                now,
+            ),
         )
 
     def touch_page(self, url: str, *, etag: str | None, last_modified: str | None) -> None:
@@ -283,15 +304,20 @@ class CrawlState:
             (time.time(), etag, last_modified, url),
         )
 
-    def set_doc_state(self, url: str, state: str, *, doc_hash: str | None = None,
-                      doc_ids: list[str] | None = None, error: str = "") -> None:
+    def set_doc_state(
+        self, url: str, state: str, *, doc_hash: str | None = None, doc_ids: list[str] | None = None, error: str = ""
+    ) -> None:
         self.db.execute(
             "UPDATE pages SET doc_state = ?, doc_hash = COALESCE(?, doc_hash), "
             "doc_ids = COALESCE(?, doc_ids), error = ? WHERE url = ?",
-            (state, doc_hash, json.dumps(doc_ids, ensure_ascii=False) if doc_ids is not None else None,
-             error[:500], url),
+            (
+                state,
+                doc_hash,
+                json.dumps(doc_ids, ensure_ascii=False) if doc_ids is not None else None,
+                error[:500],
+                url,
+            ),
         )
 
     def pending_pages(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM pages WHERE doc_state = 'pending' ORDER BY fetched_at").fetchall()
-

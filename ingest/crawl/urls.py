@@ -112,7 +112,7 @@ def filename_of(url: str) -> str:
 
 
 def link_kind(url: str) -> str | None:
-    """"attachment" for PDF/Word links, "page" for anything that may be HTML,
+    """ "attachment" for PDF/Word links, "page" for anything that may be HTML,
     None for links to images, scripts, archives and the like."""
     ext = extension(url)
     if ext in ATTACHMENT_EXTENSIONS:

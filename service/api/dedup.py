@@ -10,25 +10,60 @@ from service.context import get_backend, get_settings
 
 bp = Blueprint("dedup", __name__)
 
-SOURCE = {"type": "object", "properties": {"doc_id": {"type": "string"}, "title": {"type": "string"},
-                                             "paragraph_index": {"type": "integer"}, "similarity": {"type": "number"}}}
-CHECK_RESPONSE = {"type": "object", "properties": {
-    "overlap_ratio": {"type": "number", "minimum": 0, "maximum": 1, "description": "重复率: copied characters / all"},
-    "largest_source_ratio": {"type": "number"},
-    "chars": {"type": "integer"},
-    "matches": {"type": "array", "items": {"type": "object", "properties": {
-        "start": {"type": "integer"}, "end": {"type": "integer"}, "text": {"type": "string"},
-        "kind": {"type": "string", "enum": ["copy", "near_copy", "quotation", "boilerplate"]},
-        "kind_zh": {"type": "string", "description": "复制 / 复制（近似） / 引用 / 套话"},
-        "how": {"type": "string", "description": "how the span matched, in Chinese"},
-        "similarity": {"type": "number"}, "chars": {"type": "integer"},
-        "sources": {"type": "array", "items": SOURCE}}}},
-    "rates": {"type": "object", "description": "总复制比 (total_ratio), 去除引用 (excluding_quotation_ratio), "
-              "去除套话 (excluding_boilerplate_ratio), 复制 (copy_ratio), quotation_ratio, boilerplate_ratio"},
-    "sources": {"type": "array", "items": {"type": "object", "description": "per source document the draft "
+SOURCE = {
+    "type": "object",
+    "properties": {
+        "doc_id": {"type": "string"},
+        "title": {"type": "string"},
+        "paragraph_index": {"type": "integer"},
+        "similarity": {"type": "number"},
+    },
+}
+CHECK_RESPONSE = {
+    "type": "object",
+    "properties": {
+        "overlap_ratio": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "重复率: copied characters / all",
+        },
+        "largest_source_ratio": {"type": "number"},
+        "chars": {"type": "integer"},
+        "matches": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "start": {"type": "integer"},
+                    "end": {"type": "integer"},
+                    "text": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["copy", "near_copy", "quotation", "boilerplate"]},
+                    "kind_zh": {"type": "string", "description": "复制 / 复制（近似） / 引用 / 套话"},
+                    "how": {"type": "string", "description": "how the span matched, in Chinese"},
+                    "similarity": {"type": "number"},
+                    "chars": {"type": "integer"},
+                    "sources": {"type": "array", "items": SOURCE},
+                },
+            },
+        },
+        "rates": {
+            "type": "object",
+            "description": "总复制比 (total_ratio), 去除引用 (excluding_quotation_ratio), "
+            "去除套话 (excluding_boilerplate_ratio), 复制 (copy_ratio), quotation_ratio, boilerplate_ratio",
+        },
+        "sources": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "description": "per source document the draft "
                 "characters it really shares: chars (as overlap_ratio counts), copy_chars, quotation_chars, "
-                "boilerplate_chars, ratio"}},
-    "paragraphs": {"type": "array", "items": {"type": "object"}}}}
+                "boilerplate_chars, ratio",
+            },
+        },
+        "paragraphs": {"type": "array", "items": {"type": "object"}},
+    },
+}
 MAX_WHITELIST = 500
 
 
@@ -52,14 +87,29 @@ def check_options(body, form: bool = False) -> dict:
     return out
 
 
-@endpoint(bp, "/check", "POST", "Duplicate check of a draft",
-          body={"type": "object", "required": ["text"], "description": "JSON, or multipart/form-data with a "
-                "file (.docx, .pdf, .txt) and the same options as form fields", "properties": {
-              "text": {"type": "string", "minLength": 1, "pattern": r"\S"}, "quotes_as_citation": {"type": "boolean", "default": False},
-              "exclude_boilerplate": {"type": "boolean", "default": False},
-              "whitelist": {"type": "array", "items": {"type": "string"},
-                            "description": "phrases of standard wording counted as 套话"}}},
-          response=CHECK_RESPONSE)
+@endpoint(
+    bp,
+    "/check",
+    "POST",
+    "Duplicate check of a draft",
+    body={
+        "type": "object",
+        "required": ["text"],
+        "description": "JSON, or multipart/form-data with a "
+        "file (.docx, .pdf, .txt) and the same options as form fields",
+        "properties": {
+            "text": {"type": "string", "minLength": 1, "pattern": r"\S"},
+            "quotes_as_citation": {"type": "boolean", "default": False},
+            "exclude_boilerplate": {"type": "boolean", "default": False},
+            "whitelist": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "phrases of standard wording counted as 套话",
+            },
+        },
+    },
+    response=CHECK_RESPONSE,
+)
 def check(args):
     if request.files.get("file") is not None:
         from service.upload import draft_from_upload
@@ -71,14 +121,24 @@ def check(args):
         text = body.get("text")
     if not isinstance(text, str):
         raise BadInput('the body needs a "text" string', code="missing_text")
-    report = get_backend().check(text, max_chars=get_settings().max_draft_chars,
-                                 **check_options(body, form=request.files.get("file") is not None))
+    report = get_backend().check(
+        text,
+        max_chars=get_settings().max_draft_chars,
+        **check_options(body, form=request.files.get("file") is not None),
+    )
     return jsonify(report)
 
 
-@endpoint(bp, "/boilerplate", "GET", "Paragraphs that recur across many documents, with variants",
-          params=[Param("min_docs", int, default=3, minimum=2, maximum=100000),
-                  Param("limit", int, default=50, minimum=1, maximum=500)])
+@endpoint(
+    bp,
+    "/boilerplate",
+    "GET",
+    "Paragraphs that recur across many documents, with variants",
+    params=[
+        Param("min_docs", int, default=3, minimum=2, maximum=100000),
+        Param("limit", int, default=50, minimum=1, maximum=500),
+    ],
+)
 def boilerplate(args):
     items = get_backend().boilerplate(min_docs=args["min_docs"], limit=args["limit"])
     return jsonify({"min_docs": args["min_docs"], "items": items})

@@ -14,11 +14,18 @@ from service.context import get_backend, get_settings
 bp = Blueprint("documents", __name__)
 
 MAX_DOCS_PER_POST = 500
-DOCUMENT_IN: dict = {"type": "object", "required": ["text"], "properties": {
-    name: {"type": "string"} for name in ("id", "title", "text", "url", "date", "source", "region", "doc_type")}}
+DOCUMENT_IN: dict = {
+    "type": "object",
+    "required": ["text"],
+    "properties": {
+        name: {"type": "string"} for name in ("id", "title", "text", "url", "date", "source", "region", "doc_type")
+    },
+}
 DOCUMENT_IN["properties"]["text"].update(minLength=1, pattern=r"\S")
-DOCUMENT_IN["properties"]["date"].update(pattern=r"^$|^[0-9]{4}(-[0-9]{2}(-[0-9]{2}([T ].*)?)?)?$",
-                                         description="YYYY, YYYY-MM or YYYY-MM-DD (govtext/validation.py)")
+DOCUMENT_IN["properties"]["date"].update(
+    pattern=r"^$|^[0-9]{4}(-[0-9]{2}(-[0-9]{2}([T ].*)?)?)?$",
+    description="YYYY, YYYY-MM or YYYY-MM-DD (govtext/validation.py)",
+)
 
 
 @endpoint(bp, "/documents/{doc_id}", "GET", "One document with its paragraphs, tags and duplicate group")
@@ -29,9 +36,14 @@ def get_document(args, doc_id):
     return jsonify(doc)
 
 
-@endpoint(bp, "/documents/{doc_id}/similar", "GET", "Documents similar to this one",
-          params=[Param("limit", int, default=10, minimum=1, maximum=50)],
-          response={"type": "object", "properties": {"id": {"type": "string"}, "hits": {"type": "array", "items": HIT}}})
+@endpoint(
+    bp,
+    "/documents/{doc_id}/similar",
+    "GET",
+    "Documents similar to this one",
+    params=[Param("limit", int, default=10, minimum=1, maximum=50)],
+    response={"type": "object", "properties": {"id": {"type": "string"}, "hits": {"type": "array", "items": HIT}}},
+)
 def similar(args, doc_id):
     hits = get_backend().similar(doc_id, limit=args["limit"])
     return jsonify({"id": doc_id, "hits": [h.to_dict() for h in hits]})
@@ -49,10 +61,22 @@ def copies(args, doc_id):
     return jsonify({"id": doc_id, "copies": members})
 
 
-@endpoint(bp, "/documents", "POST", "Add or replace documents (Authorization: Bearer <GOVTEXT_API_TOKEN>)",
-          body={"oneOf": [DOCUMENT_IN, {"type": "object", "properties": {
-              "documents": {"type": "array", "items": DOCUMENT_IN, "maxItems": MAX_DOCS_PER_POST}}}]},
-          auth=True)
+@endpoint(
+    bp,
+    "/documents",
+    "POST",
+    "Add or replace documents (Authorization: Bearer <GOVTEXT_API_TOKEN>)",
+    body={
+        "oneOf": [
+            DOCUMENT_IN,
+            {
+                "type": "object",
+                "properties": {"documents": {"type": "array", "items": DOCUMENT_IN, "maxItems": MAX_DOCS_PER_POST}},
+            },
+        ]
+    },
+    auth=True,
+)
 def add_documents(args):
     from pipeline import ingest_documents
 

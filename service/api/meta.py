@@ -24,8 +24,7 @@ def themes(args):
     from service.context import get_settings
 
     taxonomy = get_taxonomy(get_settings().config_dir)
-    return jsonify({"themes": [{"id": t.id, "name": t.name, "description": t.description}
-                               for t in taxonomy.themes]})
+    return jsonify({"themes": [{"id": t.id, "name": t.name, "description": t.description} for t in taxonomy.themes]})
 
 
 @endpoint(bp, "/openapi.json", "GET", "This API, described in OpenAPI 3")

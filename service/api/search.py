@@ -11,28 +11,62 @@ from service.context import get_backend
 
 bp = Blueprint("search", __name__)
 
-HIT = {"type": "object", "properties": {
-    "id": {"type": "string"}, "title": {"type": "string"}, "url": {"type": "string"}, "date": {"type": "string"},
-    "source": {"type": "string"}, "region": {"type": "string"}, "doc_type": {"type": "string"},
-    "score": {"type": "number"}, "snippet": {"type": "string", "description": "HTML-escaped, matches in <mark>"},
-    "themes": {"type": "array", "items": {"type": "string"}}, "copies": {"type": "integer"},
-    "group_id": {"type": "string"},
-    "matched_articles": {"type": "array", "description": "命中条款: best-matching articles", "items": {
-        "type": "object", "properties": {"paragraph": {"type": "integer"}, "label": {"type": "string"},
-                                         "words": {"type": "array", "items": {"type": "string"}}}}},
-    "matched_synonyms": {"type": "array", "items": {"type": "string"},
-                         "description": "synonyms matched where the query word itself is absent"}}}
+HIT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "url": {"type": "string"},
+        "date": {"type": "string"},
+        "source": {"type": "string"},
+        "region": {"type": "string"},
+        "doc_type": {"type": "string"},
+        "score": {"type": "number"},
+        "snippet": {"type": "string", "description": "HTML-escaped, matches in <mark>"},
+        "themes": {"type": "array", "items": {"type": "string"}},
+        "copies": {"type": "integer"},
+        "group_id": {"type": "string"},
+        "matched_articles": {
+            "type": "array",
+            "description": "命中条款: best-matching articles",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "paragraph": {"type": "integer"},
+                    "label": {"type": "string"},
+                    "words": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+        "matched_synonyms": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "synonyms matched where the query word itself is absent",
+        },
+    },
+}
 FACET = {"type": "array", "items": {"type": "object", "properties": {"value": {}, "count": {"type": "integer"}}}}
-SEARCH_RESPONSE = {"type": "object", "properties": {
-    "query": {"type": "string"}, "total": {"type": "integer"}, "took_ms": {"type": "number"},
-    "relaxed": {"type": "boolean"}, "notice": {"type": "string"},
-    "suggestions": {"type": "array", "items": {"type": "object"}},
-    "hits": {"type": "array", "items": HIT},
-    "facets": {"type": "object", "properties": {name: FACET for name in FACETS}}}}
+SEARCH_RESPONSE = {
+    "type": "object",
+    "properties": {
+        "query": {"type": "string"},
+        "total": {"type": "integer"},
+        "took_ms": {"type": "number"},
+        "relaxed": {"type": "boolean"},
+        "notice": {"type": "string"},
+        "suggestions": {"type": "array", "items": {"type": "object"}},
+        "hits": {"type": "array", "items": HIT},
+        "facets": {"type": "object", "properties": {name: FACET for name in FACETS}},
+    },
+}
 
 SEARCH_PARAMS = [
-    Param("q", str, description="query: words (most required, more rank higher), \"phrase\", AND/+word, "
-                                "OR, NOT/-word (any case, or 与/或/非), title:word, ( ); empty with a filter: browse"),
+    Param(
+        "q",
+        str,
+        description='query: words (most required, more rank higher), "phrase", AND/+word, '
+        "OR, NOT/-word (any case, or 与/或/非), title:word, ( ); empty with a filter: browse",
+    ),
     Param("theme", list, description="theme id, repeatable (see /themes)"),
     Param("region", str, description="province, e.g. 浙江省", max_length=50),
     Param("city", str, description="city, e.g. 杭州市", max_length=50),

@@ -37,8 +37,12 @@ class Param:
         schema: dict = {"type": _TYPES[self.type]}
         if self.type is list:
             schema["items"] = {"type": "string"}
-        for key, value in (("minimum", self.minimum), ("maximum", self.maximum),
-                           ("maxLength", self.max_length), ("default", self.default)):
+        for key, value in (
+            ("minimum", self.minimum),
+            ("maximum", self.maximum),
+            ("maxLength", self.max_length),
+            ("default", self.default),
+        ):
             if value is not None:
                 schema[key] = value
         if self.enum:
@@ -105,9 +109,18 @@ def json_body(max_keys: int = 1000) -> dict:
     return data
 
 
-def endpoint(bp: Blueprint, path: str, method: str, summary: str, *, params: list[Param] | None = None,
-             body: dict | None = None, response: dict | None = None, auth: bool = False,
-             produces: str = "application/json") -> Callable:
+def endpoint(
+    bp: Blueprint,
+    path: str,
+    method: str,
+    summary: str,
+    *,
+    params: list[Param] | None = None,
+    body: dict | None = None,
+    response: dict | None = None,
+    auth: bool = False,
+    produces: str = "application/json",
+) -> Callable:
     spec = Endpoint(path, method, summary, params or [], body, response, auth, bp.name, produces)
     ENDPOINTS.append(spec)
 
@@ -129,9 +142,15 @@ def openapi_document(version: str) -> dict:
     paths: dict = {}
     for ep in ENDPOINTS:
         path = "/api/v1" + ep.path
-        op: dict = {"summary": ep.summary, "tags": [ep.tag], "operationId": f"{ep.method.lower()}_{ep.tag}_{len(paths)}"}
-        params = [{"name": p.name, "in": "query", "required": p.required, "description": p.description,
-                   "schema": p.schema()} for p in ep.params]
+        op: dict = {
+            "summary": ep.summary,
+            "tags": [ep.tag],
+            "operationId": f"{ep.method.lower()}_{ep.tag}_{len(paths)}",
+        }
+        params = [
+            {"name": p.name, "in": "query", "required": p.required, "description": p.description, "schema": p.schema()}
+            for p in ep.params
+        ]
         for segment in ep.path.split("/"):
             if segment.startswith("{"):
                 params.append({"name": segment[1:-1], "in": "path", "required": True, "schema": {"type": "string"}})
@@ -152,18 +171,25 @@ def openapi_document(version: str) -> dict:
         else:  # needed only when the server is locked (GOVTEXT_READ_TOKEN_REQUIRED=1)
             op["security"] = [{}, {"bearer": []}, {"basic": []}]
         paths.setdefault(path, {})[ep.method.lower()] = op
-    problem = {"type": "object", "required": ["status", "code", "message"],
-               "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "message": {"type": "string"}}}
+    problem = {
+        "type": "object",
+        "required": ["status", "code", "message"],
+        "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "message": {"type": "string"}},
+    }
     return {
         "openapi": "3.0.3",
-        "info": {"title": "govtext API", "version": version,
-                 "description": "Search and duplicate detection for Chinese policy and governance documents."},
+        "info": {
+            "title": "govtext API",
+            "version": version,
+            "description": "Search and duplicate detection for Chinese policy and governance documents.",
+        },
         "paths": paths,
         "components": {
             "schemas": {"Problem": problem},
             "responses": {"Problem": {"description": "Error", "content": {"application/json": {"schema": problem}}}},
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
-                                "basic": {"type": "http", "scheme": "basic",
-                                          "description": "any user name, the token as the password"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "basic": {"type": "http", "scheme": "basic", "description": "any user name, the token as the password"},
+            },
         },
     }

@@ -10,20 +10,42 @@ from service.context import get_backend, get_settings
 
 bp = Blueprint("tracing", __name__)
 
-OCCURRENCE = {"type": "object", "properties": {
-    "doc_id": {"type": "string"}, "title": {"type": "string"}, "date": {"type": "string"},
-    "region": {"type": "string"}, "doc_type": {"type": "string"}, "paragraph_index": {"type": "integer"},
-    "kind": {"type": "string", "enum": ["exact", "contains", "near"]}, "similarity": {"type": "number"},
-    "text": {"type": "string", "description": "the variant's original text"}}}
-TRACE_RESPONSE = {"type": "object", "properties": {
-    "traced": {"type": "string"}, "normalized": {"type": "string"}, "documents": {"type": "integer"},
-    "first": {**OCCURRENCE, "nullable": True}, "occurrences": {"type": "array", "items": OCCURRENCE},
-    "variants": {"type": "array", "items": {"type": "object"}},
-    "by_year": {"type": "array", "items": {"type": "object"}},
-    "by_region": {"type": "array", "items": {"type": "object"}}}}
-WATCH_IN = {"type": "object", "required": ["kind", "text"], "properties": {
-    "kind": {"type": "string", "enum": ["passage", "query"]}, "text": {"type": "string"},
-    "name": {"type": "string"}}}
+OCCURRENCE = {
+    "type": "object",
+    "properties": {
+        "doc_id": {"type": "string"},
+        "title": {"type": "string"},
+        "date": {"type": "string"},
+        "region": {"type": "string"},
+        "doc_type": {"type": "string"},
+        "paragraph_index": {"type": "integer"},
+        "kind": {"type": "string", "enum": ["exact", "contains", "near"]},
+        "similarity": {"type": "number"},
+        "text": {"type": "string", "description": "the variant's original text"},
+    },
+}
+TRACE_RESPONSE = {
+    "type": "object",
+    "properties": {
+        "traced": {"type": "string"},
+        "normalized": {"type": "string"},
+        "documents": {"type": "integer"},
+        "first": {**OCCURRENCE, "nullable": True},
+        "occurrences": {"type": "array", "items": OCCURRENCE},
+        "variants": {"type": "array", "items": {"type": "object"}},
+        "by_year": {"type": "array", "items": {"type": "object"}},
+        "by_region": {"type": "array", "items": {"type": "object"}},
+    },
+}
+WATCH_IN = {
+    "type": "object",
+    "required": ["kind", "text"],
+    "properties": {
+        "kind": {"type": "string", "enum": ["passage", "query"]},
+        "text": {"type": "string"},
+        "name": {"type": "string"},
+    },
+}
 
 
 def _source():
@@ -38,22 +60,40 @@ def _watches():
     return Watches(get_backend())
 
 
-@endpoint(bp, "/trace", "GET", "提法溯源: every document holding a passage or a near copy, earliest first",
-          params=[Param("text", str, required=True, description="the passage or phrase"),
-                  Param("near", bool, default=True, description="include near copies"),
-                  Param("limit", int, default=200, minimum=1, maximum=5000)],
-          response=TRACE_RESPONSE)
+@endpoint(
+    bp,
+    "/trace",
+    "GET",
+    "提法溯源: every document holding a passage or a near copy, earliest first",
+    params=[
+        Param("text", str, required=True, description="the passage or phrase"),
+        Param("near", bool, default=True, description="include near copies"),
+        Param("limit", int, default=200, minimum=1, maximum=5000),
+    ],
+    response=TRACE_RESPONSE,
+)
 def trace(args):
     from tracing.trace import trace_text
 
     return jsonify(trace_text(_source(), args["text"], near=args["near"], limit=args["limit"]))
 
 
-@endpoint(bp, "/trace", "POST", "提法溯源 of a passage sent as JSON {\"text\": …} (for passages too long for a URL)",
-          body={"type": "object", "required": ["text"], "properties": {
-              "text": {"type": "string"}, "near": {"type": "boolean", "default": True},
-              "limit": {"type": "integer", "default": 200}}},
-          response=TRACE_RESPONSE)
+@endpoint(
+    bp,
+    "/trace",
+    "POST",
+    '提法溯源 of a passage sent as JSON {"text": …} (for passages too long for a URL)',
+    body={
+        "type": "object",
+        "required": ["text"],
+        "properties": {
+            "text": {"type": "string"},
+            "near": {"type": "boolean", "default": True},
+            "limit": {"type": "integer", "default": 200},
+        },
+    },
+    response=TRACE_RESPONSE,
+)
 def trace_post(args):
     from tracing.trace import trace_text
 
@@ -66,9 +106,14 @@ def trace_post(args):
     return jsonify(trace_text(_source(), body.get("text"), near=near, limit=limit))
 
 
-@endpoint(bp, "/documents/{doc_id}/paragraphs/{n}/trace", "GET", "提法溯源 of one paragraph of a document",
-          params=[Param("near", bool, default=True), Param("limit", int, default=200, minimum=1, maximum=5000)],
-          response=TRACE_RESPONSE)
+@endpoint(
+    bp,
+    "/documents/{doc_id}/paragraphs/{n}/trace",
+    "GET",
+    "提法溯源 of one paragraph of a document",
+    params=[Param("near", bool, default=True), Param("limit", int, default=200, minimum=1, maximum=5000)],
+    response=TRACE_RESPONSE,
+)
 def trace_paragraph(args, doc_id, n):
     from tracing.trace import trace_paragraph as run
 
@@ -79,9 +124,16 @@ def trace_paragraph(args, doc_id, n):
     return jsonify(run(_source(), doc_id, index, near=args["near"], limit=args["limit"]))
 
 
-@endpoint(bp, "/diff", "GET", "修订对照: article-by-article comparison of two editions (renumbering followed)",
-          params=[Param("a", str, required=True, description="the older edition's id"),
-                  Param("b", str, required=True, description="the newer edition's id")])
+@endpoint(
+    bp,
+    "/diff",
+    "GET",
+    "修订对照: article-by-article comparison of two editions (renumbering followed)",
+    params=[
+        Param("a", str, required=True, description="the older edition's id"),
+        Param("b", str, required=True, description="the newer edition's id"),
+    ],
+)
 def diff(args):
     from tracing.diff import diff_documents
 
@@ -97,9 +149,17 @@ def editions(args, doc_id):
     return jsonify({"id": doc_id, "editions": run(source, doc_id)})
 
 
-@endpoint(bp, "/implements", "GET", "上位法对照: which local clauses copy or adapt which national articles",
-          params=[Param("doc", str, required=True), Param("article", int, minimum=1, maximum=100000),
-                  Param("limit", int, default=20, minimum=1, maximum=200)])
+@endpoint(
+    bp,
+    "/implements",
+    "GET",
+    "上位法对照: which local clauses copy or adapt which national articles",
+    params=[
+        Param("doc", str, required=True),
+        Param("article", int, minimum=1, maximum=100000),
+        Param("limit", int, default=20, minimum=1, maximum=200),
+    ],
+)
 def implements(args):
     from tracing.implements import implements as run
 
@@ -111,12 +171,19 @@ def list_watches(args):
     return jsonify({"watches": _watches().list()})
 
 
-@endpoint(bp, "/watches", "POST", "Save a passage or query to watch (Authorization: Bearer <GOVTEXT_API_TOKEN>)",
-          body=WATCH_IN, auth=True)
+@endpoint(
+    bp,
+    "/watches",
+    "POST",
+    "Save a passage or query to watch (Authorization: Bearer <GOVTEXT_API_TOKEN>)",
+    body=WATCH_IN,
+    auth=True,
+)
 def create_watch(args):
     body = json_body()
-    watch = _watches().create(body.get("kind"), body.get("text"), body.get("name") or "",
-                              max_query_chars=get_settings().max_query_chars)
+    watch = _watches().create(
+        body.get("kind"), body.get("text"), body.get("name") or "", max_query_chars=get_settings().max_query_chars
+    )
     response = jsonify(watch)
     response.status_code = 201
     return response
@@ -127,22 +194,34 @@ def get_watch(args, watch_id):
     return jsonify(_watches().get(watch_id))
 
 
-@endpoint(bp, "/watches/{watch_id}", "DELETE", "Delete a watch (Authorization: Bearer <GOVTEXT_API_TOKEN>)",
-          auth=True)
+@endpoint(bp, "/watches/{watch_id}", "DELETE", "Delete a watch (Authorization: Bearer <GOVTEXT_API_TOKEN>)", auth=True)
 def delete_watch(args, watch_id):
     _watches().delete(watch_id)
     return jsonify({"deleted": int(watch_id)})
 
 
-@endpoint(bp, "/watches/{watch_id}/new", "GET", "Newly ingested documents that reuse the passage or match the query",
-          params=[Param("since", int, default=0, minimum=0, description="only hits after this sequence"),
-                  Param("limit", int, default=100, minimum=1, maximum=1000)])
+@endpoint(
+    bp,
+    "/watches/{watch_id}/new",
+    "GET",
+    "Newly ingested documents that reuse the passage or match the query",
+    params=[
+        Param("since", int, default=0, minimum=0, description="only hits after this sequence"),
+        Param("limit", int, default=100, minimum=1, maximum=1000),
+    ],
+)
 def watch_new(args, watch_id):
     return jsonify(_watches().new(watch_id, since=args["since"], limit=args["limit"]))
 
 
-@endpoint(bp, "/watches/{watch_id}/feed.atom", "GET", "The watch's hits as an Atom feed",
-          params=[Param("limit", int, default=100, minimum=1, maximum=1000)], produces="application/atom+xml")
+@endpoint(
+    bp,
+    "/watches/{watch_id}/feed.atom",
+    "GET",
+    "The watch's hits as an Atom feed",
+    params=[Param("limit", int, default=100, minimum=1, maximum=1000)],
+    produces="application/atom+xml",
+)
 def watch_feed(args, watch_id):
     from tracing.watches import atom_feed
 
