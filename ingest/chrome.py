@@ -17,9 +17,12 @@ hands each page the other pages of its site.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections import Counter, deque
+from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 SPACES = re.compile(r"\s+")
@@ -91,9 +94,15 @@ MAX_CHROME_LINES = 30  # looked for at each end
 _TAG = re.compile(r"<[^<>]{0,200}>")
 
 
-def _is_given_chrome(line: str) -> bool:
-    from ingest.sites import boilerplate
+@lru_cache(maxsize=1)
+def _given_text_drop_line() -> re.Pattern:
+    """The site profiles' furniture-line patterns less the script-remnant one: in a text that
+    arrives already extracted, code or markup next to words is content (kept, shown escaped)."""
+    data = json.loads((Path(__file__).parent / "sites" / "boilerplate.json").read_text(encoding="utf-8"))
+    return re.compile("|".join(f"(?:{p})" for p in data["drop_line"] if "script" not in p), re.I)
 
+
+def _is_given_chrome(line: str) -> bool:
     # judged on the words: literal markup in a given text (<script>…</script>枫桥经验) is content
     # to keep and show escaped, not a page's furniture
     line = _TAG.sub("", line).strip()
@@ -103,7 +112,7 @@ def _is_given_chrome(line: str) -> bool:
         return False
     if len(line) <= 40 and (TOOLBAR.fullmatch(line) or BRACKETS.fullmatch(line)):
         return True
-    return boilerplate().drop_line.search(line) is not None
+    return _given_text_drop_line().search(line) is not None
 
 
 def strip_given_chrome(text: str) -> tuple[str, list[str]]:

@@ -46,3 +46,12 @@ def version_chain(members: list[dict], shown_id: str) -> list[dict]:
         }
         for i, m in enumerate(same)
     ]
+
+
+def tag_relations(members: list[dict], doc_id: str) -> list[dict]:
+    """The copies of ``doc_id`` with their relation to it: 本文, 现行 / 已修订 (versions of
+    one text) or 转载副本 (a repost). One rule for the API and the page."""
+    status = {v["id"]: v["status"] for v in version_chain(members, doc_id)}
+    for m in members:
+        m["relation"] = status.get(m["id"], "转载副本" if m["id"] != doc_id else "本文")
+    return members

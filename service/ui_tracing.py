@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from govtext.errors import BadInput, GovtextError, Unauthorized
 from service.context import get_backend, get_settings
-from service.ui import _error_response, _int_param, doc_type_name, json_url, wants_json
+from service.ui.common import _error_response, _int_param, doc_type_name, json_url, wants_json
 
 tracing_ui = Blueprint("tracing_ui", __name__, template_folder="templates")
 

@@ -159,8 +159,10 @@ def test_kill_dash_nine_of_serve_leaves_no_front_or_worker_behind(seeded_dir):
     for c in left:
         os.kill(c, signal.SIGKILL)
     assert not left
-    with socket.socket() as s:  # and the port is free again
+    with socket.socket() as s:  # and the port is free again: no listener left (TIME_WAIT of
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # closed connections may remain)
         s.bind(("127.0.0.1", port))
+        s.listen(1)
 
 
 def test_without_the_front_gunicorn_refusals_are_json_too(seeded_dir):

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 
 from govtext.documents import Document
 from govtext.errors import BadInput, NotFound
-from search.versions import version_chain
+from search.versions import tag_relations
 from service.api.search import HIT
 from service.api.spec import Param, endpoint, json_body
 from service.context import get_backend, get_settings
@@ -54,10 +54,7 @@ def copies(args, doc_id):
     backend = get_backend()
     if backend.get(doc_id) is None:
         raise NotFound(f"no document with id {doc_id!r}")
-    members = backend.copies(doc_id)
-    status = {v["id"]: v["status"] for v in version_chain(members, doc_id)}
-    for m in members:  # versions of one text (现行/已修订) are told apart from reposts (转载副本)
-        m["relation"] = status.get(m["id"], "转载副本" if m["id"] != doc_id else "本文")
+    members = tag_relations(backend.copies(doc_id), doc_id)
     return jsonify({"id": doc_id, "copies": members})
 
 
