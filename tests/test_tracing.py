@@ -269,28 +269,32 @@ LOCAL = [
 ]
 
 
+#: a national law and a local regulation copying and adapting it (implements, in both test files)
+LAW_PAIR = [
+    {
+        "id": "nat",
+        "title": "中华人民共和国示范法",
+        "date": "2018-01-01",
+        "region": "全国",
+        "doc_type": "law",
+        "text": "\n".join(NATIONAL),
+    },
+    {
+        "id": "loc",
+        "title": "浙江省示范条例",
+        "date": "2022-06-01",
+        "region": "浙江",
+        "doc_type": "regulation",
+        "text": "\n".join(LOCAL),
+    },
+]
+
+
 def test_implements_both_directions(backend, settings):
     ingest(
         backend,
         settings,
-        [
-            {
-                "id": "nat",
-                "title": "中华人民共和国示范法",
-                "date": "2018-01-01",
-                "region": "全国",
-                "doc_type": "law",
-                "text": "\n".join(NATIONAL),
-            },
-            {
-                "id": "loc",
-                "title": "浙江省示范条例",
-                "date": "2022-06-01",
-                "region": "浙江",
-                "doc_type": "regulation",
-                "text": "\n".join(LOCAL),
-            },
-        ],
+        LAW_PAIR,
     )
     local = implements(source_for(backend), "loc")
     assert local["direction"] == "local_to_national"

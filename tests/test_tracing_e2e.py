@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import run_cli, serving
-from test_tracing import EDITION_A, EDITION_B, LOCAL, NATIONAL, PLANTED
+from test_tracing import EDITION_A, EDITION_B, LAW_PAIR, PLANTED
 
 TOKEN = "trace-token"
 
@@ -75,22 +75,7 @@ def data(tmp_path_factory):
             "doc_type": "regulation",
             "text": "\n".join(EDITION_B),
         },
-        {
-            "id": "nat",
-            "title": "中华人民共和国示范法",
-            "date": "2018-01-01",
-            "region": "全国",
-            "doc_type": "law",
-            "text": "\n".join(NATIONAL),
-        },
-        {
-            "id": "loc",
-            "title": "浙江省示范条例",
-            "date": "2022-06-01",
-            "region": "浙江",
-            "doc_type": "regulation",
-            "text": "\n".join(LOCAL),
-        },
+        *LAW_PAIR,
     ]
     path = folder / "docs.jsonl"
     path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
