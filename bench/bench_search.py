@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import random
@@ -272,7 +273,7 @@ def fts_expr(node) -> str:
     word of several tokens needs all of them; a synonym is an alternative word;
     a phrase is matched in title or body; ``title:`` restricts to the title.
     """
-    from search.query import And, Not, Or, Phrase, Term
+    from search.query import And, Match, Not, Or, Phrase, Term
 
     def quote(tokens) -> str:
         return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
@@ -295,6 +296,15 @@ def fts_expr(node) -> str:
         return " AND ".join(pos) + "".join(f" NOT {n}" for n in neg)
     if isinstance(node, Or):
         return " OR ".join(f"({fts_expr(i)})" for i in node.items)
+    if isinstance(node, Match):  # required words, at least `minimum` of the optional ones: every such choice
+        choices = [
+            " AND ".join(f"({fts_expr(i)})" for i in combo)
+            for combo in itertools.combinations(node.optional, min(node.minimum, len(node.optional)))
+        ]
+        parts = [f"({fts_expr(i)})" for i in node.required]
+        if choices and choices != [""]:
+            parts.append("(" + " OR ".join(f"({c})" for c in choices) + ")")
+        return " AND ".join(parts) + "".join(f" NOT ({fts_expr(i)})" for i in node.excluded)
     raise TypeError(node)
 
 

@@ -17,8 +17,14 @@ in one asyncio process:
   both ``Transfer-Encoding`` and ``Content-Length`` (400), an unknown transfer
   coding (501), oversized heads (431) and bodies (413).
 
-Each request is one connection (``Connection: close``). The client's address
-reaches the application as ``X-Real-IP`` (any such header it sent is dropped).
+Client connections are kept alive between requests (HTTP/1.1 unless the client
+says ``Connection: close``; HTTP/1.0 when it asks), for up to
+``keepalive_timeout`` seconds idle and ``MAX_KEEPALIVE_REQUESTS`` requests:
+a new connection per request cost about 5 ms of the API's latency. Each
+request to gunicorn is still its own Unix-socket connection. A response
+whose length is not given (a streamed export) ends the client connection. The
+client's address reaches the application as ``X-Real-IP`` (any such header it
+sent is dropped).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from dataclasses import dataclass
 MAX_REQUEST_LINE = 8190
 MAX_HEAD_BYTES = 64 * 1024
 RESPONSE_CHUNK = 256 * 1024
+MAX_KEEPALIVE_REQUESTS = 1000
 LINGER_SECONDS = 2.0
 HOP_HEADERS = {
     "connection",
@@ -74,6 +81,7 @@ class Limits:
     max_per_client: int = 64
     upstream_timeout: float = 300.0
     write_timeout: float = 120.0
+    keepalive_timeout: float = 5.0
 
 
 class Reject(Exception):
@@ -148,6 +156,54 @@ def body_length(headers: list[tuple[bytes, bytes]], limits: Limits) -> tuple[int
     return length, False
 
 
+def keeps_alive(version: bytes, headers: list[tuple[bytes, bytes]]) -> bool:
+    """HTTP/1.1 keeps the connection unless the client says close; HTTP/1.0 only when asked."""
+    tokens = {t.strip().lower() for n, v in headers if n.lower() == b"connection" for t in v.split(b",")}
+    if version == b"HTTP/1.1":
+        return b"close" not in tokens
+    return b"keep-alive" in tokens and b"close" not in tokens
+
+
+def upstream_request(
+    method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes, client: str
+) -> bytes:
+    """The request as gunicorn gets it: hop-by-hop headers dropped, the body's length set,
+    the client's address added, one request per Unix-socket connection."""
+    out = [method + b" " + target + b" HTTP/1.1"]
+    out += [n + b": " + v for n, v in headers if n.lower().decode() not in HOP_HEADERS]
+    out += [b"Content-Length: " + str(len(body)).encode()] if (body or method in (b"POST", b"PUT", b"PATCH")) else []
+    out += [b"X-Real-IP: " + client.encode(), b"X-Forwarded-For: " + client.encode(), b"Connection: close"]
+    return b"\r\n".join(out) + b"\r\n\r\n" + body
+
+
+def response_framing(head: bytes, method: bytes) -> tuple[int, int | None]:
+    """(status, body length) of gunicorn's answer head; the length is None when only the end of
+    the connection delimits the body (chunked or unannounced)."""
+    lines = head[:-4].split(b"\r\n")
+    parts = lines[0].split(b" ", 2)
+    if len(parts) < 2 or not parts[1].isdigit():
+        raise asyncio.IncompleteReadError(head, None)
+    status = int(parts[1])
+    if method == b"HEAD" or status in (204, 304) or 100 <= status < 200:
+        return status, 0
+    length = None
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"transfer-encoding":
+            return status, None
+        if name == b"content-length" and value.strip().isdigit():
+            length = int(value.strip())
+    return status, length
+
+
+def with_connection(head: bytes, keep: bool) -> bytes:
+    """The answer head with its Connection header saying whether the client connection stays."""
+    lines = [line for line in head[:-4].split(b"\r\n") if not line.lower().startswith(b"connection:")]
+    lines.append(b"Connection: keep-alive" if keep else b"Connection: close")
+    return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
 class Front:
     def __init__(self, upstream: str, limits: Limits):
         self.upstream = upstream
@@ -180,6 +236,17 @@ class Front:
             if not self.per_client[client]:
                 del self.per_client[client]
             writer.close()
+
+    async def _next_head(self, reader: asyncio.StreamReader, served: int) -> bytes | None:
+        """The next request head; None when a kept-alive connection is closed or stays idle
+        before the next request starts (the first request must come: 408 otherwise)."""
+        if not served:
+            return await self._read_head(reader)
+        try:
+            first = await asyncio.wait_for(reader.readexactly(1), self.limits.keepalive_timeout)
+        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError):
+            return None
+        return first + await self._read_head(reader)
 
     async def _read_head(self, reader: asyncio.StreamReader) -> bytes:
         try:
@@ -232,44 +299,67 @@ class Front:
             raise Reject(400, "bad_chunk", "a chunk size line is too long") from None
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, client: str) -> None:
-        head = await self._read_head(reader)
-        method, target, version, headers = parse_head(head[:-4])
-        length, chunked = body_length(headers, self.limits)
-        expects = any(n.lower() == b"expect" and v.lower() == b"100-continue" for n, v in headers)
-        if expects and (length or chunked):
-            writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        body = await self._read_body(reader, length, chunked)
-        out = [method + b" " + target + b" HTTP/1.1"]
-        out += [n + b": " + v for n, v in headers if n.lower().decode() not in HOP_HEADERS]
-        out += (
-            [b"Content-Length: " + str(len(body)).encode()] if (body or method in (b"POST", b"PUT", b"PATCH")) else []
-        )
-        out += [b"X-Real-IP: " + client.encode(), b"X-Forwarded-For: " + client.encode(), b"Connection: close"]
-        request = b"\r\n".join(out) + b"\r\n\r\n" + body
+        served = 0
+        while served < MAX_KEEPALIVE_REQUESTS:
+            head = await self._next_head(reader, served)
+            if head is None:
+                return
+            method, target, version, headers = parse_head(head[:-4])
+            length, chunked = body_length(headers, self.limits)
+            expects = any(n.lower() == b"expect" and v.lower() == b"100-continue" for n, v in headers)
+            if expects and (length or chunked):
+                writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            body = await self._read_body(reader, length, chunked)
+            served += 1
+            keep = keeps_alive(version, headers) and served < MAX_KEEPALIVE_REQUESTS
+            if not await self._relay(upstream_request(method, target, headers, body, client), method, writer, keep):
+                return
+
+    async def _relay(self, request: bytes, method: bytes, writer: asyncio.StreamWriter, keep: bool) -> bool:
+        """Send one request to gunicorn and its answer to the client, buffered here so the
+        application thread is free at once. True when the client connection stays open."""
         try:
             up_reader, up_writer = await asyncio.wait_for(asyncio.open_unix_connection(self.upstream), 10)
         except (TimeoutError, OSError):
             raise Reject(502, "upstream_unavailable", "the application server is not answering") from None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.limits.upstream_timeout
+
+        def left() -> float:
+            return max(0.1, deadline - loop.time())
+
         try:
             up_writer.write(request)
             try:
                 await up_writer.drain()
             except ConnectionError:  # answered (413, 429) without reading the whole body: read the answer
                 pass
-            loop = asyncio.get_running_loop()
-            deadline = loop.time() + self.limits.upstream_timeout
-            while True:
-                chunk = await asyncio.wait_for(up_reader.read(RESPONSE_CHUNK), max(0.1, deadline - loop.time()))
+            head = await asyncio.wait_for(up_reader.readuntil(b"\r\n\r\n"), left())
+            status, length = response_framing(head, method)
+            keep = keep and length is not None
+            writer.write(with_connection(head, keep))
+            remaining = length if length is not None else -1
+            while remaining:
+                chunk = await asyncio.wait_for(
+                    up_reader.read(RESPONSE_CHUNK if remaining < 0 else min(RESPONSE_CHUNK, remaining)), left()
+                )
                 if not chunk:
+                    if remaining > 0:  # the application closed early: the client must not wait for the rest
+                        keep = False
                     break
-                writer.write(chunk)  # buffered here, so the application thread is free at once
+                writer.write(chunk)
+                if remaining > 0:
+                    remaining -= len(chunk)
                 if writer.transport.get_write_buffer_size() > 32 * 1024 * 1024:
                     await asyncio.wait_for(writer.drain(), self.limits.write_timeout)
         except TimeoutError:
             raise Reject(504, "upstream_timeout", "the application took too long to answer") from None
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            raise Reject(502, "bad_upstream_answer", "the application server's answer was malformed") from None
         finally:
             up_writer.close()
         await asyncio.wait_for(writer.drain(), self.limits.write_timeout)
+        return keep
 
     async def _finish(
         self, writer: asyncio.StreamWriter, data: bytes, reader: asyncio.StreamReader | None = None
@@ -317,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
         max_body=s.max_request_bytes,
         max_connections=s.max_connections,
         max_per_client=s.max_connections_per_client,
+        keepalive_timeout=min(Limits.keepalive_timeout, s.header_timeout),
     )
     listener = socket.socket(fileno=args.fd)
     try:

@@ -115,6 +115,53 @@ def test_a_chunked_body_is_read_and_passed_on(server):
     assert status == 200 and b"overlap_ratio" in reply
 
 
+def _read_reply(sock: socket.socket) -> tuple[int, dict, bytes]:
+    """One answer with a Content-Length off a connection that stays open."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, "the connection closed before the answer"
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status, headers, _ = parse_reply(head + b"\r\n\r\n")
+    length = int(headers.get("content-length", "0"))
+    while len(body) < length:
+        body += sock.recv(65536)
+    assert len(body) == length, "more than one answer arrived"
+    return status, headers, body
+
+
+def test_connections_are_kept_alive_between_requests(server):
+    """A keep-alive client sends several requests on one connection (a new connection per
+    request cost the API about 5 ms); HEAD answers carry no body; close ends it."""
+    with _connect(server, "127.0.0.1") as s:
+        s.settimeout(10)
+        for _ in range(3):
+            s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            status, headers, body = _read_reply(s)
+            assert status == 200 and headers["connection"] == "keep-alive" and b'"documents"' in body
+        s.sendall(b"HEAD /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += s.recv(4096)
+        assert data.startswith(b"HTTP/1.1 200") and data.endswith(b"\r\n\r\n")  # no body after a HEAD
+        s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        status, headers, _ = _read_reply(s)
+        assert status == 200 and headers["connection"] == "close"
+        assert s.recv(1) == b""  # closed by the front
+
+
+def test_an_idle_kept_alive_connection_is_closed_quietly(server):
+    with _connect(server, "127.0.0.1") as s:
+        s.settimeout(15)
+        s.sendall(b"GET /api/v1/health HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n")
+        status, headers, _ = _read_reply(s)
+        assert status == 200 and headers["connection"] == "keep-alive"
+        started = time.monotonic()
+        assert s.recv(4096) == b""  # no 408 for a connection that is only idle between requests
+        assert time.monotonic() - started < 10
+
+
 def _descendants(pid: int) -> set[int]:
     found, todo = set(), [pid]
     while todo:
