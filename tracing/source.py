@@ -5,9 +5,13 @@ fingerprint keys / this exact hash" (``DedupIndex`` on the embedded backend,
 ``ParagraphLookup`` on Elasticsearch / OpenSearch). Tracing adds: the original
 text of paragraphs, the members of a paragraph cluster, a containment scan for
 phrases too short for the winnowing guarantee, and document metadata (date,
-region, type). The embedded backend answers those from its SQLite file; other
-backends through ``backend.get`` (slower, and without the scan: see
-:attr:`TraceSource.can_scan`).
+region, type). The embedded backend answers those from its SQLite file
+(:class:`EmbeddedSource`); Elasticsearch / OpenSearch from their paragraphs and
+documents indices (:class:`ElasticSource`: the containment scan is a
+``match_phrase`` on ``dd_norm``, indexed as character bigrams, cluster members and
+a document's paragraphs are ``term`` queries, all batched in ``_msearch`` /
+``mget``); any other backend through ``backend.get`` (slower, and without the
+scan: see :attr:`TraceSource.can_scan`).
 """
 
 from __future__ import annotations
@@ -193,11 +197,64 @@ class EmbeddedSource(TraceSource):
         ]
 
 
+class ElasticSource(TraceSource):
+    """Elasticsearch / OpenSearch: the paragraphs index (search/elastic_dedup.py's
+    ``ParagraphLookup``) and the stored documents, read in batches."""
+
+    can_scan = True
+
+    def __init__(self, backend):
+        from search.elastic_dedup import ParagraphLookup
+
+        backend._require_dedup()  # an index of another scheme has no bigram-indexed dd_norm
+        groups = backend.groups
+        super().__init__(backend, ParagraphLookup(groups, groups.paragraphs))
+
+    def _load(self, doc_ids) -> None:
+        """Read the stored documents not read yet (one ``mget`` per 500)."""
+        missing = [d for d in dict.fromkeys(doc_ids) if d and d not in self._docs]
+        if not missing:
+            return
+        found = self.backend._existing(missing, fields=("id", "stored.doc", "stored.paragraphs"))
+        for d in missing:
+            src = found.get(d)
+            if src is None:
+                self._docs[d] = None
+                continue
+            stored = src.get("stored") or {}
+            self._docs[d] = {**(stored.get("doc") or {}), "paragraphs": stored.get("paragraphs") or []}
+
+    def document(self, doc_id: str) -> dict:
+        self._load([doc_id])
+        return super().document(doc_id)
+
+    def meta(self, doc_ids) -> dict[str, dict]:
+        self._load(doc_ids)
+        return super().meta(doc_ids)
+
+    def texts(self, rows: dict[int, dict]) -> dict[int, str]:
+        return self.lookup.texts(rows)
+
+    def cluster_pids(self, cluster, cap: int) -> list[int]:
+        if cluster is None or cluster == "":
+            return []
+        return self.lookup.cluster_members([str(cluster)], cap)[0]
+
+    def scan(self, norm: str, cap: int, probe: str = "") -> list[int]:
+        """pids whose normalized text contains ``norm`` (a phrase query of its bigrams)."""
+        return self.lookup.containing([norm], cap)[0]
+
+    def document_pids(self, doc_id: str) -> list[int]:
+        return self.lookup.document_pids([doc_id])[0]
+
+
 def source_for(backend) -> TraceSource:
     """The adapter for ``backend`` (embedded, or Elasticsearch / OpenSearch)."""
     groups = getattr(backend, "groups", None)
     if getattr(backend, "store", None) is not None and callable(getattr(groups, "index", None)):
         return EmbeddedSource(backend)
+    if groups is not None and hasattr(groups, "paragraphs") and hasattr(backend, "_existing"):
+        return ElasticSource(backend)
     if groups is not None and hasattr(groups, "paragraphs"):
         from search.elastic_dedup import ParagraphLookup
 

@@ -60,6 +60,33 @@ CREATE INDEX IF NOT EXISTS tr_watch_hit_seq ON tr_watch_hit (watch_id, seq);
 """
 
 
+def validate_watch(backend, kind, text, name, max_query_chars: int) -> str:
+    """The watch's text, or BadInput (one rule for every backend)."""
+    if kind not in KINDS:
+        raise BadInput(f"kind must be one of {', '.join(KINDS)}", code="bad_kind")
+    if not isinstance(name, str) or len(name) > MAX_NAME:
+        raise BadInput(f"name must be text of at most {MAX_NAME} characters")
+    if kind == "passage":
+        text = validate_passage(text)
+        probe_of(text)  # too short to trace: refuse now, not at every refresh
+    else:
+        from search.query import parse_query
+
+        if not isinstance(text, str):
+            raise BadInput("the query must be text", code="bad_query")
+        parse_query(text, getattr(backend.settings, "config_dir", None), max_query_chars)
+    return text
+
+
+def watches_for(backend):
+    """The watches of ``backend``: in the embedded store, or in the engine's watch indices."""
+    if getattr(backend, "store", None) is None and hasattr(backend, "_existing"):
+        from .watches_engine import EngineWatches
+
+        return EngineWatches(backend)
+    return Watches(backend)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -84,19 +111,7 @@ class Watches:
 
     # -- create / read / delete ------------------------------------------------------
     def create(self, kind: str, text, name: str = "", max_query_chars: int = 500) -> dict:
-        if kind not in KINDS:
-            raise BadInput(f"kind must be one of {', '.join(KINDS)}", code="bad_kind")
-        if not isinstance(name, str) or len(name) > MAX_NAME:
-            raise BadInput(f"name must be text of at most {MAX_NAME} characters")
-        if kind == "passage":
-            text = validate_passage(text)
-            probe_of(text)  # too short to trace: refuse now, not at every refresh
-        else:
-            from search.query import parse_query
-
-            if not isinstance(text, str):
-                raise BadInput("the query must be text", code="bad_query")
-            parse_query(text, getattr(self.backend.settings, "config_dir", None), max_query_chars)
+        text = validate_watch(self.backend, kind, text, name, max_query_chars)
         with self.store.transaction() as conn:
             if conn.execute("SELECT COUNT(*) FROM tr_watch").fetchone()[0] >= MAX_WATCHES:
                 raise BadInput(f"at most {MAX_WATCHES} watches; delete some first", code="too_many_watches")

@@ -55,9 +55,9 @@ def _source():
 
 
 def _watches():
-    from tracing.watches import Watches
+    from tracing.watches import watches_for
 
-    return Watches(get_backend())
+    return watches_for(get_backend())
 
 
 @endpoint(
