@@ -761,7 +761,7 @@ def test_trace_of_a_stored_paragraph_follows_its_cluster(traced):
 
 
 def test_diff_of_two_editions_follows_renumbering(traced):
-    from tracing.diff import diff_documents
+    from tracing.diff import diff_documents, editions
     from tracing.source import source_for
 
     result = diff_documents(source_for(traced), "ed-a", "ed-b")
@@ -773,6 +773,11 @@ def test_diff_of_two_editions_follows_renumbering(traced):
     s = result["summary"]
     assert (s["added"], s["deleted"], s["renumbered"], s["unchanged"]) == (1, 0, 1, 2)
     assert (result["a"]["date"], result["b"]["date"]) == ("2010-01-01", "2020-01-01")
+    chain = editions(source_for(traced), "ed-b")
+    assert [(e["id"], e["title"], e["date"]) for e in chain] == [
+        ("ed-a", "示范条例", "2010-01-01"),
+        ("ed-b", "示范条例", "2020-01-01"),
+    ]
     with pytest.raises(BadInput):
         diff_documents(source_for(traced), "ed-a", "ed-a")
     with pytest.raises(NotFound):
@@ -816,7 +821,7 @@ def _implements_view(result: dict) -> list:
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_engine_traces_as_embedded_does(engine, tmp_path, request):
-    from tracing.diff import diff_documents
+    from tracing.diff import diff_documents, editions
     from tracing.implements import implements
     from tracing.source import source_for
     from tracing.trace import trace_paragraph, trace_text
@@ -837,6 +842,7 @@ def test_engine_traces_as_embedded_does(engine, tmp_path, request):
                 _diff_view(diff_documents(source_for(backend), "ed-b", "ed-a")),
                 _implements_view(implements(source_for(backend), "loc")),
                 _implements_view(implements(source_for(backend), "nat")),
+                editions(source_for(backend), "ed-a"),
             ]
         for got, want in zip(other.views, embedded.views):
             assert got == want

@@ -247,6 +247,29 @@ class ElasticSource(TraceSource):
     def document_pids(self, doc_id: str) -> list[int]:
         return self.lookup.document_pids([doc_id])[0]
 
+    def same_title(self, title: str, limit: int = 50) -> list[dict]:
+        """Stored documents titled exactly ``title`` (a phrase query on the title's tokens, then
+        compared as written), dated ones first by date, then by id."""
+        from nlp.segment import index_fields
+
+        tokens, _ = index_fields(title)
+        if not tokens:
+            return []
+        body = {
+            "query": {"match_phrase": {"title": tokens}},
+            "size": 500,
+            "_source": ["id", "stored.doc.title", "stored.doc.date", "stored.doc.region", "stored.doc.doc_type"],
+        }
+        with self.backend._api("finding editions"):
+            resp = self.backend.client.search(index=self.backend.aliases["documents"], body=body)
+        rows = []
+        for hit in (resp.get("hits") or {}).get("hits") or []:
+            doc = ((hit["_source"].get("stored") or {}).get("doc")) or {}
+            if doc.get("title", "") == title:
+                rows.append({"id": hit["_source"]["id"], **{k: doc.get(k, "") for k in META_COLUMNS[1:5]}})
+        rows.sort(key=lambda r: (r["date"] == "", r["date"], r["id"]))
+        return [{k: r[k] for k in ("id", "title", "date", "region", "doc_type")} for r in rows[:limit]]
+
 
 def source_for(backend) -> TraceSource:
     """The adapter for ``backend`` (embedded, or Elasticsearch / OpenSearch)."""
