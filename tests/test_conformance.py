@@ -913,3 +913,14 @@ def test_watches_feed_new_documents_and_survive_reopening(fresh):
         assert [w["id"] for w in watches.list()] == [passage["id"]]
     finally:
         reopened.close()
+
+
+def test_watch_ids_and_sequences_out_of_range_are_not_found(fresh):
+    from tracing.watches import watches_for
+
+    watches = watches_for(fresh)
+    watch = watches.create("passage", "完善矛盾纠纷多元预防调处化解综合机制")
+    for wid in (0, -1, 10**30, "1e5", None):
+        with pytest.raises(NotFound):
+            watches.get(wid)
+    assert watches.new(watch["id"], since=10**30)["items"] == []

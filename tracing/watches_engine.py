@@ -37,12 +37,14 @@ from govtext.errors import BackendError, BadInput, NotFound
 
 from .source import ElasticSource
 from .trace import _variant_span, find_paragraphs, match_paragraph, probe_of
-from .watches import CHANGES_PER_STEP, MAX_WATCHES, validate_watch
+from .watch_rules import CHANGES_PER_STEP, MAX_WATCHES, validate_watch
 
 #: documents stamped this long before the newest one examined are examined again
 OVERLAP_MS = 120_000
 #: new documents examined per refresh at most (the rest at the next one)
 MAX_PER_REFRESH = 50_000
+#: watch ids and hit sequences stay below this (a JSON number every client reads exactly)
+MAX_ID = 2**53
 _SETTINGS = {"number_of_shards": 1, "auto_expand_replicas": "0-1"}
 _WATCH_MAPPING = {
     "dynamic": "strict",
@@ -180,6 +182,8 @@ class EngineWatches:
             wid = int(wid)
         except (TypeError, ValueError):
             raise NotFound(f"no watch {str(wid)[:40]!r}") from None
+        if not 0 < wid < MAX_ID:  # beyond the engine's long field: no such watch, not an engine error
+            raise NotFound(f"no watch {str(wid)[:40]}")
         resp = self._search(
             self.watches, {"query": {"term": {"id": wid}}, "size": 1, "_source": list(_WATCH_FIELDS)}, "reading a watch"
         )
@@ -244,7 +248,12 @@ class EngineWatches:
         order = "desc" if newest else "asc"
         body = {
             "query": {
-                "bool": {"filter": [{"term": {"watch_id": watch["id"]}}, {"range": {"seq": {"gt": int(since)}}}]}
+                "bool": {
+                    "filter": [
+                        {"term": {"watch_id": watch["id"]}},
+                        {"range": {"seq": {"gt": max(0, min(int(since), MAX_ID))}}},
+                    ]
+                }
             },
             "size": max(1, min(int(limit), 10000)),
             "sort": [{"seq": order}, {"doc_id": order}],
@@ -351,7 +360,7 @@ class EngineWatches:
             doc = row["doc_id"]
             if doc in wanted and doc not in best:
                 best[doc] = (row["paragraph_index"], pid, (kind, sim, a, b))
-        texts = source.texts({pid: None for _, pid, _ in best.values()})
+        texts = source.lookup.texts([pid for _, pid, _ in best.values()])
         out = []
         for doc, (idx, pid, (_kind, _sim, a, b)) in best.items():
             variant, _, _ = _variant_span(texts.get(pid, ""), a, b)
