@@ -65,7 +65,7 @@ class Segment:
 
     def __init__(self, keys: np.ndarray, pids: np.ndarray):
         self.keys, self.pids = keys, pids
-        self._dir = None
+        self._dir: tuple | None = None
 
     def _directory(self):
         """(directory, shift, bits), built on first use; one attribute, so threads

@@ -257,7 +257,7 @@ def _linearize(root) -> list[Block]:
     """Text blocks in document order, each with its enclosing elements."""
     blocks: list[Block] = []
     buf: list[str] = []
-    state = {"link": 0, "heading": False}
+    state: dict[str, int | bool] = {"link": 0, "heading": False}
 
     def flush(stack):
         raw = "".join(buf)
@@ -266,7 +266,7 @@ def _linearize(root) -> list[Block]:
         if text:
             chars = len(text) - text.count(" ")
             link = min(state["link"], chars)
-            blocks.append(Block(text, chars, link, tuple(stack), state["heading"]))
+            blocks.append(Block(text, chars, int(link), tuple(stack), bool(state["heading"])))
         state["link"] = 0
         state["heading"] = False
 

@@ -231,7 +231,12 @@ class _Parser:
             return And(tuple(n for _, n in items))
         required = [n for r, n in items if r == "required"]
         minimum = min(len(optional), max(1, minimum_should(len(positives)) - len(required)))
-        return Match(tuple(required), tuple(optional), tuple(n.item for r, n in items if r == "excluded"), minimum)
+        return Match(
+            tuple(required),
+            tuple(optional),
+            tuple(n.item for r, n in items if r == "excluded" and isinstance(n, Not)),
+            minimum,
+        )
 
     def parse_unary(self):
         tok = self.peek()

@@ -78,7 +78,7 @@ def _before():
     if (request.method, request.endpoint) not in EXPENSIVE:
         return None
     state = current_app.extensions["govtext_throttle"]
-    is_export = request.endpoint.startswith("ui.export")
+    is_export = (request.endpoint or "").startswith("ui.export")
     cost = EXPORT_COST if is_export else max(MIN_COST, request.content_length or 0)
     wait = state["budget"].take(client_address(), cost)
     if wait:

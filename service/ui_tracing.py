@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from govtext.errors import BadInput, GovtextError, Unauthorized
 from service.context import get_backend, get_settings
-from service.ui.common import _error_response, _int_param, doc_type_name, json_url, wants_json
+from service.ui.common import _error_response, _int_param, _optional_int_param, doc_type_name, json_url, wants_json
 
 tracing_ui = Blueprint("tracing_ui", __name__, template_folder="templates")
 
@@ -90,7 +90,7 @@ def implements_page():
     from tracing.implements import implements
 
     doc = request.args.get("doc", "").strip()
-    article = _int_param("article", None, 1, 100000)
+    article = _optional_int_param("article", 1, 100000)
     result = implements(_source(), doc, article=article) if doc else None
     if wants_json():
         return jsonify(result or {"usage": "GET /implements?doc=ID[&article=N]"})

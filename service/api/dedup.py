@@ -111,6 +111,7 @@ def check_options(body, form: bool = False) -> dict:
     response=CHECK_RESPONSE,
 )
 def check(args):
+    text: object
     if request.files.get("file") is not None:
         from service.upload import draft_from_upload
 

@@ -36,7 +36,7 @@ def _export_hits():
     req.facets = False
     start = req.offset
     backend = get_backend()
-    hits = []
+    hits: list = []
     while len(hits) < wanted:
         req.offset = start + len(hits)
         req.limit = min(100, wanted - len(hits))
