@@ -209,6 +209,7 @@ class ElasticSource(TraceSource):
         backend._require_dedup()  # an index of another scheme has no bigram-indexed dd_norm
         groups = backend.groups
         super().__init__(backend, ParagraphLookup(groups, groups.paragraphs))
+        self._meta: dict[str, dict | None] = {}
 
     def _load(self, doc_ids) -> None:
         """Read the stored documents not read yet (one ``mget`` per 500)."""
@@ -229,8 +230,27 @@ class ElasticSource(TraceSource):
         return super().document(doc_id)
 
     def meta(self, doc_ids) -> dict[str, dict]:
-        self._load(doc_ids)
-        return super().meta(doc_ids)
+        """Metadata only (not the texts): one ``mget`` per 500 documents not read yet."""
+        ids = [d for d in dict.fromkeys(doc_ids) if d]
+        missing = [d for d in ids if d not in self._docs and d not in self._meta]
+        if missing:
+            fields = ("id",) + tuple(f"stored.doc.{k}" for k in META_COLUMNS[1:])
+            found = self.backend._existing(missing, fields=fields)
+            for d in missing:
+                src = found.get(d)
+                doc = ((src or {}).get("stored") or {}).get("doc") or {}
+                self._meta[d] = None if src is None else {"id": d, **{k: doc.get(k) or "" for k in META_COLUMNS[1:]}}
+        out = {}
+        for d in ids:
+            if d in self._docs:
+                full = self._docs[d]
+                if full is not None:
+                    out[d] = {k: full.get(k, "") or "" for k in META_COLUMNS}
+            else:
+                light = self._meta.get(d)
+                if light is not None:
+                    out[d] = dict(light)
+        return out
 
     def texts(self, rows: dict[int, dict]) -> dict[int, str]:
         return self.lookup.texts(rows)
@@ -241,8 +261,11 @@ class ElasticSource(TraceSource):
         return self.lookup.cluster_members([str(cluster)], cap)[0]
 
     def scan(self, norm: str, cap: int, probe: str = "") -> list[int]:
-        """pids whose normalized text contains ``norm`` (a phrase query of its bigrams)."""
-        return self.lookup.containing([norm], cap)[0]
+        """pids whose normalized text contains ``norm`` (a phrase query of its bigrams): no more
+        than the trace verifies (``MAX_CANDIDATES``, and one more to tell that it was cut)."""
+        from .trace import MAX_CANDIDATES
+
+        return self.lookup.containing([norm], min(cap, MAX_CANDIDATES + 1))[0]
 
     def document_pids(self, doc_id: str) -> list[int]:
         return self.lookup.document_pids([doc_id])[0]
