@@ -258,6 +258,12 @@ def main() -> int:
             f"{same} / {len(pairs[start::2])}",
             f"opensearch a superset in {extra}",
         )
+    phrases = trace_phrases(corpus(args.docs)[0], args.traces)
+    for (size, phrase), (a, b) in zip(phrases, pairs):
+        if a != b and not (a is not None and b is not None and set(a) < set(b)):
+            only_e = sorted(set(a or []) - set(b or []))[:5]
+            only_o = sorted(set(b or []) - set(a or []))[:5]
+            print(f"  trace {size} {phrase!r}: only embedded {only_e}, only opensearch {only_o}")
     line(
         "mean overlap ratio of the drafts",
         sum(embedded["overlaps"]) / len(embedded["overlaps"]),
