@@ -51,7 +51,7 @@ lint: install
 
 # A real OpenSearch 2.19 node from Maven Central's jars (engines/opensearch/; Java 17 + Maven).
 # `make opensearch` builds it (first time: ~50 MB of jars) and starts it on 127.0.0.1:$(OPENSEARCH_PORT);
-# `make test-opensearch` starts its own node, runs the conformance suite and the fault tests on it, stops it.
+# `make test-opensearch` starts its own node, runs the conformance suite, the tracing end-to-end test and the fault tests on it, stops it.
 OPENSEARCH_PORT ?= 9201
 opensearch: install
 	$(PY) engines/opensearch/launch.py start --port $(OPENSEARCH_PORT)
@@ -61,7 +61,7 @@ opensearch-stop:
 
 test-opensearch: install
 	$(PY) engines/opensearch/launch.py build
-	GOVTEXT_OPENSEARCH_TESTS=1 $(PY) -m pytest -q -m opensearch -rs tests/test_conformance.py tests/test_opensearch_faults.py $(PYTEST_ARGS)
+	GOVTEXT_OPENSEARCH_TESTS=1 $(PY) -m pytest -q -m opensearch -rs tests/test_conformance.py tests/test_tracing_e2e.py tests/test_opensearch_faults.py $(PYTEST_ARGS)
 
 bench-engines: install
 	GOVTEXT_OPENSEARCH_TESTS=1 $(PY) bench/bench_engines.py $(BENCH_ARGS)

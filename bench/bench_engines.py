@@ -1,6 +1,6 @@
 """The embedded backend against a real OpenSearch 2.19 node: same documents, same queries, one run.
 
-    .venv/bin/python bench/bench_engines.py [--docs N] [--queries Q] [--checks C] [--heap 512m]
+    .venv/bin/python bench/bench_engines.py [--docs N] [--queries Q] [--checks C] [--traces T] [--heap 512m]
     make bench-engines BENCH_ARGS="--docs 3000"
 
 * documents: the first ``--docs`` of ../shared/corpus (laws, then reports; real texts,
@@ -11,6 +11,10 @@
   snippets, collapsing); p50 / p99 per backend.
 * draft check: ``--checks`` drafts of 5,000 characters, each recombined from paragraphs
   of three stored documents and paragraphs of three documents not stored; timed per draft.
+* trace (提法溯源): ``--traces`` phrases cut (seeded) from stored paragraphs, half short
+  (8 characters: below the winnowing guarantee, the phrase path) and half long (30
+  characters: the fingerprint path), each traced once to warm up and then timed; p50 / p99
+  per backend, and how many traces return the same documents on both.
 * memory: each backend runs in its own child process; its peak RSS (the Python process)
   is reported, and for OpenSearch also the node's JVM resident set and heap used.
 
@@ -48,6 +52,19 @@ def corpus(n: int) -> tuple[list[dict], list[dict]]:
     return rows[:n], rows[n : n + 50]
 
 
+def trace_phrases(stored: list[dict], n: int, seed: int = 17) -> list[tuple[str, str]]:
+    """(``short`` | ``long``, phrase): ``n`` substrings of stored paragraphs, half of each length."""
+    rng = random.Random(seed)
+    paragraphs = [p for d in stored for p in d["text"].split("\n") if len(p) >= 40]
+    out = []
+    for k in range(n):
+        kind, size = ("short", 8) if k % 2 == 0 else ("long", 30)
+        p = rng.choice(paragraphs)
+        start = rng.randrange(0, len(p) - size)
+        out.append((kind, p[start : start + size]))
+    return out
+
+
 def workload(stored: list[dict], outside: list[dict], n_queries: int, n_checks: int, seed: int = 13):
     from nlp.segment import index_tokens
 
@@ -68,7 +85,7 @@ def workload(stored: list[dict], outside: list[dict], n_queries: int, n_checks: 
     return queries, drafts
 
 
-def run_engine(kind: str, url: str, n: int, n_queries: int, n_checks: int) -> dict:
+def run_engine(kind: str, url: str, n: int, n_queries: int, n_checks: int, n_traces: int = 0) -> dict:
     """In a child process: write, search, check on one backend; timings and peak RSS."""
     from govtext.documents import Document
     from govtext.settings import load_settings
@@ -102,8 +119,26 @@ def run_engine(kind: str, url: str, n: int, n_queries: int, n_checks: int) -> di
             report = backend.check(d)
             check_ms.append((time.perf_counter() - t) * 1000)
             overlaps.append(report["overlap_ratio"])
+        from govtext.errors import BadInput
+        from tracing.source import source_for
+        from tracing.trace import trace_text
+
+        trace_ms: dict[str, list[float]] = {"short": [], "long": []}
+        trace_docs: list[list[str] | None] = []
+        for round_ in ("warm-up", "timed"):
+            for size, phrase in trace_phrases(stored, n_traces):
+                t = time.perf_counter()
+                try:
+                    result = trace_text(source_for(backend), phrase, limit=1000)
+                except BadInput:  # too little text once normalized: both backends refuse it
+                    result = None
+                if round_ == "timed":
+                    trace_ms[size].append((time.perf_counter() - t) * 1000)
+                    trace_docs.append(None if result is None else sorted(o["doc_id"] for o in result["occurrences"]))
         stats = backend.stats()
         return {
+            "trace_ms": trace_ms,
+            "trace_docs": trace_docs,
             "kind": kind,
             "docs": stats["documents"],
             "paragraphs": stats["paragraphs"],
@@ -151,6 +186,8 @@ def child(kind: str, url: str, args) -> dict:
         str(args.queries),
         "--checks",
         str(args.checks),
+        "--traces",
+        str(args.traces),
     ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
     if done.returncode:
@@ -163,6 +200,7 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--checks", type=int, default=10)
+    parser.add_argument("--traces", type=int, default=100)
     parser.add_argument("--heap", default="512m")
     parser.add_argument("--timeout", type=int, default=3600)
     parser.add_argument("--child", default="")
@@ -170,7 +208,7 @@ def main() -> int:
     args = parser.parse_args()
     require_shared()
     if args.child:
-        print(json.dumps(run_engine(args.child, args.url, args.docs, args.queries, args.checks)))
+        print(json.dumps(run_engine(args.child, args.url, args.docs, args.queries, args.checks, args.traces)))
         return 0
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -179,7 +217,7 @@ def main() -> int:
     launch = launcher()
     print(
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {args.docs} documents, "
-        f"{args.queries} queries, {args.checks} drafts of {DRAFT_CHARS} characters"
+        f"{args.queries} queries, {args.checks} drafts of {DRAFT_CHARS} characters, {args.traces} traces"
     )
     build_s = launch.build()
     t = time.monotonic()
@@ -203,6 +241,29 @@ def main() -> int:
         line(f"search p{p} (ms)", percentile(embedded["search_ms"], p), percentile(opensearch["search_ms"], p))
     for p in (50, 99):
         line(f"check 5,000 chars p{p} (ms)", percentile(embedded["check_ms"], p), percentile(opensearch["check_ms"], p))
+    for size in ("short", "long"):
+        for p in (50, 99):
+            line(
+                f"trace {size} phrase p{p} (ms)",
+                percentile(embedded["trace_ms"][size], p),
+                percentile(opensearch["trace_ms"][size], p),
+            )
+    pairs = list(zip(embedded["trace_docs"], opensearch["trace_docs"]))
+    for size, start in (("short", 0), ("long", 1)):
+        same = sum(1 for a, b in pairs[start::2] if a == b)
+        extra = sum(1 for a, b in pairs[start::2] if a is not None and b is not None and set(a) < set(b))
+        row(
+            f"trace {size}: same documents on both",
+            "",
+            f"{same} / {len(pairs[start::2])}",
+            f"opensearch a superset in {extra}",
+        )
+    phrases = trace_phrases(corpus(args.docs)[0], args.traces)
+    for (size, phrase), (a, b) in zip(phrases, pairs):
+        if a != b and not (a is not None and b is not None and set(a) < set(b)):
+            only_e = sorted(set(a or []) - set(b or []))[:5]
+            only_o = sorted(set(b or []) - set(a or []))[:5]
+            print(f"  trace {size} {phrase!r}: only embedded {only_e}, only opensearch {only_o}")
     line(
         "mean overlap ratio of the drafts",
         sum(embedded["overlaps"]) / len(embedded["overlaps"]),

@@ -65,6 +65,8 @@ from search.tantivy_index import PHRASE_BOOST, SYNONYM_BOOST, TITLE_BOOST, token
 log = logging.getLogger(__name__)
 
 KINDS = ("documents", "paragraphs")
+#: plain indices beside the aliased ones, made on first use (tracing/watches_engine.py): ``<prefix>-<name>``
+EXTRA_INDICES = ("watches", "watch-hits")
 FACET_SIZE = 30
 COLLAPSE_FIELD = "group"
 COPIES = "copies"
@@ -1252,6 +1254,8 @@ class ElasticBackend:
                     self.client.indices.delete_index_template(name=self.aliases[kind])
                 except NotFoundError:
                     pass
+            extra = [f"{self.prefix}-{name}" for name in EXTRA_INDICES]
+            self.client.indices.delete(index=extra, ignore_unavailable=True)
         self._ready = False
 
     def close(self) -> None:

@@ -58,6 +58,9 @@ BOILERPLATE_MIN_CHARS = 10
 ROW_SOURCE = ["doc_id", "idx", "dd_norm", "cluster", "site", "dd_hash"]
 RELABEL_SCRIPT = "ctx._source[params.field] = params.value"
 META_KEY = "govtext_dedup"
+#: how ``dd_norm`` is indexed (index_config/es/paragraphs.json): character bigrams, so that
+#: ``match_phrase`` is a containment query (tracing); part of the scheme an index must match
+NORM_INDEX = "bigrams-2"
 
 
 def dd_scheme() -> str:
@@ -67,7 +70,8 @@ def dd_scheme() -> str:
 
 def scheme_meta() -> dict:
     """What the paragraphs index records in its mapping ``_meta`` (JSON-normalized, comparable)."""
-    return json.loads(json.dumps({"dd_scheme": dd_scheme(), "params": scheme_params()}, sort_keys=True))
+    meta = {"dd_scheme": dd_scheme(), "params": scheme_params(), "norm_index": NORM_INDEX}
+    return json.loads(json.dumps(meta, sort_keys=True))
 
 
 def _bool(*, should=None, filter_=None, must_not=None) -> dict:
@@ -143,6 +147,30 @@ def cluster_docs_body(cluster: str, size: int, exclude_docs=()) -> dict:
         "_source": ["doc_id"],
         "sort": ["_doc"],
         "track_total_hits": False,
+    }
+
+
+def containing_body(norm: str, size: int, doc_ids=()) -> dict:
+    """Paragraphs whose normalized text contains ``norm``: a phrase of its character bigrams
+    over ``dd_norm`` (indexed as bigrams), optionally only in ``doc_ids``; first stored first."""
+    filter_ = [{"terms": {"doc_id": sorted(doc_ids)}}] if doc_ids else []
+    return {
+        "query": {"bool": {"must": [{"match_phrase": {"dd_norm": {"query": norm}}}], "filter": filter_}},
+        "size": size,
+        "_source": ROW_SOURCE,
+        "track_total_hits": False,
+        "sort": [{"doc_id": "asc"}, {"idx": "asc"}],
+    }
+
+
+def cluster_members_body(cluster: str, size: int) -> dict:
+    """The paragraphs of a near-duplicate cluster (its members), with their rows."""
+    return {
+        "query": {"bool": {"filter": [{"term": {"cluster": cluster}}]}},
+        "size": size,
+        "_source": ROW_SOURCE,
+        "track_total_hits": False,
+        "sort": [{"doc_id": "asc"}, {"idx": "asc"}],
     }
 
 
@@ -306,12 +334,47 @@ class ParagraphLookup:
         bodies = [near_body(keys, size, self.exclude) for keys in band_lists]
         out = []
         for resp in self.dups.msearch(self.index, bodies, "looking up near copies"):
-            pids = []
-            for hit in _hits(resp):
-                p = self.pid(hit["_id"])
-                self._rows[p] = _row(hit.get("_source") or {})
-                pids.append(p)
-            out.append(pids)
+            out.append(self._rows_of(resp))
+        return out
+
+    def _rows_of(self, resp: dict) -> list[int]:
+        pids = []
+        for hit in _hits(resp):
+            p = self.pid(hit["_id"])
+            self._rows[p] = _row(hit.get("_source") or {})
+            pids.append(p)
+        return pids
+
+    def containing(self, norms: list[str], cap: int, doc_ids=()) -> list[list[int]]:
+        """Per normalized phrase: the paragraphs containing it (at most ``cap``, at most MAX_PAGE),
+        optionally only those of ``doc_ids``; one ``_msearch`` for all of them."""
+        size = max(1, min(int(cap), MAX_PAGE))
+        bodies = [containing_body(n, size, doc_ids) for n in norms]
+        return [self._rows_of(r) for r in self.dups.msearch(self.index, bodies, "finding a phrase")]
+
+    def cluster_members(self, clusters: list[str], cap: int) -> list[list[int]]:
+        """Per cluster id: its paragraphs (at most ``cap``, at most MAX_PAGE), in one ``_msearch``."""
+        size = max(1, min(int(cap), MAX_PAGE))
+        bodies = [cluster_members_body(str(c), size) for c in clusters]
+        return [self._rows_of(r) for r in self.dups.msearch(self.index, bodies, "reading a cluster")]
+
+    def document_pids(self, doc_ids: list[str]) -> list[list[int]]:
+        """Per document: its paragraphs in order, in one ``_msearch``."""
+        bodies = [doc_paragraphs_body(d, ROW_SOURCE) for d in doc_ids]
+        return [self._rows_of(r) for r in self.dups.msearch(self.index, bodies, "reading paragraphs")]
+
+    def texts(self, pids) -> dict[int, str]:
+        """pid -> the paragraph's original text (one ``mget`` per 1000)."""
+        pids = [int(p) for p in dict.fromkeys(pids) if 0 <= int(p) < len(self._ids)]
+        out: dict[int, str] = {}
+        for chunk in chunks(pids, 1000):
+            with self.dups.api("reading paragraphs"):
+                resp = self.dups.client.mget(
+                    index=self.index, ids=[self._ids[p] for p in chunk], source_includes=["text"]
+                )
+            for d in resp["docs"]:
+                if d.get("found"):
+                    out[self._pid[d["_id"]]] = (d.get("_source") or {}).get("text", "")
         return out
 
     def paragraph_rows(self, pids) -> dict[int, dict]:

@@ -152,11 +152,11 @@ def cmd_implements(args) -> int:
 def cmd_watch(args) -> int:
     from service.cli_io import _backend, _print_json
     from govtext.settings import load_settings
-    from tracing.watches import Watches
+    from tracing.watches import watches_for
 
     backend = _backend(args, writer=False)
     try:
-        watches = Watches(backend)
+        watches = watches_for(backend)
         if args.action == "add":
             if not args.text:
                 raise BadInput("give the passage or query to watch")

@@ -98,9 +98,9 @@ def implements_page():
 
 
 def _watches():
-    from tracing.watches import Watches
+    from tracing.watches import watches_for
 
-    return Watches(get_backend())
+    return watches_for(get_backend())
 
 
 def _require_token(token: str) -> None:

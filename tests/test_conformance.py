@@ -682,3 +682,245 @@ def test_boilerplate_lists_the_planted_paragraph(dedup_loaded):
     assert item["docs"] >= 3 and item["sites"] >= 3 and item["text"] == PLANTED
     assert item["variants"][0] == {"text": PLANTED, "count": 3}
     assert all(i["docs"] >= 3 for i in items)
+
+
+# -- tracing: 提法溯源, 修订对照, 上位法对照, watches -------------------------------------------
+# The constructed cases of tests/test_tracing.py (planted copies with dates and regions, two
+# editions with an article inserted, a national law and a local regulation), on every backend:
+# the same known answers, and on the engines the same answers as an embedded backend.
+
+
+def tracing_docs() -> list[Document]:
+    from test_tracing import EDITION_A, EDITION_B, LAW_PAIR, PLANTED
+
+    editions = [
+        {"id": "ed-a", "title": "示范条例", "date": "2010-01-01", "region": "上海", "doc_type": "regulation"},
+        {"id": "ed-b", "title": "示范条例", "date": "2020-01-01", "region": "上海", "doc_type": "regulation"},
+    ]
+    editions[0]["text"], editions[1]["text"] = "\n".join(EDITION_A), "\n".join(EDITION_B)
+    return [Document.from_dict(d) for d in PLANTED + editions + LAW_PAIR]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def traced(request, tmp_path_factory):
+    """A backend holding the tracing cases."""
+    backend = open_named(request.param, tmp_path_factory.mktemp(f"trace-{request.param}"), request)
+    try:
+        backend.write(enriched(tracing_docs()))
+        yield backend
+    finally:
+        dispose(backend)
+
+
+TRACED_PHRASE = "坚持和发展新时代“枫桥经验”，完善矛盾纠纷多元预防调处化解综合机制"
+
+
+def test_trace_is_earliest_first_with_dates_and_regions(traced):
+    from tracing.source import source_for
+    from tracing.trace import trace_text
+
+    result = trace_text(source_for(traced), TRACED_PHRASE)
+    assert [o["doc_id"] for o in result["occurrences"]] == ["zj-2019", "qg-2020", "js-2021", "sd-2022"]
+    assert [(o["date"], o["region"]) for o in result["occurrences"]] == [
+        ("2019-03-01", "浙江"),
+        ("2020-05-22", "全国"),
+        ("2021-02-10", "江苏"),
+        ("2022-01-05", "山东"),
+    ]
+    assert result["first"]["doc_id"] == "zj-2019"
+    kinds = {o["doc_id"]: o["kind"] for o in result["occurrences"]}
+    assert kinds["zj-2019"] == "contains" and kinds["sd-2022"] == "near"
+    assert [y["new_regions"] for y in result["by_year"]] == [["浙江"], ["全国"], ["江苏"], ["山东"]]
+    sd = next(o for o in result["occurrences"] if o["doc_id"] == "sd-2022")
+    assert "健全完善" in sd["text"] and sd["similarity"] < 1
+
+
+def test_trace_of_a_phrase_below_the_winnowing_guarantee(traced):
+    from tracing.source import source_for
+    from tracing.trace import trace_text
+
+    result = trace_text(source_for(traced), "坚持和发展新时代“枫桥经验”")
+    assert len(result["normalized"]) == 12 and result["method"] == "words"
+    assert [o["doc_id"] for o in result["occurrences"]] == ["zj-2019", "qg-2020", "js-2021", "sd-2022"]
+    assert trace_text(source_for(traced), "量子色动力学的渐近自由性质")["occurrences"] == []
+
+
+def test_trace_of_a_stored_paragraph_follows_its_cluster(traced):
+    from tracing.source import source_for
+    from tracing.trace import trace_paragraph
+
+    result = trace_paragraph(source_for(traced), "js-2021", 1)
+    assert result["from"] == {"doc_id": "js-2021", "paragraph_index": 1}
+    texts = {o["doc_id"]: o["text"] for o in result["occurrences"]}
+    assert {"zj-2019", "qg-2020", "js-2021"} <= set(texts) and "other" not in texts
+    assert texts["zj-2019"].startswith("浙江省") and "3000" in texts["zj-2019"]
+    with pytest.raises(NotFound):
+        trace_paragraph(source_for(traced), "js-2021", 99)
+    with pytest.raises(NotFound):
+        trace_paragraph(source_for(traced), "no-such-doc", 0)
+
+
+def test_diff_of_two_editions_follows_renumbering(traced):
+    from tracing.diff import diff_documents, editions
+    from tracing.source import source_for
+
+    result = diff_documents(source_for(traced), "ed-a", "ed-b")
+    rows = {(r["a"] or {}).get("label", "—") + ">" + (r["b"] or {}).get("label", "—"): r for r in result["rows"]}
+    assert rows["第三条>第四条"]["status"] == "renumbered" and rows["—>第三条"]["status"] == "added"
+    changed = rows["第四条>第五条"]
+    assert changed["status"] == "changed" and changed["renumbered"]
+    assert "五千" in "".join(e["text"] for e in changed["edits"] if e["op"] == "insert")
+    s = result["summary"]
+    assert (s["added"], s["deleted"], s["renumbered"], s["unchanged"]) == (1, 0, 1, 2)
+    assert (result["a"]["date"], result["b"]["date"]) == ("2010-01-01", "2020-01-01")
+    chain = editions(source_for(traced), "ed-b")
+    assert [(e["id"], e["title"], e["date"]) for e in chain] == [
+        ("ed-a", "示范条例", "2010-01-01"),
+        ("ed-b", "示范条例", "2020-01-01"),
+    ]
+    with pytest.raises(BadInput):
+        diff_documents(source_for(traced), "ed-a", "ed-a")
+    with pytest.raises(NotFound):
+        diff_documents(source_for(traced), "ed-a", "missing")
+
+
+def test_implements_a_local_regulation_against_a_national_law(traced):
+    from tracing.implements import implements
+    from tracing.source import source_for
+
+    local = implements(source_for(traced), "loc")
+    origin = {a["label"]: a["origin"] for a in local["articles"]}
+    assert origin["第二条"]["kind"] == "copy" and origin["第二条"]["doc_id"] == "nat"
+    assert origin["第三条"]["kind"] == "adapted" and origin["第三条"]["label"] == "第三条"
+    assert origin["第四条"] is None
+    assert local["summary"]["sources"][0]["doc_id"] == "nat"
+    national = implements(source_for(traced), "nat", article=2)
+    assert [m["doc_id"] for m in national["articles"][0]["implemented_by"]] == ["loc"]
+    assert national["summary"]["regions"] == ["浙江"]
+
+
+def _trace_view(result: dict) -> list:
+    keys = ("doc_id", "date", "region", "paragraph_index", "kind", "similarity", "text")
+    return [tuple(o[k] for k in keys) for o in result["occurrences"]]
+
+
+def _diff_view(result: dict) -> list:
+    return [
+        (r["status"], (r["a"] or {}).get("label"), (r["b"] or {}).get("label"), r["similarity"], r.get("edits"))
+        for r in result["rows"]
+    ]
+
+
+def _implements_view(result: dict) -> list:
+    out = []
+    for a in result["articles"]:
+        matches = a.get("implemented_by") or ([a["origin"]] if a.get("origin") else [])
+        out.append((a["label"], [(m["doc_id"], m["label"], m["kind"], m["coverage"], m["edits"]) for m in matches]))
+    return out
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engine_traces_as_embedded_does(engine, tmp_path, request):
+    from tracing.diff import diff_documents, editions
+    from tracing.implements import implements
+    from tracing.source import source_for
+    from tracing.trace import trace_paragraph, trace_text
+
+    docs = enriched(tracing_docs())
+    embedded = open_named("embedded", tmp_path / "embedded")
+    other = open_named(engine, tmp_path / "engine", request)
+    try:
+        embedded.write(docs)
+        other.write(docs)
+        for backend in (embedded, other):
+            backend.views = [
+                _trace_view(trace_text(source_for(backend), TRACED_PHRASE)),
+                _trace_view(trace_text(source_for(backend), "坚持和发展新时代“枫桥经验”")),
+                _trace_view(trace_text(source_for(backend), "把矛盾纠纷化解在基层", near=False)),
+                _trace_view(trace_paragraph(source_for(backend), "zj-2019", 1)),
+                _diff_view(diff_documents(source_for(backend), "ed-a", "ed-b")),
+                _diff_view(diff_documents(source_for(backend), "ed-b", "ed-a")),
+                _implements_view(implements(source_for(backend), "loc")),
+                _implements_view(implements(source_for(backend), "nat")),
+                editions(source_for(backend), "ed-a"),
+            ]
+        for got, want in zip(other.views, embedded.views):
+            assert got == want
+    finally:
+        embedded.close()
+        dispose(other)
+
+
+NEW_DOCS = [
+    {
+        "id": "hn-2024",
+        "date": "2024-03-01",
+        "region": "河南",
+        "title": "河南省报告",
+        "text": "河南省坚持和发展新时代“枫桥经验”，完善矛盾纠纷多元预防调处化解综合机制，把矛盾纠纷化解在基层。",
+    },
+    {
+        "id": "bj-2024",
+        "date": "2024-04-01",
+        "region": "北京",
+        "title": "北京市报告",
+        "text": "持续推进老旧小区改造和城市更新。",
+    },
+]
+
+
+def test_watches_feed_new_documents_and_survive_reopening(fresh):
+    from search import open_backend
+    from tracing.watches import atom_feed, watches_for
+
+    fresh.write(enriched(tracing_docs()))
+    watches = watches_for(fresh)
+    passage = watches.create("passage", "完善矛盾纠纷多元预防调处化解综合机制，把矛盾纠纷化解在基层", name="枫桥")
+    query = watches.create("query", "老旧小区改造")
+    assert [w["id"] for w in watches.list()] == [passage["id"], query["id"]]
+    assert watches.new(passage["id"])["items"] == []  # documents from before the watch do not count
+    assert watches.new(query["id"])["items"] == []
+    fresh.write(enriched([Document.from_dict(d) for d in NEW_DOCS]))
+    reopened = open_backend(fresh.settings)
+    try:
+        watches = watches_for(reopened)
+        assert [(w["id"], w["kind"], w["name"]) for w in watches.list()] == [
+            (passage["id"], "passage", "枫桥"),
+            (query["id"], "query", ""),
+        ]
+        got = watches.new(passage["id"])
+        assert [i["doc_id"] for i in got["items"]] == ["hn-2024"]
+        item = got["items"][0]
+        assert (item["region"], item["date"], item["title"]) == ("河南", "2024-03-01", "河南省报告")
+        assert item["paragraph_index"] == 0 and "化解在基层" in item["reused"]
+        assert watches.new(passage["id"], since=got["next_since"])["items"] == []
+        assert watches.get(passage["id"])["hits"] == 1
+        assert [i["doc_id"] for i in watches.new(query["id"])["items"]] == ["bj-2024"]
+        feed = atom_feed(watches.new(passage["id"], newest=True), "http://127.0.0.1")
+        assert "<entry><title>河南省报告</title>" in feed
+        # a document rewritten (a new stamp) is not recorded twice
+        fresh.write(enriched([Document.from_dict({**NEW_DOCS[0], "text": NEW_DOCS[0]["text"] + "\n补充一段。"})]))
+        assert [i["doc_id"] for i in watches.new(passage["id"])["items"]] == ["hn-2024"]
+        watches.delete(query["id"])
+        with pytest.raises(NotFound):
+            watches.get(query["id"])
+        with pytest.raises(NotFound):
+            watches.new("nope")
+        with pytest.raises(BadInput):
+            watches.create("passage", "")
+        with pytest.raises(BadInput):
+            watches.create("nonsense", "abc")
+        assert [w["id"] for w in watches.list()] == [passage["id"]]
+    finally:
+        reopened.close()
+
+
+def test_watch_ids_and_sequences_out_of_range_are_not_found(fresh):
+    from tracing.watches import watches_for
+
+    watches = watches_for(fresh)
+    watch = watches.create("passage", "完善矛盾纠纷多元预防调处化解综合机制")
+    for wid in (0, -1, 10**30, "1e5", None):
+        with pytest.raises(NotFound):
+            watches.get(wid)
+    assert watches.new(watch["id"], since=10**30)["items"] == []

@@ -66,6 +66,9 @@ from search.elastic_dedup import (
     near_body,
     relabel_body,
     scheme_meta,
+    NORM_INDEX,
+    containing_body,
+    cluster_members_body,
 )
 from search.query import And, Match, Not, Or, Phrase, Term, parse_query
 from search.tantivy_index import SYNONYM_BOOST
@@ -1190,7 +1193,24 @@ def test_paragraph_mapping_has_the_dedup_fields():
     assert DEDUP_PROPS <= set(props)
     for name in ("dd_hash", "dd_bands", "dd_fps", "dd_scheme", "cluster", "site"):
         assert props[name]["type"] == "keyword", name
-    assert props["dd_norm"] == {"type": "text", "index": False} and props["dd_norm_len"]["type"] == "integer"
+    assert props["dd_norm_len"]["type"] == "integer"
+    # dd_norm is indexed as overlapping character bigrams: a phrase query on it is containment (tracing)
+    template = load_template("paragraphs", "govtext")["template"]
+    assert props["dd_norm"] == {"type": "text", "analyzer": "govtext_bigrams", "norms": False}
+    analysis = template["settings"]["analysis"]
+    assert analysis["analyzer"]["govtext_bigrams"]["tokenizer"] == "govtext_bigram"
+    assert analysis["tokenizer"]["govtext_bigram"] == {"type": "ngram", "min_gram": 2, "max_gram": 2, "token_chars": []}
+    assert scheme_meta()["norm_index"] == NORM_INDEX
+
+
+def test_tracing_bodies():
+    body = containing_body("坚持和发展新时代□□经验", 50, doc_ids=["b", "a"])
+    assert body["query"]["bool"]["must"] == [{"match_phrase": {"dd_norm": {"query": "坚持和发展新时代□□经验"}}}]
+    assert body["query"]["bool"]["filter"] == [{"terms": {"doc_id": ["a", "b"]}}]
+    assert body["size"] == 50 and body["sort"] == [{"doc_id": "asc"}, {"idx": "asc"}]
+    assert containing_body("abcd", 5)["query"]["bool"]["filter"] == []
+    members = cluster_members_body("c123", 7)
+    assert members["query"]["bool"]["filter"] == [{"term": {"cluster": "c123"}}] and members["size"] == 7
 
 
 def test_paragraph_sources_with_fingerprints_fit_the_strict_mapping():

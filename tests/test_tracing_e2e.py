@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import run_cli, serving
+from conftest import run_cli as _run_cli, serving
+from opensearch_node import OS_SKIP
 from test_tracing import EDITION_A, EDITION_B, LAW_PAIR, PLANTED
 
 TOKEN = "trace-token"
@@ -55,8 +58,50 @@ def _post_huge(base: str, path: str, size: int):
     return resp.status, json.loads(resp.read())
 
 
+ES_URL = os.environ.get("GOVTEXT_ES_URL", "")
+ES_SKIP = pytest.mark.skipif(not ES_URL, reason="Elasticsearch run skipped: GOVTEXT_ES_URL is not set")
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        "embedded",
+        pytest.param("elasticsearch", marks=[pytest.mark.es, ES_SKIP]),
+        pytest.param("opensearch", marks=[pytest.mark.opensearch, OS_SKIP]),
+    ],
+)
+def backend_env(request, tmp_path_factory):
+    """The environment that points `govtext` at a backend (an engine: its own index prefix, dropped after)."""
+    if request.param == "embedded":
+        yield {}
+        return
+    from govtext.settings import load_settings
+    from search import open_backend
+
+    prefix = f"govtext-e2e-{uuid.uuid4().hex[:8]}"
+    if request.param == "opensearch":
+        url = request.getfixturevalue("opensearch_url")
+        env = {"GOVTEXT_BACKEND": "opensearch", "GOVTEXT_OPENSEARCH_URL": url, "GOVTEXT_ES_PREFIX": prefix}
+        settings = load_settings(
+            data_dir=tmp_path_factory.mktemp("drop"), backend="opensearch", opensearch_url=url, es_prefix=prefix
+        )
+    else:
+        env = {"GOVTEXT_BACKEND": "elasticsearch", "GOVTEXT_ES_URL": ES_URL, "GOVTEXT_ES_PREFIX": prefix}
+        settings = load_settings(
+            data_dir=tmp_path_factory.mktemp("drop"), backend="elasticsearch", es_url=ES_URL, es_prefix=prefix
+        )
+    try:
+        yield env
+    finally:
+        backend = open_backend(settings)
+        try:
+            backend.drop_indices()
+        finally:
+            backend.close()
+
+
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
+def data(tmp_path_factory, backend_env):
     folder = tmp_path_factory.mktemp("tracing")
     docs = PLANTED + [
         {
@@ -79,12 +124,17 @@ def data(tmp_path_factory):
     ]
     path = folder / "docs.jsonl"
     path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
-    done = run_cli("ingest", str(path), "--quiet", data=folder / "d", env={"GOVTEXT_ANALYZE": "0"})
+    done = _run_cli("ingest", str(path), "--quiet", data=folder / "d", env={"GOVTEXT_ANALYZE": "0", **backend_env})
     assert done.returncode == 0, done.stderr
-    return folder / "d"
+    return folder / "d", backend_env
 
 
 def test_cli_commands(data):
+    data, env = data
+
+    def run_cli(*args, data):
+        return _run_cli(*args, data=data, env=env)
+
     out = run_cli("trace", "坚持和发展新时代“枫桥经验”", "--json", data=data)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
@@ -103,7 +153,8 @@ def test_cli_commands(data):
 
 
 def test_http_api_pages_and_watches(data, tmp_path):
-    with serving(data, workers=1, env={"GOVTEXT_API_TOKEN": TOKEN}) as base:
+    data, env = data
+    with serving(data, workers=1, env={"GOVTEXT_API_TOKEN": TOKEN, **env}) as base:
         api = base + "/api/v1"
         status, body = _call(api + "/trace?" + urllib.parse.urlencode({"text": "坚持和发展新时代“枫桥经验”"}))
         assert status == 200 and [o["doc_id"] for o in body["occurrences"]][0] == "zj-2019"
@@ -176,7 +227,7 @@ def test_http_api_pages_and_watches(data, tmp_path):
         status, page = _call(base + f"/watches/{wid}", raw=True)
         assert status == 200 and "河南省报告" in page
     # the watch survives a restart
-    with serving(data, workers=1, env={"GOVTEXT_API_TOKEN": TOKEN}) as base:
+    with serving(data, workers=1, env={"GOVTEXT_API_TOKEN": TOKEN, **env}) as base:
         status, body = _call(base + f"/api/v1/watches/{wid}/new")
         assert status == 200 and [i["doc_id"] for i in body["items"]] == ["hn-2024"]
         assert _call(base + f"/api/v1/watches/{wid}", "DELETE")[0] == 401

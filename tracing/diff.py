@@ -236,6 +236,9 @@ def editions(source, doc_id: str) -> list[dict]:
     meta = source.meta([doc_id]).get(doc_id)
     if not meta or not meta.get("title"):
         return []
+    same_title = getattr(source, "same_title", None)
+    if same_title is not None:  # Elasticsearch / OpenSearch
+        return same_title(meta["title"]) or [meta]
     conn = getattr(getattr(source, "store", None), "conn", None)
     if conn is None:
         return [meta]

@@ -5,9 +5,13 @@ fingerprint keys / this exact hash" (``DedupIndex`` on the embedded backend,
 ``ParagraphLookup`` on Elasticsearch / OpenSearch). Tracing adds: the original
 text of paragraphs, the members of a paragraph cluster, a containment scan for
 phrases too short for the winnowing guarantee, and document metadata (date,
-region, type). The embedded backend answers those from its SQLite file; other
-backends through ``backend.get`` (slower, and without the scan: see
-:attr:`TraceSource.can_scan`).
+region, type). The embedded backend answers those from its SQLite file
+(:class:`EmbeddedSource`); Elasticsearch / OpenSearch from their paragraphs and
+documents indices (:class:`ElasticSource`: the containment scan is a
+``match_phrase`` on ``dd_norm``, indexed as character bigrams, cluster members and
+a document's paragraphs are ``term`` queries, all batched in ``_msearch`` /
+``mget``); any other backend through ``backend.get`` (slower, and without the
+scan: see :attr:`TraceSource.can_scan`).
 """
 
 from __future__ import annotations
@@ -193,11 +197,110 @@ class EmbeddedSource(TraceSource):
         ]
 
 
+class ElasticSource(TraceSource):
+    """Elasticsearch / OpenSearch: the paragraphs index (search/elastic_dedup.py's
+    ``ParagraphLookup``) and the stored documents, read in batches."""
+
+    can_scan = True
+
+    def __init__(self, backend):
+        from search.elastic_dedup import ParagraphLookup
+
+        backend._require_dedup()  # an index of another scheme has no bigram-indexed dd_norm
+        groups = backend.groups
+        super().__init__(backend, ParagraphLookup(groups, groups.paragraphs))
+        self._meta: dict[str, dict | None] = {}
+
+    def _load(self, doc_ids) -> None:
+        """Read the stored documents not read yet (one ``mget`` per 500)."""
+        missing = [d for d in dict.fromkeys(doc_ids) if d and d not in self._docs]
+        if not missing:
+            return
+        found = self.backend._existing(missing, fields=("id", "stored.doc", "stored.paragraphs"))
+        for d in missing:
+            src = found.get(d)
+            if src is None:
+                self._docs[d] = None
+                continue
+            stored = src.get("stored") or {}
+            self._docs[d] = {**(stored.get("doc") or {}), "paragraphs": stored.get("paragraphs") or []}
+
+    def document(self, doc_id: str) -> dict:
+        self._load([doc_id])
+        return super().document(doc_id)
+
+    def meta(self, doc_ids) -> dict[str, dict]:
+        """Metadata only (not the texts): one ``mget`` per 500 documents not read yet."""
+        ids = [d for d in dict.fromkeys(doc_ids) if d]
+        missing = [d for d in ids if d not in self._docs and d not in self._meta]
+        if missing:
+            fields = ("id",) + tuple(f"stored.doc.{k}" for k in META_COLUMNS[1:])
+            found = self.backend._existing(missing, fields=fields)
+            for d in missing:
+                src = found.get(d)
+                doc = ((src or {}).get("stored") or {}).get("doc") or {}
+                self._meta[d] = None if src is None else {"id": d, **{k: doc.get(k) or "" for k in META_COLUMNS[1:]}}
+        out = {}
+        for d in ids:
+            if d in self._docs:
+                full = self._docs[d]
+                if full is not None:
+                    out[d] = {k: full.get(k, "") or "" for k in META_COLUMNS}
+            else:
+                light = self._meta.get(d)
+                if light is not None:
+                    out[d] = dict(light)
+        return out
+
+    def texts(self, rows: dict[int, dict]) -> dict[int, str]:
+        return self.lookup.texts(rows)
+
+    def cluster_pids(self, cluster, cap: int) -> list[int]:
+        if cluster is None or cluster == "":
+            return []
+        return self.lookup.cluster_members([str(cluster)], cap)[0]
+
+    def scan(self, norm: str, cap: int, probe: str = "") -> list[int]:
+        """pids whose normalized text contains ``norm`` (a phrase query of its bigrams): no more
+        than the trace verifies (``MAX_CANDIDATES``, and one more to tell that it was cut)."""
+        from .trace import MAX_CANDIDATES
+
+        return self.lookup.containing([norm], min(cap, MAX_CANDIDATES + 1))[0]
+
+    def document_pids(self, doc_id: str) -> list[int]:
+        return self.lookup.document_pids([doc_id])[0]
+
+    def same_title(self, title: str, limit: int = 50) -> list[dict]:
+        """Stored documents titled exactly ``title`` (a phrase query on the title's tokens, then
+        compared as written), dated ones first by date, then by id."""
+        from nlp.segment import index_fields
+
+        tokens, _ = index_fields(title)
+        if not tokens:
+            return []
+        body = {
+            "query": {"match_phrase": {"title": tokens}},
+            "size": 500,
+            "_source": ["id", "stored.doc.title", "stored.doc.date", "stored.doc.region", "stored.doc.doc_type"],
+        }
+        with self.backend._api("finding editions"):
+            resp = self.backend.client.search(index=self.backend.aliases["documents"], body=body)
+        rows = []
+        for hit in (resp.get("hits") or {}).get("hits") or []:
+            doc = ((hit["_source"].get("stored") or {}).get("doc")) or {}
+            if doc.get("title", "") == title:
+                rows.append({"id": hit["_source"]["id"], **{k: doc.get(k, "") for k in META_COLUMNS[1:5]}})
+        rows.sort(key=lambda r: (r["date"] == "", r["date"], r["id"]))
+        return [{k: r[k] for k in ("id", "title", "date", "region", "doc_type")} for r in rows[:limit]]
+
+
 def source_for(backend) -> TraceSource:
     """The adapter for ``backend`` (embedded, or Elasticsearch / OpenSearch)."""
     groups = getattr(backend, "groups", None)
     if getattr(backend, "store", None) is not None and callable(getattr(groups, "index", None)):
         return EmbeddedSource(backend)
+    if groups is not None and hasattr(groups, "paragraphs") and hasattr(backend, "_existing"):
+        return ElasticSource(backend)
     if groups is not None and hasattr(groups, "paragraphs"):
         from search.elastic_dedup import ParagraphLookup
 

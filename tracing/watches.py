@@ -25,13 +25,11 @@ from datetime import datetime, UTC
 from govtext.errors import BackendError, BadInput, NotFound
 
 from .source import EmbeddedSource
-from .trace import find_paragraphs, match_paragraph, probe_of, validate_passage, _variant_span
+from .watch_rules import CHANGES_PER_STEP, KINDS, MAX_NAME, MAX_WATCHES, validate_watch
 
-KINDS = ("passage", "query")
-MAX_WATCHES = 1000
-MAX_NAME = 200
-#: documents examined per refresh step (a bulk ingest is caught up in steps)
-CHANGES_PER_STEP = 5000
+__all__ = ["CHANGES_PER_STEP", "KINDS", "MAX_NAME", "MAX_WATCHES", "Watches", "atom_feed", "watches_for"]
+from .trace import find_paragraphs, match_paragraph, probe_of, _variant_span
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tr_watch (
@@ -60,6 +58,15 @@ CREATE INDEX IF NOT EXISTS tr_watch_hit_seq ON tr_watch_hit (watch_id, seq);
 """
 
 
+def watches_for(backend):
+    """The watches of ``backend``: in the embedded store, or in the engine's watch indices."""
+    if getattr(backend, "store", None) is None and hasattr(backend, "_existing"):
+        from .watches_engine import EngineWatches
+
+        return EngineWatches(backend)
+    return Watches(backend)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -84,19 +91,7 @@ class Watches:
 
     # -- create / read / delete ------------------------------------------------------
     def create(self, kind: str, text, name: str = "", max_query_chars: int = 500) -> dict:
-        if kind not in KINDS:
-            raise BadInput(f"kind must be one of {', '.join(KINDS)}", code="bad_kind")
-        if not isinstance(name, str) or len(name) > MAX_NAME:
-            raise BadInput(f"name must be text of at most {MAX_NAME} characters")
-        if kind == "passage":
-            text = validate_passage(text)
-            probe_of(text)  # too short to trace: refuse now, not at every refresh
-        else:
-            from search.query import parse_query
-
-            if not isinstance(text, str):
-                raise BadInput("the query must be text", code="bad_query")
-            parse_query(text, getattr(self.backend.settings, "config_dir", None), max_query_chars)
+        text = validate_watch(self.backend, kind, text, name, max_query_chars)
         with self.store.transaction() as conn:
             if conn.execute("SELECT COUNT(*) FROM tr_watch").fetchone()[0] >= MAX_WATCHES:
                 raise BadInput(f"at most {MAX_WATCHES} watches; delete some first", code="too_many_watches")
@@ -112,6 +107,8 @@ class Watches:
             wid = int(wid)
         except (TypeError, ValueError):
             raise NotFound(f"no watch {str(wid)[:40]!r}") from None
+        if not 0 < wid < 2**63:  # beyond SQLite's integers: no such watch (not an OverflowError)
+            raise NotFound(f"no watch {str(wid)[:40]}")
         row = self.store.conn.execute("SELECT * FROM tr_watch WHERE id = ?", (wid,)).fetchone()
         if row is None:
             raise NotFound(f"no watch {wid}")
@@ -146,7 +143,7 @@ class Watches:
         rows = self.store.conn.execute(
             "SELECT doc_id, seq, found_at, title, date, region, doc_type, paragraph_index, reused "
             f"FROM tr_watch_hit WHERE watch_id = ? AND seq > ? ORDER BY seq {order}, doc_id {order} LIMIT ?",
-            (watch["id"], int(since), int(limit)),
+            (watch["id"], max(0, min(int(since), 2**63 - 1)), int(limit)),
         ).fetchall()
         items = sorted((dict(r) for r in rows), key=lambda r: (r["seq"], r["doc_id"]))
         return {"watch": watch, "since": since, "items": items, "next_since": items[-1]["seq"] if items else since}

@@ -55,9 +55,9 @@ def _source():
 
 
 def _watches():
-    from tracing.watches import Watches
+    from tracing.watches import watches_for
 
-    return Watches(get_backend())
+    return watches_for(get_backend())
 
 
 @endpoint(
@@ -206,7 +206,14 @@ def delete_watch(args, watch_id):
     "GET",
     "Newly ingested documents that reuse the passage or match the query",
     params=[
-        Param("since", int, default=0, minimum=0, description="only hits after this sequence"),
+        Param(
+            "since",
+            int,
+            default=0,
+            minimum=0,
+            description="only hits after this sequence (next_since of the previous answer: the store's change "
+            "sequence on the embedded backend, milliseconds on Elasticsearch / OpenSearch)",
+        ),
         Param("limit", int, default=100, minimum=1, maximum=1000),
     ],
 )
