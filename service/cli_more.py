@@ -85,6 +85,7 @@ def cmd_tag(args) -> int:
 
 def cmd_check(args) -> int:
     from service.cli_io import _backend, _print_json, _read_input, _settings
+    from service.report_view import enrich
 
     settings = _settings(args)
     options = {"exclude_boilerplate": args.exclude_boilerplate}
@@ -131,7 +132,7 @@ def cmd_check(args) -> int:
                     )
                     print(f"govtext: error: {args.jsonl}:{number}: {type(exc).__name__}: {exc}", file=sys.stderr)
                     continue
-                _write({"id": item.get("id"), **report})
+                _write({"id": item.get("id"), **enrich(report, item["text"], backend)})
             return 1 if failed else 0
         if not args.file:
             raise BadInput("give a FILE, - for standard input, or --jsonl FILE")
@@ -139,12 +140,13 @@ def cmd_check(args) -> int:
         report = backend.check(
             text, quotes_as_citation=args.quotes_as_citation, max_chars=settings.max_draft_chars, **options
         )
+        report = enrich(report, text, backend)
     finally:
         backend.close()
     if args.html:
-        from dedup.check import render_report_html
+        from service.report_view import render_standalone
 
-        Path(args.html).write_text(render_report_html(report, text), encoding="utf-8")
+        Path(args.html).write_text(render_standalone(report, text), encoding="utf-8")
         print(f"wrote {args.html}", file=sys.stderr)
     if args.json:
         _print_json(report)

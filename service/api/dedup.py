@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, request
 from govtext.errors import BadInput
 from service.api.spec import Param, endpoint, json_body
 from service.context import get_backend, get_settings
+from service.report_view import enrich
 
 bp = Blueprint("dedup", __name__)
 
@@ -15,8 +16,39 @@ SOURCE = {
     "properties": {
         "doc_id": {"type": "string"},
         "title": {"type": "string"},
+        "date": {"type": "string"},
+        "region": {"type": "string"},
+        "doc_type": {"type": "string"},
         "paragraph_index": {"type": "integer"},
         "similarity": {"type": "number"},
+    },
+}
+SIDE_BY_SIDE = {
+    "type": "object",
+    "description": "a matched draft paragraph beside the source paragraph its match's leading source "
+    "names; ops turn source_text into the draft: draft ranges are offsets into the submitted text "
+    "(as matches[].start/end), source ranges offsets into source_text",
+    "properties": {
+        "paragraph_index": {"type": "integer"},
+        "start": {"type": "integer"},
+        "end": {"type": "integer"},
+        "draft_text": {"type": "string"},
+        "doc_id": {"type": "string"},
+        "source_paragraph_index": {"type": "integer"},
+        "source_start": {"type": "integer", "description": "where source_text starts in the source paragraph"},
+        "source_text": {"type": "string"},
+        "matches": {"type": "array", "items": {"type": "integer"}, "description": "indexes into matches[]"},
+        "ops": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "op": {"type": "string", "enum": ["equal", "insert", "delete", "replace"]},
+                    "draft": {"type": "array", "items": {"type": "integer"}},
+                    "source": {"type": "array", "items": {"type": "integer"}},
+                },
+            },
+        },
     },
 }
 CHECK_RESPONSE = {
@@ -62,6 +94,7 @@ CHECK_RESPONSE = {
             },
         },
         "paragraphs": {"type": "array", "items": {"type": "object"}},
+        "side_by_side": {"type": "array", "items": SIDE_BY_SIDE},
     },
 }
 MAX_WHITELIST = 500
@@ -106,6 +139,11 @@ def check_options(body, form: bool = False) -> dict:
                 "items": {"type": "string"},
                 "description": "phrases of standard wording counted as 套话",
             },
+            "side_by_side": {
+                "type": "boolean",
+                "default": True,
+                "description": "add side_by_side rows (draft paragraph beside source paragraph, char diff ops)",
+            },
         },
     },
     response=CHECK_RESPONSE,
@@ -121,12 +159,16 @@ def check(args):
         text = body.get("text")
     if not isinstance(text, str):
         raise BadInput('the body needs a "text" string', code="missing_text")
-    report = get_backend().check(
-        text,
-        max_chars=get_settings().max_draft_chars,
-        **check_options(body, form=request.files.get("file") is not None),
-    )
-    return jsonify(report)
+    form = request.files.get("file") is not None
+    options = check_options(body, form=form)
+    with_sbs = body.get("side_by_side", True)
+    if form and isinstance(with_sbs, str):
+        with_sbs = with_sbs.lower() in ("1", "on", "true", "yes")
+    if not isinstance(with_sbs, bool):
+        raise BadInput('"side_by_side" must be true or false')
+    backend = get_backend()
+    report = backend.check(text, max_chars=get_settings().max_draft_chars, **options)
+    return jsonify(enrich(report, text, backend, with_side_by_side=with_sbs))
 
 
 @endpoint(

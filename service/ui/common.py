@@ -16,6 +16,7 @@ from govtext.validation import parse_int
 from nlp.doctype import DOC_TYPES
 from nlp.taxonomy import get_taxonomy
 from service.context import get_backend, get_settings
+from service.report_view import MATCH_KINDS, SOURCE_COLOURS, percent  # noqa: F401  (re-exported)
 from pathlib import Path
 
 
@@ -37,7 +38,6 @@ EXPORT_MAX = 1000
 SIMILAR_LIMIT = 8
 BOILERPLATE_LIMIT = 50
 SHADE_MIN_CHARS = 10  # shorter paragraphs are not shaded (dedup's boilerplate() skips them too)
-SOURCE_COLOURS = 8  # .src0 … .src7 in style.css
 
 # Labels of the document types that JSONL sources set themselves (the sample corpus);
 # the types the NLP stage assigns are named by nlp.doctype.DOC_TYPES.
@@ -49,7 +49,6 @@ DOC_TYPE_LABELS = {
     "report": "工作报告",
 }
 SORT_LABELS = {"relevance": "相关度", "-date": "最新", "date": "最早"}
-MATCH_KINDS = {"copy": "复制", "near_copy": "近似", "quotation": "引用", "boilerplate": "套话"}
 ENTITY_LABELS = {
     "regions": "地区",
     "region": "地区",
@@ -169,12 +168,6 @@ def json_url() -> str:
     args["format"] = ["json"]
     return request.path + "?" + urlencode([(k, v) for k, vs in args.items() for v in vs])
 
-
-def percent(x) -> str:
-    try:
-        return f"{100 * float(x):.1f}%"
-    except (TypeError, ValueError):
-        return "—"
 
 
 def recurrence_level(n: int) -> int:
