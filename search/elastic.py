@@ -1005,9 +1005,9 @@ class ElasticBackend:
         self._require_dedup()
         return self.groups.check(text, quotes_as_citation=quotes_as_citation, max_chars=max_chars, **options)
 
-    def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
+    def boilerplate(self, min_docs: int = 3, limit: int = 50, **filters) -> list[dict]:
         self._require_dedup()
-        return self.groups.boilerplate(min_docs=min_docs, limit=limit)
+        return self.groups.boilerplate(min_docs=min_docs, limit=limit, **filters)
 
     def copies(self, doc_id: str) -> list[dict]:
         self._require_dedup()

@@ -201,8 +201,8 @@ class EmbeddedBackend:
     def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000, **options) -> dict:
         return self.groups.check(text, quotes_as_citation=quotes_as_citation, max_chars=max_chars, **options)
 
-    def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
-        return self.groups.boilerplate(min_docs=min_docs, limit=limit)
+    def boilerplate(self, min_docs: int = 3, limit: int = 50, **filters) -> list[dict]:
+        return self.groups.boilerplate(min_docs=min_docs, limit=limit, **filters)
 
     def copies(self, doc_id: str) -> list[dict]:
         return self.groups.copies(doc_id)

@@ -172,18 +172,35 @@ def cmd_check(args) -> int:
 def cmd_boilerplate(args) -> int:
     from service.cli_io import _backend, _print_json
 
+    from search.boilerplate import BoilerplateQuery, boilerplate_page
+
+    if not 1 <= args.limit <= 500 or not 2 <= args.min_docs <= 100000:
+        raise BadInput("--limit must be 1…500 and --min-docs 2…100000")
+    bq = BoilerplateQuery(
+        min_docs=args.min_docs,
+        limit=args.limit,
+        offset=args.offset,
+        q=args.q.strip(),
+        kind=args.kind,
+        doc_type=args.doc_type.strip(),
+        region=args.region.strip(),
+        year=args.year,
+        variants=args.variants,
+    )
     backend = _backend(args, writer=False)
     try:
-        items = backend.boilerplate(min_docs=args.min_docs, limit=args.limit)
+        page = boilerplate_page(backend, bq)
     finally:
         backend.close()
     if args.json:
-        _print_json({"min_docs": args.min_docs, "items": items})
+        _print_json(page)
         return 0
-    for n, item in enumerate(items, start=1):
+    items = page["items"]
+    for n, item in enumerate(items, start=bq.offset + 1):
         print(
-            f"{n}. {item['docs']} documents, {item['sites']} sites, {item['paragraphs']} paragraphs, "
-            f"{len(item['variants'])} variants shown"
+            f"{n}. [{'通过、施行语' if item.get('kind') == 'legal_formula' else '常用表述'}] "
+            f"{item['docs']} documents, {item['sites']} sites, {item['paragraphs']} paragraphs, "
+            f"{item.get('variant_count', len(item['variants']))} variants"
         )
         print(f"   {item.get('text', '')[:120]}")
     return 0
@@ -310,6 +327,18 @@ def register(sub) -> None:
     p = sub.add_parser("boilerplate", help="paragraphs recurring across documents")
     p.add_argument("--min-docs", type=int, default=3)
     p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--offset", type=int, default=0, help="items to skip (pagination)")
+    p.add_argument("--q", default="", metavar="TEXT", help="only clusters with a variant containing TEXT")
+    p.add_argument(
+        "--kind",
+        default="",
+        choices=("", "legal_formula", "report_formula"),
+        help="legal_formula: adoption/enactment lines of laws; report_formula: the rest",
+    )
+    p.add_argument("--doc-type", default="", help="count only documents of this type")
+    p.add_argument("--region", default="", help="count only documents of this province")
+    p.add_argument("--year", type=int, default=None, help="count only documents of this year")
+    p.add_argument("--variants", type=int, default=1000, help="variants per cluster in --json (default: all)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_boilerplate)
 

@@ -136,7 +136,7 @@ def _no_link(*_args, **_kw) -> str:
 def _env():
     import jinja2
 
-    from service.ui.common import doc_type_name
+    from service.doc_types import doc_type_name
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),

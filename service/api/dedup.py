@@ -171,16 +171,49 @@ def check(args):
     return jsonify(enrich(report, text, backend, with_side_by_side=with_sbs))
 
 
+BOILERPLATE_PARAMS = [
+    Param("min_docs", int, default=3, minimum=2, maximum=100000),
+    Param("limit", int, default=50, minimum=1, maximum=500),
+    Param("offset", int, default=0, minimum=0, maximum=10000, description="items to skip (pagination)"),
+    Param("q", str, max_length=200, description="only clusters with a variant containing this text"),
+    Param(
+        "kind",
+        str,
+        enum=("legal_formula", "report_formula"),
+        description="legal_formula: adoption/enactment lines of laws (…通过, 自…起施行); report_formula: the rest",
+    ),
+    Param("doc_type", str, max_length=50, description="count only documents of this type"),
+    Param("region", str, max_length=50, description="count only documents of this province"),
+    Param("year", int, default=None, minimum=1900, maximum=2100, description="count only documents of this year"),
+    Param("variants", int, default=1000, minimum=1, maximum=1000, description="variants per cluster (all by default)"),
+]
+
+
+def boilerplate_page(args: dict) -> dict:
+    """The 套话库 page for parsed parameters (the API's and the page's)."""
+    from search.boilerplate import BoilerplateQuery
+    from search.boilerplate import boilerplate_page as page
+
+    bq = BoilerplateQuery(
+        min_docs=args["min_docs"],
+        limit=args["limit"],
+        offset=args.get("offset") or 0,
+        q=(args.get("q") or "").strip(),
+        kind=args.get("kind") or "",
+        doc_type=(args.get("doc_type") or "").strip(),
+        region=(args.get("region") or "").strip(),
+        year=args.get("year"),
+        variants=args.get("variants") or 1000,
+    )
+    return page(get_backend(), bq)
+
+
 @endpoint(
     bp,
     "/boilerplate",
     "GET",
-    "Paragraphs that recur across many documents, with variants",
-    params=[
-        Param("min_docs", int, default=3, minimum=2, maximum=100000),
-        Param("limit", int, default=50, minimum=1, maximum=500),
-    ],
+    "Paragraphs that recur across many documents (套话库), with all their variants",
+    params=BOILERPLATE_PARAMS,
 )
 def boilerplate(args):
-    items = get_backend().boilerplate(min_docs=args["min_docs"], limit=args["limit"])
-    return jsonify({"min_docs": args["min_docs"], "items": items})
+    return jsonify(boilerplate_page(args))

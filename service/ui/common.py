@@ -13,9 +13,9 @@ from werkzeug.exceptions import HTTPException
 
 from govtext.errors import BadInput, GovtextError
 from govtext.validation import parse_int
-from nlp.doctype import DOC_TYPES
 from nlp.taxonomy import get_taxonomy
 from service.context import get_backend, get_settings
+from service.doc_types import DOC_TYPE_LABELS, doc_type_name  # noqa: F401  (re-exported)
 from service.report_view import MATCH_KINDS, SOURCE_COLOURS, percent  # noqa: F401  (re-exported)
 from pathlib import Path
 
@@ -39,15 +39,6 @@ SIMILAR_LIMIT = 8
 BOILERPLATE_LIMIT = 50
 SHADE_MIN_CHARS = 10  # shorter paragraphs are not shaded (dedup's boilerplate() skips them too)
 
-# Labels of the document types that JSONL sources set themselves (the sample corpus);
-# the types the NLP stage assigns are named by nlp.doctype.DOC_TYPES.
-DOC_TYPE_LABELS = {
-    "law": "法律",
-    "regulation": "法规规章",
-    "judicial": "司法解释",
-    "case": "案例",
-    "report": "工作报告",
-}
 SORT_LABELS = {"relevance": "相关度", "-date": "最新", "date": "最早"}
 ENTITY_LABELS = {
     "regions": "地区",
@@ -98,13 +89,6 @@ def check_draft(text: str, quotes_as_citation: bool, **options) -> dict:
 def theme_names() -> dict[str, str]:
     """Theme id → 名称 from the taxonomy in ``index_config/``."""
     return {t.id: t.name for t in get_taxonomy(get_settings().config_dir).themes}
-
-
-def doc_type_name(type_id: str) -> str:
-    """名称 of a document type: the NLP stage's names, then the sample corpus's JSONL types."""
-    if not type_id:
-        return ""
-    return DOC_TYPES.get(type_id) or DOC_TYPE_LABELS.get(type_id, type_id)
 
 
 def doc_titles(doc_ids) -> dict[str, str]:

@@ -13,6 +13,7 @@ from service.report_view import enrich, render_standalone, report_view
 from service.ui.common import (
     BOILERPLATE_LIMIT,
     _int_param,
+    _optional_int_param,
     check_draft,
     doc_titles,
     json_url,
@@ -94,15 +95,36 @@ def check():
 
 @ui.get("/boilerplate")
 def boilerplate():
-    min_docs = _int_param("min_docs", 3, 2, 100000)
-    limit = _int_param("limit", BOILERPLATE_LIMIT, 1, 200)
-    items = get_backend().boilerplate(min_docs=min_docs, limit=limit)
+    from service.api.dedup import boilerplate_page
+
+    args = {
+        "min_docs": _int_param("min_docs", 3, 2, 100000),
+        "limit": _int_param("limit", BOILERPLATE_LIMIT, 1, 200),
+        "offset": _int_param("offset", 0, 0, 10000),
+        "q": _str_param("q", 200),
+        "kind": _str_param("kind", 20),
+        "doc_type": _str_param("doc_type", 50),
+        "region": _str_param("region", 50),
+        "year": _optional_int_param("year", 1900, 2100),
+        "variants": 1000 if wants_json() else 50,
+    }
+    page = boilerplate_page(args)
     if wants_json():
-        return jsonify({"min_docs": min_docs, "items": items})
+        return jsonify(page)
+    items = page["items"]
     titles = doc_titles([o["doc_id"] for b in items for o in b.get("occurrences", [])])
     for b in items:
         seen: dict[str, dict] = {}
         for o in b.get("occurrences", []):
             seen.setdefault(o["doc_id"], o)
         b["preview"] = list(seen.values())[:3]
-    return render_template("boilerplate.html", items=items, titles=titles, min_docs=min_docs, json_url=json_url())
+    return render_template(
+        "boilerplate.html", page=page, items=items, titles=titles, min_docs=page["min_docs"], json_url=json_url()
+    )
+
+
+def _str_param(name: str, max_len: int) -> str:
+    value = request.args.get(name, "").strip()
+    if len(value) > max_len:
+        raise BadInput(f"{name} is too long (at most {max_len} characters)")
+    return value
