@@ -98,6 +98,7 @@ def cmd_check(args) -> int:
     try:
         if args.jsonl:
             failed = 0
+            checked: list[tuple[str, str]] = []
             for number, item in _jsonl_lines(args.jsonl):
                 if isinstance(item, str) or not isinstance(item.get("text"), str):
                     failed += 1
@@ -133,6 +134,9 @@ def cmd_check(args) -> int:
                     print(f"govtext: error: {args.jsonl}:{number}: {type(exc).__name__}: {exc}", file=sys.stderr)
                     continue
                 _write({"id": item.get("id"), **enrich(report, item["text"], backend)})
+                checked.append((str(item["id"]) if item.get("id") is not None else f"line {number}", item["text"]))
+            if not args.no_cross and len(checked) >= 2:
+                _write({"cross_check": _cross_check(checked, settings, args.quotes_as_citation, options)})
             return 1 if failed else 0
         if not args.file:
             raise BadInput("give a FILE, - for standard input, or --jsonl FILE")
@@ -167,6 +171,27 @@ def cmd_check(args) -> int:
         )
         print(f"      {match['text'][:80]}")
     return 0
+
+
+def _cross_check(checked: list[tuple[str, str]], settings, quotes_as_citation: bool, options: dict) -> dict:
+    """横向查重 of the checked drafts (dedup/batch.py): the pairs that copy each other,
+    or why the batch was too large to compare."""
+    from dedup.batch import cross_check
+
+    ids = [i for i, _ in checked]
+    try:
+        pairs = cross_check(
+            [t for _, t in checked],
+            max_chars=settings.max_draft_chars,
+            quotes_as_citation=quotes_as_citation,
+            **options,
+        )
+    except BadInput as exc:
+        print(f"govtext: 横向查重 skipped: {exc.message}", file=sys.stderr)
+        return {"drafts": ids, "skipped": exc.message, "code": exc.code}
+    for p in pairs:
+        p["a_id"], p["b_id"] = ids[p["a"]], ids[p["b"]]
+    return {"drafts": ids, "pairs": pairs}
 
 
 def cmd_boilerplate(args) -> int:
@@ -314,7 +339,13 @@ def register(sub) -> None:
 
     p = sub.add_parser("check", help="duplicate check (查重) of a draft")
     p.add_argument("file", nargs="?", metavar="FILE|-")
-    p.add_argument("--jsonl", metavar="FILE", help='check many drafts: one {"id", "text"} per line in and out')
+    p.add_argument(
+        "--jsonl",
+        metavar="FILE",
+        help='check many drafts: one {"id", "text"} per line in and out, then one {"cross_check": …} line '
+        "with the pairs of drafts that copy each other (横向查重)",
+    )
+    p.add_argument("--no-cross", action="store_true", help="with --jsonl: no 横向查重 line")
     p.add_argument("--html", metavar="OUT", help="also write the report as an HTML page")
     p.add_argument("--quotes-as-citation", action="store_true", help="引用 (quotations) do not count in overlap_ratio")
     p.add_argument(

@@ -32,6 +32,7 @@ REPORTS = [
 def _variant(word: str) -> str:
     return FORMULA.replace("着力", word)
 
+
 LAWS = [("l1", "广东省"), ("l2", "广东省"), ("l3", "浙江省"), ("l4", "浙江省")]
 POOL = "经济社会发展农业工业服务教育医疗卫生交通水利能源环境文化旅游科技人才住房养老就业收入消费投资出口"
 
@@ -116,7 +117,9 @@ def _summary(body) -> list[tuple[str, str, int]]:
     out = []
     for item in body["items"]:
         text = item["text"]
-        which = "FORMULA" if FORMULA[:40] in text else ("LEAD" if text == LEAD else ("ENACT" if text == ENACT else text))
+        which = (
+            "FORMULA" if FORMULA[:40] in text else ("LEAD" if text == LEAD else ("ENACT" if text == ENACT else text))
+        )
         out.append((which, item["kind"], item["docs"]))
     return out
 

@@ -171,6 +171,128 @@ def check(args):
     return jsonify(enrich(report, text, backend, with_side_by_side=with_sbs))
 
 
+PAIR = {
+    "type": "object",
+    "description": "two drafts of the batch sharing text: a < b are indexes into drafts; per side the "
+    "characters it shares with the other (chars, ratio of its own characters, copy/quotation/boilerplate "
+    "chars) and where (spans, offsets into that draft's text)",
+    "properties": {
+        "a": {"type": "integer"},
+        "b": {"type": "integer"},
+        "a_id": {"type": "string"},
+        "b_id": {"type": "string"},
+        "a_chars": {"type": "integer"},
+        "a_ratio": {"type": "number"},
+        "a_copy_chars": {"type": "integer"},
+        "a_spans": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}},
+        "b_chars": {"type": "integer"},
+        "b_ratio": {"type": "number"},
+        "b_copy_chars": {"type": "integer"},
+        "b_spans": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}},
+    },
+}
+
+
+def batch_drafts(body) -> tuple[list[str], list[str]]:
+    """(ids, texts) of a batch body's ``drafts``: strings or {"id", "text"} objects."""
+    from dedup.batch import MAX_BATCH_DRAFTS
+
+    drafts = body.get("drafts")
+    if not isinstance(drafts, list) or not drafts:
+        raise BadInput('the body needs "drafts": a non-empty list of texts or {"id", "text"} objects', code="bad_batch")
+    if len(drafts) > MAX_BATCH_DRAFTS:
+        raise BadInput(
+            f"too many drafts: {len(drafts)}; a batch holds at most {MAX_BATCH_DRAFTS}", code="batch_too_large"
+        )
+    ids, texts = [], []
+    for k, d in enumerate(drafts):
+        if isinstance(d, str):
+            d = {"text": d}
+        if not isinstance(d, dict) or not isinstance(d.get("text"), str):
+            raise BadInput(f'draft {k}: needs a "text" string', code="bad_batch")
+        did = d.get("id", str(k))
+        if not isinstance(did, (str, int)) or isinstance(did, bool) or len(str(did)) > 200:
+            raise BadInput(f'draft {k}: "id" must be a string of at most 200 characters', code="bad_batch")
+        ids.append(str(did))
+        texts.append(d["text"])
+    if len(set(ids)) != len(ids):
+        raise BadInput("draft ids must be unique", code="bad_batch")
+    return ids, texts
+
+
+@endpoint(
+    bp,
+    "/check/batch",
+    "POST",
+    "横向查重: several drafts checked together — against the corpus and against each other",
+    body={
+        "type": "object",
+        "required": ["drafts"],
+        "properties": {
+            "drafts": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 20,
+                "items": {
+                    "oneOf": [
+                        {"type": "string", "minLength": 1, "pattern": r"\S"},
+                        {
+                            "type": "object",
+                            "required": ["text"],
+                            "properties": {
+                                "id": {"type": "string", "maxLength": 200},
+                                "text": {"type": "string", "minLength": 1, "pattern": r"\S"},
+                            },
+                        },
+                    ]
+                },
+                "description": "at most 20 drafts, 120,000 characters together",
+            },
+            "quotes_as_citation": {"type": "boolean", "default": False},
+            "exclude_boilerplate": {"type": "boolean", "default": False},
+            "whitelist": {"type": "array", "items": {"type": "string"}},
+            "reports": {
+                "type": "boolean",
+                "default": True,
+                "description": "also check each draft against the corpus (reports[], as POST /check)",
+            },
+        },
+    },
+    response={
+        "type": "object",
+        "properties": {
+            "drafts": {"type": "array", "items": {"type": "string"}, "description": "the drafts' ids, in order"},
+            "pairs": {"type": "array", "items": PAIR},
+            "reports": {"type": "array", "items": CHECK_RESPONSE},
+        },
+    },
+)
+def check_batch(args):
+    from dedup.batch import cross_check, validate_batch
+
+    body = json_body()
+    if not isinstance(body, dict):
+        raise BadInput("the body must be a JSON object", code="bad_batch")
+    ids, texts = batch_drafts(body)
+    options = check_options(body)
+    with_reports = body.get("reports", True)
+    if not isinstance(with_reports, bool):
+        raise BadInput('"reports" must be true or false')
+    max_chars = get_settings().max_draft_chars
+    texts = validate_batch(texts, max_chars)
+    pairs = cross_check(texts, max_chars=max_chars, **options)
+    for p in pairs:
+        p["a_id"], p["b_id"] = ids[p["a"]], ids[p["b"]]
+    out: dict = {"drafts": ids, "pairs": pairs}
+    if with_reports:
+        backend = get_backend()
+        out["reports"] = [
+            {"id": i, **enrich(backend.check(t, max_chars=max_chars, **options), t, backend, with_side_by_side=False)}
+            for i, t in zip(ids, texts)
+        ]
+    return jsonify(out)
+
+
 BOILERPLATE_PARAMS = [
     Param("min_docs", int, default=3, minimum=2, maximum=100000),
     Param("limit", int, default=50, minimum=1, maximum=500),

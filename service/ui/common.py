@@ -153,7 +153,6 @@ def json_url() -> str:
     return request.path + "?" + urlencode([(k, v) for k, vs in args.items() for v in vs])
 
 
-
 def recurrence_level(n: int) -> int:
     """Shading class for a paragraph found in ``n`` documents (itself included)."""
     if n <= 1:
