@@ -93,7 +93,8 @@ def report_view(report: dict, text: str) -> dict:
                 "colour": "quote" if m["kind"] == "quotation" else (colour.get(srcs[0]["doc_id"], 0) if srcs else 0),
             }
         )
-    segments, pos = [], 0
+    segments: list[dict] = []
+    pos = 0
     for m in matches:
         if m["start"] < pos:
             continue

@@ -22,7 +22,7 @@ def _passages(n: int) -> list[str]:
     with REPORTS.open(encoding="utf-8") as f:
         for line in f:
             for p in json.loads(line)["text"].split("\n"):
-                if 90 <= len(p) <= 160 and p.endswith("。") and not any(c in p for c in "“”《》\"「」‘’"):
+                if 90 <= len(p) <= 160 and p.endswith("。") and not any(c in p for c in '“”《》"「」‘’'):
                     out.append(p)
                     if len(out) == n:
                         return out
