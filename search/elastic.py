@@ -51,7 +51,8 @@ from nlp.segment import index_fields, index_string
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
 from search.engine_ids import MAX_ID_BYTES, es_id  # noqa: F401  (MAX_ID_BYTES: tests)
 from search.elastic_dedup import ElasticDuplicates, META_KEY, scheme_meta
-from search.fields import canonical_region, facet_values, site_of
+from search.fields import facet_values, site_of
+from search.filters import Filters
 from search.query import And, Match, Not, Or, Phrase, Term, parse_query, relax, widen
 from search.similar import telling_terms
 from search.evidence import RERANK_WINDOW, analyse, query_words, rerank
@@ -235,20 +236,15 @@ def compile_query(node) -> dict:
     raise TypeError(f"unknown query node {node!r}")
 
 
-def filter_clauses(req: SearchRequest) -> list[dict]:
-    """``bool.filter`` clauses for the request's filters (every theme required)."""
-    out: list[dict] = [{"term": {"theme": t}} for t in req.themes if t]
-    region = canonical_region(req.region)[0] if req.region else ""
-    city = (canonical_region(req.city)[1] or req.city) if req.city else ""
-    for name, value in (("region", region), ("city", city), ("doc_type", req.doc_type), ("site", req.site)):
-        if value:
-            out.append({"term": {name: value}})
-    lo, hi = req.year_range()
-    if lo is not None or hi is not None:  # undated documents (year 0) are in no range
-        bounds = {"gte": max(int(lo or 1), 1)}
-        if hi is not None:
-            bounds["lte"] = int(hi)
-        out.append({"range": {"year": bounds}})
+def filter_clauses(filters: Filters) -> list[dict]:
+    """``bool.filter`` clauses for the filters (search/filters.py holds their rules)."""
+    out: list[dict] = [{"term": {name: value}} for name, value in filters.terms()]
+    bounds = filters.year_bounds()
+    if bounds is not None:
+        year: dict = {"gte": bounds[0]}
+        if bounds[1] is not None:
+            year["lte"] = bounds[1]
+        out.append({"range": {"year": year}})
     return out
 
 
@@ -262,13 +258,17 @@ def sort_clause(sort: str) -> list:
     return [{"date_key": "asc" if sort == "date" else "desc"}, {"id": "asc"}]
 
 
+def filtered_query(root, filters: Filters) -> dict:
+    """The compiled query (match_all for None: browsing) under the filters."""
+    query = compile_query(root) if root is not None else {"match_all": {}}
+    clauses = filter_clauses(filters)
+    return {"bool": {"must": [query], "filter": clauses}} if clauses else query
+
+
 def build_search_body(root, req: SearchRequest) -> dict:
     """The whole ``_search`` body for a parsed query (None: browse by filters, newest first)
     and a request."""
-    query = compile_query(root) if root is not None else {"match_all": {}}
-    filters = filter_clauses(req)
-    if filters:
-        query = {"bool": {"must": [query], "filter": filters}}
+    query = filtered_query(root, Filters.of(req))
     body: dict = {
         "query": query,
         "from": req.offset,
@@ -1059,19 +1059,7 @@ class ElasticBackend:
                     resp, picks, total = resp2, picks2, total2
                     outcome.relaxed, outcome.notice = True, RELAXED_NOTICE
             if total == 0:
-                outcome.suggestions = suggestions(
-                    req,
-                    parsed,
-                    self._count,
-                    {
-                        "theme": req.themes,
-                        "region": req.region,
-                        "city": req.city,
-                        "year": req.year_range(),
-                        "doc_type": req.doc_type,
-                        "site": req.site,
-                    },
-                )
+                outcome.suggestions = suggestions(req, parsed, self._count, Filters.of(req))
         terms = parsed.highlight_terms if parsed else []
         words = query_words(root) if root is not None else []
         doc = lambda src: (src.get("stored") or {}).get("doc") or {}  # noqa: E731
@@ -1097,22 +1085,10 @@ class ElasticBackend:
             outcome.suggestions,
         )
 
-    def _count(self, root, filters: dict) -> int:
+    def _count(self, root, filters: Filters) -> int:
         """Matches of ``root`` under ``filters`` (the suggestion counts of an empty page)."""
-        lo, hi = filters.get("year") or (None, None)
-        req = SearchRequest(
-            q="",
-            themes=list(filters.get("theme") or []),
-            region=filters.get("region") or "",
-            city=filters.get("city") or "",
-            year_from=lo,
-            year_to=hi,
-            doc_type=filters.get("doc_type") or "",
-            site=filters.get("site") or "",
-        )
-        body = build_search_body(root, req)
         with self._api("counting"):
-            return int(self.client.count(index=self.aliases["documents"], query=body["query"])["count"])
+            return int(self.client.count(index=self.aliases["documents"], query=filtered_query(root, filters))["count"])
 
     def _run(self, root, req: SearchRequest):
         body = build_search_body(root, req)

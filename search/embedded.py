@@ -26,7 +26,8 @@ from search.query import parse_query, relax, widen
 from search.similar import telling_terms
 from search.hits import build_hit
 from search.duplicates import StoreDuplicates
-from search.fields import canonical_region, facet_values, site_of
+from search.fields import facet_values, site_of
+from search.filters import Filters
 from search.store import StoredDocument, Store
 from search.tantivy_index import IndexRecord, TantivyIndex
 
@@ -216,14 +217,7 @@ class EmbeddedBackend:
         req.validate()
         self.maybe_catch_up()
         parsed = None if req.browsing else parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
-        filters = {
-            "theme": req.themes,
-            "region": canonical_region(req.region)[0] if req.region else "",
-            "city": canonical_region(req.city)[1] or req.city if req.city else "",
-            "year": req.year_range(),
-            "doc_type": req.doc_type,
-            "site": req.site,
-        }
+        filters = Filters.of(req)
         root = parsed.root if parsed else None
         filtered, picks, total = self._run(root, req, filters)
         wide = widen(root) if 0 < total < req.offset + req.limit else None
@@ -238,7 +232,7 @@ class EmbeddedBackend:
                     filtered, picks, total = filtered2, picks2, total2
                     outcome.relaxed, outcome.notice = True, RELAXED_NOTICE
             if total == 0:
-                outcome.suggestions = suggestions(req, parsed, lambda r, f: self._count(r, f), filters)
+                outcome.suggestions = suggestions(req, parsed, self._count, filters)
         rows = self.store.get_many([p[0] for p in picks])
         terms = parsed.highlight_terms if parsed else []
         words = query_words(root) if root is not None else []
@@ -264,11 +258,11 @@ class EmbeddedBackend:
             outcome.suggestions,
         )
 
-    def _count(self, root, filters: dict) -> int:
+    def _count(self, root, filters: Filters) -> int:
         query = self.index.compile(root) if root is not None else tantivy_all()
         return self.index.search(self.index.filter_query(query, filters), limit=1)[1]
 
-    def _run(self, root, req: SearchRequest, filters: dict):
+    def _run(self, root, req: SearchRequest, filters: Filters):
         """(filtered query, page picks (id, score, copies, group, evidence), total) for ``root``."""
         query = self.index.compile(root) if root is not None else tantivy_all()
         filtered = self.index.filter_query(query, filters)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from collections.abc import Callable
 
+from search.filters import Filters
 from search.query import Term, positive_words
 from search.snippets import paragraph_snippet, snippet
 
@@ -28,19 +29,13 @@ def hit_snippet(text: str, terms: list[str], evidence=None) -> str:
     return snippet(text, terms)
 
 
-def _empty(value) -> bool:
-    return value in (None, "", [], (None, None))
-
-
-def suggestions(req, parsed, count: Callable[[object, dict], int], filters: dict) -> list[dict]:
+def suggestions(req, parsed, count: Callable[[object, Filters], int], filters: Filters) -> list[dict]:
     """Concrete things to try on an empty page: drop one filter, search one word alone,
     a synonym of a word. ``count(root, filters)`` counts the matches of a query AST."""
     out: list[dict] = []
     root = parsed.root if parsed else None
-    for name, value in filters.items():
-        if _empty(value):
-            continue
-        n = count(root, {**filters, name: [] if name == "theme" else ("" if name != "year" else (None, None))})
+    for name in filters.active():
+        n = count(root, filters.without(name))
         if n:
             out.append({"text": f"去掉“{FILTER_LABELS.get(name, name)}”筛选：{n} 篇", "drop": name, "count": n})
     words = positive_words(root) if root is not None else []

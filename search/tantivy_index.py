@@ -18,6 +18,7 @@ from pathlib import Path
 import tantivy
 
 from govtext.errors import BackendError
+from search.filters import Filters
 from search.query import And, Match, Not, Or, Phrase, Term
 
 INDEX_VERSION = 4
@@ -233,31 +234,16 @@ class TantivyIndex:
         clauses.append((O.Should, Q.boost_query(self._phrase_query(tokens, field), PHRASE_BOOST)))
         return Q.boolean_query(clauses)
 
-    def filter_query(self, query: tantivy.Query, filters: dict) -> tantivy.Query:
+    def filter_query(self, query: tantivy.Query, filters: Filters) -> tantivy.Query:
+        """``query`` restricted by ``filters`` (search/filters.py holds their rules)."""
         Q, O = tantivy.Query, tantivy.Occur
         clauses = [(O.Must, query)]
-        for name, values in filters.items():
-            if values in (None, "", []):
-                continue
-            if name == "year":  # (from, to), either end open; undated (0) never in a range
-                lo, hi = values if isinstance(values, tuple) else (int(values), int(values))
-                if lo is None and hi is None:
-                    continue
-                clauses.append(
-                    (
-                        O.Must,
-                        Q.range_query(
-                            self.schema,
-                            "year",
-                            tantivy.FieldType.Integer,
-                            max(int(lo or 1), 1),
-                            int(hi) if hi is not None else None,
-                        ),
-                    )
-                )
-                continue
-            for value in values if isinstance(values, list) else [values]:
-                clauses.append((O.Must, Q.term_query(self.schema, name, value)))
+        clauses += [(O.Must, Q.term_query(self.schema, name, value)) for name, value in filters.terms()]
+        bounds = filters.year_bounds()
+        if bounds is not None:
+            clauses.append(
+                (O.Must, Q.range_query(self.schema, "year", tantivy.FieldType.Integer, bounds[0], bounds[1]))
+            )
         return clauses[0][1] if len(clauses) == 1 else Q.boolean_query(clauses)
 
     def search(self, query: tantivy.Query, limit: int, offset: int = 0, sort: str = "relevance"):

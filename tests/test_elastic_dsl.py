@@ -32,6 +32,7 @@ from govtext.documents import Document
 from govtext.errors import BackendError, BadInput, NotFound, QuerySyntaxError
 from govtext.settings import load_settings
 from search.backend import FACETS, IndexedDocument, SearchRequest
+from search.filters import Filters
 from search.elastic import (
     COLLAPSE_FIELD,
     HIT_SOURCE,
@@ -189,11 +190,13 @@ def test_plain_words_compile_to_minimum_should_match():
 
 
 def test_year_ranges_are_range_filters():
-    assert filter_clauses(SearchRequest(q="x", year_from=2020, year_to=2026)) == [
+    assert filter_clauses(Filters.of(SearchRequest(q="x", year_from=2020, year_to=2026))) == [
         {"range": {"year": {"gte": 2020, "lte": 2026}}}
     ]
-    assert filter_clauses(SearchRequest(q="x", year_to=2010)) == [{"range": {"year": {"gte": 1, "lte": 2010}}}]
-    assert filter_clauses(SearchRequest(q="x", year_from=2020)) == [{"range": {"year": {"gte": 2020}}}]
+    assert filter_clauses(Filters.of(SearchRequest(q="x", year_to=2010))) == [
+        {"range": {"year": {"gte": 1, "lte": 2010}}}
+    ]
+    assert filter_clauses(Filters.of(SearchRequest(q="x", year_from=2020))) == [{"range": {"year": {"gte": 2020}}}]
 
 
 def test_and_or_not():
@@ -247,7 +250,7 @@ def test_filters_become_bool_filter_clauses():
         doc_type="report",
         site="www.gov.cn",
     )
-    assert filter_clauses(req) == [
+    assert filter_clauses(Filters.of(req)) == [
         {"term": {"theme": "fengqiao"}},
         {"term": {"theme": "dispute_resolution"}},
         {"term": {"region": "浙江省"}},
@@ -255,9 +258,9 @@ def test_filters_become_bool_filter_clauses():
         {"term": {"site": "www.gov.cn"}},
         {"range": {"year": {"gte": 2021, "lte": 2021}}},
     ]
-    assert filter_clauses(SearchRequest(q="调解")) == []
+    assert filter_clauses(Filters.of(SearchRequest(q="调解"))) == []
     body = build_search_body(Term("调解", ("调解",), "body"), req)
-    assert body["query"] == {"bool": {"must": [in_field("body", "调解")], "filter": filter_clauses(req)}}
+    assert body["query"] == {"bool": {"must": [in_field("body", "调解")], "filter": filter_clauses(Filters.of(req))}}
     assert roundtrip(body["query"]) == body["query"]
 
 

@@ -286,6 +286,32 @@ def test_search_json_twin(ui):
     assert r.status_code == 400 and r.get_json()["code"]
 
 
+TIMING = ("took_ms",)
+
+
+@pytest.mark.parametrize(
+    "page_path,api_path",
+    [
+        ("/?q=网格化管理", "/api/v1/search?q=网格化管理"),
+        ("/?q=网格化管理&region=浙江&offset=1&limit=2", "/api/v1/search?q=网格化管理&region=浙江&offset=1&limit=2"),
+        ("/?region=浙江省", "/api/v1/search?region=浙江省"),
+        ("/?q=完全不会出现的词语组合", "/api/v1/search?q=完全不会出现的词语组合"),
+        ("/documents/ui-a", "/api/v1/documents/ui-a"),
+        ("/documents/ui-a-repost/copies", "/api/v1/documents/ui-a-repost/copies"),
+    ],
+)
+def test_json_twins_carry_the_api_response(ui, page_path, api_path):
+    """A page's JSON twin is its view model, built in the API's shape: every key of the
+    API's answer is there with the same value (the page may add its own keys)."""
+    twin = ui.get(page_path, headers={"Accept": "application/json"})
+    api = ui.get(api_path)
+    assert twin.status_code == api.status_code == 200 and twin.is_json
+    twin_body, api_body = twin.get_json(), api.get_json()
+    for key, value in api_body.items():
+        if key not in TIMING:
+            assert twin_body.get(key) == value, (page_path, key)
+
+
 def test_export_csv(ui):
     r = ui.get("/export.csv", query_string={"q": "网格化管理"})
     assert r.status_code == 200 and r.content_type.startswith("text/csv")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, jsonify, render_template, request
@@ -128,6 +129,21 @@ def wants_json() -> bool:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def render_page(template: str, model: dict, view: Callable[[], dict] | None = None, status: int = 200):
+    """One page, two forms, from one view model (the datasette habit).
+
+    The JSON twin (``?format=json`` or ``Accept: application/json``) is ``model``
+    itself, which the views build in the API's shape (tests/test_ui_twins.py holds
+    them to it). The HTML page renders ``template`` with the model's keys plus
+    ``view()``: what only the page needs (labels, pagination, links), built only
+    for the page."""
+    if wants_json():
+        return jsonify(model), status
+    context = {**model, **(view() if view else {})}
+    context.setdefault("json_url", json_url())
+    return render_template(template, **context), status
 
 
 def url_with(**changes) -> str:

@@ -4,8 +4,6 @@ similar documents) and its copies."""
 from __future__ import annotations
 
 
-from flask import jsonify, render_template
-
 from govtext.errors import GovtextError, NotFound
 from search.versions import tag_relations
 from service.context import get_backend
@@ -15,13 +13,12 @@ from service.ui.common import (
     SHADE_MIN_CHARS,
     SIMILAR_LIMIT,
     doc_type_name,
-    json_url,
     log,
     recurrence_level,
+    render_page,
     safe_href,
     theme_names,
     ui,
-    wants_json,
 )
 
 
@@ -121,8 +118,13 @@ def document(doc_id: str):
     except GovtextError as exc:
         log.warning("similar documents failed for %s: %s", doc_id, exc.message)
         similar = []
-    if wants_json():
-        return jsonify({**doc, "paragraph_recurrence": recurrence, "similar": [h.to_dict() for h in similar]})
+    # the API's document (GET /api/v1/documents/{id}) with the page's recurrence and similar documents
+    model = {**doc, "paragraph_recurrence": recurrence, "similar": [h.to_dict() for h in similar]}
+    return render_page("document.html", model, lambda: _document_view(doc, analysis, paragraphs, recurrence, similar))
+
+
+def _document_view(doc: dict, analysis: dict, paragraphs: list, recurrence: list, similar: list) -> dict:
+    """What only the document page needs: shaded paragraphs, theme and keyword labels."""
     names = theme_names()
     para_themes = _paragraph_themes(analysis, len(paragraphs))
     rows = []
@@ -145,31 +147,29 @@ def document(doc_id: str):
     for k in keywords:
         k["size"] = 1 + round(3 * float(k.get("score") or 0) / top)
     doc_type = analysis.get("doc_type") or {}
-    return render_template(
-        "document.html",
-        doc=doc,
-        rows=rows,
-        names=names,
-        similar=similar,
-        themes=[
+    return {
+        "doc": doc,
+        "rows": rows,
+        "names": names,
+        "similar": similar,
+        "themes": [
             dict(t, name=t.get("name") or names.get(t.get("id"), t.get("id"))) for t in analysis.get("themes") or []
         ],
-        keywords=keywords[:40],
-        entities=_entity_groups(analysis.get("entities")),
-        doc_type_label=doc_type_name(doc.get("doc_type") or "") or doc_type.get("name", ""),
-        region_label=_region_label(doc),
-        has_analysis=bool(analysis),
-        recurrence_shown=bool(paragraphs),
-        repeated_share=repeated_chars / total_chars,
-        source_href=safe_href(doc.get("url", "")),
-        json_url=json_url(),
-    )
+        "keywords": keywords[:40],
+        "entities": _entity_groups(analysis.get("entities")),
+        "doc_type_label": doc_type_name(doc.get("doc_type") or "") or doc_type.get("name", ""),
+        "region_label": _region_label(doc),
+        "has_analysis": bool(analysis),
+        "recurrence_shown": bool(paragraphs),
+        "repeated_share": repeated_chars / total_chars,
+        "source_href": safe_href(doc.get("url", "")),
+    }
 
 
 @ui.get("/documents/<path:doc_id>/copies")
 def copies(doc_id: str):
     doc = _get_document(doc_id)
     members = tag_relations(get_backend().copies(doc_id), doc_id)
-    if wants_json():  # the API's shape (GET /api/v1/documents/{id}/copies), with the group id
-        return jsonify({"id": doc_id, "group_id": doc.get("group_id"), "copies": members})
-    return render_template("copies.html", doc=doc, members=members, json_url=json_url())
+    # the API's shape (GET /api/v1/documents/{id}/copies), with the group id
+    model = {"id": doc_id, "group_id": doc.get("group_id"), "copies": members}
+    return render_page("copies.html", model, lambda: {"doc": doc, "members": members})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import url_for, jsonify, render_template, request
+from flask import request, url_for
 
 from govtext.errors import BadInput
 from search.backend import SearchRequest
@@ -17,7 +17,7 @@ from service.ui.common import (
     FILTER_PARAMS,
     PAGE_SIZE,
     doc_type_name,
-    json_url,
+    render_page,
     theme_names,
     ui,
     url_with,
@@ -106,16 +106,10 @@ def search():
     q = request.args.get("q", "")
     names = theme_names()
     if not q.strip() and not any(request.args.get(k) for k in FILTER_PARAMS):
-        health = get_backend().health()
-        if wants_json():
-            return jsonify({"query": "", "total": 0, "hits": [], "facets": {}, "documents": health["documents"]})
-        return render_template(
-            "search.html",
-            q="",
-            documents=health["documents"],
-            names=names,
-            data_dir=str(get_settings().data_dir),
-            json_url=json_url(),
+        documents = get_backend().health()["documents"]
+        home = {"query": "", "total": 0, "hits": [], "facets": {}, "documents": documents}
+        return render_page(
+            "search.html", home, lambda: {"q": "", "names": names, "data_dir": str(get_settings().data_dir)}
         )
     try:
         req = _search_request()
@@ -124,40 +118,36 @@ def search():
         if wants_json():
             raise
         title = ERROR_CODES.get(exc.code, "检索出错")
-        return render_template(
-            "search.html",
-            q=q,
-            error={"title": title, "message": exc.message},
-            names=names,
-            documents=None,
-            json_url=json_url(),
-        ), exc.status
-    if wants_json():
-        data = response.to_dict()
-        data["theme_names"] = {t: names.get(t, t) for t in {t for h in response.hits for t in h.themes}}
-        return jsonify(data)
+        failed = {"q": q, "error": {"title": title, "message": exc.message}, "names": names, "documents": None}
+        return render_page("search.html", failed, status=exc.status)
+    # the API's search response, with the names of the themes its hits carry
+    model = response.to_dict()
+    model["theme_names"] = {t: names.get(t, t) for t in {t for h in response.hits for t in h.themes}}
+    return render_page("search.html", model, lambda: _results_view(q, req, response, names))
+
+
+def _results_view(q: str, req: SearchRequest, response, names: dict) -> dict:
+    """What only the results page needs: facet labels, active filters, pagination, export links."""
     page = req.offset // req.limit + 1
     has_next = len(response.hits) >= req.limit and req.offset + req.limit < min(response.total, 10000)
     last_page = max(1, min(-(-response.total // req.limit), 10000 // req.limit))
     pages = [p for p in range(max(1, page - 3), min(last_page, page + 3) + 1)]
-    return render_template(
-        "search.html",
-        q=q,
-        response=response,
-        req=req,
-        names=names,
-        facets=_facet_view(response.facets, names),
-        active=_active_filters(names),
-        page=page,
-        pages=pages,
-        has_next=has_next,
-        last_page=last_page,
-        offset_for=lambda p: (p - 1) * req.limit or None,
-        export_csv=_export_url("ui.export_csv"),
-        export_jsonl=_export_url("ui.export_jsonl"),
-        json_url=json_url(),
-        documents=None,
-    )
+    return {
+        "q": q,
+        "response": response,
+        "req": req,
+        "names": names,
+        "facets": _facet_view(response.facets, names),
+        "active": _active_filters(names),
+        "page": page,
+        "pages": pages,
+        "has_next": has_next,
+        "last_page": last_page,
+        "offset_for": lambda p: (p - 1) * req.limit or None,
+        "export_csv": _export_url("ui.export_csv"),
+        "export_jsonl": _export_url("ui.export_jsonl"),
+        "documents": None,
+    }
 
 
 def _export_url(endpoint: str) -> str:
