@@ -45,7 +45,6 @@ from dedup.normalize import NORMALIZATION_VERSION, tables_fingerprint
 from govtext.errors import BackendError, GovtextError
 from search.boilerplate import BoilerplateQuery
 from search.engine_ids import es_id
-from search.fields import canonical_region
 
 COLLAPSE_FIELD = "group"
 #: term clauses per lookup search (well below Elasticsearch's clause limit)
@@ -658,13 +657,14 @@ class ElasticDuplicates:
     def _filtered_doc_ids(self, bq: BoilerplateQuery) -> list[str]:
         """Ids of the documents passing the 套话库's document filters (the documents
         index's region / doc_type / year fields, as search filters them)."""
-        clauses: list[dict] = []
-        if bq.region:  # the documents index holds canonical provinces (search/fields.py)
-            clauses.append({"term": {"region": canonical_region(bq.region)[0]}})
-        if bq.doc_type:
-            clauses.append({"term": {"doc_type": bq.doc_type}})
-        if bq.year:
-            clauses.append({"term": {"year": int(bq.year)}})
+        from search.backend import SearchRequest
+        from search.filters import Filters
+
+        f = Filters.of(SearchRequest(q="", region=bq.region, doc_type=bq.doc_type, year=bq.year))
+        clauses: list[dict] = [{"term": {name: value}} for name, value in f.terms()]
+        bounds = f.year_bounds()
+        if bounds is not None:
+            clauses.append({"range": {"year": {"gte": bounds[0], **({"lte": bounds[1]} if bounds[1] else {})}}})
         body = {
             "size": BOILERPLATE_MAX_DOCS,
             "query": {"bool": {"filter": clauses}},

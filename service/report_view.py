@@ -18,7 +18,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from dedup.sidebyside import pieces, side_by_side
+from dedup.sidebyside import MAX_ROWS, pieces, side_by_side
 
 TEMPLATES = Path(__file__).parent / "templates"
 STYLE = Path(__file__).parent / "static" / "style.css"
@@ -35,22 +35,23 @@ def percent(x) -> str:
         return "—"
 
 
-def _source_docs(backend, doc_ids) -> dict[str, dict]:
-    """doc_id → the stored document (title, date, region, doc_type, paragraphs)."""
-    out = {}
-    for doc_id in list(dict.fromkeys(doc_ids))[:MAX_SOURCE_DOCS]:
-        doc = backend.get(doc_id)
-        if doc:
-            out[doc_id] = doc
-    return out
+def _leading_paragraphs(report: dict) -> list[tuple[str, int]]:
+    """(doc_id, paragraph index) of every match's leading source: the side-by-side rows'."""
+    out = []
+    for m in report.get("matches") or []:
+        if m.get("sources"):
+            s = m["sources"][0]
+            out.append((s["doc_id"], int(s["paragraph_index"])))
+    return list(dict.fromkeys(out))[:MAX_ROWS]
 
 
 def enrich(report: dict, text: str, backend, *, with_side_by_side: bool = True) -> dict:
     """Sources' metadata on ``report["sources"]`` and on every match's sources, and
     ``report["side_by_side"]`` (unless ``with_side_by_side`` is false)."""
     sources = report.get("sources") or []
-    leading = [m["sources"][0]["doc_id"] for m in report.get("matches") or [] if m.get("sources")]
-    docs = _source_docs(backend, [s["doc_id"] for s in sources] + leading)
+    wanted = _leading_paragraphs(report) if with_side_by_side else []
+    ids = list(dict.fromkeys([s["doc_id"] for s in sources] + [d for d, _ in wanted]))[:MAX_SOURCE_DOCS]
+    docs = backend.source_docs(ids, wanted)
     for s in sources + [s for m in report.get("matches") or [] for s in m.get("sources") or []]:
         doc = docs.get(s["doc_id"]) or {}
         for f in META_FIELDS:
@@ -58,8 +59,7 @@ def enrich(report: dict, text: str, backend, *, with_side_by_side: bool = True) 
                 s[f] = doc.get(f) or s.get(f) or ""
 
     def paragraph_of(doc_id: str, idx: int) -> str | None:
-        paras = (docs.get(doc_id) or {}).get("paragraphs") or []
-        return paras[idx] if 0 <= idx < len(paras) else None
+        return ((docs.get(doc_id) or {}).get("paragraphs") or {}).get(idx)
 
     if with_side_by_side:
         report["side_by_side"] = side_by_side(report, text, paragraph_of)

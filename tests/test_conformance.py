@@ -706,3 +706,18 @@ def test_boilerplate_filters_agree_with_their_definitions(dedup_loaded):
     assert PLANTED not in {i["text"] for i in laws}
     pages = [backend.boilerplate(min_docs=2, limit=2, offset=k)[0]["cluster_id"] for k in range(0, 6, 2)]
     assert pages == [i["cluster_id"] for i in whole[0:6:2]]
+
+
+def test_source_docs_give_a_reports_sources_their_metadata(dedup_loaded):
+    """The light read the 查重 report uses for its sources (title, date, region,
+    type as the facets have them, and the wanted paragraphs)."""
+    from search.fields import facet_values
+
+    backend, original = dedup_loaded
+    found = backend.source_docs([COPIED_ID, "no-such-doc"], [(COPIED_ID, 0), (COPIED_ID, 10**6)])
+    assert set(found) == {COPIED_ID}
+    doc = found[COPIED_ID]
+    facets = facet_values(original)
+    assert (doc["title"], doc["date"]) == (original.document.title, original.document.date)
+    assert (doc["region"], doc["doc_type"]) == (facets["region"], facets["doc_type"])
+    assert doc["paragraphs"] == {0: original.paragraphs[0]}
