@@ -135,7 +135,7 @@ def cmd_check(args) -> int:
                     continue
                 _write({"id": item.get("id"), **enrich(report, item["text"], backend)})
                 checked.append((str(item["id"]) if item.get("id") is not None else f"line {number}", item["text"]))
-            if not args.no_cross and len(checked) >= 2:
+            if args.cross and len(checked) >= 2:
                 _write({"cross_check": _cross_check(checked, settings, args.quotes_as_citation, options)})
             return 1 if failed else 0
         if not args.file:
@@ -342,10 +342,13 @@ def register(sub) -> None:
     p.add_argument(
         "--jsonl",
         metavar="FILE",
-        help='check many drafts: one {"id", "text"} per line in and out, then one {"cross_check": …} line '
-        "with the pairs of drafts that copy each other (横向查重)",
+        help='check many drafts: one {"id", "text"} per line in and out',
     )
-    p.add_argument("--no-cross", action="store_true", help="with --jsonl: no 横向查重 line")
+    p.add_argument(
+        "--cross",
+        action="store_true",
+        help='with --jsonl: 横向查重, one more line {"cross_check": …} with the pairs of drafts that copy each other',
+    )
     p.add_argument("--html", metavar="OUT", help="also write the report as an HTML page")
     p.add_argument("--quotes-as-citation", action="store_true", help="引用 (quotations) do not count in overlap_ratio")
     p.add_argument(

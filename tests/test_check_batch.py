@@ -173,7 +173,7 @@ def test_cli_jsonl_ends_with_the_cross_check(data_dir, tmp_path):
     src = tmp_path / "drafts.jsonl"
     lines = [{"id": "甲", "text": A}, {"id": "乙", "text": B}, {"id": "坏", "text": ""}, {"id": "丙", "text": C}]
     src.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
-    r = run_cli("check", "--jsonl", str(src), data=data_dir)
+    r = run_cli("check", "--jsonl", str(src), "--cross", data=data_dir)
     assert r.returncode == 1, r.stderr.decode()  # the empty draft fails; the rest are checked
     out = [json.loads(x) for x in r.stdout.decode().splitlines()]
     assert [o.get("id") for o in out[:4]] == ["甲", "乙", "坏", "丙"] and "error" in out[2]
@@ -181,5 +181,5 @@ def test_cli_jsonl_ends_with_the_cross_check(data_dir, tmp_path):
     assert cross["drafts"] == ["甲", "乙", "丙"]
     assert [(p["a_id"], p["b_id"]) for p in cross["pairs"]] == [("甲", "乙"), ("甲", "丙")]
     assert [{k: v for k, v in p.items() if k not in ("a_id", "b_id")} for p in cross["pairs"]] == cross_check([A, B, C])
-    r = run_cli("check", "--jsonl", str(src), "--no-cross", data=data_dir)
-    assert all("cross_check" not in json.loads(x) for x in r.stdout.decode().splitlines())
+    r = run_cli("check", "--jsonl", str(src), data=data_dir)  # without --cross: one line per draft, as before
+    assert [json.loads(x).get("id") for x in r.stdout.decode().splitlines()] == ["甲", "乙", "坏", "丙"]
