@@ -4,7 +4,7 @@ and the 知网查重-style draft check.
 
 Public API::
 
-    from dedup import DedupIndex, check_draft, render_report_html, fingerprint_fields
+    from dedup import DedupIndex, check_draft, fingerprint_fields
     ix = DedupIndex(conn)                       # creates dd_* tables; never commits
     ix.add_document(doc_id, paragraphs, site)   # inside the store's transaction
     ix.remove_document(doc_id)
@@ -14,10 +14,12 @@ Public API::
     ix.paragraph_recurrence(doc_id) -> [int]
     ix.stats() -> dict
     check_draft(ix, text, quotes_as_citation=False, max_chars=200000) -> dict
-    render_report_html(report, text) -> str
+    side_by_side(report, text, paragraph_of) -> [row]   # dedup/sidebyside.py
+
+(The report's HTML is rendered in service/report_view.py from the page's templates.)
 """
 
-from .check import check_draft, render_report_html
+from .check import check_draft
 from .fingerprint import fingerprint_fields, scheme_params
 from .index import DedupIndex, DedupParamsChanged
 from .normalize import NORMALIZATION_VERSION, normalize_text
@@ -26,7 +28,6 @@ __all__ = [
     "DedupIndex",
     "DedupParamsChanged",
     "check_draft",
-    "render_report_html",
     "fingerprint_fields",
     "scheme_params",
     "NORMALIZATION_VERSION",

@@ -905,6 +905,3 @@ def _sentences(nz, text: str, a: int, b: int) -> list[tuple[int, int]]:
     if prev < b:
         out.append((prev, b))
     return out
-
-
-from .report_html import render_report_html  # noqa: E402,F401  (re-exported)

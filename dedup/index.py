@@ -56,12 +56,14 @@ from dedup.unionfind import UnionFind
 from govtext.errors import GovtextError
 
 from . import minhash
+from .formulas import formula_kind
 from .fingerprint import Prints, fingerprint_normalized, fingerprint_paragraphs, scheme_params
 from .grouping import GROUP_CLUSTER_DOCS, GROUP_MIN_REVERSE, GROUP_SHARE, group_candidates, group_link
 from .postings import Segment, SegmentPostings
 
 MAX_POSTINGS = 64
 MAX_VERIFY = 24
+BOILERPLATE_TIE_SCAN = 2000  # clusters ranked past a page's end to order ties by sites
 #: clusters larger than this are not re-clustered on removal (only counts update)
 RECLUSTER_MAX = 5000
 #: groups larger than this are not re-linked on removal
@@ -808,63 +810,109 @@ class DedupIndex:
         return out
 
     def boilerplate(
-        self, min_docs: int = 3, limit: int = 50, *, min_chars: int = 10, variants: int = 5, occurrences: int = 20
+        self,
+        min_docs: int = 3,
+        limit: int = 50,
+        *,
+        min_chars: int = 10,
+        variants: int = 5,
+        occurrences: int = 20,
+        offset: int = 0,
+        q: str = "",
+        kind: str = "",
+        docs: list[str] | None = None,
     ) -> list[dict]:
         """Recurring paragraphs, ranked by distinct documents then distinct sites.
 
-        Each item: ``cluster_id``, ``docs``, ``sites``, ``paragraphs``, ``text``
-        (the most common variant), ``variants`` [{text, count}], ``occurrences``
-        [{doc_id, paragraph_index, site}] (first ``occurrences``).  Paragraphs
-        shorter than ``min_chars`` normalized characters (headings like 第一章 总则)
-        are skipped.
+        Each item: ``cluster_id``, ``kind`` (dedup/formulas.py: ``legal_formula`` or
+        ``report_formula``), ``docs``, ``sites``, ``paragraphs``, ``text`` (the most
+        common variant), ``variant_count``, ``variants`` [{text, count}] (the first
+        ``variants``), ``occurrences`` [{doc_id, paragraph_index, site}] (first
+        ``occurrences``).  Paragraphs shorter than ``min_chars`` normalized
+        characters (headings like 第一章 总则) are skipped.
+
+        Filters: ``q`` (some variant's text contains it), ``kind``, ``docs`` (only
+        paragraphs of these documents count, e.g. the documents of one type,
+        region or year; counts, variants and occurrences are over them).  Items
+        ``offset`` … ``offset + limit`` of the ranking: the ranking is exact for
+        them (every cluster with as many documents as the last one is ranked), so
+        pages do not overlap.
         """
         conn = self.conn
         min_docs = max(1, int(min_docs))
-        limit = max(0, int(limit))
-        out = []
-        pool = conn.execute(
-            "SELECT cid, size, ndocs FROM dd_cluster WHERE ndocs >= ? ORDER BY ndocs DESC, size DESC, cid",
-            (min_docs,),
-        )
-        scan = 0
-        for cid, size, nd in pool:
-            scan += 1
+        limit, offset = max(0, int(limit)), max(0, int(offset))
+        want = offset + limit
+        if not limit:
+            return []
+        if docs is None:
+            only, only_args = "", []
+            pool = conn.execute(
+                "SELECT cid, size, ndocs FROM dd_cluster WHERE ndocs >= ? ORDER BY ndocs DESC, size DESC, cid",
+                (min_docs,),
+            )
+        else:
+            only = " AND p.did IN (SELECT d2.did FROM dd_doc d2 WHERE d2.doc IN (SELECT value FROM json_each(?)))"
+            only_args = [json.dumps(sorted(set(docs)))]
+            pool = conn.execute(
+                "SELECT p.cluster, COUNT(*), COUNT(DISTINCT p.did) AS nd FROM dd_para p WHERE 1=1"
+                + only
+                + " GROUP BY p.cluster HAVING nd >= ? ORDER BY nd DESC, COUNT(*) DESC, p.cluster",
+                (*only_args, min_docs),
+            )
+        out: list[dict] = []
+        extra = 0
+        for cid, size, nd in pool.fetchall():
+            if len(out) >= want:
+                # every cluster with the last item's document count is ranked (sites break ties)
+                out.sort(key=lambda b: (-b["docs"], -b["sites"], -b["paragraphs"], b["cluster_id"]))
+                extra += 1
+                if nd < out[want - 1]["docs"] or extra > BOILERPLATE_TIE_SCAN:
+                    break
             var = conn.execute(
-                "SELECT MIN(text), COUNT(*), MAX(nlen) FROM dd_para WHERE cluster = ? GROUP BY hash "
-                "ORDER BY COUNT(*) DESC LIMIT ?",
-                (cid, variants),
+                "SELECT MIN(p.text), COUNT(*), MAX(p.nlen) FROM dd_para p WHERE p.cluster = ?"
+                + only
+                + " GROUP BY p.hash ORDER BY COUNT(*) DESC, MIN(p.text)",
+                (cid, *only_args),
             ).fetchall()
             if not var or max(v[2] for v in var) < min_chars:
                 continue
+            item_kind = formula_kind(var[0][0])
+            if kind and item_kind != kind:
+                continue
+            if q and not any(q in v[0] for v in var):
+                if not conn.execute(
+                    "SELECT 1 FROM dd_para p WHERE p.cluster = ? AND instr(p.text, ?) > 0" + only + " LIMIT 1",
+                    (cid, q, *only_args),
+                ).fetchone():
+                    continue
             sites = conn.execute(
                 "SELECT COUNT(DISTINCT d.site) FROM dd_para p JOIN dd_doc d ON d.did = p.did "
-                "WHERE p.cluster = ? AND d.site <> ''",
-                (cid,),
+                "WHERE p.cluster = ? AND d.site <> ''" + only,
+                (cid, *only_args),
             ).fetchone()[0]
             occ = [
-                {"doc_id": d, "paragraph_index": i, "site": s}
-                for d, i, s in conn.execute(
+                {"doc_id": d, "paragraph_index": i, "site": st}
+                for d, i, st in conn.execute(
                     "SELECT d.doc, p.idx, d.site FROM dd_para p JOIN dd_doc d ON d.did = p.did "
-                    "WHERE p.cluster = ? ORDER BY p.pid LIMIT ?",
-                    (cid, occurrences),
+                    "WHERE p.cluster = ?" + only + " ORDER BY p.pid LIMIT ?",
+                    (cid, *only_args, occurrences),
                 )
             ]
             out.append(
                 {
                     "cluster_id": cid,
+                    "kind": item_kind,
                     "docs": nd,
                     "sites": sites,
                     "paragraphs": size,
                     "text": var[0][0],
-                    "variants": [{"text": t, "count": c} for t, c, _ in var],
+                    "variant_count": len(var),
+                    "variants": [{"text": t, "count": c} for t, c, _ in var[: max(1, int(variants))]],
                     "occurrences": occ,
                 }
             )
-            # rank needs sites too: gather a bit more than asked, then sort
-            if len(out) >= limit * 3 and scan:
-                break
         out.sort(key=lambda b: (-b["docs"], -b["sites"], -b["paragraphs"], b["cluster_id"]))
-        return out[:limit]
+        return out[offset:want]
 
     def stats(self, postings: bool = False) -> dict:
         """Counts and shares; ``postings=True`` also counts band / fingerprint

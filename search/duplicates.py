@@ -17,6 +17,7 @@ from dedup.index import DedupIndex, DedupParamsChanged
 from dedup.titles import title_check_sources, title_occurrences
 from govtext.documents import Document
 from govtext.errors import BackendError
+from search.boilerplate import BoilerplateQuery
 from search.store import Store
 
 #: documents fingerprinted per batch when the dedup tables are rebuilt
@@ -100,8 +101,26 @@ class StoreDuplicates:
         report = check_draft(self.index(), text, quotes_as_citation=quotes_as_citation, max_chars=max_chars, **options)
         return title_check_sources(report, self.titles)
 
-    def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
-        return title_occurrences(self.index().boilerplate(min_docs=min_docs, limit=limit), self.titles)
+    def boilerplate(self, min_docs: int = 3, limit: int = 50, **filters) -> list[dict]:
+        """DedupIndex.boilerplate with the 套话库's filters (search/boilerplate.py)."""
+        bq = BoilerplateQuery(min_docs=min_docs, limit=limit, **filters)
+        docs = None
+        if bq.by_document:
+            docs = [
+                r["id"]
+                for r in self.store.conn.execute("SELECT id, region, doc_type, date, analysis_json FROM documents")
+                if bq.doc_matches(r["region"], r["doc_type"], r["date"], r["analysis_json"])
+            ]
+        items = self.index().boilerplate(
+            min_docs=bq.min_docs,
+            limit=bq.limit,
+            offset=bq.offset,
+            q=bq.q,
+            kind=bq.kind,
+            docs=docs,
+            variants=bq.variants,
+        )
+        return title_occurrences(items, self.titles)
 
     def copies(self, doc_id: str) -> list[dict]:
         group_id, _ = self.group_of(doc_id)

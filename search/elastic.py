@@ -1002,14 +1002,35 @@ class ElasticBackend:
     def titles(self, doc_ids: Iterable[str]) -> dict[str, str]:
         return self.groups.titles(doc_ids)
 
+    def source_docs(self, doc_ids: Iterable[str], paragraphs: Iterable[tuple[str, int]] = ()) -> dict[str, dict]:
+        """id → title, date, region, doc_type (as the facets have them) and ``paragraphs``
+        {index: text} of the wanted (doc_id, index) pairs: one mget, no counts or recurrence."""
+        self._ensure()
+        wanted: dict[str, set[int]] = {}
+        for doc_id, idx in paragraphs:
+            wanted.setdefault(doc_id, set()).add(int(idx))
+        found = self._existing(list(dict.fromkeys(doc_ids)), fields=("id", "stored", "region", "doc_type"))
+        out = {}
+        for doc_id, src in found.items():
+            data = self._stored_dict(src)
+            paras = data["paragraphs"]
+            out[doc_id] = {
+                "title": data.get("title", ""),
+                "date": data.get("date", ""),
+                "region": src.get("region") or data.get("region", ""),
+                "doc_type": src.get("doc_type") or data.get("doc_type", ""),
+                "paragraphs": {i: paras[i] for i in wanted.get(doc_id, ()) if 0 <= i < len(paras)},
+            }
+        return out
+
     # -- duplicates (search/elastic_dedup.py) -------------------------------------
     def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000, **options) -> dict:
         self._require_dedup()
         return self.groups.check(text, quotes_as_citation=quotes_as_citation, max_chars=max_chars, **options)
 
-    def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
+    def boilerplate(self, min_docs: int = 3, limit: int = 50, **filters) -> list[dict]:
         self._require_dedup()
-        return self.groups.boilerplate(min_docs=min_docs, limit=limit)
+        return self.groups.boilerplate(min_docs=min_docs, limit=limit, **filters)
 
     def copies(self, doc_id: str) -> list[dict]:
         self._require_dedup()

@@ -37,11 +37,13 @@ from dedup.unionfind import UnionFind
 from dedup.check import check_draft
 from dedup.titles import title_check_sources, title_occurrences
 from dedup.fingerprint import fingerprint_paragraphs, scheme_params
+from dedup.formulas import formula_kind
 from dedup.grouping import GROUP_CLUSTER_DOCS, group_candidates, group_link
 from dedup.index import MAX_POSTINGS, MAX_VERIFY
 from dedup.minhash import is_near_duplicate, shingle_set
 from dedup.normalize import NORMALIZATION_VERSION, tables_fingerprint
-from govtext.errors import BackendError
+from govtext.errors import BackendError, GovtextError
+from search.boilerplate import BoilerplateQuery
 from search.engine_ids import es_id
 
 COLLAPSE_FIELD = "group"
@@ -55,6 +57,8 @@ MAX_PAGE = 10000
 MAX_INNER_HITS = 100
 MAX_MEMBERS = 1000
 BOILERPLATE_MIN_CHARS = 10
+BOILERPLATE_MAX_DOCS = 10_000  # documents a 套话库 document filter may name (a terms filter)
+BOILERPLATE_MAX_BUCKETS = 5_000  # clusters one 套话库 aggregation may return
 ROW_SOURCE = ["doc_id", "idx", "dd_norm", "cluster", "site", "dd_hash"]
 RELABEL_SCRIPT = "ctx._source[params.field] = params.value"
 META_KEY = "govtext_dedup"
@@ -215,14 +219,24 @@ def members_body(group_id: str, size: int, exclude_ids=(), source=("id",)) -> di
 
 
 def boilerplate_body(
-    min_docs: int, size: int, *, variants: int = 5, occurrences: int = 20, min_chars: int = BOILERPLATE_MIN_CHARS
+    min_docs: int,
+    size: int,
+    *,
+    variants: int = 5,
+    occurrences: int = 20,
+    min_chars: int = BOILERPLATE_MIN_CHARS,
+    doc_ids: list[str] | None = None,
 ) -> dict:
     """Clusters ordered by distinct documents (a ``cardinality`` of doc_id), with their
-    sites, most common exact variants and first occurrences."""
+    sites, most common exact variants and first occurrences; ``doc_ids``: only these
+    documents' paragraphs count."""
     first = [{"doc_id": "asc"}, {"idx": "asc"}]
+    query: dict = {"range": {"dd_norm_len": {"gte": min_chars}}}
+    if doc_ids is not None:
+        query = {"bool": {"filter": [query, {"terms": {"doc_id": sorted(doc_ids)}}]}}
     return {
         "size": 0,
-        "query": {"range": {"dd_norm_len": {"gte": min_chars}}},
+        "query": query,
         "aggs": {
             "clusters": {
                 "terms": {
@@ -240,6 +254,7 @@ def boilerplate_body(
                         }
                     },
                     "sites": {"cardinality": {"field": "site"}},
+                    "variant_count": {"cardinality": {"field": "dd_hash"}},
                     "variants": {
                         "terms": {"field": "dd_hash", "size": variants},
                         "aggs": {"example": {"top_hits": {"size": 1, "_source": ["text"], "sort": first}}},
@@ -702,21 +717,70 @@ class ElasticDuplicates:
         )
         return title_check_sources(report, self.titles)
 
-    def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
-        """DedupIndex.boilerplate's items, from one aggregation over the paragraphs."""
-        min_docs, limit = max(1, int(min_docs)), max(0, int(limit))
+    def _filtered_doc_ids(self, bq: BoilerplateQuery) -> list[str]:
+        """Ids of the documents passing the 套话库's document filters (the documents
+        index's region / doc_type / year fields, as search filters them)."""
+        from search.backend import SearchRequest
+        from search.filters import Filters
+
+        f = Filters.of(SearchRequest(q="", region=bq.region, doc_type=bq.doc_type, year=bq.year))
+        clauses: list[dict] = [{"term": {name: value}} for name, value in f.terms()]
+        bounds = f.year_bounds()
+        if bounds is not None:
+            clauses.append({"range": {"year": {"gte": bounds[0], **({"lte": bounds[1]} if bounds[1] else {})}}})
+        body = {
+            "size": BOILERPLATE_MAX_DOCS,
+            "query": {"bool": {"filter": clauses}},
+            "_source": ["id"],
+            "track_total_hits": BOILERPLATE_MAX_DOCS + 1,
+            "sort": [{"id": "asc"}],
+        }
+        resp = self._search(self.documents, body, "filtering the 套话库 by document")
+        total = ((resp.get("hits") or {}).get("total") or {}).get("value", 0)
+        if total > BOILERPLATE_MAX_DOCS:
+            raise GovtextError(
+                f"filtering the 套话库 by region, type or year over more than {BOILERPLATE_MAX_DOCS} documents "
+                "is not supported on Elasticsearch/OpenSearch yet: narrow the filter (add a year, a type or a region)",
+                code="unsupported_filter",
+                status=501,
+            )
+        return [h["_source"]["id"] for h in _hits(resp)]
+
+    def boilerplate(self, min_docs: int = 3, limit: int = 50, **filters) -> list[dict]:
+        """DedupIndex.boilerplate's items, from one aggregation over the paragraphs.
+
+        ``q`` and ``kind`` are applied to the aggregated clusters (``q`` to the
+        variants returned, at least 100 of each cluster), so a page may hold
+        fewer items than ``limit`` when they are rare; document filters become a
+        ``terms`` filter on doc_id (at most BOILERPLATE_MAX_DOCS documents, else 501)."""
+        bq = BoilerplateQuery(min_docs=min_docs, limit=limit, **filters)
+        min_docs, limit = max(1, int(bq.min_docs)), max(0, int(bq.limit))
         if not limit:
             return []
-        resp = self._search(self.paragraphs, boilerplate_body(min_docs, limit * 3), "finding boilerplate")
+        doc_ids = self._filtered_doc_ids(bq) if bq.by_document else None
+        if doc_ids is not None and not doc_ids:
+            return []
+        want = bq.offset + limit
+        narrowed = bool(bq.q or bq.kind)
+        size = min(BOILERPLATE_MAX_BUCKETS, want * (20 if narrowed else 3))
+        variants = max(bq.variants, 100) if bq.q else bq.variants
+        body = boilerplate_body(min_docs, size, variants=variants, doc_ids=doc_ids)
+        resp = self._search(self.paragraphs, body, "finding boilerplate")
         items = []
         for b in ((resp.get("aggregations") or {}).get("clusters") or {}).get("buckets", []):
-            variants = [
+            variants_out = [
                 {
                     "text": (_hits(v["example"]) or [{}])[0].get("_source", {}).get("text", ""),
                     "count": int(v["doc_count"]),
                 }
                 for v in b["variants"]["buckets"]
             ]
+            text = variants_out[0]["text"] if variants_out else ""
+            kind = formula_kind(text)
+            if bq.kind and kind != bq.kind:
+                continue
+            if bq.q and not any(bq.q in v["text"] for v in variants_out):
+                continue
             occ = [
                 {
                     "doc_id": h["_source"]["doc_id"],
@@ -728,17 +792,19 @@ class ElasticDuplicates:
             items.append(
                 {
                     "cluster_id": b["key"],
+                    "kind": kind,
                     "docs": int(b["docs"]["value"]),
                     "sites": int(b["sites"]["value"]),
                     "paragraphs": int(b["doc_count"]),
-                    "text": variants[0]["text"] if variants else "",
-                    "variants": variants,
+                    "text": text,
+                    "variant_count": int((b.get("variant_count") or {}).get("value", len(variants_out))),
+                    "variants": variants_out[: bq.variants],
                     "occurrences": occ,
                 }
             )
         items = [i for i in items if i["docs"] >= min_docs]
         items.sort(key=lambda b: (-b["docs"], -b["sites"], -b["paragraphs"], b["cluster_id"]))
-        return title_occurrences(items[:limit], self.titles)
+        return title_occurrences(items[bq.offset : want], self.titles)
 
     def copies(self, doc_id: str) -> list[dict]:
         group_id, _ = self.group_of(doc_id)

@@ -26,7 +26,7 @@ from search.query import parse_query, relax, widen
 from search.similar import telling_terms
 from search.hits import build_hit
 from search.duplicates import StoreDuplicates
-from search.fields import facet_values, site_of
+from search.fields import canonical_region, facet_values, site_of
 from search.filters import Filters
 from search.store import StoredDocument, Store
 from search.tantivy_index import IndexRecord, TantivyIndex
@@ -198,12 +198,41 @@ class EmbeddedBackend:
     def titles(self, doc_ids: Iterable[str]) -> dict[str, str]:
         return self.groups.titles(doc_ids)
 
+    def source_docs(self, doc_ids: Iterable[str], paragraphs: Iterable[tuple[str, int]] = ()) -> dict[str, dict]:
+        """id → title, date, region, doc_type (as the facets have them) and ``paragraphs``
+        {index: text} of the wanted (doc_id, index) pairs, for a report's sources: a light
+        read (no document text, keywords, copies or recurrence)."""
+        ids = list(dict.fromkeys(doc_ids))
+        rows = self.store.get_many(ids, columns="id, title, date, region, doc_type, analysis_json")
+        out = {}
+        for doc_id in ids:
+            row = rows.get(doc_id)
+            if row is None:
+                continue
+            analysis = json.loads(row["analysis_json"] or "{}")
+            region = canonical_region(row["region"])[0] if row["region"] else ""
+            out[doc_id] = {
+                "title": row["title"],
+                "date": row["date"],
+                "region": region or (analysis.get("primary_region") or {}).get("province", ""),
+                "doc_type": row["doc_type"] or (analysis.get("doc_type") or {}).get("id", ""),
+                "paragraphs": {},
+            }
+        for doc_id, idx in set(paragraphs):
+            if doc_id in out:
+                found = self.store.conn.execute(
+                    "SELECT text FROM paragraphs WHERE doc_id = ? AND idx = ?", (doc_id, int(idx))
+                ).fetchone()
+                if found is not None:
+                    out[doc_id]["paragraphs"][int(idx)] = found[0]
+        return out
+
     # -- duplicates --------------------------------------------------------------
     def check(self, text, quotes_as_citation: bool = False, max_chars: int = 200000, **options) -> dict:
         return self.groups.check(text, quotes_as_citation=quotes_as_citation, max_chars=max_chars, **options)
 
-    def boilerplate(self, min_docs: int = 3, limit: int = 50) -> list[dict]:
-        return self.groups.boilerplate(min_docs=min_docs, limit=limit)
+    def boilerplate(self, min_docs: int = 3, limit: int = 50, **filters) -> list[dict]:
+        return self.groups.boilerplate(min_docs=min_docs, limit=limit, **filters)
 
     def copies(self, doc_id: str) -> list[dict]:
         return self.groups.copies(doc_id)

@@ -85,6 +85,7 @@ def cmd_tag(args) -> int:
 
 def cmd_check(args) -> int:
     from service.cli_io import _backend, _print_json, _read_input, _settings
+    from service.report_view import enrich
 
     settings = _settings(args)
     options = {"exclude_boilerplate": args.exclude_boilerplate}
@@ -97,6 +98,7 @@ def cmd_check(args) -> int:
     try:
         if args.jsonl:
             failed = 0
+            checked: list[tuple[str, str]] = []
             for number, item in _jsonl_lines(args.jsonl):
                 if isinstance(item, str) or not isinstance(item.get("text"), str):
                     failed += 1
@@ -131,7 +133,10 @@ def cmd_check(args) -> int:
                     )
                     print(f"govtext: error: {args.jsonl}:{number}: {type(exc).__name__}: {exc}", file=sys.stderr)
                     continue
-                _write({"id": item.get("id"), **report})
+                _write({"id": item.get("id"), **enrich(report, item["text"], backend)})
+                checked.append((str(item["id"]) if item.get("id") is not None else f"line {number}", item["text"]))
+            if args.cross and len(checked) >= 2:
+                _write({"cross_check": _cross_check(checked, settings, args.quotes_as_citation, options)})
             return 1 if failed else 0
         if not args.file:
             raise BadInput("give a FILE, - for standard input, or --jsonl FILE")
@@ -139,12 +144,13 @@ def cmd_check(args) -> int:
         report = backend.check(
             text, quotes_as_citation=args.quotes_as_citation, max_chars=settings.max_draft_chars, **options
         )
+        report = enrich(report, text, backend)
     finally:
         backend.close()
     if args.html:
-        from dedup.check import render_report_html
+        from service.report_view import render_standalone
 
-        Path(args.html).write_text(render_report_html(report, text), encoding="utf-8")
+        Path(args.html).write_text(render_standalone(report, text), encoding="utf-8")
         print(f"wrote {args.html}", file=sys.stderr)
     if args.json:
         _print_json(report)
@@ -167,21 +173,59 @@ def cmd_check(args) -> int:
     return 0
 
 
+def _cross_check(checked: list[tuple[str, str]], settings, quotes_as_citation: bool, options: dict) -> dict:
+    """横向查重 of the checked drafts (dedup/batch.py): the pairs that copy each other,
+    or why the batch was too large to compare."""
+    from dedup.batch import cross_check
+
+    ids = [i for i, _ in checked]
+    try:
+        pairs = cross_check(
+            [t for _, t in checked],
+            max_chars=settings.max_draft_chars,
+            quotes_as_citation=quotes_as_citation,
+            **options,
+        )
+    except BadInput as exc:
+        print(f"govtext: 横向查重 skipped: {exc.message}", file=sys.stderr)
+        return {"drafts": ids, "skipped": exc.message, "code": exc.code}
+    for p in pairs:
+        p["a_id"], p["b_id"] = ids[p["a"]], ids[p["b"]]
+    return {"drafts": ids, "pairs": pairs}
+
+
 def cmd_boilerplate(args) -> int:
     from service.cli_io import _backend, _print_json
 
+    from search.boilerplate import BoilerplateQuery, boilerplate_page
+
+    if not 1 <= args.limit <= 500 or not 2 <= args.min_docs <= 100000:
+        raise BadInput("--limit must be 1…500 and --min-docs 2…100000")
+    bq = BoilerplateQuery(
+        min_docs=args.min_docs,
+        limit=args.limit,
+        offset=args.offset,
+        q=args.q.strip(),
+        kind=args.kind,
+        doc_type=args.doc_type.strip(),
+        region=args.region.strip(),
+        year=args.year,
+        variants=args.variants,
+    )
     backend = _backend(args, writer=False)
     try:
-        items = backend.boilerplate(min_docs=args.min_docs, limit=args.limit)
+        page = boilerplate_page(backend, bq)
     finally:
         backend.close()
     if args.json:
-        _print_json({"min_docs": args.min_docs, "items": items})
+        _print_json(page)
         return 0
-    for n, item in enumerate(items, start=1):
+    items = page["items"]
+    for n, item in enumerate(items, start=bq.offset + 1):
         print(
-            f"{n}. {item['docs']} documents, {item['sites']} sites, {item['paragraphs']} paragraphs, "
-            f"{len(item['variants'])} variants shown"
+            f"{n}. [{'通过、施行语' if item.get('kind') == 'legal_formula' else '常用表述'}] "
+            f"{item['docs']} documents, {item['sites']} sites, {item['paragraphs']} paragraphs, "
+            f"{item.get('variant_count', len(item['variants']))} variants"
         )
         print(f"   {item.get('text', '')[:120]}")
     return 0
@@ -295,7 +339,16 @@ def register(sub) -> None:
 
     p = sub.add_parser("check", help="duplicate check (查重) of a draft")
     p.add_argument("file", nargs="?", metavar="FILE|-")
-    p.add_argument("--jsonl", metavar="FILE", help='check many drafts: one {"id", "text"} per line in and out')
+    p.add_argument(
+        "--jsonl",
+        metavar="FILE",
+        help='check many drafts: one {"id", "text"} per line in and out',
+    )
+    p.add_argument(
+        "--cross",
+        action="store_true",
+        help='with --jsonl: 横向查重, one more line {"cross_check": …} with the pairs of drafts that copy each other',
+    )
     p.add_argument("--html", metavar="OUT", help="also write the report as an HTML page")
     p.add_argument("--quotes-as-citation", action="store_true", help="引用 (quotations) do not count in overlap_ratio")
     p.add_argument(
@@ -308,6 +361,18 @@ def register(sub) -> None:
     p = sub.add_parser("boilerplate", help="paragraphs recurring across documents")
     p.add_argument("--min-docs", type=int, default=3)
     p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--offset", type=int, default=0, help="items to skip (pagination)")
+    p.add_argument("--q", default="", metavar="TEXT", help="only clusters with a variant containing TEXT")
+    p.add_argument(
+        "--kind",
+        default="",
+        choices=("", "legal_formula", "report_formula"),
+        help="legal_formula: adoption/enactment lines of laws; report_formula: the rest",
+    )
+    p.add_argument("--doc-type", default="", help="count only documents of this type")
+    p.add_argument("--region", default="", help="count only documents of this province")
+    p.add_argument("--year", type=int, default=None, help="count only documents of this year")
+    p.add_argument("--variants", type=int, default=1000, help="variants per cluster in --json (default: all)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_boilerplate)
 

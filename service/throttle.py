@@ -23,7 +23,13 @@ from collections import OrderedDict
 
 from flask import Flask, Response, current_app, g, jsonify, request
 
-EXPENSIVE = {("POST", "dedup.check"), ("POST", "ui.check"), ("GET", "ui.export_csv"), ("GET", "ui.export_jsonl")}
+EXPENSIVE = {
+    ("POST", "dedup.check"),
+    ("POST", "dedup.check_batch"),
+    ("POST", "ui.check"),
+    ("GET", "ui.export_csv"),
+    ("GET", "ui.export_jsonl"),
+}
 MIN_COST = 3000
 EXPORT_COST = 300_000
 QUEUE_SECONDS = 10.0

@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from dedup.check import check_draft, render_report_html
+from dedup.check import check_draft
+from service.report_view import render_standalone as render_report_html
 from dedup.index import DedupIndex
 
 # three passages without digits, place names or punctuation inside: every character weighs 1
@@ -90,7 +91,7 @@ def test_report_html_is_chinese_with_every_span_and_source(ix):
     page = render_report_html(rep, draft)
     for word in ("总复制比", "去除引用", "去除套话", "重复片段明细", "相似来源"):
         assert word in page
-    assert page.count("<mark") == len(rep["matches"]) == 2
+    assert page.count('<a href="#match-') == len(rep["matches"]) == 2  # each span in the draft
     assert "overlap_ratio" not in page and "Sources" not in page
 
 

@@ -87,7 +87,7 @@ def test_download_is_a_chinese_html_report(client):
     r = client.post("/check?format=html", data={"text": OWN + "\n" + PARA})
     assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
     html = r.get_data(as_text=True)
-    assert "查重报告" in html and "总复制比" in html and "乡村振兴工作方案" in html and "<mark" in html
+    assert "查重报告" in html and "总复制比" in html and "乡村振兴工作方案" in html and 'href="#match-' in html
 
 
 def test_api_whitelist_and_exclude_boilerplate(client):
@@ -114,3 +114,72 @@ def test_cli_checks_a_docx_and_writes_the_chinese_report(data_dir, tmp_path):
     assert "总复制比" in r.stdout.decode() and "乡村振兴工作方案" in r.stdout.decode()
     html = out.read_text(encoding="utf-8")
     assert "查重报告" in html and "乡村振兴工作方案" in html and "重复片段明细" in html
+
+
+# -- one renderer, side by side ------------------------------------------------------
+
+EDITED = PARA.replace("农村", "城乡")  # one change: the side-by-side row marks exactly it
+
+
+def _expected_ops(base: int) -> list[dict]:
+    k = PARA.index("农村")
+    return [
+        {"op": "equal", "draft": [base, base + k], "source": [0, k]},
+        {"op": "replace", "draft": [base + k, base + k + 2], "source": [k, k + 2]},
+        {"op": "equal", "draft": [base + k + 2, base + len(PARA)], "source": [k + 2, len(PARA)]},
+    ]
+
+
+def test_api_side_by_side_rows_with_char_ops_in_draft_offsets(client):
+    text = OWN + "\n" + EDITED
+    body = client.post("/api/v1/check", json={"text": text}).get_json()
+    base = len(OWN) + 1
+    [row] = body["side_by_side"]
+    assert (row["paragraph_index"], row["start"], row["end"]) == (1, base, len(text))
+    assert (row["doc_id"], row["source_paragraph_index"], row["source_start"]) == ("src", 0, 0)
+    assert row["draft_text"] == EDITED and row["source_text"] == PARA
+    assert row["ops"] == _expected_ops(base)
+    assert row["matches"] == [0] and body["matches"][0]["start"] == base
+    src = body["sources"][0]
+    assert (src["title"], src["doc_id"]) == ("乡村振兴工作方案", "src") and {"date", "region", "doc_type"} <= set(src)
+    off = client.post("/api/v1/check", json={"text": text, "side_by_side": False}).get_json()
+    assert "side_by_side" not in off and off["matches"] == body["matches"]
+    assert client.post("/api/v1/check", json={"text": text, "side_by_side": "yes"}).status_code == 400
+
+
+def test_page_and_download_mark_the_change_side_by_side(client):
+    text = OWN + "\n" + EDITED
+    for url in ("/check", "/check?format=html"):
+        html = client.post(url, data={"text": text}).get_data(as_text=True)
+        assert html.count('class="sbs-row"') == 1, url
+        assert "<mark>城乡</mark>" in html and "<mark>农村</mark>" in html, url
+        assert "逐段对照" in html and "乡村振兴工作方案" in html, url
+    page = client.post("/check", data={"text": text}).get_data(as_text=True)
+    assert 'href="/documents/src#p0"' in page  # the page links sources; the download does not
+    download = client.post("/check?format=html", data={"text": text}).get_data(as_text=True)
+    assert "/documents/src" not in download and "<style>" in download
+
+
+def test_page_api_and_cli_agree_to_the_character(client, data_dir, tmp_path):
+    import json
+
+    from conftest import run_cli
+
+    text = OWN + "\n\n" + EDITED + "\n" + OWN + "\n" + PARA
+    api = client.post("/api/v1/check", json={"text": text}).get_json()
+    form = client.post("/check?format=json", data={"text": text.replace("\n", "\r\n")}).get_json()
+    draft = tmp_path / "d.txt"
+    draft.write_text(text, encoding="utf-8")
+    r = run_cli("check", str(draft), "--json", data=data_dir)
+    assert r.returncode == 0, r.stderr.decode()
+    cli = json.loads(r.stdout)
+    for key in ("matches", "side_by_side", "paragraphs", "sources"):
+        assert form[key] == api[key] == cli[key], key
+    second = 2 * len(OWN) + len(EDITED) + 4
+    # the edited sentence is a near copy, the verbatim one a copy; both end before the final 。
+    assert [(m["start"], m["end"], m["kind"]) for m in api["matches"]] == [
+        (len(OWN) + 2, len(OWN) + 2 + len(EDITED) - 1, "near_copy"),
+        (second, second + len(PARA) - 1, "copy"),
+    ]
+    assert [text[m["start"] : m["end"]] for m in api["matches"]] == [m["text"] for m in api["matches"]]
+    assert len(api["side_by_side"]) == 2

@@ -684,6 +684,45 @@ def test_boilerplate_lists_the_planted_paragraph(dedup_loaded):
     assert all(i["docs"] >= 3 for i in items)
 
 
+def test_boilerplate_filters_agree_with_their_definitions(dedup_loaded):
+    """The 套话库's filters on every backend: kind splits the library, q searches
+    inside it, a document type counts only that type's documents."""
+    from dedup.formulas import formula_kind
+
+    backend, _ = dedup_loaded
+    whole = backend.boilerplate(min_docs=2, limit=500, variants=1000)
+    legal = backend.boilerplate(min_docs=2, limit=500, kind="legal_formula", variants=1000)
+    report = backend.boilerplate(min_docs=2, limit=500, kind="report_formula", variants=1000)
+    assert all(i["kind"] == formula_kind(i["text"]) for i in whole)
+    assert legal and report  # the corpus's laws share enactment lines; the planted paragraph is a report formula
+    assert all(i["kind"] == "legal_formula" for i in legal) and all(i["kind"] == "report_formula" for i in report)
+    assert sorted(i["cluster_id"] for i in legal + report) == sorted(i["cluster_id"] for i in whole)
+    found = backend.boilerplate(min_docs=2, limit=500, q="主要负责同志亲自抓")
+    assert [i["text"] for i in found] == [PLANTED]
+    assert backend.boilerplate(min_docs=2, limit=500, q="从未出现过的一句话") == []
+    laws = backend.boilerplate(min_docs=2, limit=500, doc_type="law", variants=1000)
+    law_ids = {d["id"] for d in (backend.get(o["doc_id"]) for i in laws for o in i["occurrences"]) if d}
+    assert laws and all(backend.get(d)["doc_type"] == "law" for d in law_ids)
+    assert PLANTED not in {i["text"] for i in laws}
+    pages = [backend.boilerplate(min_docs=2, limit=2, offset=k)[0]["cluster_id"] for k in range(0, 6, 2)]
+    assert pages == [i["cluster_id"] for i in whole[0:6:2]]
+
+
+def test_source_docs_give_a_reports_sources_their_metadata(dedup_loaded):
+    """The light read the 查重 report uses for its sources (title, date, region,
+    type as the facets have them, and the wanted paragraphs)."""
+    from search.fields import facet_values
+
+    backend, original = dedup_loaded
+    found = backend.source_docs([COPIED_ID, "no-such-doc"], [(COPIED_ID, 0), (COPIED_ID, 10**6)])
+    assert set(found) == {COPIED_ID}
+    doc = found[COPIED_ID]
+    facets = facet_values(original)
+    assert (doc["title"], doc["date"]) == (original.document.title, original.document.date)
+    assert (doc["region"], doc["doc_type"]) == (facets["region"], facets["doc_type"])
+    assert doc["paragraphs"] == {0: original.paragraphs[0]}
+
+
 # -- tracing: 提法溯源, 修订对照, 上位法对照, watches -------------------------------------------
 # The constructed cases of tests/test_tracing.py (planted copies with dates and regions, two
 # editions with an article inserted, a national law and a local regulation), on every backend:

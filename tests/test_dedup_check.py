@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dedup.check import check_draft, render_report_html
+from dedup.check import check_draft
+from service.report_view import render_standalone as render_report_html
 from dedup.index import DedupIndex
 from dedup.normalize import normalize_text
 from dedup.repost import repost
@@ -191,7 +192,7 @@ def test_html_report_escapes_everything(small_index):
     page = render_report_html(report, draft)
     assert "<script>" not in page and "<b>doc</b>" not in page
     assert "alert(1)&lt;/script&gt;" in page and "&lt;b&gt;doc&lt;/b&gt;" in page
-    assert "<mark" in page and "&amp; 其他" in page
+    assert '<a href="#match-' in page and "&amp; 其他" in page
 
 
 def test_sources_survive_removal_of_the_first_copy(small_index):

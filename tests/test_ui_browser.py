@@ -264,3 +264,45 @@ def test_narrow_screen(browser, server):
         shot(p, "08-mobile.png")
     finally:
         context.close()
+
+
+def test_side_by_side_marks_the_edit(page, server):
+    reports = [json.loads(line) for line in REPORTS.read_text(encoding="utf-8").splitlines()[:3]]
+    para = next(x for x in reports[1]["text"].split("\n") if len(x) > 120)
+    k = len(para) // 2
+    edited = para[:k] + "甲乙丙" + para[k + 3 :]  # three characters changed in the middle
+    p = page.page
+    p.goto(server + "/check")
+    p.fill("textarea[name=text]", "我县的开头语，与众不同。\n" + edited)
+    p.click("form.check-form button[type=submit]")
+    p.wait_for_load_state()
+    if p.locator(".notice.unavailable").count():
+        pytest.skip("the dedup stage is not available to the server")
+    p.wait_for_selector(".sbs-row")
+    row = p.locator(".sbs-row").first
+    assert "甲乙丙" in row.locator(".sbs-draft").inner_text()
+    draft_marks = row.locator(".sbs-draft mark, .sbs-draft ins").all_inner_texts()
+    source_marks = row.locator(".sbs-source mark, .sbs-source del").all_inner_texts()
+    assert "".join(draft_marks) == "甲乙丙" or "甲乙丙" in "".join(draft_marks)
+    assert para[k : k + 3] in "".join(source_marks)
+    # the two columns sit side by side
+    a, b = row.locator(".sbs-draft").bounding_box(), row.locator(".sbs-source").bounding_box()
+    assert a and b and b["x"] > a["x"] + a["width"] - 1
+    row.scroll_into_view_if_needed()
+    shot(p, "05b-side-by-side.png", full=True)
+    page.assert_clean()
+
+
+def test_boilerplate_filters_in_the_browser(page, server):
+    p = page.page
+    p.goto(server + "/boilerplate")
+    if p.locator(".notice.unavailable").count():
+        pytest.skip("the dedup stage is not available to the server")
+    p.select_option("select[name=kind]", "legal_formula")
+    p.click("form.bp-filters button[type=submit]")
+    p.wait_for_load_state()
+    kinds = set(p.locator(".bp").evaluate_all("els => els.map(e => e.dataset.kind)"))
+    assert kinds <= {"legal_formula"}
+    assert "kind=legal_formula" in p.url
+    shot(p, "06b-boilerplate-legal.png")
+    page.assert_clean()

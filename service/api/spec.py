@@ -163,8 +163,10 @@ def openapi_document(version: str) -> dict:
         op["responses"] = {"200": ok, **{code: problem_ref for code in ("400", "401", "403", "404", "405")}}
         if ep.body:
             op["responses"]["413"] = problem_ref
-        if ep.path == "/check":  # service/throttle.py: the budget per client, the cap per process
+        if ep.path in ("/check", "/check/batch"):  # service/throttle.py: the budget per client, the cap per process
             op["responses"].update({"429": problem_ref, "503": problem_ref})
+        if ep.path == "/boilerplate":  # a document filter the engine cannot apply (search/elastic_dedup.py)
+            op["responses"]["501"] = problem_ref
         if ep.auth:
             op["security"] = [{"bearer": []}]
             op["responses"]["201"] = {"description": "Created", "content": ok["content"]}

@@ -14,9 +14,10 @@ from werkzeug.exceptions import HTTPException
 
 from govtext.errors import BadInput, GovtextError
 from govtext.validation import parse_int
-from nlp.doctype import DOC_TYPES
 from nlp.taxonomy import get_taxonomy
 from service.context import get_backend, get_settings
+from service.doc_types import DOC_TYPE_LABELS, doc_type_name  # noqa: F401  (re-exported)
+from service.report_view import MATCH_KINDS, SOURCE_COLOURS, percent  # noqa: F401  (re-exported)
 from pathlib import Path
 
 
@@ -38,19 +39,8 @@ EXPORT_MAX = 1000
 SIMILAR_LIMIT = 8
 BOILERPLATE_LIMIT = 50
 SHADE_MIN_CHARS = 10  # shorter paragraphs are not shaded (dedup's boilerplate() skips them too)
-SOURCE_COLOURS = 8  # .src0 … .src7 in style.css
 
-# Labels of the document types that JSONL sources set themselves (the sample corpus);
-# the types the NLP stage assigns are named by nlp.doctype.DOC_TYPES.
-DOC_TYPE_LABELS = {
-    "law": "法律",
-    "regulation": "法规规章",
-    "judicial": "司法解释",
-    "case": "案例",
-    "report": "工作报告",
-}
 SORT_LABELS = {"relevance": "相关度", "-date": "最新", "date": "最早"}
-MATCH_KINDS = {"copy": "复制", "near_copy": "近似", "quotation": "引用", "boilerplate": "套话"}
 ENTITY_LABELS = {
     "regions": "地区",
     "region": "地区",
@@ -100,13 +90,6 @@ def check_draft(text: str, quotes_as_citation: bool, **options) -> dict:
 def theme_names() -> dict[str, str]:
     """Theme id → 名称 from the taxonomy in ``index_config/``."""
     return {t.id: t.name for t in get_taxonomy(get_settings().config_dir).themes}
-
-
-def doc_type_name(type_id: str) -> str:
-    """名称 of a document type: the NLP stage's names, then the sample corpus's JSONL types."""
-    if not type_id:
-        return ""
-    return DOC_TYPES.get(type_id) or DOC_TYPE_LABELS.get(type_id, type_id)
 
 
 def doc_titles(doc_ids) -> dict[str, str]:
@@ -184,13 +167,6 @@ def json_url() -> str:
     args = request.args.to_dict(flat=False)
     args["format"] = ["json"]
     return request.path + "?" + urlencode([(k, v) for k, vs in args.items() for v in vs])
-
-
-def percent(x) -> str:
-    try:
-        return f"{100 * float(x):.1f}%"
-    except (TypeError, ValueError):
-        return "—"
 
 
 def recurrence_level(n: int) -> int:

@@ -4,15 +4,16 @@ download) and the boilerplate page."""
 from __future__ import annotations
 
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, jsonify, render_template, request, url_for
 
 from govtext.errors import BadInput
 from service.context import get_backend, get_settings
+from service.report_view import enrich, render_standalone, report_view
 
 from service.ui.common import (
     BOILERPLATE_LIMIT,
-    SOURCE_COLOURS,
     _int_param,
+    _optional_int_param,
     check_draft,
     doc_titles,
     json_url,
@@ -24,60 +25,17 @@ from service.ui.common import (
 # -- 查重 ----------------------------------------------------------------------------
 
 
-def _report_view(report: dict, text: str) -> dict:
-    """The report shaped for the template: coloured draft segments, sources, matches."""
-    sources = report.get("sources") or []
-    # a colour per source that is the main source of some span, biggest share first;
-    # sources that never lead a span are listed in grey
-    leading = {
-        m["sources"][0]["doc_id"]
-        for m in report.get("matches") or []
-        if m.get("sources") and m.get("kind") != "quotation"
-    }
-    colour: dict[str, int | str] = {}
-    for s in sources:
-        if s["doc_id"] in leading:
-            colour[s["doc_id"]] = len(colour) % SOURCE_COLOURS
-    match_ids = [s["doc_id"] for m in report.get("matches", []) for s in m.get("sources", [])]
-    titles = doc_titles([s["doc_id"] for s in sources] + match_ids)
-    segments, pos = [], 0
-    matches = sorted(report.get("matches") or [], key=lambda m: (m["start"], -m["end"]))
-    for k, m in enumerate(matches):
-        m["n"] = k + 1
-        srcs = m.get("sources") or []
-        m["colour"] = "quote" if m["kind"] == "quotation" else (colour.get(srcs[0]["doc_id"], 0) if srcs else 0)
-        if m["start"] < pos:
-            continue
-        if m["start"] > pos:
-            segments.append({"text": text[pos : m["start"]]})
-        segments.append({"text": text[m["start"] : m["end"]], "match": m})
-        pos = m["end"]
-    if pos < len(text):
-        segments.append({"text": text[pos:]})
-    for s in sources:
-        s["title"] = titles.get(s["doc_id"], "")
-        s["colour"] = colour.get(s["doc_id"], "none")
-    # the source paragraph of each match's first source, for side-by-side reading
-    wanted = {(s["doc_id"], s["paragraph_index"]) for m in matches for s in (m.get("sources") or [])[:1]}
-    paragraphs = _source_paragraphs(wanted)
-    for m in matches:
-        for s in m.get("sources") or []:
-            s["title"] = titles.get(s["doc_id"], "")
-        first = (m.get("sources") or [None])[0]
-        m["source_text"] = paragraphs.get((first["doc_id"], first["paragraph_index"]), "") if first else ""
-    return {"segments": segments, "sources": sources, "matches": matches}
+def _page_links() -> dict:
+    """Links the report partial needs on the page (the download has none)."""
 
+    def doc_href(doc_id: str, idx=None) -> str:
+        url = url_for("ui.document", doc_id=doc_id)
+        return url + (f"#p{int(idx)}" if idx is not None else "")
 
-def _source_paragraphs(wanted: set[tuple[str, int]]) -> dict[tuple[str, int], str]:
-    """The text of the (document, paragraph index) pairs a report cites."""
-    docs: dict[str, list[str]] = {}
-    out = {}
-    for doc_id, idx in sorted(wanted)[:500]:
-        if doc_id not in docs:
-            docs[doc_id] = (get_backend().get(doc_id) or {}).get("paragraphs") or []
-        if 0 <= idx < len(docs[doc_id]):
-            out[(doc_id, idx)] = docs[doc_id][idx]
-    return out
+    def trace_href(text: str) -> str:
+        return url_for("tracing_ui.trace_page", text=text)
+
+    return {"doc_href": doc_href, "trace_href": trace_href}
 
 
 @ui.route("/check", methods=["GET", "POST"])
@@ -110,12 +68,10 @@ def check():
         raise BadInput("请粘贴要检查的草稿文字，或上传 .docx / .pdf / .txt 文件。", code="empty_draft")
     if len(text) > get_settings().max_draft_chars:
         raise BadInput(f"草稿太长（{len(text)} 字），上限为 {get_settings().max_draft_chars} 字。")
-    report = check_draft(text, quotes, **options)
+    report = enrich(check_draft(text, quotes, **options), text, get_backend())
     if request.args.get("format") == "html":  # the downloadable, printable report
-        from dedup.report_html import render_report_html
-
         return Response(
-            render_report_html(report, text),
+            render_standalone(report, text),
             mimetype="text/html",
             headers={"Content-Disposition": 'attachment; filename="chachong-report.html"'},
         )
@@ -125,7 +81,8 @@ def check():
         "check.html",
         text=text,
         report=report,
-        view=_report_view(report, text),
+        view=report_view(report, text),
+        **_page_links(),
         quotes=quotes,
         options=options,
         available=True,
@@ -138,15 +95,36 @@ def check():
 
 @ui.get("/boilerplate")
 def boilerplate():
-    min_docs = _int_param("min_docs", 3, 2, 100000)
-    limit = _int_param("limit", BOILERPLATE_LIMIT, 1, 200)
-    items = get_backend().boilerplate(min_docs=min_docs, limit=limit)
+    from service.api.dedup import boilerplate_page
+
+    args = {
+        "min_docs": _int_param("min_docs", 3, 2, 100000),
+        "limit": _int_param("limit", BOILERPLATE_LIMIT, 1, 200),
+        "offset": _int_param("offset", 0, 0, 10000),
+        "q": _str_param("q", 200),
+        "kind": _str_param("kind", 20),
+        "doc_type": _str_param("doc_type", 50),
+        "region": _str_param("region", 50),
+        "year": _optional_int_param("year", 1900, 2100),
+        "variants": 1000 if wants_json() else 50,
+    }
+    page = boilerplate_page(args)
     if wants_json():
-        return jsonify({"min_docs": min_docs, "items": items})
+        return jsonify(page)
+    items = page["items"]
     titles = doc_titles([o["doc_id"] for b in items for o in b.get("occurrences", [])])
     for b in items:
         seen: dict[str, dict] = {}
         for o in b.get("occurrences", []):
             seen.setdefault(o["doc_id"], o)
         b["preview"] = list(seen.values())[:3]
-    return render_template("boilerplate.html", items=items, titles=titles, min_docs=min_docs, json_url=json_url())
+    return render_template(
+        "boilerplate.html", page=page, items=items, titles=titles, min_docs=page["min_docs"], json_url=json_url()
+    )
+
+
+def _str_param(name: str, max_len: int) -> str:
+    value = request.args.get(name, "").strip()
+    if len(value) > max_len:
+        raise BadInput(f"{name} is too long (at most {max_len} characters)")
+    return value
