@@ -8,13 +8,13 @@ the UI (``service/ui.py``).
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from govtext.errors import BadInput, GovtextError, Unauthorized
 from service.context import get_backend, get_settings
-from service.ui.common import _error_response, _int_param, _optional_int_param, doc_type_name, json_url, wants_json
+from service.ui.common import _error_response, _int_param, _optional_int_param, doc_type_name, render_page, wants_json
 
 tracing_ui = Blueprint("tracing_ui", __name__, template_folder="templates")
 
@@ -60,11 +60,14 @@ def trace_page():
         result = trace_text(_source(), text)
     elif "text" in request.args and wants_json():
         raise BadInput("请输入要溯源的提法或段落。", code="empty_passage")
-    if wants_json():
-        return jsonify(result or {"usage": "GET /trace?text=… or /trace?doc=ID&n=N"})
-    svg = Markup(timeline_svg(result)) if result else ""
-    return render_template(
-        "tracing_trace.html", text=result["query"] if result else text, result=result, svg=svg, json_url=json_url()
+    return render_page(
+        "tracing_trace.html",
+        result or {"usage": "GET /trace?text=… or /trace?doc=ID&n=N"},
+        lambda: {
+            "text": result["query"] if result else text,
+            "result": result,
+            "svg": Markup(timeline_svg(result)) if result else "",
+        },
     )
 
 
@@ -80,9 +83,11 @@ def diff_page():
         if not wants_json():
             return redirect(url_for("tracing_ui.diff_page", a=chain[-2]["id"], b=chain[-1]["id"]))
     result = diff_documents(source, a, b) if (a or b) else None
-    if wants_json():
-        return jsonify(result or {"usage": "GET /diff?a=ID&b=ID", "editions": chain})
-    return render_template("tracing_diff.html", a=a, b=b, result=result, chain=chain, json_url=json_url())
+    return render_page(
+        "tracing_diff.html",
+        result or {"usage": "GET /diff?a=ID&b=ID", "editions": chain},
+        lambda: {"a": a, "b": b, "result": result, "chain": chain},
+    )
 
 
 @tracing_ui.get("/implements")
@@ -92,9 +97,11 @@ def implements_page():
     doc = request.args.get("doc", "").strip()
     article = _optional_int_param("article", 1, 100000)
     result = implements(_source(), doc, article=article) if doc else None
-    if wants_json():
-        return jsonify(result or {"usage": "GET /implements?doc=ID[&article=N]"})
-    return render_template("tracing_implements.html", doc=doc, article=article, result=result, json_url=json_url())
+    return render_page(
+        "tracing_implements.html",
+        result or {"usage": "GET /implements?doc=ID[&article=N]"},
+        lambda: {"doc": doc, "article": article, "result": result},
+    )
 
 
 def _watches():
@@ -126,17 +133,13 @@ def watches_page():
         )
         return redirect(url_for("tracing_ui.watch_page", watch_id=watch["id"]), code=303)
     items = watches.list()
-    if wants_json():
-        return jsonify({"watches": items})
-    return render_template("tracing_watches.html", watches=items, json_url=json_url())
+    return render_page("tracing_watches.html", {"watches": items}, lambda: {"watches": items})
 
 
 @tracing_ui.get("/watches/<int:watch_id>")
 def watch_page(watch_id: int):
     result = _watches().new(watch_id, limit=_int_param("limit", 200, 1, 1000), newest=True)
-    if wants_json():
-        return jsonify(result)
-    return render_template("tracing_watch.html", result=result, watch=result["watch"], json_url=json_url())
+    return render_page("tracing_watch.html", result, lambda: {"result": result, "watch": result["watch"]})
 
 
 @tracing_ui.post("/watches/<int:watch_id>/delete")

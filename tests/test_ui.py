@@ -298,6 +298,11 @@ TIMING = ("took_ms",)
         ("/?q=完全不会出现的词语组合", "/api/v1/search?q=完全不会出现的词语组合"),
         ("/documents/ui-a", "/api/v1/documents/ui-a"),
         ("/documents/ui-a-repost/copies", "/api/v1/documents/ui-a-repost/copies"),
+        ("/boilerplate?min_docs=3", "/api/v1/boilerplate?min_docs=3"),
+        ("/boilerplate?min_docs=2&kind=report_formula&q=矛盾", "/api/v1/boilerplate?min_docs=2&kind=report_formula&q=矛盾"),
+        ("/trace?text=小事不出村，大事不出镇", "/api/v1/trace?text=小事不出村，大事不出镇"),
+        ("/implements?doc=ui-b", "/api/v1/implements?doc=ui-b"),
+        ("/diff?a=ui-a&b=ui-b", "/api/v1/diff?a=ui-a&b=ui-b"),
     ],
 )
 def test_json_twins_carry_the_api_response(ui, page_path, api_path):
@@ -310,6 +315,15 @@ def test_json_twins_carry_the_api_response(ui, page_path, api_path):
     for key, value in api_body.items():
         if key not in TIMING:
             assert twin_body.get(key) == value, (page_path, key)
+
+
+def test_check_json_twin_is_the_api_report(ui):
+    draft = "我们的草稿开头是自己写的话。\n" + BOILER + "\n结尾也是自己写的。"
+    twin = ui.post("/check?format=json", data={"text": draft}).get_json()
+    api = ui.post("/api/v1/check", json={"text": draft}).get_json()
+    for key, value in api.items():
+        if key not in TIMING:
+            assert twin.get(key) == value, key
 
 
 def test_export_csv(ui):

@@ -136,14 +136,13 @@ def render_page(template: str, model: dict, view: Callable[[], dict] | None = No
 
     The JSON twin (``?format=json`` or ``Accept: application/json``) is ``model``
     itself, which the views build in the API's shape (tests/test_ui_twins.py holds
-    them to it). The HTML page renders ``template`` with the model's keys plus
-    ``view()``: what only the page needs (labels, pagination, links), built only
-    for the page."""
+    them to it). The HTML page renders ``template`` with the model as ``model``
+    plus ``view()``: what only the page needs (labels, pagination, links), built
+    only for the page."""
     if wants_json():
         return jsonify(model), status
-    context = {**model, **(view() if view else {})}
-    context.setdefault("json_url", json_url())
-    return render_template(template, **context), status
+    context = {"json_url": json_url(), **(view() if view else {})}
+    return render_template(template, model=model, **context), status
 
 
 def url_with(**changes) -> str:

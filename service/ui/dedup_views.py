@@ -4,7 +4,7 @@ download) and the boilerplate page."""
 from __future__ import annotations
 
 
-from flask import Response, jsonify, render_template, request, url_for
+from flask import Response, request, url_for
 
 from govtext.errors import BadInput
 from service.context import get_backend, get_settings
@@ -16,7 +16,7 @@ from service.ui.common import (
     _optional_int_param,
     check_draft,
     doc_titles,
-    json_url,
+    render_page,
     ui,
     wants_json,
 )
@@ -41,14 +41,11 @@ def _page_links() -> dict:
 @ui.route("/check", methods=["GET", "POST"])
 def check():
     if request.method == "GET":
-        if wants_json():
-            return jsonify(
-                {
-                    "available": True,
-                    "usage": 'POST text=… (form) to /check?format=json, or JSON {"text": …} to /api/v1/check',
-                }
-            )
-        return render_template("check.html", text="", report=None, available=True, json_url=json_url())
+        usage = {
+            "available": True,
+            "usage": 'POST text=… (form) to /check?format=json, or JSON {"text": …} to /api/v1/check',
+        }
+        return render_page("check.html", usage, lambda: {"text": "", "report": None, "available": True})
     from service.api.dedup import check_options
 
     upload = request.files.get("file")
@@ -75,18 +72,19 @@ def check():
             mimetype="text/html",
             headers={"Content-Disposition": 'attachment; filename="chachong-report.html"'},
         )
-    if wants_json():
-        return jsonify(report)
-    return render_template(
+    # the API's report (POST /api/v1/check) for the same draft and options
+    return render_page(
         "check.html",
-        text=text,
-        report=report,
-        view=report_view(report, text),
-        **_page_links(),
-        quotes=quotes,
-        options=options,
-        available=True,
-        json_url=json_url(),
+        report,
+        lambda: {
+            "text": text,
+            "report": report,
+            "view": report_view(report, text),
+            **_page_links(),
+            "quotes": quotes,
+            "options": options,
+            "available": True,
+        },
     )
 
 
@@ -108,9 +106,12 @@ def boilerplate():
         "year": _optional_int_param("year", 1900, 2100),
         "variants": 1000 if wants_json() else 50,
     }
-    page = boilerplate_page(args)
-    if wants_json():
-        return jsonify(page)
+    page = boilerplate_page(args)  # the API's page (GET /api/v1/boilerplate)
+    return render_page("boilerplate.html", page, lambda: _boilerplate_view(page))
+
+
+def _boilerplate_view(page: dict) -> dict:
+    """The page's occurrence previews (first three documents) and the documents' titles."""
     items = page["items"]
     titles = doc_titles([o["doc_id"] for b in items for o in b.get("occurrences", [])])
     for b in items:
@@ -118,9 +119,7 @@ def boilerplate():
         for o in b.get("occurrences", []):
             seen.setdefault(o["doc_id"], o)
         b["preview"] = list(seen.values())[:3]
-    return render_template(
-        "boilerplate.html", page=page, items=items, titles=titles, min_docs=page["min_docs"], json_url=json_url()
-    )
+    return {"page": page, "items": items, "titles": titles, "min_docs": page["min_docs"]}
 
 
 def _str_param(name: str, max_len: int) -> str:

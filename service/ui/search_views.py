@@ -109,7 +109,9 @@ def search():
         documents = get_backend().health()["documents"]
         home = {"query": "", "total": 0, "hits": [], "facets": {}, "documents": documents}
         return render_page(
-            "search.html", home, lambda: {"q": "", "names": names, "data_dir": str(get_settings().data_dir)}
+            "search.html",
+            home,
+            lambda: {"q": "", "names": names, "documents": documents, "data_dir": str(get_settings().data_dir)},
         )
     try:
         req = _search_request()
@@ -119,7 +121,7 @@ def search():
             raise
         title = ERROR_CODES.get(exc.code, "检索出错")
         failed = {"q": q, "error": {"title": title, "message": exc.message}, "names": names, "documents": None}
-        return render_page("search.html", failed, status=exc.status)
+        return render_page("search.html", {}, lambda: failed, status=exc.status)
     # the API's search response, with the names of the themes its hits carry
     model = response.to_dict()
     model["theme_names"] = {t: names.get(t, t) for t in {t for h in response.hits for t in h.themes}}
