@@ -618,8 +618,9 @@ def main() -> None:
                 print(f"    {count} x {msg}")
 
         # the load test: 50 clients while `govtext ingest` writes into the same folder
-        print()
-        load_test(args, cache, run_dir, port, queries, env)
+        if args.load_seconds > 0:  # 0: latency and throughput only
+            print()
+            load_test(args, cache, run_dir, port, queries, env)
     finally:
         server.terminate()
         try:
