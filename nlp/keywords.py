@@ -31,11 +31,9 @@ import math
 import re
 import threading
 from collections import Counter
-from itertools import compress, repeat
-from operator import add
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from govtext.settings import Settings, load_settings
 
@@ -257,8 +255,8 @@ def merge_terms(
 
 
 def _merge_tagged(
-    tokens: Sequence[str],
-    tags: Sequence[str] | None,
+    tokens: list[str],
+    tags: list[str] | None,
     terms: frozenset[str],
     max_n: int = 6,
     prefixes: frozenset[str] | None = None,
@@ -312,14 +310,15 @@ def _pos_ok(word: str, pos: str, lists: WordLists) -> bool:
     return True
 
 
-#: "token\0tag" -> (the keyword it stands for or '', is it a number), for one WordLists
-_token_memo: tuple[WordLists | None, dict[str, tuple[str, bool]]] = (None, {})
+#: (token, part of speech) -> the keyword it stands for ('' when it never is one), per word lists
+_static_words: tuple[WordLists | None, dict[tuple[str, str], str]] = (None, {})
+#: (token, part of speech) -> is it a number (numeral tag or digits)
+_number_tokens: dict[tuple[str, str], bool] = {}
 _MEMO_LIMIT = 1_000_000
 
 
-def _judge_token(t: str, p: str, lists: WordLists) -> tuple[str, bool]:
-    """(the token's keyword when its own form and tag allow one, else ''; is it a number)."""
-    number = bool(p == "m" or _NUMERIC.match(t))
+def _static_word(t: str, p: str, lists: WordLists) -> str:
+    """The token's keyword when its own form and tag allow one, else ''."""
     t = t.strip()
     if (
         len(t) < 2
@@ -328,17 +327,17 @@ def _judge_token(t: str, p: str, lists: WordLists) -> tuple[str, bool]:
         or not (_CJK.search(t) or t.isalnum())
         or not _pos_ok(t, p, lists)
     ):
-        return "", number
-    return t, number
+        return ""
+    return t
 
 
 def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bool = False) -> list[str | None]:
     """Content words of ``text`` in order (None for removed ones), governance terms merged.
 
     Tokens repeat: what depends on a (token, tag) pair alone is decided once per
-    process (memoized), so the per-token work is a dictionary lookup; only the
+    process (memoized), so the per-token work is dictionary lookups; only the
     "next to a number" test looks at the token's neighbours."""
-    global _token_memo
+    global _static_words
     from nlp.segment import tag
     from nlp.textnorm import normalize
 
@@ -346,30 +345,38 @@ def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bo
     text = text[:MAX_KEYWORD_CHARS]
     text = _PLACEHOLDER.sub(" ", (text if normalized else normalize(text)).lower())
     pairs = tag(text)
-    if not pairs:
-        return []
     # parts of speech of the merged tokens: a merged run is a governance term ("term")
-    words_in, tags_in = zip(*pairs)
-    tokens, pos = _merge_tagged(words_in, tags_in, lists.terms, lists.max_term_tokens, lists.prefixes)
-    owner, memo = _token_memo
-    if owner is not lists or len(memo) > _MEMO_LIMIT:
-        memo = {}
-        _token_memo = (lists, memo)
-    keys = list(map(add, tokens, map(add, repeat("\0"), pos)))
-    judged = list(map(memo.get, keys))
-    if None in judged:
-        for j in [j for j, v in enumerate(judged) if v is None]:
-            judged[j] = memo[keys[j]] = _judge_token(tokens[j], pos[j], lists)
-    words, numeric = zip(*judged)
+    tokens, pos = _merge_tagged(
+        [w for w, _ in pairs], [p for _, p in pairs], lists.terms, lists.max_term_tokens, lists.prefixes
+    )
+    keys = list(zip(tokens, pos))
+    if len(_number_tokens) > _MEMO_LIMIT:
+        _number_tokens.clear()
+    numeric = list(map(_number_tokens.get, keys))
+    for j, flag in enumerate(numeric):
+        if flag is None:
+            t, p = keys[j]
+            numeric[j] = _number_tokens[keys[j]] = bool(p == "m" or _NUMERIC.match(t))
     # a token is next to a number when one stands 1 before it or up to 2 after it
     n = len(tokens)
     near: set[int] = set()
-    for j in compress(range(n), numeric):
+    for j in [j for j, flag in enumerate(numeric) if flag]:
         near.update(i for i in (j - 2, j - 1, j + 1) if 0 <= i < n)
     seen = Counter(tokens)
     near_number = Counter(tokens[i] for i in near)
+    owner, memo = _static_words
+    if owner is not lists or len(memo) > _MEMO_LIMIT:
+        memo = {}
+        _static_words = (lists, memo)
+    words = list(map(memo.get, keys))
+    for j, word in enumerate(words):
+        if word is None:
+            t, p = keys[j]
+            words[j] = memo[keys[j]] = _static_word(t, p, lists)
     number_talk = {
-        w for w in set(words) if w and w not in lists.terms and near_number[w] >= NUMBER_TALK_SHARE * seen[w]
+        w
+        for w in set(words)
+        if w and w not in lists.terms and near_number[w] >= NUMBER_TALK_SHARE * seen[w]
     }
     # None keeps TextRank windows from jumping over removed words
     return [w if w and w not in number_talk else None for w in words]
