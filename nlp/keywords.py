@@ -251,51 +251,27 @@ def merge_terms(
     tokens: list[str], terms: frozenset[str], max_n: int = 6, prefixes: frozenset[str] | None = None
 ) -> list[str]:
     """Join runs of adjacent tokens that spell a governance term (longest first)."""
-    return _merge_tagged(tokens, None, terms, max_n, prefixes)[0]
-
-
-def _merge_tagged(
-    tokens: list[str],
-    tags: list[str] | None,
-    terms: frozenset[str],
-    max_n: int = 6,
-    prefixes: frozenset[str] | None = None,
-) -> tuple[list[str], list[str]]:
-    """:func:`merge_terms`, carrying each token's part of speech along (``term`` for a merged run).
-
-    Only tokens that begin some term can start a run, so those are found first
-    (a set lookup per token, in C) and the rest is copied in slices."""
     if prefixes is None:
         prefixes = frozenset(t[:i] for t in terms for i in range(1, len(t)))
-    n = len(tokens)
-    starts = [i for i, is_prefix in enumerate(map(prefixes.__contains__, tokens)) if is_prefix]
-    if not starts:
-        return list(tokens), list(tags) if tags is not None else []
-    out: list[str] = []
-    out_tags: list[str] = []
-    done = 0  # tokens before this index are in ``out``
-    for i in starts:
-        if i < done:  # inside a run merged already
-            continue
+    out = []
+    i, n = 0, len(tokens)
+    while i < n:
         best_k = 0
-        cand = tokens[i]
-        for k in range(2, min(max_n, n - i) + 1):
-            cand += tokens[i + k - 1]
-            if cand in terms:
-                best_k = k
-            if cand not in prefixes:
-                break
+        if tokens[i] in prefixes:
+            cand = tokens[i]
+            for k in range(2, min(max_n, n - i) + 1):
+                cand += tokens[i + k - 1]
+                if cand in terms:
+                    best_k = k
+                if cand not in prefixes:
+                    break
         if best_k:
-            out += tokens[done:i]
             out.append("".join(tokens[i : i + best_k]))
-            if tags is not None:
-                out_tags += tags[done:i]
-                out_tags.append("term")
-            done = i + best_k
-    out += tokens[done:]
-    if tags is not None:
-        out_tags += tags[done:]
-    return out, out_tags
+            i += best_k
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
 
 
 def _pos_ok(word: str, pos: str, lists: WordLists) -> bool:
@@ -310,34 +286,8 @@ def _pos_ok(word: str, pos: str, lists: WordLists) -> bool:
     return True
 
 
-#: (token, part of speech) -> the keyword it stands for ('' when it never is one), per word lists
-_static_words: tuple[WordLists | None, dict[tuple[str, str], str]] = (None, {})
-#: (token, part of speech) -> is it a number (numeral tag or digits)
-_number_tokens: dict[tuple[str, str], bool] = {}
-_MEMO_LIMIT = 1_000_000
-
-
-def _static_word(t: str, p: str, lists: WordLists) -> str:
-    """The token's keyword when its own form and tag allow one, else ''."""
-    t = t.strip()
-    if (
-        len(t) < 2
-        or t in lists.stop
-        or _JUNK.match(t)
-        or not (_CJK.search(t) or t.isalnum())
-        or not _pos_ok(t, p, lists)
-    ):
-        return ""
-    return t
-
-
 def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bool = False) -> list[str | None]:
-    """Content words of ``text`` in order (None for removed ones), governance terms merged.
-
-    Tokens repeat: what depends on a (token, tag) pair alone is decided once per
-    process (memoized), so the per-token work is dictionary lookups; only the
-    "next to a number" test looks at the token's neighbours."""
-    global _static_words
+    """Content words of ``text`` in order (None for removed ones), governance terms merged."""
     from nlp.segment import tag
     from nlp.textnorm import normalize
 
@@ -345,41 +295,44 @@ def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bo
     text = text[:MAX_KEYWORD_CHARS]
     text = _PLACEHOLDER.sub(" ", (text if normalized else normalize(text)).lower())
     pairs = tag(text)
-    # parts of speech of the merged tokens: a merged run is a governance term ("term")
-    tokens, pos = _merge_tagged(
-        [w for w, _ in pairs], [p for _, p in pairs], lists.terms, lists.max_term_tokens, lists.prefixes
-    )
-    keys = list(zip(tokens, pos))
-    if len(_number_tokens) > _MEMO_LIMIT:
-        _number_tokens.clear()
-    numeric = list(map(_number_tokens.get, keys))
-    for j, flag in enumerate(numeric):
-        if flag is None:
-            t, p = keys[j]
-            numeric[j] = _number_tokens[keys[j]] = bool(p == "m" or _NUMERIC.match(t))
+    tokens = merge_terms([w for w, _ in pairs], lists.terms, lists.max_term_tokens, lists.prefixes)
+    # parts of speech of the merged tokens (a merged run is a governance term)
+    pos, k = [], 0
+    for t in tokens:
+        if k < len(pairs) and pairs[k][0] == t:
+            pos.append(pairs[k][1])
+            k += 1
+        else:
+            pos.append("term")
+            length = 0
+            while k < len(pairs) and length < len(t):
+                length += len(pairs[k][0])
+                k += 1
     # a token is next to a number when one stands 1 before it or up to 2 after it
     n = len(tokens)
-    near: set[int] = set()
-    for j in [j for j, flag in enumerate(numeric) if flag]:
-        near.update(i for i in (j - 2, j - 1, j + 1) if 0 <= i < n)
+    near = [False] * n
+    for j, (t, p) in enumerate(zip(tokens, pos)):
+        if p == "m" or _NUMERIC.match(t):
+            for i in (j - 2, j - 1, j + 1):
+                if 0 <= i < n:
+                    near[i] = True
     seen = Counter(tokens)
-    near_number = Counter(tokens[i] for i in near)
-    owner, memo = _static_words
-    if owner is not lists or len(memo) > _MEMO_LIMIT:
-        memo = {}
-        _static_words = (lists, memo)
-    words = list(map(memo.get, keys))
-    for j, word in enumerate(words):
-        if word is None:
-            t, p = keys[j]
-            words[j] = memo[keys[j]] = _static_word(t, p, lists)
-    number_talk = {
-        w
-        for w in set(words)
-        if w and w not in lists.terms and near_number[w] >= NUMBER_TALK_SHARE * seen[w]
-    }
-    # None keeps TextRank windows from jumping over removed words
-    return [w if w and w not in number_talk else None for w in words]
+    near_number = Counter(t for t, flag in zip(tokens, near) if flag)
+    out: list[str | None] = []
+    for t, p in zip(tokens, pos):
+        t = t.strip()
+        if (
+            len(t) < 2
+            or t in lists.stop
+            or _JUNK.match(t)
+            or not (_CJK.search(t) or t.isalnum())
+            or not _pos_ok(t, p, lists)
+            or (t not in lists.terms and near_number[t] >= NUMBER_TALK_SHARE * seen[t])
+        ):
+            out.append(None)  # keeps TextRank windows from jumping over removed words
+            continue
+        out.append(t)
+    return out
 
 
 def idf_terms(text: str) -> list[str]:

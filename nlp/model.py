@@ -33,8 +33,6 @@ import json
 import re
 import threading
 from collections import Counter
-from itertools import repeat
-from operator import add
 from pathlib import Path
 
 import numpy as np
@@ -46,24 +44,6 @@ MODEL_FILE = "theme_model.json.gz"
 FEATURE_VERSION = 2
 _NON_CJK = re.compile(r"[^\u3400-\u9fff]+")
 _DIGITS = re.compile(r"\d+")
-
-
-#: token -> its word feature (digits as 0), '' for spaces and punctuation; tokens repeat a lot
-_WORD_FEATURE: dict[str, str] = {}
-
-
-def feature_words(tokens: list[str], is_word) -> list[str]:
-    """The word features of ``tokens``: ``_DIGITS.sub("0", t)`` of each word, memoized."""
-    memo = _WORD_FEATURE
-    words = list(map(memo.get, tokens))
-    if None in words:
-        if len(memo) > 1_000_000:
-            memo.clear()
-        for j, w in enumerate(words):
-            if w is None:
-                t = tokens[j]
-                words[j] = memo[t] = _DIGITS.sub("0", t) if is_word(t) else ""
-    return [w for w in words if w]
 
 
 def rule_features(rule_hits) -> list[str]:
@@ -157,12 +137,11 @@ class ThemeModel:
             rule_hits = get_rule_tagger().score_paragraph(text, normalized=True)
         text = text.lower()
         wv, bv, cv, rv = (self._by_kind[k] for k in ("w", "b", "c", "r"))
-        words = feature_words(cut(text), is_word)
-        # the lookups run in C (map over dict.get); -1 marks a feature outside the vocabulary
-        idx = list(map(wv.get, words, repeat(-1)))
-        idx += map(bv.get, map("_".join, zip(words, words[1:])), repeat(-1))
+        words = [_DIGITS.sub("0", t) for t in cut(text) if is_word(t)]
+        idx = [wv.get(w, -1) for w in words]
+        idx += [bv.get(a + "_" + b, -1) for a, b in zip(words, words[1:])]
         for chunk in _NON_CJK.split(text):
-            idx += map(cv.get, map(add, chunk, chunk[1:]), repeat(-1))
+            idx += [cv.get(chunk[i : i + 2], -1) for i in range(len(chunk) - 1)]
         for h in rule_hits or ():
             idx += [rv.get(h.id, -1)] * int(round(4 * h.confidence))
         arr = np.asarray(idx, dtype=np.int64)
