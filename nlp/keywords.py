@@ -408,17 +408,89 @@ def _top(scores: dict[str, float], k: int) -> list[dict]:
     return [{"word": w, "score": round(s / best, 4)} for w, s in ranked]
 
 
+#: adjacent content words joined into one keyword when the pair occurs this often in the document
+COMPOUND_MIN_COUNT = 3
+#: ... and covers at least this share of the rarer word's occurrences (a fixed phrase, not a chance meeting)
+COMPOUND_MIN_SHARE = 0.3
+COMPOUND_MAX_CHARS = 8
+
+
+class _CompoundIdf:
+    """An IDF table that also knows the document's compounds: a compound the table
+    has never seen gets the IDF of its rarer part (the corpus table would give an
+    unseen word the maximum and let every compound win)."""
+
+    def __init__(self, table: IdfTable, parts: dict[str, tuple[str, str]]):
+        self.table = table
+        self.parts = parts
+
+    def idf(self, word: str) -> float:
+        pair = self.parts.get(word)
+        if pair is not None and (self.table.fixed_idf is not None or word not in self.table.df):
+            known = self.table.fixed_idf
+            if known is None or word not in known:
+                return max(self.table.idf(pair[0]), self.table.idf(pair[1]))
+        return self.table.idf(word)
+
+
+def merge_compounds(words: list[str | None], lists: WordLists) -> tuple[list[str | None], dict[str, tuple[str, str]]]:
+    """Join adjacent content words that form a frequent fixed phrase (新旧+动能, 国有+企业 …).
+
+    A pair qualifies when it occurs at least :data:`COMPOUND_MIN_COUNT` times,
+    in at least :data:`COMPOUND_MIN_SHARE` of the rarer word's occurrences, both
+    words are Chinese and neither is boilerplate. Occurrences are joined left to
+    right; the words they consume no longer count alone."""
+    seen = Counter(w for w in words if w)
+    pairs: Counter = Counter()
+    for a, b in zip(words, words[1:]):
+        if (
+            a
+            and b
+            and a != b
+            and a not in lists.boilerplate
+            and b not in lists.boilerplate
+            and len(a) + len(b) <= COMPOUND_MAX_CHARS
+            and _CJK.search(a)
+            and _CJK.search(b)
+        ):
+            pairs[(a, b)] += 1
+    kept = {
+        pair
+        for pair, n in pairs.items()
+        if n >= COMPOUND_MIN_COUNT and n >= COMPOUND_MIN_SHARE * min(seen[pair[0]], seen[pair[1]])
+    }
+    if not kept:
+        return words, {}
+    out: list[str | None] = []
+    parts: dict[str, tuple[str, str]] = {}
+    i, n = 0, len(words)
+    while i < n:
+        if i + 1 < n and (words[i], words[i + 1]) in kept:
+            a, b = words[i], words[i + 1]
+            assert a is not None and b is not None
+            parts[a + b] = (a, b)
+            out.append(a + b)
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return out, parts
+
+
 def keywords(text: str, k: int = 10, idf: IdfTable | None = None, *, normalized: bool = False) -> list[dict]:
-    """Blend of TF-IDF (0.6) and TextRank (0.4), each scaled to its best word."""
+    """Blend of TF-IDF (0.6) and TextRank (0.4), each scaled to its best word;
+    frequent fixed phrases count as one keyword (:func:`merge_compounds`)."""
     lists = get_word_lists()
     words = candidate_words(text, lists, normalized=normalized)
     if not any(words):
         return []
-    idf = idf or get_idf_table()
-    tf = {d["word"]: d["score"] for d in tfidf_keywords(text, k=3 * k, idf=idf, words=words)}
+    table = idf or get_idf_table()
+    words, parts = merge_compounds(words, lists)
+    idf_of = _CompoundIdf(table, parts)
+    tf = {d["word"]: d["score"] for d in tfidf_keywords(text, k=3 * k, idf=idf_of, words=words)}  # type: ignore[arg-type]
     tr = {d["word"]: d["score"] for d in textrank_keywords(text, k=5 * k, words=words)}
     # TextRank favours frequent, well-connected words (建设, 社会); weigh it by IDF too
-    tr = {w: s * idf.idf(w) for w, s in tr.items()}
+    tr = {w: s * idf_of.idf(w) for w, s in tr.items()}
     top = max(tr.values(), default=0.0) or 1.0
     tr = {w: s / top for w, s in tr.items()}
     blended = {w: 0.6 * tf.get(w, 0.0) + 0.4 * tr.get(w, 0.0) for w in set(tf) | set(tr)}

@@ -132,3 +132,17 @@ def test_keywords_drop_non_terms_and_number_talk():
     assert not any(ch.isdigit() for w in words for ch in w), words
     # figures' nouns (收入 in 收入增长3%) are number talk here; the governance terms are the topic
     assert {"网格化管理", "社会心理服务"} & set(words), words
+
+
+def test_frequent_fixed_phrases_become_one_keyword():
+    from nlp.keywords import merge_compounds
+
+    lists = get_word_lists()
+    words = ["新旧", "动能", None, "企业", None] * 3 + ["新旧", "标准", "动能"]
+    merged, parts = merge_compounds(words, lists)
+    assert parts == {"新旧动能": ("新旧", "动能")}
+    assert merged.count("新旧动能") == 3 and merged.count("新旧") == 1 and merged.count("动能") == 1
+    # a pair seen twice is a chance meeting, not a phrase
+    assert merge_compounds(["司法", "鉴定"] * 2, lists) == (["司法", "鉴定"] * 2, {})
+    text = "铁路运输法院受理刑事案件。铁路运输法院管辖铁路货物运输合同纠纷。铁路运输法院审理铁路旅客运输合同纠纷。"
+    assert [k["word"] for k in keywords(text, k=3)][0] == "铁路运输法院"
