@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from conftest import REPORTS, SEED, needs_shared, run_cli
 
 
@@ -29,6 +31,7 @@ def test_undecodable_file_is_reported(tmp_path):
     assert result.returncode == 1 and "bin.txt" in result.stderr.decode()
 
 
+@pytest.mark.slow  # a whole-corpus pass: `make test` runs it, `make test-fast` leaves it out
 @needs_shared
 def test_ingest_search_export_roundtrip(tmp_path):
     data = tmp_path / "d"

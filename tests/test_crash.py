@@ -8,9 +8,12 @@ import sqlite3
 import subprocess
 import time
 
+import pytest
+
 from conftest import GOVTEXT, LAWS, needs_shared, read_jsonl, run_cli
 
 
+@pytest.mark.slow  # a whole-corpus pass: `make test` runs it, `make test-fast` leaves it out
 @needs_shared
 def test_kill_dash_nine_mid_ingest(tmp_path):
     docs = read_jsonl(LAWS, limit=600)

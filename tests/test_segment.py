@@ -45,6 +45,7 @@ def test_tokens_drop_punctuation_and_lowercase():
     assert index_tokens("，。！？") == []
 
 
+@pytest.mark.slow  # a whole-corpus pass: `make test` runs it, `make test-fast` leaves it out
 @needs_shared
 def test_rjieba_matches_jieba_on_seed_and_corpus():
     seg = get_segmenter()
