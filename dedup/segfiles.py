@@ -35,7 +35,7 @@ SWEEP_AGE = 60.0
 #: seconds between two sweeps of one directory by one process
 SWEEP_EVERY = 30.0
 
-_DTYPES = {"keys": np.dtype(np.int64), "pids": np.dtype(np.int32)}
+_DTYPES: dict[str, np.dtype] = {"keys": np.dtype(np.int64), "pids": np.dtype(np.int32)}
 
 
 def store_path(conn: sqlite3.Connection) -> str | None:
