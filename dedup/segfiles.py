@@ -75,6 +75,7 @@ class SegmentFiles:
 
     def _open(self, conn, kind: str, sid: int, n: int, part: str) -> np.ndarray | None:
         path = self.path(kind, sid, part)
+        damaged = path.exists()  # (if it is not sound below)
         arr = self._map(path, _DTYPES[part], n)
         if arr is not None and self._agrees(conn, sid, part, arr):
             return arr
@@ -82,9 +83,12 @@ class SegmentFiles:
         if blob is None:
             return None
         data = np.frombuffer(blob[0], dtype=_DTYPES[part])
-        if len(data) != n or not self._write(path, data):
+        # a missing file is created only if no other process created it meanwhile, so
+        # processes starting together map one file, not each its own copy
+        if len(data) != n or not self._write(path, data, replace=damaged):
             return None
-        return self._map(path, _DTYPES[part], n)
+        arr = self._map(path, _DTYPES[part], n)
+        return arr if arr is not None and self._agrees(conn, sid, part, arr) else None
 
     @staticmethod
     def _map(path: Path, dtype: np.dtype, n: int) -> np.ndarray | None:
@@ -115,37 +119,55 @@ class SegmentFiles:
             return False
         return True
 
-    def _write(self, path: Path, data: np.ndarray) -> bool:
+    def _write(self, path: Path, data: np.ndarray, replace: bool = True) -> bool:
+        """Write ``data`` to ``path`` atomically (a temporary file, then a rename).
+        ``replace=False``: keep the file another process put there first (link, not rename)."""
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
             self.dir.mkdir(exist_ok=True)
             with open(tmp, "wb") as f:
                 np.save(f, np.ascontiguousarray(data), allow_pickle=False)
-            os.replace(tmp, path)
+            if replace:
+                os.replace(tmp, path)
+            else:
+                try:
+                    os.link(tmp, path)
+                except FileExistsError:
+                    pass
             return True
         except OSError:
+            return False
+        finally:
             try:
                 tmp.unlink()
             except OSError:
                 pass
-            return False
 
     # -------------------------------------------------------------- directory
     def directory(self, kind: str, sid: int, n: int, build) -> np.ndarray:
         """The radix directory of a segment of ``n`` keys: its file if sound, else ``build()``
         (written to the file for the other processes)."""
         path = self.path(kind, sid, "dir")
+        damaged = path.exists()
+        d = self._map_directory(path, n)
+        if d is not None:
+            return d
+        d = build()
+        self._write(path, d, replace=damaged)
+        shared = self._map_directory(path, n)
+        return shared if shared is not None and np.array_equal(shared, d) else d
+
+    @staticmethod
+    def _map_directory(path: Path, n: int) -> np.ndarray | None:
         try:
             d = np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
-            if d.dtype == np.int64 and d.ndim == 1 and len(d) >= 3 and d[0] == 0 and d[-1] == n:
-                bits = (len(d) - 1).bit_length() - 1
-                if len(d) == (1 << bits) + 1:
-                    return d
         except (OSError, ValueError, EOFError):
-            pass
-        d = build()
-        self._write(path, d)
-        return d
+            return None
+        if d.dtype == np.int64 and d.ndim == 1 and len(d) >= 3 and d[0] == 0 and d[-1] == n:
+            bits = (len(d) - 1).bit_length() - 1
+            if len(d) == (1 << bits) + 1:
+                return d
+        return None
 
     # -------------------------------------------------------------- removal
     def remove(self, kind: str, sids) -> None:
