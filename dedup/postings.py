@@ -12,6 +12,9 @@ the log-structured layout of Lucene and of LSM trees:
   at once) and read at most ``cap`` pids per key, oldest segments first;
 - segments never change; a process caches their arrays by their random id
   (a rolled-back segment's id is never reused, so the cache cannot go stale);
+  a store on disk keeps each segment's arrays also as files beside it, which
+  every process memory-maps, so the server's workers share one copy in the page
+  cache (``dedup/segfiles.py``; the blob stays the truth);
 - when ``FANOUT`` segments of one level exist they are merged into one of the
   next level, so a store holds O(FANOUT x log(batches)) segments; merging drops
   the postings of paragraphs that no longer carry postings (removed documents),
@@ -21,12 +24,15 @@ the log-structured layout of Lucene and of LSM trees:
 
 from __future__ import annotations
 
+import mmap
 import secrets
 import sqlite3
 import threading
 from collections import OrderedDict
 
 import numpy as np
+
+from .segfiles import SegmentFiles
 
 KINDS = ("band", "fp")
 FANOUT = 8
@@ -61,24 +67,35 @@ class Segment:
     about ``BUCKET`` keys that sits in a cache line or two, where a plain binary
     search over tens of millions of keys takes ~25 cache misses per key."""
 
-    __slots__ = ("keys", "pids", "_dir")
+    __slots__ = ("keys", "pids", "_dir", "_dir_file")
 
-    def __init__(self, keys: np.ndarray, pids: np.ndarray):
+    def __init__(self, keys: np.ndarray, pids: np.ndarray, dir_file=None):
         self.keys, self.pids = keys, pids
         self._dir: tuple | None = None
+        #: ``dir_file(build) -> directory``: the directory shared as a file (see segfiles)
+        self._dir_file = dir_file
 
     def _directory(self):
         """(directory, shift, bits), built on first use; one attribute, so threads
         sharing a cached segment see all of it or none."""
         if self._dir is None:
-            n = len(self.keys)
-            bits = int(min(24, max(1, np.ceil(np.log2(max(n, 2) / BUCKET)))))
-            shift = np.int64(64 - bits)
-            top = (self.keys >> shift) + (1 << (bits - 1))
-            d = np.zeros((1 << bits) + 1, dtype=np.int64)
-            np.cumsum(np.bincount(top, minlength=1 << bits), out=d[1:])
-            self._dir = (d, shift, bits)
+            d = self._build_directory() if self._dir_file is None else self._dir_file(self._build_directory)
+            bits = (len(d) - 1).bit_length() - 1
+            self._dir = (d, np.int64(64 - bits), bits)
         return self._dir
+
+    def _build_directory(self) -> np.ndarray:
+        n = len(self.keys)
+        bits = int(min(24, max(1, np.ceil(np.log2(max(n, 2) / BUCKET)))))
+        top = (self.keys >> np.int64(64 - bits)) + (1 << (bits - 1))
+        d = np.zeros((1 << bits) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(top, minlength=1 << bits), out=d[1:])
+        return d
+
+    @property
+    def mapped(self) -> bool:
+        """Whether the arrays are memory-mapped files (shared between processes)."""
+        return isinstance(self.keys.base, np.memmap) or isinstance(self.keys.base, mmap.mmap)
 
     def ranges(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``searchsorted(keys, q, "left")`` and ``(..., "right")`` for sorted or unsorted q."""
@@ -137,16 +154,21 @@ class _SegmentCache:
                 self.items.move_to_end(sid)
             return item
 
+    @staticmethod
+    def size(seg: Segment) -> int:
+        """Private memory of a cached segment: its arrays with their directory, about
+        (a memory-mapped segment's pages are the page cache's, shared by every process)."""
+        return 4096 if seg.mapped else (seg.keys.nbytes + seg.pids.nbytes) * 3 // 2
+
     def put(self, sid: int, seg: Segment) -> None:
-        size = seg.keys.nbytes + seg.pids.nbytes
         with self.lock:
             if sid in self.items:
                 return
             self.items[sid] = seg
-            self.used += size * 3 // 2  # with its directory, about
+            self.used += self.size(seg)
             while self.used > self.budget and len(self.items) > 1:
                 _, old = self.items.popitem(last=False)
-                self.used -= (old.keys.nbytes + old.pids.nbytes) * 3 // 2
+                self.used -= self.size(old)
 
 
 _cache = _SegmentCache(CACHE_BYTES)
@@ -172,6 +194,9 @@ class SegmentPostings:
         self.conn = conn
         self.kind = kind
         conn.execute(_SCHEMA)
+        #: the store's segment files (None for an in-memory store: arrays are decoded per process)
+        self.files = SegmentFiles.for_connection(conn)
+        self._seen: frozenset[int] = frozenset()
 
     # -------------------------------------------------------------- reading
     def segments(self) -> list[Segment]:
@@ -180,14 +205,28 @@ class SegmentPostings:
             "SELECT sid, n FROM dd_seg WHERE kind = ? ORDER BY level DESC, seq", (self.kind,)
         ).fetchall()
         out = []
-        for sid, _ in rows:
+        for sid, n in rows:
             item = _cache.get(sid)
             if item is None:
-                keys, pids = self.conn.execute("SELECT keys, pids FROM dd_seg WHERE sid = ?", (sid,)).fetchone()
-                item = Segment(np.frombuffer(keys, dtype=np.int64), np.frombuffer(pids, dtype=np.int32))
+                item = self._load(sid, n)
                 _cache.put(sid, item)
             out.append(item)
+        if self.files is not None:
+            live = frozenset(sid for sid, _ in rows)
+            if live != self._seen:  # segments were merged away since: their files may linger
+                self._seen = live
+                self.files.sweep(self.kind, set(live))
         return out
+
+    def _load(self, sid: int, n: int) -> Segment:
+        """A segment from its memory-mapped files, or decoded from its blob."""
+        if self.files is not None:
+            arrays = self.files.arrays(self.conn, self.kind, sid, n)
+            if arrays is not None:
+                files = self.files
+                return Segment(*arrays, dir_file=lambda build: files.directory(self.kind, sid, n, build))
+        keys, pids = self.conn.execute("SELECT keys, pids FROM dd_seg WHERE sid = ?", (sid,)).fetchone()
+        return Segment(np.frombuffer(keys, dtype=np.int64), np.frombuffer(pids, dtype=np.int32))
 
     def pairs(self, keys, cap: int, extra: Segment | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For query ``keys`` (int64 array, may repeat): (query index, pid) pairs,
@@ -311,6 +350,8 @@ class SegmentPostings:
         live = self._live(pids)
         seg = self.build(keys[live], pids[live])
         self.conn.executemany("DELETE FROM dd_seg WHERE sid = ?", [(r[0],) for r in rows])
+        if self.files is not None:  # were this transaction rolled back, readers would write them again
+            self.files.remove(self.kind, [r[0] for r in rows])
         if len(seg.keys):
             self._insert(seg, max(r[1] for r in rows) + 1)
 
@@ -329,4 +370,7 @@ class SegmentPostings:
         return np.isin(pids, alive, assume_unique=False)
 
     def clear(self) -> None:
+        sids = [r[0] for r in self.conn.execute("SELECT sid FROM dd_seg WHERE kind = ?", (self.kind,))]
         self.conn.execute("DELETE FROM dd_seg WHERE kind = ?", (self.kind,))
+        if self.files is not None:
+            self.files.remove(self.kind, sids)
