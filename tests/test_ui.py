@@ -299,7 +299,10 @@ TIMING = ("took_ms",)
         ("/documents/ui-a", "/api/v1/documents/ui-a"),
         ("/documents/ui-a-repost/copies", "/api/v1/documents/ui-a-repost/copies"),
         ("/boilerplate?min_docs=3", "/api/v1/boilerplate?min_docs=3"),
-        ("/boilerplate?min_docs=2&kind=report_formula&q=矛盾", "/api/v1/boilerplate?min_docs=2&kind=report_formula&q=矛盾"),
+        (
+            "/boilerplate?min_docs=2&kind=report_formula&q=矛盾",
+            "/api/v1/boilerplate?min_docs=2&kind=report_formula&q=矛盾",
+        ),
         ("/trace?text=小事不出村，大事不出镇", "/api/v1/trace?text=小事不出村，大事不出镇"),
         ("/implements?doc=ui-b", "/api/v1/implements?doc=ui-b"),
         ("/diff?a=ui-a&b=ui-b", "/api/v1/diff?a=ui-a&b=ui-b"),
