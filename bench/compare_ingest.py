@@ -13,8 +13,8 @@ data folders, then compares:
 * the IDF table this build's ``refresh_idf`` learns from the after store with
   its kept term sets removed (an older store), against the same ``idf.json``.
 
-The sample is the first ``--docs`` reports and laws taken alternately, so
-both registers are in it. Exit status 1 when anything differs.
+The sample is the first ``--docs`` reports and laws taken alternately (then
+the rest of the longer file), so both registers are in it. Exit status 1 when anything differs.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ def main() -> int:
     args = parser.parse_args()
     require_shared()
     reports, laws = read_jsonl(REPORTS), read_jsonl(LAWS)
-    docs = [d for pair in zip(reports, laws) for d in pair][: args.docs]
+    n = min(len(reports), len(laws))
+    docs = ([d for pair in zip(reports, laws) for d in pair] + reports[n:] + laws[n:])[: args.docs]
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "sample.jsonl"
