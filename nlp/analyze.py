@@ -42,7 +42,7 @@ from ingest.text import clean_text, split_paragraphs
 from nlp.combine import combine
 from nlp.doctype import classify
 from nlp.entities import document_year, extract_entities, find_dates, primary_region
-from nlp.keywords import get_idf_table
+from nlp.keywords import candidate_words, get_idf_table, keyword_and_idf_words
 from nlp.keywords import keywords as extract_keywords
 from nlp.model import get_model
 from nlp.taxonomy import get_taxonomy
@@ -159,6 +159,26 @@ def analyze(
 
     ``settings`` (default: from the environment) gives the size limit and the data
     folder whose corpus IDF weighs the keywords."""
+    return _analyze(text, title, use_model=use_model, keyword_count=keyword_count, settings=settings)[0]
+
+
+def analyze_with_idf_terms(
+    text: object, title: str = "", *, settings: Settings | None = None
+) -> tuple[dict, set[str] | None]:
+    """:func:`analyze` and the set of ``nlp.keywords.idf_terms(text)``, from one keyword segmentation
+    (None when the text gets the empty result: the caller tokenizes it if it needs the set)."""
+    return _analyze(text, title, settings=settings, with_idf_terms=True)
+
+
+def _analyze(
+    text: object,
+    title: str = "",
+    *,
+    use_model: bool = True,
+    keyword_count: int = KEYWORDS,
+    settings: Settings | None = None,
+    with_idf_terms: bool = False,
+) -> tuple[dict, set[str] | None]:
     settings = settings or load_settings()
     if not isinstance(text, str):
         raise BadInput("text must be a string")
@@ -171,7 +191,7 @@ def analyze(
         raise BadInput(f"text too long: {len(text)} characters (limit {limit})", code="too_large", status=413)
     raw_paragraphs = split_paragraphs(text)
     if not raw_paragraphs or _cjk_count(text) < MIN_CJK_CHARS:
-        return empty_result(len(raw_paragraphs))
+        return empty_result(len(raw_paragraphs)), None
     truncated = len(raw_paragraphs) > MAX_PARAGRAPHS
     paragraphs = [normalize(p) for p in raw_paragraphs[:MAX_PARAGRAPHS]]
     title_n = normalize(clean_text(title)).strip()
@@ -191,10 +211,15 @@ def analyze(
         primary = primary_region(title_regions) or primary_region(entities["regions"])
     else:
         primary = primary_region(entities["regions"])
+    terms = None
+    if with_idf_terms:
+        words, terms = keyword_and_idf_words(body, text)
+    else:
+        words = candidate_words(body, normalized=True)
     result = {
         "themes": themes,
         "paragraph_themes": para_tags,
-        "keywords": extract_keywords(body, k=keyword_count, idf=get_idf_table(settings), normalized=True),
+        "keywords": extract_keywords(body, k=keyword_count, idf=get_idf_table(settings), normalized=True, words=words),
         "entities": entities,
         "doc_type": classify(body, title_n),
         "primary_region": primary,
@@ -203,7 +228,7 @@ def analyze(
         "truncated": truncated,
         "model": use_model and get_model() is not None,
     }
-    return result
+    return result, terms
 
 
 def analyze_many(items: Iterable, *, use_model: bool = True) -> list[dict]:

@@ -286,14 +286,22 @@ def _pos_ok(word: str, pos: str, lists: WordLists) -> bool:
     return True
 
 
-def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bool = False) -> list[str | None]:
-    """Content words of ``text`` in order (None for removed ones), governance terms merged."""
-    from nlp.segment import tag
+def _prepare(text: str, normalized: bool) -> str:
+    """The string keyword extraction segments: its first characters, normalized, lower-cased, placeholders blanked."""
     from nlp.textnorm import normalize
 
-    lists = lists or get_word_lists()
     text = text[:MAX_KEYWORD_CHARS]
-    text = _PLACEHOLDER.sub(" ", (text if normalized else normalize(text)).lower())
+    return _PLACEHOLDER.sub(" ", (text if normalized else normalize(text)).lower())
+
+
+#: one line's tokens (governance terms merged), their parts of speech and the positions of numbers in them
+_Line = tuple[list[str], list[str], list[int]]
+
+
+def _tokens_pos(text: str, lists: WordLists) -> _Line:
+    """Tokens of ``text`` (governance terms merged), their parts of speech, and where the numbers are."""
+    from nlp.segment import tag
+
     pairs = tag(text)
     tokens = merge_terms([w for w, _ in pairs], lists.terms, lists.max_term_tokens, lists.prefixes)
     # parts of speech of the merged tokens (a merged run is a governance term)
@@ -308,36 +316,141 @@ def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bo
             while k < len(pairs) and length < len(t):
                 length += len(pairs[k][0])
                 k += 1
-    # a token is next to a number when one stands 1 before it or up to 2 after it
+    numbers = [j for j, (t, p) in enumerate(zip(tokens, pos)) if p == "m" or _NUMERIC.match(t)]
+    return tokens, pos, numbers
+
+
+class TokenPass:
+    """Tokens of prepared texts, segmented line by line and each distinct line once.
+
+    jieba cuts at every line break (a ``\n`` is a token of its own, tagged
+    ``x``) and no governance term spans one, so the tokens of a text are those of
+    its lines joined by ``\n`` tokens. Two forms of one document (the keyword
+    body and the stored text) share almost all their lines; one pass serves both.
+    Spaces and tabs at a line's ends are tokens of one character each, so a line
+    is looked up without them. Texts with ``\r`` (``\r\n`` is one token) or
+    word lists whose terms hold a line break are segmented whole.
+    """
+
+    def __init__(self, lists: WordLists):
+        self.lists = lists
+        self.lines: dict[str, _Line] = {}
+        self.by_line = not any("\n" in t for t in lists.terms) and "\n" not in lists.prefixes
+
+    def run(self, text: str, *, whole: bool = False) -> _Line:
+        """The tokens of ``text``; ``whole``: segment it in one piece and remember its lines."""
+        if not self.by_line or "\r" in text:
+            return _tokens_pos(text, self.lists)
+        if whole:
+            result = _tokens_pos(text, self.lists)
+            self._remember(text, result)
+            return result
+        tokens: list[str] = []
+        pos: list[str] = []
+        numbers: list[int] = []
+        for n, line in enumerate(text.split("\n")):
+            if n:
+                tokens.append("\n")
+                pos.append("x")
+            # spaces and tabs at the ends are one token each (the stored text keeps its indents)
+            core = line.strip(" \t")
+            lead = line[: len(line) - len(line.lstrip(" \t"))]
+            cached = self.lines.get(core)
+            if cached is None:
+                cached = self.lines[core] = _tokens_pos(core, self.lists)
+            tokens += lead
+            pos += "x" * len(lead)
+            offset = len(tokens)
+            tokens += cached[0]
+            pos += cached[1]
+            numbers += [offset + j for j in cached[2]]
+            if core:
+                trail = line[len(lead) + len(core) :]
+                tokens += trail
+                pos += "x" * len(trail)
+        return tokens, pos, numbers
+
+    def _remember(self, text: str, line: _Line) -> None:
+        """Cut a whole text's tokens at its ``\\n`` tokens into the tokens of its lines."""
+        tokens, pos, numbers = line
+        breaks = [i for i, t in enumerate(tokens) if t == "\n"]
+        lines = text.split("\n")
+        if len(breaks) != len(lines) - 1:  # pragma: no cover - jieba cuts at every line break
+            return
+        from bisect import bisect_left
+
+        start = 0
+        for end, string in zip(breaks + [len(tokens)], lines):
+            if string not in self.lines and string == string.strip(" \t"):
+                lo, hi = bisect_left(numbers, start), bisect_left(numbers, end)
+                self.lines[string] = (tokens[start:end], pos[start:end], [j - start for j in numbers[lo:hi]])
+            start = end + 1
+
+
+def _counts(tokens: list[str], numbers: list[int]) -> tuple[Counter, Counter]:
+    """How often each token occurs, and how often next to a number (one before it or up to 2 after it)."""
     n = len(tokens)
-    near = [False] * n
-    for j, (t, p) in enumerate(zip(tokens, pos)):
-        if p == "m" or _NUMERIC.match(t):
-            for i in (j - 2, j - 1, j + 1):
-                if 0 <= i < n:
-                    near[i] = True
-    seen = Counter(tokens)
-    near_number = Counter(t for t, flag in zip(tokens, near) if flag)
-    out: list[str | None] = []
-    for t, p in zip(tokens, pos):
-        t = t.strip()
-        if (
-            len(t) < 2
-            or t in lists.stop
-            or _JUNK.match(t)
-            or not (_CJK.search(t) or t.isalnum())
-            or not _pos_ok(t, p, lists)
-            or (t not in lists.terms and near_number[t] >= NUMBER_TALK_SHARE * seen[t])
-        ):
-            out.append(None)  # keeps TextRank windows from jumping over removed words
-            continue
-        out.append(t)
+    near: set[int] = set()
+    for j in numbers:
+        for i in (j - 2, j - 1, j + 1):
+            if 0 <= i < n:
+                near.add(i)
+    return Counter(tokens), Counter(tokens[i] for i in near)
+
+
+def _keeps(t: str, p: str, lists: WordLists, seen: Counter, near_number: Counter) -> bool:
+    return not (
+        len(t) < 2
+        or t in lists.stop
+        or _JUNK.match(t)
+        or not (_CJK.search(t) or t.isalnum())
+        or not _pos_ok(t, p, lists)
+        or (t not in lists.terms and near_number[t] >= NUMBER_TALK_SHARE * seen[t])
+    )
+
+
+def _decisions(line: _Line, lists: WordLists) -> dict[tuple[str, str], str | None]:
+    """Each distinct (token, tag) of a text: the keyword it stands for, or None when it is removed."""
+    tokens, pos, numbers = line
+    seen, near_number = _counts(tokens, numbers)
+    out: dict[tuple[str, str], str | None] = {}
+    for pair in set(zip(tokens, pos)):
+        t = pair[0].strip()
+        out[pair] = t if _keeps(t, pair[1], lists, seen, near_number) else None
     return out
+
+
+def _candidates(line: _Line, lists: WordLists) -> list[str | None]:
+    # None keeps TextRank windows from jumping over removed words
+    return list(map(_decisions(line, lists).__getitem__, zip(line[0], line[1])))
+
+
+def _term_set(line: _Line, lists: WordLists) -> set[str]:
+    """The distinct words :func:`_candidates` keeps (what an IDF table counts)."""
+    return {w for w in _decisions(line, lists).values() if w}
+
+
+def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bool = False) -> list[str | None]:
+    """Content words of ``text`` in order (None for removed ones), governance terms merged."""
+    lists = lists or get_word_lists()
+    return _candidates(_tokens_pos(_prepare(text, normalized), lists), lists)
 
 
 def idf_terms(text: str) -> list[str]:
     """The words of ``text`` as keyword extraction sees them (for building an IdfTable)."""
     return [w for w in candidate_words(text) if w]
+
+
+def keyword_and_idf_words(body: str, text: str, lists: WordLists | None = None) -> tuple[list[str | None], set[str]]:
+    """``candidate_words(body, normalized=True)`` and ``set(idf_terms(text))`` from one segmentation.
+
+    ``body`` is the normalized keyword text of a document (its cleaned
+    paragraphs), ``text`` the document as stored; the lines they share are
+    segmented once (:class:`TokenPass`)."""
+    lists = lists or get_word_lists()
+    tokens = TokenPass(lists)
+    words = _candidates(tokens.run(_prepare(body, True), whole=True), lists)
+    return words, _term_set(tokens.run(_prepare(text, False)), lists)
 
 
 def _weight(word: str, lists: WordLists) -> float:
@@ -477,11 +590,20 @@ def merge_compounds(words: list[str | None], lists: WordLists) -> tuple[list[str
     return out, parts
 
 
-def keywords(text: str, k: int = 10, idf: IdfTable | None = None, *, normalized: bool = False) -> list[dict]:
+def keywords(
+    text: str,
+    k: int = 10,
+    idf: IdfTable | None = None,
+    *,
+    normalized: bool = False,
+    words: list[str | None] | None = None,
+) -> list[dict]:
     """Blend of TF-IDF (0.6) and TextRank (0.4), each scaled to its best word;
-    frequent fixed phrases count as one keyword (:func:`merge_compounds`)."""
+    frequent fixed phrases count as one keyword (:func:`merge_compounds`).
+    ``words``: ``candidate_words(text, normalized=normalized)`` when the caller has them."""
     lists = get_word_lists()
-    words = candidate_words(text, lists, normalized=normalized)
+    if words is None:
+        words = candidate_words(text, lists, normalized=normalized)
     if not any(words):
         return []
     table = idf or get_idf_table()

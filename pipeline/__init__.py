@@ -62,6 +62,17 @@ def analyze_document(doc: Document, settings: Settings | None = None) -> dict:
         return {}
 
 
+def analyze_document_terms(doc: Document, settings: Settings | None = None) -> tuple[dict, set[str] | None]:
+    """:func:`analyze_document` and the text's IDF term set, from one segmentation (nlp/idf_terms.py)."""
+    from govtext.errors import BadInput
+    from nlp.analyze import analyze_with_idf_terms
+
+    try:
+        return analyze_with_idf_terms(doc.text, doc.title, settings=settings)
+    except BadInput:
+        return {}, None
+
+
 def enrich(doc: Document, analyzer: Callable[[Document], dict] | None = analyze_document) -> IndexedDocument:
     paragraphs = split_paragraphs(doc.text)
     analysis = analyzer(doc) if analyzer else {}
@@ -92,9 +103,28 @@ class Enricher:
         self.workers = workers if analyzer is analyze_document else 0
         # the default analyzer gets the settings (the data folder's corpus IDF, the size limit)
         self.analyzer = partial(analyze_document, settings=settings) if analyzer is analyze_document else analyzer
+        # ... and also gives each text's IDF term set, which the ingest keeps for refresh_idf
+        self._with_terms = partial(analyze_document_terms, settings=settings) if analyzer is analyze_document else None
+        #: (text, IDF term set) of the documents enriched since :meth:`take_terms`
+        self.terms: list[tuple[str, set[str]]] = []
         self._pool: ProcessPoolExecutor | None = None
 
+    def take_terms(self) -> list[tuple[str, set[str]]]:
+        terms, self.terms = self.terms, []
+        return terms
+
+    def _collect(self, docs: list[Document], results) -> list[IndexedDocument]:
+        out = []
+        for d, (analysis, terms) in zip(docs, results):
+            if terms is not None:
+                self.terms.append((d.text, terms))
+            out.append(IndexedDocument(d, split_paragraphs(d.text), analysis))
+        return out
+
     def submit(self, docs: list[Document]) -> Callable[[], list[IndexedDocument]]:
+        if self._with_terms is not None and (self.workers < 2 or len(docs) < self.MIN_PARALLEL):
+            enriched = self._collect(docs, map(self._with_terms, docs))
+            return lambda: enriched
         if not self.analyzer or self.workers < 2 or len(docs) < self.MIN_PARALLEL:
             enriched = [enrich(d, self.analyzer) for d in docs]
             return lambda: enriched
@@ -111,6 +141,9 @@ class Enricher:
                 initargs=(os.getpid(),),
             )
         chunk = max(1, len(docs) // (self.workers * 4))
+        if self._with_terms is not None:
+            with_terms = self._pool.map(self._with_terms, docs, chunksize=chunk)
+            return lambda: self._collect(docs, with_terms)
         futures = self._pool.map(self.analyzer, docs, chunksize=chunk)
         return lambda: [IndexedDocument(d, split_paragraphs(d.text), a) for d, a in zip(docs, futures)]
 
@@ -194,7 +227,26 @@ class Ingestor:
         if self._pending is not None:
             (pending, count), self._pending = self._pending, None
             self.report.written += self.backend.write(pending())
+            self._keep_terms()
             self._tick(count)
+
+    def _keep_terms(self) -> None:
+        """Keep the written texts' IDF term sets for refresh_idf (an aid: it tokenizes texts without one)."""
+        terms = self.enricher.take_terms()
+        if not terms:
+            return
+        import sqlite3
+
+        from nlp.idf_terms import IdfTermStore
+
+        try:
+            store = IdfTermStore(self.settings.data_dir)
+            try:
+                store.put(terms)
+            finally:
+                store.close()
+        except (OSError, sqlite3.Error):
+            pass
 
     def _tick(self, n: int) -> None:
         if self._bar is not None:

@@ -54,6 +54,7 @@ def cmd_ingest(args) -> int:
 
 def refresh_idf(backend, settings: Settings, quiet: bool = False) -> None:
     """Learn keyword IDF from the stored corpus when it is missing or the corpus grew by a fifth."""
+    from nlp.idf_terms import corpus_terms
     from nlp.keywords import IdfTable
 
     path = Path(settings.data_dir) / "idf.json"
@@ -66,8 +67,9 @@ def refresh_idf(backend, settings: Settings, quiet: bool = False) -> None:
         return
     if not quiet:
         print(f"learning keyword IDF from {documents} documents …", file=sys.stderr)
-    table = IdfTable.from_texts(d["text"] for d in backend.iter_documents())
     path.parent.mkdir(parents=True, exist_ok=True)  # an engine backend never made the data folder
+    # the term sets ingest kept (nlp/idf_terms.py); texts without one are tokenized as before
+    table = IdfTable.build(corpus_terms((d["text"] for d in backend.iter_documents()), path.parent))
     table.save(path, min_df=2)
 
 
