@@ -44,6 +44,25 @@ def backend(settings):
     b.close()
 
 
+def store_of(data: Path, docs: list) -> Path:
+    """A data folder holding ``docs`` (Document objects or dicts), ingested untagged."""
+    from govtext.documents import Document
+    from govtext.settings import load_settings
+    from pipeline import ingest_documents
+    from search import open_backend
+
+    settings = load_settings(data_dir=data, analyze=False)
+    backend = open_backend(settings)
+    try:
+        report = ingest_documents(
+            [d if isinstance(d, Document) else Document.from_dict(d) for d in docs], backend, settings, analyzer=None
+        )
+        assert not report.problems, report.problems
+    finally:
+        backend.close()
+    return data
+
+
 @pytest.fixture(scope="session")
 def seeded_dir(tmp_path_factory):
     """A data folder holding the seed page and the 107 reports, ingested once per run."""

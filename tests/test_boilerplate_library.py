@@ -10,6 +10,8 @@ import random
 
 import pytest
 
+from conftest import store_of
+
 FORMULA = (
     "坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实党的二十大和二十届历次全会精神，"
     "完整准确全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展。"
@@ -82,18 +84,7 @@ def _corpus():
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
-    from govtext.settings import load_settings
-    from pipeline import ingest_documents
-    from search import open_backend
-
-    data = tmp_path_factory.mktemp("bp_data")
-    settings = load_settings(data_dir=data, analyze=False)
-    backend = open_backend(settings)
-    try:
-        ingest_documents(_corpus(), backend, settings, analyzer=None)
-    finally:
-        backend.close()
-    return data
+    return store_of(tmp_path_factory.mktemp("bp_data"), _corpus())
 
 
 @pytest.fixture(scope="module")

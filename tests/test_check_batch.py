@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import store_of
+
 from dedup.batch import MAX_BATCH_CHARS, MAX_BATCH_DRAFTS, cross_check
 
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "reports.jsonl"
@@ -92,24 +94,9 @@ def test_hostile_batches_are_bad_input(texts, fragment):
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
-    from govtext.documents import Document
-    from govtext.settings import load_settings
-    from pipeline import ingest_documents
-    from search import open_backend
-
-    data = tmp_path_factory.mktemp("batch_data")
-    settings = load_settings(data_dir=data, analyze=False)
-    backend = open_backend(settings)
-    try:
-        ingest_documents(
-            [Document.from_dict({"id": "src", "title": "某市政府工作报告", "text": P3 + "\n另一段。"})],
-            backend,
-            settings,
-            analyzer=None,
-        )
-    finally:
-        backend.close()
-    return data
+    return store_of(
+        tmp_path_factory.mktemp("batch_data"), [{"id": "src", "title": "某市政府工作报告", "text": P3 + "\n另一段。"}]
+    )
 
 
 @pytest.fixture(scope="module")

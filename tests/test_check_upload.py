@@ -7,30 +7,18 @@ import io
 
 import pytest
 
+from conftest import store_of
+
 PARA = "坚决守住不发生规模性返贫底线持续巩固拓展脱贫攻坚成果同乡村振兴有效衔接，推动农村一二三产业融合发展。"
 OWN = "这一段是起草人自己写的话，和任何已有文件都不一样。"
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
-    from govtext.documents import Document
-    from govtext.settings import load_settings
-    from pipeline import ingest_documents
-    from search import open_backend
-
-    data = tmp_path_factory.mktemp("upload_data")
-    settings = load_settings(data_dir=data, analyze=False)
-    backend = open_backend(settings)
-    try:
-        ingest_documents(
-            [Document.from_dict({"id": "src", "title": "乡村振兴工作方案", "text": PARA + "\n另一段。"})],
-            backend,
-            settings,
-            analyzer=None,
-        )
-    finally:
-        backend.close()
-    return data
+    return store_of(
+        tmp_path_factory.mktemp("upload_data"),
+        [{"id": "src", "title": "乡村振兴工作方案", "text": PARA + "\n另一段。"}],
+    )
 
 
 @pytest.fixture(scope="module")

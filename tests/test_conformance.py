@@ -890,22 +890,7 @@ def test_engine_traces_as_embedded_does(engine, tmp_path, request):
         dispose(other)
 
 
-NEW_DOCS = [
-    {
-        "id": "hn-2024",
-        "date": "2024-03-01",
-        "region": "河南",
-        "title": "河南省报告",
-        "text": "河南省坚持和发展新时代“枫桥经验”，完善矛盾纠纷多元预防调处化解综合机制，把矛盾纠纷化解在基层。",
-    },
-    {
-        "id": "bj-2024",
-        "date": "2024-04-01",
-        "region": "北京",
-        "title": "北京市报告",
-        "text": "持续推进老旧小区改造和城市更新。",
-    },
-]
+from test_tracing import NEW_DOCS  # noqa: E402  (the same documents as the embedded tracing tests)
 
 
 def test_watches_feed_new_documents_and_survive_reopening(fresh):

@@ -316,6 +316,25 @@ def test_implements_both_directions(backend, settings):
 # -- watches ---------------------------------------------------------------------------
 
 
+# documents ingested after a watch is saved: one reuses the planted passage, one does not
+NEW_DOCS = [
+    {
+        "id": "hn-2024",
+        "date": "2024-03-01",
+        "region": "河南",
+        "title": "河南省报告",
+        "text": "河南省坚持和发展新时代“枫桥经验”，完善矛盾纠纷多元预防调处化解综合机制，把矛盾纠纷化解在基层。",
+    },
+    {
+        "id": "bj-2024",
+        "date": "2024-04-01",
+        "region": "北京",
+        "title": "北京市报告",
+        "text": "持续推进老旧小区改造和城市更新。",
+    },
+]
+
+
 def test_watches_see_new_documents_and_survive_reopening(settings, planted):
     from search import open_backend
 
@@ -326,22 +345,7 @@ def test_watches_see_new_documents_and_survive_reopening(settings, planted):
     ingest(
         planted,
         settings,
-        [
-            {
-                "id": "hn-2024",
-                "date": "2024-03-01",
-                "region": "河南",
-                "title": "河南省报告",
-                "text": "河南省坚持和发展新时代“枫桥经验”，完善矛盾纠纷多元预防调处化解综合机制，把矛盾纠纷化解在基层。",
-            },
-            {
-                "id": "bj-2024",
-                "date": "2024-04-01",
-                "region": "北京",
-                "title": "北京市报告",
-                "text": "持续推进老旧小区改造和城市更新。",
-            },
-        ],
+        NEW_DOCS,
     )
     planted.close()
     reopened = open_backend(settings)
