@@ -18,7 +18,11 @@ from bench.httpraw import call, parse_reply, send_raw
 from conftest import GOVTEXT, serving
 
 SLOW_FROM = "127.0.0.2"  # the slow clients' own loopback address (per-client limits are per address)
-ENV = {"GOVTEXT_HEADER_TIMEOUT": "4", "GOVTEXT_MAX_CONNECTIONS_PER_CLIENT": "64"}
+HEAD_TIMEOUT = 6
+ENV = {"GOVTEXT_HEADER_TIMEOUT": str(HEAD_TIMEOUT), "GOVTEXT_MAX_CONNECTIONS_PER_CLIENT": "64"}
+# A starved request would wait for the slow clients' head timeout; half of it
+# tells starvation from a machine loaded by other work.
+SERVED_WITHIN = HEAD_TIMEOUT / 2
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +49,7 @@ def _health_latencies(base: str, n: int = 10) -> list[float]:
     return out
 
 
-def test_health_answers_within_a_second_while_50_slow_clients_hold_connections(server):
+def test_health_answers_while_50_slow_clients_hold_connections(server):
     with ExitStack() as stack:
         for i in range(50):
             s = stack.enter_context(_connect(server))
@@ -58,9 +62,9 @@ def test_health_answers_within_a_second_while_50_slow_clients_hold_connections(s
                 )
         time.sleep(1.0)
         latencies = _health_latencies(server)
-        assert max(latencies) < 1.0, latencies
+        assert max(latencies) < SERVED_WITHIN, latencies
         # the slow ones are cut off after the head timeout, with the JSON problem
-        time.sleep(4.5)
+        time.sleep(HEAD_TIMEOUT + 0.5)
         status, headers, body = parse_reply(s.recv(4096))
         assert status == 408 and headers["content-type"] == "application/json" and b'"request_timeout"' in body
 
@@ -69,12 +73,18 @@ def test_one_client_cannot_take_every_connection(server):
     with ExitStack() as stack:
         for _ in range(64):
             stack.enter_context(_connect(server)).sendall(b"GET / HTTP/1.1\r\n")
-        time.sleep(0.5)
-        extra = stack.enter_context(_connect(server))
-        extra.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
-        status, headers, _ = parse_reply(extra.recv(4096))
+        # the front accepts the 64 at its own pace on a loaded machine: until it
+        # has, an extra connection is still within the limit and is served
+        deadline = time.monotonic() + 15
+        while True:
+            extra = stack.enter_context(_connect(server))
+            extra.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            status, headers, _ = parse_reply(extra.recv(4096))
+            if status != 200 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert status == 503 and headers.get("retry-after")
-        assert max(_health_latencies(server, 3)) < 1.0  # other clients are still served
+        assert max(_health_latencies(server, 3)) < SERVED_WITHIN  # other clients are still served
 
 
 @pytest.mark.parametrize(
