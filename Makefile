@@ -38,7 +38,7 @@ serve: install
 test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
-# The edit loop: everything but the whole-corpus and browser tests.
+# The edit loop: the in-process tests; `slow` ones start govtext processes or read the whole corpus.
 test-fast: install
 	$(PY) -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS)
 

@@ -25,6 +25,17 @@ LAWS = SHARED / "corpus" / "laws.jsonl"
 REPORTS = SHARED / "corpus" / "reports.jsonl"
 GOVTEXT = str(Path(sys.executable).parent / "govtext")
 
+# Module fixtures of these names start `govtext serve` as a process (a few seconds each):
+# a test that uses one is slow, so `make test-fast` leaves it out and `make test` runs it.
+SERVER_FIXTURES = {"server", "locked"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 needs_shared = pytest.mark.skipif(not SEED.exists(), reason="../shared (seed page and corpus) is not beside the repo")
 
 

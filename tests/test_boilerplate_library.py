@@ -199,6 +199,7 @@ def test_the_page_filters_and_pages(client):
     assert client.get("/boilerplate", query_string={"q": "<script>"}).status_code == 200
 
 
+@pytest.mark.slow  # starts govtext processes: `make test` runs it, `make test-fast` leaves it out
 def test_cli_gives_the_same_json(client, data_dir):
     from conftest import run_cli
 

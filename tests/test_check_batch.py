@@ -154,6 +154,7 @@ def test_api_batch_refuses_non_json(client):
     assert r.status_code == 400
 
 
+@pytest.mark.slow  # starts govtext processes: `make test` runs it, `make test-fast` leaves it out
 def test_cli_jsonl_ends_with_the_cross_check(data_dir, tmp_path):
     from conftest import run_cli
 

@@ -91,6 +91,7 @@ def test_api_whitelist_and_exclude_boilerplate(client):
     assert r.status_code == 400
 
 
+@pytest.mark.slow  # starts govtext processes: `make test` runs it, `make test-fast` leaves it out
 def test_cli_checks_a_docx_and_writes_the_chinese_report(data_dir, tmp_path):
     from conftest import run_cli
 
@@ -148,6 +149,7 @@ def test_page_and_download_mark_the_change_side_by_side(client):
     assert "/documents/src" not in download and "<style>" in download
 
 
+@pytest.mark.slow  # starts govtext processes: `make test` runs it, `make test-fast` leaves it out
 def test_page_api_and_cli_agree_to_the_character(client, data_dir, tmp_path):
     import json
 

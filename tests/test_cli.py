@@ -6,6 +6,8 @@ import pytest
 
 from conftest import REPORTS, SEED, needs_shared, run_cli
 
+pytestmark = pytest.mark.slow  # every test here starts govtext processes; `make test-fast` leaves them out
+
 
 def test_missing_file_is_one_line_and_nonzero(tmp_path):
     result = run_cli("ingest", str(tmp_path / "missing.txt"), "--quiet", data=tmp_path / "d")
@@ -31,7 +33,6 @@ def test_undecodable_file_is_reported(tmp_path):
     assert result.returncode == 1 and "bin.txt" in result.stderr.decode()
 
 
-@pytest.mark.slow  # a whole-corpus pass: `make test` runs it, `make test-fast` leaves it out
 @needs_shared
 def test_ingest_search_export_roundtrip(tmp_path):
     data = tmp_path / "d"

@@ -10,6 +10,8 @@ import pytest
 
 from conftest import run_cli
 
+pytestmark = pytest.mark.slow  # every test here starts govtext processes; `make test-fast` leaves them out
+
 SITE = Path(__file__).resolve().parent / "fixtures" / "sites" / "govsite"
 PARA = "坚持和发展新时代“枫桥经验”，健全矛盾纠纷多元化解机制，推行全科网格，配齐专职网格员，实现小事不出村、大事不出镇、矛盾不上交。"
 

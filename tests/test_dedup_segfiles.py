@@ -177,6 +177,7 @@ def segment_file_memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+@pytest.mark.slow  # starts govtext processes: `make test` runs it, `make test-fast` leaves it out
 def test_two_processes_share_the_pages(tmp_path):
     """Two processes that looked up in the same store map the same segment files:
     the pages count once in each one's PSS, halved."""

@@ -117,6 +117,7 @@ def test_seed_page_against_itself_is_near_total(seeded_backend):
     assert report["overlap_ratio"] > 0.97
 
 
+@pytest.mark.slow  # starts govtext processes: `make test` runs it, `make test-fast` leaves it out
 def test_cli_check_jsonl(seeded_dir, tmp_path):
     seed_part = SEED.read_text(encoding="utf-8")[3000:5000]
     drafts = tmp_path / "drafts.jsonl"
@@ -146,6 +147,7 @@ def test_cli_check_jsonl(seeded_dir, tmp_path):
     assert "<script" not in html_out.read_text(encoding="utf-8").lower()
 
 
+@pytest.mark.slow  # starts govtext processes: `make test` runs it, `make test-fast` leaves it out
 def test_cli_boilerplate(seeded_dir):
     text = run_cli("boilerplate", "--min-docs", "2", "--limit", "3", data=seeded_dir)
     assert text.returncode == 0

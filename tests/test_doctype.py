@@ -71,6 +71,7 @@ def test_empty_and_junk():
     assert classify("\x00\x01", "")["id"] == "other"
 
 
+@pytest.mark.slow  # a whole-corpus pass: `make test` runs it, `make test-fast` leaves it out
 @pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="shared corpus not available")
 def test_sample_corpus():
     def rows(name, limit):

@@ -84,6 +84,7 @@ def test_random_short_drafts_never_give_a_5xx(server):
     assert not failures, failures[:5]
 
 
+@pytest.mark.slow  # starts govtext processes: `make test` runs it, `make test-fast` leaves it out
 def test_check_jsonl_reports_every_bad_line_and_goes_on(seeded_dir, tmp_path):
     lines = [
         json.dumps({"id": "a", "text": "坚持和发展新时代枫桥经验，推进矛盾纠纷多元化解。"}, ensure_ascii=False),
@@ -122,6 +123,7 @@ def test_json_bodies_nested_a_thousand_deep_are_a_400(server):
     assert call(server, "POST", "/api/v1/check", ok, {"Content-Type": "application/json"})[0] == 200
 
 
+@pytest.mark.slow  # starts govtext processes: `make test` runs it, `make test-fast` leaves it out
 def test_jsonl_ingest_reports_a_deep_line_and_keeps_the_others(tmp_path):
     source = tmp_path / "docs.jsonl"
     source.write_text(

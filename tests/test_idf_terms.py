@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import LAWS, REPORTS, needs_shared, run_cli
 
 from ingest.text import split_paragraphs
@@ -76,6 +77,7 @@ def test_store_round_trip_and_fallback(tmp_path):
     assert [set(t) for t in counted] == [set(idf_terms(t)) for t in TEXTS]
 
 
+@pytest.mark.slow  # starts govtext processes: `make test` runs it, `make test-fast` leaves it out
 def test_ingest_keeps_term_sets_and_idf_is_the_same_without_them(tmp_path):
     docs = [{"id": f"d{i}", "title": f"文件{i}", "text": t} for i, t in enumerate(TEXTS[:6])]
     docs += [{"id": f"e{i}", "text": f"第{i}条　加强网格化管理，推进人民调解。\n\n  产值增长{i}%"} for i in range(20)]

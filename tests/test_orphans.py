@@ -13,6 +13,8 @@ import pytest
 
 from conftest import GOVTEXT, LAWS, needs_shared, read_jsonl
 
+pytestmark = pytest.mark.slow  # every test here starts govtext processes; `make test-fast` leaves them out
+
 
 def _children(pid: int) -> set[int]:
     """Every descendant of ``pid`` (Linux /proc)."""

@@ -1,12 +1,16 @@
 """End to end: `govtext serve` as a real process on a free loopback port."""
 
 import json
+
+import pytest
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 from conftest import run_cli, serving
+
+pytestmark = pytest.mark.slow  # every test here starts govtext processes; `make test-fast` leaves them out
 
 
 def _get(url):

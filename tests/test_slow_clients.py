@@ -17,6 +17,8 @@ from bench.common import free_port, wait_for_http
 from bench.httpraw import call, parse_reply, send_raw
 from conftest import GOVTEXT, serving
 
+pytestmark = pytest.mark.slow  # every test here starts govtext processes; `make test-fast` leaves them out
+
 SLOW_FROM = "127.0.0.2"  # the slow clients' own loopback address (per-client limits are per address)
 HEAD_TIMEOUT = 6
 ENV = {"GOVTEXT_HEADER_TIMEOUT": str(HEAD_TIMEOUT), "GOVTEXT_MAX_CONNECTIONS_PER_CLIENT": "64"}

@@ -16,6 +16,8 @@ from conftest import run_cli as _run_cli, serving
 from opensearch_node import OS_SKIP
 from test_tracing import EDITION_A, EDITION_B, LAW_PAIR, PLANTED
 
+pytestmark = pytest.mark.slow  # every test here starts govtext processes; `make test-fast` leaves them out
+
 TOKEN = "trace-token"
 
 
