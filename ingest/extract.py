@@ -37,7 +37,11 @@ from ingest.text import clean_text
 #   legal     - legal notices (版权 / 转载 / 免责 … about the site itself) are boilerplate, not prose
 #   lists     - a page whose best block is mostly links with little prose is refused as a list page
 #   coverage  - a container holding under COVERAGE_MIN of the page's prose widens to an ancestor holding most
-SIGNALS = {"comments": True, "legal": True, "lists": True, "coverage": True}
+#   runs      - a run of RUN_MIN or more short unpunctuated lines (outside tables) before the first or
+#               after the last sentence (player controls, fact boxes, reference lists, page statistics) is chrome
+SIGNALS = {"comments": True, "legal": True, "lists": True, "coverage": True, "runs": True}
+RUN_MIN = 5
+RUN_LINE_CHARS = 20
 COVERAGE_MIN = 0.35
 COVERAGE_TARGET = 0.7
 LIST_LINK_SHARE = 0.4  # articles of the tuning sites: at most 0.26 of the content block's characters are links
@@ -177,6 +181,8 @@ def extract_html(html: str, url: str = "", profile: str | None = None, chrome: S
         raise SourceError(f"no main text found (a list page){' at ' + url if url else ''}", code="no_text")
     title = table.get("title") or _pick_title(tags, html_title, blocks)
     kept, heading = _drop_title_lines(kept, title)
+    if SIGNALS["runs"]:
+        kept = _drop_label_runs(kept)
     if heading and (not title or not any(title[:8] in b.text for b in blocks if b.heading or b in inside)):
         title = heading  # the <title> names the site, the line above the byline names the article
     body = "\n".join(b.text for b in kept)
@@ -440,6 +446,40 @@ def _clean_blocks(blocks: list[Block]) -> list[Block]:
     while kept and kept[-1].link_density > 0.3:
         kept.pop()
     return kept
+
+
+SENTENCE_PUNCT = re.compile(r"[，。；！？!?]")
+
+
+def _is_label(block: Block) -> bool:
+    """A short line without sentence punctuation, outside tables (a notice's tables are its text)."""
+    return (
+        block.chars <= RUN_LINE_CHARS
+        and not SENTENCE_PUNCT.search(block.text)
+        and not any(el.tag == "table" for el in block.ancestors)
+    )
+
+
+def _drop_label_runs(kept: list[Block]) -> list[Block]:
+    """Before the first sentence and after the last, runs of RUN_MIN or more short lines
+    without sentence punctuation go: an article's own head (title, byline) is shorter,
+    and what makes such runs is page furniture (player controls, fact boxes, reference
+    numbers, 浏览次数 / 编辑次数 statistics)."""
+    prose = [i for i, b in enumerate(kept) if SENTENCE_END.search(b.text) or (b.chars >= 40 and "，" in b.text)]
+    if not prose:
+        return kept
+    first, last = prose[0], prose[-1]
+    drop: set[int] = set()
+    for lo, hi in ((0, first), (last + 1, len(kept))):
+        run: list[int] = []
+        for i in range(lo, hi + 1):
+            if i < hi and _is_label(kept[i]):
+                run.append(i)
+                continue
+            if len(run) >= RUN_MIN:
+                drop.update(run)
+            run = []
+    return [b for i, b in enumerate(kept) if i not in drop]
 
 
 # ------------------------------------------------------------------ metadata
