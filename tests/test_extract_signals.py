@@ -129,6 +129,6 @@ def test_platform_notice_and_ip_location_lines_are_dropped():
         "<p>特别声明：以上内容(如有图片或视频亦包括在内)为自媒体平台“网易号”用户上传并发布，本平台仅提供信息存储服务。</p>"
         "<p>平台声明：该文观点仅代表作者本人，搜狐号系信息发布平台，搜狐仅提供信息存储空间服务。</p>"
     )
-    doc = extract_html(article(nav="<p>发布于：北京市</p>", after=notice))
+    doc = extract_html(article(paragraphs=PARAGRAPHS[:2] + ["发布于：北京市"] + PARAGRAPHS[2:], after=notice))
     assert PARAGRAPHS[-1][:20] in doc.text
     assert "信息存储" not in doc.text and "发布于" not in doc.text
