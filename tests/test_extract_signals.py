@@ -132,3 +132,11 @@ def test_platform_notice_and_ip_location_lines_are_dropped():
     doc = extract_html(article(paragraphs=PARAGRAPHS[:2] + ["发布于：北京市"] + PARAGRAPHS[2:], after=notice))
     assert PARAGRAPHS[-1][:20] in doc.text
     assert "信息存储" not in doc.text and "发布于" not in doc.text
+
+
+def test_a_late_reference_list_ends_the_text():
+    refs = "<p>参考资料</p>" + "".join(
+        f"<p>[{i}] 雄安高新区正式启动运行，新华社，2024年5月{i}日。</p>" for i in range(1, 6)
+    )
+    doc = extract_html(article(after=refs))
+    assert PARAGRAPHS[-1][:20] in doc.text and "新华社" not in doc.text
