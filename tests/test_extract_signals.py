@@ -140,3 +140,10 @@ def test_a_late_reference_list_ends_the_text():
     )
     doc = extract_html(article(after=refs))
     assert PARAGRAPHS[-1][:20] in doc.text and "新华社" not in doc.text
+
+
+def test_a_short_post_among_many_links_is_not_refused():
+    nav = "<ul>" + "".join(f"<li><a href='/c{i}'>栏目{i}的最新通知公告</a></li>" for i in range(30)) + "</ul>"
+    post = "我的电脑分辨率是2560*1440，登录游戏后全屏显示有的地方看不到了，我调了分辨率都没用。这是什么问题啊？"
+    doc = extract_html(page(f"{nav}<div class='post'><h1>游戏全屏问题</h1><p>{post}</p></div>", title="游戏全屏问题"))
+    assert post[:20] in doc.text
