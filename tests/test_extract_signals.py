@@ -147,3 +147,9 @@ def test_a_short_post_among_many_links_is_not_refused():
     post = "我的电脑分辨率是2560*1440，登录游戏后全屏显示有的地方看不到了，我调了分辨率都没用。这是什么问题啊？"
     doc = extract_html(page(f"{nav}<div class='post'><h1>游戏全屏问题</h1><p>{post}</p></div>", title="游戏全屏问题"))
     assert post[:20] in doc.text
+
+
+def test_a_site_naming_itself_in_a_no_reposting_notice_is_dropped():
+    notice = "<p>39健康网(www.39.net)专稿，未经书面授权请勿转载。</p>"
+    doc = extract_html(article(after=notice))
+    assert PARAGRAPHS[-1][:20] in doc.text and "请勿转载" not in doc.text
