@@ -37,9 +37,10 @@ from ingest.text import clean_text
 #   legal     - legal notices (版权 / 转载 / 免责 … about the site itself) are boilerplate, not prose
 #   lists     - a page whose best block is mostly links with little prose is refused as a list page
 #   coverage  - a container holding under COVERAGE_MIN of the page's prose widens to an ancestor holding most
+#   factbox   - a definition list of 3+ short label/value pairs (an encyclopedia's fact box) is not text
 #   runs      - a run of RUN_MIN or more short unpunctuated lines (outside tables) before the first or
 #               after the last sentence (player controls, fact boxes, reference lists, page statistics) is chrome
-SIGNALS = {"comments": True, "legal": True, "lists": True, "coverage": True, "runs": True}
+SIGNALS = {"comments": True, "legal": True, "lists": True, "coverage": True, "runs": True, "factbox": True}
 RUN_MIN = 5
 RUN_LINE_CHARS = 20
 COVERAGE_MIN = 0.35
@@ -232,6 +233,10 @@ def _prune(root, site: Profile) -> None:
             _drop(el)
     for el in list(root.iter(*bp.remove_tags)):
         _drop(el)
+    if SIGNALS["factbox"]:
+        for el in list(root.iter("dl")):
+            if _is_fact_box(el):
+                _drop(el)
     for el in list(root.iter(etree.Element)):
         if el.getparent() is None or not isinstance(el.tag, str):
             continue
@@ -252,6 +257,17 @@ def _prune(root, site: Profile) -> None:
             text = el.text_content()
             if len(PUNCT.findall(text)) < max(3, len(text) / 60):  # a boilerplate name on prose is a misnomer
                 _drop(el)
+
+
+def _is_fact_box(dl) -> bool:
+    """``<dl>`` of 3+ pairs with short labels and short unpunctuated values (中文名 / 别名 / 面积 …);
+    a question-and-answer list (问：… 答：…) has sentences in it and stays."""
+    labels = [len(NONSPACE.findall(dt.text_content())) for dt in dl.iter("dt")]
+    values = [dd.text_content() for dd in dl.iter("dd")]
+    if len(labels) < 3 or len(values) < 3 or max(labels) > 10:
+        return False
+    short = sum(1 for v in values if len(NONSPACE.findall(v)) <= 40 and not SENTENCE_END.search(v))
+    return short >= 0.8 * len(values)
 
 
 def _drop(el) -> None:

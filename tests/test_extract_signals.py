@@ -153,3 +153,33 @@ def test_a_site_naming_itself_in_a_no_reposting_notice_is_dropped():
     notice = "<p>39健康网(www.39.net)专稿，未经书面授权请勿转载。</p>"
     doc = extract_html(article(after=notice))
     assert PARAGRAPHS[-1][:20] in doc.text and "请勿转载" not in doc.text
+
+
+def test_a_fact_box_goes_but_a_question_and_answer_list_stays():
+    facts = (
+        "<dl>"
+        + "".join(
+            f"<dt>{k}</dt><dd>{v}</dd>"
+            for k, v in (
+                ("中文名", "雄安高新区"),
+                ("所属地区", "河北省雄安新区"),
+                ("批准时间", "2023年12月27日"),
+                ("面积", "952公顷"),
+            )
+        )
+        + "</dl>"
+    )
+    qa = (
+        "<dl><dt>问：企业开办需要哪些材料？</dt><dd>答：申请人只需在网上一次提交营业执照申请材料，其余材料由部门共享获取。</dd>"
+        * 3
+        + "</dl>"
+    )
+    doc = extract_html(
+        article(paragraphs=PARAGRAPHS[:2], after=facts + qa + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:]))
+    )
+    assert "所属地区" not in doc.text and "企业开办需要哪些材料" in doc.text
+    SIGNALS["factbox"] = False
+    try:
+        assert "所属地区" in extract_html(article(paragraphs=PARAGRAPHS[:2], after=facts + qa)).text
+    finally:
+        SIGNALS["factbox"] = True
