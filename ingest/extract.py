@@ -425,10 +425,19 @@ def _profile_container(root, site: Profile):
     return None
 
 
+TEASER_END = re.compile(
+    r"(?:\.{3}|…)?\s*[\[【(（]?\s*(?:详细|详情|全文|阅读全文|查看全文|更多|more)\s*[\]】)）]?\s*(?:>>|»|→)?$", re.I
+)
+
+
 def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -> bool:
     """An index, not an article: the best block is mostly links and holds little prose,
-    or the page is mostly links and its best block has hardly a sentence."""
+    or the page is mostly links and its best block has hardly a sentence, or its prose
+    is teasers (summaries ending in [详细] / 阅读全文 links)."""
     prose = sum(b.chars for b in kept if b.link_density <= 0.3 and SENTENCE_END.search(b.text))
+    teasers = [b for b in kept if b.link_chars and TEASER_END.search(b.text)]
+    if len(teasers) >= 2 and sum(b.chars for b in teasers) >= 0.5 * sum(b.chars for b in kept):
+        return True
     chars = sum(b.chars for b in inside)
     if chars and sum(b.link_chars for b in inside) >= LIST_LINK_SHARE * chars and prose < LIST_MAX_PROSE:
         return True

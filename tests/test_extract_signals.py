@@ -183,3 +183,12 @@ def test_a_fact_box_goes_but_a_question_and_answer_list_stays():
         assert "所属地区" in extract_html(article(paragraphs=PARAGRAPHS[:2], after=facts + qa)).text
     finally:
         SIGNALS["factbox"] = True
+
+
+def test_a_page_of_teasers_is_a_list_page():
+    teasers = "".join(f"<p>{p[:45]}…<a href='/a/{i}.html'>[详细]</a></p>" for i, p in enumerate(PARAGRAPHS))
+    with pytest.raises(SourceError) as err:
+        extract_html(page(f"<div class='list'>{teasers}</div>", title="名家风采"))
+    assert err.value.code == "no_text"
+    one = f"<p>{PARAGRAPHS[0][:45]}…<a href='/a/full.html'>阅读全文</a></p>"
+    assert PARAGRAPHS[1][:20] in extract_html(article(after=one)).text  # one such link does not make a list
