@@ -572,6 +572,8 @@ def _drop_title_lines(kept: list[Block], title: str) -> tuple[list[Block], str]:
     for i, block in enumerate(head):
         if norm and SPACES.sub("", block.text) == norm:
             drop.add(i)
+        elif len(norm) >= 12 and SPACES.sub("", block.text).startswith(norm[:12]):
+            drop.add(i)  # the title again with a player's or a share box's words after it
         elif _is_meta_line(block):
             drop.add(i)
             # a short unpunctuated line right above a byline is the title

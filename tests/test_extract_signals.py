@@ -192,3 +192,10 @@ def test_a_page_of_teasers_is_a_list_page():
     assert err.value.code == "no_text"
     one = f"<p>{PARAGRAPHS[0][:45]}…<a href='/a/full.html'>阅读全文</a></p>"
     assert PARAGRAPHS[1][:20] in extract_html(article(after=one)).text  # one such link does not make a list
+
+
+def test_the_title_repeated_with_a_players_words_is_not_text():
+    title = "关于推行企业开办一网通办的通知"
+    head = f"<div>{title}收起</div><div>{title} 时长：01:45 来源：市政府网</div>"
+    doc = extract_html(page(f"<div class='article'>{head}" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>"))
+    assert "收起" not in doc.text and "时长" not in doc.text and PARAGRAPHS[0][:20] in doc.text
