@@ -1,20 +1,26 @@
 """Extraction on pages from public repositories, split by site, with peers in the same run.
 
-    .venv/bin/python bench/eval_extract_external.py DATASET [--list-pages GNE] [--no-peers] [--pages] [--ablate SIGNAL]
+    .venv/bin/python bench/eval_extract_external.py DATASET [--list-pages GNE] [--magic-html MH] [--gerapy GAE]
+        [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
-DATASET is a checkout (work tree or git directory, e.g. the mirror the
-``fetch`` tool returns) of immortal-autumn/Chinese-Web-Content-Extraction-Dataset;
-GNE one of GeneralNewsExtractor/GeneralNewsExtractor, whose list pages must be
-refused and whose article pages must not be. Pages are read from the checkout,
-never copied into this repository. Which page is on which site, of which type,
-in which split, and the hand-written metadata labels are in
-``bench/data/extract_pages.json`` (fixed before any tuning).
+Two page sets, each read from a checkout (work tree or git directory, e.g. the
+mirror the ``fetch`` tool returns), never copied into this repository:
+
+* set 1, DATASET: immortal-autumn/Chinese-Web-Content-Extraction-Dataset
+  (hand-cleaned text); GNE: GeneralNewsExtractor/GeneralNewsExtractor, whose
+  list pages must be refused and whose article pages must not be. Pages, sites,
+  types, splits and hand-written metadata labels: ``bench/data/extract_pages.json``.
+* set 2, MH: opendatalab/magic-html (its benchmark's Chinese pages with their
+  annotated main text); GAE: Gerapy/GerapyAutoExtractor (list pages to refuse,
+  article pages to keep). Pages, sites, types, splits:
+  ``bench/data/extract_pages2.json``, written before anything ran on them.
 
 Text is scored as in tests/test_extract.py: character-multiset precision,
-recall and F1 against the hand-cleaned text, whitespace ignored. A refused
-article scores 0; a list page scores 1 when refused, 0 when text comes out.
-Every extractor gets the same decoded HTML string (govtext's decode_bytes).
-The headline is the mean F1 over the held-out sites' pages.
+recall and F1 against the gold text, whitespace ignored. A refused article
+scores 0; a list page scores 1 when refused, 0 when text comes out. Every
+extractor gets the same decoded HTML string (govtext's decode_bytes). The
+headline is each set's mean F1 over its held-out sites' pages. While tuning,
+``--only tune --only fixture`` keeps held-out pages (text and list checks) out of the run.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +44,7 @@ from ingest.extract import SIGNALS as extract_signals  # noqa: E402
 from ingest.extract import normalize_date  # noqa: E402
 
 PAGES = ROOT / "bench" / "data" / "extract_pages.json"
+PAGES2 = ROOT / "bench" / "data" / "extract_pages2.json"
 SPLITS = ("heldout", "tune", "fixture")
 
 
@@ -112,12 +119,159 @@ def _site_chrome(page: dict, pages: list[dict], htmls: dict):
 
     chrome = SiteChrome(min_pages=1, host=page["site"])
     for other in pages:
-        if other["site"] == page["site"] and other["page"] != page["page"]:
+        if other["site"] == page["site"] and other["page"] != page["page"] and other["page"] in htmls:
             try:
                 extract_html(htmls[other["page"]], chrome=chrome)
             except SourceError:
                 pass  # its blocks were recorded before it was refused
     return chrome
+
+
+# ------------------------------------------------------------------ page sets
+
+
+class PageSet:
+    """One set's pages (from its spec) with their HTML and gold text, read from a checkout."""
+
+    def __init__(self, label: str, spec: dict, checkout: Checkout, only: list[str] | None):
+        self.label, self.spec, self.checkout = label, spec, checkout
+        self.pages = [p for p in spec["pages"] if not only or p["split"] in only]
+        self._gold: dict[str, dict] = {}
+
+    def html(self, page: dict) -> str:
+        raise NotImplementedError
+
+    def gold(self, page: dict) -> str:
+        raise NotImplementedError
+
+
+class WebContentSet(PageSet):
+    """immortal-autumn/Chinese-Web-Content-Extraction-Dataset: original/<page>.html, cleaned/<page>.txt."""
+
+    def html(self, page: dict) -> str:
+        return decode_bytes(self.checkout.read(f"original/{page['page']}.html"))[0]
+
+    def gold(self, page: dict) -> str:
+        return self.checkout.read(f"cleaned/{page['page']}.txt").decode("utf-8")
+
+
+class MagicHtmlSet(PageSet):
+    """opendatalab/magic-html: benchmark/data/<kind>/htmls/<page>.html, gold in <kind>/base.json."""
+
+    def html(self, page: dict) -> str:
+        return decode_bytes(self.checkout.read(f"benchmark/data/{page['kind']}/htmls/{page['page']}.html"))[0]
+
+    def gold(self, page: dict) -> str:
+        kind = page["kind"]
+        if kind not in self._gold:
+            self._gold[kind] = json.loads(self.checkout.read(f"benchmark/data/{kind}/base.json"))
+        return self._gold[kind][page["page"]]["content"]
+
+
+def score_set(pset: PageSet, tools: dict, times: Counter, chrome: bool) -> list[dict]:
+    """Every tool on every page of the set: one row per page with each tool's F1."""
+    htmls = {p["page"]: pset.html(p) for p in pset.pages}
+    rows = []
+    for page in pset.pages:
+        html, gold = htmls[page["page"]], pset.gold(page)
+        row = dict(page)
+        site_chrome = _site_chrome(page, pset.pages, htmls) if chrome else None
+        for name, fn in tools.items():
+            start, cpu = time.perf_counter(), time.process_time()
+            text, doc = fn(html, chrome=site_chrome) if name == "govtext" and site_chrome else fn(html)
+            times[name] += time.perf_counter() - start
+            times[name + " cpu"] += time.process_time() - cpu
+            if page["type"] == "list":
+                row[name] = 0.0 if (text or "").strip() else 1.0
+            else:
+                row[name] = char_scores(text, gold)[2] if text else 0.0
+            if name == "govtext":
+                row["doc"] = doc
+        rows.append(row)
+    times["pages"] += len(rows)
+    return rows
+
+
+def print_scores(label: str, rows: list[dict], names: list[str], show_pages: bool) -> None:
+    header = f"{'':24}{'pages':>6}" + "".join(f"{n:>13}" for n in names)
+    if show_pages:
+        print(f"\n{'page':10}{'site':20}{'type':11}{'split':8}" + "".join(f"{n:>13}" for n in names))
+        for row in rows:
+            print(
+                f"{row['page'][:8]:10}{row['site'][:19]:20}{row['type']:11}{row['split']:8}"
+                + "".join(f"{row[n]:13.3f}" for n in names)
+            )
+
+    def line(name: str, subset: list[dict]) -> str:
+        return f"{name:24}{len(subset):6}" + "".join(f"{statistics.mean(r[n] for r in subset):13.3f}" for n in names)
+
+    print(f"\n{label}: mean character F1 by split (held-out sites = headline)")
+    print(header)
+    for split in SPLITS:
+        subset = [r for r in rows if r["split"] == split]
+        if subset:
+            print(line(split + (" sites" if split != "fixture" else " (shared 20)"), subset))
+    print(line("all", rows))
+    print("\nby page type, held-out sites | all splits")
+    for kind in sorted({r["type"] for r in rows}):
+        held = [r for r in rows if r["type"] == kind and r["split"] == "heldout"]
+        every = [r for r in rows if r["type"] == kind]
+        if held:
+            print(line(f"{kind} (held-out)", held))
+        print(line(f"{kind} (all)", every))
+
+
+def refusal_checks(
+    label: str, checkout: Checkout, groups: list[tuple[str, list[str], bool]], tools: dict, times: Counter, show: bool
+) -> None:
+    """For each (name, paths, must_refuse) group: how many pages each tool gets right."""
+    names = list(tools)
+    print(f"\n{label}; refused = no text returned")
+    for name, paths, want in groups:
+        if not paths:
+            continue
+        ok: Counter = Counter()
+        for path in paths:
+            html = decode_bytes(checkout.read(path))[0]
+            for tool, fn in tools.items():
+                start, cpu = time.perf_counter(), time.process_time()
+                text, _ = fn(html)
+                times[tool] += time.perf_counter() - start
+                times[tool + " cpu"] += time.process_time() - cpu
+                refused = not (text or "").strip()
+                ok[tool] += refused == want
+                if show and tool == "govtext" and refused != want:
+                    print(f"  govtext wrong on {path}: {'refused' if refused else 'kept'}")
+        times["pages"] += len(paths)
+        print(f"{name:24}{len(paths):6}" + "".join(f"{ok[n]:>9}/{len(paths):<3}" for n in names))
+
+
+def print_metadata(rows: list[dict], show_pages: bool) -> None:
+    for split, note in (
+        ("heldout", "labels written by hand before the run"),
+        ("tune", "in-sample: the rules were developed on these"),
+    ):
+        labelled = [r for r in rows if r["split"] == split and "labels" in r]
+        if not labelled:
+            continue
+        print(f"\nmetadata on the {len(labelled)} {split} pages ({note})")
+        print(f"{'field':12}{'right':>6}{'predicted':>10}{'labelled':>9}{'precision':>10}{'recall':>8}")
+        for field, (right, predicted, gold) in metadata_scores(labelled).items():
+            p = right / predicted if predicted else float("nan")
+            r = right / gold if gold else float("nan")
+            print(f"{field:12}{right:6}{predicted:10}{gold:9}{p:10.3f}{r:8.3f}")
+            if show_pages and split != "heldout":
+                for row in labelled:
+                    want, got = _norm(field, row["labels"][field]), _norm(field, _predicted(row["doc"], field))
+                    if want != got and not (field == "date" and want and got.startswith(want)):
+                        print(f"    {row['page'][:8]} {field}: labelled {want!r}, got {got!r}")
+
+
+def _source(spec: dict, checkout: Checkout) -> str:
+    line = f"{spec['repo']} @ {checkout.commit[:7]} ({spec['licence']})"
+    if not checkout.commit.startswith(spec["commit"]):
+        line += f"; note: the page set was written for commit {spec['commit']}"
+    return line
 
 
 # ---------------------------------------------------------------------- main
@@ -127,6 +281,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dataset", help="checkout of immortal-autumn/Chinese-Web-Content-Extraction-Dataset")
     parser.add_argument("--list-pages", help="checkout of GeneralNewsExtractor/GeneralNewsExtractor")
+    parser.add_argument("--magic-html", help="checkout of opendatalab/magic-html (page set 2)")
+    parser.add_argument("--gerapy", help="checkout of Gerapy/GerapyAutoExtractor (set 2's list and article pages)")
     parser.add_argument("--no-peers", action="store_true", help="govtext only")
     parser.add_argument("--pages", action="store_true", help="print every page's scores")
     parser.add_argument(
@@ -152,109 +308,63 @@ def main() -> None:
         extract_signals[name] = False
     if args.ablate:
         print(f"govtext without: {', '.join(args.ablate)}")
-
-    spec = json.loads(PAGES.read_text(encoding="utf-8"))
-    ds = Checkout(args.dataset)
-    print(f"source: {spec['dataset']['repo']} @ {ds.commit[:7]} ({spec['dataset']['licence']})")
-    if not ds.commit.startswith(spec["dataset"]["commit"]):
-        print(f"  note: the page set was written for commit {spec['dataset']['commit']}")
-    tools = extractors(not args.no_peers)
-    names = list(tools)
-    times = defaultdict(float)
-    count = 0
-
-    rows = []
-    htmls = {p["page"]: decode_bytes(ds.read(f"original/{p['page']}.html"))[0] for p in spec["dataset"]["pages"]}
     if args.chrome:
         print("govtext with site chrome: each page sees the other pages of its site first (min_pages=1)")
-    for page in spec["dataset"]["pages"]:
-        if args.only and page["split"] not in args.only:
-            continue
-        html = htmls[page["page"]]
-        gold = ds.read(f"cleaned/{page['page']}.txt").decode("utf-8")
-        row = dict(page)
-        chrome = _site_chrome(page, spec["dataset"]["pages"], htmls) if args.chrome else None
-        for name, fn in tools.items():
-            start = time.perf_counter()
-            text, doc = fn(html, chrome=chrome) if name == "govtext" and chrome else fn(html)
-            times[name] += time.perf_counter() - start
-            row[name] = char_scores(text, gold)[2] if text else 0.0
-            if name == "govtext":
-                row["doc"] = doc
-        count += 1
-        rows.append(row)
 
-    header = f"{'':24}{'pages':>6}" + "".join(f"{n:>13}" for n in names)
-    if args.pages:
-        print(f"\n{'page':10}{'site':20}{'type':11}{'split':8}" + "".join(f"{n:>13}" for n in names))
-        for row in rows:
-            print(
-                f"{row['page'][:8]:10}{row['site']:20}{row['type']:11}{row['split']:8}"
-                + "".join(f"{row[n]:13.3f}" for n in names)
-            )
+    tools = extractors(not args.no_peers)
+    names = list(tools)
+    allowed = set(args.only or SPLITS)
 
-    def line(label: str, subset: list[dict]) -> str:
-        return f"{label:24}{len(subset):6}" + "".join(f"{statistics.mean(r[n] for r in subset):13.3f}" for n in names)
-
-    print("\nmean character F1 by split (held-out sites = headline)")
-    print(header)
-    for split in SPLITS:
-        subset = [r for r in rows if r["split"] == split]
-        if subset:
-            print(line(split + (" sites" if split != "fixture" else " (shared 20)"), subset))
-    print(line("all", rows))
-    print("\nby page type, held-out sites | all splits")
-    for kind in sorted({r["type"] for r in spec["dataset"]["pages"]}):
-        held = [r for r in rows if r["type"] == kind and r["split"] == "heldout"]
-        every = [r for r in rows if r["type"] == kind]
-        if not every:
-            continue
-        if held:
-            print(line(f"{kind} (held-out)", held))
-        print(line(f"{kind} (all)", every))
-
+    spec1 = json.loads(PAGES.read_text(encoding="utf-8"))
+    set1 = WebContentSet("set 1", spec1["dataset"], Checkout(args.dataset), args.only)
+    times1: Counter = Counter()
+    print(f"set 1 source: {_source(spec1['dataset'], set1.checkout)}")
+    rows1 = score_set(set1, tools, times1, args.chrome)
+    print_scores("set 1", rows1, names, args.pages)
     if args.list_pages:
         gne = Checkout(args.list_pages)
-        lp = spec["list_pages"]
-        print(f"\nlist pages: {lp['repo']} @ {gne.commit[:7]} ({lp['licence']}); refused = no text returned")
+        lp = spec1["list_pages"]
         articles = [p for p in gne.listing(lp["articles_dir"]) if p.endswith(".html")]
-        for label, paths, want in (("list pages refused", lp["refuse"], True), ("article pages kept", articles, False)):
-            ok = Counter()
-            for path in paths:
-                html = decode_bytes(gne.read(path))[0]
-                for name, fn in tools.items():
-                    start = time.perf_counter()
-                    text, _ = fn(html)
-                    times[name] += time.perf_counter() - start
-                    refused = not (text or "").strip()
-                    ok[name] += refused == want
-                    if args.pages and name == "govtext" and refused != want:
-                        print(f"  govtext wrong on {path}: {'refused' if refused else 'kept'}")
-            count += len(paths)
-            print(f"{label:24}{len(paths):6}" + "".join(f"{ok[n]:>9}/{len(paths):<3}" for n in names))
+        refusal_checks(
+            f"set 1 list pages: {_source(lp, gne)} (all tuning material)",
+            gne,
+            [("list pages refused", lp["refuse"], True), ("article pages kept", articles, False)],
+            tools,
+            times1,
+            args.pages,
+        )
+    print_metadata(rows1, args.pages)
+    report_times("set 1", times1, names)
 
-    for split, note in (
-        ("heldout", "labels written by hand before the run"),
-        ("tune", "in-sample: the rules were developed on these"),
-    ):
-        labelled = [r for r in rows if r["split"] == split and "labels" in r]
-        if not labelled:
-            continue
-        print(f"\nmetadata on the {len(labelled)} {split} pages ({note})")
-        print(f"{'field':12}{'right':>6}{'predicted':>10}{'labelled':>9}{'precision':>10}{'recall':>8}")
-        for field, (right, predicted, gold) in metadata_scores(labelled).items():
-            p = right / predicted if predicted else float("nan")
-            r = right / gold if gold else float("nan")
-            print(f"{field:12}{right:6}{predicted:10}{gold:9}{p:10.3f}{r:8.3f}")
-            if args.pages and split != "heldout":
-                for row in labelled:
-                    want, got = _norm(field, row["labels"][field]), _norm(field, _predicted(row["doc"], field))
-                    if want != got and not (field == "date" and want and got.startswith(want)):
-                        print(f"    {row['page'][:8]} {field}: labelled {want!r}, got {got!r}")
+    if args.magic_html:
+        spec2 = json.loads(PAGES2.read_text(encoding="utf-8"))
+        set2 = MagicHtmlSet("set 2", spec2["dataset"], Checkout(args.magic_html), args.only)
+        times2: Counter = Counter()
+        print(f"\nset 2 source: {_source(spec2['dataset'], set2.checkout)}")
+        rows2 = score_set(set2, tools, times2, args.chrome)
+        print_scores("set 2", rows2, names, args.pages)
+        if args.gerapy:
+            gae = Checkout(args.gerapy)
+            lp = spec2["list_pages"]
+            groups = []
+            for split in SPLITS:
+                if split not in allowed:
+                    continue
+                for key, want, what in (("refuse", True, "list pages refused"), ("keep", False, "article pages kept")):
+                    paths = [e["path"] for e in lp[key] if e["split"] == split]
+                    groups.append((f"{what} ({split})", paths, want))
+            refusal_checks(f"set 2 list pages: {_source(lp, gae)}", gae, groups, tools, times2, args.pages)
+        report_times("set 2", times2, names)
+        times1.update(times2)
+        report_times("both sets", times1, names)
 
-    print("\nms/page (same decoded HTML, whole run, parse included)")
-    print("".join(f"{n:>13}" for n in names))
-    print("".join(f"{1000 * times[n] / count:13.2f}" for n in names))
+
+def report_times(label: str, times: Counter, names: list[str]) -> None:
+    count = max(1, times["pages"])
+    print(f"\n{label}: ms/page over {times['pages']} pages (same decoded HTML, parse included; cpu = this process)")
+    print(f"{'':8}" + "".join(f"{n:>13}" for n in names))
+    print(f"{'wall':8}" + "".join(f"{1000 * times[n] / count:13.2f}" for n in names))
+    print(f"{'cpu':8}" + "".join(f"{1000 * times[n + ' cpu'] / count:13.2f}" for n in names))
 
 
 if __name__ == "__main__":

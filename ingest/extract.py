@@ -37,12 +37,17 @@ from ingest.text import clean_text
 #   legal     - legal notices (版权 / 转载 / 免责 … about the site itself) are boilerplate, not prose
 #   lists     - a page whose best block is mostly links with little prose is refused as a list page
 #   coverage  - a container holding under COVERAGE_MIN of the page's prose widens to an ancestor holding most
-SIGNALS = {"comments": True, "legal": True, "lists": True, "coverage": True}
+#   factbox   - a definition list of 3+ short label/value pairs (an encyclopedia's fact box) is not text
+#   runs      - a run of RUN_MIN or more short unpunctuated lines (outside tables) before the first or
+#               after the last sentence (player controls, fact boxes, reference lists, page statistics) is chrome
+SIGNALS = {"comments": True, "legal": True, "lists": True, "coverage": True, "runs": True, "factbox": True}
+RUN_MIN = 5
+RUN_LINE_CHARS = 20
 COVERAGE_MIN = 0.35
 COVERAGE_TARGET = 0.7
 LIST_LINK_SHARE = 0.4  # articles of the tuning sites: at most 0.26 of the content block's characters are links
 LIST_MAX_PROSE = 400  # characters in sentences (。！？) outside links
-LIST_MIN_PROSE = 100  # below this, a page whose text is mostly links (LIST_PAGE_LINK_SHARE) is a list page
+LIST_MIN_PROSE = 50  # below this, a page whose text is mostly links (LIST_PAGE_LINK_SHARE) is a list page
 LIST_PAGE_LINK_SHARE = 0.5
 SENTENCE_END = re.compile(r"[。！？!?]")
 LINK_LIST_WEIGHT = 1.0  # a link line costs its container this much per character
@@ -177,6 +182,8 @@ def extract_html(html: str, url: str = "", profile: str | None = None, chrome: S
         raise SourceError(f"no main text found (a list page){' at ' + url if url else ''}", code="no_text")
     title = table.get("title") or _pick_title(tags, html_title, blocks)
     kept, heading = _drop_title_lines(kept, title)
+    if SIGNALS["runs"]:
+        kept = _drop_label_runs(kept)
     if heading and (not title or not any(title[:8] in b.text for b in blocks if b.heading or b in inside)):
         title = heading  # the <title> names the site, the line above the byline names the article
     body = "\n".join(b.text for b in kept)
@@ -226,6 +233,10 @@ def _prune(root, site: Profile) -> None:
             _drop(el)
     for el in list(root.iter(*bp.remove_tags)):
         _drop(el)
+    if SIGNALS["factbox"]:
+        for el in list(root.iter("dl")):
+            if _is_fact_box(el):
+                _drop(el)
     for el in list(root.iter(etree.Element)):
         if el.getparent() is None or not isinstance(el.tag, str):
             continue
@@ -246,6 +257,17 @@ def _prune(root, site: Profile) -> None:
             text = el.text_content()
             if len(PUNCT.findall(text)) < max(3, len(text) / 60):  # a boilerplate name on prose is a misnomer
                 _drop(el)
+
+
+def _is_fact_box(dl) -> bool:
+    """``<dl>`` of 3+ pairs with short labels and short unpunctuated values (中文名 / 别名 / 面积 …);
+    a question-and-answer list (问：… 答：…) has sentences in it and stays."""
+    labels = [len(NONSPACE.findall(dt.text_content())) for dt in dl.iter("dt")]
+    values = [dd.text_content() for dd in dl.iter("dd")]
+    if len(labels) < 3 or len(values) < 3 or max(labels) > 10:
+        return False
+    short = sum(1 for v in values if len(NONSPACE.findall(v)) <= 40 and not SENTENCE_END.search(v))
+    return short >= 0.8 * len(values)
 
 
 def _drop(el) -> None:
@@ -403,10 +425,19 @@ def _profile_container(root, site: Profile):
     return None
 
 
+TEASER_END = re.compile(
+    r"(?:\.{3}|…)?\s*[\[【(（]?\s*(?:详细|详情|全文|阅读全文|查看全文|更多|more)\s*[\]】)）]?\s*(?:>>|»|→)?$", re.I
+)
+
+
 def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -> bool:
     """An index, not an article: the best block is mostly links and holds little prose,
-    or the page is mostly links and its best block has hardly a sentence."""
+    or the page is mostly links and its best block has hardly a sentence, or its prose
+    is teasers (summaries ending in [详细] / 阅读全文 links)."""
     prose = sum(b.chars for b in kept if b.link_density <= 0.3 and SENTENCE_END.search(b.text))
+    teasers = [b for b in kept if b.link_chars and TEASER_END.search(b.text)]
+    if len(teasers) >= 2 and sum(b.chars for b in teasers) >= 0.5 * sum(b.chars for b in kept):
+        return True
     chars = sum(b.chars for b in inside)
     if chars and sum(b.link_chars for b in inside) >= LIST_LINK_SHARE * chars and prose < LIST_MAX_PROSE:
         return True
@@ -440,6 +471,40 @@ def _clean_blocks(blocks: list[Block]) -> list[Block]:
     while kept and kept[-1].link_density > 0.3:
         kept.pop()
     return kept
+
+
+SENTENCE_PUNCT = re.compile(r"[，。；！？!?]")
+
+
+def _is_label(block: Block) -> bool:
+    """A short line without sentence punctuation, outside tables (a notice's tables are its text)."""
+    return (
+        block.chars <= RUN_LINE_CHARS
+        and not SENTENCE_PUNCT.search(block.text)
+        and not any(el.tag == "table" for el in block.ancestors)
+    )
+
+
+def _drop_label_runs(kept: list[Block]) -> list[Block]:
+    """Before the first sentence and after the last, runs of RUN_MIN or more short lines
+    without sentence punctuation go: an article's own head (title, byline) is shorter,
+    and what makes such runs is page furniture (player controls, fact boxes, reference
+    numbers, 浏览次数 / 编辑次数 statistics)."""
+    prose = [i for i, b in enumerate(kept) if SENTENCE_END.search(b.text) or (b.chars >= 40 and "，" in b.text)]
+    if not prose:
+        return kept
+    first, last = prose[0], prose[-1]
+    drop: set[int] = set()
+    for lo, hi in ((0, first), (last + 1, len(kept))):
+        run: list[int] = []
+        for i in range(lo, hi + 1):
+            if i < hi and _is_label(kept[i]):
+                run.append(i)
+                continue
+            if len(run) >= RUN_MIN:
+                drop.update(run)
+            run = []
+    return [b for i, b in enumerate(kept) if i not in drop]
 
 
 # ------------------------------------------------------------------ metadata
@@ -507,6 +572,8 @@ def _drop_title_lines(kept: list[Block], title: str) -> tuple[list[Block], str]:
     for i, block in enumerate(head):
         if norm and SPACES.sub("", block.text) == norm:
             drop.add(i)
+        elif len(norm) >= 12 and SPACES.sub("", block.text).startswith(norm[:12]):
+            drop.add(i)  # the title again with a player's or a share box's words after it
         elif _is_meta_line(block):
             drop.add(i)
             # a short unpunctuated line right above a byline is the title

@@ -103,3 +103,99 @@ def test_site_chrome_keeps_hosts_apart_and_forgets_beyond_its_window():
     assert chrome.repeated("a.test", {1, 2, 3, 4}) == {3, 4}
     with pytest.raises(ValueError):
         SiteChrome(min_pages=0)
+
+
+def test_runs_of_short_lines_around_the_text_go_but_a_table_stays():
+    player = "".join(f"<div>{w}</div>" for w in ("广告", "播放速度：2X", "00:00/00:00", "倍速", "2.0X", "1.5X", "高清"))
+    stats = "".join(
+        f"<div>{w}</div>" for w in ("词条统计", "浏览次数：5741次", "编辑次数：7次", "最近更新：", "2024-05-10")
+    )
+    table = "<table>" + "".join(f"<tr><td>第{i}组</td><td>{i * 3}人</td></tr>" for i in range(1, 7)) + "</table>"
+    html = page(
+        "<div class='article'>" + player + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + table + stats + "</div>"
+    )
+    doc = extract_html(html)
+    assert PARAGRAPHS[0][:20] in doc.text and "第6组" in doc.text
+    assert "倍速" not in doc.text and "编辑次数" not in doc.text
+    SIGNALS["runs"] = False
+    try:
+        assert "倍速" in extract_html(html).text  # the signal, not something else, drops them
+    finally:
+        SIGNALS["runs"] = True
+
+
+def test_platform_notice_and_ip_location_lines_are_dropped():
+    notice = (
+        "<p>特别声明：以上内容(如有图片或视频亦包括在内)为自媒体平台“网易号”用户上传并发布，本平台仅提供信息存储服务。</p>"
+        "<p>平台声明：该文观点仅代表作者本人，搜狐号系信息发布平台，搜狐仅提供信息存储空间服务。</p>"
+    )
+    doc = extract_html(article(paragraphs=PARAGRAPHS[:2] + ["发布于：北京市"] + PARAGRAPHS[2:], after=notice))
+    assert PARAGRAPHS[-1][:20] in doc.text
+    assert "信息存储" not in doc.text and "发布于" not in doc.text
+
+
+def test_a_late_reference_list_ends_the_text():
+    refs = "<p>参考资料</p>" + "".join(
+        f"<p>[{i}] 雄安高新区正式启动运行，新华社，2024年5月{i}日。</p>" for i in range(1, 6)
+    )
+    doc = extract_html(article(after=refs))
+    assert PARAGRAPHS[-1][:20] in doc.text and "新华社" not in doc.text
+
+
+def test_a_short_post_among_many_links_is_not_refused():
+    nav = "<ul>" + "".join(f"<li><a href='/c{i}'>栏目{i}的最新通知公告</a></li>" for i in range(30)) + "</ul>"
+    post = "我的电脑分辨率是2560*1440，登录游戏后全屏显示有的地方看不到了，我调了分辨率都没用。这是什么问题啊？"
+    doc = extract_html(page(f"{nav}<div class='post'><h1>游戏全屏问题</h1><p>{post}</p></div>", title="游戏全屏问题"))
+    assert post[:20] in doc.text
+
+
+def test_a_site_naming_itself_in_a_no_reposting_notice_is_dropped():
+    notice = "<p>39健康网(www.39.net)专稿，未经书面授权请勿转载。</p>"
+    doc = extract_html(article(after=notice))
+    assert PARAGRAPHS[-1][:20] in doc.text and "请勿转载" not in doc.text
+
+
+def test_a_fact_box_goes_but_a_question_and_answer_list_stays():
+    facts = (
+        "<dl>"
+        + "".join(
+            f"<dt>{k}</dt><dd>{v}</dd>"
+            for k, v in (
+                ("中文名", "雄安高新区"),
+                ("所属地区", "河北省雄安新区"),
+                ("批准时间", "2023年12月27日"),
+                ("面积", "952公顷"),
+            )
+        )
+        + "</dl>"
+    )
+    qa = (
+        "<dl><dt>问：企业开办需要哪些材料？</dt><dd>答：申请人只需在网上一次提交营业执照申请材料，其余材料由部门共享获取。</dd>"
+        * 3
+        + "</dl>"
+    )
+    doc = extract_html(
+        article(paragraphs=PARAGRAPHS[:2], after=facts + qa + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:]))
+    )
+    assert "所属地区" not in doc.text and "企业开办需要哪些材料" in doc.text
+    SIGNALS["factbox"] = False
+    try:
+        assert "所属地区" in extract_html(article(paragraphs=PARAGRAPHS[:2], after=facts + qa)).text
+    finally:
+        SIGNALS["factbox"] = True
+
+
+def test_a_page_of_teasers_is_a_list_page():
+    teasers = "".join(f"<p>{p[:45]}…<a href='/a/{i}.html'>[详细]</a></p>" for i, p in enumerate(PARAGRAPHS))
+    with pytest.raises(SourceError) as err:
+        extract_html(page(f"<div class='list'>{teasers}</div>", title="名家风采"))
+    assert err.value.code == "no_text"
+    one = f"<p>{PARAGRAPHS[0][:45]}…<a href='/a/full.html'>阅读全文</a></p>"
+    assert PARAGRAPHS[1][:20] in extract_html(article(after=one)).text  # one such link does not make a list
+
+
+def test_the_title_repeated_with_a_players_words_is_not_text():
+    title = "关于推行企业开办一网通办的通知"
+    head = f"<div>{title}收起</div><div>{title} 时长：01:45 来源：市政府网</div>"
+    doc = extract_html(page(f"<div class='article'>{head}" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>"))
+    assert "收起" not in doc.text and "时长" not in doc.text and PARAGRAPHS[0][:20] in doc.text
