@@ -1097,16 +1097,7 @@ class ElasticBackend:
             for src, score, copies, ev in picks
         ]
         facets = parse_facets(resp.get("aggregations") or {}) if req.facets else {}
-        return SearchResponse(
-            req.q,
-            total,
-            hits,
-            facets,
-            (time.perf_counter() - started) * 1000,
-            outcome.relaxed,
-            outcome.notice,
-            outcome.suggestions,
-        )
+        return outcome.response(req, total, hits, facets, started)
 
     def _count(self, root, filters: Filters) -> int:
         """Matches of ``root`` under ``filters`` (the suggestion counts of an empty page)."""

@@ -276,16 +276,7 @@ class EmbeddedBackend:
             hit.versions = versions
             hits.append(hit)
         facets = self.index.facets(filtered, FACETS) if req.facets else {}
-        return SearchResponse(
-            req.q,
-            total,
-            hits,
-            facets,
-            (time.perf_counter() - started) * 1000,
-            outcome.relaxed,
-            outcome.notice,
-            outcome.suggestions,
-        )
+        return outcome.response(req, total, hits, facets, started)
 
     def _count(self, root, filters: Filters) -> int:
         query = self.index.compile(root) if root is not None else tantivy_all()

@@ -3,9 +3,11 @@ suggestions, and each hit's snippet from its best-matching article (both backend
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from collections.abc import Callable
 
+from search.backend import SearchRequest, SearchResponse
 from search.filters import Filters
 from search.query import Term, positive_words
 from search.snippets import paragraph_snippet, snippet
@@ -20,6 +22,11 @@ class Outcome:
     relaxed: bool = False
     notice: str = ""
     suggestions: list[dict] = field(default_factory=list)
+
+    def response(self, req: SearchRequest, total: int, hits: list, facets: dict, started: float) -> SearchResponse:
+        """The page of a search that began at ``started`` (``time.perf_counter()``)."""
+        took_ms = (time.perf_counter() - started) * 1000
+        return SearchResponse(req.q, total, hits, facets, took_ms, self.relaxed, self.notice, self.suggestions)
 
 
 def hit_snippet(text: str, terms: list[str], evidence=None) -> str:
