@@ -99,14 +99,7 @@ def keyed_body(field_name: str, keys: Sequence[str], size: int, exclude_docs=())
     paragraphs sharing the rarest keys come first and a boilerplate key cannot crowd out
     a rare one; each clause is named after its key (``matched_queries``)."""
     should = [{"term": {field_name: {"value": k, "_name": k}}} for k in keys]
-    return {
-        "query": _bool(should=should, must_not=_not_docs(exclude_docs)),
-        "size": size,
-        "collapse": {"field": "dd_hash"},
-        "_source": False,
-        "track_total_hits": False,
-        "sort": ["_score", {"doc_id": "asc"}, {"idx": "asc"}],
-    }
+    return _best_paragraphs(should, size, exclude_docs, source=False)
 
 
 def exact_body(hashes: Sequence[str], cap: int, exclude_docs=()) -> dict:
@@ -133,11 +126,16 @@ def near_body(bands: list[str], size: int, exclude_docs=()) -> dict:
     """The ``size`` paragraphs sharing the most band keys with one paragraph (DedupIndex's
     LSH candidates), one per normalized text, with what verification needs."""
     should = [{"constant_score": {"filter": {"term": {"dd_bands": k}}}} for k in bands]
+    return _best_paragraphs(should, size, exclude_docs, source=ROW_SOURCE)
+
+
+def _best_paragraphs(should: list[dict], size: int, exclude_docs, source) -> dict:
+    """The ``size`` best-scoring paragraphs for ``should``, one per normalized text, in a stable order."""
     return {
         "query": _bool(should=should, must_not=_not_docs(exclude_docs)),
         "size": size,
         "collapse": {"field": "dd_hash"},
-        "_source": ROW_SOURCE,
+        "_source": source,
         "track_total_hits": False,
         "sort": ["_score", {"doc_id": "asc"}, {"idx": "asc"}],
     }

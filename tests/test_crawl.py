@@ -307,6 +307,22 @@ class Collector:
         return {d.url: d for d in self.docs}
 
 
+def crawl_once(route, start: str, state_dir, on_document=None, **options):
+    """One crawl (delay 0, no sitemaps) from ``start`` on a Server answering by ``route``;
+    returns the summary and the stopped server, whose log holds every request."""
+    server = Server(route)
+    try:
+        summary = crawl(
+            [server.origin + start],
+            state_dir=state_dir,
+            on_document=on_document or Collector(),
+            **{"delay": 0, "timeout": 5, "sitemaps": False, **options},
+        )
+    finally:
+        server.close()
+    return summary, server
+
+
 # ---------------------------------------------------------------- the whole site
 
 
@@ -590,20 +606,7 @@ def test_concurrency_bounds_requests_in_flight(tmp_path):
             return gen_routes({})(h, n)
         return send(h, 404)
 
-    server = Server(route)
-    try:
-        s = crawl(
-            [server.origin + "/gen/0.html"],
-            state_dir=tmp_path,
-            on_document=Collector(),
-            max_pages=15,
-            delay=0,
-            concurrency=3,
-            timeout=5,
-            sitemaps=False,
-        )
-    finally:
-        server.close()
+    s, server = crawl_once(route, "/gen/0.html", tmp_path, max_pages=15, concurrency=3)
     hits = [e for e in server.log if e["path"].startswith("/gen/")]
     assert s.fetched == len(hits) == 15
     overlap = max(sum(1 for o in hits if o["start"] <= e["start"] < o["end"]) for e in hits)
@@ -634,19 +637,7 @@ def test_endless_redirects_are_cut(tmp_path):
             return send(h, 302, headers={"Location": f"/r/{int(h.path[3:]) + 1}"})
         return send(h, 404)
 
-    server = Server(route)
-    try:
-        s = crawl(
-            [server.origin + "/r/0"],
-            state_dir=tmp_path,
-            on_document=Collector(),
-            delay=0,
-            timeout=5,
-            sitemaps=False,
-            max_redirects=5,
-        )
-    finally:
-        server.close()
+    s, server = crawl_once(route, "/r/0", tmp_path, max_redirects=5)
     assert "too many redirects (> 5)" in dict(s.failures)[server.origin + "/r/0"]
     assert len([p for p in server.paths() if p.startswith("/r/")]) == 6
 
@@ -659,19 +650,7 @@ def test_robots_crawl_delay_is_honoured(tmp_path):
             return gen_routes({})(h, n)
         return send(h, 404)
 
-    server = Server(route)
-    try:
-        crawl(
-            [server.origin + "/gen/0.html"],
-            state_dir=tmp_path,
-            on_document=Collector(),
-            max_pages=4,
-            delay=0,
-            timeout=5,
-            sitemaps=False,
-        )
-    finally:
-        server.close()
+    _, server = crawl_once(route, "/gen/0.html", tmp_path, max_pages=4)
     hits = [e for e in server.log if e["path"].startswith("/gen/")]
     assert len(hits) == 4
     assert all(b["start"] - a["end"] >= 0.29 for a, b in zip(hits, hits[1:]))
@@ -701,20 +680,8 @@ def test_gzip_pages_are_decoded_and_gzip_bombs_stopped(tmp_path):
             return send(h, 200, good if h.path == "/gen/1.html" else bomb, headers={"Content-Encoding": "gzip"})
         return send(h, 404)
 
-    server = Server(route)
     got = Collector()
-    try:
-        s = crawl(
-            [server.origin + "/gen/0.html"],
-            state_dir=tmp_path,
-            on_document=got,
-            delay=0,
-            timeout=5,
-            sitemaps=False,
-            max_bytes=5 * 1024 * 1024,
-        )
-    finally:
-        server.close()
+    s, server = crawl_once(route, "/gen/0.html", tmp_path, on_document=got, max_bytes=5 * 1024 * 1024)
     assert len(bomb) < 100_000
     assert [d.title for d in got.docs] == ["示范市基层治理第1号文件"]
     assert "more than max_bytes" in dict(s.failures)[server.origin + "/bomb.html"]

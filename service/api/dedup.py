@@ -5,24 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from govtext.errors import BadInput
-from service.api.spec import Param, endpoint, json_body
+from service.api.spec import DOC_PARAGRAPH, Param, endpoint, json_body
 from service.context import get_backend, get_settings
 from service.report_view import enrich
 
 bp = Blueprint("dedup", __name__)
 
-SOURCE = {
-    "type": "object",
-    "properties": {
-        "doc_id": {"type": "string"},
-        "title": {"type": "string"},
-        "date": {"type": "string"},
-        "region": {"type": "string"},
-        "doc_type": {"type": "string"},
-        "paragraph_index": {"type": "integer"},
-        "similarity": {"type": "number"},
-    },
-}
+SOURCE = {"type": "object", "properties": {**DOC_PARAGRAPH, "similarity": {"type": "number"}}}
 SIDE_BY_SIDE = {
     "type": "object",
     "description": "a matched draft paragraph beside the source paragraph its match's leading source "

@@ -19,6 +19,16 @@ from govtext.validation import check_text, loads_json, parse_int
 
 _TYPES = {str: "string", int: "integer", bool: "boolean", list: "array"}
 
+# A paragraph of a stored document, as 查重 sources and tracing occurrences name it.
+DOC_PARAGRAPH = {
+    "doc_id": {"type": "string"},
+    "title": {"type": "string"},
+    "date": {"type": "string"},
+    "region": {"type": "string"},
+    "doc_type": {"type": "string"},
+    "paragraph_index": {"type": "integer"},
+}
+
 
 @dataclass
 class Param:

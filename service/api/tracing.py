@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from govtext.errors import BadInput
-from service.api.spec import Param, endpoint, json_body
+from service.api.spec import DOC_PARAGRAPH, Param, endpoint, json_body
 from service.context import get_backend, get_settings
 
 bp = Blueprint("tracing", __name__)
@@ -13,12 +13,7 @@ bp = Blueprint("tracing", __name__)
 OCCURRENCE = {
     "type": "object",
     "properties": {
-        "doc_id": {"type": "string"},
-        "title": {"type": "string"},
-        "date": {"type": "string"},
-        "region": {"type": "string"},
-        "doc_type": {"type": "string"},
-        "paragraph_index": {"type": "integer"},
+        **DOC_PARAGRAPH,
         "kind": {"type": "string", "enum": ["exact", "contains", "near"]},
         "similarity": {"type": "number"},
         "text": {"type": "string", "description": "the variant's original text"},
