@@ -62,7 +62,7 @@ from .fingerprint import MIN_BAND_CHARS, exact_hash
 from .kinds import citation_masks, whitelist_mask, whitelist_phrases
 from .limits import cap_report
 from .lookup import DedupLookup
-from .minhash import band_keys, signatures
+from .minhash import band_keys, batch_kgram_hashes, signatures
 from .normalize import Normalized, normalize
 
 K = winnow.K
@@ -140,8 +140,6 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 def _batch_grams(texts: list[str]):
     """k-gram hashes (int64) of texts with at least K chars: (hash, owner, position in owner)."""
-    from .minhash import batch_kgram_hashes
-
     long_idx = [i for i, t in enumerate(texts) if len(t) >= K]
     if not long_idx:
         z = np.zeros(0, dtype=np.int64)
@@ -228,13 +226,16 @@ def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
         weights.append(weight)
         kinds.append(np.full(len(seg), kind, dtype=np.int8))
 
+    read: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for seg_keys, kind, key_weight, cap in key_sets:
         lens = [len(f) for f in seg_keys]
         if sum(lens):
             fq = np.concatenate(seg_keys).astype(np.int64)
             fo = np.repeat(np.arange(len(seg_keys), dtype=np.int64), lens)
             qi, fp = _posting_pairs(index, "fp", fq, cap)
-            add(fo[qi], fp, key_weight / np.bincount(qi, minlength=len(fq))[qi], kind)
+            per_query = np.bincount(qi, minlength=len(fq))
+            read[kind] = (fq, per_query)
+            add(fo[qi], fp, key_weight / per_query[qi], kind)
     if bandable:
         keys = band_keys(signatures([seg_texts[i] for i in bandable]))
         bo = np.repeat(np.asarray(bandable, dtype=np.int64), keys.shape[1])
@@ -250,7 +251,7 @@ def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
         )
     if not sum(len(x) for x in segs):
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty, empty
+        return empty, empty, empty, empty, read
     seg_all, pid_all = np.concatenate(segs), np.concatenate(pids).astype(np.int64)
     w_all, k_all = np.concatenate(weights), np.concatenate(kinds)
     base = int(pid_all.min())
@@ -277,41 +278,45 @@ def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
         chosen = in_rr[np.sort(first)][:MAX_CANDIDATES]
         keep = np.isin(upid, chosen)
         useg, upid = useg[keep], upid[keep]
-    return useg, upid, r_seg, r_pid
+    return useg, upid, r_seg, r_pid, read
 
 
-def _anchored_keys_at(seg_texts: list[str], seg_bounds) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The draft's anchored keys with where they lie: (key, draft start, draft end)
-    of the 9-character context each one covers (same keys as ``winnow.fingerprint_keys``)."""
-    from .minhash import text_kgram_hashes
-
-    keys: list[np.ndarray] = []
-    starts: list[np.ndarray] = []
-    for (a, _), t in zip(seg_bounds, seg_texts):
-        h = text_kgram_hashes(t, K)
-        if len(h) <= winnow.ANCHOR:
-            continue
-        pos = winnow._select(h, winnow.W)
-        left = pos[pos - winnow.ANCHOR >= 0]
-        keys.append(winnow._anchor_keys(h[left], h[left - winnow.ANCHOR], 1))
-        starts.append(a + left - winnow.ANCHOR)
-        right = pos[pos + winnow.ANCHOR < len(h)]
-        keys.append(winnow._anchor_keys(h[right], h[right + winnow.ANCHOR], 2))
-        starts.append(a + right)
-    if not keys:
-        z = np.zeros(0, dtype=np.int64)
+def _anchored_keys_at(g_hash: np.ndarray, g_owner: np.ndarray, d_pos: np.ndarray):
+    """The draft's anchored keys with where they lie: (key, draft paragraph, draft
+    start) of the 9-character context each one covers (the keys of
+    ``winnow.fingerprint_keys``), by paragraph, left keys before right ones, by position.
+    ``g_hash`` / ``g_owner`` / ``d_pos``: the draft's k-gram hashes, their paragraph and draft position."""
+    z = np.zeros(0, dtype=np.int64)
+    if not len(g_hash):
         return z, z, z
-    st = np.concatenate(starts).astype(np.int64)
-    return np.concatenate(keys), st, st + winnow.ANCHOR + K
+    hs = g_hash.view(np.uint64)
+    pos, first, last, _, _ = winnow.batch_select(hs, g_owner)
+    left = pos[pos - winnow.ANCHOR >= first[pos]]
+    right = pos[pos + winnow.ANCHOR <= last[pos]]
+    keys = np.concatenate(
+        [
+            winnow._anchor_keys(hs[left], hs[left - winnow.ANCHOR], 1),
+            winnow._anchor_keys(hs[right], hs[right + winnow.ANCHOR], 2),
+        ]
+    )
+    owner = np.concatenate([g_owner[left], g_owner[right]])
+    start = np.concatenate([d_pos[left - winnow.ANCHOR], d_pos[right]]).astype(np.int64)
+    side = np.concatenate([np.zeros(len(left), dtype=np.int8), np.ones(len(right), dtype=np.int8)])
+    o = np.lexsort((side, owner))  # stable: positions stay ascending within (paragraph, side)
+    return keys[o], owner[o], start[o]
 
 
-def _deep_pairs(index, d: _Draft, covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _deep_pairs(index, d: _Draft, covered: np.ndarray, anchored, known) -> tuple[np.ndarray, np.ndarray]:
     """(draft paragraph, pid) pairs for stock phrasing: the anchored keys lying in
     a stretch of at least MIN_RUN characters that nothing covers yet and whose
     postings fill ``ANCHORED_POSTINGS`` are read ``DEEP_POSTINGS`` deep; at most
     ``DEEP_BUDGET`` paragraphs, rarest keys first (a run made only of common
     9-character contexts is otherwise found against the oldest holders of one
-    context, which need not hold the run)."""
+    context, which need not hold the run).
+
+    ``anchored``: the draft's anchored keys (``_anchored_keys_at``); ``known``:
+    (sorted keys, postings read at ``ANCHORED_POSTINGS``) of the keys the
+    candidate lookup read already, so they are not looked up twice."""
     empty = np.zeros(0, dtype=np.int64)
     gap = np.zeros(d.n + 1, dtype=np.int64)
     split = covered.copy()
@@ -324,15 +329,27 @@ def _deep_pairs(index, d: _Draft, covered: np.ndarray) -> tuple[np.ndarray, np.n
         return empty, empty
     in_gap = np.concatenate([[0], np.cumsum(np.cumsum(gap)[: d.n] > 0)])  # prefix counts of gap positions
     with_gap = [i for i, (a, b) in enumerate(d.seg_bounds) if in_gap[b] > in_gap[a]]
-    keys, ks, ke = _anchored_keys_at([d.seg_texts[i] for i in with_gap], [d.seg_bounds[i] for i in with_gap])
+    a_keys, a_owner, a_start = anchored
+    sel = np.isin(a_owner, np.asarray(with_gap, dtype=np.int64))
+    keys, ks = a_keys[sel], a_start[sel]
+    ke = ks + winnow.ANCHOR + K
     if not len(keys):
         return empty, empty
     inside = (in_gap[ke] - in_gap[ks]) == (ke - ks)
     keys, ks = keys[inside], ks[inside]
     if not len(keys):
         return empty, empty
-    qi, pid = _posting_pairs(index, "fp", keys, ANCHORED_POSTINGS)
-    full = np.flatnonzero(np.bincount(qi, minlength=len(keys)) >= ANCHORED_POSTINGS)
+    cnt = np.full(len(keys), -1, dtype=np.int64)
+    known_keys, known_cnt = known
+    if len(known_keys):
+        at = np.minimum(np.searchsorted(known_keys, keys), len(known_keys) - 1)
+        hit = known_keys[at] == keys
+        cnt[hit] = known_cnt[at[hit]]
+    miss = np.flatnonzero(cnt < 0)
+    if len(miss):
+        qi, _ = _posting_pairs(index, "fp", keys[miss], ANCHORED_POSTINGS)
+        cnt[miss] = np.bincount(qi, minlength=len(miss))
+    full = np.flatnonzero(cnt >= ANCHORED_POSTINGS)
     if not len(full):
         return empty, empty
     qi, pid = _posting_pairs(index, "fp", keys[full], DEEP_POSTINGS)
@@ -459,13 +476,17 @@ def _find_runs(index, d: _Draft) -> _Evidence:
     g_hash, g_owner, g_local = _batch_grams(seg_texts)
     seg_start = np.array([a for a, _ in d.seg_bounds] or [0], dtype=np.int64)
     d_pos = seg_start[g_owner] + g_local if len(g_hash) else np.zeros(0, dtype=np.int64)
-    seg_fps = winnow.batch_fingerprint_keys(seg_texts, plain=False)  # anchored keys
-    seg_plain = winnow.batch_fingerprint_keys(seg_texts, anchored=False)
+    grams = batch_kgram_hashes(seg_texts, K)
+    seg_fps = winnow.batch_fingerprint_keys(seg_texts, grams=grams, plain=False)  # anchored keys
+    seg_plain = winnow.batch_fingerprint_keys(seg_texts, grams=grams, anchored=False)
     bandable = [i for i, t in enumerate(seg_texts) if len(t) >= MIN_BAND_CHARS]
     seg_hash = {si: exact_hash(t) for si, t in enumerate(seg_texts) if len(t) >= MIN_EXACT_PARAGRAPH}
     exact_post = index.lookup_exact(set(seg_hash.values()), cap=MAX_SOURCES)
     key_sets = [(seg_fps, 1, ANCHORED_WEIGHT, ANCHORED_POSTINGS), (seg_plain, 0, 1.0, DRAFT_POSTINGS)]
-    pair_seg, pair_pid, r_seg, r_pid = _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post)
+    pair_seg, pair_pid, r_seg, r_pid, read = _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post)
+    fq, per_query = read.get(1, (np.zeros(0, dtype=np.int64),) * 2)
+    by_key = np.argsort(fq, kind="stable")
+    known = (fq[by_key], per_query[by_key])  # anchored keys read at ANCHORED_POSTINGS: their postings
     d_key = _seg_key(g_hash, g_owner) if len(g_hash) else g_hash
     rows: dict[int, dict] = {}
     cand_list, rs, ro, rj, rl = _verify(index, rows, [], pair_seg, pair_pid, d_key, d_pos)
@@ -476,7 +497,8 @@ def _find_runs(index, d: _Draft) -> _Evidence:
             cand_list, *more = _verify(index, rows, cand_list, r_seg[todo], r_pid[todo], d_key, d_pos)
             rs, ro, rj, rl = (np.concatenate([x, y]) for x, y in zip((rs, ro, rj, rl), more))
     # stock phrasing: uncovered stretches whose anchored keys all overflowed the cap
-    deep_seg, deep_pid = _deep_pairs(index, d, _cover(d.n, rs, rl))
+    anchored = _anchored_keys_at(g_hash, g_owner, d_pos)
+    deep_seg, deep_pid = _deep_pairs(index, d, _cover(d.n, rs, rl), anchored, known)
     if len(deep_seg):
         cand_list, *more = _verify(index, rows, cand_list, deep_seg, deep_pid, d_key, d_pos)
         rs, ro, rj, rl = (np.concatenate([x, y]) for x, y in zip((rs, ro, rj, rl), more))
@@ -525,6 +547,7 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
     candidate: difflib blocks of >= 4 chars cover >= NEAR_THRESHOLD of them."""
     copy_cov = _mask(d.n, (iv for ivs in ev.shared.values() for iv in ivs))
     matchers: dict[int, difflib.SequenceMatcher] = {}
+    grams4: dict[int, set[str]] = {}
     rs, ro, _, rl = ev.runs
     r_order = np.argsort(rs, kind="stable")  # prefilter: shared k-grams per (sentence, candidate)
     R_s, R_o, R_l = rs[r_order], ro[r_order], rl[r_order]
@@ -554,6 +577,12 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
             found = []
             for o in owners.tolist():
                 p = ev.cand_list[o]
+                grams = grams4.get(p)
+                if grams is None:
+                    t = ev.rows[p]["norm"]
+                    grams = grams4[p] = {t[i : i + 4] for i in range(len(t) - 3)}
+                if _cover4(sent, grams) / L < NEAR_THRESHOLD:
+                    continue  # difflib's blocks cannot reach the threshold (see _cover4)
                 sm = matchers.get(p)
                 if sm is None:
                     sm = matchers[p] = difflib.SequenceMatcher(None, "", ev.rows[p]["norm"], autojunk=False)
@@ -565,6 +594,20 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
             if found:
                 found.sort(key=lambda x: -x[1])
                 ev.near.append((sa, sb, found))
+
+
+def _cover4(sent: str, grams: set[str]) -> int:
+    """Characters of ``sent`` inside some 4-character substring that is in ``grams``.
+
+    An upper bound of what difflib's matching blocks of >= 4 characters cover
+    (every character of such a block lies in a common 4-character substring),
+    so a candidate below the threshold here needs no SequenceMatcher."""
+    cov = end = 0
+    for i in range(len(sent) - 3):
+        if sent[i : i + 4] in grams:
+            cov += i + 4 - max(i, end)
+            end = i + 4
+    return cov
 
 
 def _find_twins(index, ev: _Evidence) -> None:
