@@ -157,23 +157,36 @@ def _seg_key(h: np.ndarray, seg: np.ndarray) -> np.ndarray:
     return u.view(np.int64)
 
 
+#: bits of the bitmap that lets most of the candidates' k-grams skip the search in the draft's
+_RUN_BITS = 17
+
+
 def _runs(d_hash: np.ndarray, d_pos: np.ndarray, c_hash: np.ndarray, c_owner: np.ndarray, c_pos: np.ndarray):
     """Common k-gram runs: arrays (draft_start, owner, cand_start, n_kgrams)."""
     if not len(d_hash) or not len(c_hash):
         z = np.zeros(0, dtype=np.int64)
         return z, z, z, z
-    order = np.argsort(c_hash, kind="stable")
-    sh = c_hash[order]
-    lo = np.searchsorted(sh, d_hash, "left")
-    hi = np.searchsorted(sh, d_hash, "right")
-    cnt = hi - lo
-    total = int(cnt.sum())
-    if total == 0:
+    # the draft side is the small one (a few thousand k-grams): sort it and search the
+    # candidates' k-grams in it, those that pass a bitmap of the draft's top hash bits
+    shift = np.uint64(64 - _RUN_BITS)
+    bitmap = np.zeros(1 << _RUN_BITS, dtype=bool)
+    bitmap[d_hash.view(np.uint64) >> shift] = True
+    maybe = np.flatnonzero(bitmap[c_hash.view(np.uint64) >> shift])
+    order = np.argsort(d_hash, kind="stable")
+    sd = d_hash[order]
+    cq = c_hash[maybe]
+    lo = np.searchsorted(sd, cq, "left")
+    cnt = np.searchsorted(sd, cq, "right") - lo
+    hit = np.flatnonzero(cnt)
+    if not len(hit):
         z = np.zeros(0, dtype=np.int64)
         return z, z, z, z
-    di = np.repeat(np.arange(len(d_hash)), cnt)
+    cnt, lo, hit = cnt[hit], lo[hit], maybe[hit]
+    total = int(cnt.sum())
+    ci = np.repeat(hit, cnt)
     offs = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(lo, cnt)
-    ci = order[offs]
+    di = order[offs]
+    # every (candidate, draft position, diagonal) occurs once, so the order below is total
     i = d_pos[di]
     own = c_owner[ci]
     j = c_pos[ci]
