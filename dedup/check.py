@@ -665,15 +665,16 @@ def _classify(d: _Draft, ev: _Evidence, pid_iv, whitelist: list[str], boilerplat
     matched = _mask(n, (iv for ivs in ev.shared.values() for iv in ivs)) | near_cov
     quoted, framing = citation_masks(d.text, d.nz)
     # documents (distinct, exact twins not counted: they are one text) per position
-    doc_iv: dict[str, list] = defaultdict(list)
+    docs: dict[str, int] = {}
+    own, ia, ib = [], [], []
     for p, ivs in pid_iv.items():
-        doc_iv[ev.rows[p]["doc_id"]].extend(ivs)
-    ndocs = np.zeros(n + 1, dtype=np.int64)
-    for ivs in doc_iv.values():
-        for a, b in _merge_intervals(ivs):
-            ndocs[a] += 1
-            ndocs[b] -= 1
-    ndocs = np.cumsum(ndocs)[:n]
+        k = docs.setdefault(ev.rows[p]["doc_id"], len(docs))
+        for a, b in ivs:
+            own.append(k)
+            ia.append(a)
+            ib.append(b)
+    _, ua, ub = _doc_union(own, ia, ib)
+    ndocs = np.cumsum(np.bincount(ua, minlength=n + 1)[: n + 1] - np.bincount(ub, minlength=n + 1)[: n + 1])[:n]
     kind = np.full(n, KIND_NONE, dtype=np.int8)
     kind[matched] = KIND_COPY
     kind[matched & near_cov] = KIND_NEAR
@@ -725,7 +726,8 @@ def _match(d: _Draft, ev: _Evidence, piece, subs: dict[int, list[tuple[int, int]
     """One match of the report: its span, kind, how it matched and, per source
     document, the characters (and sub-spans) that document really shares."""
     a, b, k, near = piece
-    by_doc: dict[str, dict] = {}
+    # per document its best paragraph: (chars, similarity, -paragraph index), the first on ties
+    best: dict[str, tuple] = {}
     near_sim = {p: s for p, s, _ in ev.near[near][2]} if near >= 0 else {}
     for p, sub in subs.items():
         chars = int(sum(cum[y] - cum[x] for x, y in sub))
@@ -736,20 +738,25 @@ def _match(d: _Draft, ev: _Evidence, piece, subs: dict[int, list[tuple[int, int]
             r = ev.rows.get(q)
             if r is None:
                 continue
-            cur = by_doc.get(r["doc_id"])
+            doc = r["doc_id"]
+            cur = best.get(doc)
             key = (chars, sim, -r["paragraph_index"])
-            if cur is None or key > (cur["chars"], cur["similarity"], -cur["paragraph_index"]):
-                by_doc[r["doc_id"]] = {
-                    "doc_id": r["doc_id"],
-                    "paragraph_index": r["paragraph_index"],
-                    "similarity": round(float(sim), 3),
-                    "chars": chars,
-                    "spans": [list(d.nz.span(x, y)) for x, y in sub],
-                }
-    sources = sorted(by_doc.values(), key=lambda s: (-s["chars"], -s["similarity"], s["doc_id"], s["paragraph_index"]))
+            if cur is None or key > cur[0]:
+                best[doc] = ((chars, round(float(sim), 3), -r["paragraph_index"]), r, sub)
+    ranked = sorted(best.values(), key=lambda v: (-v[0][0], -v[0][1], v[1]["doc_id"], v[1]["paragraph_index"]))
+    sources = [
+        {
+            "doc_id": r["doc_id"],
+            "paragraph_index": r["paragraph_index"],
+            "similarity": key[1],
+            "chars": key[0],
+            "spans": [list(d.nz.span(x, y)) for x, y in sub],
+        }
+        for key, r, sub in ranked[:MAX_SOURCES]
+    ]
     start, end = d.nz.span(a, b)
     chars = int(cum[b] - cum[a])
-    similarity = max((s["similarity"] for s in sources), default=1.0) if k == KIND_NEAR else 1.0
+    similarity = max((v[0][1] for v in ranked), default=1.0) if k == KIND_NEAR else 1.0
     run = int(b - a)
     if k == KIND_NEAR:
         how = f"近似句：与来源逐字比对，{similarity:.0%} 的文字相同（改动了个别字词）"
@@ -769,11 +776,30 @@ def _match(d: _Draft, ev: _Evidence, piece, subs: dict[int, list[tuple[int, int]
         "similarity": round(float(similarity), 3),
         "chars": chars,
         "how": how,
-        "sources": sources[:MAX_SOURCES],
+        "sources": sources,
     }
     if k == KIND_BOILERPLATE:
         out["doc_count"] = int(ndocs[a:b].max())
     return out
+
+
+def _doc_union(owner: list[int], starts: list[int], ends: list[int]):
+    """The union of each owner's intervals (touching ones joined, as ``_merge_intervals``):
+    arrays (owner, start, end) of disjoint intervals, by owner then start."""
+    o = np.asarray(owner, dtype=np.int64)
+    a = np.asarray(starts, dtype=np.int64)
+    b = np.asarray(ends, dtype=np.int64)
+    if not len(o):
+        return o, a, b
+    order = np.lexsort((b, a, o))
+    o, a, b = o[order], a[order], b[order]
+    span = int(max(b.max(), a.max())) + 1
+    reach = np.maximum.accumulate(o * span + b) - o * span  # furthest end so far within the owner
+    new = np.ones(len(o), dtype=bool)
+    new[1:] = (o[1:] != o[:-1]) | (a[1:] > reach[:-1])
+    first = np.flatnonzero(new)
+    last = np.concatenate([first[1:], [len(o)]]) - 1
+    return o[first], a[first], reach[last]
 
 
 def _merge_intervals(iv: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -821,38 +847,47 @@ def _counted_mask(kind: np.ndarray, quotes_as_citation: bool, exclude_boilerplat
     return counted
 
 
-def _source_totals(d: _Draft, ev: _Evidence, pid_iv, kind, counted) -> list[dict]:
+def _source_totals(d: _Draft, ev: _Evidence, pid_iv, kind, counted, limit: int) -> list[dict]:
     """Per source document the draft characters it really shares (its own
-    intervals, not the merged spans), counted as ``overlap_ratio`` counts, and per kind."""
-    doc_iv: dict[str, list] = defaultdict(list)
+    intervals, not the merged spans), counted as ``overlap_ratio`` counts, and per kind:
+    the ``limit`` first of those with counted characters, most first."""
+    docs: dict[str, int] = {}
+    own, ia, ib = [], [], []
     for p, ivs in pid_iv.items():
         for q in ev.twin_of.get(p, [p]):
             r = ev.rows.get(q)
             if r is not None:
-                doc_iv[r["doc_id"]].extend(ivs)
+                k = docs.setdefault(r["doc_id"], len(docs))
+                for a, b in ivs:
+                    own.append(k)
+                    ia.append(a)
+                    ib.append(b)
+    if not docs:
+        return []
+    uo, ua, ub = _doc_union(own, ia, ib)
     w = d.weight
-    cums = {
-        name: np.concatenate([[0], np.cumsum(w * m)])
-        for name, m in (
-            ("chars", counted),
-            ("copy_chars", (kind == KIND_COPY) | (kind == KIND_NEAR)),
-            ("quotation_chars", kind == KIND_QUOTATION),
-            ("boilerplate_chars", kind == KIND_BOILERPLATE),
-        )
-    }
+    sums = {}
+    for name, m in (
+        ("chars", counted),
+        ("copy_chars", (kind == KIND_COPY) | (kind == KIND_NEAR)),
+        ("quotation_chars", kind == KIND_QUOTATION),
+        ("boilerplate_chars", kind == KIND_BOILERPLATE),
+    ):
+        cum = np.concatenate([[0], np.cumsum(w * m)])
+        # integer sums below 2**53: exact through the float weights
+        sums[name] = np.bincount(uo, weights=cum[ub] - cum[ua], minlength=len(docs)).astype(np.int64)
     total = d.total_chars
+    names = list(docs)
+    chars, copy = sums["chars"].tolist(), sums["copy_chars"].tolist()
+    listed = sorted((i for i in range(len(names)) if chars[i]), key=lambda i: (-chars[i], -copy[i], names[i]))
     out = []
-    for doc, ivs in doc_iv.items():
-        ivs = _merge_intervals(ivs)
-        row: dict = {"doc_id": doc}
-        for name, cum in cums.items():
-            row[name] = int(sum(cum[b] - cum[a] for a, b in ivs))
-        if not (row["chars"] or row["copy_chars"] or row["quotation_chars"] or row["boilerplate_chars"]):
-            continue
+    for i in listed[:limit]:
+        row: dict = {"doc_id": names[i]}
+        for name, v in sums.items():
+            row[name] = int(v[i])
         row["ratio"] = _ratio(row["chars"], total)
         row["copy_ratio"] = _ratio(row["copy_chars"], total)
         out.append(row)
-    out.sort(key=lambda s: (-s["chars"], -s["copy_chars"], s["doc_id"]))
     return out
 
 
@@ -889,7 +924,7 @@ def check_draft(
     cum = np.concatenate([[0], np.cumsum(d.weight)])
     pieces = _pieces(d, ev, kind)
     matches = [_match(d, ev, pc, subs, ndocs, cum) for pc, subs in zip(pieces, _piece_sources(pieces, pid_iv))]
-    sources = [s for s in _source_totals(d, ev, pid_iv, kind, counted) if s["chars"]]
+    sources = _source_totals(d, ev, pid_iv, kind, counted, MAX_SOURCES * 2)
     total = d.total_chars
     copied = int(d.weight[counted].sum())
     paragraphs = []
@@ -920,7 +955,7 @@ def check_draft(
             "rates": _rates(d.weight, kind),
             "chars": total,
             "copied_chars": copied,
-            "sources": sources[: MAX_SOURCES * 2],
+            "sources": sources,
             "paragraphs": paragraphs,
             "matches": matches,
             "params": {
