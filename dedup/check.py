@@ -824,6 +824,10 @@ def _rates(weight: np.ndarray, kind: np.ndarray, sel=None) -> dict:
     copy = int(weight[(kind == KIND_COPY) | (kind == KIND_NEAR)].sum())
     quote = int(weight[kind == KIND_QUOTATION].sum())
     boiler = int(weight[kind == KIND_BOILERPLATE].sum())
+    return _rates_of(total, copy, quote, boiler)
+
+
+def _rates_of(total: int, copy: int, quote: int, boiler: int) -> dict:
     return {
         "chars": total,
         "copy_chars": copy,
@@ -928,10 +932,23 @@ def check_draft(
     total = d.total_chars
     copied = int(d.weight[counted].sum())
     paragraphs = []
-    for pi, (la, lb) in enumerate(_lines(d.text)):
-        sel = (d.nz.starts >= la) & (d.nz.starts < lb)
-        r = _rates(d.weight, kind, sel)
-        cp = int(d.weight[sel & counted].sum())
+    lines = _lines(d.text)
+    # per line: the normalized positions whose original start lies in it (starts ascend)
+    bounds = np.searchsorted(d.nz.starts, np.asarray(lines, dtype=np.int64).reshape(-1), "left").reshape(-1, 2)
+    w = d.weight
+    pre = {
+        name: np.concatenate([[0], np.cumsum(w * m)]).tolist()
+        for name, m in (
+            ("chars", np.ones(len(w), dtype=bool)),
+            ("copy", (kind == KIND_COPY) | (kind == KIND_NEAR)),
+            ("quote", kind == KIND_QUOTATION),
+            ("boiler", kind == KIND_BOILERPLATE),
+            ("counted", counted),
+        )
+    }
+    for pi, ((la, lb), (i, j)) in enumerate(zip(lines, bounds.tolist())):
+        tot, copy, quote, boiler, cp = (pre[k][j] - pre[k][i] for k in ("chars", "copy", "quote", "boiler", "counted"))
+        r = _rates_of(tot, copy, quote, boiler)
         paragraphs.append(
             {
                 "index": pi,
