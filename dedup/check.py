@@ -387,19 +387,31 @@ def _best_per_paragraph(useg: np.ndarray, upid: np.ndarray, score: np.ndarray, c
     return mask
 
 
-def _verify(index, rows: dict, cand_list: list[int], pair_seg, pair_pid, d_key, d_pos):
+def _read_norms(index, rows: dict, norms: dict, pids: list[int]) -> None:
+    """Normalized texts of ``pids`` into ``norms`` (with the index's ``paragraph_norms`` when
+    it has one; else whole rows, kept in ``rows`` too)."""
+    fast = getattr(index, "paragraph_norms", None)
+    if fast is not None:
+        norms.update(fast(pids))
+        return
+    got = index.paragraph_rows(pids)
+    rows.update(got)
+    norms.update((p, r["norm"]) for p, r in got.items())
+
+
+def _verify(index, rows: dict, norms: dict, cand_list: list[int], pair_seg, pair_pid, d_key, d_pos):
     """Common k-gram runs between draft paragraphs and candidate paragraphs.
 
-    Reads the rows of new candidates into ``rows``; returns the candidate list
+    Reads the normalized texts of new candidates into ``norms``; returns the candidate list
     extended by them and the runs (draft start, index into that list,
     candidate start, length in k-grams) of the given (paragraph, pid) pairs."""
     empty = np.zeros(0, dtype=np.int64)
-    new = sorted({int(p) for p in pair_pid.tolist()} - rows.keys())
+    new = sorted({int(p) for p in pair_pid.tolist()} - norms.keys())
     if new:
-        rows.update(index.paragraph_rows(new))
+        _read_norms(index, rows, norms, new)
     position = {p: i for i, p in enumerate(cand_list)}
     for p in new:
-        if p in rows:  # a removed paragraph's postings may linger
+        if p in norms:  # a removed paragraph's postings may linger
             position[p] = len(cand_list)
             cand_list.append(p)
     involved = np.array(sorted({int(p) for p in pair_pid.tolist()} & position.keys()), dtype=np.int64)
@@ -408,7 +420,7 @@ def _verify(index, rows: dict, cand_list: list[int], pair_seg, pair_pid, d_key, 
     at = np.minimum(np.searchsorted(involved, pair_pid), len(involved) - 1)
     found = involved[at] == pair_pid
     pair_seg, pair_cand = pair_seg[found], at[found]
-    c_hash, c_owner, c_pos = _batch_grams([rows[p]["norm"] for p in involved.tolist()])
+    c_hash, c_owner, c_pos = _batch_grams([norms[p] for p in involved.tolist()])
     if not len(pair_seg) or not len(c_hash):
         return cand_list, empty, empty, empty, empty
     # join each draft paragraph only with its own candidates: the k-gram key is
@@ -454,10 +466,12 @@ class _Draft:
 
 @dataclass
 class _Evidence:
-    """What the index holds for the draft: candidate rows and, per candidate
+    """What the index holds for the draft: the candidates' normalized texts, the rows
+    of those that match (and of their exact twins) and, per candidate
     paragraph (pid), the normalized draft intervals it shares."""
 
     rows: dict[int, dict]
+    norms: dict[int, str]
     cand_list: list[int]
     runs: tuple  # (draft start, index into cand_list, cand start, length in k-grams)
     shared: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
@@ -502,20 +516,21 @@ def _find_runs(index, d: _Draft) -> _Evidence:
     known = (fq[by_key], per_query[by_key])  # anchored keys read at ANCHORED_POSTINGS: their postings
     d_key = _seg_key(g_hash, g_owner) if len(g_hash) else g_hash
     rows: dict[int, dict] = {}
-    cand_list, rs, ro, rj, rl = _verify(index, rows, [], pair_seg, pair_pid, d_key, d_pos)
+    norms: dict[int, str] = {}
+    cand_list, rs, ro, rj, rl = _verify(index, rows, norms, [], pair_seg, pair_pid, d_key, d_pos)
     # the reserve, for draft paragraphs the first candidates did not cover (>= 90 %)
     if len(r_seg):
         todo = _needs_reserve(d, _cover(d.n, rs, rl))[r_seg]
         if todo.any():
-            cand_list, *more = _verify(index, rows, cand_list, r_seg[todo], r_pid[todo], d_key, d_pos)
+            cand_list, *more = _verify(index, rows, norms, cand_list, r_seg[todo], r_pid[todo], d_key, d_pos)
             rs, ro, rj, rl = (np.concatenate([x, y]) for x, y in zip((rs, ro, rj, rl), more))
     # stock phrasing: uncovered stretches whose anchored keys all overflowed the cap
     anchored = _anchored_keys_at(g_hash, g_owner, d_pos)
     deep_seg, deep_pid = _deep_pairs(index, d, _cover(d.n, rs, rl), anchored, known)
     if len(deep_seg):
-        cand_list, *more = _verify(index, rows, cand_list, deep_seg, deep_pid, d_key, d_pos)
+        cand_list, *more = _verify(index, rows, norms, cand_list, deep_seg, deep_pid, d_key, d_pos)
         rs, ro, rj, rl = (np.concatenate([x, y]) for x, y in zip((rs, ro, rj, rl), more))
-    return _Evidence(rows, cand_list, (rs, ro, rj, rl))
+    return _Evidence(rows, norms, cand_list, (rs, ro, rj, rl))
 
 
 def _needs_reserve(d: _Draft, covered: np.ndarray) -> np.ndarray:
@@ -549,7 +564,7 @@ def _exact_copies(d: _Draft, ev: _Evidence) -> None:
     norm = d.norm
     for s, o, j, L in zip(rs[keep].tolist(), ro[keep].tolist(), rj[keep].tolist(), run_len[keep].tolist()):
         p = ev.cand_list[o]
-        if norm[s : s + L] == ev.rows[p]["norm"][j : j + L]:  # guard against hash collisions
+        if norm[s : s + L] == ev.norms[p][j : j + L]:  # guard against hash collisions
             ev.shared.setdefault(p, []).append((s, s + L))
     for p, ivs in ev.shared.items():
         ev.shared[p] = _merge_intervals(ivs)
@@ -592,13 +607,13 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
                 p = ev.cand_list[o]
                 grams = grams4.get(p)
                 if grams is None:
-                    t = ev.rows[p]["norm"]
+                    t = ev.norms[p]
                     grams = grams4[p] = {t[i : i + 4] for i in range(len(t) - 3)}
                 if _cover4(sent, grams) / L < NEAR_THRESHOLD:
                     continue  # difflib's blocks cannot reach the threshold (see _cover4)
                 sm = matchers.get(p)
                 if sm is None:
-                    sm = matchers[p] = difflib.SequenceMatcher(None, "", ev.rows[p]["norm"], autojunk=False)
+                    sm = matchers[p] = difflib.SequenceMatcher(None, "", ev.norms[p], autojunk=False)
                 sm.set_seq1(sent)
                 blocks = [(sa + blk.a, sa + blk.a + blk.size) for blk in sm.get_matching_blocks() if blk.size >= 4]
                 sim = sum(y - x for x, y in blocks) / L
@@ -630,6 +645,9 @@ def _find_twins(index, ev: _Evidence) -> None:
     if not involved:
         return
     rows = ev.rows
+    need = sorted(involved - rows.keys())
+    if need:
+        rows.update(index.paragraph_rows(need))
     tw = index.twins({rows[p]["hash"] for p in involved}, cap=MAX_SOURCES)
     extra = {q for qs in tw.values() for q in qs if q not in rows}
     if extra:

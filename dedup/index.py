@@ -220,6 +220,19 @@ class DedupIndex:
                 }
         return out
 
+    def paragraph_norms(self, pids) -> dict[int, str]:
+        """pid -> normalized text: the part of ``paragraph_rows`` the draft check needs of
+        every candidate (the other fields only of the few that match)."""
+        out: dict[int, str] = {}
+        pids = list(dict.fromkeys(int(p) for p in pids))
+        sql = (
+            "SELECT p.pid, p.norm FROM json_each(?) j "
+            "JOIN dd_para p ON p.pid = j.value JOIN dd_doc d ON d.did = p.did"
+        )
+        for chunk in chunks(pids, 2000):
+            out.update(self.conn.execute(sql, (json.dumps(chunk),)).fetchall())
+        return out
+
     def twins(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
         """Exact hash -> pids of paragraphs with that normalized text (capped).
 
