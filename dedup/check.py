@@ -575,7 +575,6 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
     candidate: difflib blocks of >= 4 chars cover >= NEAR_THRESHOLD of them."""
     copy_cov = _mask(d.n, (iv for ivs in ev.shared.values() for iv in ivs))
     matchers: dict[int, difflib.SequenceMatcher] = {}
-    grams4: dict[int, set[str]] = {}
     rs, ro, _, rl = ev.runs
     r_order = np.argsort(rs, kind="stable")  # prefilter: shared k-grams per (sentence, candidate)
     R_s, R_o, R_l = rs[r_order], ro[r_order], rl[r_order]
@@ -605,11 +604,7 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
             found = []
             for o in owners.tolist():
                 p = ev.cand_list[o]
-                grams = grams4.get(p)
-                if grams is None:
-                    t = ev.norms[p]
-                    grams = grams4[p] = {t[i : i + 4] for i in range(len(t) - 3)}
-                if _cover4(sent, grams) / L < NEAR_THRESHOLD:
+                if _cover4(sent, ev.norms[p]) / L < NEAR_THRESHOLD:
                     continue  # difflib's blocks cannot reach the threshold (see _cover4)
                 sm = matchers.get(p)
                 if sm is None:
@@ -624,15 +619,15 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
                 ev.near.append((sa, sb, found))
 
 
-def _cover4(sent: str, grams: set[str]) -> int:
-    """Characters of ``sent`` inside some 4-character substring that is in ``grams``.
+def _cover4(sent: str, other: str) -> int:
+    """Characters of ``sent`` inside some 4-character substring that ``other`` contains too.
 
     An upper bound of what difflib's matching blocks of >= 4 characters cover
     (every character of such a block lies in a common 4-character substring),
     so a candidate below the threshold here needs no SequenceMatcher."""
     cov = end = 0
     for i in range(len(sent) - 3):
-        if sent[i : i + 4] in grams:
+        if sent[i : i + 4] in other:
             cov += i + 4 - max(i, end)
             end = i + 4
     return cov
