@@ -537,7 +537,8 @@ def _needs_reserve(d: _Draft, covered: np.ndarray) -> np.ndarray:
     """Per draft paragraph: covered less than RESERVE_BELOW, or an uncovered
     stretch of at least MIN_RUN characters left (a run may hide there)."""
     starts = np.array([a for a, _ in d.seg_bounds], dtype=np.int64)
-    out = np.array([covered[a:b].mean() < RESERVE_BELOW for a, b in d.seg_bounds], dtype=bool)
+    cov = np.concatenate([[0], np.cumsum(covered)]).tolist()  # prefix counts
+    out = np.array([(cov[b] - cov[a]) / (b - a) < RESERVE_BELOW for a, b in d.seg_bounds], dtype=bool)
     split = covered.copy()
     split[np.frombuffer(d.norm.encode("utf-32-le"), dtype=np.uint32) == 10] = True  # gaps stay in their paragraph
     for x, y in _true_runs(~split):
@@ -579,15 +580,17 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
     r_order = np.argsort(rs, kind="stable")  # prefilter: shared k-grams per (sentence, candidate)
     R_s, R_o, R_l = rs[r_order], ro[r_order], rl[r_order]
     maxlen = int(R_l.max()) if len(R_l) else 0
+    starts_list = R_s.tolist()
+    copied = np.concatenate([[0], np.cumsum(copy_cov)]).tolist()  # prefix counts
     norm = d.norm
     for a, b in d.seg_bounds:
         for sa, sb in _sentences(d.nz, d.text, a, b):
             L = sb - sa
-            if L < NEAR_MIN_CHARS or copy_cov[sa:sb].mean() >= 0.8:
+            if L < NEAR_MIN_CHARS or (copied[sb] - copied[sa]) / L >= 0.8:
                 continue
             last = sb - K + 1  # k-gram starts inside the sentence: [sa, last)
-            lo = int(np.searchsorted(R_s, sa - maxlen, "left"))
-            hi = int(np.searchsorted(R_s, last, "left"))
+            lo = bisect.bisect_left(starts_list, sa - maxlen)
+            hi = bisect.bisect_left(starts_list, last)
             if hi <= lo:
                 continue
             st = R_s[lo:hi]
