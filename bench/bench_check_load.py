@@ -213,12 +213,17 @@ def main(argv=None) -> int:
             _, mem = run(args.db, mode, lists, [False] * args.workers, code)
             results.setdefault(name, {})[mode] = {"workers": mem}
             for i, m in enumerate(mem):
-                print(f"[{name} {mode}] worker {i + 1}/{args.workers}: " + ", ".join(f"{k} {v:.0f} MB" for k, v in m.items()))
+                print(
+                    f"[{name} {mode}] worker {i + 1}/{args.workers}: "
+                    + ", ".join(f"{k} {v:.0f} MB" for k, v in m.items())
+                )
         if args.skip_latency:
             continue
         own = drafts[: args.drafts]
         others = [drafts[(i + 1) * args.drafts : (i + 2) * args.drafts] for i in range(args.clients)]
-        acc: dict = {name: {"alone": ([], []), "loaded": ([], []), "others": ([], []), "seconds": 0.0} for name, _ in trees}
+        acc: dict = {
+            name: {"alone": ([], []), "loaded": ([], []), "others": ([], []), "seconds": 0.0} for name, _ in trees
+        }
         for _ in range(args.rounds):  # trees interleaved, so the shared machine's load hits both alike
             for name, code in trees:
                 a = acc[name]
@@ -236,7 +241,12 @@ def main(argv=None) -> int:
             a = acc[name]
             r = results[name][mode]
             (al, ac), (ll, lc), (ol, oc) = a["alone"], a["loaded"], a["others"]
-            r["alone"] = {"p50_ms": statistics.median(al), "p95_ms": pct(al, 0.95), "cpu_p50_ms": statistics.median(ac), "n": len(al)}
+            r["alone"] = {
+                "p50_ms": statistics.median(al),
+                "p95_ms": pct(al, 0.95),
+                "cpu_p50_ms": statistics.median(ac),
+                "n": len(al),
+            }
             r["loaded"] = {
                 "p50_ms": statistics.median(ll),
                 "p95_ms": pct(ll, 0.95),

@@ -71,8 +71,19 @@ def worker(code: Path, db: str, drafts_file: Path, out: Path, profile: Path | No
 
 def run_tree(code: Path, db: Path, drafts_file: Path, out: Path) -> list[dict]:
     subprocess.run(
-        [sys.executable, __file__, "--worker", "--code", str(code), "--db", str(db), "--drafts-file", str(drafts_file),
-         "--out", str(out)],
+        [
+            sys.executable,
+            __file__,
+            "--worker",
+            "--code",
+            str(code),
+            "--db",
+            str(db),
+            "--drafts-file",
+            str(drafts_file),
+            "--out",
+            str(out),
+        ],
         check=True,
     )
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]

@@ -226,8 +226,7 @@ class DedupIndex:
         out: dict[int, str] = {}
         pids = list(dict.fromkeys(int(p) for p in pids))
         sql = (
-            "SELECT p.pid, p.norm FROM json_each(?) j "
-            "JOIN dd_para p ON p.pid = j.value JOIN dd_doc d ON d.did = p.did"
+            "SELECT p.pid, p.norm FROM json_each(?) j JOIN dd_para p ON p.pid = j.value JOIN dd_doc d ON d.did = p.did"
         )
         for chunk in chunks(pids, 2000):
             out.update(self.conn.execute(sql, (json.dumps(chunk),)).fetchall())
