@@ -941,7 +941,7 @@ def check_draft(
     phrases = whitelist_phrases(whitelist)
     kind, ndocs = _classify(d, ev, pid_iv, phrases, min_docs)
     counted = _counted_mask(kind, quotes_as_citation, exclude_boilerplate)
-    cum = np.concatenate([[0], np.cumsum(d.weight)])
+    cum = np.concatenate([[0], np.cumsum(d.weight)]).tolist()  # Python ints: summed per source below
     pieces = _pieces(d, ev, kind)
     matches = [_match(d, ev, pc, subs, ndocs, cum) for pc, subs in zip(pieces, _piece_sources(pieces, pid_iv))]
     sources = _source_totals(d, ev, pid_iv, kind, counted, MAX_SOURCES * 2)
