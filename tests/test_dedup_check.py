@@ -206,3 +206,39 @@ def test_sources_survive_removal_of_the_first_copy(small_index):
     assert rep["overlap_ratio"] > 0.95
     assert [s["doc_id"] for s in rep["matches"][0]["sources"]] == ["second"]
     assert rep["matches"][0]["sources"][0]["paragraph_index"] == 1
+
+
+class _ProtocolOnly:
+    """An index with only the DedupLookup protocol (as the Elasticsearch lookup): no
+    vectorized ``posting_pairs``, no ``paragraph_norms``."""
+
+    def __init__(self, ix):
+        self.ix = ix
+
+    def lookup_fingerprints(self, hashes, cap=64):
+        return self.ix.lookup_fingerprints(hashes, cap=cap)
+
+    def lookup_bands(self, keys, cap=64):
+        return self.ix.lookup_bands(keys, cap=cap)
+
+    def lookup_exact(self, hashes, cap=64):
+        return self.ix.lookup_exact(hashes, cap=cap)
+
+    def twins(self, hashes, cap=64):
+        return self.ix.twins(hashes, cap=cap)
+
+    def paragraph_rows(self, pids):
+        return self.ix.paragraph_rows(pids)
+
+
+@needs_seed
+def test_fast_paths_report_what_the_protocol_reports(seed_index, seed_text):
+    # DedupIndex's shortcuts (vectorized postings, normalized texts alone) change no figure
+    paras = [p for p in split_paragraphs(seed_text) if len(p) >= 60]
+    rng = random.Random(4)
+    draft = "\n".join(
+        [repost(p, rng, ("place", "insert")) for p in paras[3:9]] + [NEGATIVE] + [p[5:40] for p in paras[20:26]]
+    )
+    fast = check_draft(seed_index, draft)
+    assert fast["matches"] and fast["overlap_ratio"] > 0.3
+    assert check_draft(_ProtocolOnly(seed_index), draft) == fast
