@@ -139,6 +139,13 @@ def main(argv=None) -> int:
         }
         print(f"{name:9s} " + "  ".join(f"{k} {v:.1f}" for k, v in out[name].items()), flush=True)
     if args.baseline is not None:
+        # per round: the CPU medians of the two trees, run one right after the other
+        per_round = [
+            statistics.median(x["cpu"] for x in b) / statistics.median(x["cpu"] for x in t)
+            for b, t in zip(res["baseline"], res["this"])
+        ]
+        out["ratio_cpu_p50_per_round"] = per_round
+        print("baseline / this, CPU p50 per round: " + ", ".join(f"{r:.2f}x" for r in per_round), flush=True)
         for k in ("wall_p50_ms", "cpu_p50_ms", "cpu_mean_ms"):
             out[f"ratio_{k}"] = out["baseline"][k] / out["this"][k]
         print(
