@@ -23,7 +23,9 @@
    sharing at least ``NEAR_PREFILTER`` of its k-grams (from the same k-gram
    join), then the share of the sentence
    covered by common blocks of >= 4 characters (difflib); >= ``NEAR_THRESHOLD``
-   makes the whole sentence a ``near_copy``.
+   makes the whole sentence a ``near_copy``. A candidate whose common
+   4-character substrings cannot cover that share is not given to difflib
+   (``_cover4``, an upper bound of its blocks).
 5. Attribution: every source document is credited only with the draft
    characters it really shares (its own runs and near-copy blocks, not the
    merged span); a match lists per source its characters and sub-spans.
