@@ -187,6 +187,19 @@ class DedupIndex:
         """Vectorized lookup: (query position, pid) arrays for ``keys`` (see SegmentPostings.pairs)."""
         return (self.fps if kind == "fp" else self.bands).pairs(keys, cap)
 
+    def compact(self) -> None:
+        """Merge each kind's posting segments into one (in the caller's transaction).
+
+        Ingest leaves up to FANOUT - 1 segments per level, and every lookup searches
+        each of them; after a large load one segment per kind makes a draft check's
+        lookups several times cheaper. Lookups read the same pids as before: older
+        segments hold the smaller pids and a merged segment keeps each key's pids in
+        ascending order, except that postings of removed paragraphs no longer take
+        places under a cap, and an exact twin that took over a removed paragraph's
+        postings moves to its pid's place."""
+        self.bands.merge()
+        self.fps.merge()
+
     def lookup_exact(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
         out: dict[int, list[int]] = {}
         keys = list(dict.fromkeys(int(k) for k in hashes))

@@ -242,3 +242,22 @@ def test_fast_paths_report_what_the_protocol_reports(seed_index, seed_text):
     fast = check_draft(seed_index, draft)
     assert fast["matches"] and fast["overlap_ratio"] > 0.3
     assert check_draft(_ProtocolOnly(seed_index), draft) == fast
+
+
+@needs_seed
+def test_compacting_the_postings_changes_no_report(tmp_path, seed_text):
+    paras = split_paragraphs(seed_text)
+    conn = sqlite3.connect(tmp_path / "c.db")
+    ix = DedupIndex(conn)
+    for i in range(0, len(paras), 20):  # one segment per kind per batch
+        ix.add_documents([(f"d{i}", paras[i : i + 20], "")])
+    conn.commit()
+    assert conn.execute("SELECT COUNT(*) FROM dd_seg").fetchone()[0] > 4
+    rng = random.Random(6)
+    draft = "\n".join(repost(p, rng, ("number",)) for p in paras if len(p) >= 60)
+    before = check_draft(ix, draft)
+    ix.compact()
+    conn.commit()
+    assert conn.execute("SELECT kind, COUNT(*) FROM dd_seg GROUP BY kind").fetchall() == [("band", 1), ("fp", 1)]
+    assert before["matches"] and check_draft(ix, draft) == before
+    conn.close()
