@@ -648,6 +648,12 @@ def _find_twins(index, ev: _Evidence) -> None:
     need = sorted(involved - rows.keys())
     if need:
         rows.update(index.paragraph_rows(need))
+        gone = involved - rows.keys()
+        if gone:  # removed since their texts were read: they are no source any more
+            for p in gone:
+                ev.shared.pop(p, None)
+            ev.near = [(sa, sb, kept) for sa, sb, found in ev.near if (kept := [f for f in found if f[0] not in gone])]
+            involved -= gone
     tw = index.twins({rows[p]["hash"] for p in involved}, cap=MAX_SOURCES)
     extra = {q for qs in tw.values() for q in qs if q not in rows}
     if extra:

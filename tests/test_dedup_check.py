@@ -261,3 +261,24 @@ def test_compacting_the_postings_changes_no_report(tmp_path, seed_text):
     assert conn.execute("SELECT kind, COUNT(*) FROM dd_seg GROUP BY kind").fetchall() == [("band", 1), ("fp", 1)]
     assert before["matches"] and check_draft(ix, draft) == before
     conn.close()
+
+
+def test_a_paragraph_removed_during_the_check_is_no_source(small_index):
+    # its text was read for verification, its row is gone when the report is made
+    a = "坚决守住不发生规模性返贫底线持续巩固拓展脱贫攻坚成果同乡村振兴有效衔接"
+    b = "深入实施科教兴国战略人才强国战略创新驱动发展战略着力提高人民生活品质"
+    small_index.add_document("A", [a])
+    small_index.add_document("B", [b])
+    gone = {p for p, r in small_index.paragraph_rows(range(1, 10)).items() if r["doc_id"] == "B"}
+    assert gone
+
+    class Racing:
+        def __getattr__(self, name):
+            return getattr(small_index, name)
+
+        def paragraph_rows(self, pids):
+            return {p: r for p, r in small_index.paragraph_rows(pids).items() if p not in gone}
+
+    report = check_draft(Racing(), a + "\n" + b)
+    assert [s["doc_id"] for s in report["sources"]] == ["A"]
+    assert check_draft(small_index, a + "\n" + b)["sources"][1]["doc_id"] == "B"
