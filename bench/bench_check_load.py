@@ -77,10 +77,24 @@ def make_drafts(db: Path, n: int, seed: int) -> list[str]:
     return drafts
 
 
-def client(db: str, mode: str, drafts: list[str], loop: bool, conn_out, go, stop) -> None:
+def use_tree(code: str | None) -> None:
+    """Import ``dedup`` from another tree (``--baseline``) from now on."""
+    if code is None or Path(code).resolve() == ROOT:
+        return
+    for name in [m for m in sys.modules if m == "dedup" or m.startswith("dedup.")]:
+        del sys.modules[name]
+    sys.path.insert(0, str(Path(code).resolve()))
+
+
+def client(db: str, mode: str, drafts: list[str], loop: bool, conn_out, go, stop, code: str | None = None) -> None:
     """One checking process: warm up, say ready, wait for ``go``, check drafts (in a loop
-    until ``stop`` if ``loop``), send latencies, stay alive until ``stop``."""
+    until ``stop`` if ``loop``), send latencies and CPU times, stay alive until ``stop``."""
+    use_tree(code)
+    import dedup
     from dedup import segfiles
+
+    if code is not None:
+        assert Path(dedup.__file__).resolve().is_relative_to(Path(code).resolve()), dedup.__file__
     from dedup.check import check_draft
     from dedup.index import DedupIndex
 
@@ -93,29 +107,31 @@ def client(db: str, mode: str, drafts: list[str], loop: bool, conn_out, go, stop
     conn_out.send("ready")
     go.wait()
     lat: list[float] = []
+    cpu: list[float] = []
     i = 0
     while True:
         d = drafts[i % len(drafts)]
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         check_draft(ix, d)
         lat.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
         i += 1
         if (not loop and i >= len(drafts)) or stop.is_set():
             break
-    conn_out.send(lat)
+    conn_out.send((lat, cpu))
     stop.wait()
     conn.close()
 
 
-def run(db: Path, mode: str, drafts_per: list[list[str]], loops: list[bool]):
-    """Start one process per draft list; returns (latencies per process, smaps_rollup per process
-    taken after the non-looping ones finished, all still alive)."""
+def run(db: Path, mode: str, drafts_per: list[list[str]], loops: list[bool], code: str | None = None):
+    """Start one process per draft list; returns ((latencies, CPU times) per process, smaps_rollup
+    per process taken after the non-looping ones finished, all still alive)."""
     ctx = mp.get_context("spawn")
     go, stop = ctx.Event(), ctx.Event()
     procs, pipes = [], []
     for drafts, loop in zip(drafts_per, loops):
         a, b = ctx.Pipe()
-        p = ctx.Process(target=client, args=(str(db), mode, drafts, loop, b, go, stop))
+        p = ctx.Process(target=client, args=(str(db), mode, drafts, loop, b, go, stop, code))
         p.start()
         procs.append(p)
         pipes.append(a)
@@ -124,11 +140,13 @@ def run(db: Path, mode: str, drafts_per: list[list[str]], loops: list[bool]):
     if any(loops):
         time.sleep(1.0)  # the loopers check; the measured client starts among them
     go.set()
+    t0 = time.perf_counter()
     lats: list = [None] * len(procs)
     for i, (a, loop) in enumerate(zip(pipes, loops)):
         if not loop:
             lats[i] = a.recv()
     mem = [rollup(p.pid) for p in procs]
+    run.seconds = time.perf_counter() - t0  # type: ignore[attr-defined]
     stop.set()
     for i, (a, loop) in enumerate(zip(pipes, loops)):
         if loop:
@@ -172,6 +190,8 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-latency", action="store_true")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--baseline", type=Path, help="another tree (e.g. a worktree of main): its dedup measured too")
+    ap.add_argument("--rounds", type=int, default=1, help="latency rounds (trees interleaved)")
     args = ap.parse_args(argv)
     if args.build_sample:
         build_sample(args.build_sample)
@@ -186,38 +206,78 @@ def main(argv=None) -> int:
     print(f"store {args.db}: {paragraphs} paragraphs, posting segments {seg_mb:.0f} MB", flush=True)
     drafts = make_drafts(args.db, max(args.drafts, args.worker_drafts) * (args.clients + 1), args.seed)
     results: dict = {"paragraphs": paragraphs, "segments_mb": seg_mb}
+    trees = [("this", None)] if args.baseline is None else [("baseline", str(args.baseline)), ("this", None)]
     for mode in args.modes:
-        r: dict = {}
-        lists = [drafts[i * args.worker_drafts : (i + 1) * args.worker_drafts] for i in range(args.workers)]
-        _, mem = run(args.db, mode, lists, [False] * args.workers)
-        r["workers"] = mem
-        for i, m in enumerate(mem):
-            print(f"[{mode}] worker {i + 1}/{args.workers}: " + ", ".join(f"{k} {v:.0f} MB" for k, v in m.items()))
-        if not args.skip_latency:
-            own = drafts[: args.drafts]
-            lat, _ = run(args.db, mode, [own], [False])
-            r["alone"] = {"p50_ms": statistics.median(lat[0]), "p95_ms": pct(lat[0], 0.95), "n": len(lat[0])}
-            others = [drafts[(i + 1) * args.drafts : (i + 2) * args.drafts] for i in range(args.clients)]
-            lat, mem = run(args.db, mode, [own] + others, [False] + [True] * args.clients)
-            bg = [x for xs in lat[1:] for x in xs]
-            r["loaded"] = {
-                "p50_ms": statistics.median(lat[0]),
-                "p95_ms": pct(lat[0], 0.95),
-                "n": len(lat[0]),
-                "other_clients": args.clients,
-                "other_checks": len(bg),
-                "other_p50_ms": statistics.median(bg) if bg else float("nan"),
-                "pss_mb_all_processes": sum(m["Pss"] for m in mem),
+        for name, code in trees:
+            lists = [drafts[i * args.worker_drafts : (i + 1) * args.worker_drafts] for i in range(args.workers)]
+            _, mem = run(args.db, mode, lists, [False] * args.workers, code)
+            results.setdefault(name, {})[mode] = {"workers": mem}
+            for i, m in enumerate(mem):
+                print(
+                    f"[{name} {mode}] worker {i + 1}/{args.workers}: "
+                    + ", ".join(f"{k} {v:.0f} MB" for k, v in m.items())
+                )
+        if args.skip_latency:
+            continue
+        own = drafts[: args.drafts]
+        others = [drafts[(i + 1) * args.drafts : (i + 2) * args.drafts] for i in range(args.clients)]
+        acc: dict = {
+            name: {"alone": ([], []), "loaded": ([], []), "others": ([], []), "seconds": 0.0} for name, _ in trees
+        }
+        for _ in range(args.rounds):  # trees interleaved, so the shared machine's load hits both alike
+            for name, code in trees:
+                a = acc[name]
+                got, _ = run(args.db, mode, [own], [False], code)
+                a["alone"][0].extend(got[0][0])
+                a["alone"][1].extend(got[0][1])
+                got, _ = run(args.db, mode, [own] + others, [False] + [True] * args.clients, code)
+                a["loaded"][0].extend(got[0][0])
+                a["loaded"][1].extend(got[0][1])
+                for lat, cpu in got[1:]:
+                    a["others"][0].extend(lat)
+                    a["others"][1].extend(cpu)
+                a["seconds"] += run.seconds  # type: ignore[attr-defined]
+        for name, _ in trees:
+            a = acc[name]
+            r = results[name][mode]
+            (al, ac), (ll, lc), (ol, oc) = a["alone"], a["loaded"], a["others"]
+            r["alone"] = {
+                "p50_ms": statistics.median(al),
+                "p95_ms": pct(al, 0.95),
+                "cpu_p50_ms": statistics.median(ac),
+                "n": len(al),
             }
-            a, b = r["alone"], r["loaded"]
+            r["loaded"] = {
+                "p50_ms": statistics.median(ll),
+                "p95_ms": pct(ll, 0.95),
+                "cpu_p50_ms": statistics.median(lc),
+                "n": len(ll),
+                "other_clients": args.clients,
+                "other_checks": len(ol),
+                "other_p50_ms": statistics.median(ol) if ol else float("nan"),
+                "other_cpu_p50_ms": statistics.median(oc) if oc else float("nan"),
+                # every client's checks over the loaded phases' wall time
+                "checks_per_s": (len(ll) + len(ol)) / a["seconds"] if a["seconds"] else float("nan"),
+            }
+            x, y = r["alone"], r["loaded"]
             print(
-                f"[{mode}] one client alone: p50 {a['p50_ms']:.0f} ms, p95 {a['p95_ms']:.0f} ms ({a['n']} drafts); "
-                f"with {args.clients} other clients checking: p50 {b['p50_ms']:.0f} ms, p95 {b['p95_ms']:.0f} ms "
-                f"(the others: {b['other_checks']} checks, p50 {b['other_p50_ms']:.0f} ms; "
-                f"PSS of all {args.clients + 1} processes {b['pss_mb_all_processes']:.0f} MB)",
+                f"[{name} {mode}] one client alone: p50 {x['p50_ms']:.0f} ms, p95 {x['p95_ms']:.0f} ms, "
+                f"CPU p50 {x['cpu_p50_ms']:.0f} ms ({x['n']} checks); with {args.clients} other clients checking: "
+                f"p50 {y['p50_ms']:.0f} ms, p95 {y['p95_ms']:.0f} ms, CPU p50 {y['cpu_p50_ms']:.0f} ms ({y['n']} checks; "
+                f"the others: {y['other_checks']} checks, p50 {y['other_p50_ms']:.0f} ms, CPU p50 "
+                f"{y['other_cpu_p50_ms']:.0f} ms); all clients {y['checks_per_s']:.1f} checks/s",
                 flush=True,
             )
-        results[mode] = r
+        if args.baseline is not None:
+            b, t = results["baseline"][mode], results["this"][mode]
+            ratios = {
+                f"{phase}_{k}": b[phase][k] / t[phase][k]
+                for phase in ("alone", "loaded")
+                for k in ("p50_ms", "p95_ms", "cpu_p50_ms")
+            }
+            ratios["checks_per_s"] = t["loaded"]["checks_per_s"] / b["loaded"]["checks_per_s"]
+            results.setdefault("ratios", {})[mode] = ratios
+            print(f"[{mode}] baseline / this: " + ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items()), flush=True)
     if args.json:
         print(json.dumps(results, indent=1))
     return 0

@@ -321,6 +321,7 @@ def bench_check(
     seed: int = 3,
     profile: bool = False,
     reuse: bool = False,
+    compact: bool = False,
 ) -> dict:
     rng = random.Random(seed)
     reuse = reuse and db.exists()
@@ -349,6 +350,11 @@ def bench_check(
         loaded = ix.bulk_load(feed())
         conn.commit()
         build = time.perf_counter() - t
+        if compact:
+            t = time.perf_counter()
+            ix.compact()
+            conn.commit()
+            print(f"    compacted the postings in {time.perf_counter() - t:.1f} s", flush=True)
     check_draft(ix, "\n".join(report_paras[:5]))  # warm-up: normalization tables, SQLite pages
     lat = []
     cpu = []
@@ -425,6 +431,7 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--reuse-db", action="store_true", help="reuse DB-DIR/check.db from an earlier run (same parameters)"
     )
+    ap.add_argument("--compact", action="store_true", help="merge the check store's postings into one segment per kind")
     args = ap.parse_args(argv)
     if not args.laws.exists():
         print(f"corpus not found: {args.laws}", file=sys.stderr)
@@ -476,7 +483,14 @@ def main(argv=None) -> int:
         report_paras = [p + "。" for p in paras[-5000:]]
     print(f"[4] draft check of 5,000-char drafts against {args.paragraphs} paragraphs", flush=True)
     chk = bench_check(
-        docs, args.paragraphs, tmp / "check.db", args.drafts, report_paras, profile=args.profile, reuse=args.reuse_db
+        docs,
+        args.paragraphs,
+        tmp / "check.db",
+        args.drafts,
+        report_paras,
+        profile=args.profile,
+        reuse=args.reuse_db,
+        compact=args.compact,
     )
     results["check"] = chk
     print(

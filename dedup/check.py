@@ -23,7 +23,9 @@
    sharing at least ``NEAR_PREFILTER`` of its k-grams (from the same k-gram
    join), then the share of the sentence
    covered by common blocks of >= 4 characters (difflib); >= ``NEAR_THRESHOLD``
-   makes the whole sentence a ``near_copy``.
+   makes the whole sentence a ``near_copy``. A candidate whose common
+   4-character substrings cannot cover that share is not given to difflib
+   (``_cover4``, an upper bound of its blocks).
 5. Attribution: every source document is credited only with the draft
    characters it really shares (its own runs and near-copy blocks, not the
    merged span); a match lists per source its characters and sub-spans.
@@ -62,7 +64,7 @@ from .fingerprint import MIN_BAND_CHARS, exact_hash
 from .kinds import citation_masks, whitelist_mask, whitelist_phrases
 from .limits import cap_report
 from .lookup import DedupLookup
-from .minhash import band_keys, signatures
+from .minhash import band_keys, batch_kgram_hashes, signatures
 from .normalize import Normalized, normalize
 
 K = winnow.K
@@ -140,8 +142,6 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 def _batch_grams(texts: list[str]):
     """k-gram hashes (int64) of texts with at least K chars: (hash, owner, position in owner)."""
-    from .minhash import batch_kgram_hashes
-
     long_idx = [i for i, t in enumerate(texts) if len(t) >= K]
     if not long_idx:
         z = np.zeros(0, dtype=np.int64)
@@ -159,23 +159,36 @@ def _seg_key(h: np.ndarray, seg: np.ndarray) -> np.ndarray:
     return u.view(np.int64)
 
 
+#: bits of the bitmap that lets most of the candidates' k-grams skip the search in the draft's
+_RUN_BITS = 17
+
+
 def _runs(d_hash: np.ndarray, d_pos: np.ndarray, c_hash: np.ndarray, c_owner: np.ndarray, c_pos: np.ndarray):
     """Common k-gram runs: arrays (draft_start, owner, cand_start, n_kgrams)."""
     if not len(d_hash) or not len(c_hash):
         z = np.zeros(0, dtype=np.int64)
         return z, z, z, z
-    order = np.argsort(c_hash, kind="stable")
-    sh = c_hash[order]
-    lo = np.searchsorted(sh, d_hash, "left")
-    hi = np.searchsorted(sh, d_hash, "right")
-    cnt = hi - lo
-    total = int(cnt.sum())
-    if total == 0:
+    # the draft side is the small one (a few thousand k-grams): sort it and search the
+    # candidates' k-grams in it, those that pass a bitmap of the draft's top hash bits
+    shift = np.uint64(64 - _RUN_BITS)
+    bitmap = np.zeros(1 << _RUN_BITS, dtype=bool)
+    bitmap[d_hash.view(np.uint64) >> shift] = True
+    maybe = np.flatnonzero(bitmap[c_hash.view(np.uint64) >> shift])
+    order = np.argsort(d_hash, kind="stable")
+    sd = d_hash[order]
+    cq = c_hash[maybe]
+    lo = np.searchsorted(sd, cq, "left")
+    cnt = np.searchsorted(sd, cq, "right") - lo
+    hit = np.flatnonzero(cnt)
+    if not len(hit):
         z = np.zeros(0, dtype=np.int64)
         return z, z, z, z
-    di = np.repeat(np.arange(len(d_hash)), cnt)
+    cnt, lo, hit = cnt[hit], lo[hit], maybe[hit]
+    total = int(cnt.sum())
+    ci = np.repeat(hit, cnt)
     offs = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(lo, cnt)
-    ci = order[offs]
+    di = order[offs]
+    # every (candidate, draft position, diagonal) occurs once, so the order below is total
     i = d_pos[di]
     own = c_owner[ci]
     j = c_pos[ci]
@@ -228,13 +241,16 @@ def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
         weights.append(weight)
         kinds.append(np.full(len(seg), kind, dtype=np.int8))
 
+    read: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for seg_keys, kind, key_weight, cap in key_sets:
         lens = [len(f) for f in seg_keys]
         if sum(lens):
             fq = np.concatenate(seg_keys).astype(np.int64)
             fo = np.repeat(np.arange(len(seg_keys), dtype=np.int64), lens)
             qi, fp = _posting_pairs(index, "fp", fq, cap)
-            add(fo[qi], fp, key_weight / np.bincount(qi, minlength=len(fq))[qi], kind)
+            per_query = np.bincount(qi, minlength=len(fq))
+            read[kind] = (fq, per_query)
+            add(fo[qi], fp, key_weight / per_query[qi], kind)
     if bandable:
         keys = band_keys(signatures([seg_texts[i] for i in bandable]))
         bo = np.repeat(np.asarray(bandable, dtype=np.int64), keys.shape[1])
@@ -250,7 +266,7 @@ def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
         )
     if not sum(len(x) for x in segs):
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty, empty
+        return empty, empty, empty, empty, read
     seg_all, pid_all = np.concatenate(segs), np.concatenate(pids).astype(np.int64)
     w_all, k_all = np.concatenate(weights), np.concatenate(kinds)
     base = int(pid_all.min())
@@ -277,41 +293,45 @@ def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
         chosen = in_rr[np.sort(first)][:MAX_CANDIDATES]
         keep = np.isin(upid, chosen)
         useg, upid = useg[keep], upid[keep]
-    return useg, upid, r_seg, r_pid
+    return useg, upid, r_seg, r_pid, read
 
 
-def _anchored_keys_at(seg_texts: list[str], seg_bounds) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The draft's anchored keys with where they lie: (key, draft start, draft end)
-    of the 9-character context each one covers (same keys as ``winnow.fingerprint_keys``)."""
-    from .minhash import text_kgram_hashes
-
-    keys: list[np.ndarray] = []
-    starts: list[np.ndarray] = []
-    for (a, _), t in zip(seg_bounds, seg_texts):
-        h = text_kgram_hashes(t, K)
-        if len(h) <= winnow.ANCHOR:
-            continue
-        pos = winnow._select(h, winnow.W)
-        left = pos[pos - winnow.ANCHOR >= 0]
-        keys.append(winnow._anchor_keys(h[left], h[left - winnow.ANCHOR], 1))
-        starts.append(a + left - winnow.ANCHOR)
-        right = pos[pos + winnow.ANCHOR < len(h)]
-        keys.append(winnow._anchor_keys(h[right], h[right + winnow.ANCHOR], 2))
-        starts.append(a + right)
-    if not keys:
-        z = np.zeros(0, dtype=np.int64)
+def _anchored_keys_at(g_hash: np.ndarray, g_owner: np.ndarray, d_pos: np.ndarray):
+    """The draft's anchored keys with where they lie: (key, draft paragraph, draft
+    start) of the 9-character context each one covers (the keys of
+    ``winnow.fingerprint_keys``), by paragraph, left keys before right ones, by position.
+    ``g_hash`` / ``g_owner`` / ``d_pos``: the draft's k-gram hashes, their paragraph and draft position."""
+    z = np.zeros(0, dtype=np.int64)
+    if not len(g_hash):
         return z, z, z
-    st = np.concatenate(starts).astype(np.int64)
-    return np.concatenate(keys), st, st + winnow.ANCHOR + K
+    hs = g_hash.view(np.uint64)
+    pos, first, last, _, _ = winnow.batch_select(hs, g_owner)
+    left = pos[pos - winnow.ANCHOR >= first[pos]]
+    right = pos[pos + winnow.ANCHOR <= last[pos]]
+    keys = np.concatenate(
+        [
+            winnow._anchor_keys(hs[left], hs[left - winnow.ANCHOR], 1),
+            winnow._anchor_keys(hs[right], hs[right + winnow.ANCHOR], 2),
+        ]
+    )
+    owner = np.concatenate([g_owner[left], g_owner[right]])
+    start = np.concatenate([d_pos[left - winnow.ANCHOR], d_pos[right]]).astype(np.int64)
+    side = np.concatenate([np.zeros(len(left), dtype=np.int8), np.ones(len(right), dtype=np.int8)])
+    o = np.lexsort((side, owner))  # stable: positions stay ascending within (paragraph, side)
+    return keys[o], owner[o], start[o]
 
 
-def _deep_pairs(index, d: _Draft, covered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _deep_pairs(index, d: _Draft, covered: np.ndarray, anchored, known) -> tuple[np.ndarray, np.ndarray]:
     """(draft paragraph, pid) pairs for stock phrasing: the anchored keys lying in
     a stretch of at least MIN_RUN characters that nothing covers yet and whose
     postings fill ``ANCHORED_POSTINGS`` are read ``DEEP_POSTINGS`` deep; at most
     ``DEEP_BUDGET`` paragraphs, rarest keys first (a run made only of common
     9-character contexts is otherwise found against the oldest holders of one
-    context, which need not hold the run)."""
+    context, which need not hold the run).
+
+    ``anchored``: the draft's anchored keys (``_anchored_keys_at``); ``known``:
+    (sorted keys, postings read at ``ANCHORED_POSTINGS``) of the keys the
+    candidate lookup read already, so they are not looked up twice."""
     empty = np.zeros(0, dtype=np.int64)
     gap = np.zeros(d.n + 1, dtype=np.int64)
     split = covered.copy()
@@ -324,15 +344,27 @@ def _deep_pairs(index, d: _Draft, covered: np.ndarray) -> tuple[np.ndarray, np.n
         return empty, empty
     in_gap = np.concatenate([[0], np.cumsum(np.cumsum(gap)[: d.n] > 0)])  # prefix counts of gap positions
     with_gap = [i for i, (a, b) in enumerate(d.seg_bounds) if in_gap[b] > in_gap[a]]
-    keys, ks, ke = _anchored_keys_at([d.seg_texts[i] for i in with_gap], [d.seg_bounds[i] for i in with_gap])
+    a_keys, a_owner, a_start = anchored
+    sel = np.isin(a_owner, np.asarray(with_gap, dtype=np.int64))
+    keys, ks = a_keys[sel], a_start[sel]
+    ke = ks + winnow.ANCHOR + K
     if not len(keys):
         return empty, empty
     inside = (in_gap[ke] - in_gap[ks]) == (ke - ks)
     keys, ks = keys[inside], ks[inside]
     if not len(keys):
         return empty, empty
-    qi, pid = _posting_pairs(index, "fp", keys, ANCHORED_POSTINGS)
-    full = np.flatnonzero(np.bincount(qi, minlength=len(keys)) >= ANCHORED_POSTINGS)
+    cnt = np.full(len(keys), -1, dtype=np.int64)
+    known_keys, known_cnt = known
+    if len(known_keys):
+        at = np.minimum(np.searchsorted(known_keys, keys), len(known_keys) - 1)
+        hit = known_keys[at] == keys
+        cnt[hit] = known_cnt[at[hit]]
+    miss = np.flatnonzero(cnt < 0)
+    if len(miss):
+        qi, _ = _posting_pairs(index, "fp", keys[miss], ANCHORED_POSTINGS)
+        cnt[miss] = np.bincount(qi, minlength=len(miss))
+    full = np.flatnonzero(cnt >= ANCHORED_POSTINGS)
     if not len(full):
         return empty, empty
     qi, pid = _posting_pairs(index, "fp", keys[full], DEEP_POSTINGS)
@@ -357,19 +389,31 @@ def _best_per_paragraph(useg: np.ndarray, upid: np.ndarray, score: np.ndarray, c
     return mask
 
 
-def _verify(index, rows: dict, cand_list: list[int], pair_seg, pair_pid, d_key, d_pos):
+def _read_norms(index, rows: dict, norms: dict, pids: list[int]) -> None:
+    """Normalized texts of ``pids`` into ``norms`` (with the index's ``paragraph_norms`` when
+    it has one; else whole rows, kept in ``rows`` too)."""
+    fast = getattr(index, "paragraph_norms", None)
+    if fast is not None:
+        norms.update(fast(pids))
+        return
+    got = index.paragraph_rows(pids)
+    rows.update(got)
+    norms.update((p, r["norm"]) for p, r in got.items())
+
+
+def _verify(index, rows: dict, norms: dict, cand_list: list[int], pair_seg, pair_pid, d_key, d_pos):
     """Common k-gram runs between draft paragraphs and candidate paragraphs.
 
-    Reads the rows of new candidates into ``rows``; returns the candidate list
+    Reads the normalized texts of new candidates into ``norms``; returns the candidate list
     extended by them and the runs (draft start, index into that list,
     candidate start, length in k-grams) of the given (paragraph, pid) pairs."""
     empty = np.zeros(0, dtype=np.int64)
-    new = sorted({int(p) for p in pair_pid.tolist()} - rows.keys())
+    new = sorted({int(p) for p in pair_pid.tolist()} - norms.keys())
     if new:
-        rows.update(index.paragraph_rows(new))
+        _read_norms(index, rows, norms, new)
     position = {p: i for i, p in enumerate(cand_list)}
     for p in new:
-        if p in rows:  # a removed paragraph's postings may linger
+        if p in norms:  # a removed paragraph's postings may linger
             position[p] = len(cand_list)
             cand_list.append(p)
     involved = np.array(sorted({int(p) for p in pair_pid.tolist()} & position.keys()), dtype=np.int64)
@@ -378,7 +422,7 @@ def _verify(index, rows: dict, cand_list: list[int], pair_seg, pair_pid, d_key, 
     at = np.minimum(np.searchsorted(involved, pair_pid), len(involved) - 1)
     found = involved[at] == pair_pid
     pair_seg, pair_cand = pair_seg[found], at[found]
-    c_hash, c_owner, c_pos = _batch_grams([rows[p]["norm"] for p in involved.tolist()])
+    c_hash, c_owner, c_pos = _batch_grams([norms[p] for p in involved.tolist()])
     if not len(pair_seg) or not len(c_hash):
         return cand_list, empty, empty, empty, empty
     # join each draft paragraph only with its own candidates: the k-gram key is
@@ -424,10 +468,12 @@ class _Draft:
 
 @dataclass
 class _Evidence:
-    """What the index holds for the draft: candidate rows and, per candidate
+    """What the index holds for the draft: the candidates' normalized texts, the rows
+    of those that match (and of their exact twins) and, per candidate
     paragraph (pid), the normalized draft intervals it shares."""
 
     rows: dict[int, dict]
+    norms: dict[int, str]
     cand_list: list[int]
     runs: tuple  # (draft start, index into cand_list, cand start, length in k-grams)
     shared: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
@@ -459,35 +505,42 @@ def _find_runs(index, d: _Draft) -> _Evidence:
     g_hash, g_owner, g_local = _batch_grams(seg_texts)
     seg_start = np.array([a for a, _ in d.seg_bounds] or [0], dtype=np.int64)
     d_pos = seg_start[g_owner] + g_local if len(g_hash) else np.zeros(0, dtype=np.int64)
-    seg_fps = winnow.batch_fingerprint_keys(seg_texts, plain=False)  # anchored keys
-    seg_plain = winnow.batch_fingerprint_keys(seg_texts, anchored=False)
+    grams = batch_kgram_hashes(seg_texts, K)
+    seg_fps = winnow.batch_fingerprint_keys(seg_texts, grams=grams, plain=False)  # anchored keys
+    seg_plain = winnow.batch_fingerprint_keys(seg_texts, grams=grams, anchored=False)
     bandable = [i for i, t in enumerate(seg_texts) if len(t) >= MIN_BAND_CHARS]
     seg_hash = {si: exact_hash(t) for si, t in enumerate(seg_texts) if len(t) >= MIN_EXACT_PARAGRAPH}
     exact_post = index.lookup_exact(set(seg_hash.values()), cap=MAX_SOURCES)
     key_sets = [(seg_fps, 1, ANCHORED_WEIGHT, ANCHORED_POSTINGS), (seg_plain, 0, 1.0, DRAFT_POSTINGS)]
-    pair_seg, pair_pid, r_seg, r_pid = _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post)
+    pair_seg, pair_pid, r_seg, r_pid, read = _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post)
+    fq, per_query = read.get(1, (np.zeros(0, dtype=np.int64),) * 2)
+    by_key = np.argsort(fq, kind="stable")
+    known = (fq[by_key], per_query[by_key])  # anchored keys read at ANCHORED_POSTINGS: their postings
     d_key = _seg_key(g_hash, g_owner) if len(g_hash) else g_hash
     rows: dict[int, dict] = {}
-    cand_list, rs, ro, rj, rl = _verify(index, rows, [], pair_seg, pair_pid, d_key, d_pos)
+    norms: dict[int, str] = {}
+    cand_list, rs, ro, rj, rl = _verify(index, rows, norms, [], pair_seg, pair_pid, d_key, d_pos)
     # the reserve, for draft paragraphs the first candidates did not cover (>= 90 %)
     if len(r_seg):
         todo = _needs_reserve(d, _cover(d.n, rs, rl))[r_seg]
         if todo.any():
-            cand_list, *more = _verify(index, rows, cand_list, r_seg[todo], r_pid[todo], d_key, d_pos)
+            cand_list, *more = _verify(index, rows, norms, cand_list, r_seg[todo], r_pid[todo], d_key, d_pos)
             rs, ro, rj, rl = (np.concatenate([x, y]) for x, y in zip((rs, ro, rj, rl), more))
     # stock phrasing: uncovered stretches whose anchored keys all overflowed the cap
-    deep_seg, deep_pid = _deep_pairs(index, d, _cover(d.n, rs, rl))
+    anchored = _anchored_keys_at(g_hash, g_owner, d_pos)
+    deep_seg, deep_pid = _deep_pairs(index, d, _cover(d.n, rs, rl), anchored, known)
     if len(deep_seg):
-        cand_list, *more = _verify(index, rows, cand_list, deep_seg, deep_pid, d_key, d_pos)
+        cand_list, *more = _verify(index, rows, norms, cand_list, deep_seg, deep_pid, d_key, d_pos)
         rs, ro, rj, rl = (np.concatenate([x, y]) for x, y in zip((rs, ro, rj, rl), more))
-    return _Evidence(rows, cand_list, (rs, ro, rj, rl))
+    return _Evidence(rows, norms, cand_list, (rs, ro, rj, rl))
 
 
 def _needs_reserve(d: _Draft, covered: np.ndarray) -> np.ndarray:
     """Per draft paragraph: covered less than RESERVE_BELOW, or an uncovered
     stretch of at least MIN_RUN characters left (a run may hide there)."""
     starts = np.array([a for a, _ in d.seg_bounds], dtype=np.int64)
-    out = np.array([covered[a:b].mean() < RESERVE_BELOW for a, b in d.seg_bounds], dtype=bool)
+    cov = np.concatenate([[0], np.cumsum(covered)]).tolist()  # prefix counts
+    out = np.array([(cov[b] - cov[a]) / (b - a) < RESERVE_BELOW for a, b in d.seg_bounds], dtype=bool)
     split = covered.copy()
     split[np.frombuffer(d.norm.encode("utf-32-le"), dtype=np.uint32) == 10] = True  # gaps stay in their paragraph
     for x, y in _true_runs(~split):
@@ -514,7 +567,7 @@ def _exact_copies(d: _Draft, ev: _Evidence) -> None:
     norm = d.norm
     for s, o, j, L in zip(rs[keep].tolist(), ro[keep].tolist(), rj[keep].tolist(), run_len[keep].tolist()):
         p = ev.cand_list[o]
-        if norm[s : s + L] == ev.rows[p]["norm"][j : j + L]:  # guard against hash collisions
+        if norm[s : s + L] == ev.norms[p][j : j + L]:  # guard against hash collisions
             ev.shared.setdefault(p, []).append((s, s + L))
     for p, ivs in ev.shared.items():
         ev.shared[p] = _merge_intervals(ivs)
@@ -529,15 +582,17 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
     r_order = np.argsort(rs, kind="stable")  # prefilter: shared k-grams per (sentence, candidate)
     R_s, R_o, R_l = rs[r_order], ro[r_order], rl[r_order]
     maxlen = int(R_l.max()) if len(R_l) else 0
+    starts_list = R_s.tolist()
+    copied = np.concatenate([[0], np.cumsum(copy_cov)]).tolist()  # prefix counts
     norm = d.norm
     for a, b in d.seg_bounds:
         for sa, sb in _sentences(d.nz, d.text, a, b):
             L = sb - sa
-            if L < NEAR_MIN_CHARS or copy_cov[sa:sb].mean() >= 0.8:
+            if L < NEAR_MIN_CHARS or (copied[sb] - copied[sa]) / L >= 0.8:
                 continue
             last = sb - K + 1  # k-gram starts inside the sentence: [sa, last)
-            lo = int(np.searchsorted(R_s, sa - maxlen, "left"))
-            hi = int(np.searchsorted(R_s, last, "left"))
+            lo = bisect.bisect_left(starts_list, sa - maxlen)
+            hi = bisect.bisect_left(starts_list, last)
             if hi <= lo:
                 continue
             st = R_s[lo:hi]
@@ -554,9 +609,11 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
             found = []
             for o in owners.tolist():
                 p = ev.cand_list[o]
+                if _cover4(sent, ev.norms[p]) / L < NEAR_THRESHOLD:
+                    continue  # difflib's blocks cannot reach the threshold (see _cover4)
                 sm = matchers.get(p)
                 if sm is None:
-                    sm = matchers[p] = difflib.SequenceMatcher(None, "", ev.rows[p]["norm"], autojunk=False)
+                    sm = matchers[p] = difflib.SequenceMatcher(None, "", ev.norms[p], autojunk=False)
                 sm.set_seq1(sent)
                 blocks = [(sa + blk.a, sa + blk.a + blk.size) for blk in sm.get_matching_blocks() if blk.size >= 4]
                 sim = sum(y - x for x, y in blocks) / L
@@ -567,6 +624,20 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
                 ev.near.append((sa, sb, found))
 
 
+def _cover4(sent: str, other: str) -> int:
+    """Characters of ``sent`` inside some 4-character substring that ``other`` contains too.
+
+    An upper bound of what difflib's matching blocks of >= 4 characters cover
+    (every character of such a block lies in a common 4-character substring),
+    so a candidate below the threshold here needs no SequenceMatcher."""
+    cov = end = 0
+    for i in range(len(sent) - 3):
+        if sent[i : i + 4] in other:
+            cov += i + 4 - max(i, end)
+            end = i + 4
+    return cov
+
+
 def _find_twins(index, ev: _Evidence) -> None:
     """Exact twins of the matched paragraphs are sources too (only the first
     occurrence of a normalized paragraph carries postings)."""
@@ -574,6 +645,15 @@ def _find_twins(index, ev: _Evidence) -> None:
     if not involved:
         return
     rows = ev.rows
+    need = sorted(involved - rows.keys())
+    if need:
+        rows.update(index.paragraph_rows(need))
+        gone = involved - rows.keys()
+        if gone:  # removed since their texts were read: they are no source any more
+            for p in gone:
+                ev.shared.pop(p, None)
+            ev.near = [(sa, sb, kept) for sa, sb, found in ev.near if (kept := [f for f in found if f[0] not in gone])]
+            involved -= gone
     tw = index.twins({rows[p]["hash"] for p in involved}, cap=MAX_SOURCES)
     extra = {q for qs in tw.values() for q in qs if q not in rows}
     if extra:
@@ -609,15 +689,16 @@ def _classify(d: _Draft, ev: _Evidence, pid_iv, whitelist: list[str], boilerplat
     matched = _mask(n, (iv for ivs in ev.shared.values() for iv in ivs)) | near_cov
     quoted, framing = citation_masks(d.text, d.nz)
     # documents (distinct, exact twins not counted: they are one text) per position
-    doc_iv: dict[str, list] = defaultdict(list)
+    docs: dict[str, int] = {}
+    own, ia, ib = [], [], []
     for p, ivs in pid_iv.items():
-        doc_iv[ev.rows[p]["doc_id"]].extend(ivs)
-    ndocs = np.zeros(n + 1, dtype=np.int64)
-    for ivs in doc_iv.values():
-        for a, b in _merge_intervals(ivs):
-            ndocs[a] += 1
-            ndocs[b] -= 1
-    ndocs = np.cumsum(ndocs)[:n]
+        k = docs.setdefault(ev.rows[p]["doc_id"], len(docs))
+        for a, b in ivs:
+            own.append(k)
+            ia.append(a)
+            ib.append(b)
+    _, ua, ub = _doc_union(own, ia, ib)
+    ndocs = np.cumsum(np.bincount(ua, minlength=n + 1)[: n + 1] - np.bincount(ub, minlength=n + 1)[: n + 1])[:n]
     kind = np.full(n, KIND_NONE, dtype=np.int8)
     kind[matched] = KIND_COPY
     kind[matched & near_cov] = KIND_NEAR
@@ -669,7 +750,8 @@ def _match(d: _Draft, ev: _Evidence, piece, subs: dict[int, list[tuple[int, int]
     """One match of the report: its span, kind, how it matched and, per source
     document, the characters (and sub-spans) that document really shares."""
     a, b, k, near = piece
-    by_doc: dict[str, dict] = {}
+    # per document its best paragraph: (chars, similarity, -paragraph index), the first on ties
+    best: dict[str, tuple] = {}
     near_sim = {p: s for p, s, _ in ev.near[near][2]} if near >= 0 else {}
     for p, sub in subs.items():
         chars = int(sum(cum[y] - cum[x] for x, y in sub))
@@ -680,20 +762,25 @@ def _match(d: _Draft, ev: _Evidence, piece, subs: dict[int, list[tuple[int, int]
             r = ev.rows.get(q)
             if r is None:
                 continue
-            cur = by_doc.get(r["doc_id"])
+            doc = r["doc_id"]
+            cur = best.get(doc)
             key = (chars, sim, -r["paragraph_index"])
-            if cur is None or key > (cur["chars"], cur["similarity"], -cur["paragraph_index"]):
-                by_doc[r["doc_id"]] = {
-                    "doc_id": r["doc_id"],
-                    "paragraph_index": r["paragraph_index"],
-                    "similarity": round(float(sim), 3),
-                    "chars": chars,
-                    "spans": [list(d.nz.span(x, y)) for x, y in sub],
-                }
-    sources = sorted(by_doc.values(), key=lambda s: (-s["chars"], -s["similarity"], s["doc_id"], s["paragraph_index"]))
+            if cur is None or key > cur[0]:
+                best[doc] = ((chars, round(float(sim), 3), -r["paragraph_index"]), r, sub)
+    ranked = sorted(best.values(), key=lambda v: (-v[0][0], -v[0][1], v[1]["doc_id"], v[1]["paragraph_index"]))
+    sources = [
+        {
+            "doc_id": r["doc_id"],
+            "paragraph_index": r["paragraph_index"],
+            "similarity": key[1],
+            "chars": key[0],
+            "spans": [list(d.nz.span(x, y)) for x, y in sub],
+        }
+        for key, r, sub in ranked[:MAX_SOURCES]
+    ]
     start, end = d.nz.span(a, b)
     chars = int(cum[b] - cum[a])
-    similarity = max((s["similarity"] for s in sources), default=1.0) if k == KIND_NEAR else 1.0
+    similarity = max((v[0][1] for v in ranked), default=1.0) if k == KIND_NEAR else 1.0
     run = int(b - a)
     if k == KIND_NEAR:
         how = f"近似句：与来源逐字比对，{similarity:.0%} 的文字相同（改动了个别字词）"
@@ -713,11 +800,30 @@ def _match(d: _Draft, ev: _Evidence, piece, subs: dict[int, list[tuple[int, int]
         "similarity": round(float(similarity), 3),
         "chars": chars,
         "how": how,
-        "sources": sources[:MAX_SOURCES],
+        "sources": sources,
     }
     if k == KIND_BOILERPLATE:
         out["doc_count"] = int(ndocs[a:b].max())
     return out
+
+
+def _doc_union(owner: list[int], starts: list[int], ends: list[int]):
+    """The union of each owner's intervals (touching ones joined, as ``_merge_intervals``):
+    arrays (owner, start, end) of disjoint intervals, by owner then start."""
+    o = np.asarray(owner, dtype=np.int64)
+    a = np.asarray(starts, dtype=np.int64)
+    b = np.asarray(ends, dtype=np.int64)
+    if not len(o):
+        return o, a, b
+    order = np.lexsort((b, a, o))
+    o, a, b = o[order], a[order], b[order]
+    span = int(max(b.max(), a.max())) + 1
+    reach = np.maximum.accumulate(o * span + b) - o * span  # furthest end so far within the owner
+    new = np.ones(len(o), dtype=bool)
+    new[1:] = (o[1:] != o[:-1]) | (a[1:] > reach[:-1])
+    first = np.flatnonzero(new)
+    last = np.concatenate([first[1:], [len(o)]]) - 1
+    return o[first], a[first], reach[last]
 
 
 def _merge_intervals(iv: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -742,6 +848,10 @@ def _rates(weight: np.ndarray, kind: np.ndarray, sel=None) -> dict:
     copy = int(weight[(kind == KIND_COPY) | (kind == KIND_NEAR)].sum())
     quote = int(weight[kind == KIND_QUOTATION].sum())
     boiler = int(weight[kind == KIND_BOILERPLATE].sum())
+    return _rates_of(total, copy, quote, boiler)
+
+
+def _rates_of(total: int, copy: int, quote: int, boiler: int) -> dict:
     return {
         "chars": total,
         "copy_chars": copy,
@@ -765,38 +875,47 @@ def _counted_mask(kind: np.ndarray, quotes_as_citation: bool, exclude_boilerplat
     return counted
 
 
-def _source_totals(d: _Draft, ev: _Evidence, pid_iv, kind, counted) -> list[dict]:
+def _source_totals(d: _Draft, ev: _Evidence, pid_iv, kind, counted, limit: int) -> list[dict]:
     """Per source document the draft characters it really shares (its own
-    intervals, not the merged spans), counted as ``overlap_ratio`` counts, and per kind."""
-    doc_iv: dict[str, list] = defaultdict(list)
+    intervals, not the merged spans), counted as ``overlap_ratio`` counts, and per kind:
+    the ``limit`` first of those with counted characters, most first."""
+    docs: dict[str, int] = {}
+    own, ia, ib = [], [], []
     for p, ivs in pid_iv.items():
         for q in ev.twin_of.get(p, [p]):
             r = ev.rows.get(q)
             if r is not None:
-                doc_iv[r["doc_id"]].extend(ivs)
+                k = docs.setdefault(r["doc_id"], len(docs))
+                for a, b in ivs:
+                    own.append(k)
+                    ia.append(a)
+                    ib.append(b)
+    if not docs:
+        return []
+    uo, ua, ub = _doc_union(own, ia, ib)
     w = d.weight
-    cums = {
-        name: np.concatenate([[0], np.cumsum(w * m)])
-        for name, m in (
-            ("chars", counted),
-            ("copy_chars", (kind == KIND_COPY) | (kind == KIND_NEAR)),
-            ("quotation_chars", kind == KIND_QUOTATION),
-            ("boilerplate_chars", kind == KIND_BOILERPLATE),
-        )
-    }
+    sums = {}
+    for name, m in (
+        ("chars", counted),
+        ("copy_chars", (kind == KIND_COPY) | (kind == KIND_NEAR)),
+        ("quotation_chars", kind == KIND_QUOTATION),
+        ("boilerplate_chars", kind == KIND_BOILERPLATE),
+    ):
+        cum = np.concatenate([[0], np.cumsum(w * m)])
+        # integer sums below 2**53: exact through the float weights
+        sums[name] = np.bincount(uo, weights=cum[ub] - cum[ua], minlength=len(docs)).astype(np.int64)
     total = d.total_chars
+    names = list(docs)
+    chars, copy = sums["chars"].tolist(), sums["copy_chars"].tolist()
+    listed = sorted((i for i in range(len(names)) if chars[i]), key=lambda i: (-chars[i], -copy[i], names[i]))
     out = []
-    for doc, ivs in doc_iv.items():
-        ivs = _merge_intervals(ivs)
-        row: dict = {"doc_id": doc}
-        for name, cum in cums.items():
-            row[name] = int(sum(cum[b] - cum[a] for a, b in ivs))
-        if not (row["chars"] or row["copy_chars"] or row["quotation_chars"] or row["boilerplate_chars"]):
-            continue
+    for i in listed[:limit]:
+        row: dict = {"doc_id": names[i]}
+        for name, v in sums.items():
+            row[name] = int(v[i])
         row["ratio"] = _ratio(row["chars"], total)
         row["copy_ratio"] = _ratio(row["copy_chars"], total)
         out.append(row)
-    out.sort(key=lambda s: (-s["chars"], -s["copy_chars"], s["doc_id"]))
     return out
 
 
@@ -830,17 +949,30 @@ def check_draft(
     phrases = whitelist_phrases(whitelist)
     kind, ndocs = _classify(d, ev, pid_iv, phrases, min_docs)
     counted = _counted_mask(kind, quotes_as_citation, exclude_boilerplate)
-    cum = np.concatenate([[0], np.cumsum(d.weight)])
+    cum = np.concatenate([[0], np.cumsum(d.weight)]).tolist()  # Python ints: summed per source below
     pieces = _pieces(d, ev, kind)
     matches = [_match(d, ev, pc, subs, ndocs, cum) for pc, subs in zip(pieces, _piece_sources(pieces, pid_iv))]
-    sources = [s for s in _source_totals(d, ev, pid_iv, kind, counted) if s["chars"]]
+    sources = _source_totals(d, ev, pid_iv, kind, counted, MAX_SOURCES * 2)
     total = d.total_chars
     copied = int(d.weight[counted].sum())
     paragraphs = []
-    for pi, (la, lb) in enumerate(_lines(d.text)):
-        sel = (d.nz.starts >= la) & (d.nz.starts < lb)
-        r = _rates(d.weight, kind, sel)
-        cp = int(d.weight[sel & counted].sum())
+    lines = _lines(d.text)
+    # per line: the normalized positions whose original start lies in it (starts ascend)
+    bounds = np.searchsorted(d.nz.starts, np.asarray(lines, dtype=np.int64).reshape(-1), "left").reshape(-1, 2)
+    w = d.weight
+    pre = {
+        name: np.concatenate([[0], np.cumsum(w * m)]).tolist()
+        for name, m in (
+            ("chars", np.ones(len(w), dtype=bool)),
+            ("copy", (kind == KIND_COPY) | (kind == KIND_NEAR)),
+            ("quote", kind == KIND_QUOTATION),
+            ("boiler", kind == KIND_BOILERPLATE),
+            ("counted", counted),
+        )
+    }
+    for pi, ((la, lb), (i, j)) in enumerate(zip(lines, bounds.tolist())):
+        tot, copy, quote, boiler, cp = (pre[k][j] - pre[k][i] for k in ("chars", "copy", "quote", "boiler", "counted"))
+        r = _rates_of(tot, copy, quote, boiler)
         paragraphs.append(
             {
                 "index": pi,
@@ -864,7 +996,7 @@ def check_draft(
             "rates": _rates(d.weight, kind),
             "chars": total,
             "copied_chars": copied,
-            "sources": sources[: MAX_SOURCES * 2],
+            "sources": sources,
             "paragraphs": paragraphs,
             "matches": matches,
             "params": {

@@ -187,6 +187,19 @@ class DedupIndex:
         """Vectorized lookup: (query position, pid) arrays for ``keys`` (see SegmentPostings.pairs)."""
         return (self.fps if kind == "fp" else self.bands).pairs(keys, cap)
 
+    def compact(self) -> None:
+        """Merge each kind's posting segments into one (in the caller's transaction).
+
+        Ingest leaves up to FANOUT - 1 segments per level, and every lookup searches
+        each of them; after a large load one segment per kind makes a draft check's
+        lookups several times cheaper. Lookups read the same pids as before: older
+        segments hold the smaller pids and a merged segment keeps each key's pids in
+        ascending order, except that postings of removed paragraphs no longer take
+        places under a cap, and an exact twin that took over a removed paragraph's
+        postings moves to its pid's place."""
+        self.bands.merge()
+        self.fps.merge()
+
     def lookup_exact(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
         out: dict[int, list[int]] = {}
         keys = list(dict.fromkeys(int(k) for k in hashes))
@@ -218,6 +231,18 @@ class DedupIndex:
                     "site": site,
                     "hash": h,
                 }
+        return out
+
+    def paragraph_norms(self, pids) -> dict[int, str]:
+        """pid -> normalized text: the part of ``paragraph_rows`` the draft check needs of
+        every candidate (the other fields only of the few that match)."""
+        out: dict[int, str] = {}
+        pids = list(dict.fromkeys(int(p) for p in pids))
+        sql = (
+            "SELECT p.pid, p.norm FROM json_each(?) j JOIN dd_para p ON p.pid = j.value JOIN dd_doc d ON d.did = p.did"
+        )
+        for chunk in chunks(pids, 2000):
+            out.update(self.conn.execute(sql, (json.dumps(chunk),)).fetchall())
         return out
 
     def twins(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:

@@ -17,6 +17,7 @@ All masks are over the draft's *normalized* positions (``Normalized`` from
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -38,8 +39,11 @@ _CITED = re.compile(
     r"第[〇零一二三四五六七八九十百千0-9]+[条款章节项]|《[^《》]*》|报告|讲话|会议|决定|意见|通知|"
     r"纲要|规划|方案|文件|条例|办法|法|宪法|总书记|中央|国务院|精神|批示"
 )
+#: characters a framing clause never contains
+_CLAUSE_STOP = "。！？!?；;\n，,：:“”「」『』"
+_CLAUSE_MAX = 60
 #: a framing clause: from the start of its clause to the citation verb (and its colon / comma)
-_CLAUSE = r"(?P<clause>[^。！？!?；;\n，,：:“”「」『』]{1,60}?"
+_CLAUSE = r"(?P<clause>[^" + _CLAUSE_STOP + "]{1," + str(_CLAUSE_MAX) + "}?"
 _FRAMING = re.compile(
     _CLAUSE
     + r"(?:"
@@ -55,6 +59,32 @@ _FRAMING = re.compile(
     + r"))(?P<punct>[：:，,]?)"
 )
 _SENT_END = re.compile(r"[。！？!?；;\n]")
+#: every verb of _FRAMING contains one of these, at most _VERB_LEAD characters after the verb starts
+_BASE_VERB = re.compile("指出|强调|写道|提出|要求|规定")
+_VERB_LEAD = 2
+_STOP = re.compile("[" + _CLAUSE_STOP + "]")
+
+
+def _framing_matches(text: str):
+    """The matches of ``_FRAMING.finditer(text)``, found faster: the regex is only tried
+    where a match can start, i.e. 1 to ``_CLAUSE_MAX + _VERB_LEAD`` characters before a
+    base verb with no clause-stop character in between (the verbs are rare; trying
+    every position costs ~60 steps each)."""
+    stops = [m.start() for m in _STOP.finditer(text)]
+    pos = 0  # where finditer would search next
+    for vm in _BASE_VERB.finditer(text):
+        v = vm.start()
+        k = bisect.bisect_left(stops, v) - 1
+        p = max(pos, v - _CLAUSE_MAX - _VERB_LEAD, stops[k] + 1 if k >= 0 else 0)
+        while p < v:
+            m = _FRAMING.match(text, p)
+            if m:
+                yield m
+                pos = m.end()
+                p = max(p + 1, pos)
+            else:
+                p += 1
+        pos = max(pos, v)  # every start before v has been tried
 
 
 def _to_norm(mask_orig: np.ndarray, nz: Normalized) -> np.ndarray:
@@ -71,7 +101,7 @@ def citation_masks(text: str, nz: Normalized) -> tuple[np.ndarray, np.ndarray]:
     framing = np.zeros(len(text) + 1, dtype=bool)
     for m in _QUOTES.finditer(text):
         quoted[m.start() : m.end()] = True
-    for m in _FRAMING.finditer(text):
+    for m in _framing_matches(text):
         clause = m.group("clause")
         if not _CITED.search(clause):
             continue

@@ -107,19 +107,13 @@ def fingerprint_keys(text: str, k: int = K, w: int = W, plain: bool = True) -> n
     return np.unique(np.concatenate(keys))
 
 
-def batch_fingerprint_keys(
-    texts: list[str], k: int = K, w: int = W, grams=None, plain: bool = True, anchored: bool = True
-) -> list[np.ndarray]:
-    """``fingerprint_keys`` of many texts in one vectorized pass (``anchored=False``:
-    the plain fingerprints only).
+def batch_select(hs: np.ndarray, ow: np.ndarray, w: int = W):
+    """Robust winnowing of many texts at once: ``hs`` the k-gram hashes (uint64) of
+    the texts one after the other, ``ow`` their text (non-decreasing).
 
-    Per text the same keys, but in no particular order, and a key may repeat
-    when the text repeats itself (posting lists drop repeats anyway)."""
-    out: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(texts)
-    hs, ow = grams if grams is not None else batch_kgram_hashes(texts, k)
+    Returns (selected positions into ``hs``, sorted; per k-gram the index of its
+    text's first and last k-gram; start and length of each text's k-grams)."""
     n = len(hs)
-    if not n:
-        return out
     bounds = np.flatnonzero(np.diff(ow)) + 1
     seg_start = np.concatenate([[0], bounds])
     seg_end = np.concatenate([bounds, [n]])
@@ -148,6 +142,22 @@ def batch_fingerprint_keys(
     pos = np.sort(np.concatenate(sel), kind="stable")
     if len(pos) > 1:
         pos = pos[np.concatenate([[True], pos[1:] != pos[:-1]])]
+    return pos, first, last, seg_start, seg_len
+
+
+def batch_fingerprint_keys(
+    texts: list[str], k: int = K, w: int = W, grams=None, plain: bool = True, anchored: bool = True
+) -> list[np.ndarray]:
+    """``fingerprint_keys`` of many texts in one vectorized pass (``anchored=False``:
+    the plain fingerprints only).
+
+    Per text the same keys, but in no particular order, and a key may repeat
+    when the text repeats itself (posting lists drop repeats anyway)."""
+    out: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(texts)
+    hs, ow = grams if grams is not None else batch_kgram_hashes(texts, k)
+    if not len(hs):
+        return out
+    pos, first, last, seg_start, seg_len = batch_select(hs, ow, w)
     keys, owners = [], []
     if anchored:
         left = pos[pos - ANCHOR >= first[pos]]

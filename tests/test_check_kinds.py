@@ -128,3 +128,32 @@ def test_a_run_made_only_of_common_contexts_is_found_against_its_source(tmp_path
     assert found[0]["sources"][0]["doc_id"] == "S"
     assert rep["largest_source"] == "S"
     conn.close()
+
+
+def test_framing_finder_equals_the_plain_regex_scan():
+    """kinds._framing_matches tries the framing regex only near citation verbs: it must
+    find exactly what ``_FRAMING.finditer`` finds (random texts dense in verbs, stops and
+    long clauses; and the real reports when ../shared is present)."""
+    import json
+    import random
+    from pathlib import Path
+
+    from dedup.kinds import _FRAMING, _framing_matches
+
+    def found(ms):
+        return [(m.span(), m.group("clause"), m.group("punct")) for m in ms]
+
+    rng = random.Random(5)
+    parts = ["指出", "强调", "写道", "提出", "要求", "规定", "明确", "深刻", "第三条", "报告", "会议", "，", "：", "。"]
+    parts += ["\n", " ", "“", "”", "「", "要", "必须", "应当", "的", "我们", "《条例》", "的" * 25, "意见"]
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(1, 80))) for _ in range(3000)]
+    reports = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "reports.jsonl"
+    if reports.exists():
+        with open(reports, encoding="utf-8") as f:
+            texts += [json.loads(line).get("text", "") for line, _ in zip(f, range(200))]
+    hits = 0
+    for t in texts:
+        want = found(_FRAMING.finditer(t))
+        assert found(_framing_matches(t)) == want, t
+        hits += len(want)
+    assert hits > 1000  # the texts do exercise the framing clauses

@@ -206,3 +206,79 @@ def test_sources_survive_removal_of_the_first_copy(small_index):
     assert rep["overlap_ratio"] > 0.95
     assert [s["doc_id"] for s in rep["matches"][0]["sources"]] == ["second"]
     assert rep["matches"][0]["sources"][0]["paragraph_index"] == 1
+
+
+class _ProtocolOnly:
+    """An index with only the DedupLookup protocol (as the Elasticsearch lookup): no
+    vectorized ``posting_pairs``, no ``paragraph_norms``."""
+
+    def __init__(self, ix):
+        self.ix = ix
+
+    def lookup_fingerprints(self, hashes, cap=64):
+        return self.ix.lookup_fingerprints(hashes, cap=cap)
+
+    def lookup_bands(self, keys, cap=64):
+        return self.ix.lookup_bands(keys, cap=cap)
+
+    def lookup_exact(self, hashes, cap=64):
+        return self.ix.lookup_exact(hashes, cap=cap)
+
+    def twins(self, hashes, cap=64):
+        return self.ix.twins(hashes, cap=cap)
+
+    def paragraph_rows(self, pids):
+        return self.ix.paragraph_rows(pids)
+
+
+@needs_seed
+def test_fast_paths_report_what_the_protocol_reports(seed_index, seed_text):
+    # DedupIndex's shortcuts (vectorized postings, normalized texts alone) change no figure
+    paras = [p for p in split_paragraphs(seed_text) if len(p) >= 60]
+    rng = random.Random(4)
+    draft = "\n".join(
+        [repost(p, rng, ("place", "insert")) for p in paras[3:9]] + [NEGATIVE] + [p[5:40] for p in paras[20:26]]
+    )
+    fast = check_draft(seed_index, draft)
+    assert fast["matches"] and fast["overlap_ratio"] > 0.3
+    assert check_draft(_ProtocolOnly(seed_index), draft) == fast
+
+
+@needs_seed
+def test_compacting_the_postings_changes_no_report(tmp_path, seed_text):
+    paras = split_paragraphs(seed_text)
+    conn = sqlite3.connect(tmp_path / "c.db")
+    ix = DedupIndex(conn)
+    for i in range(0, len(paras), 20):  # one segment per kind per batch
+        ix.add_documents([(f"d{i}", paras[i : i + 20], "")])
+    conn.commit()
+    assert conn.execute("SELECT COUNT(*) FROM dd_seg").fetchone()[0] > 4
+    rng = random.Random(6)
+    draft = "\n".join(repost(p, rng, ("number",)) for p in paras if len(p) >= 60)
+    before = check_draft(ix, draft)
+    ix.compact()
+    conn.commit()
+    assert conn.execute("SELECT kind, COUNT(*) FROM dd_seg GROUP BY kind").fetchall() == [("band", 1), ("fp", 1)]
+    assert before["matches"] and check_draft(ix, draft) == before
+    conn.close()
+
+
+def test_a_paragraph_removed_during_the_check_is_no_source(small_index):
+    # its text was read for verification, its row is gone when the report is made
+    a = "坚决守住不发生规模性返贫底线持续巩固拓展脱贫攻坚成果同乡村振兴有效衔接"
+    b = "深入实施科教兴国战略人才强国战略创新驱动发展战略着力提高人民生活品质"
+    small_index.add_document("A", [a])
+    small_index.add_document("B", [b])
+    gone = {p for p, r in small_index.paragraph_rows(range(1, 10)).items() if r["doc_id"] == "B"}
+    assert gone
+
+    class Racing:
+        def __getattr__(self, name):
+            return getattr(small_index, name)
+
+        def paragraph_rows(self, pids):
+            return {p: r for p, r in small_index.paragraph_rows(pids).items() if p not in gone}
+
+    report = check_draft(Racing(), a + "\n" + b)
+    assert [s["doc_id"] for s in report["sources"]] == ["A"]
+    assert check_draft(small_index, a + "\n" + b)["sources"][1]["doc_id"] == "B"
