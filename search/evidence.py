@@ -172,3 +172,10 @@ def rerank(candidates: list[tuple[str, float, str, str]], root) -> list[tuple[st
         out.append((doc_id, round(combined if math.isfinite(combined) else 0.0, 6), ev))
     out.sort(key=lambda r: -r[1])
     return out
+
+
+def ahead(ranked: list, first: set[str]) -> list:
+    """``ranked`` rows (id first) with those whose id is in ``first`` moved to the front, each
+    part in its order: a widened query's page shows the documents holding all the words
+    before those holding fewer."""
+    return [r for r in ranked if r[0] in first] + [r for r in ranked if r[0] not in first]
