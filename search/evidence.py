@@ -164,10 +164,7 @@ def rerank(candidates: list[tuple[str, float, str, str]], root) -> list[tuple[st
     for doc_id, score, title, text in candidates:
         ev = analyse(title, text, words, detail=False)
         combined = (
-            score / top
-            + COVERAGE_WEIGHT * ev.coverage
-            + TOGETHER_WEIGHT * ev.together
-            + MENTIONS_WEIGHT * ev.mentions
+            score / top + COVERAGE_WEIGHT * ev.coverage + TOGETHER_WEIGHT * ev.together + MENTIONS_WEIGHT * ev.mentions
         )
         out.append((doc_id, round(combined if math.isfinite(combined) else 0.0, 6), ev))
     out.sort(key=lambda r: -r[1])
