@@ -5,7 +5,7 @@
 Each argument is ``module.NAME=v1,v2,…`` (a module of ``search``); every
 combination is run over the tune + heldout splits (both read while tuning)
 with the cached data folder of bench/eval_topics.py, and prints mean nDCG@10
-and recall@10 per split. The constants are set on the imported modules, so
+and recall@10 per split, and MRR@10 of the known-item queries of both. The constants are set on the imported modules, so
 nothing is written.
 """
 
@@ -26,14 +26,14 @@ def main() -> None:
     from govtext.settings import load_settings
     from search import embedded, open_backend
     from search.backend import SearchRequest
-    from search.graded_eval import mean, ndcg, recall
+    from search.graded_eval import mean, ndcg, recall, reciprocal_rank
 
     axes = []
     for arg in sys.argv[1:]:
         name, values = arg.split("=", 1)
         mod, const = name.rsplit(".", 1)
         axes.append((importlib.import_module(f"search.{mod}"), const, [float(v) for v in values.split(",")]))
-    queries = [q for q in load_jsonl(TOPICS) if q["split"] in SPLITS and q["kind"] == "topic"]
+    queries = [q for q in load_jsonl(TOPICS) if q["split"] in SPLITS]
     qrels = {r["id"]: r["grades"] for r in load_jsonl(QRELS)}
     backend = open_backend(load_settings(data_dir=CACHE, analyze=False), writer=False)
     try:
@@ -44,16 +44,20 @@ def main() -> None:
                 if hasattr(embedded, const):  # names imported into the backend module
                     setattr(embedded, const, value)
             per: dict[str, list[tuple[float, float]]] = {s: [] for s in SPLITS}
+            known: list[float] = []
             for q in queries:
                 resp = backend.search(SearchRequest(q=q["q"], limit=K, collapse=False, facets=False))
                 ids = [h.id for h in resp.hits]
-                per[q["split"]].append((ndcg(ids, qrels[q["id"]]), recall(ids, qrels[q["id"]])))
+                if q["kind"] == "known_item":
+                    known.append(reciprocal_rank(ids, qrels[q["id"]]))
+                else:
+                    per[q["split"]].append((ndcg(ids, qrels[q["id"]]), recall(ids, qrels[q["id"]])))
             label = " ".join(f"{c}={v:g}" for _, c, v in combo) or "(as committed)"
             cells = "  ".join(
                 f"{s} nDCG {mean([a for a, _ in per[s]]):.3f} R {mean([b for _, b in per[s]]):.3f}" for s in SPLITS
             )
             both = mean([a for s in SPLITS for a, _ in per[s]])
-            print(f"{label:<50} {cells}  both nDCG {both:.4f}", flush=True)
+            print(f"{label:<50} {cells}  both nDCG {both:.4f}  known MRR {mean(known):.3f}", flush=True)
     finally:
         backend.close()
 

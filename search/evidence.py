@@ -10,9 +10,10 @@ written in synonyms.txt. From that it derives
   word present only through a synonym counts half);
 * ``together``: the best share of them inside one paragraph (words in one
   article, not scattered over unrelated ones);
-* ``mentions``: how often the words occur, each counted up to MENTIONS_CAP
-  (a law that deals with 宅基地 in several articles, over one that names it
-  once; unlike BM25 not divided by the length of a long law);
+* ``mentions``: how often the words occur, each counted up to MENTIONS_CAP,
+  a word of the title counting in full (a law that deals with 宅基地 in
+  several articles, over one that names it once; unlike BM25 not divided by
+  the length of a long law);
 * the hit's best-matching articles ("命中条款": 第N条 or the paragraph number,
   with the words found there) and the synonyms it matched through;
 
@@ -122,6 +123,9 @@ def analyse(title: str, text: str, words: list[Word], detail: bool = True) -> Ev
     for label, credit, hits in occurrences:
         counts[label] = counts.get(label, 0.0) + credit * len(hits)
     ev = Evidence(coverage=sum(found.values()) / total)
+    for w in words:  # a word of the title is what the document is about: full mentions
+        if any(f and f in title_low for f in w.forms):
+            counts[w.label] = float(MENTIONS_CAP)
     ev.mentions = sum(min(c, MENTIONS_CAP) for c in counts.values()) / (MENTIONS_CAP * total)
     if per_para:
         best = min(per_para.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
