@@ -17,7 +17,7 @@ query word (or name the synonym that matched).
 
 Splits: ``tune`` and ``heldout`` (48 topic + 20 known-item queries) have both
 been read while tuning the ranking, so they are tuning data now; ``heldout2``
-(26 topic + 8 known-item queries from topic families absent from the others)
+(26 topic queries from 15 topic families absent from the others + 8 known-item queries)
 was written and judged before either system was run on it, and is the
 headline. ``--split tuning`` runs tune + heldout, never heldout2.
 """
