@@ -55,7 +55,7 @@ from search.fields import facet_values, site_of
 from search.filters import Filters
 from search.query import And, Match, Not, Or, Phrase, Term, parse_query, relax, widen
 from search.similar import telling_terms
-from search.evidence import RERANK_WINDOW, analyse, query_words, rerank
+from search.evidence import RERANK_WINDOW, ahead, analyse, query_words, rerank
 from search.hits import build_hit
 from search.outcome import RELAXED_NOTICE, Outcome, suggestions
 from search.versions import version_chain
@@ -1071,8 +1071,11 @@ class ElasticBackend:
         root = parsed.root if parsed else None
         resp, picks, total = self._run(root, req)
         wide = widen(root) if 0 < total < req.offset + req.limit else None
-        if wide is not None:  # a short page: documents with fewer of the words follow
-            resp, picks, total = self._run(wide, req)
+        if wide is not None:  # a short page: documents with fewer of the words follow them
+            first = None
+            if isinstance(root, And):  # two words: those holding both first (3+: by the rerank)
+                first = {h["_source"].get("id", "") for h in resp["hits"]["hits"]}
+            resp, picks, total = self._run(wide, req, first)
         outcome = Outcome()
         if total == 0 and root is not None:
             loose = relax(root)
@@ -1104,7 +1107,8 @@ class ElasticBackend:
         with self._api("counting"):
             return int(self.client.count(index=self.aliases["documents"], query=filtered_query(root, filters))["count"])
 
-    def _run(self, root, req: SearchRequest):
+    def _run(self, root, req: SearchRequest, first: set[str] | None = None):
+        """(response, page rows, total); ``first``: ids ranked ahead (as the embedded backend)."""
         body = build_search_body(root, req)
         rerank_it = body["sort"][0] == "_score" and len(query_words(root)) > 1  # one word: nothing to bring together
         if rerank_it:  # the engine's top window, reranked here, then the page cut
@@ -1130,6 +1134,8 @@ class ElasticBackend:
                 [(r[0].get("id", ""), r[1], doc(r[0]).get("title", ""), doc(r[0]).get("text", "")) for r in rows], root
             )
             rows = [(by_id[d][0], s, by_id[d][2], ev) for d, s, ev in rescored]
+            if first:
+                rows = [r for _, r in ahead([(r[0].get("id", ""), r) for r in rows], first)]
             rows = rows[req.offset : req.offset + req.limit]
         total = resp["hits"]["total"]
         return resp, rows, int(total["value"] if isinstance(total, dict) else total)

@@ -19,10 +19,10 @@ from govtext.errors import BackendError, NotFound
 from govtext.settings import Settings
 from nlp.segment import index_fields
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
-from search.evidence import RERANK_WINDOW, analyse, query_words, rerank
+from search.evidence import RERANK_WINDOW, ahead, analyse, query_words, rerank
 from search.versions import version_chain
 from search.outcome import RELAXED_NOTICE, Outcome, suggestions
-from search.query import parse_query, relax, widen
+from search.query import And, parse_query, relax, widen
 from search.similar import telling_terms
 from search.hits import build_hit
 from search.duplicates import StoreDuplicates
@@ -250,8 +250,11 @@ class EmbeddedBackend:
         root = parsed.root if parsed else None
         filtered, picks, total = self._run(root, req, filters)
         wide = widen(root) if 0 < total < req.offset + req.limit else None
-        if wide is not None:  # a short page: documents with fewer of the words follow
-            filtered, picks, total = self._run(wide, req, filters)
+        if wide is not None:  # a short page: documents with fewer of the words follow them
+            first = None
+            if isinstance(root, And):  # two words: those holding both first (3+: by the rerank)
+                first = {d for d, _ in self.index.search(filtered, limit=req.offset + req.limit)[0]}
+            filtered, picks, total = self._run(wide, req, filters, first)
         outcome = Outcome()
         if total == 0 and root is not None:
             loose = relax(root)
@@ -282,8 +285,10 @@ class EmbeddedBackend:
         query = self.index.compile(root) if root is not None else tantivy_all()
         return self.index.search(self.index.filter_query(query, filters), limit=1)[1]
 
-    def _run(self, root, req: SearchRequest, filters: Filters):
-        """(filtered query, page picks (id, score, copies, group, evidence), total) for ``root``."""
+    def _run(self, root, req: SearchRequest, filters: Filters, first: set[str] | None = None):
+        """(filtered query, page picks (id, score, copies, group, evidence), total) for ``root``;
+        ``first``: documents ranked ahead of the others (those holding all the words of a
+        widened query)."""
         query = self.index.compile(root) if root is not None else tantivy_all()
         filtered = self.index.filter_query(query, filters)
         sort = "-date" if root is None and req.sort == "relevance" else req.sort
@@ -299,6 +304,8 @@ class EmbeddedBackend:
             rescored = rerank([(d, s, rows[d]["title"], rows[d]["text"]) for d, s in head if d in rows], root)
             evidence = {d: ev for d, _, ev in rescored}
             ranked = [(d, s) for d, s, _ in rescored] + ranked[RERANK_WINDOW:]
+        if first and sort == "relevance":
+            ranked = ahead(ranked, first)
         group_of = self.groups.groups_of([doc_id for doc_id, _ in ranked])
         if req.collapse:
             groups: dict[str, tuple[str, float, int]] = {}

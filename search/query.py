@@ -81,6 +81,8 @@ class Phrase:
 @dataclass(frozen=True)
 class And:
     items: tuple
+    #: plain words side by side (no AND/+): all required, but a short page may be filled
+    ranked: bool = False
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,8 @@ class _Parser:
         positives = [n for r, n in items if r != "excluded"]
         optional = [n for r, n in items if r == "optional"]
         if explicit or not optional or len(positives) <= 2:
-            return And(tuple(n for _, n in items))
+            plain = not explicit and len(optional) == len(positives) >= 2
+            return And(tuple(n for _, n in items), ranked=plain)
         required = [n for r, n in items if r == "required"]
         minimum = min(len(optional), max(1, minimum_should(len(positives)) - len(required)))
         return Match(
@@ -335,9 +338,12 @@ def relax(node):
 
 def widen(node):
     """Ranked matching that fills a short page: the same words, any one of them enough
-    (+words still required), or None when ``node`` is no such group."""
+    (+words still required; two plain words: either), or None when ``node`` is no such group."""
     if isinstance(node, Match) and node.minimum > 1:
         return Match(node.required, node.optional, node.excluded, 1)
+    if isinstance(node, And) and node.ranked:  # two plain words: both required, then either
+        positives = tuple(i for i in node.items if not isinstance(i, Not))
+        return Match((), positives, tuple(i.item for i in node.items if isinstance(i, Not)), 1)
     return None
 
 

@@ -490,6 +490,21 @@ def test_update_replaces(fresh):
     assert stats["documents"] == 1 and stats["paragraphs"] == 1
 
 
+def test_two_words_fill_a_short_page_after_the_documents_with_both(fresh):
+    fresh.write(
+        enriched(
+            [
+                _doc("conf-both", "第一条 网格员应当走访。\n第九条 其他事项。\n第二十条 纠纷由调解委员会处理。"),
+                _doc("conf-one", "网格员网格员网格员。", title="网格员管理办法"),
+                _doc("conf-other", "调解委员会调解纠纷。"),
+            ]
+        )
+    )
+    ids = [h.id for h in fresh.search(SearchRequest(q="网格员 调解委员会", collapse=False)).hits]
+    assert ids[0] == "conf-both" and set(ids[1:]) == {"conf-one", "conf-other"}
+    assert [h.id for h in fresh.search(SearchRequest(q="网格员 AND 调解委员会", collapse=False)).hits] == ["conf-both"]
+
+
 def test_delete(fresh):
     fresh.write(enriched([_doc("conf-a", "网格员走访。"), _doc("conf-b", "网格员调解。")]))
     assert fresh.search(SearchRequest(q="网格员")).total == 2

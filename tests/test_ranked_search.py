@@ -9,7 +9,7 @@ from govtext.documents import Document
 from govtext.errors import BadInput, QuerySyntaxError
 from govtext.settings import load_settings
 from search.backend import IndexedDocument, SearchRequest
-from search.evidence import analyse, query_words
+from search.evidence import analyse, query_words, rerank
 from search.query import MAX_DEPTH, And, Match, Not, Or, minimum_should, parse_query, relax
 from search.request import from_mapping, parse_year
 
@@ -164,6 +164,22 @@ def test_a_document_missing_one_word_still_ranks_below_the_complete_one(corpus):
     assert first.matched_articles[0]["label"] == "第十条"
     assert set(first.matched_articles[0]["words"]) == {"流动人口", "居住证", "子女", "入学"}
     assert "第十条" in first.snippet and "<mark>居住证</mark>" in first.snippet
+
+
+def test_two_plain_words_fill_a_short_page_below_the_documents_with_both(corpus):
+    ids = [h.id for h in corpus.search(SearchRequest(q="子女 登记", collapse=False)).hits]
+    assert ids[0] == "scattered" and {"all", "three", "one"} <= set(ids[1:])
+    # an explicit AND stays strict
+    assert [h.id for h in corpus.search(SearchRequest(q="子女 AND 登记", collapse=False)).hits] == ["scattered"]
+
+
+def test_a_document_that_deals_with_a_word_again_and_again_ranks_higher():
+    words = query_words(parse_query("宅基地 审批", CONFIG).root)
+    once = "第五条 宅基地的审批由乡镇人民政府负责。\n第六条 其他事项。"
+    often = "第五条 宅基地的审批由乡镇人民政府负责。\n第六条 宅基地应当节约。\n第七条 宅基地不得出卖。"
+    assert analyse("", often, words).mentions > analyse("", once, words).mentions
+    ranked = rerank([("once", 1.0, "", once), ("often", 1.0, "", often)], parse_query("宅基地 审批", CONFIG).root)
+    assert [d for d, _, _ in ranked] == ["often", "once"]
 
 
 def test_strict_query_that_finds_nothing_is_relaxed_with_a_notice(corpus):
