@@ -33,7 +33,6 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
-from operator import or_
 from pathlib import Path
 from collections.abc import Iterable
 
@@ -302,42 +301,24 @@ _Line = tuple[list[str], list[str], list[int]]
 
 
 def _tokens_pos(text: str, lists: WordLists) -> _Line:
-    """Tokens of ``text`` (governance terms merged), their parts of speech, and where the numbers are.
-
-    The same tokens as :func:`merge_terms` over the words of :func:`nlp.segment.tag`;
-    only the words that begin a term are looked at one by one, and a merged term's part
-    of speech is ``term``."""
+    """Tokens of ``text`` (governance terms merged), their parts of speech, and where the numbers are."""
     from nlp.segment import tag
 
     pairs = tag(text)
-    if not pairs:
-        return [], [], []
-    words, tags = (list(x) for x in zip(*pairs))
-    terms, prefixes, max_n, n = lists.terms, lists.prefixes, lists.max_term_tokens, len(words)
-    tokens, pos, done = words, tags, 0
-    for i in compress(count(), map(prefixes.__contains__, words)):
-        if i < done:  # inside a term merged already
-            continue
-        best_k, cand = 0, words[i]
-        for k in range(2, min(max_n, n - i) + 1):
-            cand += words[i + k - 1]
-            if cand in terms:
-                best_k = k
-            if cand not in prefixes:
-                break
-        if best_k:
-            if tokens is words:
-                tokens, pos = [], []
-            tokens += words[done:i]
-            pos += tags[done:i]
-            tokens.append("".join(words[i : i + best_k]))
+    tokens = merge_terms([w for w, _ in pairs], lists.terms, lists.max_term_tokens, lists.prefixes)
+    # parts of speech of the merged tokens (a merged run is a governance term)
+    pos, k = [], 0
+    for t in tokens:
+        if k < len(pairs) and pairs[k][0] == t:
+            pos.append(pairs[k][1])
+            k += 1
+        else:
             pos.append("term")
-            done = i + best_k
-    if tokens is not words:
-        tokens += words[done:]
-        pos += tags[done:]
-    numeric = {t for t in set(tokens) if _NUMERIC.match(t)}
-    numbers = list(compress(count(), map(or_, map("m".__eq__, pos), map(numeric.__contains__, tokens))))
+            length = 0
+            while k < len(pairs) and length < len(t):
+                length += len(pairs[k][0])
+                k += 1
+    numbers = [j for j, (t, p) in enumerate(zip(tokens, pos)) if p == "m" or _NUMERIC.match(t)]
     return tokens, pos, numbers
 
 
@@ -419,44 +400,25 @@ def _counts(tokens: list[str], numbers: list[int]) -> tuple[Counter, Counter]:
     return Counter(tokens), Counter(tokens[i] for i in near)
 
 
-def _passes(t: str, p: str, lists: WordLists) -> bool:
-    """Whether a (stripped) token with its tag can be a keyword, the number-talk test aside."""
+def _keeps(t: str, p: str, lists: WordLists, seen: Counter, near_number: Counter) -> bool:
     return not (
         len(t) < 2
         or t in lists.stop
         or _JUNK.match(t)
         or not (_CJK.search(t) or t.isalnum())
         or not _pos_ok(t, p, lists)
+        or (t not in lists.terms and near_number[t] >= NUMBER_TALK_SHARE * seen[t])
     )
 
 
-#: (token, tag) -> (the token stripped, :func:`_passes`, whether it is a governance term), for one :class:`WordLists`
-_static: tuple[WordLists | None, dict[tuple[str, str], tuple[str, bool, bool]]] = (None, {})
-
-
-def _static_decisions(lists: WordLists) -> dict[tuple[str, str], tuple[str, bool, bool]]:
-    global _static
-    if _static[0] is not lists or len(_static[1]) > 2_000_000:
-        _static = (lists, {})
-    return _static[1]
-
-
 def _decisions(line: _Line, lists: WordLists) -> dict[tuple[str, str], str | None]:
-    """Each distinct (token, tag) of a text: the keyword it stands for, or None when it is removed.
-
-    A word next to a number in most of its occurrences is number talk unless it is a
-    governance term; the other tests depend on the pair alone and are decided once per process."""
+    """Each distinct (token, tag) of a text: the keyword it stands for, or None when it is removed."""
     tokens, pos, numbers = line
     seen, near_number = _counts(tokens, numbers)
-    memo = _static_decisions(lists)
     out: dict[tuple[str, str], str | None] = {}
     for pair in set(zip(tokens, pos)):
-        known = memo.get(pair)
-        if known is None:
-            t = pair[0].strip()
-            known = memo[pair] = (t, _passes(t, pair[1], lists), t in lists.terms)
-        t, ok, term = known
-        out[pair] = t if ok and (term or near_number[t] < NUMBER_TALK_SHARE * seen[t]) else None
+        t = pair[0].strip()
+        out[pair] = t if _keeps(t, pair[1], lists, seen, near_number) else None
     return out
 
 
