@@ -489,8 +489,8 @@ def textrank_keywords(
     ids = {w: i for i, w in enumerate(dict.fromkeys(filter(None, seq)))}
     number = np.fromiter(map(ids.get, seq, repeat(-1)), dtype=np.int64, count=len(seq))
     rows_l, cols_l = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    for d in range(1, window):
-        a, b = number[:-d], number[d:]
+    for gap in range(1, window):
+        a, b = number[:-gap], number[gap:]
         meet = (a >= 0) & (b >= 0) & (a != b)
         rows_l += (a[meet], b[meet])
         cols_l += (b[meet], a[meet])
