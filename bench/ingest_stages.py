@@ -35,7 +35,7 @@ from common import LAWS, REPORTS, read_jsonl, require_shared
 STAGES = [
     ("nlp.analyze", "tag_paragraphs", "themes (tag_paragraphs)"),
     ("nlp.themes", "RuleTagger.score_paragraph", "  rules"),
-    ("nlp.model", "ThemeModel.vectorize_many", "  model features"),
+    ("nlp.model", "ThemeModel.vectorize_many|vectorize", "  model features"),
     ("nlp.model", "ThemeModel.predict_vector", "  model predict"),
     ("nlp.model", "ThemeModel.explain", "  model explain"),
     ("nlp.analyze", "extract_entities", "entities"),
@@ -50,10 +50,12 @@ def wrap(spent: Counter, module: str, name: str, label: str) -> None:
     import importlib
 
     owner = importlib.import_module(module)
-    *path, attr = name.split(".")
+    *path, attrs = name.split(".")
     for part in path:
         owner = getattr(owner, part)
-    if not hasattr(owner, attr):  # a stage this checkout does not have
+    # the first of the alternatives this checkout has (an older one may lack a stage's function)
+    attr = next((a for a in attrs.split("|") if hasattr(owner, a)), None)
+    if attr is None:
         return
     func = getattr(owner, attr)
 
