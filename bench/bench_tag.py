@@ -93,13 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     for p in paras[:20]:
         seg.cut_jieba(p)
         seg.cut(p)
-        an._tag_one(normalize(p), tagger, model, names)
+        an._tag_many([normalize(p)], tagger, model, names)
 
     stages = {
         "jieba": lambda p: seg.cut_jieba(p),
         "segment": lambda p: seg.cut(p),
         "rules": lambda p: tagger.score_paragraph(normalize(p), normalized=True),
-        "rules+model": lambda p: an._tag_one(normalize(p), tagger, model, names),
+        "rules+model": lambda p: an._tag_many([normalize(p)], tagger, model, names),
     }
     results = {}
     for name, fn in stages.items():

@@ -81,9 +81,14 @@ def _cjk_count(text: str) -> int:
     return n
 
 
-def _tag_one(para: str, tagger, model, names: dict) -> list[dict]:
-    hits = tagger.score_paragraph(para, normalized=True)
-    vector = model.vectorize(para, normalized=True, rule_hits=hits) if model is not None else None
+def _tag_many(paras: list[str], tagger, model, names: dict) -> list[list[dict]]:
+    """Tags of each paragraph; the model's vectors are built for all of them in one pass."""
+    hits = [tagger.score_paragraph(para, normalized=True) for para in paras]
+    vectors = model.vectorize_many(paras, hits) if model is not None else [None] * len(paras)
+    return [_tag_one(h, v, model, names) for h, v in zip(hits, vectors)]
+
+
+def _tag_one(hits: list, vector, model, names: dict) -> list[dict]:
     probs = model.predict_vector(vector) if model is not None else None
     if probs is not None:
         probs = {k: v for k, v in probs.items() if k in names}
@@ -132,19 +137,23 @@ def tag_paragraphs(paragraphs: list[str], *, use_model: bool = True) -> list[lis
     tagger = get_rule_tagger()
     names = {t.id: t.name for t in tagger.taxonomy.themes}
     model = get_model() if use_model else None
-    out: list[list[dict]] = []
+    out: list[list[dict] | None] = []
+    missing: dict[str, list[int]] = {}  # paragraph -> its positions, for the ones not in the cache
     for para in paragraphs:
         para = para[:MAX_PARAGRAPH_CHARS]
         if _cjk_count(para) < MIN_CJK_CHARS:
             out.append([])
             continue
-        key = (id(tagger), id(model), para)
-        tags = _cache.get(key)
+        tags = _cache.get((id(tagger), id(model), para))
         if tags is None:
-            tags = _tag_one(para, tagger, model, names)
-            _cache.put(key, tags)
-        out.append(_copy(tags))
-    return out
+            missing.setdefault(para, []).append(len(out))
+        out.append(None if tags is None else _copy(tags))
+    if missing:
+        for para, tags in zip(missing, _tag_many(list(missing), tagger, model, names)):
+            _cache.put((id(tagger), id(model), para), tags)
+            for i in missing[para]:
+                out[i] = _copy(tags)
+    return out  # type: ignore[return-value]  # every None was filled
 
 
 def analyze(

@@ -32,6 +32,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress, count, repeat
 from pathlib import Path
 from collections.abc import Iterable
 
@@ -128,9 +129,10 @@ class IdfTable:
 
     @classmethod
     def jieba_generic(cls) -> IdfTable:
-        import jieba.analyse as ja
+        import jieba
 
-        path = Path(ja.__file__).parent / "idf.txt"
+        # the file beside jieba.analyse, without importing it (its import loads two more tables: ~2 s per process)
+        path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
         fixed = {}
         for line in path.read_text(encoding="utf-8").splitlines():
             parts = line.split(" ")
@@ -479,24 +481,22 @@ def textrank_keywords(
     lists = get_word_lists()
     seq = words if words is not None else candidate_words(text, lists)
     seq = seq[:TEXTRANK_MAX_WORDS]
-    ids: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for i, w in enumerate(seq):
-        if not w:
-            continue
-        a = ids.setdefault(w, len(ids))
-        for j in range(i + 1, min(i + window, len(seq))):
-            v = seq[j]
-            if v and v != w:
-                b = ids.setdefault(v, len(ids))
-                rows += (a, b)
-                cols += (b, a)
-    if not rows:
-        return []
     import numpy as np
     from scipy.sparse import csr_matrix
 
+    # words numbered in order of first occurrence; an edge joins two different words at most
+    # window - 1 apart, both ways, once per such meeting (duplicates add up)
+    ids = {w: i for i, w in enumerate(dict.fromkeys(filter(None, seq)))}
+    number = np.fromiter(map(ids.get, seq, repeat(-1)), dtype=np.int64, count=len(seq))
+    rows_l, cols_l = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for gap in range(1, window):
+        a, b = number[:-gap], number[gap:]
+        meet = (a >= 0) & (b >= 0) & (a != b)
+        rows_l += (a[meet], b[meet])
+        cols_l += (b[meet], a[meet])
+    rows, cols = np.concatenate(rows_l), np.concatenate(cols_l)
+    if not rows.size:
+        return []
     n = len(ids)
     m = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))  # duplicates add up
     out_sum = np.asarray(m.sum(axis=1)).ravel()
@@ -553,40 +553,36 @@ def merge_compounds(words: list[str | None], lists: WordLists) -> tuple[list[str
     in at least :data:`COMPOUND_MIN_SHARE` of the rarer word's occurrences, both
     words are Chinese and neither is boilerplate. Occurrences are joined left to
     right; the words they consume no longer count alone."""
-    seen = Counter(w for w in words if w)
-    pairs: Counter = Counter()
-    for a, b in zip(words, words[1:]):
-        if (
-            a
-            and b
-            and a != b
-            and a not in lists.boilerplate
-            and b not in lists.boilerplate
-            and len(a) + len(b) <= COMPOUND_MAX_CHARS
-            and _CJK.search(a)
-            and _CJK.search(b)
-        ):
-            pairs[(a, b)] += 1
+    seen = Counter(filter(None, words))
     kept = {
-        pair
-        for pair, n in pairs.items()
-        if n >= COMPOUND_MIN_COUNT and n >= COMPOUND_MIN_SHARE * min(seen[pair[0]], seen[pair[1]])
+        (a, b)
+        for (a, b), n in Counter(zip(words, words[1:])).items()
+        if n >= COMPOUND_MIN_COUNT
+        and a
+        and b
+        and a != b
+        and a not in lists.boilerplate
+        and b not in lists.boilerplate
+        and len(a) + len(b) <= COMPOUND_MAX_CHARS
+        and _CJK.search(a)
+        and _CJK.search(b)
+        and n >= COMPOUND_MIN_SHARE * min(seen[a], seen[b])
     }
     if not kept:
         return words, {}
     out: list[str | None] = []
     parts: dict[str, tuple[str, str]] = {}
-    i, n = 0, len(words)
-    while i < n:
-        if i + 1 < n and (words[i], words[i + 1]) in kept:
-            a, b = words[i], words[i + 1]
-            assert a is not None and b is not None
-            parts[a + b] = (a, b)
-            out.append(a + b)
-            i += 2
-        else:
-            out.append(words[i])
-            i += 1
+    done = 0
+    for i in compress(count(), map(kept.__contains__, zip(words, words[1:]))):
+        if i < done:  # its first word was joined to the one before
+            continue
+        a, b = words[i], words[i + 1]
+        assert a is not None and b is not None
+        parts[a + b] = (a, b)
+        out += words[done:i]
+        out.append(a + b)
+        done = i + 2
+    out += words[done:]
     return out, parts
 
 

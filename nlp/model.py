@@ -77,6 +77,119 @@ def extract_features(text: str, *, normalized: bool = False, rule_hits=None) -> 
     return feats
 
 
+#: CJK characters of the character features (``_NON_CJK`` is their complement)
+_CJK_LO, _CJK_HI = 0x3400, 0x9FFF
+_CJK_SPAN = _CJK_HI - _CJK_LO + 1
+
+
+def _lookup(keys: np.ndarray, values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``values`` of ``codes`` in the sorted ``keys``; -1 where a code is not there."""
+    if not codes.size or not keys.size:
+        return np.full(codes.size, -1, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(keys, codes), keys.size - 1)
+    return np.where(keys[pos] == codes, values[pos], -1)
+
+
+class _CodeTables:
+    """The word, word-bigram and character-bigram features as integer codes.
+
+    A word (a token that :func:`nlp.segment.is_word`, digits as 0) gets a
+    number once per process (:attr:`ids`); its feature index and its number as
+    a bigram part are rows of two arrays. A bigram is then ``first * parts +
+    second`` and a CJK character pair ``(a - 0x3400) * span + (b - 0x3400)``,
+    both looked up in sorted code arrays: one numpy pass per paragraph instead
+    of building and hashing a string per feature. The features are exactly
+    those of :func:`extract_features` (tests/test_themes.py checks it)."""
+
+    MAX_WORDS = 1_000_000
+
+    def __init__(self, by_kind: dict[str, dict[str, int]]):
+        self.words = by_kind["w"]
+        parts: dict[str, int] = {}
+        pairs = []
+        for key, i in by_kind["b"].items():
+            a, sep, b = key.partition("_")
+            if not sep or "_" in b:  # pragma: no cover - words hold no "_" (is_word drops it)
+                raise ValueError(f"unexpected bigram feature {key!r}")
+            pairs.append((parts.setdefault(a, len(parts)), parts.setdefault(b, len(parts)), i))
+        self.parts = parts
+        self.n_parts = max(1, len(parts))
+        order = sorted((a * self.n_parts + b, i) for a, b, i in pairs)
+        self.bigram_keys = np.asarray([c for c, _ in order], dtype=np.int64)
+        self.bigram_values = np.asarray([i for _, i in order], dtype=np.int64)
+        chars = []
+        for key, i in by_kind["c"].items():
+            if len(key) != 2 or not all(_CJK_LO <= ord(ch) <= _CJK_HI for ch in key):  # pragma: no cover
+                raise ValueError(f"unexpected character feature {key!r}")
+            chars.append(((ord(key[0]) - _CJK_LO) * _CJK_SPAN + (ord(key[1]) - _CJK_LO), i))
+        chars.sort()
+        self.char_keys = np.asarray([c for c, _ in chars], dtype=np.int64)
+        self.char_values = np.asarray([i for _, i in chars], dtype=np.int64)
+        self._reset()
+
+    def _reset(self) -> None:
+        #: token -> row of the word tables, -1 for spaces and punctuation
+        self.ids: dict[str, int] = {}
+        self.forms: dict[str, int] = {}
+        #: per row: the word's feature index and its number as a bigram part (-1: none)
+        self.feature = np.zeros(1024, dtype=np.int64)
+        self.part = np.zeros(1024, dtype=np.int64)
+
+    def _add(self, token: str) -> int:
+        from nlp.segment import is_word
+
+        if not is_word(token):
+            self.ids[token] = -1
+            return -1
+        form = _DIGITS.sub("0", token)
+        row = self.forms.get(form)
+        if row is None:
+            row = self.forms[form] = len(self.forms)
+            if row == self.feature.size:
+                self.feature = np.concatenate((self.feature, np.zeros(row, dtype=np.int64)))
+                self.part = np.concatenate((self.part, np.zeros(row, dtype=np.int64)))
+            self.feature[row] = self.words.get(form, -1)
+            self.part[row] = self.parts.get(form, -1)
+        self.ids[token] = row
+        return row
+
+    def indices(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(text number, feature index) of every word, word bigram and CJK character bigram
+        of the lower-cased ``texts``, with repeats; index -1 for features outside the vocabulary."""
+        from nlp.segment import cut
+
+        if len(self.ids) > self.MAX_WORDS:
+            self._reset()
+        ids = self.ids
+        tokens: list[str] = []
+        lengths = []
+        for text in texts:
+            cut_text = cut(text)
+            lengths.append(len(cut_text))
+            tokens += cut_text
+        rows = np.asarray([ids[t] if t in ids else self._add(t) for t in tokens], dtype=np.int64)
+        number = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        words = rows >= 0
+        rows, word_of = rows[words], number[words]
+        part = self.part[rows]
+        first, second = part[:-1], part[1:]
+        # a bigram is two consecutive words of one text
+        both = (first >= 0) & (second >= 0) & (word_of[:-1] == word_of[1:])
+        bigrams = _lookup(self.bigram_keys, self.bigram_values, first[both] * self.n_parts + second[both])
+        # the texts joined by a non-CJK separator, so that no character pair spans two of them
+        cp = np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        char_of = np.repeat(np.arange(len(texts), dtype=np.int64), [len(t) + 1 for t in texts])[: cp.size]
+        cjk = (cp >= _CJK_LO) & (cp <= _CJK_HI)
+        pair = cjk[:-1] & cjk[1:]
+        chars = _lookup(
+            self.char_keys, self.char_values, (cp[:-1][pair] - _CJK_LO) * _CJK_SPAN + (cp[1:][pair] - _CJK_LO)
+        )
+        return (
+            np.concatenate((word_of, word_of[:-1][both], char_of[:-1][pair])),
+            np.concatenate((self.feature[rows], bigrams, chars)),
+        )
+
+
 class ThemeModel:
     """The exported model: scores paragraphs with numpy only."""
 
@@ -99,6 +212,7 @@ class ThemeModel:
             kind, _, key = f.partition(":")
             self._by_kind.setdefault(kind, {})[key] = i
         self._coef_t = np.ascontiguousarray(self.coef.T)  # labels x features: one gather per label row
+        self._codes = _CodeTables(self._by_kind)
 
     # -- scoring -------------------------------------------------------
     def _vector(self, feats: list[str]):
@@ -124,36 +238,48 @@ class ThemeModel:
         """The tf-idf vector of ``text`` as (feature indices, weights), reusable by
         :meth:`predict_vector` and :meth:`explain`.
 
-        Same features as :func:`extract_features` (a test checks it), but each is
-        looked up in its kind's dictionary as it is produced, and counted with
-        numpy: this is most of the tagging time of ingest."""
-        from nlp.segment import cut, is_word
-
+        Same features as :func:`extract_features` (a test checks it), but
+        looked up as integer codes (:class:`_CodeTables`) and counted with numpy."""
         if not normalized:
             text = normalize(text)
         if rule_hits is None:
             from nlp.themes import get_rule_tagger
 
             rule_hits = get_rule_tagger().score_paragraph(text, normalized=True)
-        text = text.lower()
-        wv, bv, cv, rv = (self._by_kind[k] for k in ("w", "b", "c", "r"))
-        words = [_DIGITS.sub("0", t) for t in cut(text) if is_word(t)]
-        idx = [wv.get(w, -1) for w in words]
-        idx += [bv.get(a + "_" + b, -1) for a, b in zip(words, words[1:])]
-        for chunk in _NON_CJK.split(text):
-            idx += [cv.get(chunk[i : i + 2], -1) for i in range(len(chunk) - 1)]
-        for h in rule_hits or ():
-            idx += [rv.get(h.id, -1)] * int(round(4 * h.confidence))
-        arr = np.asarray(idx, dtype=np.int64)
-        arr = arr[arr >= 0]
-        if not arr.size:
-            return None, None
-        uniq, counts = np.unique(arr, return_counts=True)
-        w = (1.0 + np.log(counts)) * self.idf[uniq]
-        norm = float(np.sqrt(w @ w))
-        if norm > 0:
-            w /= norm
-        return uniq, w
+        return self.vectorize_many([text], [rule_hits])[0]
+
+    def vectorize_many(self, texts: list[str], rule_hits: list) -> list[tuple]:
+        """:meth:`vectorize` of many normalized texts with their rule hits, in one numpy pass:
+        per paragraph, only the norm is computed alone (numpy's per-call cost was most of
+        the tagging time of ingest). The vectors are those :meth:`vectorize` gives one by one."""
+        n_feat = self.idf.size
+        owner, idx = self._codes.indices([t.lower() for t in texts])
+        rv = self._by_kind["r"]
+        rules = [
+            (i, rv.get(h.id, -1))
+            for i, hits in enumerate(rule_hits)
+            for h in hits or ()
+            for _ in range(int(round(4 * h.confidence)))
+        ]
+        if rules:
+            owner = np.concatenate((owner, np.asarray([i for i, _ in rules], dtype=np.int64)))
+            idx = np.concatenate((idx, np.asarray([f for _, f in rules], dtype=np.int64)))
+        keep = idx >= 0
+        keys, counts = np.unique(owner[keep] * n_feat + idx[keep], return_counts=True)
+        feature = keys % n_feat
+        weight = (1.0 + np.log(counts)) * self.idf[feature]
+        bounds = np.searchsorted(keys // n_feat, np.arange(len(texts) + 1)).tolist()
+        out: list[tuple] = []
+        for lo, hi in zip(bounds, bounds[1:]):
+            if lo == hi:
+                out.append((None, None))
+                continue
+            w = weight[lo:hi].copy()
+            norm = float(np.sqrt(w @ w))
+            if norm > 0:
+                w /= norm
+            out.append((feature[lo:hi], w))
+        return out
 
     def predict_vector(self, vector) -> dict[str, float]:
         idx, w = vector

@@ -143,22 +143,23 @@ def is_word(token: str) -> bool:
     return bool(token) and not _PUNCT_OR_SPACE.match(token)
 
 
-_TOKEN_FORM: dict[str, str] = {}
+class _Forms(dict[str, str]):
+    """token -> the token as indexed ('' for spaces and punctuation). Tokens repeat a lot, so
+    a token is looked up in C (``map(forms.__getitem__, tokens)``) and computed once."""
 
-
-def _index_form(token: str) -> str:
-    """The token as indexed ('' for spaces and punctuation); memoized, tokens repeat a lot."""
-    form = _TOKEN_FORM.get(token)
-    if form is None:
+    def __missing__(self, token: str) -> str:
         form = token.lower() if is_word(token) else ""
-        if len(_TOKEN_FORM) < 2_000_000:
-            _TOKEN_FORM[token] = form
-    return form
+        if len(self) < 2_000_000:
+            self[token] = form
+        return form
+
+
+_TOKEN_FORM = _Forms()
 
 
 def index_tokens(text: str) -> list[str]:
     """Tokens for an index or a query: lower-cased words, no spaces or punctuation."""
-    return [f for f in map(_index_form, cut(text)) if f]
+    return list(filter(None, map(_TOKEN_FORM.__getitem__, cut(text))))
 
 
 def index_string(text: str) -> str:

@@ -367,3 +367,25 @@ def test_fast_vectorizer_matches_the_training_features():
         order = a_idx.argsort()
         assert (a_idx[order] == b_idx).all()
         assert abs(a_w[order] - b_w).max() < 1e-9
+
+
+def test_vectorize_many_gives_the_one_by_one_vectors():
+    from nlp.model import get_model
+    from nlp.themes import get_rule_tagger
+
+    model, tagger = get_model(), get_rule_tagger()
+    # neighbours whose last and first characters form known pairs must not make a pair across texts
+    texts = [
+        normalize(t)
+        for t in (SAMPLE, "网格", "格化管理，2023年划分网格682个", "", "12345", "无关", "网格", "abc_def 网格_化")
+    ]
+    hits = [tagger.score_paragraph(t, normalized=True) for t in texts]
+    many = model.vectorize_many(texts, hits)
+    assert len(many) == len(texts)
+    for text, h, (idx, w) in zip(texts, hits, many):
+        one_idx, one_w = model.vectorize(text, normalized=True, rule_hits=h)
+        if one_idx is None:
+            assert idx is None
+            continue
+        assert one_idx.tolist() == idx.tolist()
+        assert one_w.tobytes() == w.tobytes()
