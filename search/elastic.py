@@ -55,7 +55,7 @@ from search.fields import facet_values, site_of
 from search.filters import Filters
 from search.query import And, Match, Not, Or, Phrase, Term, parse_query, relax, widen
 from search.similar import telling_terms
-from search.evidence import RERANK_WINDOW, ahead, analyse, query_words, rerank
+from search.evidence import RERANK_WINDOW, ahead, analyse, query_words, rerank, reranks
 from search.hits import build_hit
 from search.outcome import RELAXED_NOTICE, Outcome, suggestions
 from search.versions import version_chain
@@ -1110,7 +1110,7 @@ class ElasticBackend:
     def _run(self, root, req: SearchRequest, first: set[str] | None = None):
         """(response, page rows, total); ``first``: ids ranked ahead (as the embedded backend)."""
         body = build_search_body(root, req)
-        rerank_it = body["sort"][0] == "_score" and len(query_words(root)) > 1  # one word: nothing to bring together
+        rerank_it = body["sort"][0] == "_score" and reranks(root)
         if rerank_it:  # the engine's top window, reranked here, then the page cut
             body["from"], body["size"] = 0, max(RERANK_WINDOW, req.offset + req.limit)
         with self._api("searching"):

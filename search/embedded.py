@@ -19,7 +19,8 @@ from govtext.errors import BackendError, NotFound
 from govtext.settings import Settings
 from nlp.segment import index_fields
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
-from search.evidence import RERANK_WINDOW, ahead, analyse, query_words, rerank
+from search import evidence as ranking
+from search.evidence import ahead, analyse, query_words, rerank
 from search.versions import version_chain
 from search.outcome import RELAXED_NOTICE, Outcome, suggestions
 from search.query import And, parse_query, relax, widen
@@ -295,15 +296,15 @@ class EmbeddedBackend:
         need = req.offset + req.limit
         window = min(10 * need + 20, 2000) if req.collapse else need
         if sort == "relevance":
-            window = max(window, RERANK_WINDOW if root is not None and len(query_words(root)) > 1 else 0)
+            window = max(window, ranking.RERANK_WINDOW if ranking.reranks(root) else 0)
         ranked, total = self.index.search(filtered, limit=window, offset=0, sort=sort)
         evidence: dict[str, object] = {}
-        if sort == "relevance" and ranked and len(query_words(root)) > 1:  # one word: nothing to bring together
-            head = ranked[:RERANK_WINDOW]
+        if sort == "relevance" and ranked and ranking.reranks(root):
+            head = ranked[: ranking.RERANK_WINDOW]
             rows = self.store.get_many([d for d, _ in head], columns="id, title, text")
             rescored = rerank([(d, s, rows[d]["title"], rows[d]["text"]) for d, s in head if d in rows], root)
             evidence = {d: ev for d, _, ev in rescored}
-            ranked = [(d, s) for d, s, _ in rescored] + ranked[RERANK_WINDOW:]
+            ranked = [(d, s) for d, s, _ in rescored] + ranked[ranking.RERANK_WINDOW :]
         if first and sort == "relevance":
             ranked = ahead(ranked, first)
         group_of = self.groups.groups_of([doc_id for doc_id, _ in ranked])

@@ -9,7 +9,7 @@ from govtext.documents import Document
 from govtext.errors import BadInput, QuerySyntaxError
 from govtext.settings import load_settings
 from search.backend import IndexedDocument, SearchRequest
-from search.evidence import analyse, query_words, rerank
+from search.evidence import analyse, query_words, rerank, title_match
 from search.query import MAX_DEPTH, And, Match, Not, Or, minimum_should, parse_query, relax
 from search.request import from_mapping, parse_year
 
@@ -180,6 +180,32 @@ def test_a_document_that_deals_with_a_word_again_and_again_ranks_higher():
     assert analyse("", often, words).mentions > analyse("", once, words).mentions
     ranked = rerank([("once", 1.0, "", once), ("often", 1.0, "", often)], parse_query("宅基地 审批", CONFIG).root)
     assert [d for d, _, _ in ranked] == ["often", "once"]
+
+
+def test_the_title_that_is_the_query_ranks_first():
+    """Known-item search (issue 14): every word in a short title beats the same words in a
+    longer one, 中华人民共和国 not counted; a title missing a word gets no title credit."""
+    root = parse_query("噪声 污染 防治", CONFIG).root
+    words = query_words(root)
+    national, provincial = "中华人民共和国噪声污染防治法", "山东省环境噪声污染防治条例"
+    assert title_match(national, words) == pytest.approx(6 / 7)
+    assert title_match(provincial, words) == pytest.approx(6 / 13)
+    assert title_match("山东省噪声管理条例", words) == 0.0
+    text = "第一条 为了防治噪声污染，制定本法。"
+    ranked = rerank([("prov", 1.0, provincial, text), ("nat", 0.7, national, text)], root)
+    assert [d for d, _, _ in ranked] == ["nat", "prov"]
+
+
+def test_a_one_word_known_item_query_finds_the_national_law_first(backend):
+    text = ["第一条 为了普及国防教育，制定本法。", "第二条 国防教育是建设和巩固国防的基础。"]
+    backend.write(
+        [
+            doc("zj", "浙江省国防教育条例", text, "2020-01-01"),
+            doc("sh", "上海市国防教育条例", text, "2021-01-01"),
+            doc("nat", "中华人民共和国国防教育法", text, "2018-04-27"),
+        ]
+    )
+    assert [h.id for h in backend.search(SearchRequest(q="国防教育", collapse=False)).hits][0] == "nat"
 
 
 def test_strict_query_that_finds_nothing_is_relaxed_with_a_notice(corpus):
