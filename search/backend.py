@@ -8,7 +8,7 @@ rank the same jieba tokens.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Protocol
 from collections.abc import Callable, Iterable, Iterator
 
@@ -97,7 +97,8 @@ class Hit:
     versions: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # one level: asdict's recursive copy took a quarter of the API's time per page
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass
