@@ -80,25 +80,50 @@ class IdfTermStore:
 
     def get(self, text: str) -> list[str] | None:
         """The stored term set of ``text``, or None."""
-        row = self.db.execute("SELECT terms FROM terms WHERE key = ?", (text_key(text, self.stamp),)).fetchone()
+        return self.get_key(text_key(text, self.stamp))
+
+    def get_key(self, key: str) -> list[str] | None:
+        row = self.db.execute("SELECT terms FROM terms WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
         data = zlib.decompress(row[0]).decode("utf-8", "surrogatepass")
         return data.split("\n") if data else []
 
+    def keep_only(self, keys: set[str]) -> int:
+        """Drop every set whose key is not in ``keys`` (texts replaced or removed, sets of
+        older word lists); returns how many were dropped."""
+        with self.db:
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS live (key TEXT PRIMARY KEY)")
+            self.db.execute("DELETE FROM live")
+            self.db.executemany("INSERT OR IGNORE INTO live (key) VALUES (?)", ((k,) for k in keys))
+            dropped = self.db.execute("DELETE FROM terms WHERE key NOT IN (SELECT key FROM live)").rowcount
+            self.db.execute("DELETE FROM live")
+        return dropped
+
     def close(self) -> None:
         self.db.close()
 
 
-def corpus_terms(texts: Iterable[str], data_dir: Path | str | None) -> Iterable[list[str]]:
-    """The IDF terms of each text: stored at ingest when there, else tokenized now."""
+def corpus_terms(texts: Iterable[str], data_dir: Path | str | None, prune: bool = False) -> Iterable[list[str]]:
+    """The IDF terms of each text: stored at ingest when there, else tokenized now.
+
+    ``prune``: ``texts`` is the whole stored corpus, so once every text has been read the
+    sets of no text among them (replaced or removed documents) are dropped; a pass that
+    stops early drops nothing."""
     from nlp.keywords import idf_terms
 
     store = IdfTermStore(data_dir) if data_dir is not None else None
+    live: set[str] = set()
     try:
         for text in texts:
-            terms = store.get(text) if store is not None else None
+            terms = None
+            if store is not None:
+                key = text_key(text, store.stamp)
+                live.add(key)
+                terms = store.get_key(key)
             yield terms if terms is not None else idf_terms(text)
+        if store is not None and prune:
+            store.keep_only(live)
     finally:
         if store is not None:
             store.close()

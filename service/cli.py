@@ -68,8 +68,9 @@ def refresh_idf(backend, settings: Settings, quiet: bool = False) -> None:
     if not quiet:
         print(f"learning keyword IDF from {documents} documents …", file=sys.stderr)
     path.parent.mkdir(parents=True, exist_ok=True)  # an engine backend never made the data folder
-    # the term sets ingest kept (nlp/idf_terms.py); texts without one are tokenized as before
-    table = IdfTable.build(corpus_terms((d["text"] for d in backend.iter_documents()), path.parent))
+    # the term sets ingest kept (nlp/idf_terms.py); texts without one are tokenized as before,
+    # and the sets of texts no longer stored are dropped after the pass
+    table = IdfTable.build(corpus_terms((d["text"] for d in backend.iter_documents()), path.parent, prune=True))
     table.save(path, min_df=2)
 
 

@@ -77,6 +77,24 @@ def test_store_round_trip_and_fallback(tmp_path):
     assert [set(t) for t in counted] == [set(idf_terms(t)) for t in TEXTS]
 
 
+def test_a_whole_pass_drops_the_sets_of_texts_no_longer_stored(tmp_path):
+    store = IdfTermStore(tmp_path)
+    store.put([(t, set(idf_terms(t))) for t in TEXTS[:3]])
+    store.close()
+    partial = corpus_terms(TEXTS[:2], tmp_path, prune=True)
+    next(iter(partial))  # a pass that stops early drops nothing
+    partial.close()  # type: ignore[attr-defined]
+    store = IdfTermStore(tmp_path)
+    assert all(store.get(t) is not None for t in TEXTS[:3])
+    store.close()
+    kept = list(corpus_terms(TEXTS[:2], tmp_path, prune=True))  # TEXTS[2] was replaced
+    assert [set(t) for t in kept] == [set(idf_terms(t)) for t in TEXTS[:2]]
+    store = IdfTermStore(tmp_path)
+    assert store.get(TEXTS[2]) is None and all(store.get(t) is not None for t in TEXTS[:2])
+    assert store.db.execute("SELECT COUNT(*) FROM terms").fetchone()[0] == 2
+    store.close()
+
+
 @pytest.mark.slow  # starts govtext processes: `make test` runs it, `make test-fast` leaves it out
 def test_ingest_keeps_term_sets_and_idf_is_the_same_without_them(tmp_path):
     docs = [{"id": f"d{i}", "title": f"文件{i}", "text": t} for i, t in enumerate(TEXTS[:6])]
