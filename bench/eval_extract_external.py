@@ -206,6 +206,9 @@ def print_scores(label: str, rows: list[dict], names: list[str], show_pages: boo
         return f"{name:24}{len(subset):6}" + "".join(f"{statistics.mean(r[n] for r in subset):13.3f}" for n in names)
 
     print(f"\n{label}: mean character F1 by split (held-out sites = headline)")
+    if not rows:
+        print("no pages of the chosen splits (--only)")
+        return
     print(header)
     for split in SPLITS:
         subset = [r for r in rows if r["split"] == split]
@@ -318,9 +321,7 @@ def main() -> None:
     spec1 = json.loads(PAGES.read_text(encoding="utf-8"))
     set1 = WebContentSet("set 1", spec1["dataset"], Checkout(args.dataset), args.only)
     times1: Counter = Counter()
-    print(f"set 1 source: {_source(spec1['dataset'], set1.checkout)}")
-    rows1 = score_set(set1, tools, times1, args.chrome)
-    print_scores("set 1", rows1, names, args.pages)
+    rows1 = run_set(set1, spec1, tools, times1, args)
     if args.list_pages:
         gne = Checkout(args.list_pages)
         lp = spec1["list_pages"]
@@ -340,9 +341,8 @@ def main() -> None:
         spec2 = json.loads(PAGES2.read_text(encoding="utf-8"))
         set2 = MagicHtmlSet("set 2", spec2["dataset"], Checkout(args.magic_html), args.only)
         times2: Counter = Counter()
-        print(f"\nset 2 source: {_source(spec2['dataset'], set2.checkout)}")
-        rows2 = score_set(set2, tools, times2, args.chrome)
-        print_scores("set 2", rows2, names, args.pages)
+        print()
+        run_set(set2, spec2, tools, times2, args)
         if args.gerapy:
             gae = Checkout(args.gerapy)
             lp = spec2["list_pages"]
@@ -357,6 +357,14 @@ def main() -> None:
         report_times("set 2", times2, names)
         times1.update(times2)
         report_times("both sets", times1, names)
+
+
+def run_set(page_set, spec: dict, tools: dict, times: Counter, args) -> list:
+    """Score one page set with every tool and print its table; returns the rows."""
+    print(f"{page_set.label} source: {_source(spec['dataset'], page_set.checkout)}")
+    rows = score_set(page_set, tools, times, args.chrome)
+    print_scores(page_set.label, rows, list(tools), args.pages)
+    return rows
 
 
 def report_times(label: str, times: Counter, names: list[str]) -> None:
