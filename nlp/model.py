@@ -125,6 +125,7 @@ class _CodeTables:
         chars.sort()
         self.char_keys = np.asarray([c for c, _ in chars], dtype=np.int64)
         self.char_values = np.asarray([i for _, i in chars], dtype=np.int64)
+        self._lock = threading.Lock()
         self._reset()
 
     def _reset(self) -> None:
@@ -158,20 +159,22 @@ class _CodeTables:
         of the lower-cased ``texts``, with repeats; index -1 for features outside the vocabulary."""
         from nlp.segment import cut
 
-        if len(self.ids) > self.MAX_WORDS:
-            self._reset()
-        ids = self.ids
         tokens: list[str] = []
         lengths = []
         for text in texts:
             cut_text = cut(text)
             lengths.append(len(cut_text))
             tokens += cut_text
-        rows = np.asarray([ids[t] if t in ids else self._add(t) for t in tokens], dtype=np.int64)
         number = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-        words = rows >= 0
-        rows, word_of = rows[words], number[words]
-        part = self.part[rows]
+        # the tables grow and may be reset: one thread at a time (a server worker has several)
+        with self._lock:
+            if len(self.ids) > self.MAX_WORDS:
+                self._reset()
+            ids = self.ids
+            rows = np.asarray([ids[t] if t in ids else self._add(t) for t in tokens], dtype=np.int64)
+            words = rows >= 0
+            rows, word_of = rows[words], number[words]
+            part, word_features = self.part[rows], self.feature[rows]
         first, second = part[:-1], part[1:]
         # a bigram is two consecutive words of one text
         both = (first >= 0) & (second >= 0) & (word_of[:-1] == word_of[1:])
@@ -186,7 +189,7 @@ class _CodeTables:
         )
         return (
             np.concatenate((word_of, word_of[:-1][both], char_of[:-1][pair])),
-            np.concatenate((self.feature[rows], bigrams, chars)),
+            np.concatenate((word_features, bigrams, chars)),
         )
 
 
