@@ -20,7 +20,7 @@ from govtext.settings import Settings
 from nlp.segment import index_fields
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
 from search import evidence as ranking
-from search.evidence import ahead, analyse, query_words, rerank
+from search.evidence import Matcher, ahead, analyse, page_evidence, query_words, rerank
 from search.versions import version_chain
 from search.outcome import RELAXED_NOTICE, Outcome, suggestions
 from search.query import And, parse_query, relax, widen
@@ -268,14 +268,14 @@ class EmbeddedBackend:
                 outcome.suggestions = suggestions(req, parsed, self._count, filters)
         rows = self.store.get_many([p[0] for p in picks])
         terms = parsed.highlight_terms if parsed else []
-        words = query_words(root) if root is not None else []
+        matcher = Matcher(query_words(root) if root is not None else [])
         hits = []
         for doc_id, score, size, group_id, ev, versions in picks:
             row = rows.get(doc_id)
             if row is None:  # deleted between index and store read
                 continue
             if root is not None:  # the page's hits get their evidence with article labels
-                ev = analyse(row["title"], row["text"], words)
+                ev = page_evidence(matcher, ev, row["title"], row["text"])
             hit = self._hit(row, score, terms, size, group_id, ev)
             hit.versions = versions
             hits.append(hit)
@@ -307,22 +307,33 @@ class EmbeddedBackend:
             ranked = [(d, s) for d, s, _ in rescored] + ranked[ranking.RERANK_WINDOW :]
         if first and sort == "relevance":
             ranked = ahead(ranked, first)
-        group_of = self.groups.groups_of([doc_id for doc_id, _ in ranked])
         if req.collapse:
-            groups: dict[str, tuple[str, float, int]] = {}
-            for doc_id, score in ranked:
-                group_id, size = group_of[doc_id]
-                if group_id not in groups:
-                    groups[group_id] = (doc_id, score, size)
-            chosen = list(groups.items())[req.offset : req.offset + req.limit]
+            chosen = list(self._first_groups(ranked, need).items())[req.offset : need]
             picks = [
                 self._newest_version(doc_id, score, size, gid, evidence.get(doc_id), root)
                 for gid, (doc_id, score, size) in chosen
             ]
         else:
-            page = ranked[req.offset : req.offset + req.limit]
+            page = ranked[req.offset : need]
+            group_of = self.groups.groups_of([d for d, _ in page])
             picks = [(d, s, group_of[d][1], group_of[d][0], evidence.get(d), []) for d, s in page]
         return filtered, picks, total
+
+    def _first_groups(self, ranked: list[tuple[str, float]], need: int) -> dict[str, tuple[str, float, int]]:
+        """The first ``need`` duplicate groups of ``ranked`` (group id -> its best document,
+        score, size), looked up a slice at a time: most groups are single documents, so a page
+        rarely needs more lookups than its own length (each costs a few microseconds of SQLite)."""
+        groups: dict[str, tuple[str, float, int]] = {}
+        start, step = 0, need + 10
+        while start < len(ranked) and len(groups) < need:
+            chunk = ranked[start : start + step]
+            group_of = self.groups.groups_of([doc_id for doc_id, _ in chunk])
+            for doc_id, score in chunk:
+                group_id, size = group_of[doc_id]
+                if group_id not in groups:
+                    groups[group_id] = (doc_id, score, size)
+            start, step = start + step, step * 2
+        return groups
 
     def _newest_version(self, doc_id: str, score: float, size: int, group_id: str, ev, root):
         """A collapsed group shows its newest version when it holds versions of one text."""

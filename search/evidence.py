@@ -79,6 +79,9 @@ class Evidence:
     best_paragraph: int | None = None
     articles: list[dict] = field(default_factory=list)
     synonyms: list[str] = field(default_factory=list)
+    # paragraph -> {word label: credit}, kept so the page's hits get their articles without a rescan
+    per_para: dict[int, dict[str, float]] = field(default_factory=dict, repr=False, compare=False)
+    labels: tuple[str, ...] = field(default=(), repr=False, compare=False)  # the words it was found for
 
 
 def _occurrences(text: str, form: str) -> list[int]:
@@ -99,81 +102,128 @@ def _paragraph_numbers(text: str, positions: list[int]) -> dict[int, int]:
     return out
 
 
+_SPACE = re.compile(r"\s+")
+
+
+def _title_form(form: str) -> str:
+    return _SPACE.sub("", form).replace(_STATE, "")
+
+
+class Matcher:
+    """A query's words prepared once for the many texts one search analyses (the rerank
+    window and the page): which forms to look for, with what credit, and their title forms."""
+
+    def __init__(self, words: list[Word]):
+        self.words = words
+        self.total = float(len(words))
+        self.labels = tuple(w.label for w in words)
+        self.ascii = any(f.isascii() for w in words for f in w.forms + w.synonyms)
+        self.plan = [
+            (word.label, credit, form)
+            for word in words
+            for credit, forms in ((1.0, word.forms), (SYNONYM_CREDIT, word.synonyms))
+            for form in forms
+            if form
+        ]
+        self.title_forms = [[_title_form(f) for f in word.forms] for word in words]
+
+    def title_match(self, title: str) -> float:
+        """See :func:`title_match`."""
+        core = _title_form(title.lower())
+        if not core or not all(any(f and f in core for f in forms) for forms in self.title_forms):
+            return 0.0  # some word is not in the title (the common case)
+        covered = [False] * len(core)
+        for forms in self.title_forms:
+            hit = False
+            for form in forms:
+                for pos in _occurrences(core, form) if form else []:
+                    covered[pos : pos + len(form)] = [True] * len(form)
+                    hit = True
+            if not hit:
+                return 0.0
+        return sum(covered) / len(core)
+
+    def analyse(self, title: str, text: str, detail: bool = True) -> Evidence:
+        """Where each query word occurs in ``text`` (paragraph = line) and ``title``; ``detail``
+        adds the article labels (only needed for the hits shown; :func:`with_articles` adds
+        them later without a second scan)."""
+        if not self.words:
+            return Evidence()
+        low = text.lower() if self.ascii else text
+        title_low = title.lower() if self.ascii else title
+        occurrences: list[tuple[str, float, list[int]]] = []
+        found: dict[str, float] = {}
+        via: dict[str, list[str]] = {}
+        for label, credit, form in self.plan:
+            hits = _occurrences(low, form)
+            if hits or form in title_low:
+                if found.get(label, 0.0) < credit:
+                    found[label] = credit
+                if credit < 1.0:
+                    via.setdefault(label, []).append(form)
+            if hits:
+                occurrences.append((label, credit, hits))
+        line_of = _paragraph_numbers(low, [p for _, _, hits in occurrences for p in hits])
+        per_para: dict[int, dict[str, float]] = {}
+        counts: dict[str, float] = {}
+        for label, credit, hits in occurrences:
+            counts[label] = counts.get(label, 0.0) + credit * len(hits)
+            for pos in hits:
+                slot = per_para.setdefault(line_of[pos], {})
+                if slot.get(label, 0.0) < credit:
+                    slot[label] = credit
+        total = self.total
+        ev = Evidence(coverage=sum(found.values()) / total, title=self.title_match(title), labels=self.labels)
+        for w in self.words:  # a word of the title is what the document is about: full mentions
+            if any(f and f in title_low for f in w.forms):
+                counts[w.label] = float(MENTIONS_CAP)
+        ev.mentions = sum(min(c, MENTIONS_CAP) for c in counts.values()) / (MENTIONS_CAP * total)
+        if per_para:
+            best = min(per_para.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+            ev.together = sum(best[1].values()) / total
+            ev.best_paragraph = best[0]
+            ev.per_para = per_para
+            if detail:
+                with_articles(ev, text)
+        ev.synonyms = [s for label, forms in via.items() if found.get(label, 0.0) < 1.0 for s in forms]
+        return ev
+
+
+def with_articles(ev: Evidence, text: str) -> Evidence:
+    """``ev`` with its best-matching articles (命中条款) labelled, from the paragraphs its
+    analysis found (no second scan of ``text``); a no-op when they are already there."""
+    if ev.articles or not ev.per_para:
+        return ev
+    ranked = sorted(ev.per_para.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    lines = text.split("\n")
+    for para, labels in ranked[:MAX_ARTICLES]:
+        ev.articles.append(
+            {
+                "paragraph": para,
+                "label": article_label(lines, para),
+                "words": sorted(labels, key=lambda w: -labels[w]),
+            }
+        )
+    return ev
+
+
+def page_evidence(matcher: Matcher, ev: Evidence | None, title: str, text: str) -> Evidence:
+    """The evidence a hit shown on the page carries, with its articles: the rerank's, when
+    it was found for the same words, completed; else a fresh analysis."""
+    if ev is not None and ev.labels == matcher.labels and matcher.words:
+        return with_articles(ev, text)
+    return matcher.analyse(title, text)
+
+
 def title_match(title: str, words: list[Word]) -> float:
     """The share of the title's characters covered by the query's words when every word is in
     ``title`` (0 otherwise; synonyms do not count; 中华人民共和国 and spaces not counted)."""
-    core = re.sub(r"\s+", "", title.lower()).replace(_STATE, "")
-    if not words or not core:
-        return 0.0
-    covered = [False] * len(core)
-    for word in words:
-        hit = False
-        for form in word.forms:
-            form = re.sub(r"\s+", "", form).replace(_STATE, "")
-            for pos in _occurrences(core, form) if form else []:
-                covered[pos : pos + len(form)] = [True] * len(form)
-                hit = True
-        if not hit:
-            return 0.0
-    return sum(covered) / len(core)
+    return Matcher(words).title_match(title)
 
 
 def analyse(title: str, text: str, words: list[Word], detail: bool = True) -> Evidence:
-    """Where each query word occurs in ``text`` (paragraph = line) and ``title``; ``detail``
-    adds the article labels (only needed for the hits shown)."""
-    if not words:
-        return Evidence()
-    ascii_forms = any(f.isascii() for w in words for f in w.forms + w.synonyms)
-    low = text.lower() if ascii_forms else text
-    title_low = title.lower() if ascii_forms else title
-    occurrences: list[tuple[str, float, list[int]]] = []
-    found: dict[str, float] = {}
-    via: dict[str, list[str]] = {}
-    for word in words:
-        for credit, forms in ((1.0, word.forms), (SYNONYM_CREDIT, word.synonyms)):
-            for form in forms:
-                if not form:
-                    continue
-                hits = _occurrences(low, form)
-                if hits or form in title_low:
-                    found[word.label] = max(found.get(word.label, 0.0), credit)
-                    if credit < 1.0:
-                        via.setdefault(word.label, []).append(form)
-                if hits:
-                    occurrences.append((word.label, credit, hits))
-    line_of = _paragraph_numbers(low, [p for _, _, hits in occurrences for p in hits])
-    per_para: dict[int, dict[str, float]] = {}
-    for label, credit, hits in occurrences:
-        for pos in hits:
-            slot = per_para.setdefault(line_of[pos], {})
-            if slot.get(label, 0.0) < credit:
-                slot[label] = credit
-    total = float(len(words))
-    counts: dict[str, float] = {}
-    for label, credit, hits in occurrences:
-        counts[label] = counts.get(label, 0.0) + credit * len(hits)
-    ev = Evidence(coverage=sum(found.values()) / total, title=title_match(title, words))
-    for w in words:  # a word of the title is what the document is about: full mentions
-        if any(f and f in title_low for f in w.forms):
-            counts[w.label] = float(MENTIONS_CAP)
-    ev.mentions = sum(min(c, MENTIONS_CAP) for c in counts.values()) / (MENTIONS_CAP * total)
-    if per_para:
-        best = min(per_para.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
-        ev.together = sum(best[1].values()) / total
-        ev.best_paragraph = best[0]
-        if detail:
-            ranked = sorted(per_para.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
-            lines = text.split("\n")
-            for para, labels in ranked[:MAX_ARTICLES]:
-                ev.articles.append(
-                    {
-                        "paragraph": para,
-                        "label": article_label(lines, para),
-                        "words": sorted(labels, key=lambda w: -labels[w]),
-                    }
-                )
-    ev.synonyms = [s for label, forms in via.items() if found.get(label, 0.0) < 1.0 for s in forms]
-    return ev
+    """:meth:`Matcher.analyse` for one text."""
+    return Matcher(words).analyse(title, text, detail)
 
 
 def article_label(lines: list[str], para: int) -> str:
@@ -190,13 +240,13 @@ def article_label(lines: list[str], para: int) -> str:
 def rerank(candidates: list[tuple[str, float, str, str]], root) -> list[tuple[str, float, Evidence]]:
     """``candidates``: (id, engine score, title, text) in engine order; returns them reordered
     by the combined score, each with its evidence."""
-    words = query_words(root)
     if not candidates:
         return []
+    matcher = Matcher(query_words(root))
     top = max((c[1] for c in candidates), default=0.0) or 1.0
     out = []
     for doc_id, score, title, text in candidates:
-        ev = analyse(title, text, words, detail=False)
+        ev = matcher.analyse(title, text, detail=False)
         combined = (
             score / top
             + COVERAGE_WEIGHT * ev.coverage

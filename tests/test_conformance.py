@@ -672,6 +672,29 @@ def test_search_collapses_the_copy(dedup_loaded):
     assert len(collapsed.hits) == len(flat.hits) - 1
 
 
+def test_a_page_looks_past_a_group_of_many_copies(fresh):
+    """Twenty-four reposts of one text lead the ranking; a page of three collapses them into
+    one hit and still finds the two other documents below them (groups are looked up a
+    slice of the ranking at a time, so this needs more than the first slice)."""
+    body = "\n".join(f"第{k}条 乡镇人民政府应当建立矛盾纠纷排查化解机制，做好人民调解工作。" for k in range(1, 9))
+    copies = [
+        _doc(f"conf-rep-{k:02d}", body, title="人民调解工作办法", url=f"https://r{k}.example.org/a.html")
+        for k in range(24)
+    ]
+    others = [
+        _doc("conf-other-a", "社区应当配备专职网格员。\n网格员协助开展人民调解。", title="网格管理办法"),
+        _doc("conf-other-b", "村民委员会设人民调解委员会。\n调解委员会依法开展工作。", title="村务规定"),
+    ]
+    fresh.write(enriched(copies + others))
+    flat = fresh.search(SearchRequest(q="人民调解", limit=100, collapse=False))
+    assert flat.total == 26 and {h.id for h in flat.hits[:24]} == {d.id for d in copies}
+    page = fresh.search(SearchRequest(q="人民调解", limit=3))
+    assert [h.id for h in page.hits[1:]] == [h.id for h in flat.hits[24:]]
+    assert page.hits[0].copies == 24 and page.hits[0].id in {d.id for d in copies}
+    second = fresh.search(SearchRequest(q="人民调解", limit=1, offset=2))
+    assert [h.id for h in second.hits] == [flat.hits[25].id]
+
+
 def test_check_finds_the_source_of_a_copied_paragraph(dedup_loaded):
     backend, original = dedup_loaded
     copied = max(original.paragraphs, key=len)

@@ -9,7 +9,7 @@ from govtext.documents import Document
 from govtext.errors import BadInput, QuerySyntaxError
 from govtext.settings import load_settings
 from search.backend import IndexedDocument, SearchRequest
-from search.evidence import analyse, query_words, rerank, title_match
+from search.evidence import Matcher, analyse, page_evidence, query_words, rerank, title_match
 from search.query import MAX_DEPTH, And, Match, Not, Or, minimum_should, parse_query, relax
 from search.request import from_mapping, parse_year
 
@@ -277,3 +277,17 @@ def test_version_chain_rules():
     assert (
         version_chain([{"id": "a", "title": "某法", "date": ""}, {"id": "b", "title": "某法", "date": ""}], "a") == []
     )
+
+
+def test_the_page_reuses_the_rerank_evidence_and_adds_its_articles():
+    """A shown hit's evidence is the rerank's plus its 命中条款, as a fresh analysis gives;
+    evidence found for other words (a widened or relaxed query) is not reused."""
+    text = "第一条 为了规范村规民约。\n第二条 村规民约应当报乡镇人民政府备案。\n第三条 居民公约参照执行。"
+    matcher = Matcher(query_words(parse_query("村规民约 备案", CONFIG).root))
+    quick = matcher.analyse("某省村规民约备案办法", text, detail=False)
+    assert quick.articles == []
+    full = matcher.analyse("某省村规民约备案办法", text)
+    assert full.articles and full.articles[0]["label"] == "第二条"
+    assert page_evidence(matcher, quick, "某省村规民约备案办法", text) == full
+    other = Matcher(query_words(parse_query("居民公约", CONFIG).root)).analyse("", text, detail=False)
+    assert page_evidence(matcher, other, "某省村规民约备案办法", text) == full
