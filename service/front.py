@@ -20,8 +20,10 @@ in one asyncio process:
 Client connections are kept alive between requests (HTTP/1.1 unless the client
 says ``Connection: close``; HTTP/1.0 when it asks), for up to
 ``keepalive_timeout`` seconds idle and ``MAX_KEEPALIVE_REQUESTS`` requests:
-a new connection per request cost about 5 ms of the API's latency. Each
-request to gunicorn is still its own Unix-socket connection. A response
+a new connection per request cost about 5 ms of the API's latency. The
+Unix-socket connections to gunicorn are kept too (its gthread workers keep them
+for a few seconds idle) and reused one request at a time: a new one per request
+was about a third of the front's CPU. A response
 whose length is not given (a streamed export) ends the client connection. The
 client's address reaches the application as ``X-Real-IP`` (any such header it
 sent is dropped).
@@ -42,6 +44,7 @@ MAX_REQUEST_LINE = 8190
 MAX_HEAD_BYTES = 64 * 1024
 RESPONSE_CHUNK = 256 * 1024
 MAX_KEEPALIVE_REQUESTS = 1000
+MAX_IDLE_UPSTREAM = 32
 LINGER_SECONDS = 2.0
 HOP_HEADERS = {
     "connection",
@@ -70,6 +73,13 @@ REASONS = {
     503: "Service Unavailable",
     504: "Gateway Timeout",
 }
+
+
+async def within(awaitable, seconds: float):
+    """``await awaitable``, TimeoutError after ``seconds``: ``asyncio.wait_for`` without the
+    task it creates per call (several per request: about a quarter of the front's CPU)."""
+    async with asyncio.timeout(seconds):
+        return await awaitable
 
 
 @dataclass
@@ -168,11 +178,11 @@ def upstream_request(
     method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes, client: str
 ) -> bytes:
     """The request as gunicorn gets it: hop-by-hop headers dropped, the body's length set,
-    the client's address added, one request per Unix-socket connection."""
+    the client's address added; the Unix-socket connection is kept for the next request."""
     out = [method + b" " + target + b" HTTP/1.1"]
     out += [n + b": " + v for n, v in headers if n.lower().decode() not in HOP_HEADERS]
     out += [b"Content-Length: " + str(len(body)).encode()] if (body or method in (b"POST", b"PUT", b"PATCH")) else []
-    out += [b"X-Real-IP: " + client.encode(), b"X-Forwarded-For: " + client.encode(), b"Connection: close"]
+    out += [b"X-Real-IP: " + client.encode(), b"X-Forwarded-For: " + client.encode(), b"Connection: keep-alive"]
     return b"\r\n".join(out) + b"\r\n\r\n" + body
 
 
@@ -197,6 +207,16 @@ def response_framing(head: bytes, method: bytes) -> tuple[int, int | None]:
     return status, length
 
 
+def upstream_keeps(head: bytes) -> bool:
+    """Whether gunicorn keeps its side of the connection open after this answer (its gthread
+    workers do for a while; the sync worker and an answer with ``Connection: close`` do not)."""
+    for line in head[:-4].split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"connection":
+            return b"close" not in value.lower()
+    return True
+
+
 def with_connection(head: bytes, keep: bool) -> bytes:
     """The answer head with its Connection header saying whether the client connection stays."""
     lines = [line for line in head[:-4].split(b"\r\n") if not line.lower().startswith(b"connection:")]
@@ -210,6 +230,9 @@ class Front:
         self.limits = limits
         self.open = 0
         self.per_client: dict[str, int] = defaultdict(int)
+        # idle upstream connections, newest last: a new Unix-socket connection per request
+        # (connect, gunicorn's accept and hand-over to a thread) cost ~0.5 ms of each answer
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername")
@@ -243,14 +266,14 @@ class Front:
         if not served:
             return await self._read_head(reader)
         try:
-            first = await asyncio.wait_for(reader.readexactly(1), self.limits.keepalive_timeout)
+            first = await within(reader.readexactly(1), self.limits.keepalive_timeout)
         except (TimeoutError, asyncio.IncompleteReadError, ConnectionError):
             return None
         return first + await self._read_head(reader)
 
     async def _read_head(self, reader: asyncio.StreamReader) -> bytes:
         try:
-            return await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), self.limits.header_timeout)
+            return await within(reader.readuntil(b"\r\n\r\n"), self.limits.header_timeout)
         except TimeoutError:
             raise Reject(
                 408, "request_timeout", f"the request head did not arrive within {self.limits.header_timeout:g} s"
@@ -273,25 +296,25 @@ class Front:
 
         try:
             if not chunked:
-                return await asyncio.wait_for(reader.readexactly(length), left()) if length else b""
+                return await within(reader.readexactly(length), left()) if length else b""
             body = bytearray()
             deadline = (
                 asyncio.get_running_loop().time() + limits.header_timeout + limits.max_body / limits.min_body_rate
             )
             while True:
-                size_line = await asyncio.wait_for(reader.readuntil(b"\r\n"), left())
+                size_line = await within(reader.readuntil(b"\r\n"), left())
                 size_text = size_line.split(b";")[0].strip()
                 if not size_text or len(size_text) > 8 or not re.fullmatch(rb"[0-9A-Fa-f]+", size_text):
                     raise Reject(400, "bad_chunk", "a chunk size is malformed")
                 size = int(size_text, 16)
                 if size == 0:
-                    while (await asyncio.wait_for(reader.readuntil(b"\r\n"), left())) != b"\r\n":
+                    while (await within(reader.readuntil(b"\r\n"), left())) != b"\r\n":
                         pass  # trailers are dropped
                     return bytes(body)
                 if len(body) + size > limits.max_body:
                     raise Reject(413, "request_too_large", f"the body is larger than {limits.max_body} bytes")
-                body += await asyncio.wait_for(reader.readexactly(size), left())
-                if await asyncio.wait_for(reader.readexactly(2), left()) != b"\r\n":
+                body += await within(reader.readexactly(size), left())
+                if await within(reader.readexactly(2), left()) != b"\r\n":
                     raise Reject(400, "bad_chunk", "a chunk does not end with CRLF")
         except TimeoutError:
             raise Reject(408, "request_timeout", "the request body arrived too slowly") from None
@@ -315,32 +338,58 @@ class Front:
             if not await self._relay(upstream_request(method, target, headers, body, client), method, writer, keep):
                 return
 
-    async def _relay(self, request: bytes, method: bytes, writer: asyncio.StreamWriter, keep: bool) -> bool:
-        """Send one request to gunicorn and its answer to the client, buffered here so the
-        application thread is free at once. True when the client connection stays open."""
+    async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, bool]:
+        """An upstream connection: the most recently idle one still open, else a new one
+        (the flag says whether it was reused)."""
+        while self.idle:
+            up_reader, up_writer = self.idle.pop()
+            if not up_reader.at_eof() and not up_writer.is_closing():
+                return up_reader, up_writer, True
+            up_writer.close()
         try:
-            up_reader, up_writer = await asyncio.wait_for(asyncio.open_unix_connection(self.upstream), 10)
+            up_reader, up_writer = await within(asyncio.open_unix_connection(self.upstream), 10)
         except (TimeoutError, OSError):
             raise Reject(502, "upstream_unavailable", "the application server is not answering") from None
+        return up_reader, up_writer, False
+
+    async def _relay(self, request: bytes, method: bytes, writer: asyncio.StreamWriter, keep: bool) -> bool:
+        """Send one request to gunicorn and its answer to the client, buffered here so the
+        application thread is free at once. True when the client connection stays open.
+
+        A kept upstream connection that gunicorn closed while idle (its keep-alive ran out)
+        fails before any byte of an answer: the request was not taken, so it goes again
+        once on a new connection."""
+        up_reader, up_writer, reused = await self._connect()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.limits.upstream_timeout
 
         def left() -> float:
             return max(0.1, deadline - loop.time())
 
+        pooled = False
         try:
-            up_writer.write(request)
             try:
+                up_writer.write(request)
                 await up_writer.drain()
             except ConnectionError:  # answered (413, 429) without reading the whole body: read the answer
                 pass
-            head = await asyncio.wait_for(up_reader.readuntil(b"\r\n\r\n"), left())
+            try:
+                head = await within(up_reader.readuntil(b"\r\n\r\n"), left())
+            except (asyncio.IncompleteReadError, ConnectionError) as exc:
+                partial = getattr(exc, "partial", b"")
+                if not reused or partial:
+                    raise
+                up_writer.close()
+                up_reader, up_writer, _ = await self._connect_new()
+                up_writer.write(request)
+                await up_writer.drain()
+                head = await within(up_reader.readuntil(b"\r\n\r\n"), left())
             status, length = response_framing(head, method)
             keep = keep and length is not None
             writer.write(with_connection(head, keep))
             remaining = length if length is not None else -1
             while remaining:
-                chunk = await asyncio.wait_for(
+                chunk = await within(
                     up_reader.read(RESPONSE_CHUNK if remaining < 0 else min(RESPONSE_CHUNK, remaining)), left()
                 )
                 if not chunk:
@@ -351,15 +400,26 @@ class Front:
                 if remaining > 0:
                     remaining -= len(chunk)
                 if writer.transport.get_write_buffer_size() > 32 * 1024 * 1024:
-                    await asyncio.wait_for(writer.drain(), self.limits.write_timeout)
+                    await within(writer.drain(), self.limits.write_timeout)
+            pooled = (
+                remaining == 0 and length is not None and upstream_keeps(head) and len(self.idle) < MAX_IDLE_UPSTREAM
+            )
         except TimeoutError:
             raise Reject(504, "upstream_timeout", "the application took too long to answer") from None
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             raise Reject(502, "bad_upstream_answer", "the application server's answer was malformed") from None
         finally:
-            up_writer.close()
-        await asyncio.wait_for(writer.drain(), self.limits.write_timeout)
+            if pooled:
+                self.idle.append((up_reader, up_writer))
+            else:
+                up_writer.close()
+        await within(writer.drain(), self.limits.write_timeout)
         return keep
+
+    async def _connect_new(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, bool]:
+        while self.idle:  # idle as long as the one that failed, or longer: likely closed too
+            self.idle.pop()[1].close()
+        return await self._connect()
 
     async def _finish(
         self, writer: asyncio.StreamWriter, data: bytes, reader: asyncio.StreamReader | None = None
@@ -369,14 +429,12 @@ class Front:
         connection and the client would never see the answer."""
         try:
             writer.write(data)
-            await asyncio.wait_for(writer.drain(), 5)
+            await within(writer.drain(), 5)
             if reader is not None and writer.can_write_eof():
                 writer.write_eof()
                 loop = asyncio.get_running_loop()
                 deadline = loop.time() + LINGER_SECONDS
-                while loop.time() < deadline and bool(
-                    await asyncio.wait_for(reader.read(65536), deadline - loop.time())
-                ):
+                while loop.time() < deadline and bool(await within(reader.read(65536), deadline - loop.time())):
                     pass
         except (TimeoutError, ConnectionError, asyncio.LimitOverrunError):
             pass
