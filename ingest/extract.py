@@ -40,7 +40,20 @@ from ingest.text import clean_text
 #   factbox   - a definition list of 3+ short label/value pairs (an encyclopedia's fact box) is not text
 #   runs      - a run of RUN_MIN or more short unpunctuated lines (outside tables) before the first or
 #               after the last sentence (player controls, fact boxes, reference lists, page statistics) is chrome
-SIGNALS = {"comments": True, "legal": True, "lists": True, "coverage": True, "runs": True, "factbox": True}
+#   cards     - CARDS_MIN or more sibling elements of one tag and class, each short (CARD_MAX_CHARS) and
+#               holding a time stamp line (2024-05-23 09:41, 8 小時前), are a feed of teasers, not text
+SIGNALS = {
+    "comments": True,
+    "legal": True,
+    "lists": True,
+    "coverage": True,
+    "runs": True,
+    "factbox": True,
+    "cards": True,
+}
+CARDS_MIN = 3
+CARD_MAX_CHARS = 400
+STAMP = re.compile(r"\d+\s*(?:秒|分钟|分鐘|小时|小時|天|日|周|週|个月|個月)前|发布于|發佈於")
 RUN_MIN = 5
 RUN_LINE_CHARS = 20
 COVERAGE_MIN = 0.35
@@ -168,6 +181,8 @@ def extract_html(html: str, url: str = "", profile: str | None = None, chrome: S
     blocks = _linearize(root)
     if chrome is not None:
         meta["chrome_blocks"] = _mark_chrome(blocks, chrome, chrome.host_for(url))
+    if SIGNALS["cards"]:
+        _mark_cards(blocks)
     container = _profile_container(root, site)
     if container is not None:
         inside = [b for b in blocks if container in b.ancestors]
@@ -332,6 +347,69 @@ def _mark_chrome(blocks: list[Block], chrome: SiteChrome, host: str) -> int:
             block._boilerplate = True
             marked += 1
     return marked
+
+
+def _is_stamp(block: Block) -> bool:
+    """A short line carrying a date or an age (a teaser's or a post's time stamp)."""
+    return (
+        block.chars <= 40
+        and "。" not in block.text
+        and (DATE.search(block.text) or STAMP.search(block.text)) is not None
+    )
+
+
+def _mark_cards(blocks: list[Block]) -> None:
+    """Blocks of teaser cards become boilerplate: CARDS_MIN or more siblings with the same tag
+    and class, each of at most CARD_MAX_CHARS characters in two or more lines, one of them a
+    time stamp. A related-news feed or a stream under a short article scores like prose
+    (each teaser is a sentence or two), which made the feed's container win over the article's."""
+    chars: dict = {}
+    lines: dict = {}
+    stamped: set = set()
+    for block in blocks:
+        stamp = _is_stamp(block)
+        for el in block.ancestors:
+            chars[el] = chars.get(el, 0) + block.chars
+            lines[el] = lines.get(el, 0) + 1
+            if stamp:
+                stamped.add(el)
+    groups: dict = {}
+    for el in stamped:
+        parent = el.getparent()
+        if parent is not None and chars[el] <= CARD_MAX_CHARS and lines[el] >= 2:
+            groups.setdefault((parent, el.tag, el.get("class")), []).append(el)
+    groups = {key: set(group) for key, group in groups.items() if len(group) >= CARDS_MIN}
+    if not groups:
+        return
+    # a feed follows the article: a group counts only when a paragraph of prose outside it
+    # comes first and shares a container with it below <body> (a thread's posts, the first
+    # of them the article, are not a feed, even under a cookie banner)
+    prose = None
+    live: set = set()
+    started: set = set()
+    for block in blocks:
+        inside = [key for key, group in groups.items() if any(el in group for el in block.ancestors)]
+        for key in inside:
+            if key not in started:
+                started.add(key)
+                if prose is not None and _share_container(prose, block):
+                    live.add(key)
+        if not inside and block.chars >= 30 and block.link_density <= 0.3 and SENTENCE_END.search(block.text):
+            prose = block
+    cards = {el for key in live for el in groups[key]}
+    for block in blocks:
+        if cards and any(el in cards for el in block.ancestors):
+            block._boilerplate = True
+
+
+def _share_container(a: Block, b: Block) -> bool:
+    """The two blocks have a common enclosing element below <html> and <body>."""
+    common = None
+    for x, y in zip(a.ancestors, b.ancestors):
+        if x is not y:
+            break
+        common = x
+    return common is not None and common.tag not in ("html", "body")
 
 
 # ------------------------------------------------------------ content choice

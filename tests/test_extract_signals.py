@@ -199,3 +199,49 @@ def test_the_title_repeated_with_a_players_words_is_not_text():
     head = f"<div>{title}收起</div><div>{title} 时长：01:45 来源：市政府网</div>"
     doc = extract_html(page(f"<div class='article'>{head}" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>"))
     assert "收起" not in doc.text and "时长" not in doc.text and PARAGRAPHS[0][:20] in doc.text
+
+
+TEASERS = [
+    "港珠澳大桥边检站对外公布，今年以来经珠海公路口岸出入境旅客突破一千万人次，同比增长六成。",
+    "山东日照东港区蓝莓进入采摘期，当地依托产学研基地带动农户增收，蓝莓种植面积逐年扩大。",
+    "拉鲁湿地国家级自然保护区开展科普自然教育课堂，邀请小学生担任湿地宣讲员，普及生态知识。",
+    "河南、山东等地小麦进入成熟期，陆续开镰收割，农机手驾驶收割机在田间往来作业，一派丰收景象。",
+    "各地高中开展丰富多彩的活动，帮助高三学子以轻松的心态迎接即将来临的高考，缓解备考压力。",
+]
+
+
+def _feed(stamp) -> str:
+    return (
+        "<ul class='feed'>"
+        + "".join(
+            f"<li class='card'><a href='/n/{i}.html'>新闻标题第{i}条</a><p>{t}</p><p>{stamp(i)}</p></li>"
+            for i, t in enumerate(TEASERS)
+        )
+        + "</ul>"
+    )
+
+
+@pytest.mark.parametrize("stamp", [lambda i: f"图片新闻 2024-05-2{i} 09:41:17", lambda i: f"财经新闻·{i + 2} 小时前"])
+def test_a_feed_of_teaser_cards_after_a_short_article_is_not_text(stamp):
+    html = page(
+        f"<div class='main'><div class='text'><p>{PARAGRAPHS[0]}</p></div><h3>相关新闻</h3>{_feed(stamp)}</div>"
+    )
+    doc = extract_html(html)
+    assert PARAGRAPHS[0][:20] in doc.text
+    assert "港珠澳" not in doc.text and "蓝莓" not in doc.text
+    SIGNALS["cards"] = False
+    try:
+        assert "蓝莓" in extract_html(html).text  # the signal, not something else, drops them
+    finally:
+        SIGNALS["cards"] = True
+
+
+def test_dated_posts_of_a_thread_are_not_a_feed():
+    """Cards that no paragraph of the same layout precedes (a thread under a cookie banner) stay."""
+    banner = "<div class='cookie'>本站使用 cookie 数据以确保网站正常运行，并帮助我们为您提供最佳用户体验，继续浏览即表示同意。</div>"
+    posts = "".join(
+        f"<div class='post'><a href='/u/{i}'>用户{i}</a><span>{i + 1} 天前</span><p>{t}</p></div>"
+        for i, t in enumerate(TEASERS)
+    )
+    doc = extract_html(page(f"{banner}<div class='app'><div class='thread'>{posts}</div></div>"))
+    assert TEASERS[0][:15] in doc.text
