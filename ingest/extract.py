@@ -42,6 +42,8 @@ from ingest.text import clean_text
 #               after the last sentence (player controls, fact boxes, reference lists, page statistics) is chrome
 #   cards     - CARDS_MIN or more sibling elements of one tag and class, each short (CARD_MAX_CHARS) and
 #               holding a time stamp line (2024-05-23 09:41, 8 小時前), are a feed of teasers, not text
+#   hidden    - a hidden element holding HIDDEN_MIN_SENTENCES sentences or more is an article a script
+#               reveals, not hidden chrome, and is kept
 SIGNALS = {
     "comments": True,
     "legal": True,
@@ -50,9 +52,11 @@ SIGNALS = {
     "runs": True,
     "factbox": True,
     "cards": True,
+    "hidden": True,
 }
 CARDS_MIN = 3
-CARD_MAX_CHARS = 400
+HIDDEN_MIN_SENTENCES = 5
+CARD_MAX_CHARS = 800
 STAMP = re.compile(r"\d+\s*(?:秒|分钟|分鐘|小时|小時|天|日|周|週|个月|個月)前|发布于|發佈於")
 RUN_MIN = 5
 RUN_LINE_CHARS = 20
@@ -256,7 +260,9 @@ def _prune(root, site: Profile) -> None:
         if el.getparent() is None or not isinstance(el.tag, str):
             continue
         style = (el.get("style") or "").replace(" ", "").lower()
-        if "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None:
+        if ("display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None) and not (
+            SIGNALS["hidden"] and _is_hidden_article(el)
+        ):
             _drop(el)
             continue
         attrs = _attr_text(el)
@@ -272,6 +278,15 @@ def _prune(root, site: Profile) -> None:
             text = el.text_content()
             if len(PUNCT.findall(text)) < max(3, len(text) / 60):  # a boilerplate name on prose is a misnomer
                 _drop(el)
+
+
+def _is_hidden_article(el) -> bool:
+    """Hidden prose: a page that a script reveals (WeChat's js_content is visibility:hidden until
+    it runs) keeps its article in a hidden element; hidden menus and dialogs have few sentences."""
+    if el.tag in ("script", "style", "template", "noscript"):
+        return False
+    text = el.text_content()
+    return len(SENTENCE_END.findall(text)) >= HIDDEN_MIN_SENTENCES and len(PUNCT.findall(text)) >= len(text) / 40
 
 
 def _is_fact_box(dl) -> bool:

@@ -245,3 +245,19 @@ def test_dated_posts_of_a_thread_are_not_a_feed():
     )
     doc = extract_html(page(f"{banner}<div class='app'><div class='thread'>{posts}</div></div>"))
     assert TEASERS[0][:15] in doc.text
+
+
+def test_a_hidden_article_that_a_script_reveals_is_kept_and_a_hidden_menu_is_not():
+    menu = "<div style='display:none'>" + "".join(f"<a href='/c{i}'>栏目{i}</a>" for i in range(20)) + "</div>"
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS + TEASERS[:2])
+    html = page(
+        f"{menu}<h1>关于推行企业开办一网通办的通知</h1><div id='js_content' style='visibility: hidden;'>{body}</div>"
+    )
+    doc = extract_html(html)
+    assert PARAGRAPHS[0][:20] in doc.text and "栏目3" not in doc.text
+    SIGNALS["hidden"] = False
+    try:
+        with pytest.raises(SourceError):
+            extract_html(html)  # without the signal the page has no text
+    finally:
+        SIGNALS["hidden"] = True
