@@ -44,6 +44,8 @@ from ingest.text import clean_text
 #               holding a time stamp line (2024-05-23 09:41, 8 小時前), are a feed of teasers, not text
 #   hidden    - a hidden element holding HIDDEN_MIN_SENTENCES sentences or more is an article a script
 #               reveals, not hidden chrome, and is kept
+#   anchor    - when the best container is another article (its own <h1>, after the page's), the text
+#               is what follows the page's own <h1> up to the next one (endless-scroll pages)
 SIGNALS = {
     "comments": True,
     "legal": True,
@@ -53,6 +55,7 @@ SIGNALS = {
     "factbox": True,
     "cards": True,
     "hidden": True,
+    "anchor": True,
 }
 CARDS_MIN = 3
 HIDDEN_MIN_SENTENCES = 5
@@ -196,6 +199,8 @@ def extract_html(html: str, url: str = "", profile: str | None = None, chrome: S
     else:
         container = _best_container(blocks)
     inside = [b for b in blocks if container in b.ancestors] if container is not None else blocks
+    if SIGNALS["anchor"] and container is not None:
+        container, inside = _anchor_to_title(blocks, container, inside, [html_title, *tags.values()])
     kept = _clean_blocks(inside)
     if SIGNALS["lists"] and _is_list_page(inside, kept, blocks):
         raise SourceError(f"no main text found (a list page){' at ' + url if url else ''}", code="no_text")
@@ -482,6 +487,38 @@ def _widen(best, blocks: list[Block], scores: dict, prose: dict):
             return el if scores[el] > 0 else best
         el = el.getparent()
     return best
+
+
+def _is_h1(block: Block) -> bool:
+    return block.heading and any(el.tag == "h1" for el in block.ancestors[-3:])
+
+
+def _anchor_to_title(blocks: list[Block], container, inside: list[Block], titles: list[str]):
+    """A page that runs on into the next article (an endless-scroll page) gives the best score
+    to whichever article is longer. When the best container is headed by an <h1> that is not
+    the page's title and the page's own <h1> (one its <title> starts with) comes earlier, the
+    text is what follows the page's own <h1>, up to the next <h1>."""
+    heads = [SPACES.sub("", t) for t in titles if isinstance(t, str) and t]
+    own = None
+    for block in blocks:
+        if _is_h1(block) and 6 <= block.chars <= 80:
+            key = SPACES.sub("", block.text)[:12]
+            if any(h.startswith(key) for h in heads):
+                own = block
+                break
+    if own is None or container in own.ancestors:
+        return container, inside
+    other = next((b for b in inside if _is_h1(b)), None)
+    if other is None or other is own or blocks.index(other) < blocks.index(own):
+        return container, inside
+    start = blocks.index(own)
+    stop = next((i for i in range(start + 1, len(blocks)) if _is_h1(blocks[i])), len(blocks))
+    # the nearest ancestor of the page's own <h1> that holds prose after it
+    for el in reversed(own.ancestors):
+        mine = [b for b in blocks[start:stop] if el in b.ancestors]
+        if sum(b.chars for b in mine if SENTENCE_END.search(b.text)) >= 50:
+            return el, [b for b in mine if b is not own] or mine
+    return container, inside
 
 
 def _first_record(container, scores: dict, members: dict):
