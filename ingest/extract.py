@@ -497,7 +497,8 @@ def _anchor_to_title(blocks: list[Block], container, inside: list[Block], titles
     """A page that runs on into the next article (an endless-scroll page) gives the best score
     to whichever article is longer. When the best container is headed by an <h1> that is not
     the page's title and the page's own <h1> (one its <title> starts with) comes earlier, the
-    text is what follows the page's own <h1>, up to the next <h1>."""
+    text is what follows the page's own <h1>, up to the next <h1>; a container holding both
+    ends at the next <h1> after a paragraph of prose."""
     heads = [SPACES.sub("", t) for t in titles if isinstance(t, str) and t]
     own = None
     for block in blocks:
@@ -506,7 +507,13 @@ def _anchor_to_title(blocks: list[Block], container, inside: list[Block], titles
             if any(h.startswith(key) for h in heads):
                 own = block
                 break
-    if own is None or container in own.ancestors:
+    if own is None:
+        return container, inside
+    if container in own.ancestors:  # the container holds both: the text stops at the next <h1>
+        start = inside.index(own) if own in inside else 0
+        for i in range(start + 1, len(inside)):
+            if _is_h1(inside[i]) and sum(b.chars for b in inside[start:i] if SENTENCE_END.search(b.text)) >= 50:
+                return container, inside[:i]
         return container, inside
     other = next((b for b in inside if _is_h1(b)), None)
     if other is None or other is own or blocks.index(other) < blocks.index(own):

@@ -266,7 +266,7 @@ def test_a_hidden_article_that_a_script_reveals_is_kept_and_a_hidden_menu_is_not
 def test_an_endless_scroll_page_gives_its_own_article_not_the_longer_next_one():
     own = (
         "<div class='item'><h1>美官员否认直升机事故存在谋杀行为</h1><p>2024-05-20 13:09</p>"
-        + f"<p>{TEASERS[0]}</p></div>"
+        + f"<p>{TEASERS[0]}</p><p>{TEASERS[1]}</p></div>"
     )
     nxt = (
         "<div class='item'><h1>三十一岁一炮而红的歌手其实已经去世十年了</h1><p>2023-06-01 00:48</p>"
