@@ -46,6 +46,7 @@ from ingest.text import clean_text
 #               reveals, not hidden chrome, and is kept
 #   anchor    - when the best container is another article (its own <h1>, after the page's), the text
 #               is what follows the page's own <h1> up to the next one (endless-scroll pages)
+#   narrow    - the container's child scoring NARROW_SHARE of it or more is the container instead
 SIGNALS = {
     "comments": True,
     "legal": True,
@@ -56,7 +57,9 @@ SIGNALS = {
     "cards": True,
     "hidden": True,
     "anchor": True,
+    "narrow": True,
 }
+NARROW_SHARE = 0.9
 CARDS_MIN = 3
 HIDDEN_MIN_SENTENCES = 5
 CARD_MAX_CHARS = 800
@@ -469,9 +472,26 @@ def _best_container(blocks: list[Block]):
         return None
     # the highest score wins; among equals, the innermost (latest in order)
     best = max(scores, key=lambda el: (round(scores[el], 3), order[el]))
+    if SIGNALS["narrow"]:
+        best = _narrow(best, scores)
     if SIGNALS["coverage"]:
         best = _widen(best, blocks, scores, prose)
     return _first_record(best, scores, members)
+
+
+def _narrow(best, scores: dict):
+    """A child scoring at least NARROW_SHARE of its parent is the container: what the parent adds
+    besides it nets little (a sidebar whose video titles and teasers score like prose and
+    about as much as its links and labels cost)."""
+    for _ in range(30):
+        kids = [c for c in best if isinstance(c.tag, str) and c in scores]
+        if not kids:
+            break
+        top = max(kids, key=lambda c: scores[c])
+        if scores[top] < NARROW_SHARE * scores[best]:
+            break
+        best = top
+    return best
 
 
 def _widen(best, blocks: list[Block], scores: dict, prose: dict):
@@ -515,10 +535,12 @@ def _anchor_to_title(blocks: list[Block], container, inside: list[Block], titles
             if _is_h1(inside[i]) and sum(b.chars for b in inside[start:i] if SENTENCE_END.search(b.text)) >= 50:
                 return container, inside[:i]
         return container, inside
-    other = next((b for b in inside if _is_h1(b)), None)
-    if other is None or other is own or blocks.index(other) < blocks.index(own):
+    if not inside:
         return container, inside
-    start = blocks.index(own)
+    start, first = blocks.index(own), blocks.index(inside[0])
+    # another article's <h1> between the page's own and the container (or heading the container)
+    if first < start or not any(_is_h1(b) for b in blocks[start + 1 : first + 1]):
+        return container, inside
     stop = next((i for i in range(start + 1, len(blocks)) if _is_h1(blocks[i])), len(blocks))
     # the nearest ancestor of the page's own <h1> that holds prose after it
     for el in reversed(own.ancestors):

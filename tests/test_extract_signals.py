@@ -281,3 +281,20 @@ def test_an_endless_scroll_page_gives_its_own_article_not_the_longer_next_one():
         assert PARAGRAPHS[0][:20] in extract_html(html).text  # the signal, not something else, decides
     finally:
         SIGNALS["anchor"] = True
+
+
+def test_a_sidebar_that_nets_little_is_left_out_of_the_container():
+    controls = "".join(f"<div>{w}</div>" for w in ("播放", "下一个", "打开循环播放", "画中画", "网页全屏", "多音轨"))
+    videos = f"<div class='v'>精彩视频！球队发力打出一波进攻高潮！</div>{controls}"
+    html = page(
+        "<div class='wrap'><div class='left'><h1>关于推行企业开办一网通办的通知</h1>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + f"</div><div class='right'><div class='videos'>{videos}</div></div></div>"
+    )
+    doc = extract_html(html)
+    assert PARAGRAPHS[-1][:20] in doc.text and "精彩视频" not in doc.text
+    SIGNALS["narrow"] = False
+    try:
+        assert "精彩视频" in extract_html(html).text  # the signal, not something else, leaves it out
+    finally:
+        SIGNALS["narrow"] = True
