@@ -386,23 +386,23 @@ def _mark_cards(blocks: list[Block]) -> None:
     and class, each of at most CARD_MAX_CHARS characters in two or more lines, one of them a
     time stamp. A related-news feed or a stream under a short article scores like prose
     (each teaser is a sentence or two), which made the feed's container win over the article's."""
-    chars: dict = {}
-    lines: dict = {}
-    stamped: set = set()
+    stamped = {el for block in blocks if _is_stamp(block) for el in block.ancestors}
+    if not stamped:
+        return
+    chars = dict.fromkeys(stamped, 0)
+    lines = dict.fromkeys(stamped, 0)
     for block in blocks:
-        stamp = _is_stamp(block)
         for el in block.ancestors:
-            chars[el] = chars.get(el, 0) + block.chars
-            lines[el] = lines.get(el, 0) + 1
-            if stamp:
-                stamped.add(el)
+            if el in chars:
+                chars[el] += block.chars
+                lines[el] += 1
     groups: dict = {}
     for el in stamped:
         parent = el.getparent()
         if parent is not None and chars[el] <= CARD_MAX_CHARS and lines[el] >= 2:
             groups.setdefault((parent, el.tag, el.get("class")), []).append(el)
-    groups = {key: set(group) for key, group in groups.items() if len(group) >= CARDS_MIN}
-    if not groups:
+    card_of = {el: key for key, group in groups.items() if len(group) >= CARDS_MIN for el in group}
+    if not card_of:
         return
     # a feed follows the article: a group counts only when a paragraph of prose outside it
     # comes first and shares a container with it below <body> (a thread's posts, the first
@@ -410,18 +410,19 @@ def _mark_cards(blocks: list[Block]) -> None:
     prose = None
     live: set = set()
     started: set = set()
+    in_cards: list[tuple[Block, set]] = []
     for block in blocks:
-        inside = [key for key, group in groups.items() if any(el in group for el in block.ancestors)]
-        for key in inside:
-            if key not in started:
-                started.add(key)
-                if prose is not None and _share_container(prose, block):
-                    live.add(key)
-        if not inside and block.chars >= 30 and block.link_density <= 0.3 and SENTENCE_END.search(block.text):
+        keys = {card_of[el] for el in block.ancestors if el in card_of}
+        if keys:
+            in_cards.append((block, keys))
+        for key in keys - started:
+            started.add(key)
+            if prose is not None and _share_container(prose, block):
+                live.add(key)
+        if not keys and block.chars >= 30 and block.link_density <= 0.3 and SENTENCE_END.search(block.text):
             prose = block
-    cards = {el for key in live for el in groups[key]}
-    for block in blocks:
-        if cards and any(el in cards for el in block.ancestors):
+    for block, keys in in_cards:
+        if keys & live:
             block._boilerplate = True
 
 
