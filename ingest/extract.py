@@ -42,8 +42,8 @@ from ingest.text import clean_text
 #               after the last sentence (player controls, fact boxes, reference lists, page statistics) is chrome
 #   cards     - CARDS_MIN or more sibling elements of one tag and class, each short (CARD_MAX_CHARS) and
 #               holding a time stamp line (2024-05-23 09:41, 8 小時前), are a feed of teasers, not text
-#   hidden    - a hidden element holding HIDDEN_MIN_SENTENCES sentences or more is an article a script
-#               reveals, not hidden chrome, and is kept
+#   hidden    - a page with no main text outside hidden elements is read again keeping the hidden ones of
+#               HIDDEN_MIN_SENTENCES sentences or more: an article a script reveals (WeChat's js_content)
 #   anchor    - when the best container is another article (its own <h1>, after the page's), the text
 #               is what follows the page's own <h1> up to the next one (endless-scroll pages)
 #   narrow    - the container's child scoring NARROW_SHARE of it or more is the container instead
@@ -174,7 +174,21 @@ def extract_html(html: str, url: str = "", profile: str | None = None, chrome: S
     """A Document from the decoded HTML of a page.
 
     With ``chrome``, blocks that other pages of the same host (as seen by it)
-    also have are boilerplate, and this page's blocks are recorded for the next."""
+    also have are boilerplate, and this page's blocks are recorded for the next.
+    A page with no main text outside hidden elements is read again with its hidden
+    prose (signal ``hidden``; without site chrome, which has seen the page once)."""
+    seen: dict = {}
+    try:
+        return _extract_html(html, url, profile, chrome, seen, keep_hidden=False)
+    except SourceError:
+        if not (SIGNALS["hidden"] and seen.get("hidden_prose")):
+            raise
+    return _extract_html(html, url, profile, None, seen, keep_hidden=True)
+
+
+def _extract_html(
+    html: str, url: str, profile: str | None, chrome: SiteChrome | None, seen: dict, keep_hidden: bool
+) -> Document:
     meta: dict = {}
     if len(html) > MAX_HTML_CHARS:
         html, meta["truncated"] = html[:MAX_HTML_CHARS], True
@@ -187,7 +201,7 @@ def extract_html(html: str, url: str = "", profile: str | None = None, chrome: S
     html_title = title_tag(root)
     table = metadata_table(root, site)
     meta.update(table)
-    _prune(root, site)
+    seen["hidden_prose"] = _prune(root, site, keep_hidden)
     blocks = _linearize(root)
     if chrome is not None:
         meta["chrome_blocks"] = _mark_chrome(blocks, chrome, chrome.host_for(url))
@@ -252,8 +266,12 @@ def _attr_text(el) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
 
-def _prune(root, site: Profile) -> None:
-    """Drop scripts, styles, forms' widgets, hidden and boilerplate-named elements."""
+def _prune(root, site: Profile, keep_hidden: bool = False) -> bool:
+    """Drop scripts, styles, forms' widgets, hidden and boilerplate-named elements.
+
+    With ``keep_hidden``, hidden elements holding an article's worth of prose stay.
+    Returns whether such an element was there."""
+    hidden_prose = False
     bp = boilerplate()
     for xpath in site.drop_xpaths:
         for el in root.xpath(xpath):
@@ -268,9 +286,11 @@ def _prune(root, site: Profile) -> None:
         if el.getparent() is None or not isinstance(el.tag, str):
             continue
         style = (el.get("style") or "").replace(" ", "").lower()
-        if ("display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None) and not (
-            SIGNALS["hidden"] and _is_hidden_article(el)
-        ):
+        if "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None:
+            if SIGNALS["hidden"] and _is_hidden_article(el):
+                hidden_prose = True
+                if keep_hidden:
+                    continue
             _drop(el)
             continue
         attrs = _attr_text(el)
@@ -286,6 +306,7 @@ def _prune(root, site: Profile) -> None:
             text = el.text_content()
             if len(PUNCT.findall(text)) < max(3, len(text) / 60):  # a boilerplate name on prose is a misnomer
                 _drop(el)
+    return hidden_prose
 
 
 def _is_hidden_article(el) -> bool:
