@@ -47,6 +47,8 @@ from ingest.text import clean_text
 #   anchor    - when the best container is another article (its own <h1>, after the page's), the text
 #               is what follows the page's own <h1> up to the next one (endless-scroll pages)
 #   narrow    - the container's child scoring NARROW_SHARE of it or more is the container instead
+#   wrapper   - an element with a boilerplate name (…-nav, sidebar) holding the page's <h1> and half or
+#               more of its sentences (WRAPPER_MIN_SENTENCES or more) wraps the article and stays
 SIGNALS = {
     "comments": True,
     "legal": True,
@@ -58,7 +60,9 @@ SIGNALS = {
     "hidden": True,
     "anchor": True,
     "narrow": True,
+    "wrapper": True,
 }
+WRAPPER_MIN_SENTENCES = 5
 NARROW_SHARE = 0.9
 CARDS_MIN = 3
 HIDDEN_MIN_SENTENCES = 5
@@ -282,6 +286,8 @@ def _prune(root, site: Profile, keep_hidden: bool = False) -> bool:
         for el in list(root.iter("dl")):
             if _is_fact_box(el):
                 _drop(el)
+    # sentences on the page: a boilerplate-named element holding most of them and the <h1> wraps the article
+    page_sentences = len(SENTENCE_END.findall(root.text_content())) if SIGNALS["wrapper"] else 0
     for el in list(root.iter(etree.Element)):
         if el.getparent() is None or not isinstance(el.tag, str):
             continue
@@ -305,7 +311,13 @@ def _prune(root, site: Profile, keep_hidden: bool = False) -> bool:
         ):
             text = el.text_content()
             if len(PUNCT.findall(text)) < max(3, len(text) / 60):  # a boilerplate name on prose is a misnomer
-                _drop(el)
+                sentences = len(SENTENCE_END.findall(text)) if page_sentences else 0
+                if (
+                    sentences < WRAPPER_MIN_SENTENCES
+                    or sentences < 0.5 * page_sentences
+                    or next(el.iter("h1"), None) is None
+                ):
+                    _drop(el)
     return hidden_prose
 
 

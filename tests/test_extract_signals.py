@@ -298,3 +298,21 @@ def test_a_sidebar_that_nets_little_is_left_out_of_the_container():
         assert "精彩视频" in extract_html(html).text  # the signal, not something else, leaves it out
     finally:
         SIGNALS["narrow"] = True
+
+
+def test_a_boilerplate_name_on_the_page_wrapper_does_not_drop_the_article():
+    """The wrapper's menu outweighs its punctuation, but it holds the <h1> and the sentences."""
+    nav = "<ul class='menu'>" + "".join(f"<li><a href='/c{i}'>栏目{i}</a></li>" for i in range(400)) + "</ul>"
+    html = page(
+        f"<div class='site-container int-nav'>{nav}<h1>关于推行企业开办一网通办的通知</h1>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS + TEASERS)
+        + "</div>"
+    )
+    doc = extract_html(html)
+    assert PARAGRAPHS[0][:20] in doc.text
+    SIGNALS["wrapper"] = False
+    try:
+        with pytest.raises(SourceError):
+            extract_html(html)  # the name alone drops the whole page
+    finally:
+        SIGNALS["wrapper"] = True
