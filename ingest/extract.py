@@ -49,6 +49,8 @@ from ingest.text import clean_text
 #   narrow    - the container's child scoring NARROW_SHARE of it or more is the container instead
 #   wrapper   - an element with a boilerplate name (…-nav, sidebar) holding the page's <h1> and half or
 #               more of its sentences (WRAPPER_MIN_SENTENCES or more) wraps the article and stays
+#   spaced    - a line of space-separated runs of Chinese averaging SPACED_RUN_CHARS or more is prose
+#               written with spaces for punctuation (blogs), valued like a punctuated line
 SIGNALS = {
     "comments": True,
     "legal": True,
@@ -61,7 +63,9 @@ SIGNALS = {
     "anchor": True,
     "narrow": True,
     "wrapper": True,
+    "spaced": True,
 }
+SPACED_RUN_CHARS = 6
 WRAPPER_MIN_SENTENCES = 5
 NARROW_SHARE = 0.9
 CARDS_MIN = 3
@@ -480,9 +484,24 @@ def _value(block: Block) -> float:
     if ld > 0.5:
         return -LINK_LIST_WEIGHT * block.chars
     punct = len(PUNCT.findall(block.text))
-    if punct or block.chars >= 40:
+    if punct or block.chars >= 40 or (SIGNALS["spaced"] and _spaced_clauses(block.text)):
         return block.chars * (1 - 2 * ld) + 5 * min(punct, 10)
     return -0.5 * block.chars
+
+
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _spaced_clauses(text: str) -> bool:
+    """Prose written with spaces for commas (many blogs, Taiwan's especially): two or more
+    space-separated runs of Chinese averaging SPACED_RUN_CHARS characters or more; a menu's
+    labels are shorter, and a byline is half digits."""
+    parts = text.split(" ")
+    if len(parts) < 2:
+        return False
+    runs = [len(r) for part in parts for r in CJK_RUN.findall(part)]
+    cjk = sum(runs)
+    return cjk >= 15 and cjk / len(parts) >= SPACED_RUN_CHARS and cjk >= 0.8 * (len(text) - len(parts) + 1)
 
 
 def _best_container(blocks: list[Block]):

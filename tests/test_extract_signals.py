@@ -316,3 +316,26 @@ def test_a_boilerplate_name_on_the_page_wrapper_does_not_drop_the_article():
             extract_html(html)  # the name alone drops the whole page
     finally:
         SIGNALS["wrapper"] = True
+
+
+def test_prose_with_spaces_for_punctuation_is_text_and_a_byline_is_not():
+    lines = [
+        "一波波接续性低温寒流报到 已将新竹尖石乡后山一带层层山峦披上嫣红的彩衣",
+        "玉峰道路一路上云气山岚滞留山头 顺路下切蜿蜒道路后不久即抵达来到玉峰国小",
+        "美树美如其名偌大枫香树早已呈现金黄 泛红色彩也是爱摄人士所喜爱造访之地",
+        "第二次造访美树发现到营区变了 印象中以前生冷招牌换成了原木招牌可谓匠心独运",
+        "熏黑原木加上金黄色醒目字体 加上了猫头鹰原木创作也充分发挥了装饰艺术功力",
+    ]
+    contact = "<div class='info'><p>联络电话：03-584-7231</p><p>营地地址：新竹县尖石乡玉峰村6邻20号</p></div>"
+    html = page(f"<div class='post'>{'<br>'.join(lines)}</div>{contact}", title="新竹尖石美树营地赏枫")
+    doc = extract_html(html)
+    assert lines[0] in doc.text and lines[-1] in doc.text
+    from ingest.extract import _spaced_clauses
+
+    assert not _spaced_clauses("2024-05-18 16:56发布于北京环球时报新媒体官方账号")
+    assert not _spaced_clauses("首页 新闻 体育 财经 娱乐 汽车 房产")
+    SIGNALS["spaced"] = False
+    try:
+        assert lines[0] not in extract_html(html).text  # the signal, not something else, finds them
+    finally:
+        SIGNALS["spaced"] = True
