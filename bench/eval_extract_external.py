@@ -1,9 +1,10 @@
 """Extraction on pages from public repositories, split by site, with peers in the same run.
 
-    .venv/bin/python bench/eval_extract_external.py DATASET [--list-pages GNE] [--magic-html MH] [--gerapy GAE]
+    .venv/bin/python bench/eval_extract_external.py [DATASET] [--list-pages GNE] [--magic-html MH] [--gerapy GAE]
+        [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB]
         [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
-Two page sets, each read from a checkout (work tree or git directory, e.g. the
+Three page sets, each read from a checkout (work tree or git directory, e.g. the
 mirror the ``fetch`` tool returns), never copied into this repository:
 
 * set 1, DATASET: immortal-autumn/Chinese-Web-Content-Extraction-Dataset
@@ -14,6 +15,11 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   annotated main text); GAE: Gerapy/GerapyAutoExtractor (list pages to refuse,
   article pages to keep). Pages, sites, types, splits:
   ``bench/data/extract_pages2.json``, written before anything ran on them.
+* set 3, the Chinese pages with a full main-text gold in NP:
+  AndyTheFactory/newspaper4k (tests/data), RJ: mozilla/readability
+  (test/test-pages) and WMB: opendatalab/WebMainBench (data/*.jsonl). Pages,
+  sites, types, splits: ``bench/data/extract_pages3.json``, written before
+  anything ran on them; held out = the sites no earlier set has.
 
 Text is scored as in tests/test_extract.py: character-multiset precision,
 recall and F1 against the gold text, whitespace ignored. A refused article
@@ -45,6 +51,7 @@ from ingest.extract import normalize_date  # noqa: E402
 
 PAGES = ROOT / "bench" / "data" / "extract_pages.json"
 PAGES2 = ROOT / "bench" / "data" / "extract_pages2.json"
+PAGES3 = ROOT / "bench" / "data" / "extract_pages3.json"
 SPLITS = ("heldout", "tune", "fixture")
 
 
@@ -168,6 +175,65 @@ class MagicHtmlSet(PageSet):
         return self._gold[kind][page["page"]]["content"]
 
 
+class ThirdSet(PageSet):
+    """Set 3: pages from three checkouts, each page naming its source (extract_pages3.json)."""
+
+    def __init__(self, label: str, spec: dict, checkouts: dict[str, Checkout], only: list[str] | None):
+        super().__init__(label, spec, next(iter(checkouts.values())), only)
+        self.checkouts = checkouts
+        self.pages = [p for p in self.pages if p["source"] in checkouts]
+        self._rows: dict[str, dict] = {}
+
+    def _row(self, page: dict) -> dict:
+        """A WebMainBench page: one JSON line of a data file, named 'file#track_id'."""
+        if page["page"] not in self._rows:
+            rel, track_id = page["page"].split("#")
+            for line in self.checkouts["webmainbench"].read(rel).decode("utf-8").splitlines():
+                if line.strip() and track_id in line:
+                    row = json.loads(line)
+                    if row.get("track_id") == track_id:
+                        self._rows[page["page"]] = row
+        return self._rows[page["page"]]
+
+    def html(self, page: dict) -> str:
+        co = self.checkouts[page["source"]]
+        if page["source"] == "newspaper4k":
+            return decode_bytes(co.read(f"tests/data/html/{page['page']}.html"))[0]
+        if page["source"] == "readability":
+            return decode_bytes(co.read(f"test/test-pages/{page['page']}/source.html"))[0]
+        return self._row(page)["html"]
+
+    def gold(self, page: dict) -> str:
+        co = self.checkouts[page["source"]]
+        if page["source"] == "newspaper4k":
+            return co.read(f"tests/data/txt/{page['page']}.txt").decode("utf-8")
+        if page["source"] == "readability":
+            return _html_text(co.read(f"test/test-pages/{page['page']}/expected.html").decode("utf-8"))
+        return markdown_text(self._row(page)["groundtruth_content"])
+
+
+def _html_text(html: str) -> str:
+    import lxml.html
+
+    root = lxml.html.fromstring(html)
+    for el in root.iter("p", "div", "br", "li", "h1", "h2", "h3", "h4", "tr", "td"):
+        el.tail = "\n" + (el.tail or "")
+    return root.text_content()
+
+
+def markdown_text(md: str) -> str:
+    """The text of a Markdown gold without its marks (fences, #, list bullets, table bars, link syntax)."""
+    out = []
+    for line in md.splitlines():
+        if line.lstrip().startswith("```") or re.fullmatch(r"\s*\|?[\s:|-]*-{3,}[\s:|-]*\|?\s*", line):
+            continue
+        line = re.sub(r"^\s*(#{1,6}\s+|[-*+>]\s+)", "", line)
+        line = re.sub(r"!\[([^\]]*)\]\([^)]*\)", "", line)
+        line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
+        out.append(re.sub(r"[`|]|\*\*", " ", line))
+    return "\n".join(out)
+
+
 def score_set(pset: PageSet, tools: dict, times: Counter, chrome: bool) -> list[dict]:
     """Every tool on every page of the set: one row per page with each tool's F1."""
     htmls = {p["page"]: pset.html(p) for p in pset.pages}
@@ -282,10 +348,15 @@ def _source(spec: dict, checkout: Checkout) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dataset", help="checkout of immortal-autumn/Chinese-Web-Content-Extraction-Dataset")
+    parser.add_argument(
+        "dataset", nargs="?", help="checkout of immortal-autumn/Chinese-Web-Content-Extraction-Dataset (page set 1)"
+    )
     parser.add_argument("--list-pages", help="checkout of GeneralNewsExtractor/GeneralNewsExtractor")
     parser.add_argument("--magic-html", help="checkout of opendatalab/magic-html (page set 2)")
     parser.add_argument("--gerapy", help="checkout of Gerapy/GerapyAutoExtractor (set 2's list and article pages)")
+    parser.add_argument("--newspaper4k", help="checkout of AndyTheFactory/newspaper4k (page set 3)")
+    parser.add_argument("--readability-js", help="checkout of mozilla/readability (page set 3)")
+    parser.add_argument("--webmainbench", help="checkout of opendatalab/WebMainBench (page set 3)")
     parser.add_argument("--no-peers", action="store_true", help="govtext only")
     parser.add_argument("--pages", action="store_true", help="print every page's scores")
     parser.add_argument(
@@ -315,12 +386,30 @@ def main() -> None:
         print("govtext with site chrome: each page sees the other pages of its site first (min_pages=1)")
 
     tools = extractors(not args.no_peers)
-    names = list(tools)
     allowed = set(args.only or SPLITS)
 
+    times1: Counter = Counter()
+    if args.dataset:
+        run_first_set(args, tools, times1)
+    if args.magic_html:
+        run_second_set(args, tools, allowed, times1)
+    checkouts3 = {
+        name: Checkout(path)
+        for name, path in (
+            ("newspaper4k", args.newspaper4k),
+            ("readability", args.readability_js),
+            ("webmainbench", args.webmainbench),
+        )
+        if path
+    }
+    if checkouts3:
+        run_third_set(args, tools, checkouts3, times1)
+
+
+def run_first_set(args, tools: dict, times1: Counter) -> None:
+    names = list(tools)
     spec1 = json.loads(PAGES.read_text(encoding="utf-8"))
     set1 = WebContentSet("set 1", spec1["dataset"], Checkout(args.dataset), args.only)
-    times1: Counter = Counter()
     rows1 = run_set(set1, spec1, tools, times1, args)
     if args.list_pages:
         gne = Checkout(args.list_pages)
@@ -337,26 +426,43 @@ def main() -> None:
     print_metadata(rows1, args.pages)
     report_times("set 1", times1, names)
 
-    if args.magic_html:
-        spec2 = json.loads(PAGES2.read_text(encoding="utf-8"))
-        set2 = MagicHtmlSet("set 2", spec2["dataset"], Checkout(args.magic_html), args.only)
-        times2: Counter = Counter()
-        print()
-        run_set(set2, spec2, tools, times2, args)
-        if args.gerapy:
-            gae = Checkout(args.gerapy)
-            lp = spec2["list_pages"]
-            groups = []
-            for split in SPLITS:
-                if split not in allowed:
-                    continue
-                for key, want, what in (("refuse", True, "list pages refused"), ("keep", False, "article pages kept")):
-                    paths = [e["path"] for e in lp[key] if e["split"] == split]
-                    groups.append((f"{what} ({split})", paths, want))
-            refusal_checks(f"set 2 list pages: {_source(lp, gae)}", gae, groups, tools, times2, args.pages)
-        report_times("set 2", times2, names)
-        times1.update(times2)
-        report_times("both sets", times1, names)
+
+def run_second_set(args, tools: dict, allowed: set, times1: Counter) -> None:
+    names = list(tools)
+    spec2 = json.loads(PAGES2.read_text(encoding="utf-8"))
+    set2 = MagicHtmlSet("set 2", spec2["dataset"], Checkout(args.magic_html), args.only)
+    times2: Counter = Counter()
+    print()
+    run_set(set2, spec2, tools, times2, args)
+    if args.gerapy:
+        gae = Checkout(args.gerapy)
+        lp = spec2["list_pages"]
+        groups = []
+        for split in SPLITS:
+            if split not in allowed:
+                continue
+            for key, want, what in (("refuse", True, "list pages refused"), ("keep", False, "article pages kept")):
+                paths = [e["path"] for e in lp[key] if e["split"] == split]
+                groups.append((f"{what} ({split})", paths, want))
+        refusal_checks(f"set 2 list pages: {_source(lp, gae)}", gae, groups, tools, times2, args.pages)
+    report_times("set 2", times2, names)
+    times1.update(times2)
+    report_times("sets so far", times1, names)
+
+
+def run_third_set(args, tools: dict, checkouts: dict[str, Checkout], times1: Counter) -> None:
+    names = list(tools)
+    spec3 = json.loads(PAGES3.read_text(encoding="utf-8"))
+    print()
+    for name, source in spec3["sources"].items():
+        print(f"set 3 source {name}: " + (_source(source, checkouts[name]) if name in checkouts else "not given"))
+    set3 = ThirdSet("set 3", spec3, checkouts, args.only)
+    times3: Counter = Counter()
+    rows = score_set(set3, tools, times3, args.chrome)
+    print_scores(set3.label, rows, names, args.pages)
+    report_times("set 3", times3, names)
+    times1.update(times3)
+    report_times("all sets run", times1, names)
 
 
 def run_set(page_set, spec: dict, tools: dict, times: Counter, args) -> list:

@@ -40,7 +40,38 @@ from ingest.text import clean_text
 #   factbox   - a definition list of 3+ short label/value pairs (an encyclopedia's fact box) is not text
 #   runs      - a run of RUN_MIN or more short unpunctuated lines (outside tables) before the first or
 #               after the last sentence (player controls, fact boxes, reference lists, page statistics) is chrome
-SIGNALS = {"comments": True, "legal": True, "lists": True, "coverage": True, "runs": True, "factbox": True}
+#   cards     - CARDS_MIN or more sibling elements of one tag and class, each short (CARD_MAX_CHARS) and
+#               holding a time stamp line (2024-05-23 09:41, 8 小時前), are a feed of teasers, not text
+#   hidden    - a page with no main text outside hidden elements is read again keeping the hidden ones of
+#               HIDDEN_MIN_SENTENCES sentences or more: an article a script reveals (WeChat's js_content)
+#   anchor    - when the best container is another article (its own <h1>, after the page's), the text
+#               is what follows the page's own <h1> up to the next one (endless-scroll pages)
+#   narrow    - the container's child scoring NARROW_SHARE of it or more is the container instead
+#   wrapper   - an element with a boilerplate name (…-nav, sidebar) holding the page's <h1> and half or
+#               more of its sentences (WRAPPER_MIN_SENTENCES or more) wraps the article and stays
+#   spaced    - a line of space-separated runs of Chinese averaging SPACED_RUN_CHARS or more is prose
+#               written with spaces for punctuation (blogs), valued like a punctuated line
+SIGNALS = {
+    "comments": True,
+    "legal": True,
+    "lists": True,
+    "coverage": True,
+    "runs": True,
+    "factbox": True,
+    "cards": True,
+    "hidden": True,
+    "anchor": True,
+    "narrow": True,
+    "wrapper": True,
+    "spaced": True,
+}
+SPACED_RUN_CHARS = 6
+WRAPPER_MIN_SENTENCES = 5
+NARROW_SHARE = 0.9
+CARDS_MIN = 3
+HIDDEN_MIN_SENTENCES = 5
+CARD_MAX_CHARS = 800
+STAMP = re.compile(r"\d+\s*(?:秒|分钟|分鐘|小时|小時|天|日|周|週|个月|個月)前|发布于|發佈於")
 RUN_MIN = 5
 RUN_LINE_CHARS = 20
 COVERAGE_MIN = 0.35
@@ -151,7 +182,21 @@ def extract_html(html: str, url: str = "", profile: str | None = None, chrome: S
     """A Document from the decoded HTML of a page.
 
     With ``chrome``, blocks that other pages of the same host (as seen by it)
-    also have are boilerplate, and this page's blocks are recorded for the next."""
+    also have are boilerplate, and this page's blocks are recorded for the next.
+    A page with no main text outside hidden elements is read again with its hidden
+    prose (signal ``hidden``; without site chrome, which has seen the page once)."""
+    seen: dict = {}
+    try:
+        return _extract_html(html, url, profile, chrome, seen, keep_hidden=False)
+    except SourceError:
+        if not (SIGNALS["hidden"] and seen.get("hidden_prose")):
+            raise
+    return _extract_html(html, url, profile, None, seen, keep_hidden=True)
+
+
+def _extract_html(
+    html: str, url: str, profile: str | None, chrome: SiteChrome | None, seen: dict, keep_hidden: bool
+) -> Document:
     meta: dict = {}
     if len(html) > MAX_HTML_CHARS:
         html, meta["truncated"] = html[:MAX_HTML_CHARS], True
@@ -164,10 +209,12 @@ def extract_html(html: str, url: str = "", profile: str | None = None, chrome: S
     html_title = title_tag(root)
     table = metadata_table(root, site)
     meta.update(table)
-    _prune(root, site)
+    seen["hidden_prose"] = _prune(root, site, keep_hidden)
     blocks = _linearize(root)
     if chrome is not None:
         meta["chrome_blocks"] = _mark_chrome(blocks, chrome, chrome.host_for(url))
+    if SIGNALS["cards"]:
+        _mark_cards(blocks)
     container = _profile_container(root, site)
     if container is not None:
         inside = [b for b in blocks if container in b.ancestors]
@@ -177,6 +224,8 @@ def extract_html(html: str, url: str = "", profile: str | None = None, chrome: S
     else:
         container = _best_container(blocks)
     inside = [b for b in blocks if container in b.ancestors] if container is not None else blocks
+    if SIGNALS["anchor"] and container is not None:
+        container, inside = _anchor_to_title(blocks, container, inside, [html_title, *tags.values()])
     kept = _clean_blocks(inside)
     if SIGNALS["lists"] and _is_list_page(inside, kept, blocks):
         raise SourceError(f"no main text found (a list page){' at ' + url if url else ''}", code="no_text")
@@ -225,8 +274,12 @@ def _attr_text(el) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
 
-def _prune(root, site: Profile) -> None:
-    """Drop scripts, styles, forms' widgets, hidden and boilerplate-named elements."""
+def _prune(root, site: Profile, keep_hidden: bool = False) -> bool:
+    """Drop scripts, styles, forms' widgets, hidden and boilerplate-named elements.
+
+    With ``keep_hidden``, hidden elements holding an article's worth of prose stay.
+    Returns whether such an element was there."""
+    hidden_prose = False
     bp = boilerplate()
     for xpath in site.drop_xpaths:
         for el in root.xpath(xpath):
@@ -237,11 +290,17 @@ def _prune(root, site: Profile) -> None:
         for el in list(root.iter("dl")):
             if _is_fact_box(el):
                 _drop(el)
+    # sentences on the page: a boilerplate-named element holding most of them and the <h1> wraps the article
+    page_sentences = len(SENTENCE_END.findall(root.text_content())) if SIGNALS["wrapper"] else 0
     for el in list(root.iter(etree.Element)):
         if el.getparent() is None or not isinstance(el.tag, str):
             continue
         style = (el.get("style") or "").replace(" ", "").lower()
         if "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None:
+            if SIGNALS["hidden"] and _is_hidden_article(el):
+                hidden_prose = True
+                if keep_hidden:
+                    continue
             _drop(el)
             continue
         attrs = _attr_text(el)
@@ -256,7 +315,23 @@ def _prune(root, site: Profile) -> None:
         ):
             text = el.text_content()
             if len(PUNCT.findall(text)) < max(3, len(text) / 60):  # a boilerplate name on prose is a misnomer
-                _drop(el)
+                sentences = len(SENTENCE_END.findall(text)) if page_sentences else 0
+                if (
+                    sentences < WRAPPER_MIN_SENTENCES
+                    or sentences < 0.5 * page_sentences
+                    or next(el.iter("h1"), None) is None
+                ):
+                    _drop(el)
+    return hidden_prose
+
+
+def _is_hidden_article(el) -> bool:
+    """Hidden prose: a page that a script reveals (WeChat's js_content is visibility:hidden until
+    it runs) keeps its article in a hidden element; hidden menus and dialogs have few sentences."""
+    if el.tag in ("script", "style", "template", "noscript"):
+        return False
+    text = el.text_content()
+    return len(SENTENCE_END.findall(text)) >= HIDDEN_MIN_SENTENCES and len(PUNCT.findall(text)) >= len(text) / 40
 
 
 def _is_fact_box(dl) -> bool:
@@ -334,6 +409,70 @@ def _mark_chrome(blocks: list[Block], chrome: SiteChrome, host: str) -> int:
     return marked
 
 
+def _is_stamp(block: Block) -> bool:
+    """A short line carrying a date or an age (a teaser's or a post's time stamp)."""
+    return (
+        block.chars <= 40
+        and "。" not in block.text
+        and (DATE.search(block.text) or STAMP.search(block.text)) is not None
+    )
+
+
+def _mark_cards(blocks: list[Block]) -> None:
+    """Blocks of teaser cards become boilerplate: CARDS_MIN or more siblings with the same tag
+    and class, each of at most CARD_MAX_CHARS characters in two or more lines, one of them a
+    time stamp. A related-news feed or a stream under a short article scores like prose
+    (each teaser is a sentence or two), which made the feed's container win over the article's."""
+    stamped = {el for block in blocks if _is_stamp(block) for el in block.ancestors}
+    if not stamped:
+        return
+    chars = dict.fromkeys(stamped, 0)
+    lines = dict.fromkeys(stamped, 0)
+    for block in blocks:
+        for el in block.ancestors:
+            if el in chars:
+                chars[el] += block.chars
+                lines[el] += 1
+    groups: dict = {}
+    for el in stamped:
+        parent = el.getparent()
+        if parent is not None and chars[el] <= CARD_MAX_CHARS and lines[el] >= 2:
+            groups.setdefault((parent, el.tag, el.get("class")), []).append(el)
+    card_of = {el: key for key, group in groups.items() if len(group) >= CARDS_MIN for el in group}
+    if not card_of:
+        return
+    # a feed follows the article: a group counts only when a paragraph of prose outside it
+    # comes first and shares a container with it below <body> (a thread's posts, the first
+    # of them the article, are not a feed, even under a cookie banner)
+    prose = None
+    live: set = set()
+    started: set = set()
+    in_cards: list[tuple[Block, set]] = []
+    for block in blocks:
+        keys = {card_of[el] for el in block.ancestors if el in card_of}
+        if keys:
+            in_cards.append((block, keys))
+        for key in keys - started:
+            started.add(key)
+            if prose is not None and _share_container(prose, block):
+                live.add(key)
+        if not keys and block.chars >= 30 and block.link_density <= 0.3 and SENTENCE_END.search(block.text):
+            prose = block
+    for block, keys in in_cards:
+        if keys & live:
+            block._boilerplate = True
+
+
+def _share_container(a: Block, b: Block) -> bool:
+    """The two blocks have a common enclosing element below <html> and <body>."""
+    common = None
+    for x, y in zip(a.ancestors, b.ancestors):
+        if x is not y:
+            break
+        common = x
+    return common is not None and common.tag not in ("html", "body")
+
+
 # ------------------------------------------------------------ content choice
 
 
@@ -345,9 +484,24 @@ def _value(block: Block) -> float:
     if ld > 0.5:
         return -LINK_LIST_WEIGHT * block.chars
     punct = len(PUNCT.findall(block.text))
-    if punct or block.chars >= 40:
+    if punct or block.chars >= 40 or (SIGNALS["spaced"] and _spaced_clauses(block.text)):
         return block.chars * (1 - 2 * ld) + 5 * min(punct, 10)
     return -0.5 * block.chars
+
+
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _spaced_clauses(text: str) -> bool:
+    """Prose written with spaces for commas (many blogs, Taiwan's especially): two or more
+    space-separated runs of Chinese averaging SPACED_RUN_CHARS characters or more; a menu's
+    labels are shorter, and a byline is half digits."""
+    parts = text.split(" ")
+    if len(parts) < 2:
+        return False
+    runs = [len(r) for part in parts for r in CJK_RUN.findall(part)]
+    cjk = sum(runs)
+    return cjk >= 15 and cjk / len(parts) >= SPACED_RUN_CHARS and cjk >= 0.8 * (len(text) - len(parts) + 1)
 
 
 def _best_container(blocks: list[Block]):
@@ -371,9 +525,26 @@ def _best_container(blocks: list[Block]):
         return None
     # the highest score wins; among equals, the innermost (latest in order)
     best = max(scores, key=lambda el: (round(scores[el], 3), order[el]))
+    if SIGNALS["narrow"]:
+        best = _narrow(best, scores)
     if SIGNALS["coverage"]:
         best = _widen(best, blocks, scores, prose)
     return _first_record(best, scores, members)
+
+
+def _narrow(best, scores: dict):
+    """A child scoring at least NARROW_SHARE of its parent is the container: what the parent adds
+    besides it nets little (a sidebar whose video titles and teasers score like prose and
+    about as much as its links and labels cost)."""
+    for _ in range(30):
+        kids = [c for c in best if isinstance(c.tag, str) and c in scores]
+        if not kids:
+            break
+        top = max(kids, key=lambda c: scores[c])
+        if scores[top] < NARROW_SHARE * scores[best]:
+            break
+        best = top
+    return best
 
 
 def _widen(best, blocks: list[Block], scores: dict, prose: dict):
@@ -389,6 +560,47 @@ def _widen(best, blocks: list[Block], scores: dict, prose: dict):
             return el if scores[el] > 0 else best
         el = el.getparent()
     return best
+
+
+def _is_h1(block: Block) -> bool:
+    return block.heading and any(el.tag == "h1" for el in block.ancestors[-3:])
+
+
+def _anchor_to_title(blocks: list[Block], container, inside: list[Block], titles: list[str]):
+    """A page that runs on into the next article (an endless-scroll page) gives the best score
+    to whichever article is longer. When the best container is headed by an <h1> that is not
+    the page's title and the page's own <h1> (one its <title> starts with) comes earlier, the
+    text is what follows the page's own <h1>, up to the next <h1>; a container holding both
+    ends at the next <h1> after a paragraph of prose."""
+    heads = [SPACES.sub("", t) for t in titles if isinstance(t, str) and t]
+    own = None
+    for block in blocks:
+        if _is_h1(block) and 6 <= block.chars <= 80:
+            key = SPACES.sub("", block.text)[:12]
+            if any(h.startswith(key) for h in heads):
+                own = block
+                break
+    if own is None:
+        return container, inside
+    if container in own.ancestors:  # the container holds both: the text stops at the next <h1>
+        start = inside.index(own) if own in inside else 0
+        for i in range(start + 1, len(inside)):
+            if _is_h1(inside[i]) and sum(b.chars for b in inside[start:i] if SENTENCE_END.search(b.text)) >= 50:
+                return container, inside[:i]
+        return container, inside
+    if not inside:
+        return container, inside
+    start, first = blocks.index(own), blocks.index(inside[0])
+    # another article's <h1> between the page's own and the container (or heading the container)
+    if first < start or not any(_is_h1(b) for b in blocks[start + 1 : first + 1]):
+        return container, inside
+    stop = next((i for i in range(start + 1, len(blocks)) if _is_h1(blocks[i])), len(blocks))
+    # the nearest ancestor of the page's own <h1> that holds prose after it
+    for el in reversed(own.ancestors):
+        mine = [b for b in blocks[start:stop] if el in b.ancestors]
+        if sum(b.chars for b in mine if SENTENCE_END.search(b.text)) >= 50:
+            return el, [b for b in mine if b is not own] or mine
+    return container, inside
 
 
 def _first_record(container, scores: dict, members: dict):

@@ -199,3 +199,143 @@ def test_the_title_repeated_with_a_players_words_is_not_text():
     head = f"<div>{title}收起</div><div>{title} 时长：01:45 来源：市政府网</div>"
     doc = extract_html(page(f"<div class='article'>{head}" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>"))
     assert "收起" not in doc.text and "时长" not in doc.text and PARAGRAPHS[0][:20] in doc.text
+
+
+TEASERS = [
+    "港珠澳大桥边检站对外公布，今年以来经珠海公路口岸出入境旅客突破一千万人次，同比增长六成。",
+    "山东日照东港区蓝莓进入采摘期，当地依托产学研基地带动农户增收，蓝莓种植面积逐年扩大。",
+    "拉鲁湿地国家级自然保护区开展科普自然教育课堂，邀请小学生担任湿地宣讲员，普及生态知识。",
+    "河南、山东等地小麦进入成熟期，陆续开镰收割，农机手驾驶收割机在田间往来作业，一派丰收景象。",
+    "各地高中开展丰富多彩的活动，帮助高三学子以轻松的心态迎接即将来临的高考，缓解备考压力。",
+]
+
+
+def _feed(stamp) -> str:
+    return (
+        "<ul class='feed'>"
+        + "".join(
+            f"<li class='card'><a href='/n/{i}.html'>新闻标题第{i}条</a><p>{t}</p><p>{stamp(i)}</p></li>"
+            for i, t in enumerate(TEASERS)
+        )
+        + "</ul>"
+    )
+
+
+@pytest.mark.parametrize("stamp", [lambda i: f"图片新闻 2024-05-2{i} 09:41:17", lambda i: f"财经新闻·{i + 2} 小时前"])
+def test_a_feed_of_teaser_cards_after_a_short_article_is_not_text(stamp):
+    html = page(
+        f"<div class='main'><div class='text'><p>{PARAGRAPHS[0]}</p></div><h3>相关新闻</h3>{_feed(stamp)}</div>"
+    )
+    doc = extract_html(html)
+    assert PARAGRAPHS[0][:20] in doc.text
+    assert "港珠澳" not in doc.text and "蓝莓" not in doc.text
+    SIGNALS["cards"] = False
+    try:
+        assert "蓝莓" in extract_html(html).text  # the signal, not something else, drops them
+    finally:
+        SIGNALS["cards"] = True
+
+
+def test_dated_posts_of_a_thread_are_not_a_feed():
+    """Cards that no paragraph of the same layout precedes (a thread under a cookie banner) stay."""
+    banner = "<div class='cookie'>本站使用 cookie 数据以确保网站正常运行，并帮助我们为您提供最佳用户体验，继续浏览即表示同意。</div>"
+    posts = "".join(
+        f"<div class='post'><a href='/u/{i}'>用户{i}</a><span>{i + 1} 天前</span><p>{t}</p></div>"
+        for i, t in enumerate(TEASERS)
+    )
+    doc = extract_html(page(f"{banner}<div class='app'><div class='thread'>{posts}</div></div>"))
+    assert TEASERS[0][:15] in doc.text
+
+
+def test_a_hidden_article_that_a_script_reveals_is_kept_and_a_hidden_menu_is_not():
+    menu = "<div style='display:none'>" + "".join(f"<a href='/c{i}'>栏目{i}</a>" for i in range(20)) + "</div>"
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS + TEASERS[:2])
+    html = page(
+        f"{menu}<h1>关于推行企业开办一网通办的通知</h1><div id='js_content' style='visibility: hidden;'>{body}</div>"
+    )
+    doc = extract_html(html)
+    assert PARAGRAPHS[0][:20] in doc.text and "栏目3" not in doc.text
+    SIGNALS["hidden"] = False
+    try:
+        with pytest.raises(SourceError):
+            extract_html(html)  # without the signal the page has no text
+    finally:
+        SIGNALS["hidden"] = True
+
+
+def test_an_endless_scroll_page_gives_its_own_article_not_the_longer_next_one():
+    own = (
+        "<div class='item'><h1>美官员否认直升机事故存在谋杀行为</h1><p>2024-05-20 13:09</p>"
+        + f"<p>{TEASERS[0]}</p><p>{TEASERS[1]}</p></div>"
+    )
+    nxt = (
+        "<div class='item'><h1>三十一岁一炮而红的歌手其实已经去世十年了</h1><p>2023-06-01 00:48</p>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</div>"
+    )
+    html = page(f"<div class='scroll'>{own}{nxt}</div>", title="美官员否认直升机事故存在谋杀行为_新闻")
+    doc = extract_html(html)
+    assert TEASERS[0][:20] in doc.text and PARAGRAPHS[0][:20] not in doc.text
+    SIGNALS["anchor"] = False
+    try:
+        assert PARAGRAPHS[0][:20] in extract_html(html).text  # the signal, not something else, decides
+    finally:
+        SIGNALS["anchor"] = True
+
+
+def test_a_sidebar_that_nets_little_is_left_out_of_the_container():
+    controls = "".join(f"<div>{w}</div>" for w in ("播放", "下一个", "打开循环播放", "画中画", "网页全屏", "多音轨"))
+    videos = f"<div class='v'>精彩视频！球队发力打出一波进攻高潮！</div>{controls}"
+    html = page(
+        "<div class='wrap'><div class='left'><h1>关于推行企业开办一网通办的通知</h1>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + f"</div><div class='right'><div class='videos'>{videos}</div></div></div>"
+    )
+    doc = extract_html(html)
+    assert PARAGRAPHS[-1][:20] in doc.text and "精彩视频" not in doc.text
+    SIGNALS["narrow"] = False
+    try:
+        assert "精彩视频" in extract_html(html).text  # the signal, not something else, leaves it out
+    finally:
+        SIGNALS["narrow"] = True
+
+
+def test_a_boilerplate_name_on_the_page_wrapper_does_not_drop_the_article():
+    """The wrapper's menu outweighs its punctuation, but it holds the <h1> and the sentences."""
+    nav = "<ul class='menu'>" + "".join(f"<li><a href='/c{i}'>栏目{i}</a></li>" for i in range(400)) + "</ul>"
+    html = page(
+        f"<div class='site-container int-nav'>{nav}<h1>关于推行企业开办一网通办的通知</h1>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS + TEASERS)
+        + "</div>"
+    )
+    doc = extract_html(html)
+    assert PARAGRAPHS[0][:20] in doc.text
+    SIGNALS["wrapper"] = False
+    try:
+        with pytest.raises(SourceError):
+            extract_html(html)  # the name alone drops the whole page
+    finally:
+        SIGNALS["wrapper"] = True
+
+
+def test_prose_with_spaces_for_punctuation_is_text_and_a_byline_is_not():
+    lines = [
+        "一波波接续性低温寒流报到 已将新竹尖石乡后山一带层层山峦披上嫣红的彩衣",
+        "玉峰道路一路上云气山岚滞留山头 顺路下切蜿蜒道路后不久即抵达来到玉峰国小",
+        "美树美如其名偌大枫香树早已呈现金黄 泛红色彩也是爱摄人士所喜爱造访之地",
+        "第二次造访美树发现到营区变了 印象中以前生冷招牌换成了原木招牌可谓匠心独运",
+        "熏黑原木加上金黄色醒目字体 加上了猫头鹰原木创作也充分发挥了装饰艺术功力",
+    ]
+    contact = "<div class='info'><p>联络电话：03-584-7231</p><p>营地地址：新竹县尖石乡玉峰村6邻20号</p></div>"
+    html = page(f"<div class='post'>{'<br>'.join(lines)}</div>{contact}", title="新竹尖石美树营地赏枫")
+    doc = extract_html(html)
+    assert lines[0] in doc.text and lines[-1] in doc.text
+    from ingest.extract import _spaced_clauses
+
+    assert not _spaced_clauses("2024-05-18 16:56发布于北京环球时报新媒体官方账号")
+    assert not _spaced_clauses("首页 新闻 体育 财经 娱乐 汽车 房产")
+    SIGNALS["spaced"] = False
+    try:
+        assert lines[0] not in extract_html(html).text  # the signal, not something else, finds them
+    finally:
+        SIGNALS["spaced"] = True
