@@ -38,6 +38,9 @@ class Settings:
     )
     #: longest accepted search query, in characters
     max_query_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_QUERY_CHARS", "500")))
+    #: MiB of the SQLite store each connection reads through a memory map (0: plain reads); the
+    #: pages are the OS's file cache, shared by every worker, not copied per process
+    sqlite_mmap_mb: int = field(default_factory=lambda: int(_env("GOVTEXT_SQLITE_MMAP_MB", "1024")))
     #: largest accepted draft for a duplicate check, in characters
     max_draft_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_DRAFT_CHARS", "100000")))
     #: largest accepted HTTP request body, in bytes

@@ -62,7 +62,7 @@ class EmbeddedBackend:
     def __init__(self, settings: Settings, writer: bool = True):
         self.settings = settings
         data_dir = Path(settings.data_dir)
-        self.store = Store(data_dir)
+        self.store = Store(data_dir, mmap_mb=settings.sqlite_mmap_mb)
         self.index = TantivyIndex(data_dir / "index", transient_writer=not writer)
         self.groups = StoreDuplicates(self.store, site_of)
         self.store.write_hooks.append(self.groups.on_write)
