@@ -129,7 +129,14 @@ class Matcher:
 
     def title_match(self, title: str) -> float:
         """See :func:`title_match`."""
-        core = _title_form(title.lower())
+        low = title.lower()
+        if (
+            low.isalnum()
+            and _STATE not in low
+            and not all(any(f and f in low for f in forms) for forms in self.title_forms)
+        ):
+            return 0.0  # a word is missing, and nothing the match ignores could be hiding it
+        core = _title_form(low)
         if not core or not all(any(f and f in core for f in forms) for forms in self.title_forms):
             return 0.0  # some word is not in the title (the common case)
         covered = [False] * len(core)
@@ -155,38 +162,44 @@ class Matcher:
         found: dict[str, float] = {}
         via: dict[str, list[str]] = {}
         for label, credit, form in self.plan:
-            hits = _occurrences(low, form)
+            hits = _occurrences(low, form) if form in low else []
             if hits or form in title_low:
                 if found.get(label, 0.0) < credit:
                     found[label] = credit
                 if credit < 1.0:
                     via.setdefault(label, []).append(form)
-            if hits:
-                occurrences.append((label, credit, hits))
-        line_of = _paragraph_numbers(low, [p for _, _, hits in occurrences for p in hits])
-        per_para: dict[int, dict[str, float]] = {}
-        counts: dict[str, float] = {}
-        for label, credit, hits in occurrences:
-            counts[label] = counts.get(label, 0.0) + credit * len(hits)
-            for pos in hits:
-                slot = per_para.setdefault(line_of[pos], {})
-                if slot.get(label, 0.0) < credit:
-                    slot[label] = credit
+                if hits:
+                    occurrences.append((label, credit, hits))
         total = self.total
         ev = Evidence(coverage=sum(found.values()) / total, title=self.title_match(title), labels=self.labels)
+        counts: dict[str, float] = {}
+        if occurrences:
+            per_para: dict[int, dict[str, float]] = {}
+            line_of = _paragraph_numbers(low, [p for _, _, hits in occurrences for p in hits])
+            for label, credit, hits in occurrences:
+                counts[label] = counts.get(label, 0.0) + credit * len(hits)
+                for pos in hits:
+                    slot = per_para.setdefault(line_of[pos], {})
+                    if slot.get(label, 0.0) < credit:
+                        slot[label] = credit
+            best = min(per_para.items(), key=_para_rank)
+            ev.together = sum(best[1].values()) / total
+            ev.best_paragraph = best[0]
+            ev.per_para = per_para
         for w in self.words:  # a word of the title is what the document is about: full mentions
             if any(f and f in title_low for f in w.forms):
                 counts[w.label] = float(MENTIONS_CAP)
         ev.mentions = sum(min(c, MENTIONS_CAP) for c in counts.values()) / (MENTIONS_CAP * total)
-        if per_para:
-            best = min(per_para.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
-            ev.together = sum(best[1].values()) / total
-            ev.best_paragraph = best[0]
-            ev.per_para = per_para
-            if detail:
-                with_articles(ev, text)
-        ev.synonyms = [s for label, forms in via.items() if found.get(label, 0.0) < 1.0 for s in forms]
+        if detail and ev.per_para:
+            with_articles(ev, text)
+        if via:
+            ev.synonyms = [s for label, forms in via.items() if found.get(label, 0.0) < 1.0 for s in forms]
         return ev
+
+
+def _para_rank(item: tuple[int, dict[str, float]]) -> tuple[float, int]:
+    """Paragraphs by the weight of the words they hold, then by position."""
+    return -sum(item[1].values()), item[0]
 
 
 def with_articles(ev: Evidence, text: str) -> Evidence:
@@ -194,7 +207,7 @@ def with_articles(ev: Evidence, text: str) -> Evidence:
     analysis found (no second scan of ``text``); a no-op when they are already there."""
     if ev.articles or not ev.per_para:
         return ev
-    ranked = sorted(ev.per_para.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    ranked = sorted(ev.per_para.items(), key=_para_rank)
     lines = text.split("\n")
     for para, labels in ranked[:MAX_ARTICLES]:
         ev.articles.append(
