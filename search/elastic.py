@@ -55,7 +55,7 @@ from search.fields import facet_values, site_of
 from search.filters import Filters
 from search.query import And, Match, Not, Or, Phrase, Term, parse_query, relax, widen
 from search.similar import telling_terms
-from search.evidence import RERANK_WINDOW, ahead, analyse, query_words, rerank, reranks
+from search.evidence import RERANK_WINDOW, Matcher, ahead, analyse, page_evidence, query_words, rerank, reranks
 from search.hits import build_hit
 from search.outcome import RELAXED_NOTICE, Outcome, suggestions
 from search.versions import version_chain
@@ -1087,7 +1087,7 @@ class ElasticBackend:
             if total == 0:
                 outcome.suggestions = suggestions(req, parsed, self._count, Filters.of(req))
         terms = parsed.highlight_terms if parsed else []
-        words = query_words(root) if root is not None else []
+        matcher = Matcher(query_words(root) if root is not None else [])
         doc = lambda src: (src.get("stored") or {}).get("doc") or {}  # noqa: E731
         hits = [
             hit_from_source(
@@ -1095,7 +1095,9 @@ class ElasticBackend:
                 score,
                 terms,
                 copies,  # the page's hits get their article labels
-                analyse(doc(src).get("title", ""), doc(src).get("text", ""), words) if words else ev,
+                page_evidence(matcher, ev, doc(src).get("title", ""), doc(src).get("text", ""))
+                if matcher.words
+                else ev,
             )
             for src, score, copies, ev in picks
         ]
