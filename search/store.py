@@ -53,10 +53,11 @@ MIGRATIONS: dict[int, str] = {
     CREATE INDEX changes_doc ON changes(doc_id);
     CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
-    # the editions of one law (search/versions.py), filled by Store.edition_key_of
+    # the editions of one law (search/versions.py), filled by Store.edition_key_of; the index
+    # covers what Store.editions_of reads, so a result page's lookup never reads a document row
     2: """
     ALTER TABLE documents ADD COLUMN edition_key TEXT NOT NULL DEFAULT '';
-    CREATE INDEX documents_edition ON documents(edition_key) WHERE edition_key != '';
+    CREATE INDEX documents_edition ON documents(edition_key, date, id, title) WHERE edition_key != '';
     """,
 }
 EDITION_SCHEME_KEY = "edition_scheme"
@@ -297,16 +298,18 @@ class Store:
         return rows
 
     def editions_of(self, doc_ids: list[str]) -> dict[str, list[sqlite3.Row]]:
-        """id -> the documents sharing its edition key (itself included; id, title, date),
-        for the ids that have a key: one indexed query for a whole result page."""
+        """id -> the documents sharing its edition key, one per date (itself for its own;
+        id, title, date), for the ids that have a key: one indexed query for a result page."""
         out: dict[str, list[sqlite3.Row]] = {}
         for start in range(0, len(doc_ids), 500):
             chunk = doc_ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(
-                f"""SELECT p.id AS asked, d.id, d.title, d.date FROM documents p
-                    JOIN documents d ON d.edition_key = p.edition_key AND d.edition_key != ''
-                    WHERE p.id IN ({marks}) AND p.edition_key != ''""",
+                f"""SELECT p.id AS asked, COALESCE(MAX(CASE WHEN d.id = p.id THEN d.id END), MIN(d.id)) AS id,
+                           MIN(d.title) AS title, d.date AS date
+                    FROM documents p JOIN documents d ON d.edition_key = p.edition_key AND d.edition_key != ''
+                    WHERE p.id IN ({marks}) AND p.edition_key != ''
+                    GROUP BY p.id, d.date""",
                 chunk,
             ):
                 out.setdefault(row["asked"], []).append(row)

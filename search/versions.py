@@ -102,10 +102,7 @@ def page_editions(page: list[dict], editions: dict[str, list[dict]], swap: bool)
         chain = hit.get("versions") or []
         members = editions.get(hit["id"]) or []
         if len(members) > 1 and _date_key(hit.get("date", "")):
-            pool = {m["id"]: m for m in members}
-            for v in chain:
-                pool.setdefault(v["id"], v)
-            chain = version_chain(list(pool.values()), hit["id"]) or chain
+            chain = version_chain(_one_per_date(hit["id"], members + chain), hit["id"]) or chain
         shown = chain[0]["id"] if chain and swap else hit["id"]
         linked = {hit["id"], shown, *(v["id"] for v in chain)}
         if hit["id"] in seen or shown in seen:
@@ -115,11 +112,20 @@ def page_editions(page: list[dict], editions: dict[str, list[dict]], swap: bool)
     return out
 
 
+def _one_per_date(doc_id: str, members: list[dict]) -> list[dict]:
+    """One document per date (``doc_id`` for its own): two documents of one title and one
+    date are one edition twice (two sources), not a revision of each other."""
+    by_date: dict[str, dict] = {}
+    for m in sorted(members, key=lambda m: m["id"] != doc_id):
+        by_date.setdefault(_date_key(m.get("date", "")), m)
+    return list(by_date.values())
+
+
 def with_editions(members: list[dict], editions: list[dict], doc_id: str) -> list[dict]:
     """``doc_id``'s copies (its duplicate group) and, when it is dated, its dated editions
     outside the group (an undated one is ordered against none)."""
     ids = {m["id"] for m in members}
-    dated = [e for e in editions if _date_key(e.get("date", ""))]
-    if doc_id not in {e["id"] for e in dated} or len({_date_key(e["date"]) for e in dated}) < 2:
+    dated = [e for e in _one_per_date(doc_id, editions) if _date_key(e.get("date", ""))]
+    if doc_id not in {e["id"] for e in dated} or len(dated) < 2:
         return members
     return members + [e for e in dated if e["id"] not in ids]
