@@ -696,6 +696,31 @@ def test_engine_reindex_swaps_the_alias(engine, tmp_path, corpus_docs, request):
         dispose(backend)
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engine_index_from_before_edition_keys_gets_the_field(engine, tmp_path, request):
+    """An index of template version 1 (strict mapping, no edition_key) stays usable: the field
+    is added on open, so new writes carry their keys and editions link."""
+    from search.elastic import EDITION_FIELD, load_template
+
+    backend = open_named(engine, tmp_path, request)
+    try:
+        body = load_template("documents", backend.prefix)["template"]
+        mappings = json.loads(json.dumps(body["mappings"]))
+        del mappings["properties"][EDITION_FIELD]
+        alias = backend.aliases["documents"]
+        backend._connect()
+        backend.client.indices.create(
+            index=f"{backend.prefix}-documents-v1-0", settings=body["settings"], mappings=mappings, aliases={alias: {}}
+        )
+        backend.write(enriched([d for d in edition_docs() if d.id in ("ed-old", "ed-new")]))
+        props = next(iter(backend.client.indices.get_mapping(index=alias).body.values()))["mappings"]["properties"]
+        assert props[EDITION_FIELD]["type"] == "keyword"
+        hits = backend.search(SearchRequest(q="国防教育")).hits
+        assert [h.id for h in hits] == ["ed-new"] and _chain(hits[0]) == [("ed-new", "现行"), ("ed-old", "已修订")]
+    finally:
+        dispose(backend)
+
+
 # -- duplicate detection ---------------------------------------------------------------
 # Expected values come from the construction: a reposted copy of a law (every paragraph
 # edited by dedup/repost.py), a paragraph planted in three small documents, and two
