@@ -641,6 +641,19 @@ def test_copies_list_the_editions_with_their_status(editions_loaded):
     assert [m["id"] for m in editions_loaded.copies("ed-undated")] == ["ed-undated"]
 
 
+def test_retagging_decides_whether_an_undeclared_title_has_editions(fresh):
+    """Without a declared doc_type the analysis's type counts, as for the facets."""
+    docs = [
+        _doc("u-old", "第一条 村民委员会应当公布村务。", title="村务公开办法", date="2015-01-01", region="浙江"),
+        _doc("u-new", "第一条 村务监督委员会监督村务公开。", title="村务公开办法", date="2021-01-01", region="浙江"),
+    ]
+    fresh.write(enriched(docs))
+    assert sorted(h.id for h in fresh.search(SearchRequest(q="村务")).hits) == ["u-new", "u-old"]
+    fresh.set_analysis([(d.id, {"doc_type": {"id": "law"}}) for d in docs])
+    hits = fresh.search(SearchRequest(q="村务")).hits
+    assert [h.id for h in hits] == ["u-new"] and _chain(hits[0]) == [("u-new", "现行"), ("u-old", "已修订")]
+
+
 def test_reindex_keeps_every_document(fresh, corpus_docs):
     fresh.write(enriched(corpus_docs[:4]))
     before = [(h.id, h.title) for h in fresh.search(SearchRequest(q="政府工作报告", limit=100)).hits]
