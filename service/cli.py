@@ -118,7 +118,9 @@ def cmd_search(args) -> int:
             print("   经同义词匹配: " + "、".join(hit.matched_synonyms))
         if hit.versions:
             older = "、".join(f"{v['date']}（{v['id']}）" for v in hit.versions[1:])
-            print(f"   {hit.versions[0]['status']} {hit.versions[0]['date']}" + (f" · 历史版本: {older}" if older else ""))
+            print(
+                f"   {hit.versions[0]['status']} {hit.versions[0]['date']}" + (f" · 历史版本: {older}" if older else "")
+            )
         plain = re.sub(r"</?mark>", "**", hit.snippet)
         import html
 
