@@ -51,14 +51,14 @@ from nlp.segment import index_fields, index_string
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
 from search.engine_ids import MAX_ID_BYTES, es_id  # noqa: F401  (MAX_ID_BYTES: tests)
 from search.elastic_dedup import ElasticDuplicates, META_KEY, scheme_meta
-from search.fields import facet_values, site_of
+from search.fields import edition_key_of, facet_values, site_of
 from search.filters import Filters
 from search.query import And, Match, Not, Or, Phrase, Term, parse_query, relax, widen
 from search.similar import telling_terms
 from search.evidence import RERANK_WINDOW, Matcher, ahead, analyse, page_evidence, query_words, rerank, reranks
 from search.hits import build_hit
 from search.outcome import RELAXED_NOTICE, Outcome, suggestions
-from search.versions import version_chain
+from search.versions import page_editions, swaps_editions, version_chain, with_editions
 from search.store import StoredDocument
 from search.tantivy_index import PHRASE_BOOST, SYNONYM_BOOST, TITLE_BOOST, token_fields  # one ranking for both
 
@@ -74,9 +74,12 @@ BULK_CHUNK_DOCS = 200
 BULK_CHUNK_BYTES = 20 * 1024 * 1024
 BULK_RETRIES = 5
 PAGE = 200
+EDITION_FIELD = "edition_key"
+EDITION_SOURCE = ["id", EDITION_FIELD, "stored.doc.title", "stored.doc.date"]
 HIT_SOURCE = [
     "id",
     COLLAPSE_FIELD,
+    EDITION_FIELD,
     "stored.doc",
     "stored.analysis.themes",
     "stored.analysis.primary_region",
@@ -359,6 +362,9 @@ def document_source(
     for name in ("region", "city", "doc_type", "site"):
         if values[name]:  # no empty keyword: no empty facet bucket (as in tantivy)
             source[name] = values[name]
+    key = edition_key_of(document.title, document.region, document.doc_type, analysis)
+    if key:
+        source[EDITION_FIELD] = key
     return source
 
 
@@ -546,8 +552,21 @@ class ElasticBackend:
         self._put_templates()
         for kind in KINDS:
             self._ensure_alias(kind)
+        self._ensure_edition_field()
         self._dedup_problem = self.groups.scheme_problem()
         self._ready = True
+
+    def _ensure_edition_field(self) -> None:
+        """An index made by template version 1 (strict mapping) gets ``edition_key`` added, so
+        new writes can carry it; its older documents are keyed by ``govtext reindex``."""
+        alias = self.aliases["documents"]
+        with self._api("reading the documents mapping"):
+            mappings = self.client.indices.get_mapping(index=alias).body
+        for name, body in mappings.items():
+            if EDITION_FIELD not in ((body.get("mappings") or {}).get("properties") or {}):
+                log.warning("%s predates edition keys: run `govtext reindex` to link editions of one law", name)
+                with self._api("adding the edition_key field"):
+                    self.client.indices.put_mapping(index=name, properties={EDITION_FIELD: {"type": "keyword"}})
 
     def _require_dedup(self) -> None:
         """Writes and duplicate queries refuse an index made with another fingerprint scheme."""
@@ -1033,8 +1052,72 @@ class ElasticBackend:
         return self.groups.boilerplate(min_docs=min_docs, limit=limit, **filters)
 
     def copies(self, doc_id: str) -> list[dict]:
+        """The duplicate group, then the dated editions of the same law outside it."""
         self._require_dedup()
-        return self.groups.copies(doc_id)
+        members = self.groups.copies(doc_id)
+        key = (self._existing([doc_id], fields=("id", EDITION_FIELD)).get(doc_id) or {}).get(EDITION_FIELD)
+        found = self._edition_members([key]).get(key, []) if key else []
+        if len(found) < 2:
+            return members
+        full = self._existing([e["id"] for e in found], fields=("id", "stored.doc.url", "stored.doc.source"))
+        editions = []
+        for e in found:
+            doc = ((full.get(e["id"]) or {}).get("stored") or {}).get("doc") or {}
+            editions.append({**e, "url": doc.get("url", ""), "source": doc.get("source", "")})
+        return with_editions(members, editions, doc_id)
+
+    def _edition_members(self, keys: list[str]) -> dict[str, list[dict]]:
+        """edition key -> its documents ({"id", "title", "date"}): one terms query."""
+        body = {"query": {"terms": {EDITION_FIELD: keys}}, "size": 1000, "_source": EDITION_SOURCE}
+        with self._api("reading editions"):
+            found = self.client.search(index=self.aliases["documents"], body=body)["hits"]["hits"]
+        out: dict[str, list[dict]] = {}
+        for h in found:
+            src = h["_source"]
+            doc = (src.get("stored") or {}).get("doc") or {}
+            out.setdefault(src.get(EDITION_FIELD, ""), []).append(
+                {"id": src.get("id", ""), "title": doc.get("title", ""), "date": doc.get("date", "")}
+            )
+        return out
+
+    def _editions(self, rows: list, req: SearchRequest) -> list:
+        """As the embedded backend: the page's hits with their editions (search/versions.py);
+        rows are (source, score, copies, evidence). One query for the page, two more only
+        when a hit shows a newer edition (its source and its group's size)."""
+        keys = sorted({r[0].get(EDITION_FIELD) for r in rows if r[0].get(EDITION_FIELD)})
+        if not keys or not req.collapse:
+            return rows
+        by_key = self._edition_members(keys)
+        doc = lambda src: (src.get("stored") or {}).get("doc") or {}  # noqa: E731
+        page = [
+            {"id": r[0].get("id", ""), "date": doc(r[0]).get("date", ""), "versions": r[0].get("_versions") or []}
+            for r in rows
+        ]
+        editions = {p["id"]: by_key.get(r[0].get(EDITION_FIELD) or "", []) for p, r in zip(page, rows, strict=True)}
+        kept = page_editions(page, editions, swap=swaps_editions(req))
+        swapped = [shown for pos, shown, _ in kept if shown != page[pos]["id"]]
+        sources = self._existing(swapped, fields=HIT_SOURCE) if swapped else {}
+        sizes = self._group_sizes([s.get(COLLAPSE_FIELD) or i for i, s in sources.items()])
+        out = []
+        for pos, shown, chain in kept:
+            src, score, copies, ev = rows[pos]
+            if shown != page[pos]["id"] and shown in sources:  # its evidence is found afresh on the page
+                src, ev = sources[shown], None
+                copies = sizes.get(src.get(COLLAPSE_FIELD) or shown, 1)
+            out.append(({**src, "_versions": chain}, score, copies, ev))
+        return out
+
+    def _group_sizes(self, groups: list[str]) -> dict[str, int]:
+        if not groups:
+            return {}
+        body = {
+            "query": {"terms": {COLLAPSE_FIELD: groups}},
+            "size": 0,
+            "aggs": {"g": {"terms": {"field": COLLAPSE_FIELD, "size": len(groups)}}},
+        }
+        with self._api("counting copies"):
+            resp = self.client.search(index=self.aliases["documents"], body=body)
+        return {b["key"]: int(b["doc_count"]) for b in resp["aggregations"]["g"]["buckets"]}
 
     def recurrence(self, doc_id: str) -> list[int]:
         self._require_dedup()
@@ -1086,6 +1169,7 @@ class ElasticBackend:
                     outcome.relaxed, outcome.notice = True, RELAXED_NOTICE
             if total == 0:
                 outcome.suggestions = suggestions(req, parsed, self._count, Filters.of(req))
+        picks = self._editions(picks, req)
         terms = parsed.highlight_terms if parsed else []
         matcher = Matcher(query_words(root) if root is not None else [])
         doc = lambda src: (src.get("stored") or {}).get("doc") or {}  # noqa: E731

@@ -21,13 +21,13 @@ from nlp.segment import index_fields
 from search.backend import FACETS, Hit, IndexedDocument, SearchRequest, SearchResponse, WriteSummary
 from search import evidence as ranking
 from search.evidence import Matcher, ahead, analyse, page_evidence, query_words, rerank
-from search.versions import version_chain
+from search.versions import EDITION_SCHEME, page_editions, swaps_editions, version_chain, with_editions
 from search.outcome import RELAXED_NOTICE, Outcome, suggestions
 from search.query import And, parse_query, relax, widen
 from search.similar import telling_terms
 from search.hits import build_hit
 from search.duplicates import StoreDuplicates
-from search.fields import canonical_region, facet_values, site_of
+from search.fields import canonical_region, edition_key_of, facet_values, site_of
 from search.filters import Filters
 from search.store import StoredDocument, Store
 from search.tantivy_index import IndexRecord, TantivyIndex
@@ -62,7 +62,9 @@ class EmbeddedBackend:
     def __init__(self, settings: Settings, writer: bool = True):
         self.settings = settings
         data_dir = Path(settings.data_dir)
-        self.store = Store(data_dir, mmap_mb=settings.sqlite_mmap_mb)
+        self.store = Store(
+            data_dir, edition_key=edition_key_of, edition_scheme=EDITION_SCHEME, mmap_mb=settings.sqlite_mmap_mb
+        )
         self.index = TantivyIndex(data_dir / "index", transient_writer=not writer)
         self.groups = StoreDuplicates(self.store, site_of)
         self.store.write_hooks.append(self.groups.on_write)
@@ -236,7 +238,14 @@ class EmbeddedBackend:
         return self.groups.boilerplate(min_docs=min_docs, limit=limit, **filters)
 
     def copies(self, doc_id: str) -> list[dict]:
-        return self.groups.copies(doc_id)
+        """The duplicate group, then the dated editions of the same law outside it."""
+        members = self.groups.copies(doc_id)
+        found = self.store.editions_of([doc_id]).get(doc_id) or []
+        if len(found) < 2:
+            return members
+        rows = self.store.get_many([r["id"] for r in found], columns="id, title, url, date, source")
+        editions = [{k: rows[r["id"]][k] for k in ("id", "title", "url", "date", "source")} for r in found]
+        return with_editions(members, editions, doc_id)
 
     def iter_documents(self) -> Iterator[dict]:
         for stored in self.store.iter_documents():
@@ -266,6 +275,7 @@ class EmbeddedBackend:
                     outcome.relaxed, outcome.notice = True, RELAXED_NOTICE
             if total == 0:
                 outcome.suggestions = suggestions(req, parsed, self._count, filters)
+        picks = self._editions(picks, req)
         rows = self.store.get_many([p[0] for p in picks])
         terms = parsed.highlight_terms if parsed else []
         matcher = Matcher(query_words(root) if root is not None else [])
@@ -281,6 +291,29 @@ class EmbeddedBackend:
             hits.append(hit)
         facets = self.index.facets(filtered, FACETS) if req.facets else {}
         return outcome.response(req, total, hits, facets, started)
+
+    def _editions(self, picks: list, req: SearchRequest) -> list:
+        """The page's hits with their editions (search/versions.py): an older edition shows
+        the newest instead (ranked by relevance, without filters the newest may not pass),
+        two editions of one title make one hit. One store query for the page."""
+        if not picks or not req.collapse:
+            return picks
+        found = self.store.editions_of([p[0] for p in picks])
+        if not found:
+            return picks
+        editions = {k: [{"id": r["id"], "title": r["title"], "date": r["date"]} for r in v] for k, v in found.items()}
+        date = {r["id"]: r["date"] for v in editions.values() for r in v}
+        page = [{"id": p[0], "date": date.get(p[0], ""), "versions": p[5]} for p in picks]
+        kept = page_editions(page, editions, swap=swaps_editions(req))
+        swapped = [shown for pos, shown, _ in kept if shown != picks[pos][0]]
+        group_of = self.groups.groups_of(swapped) if swapped else {}
+        out = []
+        for pos, shown, chain in kept:
+            doc_id, score, size, group_id, ev, _ = picks[pos]
+            if shown != doc_id:  # its evidence is found afresh on the page
+                (group_id, size), ev = group_of[shown], None
+            out.append((shown, score, size, group_id, ev, chain))
+        return out
 
     def _count(self, root, filters: Filters) -> int:
         query = self.index.compile(root) if root is not None else tantivy_all()

@@ -6,6 +6,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from search.store import StoredDocument
+from search.versions import edition_key
 
 
 @lru_cache(maxsize=4096)
@@ -62,3 +63,9 @@ def facet_values(stored: StoredDocument) -> dict:
         "year": year,
         "date_key": date_key,
     }
+
+
+def edition_key_of(title: str, region: str, doc_type: str, analysis: dict) -> str:
+    """The edition key (search/versions.py) with the region and type the facets have."""
+    province = canonical_region(region)[0] if region else (analysis.get("primary_region") or {}).get("province", "")
+    return edition_key(title, doc_type or (analysis.get("doc_type") or {}).get("id", ""), province or "")

@@ -86,6 +86,9 @@ class _Indices:
     def get_mapping(self, index):
         return _wrap(self.raw.indices.get_mapping(index=_index(index)))
 
+    def put_mapping(self, index, properties: dict):
+        return _wrap(self.raw.indices.put_mapping(index=_index(index), body={"properties": properties}))
+
     def stats(self, index, metric: str = ""):
         return _wrap(self.raw.indices.stats(index=_index(index), metric=metric or None))
 

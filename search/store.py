@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from govtext.documents import Document
 from search.backend import WriteSummary
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -53,7 +53,14 @@ MIGRATIONS: dict[int, str] = {
     CREATE INDEX changes_doc ON changes(doc_id);
     CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # the editions of one law (search/versions.py), filled by Store.edition_key_of; the index
+    # covers what Store.editions_of reads, so a result page's lookup never reads a document row
+    2: """
+    ALTER TABLE documents ADD COLUMN edition_key TEXT NOT NULL DEFAULT '';
+    CREATE INDEX documents_edition ON documents(edition_key, date, id, title) WHERE edition_key != '';
+    """,
 }
+EDITION_SCHEME_KEY = "edition_scheme"
 
 
 @dataclass
@@ -80,7 +87,14 @@ def _now() -> str:
 class Store:
     FILENAME = "govtext.sqlite3"
 
-    def __init__(self, data_dir: Path, readonly: bool = False, mmap_mb: int = 0):
+    def __init__(
+        self,
+        data_dir: Path,
+        readonly: bool = False,
+        edition_key: Callable[[str, str, str, dict], str] | None = None,
+        edition_scheme: str = "",
+        mmap_mb: int = 0,
+    ):
         """``mmap_mb``: read the file through a memory map of up to that many MiB (a search
         reads tens of texts: about a quarter less CPU than SQLite's read() per page)."""
         self.path = Path(data_dir) / self.FILENAME
@@ -89,6 +103,10 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self.readonly = readonly
+        #: a document's edition key (search/versions.py) from its title, region, doc_type and
+        #: analysis; '' without one
+        self.edition_key_of = edition_key or (lambda title, region, doc_type, analysis: "")
+        self.edition_scheme = edition_scheme
         #: callbacks run inside each write transaction: fn(conn, written, removed_ids)
         self.write_hooks: list[Callable[[sqlite3.Connection, list[tuple[Document, list[str]]], list[str]], None]] = []
         if not readonly:
@@ -142,8 +160,23 @@ class Store:
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {version}")
+            if self.edition_scheme and self._kv(conn, EDITION_SCHEME_KEY) != self.edition_scheme:
+                self._fill_edition_keys(conn)
+
+    def _fill_edition_keys(self, conn: sqlite3.Connection) -> None:
+        """Key every stored document (a store made before the keys, or with another scheme)."""
+        keys = [
+            (self.edition_key_of(r["title"], r["region"], r["doc_type"], json.loads(r["analysis_json"])), r["id"])
+            for r in conn.execute("SELECT id, title, region, doc_type, analysis_json FROM documents")
+        ]
+        conn.executemany("UPDATE documents SET edition_key = ? WHERE id = ?", keys)
+        conn.execute("INSERT OR REPLACE INTO kv(key, value) VALUES (?, ?)", (EDITION_SCHEME_KEY, self.edition_scheme))
 
     # -- key/value ---------------------------------------------------------
+    @staticmethod
+    def _kv(conn: sqlite3.Connection, key: str) -> str | None:
+        row = conn.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
 
     # -- writes ------------------------------------------------------------
     def write_batch(self, items: Iterable[tuple[Document, list[str], dict]]) -> WriteSummary:
@@ -162,13 +195,14 @@ class Store:
                 conn.execute("DELETE FROM paragraphs WHERE doc_id = ?", (doc.id,))
                 conn.execute(
                     """INSERT INTO documents(id, title, text, url, date, source, region, doc_type, meta_json,
-                           analysis_json, content_hash, chars, added_at, updated_at)
-                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                           analysis_json, content_hash, chars, added_at, updated_at, edition_key)
+                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                        ON CONFLICT(id) DO UPDATE SET title=excluded.title, text=excluded.text, url=excluded.url,
                            date=excluded.date, source=excluded.source, region=excluded.region,
                            doc_type=excluded.doc_type, meta_json=excluded.meta_json,
                            analysis_json=excluded.analysis_json, content_hash=excluded.content_hash,
-                           chars=excluded.chars, updated_at=excluded.updated_at""",
+                           chars=excluded.chars, updated_at=excluded.updated_at,
+                           edition_key=excluded.edition_key""",
                     (
                         doc.id,
                         doc.title,
@@ -184,6 +218,7 @@ class Store:
                         len(doc.text),
                         added_at,
                         now,
+                        self.edition_key_of(doc.title, doc.region, doc.doc_type, analysis),
                     ),
                 )
                 conn.executemany(
@@ -216,9 +251,16 @@ class Store:
         count = 0
         with self.transaction() as conn:
             for doc_id, analysis in updates:
+                row = conn.execute("SELECT title, region, doc_type FROM documents WHERE id = ?", (doc_id,)).fetchone()
+                if row is None:
+                    continue
                 n = conn.execute(
-                    "UPDATE documents SET analysis_json = ? WHERE id = ?",
-                    (json.dumps(analysis, ensure_ascii=False), doc_id),
+                    "UPDATE documents SET analysis_json = ?, edition_key = ? WHERE id = ?",
+                    (
+                        json.dumps(analysis, ensure_ascii=False),
+                        self.edition_key_of(row["title"], row["region"], row["doc_type"], analysis),
+                        doc_id,
+                    ),
                 ).rowcount
                 if n:
                     conn.execute("INSERT INTO changes(doc_id) VALUES (?)", (doc_id,))
@@ -260,6 +302,24 @@ class Store:
             for row in self.conn.execute(f"SELECT {columns} FROM documents WHERE id IN ({marks})", chunk):
                 rows[row["id"]] = row
         return rows
+
+    def editions_of(self, doc_ids: list[str]) -> dict[str, list[sqlite3.Row]]:
+        """id -> the documents sharing its edition key, one per date (itself for its own;
+        id, title, date), for the ids that have a key: one indexed query for a result page."""
+        out: dict[str, list[sqlite3.Row]] = {}
+        for start in range(0, len(doc_ids), 500):
+            chunk = doc_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"""SELECT p.id AS asked, COALESCE(MAX(CASE WHEN d.id = p.id THEN d.id END), MIN(d.id)) AS id,
+                           MIN(d.title) AS title, d.date AS date
+                    FROM documents p JOIN documents d ON d.edition_key = p.edition_key AND d.edition_key != ''
+                    WHERE p.id IN ({marks}) AND p.edition_key != ''
+                    GROUP BY p.id, d.date""",
+                chunk,
+            ):
+                out.setdefault(row["asked"], []).append(row)
+        return out
 
     def iter_documents(self, after_id: str = "") -> Iterator[StoredDocument]:
         """Every document in id order, read in pages so memory stays flat."""

@@ -55,3 +55,77 @@ def tag_relations(members: list[dict], doc_id: str) -> list[dict]:
     for m in members:
         m["relation"] = status.get(m["id"], "转载副本" if m["id"] != doc_id else "本文")
     return members
+
+
+# -- editions across duplicate groups ------------------------------------------------
+# A law rewritten by an amendment is no copy of its old text, so no duplicate group links
+# the two; the documents' edition key does: the title (spaces and bracket widths folded)
+# and the region, for the types whose same title means the same instrument. A national
+# 政府工作报告 of 2023 is no edition of that of 2019, so reports get no key.
+
+#: doc_type values (declared in JSONL, or nlp's type id) whose same-titled documents are editions
+EDITION_TYPES = frozenset({"law", "regulation", "judicial"})
+#: bump when edition_key changes: stores recompute their keys on open
+EDITION_SCHEME = "1"
+
+
+def edition_key(title: str, doc_type: str, region: str) -> str:
+    """The key shared by the editions of one law, regulation or judicial interpretation:
+    ``region|title``; '' for other types and for untitled documents."""
+    key = _title_key(title)
+    if not key or doc_type not in EDITION_TYPES:
+        return ""
+    return f"{region}|{key}"
+
+
+def swaps_editions(req) -> bool:
+    """Whether a search page may show the newest edition in place of the one that matched:
+    ranked by relevance, and no filter the newest might not pass (year, theme, site, city;
+    region and type are part of the key)."""
+    lo, hi = req.year_range()
+    return req.sort == "relevance" and lo is None and hi is None and not (req.themes or req.site or req.city)
+
+
+def page_editions(page: list[dict], editions: dict[str, list[dict]], swap: bool) -> list[tuple[int, str, list[dict]]]:
+    """Which of a result page's hits to show, as what, with which version chain.
+
+    ``page``: the hits in rank order, each {"id", "date", "versions"} (its in-group chain,
+    maybe []); ``editions``: hit id -> its same-key documents ({"id", "title", "date"},
+    itself included). Returns (position in ``page``, id to show, chain) for the hits kept:
+    a dated hit with a dated edition of another date gets the chain of all of them, newest
+    first, and with ``swap`` shows the newest (现行) instead; a hit whose edition is already
+    shown higher on the page is folded into it (dropped). Undated editions are 日期不详:
+    listed nowhere, never ordered."""
+    out: list[tuple[int, str, list[dict]]] = []
+    seen: set[str] = set()
+    for pos, hit in enumerate(page):
+        chain = hit.get("versions") or []
+        members = editions.get(hit["id"]) or []
+        if len(members) > 1 and _date_key(hit.get("date", "")):
+            chain = version_chain(_one_per_date(hit["id"], members + chain), hit["id"]) or chain
+        shown = chain[0]["id"] if chain and swap else hit["id"]
+        linked = {hit["id"], shown, *(v["id"] for v in chain)}
+        if hit["id"] in seen or shown in seen:
+            continue
+        seen |= linked
+        out.append((pos, shown, chain))
+    return out
+
+
+def _one_per_date(doc_id: str, members: list[dict]) -> list[dict]:
+    """One document per date (``doc_id`` for its own): two documents of one title and one
+    date are one edition twice (two sources), not a revision of each other."""
+    by_date: dict[str, dict] = {}
+    for m in sorted(members, key=lambda m: m["id"] != doc_id):
+        by_date.setdefault(_date_key(m.get("date", "")), m)
+    return list(by_date.values())
+
+
+def with_editions(members: list[dict], editions: list[dict], doc_id: str) -> list[dict]:
+    """``doc_id``'s copies (its duplicate group) and, when it is dated, its dated editions
+    outside the group (an undated one is ordered against none)."""
+    ids = {m["id"] for m in members}
+    dated = [e for e in _one_per_date(doc_id, editions) if _date_key(e.get("date", ""))]
+    if doc_id not in {e["id"] for e in dated} or len(dated) < 2:
+        return members
+    return members + [e for e in dated if e["id"] not in ids]

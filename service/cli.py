@@ -116,6 +116,11 @@ def cmd_search(args) -> int:
             print("   命中条款: " + "；".join(f"{a['label']}（{'、'.join(a['words'])}）" for a in hit.matched_articles))
         if hit.matched_synonyms:
             print("   经同义词匹配: " + "、".join(hit.matched_synonyms))
+        if hit.versions:
+            older = "、".join(f"{v['date']}（{v['id']}）" for v in hit.versions[1:])
+            print(
+                f"   {hit.versions[0]['status']} {hit.versions[0]['date']}" + (f" · 历史版本: {older}" if older else "")
+            )
         plain = re.sub(r"</?mark>", "**", hit.snippet)
         import html
 

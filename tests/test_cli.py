@@ -56,3 +56,20 @@ def test_ingest_search_export_roundtrip(tmp_path):
     assert original_ids <= {d["id"] for d in exported}
     text = run_cli("search", "枫桥经验", "--limit", "3", data=data).stdout.decode()
     assert "**枫桥经验**" in text
+
+
+def test_search_prints_the_version_chain(tmp_path):
+    law = {"title": "中华人民共和国国防教育法", "region": "全国", "doc_type": "law"}
+    docs = tmp_path / "laws.jsonl"
+    docs.write_text(
+        json.dumps({**law, "id": "ed-old", "date": "2018-04-27", "text": "第一条 国防教育贯彻全民参与的方针。"})
+        + "\n"
+        + json.dumps({**law, "id": "ed-new", "date": "2024-09-13", "text": "第一条 学校应当将国防教育列入计划。"})
+        + "\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "d"
+    assert run_cli("ingest", str(docs), data=data).returncode == 0
+    text = run_cli("search", "国防教育", data=data).stdout.decode()
+    assert "(ed-new)" in text and "(ed-old)\n" not in text
+    assert "现行 2024-09-13 · 历史版本: 2018-04-27（ed-old）" in text

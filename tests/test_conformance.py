@@ -544,6 +544,116 @@ def test_hit_region_in_standard_name(fresh):
     assert [f["value"] for f in resp.facets["region"]] == ["浙江省"]
 
 
+# -- editions of one law (search/versions.py) ------------------------------------------
+def _article(n: int, words: str) -> str:
+    return f"第{n}条 {words}，编号{n * 7919 % 1000}。"
+
+
+def edition_docs() -> list[Document]:
+    """Two dated editions of one law whose text was rewritten (no duplicate group), an undated
+    one, two national 政府工作报告 of different years (no editions), one title in two regions."""
+    law = "中华人民共和国国防教育法"
+    old = "\n".join(_article(n, "国防教育是建设和巩固国防的基础，国防教育贯彻全民参与的方针") for n in range(1, 9))
+    new = "\n".join(_article(n, f"学校应当将国防教育列入工作计划，第{n}项由教育行政部门督导") for n in range(1, 9))
+    undated = "\n".join(_article(n, f"各级人民政府应当将国防教育纳入规划，第{n}款") for n in range(1, 5))
+    report = {
+        2023: "过去五年经济实力明显提升。今年要加强国防教育和国防动员建设。",
+        2024: "去年主要预期目标圆满完成。今年坚持稳中求进，国防教育扎实开展，民生保障持续加强。",
+    }
+    rule = {
+        "上海市": "\n".join(_article(n, f"物业服务企业应当公开收费项目第{n}类") for n in range(1, 5)),
+        "北京市": "\n".join(_article(n, f"业主大会可以选聘物业服务企业，{n}年一评") for n in range(1, 5)),
+    }
+    return [
+        _doc("ed-old", old, title=law, date="2018-04-27", region="全国", doc_type="law"),
+        _doc("ed-new", new, title=law, date="2024-09-13", region="全国", doc_type="law"),
+        _doc("ed-undated", undated, title=law, region="全国", doc_type="law"),
+        _doc("rep-2023", report[2023], title="政府工作报告", date="2023-03-05", region="全国", doc_type="report"),
+        _doc("rep-2024", report[2024], title="政府工作报告", date="2024-03-05", region="全国", doc_type="report"),
+        _doc("pm-sh", rule["上海市"], title="物业管理条例", date="2010-12-23", region="上海", doc_type="regulation"),
+        _doc("pm-bj", rule["北京市"], title="物业管理条例", date="2020-03-27", region="北京", doc_type="regulation"),
+    ]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def editions_loaded(request, tmp_path_factory):
+    backend = open_named(request.param, tmp_path_factory.mktemp(f"ed-{request.param}"), request)
+    try:
+        backend.write(enriched(edition_docs()))
+        yield backend
+    finally:
+        dispose(backend)
+
+
+def _chain(hit) -> list[tuple[str, str]]:
+    return [(v["id"], v["status"]) for v in hit.versions]
+
+
+def test_editions_are_no_duplicate_group(editions_loaded):
+    """The case this covers: a rewritten law is linked by its title, not by copied text."""
+    assert editions_loaded.get("ed-old")["group_id"] != editions_loaded.get("ed-new")["group_id"]
+
+
+def test_search_shows_the_current_edition_with_its_history(editions_loaded):
+    hits = editions_loaded.search(SearchRequest(q="国防教育 全民参与", limit=20)).hits  # words of the old text
+    law = [h for h in hits if h.id in ("ed-old", "ed-new")]
+    assert [h.id for h in law] == ["ed-new"]  # one hit, the current edition, where the old one ranked
+    assert _chain(law[0]) == [("ed-new", "现行"), ("ed-old", "已修订")]
+    assert law[0].date == "2024-09-13" and law[0].title == "中华人民共和国国防教育法"
+    ids = [h.id for h in hits]
+    assert "ed-undated" in ids  # 日期不详: its own hit, ordered against nothing
+    assert next(h for h in hits if h.id == "ed-undated").versions == []
+
+
+def test_two_editions_on_one_page_make_one_hit(editions_loaded):
+    hits = editions_loaded.search(SearchRequest(q="国防教育", limit=20)).hits
+    ids = [h.id for h in hits]
+    assert ids.count("ed-new") == 1 and "ed-old" not in ids
+    assert _chain(next(h for h in hits if h.id == "ed-new")) == [("ed-new", "现行"), ("ed-old", "已修订")]
+    plain = editions_loaded.search(SearchRequest(q="国防教育", limit=20, collapse=False)).hits
+    assert {"ed-old", "ed-new"} <= {h.id for h in plain}  # --no-collapse lists every document
+
+
+def test_reports_and_other_regions_are_not_editions(editions_loaded):
+    hits = editions_loaded.search(SearchRequest(q="国防教育", limit=20)).hits
+    reports = [h for h in hits if h.id.startswith("rep-")]
+    assert sorted(h.id for h in reports) == ["rep-2023", "rep-2024"]
+    assert all(h.versions == [] for h in reports)
+    rules = editions_loaded.search(SearchRequest(q="物业服务企业", limit=20)).hits
+    assert sorted(h.id for h in rules) == ["pm-bj", "pm-sh"] and all(h.versions == [] for h in rules)
+    assert [m["id"] for m in editions_loaded.copies("rep-2023")] == ["rep-2023"]
+    assert [m["id"] for m in editions_loaded.copies("pm-sh")] == ["pm-sh"]
+
+
+def test_a_year_filter_keeps_the_edition_of_that_year(editions_loaded):
+    hits = editions_loaded.search(SearchRequest(q="国防教育", year=2018)).hits
+    assert [h.id for h in hits] == ["ed-old"]
+    assert _chain(hits[0]) == [("ed-new", "现行"), ("ed-old", "已修订")]  # the current one is named
+
+
+def test_copies_list_the_editions_with_their_status(editions_loaded):
+    from search.versions import tag_relations
+
+    relations = {m["id"]: m["relation"] for m in tag_relations(editions_loaded.copies("ed-old"), "ed-old")}
+    assert relations == {"ed-old": "已修订", "ed-new": "现行"}  # itself too: the page says it is revised
+    relations = {m["id"]: m["relation"] for m in tag_relations(editions_loaded.copies("ed-new"), "ed-new")}
+    assert relations == {"ed-new": "现行", "ed-old": "已修订"}
+    assert [m["id"] for m in editions_loaded.copies("ed-undated")] == ["ed-undated"]
+
+
+def test_retagging_decides_whether_an_undeclared_title_has_editions(fresh):
+    """Without a declared doc_type the analysis's type counts, as for the facets."""
+    docs = [
+        _doc("u-old", "第一条 村民委员会应当公布村务。", title="村务公开办法", date="2015-01-01", region="浙江"),
+        _doc("u-new", "第一条 村务监督委员会监督村务公开。", title="村务公开办法", date="2021-01-01", region="浙江"),
+    ]
+    fresh.write(enriched(docs))
+    assert sorted(h.id for h in fresh.search(SearchRequest(q="村务")).hits) == ["u-new", "u-old"]
+    fresh.set_analysis([(d.id, {"doc_type": {"id": "law"}}) for d in docs])
+    hits = fresh.search(SearchRequest(q="村务")).hits
+    assert [h.id for h in hits] == ["u-new"] and _chain(hits[0]) == [("u-new", "现行"), ("u-old", "已修订")]
+
+
 def test_reindex_keeps_every_document(fresh, corpus_docs):
     fresh.write(enriched(corpus_docs[:4]))
     before = [(h.id, h.title) for h in fresh.search(SearchRequest(q="政府工作报告", limit=100)).hits]
@@ -595,6 +705,31 @@ def test_engine_reindex_swaps_the_alias(engine, tmp_path, corpus_docs, request):
         for alias, names in after.items():
             assert len(names) == 1 and names != before[alias], (alias, before, after)
             assert not backend.client.indices.exists(index=before[alias][0])
+    finally:
+        dispose(backend)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engine_index_from_before_edition_keys_gets_the_field(engine, tmp_path, request):
+    """An index of template version 1 (strict mapping, no edition_key) stays usable: the field
+    is added on open, so new writes carry their keys and editions link."""
+    from search.elastic import EDITION_FIELD, load_template
+
+    backend = open_named(engine, tmp_path, request)
+    try:
+        body = load_template("documents", backend.prefix)["template"]
+        mappings = json.loads(json.dumps(body["mappings"]))
+        del mappings["properties"][EDITION_FIELD]
+        alias = backend.aliases["documents"]
+        backend._connect()
+        backend.client.indices.create(
+            index=f"{backend.prefix}-documents-v1-0", settings=body["settings"], mappings=mappings, aliases={alias: {}}
+        )
+        backend.write(enriched([d for d in edition_docs() if d.id in ("ed-old", "ed-new")]))
+        props = next(iter(backend.client.indices.get_mapping(index=alias).body.values()))["mappings"]["properties"]
+        assert props[EDITION_FIELD]["type"] == "keyword"
+        hits = backend.search(SearchRequest(q="国防教育")).hits
+        assert [h.id for h in hits] == ["ed-new"] and _chain(hits[0]) == [("ed-new", "现行"), ("ed-old", "已修订")]
     finally:
         dispose(backend)
 

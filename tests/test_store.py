@@ -68,3 +68,41 @@ def test_newer_schema_is_refused(settings, backend):
     backend.store.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(RuntimeError, match="newer"):
         Store(settings.data_dir)
+
+
+def test_a_store_from_before_edition_keys_is_migrated_on_open(tmp_path):
+    """A schema-1 store (no edition_key column) gets the column, its index and every key."""
+    from search.fields import edition_key_of
+    from search.store import MIGRATIONS
+    from search.versions import EDITION_SCHEME
+
+    path = tmp_path / Store.FILENAME
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[1] + "; PRAGMA user_version = 1;")
+    row = "INSERT INTO documents(id, title, text, region, doc_type, date, content_hash, chars, added_at, updated_at)"
+    conn.execute(row + " VALUES ('a', '某某条例', '第一条', '上海', 'regulation', '2010-01-01', 'h', 3, '', '')")
+    conn.execute(row + " VALUES ('b', '某某条例', '第一条', '上海', 'regulation', '2020-01-01', 'h2', 3, '', '')")
+    conn.execute(row + " VALUES ('r', '政府工作报告', '报告', '全国', 'report', '2020-01-01', 'h3', 2, '', '')")
+    conn.commit()
+    conn.close()
+    store = Store(tmp_path, edition_key=edition_key_of, edition_scheme=EDITION_SCHEME)
+    assert store.schema_version() == SCHEMA_VERSION
+    keys = dict(store.conn.execute("SELECT id, edition_key FROM documents").fetchall())
+    assert keys["a"] == keys["b"] == "上海市|某某条例" and keys["r"] == ""
+    assert sorted(r["id"] for r in store.editions_of(["a"])["a"]) == ["a", "b"]
+    assert store.editions_of(["r"]) == {}
+    plan = " ".join(
+        str(r[3])
+        for r in store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM documents WHERE edition_key = ? AND edition_key != ''", ("x",)
+        )
+    )
+    assert "documents_edition" in plan
+
+
+def test_retagging_rekeys_an_undeclared_document(backend):
+    """Without a declared type the analysis's type decides whether a title has editions."""
+    backend.write([indexed("a", "第一条 总则", title="某某办法")])
+    assert backend.store.editions_of(["a"]) == {}
+    backend.set_analysis([("a", {"doc_type": {"id": "law"}, "primary_region": {"province": "浙江省"}})])
+    assert [r["id"] for r in backend.store.editions_of(["a"])["a"]] == ["a"]

@@ -479,3 +479,39 @@ def test_no_stage_says_not_available(ui):
     """Tagging and dedup are part of every backend; no page claims they are off."""
     for path in ("/check", "/boilerplate", "/documents/ui-a", "/documents/ui-a/copies", "/?q=完全不会出现的词语组合"):
         assert "尚未启用" not in page(ui.get(path)), path
+
+
+def test_editions_of_a_law_on_the_search_document_and_copies_pages(tmp_path):
+    """Two editions of one law (rewritten text, no duplicate group): one hit, the current one,
+    with its 历史版本; the old edition's page says 已修订 and links the 现行 one."""
+    from govtext.settings import load_settings
+    from service.app import create_app
+
+    law = {"title": "中华人民共和国国防教育法", "region": "全国", "doc_type": "law"}
+    _make_store(
+        tmp_path,
+        [
+            {
+                **law,
+                "id": "ed-old",
+                "date": "2018-04-27",
+                "text": "第一条 国防教育贯彻全民参与的方针。\n第二条 国防教育是全民教育。",
+            },
+            {
+                **law,
+                "id": "ed-new",
+                "date": "2024-09-13",
+                "text": "第一条 学校应当将国防教育列入工作计划。\n第二条 另行规定。",
+            },
+        ],
+    )
+    client = create_app(load_settings(data_dir=tmp_path)).test_client()
+    results = page(client.get("/?q=国防教育"))
+    assert "/documents/ed-new" in results and "历史版本" in results and "/documents/ed-old" in results
+    old = page(client.get("/documents/ed-old"))
+    assert "已修订，本文" in old and "/documents/ed-new" in old and "现行" in old
+    copies = client.get("/api/v1/documents/ed-old/copies").get_json()["copies"]
+    assert {c["id"]: c["relation"] for c in copies} == {"ed-old": "已修订", "ed-new": "现行"}
+    hits = client.get("/api/v1/search?q=国防教育").get_json()["hits"]
+    assert [h["id"] for h in hits] == ["ed-new"]
+    assert [(v["id"], v["status"]) for v in hits[0]["versions"]] == [("ed-new", "现行"), ("ed-old", "已修订")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 from govtext.errors import GovtextError, NotFound
-from search.versions import tag_relations
+from search.versions import tag_relations, version_chain
 from service.context import get_backend
 
 from service.ui.common import (
@@ -118,9 +118,18 @@ def document(doc_id: str):
     except GovtextError as exc:
         log.warning("similar documents failed for %s: %s", doc_id, exc.message)
         similar = []
+    try:  # 现行 / 已修订: the editions of this law, newest first (search/versions.py)
+        versions = version_chain(get_backend().copies(doc_id), doc_id)
+    except GovtextError as exc:
+        log.warning("versions failed for %s: %s", doc_id, exc.message)
+        versions = []
     # the API's document (GET /api/v1/documents/{id}) with the page's recurrence and similar documents
     model = {**doc, "paragraph_recurrence": recurrence, "similar": [h.to_dict() for h in similar]}
-    return render_page("document.html", model, lambda: _document_view(doc, analysis, paragraphs, recurrence, similar))
+    return render_page(
+        "document.html",
+        model,
+        lambda: {**_document_view(doc, analysis, paragraphs, recurrence, similar), "versions": versions},
+    )
 
 
 def _document_view(doc: dict, analysis: dict, paragraphs: list, recurrence: list, similar: list) -> dict:
