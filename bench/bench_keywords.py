@@ -47,10 +47,12 @@ def matches(word: str, phrases: list[str]) -> tuple[bool, bool]:
 
 def corpus_idf_folder(reports: list[dict], laws: list[dict]) -> Path:
     """A data folder whose idf.json is learnt as ingest learns it (cached between runs)."""
+    from nlp.idf_terms import stamp
     from nlp.keywords import IdfTable
 
     texts = [d["text"] for d in reports] + [d["text"] for d in laws[::5]]
-    folder = Path(tempfile.gettempdir()) / f"govtext-bench-idf-{len(texts)}"
+    # keyed by what the terms depend on too (word lists, tokenization format): checkouts do not share it
+    folder = Path(tempfile.gettempdir()) / f"govtext-bench-idf-{len(texts)}-{stamp()[:12]}"
     if not (folder / "idf.json").exists():
         folder.mkdir(parents=True, exist_ok=True)
         IdfTable.from_texts(texts, source="bench corpus").save(folder / "idf.json", min_df=2)

@@ -14,6 +14,11 @@ def _env(name: str, default: str) -> str:
     return default if value is None or value == "" else value
 
 
+def config_dir() -> Path:
+    """``load_settings().config_dir`` without building all the settings (the NLP stages look it up per call)."""
+    return Path(_env("GOVTEXT_CONFIG_DIR", str(REPO_ROOT / "index_config")))
+
+
 @dataclass(frozen=True)
 class Settings:
     #: folder of the embedded store (SQLite file + tantivy index)
@@ -29,7 +34,7 @@ class Settings:
     #: prefix of the Elasticsearch / OpenSearch indices and aliases
     es_prefix: str = field(default_factory=lambda: _env("GOVTEXT_ES_PREFIX", "govtext"))
     #: folder of data files: user dictionary, taxonomy, stopwords, synonyms
-    config_dir: Path = field(default_factory=lambda: Path(_env("GOVTEXT_CONFIG_DIR", str(REPO_ROOT / "index_config"))))
+    config_dir: Path = field(default_factory=lambda: config_dir())
     #: bearer token required for write endpoints; empty disables writes over HTTP
     api_token: str = field(default_factory=lambda: _env("GOVTEXT_API_TOKEN", ""))
     #: require the token for reads too

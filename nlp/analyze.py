@@ -42,14 +42,14 @@ from ingest.text import clean_text, split_paragraphs
 from nlp.combine import combine
 from nlp.doctype import classify
 from nlp.entities import document_year, extract_entities, find_dates, primary_region
-from nlp.keywords import candidate_words, get_idf_table, keyword_and_idf_words
+from nlp.keywords import MAX_PARAGRAPHS as MAX_PARAGRAPHS  # re-exported: the limit of the whole analysis
+from nlp.keywords import get_idf_table, keyword_and_idf_words
 from nlp.keywords import keywords as extract_keywords
 from nlp.model import get_model
 from nlp.taxonomy import get_taxonomy
 from nlp.textnorm import normalize
 from nlp.themes import aggregate_document, get_rule_tagger
 
-MAX_PARAGRAPHS = 20_000
 MAX_PARAGRAPH_CHARS = 5_000  # a longer "paragraph" (no line breaks) is tagged on its first 5,000 chars
 MIN_CJK_CHARS = 2
 PARAGRAPH_CACHE = 50_000
@@ -220,11 +220,7 @@ def _analyze(
         primary = primary_region(title_regions) or primary_region(entities["regions"])
     else:
         primary = primary_region(entities["regions"])
-    terms = None
-    if with_idf_terms:
-        words, terms = keyword_and_idf_words(body, text)
-    else:
-        words = candidate_words(body, normalized=True)
+    words, terms = keyword_and_idf_words(body)
     result = {
         "themes": themes,
         "paragraph_themes": para_tags,
@@ -237,7 +233,7 @@ def _analyze(
         "truncated": truncated,
         "model": use_model and get_model() is not None,
     }
-    return result, terms
+    return result, terms if with_idf_terms else None
 
 
 def analyze_many(items: Iterable, *, use_model: bool = True) -> list[dict]:

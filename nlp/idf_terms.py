@@ -1,8 +1,8 @@
 """Each stored text's IDF term set, kept from ingest so that learning the IDF does not segment it again.
 
-Analysis at ingest has the document's keyword tokens at hand; from the same
-segmentation it gets the set of words :func:`nlp.keywords.idf_terms` would give
-for the stored text (:func:`nlp.keywords.keyword_and_idf_words`). The ingest
+Analysis at ingest has the document's keyword tokens at hand, and they are the
+words :func:`nlp.keywords.idf_terms` gives for the stored text (the words of its
+keyword text, :func:`nlp.keywords.document_body`), so their set costs nothing more. The ingest
 writes that set here and ``refresh_idf`` (service/cli.py) counts the sets
 instead of re-tokenizing the corpus.
 
@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 #: bump when keyword tokenization changes in a way that changes which words a text yields
-FORMAT = "govtext-idf-terms-1"
+FORMAT = "govtext-idf-terms-2"  # 2: the words of the keyword text (nlp.keywords.document_body)
 FILENAME = "idf_terms.sqlite"
 
 _stamp: tuple[tuple, str] | None = None

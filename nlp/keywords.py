@@ -41,6 +41,8 @@ from govtext.settings import Settings, load_settings
 BOILERPLATE_WEIGHT = 0.2
 GOVERNANCE_TERM_WEIGHT = 1.3
 MAX_KEYWORD_CHARS = 300_000
+#: paragraphs of a document that analysis looks at (tags and keywords)
+MAX_PARAGRAPHS = 20_000
 TEXTRANK_MAX_WORDS = 60_000
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _JUNK = re.compile(r"^(?:[\d.%]+|[a-z]{1}|[xX×*＊]+|[^\w]+)$")
@@ -225,11 +227,11 @@ _lists: tuple[tuple, WordLists] | None = None
 
 def get_word_lists() -> WordLists:
     global _lists
-    from govtext.settings import load_settings
+    from govtext.settings import config_dir
     from nlp.segment import read_user_words
     from nlp.taxonomy import get_taxonomy
 
-    cfg = Path(load_settings().config_dir)
+    cfg = config_dir()
     tax = get_taxonomy()
     stamp = []
     for name in ("stopwords.txt", "userdict.txt"):
@@ -322,73 +324,6 @@ def _tokens_pos(text: str, lists: WordLists) -> _Line:
     return tokens, pos, numbers
 
 
-class TokenPass:
-    """Tokens of prepared texts, segmented line by line and each distinct line once.
-
-    jieba cuts at every line break (a ``\n`` is a token of its own, tagged
-    ``x``) and no governance term spans one, so the tokens of a text are those of
-    its lines joined by ``\n`` tokens. Two forms of one document (the keyword
-    body and the stored text) share almost all their lines; one pass serves both.
-    Spaces and tabs at a line's ends are tokens of one character each, so a line
-    is looked up without them. Texts with ``\r`` (``\r\n`` is one token) or
-    word lists whose terms hold a line break are segmented whole.
-    """
-
-    def __init__(self, lists: WordLists):
-        self.lists = lists
-        self.lines: dict[str, _Line] = {}
-        self.by_line = not any("\n" in t for t in lists.terms) and "\n" not in lists.prefixes
-
-    def run(self, text: str, *, whole: bool = False) -> _Line:
-        """The tokens of ``text``; ``whole``: segment it in one piece and remember its lines."""
-        if not self.by_line or "\r" in text:
-            return _tokens_pos(text, self.lists)
-        if whole:
-            result = _tokens_pos(text, self.lists)
-            self._remember(text, result)
-            return result
-        tokens: list[str] = []
-        pos: list[str] = []
-        numbers: list[int] = []
-        for n, line in enumerate(text.split("\n")):
-            if n:
-                tokens.append("\n")
-                pos.append("x")
-            # spaces and tabs at the ends are one token each (the stored text keeps its indents)
-            core = line.strip(" \t")
-            lead = line[: len(line) - len(line.lstrip(" \t"))]
-            cached = self.lines.get(core)
-            if cached is None:
-                cached = self.lines[core] = _tokens_pos(core, self.lists)
-            tokens += lead
-            pos += "x" * len(lead)
-            offset = len(tokens)
-            tokens += cached[0]
-            pos += cached[1]
-            numbers += [offset + j for j in cached[2]]
-            if core:
-                trail = line[len(lead) + len(core) :]
-                tokens += trail
-                pos += "x" * len(trail)
-        return tokens, pos, numbers
-
-    def _remember(self, text: str, line: _Line) -> None:
-        """Cut a whole text's tokens at its ``\\n`` tokens into the tokens of its lines."""
-        tokens, pos, numbers = line
-        breaks = [i for i, t in enumerate(tokens) if t == "\n"]
-        lines = text.split("\n")
-        if len(breaks) != len(lines) - 1:  # pragma: no cover - jieba cuts at every line break
-            return
-        from bisect import bisect_left
-
-        start = 0
-        for end, string in zip(breaks + [len(tokens)], lines):
-            if string not in self.lines and string == string.strip(" \t"):
-                lo, hi = bisect_left(numbers, start), bisect_left(numbers, end)
-                self.lines[string] = (tokens[start:end], pos[start:end], [j - start for j in numbers[lo:hi]])
-            start = end + 1
-
-
 def _counts(tokens: list[str], numbers: list[int]) -> tuple[Counter, Counter]:
     """How often each token occurs, and how often next to a number (one before it or up to 2 after it)."""
     n = len(tokens)
@@ -427,32 +362,35 @@ def _candidates(line: _Line, lists: WordLists) -> list[str | None]:
     return list(map(_decisions(line, lists).__getitem__, zip(line[0], line[1])))
 
 
-def _term_set(line: _Line, lists: WordLists) -> set[str]:
-    """The distinct words :func:`_candidates` keeps (what an IDF table counts)."""
-    return {w for w in _decisions(line, lists).values() if w}
-
-
 def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bool = False) -> list[str | None]:
     """Content words of ``text`` in order (None for removed ones), governance terms merged."""
     lists = lists or get_word_lists()
     return _candidates(_tokens_pos(_prepare(text, normalized), lists), lists)
 
 
+def document_body(text: str) -> str:
+    """The keyword text of a stored document, as analysis builds it: its paragraphs
+    (:func:`ingest.text.split_paragraphs`, the first :data:`MAX_PARAGRAPHS`), normalized, one per line."""
+    from ingest.text import split_paragraphs
+    from nlp.textnorm import normalize
+
+    return "\n".join(normalize(p) for p in split_paragraphs(text)[:MAX_PARAGRAPHS])
+
+
 def idf_terms(text: str) -> list[str]:
-    """The words of ``text`` as keyword extraction sees them (for building an IdfTable)."""
-    return [w for w in candidate_words(text) if w]
+    """The words keyword extraction sees in the document ``text`` (for building an IdfTable):
+    those of its keyword text (:func:`document_body`), so that TF and DF count the same words."""
+    return [w for w in candidate_words(document_body(text), normalized=True) if w]
 
 
-def keyword_and_idf_words(body: str, text: str, lists: WordLists | None = None) -> tuple[list[str | None], set[str]]:
-    """``candidate_words(body, normalized=True)`` and ``set(idf_terms(text))`` from one segmentation.
+def keyword_and_idf_words(body: str, lists: WordLists | None = None) -> tuple[list[str | None], set[str]]:
+    """``candidate_words(body, normalized=True)`` and the set of its words, from one segmentation.
 
-    ``body`` is the normalized keyword text of a document (its cleaned
-    paragraphs), ``text`` the document as stored; the lines they share are
-    segmented once (:class:`TokenPass`)."""
+    For a document's keyword text (``body == document_body(text)``) the set is ``set(idf_terms(text))``."""
     lists = lists or get_word_lists()
-    tokens = TokenPass(lists)
-    words = _candidates(tokens.run(_prepare(body, True), whole=True), lists)
-    return words, _term_set(tokens.run(_prepare(text, False)), lists)
+    line = _tokens_pos(_prepare(body, True), lists)
+    decided = _decisions(line, lists)
+    return list(map(decided.__getitem__, zip(line[0], line[1]))), {w for w in decided.values() if w}
 
 
 def _weight(word: str, lists: WordLists) -> float:

@@ -90,6 +90,20 @@ def _lookup(keys: np.ndarray, values: np.ndarray, codes: np.ndarray) -> np.ndarr
     return np.where(keys[pos] == codes, values[pos], -1)
 
 
+_LINE_BREAK = -2
+
+
+class _Rows(dict):
+    """token -> row; a token not seen yet is added (``add``) on its first lookup."""
+
+    def __init__(self, add):
+        super().__init__()
+        self.add = add
+
+    def __missing__(self, token: str) -> int:
+        return self.add(token)
+
+
 class _CodeTables:
     """The word, word-bigram and character-bigram features as integer codes.
 
@@ -129,8 +143,10 @@ class _CodeTables:
         self._reset()
 
     def _reset(self) -> None:
-        #: token -> row of the word tables, -1 for spaces and punctuation
-        self.ids: dict[str, int] = {}
+        #: token -> row of the word tables, -1 for spaces and punctuation (-2: a line break);
+        #: looked up in C, a new token added by _add
+        self.ids: dict[str, int] = _Rows(self._add)
+        self.ids["\n"] = _LINE_BREAK
         self.forms: dict[str, int] = {}
         #: per row: the word's feature index and its number as a bigram part (-1: none)
         self.feature = np.zeros(1024, dtype=np.int64)
@@ -159,19 +175,27 @@ class _CodeTables:
         of the lower-cased ``texts``, with repeats; index -1 for features outside the vocabulary."""
         from nlp.segment import cut
 
+        joined = "\n".join(texts)
+        # jieba cuts at every line break (a token of its own), so texts without one are cut in one call
+        one_cut = joined.count("\n") == len(texts) - 1 and "\r" not in joined
         tokens: list[str] = []
         lengths = []
-        for text in texts:
-            cut_text = cut(text)
-            lengths.append(len(cut_text))
-            tokens += cut_text
-        number = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        if one_cut:
+            tokens = cut(joined)
+        else:
+            for text in texts:
+                cut_text = cut(text)
+                lengths.append(len(cut_text))
+                tokens += cut_text
         # the tables grow and may be reset: one thread at a time (a server worker has several)
         with self._lock:
             if len(self.ids) > self.MAX_WORDS:
                 self._reset()
-            ids = self.ids
-            rows = np.asarray([ids[t] if t in ids else self._add(t) for t in tokens], dtype=np.int64)
+            rows = np.fromiter(map(self.ids.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+            if one_cut:
+                number = np.cumsum(rows == _LINE_BREAK)
+            else:
+                number = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
             words = rows >= 0
             rows, word_of = rows[words], number[words]
             part, word_features = self.part[rows], self.feature[rows]
@@ -390,9 +414,9 @@ _model_failed: set[str] = set()
 
 def model_path(config_dir: Path | None = None) -> Path:
     if config_dir is None:
-        from govtext.settings import load_settings
+        from govtext.settings import config_dir as default_config_dir
 
-        config_dir = load_settings().config_dir
+        config_dir = default_config_dir()
     return Path(config_dir) / MODEL_FILE
 
 

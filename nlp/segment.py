@@ -24,6 +24,9 @@ from govtext.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
+_lock_jieba = threading.Lock()
+#: config folder -> user words resolved by another process (preset_user_words)
+_preset: dict[str, list] = {}
 _PUNCT_OR_SPACE = re.compile(r"^[\W_]+$", re.UNICODE)
 
 
@@ -48,32 +51,58 @@ def read_user_words(path: Path) -> list[tuple[str, int | None, str | None]]:
 
 
 class Segmenter:
-    """One loaded dictionary; :func:`get_segmenter` keeps one per process."""
+    """One loaded dictionary; :func:`get_segmenter` keeps one per process.
 
-    def __init__(self, config_dir: Path, fast: bool = True):
-        import jieba
+    jieba (pure Python) resolves the user words' frequencies, which rjieba must
+    get exactly, and serves :meth:`subwords`; loading its dictionary costs about
+    1.5 s of CPU. A process given the resolved words (:func:`preset_user_words`:
+    ingest's tagging workers, from their parent) cuts and tags with rjieba and
+    loads jieba only if something asks for it.
+    """
 
-        jieba.setLogLevel(logging.WARNING)
-        self.jieba = jieba.Tokenizer()
-        self.jieba.initialize()
+    def __init__(self, config_dir: Path, fast: bool = True, resolved: list | None = None):
+        self.config_dir = config_dir
         self.user_words = read_user_words(config_dir / "userdict.txt")
-        resolved = []
-        for word, freq, tag in self.user_words:
-            # jieba picks a frequency just high enough to keep the word whole
-            # when none is given; rjieba must get the very same number.
-            self.jieba.add_word(word, freq, tag)
-            resolved.append((word, self.jieba.FREQ[word], tag))
+        self._jieba: Any = None
         self.rjieba = None
         if fast:
             try:
                 import rjieba
-
-                fastcut = rjieba.Jieba()
-                for word, freq, tag in resolved:
-                    fastcut.add_word(word, freq, tag)
-                self.rjieba = fastcut
             except ImportError:  # pragma: no cover - rjieba is in requirements
                 log.info("rjieba not installed; using jieba")
+            else:
+                fastcut = rjieba.Jieba()
+                for word, freq, tag in resolved if resolved is not None else self.resolved_user_words():
+                    fastcut.add_word(word, freq, tag)
+                self.rjieba = fastcut
+
+    @property
+    def jieba(self) -> Any:
+        """jieba's tokenizer with the user words (loaded on first use)."""
+        if self._jieba is None:
+            with _lock_jieba:
+                if self._jieba is None:
+                    import jieba
+
+                    jieba.setLogLevel(logging.WARNING)
+                    tok = jieba.Tokenizer()
+                    tok.initialize()
+                    resolved = []
+                    for word, freq, tag in self.user_words:
+                        # jieba picks a frequency just high enough to keep the word whole
+                        # when none is given; rjieba must get the very same number.
+                        tok.add_word(word, freq, tag)
+                        resolved.append((word, tok.FREQ[word], tag))
+                    self._resolved = resolved
+                    self._jieba = tok
+        return self._jieba
+
+    def resolved_user_words(self) -> list[tuple[str, int, str | None]]:
+        """The user words, each with the frequency jieba gave it when it was added."""
+        _ = self.jieba
+        return list(self._resolved)
+
+    _resolved: list[tuple[str, int, str | None]] = []
 
     def cut(self, text: str) -> list[str]:
         if self.rjieba is not None:
@@ -125,8 +154,15 @@ def get_segmenter(settings: Settings | None = None) -> Segmenter:
         with _lock:
             if _segmenter is None:
                 settings = settings or load_settings()
-                _segmenter = Segmenter(settings.config_dir, fast=settings.fast_segmenter)
+                resolved = _preset.get(str(settings.config_dir))
+                _segmenter = Segmenter(settings.config_dir, fast=settings.fast_segmenter, resolved=resolved)
     return _segmenter
+
+
+def preset_user_words(config_dir: Path, resolved: list) -> None:
+    """Give this process the user words another process resolved for ``config_dir``
+    (:meth:`Segmenter.resolved_user_words`), so that rjieba loads without jieba."""
+    _preset[str(config_dir)] = list(resolved)
 
 
 def cut(text: str) -> list[str]:

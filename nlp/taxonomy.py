@@ -206,9 +206,9 @@ _cache: dict[str, tuple[float, Taxonomy]] = {}
 
 def taxonomy_path(config_dir: Path | None = None) -> Path:
     if config_dir is None:
-        from govtext.settings import load_settings
+        from govtext.settings import config_dir as default_config_dir
 
-        config_dir = load_settings().config_dir
+        config_dir = default_config_dir()
     return Path(config_dir) / TAXONOMY_FILE
 
 

@@ -88,6 +88,14 @@ def validate(doc: Document, settings: Settings) -> str | None:
     return None
 
 
+def _start_worker(parent: int, config_dir: Path, user_words: list) -> None:
+    from govtext.lifetime import die_with_parent
+    from nlp.segment import preset_user_words
+
+    die_with_parent(parent)
+    preset_user_words(config_dir, user_words)
+
+
 class Enricher:
     """Enriches batches, tagging in worker processes when a batch is big enough.
 
@@ -107,6 +115,7 @@ class Enricher:
         self._with_terms = partial(analyze_document_terms, settings=settings) if analyzer is analyze_document else None
         #: (text, IDF term set) of the documents enriched since :meth:`take_terms`
         self.terms: list[tuple[str, set[str]]] = []
+        self.settings = settings
         self._pool: ProcessPoolExecutor | None = None
 
     def take_terms(self) -> list[tuple[str, set[str]]]:
@@ -131,14 +140,16 @@ class Enricher:
         if self._pool is None:
             import multiprocessing
 
-            from govtext.lifetime import die_with_parent
+            from nlp.segment import get_segmenter
 
-            # workers exit with this process, even after kill -9 (govtext/lifetime.py)
+            segmenter = get_segmenter(self.settings)
+            # workers exit with this process, even after kill -9 (govtext/lifetime.py), and
+            # get the user words this process resolved (they need not load jieba for it)
             self._pool = ProcessPoolExecutor(
                 self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=die_with_parent,
-                initargs=(os.getpid(),),
+                initializer=_start_worker,
+                initargs=(os.getpid(), segmenter.config_dir, segmenter.resolved_user_words()),
             )
         chunk = max(1, len(docs) // (self.workers * 4))
         if self._with_terms is not None:

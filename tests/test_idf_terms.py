@@ -1,5 +1,5 @@
 """The IDF term sets ingest keeps (nlp/idf_terms.py): the same words as tokenizing the stored
-text again, the same idf.json whether refresh_idf counts kept sets or tokenizes (an older store)."""
+text again (its keyword text), the same idf.json whether refresh_idf counts kept sets or tokenizes (an older store)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from conftest import LAWS, REPORTS, needs_shared, run_cli
 from ingest.text import split_paragraphs
 from nlp.analyze import MAX_PARAGRAPHS, analyze, analyze_with_idf_terms
 from nlp.idf_terms import IdfTermStore, corpus_terms
-from nlp.keywords import IdfTable, candidate_words, idf_terms, keyword_and_idf_words, keywords
+from nlp.keywords import IdfTable, candidate_words, document_body, idf_terms, keyword_and_idf_words, keywords
 from nlp.textnorm import normalize
 
 # layouts where the keyword body (cleaned paragraphs) and the stored text segment differently
@@ -32,10 +32,15 @@ def body_of(text: str) -> str:
     return "\n".join(normalize(p) for p in split_paragraphs(text)[:MAX_PARAGRAPHS])
 
 
+def test_document_body_is_the_analysis_body():
+    for text in TEXTS:
+        assert document_body(text) == body_of(text), text[:40]
+
+
 def test_one_segmentation_gives_both_forms_exactly():
     for text in TEXTS:
         body = body_of(text)
-        words, terms = keyword_and_idf_words(body, text)
+        words, terms = keyword_and_idf_words(body)
         assert words == candidate_words(body, normalized=True), text[:40]
         assert terms == set(idf_terms(text)), text[:40]
 
@@ -59,7 +64,7 @@ def test_corpus_sample_segments_the_same():
         itertools.chain(itertools.islice(reports, 0, None, 97), itertools.islice(laws, 0, None, 97)), 40
     ):
         body = body_of(doc["text"])
-        words, terms = keyword_and_idf_words(body, doc["text"])
+        words, terms = keyword_and_idf_words(body)
         assert words == candidate_words(body, normalized=True), doc["id"]
         assert terms == set(idf_terms(doc["text"])), doc["id"]
 

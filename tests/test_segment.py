@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import LAWS, REPORTS, SEED, needs_shared, read_jsonl
-from nlp.segment import get_segmenter, index_tokens, read_user_words, subword_string
+from nlp.segment import Segmenter, get_segmenter, index_tokens, read_user_words, subword_string
 from govtext.settings import load_settings
 
 
@@ -59,3 +59,18 @@ def test_rjieba_matches_jieba_on_seed_and_corpus():
         if seg.cut(text) != seg.cut_jieba(text):
             mismatches += 1
     assert mismatches == 0, f"{mismatches} of {len(texts)} documents segment differently"
+
+
+def test_resolved_user_words_load_rjieba_without_jieba():
+    """Ingest's workers get the user words their parent resolved and cut without loading jieba."""
+    seg = get_segmenter()
+    if seg.rjieba is None:
+        pytest.skip("rjieba disabled")
+    worker = Segmenter(load_settings().config_dir, resolved=seg.resolved_user_words())
+    text = "坚持和发展新时代枫桥经验，推进网格化管理和矛盾纠纷多元化解，县级以上人民政府应当加强领导。"
+    assert worker.cut(text) == seg.cut(text)
+    assert worker.tag(text) == seg.tag(text)
+    assert worker._jieba is None  # not loaded
+    assert [w for w, _, _ in worker.resolved_user_words()] == [
+        w for w, _, _ in read_user_words(worker.config_dir / "userdict.txt")
+    ]

@@ -375,10 +375,16 @@ def test_vectorize_many_gives_the_one_by_one_vectors():
 
     model, tagger = get_model(), get_rule_tagger()
     # neighbours whose last and first characters form known pairs must not make a pair across texts
-    texts = [
+    plain = [
         normalize(t)
         for t in (SAMPLE, "网格", "格化管理，2023年划分网格682个", "", "12345", "无关", "网格", "abc_def 网格_化")
     ]
+    # the texts are cut in one call; with a line break inside one of them, one by one
+    for texts in (plain, plain + ["网格员\n化解矛盾", "网格"]):
+        _check_many(model, tagger, texts)
+
+
+def _check_many(model, tagger, texts):
     hits = [tagger.score_paragraph(t, normalized=True) for t in texts]
     many = model.vectorize_many(texts, hits)
     assert len(many) == len(texts)
