@@ -1169,7 +1169,6 @@ class ElasticBackend:
                     outcome.relaxed, outcome.notice = True, RELAXED_NOTICE
             if total == 0:
                 outcome.suggestions = suggestions(req, parsed, self._count, Filters.of(req))
-        picks = self._editions(picks, req)
         terms = parsed.highlight_terms if parsed else []
         matcher = Matcher(query_words(root) if root is not None else [])
         doc = lambda src: (src.get("stored") or {}).get("doc") or {}  # noqa: E731
@@ -1222,7 +1221,11 @@ class ElasticBackend:
             rows = [(by_id[d][0], s, by_id[d][2], ev) for d, s, ev in rescored]
             if first:
                 rows = [r for _, r in ahead([(r[0].get("id", ""), r) for r in rows], first)]
-            rows = rows[req.offset : req.offset + req.limit]
+            # editions fold into one hit over the whole window, before the page is cut (a
+            # page stays full, a folded edition does not come back on the next page)
+            rows = self._editions(rows, req)[req.offset : req.offset + req.limit]
+        elif req.collapse:
+            rows = self._editions(rows, req)
         total = resp["hits"]["total"]
         return resp, rows, int(total["value"] if isinstance(total, dict) else total)
 

@@ -32,6 +32,8 @@ from search.filters import Filters
 from search.store import StoredDocument, Store
 from search.tantivy_index import IndexRecord, TantivyIndex
 
+#: groups looked at beyond a page's end, for the editions folded into hits above them
+EDITION_SLACK = 4
 log = logging.getLogger(__name__)
 
 
@@ -275,7 +277,6 @@ class EmbeddedBackend:
                     outcome.relaxed, outcome.notice = True, RELAXED_NOTICE
             if total == 0:
                 outcome.suggestions = suggestions(req, parsed, self._count, filters)
-        picks = self._editions(picks, req)
         rows = self.store.get_many([p[0] for p in picks])
         terms = parsed.highlight_terms if parsed else []
         matcher = Matcher(query_words(root) if root is not None else [])
@@ -341,11 +342,20 @@ class EmbeddedBackend:
         if first and sort == "relevance":
             ranked = ahead(ranked, first)
         if req.collapse:
-            chosen = list(self._first_groups(ranked, need).items())[req.offset : need]
-            picks = [
-                self._newest_version(doc_id, score, size, gid, evidence.get(doc_id), root)
-                for gid, (doc_id, score, size) in chosen
-            ]
+            # editions of one law fold into one hit before the page is cut, so a page stays
+            # full and the same hit never shows again on the next page
+            extra = EDITION_SLACK
+            while True:
+                chosen = list(self._first_groups(ranked, need + extra).items())
+                picks = [
+                    self._newest_version(doc_id, score, size, gid, evidence.get(doc_id), root)
+                    for gid, (doc_id, score, size) in chosen
+                ]
+                picks = self._editions(picks, req)
+                if len(picks) >= need or len(chosen) < need + extra:
+                    break
+                extra *= 2
+            picks = picks[req.offset : need]
         else:
             page = ranked[req.offset : need]
             group_of = self.groups.groups_of([d for d, _ in page])

@@ -614,6 +614,21 @@ def test_two_editions_on_one_page_make_one_hit(editions_loaded):
     assert {"ed-old", "ed-new"} <= {h.id for h in plain}  # --no-collapse lists every document
 
 
+def test_pages_stay_full_and_an_edition_does_not_come_back_on_the_next_page(editions_loaded):
+    """Editions fold into one hit before the page is cut: page by page (one hit each) the
+    hits are those of the whole list, in its order, none shown twice, no page short."""
+    whole = [h.id for h in editions_loaded.search(SearchRequest(q="国防教育", limit=20)).hits]
+    assert len(whole) == len(set(whole)) >= 4
+    paged = []
+    for offset in range(len(whole)):
+        page = editions_loaded.search(SearchRequest(q="国防教育", limit=1, offset=offset)).hits
+        assert len(page) == 1, offset
+        paged.append(page[0].id)
+    assert paged == whole
+    two = [h.id for h in editions_loaded.search(SearchRequest(q="国防教育", limit=2)).hits]
+    assert two == whole[:2]
+
+
 def test_reports_and_other_regions_are_not_editions(editions_loaded):
     hits = editions_loaded.search(SearchRequest(q="国防教育", limit=20)).hits
     reports = [h for h in hits if h.id.startswith("rep-")]
