@@ -1153,8 +1153,10 @@ class ElasticBackend:
         self._ensure()
         root = parsed.root if parsed else None
         resp, picks, total = self._run(root, req)
-        wide = widen(root) if 0 < total < req.offset + req.limit else None
-        if wide is not None:  # a short page: documents with fewer of the words follow them
+        # a short page (the matches run out, or copies and editions fold them into fewer hits):
+        # documents with fewer of the words follow them
+        wide = widen(root) if total and len(picks) < req.limit else None
+        if wide is not None:
             first = None
             if isinstance(root, And):  # two words: those holding both first (3+: by the rerank)
                 first = {h["_source"].get("id", "") for h in resp["hits"]["hits"]}

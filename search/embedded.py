@@ -32,6 +32,8 @@ from search.filters import Filters
 from search.store import StoredDocument, Store
 from search.tantivy_index import IndexRecord, TantivyIndex
 
+#: at most this many documents holding both words of a widened two-word query rank first
+FIRST_MAX = 2000
 #: groups looked at beyond a page's end, for the editions folded into hits above them
 EDITION_SLACK = 4
 log = logging.getLogger(__name__)
@@ -261,11 +263,13 @@ class EmbeddedBackend:
         filters = Filters.of(req)
         root = parsed.root if parsed else None
         filtered, picks, total = self._run(root, req, filters)
-        wide = widen(root) if 0 < total < req.offset + req.limit else None
-        if wide is not None:  # a short page: documents with fewer of the words follow them
+        # a short page (the matches run out, or copies and editions fold them into fewer hits):
+        # documents with fewer of the words follow them
+        wide = widen(root) if total and len(picks) < req.limit else None
+        if wide is not None:
             first = None
             if isinstance(root, And):  # two words: those holding both first (3+: by the rerank)
-                first = {d for d, _ in self.index.search(filtered, limit=req.offset + req.limit)[0]}
+                first = {d for d, _ in self.index.search(filtered, limit=min(total, FIRST_MAX))[0]}
             filtered, picks, total = self._run(wide, req, filters, first)
         outcome = Outcome()
         if total == 0 and root is not None:

@@ -845,6 +845,30 @@ def test_a_page_looks_past_a_group_of_many_copies(fresh):
     assert [h.id for h in second.hits] == [flat.hits[25].id]
 
 
+def test_copies_folded_into_one_hit_leave_room_for_documents_with_one_word(fresh):
+    """Twelve reposts hold both words and fold into one hit: the page is not left with that
+    one hit, the documents holding one of the words follow it."""
+    body = "\n".join(f"第{k}条 县级人民政府应当健全网格化管理和矛盾调处机制。" for k in range(1, 7))
+    copies = [_doc(f"conf-two-{k:02d}", body, url=f"https://t{k}.example.org/a.html") for k in range(12)]
+    singles = [
+        _doc(f"conf-one-{k}", text, url=f"https://o{k}.example.org/b.html")
+        for k, text in enumerate(
+            [
+                "社区推行网格化管理，每个网格配备一名网格员。",
+                "街道实行网格化管理后，群众诉求当天受理。",
+                "乡镇探索网格化管理与综合执法相结合。",
+                "网格化管理平台汇集了人口、房屋和企业信息。",
+                "城区将网格化管理纳入年度考核，考核结果公开。",
+            ]
+        )
+    ]
+    fresh.write(enriched(copies + singles))
+    page = fresh.search(SearchRequest(q="网格化管理 矛盾调处", limit=10))
+    ids = [h.id for h in page.hits]
+    assert ids[0] in {d.id for d in copies} and page.hits[0].copies == 12
+    assert set(ids[1:]) == {d.id for d in singles}
+
+
 def test_check_finds_the_source_of_a_copied_paragraph(dedup_loaded):
     backend, original = dedup_loaded
     copied = max(original.paragraphs, key=len)
