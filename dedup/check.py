@@ -202,8 +202,9 @@ def _runs(d_hash: np.ndarray, d_pos: np.ndarray, c_hash: np.ndarray, c_owner: np
     return i[starts], own[starts], j[starts], lens
 
 
-def _posting_pairs(index: DedupLookup, kind: str, keys: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
-    """(query position, pid) for every posting of ``keys`` (at most ``cap`` per key).
+def _posting_pairs(index: DedupLookup, kind: str, keys: np.ndarray, cap) -> tuple[np.ndarray, np.ndarray]:
+    """(query position, pid) for every posting of ``keys`` (at most ``cap`` per key;
+    ``cap`` one int, or an array of one cap per key).
 
     Uses the index's vectorized ``posting_pairs`` when it has one, else its
     ``lookup_fingerprints`` / ``lookup_bands`` dictionaries (any backend)."""
@@ -211,8 +212,13 @@ def _posting_pairs(index: DedupLookup, kind: str, keys: np.ndarray, cap: int) ->
     if fast is not None:
         return fast(kind, keys, cap)
     lookup = index.lookup_fingerprints if kind == "fp" else index.lookup_bands
-    found = lookup(set(keys.tolist()), cap=cap) if len(keys) else {}
-    lists = [found.get(k, ()) for k in keys.tolist()]
+    caps = np.broadcast_to(np.asarray(cap, dtype=np.int64), keys.shape)
+    found: dict[tuple[int, int], list[int]] = {}
+    for c in np.unique(caps).tolist():
+        sel = keys[caps == c]
+        got = lookup(set(sel.tolist()), cap=c) if len(sel) else {}
+        found.update(((k, c), v) for k, v in got.items())
+    lists = [found.get(kc, ()) for kc in zip(keys.tolist(), caps.tolist())]
     counts = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
     pids = np.fromiter((p for x in lists for p in x), dtype=np.int64, count=int(counts.sum()))
     return np.repeat(np.arange(len(keys), dtype=np.int64), counts), pids
@@ -242,12 +248,20 @@ def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
         kinds.append(np.full(len(seg), kind, dtype=np.int8))
 
     read: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    for seg_keys, kind, key_weight, cap in key_sets:
-        lens = [len(f) for f in seg_keys]
-        if sum(lens):
-            fq = np.concatenate(seg_keys).astype(np.int64)
-            fo = np.repeat(np.arange(len(seg_keys), dtype=np.int64), lens)
-            qi, fp = _posting_pairs(index, "fp", fq, cap)
+    # every key set in one lookup (one search of each segment), each key to its set's cap
+    sets = [(np.concatenate(seg_keys).astype(np.int64), seg_keys, kind, w, cap) for seg_keys, kind, w, cap in key_sets]
+    sets = [x for x in sets if len(x[0])]
+    if sets:
+        fq_all = np.concatenate([x[0] for x in sets])
+        qi_all, fp_all = _posting_pairs(
+            index, "fp", fq_all, np.concatenate([np.full(len(x[0]), x[4], dtype=np.int64) for x in sets])
+        )
+        cut = np.searchsorted(qi_all, np.cumsum([0] + [len(x[0]) for x in sets]))  # query positions ascend
+        off = 0
+        for (fq, seg_keys, kind, key_weight, _), a, b in zip(sets, cut[:-1], cut[1:]):
+            qi, fp = qi_all[a:b] - off, fp_all[a:b]
+            off += len(fq)
+            fo = np.repeat(np.arange(len(seg_keys), dtype=np.int64), [len(f) for f in seg_keys])
             per_query = np.bincount(qi, minlength=len(fq))
             read[kind] = (fq, per_query)
             add(fo[qi], fp, key_weight / per_query[qi], kind)

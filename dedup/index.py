@@ -60,6 +60,7 @@ from .formulas import formula_kind
 from .fingerprint import Prints, fingerprint_normalized, fingerprint_paragraphs, scheme_params
 from .grouping import GROUP_CLUSTER_DOCS, GROUP_MIN_REVERSE, GROUP_SHARE, group_candidates, group_link
 from .postings import Segment, SegmentPostings
+from .segfiles import store_path
 
 MAX_POSTINGS = 64
 MAX_VERIFY = 24
@@ -70,6 +71,10 @@ RECLUSTER_MAX = 5000
 REGROUP_MAX = 200
 #: exact-hash matches are only used for paragraphs of at least this many normalized chars
 MIN_EXACT_CHARS = 1
+#: bytes of a store file SQLite reads through a memory map (``PRAGMA mmap_size``; SQLite caps
+#: it, at 2 GB in common builds): a draft check reads the rows of a few thousand candidate
+#: paragraphs at random places, and mapped pages need no system call and no copy each
+MMAP_BYTES = 1 << 34
 
 INDEX_PARAMS = {
     "max_postings": MAX_POSTINGS,
@@ -127,6 +132,8 @@ class DedupIndex:
             raise ValueError("on_mismatch must be 'raise' or 'reset'")
         self.conn = conn
         self.was_reset = False
+        if store_path(conn) and conn.execute("PRAGMA mmap_size").fetchone()[0] < MMAP_BYTES:
+            conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         for stmt in _SCHEMA.strip().split(";"):
             if stmt.strip():
                 conn.execute(stmt)
@@ -183,8 +190,9 @@ class DedupIndex:
         """winnowing fingerprint -> up to ``cap`` pids (as ``lookup_bands``)."""
         return self.fps.lookup(hashes, cap)
 
-    def posting_pairs(self, kind: str, keys, cap: int = MAX_POSTINGS):
-        """Vectorized lookup: (query position, pid) arrays for ``keys`` (see SegmentPostings.pairs)."""
+    def posting_pairs(self, kind: str, keys, cap=MAX_POSTINGS):
+        """Vectorized lookup: (query position, pid) arrays for ``keys``; ``cap`` one int or
+        one per key (see SegmentPostings.pairs)."""
         return (self.fps if kind == "fp" else self.bands).pairs(keys, cap)
 
     def compact(self) -> None:
@@ -238,9 +246,9 @@ class DedupIndex:
         every candidate (the other fields only of the few that match)."""
         out: dict[int, str] = {}
         pids = list(dict.fromkeys(int(p) for p in pids))
-        sql = (
-            "SELECT p.pid, p.norm FROM json_each(?) j JOIN dd_para p ON p.pid = j.value JOIN dd_doc d ON d.did = p.did"
-        )
+        # no join with dd_doc: a document's row is written before its paragraphs' and
+        # removed after them, in one transaction, so every paragraph row has its document
+        sql = "SELECT p.pid, p.norm FROM json_each(?) j JOIN dd_para p ON p.pid = j.value"
         for chunk in chunks(pids, 2000):
             out.update(self.conn.execute(sql, (json.dumps(chunk),)).fetchall())
         return out

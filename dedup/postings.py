@@ -228,14 +228,23 @@ class SegmentPostings:
         keys, pids = self.conn.execute("SELECT keys, pids FROM dd_seg WHERE sid = ?", (sid,)).fetchone()
         return Segment(np.frombuffer(keys, dtype=np.int64), np.frombuffer(pids, dtype=np.int32))
 
-    def pairs(self, keys, cap: int, extra: Segment | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def pairs(self, keys, cap, extra: Segment | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For query ``keys`` (int64 array, may repeat): (query index, pid) pairs,
         at most ``cap`` pids per distinct key, taken from the oldest segments first.
+        ``cap`` may also be an array, one cap per query: a key is read as deep as its
+        largest cap, and each query gets the first pids up to its own (the same pids a
+        lookup with that cap alone returns), so key sets of several caps take one search.
         ``extra`` is a not-yet-written segment (sorted keys, pids) searched last."""
         q = np.asarray(keys, dtype=np.int64)
         if not len(q):
             return _EMPTY, _EMPTY
         uniq, inverse = np.unique(q, return_inverse=True)
+        inverse = inverse.ravel()
+        qcap = None
+        if np.ndim(cap):
+            qcap = np.asarray(cap, dtype=np.int64)
+            cap = np.zeros(len(uniq), dtype=np.int64)
+            np.maximum.at(cap, inverse, qcap)
         segs = self.segments() + ([extra] if extra is not None else [])
         owners, pids = [], []
         taken = np.zeros(len(uniq), dtype=np.int64)
@@ -259,7 +268,7 @@ class SegmentPostings:
         u_owner, u_pid = u_owner[order], u_pid[order]
         per_key = np.bincount(u_owner, minlength=len(uniq))
         first = np.cumsum(per_key) - per_key
-        qcount = per_key[inverse]
+        qcount = per_key[inverse] if qcap is None else np.minimum(per_key[inverse], qcap)
         qidx, pos = expand_ranges(first[inverse], qcount)
         return qidx, u_pid[pos]
 
