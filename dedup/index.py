@@ -195,8 +195,9 @@ class DedupIndex:
         one per key (see SegmentPostings.pairs)."""
         return (self.fps if kind == "fp" else self.bands).pairs(keys, cap)
 
-    def compact(self) -> None:
-        """Merge each kind's posting segments into one (in the caller's transaction).
+    def compact(self) -> dict[str, dict[str, int]]:
+        """Merge each kind's posting segments into one (in the caller's transaction);
+        returns per kind its segments and postings before and after.
 
         Ingest leaves up to FANOUT - 1 segments per level, and every lookup searches
         each of them; after a large load one segment per kind makes a draft check's
@@ -205,8 +206,17 @@ class DedupIndex:
         ascending order, except that postings of removed paragraphs no longer take
         places under a cap, and an exact twin that took over a removed paragraph's
         postings moves to its pid's place."""
-        self.bands.merge()
-        self.fps.merge()
+        out = {}
+        for name, postings in (("band", self.bands), ("fp", self.fps)):
+            before = (postings.segment_count(), postings.total())
+            postings.merge()
+            out[name] = {
+                "segments_before": before[0],
+                "postings_before": before[1],
+                "segments": postings.segment_count(),
+                "postings": postings.total(),
+            }
+        return out
 
     def lookup_exact(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
         out: dict[int, list[int]] = {}

@@ -295,6 +295,9 @@ class SegmentPostings:
             int(np.searchsorted(s.keys, k, "right") - np.searchsorted(s.keys, k, "left")) for s in self.segments()
         )
 
+    def segment_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM dd_seg WHERE kind = ?", (self.kind,)).fetchone()[0])
+
     def total(self) -> int:
         return int(
             self.conn.execute("SELECT COALESCE(SUM(n), 0) FROM dd_seg WHERE kind = ?", (self.kind,)).fetchone()[0]

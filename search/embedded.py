@@ -238,6 +238,10 @@ class EmbeddedBackend:
     def copies(self, doc_id: str) -> list[dict]:
         return self.groups.copies(doc_id)
 
+    def compact_postings(self) -> dict[str, dict[str, int]]:
+        """One posting segment per kind in the dedup index (``govtext compact``)."""
+        return self.groups.compact()
+
     def iter_documents(self) -> Iterator[dict]:
         for stored in self.store.iter_documents():
             yield stored.to_dict()
