@@ -677,21 +677,25 @@ def _find_twins(index, ev: _Evidence) -> None:
 
 
 def _mask(n: int, intervals) -> np.ndarray:
-    cov = np.zeros(n + 1, dtype=np.int64)
-    for a, b in intervals:
-        cov[a] += 1
-        cov[b] -= 1
+    iv = np.array([ab for ab in intervals], dtype=np.int64).reshape(-1, 2)
+    cov = np.bincount(iv[:, 0], minlength=n + 1) - np.bincount(iv[:, 1], minlength=n + 1)
     return np.cumsum(cov)[:n] > 0
 
 
 def _source_intervals(ev: _Evidence) -> dict[int, list[tuple[int, int]]]:
     """Per candidate paragraph, every draft interval it really shares: its exact
     runs and the matching blocks of its near-copy sentences."""
-    out: dict[int, list[tuple[int, int]]] = {p: list(ivs) for p, ivs in ev.shared.items()}
+    out: dict[int, list[tuple[int, int]]] = dict(ev.shared)  # merged by _exact_copies already
+    extended = set()
     for _, _, found in ev.near:
         for p, _, blocks in found:
-            out.setdefault(p, []).extend(blocks)
-    return {p: _merge_intervals(ivs) for p, ivs in out.items()}
+            if p not in extended:
+                extended.add(p)
+                out[p] = list(out.get(p, ()))
+            out[p].extend(blocks)
+    for p in extended:
+        out[p] = _merge_intervals(out[p])
+    return out
 
 
 def _classify(d: _Draft, ev: _Evidence, pid_iv, whitelist: list[str], boilerplate_min_docs: int):
