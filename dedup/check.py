@@ -65,6 +65,7 @@ from .kinds import citation_masks, whitelist_mask, whitelist_phrases
 from .limits import cap_report
 from .lookup import DedupLookup
 from .minhash import band_keys, batch_kgram_hashes, signatures
+from .postings import expand_ranges
 from .normalize import Normalized, normalize
 
 K = winnow.K
@@ -592,50 +593,77 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
     candidate: difflib blocks of >= 4 chars cover >= NEAR_THRESHOLD of them."""
     copy_cov = _mask(d.n, (iv for ivs in ev.shared.values() for iv in ivs))
     matchers: dict[int, difflib.SequenceMatcher] = {}
-    rs, ro, _, rl = ev.runs
-    r_order = np.argsort(rs, kind="stable")  # prefilter: shared k-grams per (sentence, candidate)
-    R_s, R_o, R_l = rs[r_order], ro[r_order], rl[r_order]
-    maxlen = int(R_l.max()) if len(R_l) else 0
-    starts_list = R_s.tolist()
     copied = np.concatenate([[0], np.cumsum(copy_cov)]).tolist()  # prefix counts
+    sents = [
+        (sa, sb)
+        for a, b in d.seg_bounds
+        for sa, sb in _sentences(d.nz, d.text, a, b)
+        if sb - sa >= NEAR_MIN_CHARS and (copied[sb] - copied[sa]) / (sb - sa) < 0.8
+    ]
     norm = d.norm
-    for a, b in d.seg_bounds:
-        for sa, sb in _sentences(d.nz, d.text, a, b):
-            L = sb - sa
-            if L < NEAR_MIN_CHARS or (copied[sb] - copied[sa]) / L >= 0.8:
-                continue
-            last = sb - K + 1  # k-gram starts inside the sentence: [sa, last)
-            lo = bisect.bisect_left(starts_list, sa - maxlen)
-            hi = bisect.bisect_left(starts_list, last)
-            if hi <= lo:
-                continue
-            st = R_s[lo:hi]
-            ov = np.minimum(st + R_l[lo:hi], last) - np.maximum(st, sa)
-            pos = ov > 0
-            if not pos.any():
-                continue
-            counts = np.bincount(R_o[lo:hi][pos], weights=ov[pos])
-            owners = np.flatnonzero(counts >= NEAR_PREFILTER * (last - sa))
-            if not len(owners):
-                continue
-            owners = owners[np.argsort(-counts[owners], kind="stable")][:NEAR_VERIFY]
-            sent = norm[sa:sb]
-            found = []
-            for o in owners.tolist():
-                p = ev.cand_list[o]
-                if _cover4(sent, ev.norms[p]) / L < NEAR_THRESHOLD:
-                    continue  # difflib's blocks cannot reach the threshold (see _cover4)
-                sm = matchers.get(p)
-                if sm is None:
-                    sm = matchers[p] = difflib.SequenceMatcher(None, "", ev.norms[p], autojunk=False)
-                sm.set_seq1(sent)
-                blocks = [(sa + blk.a, sa + blk.a + blk.size) for blk in sm.get_matching_blocks() if blk.size >= 4]
-                sim = sum(y - x for x, y in blocks) / L
-                if sim >= NEAR_THRESHOLD:
-                    found.append((p, round(sim, 3), blocks))
-            if found:
-                found.sort(key=lambda x: -x[1])
-                ev.near.append((sa, sb, found))
+    for si, owners in _near_owners(sents, ev.runs):
+        sa, sb = sents[si]
+        L = sb - sa
+        sent = norm[sa:sb]
+        found = []
+        for o in owners:
+            p = ev.cand_list[o]
+            if _cover4(sent, ev.norms[p]) / L < NEAR_THRESHOLD:
+                continue  # difflib's blocks cannot reach the threshold (see _cover4)
+            sm = matchers.get(p)
+            if sm is None:
+                sm = matchers[p] = difflib.SequenceMatcher(None, "", ev.norms[p], autojunk=False)
+            sm.set_seq1(sent)
+            blocks = [(sa + blk.a, sa + blk.a + blk.size) for blk in sm.get_matching_blocks() if blk.size >= 4]
+            sim = sum(y - x for x, y in blocks) / L
+            if sim >= NEAR_THRESHOLD:
+                found.append((p, round(sim, 3), blocks))
+        if found:
+            found.sort(key=lambda x: -x[1])
+            ev.near.append((sa, sb, found))
+
+
+def _near_owners(sents: list[tuple[int, int]], runs) -> list[tuple[int, list[int]]]:
+    """The near-copy prefilter of every sentence at once: per sentence (index into
+    ``sents``, ascending) the candidates (indices into the candidate list) whose
+    common k-gram runs cover at least ``NEAR_PREFILTER`` of its k-grams, most
+    covered first (lower index on ties), at most ``NEAR_VERIFY``."""
+    rs, ro, _, rl = runs
+    if not sents or not len(rs):
+        return []
+    r_order = np.argsort(rs, kind="stable")
+    R_s, R_o, R_l = rs[r_order], ro[r_order], rl[r_order]
+    maxlen = int(R_l.max())
+    S_a = np.array([sa for sa, _ in sents], dtype=np.int64)
+    S_last = np.array([sb for _, sb in sents], dtype=np.int64) - K + 1  # k-gram starts: [sa, last)
+    # the runs starting in [sa - maxlen, last) of each sentence (all that can overlap it)
+    lo = np.searchsorted(R_s, S_a - maxlen, "left")
+    hi = np.searchsorted(R_s, S_last, "left")
+    si, ri = expand_ranges(lo, np.maximum(hi - lo, 0))
+    st = R_s[ri]
+    ov = np.minimum(st + R_l[ri], S_last[si]) - np.maximum(st, S_a[si])
+    pos = ov > 0
+    si, own, ov = si[pos], R_o[ri[pos]], ov[pos]
+    if not len(si):
+        return []
+    span = int(own.max()) + 1
+    combo, inverse = np.unique(si * span + own, return_inverse=True)
+    counts = np.bincount(inverse.ravel(), weights=ov)  # k-grams of the sentence each candidate shares
+    cs, co = combo // span, combo % span
+    ok = counts >= NEAR_PREFILTER * (S_last[cs] - S_a[cs])
+    cs, co, counts = cs[ok], co[ok], counts[ok]
+    o = np.lexsort((co, -counts, cs))
+    cs, co = cs[o], co[o]
+    rank = np.arange(len(cs)) - np.searchsorted(cs, cs, "left")
+    keep = rank < NEAR_VERIFY
+    cs, co = cs[keep].tolist(), co[keep].tolist()
+    out: list[tuple[int, list[int]]] = []
+    for s_i, c in zip(cs, co):
+        if out and out[-1][0] == s_i:
+            out[-1][1].append(c)
+        else:
+            out.append((s_i, [c]))
+    return out
 
 
 def _cover4(sent: str, other: str) -> int:
