@@ -194,7 +194,14 @@ def _runs(d_hash: np.ndarray, d_pos: np.ndarray, c_hash: np.ndarray, c_owner: np
     own = c_owner[ci]
     j = c_pos[ci]
     diag = j - i
-    o = np.lexsort((i, diag, own))
+    # sort by (owner, diagonal, draft position): one int64 key when the ranges fit (they do
+    # for any draft under the size cap), else a lexsort; the triples are distinct, so both agree
+    dmin = int(diag.min())
+    d_span, i_span = int(diag.max()) - dmin + 1, int(i.max()) + 1
+    if (int(own.max()) + 1) * d_span * i_span < 1 << 62:
+        o = np.argsort((own * d_span + (diag - dmin)) * i_span + i)
+    else:
+        o = np.lexsort((i, diag, own))
     i, own, j, diag = i[o], own[o], j[o], diag[o]
     brk = np.ones(len(i), dtype=bool)
     brk[1:] = (own[1:] != own[:-1]) | (diag[1:] != diag[:-1]) | (i[1:] != i[:-1] + 1)
