@@ -185,6 +185,36 @@ def expand_ranges(lo: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.nda
     return owner, pos
 
 
+def sort_pairs(keys: np.ndarray, pids: np.ndarray) -> np.ndarray:
+    """The order that sorts (key, pid) pairs by key, then pid: what
+    ``np.lexsort((pids, keys))`` gives (up to equal pairs), several times faster.
+
+    numpy's unstable argsort of int64 is vectorized (a few times faster than its
+    stable one, and than a lexsort); only the runs of equal keys are then put in pid
+    order, by one more argsort of (run, pid) packed into one int64."""
+    if len(keys) < 2:
+        return np.arange(len(keys), dtype=np.int64)
+    order = np.argsort(keys)
+    sk = keys[order]
+    same = sk[1:] == sk[:-1]
+    if not same.any():
+        return order
+    in_run = np.zeros(len(sk), dtype=bool)
+    in_run[1:] |= same
+    in_run[:-1] |= same
+    at = np.flatnonzero(in_run)
+    run = np.cumsum(np.concatenate([[True], ~same]))[at]  # run number of each such position
+    sub = order[at]
+    p = pids[sub]
+    p_min, p_span = int(p.min()), int(p.max()) - int(p.min()) + 1
+    if int(run[-1]) + 1 < (1 << 62) // p_span:
+        fix = np.argsort(run * p_span + (p - p_min))
+    else:  # pragma: no cover - pids spread over more than 2**62 / runs
+        fix = np.lexsort((p, run))
+    order[at] = sub[fix]
+    return order
+
+
 class SegmentPostings:
     """The posting lists of one kind ("band" or "fp") in ``dd_seg``."""
 
@@ -310,7 +340,7 @@ class SegmentPostings:
         ``pids_sorted``: pids are ascending already, so a stable sort by key suffices."""
         keys = np.asarray(keys, dtype=np.int64)
         pids = np.asarray(pids, dtype=np.int64)
-        order = np.argsort(keys, kind="stable") if pids_sorted else np.lexsort((pids, keys))
+        order = sort_pairs(keys, pids)
         keys, pids = keys[order], pids[order]
         if len(keys) > 1:
             keep = np.ones(len(keys), dtype=bool)
