@@ -430,7 +430,8 @@ def _verify(index, rows: dict, norms: dict, cand_list: list[int], pair_seg, pair
     extended by them and the runs (draft start, index into that list,
     candidate start, length in k-grams) of the given (paragraph, pid) pairs."""
     empty = np.zeros(0, dtype=np.int64)
-    new = sorted({int(p) for p in pair_pid.tolist()} - norms.keys())
+    uniq = np.unique(pair_pid).tolist()  # ascending
+    new = [p for p in uniq if p not in norms]
     if new:
         _read_norms(index, rows, norms, new)
     position = {p: i for i, p in enumerate(cand_list)}
@@ -438,7 +439,7 @@ def _verify(index, rows: dict, norms: dict, cand_list: list[int], pair_seg, pair
         if p in norms:  # a removed paragraph's postings may linger
             position[p] = len(cand_list)
             cand_list.append(p)
-    involved = np.array(sorted({int(p) for p in pair_pid.tolist()} & position.keys()), dtype=np.int64)
+    involved = np.array([p for p in uniq if p in position], dtype=np.int64)
     if not len(involved) or not len(pair_seg) or not len(d_key):
         return cand_list, empty, empty, empty, empty
     at = np.minimum(np.searchsorted(involved, pair_pid), len(involved) - 1)
