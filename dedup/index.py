@@ -551,46 +551,68 @@ class DedupIndex:
         conn = self.conn
         if conn.execute("SELECT 1 FROM dd_para LIMIT 1").fetchone():
             raise ValueError("bulk_load needs an empty index")
-        seen_hash: dict[int, int] = {}  # hash -> cluster (first pid), this load
-        cluster_rows: dict[int, list] = {}
+        # exact hashes seen so far (sorted) and their cluster (the first pid with that hash)
+        seen_h = np.zeros(0, dtype=np.int64)
+        seen_cl = np.zeros(0, dtype=np.int64)
+        para_cl: list[np.ndarray] = []  # per batch: every paragraph's cluster and document
+        para_did: list[np.ndarray] = []
         loaded = 0
         buf: list[tuple[str, list[str], str]] = []
 
         def flush():
-            nonlocal loaded
+            nonlocal loaded, seen_h, seen_cl
             if not buf:
                 return
             flat = [p for _, ps, _ in buf for p in ps]
             prints = fingerprint_paragraphs(flat)
             base = self._take_pids(len(flat))
-            pids = np.arange(base, base + len(flat), dtype=np.int64)
-            para_rows, posted = [], np.zeros(len(flat), dtype=bool)
-            k = 0
-            for doc_id, ps, site in buf:
-                chars = sum(len(prints.norm[k + i]) for i in range(len(ps)))
+            n = len(flat)
+            pids = np.arange(base, base + n, dtype=np.int64)
+            lens = np.array([len(ps) for _, ps, _ in buf], dtype=np.int64)
+            nlen = np.fromiter((len(t) for t in prints.norm), dtype=np.int64, count=n)
+            ends = np.cumsum(lens)
+            cum = np.concatenate([[0], np.cumsum(nlen)])
+            dids = []
+            for (doc_id, ps, site), chars in zip(buf, (cum[ends] - cum[ends - lens]).tolist()):
                 did = conn.execute(
                     "INSERT INTO dd_doc (doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, 0)",
                     (doc_id, site or "", chars, len(ps)),
                 ).lastrowid
                 conn.execute("UPDATE dd_doc SET grp = did WHERE did = ?", (did,))
-                for i, text in enumerate(ps):
-                    pid, h = base + k, prints.hashes[k]
-                    cl = seen_hash.get(h)
-                    if cl is None:
-                        seen_hash[h] = cl = pid
-                        cluster_rows[pid] = [1, {did}]
-                        posted[k] = True
-                    else:
-                        cluster_rows[cl][0] += 1
-                        cluster_rows[cl][1].add(did)
-                    para_rows.append((pid, did, i, len(prints.norm[k]), h, cl, prints.norm[k], text, int(posted[k])))
-                    k += 1
+                dids.append(did)
+            did_of = np.repeat(np.array(dids, dtype=np.int64), lens)
+            idx = np.arange(n, dtype=np.int64) - np.repeat(ends - lens, lens)
+            # a paragraph's cluster: the first pid (this load) with its exact hash; that one is posted
+            h = np.array(prints.hashes, dtype=np.int64)
+            uh, first, inv = np.unique(h, return_index=True, return_inverse=True)
+            at = np.minimum(np.searchsorted(seen_h, uh), max(len(seen_h) - 1, 0))
+            known = (seen_h[at] == uh) if len(seen_h) else np.zeros(len(uh), dtype=bool)
+            u_cl = np.where(known, seen_cl[at] if len(seen_h) else 0, base + first)
+            cl = u_cl[inv.ravel()]
+            posted = np.zeros(n, dtype=bool)
+            posted[first[~known]] = True
+            seen_h = np.concatenate([seen_h, uh[~known]])
+            seen_cl = np.concatenate([seen_cl, u_cl[~known]])
+            order = np.argsort(seen_h, kind="stable")
+            seen_h, seen_cl = seen_h[order], seen_cl[order]
+            para_cl.append(cl)
+            para_did.append(did_of)
             conn.executemany(
                 "INSERT INTO dd_para (pid, did, idx, nlen, hash, cluster, norm, text, posted) VALUES (?,?,?,?,?,?,?,?,?)",
-                para_rows,
+                zip(
+                    pids.tolist(),
+                    did_of.tolist(),
+                    idx.tolist(),
+                    nlen.tolist(),
+                    h.tolist(),
+                    cl.tolist(),
+                    prints.norm,
+                    flat,
+                    posted.astype(np.int64).tolist(),
+                ),
             )
             self._post(pids[posted], prints, np.flatnonzero(posted))
-            loaded += len(flat)
+            loaded += n
             buf.clear()
 
         n = 0
@@ -601,10 +623,15 @@ class DedupIndex:
                 flush()
                 n = 0
         flush()
-        conn.executemany(
-            "INSERT INTO dd_cluster (cid, size, ndocs) VALUES (?, ?, ?)",
-            [(c, v[0], len(v[1])) for c, v in cluster_rows.items()],
-        )
+        cl, did = (np.concatenate(x) if x else np.zeros(0, dtype=np.int64) for x in (para_cl, para_did))
+        if len(cl):  # per cluster: its paragraphs and distinct documents
+            cids, size = np.unique(cl, return_counts=True)
+            pairs = np.unique(np.stack([cl, did]), axis=1)
+            ndocs = np.bincount(np.searchsorted(cids, pairs[0]), minlength=len(cids))
+            conn.executemany(
+                "INSERT INTO dd_cluster (cid, size, ndocs) VALUES (?, ?, ?)",
+                zip(cids.tolist(), size.tolist(), ndocs.tolist()),
+            )
         return loaded
 
     # ------------------------------------------------------------ groups

@@ -253,3 +253,31 @@ def test_pairs_with_a_cap_per_key_equal_one_lookup_per_cap(ix):
     assert np.array_equal(qi, np.concatenate([qa, qb + len(a)]))
     assert np.array_equal(pid, np.concatenate([pa, pb]))
     assert np.bincount(qb).max() == 7 and np.bincount(qa).max() == 30
+
+
+def test_bulk_load_clusters_exact_twins_across_batches(ix):
+    # batches of 2 paragraphs: the twins of A come in later batches; only the first A is posted
+    a, b, c = NEGATIVE[0], NEGATIVE[1], NEGATIVE[2]
+    docs = [("d1", [a, b], "s1"), ("d2", [a, c], "s2"), ("d3", [a], ""), ("d4", [], "s4")]
+    assert ix.bulk_load(iter(docs), batch_paragraphs=2) == 5
+    conn = ix.conn
+    rows = conn.execute("SELECT pid, did, idx, cluster, posted FROM dd_para ORDER BY pid").fetchall()
+    dids = dict(conn.execute("SELECT doc, did FROM dd_doc").fetchall())
+    d1, d2, d3 = dids["d1"], dids["d2"], dids["d3"]
+    assert rows == [(1, d1, 0, 1, 1), (2, d1, 1, 2, 1), (3, d2, 0, 1, 0), (4, d2, 1, 4, 1), (5, d3, 0, 1, 0)]
+    assert conn.execute("SELECT cid, size, ndocs FROM dd_cluster ORDER BY cid").fetchall() == [
+        (1, 3, 3),
+        (2, 1, 1),
+        (4, 1, 1),
+    ]
+    norm = dict(conn.execute("SELECT pid, nlen FROM dd_para").fetchall())
+    docs_rows = {r[0]: r[1:] for r in conn.execute("SELECT doc, chars, npara, grp = did FROM dd_doc")}
+    assert docs_rows == {
+        "d1": (norm[1] + norm[2], 2, 1),
+        "d2": (norm[3] + norm[4], 2, 1),
+        "d3": (norm[5], 1, 1),
+        "d4": (0, 0, 1),
+    }
+    prints = fingerprint_paragraphs([a])
+    assert ix.lookup_exact([prints.hashes[0]]) == {prints.hashes[0]: [1, 3, 5]}
+    assert {p for ps in ix.lookup_fingerprints(prints.fps[0].tolist()).values() for p in ps} == {1}
