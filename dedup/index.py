@@ -60,7 +60,6 @@ from .formulas import formula_kind
 from .fingerprint import Prints, fingerprint_normalized, fingerprint_paragraphs, scheme_params
 from .grouping import GROUP_CLUSTER_DOCS, GROUP_MIN_REVERSE, GROUP_SHARE, group_candidates, group_link
 from .postings import Segment, SegmentPostings
-from .segfiles import store_path
 
 MAX_POSTINGS = 64
 MAX_VERIFY = 24
@@ -71,10 +70,6 @@ RECLUSTER_MAX = 5000
 REGROUP_MAX = 200
 #: exact-hash matches are only used for paragraphs of at least this many normalized chars
 MIN_EXACT_CHARS = 1
-#: bytes of a store file SQLite reads through a memory map (``PRAGMA mmap_size``; SQLite caps
-#: it, at 2 GB in common builds): a draft check reads the rows of a few thousand candidate
-#: paragraphs at random places, and mapped pages need no system call and no copy each
-MMAP_BYTES = 1 << 34
 
 INDEX_PARAMS = {
     "max_postings": MAX_POSTINGS,
@@ -132,8 +127,6 @@ class DedupIndex:
             raise ValueError("on_mismatch must be 'raise' or 'reset'")
         self.conn = conn
         self.was_reset = False
-        if store_path(conn) and conn.execute("PRAGMA mmap_size").fetchone()[0] < MMAP_BYTES:
-            conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         for stmt in _SCHEMA.strip().split(";"):
             if stmt.strip():
                 conn.execute(stmt)
