@@ -44,6 +44,8 @@ from dedup.repost import EDITS, repost  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 ROLLUP = ("Rss", "Pss", "Pss_Anon", "Pss_File")
+#: GOVTEXT_SQLITE_MMAP_MB's default (1024): the server's store connections map the file
+MMAP_BYTES = 1024 * 1024 * 1024
 
 
 def rollup(pid: int) -> dict:
@@ -102,6 +104,7 @@ def client(db: str, mode: str, drafts: list[str], loop: bool, conn_out, go, stop
         segfiles.SegmentFiles.for_connection = classmethod(lambda cls, conn: None)  # type: ignore[method-assign]
     conn = sqlite3.connect(db, check_same_thread=False)
     conn.execute("PRAGMA cache_size=-65536")
+    conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")  # as the server's store connections read the file
     ix = DedupIndex(conn)
     check_draft(ix, drafts[0])  # warm-up: segments, normalization tables, SQLite pages
     conn_out.send("ready")

@@ -30,6 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 OPTIONS = [{}, {"quotes_as_citation": True, "exclude_boilerplate": True}, {"whitelist": ["全面贯彻落实"]}]
+#: the checking connection reads the store through a memory map, as the server's store
+#: connections do (GOVTEXT_SQLITE_MMAP_MB, 1024 by default)
+MMAP_BYTES = 1024 * 1024 * 1024
 
 
 def worker(code: Path, db: str, drafts_file: Path, out: Path, profile: Path | None) -> None:
@@ -46,6 +49,7 @@ def worker(code: Path, db: str, drafts_file: Path, out: Path, profile: Path | No
     drafts = json.loads(drafts_file.read_text(encoding="utf-8"))
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
     conn.execute("PRAGMA cache_size=-65536")
+    conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")  # as the store's connections read the file
     ix = DedupIndex(conn)
     check_draft(ix, drafts[0])  # warm-up: segments, tables, SQLite pages
     prof = None

@@ -65,6 +65,7 @@ from .kinds import citation_masks, whitelist_mask, whitelist_phrases
 from .limits import cap_report
 from .lookup import DedupLookup
 from .minhash import band_keys, batch_kgram_hashes, signatures
+from .postings import expand_ranges
 from .normalize import Normalized, normalize
 
 K = winnow.K
@@ -193,7 +194,14 @@ def _runs(d_hash: np.ndarray, d_pos: np.ndarray, c_hash: np.ndarray, c_owner: np
     own = c_owner[ci]
     j = c_pos[ci]
     diag = j - i
-    o = np.lexsort((i, diag, own))
+    # sort by (owner, diagonal, draft position): one int64 key when the ranges fit (they do
+    # for any draft under the size cap), else a lexsort; the triples are distinct, so both agree
+    dmin = int(diag.min())
+    d_span, i_span = int(diag.max()) - dmin + 1, int(i.max()) + 1
+    if (int(own.max()) + 1) * d_span * i_span < 1 << 62:
+        o = np.argsort((own * d_span + (diag - dmin)) * i_span + i)
+    else:
+        o = np.lexsort((i, diag, own))
     i, own, j, diag = i[o], own[o], j[o], diag[o]
     brk = np.ones(len(i), dtype=bool)
     brk[1:] = (own[1:] != own[:-1]) | (diag[1:] != diag[:-1]) | (i[1:] != i[:-1] + 1)
@@ -202,8 +210,9 @@ def _runs(d_hash: np.ndarray, d_pos: np.ndarray, c_hash: np.ndarray, c_owner: np
     return i[starts], own[starts], j[starts], lens
 
 
-def _posting_pairs(index: DedupLookup, kind: str, keys: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
-    """(query position, pid) for every posting of ``keys`` (at most ``cap`` per key).
+def _posting_pairs(index: DedupLookup, kind: str, keys: np.ndarray, cap) -> tuple[np.ndarray, np.ndarray]:
+    """(query position, pid) for every posting of ``keys`` (at most ``cap`` per key;
+    ``cap`` one int, or an array of one cap per key).
 
     Uses the index's vectorized ``posting_pairs`` when it has one, else its
     ``lookup_fingerprints`` / ``lookup_bands`` dictionaries (any backend)."""
@@ -211,8 +220,13 @@ def _posting_pairs(index: DedupLookup, kind: str, keys: np.ndarray, cap: int) ->
     if fast is not None:
         return fast(kind, keys, cap)
     lookup = index.lookup_fingerprints if kind == "fp" else index.lookup_bands
-    found = lookup(set(keys.tolist()), cap=cap) if len(keys) else {}
-    lists = [found.get(k, ()) for k in keys.tolist()]
+    caps = np.broadcast_to(np.asarray(cap, dtype=np.int64), keys.shape)
+    found: dict[tuple[int, int], list[int]] = {}
+    for c in np.unique(caps).tolist():
+        sel = keys[caps == c]
+        got = lookup(set(sel.tolist()), cap=c) if len(sel) else {}
+        found.update(((k, c), v) for k, v in got.items())
+    lists = [found.get(kc, ()) for kc in zip(keys.tolist(), caps.tolist())]
     counts = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
     pids = np.fromiter((p for x in lists for p in x), dtype=np.int64, count=int(counts.sum()))
     return np.repeat(np.arange(len(keys), dtype=np.int64), counts), pids
@@ -242,12 +256,20 @@ def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
         kinds.append(np.full(len(seg), kind, dtype=np.int8))
 
     read: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    for seg_keys, kind, key_weight, cap in key_sets:
-        lens = [len(f) for f in seg_keys]
-        if sum(lens):
-            fq = np.concatenate(seg_keys).astype(np.int64)
-            fo = np.repeat(np.arange(len(seg_keys), dtype=np.int64), lens)
-            qi, fp = _posting_pairs(index, "fp", fq, cap)
+    # every key set in one lookup (one search of each segment), each key to its set's cap
+    sets = [(np.concatenate(seg_keys).astype(np.int64), seg_keys, kind, w, cap) for seg_keys, kind, w, cap in key_sets]
+    sets = [x for x in sets if len(x[0])]
+    if sets:
+        fq_all = np.concatenate([x[0] for x in sets])
+        qi_all, fp_all = _posting_pairs(
+            index, "fp", fq_all, np.concatenate([np.full(len(x[0]), x[4], dtype=np.int64) for x in sets])
+        )
+        cut = np.searchsorted(qi_all, np.cumsum([0] + [len(x[0]) for x in sets]))  # query positions ascend
+        off = 0
+        for (fq, seg_keys, kind, key_weight, _), a, b in zip(sets, cut[:-1], cut[1:]):
+            qi, fp = qi_all[a:b] - off, fp_all[a:b]
+            off += len(fq)
+            fo = np.repeat(np.arange(len(seg_keys), dtype=np.int64), [len(f) for f in seg_keys])
             per_query = np.bincount(qi, minlength=len(fq))
             read[kind] = (fq, per_query)
             add(fo[qi], fp, key_weight / per_query[qi], kind)
@@ -408,7 +430,8 @@ def _verify(index, rows: dict, norms: dict, cand_list: list[int], pair_seg, pair
     extended by them and the runs (draft start, index into that list,
     candidate start, length in k-grams) of the given (paragraph, pid) pairs."""
     empty = np.zeros(0, dtype=np.int64)
-    new = sorted({int(p) for p in pair_pid.tolist()} - norms.keys())
+    uniq = np.unique(pair_pid).tolist()  # ascending
+    new = [p for p in uniq if p not in norms]
     if new:
         _read_norms(index, rows, norms, new)
     position = {p: i for i, p in enumerate(cand_list)}
@@ -416,7 +439,7 @@ def _verify(index, rows: dict, norms: dict, cand_list: list[int], pair_seg, pair
         if p in norms:  # a removed paragraph's postings may linger
             position[p] = len(cand_list)
             cand_list.append(p)
-    involved = np.array(sorted({int(p) for p in pair_pid.tolist()} & position.keys()), dtype=np.int64)
+    involved = np.array([p for p in uniq if p in position], dtype=np.int64)
     if not len(involved) or not len(pair_seg) or not len(d_key):
         return cand_list, empty, empty, empty, empty
     at = np.minimum(np.searchsorted(involved, pair_pid), len(involved) - 1)
@@ -578,50 +601,77 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
     candidate: difflib blocks of >= 4 chars cover >= NEAR_THRESHOLD of them."""
     copy_cov = _mask(d.n, (iv for ivs in ev.shared.values() for iv in ivs))
     matchers: dict[int, difflib.SequenceMatcher] = {}
-    rs, ro, _, rl = ev.runs
-    r_order = np.argsort(rs, kind="stable")  # prefilter: shared k-grams per (sentence, candidate)
-    R_s, R_o, R_l = rs[r_order], ro[r_order], rl[r_order]
-    maxlen = int(R_l.max()) if len(R_l) else 0
-    starts_list = R_s.tolist()
     copied = np.concatenate([[0], np.cumsum(copy_cov)]).tolist()  # prefix counts
+    sents = [
+        (sa, sb)
+        for a, b in d.seg_bounds
+        for sa, sb in _sentences(d.nz, d.text, a, b)
+        if sb - sa >= NEAR_MIN_CHARS and (copied[sb] - copied[sa]) / (sb - sa) < 0.8
+    ]
     norm = d.norm
-    for a, b in d.seg_bounds:
-        for sa, sb in _sentences(d.nz, d.text, a, b):
-            L = sb - sa
-            if L < NEAR_MIN_CHARS or (copied[sb] - copied[sa]) / L >= 0.8:
-                continue
-            last = sb - K + 1  # k-gram starts inside the sentence: [sa, last)
-            lo = bisect.bisect_left(starts_list, sa - maxlen)
-            hi = bisect.bisect_left(starts_list, last)
-            if hi <= lo:
-                continue
-            st = R_s[lo:hi]
-            ov = np.minimum(st + R_l[lo:hi], last) - np.maximum(st, sa)
-            pos = ov > 0
-            if not pos.any():
-                continue
-            counts = np.bincount(R_o[lo:hi][pos], weights=ov[pos])
-            owners = np.flatnonzero(counts >= NEAR_PREFILTER * (last - sa))
-            if not len(owners):
-                continue
-            owners = owners[np.argsort(-counts[owners], kind="stable")][:NEAR_VERIFY]
-            sent = norm[sa:sb]
-            found = []
-            for o in owners.tolist():
-                p = ev.cand_list[o]
-                if _cover4(sent, ev.norms[p]) / L < NEAR_THRESHOLD:
-                    continue  # difflib's blocks cannot reach the threshold (see _cover4)
-                sm = matchers.get(p)
-                if sm is None:
-                    sm = matchers[p] = difflib.SequenceMatcher(None, "", ev.norms[p], autojunk=False)
-                sm.set_seq1(sent)
-                blocks = [(sa + blk.a, sa + blk.a + blk.size) for blk in sm.get_matching_blocks() if blk.size >= 4]
-                sim = sum(y - x for x, y in blocks) / L
-                if sim >= NEAR_THRESHOLD:
-                    found.append((p, round(sim, 3), blocks))
-            if found:
-                found.sort(key=lambda x: -x[1])
-                ev.near.append((sa, sb, found))
+    for si, owners in _near_owners(sents, ev.runs):
+        sa, sb = sents[si]
+        L = sb - sa
+        sent = norm[sa:sb]
+        found = []
+        for o in owners:
+            p = ev.cand_list[o]
+            if _cover4(sent, ev.norms[p]) / L < NEAR_THRESHOLD:
+                continue  # difflib's blocks cannot reach the threshold (see _cover4)
+            sm = matchers.get(p)
+            if sm is None:
+                sm = matchers[p] = difflib.SequenceMatcher(None, "", ev.norms[p], autojunk=False)
+            sm.set_seq1(sent)
+            blocks = [(sa + blk.a, sa + blk.a + blk.size) for blk in sm.get_matching_blocks() if blk.size >= 4]
+            sim = sum(y - x for x, y in blocks) / L
+            if sim >= NEAR_THRESHOLD:
+                found.append((p, round(sim, 3), blocks))
+        if found:
+            found.sort(key=lambda x: -x[1])
+            ev.near.append((sa, sb, found))
+
+
+def _near_owners(sents: list[tuple[int, int]], runs) -> list[tuple[int, list[int]]]:
+    """The near-copy prefilter of every sentence at once: per sentence (index into
+    ``sents``, ascending) the candidates (indices into the candidate list) whose
+    common k-gram runs cover at least ``NEAR_PREFILTER`` of its k-grams, most
+    covered first (lower index on ties), at most ``NEAR_VERIFY``."""
+    rs, ro, _, rl = runs
+    if not sents or not len(rs):
+        return []
+    r_order = np.argsort(rs, kind="stable")
+    R_s, R_o, R_l = rs[r_order], ro[r_order], rl[r_order]
+    maxlen = int(R_l.max())
+    S_a = np.array([sa for sa, _ in sents], dtype=np.int64)
+    S_last = np.array([sb for _, sb in sents], dtype=np.int64) - K + 1  # k-gram starts: [sa, last)
+    # the runs starting in [sa - maxlen, last) of each sentence (all that can overlap it)
+    lo = np.searchsorted(R_s, S_a - maxlen, "left")
+    hi = np.searchsorted(R_s, S_last, "left")
+    si, ri = expand_ranges(lo, np.maximum(hi - lo, 0))
+    st = R_s[ri]
+    ov = np.minimum(st + R_l[ri], S_last[si]) - np.maximum(st, S_a[si])
+    pos = ov > 0
+    si, own, ov = si[pos], R_o[ri[pos]], ov[pos]
+    if not len(si):
+        return []
+    span = int(own.max()) + 1
+    combo, inverse = np.unique(si * span + own, return_inverse=True)
+    counts = np.bincount(inverse.ravel(), weights=ov)  # k-grams of the sentence each candidate shares
+    cs, co = combo // span, combo % span
+    ok = counts >= NEAR_PREFILTER * (S_last[cs] - S_a[cs])
+    cs, co, counts = cs[ok], co[ok], counts[ok]
+    o = np.lexsort((co, -counts, cs))
+    cs, co = cs[o], co[o]
+    rank = np.arange(len(cs)) - np.searchsorted(cs, cs, "left")
+    keep = rank < NEAR_VERIFY
+    cs, co = cs[keep].tolist(), co[keep].tolist()
+    out: list[tuple[int, list[int]]] = []
+    for s_i, c in zip(cs, co):
+        if out and out[-1][0] == s_i:
+            out[-1][1].append(c)
+        else:
+            out.append((s_i, [c]))
+    return out
 
 
 def _cover4(sent: str, other: str) -> int:
@@ -663,21 +713,25 @@ def _find_twins(index, ev: _Evidence) -> None:
 
 
 def _mask(n: int, intervals) -> np.ndarray:
-    cov = np.zeros(n + 1, dtype=np.int64)
-    for a, b in intervals:
-        cov[a] += 1
-        cov[b] -= 1
+    iv = np.array([ab for ab in intervals], dtype=np.int64).reshape(-1, 2)
+    cov = np.bincount(iv[:, 0], minlength=n + 1) - np.bincount(iv[:, 1], minlength=n + 1)
     return np.cumsum(cov)[:n] > 0
 
 
 def _source_intervals(ev: _Evidence) -> dict[int, list[tuple[int, int]]]:
     """Per candidate paragraph, every draft interval it really shares: its exact
     runs and the matching blocks of its near-copy sentences."""
-    out: dict[int, list[tuple[int, int]]] = {p: list(ivs) for p, ivs in ev.shared.items()}
+    out: dict[int, list[tuple[int, int]]] = dict(ev.shared)  # merged by _exact_copies already
+    extended = set()
     for _, _, found in ev.near:
         for p, _, blocks in found:
-            out.setdefault(p, []).extend(blocks)
-    return {p: _merge_intervals(ivs) for p, ivs in out.items()}
+            if p not in extended:
+                extended.add(p)
+                out[p] = list(out.get(p, ()))
+            out[p].extend(blocks)
+    for p in extended:
+        out[p] = _merge_intervals(out[p])
+    return out
 
 
 def _classify(d: _Draft, ev: _Evidence, pid_iv, whitelist: list[str], boilerplate_min_docs: int):

@@ -183,12 +183,14 @@ class DedupIndex:
         """winnowing fingerprint -> up to ``cap`` pids (as ``lookup_bands``)."""
         return self.fps.lookup(hashes, cap)
 
-    def posting_pairs(self, kind: str, keys, cap: int = MAX_POSTINGS):
-        """Vectorized lookup: (query position, pid) arrays for ``keys`` (see SegmentPostings.pairs)."""
+    def posting_pairs(self, kind: str, keys, cap=MAX_POSTINGS):
+        """Vectorized lookup: (query position, pid) arrays for ``keys``; ``cap`` one int or
+        one per key (see SegmentPostings.pairs)."""
         return (self.fps if kind == "fp" else self.bands).pairs(keys, cap)
 
-    def compact(self) -> None:
-        """Merge each kind's posting segments into one (in the caller's transaction).
+    def compact(self) -> dict[str, dict[str, int]]:
+        """Merge each kind's posting segments into one (in the caller's transaction);
+        returns per kind its segments and postings before and after.
 
         Ingest leaves up to FANOUT - 1 segments per level, and every lookup searches
         each of them; after a large load one segment per kind makes a draft check's
@@ -197,8 +199,17 @@ class DedupIndex:
         ascending order, except that postings of removed paragraphs no longer take
         places under a cap, and an exact twin that took over a removed paragraph's
         postings moves to its pid's place."""
-        self.bands.merge()
-        self.fps.merge()
+        out = {}
+        for name, postings in (("band", self.bands), ("fp", self.fps)):
+            before = (postings.segment_count(), postings.total())
+            postings.merge()
+            out[name] = {
+                "segments_before": before[0],
+                "postings_before": before[1],
+                "segments": postings.segment_count(),
+                "postings": postings.total(),
+            }
+        return out
 
     def lookup_exact(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
         out: dict[int, list[int]] = {}
@@ -238,9 +249,9 @@ class DedupIndex:
         every candidate (the other fields only of the few that match)."""
         out: dict[int, str] = {}
         pids = list(dict.fromkeys(int(p) for p in pids))
-        sql = (
-            "SELECT p.pid, p.norm FROM json_each(?) j JOIN dd_para p ON p.pid = j.value JOIN dd_doc d ON d.did = p.did"
-        )
+        # no join with dd_doc: a document's row is written before its paragraphs' and
+        # removed after them, in one transaction, so every paragraph row has its document
+        sql = "SELECT p.pid, p.norm FROM json_each(?) j JOIN dd_para p ON p.pid = j.value"
         for chunk in chunks(pids, 2000):
             out.update(self.conn.execute(sql, (json.dumps(chunk),)).fetchall())
         return out
@@ -533,46 +544,68 @@ class DedupIndex:
         conn = self.conn
         if conn.execute("SELECT 1 FROM dd_para LIMIT 1").fetchone():
             raise ValueError("bulk_load needs an empty index")
-        seen_hash: dict[int, int] = {}  # hash -> cluster (first pid), this load
-        cluster_rows: dict[int, list] = {}
+        # exact hashes seen so far (sorted) and their cluster (the first pid with that hash)
+        seen_h = np.zeros(0, dtype=np.int64)
+        seen_cl = np.zeros(0, dtype=np.int64)
+        para_cl: list[np.ndarray] = []  # per batch: every paragraph's cluster and document
+        para_did: list[np.ndarray] = []
         loaded = 0
         buf: list[tuple[str, list[str], str]] = []
 
         def flush():
-            nonlocal loaded
+            nonlocal loaded, seen_h, seen_cl
             if not buf:
                 return
             flat = [p for _, ps, _ in buf for p in ps]
             prints = fingerprint_paragraphs(flat)
             base = self._take_pids(len(flat))
-            pids = np.arange(base, base + len(flat), dtype=np.int64)
-            para_rows, posted = [], np.zeros(len(flat), dtype=bool)
-            k = 0
-            for doc_id, ps, site in buf:
-                chars = sum(len(prints.norm[k + i]) for i in range(len(ps)))
+            n = len(flat)
+            pids = np.arange(base, base + n, dtype=np.int64)
+            lens = np.array([len(ps) for _, ps, _ in buf], dtype=np.int64)
+            nlen = np.fromiter((len(t) for t in prints.norm), dtype=np.int64, count=n)
+            ends = np.cumsum(lens)
+            cum = np.concatenate([[0], np.cumsum(nlen)])
+            dids = []
+            for (doc_id, ps, site), chars in zip(buf, (cum[ends] - cum[ends - lens]).tolist()):
                 did = conn.execute(
                     "INSERT INTO dd_doc (doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, 0)",
                     (doc_id, site or "", chars, len(ps)),
                 ).lastrowid
                 conn.execute("UPDATE dd_doc SET grp = did WHERE did = ?", (did,))
-                for i, text in enumerate(ps):
-                    pid, h = base + k, prints.hashes[k]
-                    cl = seen_hash.get(h)
-                    if cl is None:
-                        seen_hash[h] = cl = pid
-                        cluster_rows[pid] = [1, {did}]
-                        posted[k] = True
-                    else:
-                        cluster_rows[cl][0] += 1
-                        cluster_rows[cl][1].add(did)
-                    para_rows.append((pid, did, i, len(prints.norm[k]), h, cl, prints.norm[k], text, int(posted[k])))
-                    k += 1
+                dids.append(did)
+            did_of = np.repeat(np.array(dids, dtype=np.int64), lens)
+            idx = np.arange(n, dtype=np.int64) - np.repeat(ends - lens, lens)
+            # a paragraph's cluster: the first pid (this load) with its exact hash; that one is posted
+            h = np.array(prints.hashes, dtype=np.int64)
+            uh, first, inv = np.unique(h, return_index=True, return_inverse=True)
+            at = np.minimum(np.searchsorted(seen_h, uh), max(len(seen_h) - 1, 0))
+            known = (seen_h[at] == uh) if len(seen_h) else np.zeros(len(uh), dtype=bool)
+            u_cl = np.where(known, seen_cl[at] if len(seen_h) else 0, base + first)
+            cl = u_cl[inv.ravel()]
+            posted = np.zeros(n, dtype=bool)
+            posted[first[~known]] = True
+            seen_h = np.concatenate([seen_h, uh[~known]])
+            seen_cl = np.concatenate([seen_cl, u_cl[~known]])
+            order = np.argsort(seen_h, kind="stable")
+            seen_h, seen_cl = seen_h[order], seen_cl[order]
+            para_cl.append(cl)
+            para_did.append(did_of)
             conn.executemany(
                 "INSERT INTO dd_para (pid, did, idx, nlen, hash, cluster, norm, text, posted) VALUES (?,?,?,?,?,?,?,?,?)",
-                para_rows,
+                zip(
+                    pids.tolist(),
+                    did_of.tolist(),
+                    idx.tolist(),
+                    nlen.tolist(),
+                    h.tolist(),
+                    cl.tolist(),
+                    prints.norm,
+                    flat,
+                    posted.astype(np.int64).tolist(),
+                ),
             )
             self._post(pids[posted], prints, np.flatnonzero(posted))
-            loaded += len(flat)
+            loaded += n
             buf.clear()
 
         n = 0
@@ -583,10 +616,15 @@ class DedupIndex:
                 flush()
                 n = 0
         flush()
-        conn.executemany(
-            "INSERT INTO dd_cluster (cid, size, ndocs) VALUES (?, ?, ?)",
-            [(c, v[0], len(v[1])) for c, v in cluster_rows.items()],
-        )
+        cl, did = (np.concatenate(x) if x else np.zeros(0, dtype=np.int64) for x in (para_cl, para_did))
+        if len(cl):  # per cluster: its paragraphs and distinct documents
+            cids, size = np.unique(cl, return_counts=True)
+            pairs = np.unique(np.stack([cl, did]), axis=1)
+            ndocs = np.bincount(np.searchsorted(cids, pairs[0]), minlength=len(cids))
+            conn.executemany(
+                "INSERT INTO dd_cluster (cid, size, ndocs) VALUES (?, ?, ?)",
+                zip(cids.tolist(), size.tolist(), ndocs.tolist()),
+            )
         return loaded
 
     # ------------------------------------------------------------ groups

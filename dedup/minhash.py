@@ -55,6 +55,19 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> _U(31))
 
 
+def _mix_inplace(h: np.ndarray) -> np.ndarray:
+    """``_mix`` overwriting ``h`` (a uint64 array of its own): no temporary per step."""
+    t = h >> _U(30)
+    h ^= t
+    h *= _U(0xBF58476D1CE4E5B9)
+    np.right_shift(h, _U(27), out=t)
+    h ^= t
+    h *= _U(0x94D049BB133111EB)
+    np.right_shift(h, _U(31), out=t)
+    h ^= t
+    return h
+
+
 def codes_of(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
@@ -107,9 +120,12 @@ def batch_kgram_hashes(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray
     if n >= k:
         m = n - k + 1
         h = np.zeros(m, dtype=np.uint64)
-        for j in range(k):
-            h = h * _P + codes[j : j + m] + _U(1)
-        h = _mix(h + _U(k))
+        for j in range(k):  # in place: h = h * P + code + 1 (mod 2**64)
+            h *= _P
+            h += codes[j : j + m]
+            h += _U(1)
+        h += _U(k)
+        h = _mix_inplace(h)
         valid = owner[:m] == owner[k - 1 : k - 1 + m]
         hashes.append(h[valid])
         owners.append(owner[:m][valid])

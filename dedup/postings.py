@@ -185,6 +185,36 @@ def expand_ranges(lo: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.nda
     return owner, pos
 
 
+def sort_pairs(keys: np.ndarray, pids: np.ndarray) -> np.ndarray:
+    """The order that sorts (key, pid) pairs by key, then pid: what
+    ``np.lexsort((pids, keys))`` gives (up to equal pairs), several times faster.
+
+    numpy's unstable argsort of int64 is vectorized (a few times faster than its
+    stable one, and than a lexsort); only the runs of equal keys are then put in pid
+    order, by one more argsort of (run, pid) packed into one int64."""
+    if len(keys) < 2:
+        return np.arange(len(keys), dtype=np.int64)
+    order = np.argsort(keys)
+    sk = keys[order]
+    same = sk[1:] == sk[:-1]
+    if not same.any():
+        return order
+    in_run = np.zeros(len(sk), dtype=bool)
+    in_run[1:] |= same
+    in_run[:-1] |= same
+    at = np.flatnonzero(in_run)
+    run = np.cumsum(np.concatenate([[True], ~same]))[at]  # run number of each such position
+    sub = order[at]
+    p = pids[sub]
+    p_min, p_span = int(p.min()), int(p.max()) - int(p.min()) + 1
+    if int(run[-1]) + 1 < (1 << 62) // p_span:
+        fix = np.argsort(run * p_span + (p - p_min))
+    else:  # pragma: no cover - pids spread over more than 2**62 / runs
+        fix = np.lexsort((p, run))
+    order[at] = sub[fix]
+    return order
+
+
 class SegmentPostings:
     """The posting lists of one kind ("band" or "fp") in ``dd_seg``."""
 
@@ -228,14 +258,23 @@ class SegmentPostings:
         keys, pids = self.conn.execute("SELECT keys, pids FROM dd_seg WHERE sid = ?", (sid,)).fetchone()
         return Segment(np.frombuffer(keys, dtype=np.int64), np.frombuffer(pids, dtype=np.int32))
 
-    def pairs(self, keys, cap: int, extra: Segment | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def pairs(self, keys, cap, extra: Segment | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For query ``keys`` (int64 array, may repeat): (query index, pid) pairs,
         at most ``cap`` pids per distinct key, taken from the oldest segments first.
+        ``cap`` may also be an array, one cap per query: a key is read as deep as its
+        largest cap, and each query gets the first pids up to its own (the same pids a
+        lookup with that cap alone returns), so key sets of several caps take one search.
         ``extra`` is a not-yet-written segment (sorted keys, pids) searched last."""
         q = np.asarray(keys, dtype=np.int64)
         if not len(q):
             return _EMPTY, _EMPTY
         uniq, inverse = np.unique(q, return_inverse=True)
+        inverse = inverse.ravel()
+        qcap = None
+        if np.ndim(cap):
+            qcap = np.asarray(cap, dtype=np.int64)
+            cap = np.zeros(len(uniq), dtype=np.int64)
+            np.maximum.at(cap, inverse, qcap)
         segs = self.segments() + ([extra] if extra is not None else [])
         owners, pids = [], []
         taken = np.zeros(len(uniq), dtype=np.int64)
@@ -259,7 +298,7 @@ class SegmentPostings:
         u_owner, u_pid = u_owner[order], u_pid[order]
         per_key = np.bincount(u_owner, minlength=len(uniq))
         first = np.cumsum(per_key) - per_key
-        qcount = per_key[inverse]
+        qcount = per_key[inverse] if qcap is None else np.minimum(per_key[inverse], qcap)
         qidx, pos = expand_ranges(first[inverse], qcount)
         return qidx, u_pid[pos]
 
@@ -286,6 +325,9 @@ class SegmentPostings:
             int(np.searchsorted(s.keys, k, "right") - np.searchsorted(s.keys, k, "left")) for s in self.segments()
         )
 
+    def segment_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM dd_seg WHERE kind = ?", (self.kind,)).fetchone()[0])
+
     def total(self) -> int:
         return int(
             self.conn.execute("SELECT COALESCE(SUM(n), 0) FROM dd_seg WHERE kind = ?", (self.kind,)).fetchone()[0]
@@ -298,7 +340,7 @@ class SegmentPostings:
         ``pids_sorted``: pids are ascending already, so a stable sort by key suffices."""
         keys = np.asarray(keys, dtype=np.int64)
         pids = np.asarray(pids, dtype=np.int64)
-        order = np.argsort(keys, kind="stable") if pids_sorted else np.lexsort((pids, keys))
+        order = sort_pairs(keys, pids)
         keys, pids = keys[order], pids[order]
         if len(keys) > 1:
             keep = np.ones(len(keys), dtype=bool)

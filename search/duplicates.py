@@ -65,6 +65,12 @@ class StoreDuplicates:
         self._local.pair = None
         return count
 
+    def compact(self) -> dict[str, dict[str, int]]:
+        """Merge the posting segments into one per kind (``DedupIndex.compact``), in one
+        store transaction: a draft check then searches two segments instead of a dozen."""
+        with self.store.transaction() as conn:
+            return DedupIndex(conn, on_mismatch="raise").compact()
+
     @staticmethod
     def _add(index: DedupIndex, batch: list, progress) -> int:
         index.add_documents(batch)

@@ -251,6 +251,10 @@ class EmbeddedBackend:
         editions = [{k: rows[r["id"]][k] for k in ("id", "title", "url", "date", "source")} for r in found]
         return with_editions(members, editions, doc_id)
 
+    def compact_postings(self) -> dict[str, dict[str, int]]:
+        """One posting segment per kind in the dedup index (``govtext compact``)."""
+        return self.groups.compact()
+
     def iter_documents(self) -> Iterator[dict]:
         for stored in self.store.iter_documents():
             yield stored.to_dict()

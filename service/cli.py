@@ -190,6 +190,35 @@ def cmd_reindex(args) -> int:
     return 0
 
 
+def cmd_compact(args) -> int:
+    import time
+
+    backend = _backend(args)
+    try:
+        compact = getattr(backend, "compact_postings", None)
+        if compact is None:
+            raise GovtextError(
+                "govtext compact applies to the embedded store (the search engine merges its own segments)",
+                code="unsupported",
+                status=400,
+            )
+        started = time.perf_counter()
+        result = compact()
+        seconds = time.perf_counter() - started
+    finally:
+        backend.close()
+    if args.json:
+        _print_json({"kinds": result, "seconds": round(seconds, 3)})
+        return 0
+    for kind, r in result.items():
+        print(
+            f"{kind}: {r['segments_before']} → {r['segments']} segments, "
+            f"{r['postings_before']:,} → {r['postings']:,} postings"
+        )
+    print(f"compacted in {seconds:.1f} s")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from service.server import serve
 
@@ -244,6 +273,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reindex", help="rebuild the search index from the store")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser(
+        "compact", help="merge the duplicate index's posting segments into one per kind (faster draft checks)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_compact)
 
     p = sub.add_parser("serve", help="serve the API and web UI")
     p.add_argument("--host", default="127.0.0.1")

@@ -73,3 +73,54 @@ def test_search_prints_the_version_chain(tmp_path):
     text = run_cli("search", "国防教育", data=data).stdout.decode()
     assert "(ed-new)" in text and "(ed-old)\n" not in text
     assert "现行 2024-09-13 · 历史版本: 2018-04-27（ed-old）" in text
+
+
+def test_compact_merges_posting_segments_and_keeps_check_reports(tmp_path):
+    """Three ingests leave three posting segments per kind; `govtext compact` merges them
+    into one each (same postings) and a draft check reports the same afterwards."""
+    import sqlite3
+
+    data = tmp_path / "d"
+    paras = [
+        "为深入贯彻落实党中央国务院关于推进基层治理体系和治理能力现代化的决策部署，结合本地实际制定本方案。",
+        "建立健全网格化服务管理机制，每个网格配备专职网格员，负责信息采集、矛盾排查和政策宣传工作。",
+        "加强组织领导，各部门要按照职责分工密切配合，确保各项任务落到实处，取得实效。",
+        "完善雪亮工程建设，推进公共安全视频监控联网应用，提升社会治安防控体系的智能化水平。",
+    ]
+    for batch in range(3):  # paragraphs of other batches' wording: new postings, not exact twins
+        path = tmp_path / f"docs{batch}.jsonl"
+        lines = [
+            json.dumps(
+                {
+                    "id": f"d{batch}-{i}",
+                    "text": "\n".join(p + f"本段出自{'甲乙丙'[batch]}{'子丑寅卯'[i]}号" for p in paras[i:] + paras[:i]),
+                }
+            )
+            for i in range(len(paras))
+        ]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        assert run_cli("ingest", str(path), "--quiet", data=data).returncode == 0
+
+    def segments():
+        conn = sqlite3.connect(data / "govtext.sqlite3")
+        try:
+            return dict(conn.execute("SELECT kind, COUNT(*) FROM dd_seg GROUP BY kind").fetchall())
+        finally:
+            conn.close()
+
+    assert segments() == {"band": 3, "fp": 3}
+    draft = tmp_path / "draft.txt"
+    draft.write_text("我们的做法是：" + paras[1] + "\n" + paras[3][:30] + "，这是自己写的一句话。\n", encoding="utf-8")
+    before = json.loads(run_cli("check", str(draft), "--json", data=data).stdout)
+    assert before["matches"]
+
+    result = run_cli("compact", "--json", data=data)
+    assert result.returncode == 0, result.stderr.decode()
+    kinds = json.loads(result.stdout)["kinds"]
+    for kind in ("band", "fp"):
+        assert kinds[kind]["segments_before"] == 3 and kinds[kind]["segments"] == 1
+        assert kinds[kind]["postings"] == kinds[kind]["postings_before"] > 0
+    assert segments() == {"band": 1, "fp": 1}
+    assert json.loads(run_cli("check", str(draft), "--json", data=data).stdout) == before
+    again = run_cli("compact", data=data)
+    assert again.returncode == 0 and "1 → 1 segments" in again.stdout.decode()

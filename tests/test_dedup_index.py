@@ -220,3 +220,64 @@ def test_segment_ranges_equal_searchsorted(monkeypatch):
         lo, hi = seg.ranges(q)
         assert np.array_equal(lo, np.searchsorted(keys, q, "left"))
         assert np.array_equal(hi, np.searchsorted(keys, q, "right"))
+
+
+def test_sort_pairs_orders_as_lexsort():
+    # segment builds sort (key, pid) pairs; runs of equal keys must come out in pid order
+    from dedup.postings import sort_pairs
+
+    rng = np.random.default_rng(9)
+    for n in (0, 1, 2, 9, 4000):
+        for key_range, pid_range in ((4, 30), (2**62, 2**31 - 1), (50, 2**31 - 1)):
+            keys = rng.integers(-key_range, key_range, size=n, dtype=np.int64)
+            pids = rng.integers(0, pid_range, size=n, dtype=np.int64)
+            order = sort_pairs(keys, pids)
+            ref = np.lexsort((pids, keys))
+            assert np.array_equal(keys[order], keys[ref]) and np.array_equal(pids[order], pids[ref])
+
+
+def test_pairs_with_a_cap_per_key_equal_one_lookup_per_cap(ix):
+    # the draft check reads anchored keys 64 deep and plain ones 24 deep in one search
+    boiler = "本办法自发布之日起施行，由市人民政府办公室负责解释，各有关单位要认真贯彻执行。"
+    rng = random.Random(5)
+    pool = [chr(c) for c in range(0x4E00, 0x4E00 + 2000)]
+    for i in range(40):
+        ix.add_document(f"d{i}", [boiler + "".join(rng.choice(pool) for _ in range(3))])
+        if i % 10 == 9:  # postings spread over several segments
+            ix.conn.commit()
+    keys = np.array(fingerprint_paragraphs([boiler]).fps[0].tolist(), dtype=np.int64)
+    a, b = keys[: len(keys) // 2], keys[len(keys) // 3 :]  # overlapping: some keys get both caps
+    qi, pid = ix.posting_pairs("fp", np.concatenate([a, b]), np.array([30] * len(a) + [7] * len(b)))
+    qa, pa = ix.posting_pairs("fp", a, 30)
+    qb, pb = ix.posting_pairs("fp", b, 7)
+    assert np.array_equal(qi, np.concatenate([qa, qb + len(a)]))
+    assert np.array_equal(pid, np.concatenate([pa, pb]))
+    assert np.bincount(qb).max() == 7 and np.bincount(qa).max() == 30
+
+
+def test_bulk_load_clusters_exact_twins_across_batches(ix):
+    # batches of 2 paragraphs: the twins of A come in later batches; only the first A is posted
+    a, b, c = NEGATIVE[0], NEGATIVE[1], NEGATIVE[2]
+    docs = [("d1", [a, b], "s1"), ("d2", [a, c], "s2"), ("d3", [a], ""), ("d4", [], "s4")]
+    assert ix.bulk_load(iter(docs), batch_paragraphs=2) == 5
+    conn = ix.conn
+    rows = conn.execute("SELECT pid, did, idx, cluster, posted FROM dd_para ORDER BY pid").fetchall()
+    dids = dict(conn.execute("SELECT doc, did FROM dd_doc").fetchall())
+    d1, d2, d3 = dids["d1"], dids["d2"], dids["d3"]
+    assert rows == [(1, d1, 0, 1, 1), (2, d1, 1, 2, 1), (3, d2, 0, 1, 0), (4, d2, 1, 4, 1), (5, d3, 0, 1, 0)]
+    assert conn.execute("SELECT cid, size, ndocs FROM dd_cluster ORDER BY cid").fetchall() == [
+        (1, 3, 3),
+        (2, 1, 1),
+        (4, 1, 1),
+    ]
+    norm = dict(conn.execute("SELECT pid, nlen FROM dd_para").fetchall())
+    docs_rows = {r[0]: r[1:] for r in conn.execute("SELECT doc, chars, npara, grp = did FROM dd_doc")}
+    assert docs_rows == {
+        "d1": (norm[1] + norm[2], 2, 1),
+        "d2": (norm[3] + norm[4], 2, 1),
+        "d3": (norm[5], 1, 1),
+        "d4": (0, 0, 1),
+    }
+    prints = fingerprint_paragraphs([a])
+    assert ix.lookup_exact([prints.hashes[0]]) == {prints.hashes[0]: [1, 3, 5]}
+    assert {p for ps in ix.lookup_fingerprints(prints.fps[0].tolist()).values() for p in ps} == {1}
