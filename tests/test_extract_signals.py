@@ -5,6 +5,7 @@ sections cut, legal notices dropped, blocks repeated across a site's pages
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,16 @@ PARAGRAPHS = [
     "市场监管、税务、人社等部门要加强数据共享，凡是能够通过系统获取的材料，一律不再要求申请人重复提交，切实减轻企业负担。",
     "各部门要按照职责分工抓好落实，及时总结推广好的经验做法，对工作中遇到的新情况新问题，要认真研究并提出解决办法。",
 ]
+
+
+@contextmanager
+def signal_off(name: str):
+    """Run the block with one extraction signal off (to show that it, not something else, acts)."""
+    SIGNALS[name] = False
+    try:
+        yield
+    finally:
+        SIGNALS[name] = True
 
 
 def page(body: str, title: str = "关于推行企业开办一网通办的通知") -> str:
@@ -63,11 +74,8 @@ def test_comment_section_ends_the_article():
     doc = extract_html(article(after=comments))
     assert PARAGRAPHS[-1][:20] in doc.text
     assert "网友3" not in doc.text
-    SIGNALS["comments"] = False
-    try:
+    with signal_off("comments"):
         assert "网友3" in extract_html(article(after=comments)).text  # the signal, not something else, cuts them
-    finally:
-        SIGNALS["comments"] = True
 
 
 def test_legal_notice_is_dropped_but_a_sentence_about_copyright_is_kept():
@@ -117,11 +125,8 @@ def test_runs_of_short_lines_around_the_text_go_but_a_table_stays():
     doc = extract_html(html)
     assert PARAGRAPHS[0][:20] in doc.text and "第6组" in doc.text
     assert "倍速" not in doc.text and "编辑次数" not in doc.text
-    SIGNALS["runs"] = False
-    try:
+    with signal_off("runs"):
         assert "倍速" in extract_html(html).text  # the signal, not something else, drops them
-    finally:
-        SIGNALS["runs"] = True
 
 
 def test_platform_notice_and_ip_location_lines_are_dropped():
@@ -178,11 +183,8 @@ def test_a_fact_box_goes_but_a_question_and_answer_list_stays():
         article(paragraphs=PARAGRAPHS[:2], after=facts + qa + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:]))
     )
     assert "所属地区" not in doc.text and "企业开办需要哪些材料" in doc.text
-    SIGNALS["factbox"] = False
-    try:
+    with signal_off("factbox"):
         assert "所属地区" in extract_html(article(paragraphs=PARAGRAPHS[:2], after=facts + qa)).text
-    finally:
-        SIGNALS["factbox"] = True
 
 
 def test_a_page_of_teasers_is_a_list_page():
@@ -229,11 +231,8 @@ def test_a_feed_of_teaser_cards_after_a_short_article_is_not_text(stamp):
     doc = extract_html(html)
     assert PARAGRAPHS[0][:20] in doc.text
     assert "港珠澳" not in doc.text and "蓝莓" not in doc.text
-    SIGNALS["cards"] = False
-    try:
+    with signal_off("cards"):
         assert "蓝莓" in extract_html(html).text  # the signal, not something else, drops them
-    finally:
-        SIGNALS["cards"] = True
 
 
 def test_dated_posts_of_a_thread_are_not_a_feed():
@@ -255,12 +254,9 @@ def test_a_hidden_article_that_a_script_reveals_is_kept_and_a_hidden_menu_is_not
     )
     doc = extract_html(html)
     assert PARAGRAPHS[0][:20] in doc.text and "栏目3" not in doc.text
-    SIGNALS["hidden"] = False
-    try:
+    with signal_off("hidden"):
         with pytest.raises(SourceError):
             extract_html(html)  # without the signal the page has no text
-    finally:
-        SIGNALS["hidden"] = True
 
 
 def test_an_endless_scroll_page_gives_its_own_article_not_the_longer_next_one():
@@ -276,11 +272,8 @@ def test_an_endless_scroll_page_gives_its_own_article_not_the_longer_next_one():
     html = page(f"<div class='scroll'>{own}{nxt}</div>", title="美官员否认直升机事故存在谋杀行为_新闻")
     doc = extract_html(html)
     assert TEASERS[0][:20] in doc.text and PARAGRAPHS[0][:20] not in doc.text
-    SIGNALS["anchor"] = False
-    try:
+    with signal_off("anchor"):
         assert PARAGRAPHS[0][:20] in extract_html(html).text  # the signal, not something else, decides
-    finally:
-        SIGNALS["anchor"] = True
 
 
 def test_a_sidebar_that_nets_little_is_left_out_of_the_container():
@@ -293,11 +286,8 @@ def test_a_sidebar_that_nets_little_is_left_out_of_the_container():
     )
     doc = extract_html(html)
     assert PARAGRAPHS[-1][:20] in doc.text and "精彩视频" not in doc.text
-    SIGNALS["narrow"] = False
-    try:
+    with signal_off("narrow"):
         assert "精彩视频" in extract_html(html).text  # the signal, not something else, leaves it out
-    finally:
-        SIGNALS["narrow"] = True
 
 
 def test_a_boilerplate_name_on_the_page_wrapper_does_not_drop_the_article():
@@ -310,12 +300,9 @@ def test_a_boilerplate_name_on_the_page_wrapper_does_not_drop_the_article():
     )
     doc = extract_html(html)
     assert PARAGRAPHS[0][:20] in doc.text
-    SIGNALS["wrapper"] = False
-    try:
+    with signal_off("wrapper"):
         with pytest.raises(SourceError):
             extract_html(html)  # the name alone drops the whole page
-    finally:
-        SIGNALS["wrapper"] = True
 
 
 def test_prose_with_spaces_for_punctuation_is_text_and_a_byline_is_not():
@@ -334,8 +321,5 @@ def test_prose_with_spaces_for_punctuation_is_text_and_a_byline_is_not():
 
     assert not _spaced_clauses("2024-05-18 16:56发布于北京环球时报新媒体官方账号")
     assert not _spaced_clauses("首页 新闻 体育 财经 娱乐 汽车 房产")
-    SIGNALS["spaced"] = False
-    try:
+    with signal_off("spaced"):
         assert lines[0] not in extract_html(html).text  # the signal, not something else, finds them
-    finally:
-        SIGNALS["spaced"] = True
