@@ -64,6 +64,7 @@ class Segmenter:
         self.config_dir = config_dir
         self.user_words = read_user_words(config_dir / "userdict.txt")
         self._jieba: Any = None
+        self._resolved: list[tuple[str, int, str | None]] = []  # filled when jieba loads
         self.rjieba = None
         if fast:
             try:
@@ -101,8 +102,6 @@ class Segmenter:
         """The user words, each with the frequency jieba gave it when it was added."""
         _ = self.jieba
         return list(self._resolved)
-
-    _resolved: list[tuple[str, int, str | None]] = []
 
     def cut(self, text: str) -> list[str]:
         if self.rjieba is not None:
