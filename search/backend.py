@@ -16,7 +16,7 @@ from govtext.documents import Document
 from govtext.errors import BadInput
 
 SORTS = ("relevance", "date", "-date")
-FACETS = ("theme", "region", "city", "year", "doc_type", "site")
+FACETS = ("theme", "region", "city", "year", "doc_type", "site", "status")
 
 
 @dataclass
@@ -40,6 +40,8 @@ class SearchRequest:
     year_from: int | None = None
     year_to: int | None = None
     site: str = ""
+    #: edition statuses (search/versions.py STATUSES), any of them: 现行, 已修订, 未见修订, 版本不详
+    statuses: list[str] = field(default_factory=list)
     sort: str = "relevance"
     limit: int = 10
     offset: int = 0
@@ -65,7 +67,14 @@ class SearchRequest:
     def has_filters(self) -> bool:
         lo, hi = self.year_range()
         return bool(
-            self.themes or self.region or self.city or self.doc_type or self.site or lo is not None or hi is not None
+            self.themes
+            or self.region
+            or self.city
+            or self.doc_type
+            or self.site
+            or self.statuses
+            or lo is not None
+            or hi is not None
         )
 
     @property

@@ -58,7 +58,7 @@ from search.similar import telling_terms
 from search.evidence import RERANK_WINDOW, Matcher, ahead, analyse, page_evidence, query_words, rerank, reranks
 from search.hits import build_hit
 from search.outcome import RELAXED_NOTICE, Outcome, suggestions
-from search.versions import page_editions, swaps_editions, version_chain, with_editions
+from search.versions import edition_status, page_editions, swaps_editions, version_chain, with_editions
 from search.store import StoredDocument
 from search.tantivy_index import PHRASE_BOOST, SYNONYM_BOOST, TITLE_BOOST, token_fields  # one ranking for both
 
@@ -75,7 +75,10 @@ BULK_CHUNK_BYTES = 20 * 1024 * 1024
 BULK_RETRIES = 5
 PAGE = 200
 EDITION_FIELD = "edition_key"
-EDITION_SOURCE = ["id", EDITION_FIELD, "stored.doc.title", "stored.doc.date"]
+STATUS_FIELD = "status"
+EDITION_SOURCE = ["id", EDITION_FIELD, STATUS_FIELD, "stored.doc.title", "stored.doc.date"]
+#: edition keys per status query (each key has a handful of documents)
+STATUS_KEYS = 200
 HIT_SOURCE = [
     "id",
     COLLAPSE_FIELD,
@@ -85,6 +88,7 @@ HIT_SOURCE = [
     "stored.analysis.primary_region",
     "stored.analysis.doc_type",
 ]
+EXISTING_FIELDS = ("id", "content_hash", "paragraph_count", "added_at", COLLAPSE_FIELD)
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,100}$")
 _COMPAT_RE = re.compile(r"compatible-with=\d+")
 
@@ -244,6 +248,7 @@ def compile_query(node) -> dict:
 def filter_clauses(filters: Filters) -> list[dict]:
     """``bool.filter`` clauses for the filters (search/filters.py holds their rules)."""
     out: list[dict] = [{"term": {name: value}} for name, value in filters.terms()]
+    out += [{"terms": {name: list(values)}} for name, values in filters.choices()]
     bounds = filters.year_bounds()
     if bounds is not None:
         year: dict = {"gte": bounds[0]}
@@ -557,16 +562,21 @@ class ElasticBackend:
         self._ready = True
 
     def _ensure_edition_field(self) -> None:
-        """An index made by template version 1 (strict mapping) gets ``edition_key`` added, so
-        new writes can carry it; its older documents are keyed by ``govtext reindex``."""
+        """An index made by template version 1 or 2 (strict mapping) gets ``edition_key`` and
+        ``status`` added, so new writes can carry them; its older documents get them from
+        ``govtext reindex``."""
         alias = self.aliases["documents"]
         with self._api("reading the documents mapping"):
             mappings = self.client.indices.get_mapping(index=alias).body
         for name, body in mappings.items():
-            if EDITION_FIELD not in ((body.get("mappings") or {}).get("properties") or {}):
-                log.warning("%s predates edition keys: run `govtext reindex` to link editions of one law", name)
-                with self._api("adding the edition_key field"):
-                    self.client.indices.put_mapping(index=name, properties={EDITION_FIELD: {"type": "keyword"}})
+            properties = (body.get("mappings") or {}).get("properties") or {}
+            missing = [f for f in (EDITION_FIELD, STATUS_FIELD) if f not in properties]
+            if missing:
+                log.warning(
+                    "%s predates %s: run `govtext reindex` to link editions of one law", name, " and ".join(missing)
+                )
+                with self._api("adding the edition fields"):
+                    self.client.indices.put_mapping(index=name, properties={f: {"type": "keyword"} for f in missing})
 
     def _require_dedup(self) -> None:
         """Writes and duplicate queries refuse an index made with another fingerprint scheme."""
@@ -662,7 +672,7 @@ class ElasticBackend:
     def _existing(
         self,
         doc_ids: list[str],
-        fields=("id", "content_hash", "paragraph_count", "added_at", COLLAPSE_FIELD),
+        fields=EXISTING_FIELDS,
         index: str = "",
     ) -> dict[str, dict]:
         out: dict[str, dict] = {}
@@ -749,12 +759,57 @@ class ElasticBackend:
         self._bulk([a for a in actions if a["_index"] != indices["documents"]], action, require_alias=require_alias)
         self._bulk([a for a in actions if a["_index"] == indices["documents"]], action, require_alias=require_alias)
         self._refresh(indices)
+        keys = {
+            edition_key_of(
+                b["doc"].get("title", ""), b["doc"].get("region", ""), b["doc"].get("doc_type", ""), b["analysis"]
+            )
+            for b in batch
+        }
+        self._update_statuses(keys, indices["documents"], require_alias=require_alias)
+
+    def _update_statuses(self, keys: Iterable[str], index: str = "", require_alias: bool = True) -> int:
+        """Set the edition status (search/versions.py) of every document of the edition
+        ``keys`` a write touched: a new, changed or removed edition changes the others'. Only
+        changed statuses are written; returns their number."""
+        index = index or self.aliases["documents"]
+        wanted = sorted(set(keys) - {""})
+        actions = []
+        for start in range(0, len(wanted), STATUS_KEYS):
+            body = {
+                "query": {"terms": {EDITION_FIELD: wanted[start : start + STATUS_KEYS]}},
+                "size": 10000,
+                "_source": EDITION_SOURCE,
+            }
+            with self._api("reading editions"):
+                found = self.client.search(index=index, body=body)["hits"]["hits"]
+            members: dict[str, list[dict]] = {}
+            for h in found:
+                members.setdefault(h["_source"].get(EDITION_FIELD, ""), []).append(h["_source"])
+            for group in members.values():
+                dates = [((m.get("stored") or {}).get("doc") or {}).get("date", "") for m in group]
+                for m, date in zip(group, dates, strict=True):
+                    status = edition_status(date, dates)
+                    if status != m.get(STATUS_FIELD, ""):
+                        actions.append(
+                            {
+                                "_op_type": "update",
+                                "_index": index,
+                                "_id": es_id(m["id"]),
+                                "doc": {STATUS_FIELD: status},
+                            }
+                        )
+        if actions:
+            self._bulk(actions, "setting edition statuses", require_alias=require_alias)
+            with self._api("refreshing"):
+                self.client.indices.refresh(index=index)
+        return len(actions)
 
     def write(self, docs: list[IndexedDocument]) -> WriteSummary:
         self._require_dedup()
         summary = WriteSummary()
-        existing = self._existing([d.document.id for d in docs])
+        existing = self._existing([d.document.id for d in docs], fields=EXISTING_FIELDS + (EDITION_FIELD,))
         before = {d: (info.get(COLLAPSE_FIELD) or d) for d, info in existing.items()}
+        prev_keys = {d: dict(info) for d, info in existing.items()}
         now, now_ms = _now_iso(), int(time.time() * 1000)
         batch: dict[str, dict] = {}  # a document twice in one call: the last one wins
         for item in docs:
@@ -790,6 +845,8 @@ class ElasticBackend:
         if batch:
             self.groups.retire({d: before[d] for d in batch if d in before})
             self._index_batch(list(batch.values()), self.aliases, "indexing documents")
+            # a document whose title, region or type changed leaves its former editions
+            self._update_statuses(info.get(EDITION_FIELD, "") for d, info in prev_keys.items() if d in batch)
         return summary
 
     def content_hashes(self, doc_ids: list[str]) -> dict[str, str]:
@@ -800,7 +857,7 @@ class ElasticBackend:
         """Delete documents and their paragraphs. A deleted group representative hands the
         group id on; clusters and groups it bridged stay joined until a reindex."""
         self._ensure()
-        existing = self._existing(list(dict.fromkeys(doc_ids)))
+        existing = self._existing(list(dict.fromkeys(doc_ids)), fields=EXISTING_FIELDS + (EDITION_FIELD,))
         paragraphs, documents = [], []
         for doc_id, info in existing.items():
             documents.append({"_op_type": "delete", "_index": self.aliases["documents"], "_id": es_id(doc_id)})
@@ -814,6 +871,7 @@ class ElasticBackend:
             self._bulk(paragraphs, "deleting documents")
             self._bulk(documents, "deleting documents")
             self._refresh()
+            self._update_statuses(info.get(EDITION_FIELD, "") for info in existing.values())
         return len(existing)
 
     def update_groups(self, groups: dict[str, str]) -> int:
@@ -839,10 +897,12 @@ class ElasticBackend:
         if not latest:
             return 0
         found = self._existing(
-            list(latest), fields=("id", "stored", COLLAPSE_FIELD, "content_hash", "added_at", "updated_at")
+            list(latest),
+            fields=("id", "stored", COLLAPSE_FIELD, "content_hash", "added_at", "updated_at", EDITION_FIELD),
         )
         now_ms = int(time.time() * 1000)
         actions = []
+        keys: set[str] = set()  # the edition keys before and after: statuses to set again
         for doc_id, src in found.items():
             stored = src.get("stored") or {}
             source = document_source(
@@ -855,12 +915,14 @@ class ElasticBackend:
                 updated_at=src.get("updated_at", ""),
                 indexed_at=now_ms,
             )  # a reindex running now copies it again
+            keys.add(source.get(EDITION_FIELD, ""))
             actions.append(
                 {"_op_type": "index", "_index": self.aliases["documents"], "_id": es_id(doc_id), "_source": source}
             )
         if actions:
             self._bulk(actions, "retagging documents")
             self._refresh()
+            self._update_statuses(keys | {src.get(EDITION_FIELD, "") for src in found.values()})
         return len(actions)
 
     def catch_up(self, wait: float = 10.0) -> int:

@@ -106,7 +106,12 @@ class EmbeddedBackend:
         self.catch_up()
         return n
 
-    def _record(self, stored: StoredDocument) -> IndexRecord:
+    def _records(self, stored: list[StoredDocument]) -> list[IndexRecord]:
+        """Index records of stored documents, with their edition statuses (one store query)."""
+        statuses = self.store.edition_statuses([s.document.id for s in stored])
+        return [self._record(s, statuses.get(s.document.id, "")) for s in stored]
+
+    def _record(self, stored: StoredDocument, status: str = "") -> IndexRecord:
         values = facet_values(stored)
         title_tokens, title_sub = index_fields(stored.document.title)
         body_tokens, body_sub = index_fields("\n".join(stored.paragraphs))
@@ -123,6 +128,7 @@ class EmbeddedBackend:
             site=values["site"],
             year=values["year"],
             date_key=values["date_key"],
+            status=status,
         )
 
     def maybe_catch_up(self) -> None:
@@ -157,14 +163,14 @@ class EmbeddedBackend:
             ids, new_seq = self.store.changes_since(seq, SYNC_CHUNK)
             if not ids:
                 return applied
-            records, deleted = [], []
+            found, deleted = [], []
             for doc_id in ids:
                 stored = self.store.get(doc_id)
                 if stored is None:
                     deleted.append(doc_id)
                 else:
-                    records.append(self._record(stored))
-            self.index.apply(records, deleted, new_seq, wait=wait)
+                    found.append(stored)
+            self.index.apply(self._records(found), deleted, new_seq, wait=wait)
             applied += len(ids)
             seq = new_seq
 
@@ -177,14 +183,14 @@ class EmbeddedBackend:
         top = self.store.last_seq()
         batch, count = [], 0
         for stored in self.store.iter_documents():
-            batch.append(self._record(stored))
+            batch.append(stored)
             if len(batch) >= SYNC_CHUNK:
-                self.index.apply(batch, [], 0)
+                self.index.apply(self._records(batch), [], 0)
                 count += len(batch)
                 if progress:
                     progress(len(batch))
                 batch = []
-        self.index.apply(batch, [], top)
+        self.index.apply(self._records(batch), [], top)
         count += len(batch)
         if progress and batch:
             progress(len(batch))

@@ -16,7 +16,7 @@ from search.backend import SearchRequest
 from search.fields import canonical_region
 
 #: the filter names, in the order the suggestions try dropping them
-NAMES = ("theme", "region", "city", "year", "doc_type", "site")
+NAMES = ("theme", "region", "city", "year", "doc_type", "site", "status")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Filters:
     year: tuple[int | None, int | None] = (None, None)
     doc_type: str = ""
     site: str = ""
+    #: edition statuses, any of them (search/versions.py)
+    statuses: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, req: SearchRequest) -> Filters:
@@ -39,6 +41,7 @@ class Filters:
             year=req.year_range(),
             doc_type=req.doc_type or "",
             site=req.site or "",
+            statuses=tuple(dict.fromkeys(s for s in req.statuses if s)),
         )
 
     def active(self) -> list[str]:
@@ -50,6 +53,7 @@ class Filters:
             "year": self.year_bounds() is not None,
             "doc_type": bool(self.doc_type),
             "site": bool(self.site),
+            "status": bool(self.statuses),
         }
         return [name for name in NAMES if set_[name]]
 
@@ -67,6 +71,8 @@ class Filters:
             return replace(self, doc_type="")
         if name == "site":
             return replace(self, site="")
+        if name == "status":
+            return replace(self, statuses=())
         raise ValueError(f"unknown filter {name!r}")
 
     def terms(self) -> list[tuple[str, str]]:
@@ -78,6 +84,10 @@ class Filters:
             if value:
                 out.append((name, value))
         return out
+
+    def choices(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(field, values) pairs of which every hit must carry one value: the statuses."""
+        return [("status", self.statuses)] if self.statuses else []
 
     def year_bounds(self) -> tuple[int, int | None] | None:
         """The inclusive year range, or None when there is none. The lower end is at

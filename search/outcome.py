@@ -13,7 +13,15 @@ from search.query import Term, positive_words
 from search.snippets import paragraph_snippet, snippet
 
 RELAXED_NOTICE = "没有同时包含全部检索词的文档，以下是包含部分检索词的结果（按命中词数排序）。"
-FILTER_LABELS = {"theme": "主题", "region": "地区", "city": "城市", "year": "年份", "doc_type": "文种", "site": "来源"}
+FILTER_LABELS = {
+    "theme": "主题",
+    "region": "地区",
+    "city": "城市",
+    "year": "年份",
+    "doc_type": "文种",
+    "site": "来源",
+    "status": "版本状态",
+}
 MAX_SUGGESTIONS = 6
 
 

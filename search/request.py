@@ -1,7 +1,7 @@
 """The one way to turn user parameters into a SearchRequest (API, UI and CLI alike).
 
 ``build_request(get, getlist)`` reads the same names everywhere (``q``,
-``theme``, ``region``, ``city``, ``year``, ``type``/``doc_type``, ``site``,
+``theme``, ``region``, ``city``, ``year``, ``type``/``doc_type``, ``site``, ``status``,
 ``sort``, ``limit``, ``offset``, ``collapse``, ``facets``) with the same rules
 and the same (Chinese) messages. ``year`` takes one year or a range:
 ``2020``, ``2020-2026``, ``2020-`` (from 2020), ``-2010`` (up to 2010);
@@ -17,6 +17,7 @@ from typing import Any
 
 from govtext.errors import BadInput
 from search.backend import SORTS, SearchRequest
+from search.versions import STATUSES
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 _RANGE = re.compile(r"^\s*(\d{4})?\s*(?:(-|~|–|—|至|到)\s*(\d{4})?)?\s*年?\s*$")
@@ -64,6 +65,23 @@ def _text(get: Callable, name: str, limit: int) -> str:
     return value.strip()
 
 
+def parse_statuses(values: list) -> list[str]:
+    """Edition statuses from repeated or comma-separated values (现行,未见修订)."""
+    out: list[str] = []
+    for raw in values:
+        for value in re.split(r"[,，、\s]+", str(raw or "")):
+            if not value:
+                continue
+            if value not in STATUSES:
+                raise BadInput(
+                    f"版本状态 {value[:20]!r} 无法识别：可选 {'、'.join(STATUSES)}（可多选，逗号分隔）。",
+                    code="bad_status",
+                )
+            if value not in out:
+                out.append(value)
+    return out
+
+
 def build_request(
     get: Callable[[str], Any], getlist: Callable[[str], list] | None = None, default_limit: int = 10
 ) -> SearchRequest:
@@ -87,6 +105,7 @@ def build_request(
         year_to=hi,
         doc_type=_text(get, "type", 50) or _text(get, "doc_type", 50),
         site=_text(get, "site", 200),
+        statuses=parse_statuses(getlist("status")[:10]),
         sort=sort,
         limit=_int(get, "limit", default_limit, 1, 100),
         offset=_int(get, "offset", 0, 0, 10000),
@@ -94,7 +113,9 @@ def build_request(
         facets=flag("facets"),
     )
     if not req.q.strip() and not req.has_filters():
-        raise BadInput("请输入检索词，或至少选择一个筛选条件（主题、地区、年份、文种、来源）。", code="empty_query")
+        raise BadInput(
+            "请输入检索词，或至少选择一个筛选条件（主题、地区、年份、文种、来源、版本状态）。", code="empty_query"
+        )
     return req
 
 

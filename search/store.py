@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from govtext.documents import Document
 from search.backend import WriteSummary
+from search.versions import edition_status
 
 SCHEMA_VERSION = 2
 
@@ -165,11 +166,16 @@ class Store:
 
     def _fill_edition_keys(self, conn: sqlite3.Connection) -> None:
         """Key every stored document (a store made before the keys, or with another scheme)."""
-        keys = [
-            (self.edition_key_of(r["title"], r["region"], r["doc_type"], json.loads(r["analysis_json"])), r["id"])
-            for r in conn.execute("SELECT id, title, region, doc_type, analysis_json FROM documents")
-        ]
-        conn.executemany("UPDATE documents SET edition_key = ? WHERE id = ?", keys)
+        changed: list[tuple[str, str]] = []
+        touched: set[str] = set()
+        for r in conn.execute("SELECT id, title, region, doc_type, analysis_json, edition_key FROM documents"):
+            key = self.edition_key_of(r["title"], r["region"], r["doc_type"], json.loads(r["analysis_json"]))
+            if key != r["edition_key"]:
+                changed.append((key, r["id"]))
+                touched.update((key, r["edition_key"]))
+        conn.executemany("UPDATE documents SET edition_key = ? WHERE id = ?", changed)
+        conn.executemany("INSERT INTO changes(doc_id) VALUES (?)", [(doc_id,) for _, doc_id in changed])
+        self._log_editions(conn, touched, {doc_id for _, doc_id in changed})
         conn.execute("INSERT OR REPLACE INTO kv(key, value) VALUES (?, ?)", (EDITION_SCHEME_KEY, self.edition_scheme))
 
     # -- key/value ---------------------------------------------------------
@@ -184,14 +190,19 @@ class Store:
         result = WriteSummary()
         now = _now()
         written: list[tuple[Document, list[str]]] = []
+        touched_keys: set[str] = set()
         with self.transaction() as conn:
             for doc, paragraphs, analysis in items:
                 digest = doc.content_hash
-                row = conn.execute("SELECT content_hash, added_at FROM documents WHERE id = ?", (doc.id,)).fetchone()
+                row = conn.execute(
+                    "SELECT content_hash, added_at, edition_key FROM documents WHERE id = ?", (doc.id,)
+                ).fetchone()
                 if row and row["content_hash"] == digest:
                     result.unchanged += 1
                     continue
                 added_at = row["added_at"] if row else now
+                key = self.edition_key_of(doc.title, doc.region, doc.doc_type, analysis)
+                touched_keys.update((row["edition_key"] if row else "", key))
                 conn.execute("DELETE FROM paragraphs WHERE doc_id = ?", (doc.id,))
                 conn.execute(
                     """INSERT INTO documents(id, title, text, url, date, source, region, doc_type, meta_json,
@@ -218,7 +229,7 @@ class Store:
                         len(doc.text),
                         added_at,
                         now,
-                        self.edition_key_of(doc.title, doc.region, doc.doc_type, analysis),
+                        key,
                     ),
                 )
                 conn.executemany(
@@ -231,17 +242,37 @@ class Store:
                     result.updated += 1
                 else:
                     result.added += 1
+            self._log_editions(conn, touched_keys, {d.id for d, _ in written})
             for hook in self.write_hooks:
                 hook(conn, written, [])
         return result
 
+    @staticmethod
+    def _log_editions(conn: sqlite3.Connection, keys: set[str], logged: set[str]) -> None:
+        """Log for the index the other editions of the keys a write touched: a new, changed or
+        removed edition changes their status (search/versions.py ``edition_status``)."""
+        wanted = sorted(keys - {""})
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            siblings = conn.execute(
+                f"SELECT id FROM documents WHERE edition_key IN ({marks}) AND edition_key != '' ORDER BY id", chunk
+            ).fetchall()
+            conn.executemany(
+                "INSERT INTO changes(doc_id) VALUES (?)", [(r[0],) for r in siblings if r[0] not in logged]
+            )
+
     def delete(self, doc_ids: Iterable[str]) -> int:
         removed = []
+        keys: set[str] = set()
         with self.transaction() as conn:
             for doc_id in doc_ids:
-                if conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount:
+                row = conn.execute("SELECT edition_key FROM documents WHERE id = ?", (doc_id,)).fetchone()
+                if row is not None and conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount:
                     conn.execute("INSERT INTO changes(doc_id) VALUES (?)", (doc_id,))
                     removed.append(doc_id)
+                    keys.add(row["edition_key"])
+            self._log_editions(conn, keys, set(removed))
             for hook in self.write_hooks:
                 hook(conn, [], removed)
         return len(removed)
@@ -250,21 +281,26 @@ class Store:
         """Replace the stored analysis of documents (re-tagging) and log them for the index."""
         count = 0
         with self.transaction() as conn:
+            keys: set[str] = set()
+            logged: set[str] = set()
             for doc_id, analysis in updates:
-                row = conn.execute("SELECT title, region, doc_type FROM documents WHERE id = ?", (doc_id,)).fetchone()
+                row = conn.execute(
+                    "SELECT title, region, doc_type, edition_key FROM documents WHERE id = ?", (doc_id,)
+                ).fetchone()
                 if row is None:
                     continue
+                key = self.edition_key_of(row["title"], row["region"], row["doc_type"], analysis)
                 n = conn.execute(
                     "UPDATE documents SET analysis_json = ?, edition_key = ? WHERE id = ?",
-                    (
-                        json.dumps(analysis, ensure_ascii=False),
-                        self.edition_key_of(row["title"], row["region"], row["doc_type"], analysis),
-                        doc_id,
-                    ),
+                    (json.dumps(analysis, ensure_ascii=False), key, doc_id),
                 ).rowcount
                 if n:
                     conn.execute("INSERT INTO changes(doc_id) VALUES (?)", (doc_id,))
                     count += 1
+                    logged.add(doc_id)
+                    if key != row["edition_key"]:  # the type the tagger found moved it between keys
+                        keys.update((key, row["edition_key"]))
+            self._log_editions(conn, keys, logged)
         return count
 
     # -- reads -------------------------------------------------------------
@@ -319,6 +355,17 @@ class Store:
                 chunk,
             ):
                 out.setdefault(row["asked"], []).append(row)
+        return out
+
+    def edition_statuses(self, doc_ids: list[str]) -> dict[str, str]:
+        """id -> its edition status (search/versions.py ``edition_status``; '' without an
+        edition key), from its editions' dates: one indexed query per 500 ids."""
+        found = self.editions_of(doc_ids)
+        out = {}
+        for doc_id in doc_ids:
+            rows = found.get(doc_id) or []
+            own = next((r["date"] for r in rows if r["id"] == doc_id), "")
+            out[doc_id] = edition_status(own, [r["date"] for r in rows])
         return out
 
     def iter_documents(self, after_id: str = "") -> Iterator[StoredDocument]:

@@ -21,8 +21,8 @@ from govtext.errors import BackendError
 from search.filters import Filters
 from search.query import And, Match, Not, Or, Phrase, Term
 
-INDEX_VERSION = 4
-RAW_FIELDS = ("theme", "region", "city", "doc_type", "site", "group")
+INDEX_VERSION = 5  # 5: the edition status field
+RAW_FIELDS = ("theme", "region", "city", "doc_type", "site", "group", "status")
 TITLE_BOOST = 2.0
 PHRASE_BOOST = 1.5
 SUB_BOOST = 0.5
@@ -68,6 +68,8 @@ class IndexRecord:
     site: str
     year: int
     date_key: int
+    #: edition status (search/versions.py), '' for documents of no edition type
+    status: str = ""
 
 
 class TantivyIndex:
@@ -139,7 +141,7 @@ class TantivyIndex:
             doc.add_text("title_sub", rec.title_sub_tokens)
             for theme in rec.themes:
                 doc.add_text("theme", theme)
-            for name in ("region", "city", "doc_type", "site"):
+            for name in ("region", "city", "doc_type", "site", "status"):
                 value = getattr(rec, name)
                 if value:
                     doc.add_text(name, value)
@@ -239,6 +241,9 @@ class TantivyIndex:
         Q, O = tantivy.Query, tantivy.Occur
         clauses = [(O.Must, query)]
         clauses += [(O.Must, Q.term_query(self.schema, name, value)) for name, value in filters.terms()]
+        for name, values in filters.choices():
+            either = [(O.Should, Q.term_query(self.schema, name, v)) for v in values]
+            clauses.append((O.Must, Q.boolean_query(either)))
         bounds = filters.year_bounds()
         if bounds is not None:
             clauses.append(

@@ -78,12 +78,39 @@ def edition_key(title: str, doc_type: str, region: str) -> str:
     return f"{region}|{key}"
 
 
+#: a document's edition status (the ``status`` facet and filter), for edition types only:
+#: 现行 the newest of two or more dated editions, 已修订 an older one, 未见修订 no other
+#: dated edition in the corpus (whether it is still in force is not known here), 版本不详
+#: undated beside dated editions (never ordered against them)
+SINGLE, UNDATED = "未见修订", "版本不详"
+STATUSES = (CURRENT, REVISED, SINGLE, UNDATED)
+
+
+def edition_status(date: str, edition_dates: list[str]) -> str:
+    """The status of a document dated ``date`` among its editions' dates (its own included;
+    [] when it has no edition key: no status)."""
+    if not edition_dates:
+        return ""
+    dated = {_date_key(d) for d in edition_dates} - {""}
+    own = _date_key(date)
+    if len(dated) < 2:
+        return SINGLE if own or not dated else UNDATED
+    if not own:
+        return UNDATED
+    return CURRENT if own == max(dated) else REVISED
+
+
 def swaps_editions(req) -> bool:
     """Whether a search page may show the newest edition in place of the one that matched:
-    ranked by relevance, and no filter the newest might not pass (year, theme, site, city;
-    region and type are part of the key)."""
+    ranked by relevance, and no filter the newest might not pass (year, theme, site, city,
+    status; region and type are part of the key)."""
     lo, hi = req.year_range()
-    return req.sort == "relevance" and lo is None and hi is None and not (req.themes or req.site or req.city)
+    return (
+        req.sort == "relevance"
+        and lo is None
+        and hi is None
+        and not (req.themes or req.site or req.city or req.statuses)
+    )
 
 
 def page_editions(page: list[dict], editions: dict[str, list[dict]], swap: bool) -> list[tuple[int, str, list[dict]]]:

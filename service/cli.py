@@ -86,6 +86,7 @@ def cmd_search(args) -> int:
             "year": args.year,
             "type": args.type,
             "site": args.site,
+            "status": args.status or [],
             "sort": args.sort,
             "limit": args.limit,
             "offset": args.offset,
@@ -255,6 +256,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", help="a year or a range: 2020, 2020-2026, 2020-, -2010")
     p.add_argument("--type", help="document type id")
     p.add_argument("--site", help="source site or collection")
+    p.add_argument(
+        "--status",
+        action="append",
+        help="edition status, repeatable or comma-separated: 现行, 已修订, 未见修订, 版本不详",
+    )
     p.add_argument("--sort", default="relevance", choices=["relevance", "date", "-date"])
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--offset", type=int, default=0)

@@ -36,6 +36,8 @@ def test_search_no_match_is_empty_list(client):
         {"q": "枫桥", "limit": "100000"},
         {"q": "枫桥", "sort": "bogus"},
         {"q": "枫桥", "year": "twenty"},
+        {"q": "枫桥", "status": "bogus"},
+        {"q": "枫桥", "status": "现行" * 5000},
         {"q": "\x00"},
         {"q": "<script>alert(1)</script>"},
     ],

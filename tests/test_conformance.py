@@ -169,6 +169,8 @@ class Oracle:
 
     def __init__(self, items: list[IndexedDocument]):
         from search.embedded import facet_values
+        from search.fields import edition_key_of
+        from search.versions import edition_status
 
         self.docs = {}
         for item in items:
@@ -180,7 +182,16 @@ class Oracle:
                 "title_sub": subword_string(title).split(),
                 "sub": subword_string(body).split(),
                 "values": facet_values(StoredDocument(d, item.paragraphs, item.analysis, "", "")),
+                "edition": edition_key_of(d.title, d.region, d.doc_type, item.analysis),
+                "date": d.date,
             }
+        # the edition status (search/versions.py) from the dates of every document of a key
+        dates: dict[str, list[str]] = {}
+        for doc in self.docs.values():
+            if doc["edition"]:
+                dates.setdefault(doc["edition"], []).append(doc["date"])
+        for doc in self.docs.values():
+            doc["status"] = edition_status(doc["date"], dates[doc["edition"]]) if doc["edition"] else ""
 
     @staticmethod
     def _has_run(tokens: list[str], run: tuple[str, ...]) -> bool:
@@ -246,8 +257,10 @@ class Oracle:
         return out
 
     def facets(self, ids: set[str]) -> dict[str, dict]:
-        counts = {name: Counter() for name in ("theme", "region", "city", "year", "doc_type", "site")}
+        counts = {name: Counter() for name in ("theme", "region", "city", "year", "doc_type", "site", "status")}
         for doc_id in ids:
+            if self.docs[doc_id]["status"]:
+                counts["status"][self.docs[doc_id]["status"]] += 1
             v = self.docs[doc_id]["values"]
             counts["theme"].update(v["themes"])
             for name in ("region", "city", "doc_type", "site"):
@@ -669,6 +682,57 @@ def test_retagging_decides_whether_an_undeclared_title_has_editions(fresh):
     assert [h.id for h in hits] == ["u-new"] and _chain(hits[0]) == [("u-new", "现行"), ("u-old", "已修订")]
 
 
+def _statuses(backend, **kw) -> dict[str, int]:
+    facets = backend.search(SearchRequest(collapse=False, **kw)).facets["status"]
+    return {f["value"]: f["count"] for f in facets}
+
+
+def test_status_facet_counts_each_edition_by_its_status(editions_loaded):
+    """现行 / 已修订 from the dated editions, 版本不详 for the undated one beside them, 未见修订
+    for a regulation with no other edition; reports carry no status."""
+    assert _statuses(editions_loaded, q="国防教育") == {"现行": 1, "已修订": 1, "版本不详": 1}
+    assert _statuses(editions_loaded, q="物业服务企业") == {"未见修订": 2}
+    assert _statuses(editions_loaded, q="政府工作报告") == {}
+
+
+def test_status_filter_lists_revised_editions_without_swapping_them(editions_loaded):
+    hits = editions_loaded.search(SearchRequest(q="国防教育", statuses=["已修订"])).hits
+    assert [h.id for h in hits] == ["ed-old"]  # not swapped for the current one, which fails the filter
+    assert _chain(hits[0]) == [("ed-new", "现行"), ("ed-old", "已修订")]
+    hits = editions_loaded.search(SearchRequest(q="国防教育", statuses=["现行", "未见修订"])).hits
+    assert [h.id for h in hits] == ["ed-new"]
+    browse = editions_loaded.search(SearchRequest(q="", statuses=["未见修订"])).hits
+    assert [h.id for h in browse] == ["pm-bj", "pm-sh"]  # browsing by the filter alone, newest first
+
+
+def test_status_follows_new_and_removed_editions(fresh):
+    """A new edition makes the stored one 已修订; removing it makes it 未见修订 again: the
+    other editions of a written or deleted document are indexed again."""
+    first = _doc(
+        "st-2015",
+        "第一条 村民委员会应当公布村务。",
+        title="村务公开条例",
+        date="2015-01-01",
+        region="浙江",
+        doc_type="regulation",
+    )
+    fresh.write(enriched([first]))
+    assert _statuses(fresh, q="村务") == {"未见修订": 1}
+    second = _doc(
+        "st-2021",
+        "第一条 村务监督委员会监督村务公开。",
+        title="村务公开条例",
+        date="2021-01-01",
+        region="浙江",
+        doc_type="regulation",
+    )
+    fresh.write(enriched([second]))
+    assert _statuses(fresh, q="村务") == {"现行": 1, "已修订": 1}
+    assert [h.id for h in fresh.search(SearchRequest(q="村务", statuses=["已修订"])).hits] == ["st-2015"]
+    fresh.delete(["st-2021"])
+    assert _statuses(fresh, q="村务") == {"未见修订": 1}
+
+
 def test_reindex_keeps_every_document(fresh, corpus_docs):
     fresh.write(enriched(corpus_docs[:4]))
     before = [(h.id, h.title) for h in fresh.search(SearchRequest(q="政府工作报告", limit=100)).hits]
@@ -728,13 +792,14 @@ def test_engine_reindex_swaps_the_alias(engine, tmp_path, corpus_docs, request):
 def test_engine_index_from_before_edition_keys_gets_the_field(engine, tmp_path, request):
     """An index of template version 1 (strict mapping, no edition_key) stays usable: the field
     is added on open, so new writes carry their keys and editions link."""
-    from search.elastic import EDITION_FIELD, load_template
+    from search.elastic import EDITION_FIELD, STATUS_FIELD, load_template
 
     backend = open_named(engine, tmp_path, request)
     try:
         body = load_template("documents", backend.prefix)["template"]
         mappings = json.loads(json.dumps(body["mappings"]))
         del mappings["properties"][EDITION_FIELD]
+        del mappings["properties"][STATUS_FIELD]
         alias = backend.aliases["documents"]
         backend._connect()
         backend.client.indices.create(
@@ -742,7 +807,8 @@ def test_engine_index_from_before_edition_keys_gets_the_field(engine, tmp_path, 
         )
         backend.write(enriched([d for d in edition_docs() if d.id in ("ed-old", "ed-new")]))
         props = next(iter(backend.client.indices.get_mapping(index=alias).body.values()))["mappings"]["properties"]
-        assert props[EDITION_FIELD]["type"] == "keyword"
+        assert props[EDITION_FIELD]["type"] == "keyword" and props[STATUS_FIELD]["type"] == "keyword"
+        assert _statuses(backend, q="国防教育") == {"现行": 1, "已修订": 1}
         hits = backend.search(SearchRequest(q="国防教育")).hits
         assert [h.id for h in hits] == ["ed-new"] and _chain(hits[0]) == [("ed-new", "现行"), ("ed-old", "已修订")]
     finally:

@@ -297,6 +297,7 @@ def test_facets_parse_and_drop_year_zero():
         "doc_type": [],
         "site": [],
         "city": [],
+        "status": [],
     }
     assert set(facet_aggs()) == set(FACETS)
 

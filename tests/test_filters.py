@@ -29,8 +29,11 @@ def test_year_bounds_keep_undated_documents_out_of_every_range():
 
 
 def test_active_and_without_drop_one_filter_at_a_time():
-    f = Filters.of(SearchRequest(q="x", themes=["fengqiao"], region="浙江", year_from=2020, site="a.cn"))
-    assert f.active() == ["theme", "region", "year", "site"]
+    f = Filters.of(
+        SearchRequest(q="x", themes=["fengqiao"], region="浙江", year_from=2020, site="a.cn", statuses=["现行", "现行"])
+    )
+    assert f.active() == ["theme", "region", "year", "site", "status"]
+    assert f.choices() == [("status", ("现行",))] and f.terms()[-1] == ("site", "a.cn")
     for name in f.active():
         dropped = f.without(name)
         assert dropped.active() == [n for n in f.active() if n != name]

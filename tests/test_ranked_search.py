@@ -151,6 +151,16 @@ def test_one_parser_builds_the_request():
         from_mapping({"q": "x", "sort": "newest"})
 
 
+def test_statuses_are_repeatable_or_comma_separated_and_checked():
+    req = from_mapping({"q": "", "status": ["现行,未见修订", "现行"]})
+    assert req.statuses == ["现行", "未见修订"] and req.browsing  # a status alone is a filter to browse by
+    assert from_mapping({"q": "x", "status": "已修订"}).statuses == ["已修订"]
+    for bad in ("current", "现行,有效", "<script>"):
+        with pytest.raises(BadInput) as info:
+            from_mapping({"q": "x", "status": bad})
+        assert info.value.code == "bad_status" and "版本状态" in info.value.message
+
+
 # -- the backend ---------------------------------------------------------------------
 def test_a_document_missing_one_word_still_ranks_below_the_complete_one(corpus):
     resp = corpus.search(SearchRequest(q="流动人口 居住证 子女 入学", collapse=False))

@@ -11,6 +11,7 @@ import importlib.util
 import io
 import json
 import re
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
@@ -515,3 +516,8 @@ def test_editions_of_a_law_on_the_search_document_and_copies_pages(tmp_path):
     hits = client.get("/api/v1/search?q=国防教育").get_json()["hits"]
     assert [h["id"] for h in hits] == ["ed-new"]
     assert [(v["id"], v["status"]) for v in hits[0]["versions"]] == [("ed-new", "现行"), ("ed-old", "已修订")]
+    # the 版本状态 facet: a link that filters to the revised edition, shown as a chosen condition
+    assert 'data-facet="status"' in results and "版本状态" in results
+    link = re.search(r'href="([^"]*status=%E5%B7%B2%E4%BF%AE%E8%AE%A2[^"]*)"', results).group(1)
+    revised = page(client.get(html_unescape(link)))
+    assert "版本状态：已修订" in revised and "/documents/ed-old" in revised

@@ -73,6 +73,12 @@ SEARCH_PARAMS = [
     Param("year", str, description="a year or a range: 2020, 2020-2026, 2020-, -2010", max_length=20),
     Param("type", str, description="document type id", max_length=50),
     Param("site", str, description="source site or collection", max_length=200),
+    Param(
+        "status",
+        list,
+        description="edition status of laws and regulations, any of (repeatable or comma-separated): "
+        "现行 (newest of its dated editions), 已修订 (a newer edition exists), 未见修订 (no other edition), 版本不详",
+    ),
     Param("sort", str, default="relevance", enum=SORTS),
     Param("limit", int, default=10, minimum=1, maximum=100),
     Param("offset", int, default=0, minimum=0, maximum=10000),

@@ -21,7 +21,7 @@ from service.report_view import MATCH_KINDS, SOURCE_COLOURS, percent  # noqa: F4
 from pathlib import Path
 
 
-FILTER_PARAMS = ("theme", "region", "city", "year", "type", "doc_type", "site")
+FILTER_PARAMS = ("theme", "region", "city", "year", "type", "doc_type", "site", "status")
 
 log = logging.getLogger(__name__)
 

@@ -47,6 +47,7 @@ def _facet_view(facets: dict, names: dict[str, str]) -> list[dict]:
         ("year", "年份", "year"),
         ("doc_type", "文种", "type"),
         ("site", "来源", "site"),
+        ("status", "版本状态", "status"),
     ]
     if args.get("region"):  # province → city drill-down
         specs.insert(2, ("city", "城市", "city"))
@@ -93,6 +94,7 @@ def _active_filters(names: dict[str, str]) -> list[dict]:
         ("type", "文种"),
         ("doc_type", "文种"),
         ("site", "来源"),
+        ("status", "版本状态"),
     ):
         value = args.get(param)
         if value:
