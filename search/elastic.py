@@ -1275,7 +1275,7 @@ class ElasticBackend:
                 score = h.get("_score") if h.get("_score") is not None else (h.get("sort") or [0.0])[0]
             rows.append((h["_source"], float(score or 0.0), max(copies, 1), None))
         if req.collapse:
-            rows = self._newest_versions(rows, root)
+            rows = self._newest_versions(rows, root, swaps_editions(req))
         if rerank_it:
             by_id = {r[0].get("id", ""): r for r in rows}
             doc = lambda src: (src.get("stored") or {}).get("doc") or {}  # noqa: E731
@@ -1293,9 +1293,10 @@ class ElasticBackend:
         total = resp["hits"]["total"]
         return resp, rows, int(total["value"] if isinstance(total, dict) else total)
 
-    def _newest_versions(self, rows: list, root) -> list:
+    def _newest_versions(self, rows: list, root, swap: bool = True) -> list:
         """As the embedded backend: a collapsed group holding versions of one text shows the
-        newest (search/versions.py); rows are (source, score, copies, evidence)."""
+        newest (search/versions.py) with ``swap``, else the matched one with the chain; rows
+        are (source, score, copies, evidence)."""
         groups = [r[0].get(COLLAPSE_FIELD) for r in rows if r[2] > 1 and r[0].get(COLLAPSE_FIELD)]
         if not groups:
             return rows
@@ -1321,8 +1322,9 @@ class ElasticBackend:
                 src.get("id", ""),
             )
             if chain:
-                newest = next(m for m in group if m.get("id") == chain[0]["id"])
-                if newest is not src and root is not None:
+                shown = chain[0]["id"] if swap else src.get("id", "")
+                newest = next((m for m in group if m.get("id") == shown), src)
+                if newest.get("id") != src.get("id") and root is not None:
                     ev = analyse(doc(newest).get("title", ""), doc(newest).get("text", ""), query_words(root))
                 src, copies = {**newest, "_versions": chain}, copies - len(chain) + 1
             out.append((src, score, copies, ev))

@@ -361,8 +361,9 @@ class EmbeddedBackend:
             extra = EDITION_SLACK
             while True:
                 chosen = list(self._first_groups(ranked, need + extra).items())
+                swap = swaps_editions(req)
                 picks = [
-                    self._newest_version(doc_id, score, size, gid, evidence.get(doc_id), root)
+                    self._newest_version(doc_id, score, size, gid, evidence.get(doc_id), root, swap)
                     for gid, (doc_id, score, size) in chosen
                 ]
                 picks = self._editions(picks, req)
@@ -392,8 +393,10 @@ class EmbeddedBackend:
             start, step = start + step, step * 2
         return groups
 
-    def _newest_version(self, doc_id: str, score: float, size: int, group_id: str, ev, root):
-        """A collapsed group shows its newest version when it holds versions of one text."""
+    def _newest_version(self, doc_id: str, score: float, size: int, group_id: str, ev, root, swap: bool = True):
+        """A collapsed group shows its newest version when it holds versions of one text
+        (with ``swap``: no filter or sort the newest might not pass; else the matched one,
+        with the chain)."""
         if size < 2:
             return doc_id, score, size, group_id, ev, []
         members = self.groups.group_members(group_id) or [doc_id]
@@ -401,7 +404,7 @@ class EmbeddedBackend:
         chain = version_chain([{"id": m, "title": r["title"], "date": r["date"]} for m, r in rows.items()], doc_id)
         if not chain:
             return doc_id, score, size, group_id, ev, []
-        newest = chain[0]["id"]
+        newest = chain[0]["id"] if swap else doc_id
         if newest != doc_id and root is not None:
             ev = analyse(rows[newest]["title"], rows[newest]["text"], query_words(root))
         return newest, score, size - len(chain) + 1, group_id, ev, chain

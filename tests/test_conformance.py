@@ -705,6 +705,28 @@ def test_status_filter_lists_revised_editions_without_swapping_them(editions_loa
     assert [h.id for h in browse] == ["pm-bj", "pm-sh"]  # browsing by the filter alone, newest first
 
 
+def test_a_filter_keeps_the_matched_version_inside_a_duplicate_group(fresh):
+    """Two versions of one law whose text barely changed are one duplicate group; a status or
+    year filter the newest fails shows the matched version (with the chain), never the newest."""
+    body = [_article(n, f"社区矫正机构应当根据社区矫正对象的情况制定矫正方案，第{n}项") for n in range(1, 12)]
+    old = _doc("cv-old", "\n".join(body), title="社区矫正条例", date="2019-01-01", region="浙江", doc_type="regulation")
+    new = _doc(
+        "cv-new",
+        "\n".join(body[:-1] + ["第十二条 本条例自公布之日起施行。"]),
+        title="社区矫正条例",
+        date="2023-06-01",
+        region="浙江",
+        doc_type="regulation",
+    )
+    fresh.write(enriched([old, new]))
+    assert fresh.get("cv-old")["group_id"] == fresh.get("cv-new")["group_id"]
+    assert [h.id for h in fresh.search(SearchRequest(q="社区矫正")).hits] == ["cv-new"]
+    chain = [("cv-new", "现行"), ("cv-old", "已修订")]
+    for kw in ({"statuses": ["已修订"]}, {"year": 2019}):
+        hits = fresh.search(SearchRequest(q="社区矫正", **kw)).hits
+        assert [h.id for h in hits] == ["cv-old"] and _chain(hits[0]) == chain, kw
+
+
 def test_status_follows_new_and_removed_editions(fresh):
     """A new edition makes the stored one 已修订; removing it makes it 未见修订 again: the
     other editions of a written or deleted document are indexed again."""
