@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from pathlib import Path
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from govtext.errors import BackendError, NotFound
 from govtext.settings import Settings
@@ -345,14 +345,15 @@ class EmbeddedBackend:
         window = min(10 * need + 20, 2000) if req.collapse else need
         if sort == "relevance":
             window = max(window, ranking.RERANK_WINDOW if ranking.reranks(root) else 0)
-        ranked, total = self.index.search(filtered, limit=window, offset=0, sort=sort)
+        found, total = self.index.search(filtered, limit=window, offset=0, sort=sort)
+        ranked: Sequence[tuple[str, float]] = found
         evidence: dict[str, object] = {}
-        if sort == "relevance" and ranked and ranking.reranks(root):
-            head = ranked[: ranking.RERANK_WINDOW]
+        if sort == "relevance" and found and ranking.reranks(root):
+            head = found[: ranking.RERANK_WINDOW]
             rows = self.store.get_many([d for d, _ in head], columns="id, title, text")
             rescored = rerank([(d, s, rows[d]["title"], rows[d]["text"]) for d, s in head if d in rows], root)
             evidence = {d: ev for d, _, ev in rescored}
-            ranked = [(d, s) for d, s, _ in rescored] + ranked[ranking.RERANK_WINDOW :]
+            ranked = found.with_head([(d, s) for d, s, _ in rescored], len(head))
         if first and sort == "relevance":
             ranked = ahead(ranked, first)
         if req.collapse:
@@ -377,7 +378,7 @@ class EmbeddedBackend:
             picks = [(d, s, group_of[d][1], group_of[d][0], evidence.get(d), []) for d, s in page]
         return filtered, picks, total
 
-    def _first_groups(self, ranked: list[tuple[str, float]], need: int) -> dict[str, tuple[str, float, int]]:
+    def _first_groups(self, ranked: Sequence[tuple[str, float]], need: int) -> dict[str, tuple[str, float, int]]:
         """The first ``need`` duplicate groups of ``ranked`` (group id -> its best document,
         score, size), looked up a slice at a time: most groups are single documents, so a page
         rarely needs more lookups than its own length (each costs a few microseconds of SQLite)."""

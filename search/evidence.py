@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from search.query import Phrase, Term, positive_words
@@ -277,7 +278,7 @@ def reranks(root) -> bool:
     return root is not None and len(query_words(root)) >= RERANK_MIN_WORDS
 
 
-def ahead(ranked: list, first: set[str]) -> list:
+def ahead(ranked: Sequence, first: set[str]) -> list:
     """``ranked`` rows (id first) with those whose id is in ``first`` moved to the front, each
     part in its order: a widened query's page shows the documents holding all the words
     before those holding fewer."""

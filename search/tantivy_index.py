@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 import tantivy
 
@@ -70,6 +72,50 @@ class IndexRecord:
     date_key: int
     #: edition status (search/versions.py), '' for documents of no edition type
     status: str = ""
+
+
+class Ranked(Sequence[tuple[str, float]]):
+    """A search's hits, (id, score) in rank order, whose ids are read from the index only
+    when looked at: a page reads the window it may need to fill (ten times the page, for
+    collapsing) but mostly looks at its first rows, and each id read costs a stored-document
+    fetch."""
+
+    def __init__(self, searcher: tantivy.Searcher, hits: list, scored: bool, head: list | None = None, skip: int = 0):
+        self._searcher, self._hits, self._scored = searcher, hits, scored
+        self._items: list[tuple[str, float]] = list(head or [])
+        self._next = skip  # the next of ``hits`` to read
+
+    def __len__(self) -> int:
+        return len(self._items) + len(self._hits) - self._next
+
+    def _fill(self, n: int) -> None:
+        while len(self._items) < n and self._next < len(self._hits):
+            score, address = self._hits[self._next]
+            self._next += 1
+            self._items.append((self._searcher.doc(address)["id"][0], float(score) if self._scored else 0.0))
+
+    @overload
+    def __getitem__(self, key: int) -> tuple[str, float]: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[tuple[str, float]]: ...
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            self._fill(key.indices(len(self))[1])
+            return self._items[key]
+        self._fill((key if key >= 0 else key + len(self)) + 1)
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[tuple[str, float]]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def with_head(self, head: list[tuple[str, float]], replaced: int) -> Ranked:
+        """These hits with the first ``replaced`` of them replaced by ``head`` (a reranked
+        window, maybe shorter); the rest are still read when looked at."""
+        self._fill(replaced)
+        rest = Ranked(self._searcher, self._hits, self._scored, head, self._next)
+        rest._items += self._items[replaced:]
+        return rest
 
 
 class TantivyIndex:
@@ -260,10 +306,7 @@ class TantivyIndex:
             result = searcher.search(
                 query, limit=limit, offset=offset, count=True, order_by_field="date_key", order=order
             )
-        hits = []
-        for score, address in result.hits:
-            doc = searcher.doc(address)
-            hits.append((doc["id"][0], float(score) if sort == "relevance" else 0.0))
+        hits = Ranked(searcher, result.hits, sort == "relevance")
         return hits, result.count  # type: ignore[attr-defined]  # tantivy-py SearchResult.count
 
     def facets(self, query: tantivy.Query, names: tuple[str, ...], size: int = 30) -> dict[str, list[dict]]:
