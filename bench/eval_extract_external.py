@@ -1,7 +1,7 @@
 """Extraction on pages from public repositories, split by site, with peers in the same run.
 
     .venv/bin/python bench/eval_extract_external.py [DATASET] [--list-pages GNE] [--magic-html MH] [--gerapy GAE]
-        [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB]
+        [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB] [--llm-webkit LWK]
         [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -19,6 +19,11 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   AndyTheFactory/newspaper4k (tests/data), RJ: mozilla/readability
   (test/test-pages) and WMB: opendatalab/WebMainBench (data/*.jsonl). Pages,
   sites, types, splits: ``bench/data/extract_pages3.json``, written before
+  anything ran on them; held out = the sites no earlier set has.
+* set 4, LWK: dt-yy/llm-webkit-mirror (Chinese pages of its benchmark with
+  their ground truth, and of its tests with gold annotated by hand as anchors
+  into a plain rendering, bench/annotated_gold.py). Pages, sites, types,
+  splits, annotations: ``bench/data/extract_pages4.json``, written before
   anything ran on them; held out = the sites no earlier set has.
 
 Text is scored as in tests/test_extract.py: character-multiset precision,
@@ -52,6 +57,7 @@ from ingest.extract import normalize_date  # noqa: E402
 PAGES = ROOT / "bench" / "data" / "extract_pages.json"
 PAGES2 = ROOT / "bench" / "data" / "extract_pages2.json"
 PAGES3 = ROOT / "bench" / "data" / "extract_pages3.json"
+PAGES4 = ROOT / "bench" / "data" / "extract_pages4.json"
 SPLITS = ("heldout", "tune", "fixture")
 
 
@@ -212,6 +218,23 @@ class ThirdSet(PageSet):
         return markdown_text(self._row(page)["groundtruth_content"])
 
 
+class FourthSet(PageSet):
+    """Set 4: each page names its file; gold is the repository's ground truth ('gt') or an annotation."""
+
+    def html(self, page: dict) -> str:
+        return decode_bytes(self.checkout.read(page["path"]))[0]
+
+    def gold(self, page: dict) -> str:
+        if page["type"] == "list":
+            return ""
+        if page["gold"] == "gt":
+            row = json.loads(self.checkout.read(f"bench/data/groundtruth/{page['page']}.jsonl").decode("utf-8"))
+            return markdown_text(row["content"])
+        from annotated_gold import gold_text
+
+        return gold_text(self.html(page), page["note"])
+
+
 def _html_text(html: str) -> str:
     import lxml.html
 
@@ -357,6 +380,7 @@ def main() -> None:
     parser.add_argument("--newspaper4k", help="checkout of AndyTheFactory/newspaper4k (page set 3)")
     parser.add_argument("--readability-js", help="checkout of mozilla/readability (page set 3)")
     parser.add_argument("--webmainbench", help="checkout of opendatalab/WebMainBench (page set 3)")
+    parser.add_argument("--llm-webkit", help="checkout of dt-yy/llm-webkit-mirror (page set 4)")
     parser.add_argument("--no-peers", action="store_true", help="govtext only")
     parser.add_argument("--pages", action="store_true", help="print every page's scores")
     parser.add_argument(
@@ -404,6 +428,8 @@ def main() -> None:
     }
     if checkouts3:
         run_third_set(args, tools, checkouts3, times1)
+    if args.llm_webkit:
+        run_fourth_set(args, tools, times1)
 
 
 def run_first_set(args, tools: dict, times1: Counter) -> None:
@@ -462,6 +488,20 @@ def run_third_set(args, tools: dict, checkouts: dict[str, Checkout], times1: Cou
     print_scores(set3.label, rows, names, args.pages)
     report_times("set 3", times3, names)
     times1.update(times3)
+    report_times("all sets run", times1, names)
+
+
+def run_fourth_set(args, tools: dict, times1: Counter) -> None:
+    names = list(tools)
+    spec4 = json.loads(PAGES4.read_text(encoding="utf-8"))
+    checkout = Checkout(args.llm_webkit)
+    print(f"\nset 4 source: {_source(spec4['source'], checkout)}")
+    set4 = FourthSet("set 4", spec4, checkout, args.only)
+    times4: Counter = Counter()
+    rows = score_set(set4, tools, times4, args.chrome)
+    print_scores(set4.label, rows, names, args.pages)
+    report_times("set 4", times4, names)
+    times1.update(times4)
     report_times("all sets run", times1, names)
 
 
