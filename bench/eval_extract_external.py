@@ -1,7 +1,7 @@
 """Extraction on pages from public repositories, split by site, with peers in the same run.
 
     .venv/bin/python bench/eval_extract_external.py [DATASET] [--list-pages GNE] [--magic-html MH] [--gerapy GAE]
-        [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB] [--llm-webkit LWK]
+        [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB] [--llm-webkit LWK] [--llm-webkit-upstream LWU]
         [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -25,6 +25,10 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   into a plain rendering, bench/annotated_gold.py). Pages, sites, types,
   splits, annotations: ``bench/data/extract_pages4.json``, written before
   anything ran on them; held out = the sites no earlier set has.
+* set 5, LWU: ccprocessor/llm-webkit-mirror, the Chinese test pages set 4's
+  checkout lacks (annotated gold, or non-articles to refuse), all on new sites:
+  ``bench/data/extract_pages5.json``, written after set 4's held-out read and
+  before anything ran on them.
 
 Text is scored as in tests/test_extract.py: character-multiset precision,
 recall and F1 against the gold text, whitespace ignored. A refused article
@@ -58,6 +62,7 @@ PAGES = ROOT / "bench" / "data" / "extract_pages.json"
 PAGES2 = ROOT / "bench" / "data" / "extract_pages2.json"
 PAGES3 = ROOT / "bench" / "data" / "extract_pages3.json"
 PAGES4 = ROOT / "bench" / "data" / "extract_pages4.json"
+PAGES5 = ROOT / "bench" / "data" / "extract_pages5.json"
 SPLITS = ("heldout", "tune", "fixture")
 
 
@@ -77,7 +82,10 @@ class Checkout:
         except subprocess.CalledProcessError as e:
             sys.exit(f"{self.path}: not a git checkout ({e.stderr.decode().strip()})")
 
-    def read(self, rel: str) -> bytes:
+    def read(self, rel: str, commit: str = "") -> bytes:
+        """The file at HEAD, or at ``commit`` (a page the repository has since deleted)."""
+        if commit:
+            return self._git("show", f"{commit}:{rel}")
         if self.worktree and (self.path / rel).is_file():
             return (self.path / rel).read_bytes()
         return self._git("show", f"HEAD:{rel}")
@@ -219,10 +227,11 @@ class ThirdSet(PageSet):
 
 
 class FourthSet(PageSet):
-    """Set 4: each page names its file; gold is the repository's ground truth ('gt') or an annotation."""
+    """Sets 4 and 5: each page names its file (and commit, if not HEAD's); gold is the
+    repository's ground truth ('gt') or an annotation."""
 
     def html(self, page: dict) -> str:
-        return decode_bytes(self.checkout.read(page["path"]))[0]
+        return decode_bytes(self.checkout.read(page["path"], page.get("commit", "")))[0]
 
     def gold(self, page: dict) -> str:
         if page["type"] == "list":
@@ -381,6 +390,7 @@ def main() -> None:
     parser.add_argument("--readability-js", help="checkout of mozilla/readability (page set 3)")
     parser.add_argument("--webmainbench", help="checkout of opendatalab/WebMainBench (page set 3)")
     parser.add_argument("--llm-webkit", help="checkout of dt-yy/llm-webkit-mirror (page set 4)")
+    parser.add_argument("--llm-webkit-upstream", help="checkout of ccprocessor/llm-webkit-mirror (page set 5)")
     parser.add_argument("--no-peers", action="store_true", help="govtext only")
     parser.add_argument("--pages", action="store_true", help="print every page's scores")
     parser.add_argument(
@@ -429,7 +439,9 @@ def main() -> None:
     if checkouts3:
         run_third_set(args, tools, checkouts3, times1)
     if args.llm_webkit:
-        run_fourth_set(args, tools, times1)
+        run_annotated_set("set 4", PAGES4, args.llm_webkit, args, tools, times1)
+    if args.llm_webkit_upstream:
+        run_annotated_set("set 5", PAGES5, args.llm_webkit_upstream, args, tools, times1)
 
 
 def run_first_set(args, tools: dict, times1: Counter) -> None:
@@ -491,17 +503,18 @@ def run_third_set(args, tools: dict, checkouts: dict[str, Checkout], times1: Cou
     report_times("all sets run", times1, names)
 
 
-def run_fourth_set(args, tools: dict, times1: Counter) -> None:
+def run_annotated_set(label: str, pages: Path, path: str, args, tools: dict, times1: Counter) -> None:
+    """Set 4 or 5: one checkout; pages with the repository's gold, an annotation, or none (non-articles)."""
     names = list(tools)
-    spec4 = json.loads(PAGES4.read_text(encoding="utf-8"))
-    checkout = Checkout(args.llm_webkit)
-    print(f"\nset 4 source: {_source(spec4['source'], checkout)}")
-    set4 = FourthSet("set 4", spec4, checkout, args.only)
-    times4: Counter = Counter()
-    rows = score_set(set4, tools, times4, args.chrome)
-    print_scores(set4.label, rows, names, args.pages)
-    report_times("set 4", times4, names)
-    times1.update(times4)
+    spec = json.loads(pages.read_text(encoding="utf-8"))
+    checkout = Checkout(path)
+    print(f"\n{label} source: {_source(spec['source'], checkout)}")
+    page_set = FourthSet(label, spec, checkout, args.only)
+    times: Counter = Counter()
+    rows = score_set(page_set, tools, times, args.chrome)
+    print_scores(page_set.label, rows, names, args.pages)
+    report_times(label, times, names)
+    times1.update(times)
     report_times("all sets run", times1, names)
 
 
