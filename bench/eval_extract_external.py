@@ -1,7 +1,7 @@
 """Extraction on pages from public repositories, split by site, with peers in the same run.
 
     .venv/bin/python bench/eval_extract_external.py [DATASET] [--list-pages GNE] [--magic-html MH] [--gerapy GAE]
-        [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB]
+        [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB] [--llm-webkit LWK] [--llm-webkit-upstream LWU]
         [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -20,6 +20,15 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   (test/test-pages) and WMB: opendatalab/WebMainBench (data/*.jsonl). Pages,
   sites, types, splits: ``bench/data/extract_pages3.json``, written before
   anything ran on them; held out = the sites no earlier set has.
+* set 4, LWK: dt-yy/llm-webkit-mirror (Chinese pages of its benchmark with
+  their ground truth, and of its tests with gold annotated by hand as anchors
+  into a plain rendering, bench/annotated_gold.py). Pages, sites, types,
+  splits, annotations: ``bench/data/extract_pages4.json``, written before
+  anything ran on them; held out = the sites no earlier set has.
+* set 5, LWU: ccprocessor/llm-webkit-mirror, the Chinese test pages set 4's
+  checkout lacks (annotated gold, or non-articles to refuse), all on new sites:
+  ``bench/data/extract_pages5.json``, written after set 4's held-out read and
+  before anything ran on them.
 
 Text is scored as in tests/test_extract.py: character-multiset precision,
 recall and F1 against the gold text, whitespace ignored. A refused article
@@ -52,6 +61,8 @@ from ingest.extract import normalize_date  # noqa: E402
 PAGES = ROOT / "bench" / "data" / "extract_pages.json"
 PAGES2 = ROOT / "bench" / "data" / "extract_pages2.json"
 PAGES3 = ROOT / "bench" / "data" / "extract_pages3.json"
+PAGES4 = ROOT / "bench" / "data" / "extract_pages4.json"
+PAGES5 = ROOT / "bench" / "data" / "extract_pages5.json"
 SPLITS = ("heldout", "tune", "fixture")
 
 
@@ -71,7 +82,10 @@ class Checkout:
         except subprocess.CalledProcessError as e:
             sys.exit(f"{self.path}: not a git checkout ({e.stderr.decode().strip()})")
 
-    def read(self, rel: str) -> bytes:
+    def read(self, rel: str, commit: str = "") -> bytes:
+        """The file at HEAD, or at ``commit`` (a page the repository has since deleted)."""
+        if commit:
+            return self._git("show", f"{commit}:{rel}")
         if self.worktree and (self.path / rel).is_file():
             return (self.path / rel).read_bytes()
         return self._git("show", f"HEAD:{rel}")
@@ -210,6 +224,24 @@ class ThirdSet(PageSet):
         if page["source"] == "readability":
             return _html_text(co.read(f"test/test-pages/{page['page']}/expected.html").decode("utf-8"))
         return markdown_text(self._row(page)["groundtruth_content"])
+
+
+class FourthSet(PageSet):
+    """Sets 4 and 5: each page names its file (and commit, if not HEAD's); gold is the
+    repository's ground truth ('gt') or an annotation."""
+
+    def html(self, page: dict) -> str:
+        return decode_bytes(self.checkout.read(page["path"], page.get("commit", "")))[0]
+
+    def gold(self, page: dict) -> str:
+        if page["type"] == "list":
+            return ""
+        if page["gold"] == "gt":
+            row = json.loads(self.checkout.read(f"bench/data/groundtruth/{page['page']}.jsonl").decode("utf-8"))
+            return markdown_text(row["content"])
+        from annotated_gold import gold_text
+
+        return gold_text(self.html(page), page["note"])
 
 
 def _html_text(html: str) -> str:
@@ -357,6 +389,8 @@ def main() -> None:
     parser.add_argument("--newspaper4k", help="checkout of AndyTheFactory/newspaper4k (page set 3)")
     parser.add_argument("--readability-js", help="checkout of mozilla/readability (page set 3)")
     parser.add_argument("--webmainbench", help="checkout of opendatalab/WebMainBench (page set 3)")
+    parser.add_argument("--llm-webkit", help="checkout of dt-yy/llm-webkit-mirror (page set 4)")
+    parser.add_argument("--llm-webkit-upstream", help="checkout of ccprocessor/llm-webkit-mirror (page set 5)")
     parser.add_argument("--no-peers", action="store_true", help="govtext only")
     parser.add_argument("--pages", action="store_true", help="print every page's scores")
     parser.add_argument(
@@ -404,6 +438,10 @@ def main() -> None:
     }
     if checkouts3:
         run_third_set(args, tools, checkouts3, times1)
+    if args.llm_webkit:
+        run_annotated_set("set 4", PAGES4, args.llm_webkit, args, tools, times1)
+    if args.llm_webkit_upstream:
+        run_annotated_set("set 5", PAGES5, args.llm_webkit_upstream, args, tools, times1)
 
 
 def run_first_set(args, tools: dict, times1: Counter) -> None:
@@ -462,6 +500,21 @@ def run_third_set(args, tools: dict, checkouts: dict[str, Checkout], times1: Cou
     print_scores(set3.label, rows, names, args.pages)
     report_times("set 3", times3, names)
     times1.update(times3)
+    report_times("all sets run", times1, names)
+
+
+def run_annotated_set(label: str, pages: Path, path: str, args, tools: dict, times1: Counter) -> None:
+    """Set 4 or 5: one checkout; pages with the repository's gold, an annotation, or none (non-articles)."""
+    names = list(tools)
+    spec = json.loads(pages.read_text(encoding="utf-8"))
+    checkout = Checkout(path)
+    print(f"\n{label} source: {_source(spec['source'], checkout)}")
+    page_set = FourthSet(label, spec, checkout, args.only)
+    times: Counter = Counter()
+    rows = score_set(page_set, tools, times, args.chrome)
+    print_scores(page_set.label, rows, names, args.pages)
+    report_times(label, times, names)
+    times1.update(times)
     report_times("all sets run", times1, names)
 
 

@@ -51,6 +51,10 @@ from ingest.text import clean_text
 #               more of its sentences (WRAPPER_MIN_SENTENCES or more) wraps the article and stays
 #   spaced    - a line of space-separated runs of Chinese averaging SPACED_RUN_CHARS or more is prose
 #               written with spaces for punctuation (blogs), valued like a punctuated line
+#   records   - a content block cut by RECORDS_MIN or more title links (a link line of RECORD_TITLE_CHARS)
+#               into pieces none of which holds RECORDS_RUN_SHARE of its prose, with under
+#               RECORDS_PROSE_PER_TITLE characters of prose per title, is an index of teasers (a forum's
+#               thread list): an article's own links sit inside its prose, not between short summaries
 SIGNALS = {
     "comments": True,
     "legal": True,
@@ -64,7 +68,12 @@ SIGNALS = {
     "narrow": True,
     "wrapper": True,
     "spaced": True,
+    "records": True,
 }
+RECORDS_MIN = 10
+RECORD_TITLE_CHARS = (8, 60)
+RECORDS_RUN_SHARE = 0.3
+RECORDS_PROSE_PER_TITLE = 120
 SPACED_RUN_CHARS = 6
 WRAPPER_MIN_SENTENCES = 5
 NARROW_SHARE = 0.9
@@ -650,11 +659,31 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -
     teasers = [b for b in kept if b.link_chars and TEASER_END.search(b.text)]
     if len(teasers) >= 2 and sum(b.chars for b in teasers) >= 0.5 * sum(b.chars for b in kept):
         return True
+    if SIGNALS["records"] and _teaser_records(inside):
+        return True
     chars = sum(b.chars for b in inside)
     if chars and sum(b.link_chars for b in inside) >= LIST_LINK_SHARE * chars and prose < LIST_MAX_PROSE:
         return True
     page = sum(b.chars for b in blocks)
     return prose < LIST_MIN_PROSE and page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+
+
+def _teaser_records(inside: list[Block]) -> bool:
+    """Title links split the block's prose into short pieces: an index of records, not an article."""
+    lo, hi = RECORD_TITLE_CHARS
+    pieces = [0]
+    for b in inside:
+        if b.link_density >= 0.8 and lo <= b.chars <= hi:
+            pieces.append(0)
+        elif b.link_density <= 0.3 and SENTENCE_END.search(b.text):
+            pieces[-1] += b.chars
+    titles, prose = len(pieces) - 1, sum(pieces)
+    return (
+        titles >= RECORDS_MIN
+        and prose > 0
+        and max(pieces) < RECORDS_RUN_SHARE * prose
+        and prose < RECORDS_PROSE_PER_TITLE * titles
+    )
 
 
 def _clean_blocks(blocks: list[Block]) -> list[Block]:

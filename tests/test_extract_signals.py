@@ -323,3 +323,25 @@ def test_prose_with_spaces_for_punctuation_is_text_and_a_byline_is_not():
     assert not _spaced_clauses("首页 新闻 体育 财经 娱乐 汽车 房产")
     with signal_off("spaced"):
         assert lines[0] not in extract_html(html).text  # the signal, not something else, finds them
+
+
+def test_a_thread_list_of_titles_with_short_excerpts_is_a_list_page():
+    records = "".join(
+        f"<li><div><a href='/p/{i}'>第{i}个帖子：企业开办一网通办怎么操作</a></div>"
+        f"<div>楼主说：昨天去政务中心办了营业执照，窗口说可以网上提交材料，想问问大家怎么操作比较快。</div>"
+        f"<div>网友{i} 12:3{i % 10}</div></li>"
+        for i in range(14)
+    )
+    html = page(f"<div class='threads'><ul>{records}</ul></div>", title="政务服务吧")
+    with pytest.raises(SourceError):
+        extract_html(html)
+    with signal_off("records"):
+        assert "楼主说" in extract_html(html).text  # the signal, not something else, refuses it
+
+
+def test_an_article_with_many_links_inside_its_paragraphs_is_not_a_list_page():
+    linked = [
+        f"<a href='/law/{i}'>企业开办一网通办实施细则第{i}条</a>" + PARAGRAPHS[i % len(PARAGRAPHS)] for i in range(12)
+    ]
+    doc = extract_html(page("<div class='article'>" + "".join(f"<p>{p}</p>" for p in linked) + "</div>"))
+    assert PARAGRAPHS[0][:20] in doc.text
