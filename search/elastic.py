@@ -79,6 +79,10 @@ STATUS_FIELD = "status"
 EDITION_SOURCE = ["id", EDITION_FIELD, STATUS_FIELD, "stored.doc.title", "stored.doc.date"]
 #: edition keys per status query (each key has a handful of documents)
 STATUS_KEYS = 200
+#: hits looked at beyond a page's end, for the editions folded into hits above them (as embedded)
+EDITION_SLACK = 4
+#: the engine's index.max_result_window: from + size of one search
+MAX_RESULT_WINDOW = 10_000
 HIT_SOURCE = [
     "id",
     COLLAPSE_FIELD,
@@ -1260,8 +1264,31 @@ class ElasticBackend:
         """(response, page rows, total); ``first``: ids ranked ahead (as the embedded backend)."""
         body = build_search_body(root, req)
         rerank_it = body["sort"][0] == "_score" and reranks(root)
+        need = req.offset + req.limit
+        # other orders (by date, browsing) fold editions over the hits from the first on too,
+        # so a page stays full and a folded edition does not come back on the next one
+        # (pages deeper than the engine's result window fold within the page)
+        fold_first = req.collapse and not rerank_it and need + EDITION_SLACK <= MAX_RESULT_WINDOW
         if rerank_it:  # the engine's top window, reranked here, then the page cut
-            body["from"], body["size"] = 0, max(RERANK_WINDOW, req.offset + req.limit)
+            body["from"], body["size"] = 0, max(RERANK_WINDOW, need)
+        elif fold_first:
+            body["from"], body["size"] = 0, need + EDITION_SLACK
+        while True:
+            resp, rows = self._fetch(body, root, req, first, rerank_it, fold_page=not fold_first)
+            if not fold_first:
+                break
+            folded = self._editions(rows, req)
+            if len(folded) >= need or len(rows) < body["size"] or body["size"] >= MAX_RESULT_WINDOW:
+                rows = folded[req.offset : need]
+                break
+            body["size"] = min(2 * body["size"], MAX_RESULT_WINDOW)  # folding left the page short
+        total = resp["hits"]["total"]
+        return resp, rows, int(total["value"] if isinstance(total, dict) else total)
+
+    def _fetch(self, body: dict, root, req: SearchRequest, first, rerank_it: bool, fold_page: bool):
+        """One engine search of ``body`` and its rows (source, score, copies, evidence): newest
+        versions shown; with ``rerank_it`` reranked, editions folded and the page cut; with
+        ``fold_page`` (a page past the result window) editions folded within the page."""
         with self._api("searching"):
             resp = self.client.search(index=self.aliases["documents"], body=body)
         rows: list[tuple] = []
@@ -1288,10 +1315,9 @@ class ElasticBackend:
             # editions fold into one hit over the whole window, before the page is cut (a
             # page stays full, a folded edition does not come back on the next page)
             rows = self._editions(rows, req)[req.offset : req.offset + req.limit]
-        elif req.collapse:
+        elif req.collapse and fold_page:
             rows = self._editions(rows, req)
-        total = resp["hits"]["total"]
-        return resp, rows, int(total["value"] if isinstance(total, dict) else total)
+        return resp, rows
 
     def _newest_versions(self, rows: list, root, swap: bool = True) -> list:
         """As the embedded backend: a collapsed group holding versions of one text shows the

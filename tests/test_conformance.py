@@ -642,6 +642,20 @@ def test_pages_stay_full_and_an_edition_does_not_come_back_on_the_next_page(edit
     assert two == whole[:2]
 
 
+@pytest.mark.parametrize("sort", ["-date", "date"])
+def test_date_sorted_pages_fold_editions_before_the_cut(editions_loaded, sort):
+    """By date, too, an edition folds into the one shown above it before the page is cut:
+    one hit at a time the pages list the whole list, none twice, none short."""
+    whole = [h.id for h in editions_loaded.search(SearchRequest(q="国防教育", sort=sort, limit=20)).hits]
+    assert len(whole) == len(set(whole)) == 4 and len({"ed-old", "ed-new"} & set(whole)) == 1
+    paged = []
+    for offset in range(len(whole)):
+        page = editions_loaded.search(SearchRequest(q="国防教育", sort=sort, limit=1, offset=offset)).hits
+        assert len(page) == 1, offset
+        paged.append(page[0].id)
+    assert paged == whole
+
+
 def test_reports_and_other_regions_are_not_editions(editions_loaded):
     hits = editions_loaded.search(SearchRequest(q="国防教育", limit=20)).hits
     reports = [h for h in hits if h.id.startswith("rep-")]
