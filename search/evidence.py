@@ -85,10 +85,13 @@ class Evidence:
     labels: tuple[str, ...] = field(default=(), repr=False, compare=False)  # the words it was found for
 
 
+MAX_OCCURRENCES = 500
+
+
 def _occurrences(text: str, form: str) -> list[int]:
     out: list[int] = []
     start = text.find(form)
-    while start >= 0 and len(out) < 500:
+    while start >= 0 and len(out) < MAX_OCCURRENCES:
         out.append(start)
         start = text.find(form, start + len(form))
     return out
@@ -127,15 +130,22 @@ class Matcher:
             if form
         ]
         self.title_forms = [[_title_form(f) for f in word.forms] for word in words]
+        #: per word, the forms whose presence in a title gives the word full mentions
+        self.mention_forms = [(w.label, [f for f in w.forms if f]) for w in words]
+
+    def _lacks_a_word(self, low: str) -> bool:
+        for forms in self.title_forms:
+            for f in forms:
+                if f and f in low:
+                    break
+            else:
+                return True
+        return False
 
     def title_match(self, title: str) -> float:
         """See :func:`title_match`."""
         low = title.lower()
-        if (
-            low.isalnum()
-            and _STATE not in low
-            and not all(any(f and f in low for f in forms) for forms in self.title_forms)
-        ):
+        if low.isalnum() and _STATE not in low and self._lacks_a_word(low):
             return 0.0  # a word is missing, and nothing the match ignores could be hiding it
         core = _title_form(low)
         if not core or not all(any(f and f in core for f in forms) for forms in self.title_forms):
@@ -162,20 +172,41 @@ class Matcher:
         occurrences: list[tuple[str, float, list[int]]] = []
         found: dict[str, float] = {}
         via: dict[str, list[str]] = {}
+        hits: list[int]
         for label, credit, form in self.plan:
-            hits = _occurrences(low, form) if form in low else []
-            if hits or form in title_low:
-                if found.get(label, 0.0) < credit:
-                    found[label] = credit
-                if credit < 1.0:
-                    via.setdefault(label, []).append(form)
-                if hits:
-                    occurrences.append((label, credit, hits))
+            start = low.find(form)
+            if start >= 0:  # _occurrences, inlined: the loop every candidate runs per form
+                hits, step = [], len(form)
+                while start >= 0 and len(hits) < MAX_OCCURRENCES:
+                    hits.append(start)
+                    start = low.find(form, start + step)
+            elif form in title_low:
+                hits = []
+            else:
+                continue
+            if found.get(label, 0.0) < credit:
+                found[label] = credit
+            if credit < 1.0:
+                via.setdefault(label, []).append(form)
+            if hits:
+                occurrences.append((label, credit, hits))
         total = self.total
         ev = Evidence(coverage=sum(found.values()) / total, title=self.title_match(title), labels=self.labels)
         counts: dict[str, float] = {}
-        if occurrences:
-            per_para: dict[int, dict[str, float]] = {}
+        per_para: dict[int, dict[str, float]] = {}
+        if len(occurrences) == 1:  # one form found (a one-word query): its lines in one pass
+            label, credit, hits = occurrences[0]
+            counts[label] = credit * len(hits)
+            line = last = 0
+            for pos in hits:
+                line += low.count("\n", last, pos)
+                last = pos
+                if line not in per_para:
+                    per_para[line] = {label: credit}
+            ev.together = credit / total
+            ev.best_paragraph = next(iter(per_para))  # every line weighs the same: the first
+            ev.per_para = per_para
+        elif occurrences:
             line_of = _paragraph_numbers(low, [p for _, _, hits in occurrences for p in hits])
             for label, credit, hits in occurrences:
                 counts[label] = counts.get(label, 0.0) + credit * len(hits)
@@ -187,9 +218,11 @@ class Matcher:
             ev.together = sum(best[1].values()) / total
             ev.best_paragraph = best[0]
             ev.per_para = per_para
-        for w in self.words:  # a word of the title is what the document is about: full mentions
-            if any(f and f in title_low for f in w.forms):
-                counts[w.label] = float(MENTIONS_CAP)
+        for label, forms in self.mention_forms:  # a word of the title is what the document is about
+            for f in forms:
+                if f in title_low:
+                    counts[label] = float(MENTIONS_CAP)
+                    break
         ev.mentions = sum(min(c, MENTIONS_CAP) for c in counts.values()) / (MENTIONS_CAP * total)
         if detail and ev.per_para:
             with_articles(ev, text)
