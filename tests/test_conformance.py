@@ -744,24 +744,11 @@ def test_a_filter_keeps_the_matched_version_inside_a_duplicate_group(fresh):
 def test_status_follows_new_and_removed_editions(fresh):
     """A new edition makes the stored one 已修订; removing it makes it 未见修订 again: the
     other editions of a written or deleted document are indexed again."""
-    first = _doc(
-        "st-2015",
-        "第一条 村民委员会应当公布村务。",
-        title="村务公开条例",
-        date="2015-01-01",
-        region="浙江",
-        doc_type="regulation",
-    )
+    law = {"title": "村务公开条例", "region": "浙江", "doc_type": "regulation"}
+    first = _doc("st-2015", "第一条 村民委员会应当公布村务。", date="2015-01-01", **law)
     fresh.write(enriched([first]))
     assert _statuses(fresh, q="村务") == {"未见修订": 1}
-    second = _doc(
-        "st-2021",
-        "第一条 村务监督委员会监督村务公开。",
-        title="村务公开条例",
-        date="2021-01-01",
-        region="浙江",
-        doc_type="regulation",
-    )
+    second = _doc("st-2021", "第一条 村务监督委员会监督村务公开。", date="2021-01-01", **law)
     fresh.write(enriched([second]))
     assert _statuses(fresh, q="村务") == {"现行": 1, "已修订": 1}
     assert [h.id for h in fresh.search(SearchRequest(q="村务", statuses=["已修订"])).hits] == ["st-2015"]
