@@ -188,6 +188,17 @@ def test_facet_link_filters_and_can_be_removed(ui):
     assert "已选条件" in html and "地区：江苏省" in html
 
 
+def test_a_filter_alone_browses_the_matching_documents(ui):
+    """No query but a filter: the matching documents, newest first, with their facets (not
+    the home page)."""
+    html = page(ui.get("/", query_string={"region": "江苏省"}))
+    titles = re.findall(r'class="hit-title"><a href="[^"]+">([^<]+)</a>', html)
+    assert sorted(titles) == ["丁镇平安建设经验材料", "丙区基层治理工作总结"]
+    assert "地区：江苏省" in html and 'data-facet="region"' in html and 'class="hero"' not in html
+    bad = ui.get("/", query_string={"status": "bogus"})
+    assert bad.status_code == 400 and "版本状态" in page(bad)  # the error, not the home page
+
+
 def test_sort_and_pagination_keep_the_filters(ui):
     html = page(ui.get("/", query_string={"q": "网格化管理", "limit": 2, "sort": "-date", "region": "浙江省"}))
     assert "region=%E6%B5%99%E6%B1%9F%E7%9C%81" in html  # facet/pager links keep the region
