@@ -395,3 +395,32 @@ def _check_many(model, tagger, texts):
             continue
         assert one_idx.tolist() == idx.tolist()
         assert one_w.tobytes() == w.tobytes()
+
+
+# -- issue 16 item 3: support needs a governance task; economy and finance contexts --------------
+def test_support_guarantee_needs_a_governance_task():
+    tagger = get_rule_tagger()
+    roads = "县级以上人民政府应当将城市道路养护所需经费列入本级财政预算，建立经费保障机制。"
+    mediation = "县级以上人民政府应当将人民调解工作所需经费列入本级财政预算，建立经费保障机制，加强人民调解员队伍建设。"
+    assert "support_guarantee" not in {h.id for h in tagger.tag_paragraph(roads)}
+    tagged = {h.id for h in tagger.tag_paragraph(mediation)}
+    assert {"support_guarantee", "dispute_resolution"} <= tagged
+
+
+def test_require_context_parses_and_validates():
+    data = json.loads(Path(get_taxonomy().source).read_text(encoding="utf-8"))
+    assert parse_taxonomy(data).by_id["support_guarantee"].require_context > 0
+    for bad in (1.5, "x"):
+        data["themes"][-1]["require_context"] = bad
+        with pytest.raises(BadInput):
+            parse_taxonomy(data)
+
+
+def test_finance_risk_and_digital_industry_are_not_governance():
+    tagger = get_rule_tagger()
+    finance = "稳妥处置房地产和地方政府债务领域风险隐患，加强中小金融机构监管。"
+    assert "risk_prevention" not in {h.id for h in tagger.tag_paragraph(finance)}
+    assert "risk_prevention" in {h.id for h in tagger.tag_paragraph("开展燃气、消防等领域风险隐患排查整治。")}
+    industry = "发展数字经济新兴产业，推进大数据、人工智能研发和智慧城市产业园建设。"
+    assert "smart_governance" not in {h.id for h in tagger.tag_paragraph(industry)}
+    assert "smart_governance" in {h.id for h in tagger.tag_paragraph("全面推行电子证照，推动政府数字化转型。")}
