@@ -20,6 +20,8 @@ from govtext.settings import REPO_ROOT, load_settings
 from ingest.text import split_paragraphs
 
 LABELS_FILE = REPO_ROOT / "tests" / "data" / "theme_labels.jsonl"
+#: labels never trained or tuned on: scored by ``nlp.evaluate --split heldout``
+HELDOUT_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout.jsonl"
 
 
 @dataclass(frozen=True)

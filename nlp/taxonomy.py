@@ -57,6 +57,9 @@ class Theme:
     negative: dict[str, float] = field(default_factory=dict)
     #: raw score added when another theme also has evidence in the paragraph (组织保障 of a governance task)
     context_bonus: float = 0.0
+    #: when > 0, the theme counts only next to another theme whose confidence reaches this value
+    #: (经费/考核/队伍建设 secure a governance task: support_guarantee of 禁毒 or 调解, not of a budget)
+    require_context: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,12 @@ def parse_taxonomy(data: dict, source: str = "") -> Taxonomy:
             context_bonus = float(raw.get("context_bonus", 0.0))
         except (TypeError, ValueError):
             fail(f"{tid}: context_bonus is not a number")
+        try:
+            require_context = float(raw.get("require_context", 0.0))
+        except (TypeError, ValueError):
+            fail(f"{tid}: require_context is not a number")
+        if not 0 <= require_context <= 1:
+            fail(f"{tid}: require_context must be a confidence in [0, 1]")
         themes.append(
             Theme(
                 id=tid,
@@ -168,6 +177,7 @@ def parse_taxonomy(data: dict, source: str = "") -> Taxonomy:
                 patterns=patterns,
                 negative=negative,
                 context_bonus=context_bonus,
+                require_context=require_context,
             )
         )
     ids = [t.id for t in themes]

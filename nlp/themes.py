@@ -18,7 +18,9 @@ Three optional parts of a theme act as evidence rather than vetoes: ``patterns``
 whose summed weight is subtracted (产业 / 制造 next to 大数据: the economy, not
 governance) and ``context_bonus``, added when another theme also has evidence
 in the paragraph (经费保障 of a mediation programme is organisational support
-of governance work; in a budget report it is not).
+of governance work; in a budget report it is not). ``require_context`` goes
+further: the theme's hit is dropped unless another theme (one without
+``require_context``) reaches that confidence in the same paragraph.
 
 Per document: :func:`aggregate_document` combines paragraph tags (see there).
 """
@@ -74,6 +76,8 @@ class RuleTagger:
         for theme in taxonomy.themes:
             self.masks.append(re.compile("|".join(f"(?:{m})" for m in theme.masks)) if theme.masks else None)
         self.patterns = [[(re.compile(p), p, w) for p, w in theme.patterns.items()] for theme in taxonomy.themes]
+        #: theme id -> the confidence another theme needs for this one to count (require_context)
+        self.gated = {t.id: t.require_context for t in taxonomy.themes if t.require_context > 0}
         self.negative = [
             re.compile("|".join(re.escape(t) for t in sorted(theme.negative, key=len, reverse=True)))
             if theme.negative
@@ -165,8 +169,15 @@ class RuleTagger:
                     counts=dict(counts),
                 )
             )
+        if self.gated:
+            hits = self._drop_without_context(hits)
         hits.sort(key=lambda h: (-h.confidence, h.id))
         return hits
+
+    def _drop_without_context(self, hits: list[ThemeHit]) -> list[ThemeHit]:
+        """Hits of ``require_context`` themes survive only next to a confident hit of another theme."""
+        best = max((h.confidence for h in hits if h.id not in self.gated), default=0.0)
+        return [h for h in hits if h.id not in self.gated or best >= self.gated[h.id]]
 
 
 _lock = threading.Lock()

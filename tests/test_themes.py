@@ -395,3 +395,59 @@ def _check_many(model, tagger, texts):
             continue
         assert one_idx.tolist() == idx.tolist()
         assert one_w.tobytes() == w.tobytes()
+
+
+# -- issue 16 item 3: support needs a governance task; economy and finance contexts --------------
+def test_support_guarantee_needs_a_governance_task():
+    tagger = get_rule_tagger()
+    roads = "县级以上人民政府应当将城市道路养护所需经费列入本级财政预算，建立经费保障机制。"
+    mediation = "县级以上人民政府应当将人民调解工作所需经费列入本级财政预算，建立经费保障机制，加强人民调解员队伍建设。"
+    assert "support_guarantee" not in {h.id for h in tagger.tag_paragraph(roads)}
+    tagged = {h.id for h in tagger.tag_paragraph(mediation)}
+    assert {"support_guarantee", "dispute_resolution"} <= tagged
+
+
+def test_require_context_parses_and_validates():
+    data = json.loads(Path(get_taxonomy().source).read_text(encoding="utf-8"))
+    assert parse_taxonomy(data).by_id["support_guarantee"].require_context > 0
+    for bad in (1.5, "x"):
+        data["themes"][-1]["require_context"] = bad
+        with pytest.raises(BadInput):
+            parse_taxonomy(data)
+
+
+def test_finance_risk_and_digital_industry_are_not_governance():
+    tagger = get_rule_tagger()
+    finance = "稳妥处置房地产和地方政府债务领域风险隐患，加强中小金融机构监管。"
+    assert "risk_prevention" not in {h.id for h in tagger.tag_paragraph(finance)}
+    assert "risk_prevention" in {h.id for h in tagger.tag_paragraph("开展燃气、消防等领域风险隐患排查整治。")}
+    industry = "发展数字经济新兴产业，推进大数据、人工智能研发和智慧城市产业园建设。"
+    assert "smart_governance" not in {h.id for h in tagger.tag_paragraph(industry)}
+    assert "smart_governance" in {h.id for h in tagger.tag_paragraph("全面推行电子证照，推动政府数字化转型。")}
+
+
+# -- issue 16 item 3: the held-out label set ---------------------------------------------------
+@needs_shared
+def test_heldout_labels_resolve_and_share_nothing_with_the_training_labels(examples):
+    from nlp.labels import HELDOUT_FILE
+
+    held = load_examples(HELDOUT_FILE)
+    assert len(held) >= 250
+    assert not {e.key for e in held} & set(examples)
+    assert not {e.text for e in held} & {e.text for e in examples.values()}
+    counts = Counter(label for e in held for label in e.labels)
+    assert all(counts[t] >= 5 for t in THEME_IDS if t != "fengqiao"), counts  # see docs/labelling-guide.md
+    assert sum(1 for e in held if not e.labels) >= 100
+
+
+def test_heldout_macro_leaves_out_themes_with_few_positives():
+    import numpy as np
+
+    from nlp.evaluate import prf
+
+    gold = np.zeros((10, len(THEME_IDS)), dtype=int)
+    pred = np.zeros_like(gold)
+    gold[:5, 0] = pred[:5, 0] = 1  # theme 0: 5 positives, all found
+    gold[0, 1] = 1  # theme 1: one positive, missed
+    assert prf(gold, pred)["macro"]["f1"] == 0.5
+    assert prf(gold, pred, min_support=5)["macro"]["f1"] == 1.0
