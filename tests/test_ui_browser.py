@@ -162,6 +162,21 @@ def test_search_type_query_and_click_facet(page, server):
     page.assert_clean()
 
 
+def test_browse_by_a_filter_alone_and_drop_it(page, server):
+    """A filter without a query lists the matching documents, newest first; removing the
+    filter from the chosen conditions returns to the home page."""
+    p = page.page
+    p.goto(server + "/?type=report")
+    p.wait_for_selector(".hit")
+    assert p.locator(".hero").count() == 0 and p.locator(".hit").count() > 1
+    dates = [d for d in p.locator(".hit .date").all_inner_texts() if re.match(r"\d{4}", d)]
+    assert dates == sorted(dates, reverse=True)
+    assert p.locator('.facet[data-facet="year"] li a').count() > 0
+    p.locator(".active-filters a").first.click()
+    p.wait_for_selector(".hero")
+    page.assert_clean()
+
+
 def test_open_document(page, server):
     p = page.page
     p.goto(server + "/?q=" + quote("矛盾纠纷多元化解"))
