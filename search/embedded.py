@@ -272,10 +272,11 @@ class EmbeddedBackend:
         parsed = None if req.browsing else parse_query(req.q, self.settings.config_dir, self.settings.max_query_chars)
         filters = Filters.of(req)
         root = parsed.root if parsed else None
-        filtered, picks, total = self._run(root, req, filters)
+        wide = widen(root) if root is not None else None
+        filtered, picks, total = self._run(root, req, filters, short=wide is not None)
         # a short page (the matches run out, or copies and editions fold them into fewer hits):
         # documents with fewer of the words follow them
-        wide = widen(root) if total and len(picks) < req.limit else None
+        wide = wide if total and len(picks) < req.limit else None
         if wide is not None:
             first = None
             if isinstance(root, And):  # two words: those holding both first (3+: by the rerank)
@@ -334,10 +335,11 @@ class EmbeddedBackend:
         query = self.index.compile(root) if root is not None else tantivy_all()
         return self.index.search(self.index.filter_query(query, filters), limit=1)[1]
 
-    def _run(self, root, req: SearchRequest, filters: Filters, first: set[str] | None = None):
+    def _run(self, root, req: SearchRequest, filters: Filters, first: set[str] | None = None, short: bool = False):
         """(filtered query, page picks (id, score, copies, group, evidence), total) for ``root``;
         ``first``: documents ranked ahead of the others (those holding all the words of a
-        widened query)."""
+        widened query); ``short``: no picks when too few match to fill the page (the caller
+        widens the query then, and this run's picks would be thrown away)."""
         query = self.index.compile(root) if root is not None else tantivy_all()
         filtered = self.index.filter_query(query, filters)
         sort = "-date" if root is None and req.sort == "relevance" else req.sort
@@ -346,6 +348,8 @@ class EmbeddedBackend:
         if sort == "relevance":
             window = max(window, ranking.RERANK_WINDOW if ranking.reranks(root) else 0)
         found, total = self.index.search(filtered, limit=window, offset=0, sort=sort)
+        if short and total < need:
+            return filtered, [], total
         ranked: Sequence[tuple[str, float]] = found
         evidence: dict[str, object] = {}
         if sort == "relevance" and found and ranking.reranks(root):
