@@ -195,14 +195,15 @@ class Store:
             for doc, paragraphs, analysis in items:
                 digest = doc.content_hash
                 row = conn.execute(
-                    "SELECT content_hash, added_at, edition_key FROM documents WHERE id = ?", (doc.id,)
+                    "SELECT content_hash, added_at, edition_key, date FROM documents WHERE id = ?", (doc.id,)
                 ).fetchone()
                 if row and row["content_hash"] == digest:
                     result.unchanged += 1
                     continue
                 added_at = row["added_at"] if row else now
                 key = self.edition_key_of(doc.title, doc.region, doc.doc_type, analysis)
-                touched_keys.update((row["edition_key"] if row else "", key))
+                if row is None or (row["edition_key"], row["date"]) != (key, doc.date):  # editions' statuses move
+                    touched_keys.update((row["edition_key"] if row else "", key))
                 conn.execute("DELETE FROM paragraphs WHERE doc_id = ?", (doc.id,))
                 conn.execute(
                     """INSERT INTO documents(id, title, text, url, date, source, region, doc_type, meta_json,
