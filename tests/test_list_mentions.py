@@ -10,7 +10,9 @@ def test_items_split_at_dunhao_and_last_join():
 
 
 def test_one_item_of_a_mixed_list_is_list_only():
-    text = "司法行政、卫生、妇女联合会等有关部门和组织应当为遭受家庭暴力的受害妇女提供法律咨询、医疗救治、心理疏导等帮助。"
+    text = (
+        "司法行政、卫生、妇女联合会等有关部门和组织应当为遭受家庭暴力的受害妇女提供法律咨询、医疗救治、心理疏导等帮助。"
+    )
     assert list_only(text, "psychological_services") == "mixed"
 
 
