@@ -21,18 +21,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from nlp.enumerations import HOMOGENEOUS_SHARE, clauses, list_items
 from nlp.label_candidates import QUERIES
 from nlp.labels import HELDOUT_FILE, LABELS_FILE, load_examples
 from nlp.taxonomy import THEME_IDS
 
 #: paragraphs shorter than this are skipped (the rule holds at every length)
 MIN_CHARS = 0
-#: clause boundaries: an enumeration never crosses one
-CLAUSE_SPLIT = re.compile(r"[，。；：！？,;:!?（）()“”\n]")
-#: joins the last item of an enumeration (not inside 和谐, 和平, 和解, 以及 counts as 及)
-LAST_JOIN = re.compile(r"以及|及|与|和(?![谐平解])")
-#: an item of the theme's own when at least this share of a list's items carry its cue words
-HOMOGENEOUS_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -41,25 +36,6 @@ class Mention:
     cue: str
     in_list: bool
     homogeneous: bool
-
-
-def clauses(text: str) -> list[tuple[int, str]]:
-    """(offset, clause) pairs of the text, split at clause punctuation."""
-    out, start = [], 0
-    for m in CLAUSE_SPLIT.finditer(text):
-        out.append((start, text[start : m.start()]))
-        start = m.end()
-    out.append((start, text[start:]))
-    return [(o, c) for o, c in out if c]
-
-
-def list_items(clause: str) -> list[str]:
-    """The items of a clause split at 、; a last item joined by 和/及/与 (A、B和C) counts as two."""
-    items = clause.split("、")
-    if len(items) >= 2:
-        tail = LAST_JOIN.split(items[-1], maxsplit=1)
-        items = items[:-1] + [t for t in tail if t]
-    return items
 
 
 def mentions(text: str, theme: str) -> list[Mention]:

@@ -1,5 +1,6 @@
 """The finder of the guide's list-mention rule (docs/labelling-guide.md, "List mentions")."""
 
+from nlp.enumerations import enumerations, only_in_mixed_lists
 from nlp.list_mentions import list_items, list_only, mentions
 
 
@@ -31,3 +32,16 @@ def test_min_chars_skips_short_paragraphs():
     text = "提供法律咨询、医疗救治、心理疏导等帮助。"
     assert list_only(text, "psychological_services", min_chars=100) == ""
     assert list_only(text, "psychological_services") == "mixed"
+
+
+def test_enumeration_spans_and_mixed_lists():
+    text = "提供法律咨询、医疗救治、心理疏导等帮助。加强心理疏导。"
+    lists = enumerations(text)
+    assert len(lists) == 1 and len(lists[0]) == 3
+    first = text.index("心理疏导")
+    second = text.index("心理疏导", first + 1)
+    assert only_in_mixed_lists([(first, first + 4)], lists)
+    assert not only_in_mixed_lists([(first, first + 4), (second, second + 4)], lists)
+    own = "健全人民调解、行政调解、司法调解联动体系"
+    spans = [(own.index(w), own.index(w) + 4) for w in ("人民调解", "行政调解", "司法调解")]
+    assert not only_in_mixed_lists(spans, enumerations(own))
