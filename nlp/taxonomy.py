@@ -60,6 +60,9 @@ class Theme:
     #: when > 0, the theme counts only next to another theme whose confidence reaches this value
     #: (经费/考核/队伍建设 secure a governance task: support_guarantee of 禁毒 or 调解, not of a budget)
     require_context: float = 0.0
+    #: when true, the theme's terms count only outside mixed enumerations (the guide's "List
+    #: mentions": 心理疏导 as one of 法律咨询、医疗救治、心理疏导等帮助 is not psychological services)
+    skip_list_items: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,9 @@ def parse_taxonomy(data: dict, source: str = "") -> Taxonomy:
             fail(f"{tid}: require_context is not a number")
         if not 0 <= require_context <= 1:
             fail(f"{tid}: require_context must be a confidence in [0, 1]")
+        skip_list_items = raw.get("skip_list_items", False)
+        if not isinstance(skip_list_items, bool):
+            fail(f"{tid}: skip_list_items must be true or false")
         themes.append(
             Theme(
                 id=tid,
@@ -178,6 +184,7 @@ def parse_taxonomy(data: dict, source: str = "") -> Taxonomy:
                 negative=negative,
                 context_bonus=context_bonus,
                 require_context=require_context,
+                skip_list_items=skip_list_items,
             )
         )
     ids = [t.id for t in themes]

@@ -21,6 +21,8 @@ in the paragraph (经费保障 of a mediation programme is organisational suppor
 of governance work; in a budget report it is not). ``require_context`` goes
 further: the theme's hit is dropped unless another theme (one without
 ``require_context``) reaches that confidence in the same paragraph.
+``skip_list_items`` drops a theme whose terms all sit inside mixed enumerations
+(:mod:`nlp.enumerations`; the guide's "List mentions" rule).
 
 Per document: :func:`aggregate_document` combines paragraph tags (see there).
 """
@@ -32,6 +34,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
+from nlp.enumerations import enumerations, only_in_mixed_lists
 from nlp.taxonomy import Taxonomy, get_taxonomy
 from nlp.textnorm import normalize
 
@@ -128,6 +131,7 @@ class RuleTagger:
         if not per_theme:
             return []
         hits = []
+        lists: list | None = None  # enumerations of the paragraph, found on first need
         for ti, items in per_theme.items():
             theme = tax.themes[ti]
             mask = self.masks[ti]
@@ -147,6 +151,11 @@ class RuleTagger:
             strong = [t for t in counts if t not in theme.weak]
             if not strong:
                 continue
+            if theme.skip_list_items and "、" in text:
+                if lists is None:
+                    lists = enumerations(text)
+                if lists and only_in_mixed_lists([(c[0], c[1]) for c in chosen], lists):
+                    continue
             pattern_weight = {it[2]: it[3] for it in chosen if it[2] not in theme.terms}
             weights = {t: theme.terms.get(t, pattern_weight.get(t, 0.0)) for t in counts}
             raw = sum(weights.values())

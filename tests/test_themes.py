@@ -451,3 +451,32 @@ def test_heldout_macro_leaves_out_themes_with_few_positives():
     gold[0, 1] = 1  # theme 1: one positive, missed
     assert prf(gold, pred)["macro"]["f1"] == 0.5
     assert prf(gold, pred, min_support=5)["macro"]["f1"] == 1.0
+
+
+# -- the guide's list-mention rule in the tagger (skip_list_items) --------------------------------
+def test_a_theme_word_that_is_one_item_of_a_mixed_list_is_not_tagged():
+    tagger = get_rule_tagger()
+    services = "有关部门应当为遭受家庭暴力的受害妇女提供法律咨询、医疗救治、心理疏导等帮助。"
+    assert "psychological_services" not in {h.id for h in tagger.tag_paragraph(services)}
+    people = "鼓励业主中的党员、人大代表、政协委员、公职人员、网格员、楼栋长参选业主委员会成员。"
+    assert "grid_management" not in {h.id for h in tagger.tag_paragraph(people)}
+
+
+def test_a_stated_task_or_the_themes_own_list_is_still_tagged():
+    tagger = get_rule_tagger()
+    stated = "各级人民政府应当将心理危机干预和心理援助纳入突发事件应急预案，开展心理疏导。"
+    assert "psychological_services" in {h.id for h in tagger.tag_paragraph(stated)}
+    own = "健全人民调解、行政调解、司法调解联动工作体系。"
+    assert "dispute_resolution" in {h.id for h in tagger.tag_paragraph(own)}
+    # a theme's name that spans 、 is not a list mention (three_governance keeps list items anyway)
+    assert "three_governance" in {h.id for h in tagger.tag_paragraph("构建自治、法治、德治相结合的城乡基层治理体系。")}
+
+
+def test_skip_list_items_parses_and_validates():
+    data = json.loads(Path(get_taxonomy().source).read_text(encoding="utf-8"))
+    tax = parse_taxonomy(data)
+    assert tax.by_id["psychological_services"].skip_list_items
+    assert not tax.by_id["fengqiao"].skip_list_items
+    data["themes"][0]["skip_list_items"] = "yes"
+    with pytest.raises(BadInput):
+        parse_taxonomy(data)
