@@ -757,6 +757,8 @@ def test_status_follows_new_and_removed_editions(fresh):
     assert [h.id for h in fresh.search(SearchRequest(q="村务", statuses=["已修订"])).hits] == ["st-2021"]
     fresh.write(enriched([_doc("st-2015", "第一条 村民委员会应当按时公布村务。", date="2023-01-01", **law)]))
     assert [h.id for h in fresh.search(SearchRequest(q="村务", statuses=["现行"])).hits] == ["st-2015"]
+    fresh.reindex()  # a rebuilt index has the same statuses
+    assert _statuses(fresh, q="村务") == {"现行": 1, "已修订": 1}
     fresh.delete(["st-2021"])
     assert _statuses(fresh, q="村务") == {"未见修订": 1}
 
