@@ -243,14 +243,17 @@ def with_articles(ev: Evidence, text: str) -> Evidence:
         return ev
     ranked = sorted(ev.per_para.items(), key=_para_rank)
     lines = text.split("\n")
-    for para, labels in ranked[:MAX_ARTICLES]:
-        ev.articles.append(
-            {
-                "paragraph": para,
-                "label": article_label(lines, para),
-                "words": sorted(labels, key=lambda w: -labels[w]),
-            }
-        )
+    by_label: dict[str, dict] = {}
+    for para, labels in ranked[: MAX_ARTICLES * 8]:
+        label = article_label(lines, para)
+        words = sorted(labels, key=lambda w: -labels[w])
+        if label in by_label:  # another clause of an article already listed: one entry, its words
+            shown = by_label[label]["words"]
+            shown += [w for w in words if w not in shown]
+            continue
+        if len(by_label) < MAX_ARTICLES:
+            by_label[label] = {"paragraph": para, "label": label, "words": words}
+    ev.articles = list(by_label.values())
     return ev
 
 

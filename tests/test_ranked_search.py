@@ -301,3 +301,21 @@ def test_the_page_reuses_the_rerank_evidence_and_adds_its_articles():
     assert page_evidence(matcher, quick, "某省村规民约备案办法", text) == full
     other = Matcher(query_words(parse_query("居民公约", CONFIG).root)).analyse("", text, detail=False)
     assert page_evidence(matcher, other, "某省村规民约备案办法", text) == full
+
+
+def test_an_article_is_listed_once_with_the_words_of_all_its_clauses():
+    """Clauses (（一）…) belong to their article: 命中条款 names 第二条 once, with every word
+    its clauses matched, and the next article follows instead of 第二条 again."""
+    text = "\n".join(
+        [
+            "第一条 为了规范社区矫正工作，制定本法。",
+            "第二条 社区矫正机构应当履行下列职责：",
+            "（一）组织社区矫正对象参加教育学习；",
+            "（二）组织社区矫正对象参加公益活动；",
+            "第三条 司法行政部门主管社区矫正工作。",
+        ]
+    )
+    ev = Matcher(query_words(parse_query("社区矫正 教育", CONFIG).root)).analyse("", text)
+    labels = [a["label"] for a in ev.articles]
+    assert labels[0] == "第二条" and len(labels) == len(set(labels)) == 3
+    assert set(ev.articles[0]["words"]) == {"社区矫正", "教育"}
