@@ -68,6 +68,11 @@ BOILERPLATE_TIE_SCAN = 2000  # clusters ranked past a page's end to order ties b
 RECLUSTER_MAX = 5000
 #: groups larger than this are not re-linked on removal
 REGROUP_MAX = 200
+#: automatic compaction after an ingest: a segment is merged with the newer ones once it holds
+#: at most this many times their postings (postings.compaction_plan; GOVTEXT_COMPACT_RATIO, 0: off)
+COMPACT_RATIO = 3.0
+#: ... once the merged segments hold this many postings (GOVTEXT_COMPACT_MIN_POSTINGS)
+COMPACT_MIN_POSTINGS = 1 << 18
 #: exact-hash matches are only used for paragraphs of at least this many normalized chars
 MIN_EXACT_CHARS = 1
 
@@ -209,6 +214,38 @@ class DedupIndex:
                 "segments": postings.segment_count(),
                 "postings": postings.total(),
             }
+        return out
+
+    def auto_compact(
+        self, transaction, ratio: float = COMPACT_RATIO, min_postings: int = COMPACT_MIN_POSTINGS
+    ) -> dict[str, dict[str, int]]:
+        """Size-tiered compaction after an ingest (``postings.compaction_plan``): per kind,
+        the newest segments from the oldest one holding at most ``ratio`` times the newer
+        ones are merged into one. Returns per merged kind its segments and postings before
+        and after; {} when nothing was due.
+
+        The merge is built outside any write lock, from the immutable segments, and only
+        swapped in inside ``transaction()`` (a context manager of a write transaction on
+        this index's connection), so other writers wait for the swap only and readers in
+        other processes keep their snapshot and their mapped files. A kind whose segments
+        another writer merged meanwhile is left for the next ingest."""
+        out: dict[str, dict[str, int]] = {}
+        for name, postings in (("band", self.bands), ("fp", self.fps)):
+            plan = postings.plan_compaction(ratio, min_postings)
+            if not plan:
+                continue
+            merged = postings.build_merged(plan)
+            if merged is None:
+                continue
+            with transaction():
+                done = postings.replace(plan, merged)
+            if done:
+                out[name] = {
+                    "merged_segments": len(plan),
+                    "postings_before": sum(r[3] for r in plan),
+                    "postings": len(merged.keys),
+                    "segments": postings.segment_count(),
+                }
         return out
 
     def lookup_exact(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:

@@ -271,6 +271,10 @@ class Ingestor:
             self.enricher.close()
         if self._bar is not None:
             self._bar.close()
+        w = self.report.written
+        after = getattr(self.backend, "after_ingest", None)
+        if after is not None and (w.added or w.updated):
+            after()
         return self.report
 
 

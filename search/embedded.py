@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -250,6 +251,18 @@ class EmbeddedBackend:
         rows = self.store.get_many([r["id"] for r in found], columns="id, title, url, date, source")
         editions = [{k: rows[r["id"]][k] for k in ("id", "title", "url", "date", "source")} for r in found]
         return with_editions(members, editions, doc_id)
+
+    def after_ingest(self) -> None:
+        """Called once an ingest (CLI ingest or crawl, an API write) has written documents:
+        compacts the duplicate index's posting segments when their sizes call for it."""
+        started = time.perf_counter()
+        try:
+            done = self.groups.maybe_compact(self.settings.compact_ratio, self.settings.compact_min_postings)
+        except sqlite3.OperationalError as exc:  # e.g. locked past the busy timeout: the next ingest retries
+            log.warning("posting compaction skipped: %s", exc)
+            return
+        if done:
+            log.info("compacted posting segments in %.1f s: %s", time.perf_counter() - started, done)
 
     def compact_postings(self) -> dict[str, dict[str, int]]:
         """One posting segment per kind in the dedup index (``govtext compact``)."""
