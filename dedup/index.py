@@ -57,7 +57,8 @@ from govtext.errors import GovtextError
 
 from . import minhash
 from .formulas import formula_kind
-from .fingerprint import Prints, fingerprint_normalized, fingerprint_paragraphs, scheme_params
+from .fingerprint import Prints, exact_hash, fingerprint_normalized, fingerprint_paragraphs, scheme_params
+from .normalize import normalize_many
 from .grouping import GROUP_CLUSTER_DOCS, GROUP_MIN_REVERSE, GROUP_SHARE, group_candidates, group_link
 from .postings import Segment, SegmentPostings
 
@@ -594,26 +595,28 @@ class DedupIndex:
             if not buf:
                 return
             flat = [p for _, ps, _ in buf for p in ps]
-            prints = fingerprint_paragraphs(flat)
+            norm = normalize_many(flat)
             base = self._take_pids(len(flat))
             n = len(flat)
             pids = np.arange(base, base + n, dtype=np.int64)
             lens = np.array([len(ps) for _, ps, _ in buf], dtype=np.int64)
-            nlen = np.fromiter((len(t) for t in prints.norm), dtype=np.int64, count=n)
+            nlen = np.fromiter((len(t) for t in norm), dtype=np.int64, count=n)
             ends = np.cumsum(lens)
             cum = np.concatenate([[0], np.cumsum(nlen)])
-            dids = []
-            for (doc_id, ps, site), chars in zip(buf, (cum[ends] - cum[ends - lens]).tolist()):
-                did = conn.execute(
-                    "INSERT INTO dd_doc (doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, 0)",
-                    (doc_id, site or "", chars, len(ps)),
-                ).lastrowid
-                conn.execute("UPDATE dd_doc SET grp = did WHERE did = ?", (did,))
-                dids.append(did)
+            # each document its own group: the ids SQLite would give (the largest id + 1 on)
+            first_did = conn.execute("SELECT COALESCE(MAX(did), 0) + 1 FROM dd_doc").fetchone()[0]
+            dids = list(range(first_did, first_did + len(buf)))
+            conn.executemany(
+                "INSERT INTO dd_doc (did, doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (did, doc_id, site or "", chars, len(ps), did)
+                    for did, (doc_id, ps, site), chars in zip(dids, buf, (cum[ends] - cum[ends - lens]).tolist())
+                ),
+            )
             did_of = np.repeat(np.array(dids, dtype=np.int64), lens)
             idx = np.arange(n, dtype=np.int64) - np.repeat(ends - lens, lens)
             # a paragraph's cluster: the first pid (this load) with its exact hash; that one is posted
-            h = np.array(prints.hashes, dtype=np.int64)
+            h = np.fromiter((exact_hash(t) for t in norm), dtype=np.int64, count=n)
             uh, first, inv = np.unique(h, return_index=True, return_inverse=True)
             at = np.minimum(np.searchsorted(seen_h, uh), max(len(seen_h) - 1, 0))
             known = (seen_h[at] == uh) if len(seen_h) else np.zeros(len(uh), dtype=bool)
@@ -636,12 +639,15 @@ class DedupIndex:
                     nlen.tolist(),
                     h.tolist(),
                     cl.tolist(),
-                    prints.norm,
+                    norm,
                     flat,
                     posted.astype(np.int64).tolist(),
                 ),
             )
-            self._post(pids[posted], prints, np.flatnonzero(posted))
+            # only posted paragraphs need MinHash and winnowing (exact twins carry no postings)
+            rows = np.flatnonzero(posted)
+            prints = fingerprint_normalized([norm[i] for i in rows.tolist()])
+            self._post(pids[rows], prints, np.arange(len(rows)))
             loaded += n
             buf.clear()
 

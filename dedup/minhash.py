@@ -102,6 +102,15 @@ def shingle_set(text: str, k: int = SHINGLE) -> frozenset:
     return frozenset(text_kgram_hashes(text, k).tolist())
 
 
+def _kgram_constant(k: int) -> np.uint64:
+    """sum of P**i for i < k, plus k (mod 2**64): what the +1 per code and the final + k
+    of ``kgram_hashes`` add to a k-gram's polynomial."""
+    c = 0
+    for i in range(k):
+        c += pow(int(_P), i, 1 << 64)
+    return _U((c + k) % (1 << 64))
+
+
 def batch_kgram_hashes(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
     """k-gram hashes of many texts at once: (hashes, owner index per hash).
 
@@ -119,12 +128,13 @@ def batch_kgram_hashes(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray
     owners = []
     if n >= k:
         m = n - k + 1
-        h = np.zeros(m, dtype=np.uint64)
-        for j in range(k):  # in place: h = h * P + code + 1 (mod 2**64)
+        # h = sum over j of (code_j + 1) * P**(k-1-j), + k (kgram_hashes' polynomial, mod 2**64):
+        # Horner over the codes alone, in place, and the +1s and k folded into one constant
+        h = codes[0:m].copy()
+        for j in range(1, k):
             h *= _P
             h += codes[j : j + m]
-            h += _U(1)
-        h += _U(k)
+        h += _kgram_constant(k)
         h = _mix_inplace(h)
         valid = owner[:m] == owner[k - 1 : k - 1 + m]
         hashes.append(h[valid])
@@ -153,7 +163,7 @@ _A, _B = _perm_params()
 _EMPTY = np.iinfo(np.uint32).max
 
 
-def signatures(texts: list[str], *, chunk_shingles: int = 32_768, grams=None) -> np.ndarray:
+def signatures(texts: list[str], *, chunk_shingles: int = 8192, grams=None) -> np.ndarray:
     """MinHash signatures, shape (len(texts), NUM_PERM), uint32.
 
     Permutation i of a shingle hash x (low 32 bits of the well-mixed 64-bit
@@ -174,6 +184,9 @@ def signatures(texts: list[str], *, chunk_shingles: int = 32_768, grams=None) ->
     seg_owner = ow[seg_starts]
     A = _A[:, None]
     B = _B[:, None]
+    # one (perm x shingle) block reused for every chunk, filled in place: a block that
+    # stays in the CPU caches for the reduceat (a new 10 MB temporary per step did not)
+    buf = np.empty((NUM_PERM, chunk_shingles), dtype=np.uint32)
     i = 0
     nseg = len(seg_starts)
     while i < nseg:
@@ -181,7 +194,9 @@ def signatures(texts: list[str], *, chunk_shingles: int = 32_768, grams=None) ->
         j = int(np.searchsorted(seg_starts, lo + chunk_shingles, side="left"))
         j = max(j, i + 1)
         hi = int(seg_starts[j]) if j < nseg else len(hs)
-        vals = A * x[None, lo:hi] + B  # uint32, wraps
+        vals = buf[:, : hi - lo] if hi - lo <= chunk_shingles else np.empty((NUM_PERM, hi - lo), dtype=np.uint32)
+        np.multiply(A, x[None, lo:hi], out=vals)  # uint32, wraps
+        vals += B
         mins = np.minimum.reduceat(vals, seg_starts[i:j] - lo, axis=1)
         out[seg_owner[i:j]] = mins.T
         i = j

@@ -125,13 +125,20 @@ def batch_select(hs: np.ndarray, ow: np.ndarray, w: int = W):
     sel = []
     if n >= w:  # robust winnowing: rightmost minimum of every window inside one text
         m = n - w + 1
+        # one sweep over the window's offsets: a k-gram at or below the minimum so far
+        # becomes the window's (rightmost) minimum
+        # (offsets grow, so the last one found is max(offset, j * found): int8 arithmetic)
         wmin = hs[:m].copy()
+        small = np.int8 if w < 128 else np.int64
+        off = np.zeros(m, dtype=small)
+        le = np.empty(m, dtype=bool)
         for j in range(1, w):
-            np.minimum(wmin, hs[j : j + m], out=wmin)
-        pos = np.full(m, -1, dtype=np.int64)
-        for j in range(w - 1, -1, -1):
-            hit = np.flatnonzero((pos < 0) & (hs[j : j + m] == wmin))
-            pos[hit] = hit + j
+            col = hs[j : j + m]
+            np.less_equal(col, wmin, out=le)
+            np.minimum(wmin, col, out=wmin)
+            np.maximum(off, le.astype(small) * small(j), out=off)
+        pos = off.astype(np.int64)
+        pos += np.arange(m, dtype=np.int64)
         # sliding right, the rightmost minimum never moves left: pos is sorted
         sel.append(pos[ow[:m] == ow[w - 1 :]])
     short = seg_len < w  # texts with fewer than w k-grams: one window, its rightmost minimum
