@@ -646,19 +646,29 @@ class DedupIndex:
             )
             # only posted paragraphs need MinHash and winnowing (exact twins carry no postings)
             rows = np.flatnonzero(posted)
-            prints = fingerprint_normalized([norm[i] for i in rows.tolist()])
+            prints = fingerprint_normalized([norm[i] for i in rows.tolist()], hashes=h[rows].tolist())
             self._post(pids[rows], prints, np.arange(len(rows)))
             loaded += n
             buf.clear()
 
-        n = 0
-        for doc_id, ps, site in docs:
-            buf.append((doc_id, list(ps), site))
-            n += len(ps)
-            if n >= batch_paragraphs:
-                flush()
-                n = 0
-        flush()
+        # the paragraph indexes are built once at the end (one sort each), not row by row
+        indexes = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dd_para' AND sql IS NOT NULL"
+        ).fetchall()
+        for name, _ in indexes:
+            conn.execute(f"DROP INDEX {name}")
+        try:
+            n = 0
+            for doc_id, ps, site in docs:
+                buf.append((doc_id, list(ps), site))
+                n += len(ps)
+                if n >= batch_paragraphs:
+                    flush()
+                    n = 0
+            flush()
+        finally:
+            for _, sql in indexes:
+                conn.execute(sql)
         cl, did = (np.concatenate(x) if x else np.zeros(0, dtype=np.int64) for x in (para_cl, para_did))
         if len(cl):  # per cluster: its paragraphs and distinct documents
             cids, size = np.unique(cl, return_counts=True)
