@@ -129,14 +129,17 @@ def batch_select(hs: np.ndarray, ow: np.ndarray, w: int = W):
         # becomes the window's (rightmost) minimum
         # (offsets grow, so the last one found is max(offset, j * found): int8 arithmetic)
         wmin = hs[:m].copy()
-        small = np.int8 if w < 128 else np.int64
-        off = np.zeros(m, dtype=small)
+        if w > 127:
+            raise ValueError("winnowing windows are at most 127 k-grams")
+        off = np.zeros(m, dtype=np.int8)
         le = np.empty(m, dtype=bool)
+        step = np.empty(m, dtype=np.int8)
         for j in range(1, w):
             col = hs[j : j + m]
             np.less_equal(col, wmin, out=le)
             np.minimum(wmin, col, out=wmin)
-            np.maximum(off, le.astype(small) * small(j), out=off)
+            np.multiply(le.view(np.int8), np.int8(j), out=step)
+            np.maximum(off, step, out=off)
         pos = off.astype(np.int64)
         pos += np.arange(m, dtype=np.int64)
         # sliding right, the rightmost minimum never moves left: pos is sorted
