@@ -423,32 +423,7 @@ def _read_norms(index, rows: dict, norms: dict, pids: list[int]) -> None:
     norms.update((p, r["norm"]) for p, r in got.items())
 
 
-class _DraftGrams:
-    """The draft's k-grams as ``_verify`` joins them: keys mixed with their paragraph
-    (``_seg_key``), positions, and a filter of their plain hashes (a bitmap of the top
-    bits, then the sorted distinct hashes) that drops, before the candidates' k-grams
-    are paired with draft paragraphs, every k-gram whose hash the draft lacks (most:
-    they could only join through a 64-bit collision of the mixed keys)."""
-
-    def __init__(self, g_hash: np.ndarray, g_owner: np.ndarray, d_pos: np.ndarray):
-        self.key = _seg_key(g_hash, g_owner) if len(g_hash) else g_hash
-        self.pos = d_pos
-        self.sorted = np.unique(g_hash)
-        self.shift = np.uint64(64 - _RUN_BITS)
-        self.bitmap = np.zeros(1 << _RUN_BITS, dtype=bool)
-        self.bitmap[self.sorted.view(np.uint64) >> self.shift] = True
-
-    def shared(self, h: np.ndarray) -> np.ndarray:
-        """Positions of ``h`` (int64 hashes) whose hash the draft has."""
-        maybe = np.flatnonzero(self.bitmap[h.view(np.uint64) >> self.shift])
-        if not len(maybe) or not len(self.sorted):
-            return maybe[:0]
-        hm = h[maybe]
-        at = np.minimum(np.searchsorted(self.sorted, hm), len(self.sorted) - 1)
-        return maybe[self.sorted[at] == hm]
-
-
-def _verify(index, rows: dict, norms: dict, cand_list: list[int], pair_seg, pair_pid, dg: _DraftGrams):
+def _verify(index, rows: dict, norms: dict, cand_list: list[int], pair_seg, pair_pid, d_key, d_pos):
     """Common k-gram runs between draft paragraphs and candidate paragraphs.
 
     Reads the normalized texts of new candidates into ``norms``; returns the candidate list
@@ -465,15 +440,12 @@ def _verify(index, rows: dict, norms: dict, cand_list: list[int], pair_seg, pair
             position[p] = len(cand_list)
             cand_list.append(p)
     involved = np.array([p for p in uniq if p in position], dtype=np.int64)
-    if not len(involved) or not len(pair_seg) or not len(dg.key):
+    if not len(involved) or not len(pair_seg) or not len(d_key):
         return cand_list, empty, empty, empty, empty
     at = np.minimum(np.searchsorted(involved, pair_pid), len(involved) - 1)
     found = involved[at] == pair_pid
     pair_seg, pair_cand = pair_seg[found], at[found]
     c_hash, c_owner, c_pos = _batch_grams([norms[p] for p in involved.tolist()])
-    sel = dg.shared(c_hash)
-    c_hash, c_owner, c_pos = c_hash[sel], c_owner[sel], c_pos[sel]
-    d_key, d_pos = dg.key, dg.pos
     if not len(pair_seg) or not len(c_hash):
         return cand_list, empty, empty, empty, empty
     # join each draft paragraph only with its own candidates: the k-gram key is
@@ -567,21 +539,21 @@ def _find_runs(index, d: _Draft) -> _Evidence:
     fq, per_query = read.get(1, (np.zeros(0, dtype=np.int64),) * 2)
     by_key = np.argsort(fq, kind="stable")
     known = (fq[by_key], per_query[by_key])  # anchored keys read at ANCHORED_POSTINGS: their postings
-    dg = _DraftGrams(g_hash, g_owner, d_pos)
+    d_key = _seg_key(g_hash, g_owner) if len(g_hash) else g_hash
     rows: dict[int, dict] = {}
     norms: dict[int, str] = {}
-    cand_list, rs, ro, rj, rl = _verify(index, rows, norms, [], pair_seg, pair_pid, dg)
+    cand_list, rs, ro, rj, rl = _verify(index, rows, norms, [], pair_seg, pair_pid, d_key, d_pos)
     # the reserve, for draft paragraphs the first candidates did not cover (>= 90 %)
     if len(r_seg):
         todo = _needs_reserve(d, _cover(d.n, rs, rl))[r_seg]
         if todo.any():
-            cand_list, *more = _verify(index, rows, norms, cand_list, r_seg[todo], r_pid[todo], dg)
+            cand_list, *more = _verify(index, rows, norms, cand_list, r_seg[todo], r_pid[todo], d_key, d_pos)
             rs, ro, rj, rl = (np.concatenate([x, y]) for x, y in zip((rs, ro, rj, rl), more))
     # stock phrasing: uncovered stretches whose anchored keys all overflowed the cap
     anchored = _anchored_keys_at(g_hash, g_owner, d_pos)
     deep_seg, deep_pid = _deep_pairs(index, d, _cover(d.n, rs, rl), anchored, known)
     if len(deep_seg):
-        cand_list, *more = _verify(index, rows, norms, cand_list, deep_seg, deep_pid, dg)
+        cand_list, *more = _verify(index, rows, norms, cand_list, deep_seg, deep_pid, d_key, d_pos)
         rs, ro, rj, rl = (np.concatenate([x, y]) for x, y in zip((rs, ro, rj, rl), more))
     return _Evidence(rows, norms, cand_list, (rs, ro, rj, rl))
 
