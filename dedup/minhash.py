@@ -121,11 +121,8 @@ def batch_kgram_hashes(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     codes = codes_of("".join(texts)).astype(np.uint64)
     n = len(codes)
-    owner = np.repeat(np.arange(len(texts), dtype=np.int64), lens)
     ends = np.cumsum(lens)
     starts = ends - lens
-    hashes = []
-    owners = []
     if n >= k:
         m = n - k + 1
         # h = sum over j of (code_j + 1) * P**(k-1-j), + k (kgram_hashes' polynomial, mod 2**64):
@@ -134,21 +131,30 @@ def batch_kgram_hashes(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray
         for j in range(1, k):
             h *= _P
             h += codes[j : j + m]
-        h += _kgram_constant(k)
-        h = _mix_inplace(h)
-        valid = owner[:m] == owner[k - 1 : k - 1 + m]
-        hashes.append(h[valid])
-        owners.append(owner[:m][valid])
+        # k-grams starting in the last k - 1 positions before a text's end cross it
+        valid = np.ones(m, dtype=bool)
+        cross = (ends[:, None] - np.arange(1, k, dtype=np.int64)[None, :]).ravel()
+        valid[cross[(cross >= 0) & (cross < m)]] = False
+        hs = h[valid]
+        hs += _kgram_constant(k)
+        hs = _mix_inplace(hs)
+        ow = np.repeat(np.arange(len(texts), dtype=np.int64), np.maximum(lens - k + 1, 0))
+    else:
+        hs, ow = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     short = np.flatnonzero((lens > 0) & (lens < k))
-    if len(short):
-        sh = np.concatenate([kgram_hashes(codes[starts[i] : ends[i]].astype(np.uint32), k) for i in short])
-        hashes.append(sh)
-        owners.append(short.astype(np.int64))
-    hs = np.concatenate(hashes)
-    ow = np.concatenate(owners)
-    if len(short):
-        order = np.argsort(ow, kind="stable")
-        hs, ow = hs[order], ow[order]
+    if len(short):  # one hash of the whole text (kgram_hashes' short case), by length
+        sh = np.empty(len(short), dtype=np.uint64)
+        short_len = lens[short]
+        for length in np.unique(short_len).tolist():
+            sel = np.flatnonzero(short_len == length)
+            at = starts[short[sel]]
+            g = np.zeros(len(sel), dtype=np.uint64)
+            for j in range(length):
+                g = g * _P + codes[at + j] + _U(1)
+            sh[sel] = _mix(g + _U(length))
+        # a short text has no k-gram of its own: its hash goes where its owner falls
+        where = np.searchsorted(ow, short)
+        hs, ow = np.insert(hs, where, sh), np.insert(ow, where, short)
     return hs, ow
 
 
