@@ -102,6 +102,8 @@ def test_api_writes_compact_the_posting_segments(tmp_path, ratio, segments):
     for i, text in enumerate(texts):
         resp = client.post("/api/v1/documents", json={"id": f"w{i}", "text": text}, headers=AUTH)
         assert resp.status_code == 201
+        # it runs after the response, in a thread of the worker
+        client.application.extensions["govtext_backend"].get().wait_for_compaction(30)
     conn = sqlite3.connect(tmp_path / "d" / "govtext.sqlite3")
     kinds = dict(conn.execute("SELECT kind, COUNT(*) FROM dd_seg GROUP BY kind").fetchall())
     conn.close()
