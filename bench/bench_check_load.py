@@ -194,6 +194,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--baseline", type=Path, help="another tree (e.g. a worktree of main): its dedup measured too")
+    ap.add_argument("--baseline-db", type=Path, help="the store the baseline tree checks (default --db)")
     ap.add_argument("--rounds", type=int, default=1, help="latency rounds (trees interleaved)")
     args = ap.parse_args(argv)
     if args.build_sample:
@@ -210,10 +211,11 @@ def main(argv=None) -> int:
     drafts = make_drafts(args.db, max(args.drafts, args.worker_drafts) * (args.clients + 1), args.seed)
     results: dict = {"paragraphs": paragraphs, "segments_mb": seg_mb}
     trees = [("this", None)] if args.baseline is None else [("baseline", str(args.baseline)), ("this", None)]
+    dbs = {"this": args.db, "baseline": args.baseline_db or args.db}
     for mode in args.modes:
         for name, code in trees:
             lists = [drafts[i * args.worker_drafts : (i + 1) * args.worker_drafts] for i in range(args.workers)]
-            _, mem = run(args.db, mode, lists, [False] * args.workers, code)
+            _, mem = run(dbs[name], mode, lists, [False] * args.workers, code)
             results.setdefault(name, {})[mode] = {"workers": mem}
             for i, m in enumerate(mem):
                 print(
@@ -230,10 +232,10 @@ def main(argv=None) -> int:
         for _ in range(args.rounds):  # trees interleaved, so the shared machine's load hits both alike
             for name, code in trees:
                 a = acc[name]
-                got, _ = run(args.db, mode, [own], [False], code)
+                got, _ = run(dbs[name], mode, [own], [False], code)
                 a["alone"][0].extend(got[0][0])
                 a["alone"][1].extend(got[0][1])
-                got, _ = run(args.db, mode, [own] + others, [False] + [True] * args.clients, code)
+                got, _ = run(dbs[name], mode, [own] + others, [False] + [True] * args.clients, code)
                 a["loaded"][0].extend(got[0][0])
                 a["loaded"][1].extend(got[0][1])
                 for lat, cpu in got[1:]:

@@ -312,6 +312,24 @@ def _run_recall(ix, indexed, report_paras, rng, n_drafts: int, per_draft: int = 
     return found, total
 
 
+def _transaction(conn: sqlite3.Connection):
+    """A write-transaction context manager on ``conn`` (as the store's ``transaction``)."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def transaction():
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    return transaction
+
+
 def bench_check(
     docs,
     n_paragraphs: int,
@@ -322,6 +340,7 @@ def bench_check(
     profile: bool = False,
     reuse: bool = False,
     compact: bool = False,
+    auto_compact: bool = True,
 ) -> dict:
     rng = random.Random(seed)
     reuse = reuse and db.exists()
@@ -355,6 +374,10 @@ def bench_check(
             ix.compact()
             conn.commit()
             print(f"    compacted the postings in {time.perf_counter() - t:.1f} s", flush=True)
+        elif auto_compact:  # as an ingest does when it ends (DedupIndex.auto_compact)
+            t = time.perf_counter()
+            done = ix.auto_compact(_transaction(conn))
+            print(f"    automatic compaction in {time.perf_counter() - t:.1f} s: {done}", flush=True)
     check_draft(ix, "\n".join(report_paras[:5]))  # warm-up: normalization tables, SQLite pages
     lat = []
     cpu = []
@@ -432,6 +455,11 @@ def main(argv=None) -> int:
         "--reuse-db", action="store_true", help="reuse DB-DIR/check.db from an earlier run (same parameters)"
     )
     ap.add_argument("--compact", action="store_true", help="merge the check store's postings into one segment per kind")
+    ap.add_argument(
+        "--no-auto-compact",
+        action="store_true",
+        help="leave the check store's segments as the bulk load leaves them (no automatic compaction)",
+    )
     args = ap.parse_args(argv)
     if not args.laws.exists():
         print(f"corpus not found: {args.laws}", file=sys.stderr)
@@ -491,6 +519,7 @@ def main(argv=None) -> int:
         profile=args.profile,
         reuse=args.reuse_db,
         compact=args.compact,
+        auto_compact=not args.no_auto_compact,
     )
     results["check"] = chk
     print(

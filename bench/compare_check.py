@@ -14,6 +14,8 @@ citations, boilerplate excluded, an extra whitelist phrase).
 
     git worktree add --detach /tmp/base main
     .venv/bin/python bench/compare_check.py --db /tmp/b/check.db --baseline /tmp/base
+    # each tree on the store it leaves (main: as bulk-loaded; this tree: compacted after the load)
+    .venv/bin/python bench/compare_check.py --db /tmp/c/check.db --baseline-db /tmp/b/check.db --baseline /tmp/base
 """
 
 from __future__ import annotations
@@ -97,6 +99,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--db", type=Path, required=True)
     ap.add_argument("--baseline", type=Path, help="the other tree (e.g. a worktree of main)")
+    ap.add_argument(
+        "--baseline-db",
+        type=Path,
+        help="the store the baseline tree checks (default --db): e.g. the same paragraphs as the baseline "
+        "leaves them (uncompacted) against --db as this tree leaves them (compacted automatically)",
+    )
     ap.add_argument("--drafts", type=int, default=30)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seed", type=int, default=23)
@@ -119,10 +127,11 @@ def main(argv=None) -> int:
     drafts_file = tmp / "drafts.json"
     drafts_file.write_text(json.dumps(make_drafts(args.db, args.drafts, args.seed), ensure_ascii=False), "utf-8")
     trees = {"this": ROOT} if args.baseline is None else {"baseline": args.baseline, "this": ROOT}
+    dbs = {"this": args.db, "baseline": args.baseline_db or args.db}
     res: dict[str, list[list[dict]]] = {name: [] for name in trees}
     for r in range(args.rounds):
         for name, code in trees.items():
-            res[name].append(run_tree(code, args.db, drafts_file, tmp / f"{name}-{r}.jsonl"))
+            res[name].append(run_tree(code, dbs[name], drafts_file, tmp / f"{name}-{r}.jsonl"))
     differ = 0
     if args.baseline is not None:
         for i in range(args.drafts):

@@ -327,9 +327,9 @@ def _anchored_keys_at(g_hash: np.ndarray, g_owner: np.ndarray, d_pos: np.ndarray
     if not len(g_hash):
         return z, z, z
     hs = g_hash.view(np.uint64)
-    pos, first, last, _, _ = winnow.batch_select(hs, g_owner)
-    left = pos[pos - winnow.ANCHOR >= first[pos]]
-    right = pos[pos + winnow.ANCHOR <= last[pos]]
+    pos, first, last, _, _, _ = winnow.batch_select(hs, g_owner)
+    left = pos[pos - winnow.ANCHOR >= first]
+    right = pos[pos + winnow.ANCHOR <= last]
     keys = np.concatenate(
         [
             winnow._anchor_keys(hs[left], hs[left - winnow.ANCHOR], 1),

@@ -47,13 +47,15 @@ class Prints:
         return [keys[i] if ok[i] else [] for i in range(len(keys))]
 
 
-def fingerprint_normalized(norm: list[str]) -> Prints:
+def fingerprint_normalized(norm: list[str], hashes: list[int] | None = None) -> Prints:
+    """Fingerprints of normalized texts (``hashes``: their exact hashes, when known)."""
     assert minhash.SHINGLE == winnow.K  # one k-gram pass serves both
     grams = minhash.batch_kgram_hashes(norm, minhash.SHINGLE)
     matrix = minhash.band_keys(minhash.signatures(norm, grams=grams))
     ok = np.fromiter((len(t) >= MIN_BAND_CHARS for t in norm), dtype=bool, count=len(norm))
     fps = winnow.batch_fingerprint_keys(norm, grams=grams)
-    hashes = [exact_hash(t) for t in norm]
+    if hashes is None:
+        hashes = [exact_hash(t) for t in norm]
     return Prints(norm, hashes, fps, matrix, ok)
 
 

@@ -57,7 +57,8 @@ from govtext.errors import GovtextError
 
 from . import minhash
 from .formulas import formula_kind
-from .fingerprint import Prints, fingerprint_normalized, fingerprint_paragraphs, scheme_params
+from .fingerprint import Prints, exact_hash, fingerprint_normalized, fingerprint_paragraphs, scheme_params
+from .normalize import normalize_many
 from .grouping import GROUP_CLUSTER_DOCS, GROUP_MIN_REVERSE, GROUP_SHARE, group_candidates, group_link
 from .postings import Segment, SegmentPostings
 
@@ -68,6 +69,11 @@ BOILERPLATE_TIE_SCAN = 2000  # clusters ranked past a page's end to order ties b
 RECLUSTER_MAX = 5000
 #: groups larger than this are not re-linked on removal
 REGROUP_MAX = 200
+#: automatic compaction after an ingest: a segment is merged with the newer ones once it holds
+#: at most this many times their postings (postings.compaction_plan; GOVTEXT_COMPACT_RATIO, 0: off)
+COMPACT_RATIO = 3.0
+#: ... once the merged segments hold this many postings (GOVTEXT_COMPACT_MIN_POSTINGS)
+COMPACT_MIN_POSTINGS = 1 << 18
 #: exact-hash matches are only used for paragraphs of at least this many normalized chars
 MIN_EXACT_CHARS = 1
 
@@ -209,6 +215,38 @@ class DedupIndex:
                 "segments": postings.segment_count(),
                 "postings": postings.total(),
             }
+        return out
+
+    def auto_compact(
+        self, transaction, ratio: float = COMPACT_RATIO, min_postings: int = COMPACT_MIN_POSTINGS
+    ) -> dict[str, dict[str, int]]:
+        """Size-tiered compaction after an ingest (``postings.compaction_plan``): per kind,
+        the newest segments from the oldest one holding at most ``ratio`` times the newer
+        ones are merged into one. Returns per merged kind its segments and postings before
+        and after; {} when nothing was due.
+
+        The merge is built outside any write lock, from the immutable segments, and only
+        swapped in inside ``transaction()`` (a context manager of a write transaction on
+        this index's connection), so other writers wait for the swap only and readers in
+        other processes keep their snapshot and their mapped files. A kind whose segments
+        another writer merged meanwhile is left for the next ingest."""
+        out: dict[str, dict[str, int]] = {}
+        for name, postings in (("band", self.bands), ("fp", self.fps)):
+            plan = postings.plan_compaction(ratio, min_postings)
+            if not plan:
+                continue
+            merged = postings.build_merged(plan)
+            if merged is None:
+                continue
+            with transaction():
+                done = postings.replace(plan, merged)
+            if done:
+                out[name] = {
+                    "merged_segments": len(plan),
+                    "postings_before": sum(r[3] for r in plan),
+                    "postings": len(merged.keys),
+                    "segments": postings.segment_count(),
+                }
         return out
 
     def lookup_exact(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
@@ -557,26 +595,28 @@ class DedupIndex:
             if not buf:
                 return
             flat = [p for _, ps, _ in buf for p in ps]
-            prints = fingerprint_paragraphs(flat)
+            norm = normalize_many(flat)
             base = self._take_pids(len(flat))
             n = len(flat)
             pids = np.arange(base, base + n, dtype=np.int64)
             lens = np.array([len(ps) for _, ps, _ in buf], dtype=np.int64)
-            nlen = np.fromiter((len(t) for t in prints.norm), dtype=np.int64, count=n)
+            nlen = np.fromiter((len(t) for t in norm), dtype=np.int64, count=n)
             ends = np.cumsum(lens)
             cum = np.concatenate([[0], np.cumsum(nlen)])
-            dids = []
-            for (doc_id, ps, site), chars in zip(buf, (cum[ends] - cum[ends - lens]).tolist()):
-                did = conn.execute(
-                    "INSERT INTO dd_doc (doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, 0)",
-                    (doc_id, site or "", chars, len(ps)),
-                ).lastrowid
-                conn.execute("UPDATE dd_doc SET grp = did WHERE did = ?", (did,))
-                dids.append(did)
+            # each document its own group: the ids SQLite would give (the largest id + 1 on)
+            first_did = conn.execute("SELECT COALESCE(MAX(did), 0) + 1 FROM dd_doc").fetchone()[0]
+            dids = list(range(first_did, first_did + len(buf)))
+            conn.executemany(
+                "INSERT INTO dd_doc (did, doc, site, chars, npara, grp) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (did, doc_id, site or "", chars, len(ps), did)
+                    for did, (doc_id, ps, site), chars in zip(dids, buf, (cum[ends] - cum[ends - lens]).tolist())
+                ),
+            )
             did_of = np.repeat(np.array(dids, dtype=np.int64), lens)
             idx = np.arange(n, dtype=np.int64) - np.repeat(ends - lens, lens)
             # a paragraph's cluster: the first pid (this load) with its exact hash; that one is posted
-            h = np.array(prints.hashes, dtype=np.int64)
+            h = np.fromiter((exact_hash(t) for t in norm), dtype=np.int64, count=n)
             uh, first, inv = np.unique(h, return_index=True, return_inverse=True)
             at = np.minimum(np.searchsorted(seen_h, uh), max(len(seen_h) - 1, 0))
             known = (seen_h[at] == uh) if len(seen_h) else np.zeros(len(uh), dtype=bool)
@@ -599,23 +639,36 @@ class DedupIndex:
                     nlen.tolist(),
                     h.tolist(),
                     cl.tolist(),
-                    prints.norm,
+                    norm,
                     flat,
                     posted.astype(np.int64).tolist(),
                 ),
             )
-            self._post(pids[posted], prints, np.flatnonzero(posted))
+            # only posted paragraphs need MinHash and winnowing (exact twins carry no postings)
+            rows = np.flatnonzero(posted)
+            prints = fingerprint_normalized([norm[i] for i in rows.tolist()], hashes=h[rows].tolist())
+            self._post(pids[rows], prints, np.arange(len(rows)))
             loaded += n
             buf.clear()
 
-        n = 0
-        for doc_id, ps, site in docs:
-            buf.append((doc_id, list(ps), site))
-            n += len(ps)
-            if n >= batch_paragraphs:
-                flush()
-                n = 0
-        flush()
+        # the paragraph indexes are built once at the end (one sort each), not row by row
+        indexes = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dd_para' AND sql IS NOT NULL"
+        ).fetchall()
+        for name, _ in indexes:
+            conn.execute(f"DROP INDEX {name}")
+        try:
+            n = 0
+            for doc_id, ps, site in docs:
+                buf.append((doc_id, list(ps), site))
+                n += len(ps)
+                if n >= batch_paragraphs:
+                    flush()
+                    n = 0
+            flush()
+        finally:
+            for _, sql in indexes:
+                conn.execute(sql)
         cl, did = (np.concatenate(x) if x else np.zeros(0, dtype=np.int64) for x in (para_cl, para_did))
         if len(cl):  # per cluster: its paragraphs and distinct documents
             cids, size = np.unique(cl, return_counts=True)

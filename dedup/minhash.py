@@ -102,6 +102,15 @@ def shingle_set(text: str, k: int = SHINGLE) -> frozenset:
     return frozenset(text_kgram_hashes(text, k).tolist())
 
 
+def _kgram_constant(k: int) -> np.uint64:
+    """sum of P**i for i < k, plus k (mod 2**64): what the +1 per code and the final + k
+    of ``kgram_hashes`` add to a k-gram's polynomial."""
+    c = 0
+    for i in range(k):
+        c += pow(int(_P), i, 1 << 64)
+    return _U((c + k) % (1 << 64))
+
+
 def batch_kgram_hashes(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
     """k-gram hashes of many texts at once: (hashes, owner index per hash).
 
@@ -112,33 +121,40 @@ def batch_kgram_hashes(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     codes = codes_of("".join(texts)).astype(np.uint64)
     n = len(codes)
-    owner = np.repeat(np.arange(len(texts), dtype=np.int64), lens)
     ends = np.cumsum(lens)
     starts = ends - lens
-    hashes = []
-    owners = []
     if n >= k:
         m = n - k + 1
-        h = np.zeros(m, dtype=np.uint64)
-        for j in range(k):  # in place: h = h * P + code + 1 (mod 2**64)
+        # h = sum over j of (code_j + 1) * P**(k-1-j), + k (kgram_hashes' polynomial, mod 2**64):
+        # Horner over the codes alone, in place, and the +1s and k folded into one constant
+        h = codes[0:m].copy()
+        for j in range(1, k):
             h *= _P
             h += codes[j : j + m]
-            h += _U(1)
-        h += _U(k)
-        h = _mix_inplace(h)
-        valid = owner[:m] == owner[k - 1 : k - 1 + m]
-        hashes.append(h[valid])
-        owners.append(owner[:m][valid])
+        # k-grams starting in the last k - 1 positions before a text's end cross it
+        valid = np.ones(m, dtype=bool)
+        cross = (ends[:, None] - np.arange(1, k, dtype=np.int64)[None, :]).ravel()
+        valid[cross[(cross >= 0) & (cross < m)]] = False
+        hs = h[valid]
+        hs += _kgram_constant(k)
+        hs = _mix_inplace(hs)
+        ow = np.repeat(np.arange(len(texts), dtype=np.int64), np.maximum(lens - k + 1, 0))
+    else:
+        hs, ow = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     short = np.flatnonzero((lens > 0) & (lens < k))
-    if len(short):
-        sh = np.concatenate([kgram_hashes(codes[starts[i] : ends[i]].astype(np.uint32), k) for i in short])
-        hashes.append(sh)
-        owners.append(short.astype(np.int64))
-    hs = np.concatenate(hashes)
-    ow = np.concatenate(owners)
-    if len(short):
-        order = np.argsort(ow, kind="stable")
-        hs, ow = hs[order], ow[order]
+    if len(short):  # one hash of the whole text (kgram_hashes' short case), by length
+        sh = np.empty(len(short), dtype=np.uint64)
+        short_len = lens[short]
+        for length in np.unique(short_len).tolist():
+            sel = np.flatnonzero(short_len == length)
+            at = starts[short[sel]]
+            g = np.zeros(len(sel), dtype=np.uint64)
+            for j in range(length):
+                g = g * _P + codes[at + j] + _U(1)
+            sh[sel] = _mix(g + _U(length))
+        # a short text has no k-gram of its own: its hash goes where its owner falls
+        where = np.searchsorted(ow, short)
+        hs, ow = np.insert(hs, where, sh), np.insert(ow, where, short)
     return hs, ow
 
 
@@ -153,7 +169,7 @@ _A, _B = _perm_params()
 _EMPTY = np.iinfo(np.uint32).max
 
 
-def signatures(texts: list[str], *, chunk_shingles: int = 32_768, grams=None) -> np.ndarray:
+def signatures(texts: list[str], *, chunk_shingles: int = 8192, grams=None) -> np.ndarray:
     """MinHash signatures, shape (len(texts), NUM_PERM), uint32.
 
     Permutation i of a shingle hash x (low 32 bits of the well-mixed 64-bit
@@ -174,6 +190,9 @@ def signatures(texts: list[str], *, chunk_shingles: int = 32_768, grams=None) ->
     seg_owner = ow[seg_starts]
     A = _A[:, None]
     B = _B[:, None]
+    # one (perm x shingle) block reused for every chunk, filled in place: a block that
+    # stays in the CPU caches for the reduceat (a new 10 MB temporary per step did not)
+    buf = np.empty((NUM_PERM, chunk_shingles), dtype=np.uint32)
     i = 0
     nseg = len(seg_starts)
     while i < nseg:
@@ -181,7 +200,9 @@ def signatures(texts: list[str], *, chunk_shingles: int = 32_768, grams=None) ->
         j = int(np.searchsorted(seg_starts, lo + chunk_shingles, side="left"))
         j = max(j, i + 1)
         hi = int(seg_starts[j]) if j < nseg else len(hs)
-        vals = A * x[None, lo:hi] + B  # uint32, wraps
+        vals = buf[:, : hi - lo] if hi - lo <= chunk_shingles else np.empty((NUM_PERM, hi - lo), dtype=np.uint32)
+        np.multiply(A, x[None, lo:hi], out=vals)  # uint32, wraps
+        vals += B
         mins = np.minimum.reduceat(vals, seg_starts[i:j] - lo, axis=1)
         out[seg_owner[i:j]] = mins.T
         i = j

@@ -24,6 +24,7 @@ the log-structured layout of Lucene and of LSM trees:
 
 from __future__ import annotations
 
+import json
 import mmap
 import secrets
 import sqlite3
@@ -215,6 +216,27 @@ def sort_pairs(keys: np.ndarray, pids: np.ndarray) -> np.ndarray:
     return order
 
 
+def compaction_plan(sizes: list[int], ratio: float, min_merge: int = CACHED_KEYS) -> int | None:
+    """Where an automatic compaction starts: the index of the oldest segment that
+    holds at most ``ratio`` times the postings of all newer segments together, when
+    those segments hold at least ``min_merge`` postings; it is merged with every
+    newer one. None: nothing to merge (``ratio`` <= 0 turns compaction off).
+
+    ``sizes``: postings per segment, oldest first. Afterwards every segment holds
+    more than ``ratio`` times the newer ones (or they are small), so a store keeps
+    O(log_{ratio+1} N) segments above ``min_merge``: a bulk load's six segments
+    become one, and writes of a few documents each leave the large segments alone
+    until their small ones have grown. Segments of at most ``min_merge`` keys are
+    searched within the CPU caches and are left to the ``FANOUT`` tiers."""
+    if ratio <= 0 or len(sizes) < 2:
+        return None
+    newer = np.concatenate([np.cumsum(np.asarray(sizes[::-1], dtype=np.int64))[::-1][1:], [0]])
+    for i in range(len(sizes) - 1):
+        if sizes[i] <= ratio * newer[i] and sizes[i] + newer[i] >= min_merge:
+            return i
+    return None
+
+
 class SegmentPostings:
     """The posting lists of one kind ("band" or "fp") in ``dd_seg``."""
 
@@ -255,7 +277,10 @@ class SegmentPostings:
             if arrays is not None:
                 files = self.files
                 return Segment(*arrays, dir_file=lambda build: files.directory(self.kind, sid, n, build))
-        keys, pids = self.conn.execute("SELECT keys, pids FROM dd_seg WHERE sid = ?", (sid,)).fetchone()
+        row = self.conn.execute("SELECT keys, pids FROM dd_seg WHERE sid = ?", (sid,)).fetchone()
+        if row is None:
+            raise LookupError(f"posting segment {sid} no longer exists")
+        keys, pids = row
         return Segment(np.frombuffer(keys, dtype=np.int64), np.frombuffer(pids, dtype=np.int32))
 
     def pairs(self, keys, cap, extra: Segment | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -359,15 +384,73 @@ class SegmentPostings:
         self._insert(seg, 0)
         self.maybe_merge()
 
-    def _insert(self, seg: Segment, level: int) -> None:
+    def _insert(self, seg: Segment, level: int, seq: int | None = None) -> None:
+        """Store ``seg`` at ``level``, after every segment (``seq`` None) or at ``seq``."""
         keys, pids = seg.keys, seg.pids
         sid = secrets.randbits(62)
         self.conn.execute(
             "INSERT INTO dd_seg (sid, seq, kind, level, n, keys, pids) VALUES "
-            "(?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM dd_seg), ?, ?, ?, ?, ?)",
-            (sid, self.kind, level, len(keys), keys.astype(np.int64).tobytes(), pids.astype(np.int32).tobytes()),
+            "(?, COALESCE(?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM dd_seg)), ?, ?, ?, ?, ?)",
+            (sid, seq, self.kind, level, len(keys), keys.astype(np.int64).tobytes(), pids.astype(np.int32).tobytes()),
         )
         _cache.put(sid, seg)
+
+    # -------------------------------------------------------------- compaction
+    def sizes(self) -> list[tuple[int, int, int, int]]:
+        """(sid, level, seq, postings) of every segment, oldest data first (the lookup order)."""
+        return [
+            tuple(r)
+            for r in self.conn.execute(
+                "SELECT sid, level, seq, n FROM dd_seg WHERE kind = ? ORDER BY level DESC, seq", (self.kind,)
+            )
+        ]
+
+    def plan_compaction(self, ratio: float, min_merge: int = CACHED_KEYS) -> list[tuple[int, int, int, int]]:
+        """The segments an automatic compaction merges now (``compaction_plan``); [] for none."""
+        rows = self.sizes()
+        start = compaction_plan([r[3] for r in rows], ratio, min_merge)
+        return [] if start is None else rows[start:]
+
+    def build_merged(self, plan: list[tuple[int, int, int, int]]) -> Segment | None:
+        """The merge of ``plan``'s segments, built without a write lock (segments never
+        change); None if one of them was merged away meanwhile. Postings of paragraphs
+        removed by then are dropped; later removals keep theirs until a later merge, as
+        an unmerged segment does (lookups skip them)."""
+        keys, pids = [], []
+        for sid, _, _, n in plan:
+            seg = _cache.get(sid)
+            if seg is None:
+                try:
+                    seg = self._load(sid, n)
+                except LookupError:  # merged away by another writer meanwhile
+                    return None
+            keys.append(seg.keys)
+            pids.append(seg.pids)
+        k = np.concatenate(keys)
+        p = np.concatenate(pids).astype(np.int64)
+        live = self._live(p)
+        return self.build(k[live], p[live])
+
+    def replace(self, plan: list[tuple[int, int, int, int]], seg: Segment) -> bool:
+        """In the caller's write transaction: put ``seg`` in place of ``plan``'s segments;
+        False (nothing changed) if any of them no longer exists.
+
+        The merged segment takes the oldest merged segment's (level, seq), so it keeps
+        its place in the lookup order: after every older segment, before every newer
+        one (also those written while it was built)."""
+        sids = [r[0] for r in plan]
+        present = self.conn.execute(
+            "SELECT COUNT(*) FROM dd_seg WHERE kind = ? AND sid IN (SELECT value FROM json_each(?))",
+            (self.kind, json.dumps(sids)),
+        ).fetchone()[0]
+        if present != len(sids):
+            return False
+        self.conn.execute("DELETE FROM dd_seg WHERE sid IN (SELECT value FROM json_each(?))", (json.dumps(sids),))
+        if self.files is not None:
+            self.files.remove(self.kind, sids)
+        if len(seg.keys):
+            self._insert(seg, plan[0][1], seq=plan[0][2])
+        return True
 
     def maybe_merge(self) -> None:
         while True:

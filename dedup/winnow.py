@@ -111,38 +111,54 @@ def batch_select(hs: np.ndarray, ow: np.ndarray, w: int = W):
     """Robust winnowing of many texts at once: ``hs`` the k-gram hashes (uint64) of
     the texts one after the other, ``ow`` their text (non-decreasing).
 
-    Returns (selected positions into ``hs``, sorted; per k-gram the index of its
-    text's first and last k-gram; start and length of each text's k-grams)."""
+    Returns (selected positions into ``hs``, sorted; for each of them the index of
+    its text's first and last k-gram and its text's number among the texts with
+    k-grams; start and length of each such text's k-grams)."""
     n = len(hs)
     bounds = np.flatnonzero(np.diff(ow)) + 1
     seg_start = np.concatenate([[0], bounds])
     seg_end = np.concatenate([bounds, [n]])
     seg_len = seg_end - seg_start
-    first = np.zeros(n, dtype=np.int64)  # index of the first k-gram of each k-gram's text
-    first[seg_start] = seg_start
-    first = np.maximum.accumulate(first)
-    last = np.repeat(seg_end - 1, seg_len)
-    sel = []
+    pos = np.zeros(0, dtype=np.int64)
     if n >= w:  # robust winnowing: rightmost minimum of every window inside one text
         m = n - w + 1
+        # one sweep over the window's offsets: a k-gram at or below the minimum so far
+        # becomes the window's (rightmost) minimum
+        # (offsets grow, so the last one found is max(offset, j * found): int8 arithmetic)
         wmin = hs[:m].copy()
+        if w > 127:
+            raise ValueError("winnowing windows are at most 127 k-grams")
+        off = np.zeros(m, dtype=np.int8)
+        le = np.empty(m, dtype=bool)
+        step = np.empty(m, dtype=np.int8)
         for j in range(1, w):
-            np.minimum(wmin, hs[j : j + m], out=wmin)
-        pos = np.full(m, -1, dtype=np.int64)
-        for j in range(w - 1, -1, -1):
-            hit = np.flatnonzero((pos < 0) & (hs[j : j + m] == wmin))
-            pos[hit] = hit + j
+            col = hs[j : j + m]
+            np.less_equal(col, wmin, out=le)
+            np.minimum(wmin, col, out=wmin)
+            np.multiply(le.view(np.int8), np.int8(j), out=step)
+            np.maximum(off, step, out=off)
+        # windows starting in the last w - 1 k-grams before a text's end cross it
+        inside = np.ones(m, dtype=bool)
+        cross = (seg_end[:, None] - np.arange(1, w, dtype=np.int64)[None, :]).ravel()
+        inside[cross[(cross >= 0) & (cross < m)]] = False
+        at = np.flatnonzero(inside)
         # sliding right, the rightmost minimum never moves left: pos is sorted
-        sel.append(pos[ow[:m] == ow[w - 1 :]])
-    short = seg_len < w  # texts with fewer than w k-grams: one window, its rightmost minimum
-    if short.any():
-        seg_min = np.minimum.reduceat(hs, seg_start)
-        at_min = np.where(hs == np.repeat(seg_min, seg_len), np.arange(n, dtype=np.int64), -1)
-        sel.append(np.maximum.reduceat(at_min, seg_start)[short])
-    pos = np.sort(np.concatenate(sel), kind="stable")
+        pos = off[at].astype(np.int64)
+        pos += at
+    short = np.flatnonzero(seg_len < w)  # fewer than w k-grams: one window, its rightmost minimum
+    if len(short):
+        lens = seg_len[short]
+        offs = np.cumsum(lens) - lens
+        idx = np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(offs - seg_start[short], lens)
+        vals = hs[idx]
+        at_min = np.where(vals == np.repeat(np.minimum.reduceat(vals, offs), lens), idx, -1)
+        picked = np.maximum.reduceat(at_min, offs)
+        # a short text has no whole window: its pick goes where its position falls
+        pos = np.insert(pos, np.searchsorted(pos, picked), picked)
     if len(pos) > 1:
         pos = pos[np.concatenate([[True], pos[1:] != pos[:-1]])]
-    return pos, first, last, seg_start, seg_len
+    pos_seg = np.searchsorted(seg_start, pos, "right") - 1
+    return pos, seg_start[pos_seg], seg_end[pos_seg] - 1, seg_start, seg_len, pos_seg
 
 
 def batch_fingerprint_keys(
@@ -157,16 +173,16 @@ def batch_fingerprint_keys(
     hs, ow = grams if grams is not None else batch_kgram_hashes(texts, k)
     if not len(hs):
         return out
-    pos, first, last, seg_start, seg_len = batch_select(hs, ow, w)
+    pos, first, last, seg_start, seg_len, pos_seg = batch_select(hs, ow, w)
     keys, owners = [], []
     if anchored:
-        left = pos[pos - ANCHOR >= first[pos]]
+        left = pos[pos - ANCHOR >= first]
         keys.append(_anchor_keys(hs[left], hs[left - ANCHOR], 1))
         owners.append(ow[left])
-        right = pos[pos + ANCHOR <= last[pos]]
+        right = pos[pos + ANCHOR <= last]
         keys.append(_anchor_keys(hs[right], hs[right + ANCHOR], 2))
         owners.append(ow[right])
-        tiny = pos[seg_len[np.searchsorted(seg_start, pos, "right") - 1] <= ANCHOR]
+        tiny = pos[seg_len[pos_seg] <= ANCHOR]
         keys.append(_anchor_keys(hs[tiny], hs[tiny], 0))
         owners.append(ow[tiny])
     if plain:

@@ -46,6 +46,12 @@ class Settings:
     #: MiB of the SQLite store each connection reads through a memory map (0: plain reads); the
     #: pages are the OS's file cache, shared by every worker, not copied per process
     sqlite_mmap_mb: int = field(default_factory=lambda: int(_env("GOVTEXT_SQLITE_MMAP_MB", "1024")))
+    #: after an ingest, merge the duplicate index's newest posting segments from the oldest one
+    #: holding at most this many times the newer ones (dedup/postings.py compaction_plan; 0: off)
+    compact_ratio: float = field(default_factory=lambda: float(_env("GOVTEXT_COMPACT_RATIO", "3")))
+    #: ... when the merged segments hold at least this many postings together (smaller segments
+    #: are searched within the CPU caches and are left to the write path's tiers)
+    compact_min_postings: int = field(default_factory=lambda: int(_env("GOVTEXT_COMPACT_MIN_POSTINGS", "262144")))
     #: largest accepted draft for a duplicate check, in characters
     max_draft_chars: int = field(default_factory=lambda: int(_env("GOVTEXT_MAX_DRAFT_CHARS", "100000")))
     #: largest accepted HTTP request body, in bytes

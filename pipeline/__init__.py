@@ -178,6 +178,8 @@ class Ingestor:
         self.settings = settings
         self.enricher = Enricher(analyzer if settings.analyze else None, settings.ingest_workers, settings)
         self.report = IngestReport()
+        #: compact the posting segments in a background thread when done (an API write)
+        self.compact_in_background = False
         self._batch: list[Document] = []
         self._pending: tuple[Callable[[], list[IndexedDocument]], int] | None = None
         self._bar = None
@@ -271,6 +273,10 @@ class Ingestor:
             self.enricher.close()
         if self._bar is not None:
             self._bar.close()
+        w = self.report.written
+        after = getattr(self.backend, "after_ingest", None)
+        if after is not None and (w.added or w.updated):
+            after(background=self.compact_in_background)
         return self.report
 
 
@@ -307,6 +313,7 @@ def ingest_documents(
 ) -> IngestReport:
     started = time.perf_counter()
     ingestor = Ingestor(backend, settings, analyzer=analyzer)
+    ingestor.compact_in_background = True  # the API's write path: the request need not wait
     for doc in docs:
         ingestor.add(doc)
     report = ingestor.close()

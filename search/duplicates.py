@@ -71,6 +71,13 @@ class StoreDuplicates:
         with self.store.transaction() as conn:
             return DedupIndex(conn, on_mismatch="raise").compact()
 
+    def maybe_compact(self, ratio: float, min_postings: int) -> dict[str, dict[str, int]]:
+        """Size-tiered compaction after an ingest (``DedupIndex.auto_compact``): built
+        without the write lock, swapped in one short store transaction."""
+        if ratio <= 0 or self.store.readonly:
+            return {}
+        return self.index().auto_compact(self.store.transaction, ratio, min_postings)
+
     @staticmethod
     def _add(index: DedupIndex, batch: list, progress) -> int:
         index.add_documents(batch)

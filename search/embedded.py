@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -74,6 +75,8 @@ class EmbeddedBackend:
         self.store.write_hooks.append(self.groups.on_write)
         self.is_writer = writer
         self._sync_lock = threading.Lock()
+        self._compacting = threading.Lock()
+        self._compactor: threading.Thread | None = None
         self._last_sync_try = 0.0
         if writer:
             if self.groups.needs_rebuild():
@@ -256,6 +259,42 @@ class EmbeddedBackend:
         rows = self.store.get_many([r["id"] for r in found], columns="id, title, url, date, source")
         editions = [{k: rows[r["id"]][k] for k in ("id", "title", "url", "date", "source")} for r in found]
         return with_editions(members, editions, doc_id)
+
+    def after_ingest(self, background: bool = False) -> None:
+        """Called once an ingest (CLI ingest or crawl, an API write) has written documents:
+        compacts the duplicate index's posting segments when their sizes call for it.
+
+        ``background``: in a thread of this process (one at a time), so an API write
+        returns at once; a merge of a large store takes tens of seconds, longer than a
+        server worker may spend on a request. A process that stops meanwhile loses
+        only the unfinished merge (nothing is written until the swap)."""
+        if not background:
+            self._compact()
+            return
+        if not self._compacting.acquire(blocking=False):
+            return  # one is running: it sees these segments, or the next write does
+        self._compactor = threading.Thread(target=self._compact, args=(True,), name="compact", daemon=True)
+        self._compactor.start()
+
+    def _compact(self, release: bool = False) -> None:
+        started = time.perf_counter()
+        try:
+            done = self.groups.maybe_compact(self.settings.compact_ratio, self.settings.compact_min_postings)
+        except sqlite3.OperationalError as exc:  # e.g. locked past the busy timeout: the next ingest retries
+            log.warning("posting compaction skipped: %s", exc)
+            return
+        finally:
+            if release:
+                self.store.close()  # this thread's connection
+                self._compacting.release()
+        if done:
+            log.info("compacted posting segments in %.1f s: %s", time.perf_counter() - started, done)
+
+    def wait_for_compaction(self, timeout: float | None = None) -> None:
+        """Until a background compaction (``after_ingest(background=True)``) has ended."""
+        thread = self._compactor
+        if thread is not None:
+            thread.join(timeout)
 
     def compact_postings(self) -> dict[str, dict[str, int]]:
         """One posting segment per kind in the dedup index (``govtext compact``)."""
@@ -467,5 +506,6 @@ class EmbeddedBackend:
         }
 
     def close(self) -> None:
+        self.wait_for_compaction()  # a background merge finishes (or gives up) first
         self.index.close_writer()
         self.store.close()

@@ -80,3 +80,33 @@ def test_openapi_lists_every_api_route(write_client):
     q = next(p for p in search["parameters"] if p["name"] == "q")
     assert q["required"] is False and "query" in q["description"]  # a filter alone browses (issue 14)
     assert spec["paths"]["/api/v1/documents"]["post"]["security"] == [{"bearer": []}]
+
+
+@pytest.mark.parametrize("ratio,segments", [(0.0, 3), (3.0, 1)])
+def test_api_writes_compact_the_posting_segments(tmp_path, ratio, segments):
+    """Each API write adds one posting segment per kind; the write that ends with the
+    newer segments large enough merges them (GOVTEXT_COMPACT_RATIO=0: never)."""
+    import sqlite3
+
+    from govtext.settings import load_settings
+
+    settings = load_settings(
+        data_dir=tmp_path / "d", api_token="s3cret", analyze=False, compact_ratio=ratio, compact_min_postings=0
+    )
+    client = create_app(settings).test_client()
+    texts = [
+        "全面推行全科网格，配齐专职网格员，负责信息采集、矛盾排查和政策宣传工作。",
+        "完善雪亮工程建设，推进公共安全视频监控联网应用，提升社会治安防控智能化水平。",
+        "加强组织领导，各部门按照职责分工密切配合，确保各项任务落到实处、取得实效。",
+    ]
+    for i, text in enumerate(texts):
+        resp = client.post("/api/v1/documents", json={"id": f"w{i}", "text": text}, headers=AUTH)
+        assert resp.status_code == 201
+        # it runs after the response, in a thread of the worker
+        client.application.extensions["govtext_backend"].get().wait_for_compaction(30)
+    conn = sqlite3.connect(tmp_path / "d" / "govtext.sqlite3")
+    kinds = dict(conn.execute("SELECT kind, COUNT(*) FROM dd_seg GROUP BY kind").fetchall())
+    conn.close()
+    assert kinds == {"band": segments, "fp": segments}
+    report = client.post("/api/v1/check", json={"text": texts[1]}).get_json()
+    assert report["matches"] and report["sources"][0]["doc_id"] == "w1"

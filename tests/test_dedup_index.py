@@ -281,3 +281,42 @@ def test_bulk_load_clusters_exact_twins_across_batches(ix):
     prints = fingerprint_paragraphs([a])
     assert ix.lookup_exact([prints.hashes[0]]) == {prints.hashes[0]: [1, 3, 5]}
     assert {p for ps in ix.lookup_fingerprints(prints.fps[0].tolist()).values() for p in ps} == {1}
+
+
+def test_bulk_load_rebuilds_the_paragraph_indexes_also_after_a_failure(ix):
+    """bulk_load builds dd_para's indexes once at the end, and puts them back when the
+    documents fail midway (so a store never lacks them)."""
+    conn = ix.conn
+
+    def indexes():
+        return sorted(
+            r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dd_para'")
+        )
+
+    before = indexes()
+    assert len(before) == 3
+    a, b = NEGATIVE[0], NEGATIVE[1]
+    ix.bulk_load(iter([("d1", [a, b], ""), ("d2", [a], "")]), batch_paragraphs=1)
+    assert indexes() == before
+    plan = conn.execute("EXPLAIN QUERY PLAN SELECT pid FROM dd_para WHERE hash = 1").fetchall()
+    assert "dd_para_hash" in str(plan)
+    assert sorted(
+        p
+        for ps in ix.twins([conn.execute("SELECT hash FROM dd_para WHERE pid = 1").fetchone()[0]]).values()
+        for p in ps
+    ) == [1, 3]
+
+    def failing():
+        yield "d3", [b + "。"], ""
+        raise RuntimeError("source broke")
+
+    fresh = DedupIndex(sqlite3.connect(":memory:"))
+    with pytest.raises(RuntimeError):
+        fresh.bulk_load(failing(), batch_paragraphs=1)
+    assert (
+        sorted(
+            r[0]
+            for r in fresh.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dd_para'")
+        )
+        == before
+    )

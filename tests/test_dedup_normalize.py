@@ -155,3 +155,42 @@ def test_fingerprint_fields_is_es_friendly():
     assert len(f["dd_bands"]) == minhash.BANDS
     p = fingerprint_paragraphs(["晋城市加强组织领导，推进市域社会治理现代化试点工作。"])
     assert p.hashes[0] == int(f["dd_hash"]) and p.bands[0] == [int(k) for k in f["dd_bands"]]
+
+
+def test_kgram_hashes_and_signatures_follow_their_definition():
+    """The batched k-gram hashes and MinHash signatures equal the definitions, computed
+    one by one in Python integers, whatever the chunking of the signature blocks."""
+    rng = random.Random(11)
+    alphabet = "加强组织领导推进市域社会治理现代化网格调解基层群众"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(80)] + ["网格" * 30]
+    mask, p = (1 << 64) - 1, int(minhash._P)
+
+    def mix(h):
+        h ^= h >> 30
+        h = (h * 0xBF58476D1CE4E5B9) & mask
+        h ^= h >> 27
+        h = (h * 0x94D049BB133111EB) & mask
+        return h ^ (h >> 31)
+
+    def kgrams(t, k=minhash.SHINGLE):
+        if not t:
+            return []
+        out = []
+        for s in range(max(1, len(t) - k + 1)):
+            h = 0
+            for ch in t[s : s + k]:
+                h = (h * p + ord(ch) + 1) & mask
+            out.append(mix((h + min(k, len(t))) & mask))
+        return out
+
+    hs, ow = minhash.batch_kgram_hashes(texts, minhash.SHINGLE)
+    for i, t in enumerate(texts):
+        assert hs[ow == i].tolist() == kgrams(t), t
+    sigs = minhash.signatures(texts)
+    for chunk in (1, 7, 100):
+        assert np.array_equal(minhash.signatures(texts, chunk_shingles=chunk), sigs)
+    a, b = (x.tolist() for x in minhash._perm_params())
+    for i, t in enumerate(texts):
+        xs = [h & 0xFFFFFFFF for h in kgrams(t)]
+        want = [min(((ai * x + bi) & 0xFFFFFFFF) for x in xs) if xs else 0xFFFFFFFF for ai, bi in zip(a, b)]
+        assert sigs[i].tolist() == want, t
