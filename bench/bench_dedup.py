@@ -54,6 +54,7 @@ from dedup import minhash as mh  # noqa: E402
 from dedup.check import check_draft  # noqa: E402
 from dedup.fingerprint import fingerprint_paragraphs  # noqa: E402
 from dedup.index import DedupIndex  # noqa: E402
+from govtext.sqlite_tx import immediate  # noqa: E402
 from dedup.normalize import normalize_many  # noqa: E402
 from dedup.repost import EDITS, repost  # noqa: E402
 from ingest.text import split_paragraphs, split_sentences  # noqa: E402
@@ -312,24 +313,6 @@ def _run_recall(ix, indexed, report_paras, rng, n_drafts: int, per_draft: int = 
     return found, total
 
 
-def _transaction(conn: sqlite3.Connection):
-    """A write-transaction context manager on ``conn`` (as the store's ``transaction``)."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def transaction():
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
-
-    return transaction
-
-
 def bench_check(
     docs,
     n_paragraphs: int,
@@ -376,7 +359,7 @@ def bench_check(
             print(f"    compacted the postings in {time.perf_counter() - t:.1f} s", flush=True)
         elif auto_compact:  # as an ingest does when it ends (DedupIndex.auto_compact)
             t = time.perf_counter()
-            done = ix.auto_compact(_transaction(conn))
+            done = ix.auto_compact(lambda: immediate(conn))
             print(f"    automatic compaction in {time.perf_counter() - t:.1f} s: {done}", flush=True)
     check_draft(ix, "\n".join(report_paras[:5]))  # warm-up: normalization tables, SQLite pages
     lat = []

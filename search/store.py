@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, UTC
 from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
 
 from govtext.documents import Document
+from govtext.sqlite_tx import immediate
 from search.backend import WriteSummary
 from search.versions import edition_status
 
@@ -129,17 +130,8 @@ class Store:
             self._local.conn = conn
         return conn
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return immediate(self.conn)
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

@@ -6,13 +6,13 @@ import json
 import multiprocessing as mp
 import random
 import sqlite3
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from conftest import run_cli
 from dedup.check import check_draft
+from govtext.sqlite_tx import immediate
 from dedup.index import DedupIndex
 from dedup.postings import compaction_plan
 from dedup.repost import repost
@@ -29,27 +29,12 @@ def paras():
     return split_paragraphs(SEEDS[0].read_text(encoding="utf-8"))
 
 
-def _writer(conn: sqlite3.Connection):
-    @contextmanager
-    def transaction():
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
-
-    return transaction
-
-
 def _store(path: Path, paras: list[str], batch: int = 20) -> tuple[sqlite3.Connection, DedupIndex]:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     ix = DedupIndex(conn)
     for i in range(0, len(paras), batch):  # one segment per kind per batch
-        with _writer(conn)():
+        with immediate(conn):
             ix.add_documents([(f"d{i}", paras[i : i + batch], "")])
     return conn, ix
 
@@ -86,7 +71,7 @@ def test_auto_compaction_keeps_every_report_and_posting(tmp_path, paras):
     draft = _draft(paras)
     before = check_draft(ix, draft)
     assert before["matches"]
-    done = ix.auto_compact(_writer(conn), ratio=3, min_postings=0)
+    done = ix.auto_compact(lambda: immediate(conn), ratio=3, min_postings=0)
     assert set(done) == {"band", "fp"}
     after_kinds = _kinds(conn)
     assert all(after_kinds[k] < before_kinds[k] for k in before_kinds)
@@ -96,7 +81,7 @@ def test_auto_compaction_keeps_every_report_and_posting(tmp_path, paras):
     assert (ix.bands.total(), ix.fps.total()) == totals
     assert check_draft(ix, draft) == before
     # nothing more is due: a second run changes nothing
-    assert ix.auto_compact(_writer(conn), ratio=3, min_postings=0) == {}
+    assert ix.auto_compact(lambda: immediate(conn), ratio=3, min_postings=0) == {}
     conn.close()
 
 
@@ -106,10 +91,10 @@ def test_a_merge_another_writer_made_first_wins(tmp_path, paras):
     assert len(plan) > 2
     merged = ix.fps.build_merged(plan)
     other = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
-    with _writer(other)():
+    with immediate(other):
         DedupIndex(other).compact()  # another process compacts meanwhile
     other.close()
-    with _writer(conn)():
+    with immediate(conn):
         assert not ix.fps.replace(plan, merged)
     assert _kinds(conn) == {"band": 1, "fp": 1}
     conn.close()
@@ -124,10 +109,10 @@ def test_the_merged_segment_keeps_its_place_before_newer_writes(tmp_path, paras)
     assert len(plan) > 1
     older = older[: len(older) - len(plan)]
     merged = ix.fps.build_merged(plan)
-    with _writer(conn)():
+    with immediate(conn):
         ix.add_documents([("late", paras[half:], "")])
     late = ix.fps.sizes()[-1][0]
-    with _writer(conn)():
+    with immediate(conn):
         assert ix.fps.replace(plan, merged)
     order = [r[0] for r in ix.fps.sizes()]
     assert order[: len(older)] == older and len(order) == len(older) + 2 and order[-1] == late
@@ -160,7 +145,7 @@ def test_a_reader_in_another_process_keeps_working(tmp_path, paras):
     proc.start()
     try:
         assert ready.wait(120)
-        assert set(ix.auto_compact(_writer(conn), ratio=3, min_postings=0)) == {"band", "fp"}
+        assert set(ix.auto_compact(lambda: immediate(conn), ratio=3, min_postings=0)) == {"band", "fp"}
         go.set()
         first, same_snapshot, fresh, segments = json.loads(out.get(timeout=120))
     finally:
