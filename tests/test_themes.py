@@ -480,3 +480,31 @@ def test_skip_list_items_parses_and_validates():
     data["themes"][0]["skip_list_items"] = "yes"
     with pytest.raises(BadInput):
         parse_taxonomy(data)
+
+
+# -- issue 16 item 3 (i16c): support_guarantee on the guide's safeguards -------------------------
+def test_support_for_governance_as_such_needs_no_other_theme():
+    """考核 of 社会治理 work secures governance itself (context_terms); of a road project it does not."""
+    tagger = get_rule_tagger()
+    governance = "将社会治理工作纳入年度目标管理绩效考核，定期听取工作汇报。"
+    roads = "将道路建设工作纳入年度目标管理绩效考核，定期听取工作汇报。"
+    assert "support_guarantee" in {h.id for h in tagger.tag_paragraph(governance)}
+    assert "support_guarantee" not in {h.id for h in tagger.tag_paragraph(roads)}
+
+
+def test_context_terms_parse_and_validate():
+    data = json.loads(Path(get_taxonomy().source).read_text(encoding="utf-8"))
+    assert "社会治理" in parse_taxonomy(data).by_id["support_guarantee"].context_terms
+    for bad in ("社会治理", [""], [3]):
+        data["themes"][-1]["context_terms"] = bad
+        with pytest.raises(BadInput):
+            parse_taxonomy(data)
+
+
+def test_a_task_budget_and_its_review_are_support():
+    """经费…纳入…预算 and 考核评估/督促检查 of a governance task are the guide's 经费保障 and 考核督导."""
+    tagger = get_rule_tagger()
+    budget = "县级人民政府应当加强人民调解工作，将人民调解经费纳入部门预算。"
+    assert {"support_guarantee", "dispute_resolution"} <= {h.id for h in tagger.tag_paragraph(budget)}
+    review = "平安建设协调机构应当开展督促检查和考核评估，推动矛盾纠纷排查化解。"
+    assert {"support_guarantee", "public_security"} <= {h.id for h in tagger.tag_paragraph(review)}
