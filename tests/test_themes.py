@@ -508,3 +508,23 @@ def test_a_task_budget_and_its_review_are_support():
     assert {"support_guarantee", "dispute_resolution"} <= {h.id for h in tagger.tag_paragraph(budget)}
     review = "平安建设协调机构应当开展督促检查和考核评估，推动矛盾纠纷排查化解。"
     assert {"support_guarantee", "public_security"} <= {h.id for h in tagger.tag_paragraph(review)}
+
+
+def test_special_groups_of_the_guide_without_a_strong_list_word():
+    """残疾人事业, 长期护理保险 for 失能人员, 流浪乞讨 minors: the groups the guide names, in their own words."""
+    tagger = get_rule_tagger()
+    for text in (
+        "关心和支持残疾人事业，为他们平等参与社会生活创造良好环境。",
+        "加快建立长期护理保险制度，为失能人员提供基本生活照料。",
+        "对流浪乞讨的未成年人，按照规定予以救助。",
+    ):
+        assert "special_groups" in {h.id for h in tagger.tag_paragraph(text)}, text
+    assert "special_groups" not in {h.id for h in tagger.tag_paragraph("老年人可以凭有效证件乘坐公共交通。")}
+
+
+def test_convenience_shops_and_facilities_are_not_public_services():
+    """便民服务业 / 便民服务设施 are commerce and infrastructure, not services brought to citizens (mask)."""
+    tagger = get_rule_tagger()
+    shops = "补齐社区便民服务设施短板，保障小店商铺等便民服务业有序运营。"
+    assert "public_services" not in {h.id for h in tagger.tag_paragraph(shops)}
+    assert "public_services" in {h.id for h in tagger.tag_paragraph("在乡镇设立便民服务中心，推行便民服务代办。")}
