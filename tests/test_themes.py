@@ -528,3 +528,19 @@ def test_convenience_shops_and_facilities_are_not_public_services():
     shops = "补齐社区便民服务设施短板，保障小店商铺等便民服务业有序运营。"
     assert "public_services" not in {h.id for h in tagger.tag_paragraph(shops)}
     assert "public_services" in {h.id for h in tagger.tag_paragraph("在乡镇设立便民服务中心，推行便民服务代办。")}
+
+
+def test_public_security_campaigns_and_systems_of_the_guide():
+    """黑社会性质 organisations (扫黑除恶's object) and 国家安全体系 (a security system, not foreign policy)."""
+    tagger = get_rule_tagger()
+    text = "依法打击黑社会性质组织犯罪，健全国家安全体系。"
+    assert "public_security" in {h.id for h in tagger.tag_paragraph(text)}
+
+
+def test_financial_monitoring_and_a_single_traffic_accident_are_not_risk_prevention():
+    """The guide's finance trap reaches 金融风险监测预警; one 交通事故 in a liability article is no risk work."""
+    tagger = get_rule_tagger()
+    for text in ("区人民政府应当建立健全金融风险监测预警机制。", "驾驶人发生交通事故的，应当立即停车，保护现场。"):
+        assert "risk_prevention" not in {h.id for h in tagger.tag_paragraph(text)}, text
+    for text in ("建立健全自然灾害监测预警机制。", "加强道路交通事故预防，开展交通事故隐患排查。"):
+        assert "risk_prevention" in {h.id for h in tagger.tag_paragraph(text)}, text
