@@ -544,3 +544,10 @@ def test_financial_monitoring_and_a_single_traffic_accident_are_not_risk_prevent
         assert "risk_prevention" not in {h.id for h in tagger.tag_paragraph(text)}, text
     for text in ("建立健全自然灾害监测预警机制。", "加强道路交通事故预防，开展交通事故隐患排查。"):
         assert "risk_prevention" in {h.id for h in tagger.tag_paragraph(text)}, text
+
+
+def test_governance_under_grass_roots_party_leadership_is_party_building():
+    """党组织领导下 (Party-led grass-roots governance, the guide's positive) outweighs 业主 (its negative)."""
+    tagger = get_rule_tagger()
+    text = "住宅小区建立社区党组织领导下，居民委员会、业主委员会共同参与的垃圾分类工作机制。"
+    assert "party_building" in {h.id for h in tagger.tag_paragraph(text)}
