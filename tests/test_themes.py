@@ -551,3 +551,15 @@ def test_governance_under_grass_roots_party_leadership_is_party_building():
     tagger = get_rule_tagger()
     text = "住宅小区建立社区党组织领导下，居民委员会、业主委员会共同参与的垃圾分类工作机制。"
     assert "party_building" in {h.id for h in tagger.tag_paragraph(text)}
+
+
+def test_one_named_safeguard_of_a_governance_task_is_support():
+    """评议考核 of law enforcement, 治安保卫责任制, 政法队伍建设: one safeguard the guide names is enough
+    next to the task it secures (require_context 0.4 lets a task stated briefly, e.g. 以法治警, count)."""
+    tagger = get_rule_tagger()
+    for text in (
+        "县级以上人民政府应当定期组织行政执法评议考核。",
+        "企业事业单位应当落实治安保卫责任制，参与社会治安综合治理工作。",
+        "以法治警，加强政法队伍建设。",
+    ):
+        assert "support_guarantee" in {h.id for h in tagger.tag_paragraph(text)}, text
