@@ -563,3 +563,13 @@ def test_one_named_safeguard_of_a_governance_task_is_support():
         "以法治警，加强政法队伍建设。",
     ):
         assert "support_guarantee" in {h.id for h in tagger.tag_paragraph(text)}, text
+
+
+def test_mass_organisations_and_charities_by_their_full_names_are_social_participation():
+    """群众团体 listed by full name (the list is the theme's own) and 慈善组织 are the guide's social actors."""
+    tagger = get_rule_tagger()
+    for text in (
+        "工会、共产主义青年团、妇女联合会、红十字会等群众团体应当积极参与心理危机干预工作。",
+        "慈善组织对募集的财产，应当登记造册，严格管理。",
+    ):
+        assert "social_participation" in {h.id for h in tagger.tag_paragraph(text)}, text
