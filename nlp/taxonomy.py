@@ -63,6 +63,9 @@ class Theme:
     #: when true, the theme's terms count only outside mixed enumerations (the guide's "List
     #: mentions": 心理疏导 as one of 法律咨询、医疗救治、心理疏导等帮助 is not psychological services)
     skip_list_items: bool = False
+    #: words that satisfy ``require_context`` on their own: the work secured is governance as such
+    #: (社会治理, 平安建设), not one theme's task
+    context_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,9 @@ def parse_taxonomy(data: dict, source: str = "") -> Taxonomy:
         skip_list_items = raw.get("skip_list_items", False)
         if not isinstance(skip_list_items, bool):
             fail(f"{tid}: skip_list_items must be true or false")
+        context_terms = raw.get("context_terms", [])
+        if not isinstance(context_terms, list) or not all(isinstance(w, str) and w.strip() for w in context_terms):
+            fail(f"{tid}: context_terms must be a list of words")
         themes.append(
             Theme(
                 id=tid,
@@ -185,6 +191,7 @@ def parse_taxonomy(data: dict, source: str = "") -> Taxonomy:
                 context_bonus=context_bonus,
                 require_context=require_context,
                 skip_list_items=skip_list_items,
+                context_terms=tuple(w.strip().lower() for w in context_terms),
             )
         )
     ids = [t.id for t in themes]

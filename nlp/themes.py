@@ -20,7 +20,9 @@ governance) and ``context_bonus``, added when another theme also has evidence
 in the paragraph (经费保障 of a mediation programme is organisational support
 of governance work; in a budget report it is not). ``require_context`` goes
 further: the theme's hit is dropped unless another theme (one without
-``require_context``) reaches that confidence in the same paragraph.
+``require_context``) reaches that confidence in the same paragraph, or the
+paragraph names one of the theme's ``context_terms`` (社会治理工作纳入目标管理绩效考核:
+the work secured is governance itself).
 ``skip_list_items`` drops a theme whose terms all sit inside mixed enumerations
 (:mod:`nlp.enumerations`; the guide's "List mentions" rule).
 
@@ -81,6 +83,8 @@ class RuleTagger:
         self.patterns = [[(re.compile(p), p, w) for p, w in theme.patterns.items()] for theme in taxonomy.themes]
         #: theme id -> the confidence another theme needs for this one to count (require_context)
         self.gated = {t.id: t.require_context for t in taxonomy.themes if t.require_context > 0}
+        #: theme id -> words that are context enough on their own (社会治理: the work is governance)
+        self.context_terms = {t.id: t.context_terms for t in taxonomy.themes if t.context_terms}
         self.negative = [
             re.compile("|".join(re.escape(t) for t in sorted(theme.negative, key=len, reverse=True)))
             if theme.negative
@@ -179,14 +183,21 @@ class RuleTagger:
                 )
             )
         if self.gated:
-            hits = self._drop_without_context(hits)
+            hits = self._drop_without_context(hits, text)
         hits.sort(key=lambda h: (-h.confidence, h.id))
         return hits
 
-    def _drop_without_context(self, hits: list[ThemeHit]) -> list[ThemeHit]:
-        """Hits of ``require_context`` themes survive only next to a confident hit of another theme."""
+    def _drop_without_context(self, hits: list[ThemeHit], text: str) -> list[ThemeHit]:
+        """Hits of ``require_context`` themes survive only next to a confident hit of another theme,
+        or in a paragraph naming one of the theme's ``context_terms``."""
         best = max((h.confidence for h in hits if h.id not in self.gated), default=0.0)
-        return [h for h in hits if h.id not in self.gated or best >= self.gated[h.id]]
+        return [
+            h
+            for h in hits
+            if h.id not in self.gated
+            or best >= self.gated[h.id]
+            or any(w in text for w in self.context_terms.get(h.id, ()))
+        ]
 
 
 _lock = threading.Lock()

@@ -480,3 +480,96 @@ def test_skip_list_items_parses_and_validates():
     data["themes"][0]["skip_list_items"] = "yes"
     with pytest.raises(BadInput):
         parse_taxonomy(data)
+
+
+# -- issue 16 item 3 (i16c): support_guarantee on the guide's safeguards -------------------------
+def test_support_for_governance_as_such_needs_no_other_theme():
+    """考核 of 社会治理 work secures governance itself (context_terms); of a road project it does not."""
+    tagger = get_rule_tagger()
+    governance = "将社会治理工作纳入年度目标管理绩效考核，定期听取工作汇报。"
+    roads = "将道路建设工作纳入年度目标管理绩效考核，定期听取工作汇报。"
+    assert "support_guarantee" in {h.id for h in tagger.tag_paragraph(governance)}
+    assert "support_guarantee" not in {h.id for h in tagger.tag_paragraph(roads)}
+
+
+def test_context_terms_parse_and_validate():
+    data = json.loads(Path(get_taxonomy().source).read_text(encoding="utf-8"))
+    assert "社会治理" in parse_taxonomy(data).by_id["support_guarantee"].context_terms
+    for bad in ("社会治理", [""], [3]):
+        data["themes"][-1]["context_terms"] = bad
+        with pytest.raises(BadInput):
+            parse_taxonomy(data)
+
+
+def test_a_task_budget_and_its_review_are_support():
+    """经费…纳入…预算 and 考核评估/督促检查 of a governance task are the guide's 经费保障 and 考核督导."""
+    tagger = get_rule_tagger()
+    budget = "县级人民政府应当加强人民调解工作，将人民调解经费纳入部门预算。"
+    assert {"support_guarantee", "dispute_resolution"} <= {h.id for h in tagger.tag_paragraph(budget)}
+    review = "平安建设协调机构应当开展督促检查和考核评估，推动矛盾纠纷排查化解。"
+    assert {"support_guarantee", "public_security"} <= {h.id for h in tagger.tag_paragraph(review)}
+
+
+def test_special_groups_of_the_guide_without_a_strong_list_word():
+    """残疾人事业, 长期护理保险 for 失能人员, 流浪乞讨 minors: the groups the guide names, in their own words."""
+    tagger = get_rule_tagger()
+    for text in (
+        "关心和支持残疾人事业，为他们平等参与社会生活创造良好环境。",
+        "加快建立长期护理保险制度，为失能人员提供基本生活照料。",
+        "对流浪乞讨的未成年人，按照规定予以救助。",
+    ):
+        assert "special_groups" in {h.id for h in tagger.tag_paragraph(text)}, text
+    assert "special_groups" not in {h.id for h in tagger.tag_paragraph("老年人可以凭有效证件乘坐公共交通。")}
+
+
+def test_convenience_shops_and_facilities_are_not_public_services():
+    """便民服务业 / 便民服务设施 are commerce and infrastructure, not services brought to citizens (mask)."""
+    tagger = get_rule_tagger()
+    shops = "补齐社区便民服务设施短板，保障小店商铺等便民服务业有序运营。"
+    assert "public_services" not in {h.id for h in tagger.tag_paragraph(shops)}
+    assert "public_services" in {h.id for h in tagger.tag_paragraph("在乡镇设立便民服务中心，推行便民服务代办。")}
+
+
+def test_public_security_campaigns_and_systems_of_the_guide():
+    """黑社会性质 organisations (扫黑除恶's object) and 国家安全体系 (a security system, not foreign policy)."""
+    tagger = get_rule_tagger()
+    text = "依法打击黑社会性质组织犯罪，健全国家安全体系。"
+    assert "public_security" in {h.id for h in tagger.tag_paragraph(text)}
+
+
+def test_financial_monitoring_and_a_single_traffic_accident_are_not_risk_prevention():
+    """The guide's finance trap reaches 金融风险监测预警; one 交通事故 in a liability article is no risk work."""
+    tagger = get_rule_tagger()
+    for text in ("区人民政府应当建立健全金融风险监测预警机制。", "驾驶人发生交通事故的，应当立即停车，保护现场。"):
+        assert "risk_prevention" not in {h.id for h in tagger.tag_paragraph(text)}, text
+    for text in ("建立健全自然灾害监测预警机制。", "加强道路交通事故预防，开展交通事故隐患排查。"):
+        assert "risk_prevention" in {h.id for h in tagger.tag_paragraph(text)}, text
+
+
+def test_governance_under_grass_roots_party_leadership_is_party_building():
+    """党组织领导下 (Party-led grass-roots governance, the guide's positive) outweighs 业主 (its negative)."""
+    tagger = get_rule_tagger()
+    text = "住宅小区建立社区党组织领导下，居民委员会、业主委员会共同参与的垃圾分类工作机制。"
+    assert "party_building" in {h.id for h in tagger.tag_paragraph(text)}
+
+
+def test_one_named_safeguard_of_a_governance_task_is_support():
+    """评议考核 of law enforcement, 治安保卫责任制, 政法队伍建设: one safeguard the guide names is enough
+    next to the task it secures (require_context 0.4 lets a task stated briefly, e.g. 以法治警, count)."""
+    tagger = get_rule_tagger()
+    for text in (
+        "县级以上人民政府应当定期组织行政执法评议考核。",
+        "企业事业单位应当落实治安保卫责任制，参与社会治安综合治理工作。",
+        "以法治警，加强政法队伍建设。",
+    ):
+        assert "support_guarantee" in {h.id for h in tagger.tag_paragraph(text)}, text
+
+
+def test_mass_organisations_and_charities_by_their_full_names_are_social_participation():
+    """群众团体 listed by full name (the list is the theme's own) and 慈善组织 are the guide's social actors."""
+    tagger = get_rule_tagger()
+    for text in (
+        "工会、共产主义青年团、妇女联合会、红十字会等群众团体应当积极参与心理危机干预工作。",
+        "慈善组织对募集的财产，应当登记造册，严格管理。",
+    ):
+        assert "social_participation" in {h.id for h in tagger.tag_paragraph(text)}, text
