@@ -206,7 +206,10 @@ def test_kill_dash_nine_of_serve_leaves_no_front_or_worker_behind(seeded_dir):
     )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/api/v1/health", timeout=60)
-        children = _descendants(proc.pid)
+        # health answers once the front and one worker are up; gunicorn forks the second after
+        started = time.monotonic() + 30
+        while len(children := _descendants(proc.pid)) < 3 and time.monotonic() < started:
+            time.sleep(0.1)
         assert len(children) >= 3  # the front and two workers
     finally:
         os.kill(proc.pid, signal.SIGKILL)
