@@ -407,11 +407,18 @@ def test_support_guarantee_needs_a_governance_task():
     assert {"support_guarantee", "dispute_resolution"} <= tagged
 
 
-def test_require_context_parses_and_validates():
+@pytest.mark.parametrize(
+    "option, served, bad_values",
+    [
+        ("require_context", lambda v: v > 0, (1.5, "x")),
+        ("context_terms", lambda v: "社会治理" in v, ("社会治理", [""], [3])),
+    ],
+)
+def test_support_guarantee_options_parse_and_validate(option, served, bad_values):
     data = json.loads(Path(get_taxonomy().source).read_text(encoding="utf-8"))
-    assert parse_taxonomy(data).by_id["support_guarantee"].require_context > 0
-    for bad in (1.5, "x"):
-        data["themes"][-1]["require_context"] = bad
+    assert served(getattr(parse_taxonomy(data).by_id["support_guarantee"], option))
+    for bad in bad_values:
+        data["themes"][-1][option] = bad
         with pytest.raises(BadInput):
             parse_taxonomy(data)
 
@@ -490,15 +497,6 @@ def test_support_for_governance_as_such_needs_no_other_theme():
     roads = "将道路建设工作纳入年度目标管理绩效考核，定期听取工作汇报。"
     assert "support_guarantee" in {h.id for h in tagger.tag_paragraph(governance)}
     assert "support_guarantee" not in {h.id for h in tagger.tag_paragraph(roads)}
-
-
-def test_context_terms_parse_and_validate():
-    data = json.loads(Path(get_taxonomy().source).read_text(encoding="utf-8"))
-    assert "社会治理" in parse_taxonomy(data).by_id["support_guarantee"].context_terms
-    for bad in ("社会治理", [""], [3]):
-        data["themes"][-1]["context_terms"] = bad
-        with pytest.raises(BadInput):
-            parse_taxonomy(data)
 
 
 def test_a_task_budget_and_its_review_are_support():
