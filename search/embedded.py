@@ -312,14 +312,17 @@ class EmbeddedBackend:
         filters = Filters.of(req)
         root = parsed.root if parsed else None
         wide = widen(root) if root is not None else None
-        filtered, picks, total = self._run(root, req, filters, short=wide is not None)
+        every: list[str] = []  # all the strict query's matches, when it had too few to fill the page
+        filtered, picks, total = self._run(root, req, filters, short=wide is not None, every=every)
         # a short page (the matches run out, or copies and editions fold them into fewer hits):
         # documents with fewer of the words follow them
         wide = wide if total and len(picks) < req.limit else None
         if wide is not None:
             first = None
             if isinstance(root, And):  # two words: those holding both first (3+: by the rerank)
-                first = {d for d, _ in self.index.search(filtered, limit=min(total, FIRST_MAX))[0]}
+                first = set(every) if every else None
+                if first is None or total > FIRST_MAX:
+                    first = {d for d, _ in self.index.search(filtered, limit=min(total, FIRST_MAX))[0]}
             filtered, picks, total = self._run(wide, req, filters, first)
         outcome = Outcome()
         if total == 0 and root is not None:
@@ -374,11 +377,20 @@ class EmbeddedBackend:
         query = self.index.compile(root) if root is not None else tantivy_all()
         return self.index.search(self.index.filter_query(query, filters), limit=1)[1]
 
-    def _run(self, root, req: SearchRequest, filters: Filters, first: set[str] | None = None, short: bool = False):
+    def _run(
+        self,
+        root,
+        req: SearchRequest,
+        filters: Filters,
+        first: set[str] | None = None,
+        short: bool = False,
+        every: list[str] | None = None,
+    ):
         """(filtered query, page picks (id, score, copies, group, evidence), total) for ``root``;
         ``first``: documents ranked ahead of the others (those holding all the words of a
         widened query); ``short``: no picks when too few match to fill the page (the caller
-        widens the query then, and this run's picks would be thrown away)."""
+        widens the query then, and this run's picks would be thrown away), and ``every``
+        gets the ids of all the matches when the window held them all."""
         query = self.index.compile(root) if root is not None else tantivy_all()
         filtered = self.index.filter_query(query, filters)
         sort = "-date" if root is None and req.sort == "relevance" else req.sort
@@ -388,6 +400,8 @@ class EmbeddedBackend:
             window = max(window, ranking.RERANK_WINDOW if ranking.reranks(root) else 0)
         found, total = self.index.search(filtered, limit=window, offset=0, sort=sort)
         if short and total < need:
+            if every is not None and len(found) == total:
+                every.extend(d for d, _ in found)
             return filtered, [], total
         ranked: Sequence[tuple[str, float]] = found
         evidence: dict[str, object] = {}
