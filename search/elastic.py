@@ -813,7 +813,7 @@ class ElasticBackend:
         summary = WriteSummary()
         existing = self._existing([d.document.id for d in docs], fields=EXISTING_FIELDS + (EDITION_FIELD,))
         before = {d: (info.get(COLLAPSE_FIELD) or d) for d, info in existing.items()}
-        prev_keys = {d: dict(info) for d, info in existing.items()}
+        left: set[str] = set()  # edition keys that documents of this write move away from
         now, now_ms = _now_iso(), int(time.time() * 1000)
         batch: dict[str, dict] = {}  # a document twice in one call: the last one wins
         for item in docs:
@@ -838,6 +838,9 @@ class ElasticBackend:
             )
             if prev:
                 summary.updated += 1
+                key = edition_key_of(doc.title, doc.region, doc.doc_type, item.analysis or {})
+                if prev.get(EDITION_FIELD, "") != key:
+                    left.add(prev.get(EDITION_FIELD, ""))
             else:
                 summary.added += 1
             existing[doc.id] = {
@@ -849,8 +852,8 @@ class ElasticBackend:
         if batch:
             self.groups.retire({d: before[d] for d in batch if d in before})
             self._index_batch(list(batch.values()), self.aliases, "indexing documents")
-            # a document whose title, region or type changed leaves its former editions
-            self._update_statuses(info.get(EDITION_FIELD, "") for d, info in prev_keys.items() if d in batch)
+            # (the new keys' statuses are set by _index_batch)
+            self._update_statuses(left)
         return summary
 
     def content_hashes(self, doc_ids: list[str]) -> dict[str, str]:

@@ -320,8 +320,9 @@ class EmbeddedBackend:
         if wide is not None:
             first = None
             if isinstance(root, And):  # two words: those holding both first (3+: by the rerank)
-                first = set(every) if every else None
-                if first is None or total > FIRST_MAX:
+                if every and total <= FIRST_MAX:  # the strict run read them all already
+                    first = set(every)
+                else:
                     first = {d for d, _ in self.index.search(filtered, limit=min(total, FIRST_MAX))[0]}
             filtered, picks, total = self._run(wide, req, filters, first)
         outcome = Outcome()
@@ -416,10 +417,9 @@ class EmbeddedBackend:
         if req.collapse:
             # editions of one law fold into one hit before the page is cut, so a page stays
             # full and the same hit never shows again on the next page
-            extra = EDITION_SLACK
+            extra, swap = EDITION_SLACK, swaps_editions(req)
             while True:
                 chosen = list(self._first_groups(ranked, need + extra).items())
-                swap = swaps_editions(req)
                 picks = [
                     self._newest_version(doc_id, score, size, gid, evidence.get(doc_id), root, swap)
                     for gid, (doc_id, score, size) in chosen
