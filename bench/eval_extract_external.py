@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/eval_extract_external.py [DATASET] [--list-pages GNE] [--magic-html MH] [--gerapy GAE]
         [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB] [--llm-webkit LWK] [--llm-webkit-upstream LWU]
-        [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
+        [--set6 NAME=CHECKOUT ...] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
 mirror the ``fetch`` tool returns), never copied into this repository:
@@ -29,6 +29,11 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   checkout lacks (annotated gold, or non-articles to refuse), all on new sites:
   ``bench/data/extract_pages5.json``, written after set 4's held-out read and
   before anything ran on them.
+* set 6, ``--set6 job=CHECKOUT --set6 renmin=CHECKOUT``: government pages saved in
+  SimonXinw/job (statistical bulletins with metadata tables, a portal homepage) and
+  kevin3691/renmin (list and navigation pages of a city's 政府信息公开 section), all on
+  sites new to sets 1-5: ``bench/data/extract_pages6.json``, pages, annotations and
+  metadata labels written before anything ran on them.
 
 Text is scored as in tests/test_extract.py: character-multiset precision,
 recall and F1 against the gold text, whitespace ignored. A refused article
@@ -63,6 +68,7 @@ PAGES2 = ROOT / "bench" / "data" / "extract_pages2.json"
 PAGES3 = ROOT / "bench" / "data" / "extract_pages3.json"
 PAGES4 = ROOT / "bench" / "data" / "extract_pages4.json"
 PAGES5 = ROOT / "bench" / "data" / "extract_pages5.json"
+PAGES6 = ROOT / "bench" / "data" / "extract_pages6.json"
 SPLITS = ("heldout", "tune", "fixture")
 
 
@@ -244,6 +250,29 @@ class FourthSet(PageSet):
         return gold_text(self.html(page), page["note"])
 
 
+class SixthSet(FourthSet):
+    """Set 6: like sets 4-5, but each page names the checkout ('source') it is read from."""
+
+    def __init__(self, label: str, spec: dict, checkouts: dict[str, Checkout], only: list[str] | None):
+        super().__init__(label, spec, next(iter(checkouts.values())), only)
+        self.checkouts = checkouts
+        self.pages = [p for p in self.pages if p["source"] in checkouts]
+
+    def html(self, page: dict) -> str:
+        return decode_bytes(self.checkouts[page["source"]].read(page["path"], page.get("commit", "")))[0]
+
+
+def named_checkouts(values: list[str], known: dict) -> dict[str, Checkout]:
+    """``NAME=PATH`` arguments as checkouts, NAME one of the set's sources."""
+    out = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or name not in known:
+            sys.exit(f"--set6 takes NAME=CHECKOUT with NAME in {sorted(known)}, not {value!r}")
+        out[name] = Checkout(path)
+    return out
+
+
 def _html_text(html: str) -> str:
     import lxml.html
 
@@ -391,6 +420,13 @@ def main() -> None:
     parser.add_argument("--webmainbench", help="checkout of opendatalab/WebMainBench (page set 3)")
     parser.add_argument("--llm-webkit", help="checkout of dt-yy/llm-webkit-mirror (page set 4)")
     parser.add_argument("--llm-webkit-upstream", help="checkout of ccprocessor/llm-webkit-mirror (page set 5)")
+    parser.add_argument(
+        "--set6",
+        action="append",
+        default=[],
+        metavar="NAME=CHECKOUT",
+        help="page set 6: job=<SimonXinw/job checkout>, renmin=<kevin3691/renmin checkout>",
+    )
     parser.add_argument("--no-peers", action="store_true", help="govtext only")
     parser.add_argument("--pages", action="store_true", help="print every page's scores")
     parser.add_argument(
@@ -442,6 +478,8 @@ def main() -> None:
         run_annotated_set("set 4", PAGES4, args.llm_webkit, args, tools, times1)
     if args.llm_webkit_upstream:
         run_annotated_set("set 5", PAGES5, args.llm_webkit_upstream, args, tools, times1)
+    if args.set6:
+        run_sixth_set(args, tools, times1)
 
 
 def run_first_set(args, tools: dict, times1: Counter) -> None:
@@ -514,6 +552,24 @@ def run_annotated_set(label: str, pages: Path, path: str, args, tools: dict, tim
     rows = score_set(page_set, tools, times, args.chrome)
     print_scores(page_set.label, rows, names, args.pages)
     report_times(label, times, names)
+    times1.update(times)
+    report_times("all sets run", times1, names)
+
+
+def run_sixth_set(args, tools: dict, times1: Counter) -> None:
+    """Set 6: pages from several checkouts, with text scores and metadata labels."""
+    names = list(tools)
+    spec = json.loads(PAGES6.read_text(encoding="utf-8"))
+    checkouts = named_checkouts(args.set6, spec["sources"])
+    print()
+    for name, source in spec["sources"].items():
+        print(f"set 6 source {name}: " + (_source(source, checkouts[name]) if name in checkouts else "not given"))
+    page_set = SixthSet("set 6", spec, checkouts, args.only)
+    times: Counter = Counter()
+    rows = score_set(page_set, tools, times, args.chrome)
+    print_scores(page_set.label, rows, names, args.pages)
+    print_metadata(rows, args.pages)
+    report_times("set 6", times, names)
     times1.update(times)
     report_times("all sets run", times1, names)
 
