@@ -59,7 +59,7 @@ import numpy as np
 from govtext.errors import BadInput
 from govtext.validation import check_text
 
-from . import winnow
+from . import native, winnow
 from .fingerprint import MIN_BAND_CHARS, exact_hash
 from .kinds import citation_masks, whitelist_mask, whitelist_phrases
 from .limits import cap_report
@@ -166,6 +166,16 @@ _RUN_BITS = 17
 
 def _runs(d_hash: np.ndarray, d_pos: np.ndarray, c_hash: np.ndarray, c_owner: np.ndarray, c_pos: np.ndarray):
     """Common k-gram runs: arrays (draft_start, owner, cand_start, n_kgrams)."""
+    if native.lib is not None:
+        try:
+            return native.kgram_runs(d_hash, d_pos, c_hash, c_owner, c_pos)
+        except (ValueError, TypeError):
+            pass
+    return _runs_np(d_hash, d_pos, c_hash, c_owner, c_pos)
+
+
+def _runs_np(d_hash: np.ndarray, d_pos: np.ndarray, c_hash: np.ndarray, c_owner: np.ndarray, c_pos: np.ndarray):
+    """``_runs`` in numpy (the fallback of the native kernel)."""
     if not len(d_hash) or not len(c_hash):
         z = np.zeros(0, dtype=np.int64)
         return z, z, z, z

@@ -1,0 +1,225 @@
+"""The native kernels (native/, `govtext_native`) against their numpy definitions.
+
+Every kernel on shared vectors (corpus paragraphs, random texts of every length around
+the k-gram and window sizes, hostile input); and end to end, a store loaded and a draft
+checked with the kernels and with GOVTEXT_NATIVE=0 give identical tables, segment files
+and reports. `make install` builds the kernels; GOVTEXT_NATIVE=0 skips the comparisons.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dedup import check, minhash, native, winnow
+from dedup.normalize import normalize_many
+from ingest.text import split_paragraphs
+
+REPO = Path(__file__).resolve().parents[1]
+LAWS = REPO.parent / "shared" / "corpus" / "laws.jsonl"
+OFF = os.environ.get("GOVTEXT_NATIVE", "1").strip().lower() in ("0", "false", "no")
+pytestmark = pytest.mark.skipif(OFF, reason="GOVTEXT_NATIVE=0: the numpy code runs alone")
+
+ALPHABET = "治理基层网格矛盾纠纷调解党建引领服务中心社区村民自治法治德治□"
+ODD = [
+    "",
+    "a",
+    "\x00\x00\x00\x00\x00\x00",
+    "é" * 7,  # Latin-1 only: one byte per code point in CPython
+    "e\u0301" * 9,  # combining marks
+    "𠀀𠀁𠀂😀😁中文混合𝕏" * 3,  # astral plane: four bytes per code point
+    "\uffff\ufffe\U0010ffff" * 4,
+    "条" * 4,
+    "条" * 5,
+    "条" * 13,
+]
+
+
+def _texts(seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = [
+        "".join(rng.choice(ALPHABET) for _ in range(n)) for n in list(range(0, 30)) + [40, 80, 200] for _ in range(3)
+    ]
+    out += ODD
+    rng.shuffle(out)
+    return out
+
+
+def _corpus(limit: int = 40) -> list[str]:
+    if not LAWS.exists():
+        pytest.skip("../shared corpus is not beside the repo")
+    paras = []
+    with open(LAWS, encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            if i >= limit:
+                break
+            paras += split_paragraphs(json.loads(line)["text"])
+    return normalize_many(paras)
+
+
+VECTORS = {
+    "random": lambda: _texts(15),
+    "odd": lambda: list(ODD),
+    "one_empty": lambda: [""],
+    "none": lambda: [],
+    "huge": lambda: ["".join(random.Random(3).choice(ALPHABET) for _ in range(300_000)), "短"],
+    "corpus": _corpus,
+}
+
+
+def test_the_kernels_are_installed():
+    # `make install` builds native/ into the venv; without it every kernel below runs in numpy
+    assert native.available(), "govtext_native is not importable: run `make install` (needs cargo)"
+
+
+@pytest.mark.parametrize("name", sorted(VECTORS))
+@pytest.mark.parametrize("k", [1, 3, 5])
+def test_kgram_hashes_equal_numpy(name, k):
+    texts = VECTORS[name]()
+    hs, ow = minhash.batch_kgram_hashes(texts, k)
+    want_h, want_o = minhash.batch_kgram_hashes_np(texts, k)
+    assert hs.dtype == want_h.dtype and ow.dtype == want_o.dtype
+    assert np.array_equal(hs, want_h) and np.array_equal(ow, want_o)
+
+
+@pytest.mark.parametrize("name", sorted(VECTORS))
+def test_signatures_and_band_keys_equal_numpy(name):
+    texts = VECTORS[name]()
+    grams = minhash.batch_kgram_hashes_np(texts, minhash.SHINGLE)
+    sigs = minhash.signatures(texts, grams=grams)
+    want = minhash.signatures_np(len(texts), *grams)
+    assert sigs.shape == want.shape == (len(texts), minhash.NUM_PERM)
+    assert np.array_equal(sigs, want)
+    assert np.array_equal(minhash.band_keys(sigs), minhash.band_keys_np(want))
+
+
+@pytest.mark.parametrize("name", sorted(VECTORS))
+@pytest.mark.parametrize("plain,anchored", [(True, True), (False, True), (True, False)])
+@pytest.mark.parametrize("w", [1, 4, winnow.W])
+def test_fingerprint_keys_equal_numpy_in_order(name, plain, anchored, w):
+    texts = VECTORS[name]()
+    grams = minhash.batch_kgram_hashes_np(texts, winnow.K)
+    got = winnow.batch_fingerprint_keys(texts, w=w, grams=grams, plain=plain, anchored=anchored)
+    want = winnow.batch_fingerprint_keys_np(len(texts), *grams, w=w, plain=plain, anchored=anchored)
+    assert len(got) == len(want) == len(texts)
+    for g, x in zip(got, want):
+        assert g.dtype == np.int64 and g.tolist() == x.tolist()
+
+
+def test_lone_surrogates_raise_as_before():
+    for texts in (["正常文本", "坏\ud800字符"], ["\udfff" * 10]):
+        with pytest.raises(UnicodeEncodeError):
+            minhash.batch_kgram_hashes(texts, 5)
+        with pytest.raises(ValueError):  # the kernel refuses them itself
+            native.kgram_hashes(texts, 5)
+
+
+def test_non_str_input_raises_as_before():
+    with pytest.raises(TypeError):
+        minhash.batch_kgram_hashes(["文本", 5], 5)
+
+
+def _run_inputs(seed: int):
+    """A draft's k-grams and candidates' k-grams sharing runs (with repeats and collisions)."""
+    rng = np.random.default_rng(seed)
+    vocab = rng.integers(-(2**63), 2**63 - 1, size=300, dtype=np.int64)
+    d_hash = vocab[rng.integers(0, 300, size=2000)]
+    d_pos = np.arange(len(d_hash), dtype=np.int64) * 2 + 3
+    c_parts, o_parts, p_parts = [], [], []
+    for owner in range(40):
+        n = int(rng.integers(0, 120))
+        h = vocab[rng.integers(0, 400, size=n) % 300]
+        if n > 20:  # a copied stretch of the draft
+            a = int(rng.integers(0, len(d_hash) - 20))
+            h[5:20] = d_hash[a : a + 15]
+        c_parts.append(h)
+        o_parts.append(np.full(n, owner, dtype=np.int64))
+        p_parts.append(np.arange(n, dtype=np.int64))
+    return d_hash, d_pos, np.concatenate(c_parts), np.concatenate(o_parts), np.concatenate(p_parts)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_kgram_runs_equal_numpy(seed):
+    args = _run_inputs(seed)
+    got = check._runs(*args)
+    want = check._runs_np(*args)
+    for g, x in zip(got, want):
+        assert g.tolist() == x.tolist()
+    empty = np.zeros(0, dtype=np.int64)
+    for a in ((empty, empty) + args[2:], args[:2] + (empty, empty, empty)):
+        assert all(len(x) == 0 for x in check._runs(*a))
+
+
+_WORKER = r"""
+import hashlib, json, sqlite3, sys
+from pathlib import Path
+from dedup import native
+from dedup.check import check_draft
+from dedup.index import DedupIndex
+from dedup.repost import repost
+from ingest.text import split_paragraphs
+import random
+
+db, laws, out = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+docs = []
+with open(laws, encoding="utf-8") as f:
+    for i, line in enumerate(f):
+        if i >= 120:
+            break
+        d = json.loads(line)
+        docs.append((d.get("id") or f"doc{i}", split_paragraphs(d["text"]), d.get("source", "")))
+conn = sqlite3.connect(db)
+ix = DedupIndex(conn)
+ix.bulk_load(docs[:80])
+conn.commit()
+for i in range(80, 120, 20):  # and the ingest path (near-duplicate verification, clusters)
+    ix.add_documents(docs[i : i + 20])
+    conn.commit()
+rng = random.Random(5)
+paras = [p for _, ps, _ in docs for p in ps if len(p) >= 40]
+draft = "\n".join(repost(p, rng, ("number", "place")) if i % 3 else p for i, p in enumerate(rng.sample(paras, 60)))
+draft += "\n本地区的工作经验和做法表明，要坚持问题导向，把握工作重点。"
+reports = [check_draft(ix, draft), check_draft(ix, draft, quotes_as_citation=True, exclude_boilerplate=True)]
+tables = {}
+for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
+    # a segment's sid is random: its place is (seq, kind)
+    cols = "seq, kind, level, n, keys, pids" if name == "dd_seg" else "*"
+    rows = sorted(map(repr, conn.execute(f"SELECT {cols} FROM {name}")))
+    tables[name] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+seg_dir = Path(str(db) + ".segments")
+files = sorted(hashlib.sha256(p.read_bytes()).hexdigest() for p in (seg_dir.glob("*") if seg_dir.exists() else []))
+Path(out).write_text(json.dumps({"native": native.available(), "reports": reports, "tables": tables, "files": files}, ensure_ascii=False, sort_keys=True))
+"""
+
+
+def _store_and_reports(tmp_path: Path, setting: str) -> dict:
+    out = tmp_path / f"out-{setting}.json"
+    env = dict(os.environ, GOVTEXT_NATIVE=setting, PYTHONPATH=str(REPO))
+    subprocess.run(
+        [sys.executable, "-c", _WORKER, str(tmp_path / f"store-{setting}.db"), str(LAWS), str(out)],
+        env=env,
+        cwd=REPO,
+        check=True,
+        timeout=600,
+    )
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_stored_tables_segment_files_and_reports_equal_numpy(tmp_path):
+    if not LAWS.exists():
+        pytest.skip("../shared corpus is not beside the repo")
+    fast = _store_and_reports(tmp_path, "1")
+    slow = _store_and_reports(tmp_path, "0")
+    assert fast["native"] and not slow["native"]
+    assert fast["reports"][0]["overlap_ratio"] > 0.2  # the draft does match
+    assert fast["tables"] == slow["tables"]
+    assert fast["files"] == slow["files"]  # (segment files: only for large segments)
+    assert fast["reports"] == slow["reports"]
