@@ -455,21 +455,39 @@ def _verify(index, rows: dict, norms: dict, cand_list: list[int], pair_seg, pair
     at = np.minimum(np.searchsorted(involved, pair_pid), len(involved) - 1)
     found = involved[at] == pair_pid
     pair_seg, pair_cand = pair_seg[found], at[found]
-    c_hash, c_owner, c_pos = _batch_grams([norms[p] for p in involved.tolist()])
+    texts = [norms[p] for p in involved.tolist()]
+    rs, ro, rj, rl = _pair_runs(texts, pair_seg, pair_cand, d_key, d_pos)
+    to_global = np.array([position[p] for p in involved.tolist()], dtype=np.int64)
+    return cand_list, rs, to_global[ro] if len(ro) else ro, rj, rl
+
+
+def _pair_runs(texts: list[str], pair_seg: np.ndarray, pair_cand: np.ndarray, d_key: np.ndarray, d_pos: np.ndarray):
+    """Common k-gram runs of each (draft paragraph, candidate text) pair: (draft start,
+    index into ``texts``, candidate start, length in k-grams)."""
+    if native.lib is not None:
+        try:
+            return native.pair_runs(texts, K, pair_seg, pair_cand, d_key, d_pos)
+        except (ValueError, TypeError):
+            pass
+    return _pair_runs_np(texts, pair_seg, pair_cand, d_key, d_pos)
+
+
+def _pair_runs_np(texts: list[str], pair_seg: np.ndarray, pair_cand: np.ndarray, d_key: np.ndarray, d_pos: np.ndarray):
+    """``_pair_runs`` in numpy (the fallback of the native kernel)."""
+    empty = np.zeros(0, dtype=np.int64)
+    c_hash, c_owner, c_pos = _batch_grams(texts)
     if not len(pair_seg) or not len(c_hash):
-        return cand_list, empty, empty, empty, empty
+        return empty, empty, empty, empty
     # join each draft paragraph only with its own candidates: the k-gram key is
     # mixed with the draft paragraph index (a common k-gram would otherwise pair
     # every draft paragraph with every candidate)
-    counts = np.bincount(c_owner, minlength=len(involved))
+    counts = np.bincount(c_owner, minlength=len(texts))
     first = np.cumsum(counts) - counts
     reps = counts[pair_cand]
     total = int(reps.sum())
     idx = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(reps) - reps, reps) + np.repeat(first[pair_cand], reps)
     c_key = _seg_key(c_hash[idx], np.repeat(pair_seg, reps))
-    rs, ro, rj, rl = _runs(d_key, d_pos, c_key, c_owner[idx], c_pos[idx])
-    to_global = np.array([position[p] for p in involved.tolist()], dtype=np.int64)
-    return cand_list, rs, to_global[ro] if len(ro) else ro, rj, rl
+    return _runs(d_key, d_pos, c_key, c_owner[idx], c_pos[idx])
 
 
 # ---------------------------------------------------------------- the steps

@@ -20,7 +20,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 #: the kernels' interface version (``govtext_native.ABI``); another one is not used
-ABI = 1
+ABI = 2
 
 
 def _load():
@@ -74,4 +74,10 @@ def fingerprint_keys(
 def kgram_runs(d_hash, d_pos, c_hash, c_owner, c_pos) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``check._runs``: (draft start, owner, candidate start, length in k-grams)."""
     out = np.frombuffer(lib.kgram_runs(d_hash, d_pos, c_hash, c_owner, c_pos), dtype=np.int64).reshape(4, -1)
+    return out[0], out[1], out[2], out[3]
+
+
+def pair_runs(texts: list[str], k: int, pair_seg, pair_cand, d_key, d_pos):
+    """``check._pair_runs``: the runs of every (draft paragraph, candidate) pair, in one pass."""
+    out = np.frombuffer(lib.pair_runs(texts, k, pair_seg, pair_cand, d_key, d_pos), dtype=np.int64).reshape(4, -1)
     return out[0], out[1], out[2], out[3]

@@ -223,3 +223,35 @@ def test_stored_tables_segment_files_and_reports_equal_numpy(tmp_path):
     assert fast["tables"] == slow["tables"]
     assert fast["files"] == slow["files"]  # (segment files: only for large segments)
     assert fast["reports"] == slow["reports"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pair_runs_equal_numpy(seed):
+    # candidate texts sharing stretches of the draft's paragraphs, pairs repeated and crossed
+    rng = random.Random(seed)
+    paras = ["".join(rng.choice(ALPHABET[:8]) for _ in range(rng.randint(0, 90))) for _ in range(12)]
+    texts, source = [], []
+    for _ in range(30):
+        source.append(rng.randrange(len(paras)))
+        p = paras[source[-1]]
+        a = rng.randint(0, max(0, len(p) - 20))
+        texts.append("".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 10))) + p[a : a + rng.randint(0, 40)])
+    texts += ["", "短", "𠀀𠀁𠀂😀😁中文", "é" * 12]
+    g_hash, g_owner, g_local = check._batch_grams(paras)
+    starts = np.cumsum([0] + [len(p) + 1 for p in paras])
+    d_pos = starts[g_owner] + g_local
+    d_key = check._seg_key(g_hash, g_owner)
+    n_pairs = 150
+    pairs = [(rng.randrange(len(paras)), rng.randrange(len(texts))) for _ in range(n_pairs)]
+    pairs += [(s, c) for c, s in enumerate(source)] * 2  # each with its source, twice
+    rng.shuffle(pairs)
+    pair_seg = np.array([s for s, _ in pairs], dtype=np.int64)
+    pair_cand = np.array([c for _, c in pairs], dtype=np.int64)
+    got = check._pair_runs(texts, pair_seg, pair_cand, d_key, d_pos)
+    want = check._pair_runs_np(texts, pair_seg, pair_cand, d_key, d_pos)
+    assert len(want[0]) > 20
+    for g, x in zip(got, want):
+        assert g.tolist() == x.tolist()
+    empty = np.zeros(0, dtype=np.int64)
+    assert all(len(x) == 0 for x in check._pair_runs(texts, empty, empty, d_key, d_pos))
+    assert all(len(x) == 0 for x in check._pair_runs(texts, pair_seg, pair_cand, empty, empty))

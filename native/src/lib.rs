@@ -350,54 +350,48 @@ fn kgram_runs<'py>(
     if dh.len() != dp.len() || ch.len() != co.len() || ch.len() != cp.len() {
         return Err(PyValueError::new_err("length mismatch"));
     }
-    let triples = py.allow_threads(|| join_runs(dh, dp, ch, co, cp));
-    let n = triples.len();
-    let mut out: Vec<i64> = vec![0; 4 * n];
-    let (a, rest) = out.split_at_mut(n);
-    let (b, rest) = rest.split_at_mut(n);
-    let (c, d) = rest.split_at_mut(n);
-    for (x, r) in triples.iter().enumerate() {
-        a[x] = r.0;
-        b[x] = r.1;
-        c[x] = r.2;
-        d[x] = r.3;
-    }
-    Ok(bytes_of(py, &out))
+    let runs = py.allow_threads(|| join_runs(dh, dp, ch, co, cp));
+    Ok(runs_array(py, &runs))
 }
 
 const RUN_BITS: u32 = 16;
 
-fn join_runs(dh: &[i64], dp: &[i64], ch: &[i64], co: &[i64], cp: &[i64]) -> Vec<(i64, i64, i64, i64)> {
-    let mut runs = Vec::new();
-    if dh.is_empty() || ch.is_empty() {
-        return runs;
-    }
-    // the draft's k-grams sorted by hash, and a bitmap of their top bits
-    let mut sd: Vec<(i64, i64)> = dh.iter().copied().zip(dp.iter().copied()).collect();
-    sd.sort_unstable();
-    let shift = 64 - RUN_BITS;
-    let mut bitmap = vec![0u64; 1 << (RUN_BITS - 6)];
-    for &(h, _) in &sd {
-        let t = (h as u64) >> shift;
-        bitmap[(t >> 6) as usize] |= 1 << (t & 63);
-    }
-    // (owner, diagonal, draft position, candidate position) of every common k-gram
-    let mut hits: Vec<(i64, i64, i64, i64)> = Vec::new();
-    for x in 0..ch.len() {
-        let h = ch[x];
-        let t = (h as u64) >> shift;
-        if bitmap[(t >> 6) as usize] & (1 << (t & 63)) == 0 {
-            continue;
+/// The draft's k-grams sorted by key, with a bitmap of the keys' top bits.
+struct DraftIndex {
+    sorted: Vec<(i64, i64)>,
+    bitmap: Vec<u64>,
+}
+
+impl DraftIndex {
+    fn new(dh: &[i64], dp: &[i64]) -> Self {
+        let mut sorted: Vec<(i64, i64)> = dh.iter().copied().zip(dp.iter().copied()).collect();
+        sorted.sort_unstable();
+        let mut bitmap = vec![0u64; 1 << (RUN_BITS - 6)];
+        for &(h, _) in &sorted {
+            let t = (h as u64) >> (64 - RUN_BITS);
+            bitmap[(t >> 6) as usize] |= 1 << (t & 63);
         }
-        let lo = sd.partition_point(|&(v, _)| v < h);
-        for &(v, i) in &sd[lo..] {
-            if v != h {
-                break;
-            }
-            hits.push((co[x], cp[x] - i, i, cp[x]));
-        }
+        DraftIndex { sorted, bitmap }
     }
+
+    /// Draft positions of ``h``.
+    #[inline(always)]
+    fn find(&self, h: i64) -> &[(i64, i64)] {
+        let t = (h as u64) >> (64 - RUN_BITS);
+        if self.bitmap[(t >> 6) as usize] & (1 << (t & 63)) == 0 {
+            return &[];
+        }
+        let lo = self.sorted.partition_point(|&(v, _)| v < h);
+        let hi = lo + self.sorted[lo..].partition_point(|&(v, _)| v == h);
+        &self.sorted[lo..hi]
+    }
+}
+
+/// Runs of consecutive draft positions on one (owner, diagonal) from sorted-able hits
+/// (owner, diagonal, draft position, candidate position).
+fn runs_of(mut hits: Vec<(i64, i64, i64, i64)>) -> Vec<(i64, i64, i64, i64)> {
     hits.sort_unstable();
+    let mut runs = Vec::new();
     let mut k = 0;
     while k < hits.len() {
         let (own, diag, i0, j0) = hits[k];
@@ -411,6 +405,97 @@ fn join_runs(dh: &[i64], dp: &[i64], ch: &[i64], co: &[i64], cp: &[i64]) -> Vec<
     runs
 }
 
+fn runs_array<'py>(py: Python<'py>, runs: &[(i64, i64, i64, i64)]) -> Bound<'py, PyByteArray> {
+    let n = runs.len();
+    let mut out: Vec<i64> = vec![0; 4 * n];
+    for (x, r) in runs.iter().enumerate() {
+        out[x] = r.0;
+        out[n + x] = r.1;
+        out[2 * n + x] = r.2;
+        out[3 * n + x] = r.3;
+    }
+    bytes_of(py, &out)
+}
+
+/// check._verify's join: for every (draft paragraph, candidate) pair, the candidate's
+/// k-grams (texts of at least k characters), keyed with the paragraph as ``_seg_key`` keys
+/// them, against the draft's keys ``d_key`` at ``d_pos``; the common runs as ``kgram_runs``
+/// gives them (owner = the candidate's index in ``texts``).
+#[pyfunction]
+fn pair_runs<'py>(
+    py: Python<'py>,
+    texts: &Bound<'py, PyList>,
+    k: usize,
+    pair_seg: &Bound<'py, PyAny>,
+    pair_cand: &Bound<'py, PyAny>,
+    d_key: &Bound<'py, PyAny>,
+    d_pos: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyByteArray>> {
+    if k == 0 {
+        return Err(PyValueError::new_err("k must be positive"));
+    }
+    let (ps, pc) = (Arr::<i64>::get(pair_seg)?, Arr::<i64>::get(pair_cand)?);
+    let (dk, dp) = (Arr::<i64>::get(d_key)?, Arr::<i64>::get(d_pos)?);
+    let (ps, pc, dk, dp) = (ps.slice(), pc.slice(), dk.slice(), dp.slice());
+    if ps.len() != pc.len() || dk.len() != dp.len() {
+        return Err(PyValueError::new_err("length mismatch"));
+    }
+    // k-gram hashes of every text (none for texts shorter than k)
+    let mut hs: Vec<u64> = Vec::new();
+    let mut ow: Vec<i64> = Vec::new();
+    let mut start: Vec<usize> = Vec::with_capacity(texts.len() + 1);
+    for (i, t) in texts.iter().enumerate() {
+        start.push(hs.len());
+        let s = t.downcast_into::<PyString>()?;
+        let c = codes_of(&s)?;
+        if c.len() >= k {
+            match c {
+                Codes::U1(c) => push_hashes(c, k, i as i64, &mut hs, &mut ow),
+                Codes::U2(c) => push_hashes(c, k, i as i64, &mut hs, &mut ow),
+                Codes::U4(c) => push_hashes(c, k, i as i64, &mut hs, &mut ow),
+            }
+        }
+    }
+    start.push(hs.len());
+    let n_texts = texts.len() as i64;
+    if pc.iter().any(|&c| c < 0 || c >= n_texts) {
+        return Err(PyValueError::new_err("candidate out of range"));
+    }
+    let runs = py.allow_threads(|| {
+        if dk.is_empty() || hs.is_empty() {
+            return Vec::new();
+        }
+        let draft = DraftIndex::new(dk, dp);
+        let mut hits: Vec<(i64, i64, i64, i64)> = Vec::new();
+        for (&seg, &cand) in ps.iter().zip(pc.iter()) {
+            let add = (seg as u64).wrapping_mul(GOLDEN);
+            let (a, b) = (start[cand as usize], start[cand as usize + 1]);
+            for (j, &h) in hs[a..b].iter().enumerate() {
+                let key = h.wrapping_add(add) as i64;
+                for &(_, i) in draft.find(key) {
+                    hits.push((cand, j as i64 - i, i, j as i64));
+                }
+            }
+        }
+        runs_of(hits)
+    });
+    Ok(runs_array(py, &runs))
+}
+
+fn join_runs(dh: &[i64], dp: &[i64], ch: &[i64], co: &[i64], cp: &[i64]) -> Vec<(i64, i64, i64, i64)> {
+    if dh.is_empty() || ch.is_empty() {
+        return Vec::new();
+    }
+    let draft = DraftIndex::new(dh, dp);
+    let mut hits: Vec<(i64, i64, i64, i64)> = Vec::new();
+    for x in 0..ch.len() {
+        for &(_, i) in draft.find(ch[x]) {
+            hits.push((co[x], cp[x] - i, i, cp[x]));
+        }
+    }
+    runs_of(hits)
+}
+
 #[pymodule]
 fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(kgram_hashes, m)?)?;
@@ -418,6 +503,7 @@ fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(band_keys, m)?)?;
     m.add_function(wrap_pyfunction!(fingerprint_keys, m)?)?;
     m.add_function(wrap_pyfunction!(kgram_runs, m)?)?;
-    m.add("ABI", 1)?;
+    m.add_function(wrap_pyfunction!(pair_runs, m)?)?;
+    m.add("ABI", 2)?;
     Ok(())
 }
