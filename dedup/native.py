@@ -20,7 +20,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 #: the kernels' interface version (``govtext_native.ABI``); another one is not used
-ABI = 2
+ABI = 3
 
 
 def _load():
@@ -81,3 +81,9 @@ def pair_runs(texts: list[str], k: int, pair_seg, pair_cand, d_key, d_pos):
     """``check._pair_runs``: the runs of every (draft paragraph, candidate) pair, in one pass."""
     out = np.frombuffer(lib.pair_runs(texts, k, pair_seg, pair_cand, d_key, d_pos), dtype=np.int64).reshape(4, -1)
     return out[0], out[1], out[2], out[3]
+
+
+def segment_ranges(keys: np.ndarray, directory: np.ndarray, bits: int, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``postings.Segment.ranges`` through the radix directory: (left, right) per query key."""
+    out = np.frombuffer(lib.segment_ranges(keys, directory, bits, np.ascontiguousarray(q, dtype=np.int64)), dtype=np.int64)
+    return out[: len(q)], out[len(q) :]

@@ -33,6 +33,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from . import native
 from .segfiles import SegmentFiles
 
 KINDS = ("band", "fp")
@@ -103,6 +104,15 @@ class Segment:
         if len(self.keys) <= CACHED_KEYS:  # fits in the CPU caches: plain binary search is fastest
             return np.searchsorted(self.keys, q, "left"), np.searchsorted(self.keys, q, "right")
         d, shift, bits = self._directory()
+        if native.lib is not None:
+            try:
+                return native.segment_ranges(self.keys, d, bits, q)
+            except (ValueError, TypeError):
+                pass
+        return self._ranges_np(q, d, shift, bits)
+
+    def _ranges_np(self, q: np.ndarray, d: np.ndarray, shift, bits: int) -> tuple[np.ndarray, np.ndarray]:
+        """``ranges`` with the directory, in numpy (the fallback of the native kernel)."""
         t = (q >> shift) + (1 << (bits - 1))
         lo0, hi0 = d[t], d[t + 1]
         left, right = lo0.copy(), lo0.copy()

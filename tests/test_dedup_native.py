@@ -255,3 +255,23 @@ def test_pair_runs_equal_numpy(seed):
     empty = np.zeros(0, dtype=np.int64)
     assert all(len(x) == 0 for x in check._pair_runs(texts, empty, empty, d_key, d_pos))
     assert all(len(x) == 0 for x in check._pair_runs(texts, pair_seg, pair_cand, empty, empty))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_segment_ranges_equal_numpy(seed):
+    from dedup.postings import Segment
+
+    rng = np.random.default_rng(seed)
+    keys = rng.integers(-(2**63), 2**63 - 1, size=300_000, dtype=np.int64)
+    keys[:5000] = keys[5000]  # a boilerplate key with many postings: a bucket far above the average
+    keys[-3:] = [-(2**63), 2**63 - 1, 0]
+    keys.sort()
+    seg = Segment(keys, np.arange(len(keys), dtype=np.int32))
+    q = np.concatenate([rng.choice(keys, 2000), rng.integers(-(2**63), 2**63 - 1, 2000, dtype=np.int64)])
+    q = np.concatenate([q, [-(2**63), 2**63 - 1, 0, keys[5000]]]).astype(np.int64)
+    d, shift, bits = seg._directory()
+    left, right = seg.ranges(q)
+    want = seg._ranges_np(q, d, shift, bits)
+    assert left.tolist() == want[0].tolist() and right.tolist() == want[1].tolist()
+    assert left.tolist() == np.searchsorted(keys, q, "left").tolist()
+    assert right.tolist() == np.searchsorted(keys, q, "right").tolist()

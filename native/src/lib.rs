@@ -98,28 +98,74 @@ fn codes_of<'a>(s: &'a Bound<'_, PyString>) -> PyResult<Codes<'a>> {
     })
 }
 
-fn push_hashes<T: Copy + Into<u64>>(c: &[T], k: usize, owner: i64, hs: &mut Vec<u64>, ow: &mut Vec<i64>) {
+
+#[inline(always)]
+fn kgram_hash<T: Copy + Into<u64>>(c: &[T]) -> u64 {
+    let mut g: u64 = 0;
+    for &x in c {
+        g = g.wrapping_mul(P).wrapping_add(x.into()).wrapping_add(1);
+    }
+    mix(g.wrapping_add(c.len() as u64))
+}
+
+/// k-gram hashes of one text into ``hs`` (its k-grams; one hash of the whole text when
+/// shorter than k; none when empty); returns how many.
+fn fill_hashes<T: Copy + Into<u64>>(c: &[T], k: usize, hs: &mut [u64]) -> usize {
     let n = c.len();
     if n == 0 {
-        return;
+        return 0;
     }
     if n < k {
-        let mut g: u64 = 0;
-        for &x in c {
-            g = g.wrapping_mul(P).wrapping_add(x.into()).wrapping_add(1);
-        }
-        hs.push(mix(g.wrapping_add(n as u64)));
-        ow.push(owner);
-        return;
+        hs[0] = kgram_hash(c);
+        return 1;
     }
-    for s in 0..=(n - k) {
-        let mut g: u64 = 0;
-        for &x in &c[s..s + k] {
-            g = g.wrapping_mul(P).wrapping_add(x.into()).wrapping_add(1);
-        }
-        hs.push(mix(g.wrapping_add(k as u64)));
+    for (s, h) in hs[..n - k + 1].iter_mut().enumerate() {
+        *h = kgram_hash(&c[s..s + k]);
     }
-    ow.extend(std::iter::repeat(owner).take(n - k + 1));
+    n - k + 1
+}
+
+fn fill_codes(c: &Codes<'_>, k: usize, hs: &mut [u64]) -> usize {
+    match c {
+        Codes::U1(c) => fill_hashes(c, k, hs),
+        Codes::U2(c) => fill_hashes(c, k, hs),
+        Codes::U4(c) => fill_hashes(c, k, hs),
+    }
+}
+
+fn hash_count(n: usize, k: usize) -> usize {
+    if n >= k {
+        n - k + 1
+    } else {
+        (n > 0) as usize
+    }
+}
+
+/// A new bytearray of ``n`` values of T, filled by ``fill`` (written in place: no
+/// intermediate buffer, whose fresh pages cost as much as the hashing).
+fn new_array<'py, T: Copy>(
+    py: Python<'py>,
+    n: usize,
+    fill: impl FnOnce(&mut [T]) -> PyResult<()>,
+) -> PyResult<Bound<'py, PyByteArray>> {
+    let size = std::mem::size_of::<T>();
+    let mut result = Ok(());
+    if n == 0 {
+        fill(&mut [])?;
+        return Ok(PyByteArray::new(py, &[]));
+    }
+    let out = PyByteArray::new_with(py, n * size, |b| {
+        debug_assert_eq!(b.as_ptr() as usize % std::mem::align_of::<T>(), 0);
+        // SAFETY: a fresh buffer of n * size bytes; Python's allocators align to 16 bytes
+        let v = unsafe { std::slice::from_raw_parts_mut(b.as_mut_ptr() as *mut T, n) };
+        result = fill(v);
+        Ok(())
+    })?;
+    result.map(|_| out)
+}
+
+fn strings<'py>(texts: &Bound<'py, PyList>) -> PyResult<Vec<Bound<'py, PyString>>> {
+    texts.iter().map(|t| t.downcast_into::<PyString>().map_err(PyErr::from)).collect()
 }
 
 /// k-gram hashes of many texts: (hashes u64, owner i64) as in minhash.batch_kgram_hashes.
@@ -132,26 +178,26 @@ fn kgram_hashes<'py>(
     if k == 0 {
         return Err(PyValueError::new_err("k must be positive"));
     }
-    let mut hs: Vec<u64> = Vec::new();
-    let mut ow: Vec<i64> = Vec::new();
-    let mut strs = Vec::with_capacity(texts.len());
-    let mut total = 0usize;
-    for t in texts.iter() {
-        let s = t.downcast_into::<PyString>()?;
-        let n = codes_of(&s)?.len();
-        total += if n >= k { n - k + 1 } else { (n > 0) as usize };
-        strs.push(s);
-    }
-    hs.reserve_exact(total);
-    ow.reserve_exact(total);
-    for (i, s) in strs.iter().enumerate() {
-        match codes_of(s)? {
-            Codes::U1(c) => push_hashes(c, k, i as i64, &mut hs, &mut ow),
-            Codes::U2(c) => push_hashes(c, k, i as i64, &mut hs, &mut ow),
-            Codes::U4(c) => push_hashes(c, k, i as i64, &mut hs, &mut ow),
+    let strs = strings(texts)?;
+    let codes = strs.iter().map(|s| codes_of(s)).collect::<PyResult<Vec<_>>>()?;
+    let counts: Vec<usize> = codes.iter().map(|c| hash_count(c.len(), k)).collect();
+    let total: usize = counts.iter().sum();
+    let hs = new_array::<u64>(py, total, |hs| {
+        let mut at = 0;
+        for c in &codes {
+            at += fill_codes(c, k, &mut hs[at..]);
         }
-    }
-    Ok((bytes_of(py, &hs), bytes_of(py, &ow)))
+        Ok(())
+    })?;
+    let ow = new_array::<i64>(py, total, |ow| {
+        let mut at = 0;
+        for (i, &n) in counts.iter().enumerate() {
+            ow[at..at + n].fill(i as i64);
+            at += n;
+        }
+        Ok(())
+    })?;
+    Ok((hs, ow))
 }
 
 /// MinHash signatures (n_texts x len(a), uint32) from k-gram hashes and their owners
@@ -354,43 +400,89 @@ fn kgram_runs<'py>(
     Ok(runs_array(py, &runs))
 }
 
-const RUN_BITS: u32 = 16;
 
-/// The draft's k-grams sorted by key, with a bitmap of the keys' top bits.
-struct DraftIndex {
-    sorted: Vec<(i64, i64)>,
-    bitmap: Vec<u64>,
+/// The draft's k-grams sorted by key, and an open-addressing table from each distinct key
+/// to its range in that order.
+struct DraftIndex<'a> {
+    sorted: &'a [(i64, i64)],
+    /// (key, start, end) per slot; end == 0 marks an empty slot
+    table: &'a [(i64, u32, u32)],
+    mask: usize,
 }
 
-impl DraftIndex {
-    fn new(dh: &[i64], dp: &[i64]) -> Self {
-        let mut sorted: Vec<(i64, i64)> = dh.iter().copied().zip(dp.iter().copied()).collect();
+/// Buffers a thread reuses from one call to the next (fresh pages cost more than the work).
+#[derive(Default)]
+struct Scratch {
+    sorted: Vec<(i64, i64)>,
+    table: Vec<(i64, u32, u32)>,
+    hits: Vec<(i64, i64, i64, i64)>,
+    packed: Vec<u64>,
+    hashes: Vec<u64>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+impl<'a> DraftIndex<'a> {
+    fn new(
+        dh: &[i64],
+        dp: &[i64],
+        sorted: &'a mut Vec<(i64, i64)>,
+        table: &'a mut Vec<(i64, u32, u32)>,
+    ) -> Self {
+        sorted.clear();
+        sorted.extend(dh.iter().copied().zip(dp.iter().copied()));
         sorted.sort_unstable();
-        let mut bitmap = vec![0u64; 1 << (RUN_BITS - 6)];
-        for &(h, _) in &sorted {
-            let t = (h as u64) >> (64 - RUN_BITS);
-            bitmap[(t >> 6) as usize] |= 1 << (t & 63);
+        let size = (2 * sorted.len()).next_power_of_two().max(16);
+        table.clear();
+        table.resize(size, (0i64, 0u32, 0u32));
+        let mask = size - 1;
+        let mut a = 0;
+        while a < sorted.len() {
+            let key = sorted[a].0;
+            let mut b = a + 1;
+            while b < sorted.len() && sorted[b].0 == key {
+                b += 1;
+            }
+            let mut slot = Self::slot(key) & mask;
+            while table[slot].2 != 0 {
+                slot = (slot + 1) & mask;
+            }
+            table[slot] = (key, a as u32, b as u32);
+            a = b;
         }
-        DraftIndex { sorted, bitmap }
+        DraftIndex { sorted, table, mask }
+    }
+
+    #[inline(always)]
+    fn slot(key: i64) -> usize {
+        (key as u64).wrapping_mul(GOLDEN).rotate_left(32) as usize
     }
 
     /// Draft positions of ``h``.
     #[inline(always)]
     fn find(&self, h: i64) -> &[(i64, i64)] {
-        let t = (h as u64) >> (64 - RUN_BITS);
-        if self.bitmap[(t >> 6) as usize] & (1 << (t & 63)) == 0 {
-            return &[];
+        let mut slot = Self::slot(h) & self.mask;
+        loop {
+            let (key, a, b) = self.table[slot];
+            if b == 0 {
+                return &[];
+            }
+            if key == h {
+                return &self.sorted[a as usize..b as usize];
+            }
+            slot = (slot + 1) & self.mask;
         }
-        let lo = self.sorted.partition_point(|&(v, _)| v < h);
-        let hi = lo + self.sorted[lo..].partition_point(|&(v, _)| v == h);
-        &self.sorted[lo..hi]
     }
 }
 
 /// Runs of consecutive draft positions on one (owner, diagonal) from sorted-able hits
 /// (owner, diagonal, draft position, candidate position).
-fn runs_of(mut hits: Vec<(i64, i64, i64, i64)>) -> Vec<(i64, i64, i64, i64)> {
-    hits.sort_unstable();
+fn runs_of(hits: &mut [(i64, i64, i64, i64)]) -> Vec<(i64, i64, i64, i64)> {
+    if !hits.is_sorted() {
+        hits.sort_unstable();
+    }
     let mut runs = Vec::new();
     let mut k = 0;
     while k < hits.len() {
@@ -440,44 +532,61 @@ fn pair_runs<'py>(
     if ps.len() != pc.len() || dk.len() != dp.len() {
         return Err(PyValueError::new_err("length mismatch"));
     }
-    // k-gram hashes of every text (none for texts shorter than k)
-    let mut hs: Vec<u64> = Vec::new();
-    let mut ow: Vec<i64> = Vec::new();
-    let mut start: Vec<usize> = Vec::with_capacity(texts.len() + 1);
-    for (i, t) in texts.iter().enumerate() {
-        start.push(hs.len());
-        let s = t.downcast_into::<PyString>()?;
-        let c = codes_of(&s)?;
-        if c.len() >= k {
-            match c {
-                Codes::U1(c) => push_hashes(c, k, i as i64, &mut hs, &mut ow),
-                Codes::U2(c) => push_hashes(c, k, i as i64, &mut hs, &mut ow),
-                Codes::U4(c) => push_hashes(c, k, i as i64, &mut hs, &mut ow),
-            }
-        }
-    }
-    start.push(hs.len());
-    let n_texts = texts.len() as i64;
+    let strs = strings(texts)?;
+    let codes = strs.iter().map(|s| codes_of(s)).collect::<PyResult<Vec<_>>>()?;
+    let n_texts = codes.len() as i64;
     if pc.iter().any(|&c| c < 0 || c >= n_texts) {
         return Err(PyValueError::new_err("candidate out of range"));
     }
     let runs = py.allow_threads(|| {
-        if dk.is_empty() || hs.is_empty() {
-            return Vec::new();
-        }
-        let draft = DraftIndex::new(dk, dp);
-        let mut hits: Vec<(i64, i64, i64, i64)> = Vec::new();
-        for (&seg, &cand) in ps.iter().zip(pc.iter()) {
-            let add = (seg as u64).wrapping_mul(GOLDEN);
-            let (a, b) = (start[cand as usize], start[cand as usize + 1]);
-            for (j, &h) in hs[a..b].iter().enumerate() {
-                let key = h.wrapping_add(add) as i64;
-                for &(_, i) in draft.find(key) {
-                    hits.push((cand, j as i64 - i, i, j as i64));
+        SCRATCH.with(|cell| {
+            let scratch = &mut *cell.borrow_mut();
+            if dk.is_empty() {
+                return Vec::new();
+            }
+            let draft = DraftIndex::new(dk, dp, &mut scratch.sorted, &mut scratch.table);
+            let hs = &mut scratch.hashes;
+            // hits packed into one u64, (candidate, diagonal, draft position) in that order,
+            // when the ranges allow (always, for drafts under the size cap): sorting 8 bytes
+            // a hit is much cheaper than 32
+            let max_i = dp.iter().copied().max().unwrap_or(0).max(0) as u64;
+            let max_len = codes.iter().map(|c| c.len()).max().unwrap_or(0) as u64;
+            let (i_span, d_span) = (max_i + 1, max_len + max_i + 1);
+            let fits = dp.iter().all(|&i| i >= 0)
+                && (n_texts as u128) * (d_span as u128) * (i_span as u128) < (1u128 << 63);
+            let packed = &mut scratch.packed;
+            let hits = &mut scratch.hits;
+            packed.clear();
+            hits.clear();
+            for (&seg, &cand) in ps.iter().zip(pc.iter()) {
+                let c = &codes[cand as usize];
+                if c.len() < k {
+                    continue;
+                }
+                hs.resize(c.len(), 0);
+                let m = fill_codes(c, k, hs);
+                let add = (seg as u64).wrapping_mul(GOLDEN);
+                for (j, &h) in hs[..m].iter().enumerate() {
+                    for &(_, i) in draft.find(h.wrapping_add(add) as i64) {
+                        if fits {
+                            let diag = j as u64 + max_i - i as u64;
+                            packed.push((cand as u64 * d_span + diag) * i_span + i as u64);
+                        } else {
+                            hits.push((cand, j as i64 - i, i, j as i64));
+                        }
+                    }
                 }
             }
-        }
-        runs_of(hits)
+            if fits {
+                packed.sort_unstable();
+                hits.extend(packed.iter().map(|&x| {
+                    let (i, rest) = ((x % i_span) as i64, x / i_span);
+                    let (diag, cand) = ((rest % d_span) as i64 - max_i as i64, (rest / d_span) as i64);
+                    (cand, diag, i, diag + i)
+                }));
+            }
+            runs_of(hits)
+        })
     });
     Ok(runs_array(py, &runs))
 }
@@ -486,14 +595,57 @@ fn join_runs(dh: &[i64], dp: &[i64], ch: &[i64], co: &[i64], cp: &[i64]) -> Vec<
     if dh.is_empty() || ch.is_empty() {
         return Vec::new();
     }
-    let draft = DraftIndex::new(dh, dp);
-    let mut hits: Vec<(i64, i64, i64, i64)> = Vec::new();
-    for x in 0..ch.len() {
-        for &(_, i) in draft.find(ch[x]) {
-            hits.push((co[x], cp[x] - i, i, cp[x]));
+    SCRATCH.with(|cell| {
+        let scratch = &mut *cell.borrow_mut();
+        let draft = DraftIndex::new(dh, dp, &mut scratch.sorted, &mut scratch.table);
+        let hits = &mut scratch.hits;
+        hits.clear();
+        for x in 0..ch.len() {
+            for &(_, i) in draft.find(ch[x]) {
+                hits.push((co[x], cp[x] - i, i, cp[x]));
+            }
         }
+        runs_of(hits)
+    })
+}
+
+/// postings.Segment.ranges with a radix directory: per query key, ``searchsorted(keys, q,
+/// "left")`` and ``"right"`` found inside its bucket ``dir[t] .. dir[t + 1]``, t the key's
+/// top ``bits`` bits (offset to start at 0). Returns one int64 array: lefts, then rights.
+#[pyfunction]
+fn segment_ranges<'py>(
+    py: Python<'py>,
+    keys: &Bound<'py, PyAny>,
+    directory: &Bound<'py, PyAny>,
+    bits: u32,
+    q: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyByteArray>> {
+    let (keys, dir, q) = (Arr::<i64>::get(keys)?, Arr::<i64>::get(directory)?, Arr::<i64>::get(q)?);
+    let (keys, dir, q) = (keys.slice(), dir.slice(), q.slice());
+    if !(1..=62).contains(&bits) || dir.len() != (1usize << bits) + 1 {
+        return Err(PyValueError::new_err("bad directory"));
     }
-    runs_of(hits)
+    if dir[0] != 0 || dir[dir.len() - 1] as usize != keys.len() || dir.windows(2).take(2).any(|w| w[0] > w[1]) {
+        return Err(PyValueError::new_err("directory does not match the keys"));
+    }
+    let n = q.len();
+    new_array::<i64>(py, 2 * n, |out| {
+        let (left, right) = out.split_at_mut(n);
+        let half = 1i64 << (bits - 1);
+        for (x, &v) in q.iter().enumerate() {
+            let t = ((v >> (64 - bits)) + half) as usize;
+            let (lo, hi) = (dir[t] as usize, dir[t + 1] as usize);
+            if lo > hi || hi > keys.len() {
+                return Err(PyValueError::new_err("directory does not match the keys"));
+            }
+            let bucket = &keys[lo..hi];
+            let l = bucket.partition_point(|&k| k < v);
+            let r = l + bucket[l..].partition_point(|&k| k == v);
+            left[x] = (lo + l) as i64;
+            right[x] = (lo + r) as i64;
+        }
+        Ok(())
+    })
 }
 
 #[pymodule]
@@ -504,6 +656,7 @@ fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fingerprint_keys, m)?)?;
     m.add_function(wrap_pyfunction!(kgram_runs, m)?)?;
     m.add_function(wrap_pyfunction!(pair_runs, m)?)?;
-    m.add("ABI", 2)?;
+    m.add_function(wrap_pyfunction!(segment_ranges, m)?)?;
+    m.add("ABI", 3)?;
     Ok(())
 }
