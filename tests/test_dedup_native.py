@@ -275,3 +275,61 @@ def test_segment_ranges_equal_numpy(seed):
     assert left.tolist() == want[0].tolist() and right.tolist() == want[1].tolist()
     assert left.tolist() == np.searchsorted(keys, q, "left").tolist()
     assert right.tolist() == np.searchsorted(keys, q, "right").tolist()
+
+
+# -- normalization --------------------------------------------------------------------
+
+NORM_PIECES = [
+    "晋城市", "阳城县", "xx市", "XX县", "**区", "××街道", "□□社区", "某某村委会", "某村", "x省", "*市",
+    "○○", "△△乡", "■■", "x", "×", "2,000.5%", "３０", "二〇二三年", "第三条", "十五个", "三十五", "一二",
+    "第", "％", "①", "㈠", "ﬁ", "Ⅻ", "١٢٣", "𝟙𝟚", "𐒠𐒡", "國務院", "發展", "，", "。", "　", "\t", "\r", "\n",
+    " ", "😀", "\U0001f600", "\x00", "\u200b", "\ufeff", "é", "e\u0301", "A", "Ｂ", "中华人民共和国", "北京", "北京市",
+    "人民", "新区", "的", "和", "推进", "□", "x□", "某", "2023", "12.", ".5", "1,", "村委会",
+]
+
+
+def _norm_texts(seed: int, n: int = 400) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(NORM_PIECES) for _ in range(rng.randint(0, 12))) for _ in range(n)]
+
+
+NORM_VECTORS = {
+    "pieces": lambda: _norm_texts(1),
+    "more_pieces": lambda: _norm_texts(2),
+    "corpus": lambda: _corpus_raw(),
+    "odd": lambda: list(ODD) + ["", "\n\n", "\r\n", "□，□", "x，x"],
+    "huge": lambda: ["".join(random.Random(4).choice(NORM_PIECES) for _ in range(60_000))],
+}
+
+
+def _corpus_raw(limit: int = 60) -> list[str]:
+    if not LAWS.exists():
+        pytest.skip("../shared corpus is not beside the repo")
+    with open(LAWS, encoding="utf-8") as f:
+        return [json.loads(line)["text"] for _, line in zip(range(limit), f)]
+
+
+@pytest.mark.parametrize("name", sorted(NORM_VECTORS))
+def test_normalization_equals_numpy(name):
+    from dedup import normalize as nz
+
+    assert nz._native_normalizer() is not None
+    texts = NORM_VECTORS[name]()
+    assert nz.normalize_many(texts) == nz.normalize_many_np(texts)
+    for t in texts:  # one at a time, and with offsets (newlines kept)
+        got, want = nz._normalize_arrays(t, True), nz._normalize_arrays_np(t, True)
+        assert got[0] == want[0], t
+        assert got[1].tolist() == want[1].tolist() and got[2].tolist() == want[2].tolist(), t
+        assert nz._normalize_arrays(t, False)[0] == want[0]
+    # a batch with no mask at all and one with a mask elsewhere collapse literal masks alike
+    for batch in (["□，□"], ["□，□", "二〇二三年"]):
+        assert nz.normalize_many(batch) == nz.normalize_many_np(batch)
+
+
+def test_normalization_of_lone_surrogates_raises_as_before():
+    from dedup import normalize as nz
+
+    with pytest.raises(UnicodeEncodeError):
+        nz.normalize_many(["正常", "坏\ud800"])
+    with pytest.raises(UnicodeEncodeError):
+        nz.normalize("坏\udfff字")

@@ -11,6 +11,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyList, PyString};
 use pyo3::types::PyStringData;
 
+mod normalize;
+
 /// polynomial base of the k-gram hashes (FNV prime)
 const P: u64 = 0x100000001B3;
 const GOLDEN: u64 = 0x9E3779B97F4A7C15;
@@ -31,19 +33,19 @@ fn anchor_key(h: u64, q: u64, side: u64) -> i64 {
 }
 
 /// A contiguous, C-ordered buffer of T (a numpy array or bytes-like) as a slice.
-struct Arr<T: pyo3::buffer::Element> {
+pub(crate) struct Arr<T: pyo3::buffer::Element> {
     buf: PyBuffer<T>,
 }
 
 impl<T: pyo3::buffer::Element + Copy> Arr<T> {
-    fn get(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+    pub(crate) fn get(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
         let buf = PyBuffer::<T>::get(obj)?;
         if !buf.is_c_contiguous() {
             return Err(PyValueError::new_err("array must be C-contiguous"));
         }
         Ok(Arr { buf })
     }
-    fn slice(&self) -> &[T] {
+    pub(crate) fn slice(&self) -> &[T] {
         let n = self.buf.item_count();
         if n == 0 {
             return &[];
@@ -61,7 +63,7 @@ fn bytes_of<'py, T: Copy>(py: Python<'py>, v: &[T]) -> Bound<'py, PyByteArray> {
     PyByteArray::new(py, b)
 }
 
-enum Codes<'a> {
+pub(crate) enum Codes<'a> {
     U1(&'a [u8]),
     U2(&'a [u16]),
     U4(&'a [u32]),
@@ -77,7 +79,7 @@ impl Codes<'_> {
     }
 }
 
-fn codes_of<'a>(s: &'a Bound<'_, PyString>) -> PyResult<Codes<'a>> {
+pub(crate) fn codes_of<'a>(s: &'a Bound<'_, PyString>) -> PyResult<Codes<'a>> {
     // SAFETY: the string is immutable and outlives the borrow
     let data = unsafe { s.data()? };
     let surrogate = |c: u32| (0xD800..=0xDFFF).contains(&c);
@@ -143,7 +145,7 @@ fn hash_count(n: usize, k: usize) -> usize {
 
 /// A new bytearray of ``n`` values of T, filled by ``fill`` (written in place: no
 /// intermediate buffer, whose fresh pages cost as much as the hashing).
-fn new_array<'py, T: Copy>(
+pub(crate) fn new_array<'py, T: Copy>(
     py: Python<'py>,
     n: usize,
     fill: impl FnOnce(&mut [T]) -> PyResult<()>,
@@ -164,7 +166,7 @@ fn new_array<'py, T: Copy>(
     result.map(|_| out)
 }
 
-fn strings<'py>(texts: &Bound<'py, PyList>) -> PyResult<Vec<Bound<'py, PyString>>> {
+pub(crate) fn strings<'py>(texts: &Bound<'py, PyList>) -> PyResult<Vec<Bound<'py, PyString>>> {
     texts.iter().map(|t| t.downcast_into::<PyString>().map_err(PyErr::from)).collect()
 }
 
@@ -657,6 +659,7 @@ fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(kgram_runs, m)?)?;
     m.add_function(wrap_pyfunction!(pair_runs, m)?)?;
     m.add_function(wrap_pyfunction!(segment_ranges, m)?)?;
-    m.add("ABI", 3)?;
+    m.add_class::<normalize::Normalizer>()?;
+    m.add("ABI", 4)?;
     Ok(())
 }
