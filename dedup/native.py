@@ -20,7 +20,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 #: the kernels' interface version (``govtext_native.ABI``); another one is not used
-ABI = 4
+ABI = 5
 
 
 def _load():
@@ -87,3 +87,11 @@ def segment_ranges(keys: np.ndarray, directory: np.ndarray, bits: int, q: np.nda
     """``postings.Segment.ranges`` through the radix directory: (left, right) per query key."""
     out = np.frombuffer(lib.segment_ranges(keys, directory, bits, np.ascontiguousarray(q, dtype=np.int64)), dtype=np.int64)
     return out[: len(q)], out[len(q) :]
+
+
+def posting_pairs(q: np.ndarray, cap, segs: list[tuple]) -> tuple[np.ndarray, np.ndarray]:
+    """``postings.SegmentPostings.pairs`` over ``segs`` (``Segment.native_view()`` each)."""
+    qcap = np.ascontiguousarray(np.broadcast_to(np.asarray(cap, dtype=np.int64), q.shape))
+    out = np.frombuffer(lib.posting_pairs(np.ascontiguousarray(q), qcap, segs), dtype=np.int64)
+    n = len(out) // 2
+    return out[:n], out[n:]

@@ -333,3 +333,26 @@ def test_normalization_of_lone_surrogates_raises_as_before():
         nz.normalize_many(["正常", "坏\ud800"])
     with pytest.raises(UnicodeEncodeError):
         nz.normalize("坏\udfff字")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_posting_pairs_equal_numpy(seed):
+    from dedup.postings import Segment, SegmentPostings
+
+    rng = np.random.default_rng(seed)
+    vocab = rng.integers(-(2**63), 2**63 - 1, size=3000, dtype=np.int64)
+
+    def segment(n: int) -> Segment:
+        keys = np.sort(vocab[rng.integers(0, len(vocab), size=n)])  # keys repeat: several pids each
+        return Segment(keys, rng.integers(0, 2**31 - 1, size=n, dtype=np.int64).astype(np.int32))
+
+    # oldest first: a large one (searched through its directory), small ones, an empty one
+    segs = [segment(400_000), segment(5000), segment(0), segment(300)]
+    q = np.concatenate([vocab[rng.integers(0, len(vocab), size=700)], rng.integers(0, 9, size=50)]).astype(np.int64)
+    for cap in (0, 1, 3, 50, rng.integers(0, 40, size=len(q))):
+        got = native.posting_pairs(q, cap, [s.native_view() for s in segs])
+        want = SegmentPostings._pairs_np(q, cap, segs)
+        assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
+    assert all(len(x) == 0 for x in native.posting_pairs(q[:0], 5, [s.native_view() for s in segs]))
+    with pytest.raises(ValueError):  # a negative cap: numpy's path decides
+        native.posting_pairs(q, -1, [s.native_view() for s in segs])

@@ -624,30 +624,166 @@ fn segment_ranges<'py>(
 ) -> PyResult<Bound<'py, PyByteArray>> {
     let (keys, dir, q) = (Arr::<i64>::get(keys)?, Arr::<i64>::get(directory)?, Arr::<i64>::get(q)?);
     let (keys, dir, q) = (keys.slice(), dir.slice(), q.slice());
-    if !(1..=62).contains(&bits) || dir.len() != (1usize << bits) + 1 {
-        return Err(PyValueError::new_err("bad directory"));
-    }
-    if dir[0] != 0 || dir[dir.len() - 1] as usize != keys.len() || dir.windows(2).take(2).any(|w| w[0] > w[1]) {
-        return Err(PyValueError::new_err("directory does not match the keys"));
-    }
+    check_directory(keys, dir, bits)?;
     let n = q.len();
     new_array::<i64>(py, 2 * n, |out| {
         let (left, right) = out.split_at_mut(n);
-        let half = 1i64 << (bits - 1);
-        for (x, &v) in q.iter().enumerate() {
-            let t = ((v >> (64 - bits)) + half) as usize;
-            let (lo, hi) = (dir[t] as usize, dir[t + 1] as usize);
-            if lo > hi || hi > keys.len() {
-                return Err(PyValueError::new_err("directory does not match the keys"));
+        dir_ranges(keys, dir, bits, q, left, right)
+    })
+}
+
+/// Per query key its (left, right) in ``keys`` through the radix directory (see
+/// segment_ranges), in three passes so that the memory reads of many keys overlap (the
+/// directory and the keys are far larger than the caches: each read is a miss): every
+/// key's directory entry is touched first, then its bucket's middle, then the buckets searched.
+fn dir_ranges(keys: &[i64], dir: &[i64], bits: u32, q: &[i64], left: &mut [i64], right: &mut [i64]) -> PyResult<()> {
+    let half = 1i64 << (bits - 1);
+    let slot = |v: i64| ((v >> (64 - bits)) + half) as usize;
+    for &v in q {
+        prefetch(&dir[slot(v)]);
+    }
+    for (x, &v) in q.iter().enumerate() {
+        let t = slot(v);
+        let (lo, hi) = (dir[t] as usize, dir[t + 1] as usize);
+        if lo > hi || hi > keys.len() {
+            return Err(PyValueError::new_err("directory does not match the keys"));
+        }
+        if lo < hi {
+            prefetch(&keys[lo + (hi - lo) / 2]);
+        }
+        left[x] = lo as i64;
+        right[x] = hi as i64;
+    }
+    for (x, &v) in q.iter().enumerate() {
+        let (lo, hi) = (left[x] as usize, right[x] as usize);
+        let bucket = &keys[lo..hi];
+        let l = bucket.partition_point(|&k| k < v);
+        let r = l + bucket[l..].partition_point(|&k| k == v);
+        left[x] = (lo + l) as i64;
+        right[x] = (lo + r) as i64;
+    }
+    Ok(())
+}
+
+fn check_directory(keys: &[i64], dir: &[i64], bits: u32) -> PyResult<()> {
+    if !(1..=62).contains(&bits) || dir.len() != (1usize << bits) + 1 {
+        return Err(PyValueError::new_err("bad directory"));
+    }
+    if dir[0] != 0 || dir[dir.len() - 1] as usize != keys.len() {
+        return Err(PyValueError::new_err("directory does not match the keys"));
+    }
+    Ok(())
+}
+
+/// postings.SegmentPostings.pairs: for query keys ``q`` (may repeat) with a cap each, the
+/// (query index, pid) pairs: per distinct key at most its largest cap of pids, from the
+/// segments in their order, each query the first of them up to its own cap. ``segs``:
+/// (keys, pids int32, directory or None, bits). Returns one int64 array: query indices, then pids.
+#[pyfunction]
+fn posting_pairs<'py>(
+    py: Python<'py>,
+    q: &Bound<'py, PyAny>,
+    qcap: &Bound<'py, PyAny>,
+    segs: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>, Option<Bound<'py, PyAny>>, u32)>,
+) -> PyResult<Bound<'py, PyByteArray>> {
+    let (qa, ca) = (Arr::<i64>::get(q)?, Arr::<i64>::get(qcap)?);
+    let (q, qcap) = (qa.slice(), ca.slice());
+    if q.len() != qcap.len() || qcap.iter().any(|&c| c < 0) {
+        return Err(PyValueError::new_err("one non-negative cap per query"));
+    }
+    // distinct keys (sorted) and each query's
+    let mut order: Vec<(i64, u32)> = q.iter().enumerate().map(|(i, &v)| (v, i as u32)).collect();
+    order.sort_unstable();
+    let mut uniq: Vec<i64> = Vec::new();
+    let mut inv = vec![0u32; q.len()];
+    let mut ucap: Vec<i64> = Vec::new();
+    for &(v, i) in &order {
+        if uniq.last() != Some(&v) {
+            uniq.push(v);
+            ucap.push(0);
+        }
+        let u = uniq.len() - 1;
+        inv[i as usize] = u as u32;
+        ucap[u] = ucap[u].max(qcap[i as usize]);
+    }
+    let nu = uniq.len();
+    let mut taken = vec![0i64; nu];
+    let mut per_seg: Vec<(Vec<i64>, Vec<i64>)> = Vec::with_capacity(segs.len());
+    let mut arrays = Vec::with_capacity(segs.len());
+    for (keys, pids, dir, bits) in &segs {
+        let keys = Arr::<i64>::get(keys)?;
+        let pids = Arr::<i32>::get(pids)?;
+        let dir = dir.as_ref().map(Arr::<i64>::get).transpose()?;
+        if keys.slice().len() != pids.slice().len() {
+            return Err(PyValueError::new_err("keys and pids differ in length"));
+        }
+        let (mut lo, mut hi) = (vec![0i64; nu], vec![0i64; nu]);
+        let k = keys.slice();
+        if !k.is_empty() {
+            match &dir {
+                Some(d) => {
+                    check_directory(k, d.slice(), *bits)?;
+                    dir_ranges(k, d.slice(), *bits, &uniq, &mut lo, &mut hi)?;
+                }
+                None => {
+                    for (x, &v) in uniq.iter().enumerate() {
+                        let l = k.partition_point(|&y| y < v);
+                        lo[x] = l as i64;
+                        hi[x] = (l + k[l..].partition_point(|&y| y == v)) as i64;
+                    }
+                }
             }
-            let bucket = &keys[lo..hi];
-            let l = bucket.partition_point(|&k| k < v);
-            let r = l + bucket[l..].partition_point(|&k| k == v);
-            left[x] = (lo + l) as i64;
-            right[x] = (lo + r) as i64;
+        }
+        // count per key: up to its cap, less what older segments gave
+        for u in 0..nu {
+            let c = (hi[u] - lo[u]).min((ucap[u] - taken[u]).max(0));
+            hi[u] = c;
+            taken[u] += c;
+        }
+        per_seg.push((lo, hi));
+        arrays.push(pids);
+    }
+    // every key's pids, oldest segment first
+    let mut first = vec![0usize; nu + 1];
+    for u in 0..nu {
+        first[u + 1] = first[u] + taken[u] as usize;
+    }
+    let mut u_pid = vec![0i64; first[nu]];
+    let mut fill = first.clone();
+    for ((lo, cnt), pids) in per_seg.iter().zip(arrays.iter()) {
+        let p = pids.slice();
+        for u in 0..nu {
+            let (a, c) = (lo[u] as usize, cnt[u] as usize);
+            for (dst, &src) in u_pid[fill[u]..fill[u] + c].iter_mut().zip(&p[a..a + c]) {
+                *dst = src as i64;
+            }
+            fill[u] += c;
+        }
+    }
+    let total: usize = (0..q.len()).map(|i| (taken[inv[i] as usize]).min(qcap[i]) as usize).sum();
+    new_array::<i64>(py, 2 * total, |out| {
+        let (qi, qp) = out.split_at_mut(total);
+        let mut at = 0;
+        for i in 0..q.len() {
+            let u = inv[i] as usize;
+            let c = taken[u].min(qcap[i]) as usize;
+            qi[at..at + c].fill(i as i64);
+            qp[at..at + c].copy_from_slice(&u_pid[first[u]..first[u] + c]);
+            at += c;
         }
         Ok(())
     })
+}
+
+#[inline(always)]
+fn prefetch<T>(p: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch hint of a valid address; it never faults
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(p as *const T as *const i8, std::arch::x86_64::_MM_HINT_T0)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 #[pymodule]
@@ -659,7 +795,8 @@ fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(kgram_runs, m)?)?;
     m.add_function(wrap_pyfunction!(pair_runs, m)?)?;
     m.add_function(wrap_pyfunction!(segment_ranges, m)?)?;
+    m.add_function(wrap_pyfunction!(posting_pairs, m)?)?;
     m.add_class::<normalize::Normalizer>()?;
-    m.add("ABI", 4)?;
+    m.add("ABI", 5)?;
     Ok(())
 }
