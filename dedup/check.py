@@ -628,7 +628,7 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
     """Sentences (not mostly covered by exact copies) that are near copies of a
     candidate: difflib blocks of >= 4 chars cover >= NEAR_THRESHOLD of them."""
     copy_cov = _mask(d.n, (iv for ivs in ev.shared.values() for iv in ivs))
-    matchers: dict[int, difflib.SequenceMatcher] = {}
+    matchers: dict[str, difflib.SequenceMatcher] = {}
     copied = np.concatenate([[0], np.cumsum(copy_cov)]).tolist()  # prefix counts
     sents = [
         (sa, sb)
@@ -646,17 +646,28 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
             p = ev.cand_list[o]
             if _cover4(sent, ev.norms[p]) / L < NEAR_THRESHOLD:
                 continue  # difflib's blocks cannot reach the threshold (see _cover4)
-            sm = matchers.get(p)
-            if sm is None:
-                sm = matchers[p] = difflib.SequenceMatcher(None, "", ev.norms[p], autojunk=False)
-            sm.set_seq1(sent)
-            blocks = [(sa + blk.a, sa + blk.a + blk.size) for blk in sm.get_matching_blocks() if blk.size >= 4]
+            blocks = [(sa + a, sa + a + size) for a, _, size in _matching_blocks(sent, ev.norms[p], matchers) if size >= 4]
             sim = sum(y - x for x, y in blocks) / L
             if sim >= NEAR_THRESHOLD:
                 found.append((p, round(sim, 3), blocks))
         if found:
             found.sort(key=lambda x: -x[1])
             ev.near.append((sa, sb, found))
+
+
+def _matching_blocks(a: str, b: str, matchers: dict[str, difflib.SequenceMatcher]) -> list[tuple[int, int, int]]:
+    """``difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()`` as
+    (i, j, size) (native when it can; ``matchers`` keeps difflib's matcher of each ``b``)."""
+    if native.lib is not None:
+        try:
+            return native.lib.matching_blocks(a, b)
+        except (ValueError, TypeError):
+            pass
+    sm = matchers.get(b)
+    if sm is None:
+        sm = matchers[b] = difflib.SequenceMatcher(None, "", b, autojunk=False)
+    sm.set_seq1(a)
+    return [(m.a, m.b, m.size) for m in sm.get_matching_blocks()]
 
 
 def _near_owners(sents: list[tuple[int, int]], runs) -> list[tuple[int, list[int]]]:

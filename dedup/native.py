@@ -20,7 +20,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 #: the kernels' interface version (``govtext_native.ABI``); another one is not used
-ABI = 5
+ABI = 6
 
 
 def _load():

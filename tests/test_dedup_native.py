@@ -356,3 +356,25 @@ def test_posting_pairs_equal_numpy(seed):
     assert all(len(x) == 0 for x in native.posting_pairs(q[:0], 5, [s.native_view() for s in segs]))
     with pytest.raises(ValueError):  # a negative cap: numpy's path decides
         native.posting_pairs(q, -1, [s.native_view() for s in segs])
+
+
+def _difflib_blocks(a: str, b: str) -> list[tuple[int, int, int]]:
+    import difflib
+
+    return [tuple(m) for m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()]
+
+
+def test_matching_blocks_equal_difflib():
+    rng = random.Random(9)
+    pairs = [("", ""), ("", "abc"), ("abc", ""), ("ab", "acab"), ("abxcd", "abcd"), ("aaaa", "aa"), ("😀é中", "中😀é")]
+    for _ in range(300):  # small alphabets: many repeats and ties
+        alpha = rng.choice(["ab", "abc", "治理基层", ALPHABET])
+        a = "".join(rng.choice(alpha) for _ in range(rng.randint(0, 60)))
+        b = "".join(rng.choice(alpha) for _ in range(rng.randint(0, 250)))
+        pairs.append((a, b))
+    for t in _corpus()[:200]:  # a sentence of a paragraph against its neighbours
+        pairs.append((t[5:60], t))
+    for a, b in pairs:
+        assert native.lib.matching_blocks(a, b) == _difflib_blocks(a, b), (a, b)
+    with pytest.raises(ValueError):
+        native.lib.matching_blocks("a\ud800", "a")

@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyList, PyString};
 use pyo3::types::PyStringData;
 
+mod difflib;
 mod normalize;
 
 /// polynomial base of the k-gram hashes (FNV prime)
@@ -796,7 +797,8 @@ fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pair_runs, m)?)?;
     m.add_function(wrap_pyfunction!(segment_ranges, m)?)?;
     m.add_function(wrap_pyfunction!(posting_pairs, m)?)?;
+    m.add_function(wrap_pyfunction!(difflib::matching_blocks, m)?)?;
     m.add_class::<normalize::Normalizer>()?;
-    m.add("ABI", 5)?;
+    m.add("ABI", 6)?;
     Ok(())
 }
