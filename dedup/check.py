@@ -646,7 +646,9 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
             p = ev.cand_list[o]
             if _cover4(sent, ev.norms[p]) / L < NEAR_THRESHOLD:
                 continue  # difflib's blocks cannot reach the threshold (see _cover4)
-            blocks = [(sa + a, sa + a + size) for a, _, size in _matching_blocks(sent, ev.norms[p], matchers) if size >= 4]
+            blocks = [
+                (sa + a, sa + a + size) for a, _, size in _matching_blocks(sent, ev.norms[p], matchers) if size >= 4
+            ]
             sim = sum(y - x for x, y in blocks) / L
             if sim >= NEAR_THRESHOLD:
                 found.append((p, round(sim, 3), blocks))

@@ -85,7 +85,9 @@ def pair_runs(texts: list[str], k: int, pair_seg, pair_cand, d_key, d_pos):
 
 def segment_ranges(keys: np.ndarray, directory: np.ndarray, bits: int, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``postings.Segment.ranges`` through the radix directory: (left, right) per query key."""
-    out = np.frombuffer(lib.segment_ranges(keys, directory, bits, np.ascontiguousarray(q, dtype=np.int64)), dtype=np.int64)
+    out = np.frombuffer(
+        lib.segment_ranges(keys, directory, bits, np.ascontiguousarray(q, dtype=np.int64)), dtype=np.int64
+    )
     return out[: len(q)], out[len(q) :]
 
 
