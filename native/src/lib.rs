@@ -411,7 +411,12 @@ struct DraftIndex<'a> {
     /// (key, start, end) per slot; end == 0 marks an empty slot
     table: &'a [(i64, u32, u32)],
     mask: usize,
+    /// a bit per value of the keys' top FILTER_BITS bits: most keys of a candidate are
+    /// no key of the draft, and this small filter (in L1) says so without the table
+    filter: [u64; 1 << (FILTER_BITS - 6)],
 }
+
+const FILTER_BITS: u32 = 16;
 
 /// Buffers a thread reuses from one call to the next (fresh pages cost more than the work).
 #[derive(Default)]
@@ -455,7 +460,12 @@ impl<'a> DraftIndex<'a> {
             table[slot] = (key, a as u32, b as u32);
             a = b;
         }
-        DraftIndex { sorted, table, mask }
+        let mut filter = [0u64; 1 << (FILTER_BITS - 6)];
+        for &(key, _) in sorted.iter() {
+            let t = (key as u64) >> (64 - FILTER_BITS);
+            filter[(t >> 6) as usize] |= 1 << (t & 63);
+        }
+        DraftIndex { sorted, table, mask, filter }
     }
 
     #[inline(always)]
@@ -466,6 +476,10 @@ impl<'a> DraftIndex<'a> {
     /// Draft positions of ``h``.
     #[inline(always)]
     fn find(&self, h: i64) -> &[(i64, i64)] {
+        let t = (h as u64) >> (64 - FILTER_BITS);
+        if self.filter[(t >> 6) as usize] & (1 << (t & 63)) == 0 {
+            return &[];
+        }
         let mut slot = Self::slot(h) & self.mask;
         loop {
             let (key, a, b) = self.table[slot];
