@@ -51,8 +51,9 @@ impl<T: pyo3::buffer::Element + Copy> Arr<T> {
         if n == 0 {
             return &[];
         }
-        // SAFETY: a contiguous buffer of n items of T, held for the life of self; the
-        // GIL is held throughout and the callers do not mutate the arrays they pass.
+        // SAFETY: a contiguous buffer of n items of T, held (exported) for the life of
+        // self; the callers (dedup/) never mutate an array while a kernel reads it, also
+        // not from another thread while a kernel runs without the GIL.
         unsafe { std::slice::from_raw_parts(self.buf.buf_ptr() as *const T, n) }
     }
 }

@@ -296,12 +296,12 @@ fn to_codes(c: &Codes<'_>) -> Vec<u32> {
     }
 }
 
-pub fn py_str<'py>(py: Python<'py>, c: &[u32]) -> Bound<'py, PyString> {
+pub fn py_str<'py>(py: Python<'py>, c: &[u32]) -> PyResult<Bound<'py, PyString>> {
     // SAFETY: valid code points (no surrogates: the input had none, and the tables map
     // to characters of Python strings); PyUnicode_FromKindAndData copies them
     unsafe {
         let ptr = ffi::PyUnicode_FromKindAndData(ffi::PyUnicode_4BYTE_KIND as i32, c.as_ptr() as *const _, c.len() as ffi::Py_ssize_t);
-        Bound::from_owned_ptr(py, ptr).downcast_into_unchecked()
+        Ok(Bound::from_owned_ptr_or_err(py, ptr)?.downcast_into_unchecked())
     }
 }
 
@@ -395,7 +395,7 @@ impl Normalizer {
             v.copy_from_slice(&e);
             Ok(())
         })?;
-        Ok((py_str(py, &out), starts, ends))
+        Ok((py_str(py, &out)?, starts, ends))
     }
 
     /// ``normalize_many``: the paragraphs (newlines and returns read as spaces) normalized
@@ -421,7 +421,7 @@ impl Normalizer {
             }
         }
         let (out, _, _) = py.allow_threads(|| self.run(&joined, false));
-        let parts: Vec<Bound<'py, PyString>> = out.split(|&x| x == NL).map(|c| py_str(py, c)).collect();
+        let parts = out.split(|&x| x == NL).map(|c| py_str(py, c)).collect::<PyResult<Vec<_>>>()?;
         if parts.len() != paragraphs.len() {
             return Err(PyValueError::new_err("a character normalized to a newline"));
         }
