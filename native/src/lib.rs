@@ -123,8 +123,23 @@ fn fill_hashes<T: Copy + Into<u64>>(c: &[T], k: usize, hs: &mut [u64]) -> usize 
         hs[0] = kgram_hash(c);
         return 1;
     }
-    for (s, h) in hs[..n - k + 1].iter_mut().enumerate() {
-        *h = kgram_hash(&c[s..s + k]);
+    // rolling: the polynomial of the next k-gram from this one's (mod 2**64, exactly
+    // kgram_hash's value): drop the first code's term, shift, add the new code
+    let top = (1..k).fold(1u64, |acc, _| acc.wrapping_mul(P)); // P**(k-1)
+    let mut g: u64 = 0;
+    for &x in &c[..k] {
+        g = g.wrapping_mul(P).wrapping_add(x.into()).wrapping_add(1);
+    }
+    hs[0] = mix(g.wrapping_add(k as u64));
+    for s in 1..=n - k {
+        let out: u64 = c[s - 1].into();
+        let inn: u64 = c[s + k - 1].into();
+        g = g
+            .wrapping_sub(out.wrapping_add(1).wrapping_mul(top))
+            .wrapping_mul(P)
+            .wrapping_add(inn)
+            .wrapping_add(1);
+        hs[s] = mix(g.wrapping_add(k as u64));
     }
     n - k + 1
 }
