@@ -59,7 +59,7 @@ import numpy as np
 from govtext.errors import BadInput
 from govtext.validation import check_text
 
-from . import winnow
+from . import native, winnow
 from .fingerprint import MIN_BAND_CHARS, exact_hash
 from .kinds import citation_masks, whitelist_mask, whitelist_phrases
 from .limits import cap_report
@@ -166,6 +166,16 @@ _RUN_BITS = 17
 
 def _runs(d_hash: np.ndarray, d_pos: np.ndarray, c_hash: np.ndarray, c_owner: np.ndarray, c_pos: np.ndarray):
     """Common k-gram runs: arrays (draft_start, owner, cand_start, n_kgrams)."""
+    if native.lib is not None:
+        try:
+            return native.kgram_runs(d_hash, d_pos, c_hash, c_owner, c_pos)
+        except (ValueError, TypeError):
+            pass
+    return _runs_np(d_hash, d_pos, c_hash, c_owner, c_pos)
+
+
+def _runs_np(d_hash: np.ndarray, d_pos: np.ndarray, c_hash: np.ndarray, c_owner: np.ndarray, c_pos: np.ndarray):
+    """``_runs`` in numpy (the fallback of the native kernel)."""
     if not len(d_hash) or not len(c_hash):
         z = np.zeros(0, dtype=np.int64)
         return z, z, z, z
@@ -445,21 +455,39 @@ def _verify(index, rows: dict, norms: dict, cand_list: list[int], pair_seg, pair
     at = np.minimum(np.searchsorted(involved, pair_pid), len(involved) - 1)
     found = involved[at] == pair_pid
     pair_seg, pair_cand = pair_seg[found], at[found]
-    c_hash, c_owner, c_pos = _batch_grams([norms[p] for p in involved.tolist()])
+    texts = [norms[p] for p in involved.tolist()]
+    rs, ro, rj, rl = _pair_runs(texts, pair_seg, pair_cand, d_key, d_pos)
+    to_global = np.array([position[p] for p in involved.tolist()], dtype=np.int64)
+    return cand_list, rs, to_global[ro] if len(ro) else ro, rj, rl
+
+
+def _pair_runs(texts: list[str], pair_seg: np.ndarray, pair_cand: np.ndarray, d_key: np.ndarray, d_pos: np.ndarray):
+    """Common k-gram runs of each (draft paragraph, candidate text) pair: (draft start,
+    index into ``texts``, candidate start, length in k-grams)."""
+    if native.lib is not None:
+        try:
+            return native.pair_runs(texts, K, pair_seg, pair_cand, d_key, d_pos)
+        except (ValueError, TypeError):
+            pass
+    return _pair_runs_np(texts, pair_seg, pair_cand, d_key, d_pos)
+
+
+def _pair_runs_np(texts: list[str], pair_seg: np.ndarray, pair_cand: np.ndarray, d_key: np.ndarray, d_pos: np.ndarray):
+    """``_pair_runs`` in numpy (the fallback of the native kernel)."""
+    empty = np.zeros(0, dtype=np.int64)
+    c_hash, c_owner, c_pos = _batch_grams(texts)
     if not len(pair_seg) or not len(c_hash):
-        return cand_list, empty, empty, empty, empty
+        return empty, empty, empty, empty
     # join each draft paragraph only with its own candidates: the k-gram key is
     # mixed with the draft paragraph index (a common k-gram would otherwise pair
     # every draft paragraph with every candidate)
-    counts = np.bincount(c_owner, minlength=len(involved))
+    counts = np.bincount(c_owner, minlength=len(texts))
     first = np.cumsum(counts) - counts
     reps = counts[pair_cand]
     total = int(reps.sum())
     idx = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(reps) - reps, reps) + np.repeat(first[pair_cand], reps)
     c_key = _seg_key(c_hash[idx], np.repeat(pair_seg, reps))
-    rs, ro, rj, rl = _runs(d_key, d_pos, c_key, c_owner[idx], c_pos[idx])
-    to_global = np.array([position[p] for p in involved.tolist()], dtype=np.int64)
-    return cand_list, rs, to_global[ro] if len(ro) else ro, rj, rl
+    return _runs(d_key, d_pos, c_key, c_owner[idx], c_pos[idx])
 
 
 # ---------------------------------------------------------------- the steps
@@ -600,7 +628,7 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
     """Sentences (not mostly covered by exact copies) that are near copies of a
     candidate: difflib blocks of >= 4 chars cover >= NEAR_THRESHOLD of them."""
     copy_cov = _mask(d.n, (iv for ivs in ev.shared.values() for iv in ivs))
-    matchers: dict[int, difflib.SequenceMatcher] = {}
+    matchers: dict[str, difflib.SequenceMatcher] = {}
     copied = np.concatenate([[0], np.cumsum(copy_cov)]).tolist()  # prefix counts
     sents = [
         (sa, sb)
@@ -618,17 +646,30 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
             p = ev.cand_list[o]
             if _cover4(sent, ev.norms[p]) / L < NEAR_THRESHOLD:
                 continue  # difflib's blocks cannot reach the threshold (see _cover4)
-            sm = matchers.get(p)
-            if sm is None:
-                sm = matchers[p] = difflib.SequenceMatcher(None, "", ev.norms[p], autojunk=False)
-            sm.set_seq1(sent)
-            blocks = [(sa + blk.a, sa + blk.a + blk.size) for blk in sm.get_matching_blocks() if blk.size >= 4]
+            blocks = [
+                (sa + a, sa + a + size) for a, _, size in _matching_blocks(sent, ev.norms[p], matchers) if size >= 4
+            ]
             sim = sum(y - x for x, y in blocks) / L
             if sim >= NEAR_THRESHOLD:
                 found.append((p, round(sim, 3), blocks))
         if found:
             found.sort(key=lambda x: -x[1])
             ev.near.append((sa, sb, found))
+
+
+def _matching_blocks(a: str, b: str, matchers: dict[str, difflib.SequenceMatcher]) -> list[tuple[int, int, int]]:
+    """``difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()`` as
+    (i, j, size) (native when it can; ``matchers`` keeps difflib's matcher of each ``b``)."""
+    if native.lib is not None:
+        try:
+            return native.lib.matching_blocks(a, b)
+        except (ValueError, TypeError):
+            pass
+    sm = matchers.get(b)
+    if sm is None:
+        sm = matchers[b] = difflib.SequenceMatcher(None, "", b, autojunk=False)
+    sm.set_seq1(a)
+    return [(m.a, m.b, m.size) for m in sm.get_matching_blocks()]
 
 
 def _near_owners(sents: list[tuple[int, int]], runs) -> list[tuple[int, list[int]]]:

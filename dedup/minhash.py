@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import native
+
 #: character n-gram length for MinHash shingles (on normalized text)
 SHINGLE = 5
 BANDS = 20
@@ -116,6 +118,16 @@ def batch_kgram_hashes(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray
 
     Texts shorter than k contribute one hash of the whole text; empty texts none.
     """
+    if native.lib is not None:
+        try:
+            return native.kgram_hashes(texts, k)
+        except (ValueError, TypeError):  # e.g. a lone surrogate: numpy's path raises as it always did
+            pass
+    return batch_kgram_hashes_np(texts, k)
+
+
+def batch_kgram_hashes_np(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``batch_kgram_hashes`` in numpy (the fallback of the native kernel)."""
     lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     if not len(texts) or lens.sum() == 0:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
@@ -178,10 +190,20 @@ def signatures(texts: list[str], *, chunk_shingles: int = 8192, grams=None) -> n
     ``np.minimum.reduceat`` along contiguous rows.  Empty texts get the all-max
     signature (and no band keys, see paragraph_band_keys).
     """
-    out = np.full((len(texts), NUM_PERM), _EMPTY, dtype=np.uint32)
-    if not texts:
-        return out
+    if not len(texts):
+        return np.full((0, NUM_PERM), _EMPTY, dtype=np.uint32)
     hs, ow = grams if grams is not None else batch_kgram_hashes(texts, SHINGLE)
+    if native.lib is not None:
+        try:
+            return native.signatures(hs, ow, len(texts), _A, _B)
+        except (ValueError, TypeError):
+            pass
+    return signatures_np(len(texts), hs, ow, chunk_shingles=chunk_shingles)
+
+
+def signatures_np(n_texts: int, hs: np.ndarray, ow: np.ndarray, *, chunk_shingles: int = 8192) -> np.ndarray:
+    """``signatures`` of k-gram hashes in numpy (the fallback of the native kernel)."""
+    out = np.full((n_texts, NUM_PERM), _EMPTY, dtype=np.uint32)
     if not len(hs):
         return out
     x = hs.astype(np.uint32)  # low 32 bits
@@ -209,14 +231,31 @@ def signatures(texts: list[str], *, chunk_shingles: int = 8192, grams=None) -> n
     return out
 
 
-def band_keys(sigs: np.ndarray) -> np.ndarray:
-    """LSH band keys (len x BANDS) as signed int64 (SQLite INTEGER), band index mixed in."""
-    s = sigs.astype(np.uint64).reshape(len(sigs), BANDS, ROWS)
+def _band_mult() -> np.ndarray:
     mult = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93], dtype=np.uint64)
     if ROWS > len(mult):  # pragma: no cover - params changed
-        mult = _perm_params(ROWS, SEED + 1)[0]
+        mult = _perm_params(ROWS, SEED + 1)[0].astype(np.uint64)
+    return np.ascontiguousarray(mult[:ROWS])
+
+
+_MULT = _band_mult()
+
+
+def band_keys(sigs: np.ndarray) -> np.ndarray:
+    """LSH band keys (len x BANDS) as signed int64 (SQLite INTEGER), band index mixed in."""
+    if native.lib is not None and len(sigs):
+        try:
+            return native.band_keys(sigs, BANDS, _MULT)
+        except (ValueError, TypeError):
+            pass
+    return band_keys_np(sigs)
+
+
+def band_keys_np(sigs: np.ndarray) -> np.ndarray:
+    """``band_keys`` in numpy (the fallback of the native kernel)."""
+    s = sigs.astype(np.uint64).reshape(len(sigs), BANDS, ROWS)
     with np.errstate(over="ignore"):
-        h = (s * mult[None, None, :ROWS]).sum(axis=2, dtype=np.uint64)
+        h = (s * _MULT[None, None, :]).sum(axis=2, dtype=np.uint64)
         h = _mix(h + np.arange(BANDS, dtype=np.uint64)[None, :] * _U(0xA24BAED4963EE407))
     return h.view(np.int64)
 

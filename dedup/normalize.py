@@ -47,6 +47,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import native
+
 NORMALIZATION_VERSION = "norm-4"
 
 #: the one mask character (placeholders, place names, numbers)
@@ -55,6 +57,8 @@ _MASK_CODE = ord(MASK)
 
 _CN_DIGITS = "零〇一二三四五六七八九十百千万亿两"
 _ADMIN_SUFFIX = "省|市|县|区|州|盟|旗|镇|乡|街道|社区|村|居委会|村委会"
+#: units after which a run of Chinese numerals is a number (十五个, 二〇二三年)
+_UNITS = "年月日个条款项章节名家户人次元件所篇批类种支座级届期岁台辆"
 #: place-name stems that are also ordinary words / not template variables
 _STEM_STOP = {
     "中国",
@@ -220,7 +224,7 @@ def _place_names() -> tuple[str, ...]:
 def _mask_regex() -> re.Pattern:
     """Placeholders, digit runs and Chinese numerals in number contexts."""
     cn = _CN_DIGITS
-    units = "年月日个条款项章节名家户人次元件所篇批类种支座级届期岁台辆"
+    units = _UNITS
     parts = [
         # placeholders, optionally with an administrative suffix
         rf"(?:[x×*○△□■]{{2,}}|某+|[x×*□](?=[省市县区镇乡]))(?:{_ADMIN_SUFFIX})?",
@@ -357,7 +361,51 @@ def _mask_spans(s1: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return arr[:, 0], arr[:, 1]
 
 
+#: the masking regex the native normalizer implements (by hand): with another, numpy's code runs
+_NATIVE_MASK_PATTERN = (
+    "(?:(?:[x×*○△□■]{2,}|某+|[x×*□](?=[省市县区镇乡]))(?:省|市|县|区|州|盟|旗|镇|乡|街道|社区|村|居委会|村委会)?"
+    "|\\d+(?:[.,]\\d+)*%?|第[零〇一二三四五六七八九十百千万亿两]+"
+    "|[零〇一二三四五六七八九十百千万亿两]+(?=[年月日个条款项章节名家户人次元件所篇批类种支座级届期岁台辆]))"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _native_normalizer():
+    """The native normalizer, given the tables of this module; None without the kernels or
+    when the masking regex is not the one it implements."""
+    if native.lib is None or _mask_regex().pattern != _NATIVE_MASK_PATTERN:
+        return None
+    trans, delete, _, lut, _ = _tables()
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    decimal = [ord(ch) for ch in re.findall(r"\d", every)]  # what the regex's \d matches
+    return native.lib.Normalizer(
+        lut,
+        delete.view(np.uint8),
+        [(k, v) for k, v in trans.items() if len(v) != 1],
+        decimal,
+        list(_place_names()),
+        _ADMIN_SUFFIX.split("|"),
+        _CN_DIGITS,
+        _UNITS,
+    )
+
+
 def _normalize_arrays(text: str, with_offsets: bool):
+    nat = _native_normalizer()
+    if nat is not None:
+        try:
+            out, starts, ends = nat.normalize(text, with_offsets)
+        except (ValueError, TypeError):  # e.g. a lone surrogate: numpy's path raises as it always did
+            pass
+        else:
+            if not with_offsets:
+                return out, None, None
+            return out, np.frombuffer(starts, dtype=np.int64), np.frombuffer(ends, dtype=np.int64)
+    return _normalize_arrays_np(text, with_offsets)
+
+
+def _normalize_arrays_np(text: str, with_offsets: bool):
+    """``_normalize_arrays`` in numpy (the fallback of the native normalizer)."""
     trans, delete, lengths, lut, expands = _tables()
     n0 = len(text)
     c0 = _codes(text)
@@ -428,6 +476,19 @@ def normalize_many(paragraphs: list[str]) -> list[str]:
 
     Newlines inside a paragraph are dropped (a paragraph is one line).
     """
+    if not paragraphs:
+        return []
+    nat = _native_normalizer()
+    if nat is not None:
+        try:
+            return nat.normalize_many(paragraphs if isinstance(paragraphs, list) else list(paragraphs))
+        except (ValueError, TypeError):
+            pass
+    return normalize_many_np(paragraphs)
+
+
+def normalize_many_np(paragraphs: list[str]) -> list[str]:
+    """``normalize_many`` in numpy (the fallback of the native normalizer)."""
     if not paragraphs:
         return []
     joined = "\n".join(p.replace("\n", " ").replace("\r", " ") for p in paragraphs)

@@ -33,6 +33,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from . import native
 from .segfiles import SegmentFiles
 
 KINDS = ("band", "fp")
@@ -98,11 +99,27 @@ class Segment:
         """Whether the arrays are memory-mapped files (shared between processes)."""
         return isinstance(self.keys.base, np.memmap) or isinstance(self.keys.base, mmap.mmap)
 
+    def native_view(self) -> tuple:
+        """(keys, pids, directory or None, bits): what the native kernels search."""
+        if len(self.keys) <= CACHED_KEYS:
+            return self.keys, self.pids, None, 0
+        d, _, bits = self._directory()
+        return self.keys, self.pids, d, bits
+
     def ranges(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``searchsorted(keys, q, "left")`` and ``(..., "right")`` for sorted or unsorted q."""
         if len(self.keys) <= CACHED_KEYS:  # fits in the CPU caches: plain binary search is fastest
             return np.searchsorted(self.keys, q, "left"), np.searchsorted(self.keys, q, "right")
         d, shift, bits = self._directory()
+        if native.lib is not None:
+            try:
+                return native.segment_ranges(self.keys, d, bits, q)
+            except (ValueError, TypeError):
+                pass
+        return self._ranges_np(q, d, shift, bits)
+
+    def _ranges_np(self, q: np.ndarray, d: np.ndarray, shift, bits: int) -> tuple[np.ndarray, np.ndarray]:
+        """``ranges`` with the directory, in numpy (the fallback of the native kernel)."""
         t = (q >> shift) + (1 << (bits - 1))
         lo0, hi0 = d[t], d[t + 1]
         left, right = lo0.copy(), lo0.copy()
@@ -293,6 +310,17 @@ class SegmentPostings:
         q = np.asarray(keys, dtype=np.int64)
         if not len(q):
             return _EMPTY, _EMPTY
+        segs = self.segments() + ([extra] if extra is not None else [])
+        if native.lib is not None:
+            try:
+                return native.posting_pairs(q, cap, [s.native_view() for s in segs])
+            except (ValueError, TypeError):
+                pass
+        return self._pairs_np(q, cap, segs)
+
+    @staticmethod
+    def _pairs_np(q: np.ndarray, cap, segs: list[Segment]) -> tuple[np.ndarray, np.ndarray]:
+        """``pairs`` in numpy (the fallback of the native kernel)."""
         uniq, inverse = np.unique(q, return_inverse=True)
         inverse = inverse.ravel()
         qcap = None
@@ -300,7 +328,6 @@ class SegmentPostings:
             qcap = np.asarray(cap, dtype=np.int64)
             cap = np.zeros(len(uniq), dtype=np.int64)
             np.maximum.at(cap, inverse, qcap)
-        segs = self.segments() + ([extra] if extra is not None else [])
         owners, pids = [], []
         taken = np.zeros(len(uniq), dtype=np.int64)
         for seg in segs:

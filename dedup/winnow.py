@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from . import native
 from .minhash import _U, _mix, batch_kgram_hashes, text_kgram_hashes
 
 K = 5
@@ -169,8 +170,20 @@ def batch_fingerprint_keys(
 
     Per text the same keys, but in no particular order, and a key may repeat
     when the text repeats itself (posting lists drop repeats anyway)."""
-    out: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(texts)
     hs, ow = grams if grams is not None else batch_kgram_hashes(texts, k)
+    if native.lib is not None and len(hs):
+        try:
+            return native.fingerprint_keys(hs, ow, len(texts), w, ANCHOR, plain, anchored)
+        except (ValueError, TypeError):
+            pass
+    return batch_fingerprint_keys_np(len(texts), hs, ow, w, plain, anchored)
+
+
+def batch_fingerprint_keys_np(
+    n_texts: int, hs: np.ndarray, ow: np.ndarray, w: int = W, plain: bool = True, anchored: bool = True
+) -> list[np.ndarray]:
+    """``batch_fingerprint_keys`` of k-gram hashes in numpy (the fallback of the native kernel)."""
+    out: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * n_texts
     if not len(hs):
         return out
     pos, first, last, seg_start, seg_len, pos_seg = batch_select(hs, ow, w)
