@@ -648,8 +648,11 @@ fn segment_ranges<'py>(
     })
 }
 
+mod evidence;
+
 #[pymodule]
 fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    evidence::register(m)?;
     m.add_function(wrap_pyfunction!(kgram_hashes, m)?)?;
     m.add_function(wrap_pyfunction!(signatures, m)?)?;
     m.add_function(wrap_pyfunction!(band_keys, m)?)?;
