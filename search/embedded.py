@@ -357,7 +357,7 @@ class EmbeddedBackend:
         two editions of one title make one hit. One store query for the page."""
         if not picks or not req.collapse:
             return picks
-        found = self.store.editions_of([p[0] for p in picks])
+        found = self.store.editions_of([p[0] for p in picks], shared=True)
         if not found:
             return picks
         editions = {k: [{"id": r["id"], "title": r["title"], "date": r["date"]} for r in v] for k, v in found.items()}

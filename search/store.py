@@ -332,10 +332,15 @@ class Store:
                 rows[row["id"]] = row
         return rows
 
-    def editions_of(self, doc_ids: list[str]) -> dict[str, list[sqlite3.Row]]:
+    def editions_of(self, doc_ids: list[str], shared: bool = False) -> dict[str, list[sqlite3.Row]]:
         """id -> the documents sharing its edition key, one per date (itself for its own;
-        id, title, date), for the ids that have a key: one indexed query for a result page."""
+        id, title, date), for the ids that have a key: one indexed query for a result page.
+        ``shared``: only for the ids whose key has another date (a page's hits are mostly
+        sole editions or copies of one: one probe of the key's index each, not the grouped
+        join)."""
         out: dict[str, list[sqlite3.Row]] = {}
+        if shared:
+            doc_ids = self._sharing_a_key(doc_ids)
         for start in range(0, len(doc_ids), 500):
             chunk = doc_ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
@@ -348,6 +353,23 @@ class Store:
                 chunk,
             ):
                 out.setdefault(row["asked"], []).append(row)
+        return out
+
+    def _sharing_a_key(self, doc_ids: list[str]) -> list[str]:
+        """The ids among ``doc_ids`` whose edition key some document of another date has too."""
+        out: list[str] = []
+        for start in range(0, len(doc_ids), 500):
+            chunk = doc_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out += [
+                r[0]
+                for r in self.conn.execute(
+                    f"""SELECT p.id FROM documents p WHERE p.id IN ({marks}) AND p.edition_key != ''
+                        AND EXISTS (SELECT 1 FROM documents d WHERE d.edition_key = p.edition_key
+                                    AND d.edition_key != '' AND d.date != p.date)""",
+                    chunk,
+                )
+            ]
         return out
 
     def edition_statuses(self, doc_ids: list[str]) -> dict[str, str]:
