@@ -12,13 +12,13 @@ CORPUS ?= $(if $(SHARED),$(wildcard ../shared/corpus/*.jsonl ../shared/seeds/*.t
 
 .PHONY: run install ingest serve test test-fast lint bench bench-full clean opensearch opensearch-stop test-opensearch bench-engines
 
-$(VENV)/.installed: requirements.txt pyproject.toml native/Cargo.toml native/pyproject.toml native/src/lib.rs
+$(VENV)/.installed: requirements.txt pyproject.toml native/Cargo.toml native/pyproject.toml $(wildcard native/src/*.rs)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
-	@# the native dedup kernels (Rust, PyO3, built by maturin; ~40 s): without cargo, dedup runs its numpy code
-	$(PY) -m pip install --quiet ./native || echo "warning: native/ not built (is cargo installed?); dedup uses numpy"
+	@# the native kernels (Rust, PyO3, built by maturin; ~40 s): without cargo, dedup and the search rerank run their Python code
+	$(PY) -m pip install --quiet ./native || echo "warning: native/ not built (is cargo installed?); dedup and the rerank use Python"
 	touch $@
 
 install: $(VENV)/.installed

@@ -12,33 +12,14 @@ numpy code, which gives the result or the error it always gave.
 
 from __future__ import annotations
 
-import logging
-import os
-
 import numpy as np
 
-log = logging.getLogger(__name__)
+from govtext.native import load
 
 #: the kernels' interface version (``govtext_native.ABI``); another one is not used
 ABI = 6
 
-
-def _load():
-    if os.environ.get("GOVTEXT_NATIVE", "1").strip().lower() in ("0", "false", "no"):
-        log.info("dedup: native kernels off (GOVTEXT_NATIVE=0); using numpy")
-        return None
-    try:
-        import govtext_native  # type: ignore[import-not-found]
-    except ImportError as e:
-        log.warning("dedup: native kernels not installed (%s); using numpy (run `make install`)", e)
-        return None
-    if getattr(govtext_native, "ABI", None) != ABI:
-        log.warning("dedup: native kernels of another version; using numpy (run `make install`)")
-        return None
-    return govtext_native
-
-
-lib = _load()
+lib = load("dedup", lambda module: getattr(module, "ABI", None) == ABI)
 
 
 def available() -> bool:

@@ -408,7 +408,8 @@ class EmbeddedBackend:
         evidence: dict[str, object] = {}
         if sort == "relevance" and found and ranking.reranks(root):
             head = found[: ranking.RERANK_WINDOW]
-            rows = self.store.get_many([d for d, _ in head], columns="id, title, text")
+            text = "CAST(text AS BLOB) AS text" if ranking.NATIVE else "text"  # bytes: scanned undecoded
+            rows = self.store.get_many([d for d, _ in head], columns=f"id, title, {text}")
             rescored = rerank([(d, s, rows[d]["title"], rows[d]["text"]) for d, s in head if d in rows], root)
             evidence = {d: ev for d, _, ev in rescored}
             ranked = found.with_head([(d, s) for d, s, _ in rescored], len(head))

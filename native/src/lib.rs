@@ -12,6 +12,7 @@ use pyo3::types::{PyByteArray, PyList, PyString};
 use pyo3::types::PyStringData;
 
 mod difflib;
+mod evidence;
 mod normalize;
 
 /// polynomial base of the k-gram hashes (FNV prime)
@@ -817,8 +818,10 @@ fn prefetch<T>(p: &T) {
     let _ = p;
 }
 
+
 #[pymodule]
 fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    evidence::register(m)?;
     m.add_function(wrap_pyfunction!(kgram_hashes, m)?)?;
     m.add_function(wrap_pyfunction!(signatures, m)?)?;
     m.add_function(wrap_pyfunction!(band_keys, m)?)?;
