@@ -447,6 +447,33 @@ def test_heldout_labels_resolve_and_share_nothing_with_the_training_labels(examp
     assert sum(1 for e in held if not e.labels) >= 100
 
 
+@needs_shared
+def test_second_heldout_set_comes_from_documents_no_other_label_file_uses(examples):
+    from nlp.evaluate import HELDOUT2_FILE
+    from nlp.labels import HELDOUT_FILE
+
+    held2 = load_examples(HELDOUT2_FILE)
+    assert len(held2) >= 300
+    used_docs = {e.doc_id for e in examples.values()} | {e.doc_id for e in load_examples(HELDOUT_FILE)}
+    assert not {e.doc_id for e in held2} & used_docs
+    assert len({e.key for e in held2}) == len(held2)
+    counts = Counter(label for e in held2 for label in e.labels)
+    assert all(counts[t] >= 5 for t in THEME_IDS if t != "fengqiao"), counts  # see docs/labelling-guide.md
+    assert sum(1 for e in held2 if not e.labels) >= 150
+
+
+def test_evaluate_accepts_the_second_heldout_split():
+    from nlp.evaluate import main
+
+    # argparse checks --split before it reaches --help: an unknown split exits with 2, a known one with 0
+    with pytest.raises(SystemExit) as known:
+        main(["--split", "heldout2", "--help"])
+    assert known.value.code == 0
+    with pytest.raises(SystemExit) as unknown:
+        main(["--split", "heldout9", "--help"])
+    assert unknown.value.code == 2
+
+
 def test_heldout_macro_leaves_out_themes_with_few_positives():
     import numpy as np
 
