@@ -433,6 +433,16 @@ def test_finance_risk_and_digital_industry_are_not_governance():
     assert "smart_governance" in {h.id for h in tagger.tag_paragraph("全面推行电子证照，推动政府数字化转型。")}
 
 
+# -- issue 16 items 2-3: verbatim copies carry one label set ----------------------------------------
+@needs_shared
+def test_identical_labelled_paragraphs_carry_the_same_labels(examples):
+    by_text: dict[str, set[tuple[str, ...]]] = {}
+    for e in examples.values():
+        by_text.setdefault(e.text.strip(), set()).add(tuple(sorted(e.labels)))
+    disagreeing = [t[:30] for t, label_sets in by_text.items() if len(label_sets) > 1]
+    assert not disagreeing, disagreeing  # docs/labelling-guide.md: copies are labelled alike
+
+
 # -- issue 16 item 3: the held-out label set ---------------------------------------------------
 @needs_shared
 def test_heldout_labels_resolve_and_share_nothing_with_the_training_labels(examples):
