@@ -608,3 +608,27 @@ def test_mass_organisations_and_charities_by_their_full_names_are_social_partici
         "慈善组织对募集的财产，应当登记造册，严格管理。",
     ):
         assert "social_participation" in {h.id for h in tagger.tag_paragraph(text)}, text
+
+
+# -- issue 16 items 2-3 (i16f): terms and negatives of the guide, kept on the cross-source folds ----
+def _themes_of(text: str) -> set[str]:
+    return {h.id for h in get_rule_tagger().tag_paragraph(text)}
+
+
+def test_earthquake_forest_fire_and_drought_work_is_risk_prevention():
+    assert "risk_prevention" in _themes_of("县级以上人民政府应当加强防震减灾工作，组织开展地震监测。")
+    assert "risk_prevention" in _themes_of("乡镇人民政府负责本辖区的森林防火工作，组织群众扑救森林火灾。")
+
+
+def test_fang_guan_fu_as_a_reform_slogan_is_not_public_services():
+    assert "public_services" not in _themes_of("深入推进放管服改革，持续优化营商环境。")
+    assert "public_services" in _themes_of("深化放管服改革，推行政务服务一窗受理。")
+
+
+def test_employment_policy_is_not_special_groups():
+    assert "special_groups" not in _themes_of("强化就业优先政策，加力稳岗扩容，帮扶困难群体就业。")
+    assert "special_groups" in _themes_of("健全低保、特困供养和临时救助制度，做好困难群体兜底保障。")
+
+
+def test_the_overall_national_security_concept_is_public_security():
+    assert "public_security" in _themes_of("坚定贯彻总体国家安全观，健全安全风险防范机制。")
