@@ -436,9 +436,12 @@ def test_finance_risk_and_digital_industry_are_not_governance():
 # -- issue 16 items 2-3: verbatim copies carry one label set ----------------------------------------
 @needs_shared
 def test_identical_labelled_paragraphs_carry_the_same_labels(examples):
+    import re
+
     by_text: dict[str, set[tuple[str, ...]]] = {}
-    for e in examples.values():
-        by_text.setdefault(e.text.strip(), set()).add(tuple(sorted(e.labels)))
+    for e in examples.values():  # copies may differ in punctuation or a placeholder (xx / **)
+        words = re.sub(r"[^\u4e00-\u9fff]", "", e.text)
+        by_text.setdefault(words, set()).add(tuple(sorted(e.labels)))
     disagreeing = [t[:30] for t, label_sets in by_text.items() if len(label_sets) > 1]
     assert not disagreeing, disagreeing  # docs/labelling-guide.md: copies are labelled alike
 
