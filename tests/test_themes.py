@@ -635,3 +635,7 @@ def test_employment_policy_is_not_special_groups():
 
 def test_the_overall_national_security_concept_is_public_security():
     assert "public_security" in _themes_of("坚定贯彻总体国家安全观，健全安全风险防范机制。")
+
+
+def test_a_coordination_mechanism_for_a_governance_task_is_support():
+    assert "support_guarantee" in _themes_of("县级以上人民政府应当建立信访工作协调机制，加强对信访工作的综合协调和督促检查。")
