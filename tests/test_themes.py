@@ -639,3 +639,8 @@ def test_the_overall_national_security_concept_is_public_security():
 
 def test_a_coordination_mechanism_for_a_governance_task_is_support():
     assert "support_guarantee" in _themes_of("县级以上人民政府应当建立信访工作协调机制，加强对信访工作的综合协调和督促检查。")
+
+
+def test_a_joint_policing_platform_is_smart_governance_but_military_drill_is_not():
+    assert "smart_governance" in _themes_of("建立跨部门合成作战平台，运用大数据研判警情。")
+    assert "smart_governance" not in _themes_of("部队加强合成作战训练。")
