@@ -644,3 +644,8 @@ def test_a_coordination_mechanism_for_a_governance_task_is_support():
 def test_a_joint_policing_platform_is_smart_governance_but_military_drill_is_not():
     assert "smart_governance" in _themes_of("建立跨部门合成作战平台，运用大数据研判警情。")
     assert "smart_governance" not in _themes_of("部队加强合成作战训练。")
+
+
+def test_a_law_encouraging_units_and_individuals_to_take_part_is_social_participation():
+    assert "social_participation" in _themes_of("鼓励单位和个人通过捐赠、认养等形式参与古树名木保护。")
+    assert "social_participation" not in _themes_of("单位和个人应当参与植树造林。")
