@@ -638,7 +638,9 @@ def test_the_overall_national_security_concept_is_public_security():
 
 
 def test_a_coordination_mechanism_for_a_governance_task_is_support():
-    assert "support_guarantee" in _themes_of("县级以上人民政府应当建立信访工作协调机制，加强对信访工作的综合协调和督促检查。")
+    assert "support_guarantee" in _themes_of(
+        "县级以上人民政府应当建立信访工作协调机制，加强对信访工作的综合协调和督促检查。"
+    )
 
 
 def test_a_joint_policing_platform_is_smart_governance_but_military_drill_is_not():
