@@ -433,6 +433,19 @@ def test_finance_risk_and_digital_industry_are_not_governance():
     assert "smart_governance" in {h.id for h in tagger.tag_paragraph("全面推行电子证照，推动政府数字化转型。")}
 
 
+# -- issue 16 items 2-3: verbatim copies carry one label set ----------------------------------------
+@needs_shared
+def test_identical_labelled_paragraphs_carry_the_same_labels(examples):
+    import re
+
+    by_text: dict[str, set[tuple[str, ...]]] = {}
+    for e in examples.values():  # copies may differ in punctuation or a placeholder (xx / **)
+        words = re.sub(r"[^\u4e00-\u9fff]", "", e.text)
+        by_text.setdefault(words, set()).add(tuple(sorted(e.labels)))
+    disagreeing = [t[:30] for t, label_sets in by_text.items() if len(label_sets) > 1]
+    assert not disagreeing, disagreeing  # docs/labelling-guide.md: copies are labelled alike
+
+
 # -- issue 16 item 3: the held-out label set ---------------------------------------------------
 @needs_shared
 def test_heldout_labels_resolve_and_share_nothing_with_the_training_labels(examples):
@@ -445,6 +458,33 @@ def test_heldout_labels_resolve_and_share_nothing_with_the_training_labels(examp
     counts = Counter(label for e in held for label in e.labels)
     assert all(counts[t] >= 5 for t in THEME_IDS if t != "fengqiao"), counts  # see docs/labelling-guide.md
     assert sum(1 for e in held if not e.labels) >= 100
+
+
+@needs_shared
+def test_second_heldout_set_comes_from_documents_no_other_label_file_uses(examples):
+    from nlp.evaluate import HELDOUT2_FILE
+    from nlp.labels import HELDOUT_FILE
+
+    held2 = load_examples(HELDOUT2_FILE)
+    assert len(held2) >= 300
+    used_docs = {e.doc_id for e in examples.values()} | {e.doc_id for e in load_examples(HELDOUT_FILE)}
+    assert not {e.doc_id for e in held2} & used_docs
+    assert len({e.key for e in held2}) == len(held2)
+    counts = Counter(label for e in held2 for label in e.labels)
+    assert all(counts[t] >= 5 for t in THEME_IDS if t != "fengqiao"), counts  # see docs/labelling-guide.md
+    assert sum(1 for e in held2 if not e.labels) >= 150
+
+
+def test_evaluate_accepts_the_second_heldout_split():
+    from nlp.evaluate import main
+
+    # argparse checks --split before it reaches --help: an unknown split exits with 2, a known one with 0
+    with pytest.raises(SystemExit) as known:
+        main(["--split", "heldout2", "--help"])
+    assert known.value.code == 0
+    with pytest.raises(SystemExit) as unknown:
+        main(["--split", "heldout9", "--help"])
+    assert unknown.value.code == 2
 
 
 def test_heldout_macro_leaves_out_themes_with_few_positives():
@@ -571,3 +611,43 @@ def test_mass_organisations_and_charities_by_their_full_names_are_social_partici
         "慈善组织对募集的财产，应当登记造册，严格管理。",
     ):
         assert "social_participation" in {h.id for h in tagger.tag_paragraph(text)}, text
+
+
+# -- issue 16 items 2-3 (i16f): terms and negatives of the guide, kept on the cross-source folds ----
+def _themes_of(text: str) -> set[str]:
+    return {h.id for h in get_rule_tagger().tag_paragraph(text)}
+
+
+def test_earthquake_forest_fire_and_drought_work_is_risk_prevention():
+    assert "risk_prevention" in _themes_of("县级以上人民政府应当加强防震减灾工作，组织开展地震监测。")
+    assert "risk_prevention" in _themes_of("乡镇人民政府负责本辖区的森林防火工作，组织群众扑救森林火灾。")
+
+
+def test_fang_guan_fu_as_a_reform_slogan_is_not_public_services():
+    assert "public_services" not in _themes_of("深入推进放管服改革，持续优化营商环境。")
+    assert "public_services" in _themes_of("深化放管服改革，推行政务服务一窗受理。")
+
+
+def test_employment_policy_is_not_special_groups():
+    assert "special_groups" not in _themes_of("强化就业优先政策，加力稳岗扩容，帮扶困难群体就业。")
+    assert "special_groups" in _themes_of("健全低保、特困供养和临时救助制度，做好困难群体兜底保障。")
+
+
+def test_the_overall_national_security_concept_is_public_security():
+    assert "public_security" in _themes_of("坚定贯彻总体国家安全观，健全安全风险防范机制。")
+
+
+def test_a_coordination_mechanism_for_a_governance_task_is_support():
+    assert "support_guarantee" in _themes_of(
+        "县级以上人民政府应当建立信访工作协调机制，加强对信访工作的综合协调和督促检查。"
+    )
+
+
+def test_a_joint_policing_platform_is_smart_governance_but_military_drill_is_not():
+    assert "smart_governance" in _themes_of("建立跨部门合成作战平台，运用大数据研判警情。")
+    assert "smart_governance" not in _themes_of("部队加强合成作战训练。")
+
+
+def test_a_law_encouraging_units_and_individuals_to_take_part_is_social_participation():
+    assert "social_participation" in _themes_of("鼓励单位和个人通过捐赠、认养等形式参与古树名木保护。")
+    assert "social_participation" not in _themes_of("单位和个人应当参与植树造林。")
