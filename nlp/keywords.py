@@ -33,6 +33,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
+from operator import itemgetter, or_
 from pathlib import Path
 from collections.abc import Iterable
 
@@ -251,30 +252,43 @@ def get_word_lists() -> WordLists:
     return lists
 
 
+def _term_runs(tokens: list[str], terms: frozenset[str], max_n: int, prefixes: frozenset[str]) -> list[tuple[int, int]]:
+    """(start, length) of the runs of adjacent tokens that spell a governance term, longest first, left to right.
+
+    Only tokens that begin a term are tried (found in C with ``map``): most tokens begin none."""
+    runs = []
+    n = len(tokens)
+    done = 0
+    for i in compress(count(), map(prefixes.__contains__, tokens)):
+        if i < done:  # inside the run merged before
+            continue
+        best_k = 0
+        cand = tokens[i]
+        for k in range(2, min(max_n, n - i) + 1):
+            cand += tokens[i + k - 1]
+            if cand in terms:
+                best_k = k
+            if cand not in prefixes:
+                break
+        if best_k:
+            runs.append((i, best_k))
+            done = i + best_k
+    return runs
+
+
 def merge_terms(
     tokens: list[str], terms: frozenset[str], max_n: int = 6, prefixes: frozenset[str] | None = None
 ) -> list[str]:
     """Join runs of adjacent tokens that spell a governance term (longest first)."""
     if prefixes is None:
         prefixes = frozenset(t[:i] for t in terms for i in range(1, len(t)))
-    out = []
-    i, n = 0, len(tokens)
-    while i < n:
-        best_k = 0
-        if tokens[i] in prefixes:
-            cand = tokens[i]
-            for k in range(2, min(max_n, n - i) + 1):
-                cand += tokens[i + k - 1]
-                if cand in terms:
-                    best_k = k
-                if cand not in prefixes:
-                    break
-        if best_k:
-            out.append("".join(tokens[i : i + best_k]))
-            i += best_k
-        else:
-            out.append(tokens[i])
-            i += 1
+    out: list[str] = []
+    done = 0
+    for i, k in _term_runs(tokens, terms, max_n, prefixes):
+        out += tokens[done:i]
+        out.append("".join(tokens[i : i + k]))
+        done = i + k
+    out += tokens[done:]
     return out
 
 
@@ -290,6 +304,11 @@ def _pos_ok(word: str, pos: str, lists: WordLists) -> bool:
     return True
 
 
+def keyword_text(body: str) -> str:
+    """The string keyword extraction segments for a normalized document body (see :func:`_prepare`)."""
+    return _prepare(body, True)
+
+
 def _prepare(text: str, normalized: bool) -> str:
     """The string keyword extraction segments: its first characters, normalized, lower-cased, placeholders blanked."""
     from nlp.textnorm import normalize
@@ -302,26 +321,46 @@ def _prepare(text: str, normalized: bool) -> str:
 _Line = tuple[list[str], list[str], list[int]]
 
 
-def _tokens_pos(text: str, lists: WordLists) -> _Line:
-    """Tokens of ``text`` (governance terms merged), their parts of speech, and where the numbers are."""
-    from nlp.segment import tag
+def _tokens_pos(text: str, lists: WordLists, pairs: list[tuple[str, str]] | None = None) -> _Line:
+    """Tokens of ``text`` (governance terms merged), their parts of speech, and where the numbers are.
 
-    pairs = tag(text)
-    tokens = merge_terms([w for w, _ in pairs], lists.terms, lists.max_term_tokens, lists.prefixes)
-    # parts of speech of the merged tokens (a merged run is a governance term)
-    pos, k = [], 0
-    for t in tokens:
-        if k < len(pairs) and pairs[k][0] == t:
-            pos.append(pairs[k][1])
-            k += 1
-        else:
+    ``pairs``: ``nlp.segment.tag(text)`` when the caller has it."""
+    if pairs is None:
+        from nlp.segment import tag
+
+        pairs = tag(text)
+    words = list(map(itemgetter(0), pairs))
+    tags = list(map(itemgetter(1), pairs))
+    runs = _term_runs(words, lists.terms, lists.max_term_tokens, lists.prefixes)
+    if runs:  # a merged run is a governance term, its part of speech "term"
+        tokens: list[str] = []
+        pos: list[str] = []
+        done = 0
+        for i, k in runs:
+            tokens += words[done:i]
+            pos += tags[done:i]
+            tokens.append("".join(words[i : i + k]))
             pos.append("term")
-            length = 0
-            while k < len(pairs) and length < len(t):
-                length += len(pairs[k][0])
-                k += 1
-    numbers = [j for j, (t, p) in enumerate(zip(tokens, pos)) if p == "m" or _NUMERIC.match(t)]
+            done = i + k
+        tokens += words[done:]
+        pos += tags[done:]
+    else:
+        tokens, pos = words, tags
+    numbers = list(compress(count(), map(or_, map("m".__eq__, pos), map(_NUMBER_TOKEN.__getitem__, tokens))))
     return tokens, pos, numbers
+
+
+class _IsNumber(dict[str, bool]):
+    """token -> whether it is a number (:data:`_NUMERIC`), computed once per distinct token."""
+
+    def __missing__(self, token: str) -> bool:
+        value = bool(_NUMERIC.match(token))
+        if len(self) < 500_000:
+            self[token] = value
+        return value
+
+
+_NUMBER_TOKEN = _IsNumber()
 
 
 def _counts(tokens: list[str], numbers: list[int]) -> tuple[Counter, Counter]:
@@ -336,24 +375,66 @@ def _counts(tokens: list[str], numbers: list[int]) -> tuple[Counter, Counter]:
 
 
 def _keeps(t: str, p: str, lists: WordLists, seen: Counter, near_number: Counter) -> bool:
+    return _keeps_alone(t, p, lists) and not (t not in lists.terms and near_number[t] >= NUMBER_TALK_SHARE * seen[t])
+
+
+def _keeps_alone(t: str, p: str, lists: WordLists) -> bool:
+    """The part of :func:`_keeps` that depends on the word and its tag only."""
     return not (
         len(t) < 2
         or t in lists.stop
         or _JUNK.match(t)
         or not (_CJK.search(t) or t.isalnum())
         or not _pos_ok(t, p, lists)
-        or (t not in lists.terms and near_number[t] >= NUMBER_TALK_SHARE * seen[t])
     )
+
+
+class _AloneDecisions(dict[tuple[str, str], str | None]):
+    """(token, tag) -> the stripped token when :func:`_keeps_alone` keeps it, else None; computed
+    once per distinct pair for one :class:`WordLists` (documents share most of their words)."""
+
+    def __init__(self, lists: WordLists):
+        super().__init__()
+        self.lists = lists
+
+    def __missing__(self, pair: tuple[str, str]) -> str | None:
+        t = pair[0].strip()
+        value = t if _keeps_alone(t, pair[1], self.lists) else None
+        if len(self) < 1_000_000:
+            self[pair] = value
+        return value
+
+
+_alone: _AloneDecisions | None = None
+
+
+def _alone_decisions(lists: WordLists) -> _AloneDecisions:
+    global _alone
+    alone = _alone
+    if alone is None or alone.lists is not lists:
+        alone = _alone = _AloneDecisions(lists)
+    return alone
 
 
 def _decisions(line: _Line, lists: WordLists) -> dict[tuple[str, str], str | None]:
     """Each distinct (token, tag) of a text: the keyword it stands for, or None when it is removed."""
     tokens, pos, numbers = line
     seen, near_number = _counts(tokens, numbers)
+    alone = _alone_decisions(lists)
     out: dict[tuple[str, str], str | None] = {}
+    terms = lists.terms
     for pair in set(zip(tokens, pos)):
-        t = pair[0].strip()
-        out[pair] = t if _keeps(t, pair[1], lists, seen, near_number) else None
+        t = alone[pair]
+        # number talk: a word next to a number in most of its occurrences (a word never next to one,
+        # and seen as itself, passes: 0 < its count)
+        if (
+            t is not None
+            and (t in near_number or t != pair[0])
+            and t not in terms
+            and near_number[t] >= NUMBER_TALK_SHARE * seen[t]
+        ):
+            t = None
+        out[pair] = t
     return out
 
 
@@ -383,12 +464,15 @@ def idf_terms(text: str) -> list[str]:
     return [w for w in candidate_words(document_body(text), normalized=True) if w]
 
 
-def keyword_and_idf_words(body: str, lists: WordLists | None = None) -> tuple[list[str | None], set[str]]:
+def keyword_and_idf_words(
+    body: str, lists: WordLists | None = None, *, pairs: list[tuple[str, str]] | None = None
+) -> tuple[list[str | None], set[str]]:
     """``candidate_words(body, normalized=True)`` and the set of its words, from one segmentation.
 
-    For a document's keyword text (``body == document_body(text)``) the set is ``set(idf_terms(text))``."""
+    For a document's keyword text (``body == document_body(text)``) the set is ``set(idf_terms(text))``.
+    ``pairs``: ``nlp.segment.tag(keyword_text(body))`` when the caller has it."""
     lists = lists or get_word_lists()
-    line = _tokens_pos(_prepare(body, True), lists)
+    line = _tokens_pos(_prepare(body, True), lists, pairs)
     decided = _decisions(line, lists)
     return list(map(decided.__getitem__, zip(line[0], line[1]))), {w for w in decided.values() if w}
 

@@ -17,6 +17,7 @@ import logging
 import re
 import threading
 from typing import Any
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -174,6 +175,12 @@ def tag(text: str) -> list[tuple[str, str]]:
     return get_segmenter().tag(text)
 
 
+def tag_is_cut() -> bool:
+    """Whether :func:`tag` gives exactly the words of :func:`cut` (rjieba: it tags the words it cuts;
+    jieba's posseg cuts Latin and digits its own way)."""
+    return get_segmenter().rjieba is not None
+
+
 def is_word(token: str) -> bool:
     return bool(token) and not _PUNCT_OR_SPACE.match(token)
 
@@ -212,7 +219,74 @@ def subword_string(tokens: list[str]) -> str:
     return " ".join(out)
 
 
+#: characters the segmenter's word pattern leaves out (each is a token of its own, whatever is around it)
+#: are those outside CJK ideographs, ASCII letters and digits and + # & . _ % - (jieba-rs's RE_HAN_DEFAULT)
+_IN_WORDS = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U0002f800-\U0002fa1f"
+    r"a-zA-Z0-9+#&._%\-]"
+)
+_WORD_CHAR = re.compile(r"\w")
+_fold: dict[int, str] | None = None
+
+
+def punctuation_fold() -> dict[int, str]:
+    """``str.translate`` table: each punctuation or space character that NFKC (and lower-casing) turns
+    into another such character (，→ , （→ ( 　→ space …). Both are tokens of their own and neither is
+    indexed, so a text and its fold cut at the same places into the same indexed words."""
+    global _fold
+    if _fold is None:
+        import unicodedata
+
+        def alone(ch: str) -> bool:
+            return not _IN_WORDS.match(ch) and not _WORD_CHAR.match(ch) and ch not in "\r\n"
+
+        fold = {}
+        for code in range(0x80, 0x10000):
+            ch = chr(code)
+            if 0xD800 <= code <= 0xDFFF or not alone(ch):
+                continue
+            to = unicodedata.normalize("NFKC", ch).lower()
+            if len(to) == 1 and to != ch and alone(to):
+                fold[code] = to
+        _fold = fold
+    return _fold
+
+
+def index_string_reusing(paragraphs: list[str], lines: list[str], line_words: list[list[str]]) -> str:
+    """``index_string("\\n".join(paragraphs))``, taking a paragraph's words from ``line_words`` when its
+    ``lines`` entry is the paragraph with only :func:`punctuation_fold` characters changed (the keyword
+    text, normalized and lower-cased, already cut and tagged: :func:`nlp.analyze.analyze_for_ingest`);
+    the other paragraphs are cut. Line breaks are tokens of their own, so each paragraph cuts alone."""
+    fold = punctuation_fold()
+    words: list[str] = []
+    for i, para in enumerate(paragraphs):
+        if i < len(lines) and len(para) == len(lines[i]) and para.translate(fold) == lines[i]:
+            words += line_words[i]
+        else:
+            words += cut(para)
+    return " ".join(filter(None, map(_TOKEN_FORM.__getitem__, words)))
+
+
+#: text -> its index token string, handed over by whoever segmented the text already (ingest's
+#: tagging workers, :func:`give_index_tokens`); :func:`index_fields` takes it instead of cutting again
+_given: dict[str, str] = {}
+
+
+def give_index_tokens(text: str, tokens: str) -> None:
+    """``index_string(text)``, known already: the next :func:`index_fields` of ``text`` uses it."""
+    _given[text] = tokens
+
+
+def forget_index_tokens(texts: Iterable[str]) -> None:
+    """Drop what :func:`give_index_tokens` was given for ``texts`` (once they are indexed)."""
+    for text in texts:
+        _given.pop(text, None)
+
+
 def index_fields(text: str) -> tuple[str, str]:
     """(tokens, sub-words) of ``text`` as space-joined strings, for the two index fields."""
+    given = _given.get(text)
+    if given is not None:
+        return given, subword_string(given.split(" ") if given else [])
     tokens = index_tokens(text)
     return " ".join(tokens), subword_string(tokens)

@@ -1,0 +1,205 @@
+"""Ingest segments a document's body once (issue 16, ingest speed): the keywords' tagged words are
+also the theme model's words and the index's tokens, and the results are those of segmenting each
+consumer's text on its own (the old way, kept here as the reference)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections import Counter
+
+import pytest
+from conftest import LAWS, REPORTS, needs_shared
+
+from govtext.documents import Document
+from ingest.text import split_paragraphs
+from nlp import keywords as kw
+from nlp import segment
+from nlp.analyze import MAX_PARAGRAPH_CHARS, analyze, analyze_for_ingest
+from nlp.model import get_model
+from nlp.textnorm import normalize
+from nlp.themes import get_rule_tagger
+
+# layouts where the stored text, the keyword text and the model's paragraphs differ
+TEXTS = [
+    "　　第一条　为了坚持和发展新时代“枫桥经验”（试行），制定本条例：\n\n　　第二条  网格员 巡查 12 次；\n",
+    "地区生产总值增长\n6.5%，产值\n\n\n12亿元；产值增长，产值提高！人民调解？\r\n矛盾纠纷多元化解",
+    "堅持發展楓橋經驗，推進基層治理現代化。\n\n　　XX市××县网格员xx名，人民调解员**名。",
+    "Smart City 智慧 城市 建设 ２０２４ 年\n12345热线 ABC-12 a.b_c 100％，ＡＢＣ",
+    "网格化管理" * 1_200 + "\n人民调解，矛盾纠纷多元化解",  # a paragraph beyond the model's 5,000 characters
+    "矛盾纠纷，" * 61_000 + "\n人民调解\n" + "网格员" * 10,  # beyond the 300,000 characters keywords look at
+]
+
+
+def sample_docs(n: int = 40) -> list[dict]:
+    reports = (json.loads(line) for line in REPORTS.open(encoding="utf-8"))
+    laws = (json.loads(line) for line in LAWS.open(encoding="utf-8"))
+    return list(
+        itertools.islice(
+            itertools.chain(itertools.islice(reports, 0, None, 53), itertools.islice(laws, 0, None, 53)), n
+        )
+    )
+
+
+class Counting:
+    """Counts the real segmenter's cut and tag calls (they still run)."""
+
+    def __init__(self, monkeypatch):
+        self.calls: Counter = Counter()
+        seg = segment.get_segmenter()
+        for name in ("cut", "tag"):
+            real = getattr(seg, name)
+
+            def spy(text, _real=real, _name=name):
+                self.calls[_name] += 1
+                return _real(text)
+
+            monkeypatch.setattr(seg, name, spy)
+
+
+def test_the_body_is_segmented_once(monkeypatch):
+    text = "坚持和发展新时代枫桥经验，加强基层社会治理。\n推进网格化管理，做好人民调解工作。\n" * 3
+    analyze_for_ingest(text, "")  # warm: loads the model and the word lists
+    counting = Counting(monkeypatch)
+    found = analyze_for_ingest(text + "完善矛盾纠纷多元化解机制。", "")
+    # one tagging of the body; no cut for the theme model or the index (the title is empty)
+    assert counting.calls == Counter({"tag": 1})
+    assert found.index_body == segment.index_string("\n".join(found.paragraphs))
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_shared_words_give_what_separate_segmentation_gives(text):
+    found = analyze_for_ingest(text, "关于加强网格化管理的通知")
+    assert found.paragraphs == split_paragraphs(text)
+    assert found.index_body == segment.index_string("\n".join(found.paragraphs))
+    assert found.result == analyze(text, "关于加强网格化管理的通知")
+
+
+def old_vectors(paragraphs: list[str]) -> list:
+    """The model's vectors with the model cutting the paragraphs itself."""
+    model = get_model()
+    assert model is not None
+    paras = [p[:MAX_PARAGRAPH_CHARS] for p in paragraphs]
+    hits = [get_rule_tagger().score_paragraph(p, normalized=True) for p in paras]
+    return model.vectorize_many(paras, hits)
+
+
+def test_model_vectors_from_given_words_are_the_same():
+    model = get_model()
+    assert model is not None
+    paras = [normalize(p) for text in TEXTS for p in split_paragraphs(text)]
+    hits = [get_rule_tagger().score_paragraph(p[:MAX_PARAGRAPH_CHARS], normalized=True) for p in paras]
+    texts = [p[:MAX_PARAGRAPH_CHARS] for p in paras]
+    given = [segment.cut(t.lower()) if i % 2 else None for i, t in enumerate(texts)]
+    for (i1, w1), (i2, w2) in zip(model.vectorize_many(texts, hits), model.vectorize_many(texts, hits, given)):
+        assert (i1 is None and i2 is None) or (i1.tolist() == i2.tolist() and w1.tolist() == w2.tolist())
+
+
+def test_punctuation_fold_characters_are_tokens_of_their_own():
+    """What index_string_reusing relies on: each folded character (and what it folds to) is cut
+    alone whatever surrounds it, even inside a dictionary word, and is not indexed."""
+    import rjieba
+
+    fold = segment.punctuation_fold()
+    assert fold[ord("，")] == "," and fold[ord("（")] == "(" and fold[ord("\u3000")] == " "
+    chars = sorted(set(map(chr, fold)) | set(fold.values()))
+    probe = rjieba.Jieba()
+    for ch in chars:
+        probe.add_word("甲" + ch + "乙", 1_000_000, None)
+    for ch in chars:
+        assert probe.cut("甲" + ch + "乙", False) == ["甲", ch, "乙"], hex(ord(ch))
+        assert not segment.is_word(ch)
+
+
+# -- the keyword tokenization, against the code it replaced ------------------
+def old_merge_terms(tokens, terms, max_n, prefixes):
+    out = []
+    i, n = 0, len(tokens)
+    while i < n:
+        best_k = 0
+        if tokens[i] in prefixes:
+            cand = tokens[i]
+            for k in range(2, min(max_n, n - i) + 1):
+                cand += tokens[i + k - 1]
+                if cand in terms:
+                    best_k = k
+                if cand not in prefixes:
+                    break
+        if best_k:
+            out.append("".join(tokens[i : i + best_k]))
+            i += best_k
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def old_candidates(text: str) -> list:
+    lists = kw.get_word_lists()
+    pairs = segment.tag(text)
+    tokens = old_merge_terms([w for w, _ in pairs], lists.terms, lists.max_term_tokens, lists.prefixes)
+    pos, k = [], 0
+    for t in tokens:
+        if k < len(pairs) and pairs[k][0] == t:
+            pos.append(pairs[k][1])
+            k += 1
+        else:
+            pos.append("term")
+            length = 0
+            while k < len(pairs) and length < len(t):
+                length += len(pairs[k][0])
+                k += 1
+    numbers = [j for j, (t, p) in enumerate(zip(tokens, pos)) if p == "m" or re.match(kw._NUMERIC, t)]
+    seen, near = kw._counts(tokens, numbers)
+    out = {}
+    for pair in set(zip(tokens, pos)):
+        t = pair[0].strip()
+        out[pair] = t if kw._keeps(t, pair[1], lists, seen, near) else None
+    return [out[p] for p in zip(tokens, pos)]
+
+
+def test_keyword_words_are_those_of_the_old_code():
+    for text in TEXTS[:4]:
+        prepared = kw.keyword_text(kw.document_body(text))
+        assert kw.candidate_words(prepared, normalized=True) == old_candidates(prepared), text[:30]
+
+
+@needs_shared
+def test_corpus_sample_is_the_same():
+    for doc in sample_docs():
+        prepared = kw.keyword_text(kw.document_body(doc["text"]))
+        assert kw.candidate_words(prepared, normalized=True) == old_candidates(prepared), doc["id"]
+        found = analyze_for_ingest(doc["text"], doc.get("title") or "")
+        assert found.index_body == segment.index_string("\n".join(found.paragraphs)), doc["id"]
+        body = [normalize(p) for p in found.paragraphs]
+        assert found.result == analyze(doc["text"], doc.get("title") or ""), doc["id"]
+        assert len(old_vectors(body)) == len(body)
+
+
+def test_ingest_does_not_segment_the_body_again(tmp_path, monkeypatch):
+    """The enricher gives the index the body tokens the analysis found (and drops them once written):
+    the store's index is written without cutting any body, and finds the documents."""
+    from govtext.settings import load_settings
+    from pipeline import ingest_documents
+    from search import open_backend
+    from search.backend import SearchRequest
+
+    settings = load_settings(data_dir=tmp_path, ingest_workers=1)
+    backend = open_backend(settings)
+    analyze_for_ingest(TEXTS[0], "")  # warm
+    cut_texts: list[str] = []
+    seg = segment.get_segmenter()
+    real_cut = seg.cut
+    monkeypatch.setattr(seg, "cut", lambda text: cut_texts.append(text) or real_cut(text))
+    try:
+        docs = [Document(id=f"d{i}", title="通知", text=text) for i, text in enumerate(TEXTS[:4])]
+        ingest_documents(docs, backend, settings)
+        bodies = {"\n".join(split_paragraphs(t)) for t in TEXTS[:4]}
+        assert not bodies & set(cut_texts)
+        assert not segment._given
+        monkeypatch.setattr(seg, "cut", real_cut)
+        hits = backend.search(SearchRequest(q="人民调解")).hits
+        assert {h.id for h in hits} == {"d1"}
+    finally:
+        backend.close()
