@@ -36,7 +36,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from itertools import compress, count
-from operator import itemgetter
 from typing import NamedTuple
 
 from govtext.errors import BadInput
@@ -49,7 +48,7 @@ from nlp.keywords import MAX_PARAGRAPHS as MAX_PARAGRAPHS  # re-exported: the li
 from nlp.keywords import get_idf_table, keyword_and_idf_words, keyword_text
 from nlp.keywords import keywords as extract_keywords
 from nlp.model import get_model
-from nlp.segment import index_string_reusing, tag, tag_is_cut
+from nlp.segment import index_string_reusing, tag_is_cut, words_and_tags
 from nlp.taxonomy import get_taxonomy
 from nlp.textnorm import normalize
 from nlp.themes import aggregate_document, get_rule_tagger
@@ -94,7 +93,7 @@ def _tag_many(paras: list[str], tagger, model, names: dict, tokens_of: list | No
 
 def _tag_one(hits: list, vector, model, names: dict) -> list[dict]:
     probs = model.predict_vector(vector) if model is not None else None
-    if probs is not None:
+    if probs is not None and not names.keys() >= probs.keys():
         probs = {k: v for k, v in probs.items() if k in names}
     tags = combine(hits, probs, names, thresholds=model.thresholds if model is not None else None)
     if model is not None:
@@ -166,12 +165,11 @@ def tag_paragraphs(
     return out  # type: ignore[return-value]  # every None was filled
 
 
-def _lines(kw_text: str, pairs: list[tuple[str, str]]) -> tuple[list[str], list[list[str]]] | None:
-    """The lines of the tagged keyword text and each line's words.
+def _lines(kw_text: str, words: list[str]) -> tuple[list[str], list[list[str]]] | None:
+    """The lines of the keyword text and each line's words (``words``: the text's).
 
     The segmenter cuts at every line break (a token of its own), so a line's words are
     those of cutting the line alone."""
-    words = list(map(itemgetter(0), pairs))
     breaks = list(compress(count(), map("\n".__eq__, words)))
     lines = kw_text.split("\n")
     if len(breaks) != len(lines) - 1:  # pragma: no cover - a line break is always a token
@@ -262,8 +260,8 @@ def _analyze(
     body = "\n".join(paragraphs)
     # one segmentation of the body: the keywords' tagged words are also the model's and the index's words
     kw_text = keyword_text(body)
-    pairs = tag(kw_text)
-    lines = _lines(kw_text, pairs) if tag_is_cut() else None
+    tagged = words_and_tags(kw_text)
+    lines = _lines(kw_text, tagged[0]) if tag_is_cut() else None
     shared = _model_tokens(paragraphs, *lines) if lines is not None and use_model else None
     para_tags = tag_paragraphs(paragraphs, use_model=use_model, tokens=shared)
     if truncated:
@@ -280,7 +278,7 @@ def _analyze(
         primary = primary_region(title_regions) or primary_region(entities["regions"])
     else:
         primary = primary_region(entities["regions"])
-    words, terms = keyword_and_idf_words(body, pairs=pairs)
+    words, terms = keyword_and_idf_words(body, tagged=tagged)
     result = {
         "themes": themes,
         "paragraph_themes": para_tags,

@@ -33,7 +33,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
-from operator import itemgetter, or_
+from operator import or_
 from pathlib import Path
 from collections.abc import Iterable
 
@@ -132,10 +132,14 @@ class IdfTable:
 
     @classmethod
     def jieba_generic(cls) -> IdfTable:
-        import jieba
+        import importlib.util
 
-        # the file beside jieba.analyse, without importing it (its import loads two more tables: ~2 s per process)
-        path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
+        # the file beside jieba.analyse, without importing it (its import loads two more tables: ~2 s per
+        # process) nor jieba itself (0.2 s: an ingest worker segments with rjieba and needs no jieba)
+        spec = importlib.util.find_spec("jieba")
+        if spec is None or spec.origin is None:  # pragma: no cover - jieba is in requirements
+            raise ImportError("jieba is not installed")
+        path = Path(spec.origin).parent / "analyse" / "idf.txt"
         fixed = {}
         for line in path.read_text(encoding="utf-8").splitlines():
             parts = line.split(" ")
@@ -321,16 +325,15 @@ def _prepare(text: str, normalized: bool) -> str:
 _Line = tuple[list[str], list[str], list[int]]
 
 
-def _tokens_pos(text: str, lists: WordLists, pairs: list[tuple[str, str]] | None = None) -> _Line:
+def _tokens_pos(text: str, lists: WordLists, tagged: tuple[list[str], list[str]] | None = None) -> _Line:
     """Tokens of ``text`` (governance terms merged), their parts of speech, and where the numbers are.
 
-    ``pairs``: ``nlp.segment.tag(text)`` when the caller has it."""
-    if pairs is None:
-        from nlp.segment import tag
+    ``tagged``: ``nlp.segment.words_and_tags(text)`` when the caller has it."""
+    if tagged is None:
+        from nlp.segment import words_and_tags
 
-        pairs = tag(text)
-    words = list(map(itemgetter(0), pairs))
-    tags = list(map(itemgetter(1), pairs))
+        tagged = words_and_tags(text)
+    words, tags = tagged
     runs = _term_runs(words, lists.terms, lists.max_term_tokens, lists.prefixes)
     if runs:  # a merged run is a governance term, its part of speech "term"
         tokens: list[str] = []
@@ -420,21 +423,16 @@ def _decisions(line: _Line, lists: WordLists) -> dict[tuple[str, str], str | Non
     """Each distinct (token, tag) of a text: the keyword it stands for, or None when it is removed."""
     tokens, pos, numbers = line
     seen, near_number = _counts(tokens, numbers)
-    alone = _alone_decisions(lists)
-    out: dict[tuple[str, str], str | None] = {}
+    distinct = list(set(zip(tokens, pos)))
+    out = dict(zip(distinct, map(_alone_decisions(lists).__getitem__, distinct)))
+    # number talk: a word next to a number in most of its occurrences. A pair whose token is never
+    # next to one and is its own keyword (unchanged by strip) passes: 0 < its count.
     terms = lists.terms
-    for pair in set(zip(tokens, pos)):
-        t = alone[pair]
-        # number talk: a word next to a number in most of its occurrences (a word never next to one,
-        # and seen as itself, passes: 0 < its count)
-        if (
-            t is not None
-            and (t in near_number or t != pair[0])
-            and t not in terms
-            and near_number[t] >= NUMBER_TALK_SHARE * seen[t]
-        ):
-            t = None
-        out[pair] = t
+    odd = [p for p in distinct if p[0] in near_number or out[p] != p[0]]
+    for pair in odd:
+        t = out[pair]
+        if t is not None and t not in terms and near_number[t] >= NUMBER_TALK_SHARE * seen[t]:
+            out[pair] = None
     return out
 
 
@@ -465,14 +463,14 @@ def idf_terms(text: str) -> list[str]:
 
 
 def keyword_and_idf_words(
-    body: str, lists: WordLists | None = None, *, pairs: list[tuple[str, str]] | None = None
+    body: str, lists: WordLists | None = None, *, tagged: tuple[list[str], list[str]] | None = None
 ) -> tuple[list[str | None], set[str]]:
     """``candidate_words(body, normalized=True)`` and the set of its words, from one segmentation.
 
     For a document's keyword text (``body == document_body(text)``) the set is ``set(idf_terms(text))``.
-    ``pairs``: ``nlp.segment.tag(keyword_text(body))`` when the caller has it."""
+    ``tagged``: ``nlp.segment.words_and_tags(keyword_text(body))`` when the caller has it."""
     lists = lists or get_word_lists()
-    line = _tokens_pos(_prepare(body, True), lists, pairs)
+    line = _tokens_pos(_prepare(body, True), lists, tagged)
     decided = _decisions(line, lists)
     return list(map(decided.__getitem__, zip(line[0], line[1]))), {w for w in decided.values() if w}
 

@@ -325,7 +325,7 @@ class ThemeModel:
         else:
             z = self._coef_t[:, idx] @ w + self.intercept
         p = 1.0 / (1.0 + np.exp(-z))
-        return {label: float(v) for label, v in zip(self.labels, p)}
+        return dict(zip(self.labels, p.tolist()))
 
     def explain(self, text_or_vector, label: str, k: int = 5, *, normalized: bool = False) -> list[str]:
         """The ``k`` word features that pushed the text most towards ``label``."""

@@ -19,6 +19,7 @@ import threading
 from typing import Any
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from govtext.settings import Settings, load_settings
@@ -175,6 +176,47 @@ def tag(text: str) -> list[tuple[str, str]]:
     return get_segmenter().tag(text)
 
 
+class _WordTags(dict[str, str]):
+    """word -> the part of speech rjieba gives it. rjieba tags each word it cuts by the word alone
+    (its dictionary entry, else whether it is digits, Latin or other), so a word's tag is looked up
+    once; a word that tagged alone is not one word has none (KeyError: the text is tagged whole)."""
+
+    def __init__(self, segmenter: Segmenter):
+        super().__init__()
+        self.segmenter = segmenter
+
+    def __missing__(self, word: str) -> str:
+        pairs = self.segmenter.tag(word)
+        if len(pairs) != 1 or pairs[0][0] != word:
+            raise KeyError(word)
+        if len(self) < 2_000_000:
+            self[word] = pairs[0][1]
+        return pairs[0][1]
+
+
+_word_tags: _WordTags | None = None
+
+
+def words_and_tags(text: str) -> tuple[list[str], list[str]]:
+    """The words of :func:`tag` and their parts of speech, as two lists.
+
+    With rjieba the text is cut (faster than tagging it) and each word's tag looked up
+    (:class:`_WordTags`); tests/test_ingest_sharing.py checks it against tagging."""
+    global _word_tags
+    segmenter = get_segmenter()
+    if segmenter.rjieba is not None:
+        tags = _word_tags
+        if tags is None or tags.segmenter is not segmenter:
+            tags = _word_tags = _WordTags(segmenter)
+        words = segmenter.cut(text)
+        try:
+            return words, list(map(tags.__getitem__, words))
+        except KeyError:
+            pass
+    pairs = segmenter.tag(text)
+    return [w for w, _ in pairs], [t for _, t in pairs]
+
+
 def tag_is_cut() -> bool:
     """Whether :func:`tag` gives exactly the words of :func:`cut` (rjieba: it tags the words it cuts;
     jieba's posseg cuts Latin and digits its own way)."""
@@ -209,14 +251,31 @@ def index_string(text: str) -> str:
     return " ".join(index_tokens(text))
 
 
+class _Subwords(dict[str, tuple[str, ...]]):
+    """token -> :meth:`Segmenter.subwords` (() for tokens of up to 2 characters), looked up in C."""
+
+    def __init__(self, segmenter: Segmenter):
+        super().__init__()
+        self.segmenter = segmenter
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        found = self.segmenter.subwords(token) if len(token) > 2 else ()
+        if len(self) < 2_000_000:
+            self[token] = found
+        return found
+
+
+_subwords: _Subwords | None = None
+
+
 def subword_string(tokens: list[str]) -> str:
     """The dictionary words inside the given tokens, joined by spaces (see Segmenter.subwords)."""
-    subwords = get_segmenter().subwords
-    out: list[str] = []
-    for token in tokens:
-        if len(token) > 2:
-            out.extend(subwords(token))
-    return " ".join(out)
+    global _subwords
+    segmenter = get_segmenter()
+    table = _subwords
+    if table is None or table.segmenter is not segmenter:
+        table = _subwords = _Subwords(segmenter)
+    return " ".join(chain.from_iterable(map(table.__getitem__, tokens)))
 
 
 #: characters the segmenter's word pattern leaves out (each is a token of its own, whatever is around it)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections import Counter
 
 import pytest
 from conftest import LAWS, REPORTS, needs_shared
@@ -42,17 +41,17 @@ def sample_docs(n: int = 40) -> list[dict]:
     )
 
 
-class Counting:
-    """Counts the real segmenter's cut and tag calls (they still run)."""
+class Recording:
+    """Records the texts the real segmenter cuts and tags (the calls still run)."""
 
     def __init__(self, monkeypatch):
-        self.calls: Counter = Counter()
+        self.texts: list[str] = []
         seg = segment.get_segmenter()
         for name in ("cut", "tag"):
             real = getattr(seg, name)
 
-            def spy(text, _real=real, _name=name):
-                self.calls[_name] += 1
+            def spy(text, _real=real):
+                self.texts.append(text)
                 return _real(text)
 
             monkeypatch.setattr(seg, name, spy)
@@ -61,11 +60,17 @@ class Counting:
 def test_the_body_is_segmented_once(monkeypatch):
     text = "坚持和发展新时代枫桥经验，加强基层社会治理。\n推进网格化管理，做好人民调解工作。\n" * 3
     analyze_for_ingest(text, "")  # warm: loads the model and the word lists
-    counting = Counting(monkeypatch)
+    recording = Recording(monkeypatch)
     found = analyze_for_ingest(text + "完善矛盾纠纷多元化解机制。", "")
-    # one tagging of the body; no cut for the theme model or the index (the title is empty)
-    assert counting.calls == Counter({"tag": 1})
+    # one segmentation of the body (new words are tagged alone, once); none for the model or the index
+    assert len([t for t in recording.texts if "\n" in t]) == 1
     assert found.index_body == segment.index_string("\n".join(found.paragraphs))
+
+
+def test_words_and_tags_are_those_of_tagging():
+    for text in TEXTS:
+        pairs = segment.tag(text)
+        assert segment.words_and_tags(text) == ([w for w, _ in pairs], [t for _, t in pairs])
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -169,6 +174,8 @@ def test_keyword_words_are_those_of_the_old_code():
 def test_corpus_sample_is_the_same():
     for doc in sample_docs():
         prepared = kw.keyword_text(kw.document_body(doc["text"]))
+        pairs = segment.tag(prepared)
+        assert segment.words_and_tags(prepared) == ([w for w, _ in pairs], [t for _, t in pairs]), doc["id"]
         assert kw.candidate_words(prepared, normalized=True) == old_candidates(prepared), doc["id"]
         found = analyze_for_ingest(doc["text"], doc.get("title") or "")
         assert found.index_body == segment.index_string("\n".join(found.paragraphs)), doc["id"]
@@ -203,3 +210,30 @@ def test_ingest_does_not_segment_the_body_again(tmp_path, monkeypatch):
         assert {h.id for h in hits} == {"d1"}
     finally:
         backend.close()
+
+
+def test_a_tagging_worker_does_not_import_jieba(tmp_path):
+    """A worker given its parent's resolved user words analyzes (generic IDF: a fresh data folder)
+    without importing jieba at all: rjieba segments, and the generic IDF file is found without it."""
+    import subprocess
+    import sys
+
+    script = """
+import sys
+from govtext.settings import load_settings
+from nlp.segment import get_segmenter, preset_user_words
+preset_user_words(load_settings().config_dir, words)
+from nlp.analyze import analyze_for_ingest
+found = analyze_for_ingest("坚持和发展新时代枫桥经验，推进网格化管理。\\n加强人民调解工作。", "通知")
+assert found.result["keywords"], found.result
+print("jieba" in sys.modules)
+"""
+    words = segment.get_segmenter().resolved_user_words()
+    out = subprocess.run(
+        [sys.executable, "-c", f"words = {words!r}\n" + script],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "GOVTEXT_DATA": str(tmp_path)},
+        check=True,
+    )
+    assert out.stdout.strip() == "False", out.stderr
