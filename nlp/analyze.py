@@ -48,7 +48,7 @@ from nlp.keywords import MAX_PARAGRAPHS as MAX_PARAGRAPHS  # re-exported: the li
 from nlp.keywords import get_idf_table, keyword_and_idf_words, keyword_text
 from nlp.keywords import keywords as extract_keywords
 from nlp.model import get_model
-from nlp.segment import index_string_reusing, tag_is_cut, words_and_tags
+from nlp.segment import index_string_reusing, tag_is_cut, words_and_word_tags
 from nlp.taxonomy import get_taxonomy
 from nlp.textnorm import normalize
 from nlp.themes import aggregate_document, get_rule_tagger
@@ -260,7 +260,7 @@ def _analyze(
     body = "\n".join(paragraphs)
     # one segmentation of the body: the keywords' tagged words are also the model's and the index's words
     kw_text = keyword_text(body)
-    tagged = words_and_tags(kw_text)
+    tagged = words_and_word_tags(kw_text)
     lines = _lines(kw_text, tagged[0]) if tag_is_cut() else None
     shared = _model_tokens(paragraphs, *lines) if lines is not None and use_model else None
     para_tags = tag_paragraphs(paragraphs, use_model=use_model, tokens=shared)

@@ -321,19 +321,22 @@ def _prepare(text: str, normalized: bool) -> str:
     return _PLACEHOLDER.sub(" ", (text if normalized else normalize(text)).lower())
 
 
-#: one line's tokens (governance terms merged), their parts of speech and the positions of numbers in them
-_Line = tuple[list[str], list[str], list[int]]
+#: one line's tokens (governance terms merged), their parts of speech, the positions of numbers in
+#: them, and whether a token's part of speech is a function of the token (but for governance terms)
+_Line = tuple[list[str], list[str], list[int], bool]
+#: ``nlp.segment.words_and_word_tags`` of a text
+Tagged = tuple[list[str], list[str], bool]
 
 
-def _tokens_pos(text: str, lists: WordLists, tagged: tuple[list[str], list[str]] | None = None) -> _Line:
+def _tokens_pos(text: str, lists: WordLists, tagged: Tagged | None = None) -> _Line:
     """Tokens of ``text`` (governance terms merged), their parts of speech, and where the numbers are.
 
-    ``tagged``: ``nlp.segment.words_and_tags(text)`` when the caller has it."""
+    ``tagged``: ``nlp.segment.words_and_word_tags(text)`` when the caller has it."""
     if tagged is None:
-        from nlp.segment import words_and_tags
+        from nlp.segment import words_and_word_tags
 
-        tagged = words_and_tags(text)
-    words, tags = tagged
+        tagged = words_and_word_tags(text)
+    words, tags, by_word = tagged
     runs = _term_runs(words, lists.terms, lists.max_term_tokens, lists.prefixes)
     if runs:  # a merged run is a governance term, its part of speech "term"
         tokens: list[str] = []
@@ -350,7 +353,7 @@ def _tokens_pos(text: str, lists: WordLists, tagged: tuple[list[str], list[str]]
     else:
         tokens, pos = words, tags
     numbers = list(compress(count(), map(or_, map("m".__eq__, pos), map(_NUMBER_TOKEN.__getitem__, tokens))))
-    return tokens, pos, numbers
+    return tokens, pos, numbers, by_word
 
 
 class _IsNumber(dict[str, bool]):
@@ -419,10 +422,16 @@ def _alone_decisions(lists: WordLists) -> _AloneDecisions:
     return alone
 
 
-def _decisions(line: _Line, lists: WordLists) -> dict[tuple[str, str], str | None]:
-    """Each distinct (token, tag) of a text: the keyword it stands for, or None when it is removed."""
-    tokens, pos, numbers = line
+def _decisions(line: _Line, lists: WordLists) -> dict:
+    """Each distinct (token, tag) of a text: the keyword it stands for, or None when it is removed.
+
+    When the tags are a function of the tokens (``line[3]``) the keys are the tokens: a governance
+    term (the one token that may also be tagged "term") is kept or removed whatever its tag, so a
+    token stands for one decision (and no (token, tag) pair need be built for each token)."""
+    tokens, pos, numbers, by_word = line
     seen, near_number = _counts(tokens, numbers)
+    if by_word:
+        return _word_decisions(tokens, pos, lists, seen, near_number)
     distinct = list(set(zip(tokens, pos)))
     out = dict(zip(distinct, map(_alone_decisions(lists).__getitem__, distinct)))
     # number talk: a word next to a number in most of its occurrences. A pair whose token is never
@@ -436,9 +445,34 @@ def _decisions(line: _Line, lists: WordLists) -> dict[tuple[str, str], str | Non
     return out
 
 
+def _word_decisions(tokens: list[str], pos: list[str], lists: WordLists, seen: Counter, near_number: Counter) -> dict:
+    """:func:`_decisions` keyed by token (each token with one of its tags: all give the same decision)."""
+    alone = _alone_decisions(lists)
+    terms = lists.terms
+    out = {}
+    for token, tag in dict(zip(tokens, pos)).items():
+        t = alone[token, tag]
+        if (
+            t is not None
+            and (t in near_number or t != token)
+            and t not in terms
+            and near_number[t] >= NUMBER_TALK_SHARE * seen[t]
+        ):
+            t = None
+        out[token] = t
+    return out
+
+
+def _words_of(line: _Line, decided: dict) -> list[str | None]:
+    """Each token's keyword (None for removed ones) from :func:`_decisions`."""
+    if line[3]:
+        return list(map(decided.__getitem__, line[0]))
+    return list(map(decided.__getitem__, zip(line[0], line[1])))
+
+
 def _candidates(line: _Line, lists: WordLists) -> list[str | None]:
     # None keeps TextRank windows from jumping over removed words
-    return list(map(_decisions(line, lists).__getitem__, zip(line[0], line[1])))
+    return _words_of(line, _decisions(line, lists))
 
 
 def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bool = False) -> list[str | None]:
@@ -463,16 +497,16 @@ def idf_terms(text: str) -> list[str]:
 
 
 def keyword_and_idf_words(
-    body: str, lists: WordLists | None = None, *, tagged: tuple[list[str], list[str]] | None = None
+    body: str, lists: WordLists | None = None, *, tagged: Tagged | None = None
 ) -> tuple[list[str | None], set[str]]:
     """``candidate_words(body, normalized=True)`` and the set of its words, from one segmentation.
 
     For a document's keyword text (``body == document_body(text)``) the set is ``set(idf_terms(text))``.
-    ``tagged``: ``nlp.segment.words_and_tags(keyword_text(body))`` when the caller has it."""
+    ``tagged``: ``nlp.segment.words_and_word_tags(keyword_text(body))`` when the caller has it."""
     lists = lists or get_word_lists()
     line = _tokens_pos(_prepare(body, True), lists, tagged)
     decided = _decisions(line, lists)
-    return list(map(decided.__getitem__, zip(line[0], line[1]))), {w for w in decided.values() if w}
+    return _words_of(line, decided), {w for w in decided.values() if w}
 
 
 def _weight(word: str, lists: WordLists) -> float:

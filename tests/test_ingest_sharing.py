@@ -237,3 +237,12 @@ print("jieba" in sys.modules)
         check=True,
     )
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_folded_paragraphs_are_those_that_differ_only_by_folded_punctuation():
+    paras = ["网格员，巡查（每日）", "ABC网格", "网格员巡查", "㈠网格", "网格，员", "網格"]
+    lines = ["网格员,巡查(每日)", "abc网格", "网格员巡查", "(一)网格", "网格,员。", "网格"]
+    assert segment._folded_paragraphs(paras, lines) == [True, False, True, False, False, False]
+    assert segment._folded_paragraphs(paras, lines[:2]) == [True, False, False, False, False, False]
+    for para, line, folded in zip(paras, lines, segment._folded_paragraphs(paras, lines)):
+        assert folded == (len(para) == len(line) and para.translate(segment.punctuation_fold()) == line)
