@@ -246,3 +246,34 @@ def test_folded_paragraphs_are_those_that_differ_only_by_folded_punctuation():
     assert segment._folded_paragraphs(paras, lines[:2]) == [True, False, False, False, False, False]
     for para, line, folded in zip(paras, lines, segment._folded_paragraphs(paras, lines)):
         assert folded == (len(para) == len(line) and para.translate(segment.punctuation_fold()) == line)
+
+
+def full_scan(text: str) -> list:
+    from nlp.entities import get_region_index
+
+    automaton = get_region_index().automaton
+    return sorted((end - len(form) + 1, end + 1, form) for end, form in automaton.iter(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "山西省晋城市陵川县" * 10 + "，北京市东城区与河北省石家庄市长安区",
+        "晋城\n市" + "发展" * 40 + "晋城",  # forms at both ends, a line break inside a would-be form
+        "\ud800晋城市" + "𠀀山西省" * 20 + "内蒙古自治区呼和浩特市",  # a lone surrogate, a character beyond the BMP
+        "没有地名的一段文字" * 10,
+    ],
+)
+def test_region_mentions_are_those_of_scanning_the_whole_text(text):
+    from nlp.entities import get_region_index
+
+    assert sorted(get_region_index()._mentions(text)) == full_scan(text)
+
+
+@needs_shared
+def test_region_mentions_on_the_corpus_sample():
+    from nlp.entities import get_region_index
+
+    for doc in sample_docs():
+        body = kw.document_body(doc["text"])
+        assert sorted(get_region_index()._mentions(body)) == full_scan(body), doc["id"]
