@@ -86,7 +86,7 @@ def _cjk_count(text: str) -> int:
 
 def _tag_many(paras: list[str], tagger, model, names: dict, tokens_of: list | None = None) -> list[list[dict]]:
     """Tags of each paragraph; the model's vectors are built for all of them in one pass."""
-    hits = [tagger.score_paragraph(para, normalized=True) for para in paras]
+    hits = tagger.score_paragraphs(paras)
     vectors = model.vectorize_many(paras, hits, tokens_of) if model is not None else [None] * len(paras)
     return [_tag_one(h, v, model, names) for h, v in zip(hits, vectors)]
 

@@ -25,9 +25,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from nlp.textnorm import normalize
+from nlp.textscan import PairScanner
 
 # -- administrative divisions -------------------------------------------
 _PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")
@@ -106,32 +105,7 @@ class RegionIndex:
             automaton.add_word(form, form)
         automaton.make_automaton()
         self.automaton = automaton
-        # every character pair inside a form, as sorted codes: a form can only occur where all of
-        # its pairs do, so the automaton (about 200 ns a character) scans only such stretches
-        pairs = {(ord(a) << 21) | ord(b) for form in forms for a, b in zip(form, form[1:])}
-        self.pair_codes = np.asarray(sorted(pairs), dtype=np.int64)
-        self.all_long = all(len(form) >= 2 for form in forms)
-
-    def _mentions(self, text: str) -> list[tuple[int, int, str]]:
-        """All (start, end, form) occurrences in ``text``, overlapping ones included."""
-        if not self.all_long or len(text) < 64:
-            return [(end - len(form) + 1, end + 1, form) for end, form in self.automaton.iter(text)]
-        cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-        codes = (cp[:-1] << 21) | cp[1:]
-        keys = self.pair_codes
-        at = np.minimum(np.searchsorted(keys, codes), keys.size - 1)
-        inside = np.flatnonzero(keys[at] == codes)  # pair positions that some form has
-        if not inside.size:
-            return []
-        # maximal runs of consecutive such positions: run [i, j] covers the characters i .. j + 1
-        breaks = np.flatnonzero(np.diff(inside) > 1)
-        starts = inside[np.concatenate(([0], breaks + 1))].tolist()
-        ends = inside[np.concatenate((breaks, [inside.size - 1]))].tolist()
-        out = []
-        for i, j in zip(starts, ends):
-            for end, form in self.automaton.iter(text[i : j + 2]):
-                out.append((i + end - len(form) + 1, i + end + 1, form))
-        return out
+        self.scanner = PairScanner(automaton, forms)
 
     def province_of(self, d: Division) -> Division | None:
         return self.by_code.get(d.province_code)
@@ -163,7 +137,7 @@ class RegionIndex:
 
     def find(self, text: str) -> list[tuple[int, int, Division]]:
         """Region mentions as (start, end, division), leftmost-longest, ambiguity resolved."""
-        raw = self._mentions(text)
+        raw = self.scanner.occurrences(text)
         raw.sort(key=lambda x: (x[0], -(x[1] - x[0])))
         chosen = []
         last_end = 0

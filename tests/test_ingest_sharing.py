@@ -267,7 +267,7 @@ def full_scan(text: str) -> list:
 def test_region_mentions_are_those_of_scanning_the_whole_text(text):
     from nlp.entities import get_region_index
 
-    assert sorted(get_region_index()._mentions(text)) == full_scan(text)
+    assert sorted(get_region_index().scanner.occurrences(text)) == full_scan(text)
 
 
 @needs_shared
@@ -276,4 +276,27 @@ def test_region_mentions_on_the_corpus_sample():
 
     for doc in sample_docs():
         body = kw.document_body(doc["text"])
-        assert sorted(get_region_index()._mentions(body)) == full_scan(body), doc["id"]
+        assert sorted(get_region_index().scanner.occurrences(body)) == full_scan(body), doc["id"]
+
+
+def test_rule_scores_of_many_paragraphs_are_those_of_each_alone():
+    """score_paragraphs scans the paragraphs joined, with the pair filter; each gets what scanning
+    it alone with the whole automaton gives."""
+    tagger = get_rule_tagger()
+    paras = [normalize(p) for text in TEXTS[:4] for p in split_paragraphs(text)]
+    paras += ["坚持和发展新时代枫桥经验，" * 8 + "推进网格化服务管理中心建设", "网格", "电网建设和网格化管理"]
+    alone = []
+    for p in paras:
+        text = p.lower()
+        occurrences = sorted((e - len(t) + 1, e + 1, t) for e, t in tagger._automaton.iter(text))
+        assert sorted(tagger._occurrences(text)) == occurrences
+        alone.append(tagger.score_paragraph(p, normalized=True))
+    assert tagger.score_paragraphs(paras) == alone
+
+
+@needs_shared
+def test_rule_scores_on_the_corpus_sample():
+    tagger = get_rule_tagger()
+    for doc in sample_docs(10):
+        paras = [normalize(p)[:MAX_PARAGRAPH_CHARS] for p in split_paragraphs(doc["text"])]
+        assert tagger.score_paragraphs(paras) == [tagger.score_paragraph(p, normalized=True) for p in paras]
