@@ -22,7 +22,7 @@ MIN_FILTERED_CHARS = 64
 
 def pair_codes(keys: Iterable[str]) -> np.ndarray | None:
     """Sorted codes of the adjacent character pairs of ``keys``; None when a key has one character."""
-    pairs = set()
+    pairs: set[int] = set()
     for key in keys:
         if len(key) < 2:
             return None
