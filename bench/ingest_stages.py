@@ -34,7 +34,7 @@ from common import LAWS, REPORTS, read_jsonl, require_shared
 
 STAGES = [
     ("nlp.analyze", "tag_paragraphs", "themes (tag_paragraphs)"),
-    ("nlp.themes", "RuleTagger.score_paragraph", "  rules"),
+    ("nlp.themes", "RuleTagger.score_paragraphs|score_paragraph", "  rules"),
     ("nlp.model", "ThemeModel.vectorize_many|vectorize", "  model features"),
     ("nlp.model", "ThemeModel.predict_vector", "  model predict"),
     ("nlp.model", "ThemeModel.explain", "  model explain"),
@@ -43,6 +43,8 @@ STAGES = [
     ("nlp.analyze", "extract_keywords", "keywords (TF-IDF, TextRank)"),
     ("nlp.analyze", "classify", "document type"),
     ("nlp.analyze", "normalize", "normalize paragraphs"),
+    ("nlp.analyze", "words_and_word_tags", "segment and tag the body once"),
+    ("nlp.analyze", "index_string_reusing", "index tokens for the parent"),
 ]
 
 

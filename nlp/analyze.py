@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from itertools import compress, count
+from typing import NamedTuple
 
 from govtext.errors import BadInput
 from govtext.settings import Settings, load_settings
@@ -43,9 +45,10 @@ from nlp.combine import combine
 from nlp.doctype import classify
 from nlp.entities import document_year, extract_entities, find_dates, primary_region
 from nlp.keywords import MAX_PARAGRAPHS as MAX_PARAGRAPHS  # re-exported: the limit of the whole analysis
-from nlp.keywords import get_idf_table, keyword_and_idf_words
+from nlp.keywords import get_idf_table, keyword_and_idf_words, keyword_text
 from nlp.keywords import keywords as extract_keywords
 from nlp.model import get_model
+from nlp.segment import index_string_reusing, tag_is_cut, words_and_word_tags
 from nlp.taxonomy import get_taxonomy
 from nlp.textnorm import normalize
 from nlp.themes import aggregate_document, get_rule_tagger
@@ -81,16 +84,16 @@ def _cjk_count(text: str) -> int:
     return n
 
 
-def _tag_many(paras: list[str], tagger, model, names: dict) -> list[list[dict]]:
+def _tag_many(paras: list[str], tagger, model, names: dict, tokens_of: list | None = None) -> list[list[dict]]:
     """Tags of each paragraph; the model's vectors are built for all of them in one pass."""
-    hits = [tagger.score_paragraph(para, normalized=True) for para in paras]
-    vectors = model.vectorize_many(paras, hits) if model is not None else [None] * len(paras)
+    hits = tagger.score_paragraphs(paras)
+    vectors = model.vectorize_many(paras, hits, tokens_of) if model is not None else [None] * len(paras)
     return [_tag_one(h, v, model, names) for h, v in zip(hits, vectors)]
 
 
 def _tag_one(hits: list, vector, model, names: dict) -> list[dict]:
     probs = model.predict_vector(vector) if model is not None else None
-    if probs is not None:
+    if probs is not None and not names.keys() >= probs.keys():
         probs = {k: v for k, v in probs.items() if k in names}
     tags = combine(hits, probs, names, thresholds=model.thresholds if model is not None else None)
     if model is not None:
@@ -132,8 +135,13 @@ def _copy(tags: list[dict]) -> list[dict]:
     return [{k: (list(v) if isinstance(v, list) else v) for k, v in t.items()} for t in tags]
 
 
-def tag_paragraphs(paragraphs: list[str], *, use_model: bool = True) -> list[list[dict]]:
-    """Theme tags of each paragraph (already normalized text)."""
+def tag_paragraphs(
+    paragraphs: list[str], *, use_model: bool = True, tokens: dict[str, list[str]] | None = None
+) -> list[list[dict]]:
+    """Theme tags of each paragraph (already normalized text).
+
+    ``tokens``: paragraph (its first :data:`MAX_PARAGRAPH_CHARS`) -> ``nlp.segment.cut`` of it
+    lower-cased, for the paragraphs the caller has segmented already (:func:`_line_tokens`)."""
     tagger = get_rule_tagger()
     names = {t.id: t.name for t in tagger.taxonomy.themes}
     model = get_model() if use_model else None
@@ -149,11 +157,36 @@ def tag_paragraphs(paragraphs: list[str], *, use_model: bool = True) -> list[lis
             missing.setdefault(para, []).append(len(out))
         out.append(None if tags is None else _copy(tags))
     if missing:
-        for para, tags in zip(missing, _tag_many(list(missing), tagger, model, names)):
+        tokens_of = [tokens.get(para) for para in missing] if tokens and model is not None else None
+        for para, tags in zip(missing, _tag_many(list(missing), tagger, model, names, tokens_of)):
             _cache.put((id(tagger), id(model), para), tags)
             for i in missing[para]:
                 out[i] = _copy(tags)
     return out  # type: ignore[return-value]  # every None was filled
+
+
+def _lines(kw_text: str, words: list[str]) -> tuple[list[str], list[list[str]]] | None:
+    """The lines of the keyword text and each line's words (``words``: the text's).
+
+    The segmenter cuts at every line break (a token of its own), so a line's words are
+    those of cutting the line alone."""
+    breaks = list(compress(count(), map("\n".__eq__, words)))
+    lines = kw_text.split("\n")
+    if len(breaks) != len(lines) - 1:  # pragma: no cover - a line break is always a token
+        return None
+    return lines, [words[a + 1 : b] for a, b in zip([-1, *breaks], [*breaks, len(words)])]
+
+
+def _model_tokens(paragraphs: list[str], lines: list[str], line_words: list[list[str]]) -> dict[str, list[str]]:
+    """Paragraph (its first :data:`MAX_PARAGRAPH_CHARS`) -> the words of it lower-cased, for the
+    paragraphs whose keyword line is exactly that (not one with placeholders blanked, cut short
+    or beyond the keywords' limit); the model cuts the others alone."""
+    out: dict[str, list[str]] = {}
+    for para, line, words in zip(paragraphs, lines, line_words):
+        para = para[:MAX_PARAGRAPH_CHARS]
+        if len(line) == len(para) and line == para.lower():
+            out[para] = words
+    return out
 
 
 def analyze(
@@ -168,7 +201,7 @@ def analyze(
 
     ``settings`` (default: from the environment) gives the size limit and the data
     folder whose corpus IDF weighs the keywords."""
-    return _analyze(text, title, use_model=use_model, keyword_count=keyword_count, settings=settings)[0]
+    return _analyze(text, title, use_model=use_model, keyword_count=keyword_count, settings=settings).result
 
 
 def analyze_with_idf_terms(
@@ -176,7 +209,26 @@ def analyze_with_idf_terms(
 ) -> tuple[dict, set[str] | None]:
     """:func:`analyze` and the set of ``nlp.keywords.idf_terms(text)``, from one keyword segmentation
     (None when the text gets the empty result: the caller tokenizes it if it needs the set)."""
-    return _analyze(text, title, settings=settings, with_idf_terms=True)
+    found = _analyze(text, title, settings=settings, with_idf_terms=True)
+    return found.result, found.idf_terms
+
+
+class Analysis(NamedTuple):
+    """What ingest takes from one analysis (:func:`analyze_for_ingest`)."""
+
+    result: dict
+    #: ``set(nlp.keywords.idf_terms(text))``, None for the empty result (or when not asked for)
+    idf_terms: set[str] | None
+    #: ``ingest.text.split_paragraphs(text)``: the paragraphs the store keeps
+    paragraphs: list[str]
+    #: ``nlp.segment.index_string("\n".join(paragraphs))`` when found from the analysis' segmentation, else None
+    index_body: str | None
+
+
+def analyze_for_ingest(text: object, title: str = "", *, settings: Settings | None = None) -> Analysis:
+    """:func:`analyze_with_idf_terms`, the paragraphs and the body's index tokens, from one segmentation:
+    what an ingest worker hands its parent, so that the parent neither splits nor segments the text again."""
+    return _analyze(text, title, settings=settings, with_idf_terms=True, with_index_body=True)
 
 
 def _analyze(
@@ -187,7 +239,8 @@ def _analyze(
     keyword_count: int = KEYWORDS,
     settings: Settings | None = None,
     with_idf_terms: bool = False,
-) -> tuple[dict, set[str] | None]:
+    with_index_body: bool = False,
+) -> Analysis:
     settings = settings or load_settings()
     if not isinstance(text, str):
         raise BadInput("text must be a string")
@@ -200,17 +253,22 @@ def _analyze(
         raise BadInput(f"text too long: {len(text)} characters (limit {limit})", code="too_large", status=413)
     raw_paragraphs = split_paragraphs(text)
     if not raw_paragraphs or _cjk_count(text) < MIN_CJK_CHARS:
-        return empty_result(len(raw_paragraphs)), None
+        return Analysis(empty_result(len(raw_paragraphs)), None, raw_paragraphs, None)
     truncated = len(raw_paragraphs) > MAX_PARAGRAPHS
     paragraphs = [normalize(p) for p in raw_paragraphs[:MAX_PARAGRAPHS]]
     title_n = normalize(clean_text(title)).strip()
-    para_tags = tag_paragraphs(paragraphs, use_model=use_model)
+    body = "\n".join(paragraphs)
+    # one segmentation of the body: the keywords' tagged words are also the model's and the index's words
+    kw_text = keyword_text(body)
+    tagged = words_and_word_tags(kw_text)
+    lines = _lines(kw_text, tagged[0]) if tag_is_cut() else None
+    shared = _model_tokens(paragraphs, *lines) if lines is not None and use_model else None
+    para_tags = tag_paragraphs(paragraphs, use_model=use_model, tokens=shared)
     if truncated:
         para_tags += [[] for _ in range(len(raw_paragraphs) - MAX_PARAGRAPHS)]
     title_tags = tag_paragraphs([title_n], use_model=use_model)[0] if title_n else []
     lengths = [len(p) for p in raw_paragraphs]
     themes = aggregate_document(para_tags, lengths, title_tags, taxonomy=get_taxonomy())
-    body = "\n".join(paragraphs)
     entities = extract_entities(body, normalized=True)
     dates_raw = entities.pop("_dates_raw")
     year = document_year(dates_raw, find_dates(title_n) if title_n else None)
@@ -220,7 +278,7 @@ def _analyze(
         primary = primary_region(title_regions) or primary_region(entities["regions"])
     else:
         primary = primary_region(entities["regions"])
-    words, terms = keyword_and_idf_words(body)
+    words, terms = keyword_and_idf_words(body, tagged=tagged)
     result = {
         "themes": themes,
         "paragraph_themes": para_tags,
@@ -233,7 +291,10 @@ def _analyze(
         "truncated": truncated,
         "model": use_model and get_model() is not None,
     }
-    return result, terms if with_idf_terms else None
+    index_body = None
+    if with_index_body and lines is not None:
+        index_body = index_string_reusing(raw_paragraphs, *lines)
+    return Analysis(result, terms if with_idf_terms else None, raw_paragraphs, index_body)
 
 
 def analyze_many(items: Iterable, *, use_model: bool = True) -> list[dict]:

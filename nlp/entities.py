@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nlp.textnorm import normalize
+from nlp.textscan import PairScanner
 
 # -- administrative divisions -------------------------------------------
 _PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")
@@ -104,6 +105,7 @@ class RegionIndex:
             automaton.add_word(form, form)
         automaton.make_automaton()
         self.automaton = automaton
+        self.scanner = PairScanner(automaton, forms)
 
     def province_of(self, d: Division) -> Division | None:
         return self.by_code.get(d.province_code)
@@ -135,9 +137,7 @@ class RegionIndex:
 
     def find(self, text: str) -> list[tuple[int, int, Division]]:
         """Region mentions as (start, end, division), leftmost-longest, ambiguity resolved."""
-        raw = []
-        for end, form in self.automaton.iter(text):
-            raw.append((end - len(form) + 1, end + 1, form))
+        raw = self.scanner.occurrences(text)
         raw.sort(key=lambda x: (x[0], -(x[1] - x[0])))
         chosen = []
         last_end = 0

@@ -33,6 +33,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
+from operator import or_
 from pathlib import Path
 from collections.abc import Iterable
 
@@ -131,10 +132,14 @@ class IdfTable:
 
     @classmethod
     def jieba_generic(cls) -> IdfTable:
-        import jieba
+        import importlib.util
 
-        # the file beside jieba.analyse, without importing it (its import loads two more tables: ~2 s per process)
-        path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
+        # the file beside jieba.analyse, without importing it (its import loads two more tables: ~2 s per
+        # process) nor jieba itself (0.2 s: an ingest worker segments with rjieba and needs no jieba)
+        spec = importlib.util.find_spec("jieba")
+        if spec is None or spec.origin is None:  # pragma: no cover - jieba is in requirements
+            raise ImportError("jieba is not installed")
+        path = Path(spec.origin).parent / "analyse" / "idf.txt"
         fixed = {}
         for line in path.read_text(encoding="utf-8").splitlines():
             parts = line.split(" ")
@@ -251,30 +256,43 @@ def get_word_lists() -> WordLists:
     return lists
 
 
+def _term_runs(tokens: list[str], terms: frozenset[str], max_n: int, prefixes: frozenset[str]) -> list[tuple[int, int]]:
+    """(start, length) of the runs of adjacent tokens that spell a governance term, longest first, left to right.
+
+    Only tokens that begin a term are tried (found in C with ``map``): most tokens begin none."""
+    runs = []
+    n = len(tokens)
+    done = 0
+    for i in compress(count(), map(prefixes.__contains__, tokens)):
+        if i < done:  # inside the run merged before
+            continue
+        best_k = 0
+        cand = tokens[i]
+        for k in range(2, min(max_n, n - i) + 1):
+            cand += tokens[i + k - 1]
+            if cand in terms:
+                best_k = k
+            if cand not in prefixes:
+                break
+        if best_k:
+            runs.append((i, best_k))
+            done = i + best_k
+    return runs
+
+
 def merge_terms(
     tokens: list[str], terms: frozenset[str], max_n: int = 6, prefixes: frozenset[str] | None = None
 ) -> list[str]:
     """Join runs of adjacent tokens that spell a governance term (longest first)."""
     if prefixes is None:
         prefixes = frozenset(t[:i] for t in terms for i in range(1, len(t)))
-    out = []
-    i, n = 0, len(tokens)
-    while i < n:
-        best_k = 0
-        if tokens[i] in prefixes:
-            cand = tokens[i]
-            for k in range(2, min(max_n, n - i) + 1):
-                cand += tokens[i + k - 1]
-                if cand in terms:
-                    best_k = k
-                if cand not in prefixes:
-                    break
-        if best_k:
-            out.append("".join(tokens[i : i + best_k]))
-            i += best_k
-        else:
-            out.append(tokens[i])
-            i += 1
+    out: list[str] = []
+    done = 0
+    for i, k in _term_runs(tokens, terms, max_n, prefixes):
+        out += tokens[done:i]
+        out.append("".join(tokens[i : i + k]))
+        done = i + k
+    out += tokens[done:]
     return out
 
 
@@ -290,6 +308,11 @@ def _pos_ok(word: str, pos: str, lists: WordLists) -> bool:
     return True
 
 
+def keyword_text(body: str) -> str:
+    """The string keyword extraction segments for a normalized document body (see :func:`_prepare`)."""
+    return _prepare(body, True)
+
+
 def _prepare(text: str, normalized: bool) -> str:
     """The string keyword extraction segments: its first characters, normalized, lower-cased, placeholders blanked."""
     from nlp.textnorm import normalize
@@ -298,30 +321,52 @@ def _prepare(text: str, normalized: bool) -> str:
     return _PLACEHOLDER.sub(" ", (text if normalized else normalize(text)).lower())
 
 
-#: one line's tokens (governance terms merged), their parts of speech and the positions of numbers in them
-_Line = tuple[list[str], list[str], list[int]]
+#: one line's tokens (governance terms merged), their parts of speech, the positions of numbers in
+#: them, and whether a token's part of speech is a function of the token (but for governance terms)
+_Line = tuple[list[str], list[str], list[int], bool]
+#: ``nlp.segment.words_and_word_tags`` of a text
+Tagged = tuple[list[str], list[str], bool]
 
 
-def _tokens_pos(text: str, lists: WordLists) -> _Line:
-    """Tokens of ``text`` (governance terms merged), their parts of speech, and where the numbers are."""
-    from nlp.segment import tag
+def _tokens_pos(text: str, lists: WordLists, tagged: Tagged | None = None) -> _Line:
+    """Tokens of ``text`` (governance terms merged), their parts of speech, and where the numbers are.
 
-    pairs = tag(text)
-    tokens = merge_terms([w for w, _ in pairs], lists.terms, lists.max_term_tokens, lists.prefixes)
-    # parts of speech of the merged tokens (a merged run is a governance term)
-    pos, k = [], 0
-    for t in tokens:
-        if k < len(pairs) and pairs[k][0] == t:
-            pos.append(pairs[k][1])
-            k += 1
-        else:
+    ``tagged``: ``nlp.segment.words_and_word_tags(text)`` when the caller has it."""
+    if tagged is None:
+        from nlp.segment import words_and_word_tags
+
+        tagged = words_and_word_tags(text)
+    words, tags, by_word = tagged
+    runs = _term_runs(words, lists.terms, lists.max_term_tokens, lists.prefixes)
+    if runs:  # a merged run is a governance term, its part of speech "term"
+        tokens: list[str] = []
+        pos: list[str] = []
+        done = 0
+        for i, k in runs:
+            tokens += words[done:i]
+            pos += tags[done:i]
+            tokens.append("".join(words[i : i + k]))
             pos.append("term")
-            length = 0
-            while k < len(pairs) and length < len(t):
-                length += len(pairs[k][0])
-                k += 1
-    numbers = [j for j, (t, p) in enumerate(zip(tokens, pos)) if p == "m" or _NUMERIC.match(t)]
-    return tokens, pos, numbers
+            done = i + k
+        tokens += words[done:]
+        pos += tags[done:]
+    else:
+        tokens, pos = words, tags
+    numbers = list(compress(count(), map(or_, map("m".__eq__, pos), map(_NUMBER_TOKEN.__getitem__, tokens))))
+    return tokens, pos, numbers, by_word
+
+
+class _IsNumber(dict[str, bool]):
+    """token -> whether it is a number (:data:`_NUMERIC`), computed once per distinct token."""
+
+    def __missing__(self, token: str) -> bool:
+        value = bool(_NUMERIC.match(token))
+        if len(self) < 500_000:
+            self[token] = value
+        return value
+
+
+_NUMBER_TOKEN = _IsNumber()
 
 
 def _counts(tokens: list[str], numbers: list[int]) -> tuple[Counter, Counter]:
@@ -336,30 +381,98 @@ def _counts(tokens: list[str], numbers: list[int]) -> tuple[Counter, Counter]:
 
 
 def _keeps(t: str, p: str, lists: WordLists, seen: Counter, near_number: Counter) -> bool:
+    return _keeps_alone(t, p, lists) and not (t not in lists.terms and near_number[t] >= NUMBER_TALK_SHARE * seen[t])
+
+
+def _keeps_alone(t: str, p: str, lists: WordLists) -> bool:
+    """The part of :func:`_keeps` that depends on the word and its tag only."""
     return not (
         len(t) < 2
         or t in lists.stop
         or _JUNK.match(t)
         or not (_CJK.search(t) or t.isalnum())
         or not _pos_ok(t, p, lists)
-        or (t not in lists.terms and near_number[t] >= NUMBER_TALK_SHARE * seen[t])
     )
 
 
-def _decisions(line: _Line, lists: WordLists) -> dict[tuple[str, str], str | None]:
-    """Each distinct (token, tag) of a text: the keyword it stands for, or None when it is removed."""
-    tokens, pos, numbers = line
-    seen, near_number = _counts(tokens, numbers)
-    out: dict[tuple[str, str], str | None] = {}
-    for pair in set(zip(tokens, pos)):
+class _AloneDecisions(dict[tuple[str, str], str | None]):
+    """(token, tag) -> the stripped token when :func:`_keeps_alone` keeps it, else None; computed
+    once per distinct pair for one :class:`WordLists` (documents share most of their words)."""
+
+    def __init__(self, lists: WordLists):
+        super().__init__()
+        self.lists = lists
+
+    def __missing__(self, pair: tuple[str, str]) -> str | None:
         t = pair[0].strip()
-        out[pair] = t if _keeps(t, pair[1], lists, seen, near_number) else None
+        value = t if _keeps_alone(t, pair[1], self.lists) else None
+        if len(self) < 1_000_000:
+            self[pair] = value
+        return value
+
+
+_alone: _AloneDecisions | None = None
+
+
+def _alone_decisions(lists: WordLists) -> _AloneDecisions:
+    global _alone
+    alone = _alone
+    if alone is None or alone.lists is not lists:
+        alone = _alone = _AloneDecisions(lists)
+    return alone
+
+
+def _decisions(line: _Line, lists: WordLists) -> dict:
+    """Each distinct (token, tag) of a text: the keyword it stands for, or None when it is removed.
+
+    When the tags are a function of the tokens (``line[3]``) the keys are the tokens: a governance
+    term (the one token that may also be tagged "term") is kept or removed whatever its tag, so a
+    token stands for one decision (and no (token, tag) pair need be built for each token)."""
+    tokens, pos, numbers, by_word = line
+    seen, near_number = _counts(tokens, numbers)
+    if by_word:
+        return _word_decisions(tokens, pos, lists, seen, near_number)
+    distinct = list(set(zip(tokens, pos)))
+    out = dict(zip(distinct, map(_alone_decisions(lists).__getitem__, distinct)))
+    # number talk: a word next to a number in most of its occurrences. A pair whose token is never
+    # next to one and is its own keyword (unchanged by strip) passes: 0 < its count.
+    terms = lists.terms
+    odd = [p for p in distinct if p[0] in near_number or out[p] != p[0]]
+    for pair in odd:
+        t = out[pair]
+        if t is not None and t not in terms and near_number[t] >= NUMBER_TALK_SHARE * seen[t]:
+            out[pair] = None
     return out
+
+
+def _word_decisions(tokens: list[str], pos: list[str], lists: WordLists, seen: Counter, near_number: Counter) -> dict:
+    """:func:`_decisions` keyed by token (each token with one of its tags: all give the same decision)."""
+    alone = _alone_decisions(lists)
+    terms = lists.terms
+    out = {}
+    for token, tag in dict(zip(tokens, pos)).items():
+        t = alone[token, tag]
+        if (
+            t is not None
+            and (t in near_number or t != token)
+            and t not in terms
+            and near_number[t] >= NUMBER_TALK_SHARE * seen[t]
+        ):
+            t = None
+        out[token] = t
+    return out
+
+
+def _words_of(line: _Line, decided: dict) -> list[str | None]:
+    """Each token's keyword (None for removed ones) from :func:`_decisions`."""
+    if line[3]:
+        return list(map(decided.__getitem__, line[0]))
+    return list(map(decided.__getitem__, zip(line[0], line[1])))
 
 
 def _candidates(line: _Line, lists: WordLists) -> list[str | None]:
     # None keeps TextRank windows from jumping over removed words
-    return list(map(_decisions(line, lists).__getitem__, zip(line[0], line[1])))
+    return _words_of(line, _decisions(line, lists))
 
 
 def candidate_words(text: str, lists: WordLists | None = None, *, normalized: bool = False) -> list[str | None]:
@@ -383,14 +496,17 @@ def idf_terms(text: str) -> list[str]:
     return [w for w in candidate_words(document_body(text), normalized=True) if w]
 
 
-def keyword_and_idf_words(body: str, lists: WordLists | None = None) -> tuple[list[str | None], set[str]]:
+def keyword_and_idf_words(
+    body: str, lists: WordLists | None = None, *, tagged: Tagged | None = None
+) -> tuple[list[str | None], set[str]]:
     """``candidate_words(body, normalized=True)`` and the set of its words, from one segmentation.
 
-    For a document's keyword text (``body == document_body(text)``) the set is ``set(idf_terms(text))``."""
+    For a document's keyword text (``body == document_body(text)``) the set is ``set(idf_terms(text))``.
+    ``tagged``: ``nlp.segment.words_and_word_tags(keyword_text(body))`` when the caller has it."""
     lists = lists or get_word_lists()
-    line = _tokens_pos(_prepare(body, True), lists)
+    line = _tokens_pos(_prepare(body, True), lists, tagged)
     decided = _decisions(line, lists)
-    return list(map(decided.__getitem__, zip(line[0], line[1]))), {w for w in decided.values() if w}
+    return _words_of(line, decided), {w for w in decided.values() if w}
 
 
 def _weight(word: str, lists: WordLists) -> float:

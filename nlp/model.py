@@ -170,17 +170,26 @@ class _CodeTables:
         self.ids[token] = row
         return row
 
-    def indices(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def indices(
+        self, texts: list[str], tokens_of: list[list[str] | None] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(text number, feature index) of every word, word bigram and CJK character bigram
-        of the lower-cased ``texts``, with repeats; index -1 for features outside the vocabulary."""
+        of the lower-cased ``texts``, with repeats; index -1 for features outside the vocabulary.
+
+        ``tokens_of``: per text, ``nlp.segment.cut(text)`` when the caller has it (else None)."""
         from nlp.segment import cut
 
         joined = "\n".join(texts)
         # jieba cuts at every line break (a token of its own), so texts without one are cut in one call
-        one_cut = joined.count("\n") == len(texts) - 1 and "\r" not in joined
+        one_cut = tokens_of is None and joined.count("\n") == len(texts) - 1 and "\r" not in joined
         tokens: list[str] = []
         lengths = []
-        if one_cut:
+        if tokens_of is not None:
+            for text, given in zip(texts, tokens_of):
+                cut_text = given if given is not None else cut(text)
+                lengths.append(len(cut_text))
+                tokens += cut_text
+        elif one_cut:
             tokens = cut(joined)
         else:
             for text in texts:
@@ -275,12 +284,13 @@ class ThemeModel:
             rule_hits = get_rule_tagger().score_paragraph(text, normalized=True)
         return self.vectorize_many([text], [rule_hits])[0]
 
-    def vectorize_many(self, texts: list[str], rule_hits: list) -> list[tuple]:
+    def vectorize_many(self, texts: list[str], rule_hits: list, tokens_of: list | None = None) -> list[tuple]:
         """:meth:`vectorize` of many normalized texts with their rule hits, in one numpy pass:
         per paragraph, only the norm is computed alone (numpy's per-call cost was most of
-        the tagging time of ingest). The vectors are those :meth:`vectorize` gives one by one."""
+        the tagging time of ingest). The vectors are those :meth:`vectorize` gives one by one.
+        ``tokens_of``: per text, the words of ``text.lower()`` as ``nlp.segment.cut`` gives them, or None."""
         n_feat = self.idf.size
-        owner, idx = self._codes.indices([t.lower() for t in texts])
+        owner, idx = self._codes.indices([t.lower() for t in texts], tokens_of)
         rv = self._by_kind["r"]
         rules = [
             (i, rv.get(h.id, -1))
@@ -315,7 +325,7 @@ class ThemeModel:
         else:
             z = self._coef_t[:, idx] @ w + self.intercept
         p = 1.0 / (1.0 + np.exp(-z))
-        return {label: float(v) for label, v in zip(self.labels, p)}
+        return dict(zip(self.labels, p.tolist()))
 
     def explain(self, text_or_vector, label: str, k: int = 5, *, normalized: bool = False) -> list[str]:
         """The ``k`` word features that pushed the text most towards ``label``."""

@@ -17,7 +17,9 @@ import logging
 import re
 import threading
 from typing import Any
+from collections.abc import Iterable
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from govtext.settings import Settings, load_settings
@@ -174,6 +176,59 @@ def tag(text: str) -> list[tuple[str, str]]:
     return get_segmenter().tag(text)
 
 
+class _WordTags(dict[str, str]):
+    """word -> the part of speech rjieba gives it. rjieba tags each word it cuts by the word alone
+    (its dictionary entry, else whether it is digits, Latin or other), so a word's tag is looked up
+    once; a word that tagged alone is not one word has none (KeyError: the text is tagged whole)."""
+
+    def __init__(self, segmenter: Segmenter):
+        super().__init__()
+        self.segmenter = segmenter
+
+    def __missing__(self, word: str) -> str:
+        pairs = self.segmenter.tag(word)
+        if len(pairs) != 1 or pairs[0][0] != word:
+            raise KeyError(word)
+        if len(self) < 2_000_000:
+            self[word] = pairs[0][1]
+        return pairs[0][1]
+
+
+_word_tags: _WordTags | None = None
+
+
+def words_and_tags(text: str) -> tuple[list[str], list[str]]:
+    """The words of :func:`tag` and their parts of speech, as two lists.
+
+    With rjieba the text is cut (faster than tagging it) and each word's tag looked up
+    (:class:`_WordTags`); tests/test_ingest_sharing.py checks it against tagging."""
+    words, tags, _ = words_and_word_tags(text)
+    return words, tags
+
+
+def words_and_word_tags(text: str) -> tuple[list[str], list[str], bool]:
+    """:func:`words_and_tags` and whether each word's tag is a function of the word (looked up)."""
+    global _word_tags
+    segmenter = get_segmenter()
+    if segmenter.rjieba is not None:
+        tags = _word_tags
+        if tags is None or tags.segmenter is not segmenter:
+            tags = _word_tags = _WordTags(segmenter)
+        words = segmenter.cut(text)
+        try:
+            return words, list(map(tags.__getitem__, words)), True
+        except KeyError:
+            pass
+    pairs = segmenter.tag(text)
+    return [w for w, _ in pairs], [t for _, t in pairs], False
+
+
+def tag_is_cut() -> bool:
+    """Whether :func:`tag` gives exactly the words of :func:`cut` (rjieba: it tags the words it cuts;
+    jieba's posseg cuts Latin and digits its own way)."""
+    return get_segmenter().rjieba is not None
+
+
 def is_word(token: str) -> bool:
     return bool(token) and not _PUNCT_OR_SPACE.match(token)
 
@@ -202,17 +257,130 @@ def index_string(text: str) -> str:
     return " ".join(index_tokens(text))
 
 
+class _Subwords(dict[str, tuple[str, ...]]):
+    """token -> :meth:`Segmenter.subwords` (() for tokens of up to 2 characters), looked up in C."""
+
+    def __init__(self, segmenter: Segmenter):
+        super().__init__()
+        self.segmenter = segmenter
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        found = self.segmenter.subwords(token) if len(token) > 2 else ()
+        if len(self) < 2_000_000:
+            self[token] = found
+        return found
+
+
+_subwords: _Subwords | None = None
+
+
 def subword_string(tokens: list[str]) -> str:
     """The dictionary words inside the given tokens, joined by spaces (see Segmenter.subwords)."""
-    subwords = get_segmenter().subwords
-    out: list[str] = []
-    for token in tokens:
-        if len(token) > 2:
-            out.extend(subwords(token))
-    return " ".join(out)
+    global _subwords
+    segmenter = get_segmenter()
+    table = _subwords
+    if table is None or table.segmenter is not segmenter:
+        table = _subwords = _Subwords(segmenter)
+    return " ".join(chain.from_iterable(map(table.__getitem__, tokens)))
+
+
+#: characters the segmenter's word pattern leaves out (each is a token of its own, whatever is around it)
+#: are those outside CJK ideographs, ASCII letters and digits and + # & . _ % - (jieba-rs's RE_HAN_DEFAULT)
+_IN_WORDS = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U0002f800-\U0002fa1f"
+    r"a-zA-Z0-9+#&._%\-]"
+)
+_WORD_CHAR = re.compile(r"\w")
+_fold: dict[int, str] | None = None
+
+
+def punctuation_fold() -> dict[int, str]:
+    """``str.translate`` table: each punctuation or space character that NFKC (and lower-casing) turns
+    into another such character (，→ , （→ ( 　→ space …). Both are tokens of their own and neither is
+    indexed, so a text and its fold cut at the same places into the same indexed words."""
+    global _fold
+    if _fold is None:
+        import unicodedata
+
+        def alone(ch: str) -> bool:
+            return not _IN_WORDS.match(ch) and not _WORD_CHAR.match(ch) and ch not in "\r\n"
+
+        fold = {}
+        for code in range(0x80, 0x10000):
+            ch = chr(code)
+            if 0xD800 <= code <= 0xDFFF or not alone(ch):
+                continue
+            to = unicodedata.normalize("NFKC", ch).lower()
+            if len(to) == 1 and to != ch and alone(to):
+                fold[code] = to
+        _fold = fold
+    return _fold
+
+
+def _folded_paragraphs(paragraphs: list[str], lines: list[str]) -> list[bool]:
+    """Per paragraph: whether ``lines`` holds it with only :func:`punctuation_fold` characters changed
+    (compared as code points with numpy: ``str.translate`` costs about 200 ns a character)."""
+    import numpy as np
+
+    global _fold_codes
+    if _fold_codes is None:
+        codes = np.full(0x10000, -1, dtype=np.int64)
+        for k, v in punctuation_fold().items():
+            codes[k] = ord(v)
+        _fold_codes = codes
+    n = min(len(paragraphs), len(lines))
+    same = [len(paragraphs[i]) == len(lines[i]) for i in range(n)] + [False] * (len(paragraphs) - n)
+    chosen = [i for i in range(n) if same[i]]
+    if not chosen:
+        return same
+    a = np.frombuffer("\n".join([paragraphs[i] for i in chosen]).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    b = np.frombuffer("\n".join([lines[i] for i in chosen]).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    diff = np.flatnonzero(a != b)
+    if diff.size:
+        was = a[diff].astype(np.int64)
+        folded = np.where(was < 0x10000, _fold_codes[np.minimum(was, 0xFFFF)], -1)
+        bad = diff[folded != b[diff]]
+        if bad.size:
+            starts = np.cumsum([0] + [len(paragraphs[i]) + 1 for i in chosen[:-1]])
+            for j in set(np.searchsorted(starts, bad, side="right").tolist()):
+                same[chosen[j - 1]] = False
+    return same
+
+
+_fold_codes: Any = None  # code point -> its fold (-1: none), a numpy array built on first use
+
+
+def index_string_reusing(paragraphs: list[str], lines: list[str], line_words: list[list[str]]) -> str:
+    """``index_string("\\n".join(paragraphs))``, taking a paragraph's words from ``line_words`` when its
+    ``lines`` entry is the paragraph with only :func:`punctuation_fold` characters changed (the keyword
+    text, normalized and lower-cased, already cut and tagged: :func:`nlp.analyze.analyze_for_ingest`);
+    the other paragraphs are cut. Line breaks are tokens of their own, so each paragraph cuts alone."""
+    words: list[str] = []
+    for i, (para, folded) in enumerate(zip(paragraphs, _folded_paragraphs(paragraphs, lines))):
+        words += line_words[i] if folded else cut(para)
+    return " ".join(filter(None, map(_TOKEN_FORM.__getitem__, words)))
+
+
+#: text -> its index token string, handed over by whoever segmented the text already (ingest's
+#: tagging workers, :func:`give_index_tokens`); :func:`index_fields` takes it instead of cutting again
+_given: dict[str, str] = {}
+
+
+def give_index_tokens(text: str, tokens: str) -> None:
+    """``index_string(text)``, known already: the next :func:`index_fields` of ``text`` uses it."""
+    _given[text] = tokens
+
+
+def forget_index_tokens(texts: Iterable[str]) -> None:
+    """Drop what :func:`give_index_tokens` was given for ``texts`` (once they are indexed)."""
+    for text in texts:
+        _given.pop(text, None)
 
 
 def index_fields(text: str) -> tuple[str, str]:
     """(tokens, sub-words) of ``text`` as space-joined strings, for the two index fields."""
+    given = _given.get(text)
+    if given is not None:
+        return given, subword_string(given.split(" ") if given else [])
     tokens = index_tokens(text)
     return " ".join(tokens), subword_string(tokens)

@@ -33,12 +33,15 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from nlp.enumerations import enumerations, only_in_mixed_lists
 from nlp.taxonomy import Taxonomy, get_taxonomy
 from nlp.textnorm import normalize
+from nlp.textscan import PairScanner
 
 
 @dataclass
@@ -65,6 +68,7 @@ class RuleTagger:
             for term, weight in theme.terms.items():
                 self.term_index.setdefault(term, []).append((ti, weight))
         self._automaton = None
+        self._scanner: PairScanner | None = None
         self._regex: re.Pattern[str] | None = None
         try:
             import ahocorasick
@@ -74,6 +78,8 @@ class RuleTagger:
                 automaton.add_word(term, term)
             automaton.make_automaton()
             self._automaton = automaton
+            if not any("\n" in term for term in self.term_index):
+                self._scanner = PairScanner(automaton, self.term_index)
         except ImportError:  # pragma: no cover - pyahocorasick comes with cpca
             terms = sorted(self.term_index, key=len, reverse=True)
             self._regex = re.compile("(?=(" + "|".join(re.escape(t) for t in terms) + "))")
@@ -95,6 +101,8 @@ class RuleTagger:
     def _occurrences(self, text: str) -> list[tuple[int, int, str]]:
         """All (start, end, term) occurrences, overlapping ones included."""
         out = []
+        if self._scanner is not None:
+            return self._scanner.occurrences(text)
         if self._automaton is not None:
             for end, term in self._automaton.iter(text):
                 out.append((end - len(term) + 1, end + 1, term))
@@ -121,8 +129,25 @@ class RuleTagger:
         if not normalized:
             text = normalize(text)
         text = text.lower()
+        return self._score(text, self._occurrences(text))
+
+    def score_paragraphs(self, texts: list[str]) -> list[list[ThemeHit]]:
+        """:meth:`score_paragraph` of each normalized text. The term automaton scans the texts
+        joined by line breaks, once (:class:`nlp.textscan.PairScanner`): no term holds a line
+        break, so each text gets the occurrences (and in the order) that scanning it alone gives."""
+        if self._scanner is None:
+            return [self.score_paragraph(t, normalized=True) for t in texts]
+        lowered = [t.lower() for t in texts]
+        offsets = list(accumulate((len(t) + 1 for t in lowered), initial=0))
+        found: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+        for start, end, term in self._scanner.occurrences("\n".join(lowered)):
+            k = bisect_right(offsets, start) - 1
+            found[k].append((start - offsets[k], end - offsets[k], term))
+        return [self._score(t, occ) if t else [] for t, occ in zip(lowered, found)]
+
+    def _score(self, text: str, occ: list[tuple[int, int, str]]) -> list[ThemeHit]:
+        """Every theme with a positive score in the lower-cased ``text`` whose term occurrences are ``occ``."""
         factor = self.length_factor(len(text))
-        occ = self._occurrences(text)
         tax = self.taxonomy
         per_theme: dict[int, list[tuple[int, int, str, float]]] = {}
         for start, end, term in occ:

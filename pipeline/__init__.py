@@ -64,13 +64,22 @@ def analyze_document(doc: Document, settings: Settings | None = None) -> dict:
 
 def analyze_document_terms(doc: Document, settings: Settings | None = None) -> tuple[dict, set[str] | None]:
     """:func:`analyze_document` and the text's IDF term set, from one segmentation (nlp/idf_terms.py)."""
+    found = analyze_for_ingest(doc, settings)
+    return found[0], found[1]
+
+
+def analyze_for_ingest(
+    doc: Document, settings: Settings | None = None
+) -> tuple[dict, set[str] | None, list[str] | None, str | None]:
+    """:func:`analyze_document_terms`, the document's paragraphs and its body's index tokens (None when
+    not found), from one segmentation (:func:`nlp.analyze.analyze_for_ingest`)."""
     from govtext.errors import BadInput
-    from nlp.analyze import analyze_with_idf_terms
+    from nlp.analyze import analyze_for_ingest as analyze_all
 
     try:
-        return analyze_with_idf_terms(doc.text, doc.title, settings=settings)
+        return analyze_all(doc.text, doc.title, settings=settings)
     except BadInput:
-        return {}, None
+        return {}, None, None, None
 
 
 def enrich(doc: Document, analyzer: Callable[[Document], dict] | None = analyze_document) -> IndexedDocument:
@@ -111,8 +120,9 @@ class Enricher:
         self.workers = workers if analyzer is analyze_document else 0
         # the default analyzer gets the settings (the data folder's corpus IDF, the size limit)
         self.analyzer = partial(analyze_document, settings=settings) if analyzer is analyze_document else analyzer
-        # ... and also gives each text's IDF term set, which the ingest keeps for refresh_idf
-        self._with_terms = partial(analyze_document_terms, settings=settings) if analyzer is analyze_document else None
+        # ... and also gives each text's IDF term set, which the ingest keeps for refresh_idf, its paragraphs
+        # and its body's index tokens, which the index takes instead of segmenting the text again
+        self._with_terms = partial(analyze_for_ingest, settings=settings) if analyzer is analyze_document else None
         #: (text, IDF term set) of the documents enriched since :meth:`take_terms`
         self.terms: list[tuple[str, set[str]]] = []
         self.settings = settings
@@ -123,11 +133,17 @@ class Enricher:
         return terms
 
     def _collect(self, docs: list[Document], results) -> list[IndexedDocument]:
+        from nlp.segment import give_index_tokens
+
         out = []
-        for d, (analysis, terms) in zip(docs, results):
+        for d, (analysis, terms, paragraphs, index_body) in zip(docs, results):
             if terms is not None:
                 self.terms.append((d.text, terms))
-            out.append(IndexedDocument(d, split_paragraphs(d.text), analysis))
+            if paragraphs is None:
+                paragraphs = split_paragraphs(d.text)
+            if index_body is not None:
+                give_index_tokens("\n".join(paragraphs), index_body)
+            out.append(IndexedDocument(d, paragraphs, analysis))
         return out
 
     def submit(self, docs: list[Document]) -> Callable[[], list[IndexedDocument]]:
@@ -238,8 +254,14 @@ class Ingestor:
     def drain(self) -> None:
         """Write the batch whose tagging was submitted last."""
         if self._pending is not None:
+            from nlp.segment import forget_index_tokens
+
             (pending, count), self._pending = self._pending, None
-            self.report.written += self.backend.write(pending())
+            enriched = pending()
+            try:
+                self.report.written += self.backend.write(enriched)
+            finally:
+                forget_index_tokens("\n".join(d.paragraphs) for d in enriched)
             self._keep_terms()
             self._tick(count)
 

@@ -1,0 +1,64 @@
+"""Aho-Corasick scans that skip the text no key can occur in.
+
+pyahocorasick's ``Automaton.iter`` costs about 200 ns a character. A key can only
+occur where every pair of adjacent characters of it occurs, so :class:`PairScanner`
+looks up each character pair of the text among the keys' pairs (numpy: a few ns a
+character) and runs the automaton only over the maximal stretches of such pairs.
+The occurrences, and their order, are those of scanning the whole text: a match lies
+inside one stretch, and so does every automaton state that leads to one (each is a
+prefix of a key). Keys of one character would defeat the filter: then the whole text
+is scanned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+#: shorter texts are scanned whole (the filter's fixed cost is larger than the scan)
+MIN_FILTERED_CHARS = 64
+
+
+def pair_codes(keys: Iterable[str]) -> np.ndarray | None:
+    """Sorted codes of the adjacent character pairs of ``keys``; None when a key has one character."""
+    pairs: set[int] = set()
+    for key in keys:
+        if len(key) < 2:
+            return None
+        pairs.update((ord(a) << 21) | ord(b) for a, b in zip(key, key[1:]))
+    return np.asarray(sorted(pairs), dtype=np.int64)
+
+
+def stretches(text: str, codes: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of the maximal stretches of ``text`` whose adjacent character pairs are all in ``codes``."""
+    if len(text) < 2 or not codes.size:
+        return []
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    pairs = (cp[:-1] << 21) | cp[1:]
+    at = np.minimum(np.searchsorted(codes, pairs), codes.size - 1)
+    inside = np.flatnonzero(codes[at] == pairs)  # pair i joins characters i and i + 1
+    if not inside.size:
+        return []
+    breaks = np.flatnonzero(np.diff(inside) > 1)
+    starts = inside[np.concatenate(([0], breaks + 1))].tolist()
+    ends = inside[np.concatenate((breaks, [inside.size - 1]))].tolist()
+    return [(i, j + 2) for i, j in zip(starts, ends)]
+
+
+class PairScanner:
+    """An automaton whose values are its keys, scanned with the pair filter."""
+
+    def __init__(self, automaton, keys: Iterable[str]):
+        self.automaton = automaton
+        self.codes = pair_codes(keys)
+
+    def occurrences(self, text: str) -> list[tuple[int, int, str]]:
+        """Every (start, end, key) in ``text``, overlapping ones included, in the automaton's order."""
+        if self.codes is None or len(text) < MIN_FILTERED_CHARS:
+            return [(end - len(key) + 1, end + 1, key) for end, key in self.automaton.iter(text)]
+        out = []
+        for i, j in stretches(text, self.codes):
+            for end, key in self.automaton.iter(text[i:j]):
+                out.append((i + end - len(key) + 1, i + end + 1, key))
+        return out
