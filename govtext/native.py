@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from types import ModuleType
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ def enabled() -> bool:
     return os.environ.get("GOVTEXT_NATIVE", "1").strip().lower() not in ("0", "false", "no")
 
 
-def load(user: str, check=lambda module: True) -> ModuleType | None:
+def load(user: str, check=lambda module: True) -> Any:
     """``govtext_native`` for ``user`` (a name for the log), or None: turned off, not
     installed, or failing ``check`` (a build of another version)."""
     if not enabled():
