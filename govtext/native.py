@@ -9,14 +9,15 @@ is logged once, by the module that asked.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
+
+from govtext.settings import load_settings
 
 log = logging.getLogger(__name__)
 
 
 def enabled() -> bool:
-    return os.environ.get("GOVTEXT_NATIVE", "1").strip().lower() not in ("0", "false", "no")
+    return load_settings().native
 
 
 def load(user: str, check=lambda module: True) -> Any:

@@ -82,6 +82,10 @@ class Settings:
     #: `govtext serve` puts its buffering front (service/front.py) before gunicorn (0: gunicorn alone,
     #: for a deployment behind nginx, see deploy/nginx.conf)
     front: bool = field(default_factory=lambda: _env("GOVTEXT_FRONT", "1") != "0")
+    #: the Rust kernels of native/ when installed (0: dedup and the rerank run their Python code)
+    native: bool = field(
+        default_factory=lambda: _env("GOVTEXT_NATIVE", "1").strip().lower() not in ("0", "false", "no")
+    )
     #: seconds a client has to send a request's head (the body then needs 50 kB/s)
     header_timeout: float = field(default_factory=lambda: float(_env("GOVTEXT_HEADER_TIMEOUT", "10")))
     #: open client connections the front accepts, in all and per client address
