@@ -346,7 +346,7 @@ def rerank(candidates: list[tuple[str, float, str, str | bytes]], root) -> list[
             + TITLE_WEIGHT * ev.title
         )
         out.append((doc_id, round(combined if math.isfinite(combined) else 0.0, 6), ev))
-    out.sort(key=lambda r: -r[1])
+    out.sort(key=lambda r: (-r[1], r[0]))  # ties by id: the engine orders them by index position
     return out
 
 

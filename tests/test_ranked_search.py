@@ -319,3 +319,27 @@ def test_an_article_is_listed_once_with_the_words_of_all_its_clauses():
     labels = [a["label"] for a in ev.articles]
     assert labels[0] == "第二条" and len(labels) == len(set(labels)) == 3
     assert set(ev.articles[0]["words"]) == {"社区矫正", "教育"}
+
+
+def test_equal_scores_rank_the_same_whatever_order_the_documents_were_indexed_in(tmp_path):
+    """Copies score alike; the engine breaks such ties by where a document sits in its index
+    (write order, segments), which a parallel ingest varies. The rerank breaks them by id,
+    so the same corpus gives the same page however it was ingested."""
+    from search import open_backend
+
+    same = ["第一条 为了规范网格化管理工作，制定本办法。", "第二条 网格员负责信息采集。"]
+    docs = [doc(f"d{i}", "某市网格化管理办法", same) for i in (3, 1, 2)]
+    pages = []
+    for name, order in (("a", docs), ("b", docs[::-1])):
+        b = open_backend(load_settings(data_dir=tmp_path / name, analyze=False))
+        try:
+            for d in order:  # one write each: each in its own place in the index
+                b.write([d])
+            resp = b.search(SearchRequest(q="网格化管理", limit=10, collapse=False, facets=False))
+            pages.append([(h.id, h.score) for h in resp.hits])
+        finally:
+            b.close()
+    assert pages[0] == pages[1]
+    assert [i for i, _ in pages[0]] == ["d1", "d2", "d3"]
+    ranked = rerank([("b", 1.0, "", "网格"), ("a", 1.0, "", "网格")], parse_query("网格", CONFIG).root)
+    assert [d for d, _, _ in ranked] == ["a", "b"]
