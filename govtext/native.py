@@ -16,14 +16,10 @@ from govtext.settings import load_settings
 log = logging.getLogger(__name__)
 
 
-def enabled() -> bool:
-    return load_settings().native
-
-
 def load(user: str, check=lambda module: True) -> Any:
     """``govtext_native`` for ``user`` (a name for the log), or None: turned off, not
     installed, or failing ``check`` (a build of another version)."""
-    if not enabled():
+    if not load_settings().native:
         log.info("%s: native kernels off (GOVTEXT_NATIVE=0); using Python", user)
         return None
     try:

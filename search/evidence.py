@@ -167,8 +167,8 @@ class Matcher:
 
     def analyse_many(self, docs: list[tuple[str, str | bytes]]) -> list[Evidence]:
         """``analyse(title, text, detail=False)`` of each (title, text); a text may be the
-        store's UTF-8 bytes, undecoded (the rerank reads fifty of them, and decoding was a
-        third of reading). Scanned natively when the kernels are installed and the query
+        store's UTF-8 bytes, undecoded (the rerank reads fifty of them, and decoding was
+        half of reading). Scanned natively when the kernels are installed and the query
         has no ASCII form (those compare lower-cased text, which stays Python's)."""
         if not self.words:
             return [Evidence() for _ in docs]

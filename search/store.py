@@ -245,9 +245,7 @@ class Store:
         """Log for the index the other editions of the keys a write touched: a new, changed or
         removed edition changes their status (search/versions.py ``edition_status``)."""
         wanted = sorted(keys - {""})
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(wanted):
             siblings = conn.execute(
                 f"SELECT id FROM documents WHERE edition_key IN ({marks}) AND edition_key != '' ORDER BY id", chunk
             ).fetchall()
@@ -325,9 +323,7 @@ class Store:
         self, doc_ids: list[str], columns: str = "id, title, url, date, source, region, doc_type, analysis_json, text"
     ) -> dict[str, sqlite3.Row]:
         rows = {}
-        for start in range(0, len(doc_ids), 500):
-            chunk = doc_ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(doc_ids):
             for row in self.conn.execute(f"SELECT {columns} FROM documents WHERE id IN ({marks})", chunk):
                 rows[row["id"]] = row
         return rows
@@ -341,9 +337,7 @@ class Store:
         out: dict[str, list[sqlite3.Row]] = {}
         if shared:
             doc_ids = self._sharing_a_key(doc_ids)
-        for start in range(0, len(doc_ids), 500):
-            chunk = doc_ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(doc_ids):
             for row in self.conn.execute(
                 f"""SELECT p.id AS asked, COALESCE(MAX(CASE WHEN d.id = p.id THEN d.id END), MIN(d.id)) AS id,
                            MIN(d.title) AS title, d.date AS date
@@ -358,9 +352,7 @@ class Store:
     def _sharing_a_key(self, doc_ids: list[str]) -> list[str]:
         """The ids among ``doc_ids`` whose edition key some document of another date has too."""
         out: list[str] = []
-        for start in range(0, len(doc_ids), 500):
-            chunk = doc_ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(doc_ids):
             out += [
                 r[0]
                 for r in self.conn.execute(
@@ -426,3 +418,11 @@ class Store:
             if p.exists():
                 total += p.stat().st_size
         return total
+
+
+def _in_chunks(values: list[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
+    """``values`` (ids, keys) in slices small enough for one statement's parameters, each with its
+    ``?,?,…`` placeholders for ``IN (…)``."""
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))
