@@ -34,14 +34,24 @@ _AUTONOMY = r"(?<!民族区域)(?<!区域)自治(?![区州县旗])"
 DRAWS: tuple[tuple[str, str, int, str], ...] = (
     ("h3_fengqiao", r"枫桥|就地化解|矛盾不上交|化解在基层|化解在萌芽|小事不出", 10, ""),
     ("h3_party_building", r"党组织|党支部|党群服务|党员|党建", 10, ""),
-    ("h3_support_guarantee", r"(?:经费|资金).{0,12}(?:预算|保障)|领导小组|联席会议|考核|责任制|队伍建设|业务培训|督导|问责", 34, ""),
+    (
+        "h3_support_guarantee",
+        r"(?:经费|资金).{0,12}(?:预算|保障)|领导小组|联席会议|考核|责任制|队伍建设|业务培训|督导|问责",
+        34,
+        "",
+    ),
     (
         "h3_public_security",
         r"平安|治安防控|社会治安|反恐|恐怖|禁毒|毒品|邪教|扫黑|黑恶|诈骗|群防群治|社会稳定|综治",
         30,
         r"治安管理处罚",
     ),
-    ("h3_public_services", r"政务服务|便民服务|一窗|通办|代办|证明事项|12345|办事指南|网上办理|跑一次|服务大厅|公共服务", 30, ""),
+    (
+        "h3_public_services",
+        r"政务服务|便民服务|一窗|通办|代办|证明事项|12345|办事指南|网上办理|跑一次|服务大厅|公共服务",
+        30,
+        "",
+    ),
     (
         "h3_special_groups",
         r"社区矫正|刑满释放|安置帮教|吸毒人员|精神障碍|留守|困境儿童|孤儿|特困|最低生活保障|临时救助|残疾人|养老服务|失能|流浪乞讨",
@@ -49,9 +59,19 @@ DRAWS: tuple[tuple[str, str, int, str], ...] = (
         "",
     ),
     ("h3_grid_management", r"(?<!电)网格", 10, ""),
-    ("h3_smart_governance", r"信息平台|大数据|视频监控|数据共享|信息共享|数字政府|一网统管|信息化|电子政务|智慧|雪亮", 28, ""),
+    (
+        "h3_smart_governance",
+        r"信息平台|大数据|视频监控|数据共享|信息共享|数字政府|一网统管|信息化|电子政务|智慧|雪亮",
+        28,
+        "",
+    ),
     ("h3_dispute_resolution", r"调解|信访|矛盾纠纷|纠纷化解|诉调|诉源", 24, ""),
-    ("h3_three_governance", "村规民约|居民公约|村民会议|居民会议|村务|议事|移风易俗|红白|乡贤|民主协商|彩礼|" + _AUTONOMY, 24, ""),
+    (
+        "h3_three_governance",
+        "村规民约|居民公约|村民会议|居民会议|村务|议事|移风易俗|红白|乡贤|民主协商|彩礼|" + _AUTONOMY,
+        24,
+        "",
+    ),
     ("h3_psychological_services", r"心理|精神卫生", 16, ""),
     ("h3_risk_prevention", r"应急|突发事件|预警|安全生产|消防|防灾", 8, ""),
     ("h3_social_participation", r"社会组织|志愿|社会工作|社工|社会力量|慈善", 10, ""),
@@ -73,15 +93,30 @@ DRAWS_B: tuple[tuple[str, str, int, str], ...] = (
         12,
         "",
     ),
-    ("h3b_support_guarantee", rf"(?=.*(?:经费|领导小组|联席会议|协调机制|考核|队伍建设|培训|责任制))(?=.*(?:{_TASK}))", 14, ""),
+    (
+        "h3b_support_guarantee",
+        rf"(?=.*(?:经费|领导小组|联席会议|协调机制|考核|队伍建设|培训|责任制))(?=.*(?:{_TASK}))",
+        14,
+        "",
+    ),
     (
         "h3b_public_security",
         r"禁毒|戒毒|反恐怖|社会治安综合治理|综治|治安防控|群防群治|平安|邪教|扫黑|黑恶|治安保卫|技防|毒品",
         10,
         r"治安管理处罚|有期徒刑|拘役|罪",
     ),
-    ("h3b_public_services", r"政务服务|便民服务|一网通办|一窗|通办|代办|证明事项|12345|办事指南|服务窗口|就近办|网上办理|减证|便民", 8, ""),
-    ("h3b_rule_of_law", r"法律援助|普法|法治宣传|法制宣传|法律顾问|公共法律服务|依法行政|法治政府|执法监督|行政执法责任制|法治建设|法律服务", 5, ""),
+    (
+        "h3b_public_services",
+        r"政务服务|便民服务|一网通办|一窗|通办|代办|证明事项|12345|办事指南|服务窗口|就近办|网上办理|减证|便民",
+        8,
+        "",
+    ),
+    (
+        "h3b_rule_of_law",
+        r"法律援助|普法|法治宣传|法制宣传|法律顾问|公共法律服务|依法行政|法治政府|执法监督|行政执法责任制|法治建设|法律服务",
+        5,
+        "",
+    ),
     ("h3b_psychological_services", r"心理|精神卫生", 2, ""),
     ("h3b_social_participation", r"志愿服务|志愿者|社会工作者|社工|慈善组织|社会组织参与|群团", 3, ""),
     (
@@ -141,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     seen_texts: set[str] = set()
     for path in sorted((base / "seeds").glob("*.txt")):
         seen_texts.update(split_paragraphs(path.read_text(encoding="utf-8")))
-    pool = []  # (source, doc_id, index, text, register, group)
+    pool: list[tuple[str, str, int, str, str, str]] = []  # (source, doc_id, index, text, register, group)
     for source, doc in docs:
         paras = split_paragraphs(doc.get("text", ""))
         if doc["id"] in used_docs or _title_key(doc.get("title", "")) in used_titles:
