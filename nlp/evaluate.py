@@ -24,6 +24,10 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   ``tests/data/theme_labels_heldout2.jsonl``, drawn from documents that neither
   label file had touched and committed before any tagger ran on it, after the
   first held-out file had been read often enough to be tuning data too.
+* **third held-out (``--split heldout3``)**: the same, scored on
+  ``tests/data/theme_labels_heldout3.jsonl``, drawn (:mod:`nlp.draw_heldout3`)
+  from documents that none of the three other label files had touched,
+  labelled blind and committed before any tagger ran on it.
 
 Systems: ``rules`` (the taxonomy alone, no training), ``model`` (the logistic
 model alone, retrained in every fold), ``combined`` (the policy of :mod:`nlp.combine` at
@@ -60,6 +64,8 @@ SYSTEMS = ("rules", "model", "combined")
 HELDOUT_MIN_SUPPORT = 5
 #: the second held-out file (``--split heldout2``), from documents no other label file uses
 HELDOUT2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout2.jsonl"
+#: the third held-out file (``--split heldout3``), from documents none of the files above uses
+HELDOUT3_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout3.jsonl"
 
 
 def prf(gold: np.ndarray, pred: np.ndarray, min_support: int = 1) -> dict:
@@ -228,6 +234,8 @@ def run(split: str = "both", folds: int = 5, C: float = 8.0, calibrate: bool = T
         report["heldout"] = evaluate_heldout(C, calibrate)
     if split == "heldout2":
         report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT2_FILE)
+    if split == "heldout3":
+        report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT3_FILE)
     if split in ("random", "both"):
         r = evaluate_split(ds, random_splits(len(ds.examples), folds), C, calibrate)
         report["in_source"] = {"folds": r["folds"], "results": r["results"]}
@@ -331,7 +339,7 @@ def format_report(report: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m nlp.evaluate")
-    ap.add_argument("--split", choices=["source", "random", "both", "heldout", "heldout2"], default="both")
+    ap.add_argument("--split", choices=["source", "random", "both", "heldout", "heldout2", "heldout3"], default="both")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--C", type=float, default=8.0)
     ap.add_argument("--no-calibrate", action="store_true", help="skip the per-theme thresholds (faster)")
