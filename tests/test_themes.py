@@ -448,6 +448,20 @@ def test_identical_labelled_paragraphs_carry_the_same_labels(examples):
 
 # -- issue 16 item 3: the held-out label set ---------------------------------------------------
 @needs_shared
+def test_served_model_is_trained_on_every_training_file_and_never_on_the_third_heldout_set():
+    import gzip
+    import json
+
+    from nlp.labels import HELDOUT3_FILE, TRAINING_FILES, load_training_examples
+    from nlp.model import model_path
+
+    meta = json.loads(gzip.decompress(model_path().read_bytes()))["meta"]
+    assert meta["label_files"] == [p.name for p in TRAINING_FILES]
+    assert HELDOUT3_FILE not in TRAINING_FILES
+    assert meta["examples"] == len(load_training_examples()) > len(load_examples())
+
+
+@needs_shared
 def test_heldout_labels_resolve_and_share_nothing_with_the_training_labels(examples):
     from nlp.labels import HELDOUT_FILE
 
@@ -462,8 +476,7 @@ def test_heldout_labels_resolve_and_share_nothing_with_the_training_labels(examp
 
 @needs_shared
 def test_second_heldout_set_comes_from_documents_no_other_label_file_uses(examples):
-    from nlp.evaluate import HELDOUT2_FILE
-    from nlp.labels import HELDOUT_FILE
+    from nlp.labels import HELDOUT2_FILE, HELDOUT_FILE
 
     held2 = load_examples(HELDOUT2_FILE)
     assert len(held2) >= 300
@@ -477,7 +490,7 @@ def test_second_heldout_set_comes_from_documents_no_other_label_file_uses(exampl
 
 @needs_shared
 def test_third_heldout_set_comes_from_documents_no_other_label_file_uses(examples):
-    from nlp.evaluate import HELDOUT2_FILE, HELDOUT3_FILE
+    from nlp.labels import HELDOUT2_FILE, HELDOUT3_FILE
     from nlp.labels import HELDOUT_FILE, read_label_rows
 
     rows = read_label_rows(HELDOUT3_FILE)
@@ -498,7 +511,7 @@ def test_third_heldout_set_comes_from_documents_no_other_label_file_uses(example
 @needs_shared
 def test_the_third_heldout_draw_is_reproduced_by_its_command(tmp_path):
     from nlp.draw_heldout3 import main
-    from nlp.evaluate import HELDOUT3_FILE
+    from nlp.labels import HELDOUT3_FILE
 
     assert main([str(tmp_path / "drawn.jsonl")]) == 0  # the recorded command, fixed seed
     drawn = read_label_rows(tmp_path / "drawn.jsonl")
