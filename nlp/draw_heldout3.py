@@ -24,6 +24,7 @@ import random
 import re
 
 from ingest.text import split_paragraphs
+from nlp.label_candidates import candidate_row
 from nlp.labels import HELDOUT_FILE, LABELS_FILE, read_label_rows, register_of, shared_dir
 
 #: the earlier label files: their documents are not drawn from
@@ -189,21 +190,12 @@ def main(argv: list[str] | None = None) -> int:
     chosen: dict[tuple, dict] = {}
 
     def take(item: tuple, why: str, per_doc: dict[str, int]) -> bool:
-        source, doc_id, i, p, register, group = item
+        source, doc_id, i, p = item[:4]
         if p in seen_texts or per_doc.get(doc_id, 0) >= PER_DOC:
             return False
         seen_texts.add(p)
         per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
-        chosen[(source, doc_id, i)] = {
-            "source": source,
-            "doc_id": doc_id,
-            "para_index": i,
-            "text_prefix": p[:12],
-            "register": register,
-            "group": group,
-            "drawn_by": why,
-            "text": p,
-        }
+        chosen[(source, doc_id, i)] = candidate_row(item, why)
         return True
 
     def draw(draws: tuple[tuple[str, str, int, str], ...]) -> None:

@@ -44,6 +44,21 @@ QUERIES = {
 }
 
 
+def candidate_row(item: tuple, why: str) -> dict:
+    """The label-file row of a drawn paragraph ``(source, doc_id, index, text, register, group)``, unlabelled."""
+    source, doc_id, i, p, register, group = item
+    return {
+        "source": source,
+        "doc_id": doc_id,
+        "para_index": i,
+        "text_prefix": p[:12],
+        "register": register,
+        "group": group,
+        "drawn_by": why,
+        "text": p,
+    }
+
+
 def iter_documents(base):
     """(source, doc, paragraphs) of every shared text."""
     seed_dir = base / "seeds"
@@ -84,20 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     chosen: dict[tuple, dict] = {}
 
     def take(item, why):
-        source, doc_id, i, p, register, group = item
+        source, doc_id, i, p = item[:4]
         if p in seen_texts or (source, doc_id, i) in chosen:
             return False
         seen_texts.add(p)
-        chosen[(source, doc_id, i)] = {
-            "source": source,
-            "doc_id": doc_id,
-            "para_index": i,
-            "text_prefix": p[:12],
-            "register": register,
-            "group": group,
-            "drawn_by": why,
-            "text": p,
-        }
+        chosen[(source, doc_id, i)] = candidate_row(item, why)
         return True
 
     only = {q for q in args.only.split(",") if q}
