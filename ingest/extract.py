@@ -55,6 +55,17 @@ from ingest.text import clean_text
 #               into pieces none of which holds RECORDS_RUN_SHARE of its prose, with under
 #               RECORDS_PROSE_PER_TITLE characters of prose per title, is an index of teasers (a forum's
 #               thread list): an article's own links sit inside its prose, not between short summaries
+#   markup    - a line of nothing but escaped HTML tags (``<p id="x"></p>`` shown as text: spam
+#               templates, broken CMS output) is boilerplate, not prose (not in <pre>/<code>)
+#   hant      - legal notices in traditional script count too (their characters are folded to simplified
+#               before the legal check), and 删除 (本站確認後將會立即刪除) is a legal term
+#   thin      - a text without a sentence (。！？) and under THIN_CHARS characters is not a main text (a
+#               login banner, a display-mode label, a URL): the page is refused
+#   reopen    - ``</body>`` and ``</html>`` are ignored wherever they stand: a page that closes them early
+#               (a server-side include of its header ends in ``</html>``) keeps what follows, which the
+#               parser would otherwise hang outside the document's tree
+#   tablelabels - a metadata table's 生成日期 / 发文日期 / 发布机构 / 公开日期 are read whatever the profile
+#               (ingest/metadata.py TABLE_LABELS): county and city CMSs label their tables so
 SIGNALS = {
     "comments": True,
     "legal": True,
@@ -69,7 +80,13 @@ SIGNALS = {
     "wrapper": True,
     "spaced": True,
     "records": True,
+    "tablelabels": True,
+    "markup": True,
+    "hant": True,
+    "thin": True,
+    "reopen": True,
 }
+THIN_CHARS = 30
 RECORDS_MIN = 10
 RECORD_TITLE_CHARS = (8, 60)
 RECORDS_RUN_SHARE = 0.3
@@ -100,6 +117,7 @@ BLOCK_TAGS = frozenset(
     "thead tr ul caption title".split()
 )
 PUNCT = re.compile(r"[，。；：！？、“”（）《》]")
+CODE_TAGS = frozenset(("pre", "code", "xmp", "textarea", "kbd", "samp"))
 SPACES = re.compile(r"[ \t\r\n\u00a0\u3000\u2002\u2003\u2009\u202f\ufeff]+")
 NONSPACE = re.compile(r"\S")
 
@@ -119,20 +137,47 @@ class Block:
         return self.link_chars / self.chars if self.chars else 0.0
 
     @property
+    def in_code(self) -> bool:
+        """Inside a code listing, where escaped tags are the text."""
+        return any(el.tag in CODE_TAGS for el in self.ancestors)
+
+    @property
     def is_boilerplate(self) -> bool:
         """Matches a drop_line pattern (boilerplate lines are short: a paragraph is judged by its start)."""
         if self._boilerplate is None:
-            self._boilerplate = boilerplate().drop_line.search(self.text[:200]) is not None or (
-                SIGNALS["legal"] and _is_legal_notice(self.text)
+            self._boilerplate = (
+                boilerplate().drop_line.search(self.text[:200]) is not None
+                or (SIGNALS["legal"] and _is_legal_notice(self.text))
+                or (SIGNALS["markup"] and _is_markup(self.text) and not self.in_code)
             )
         return self._boilerplate
+
+
+ESCAPED_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s+[\w:-]+(?:=(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>]+))?)*\s*/?>")
+
+
+def _is_markup(text: str) -> bool:
+    """Escaped tags shown as text: a line of two or more ``<tag …>`` and nothing else (a code
+    listing's lines hold text or statements between its tags)."""
+    if "<" not in text:
+        return False
+    found = ESCAPED_TAG.findall(text)
+    return len(found) >= 2 and not SPACES.sub("", ESCAPED_TAG.sub("", text))
+
+
+HANT_FOLD = str.maketrans("權載轉責網們報刪", "权载转责网们报删")
+LEGAL_MORE = re.compile("删除")
 
 
 def _is_legal_notice(text: str) -> bool:
     """``凡本网注明“来源：…”的作品，版权均属于…``: two legal terms and the site speaking of itself."""
     if len(text) > 600:
         return False
+    if SIGNALS["hant"]:
+        text = text.translate(HANT_FOLD)
     terms = set(boilerplate().legal_terms.findall(text))
+    if SIGNALS["hant"]:
+        terms.update(LEGAL_MORE.findall(text))
     return len(terms) >= 2 and re.search(r"本网|本站|我们|本报|本刊|本文|本平台", text) is not None
 
 
@@ -216,7 +261,7 @@ def _extract_html(
     meta["profile"] = site.name
     tags = meta_tags(root)
     html_title = title_tag(root)
-    table = metadata_table(root, site)
+    table = metadata_table(root, site, more_labels=SIGNALS["tablelabels"])
     meta.update(table)
     seen["hidden_prose"] = _prune(root, site, keep_hidden)
     blocks = _linearize(root)
@@ -247,6 +292,8 @@ def _extract_html(
     body = "\n".join(b.text for b in kept)
     if not body:
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
+    if SIGNALS["thin"] and not SENTENCE_END.search(body) and len(NONSPACE.findall(body)) < THIN_CHARS:
+        raise SourceError(f"no main text found (a fragment){' at ' + url if url else ''}", code="no_text")
     doc = Document(text=body, title=title, url=url, meta=meta)
     page_metadata(
         doc,
@@ -264,11 +311,14 @@ def _extract_html(
 # ------------------------------------------------------------------- parsing
 
 
+DOCUMENT_END = re.compile(r"</\s*(?:html|body)\s*>", re.I)
 XML_INCOMPATIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
 def _parse(html: str):
     html = XML_INCOMPATIBLE.sub("", re.sub(r"^\s*<\?xml[^>]*>", "", html))  # lxml refuses these
+    if SIGNALS["reopen"]:
+        html = DOCUMENT_END.sub("", html)
     if not html.strip():
         return None
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)

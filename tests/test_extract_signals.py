@@ -345,3 +345,54 @@ def test_an_article_with_many_links_inside_its_paragraphs_is_not_a_list_page():
     ]
     doc = extract_html(page("<div class='article'>" + "".join(f"<p>{p}</p>" for p in linked) + "</div>"))
     assert PARAGRAPHS[0][:20] in doc.text
+
+
+def test_escaped_markup_lines_are_not_text():
+    """Signal ``markup``: lines of nothing but escaped tags (a spam template's output) are dropped;
+    a code listing's tags with text between them stay, as do tags inside <pre>."""
+    spam = '<p>&lt;object id="w6w9l"&gt;&lt;tt id="w6w9l"&gt;&lt;/tt&gt;&lt;/object&gt;</p>' * 12
+    html = article(after=spam)
+    assert "<object" not in extract_html(html).text
+    with signal_off("markup"):
+        assert "<object" in extract_html(html).text
+    code = '<p>用户名:&lt;input type="text" name="uname"&gt;&lt;br&gt;</p><pre>&lt;b&gt;&lt;/b&gt;</pre>'
+    kept = extract_html(article(after=code)).text
+    assert '用户名:<input type="text" name="uname"><br>' in kept and "<b></b>" in kept
+
+
+def test_a_page_left_with_a_label_is_refused():
+    """Signal ``thin``: a text without a sentence and under 30 characters (a login banner) is no
+    main text; a short text with a sentence is kept."""
+    banner = page("<div class='main'><p>只需一步，快速开始</p></div>")
+    with pytest.raises(SourceError) as err:
+        extract_html(banner)
+    assert err.value.code == "no_text"
+    with signal_off("thin"):
+        assert extract_html(banner).text == "只需一步，快速开始"
+    assert extract_html(page("<div><p>本周六全市停水一天。</p></div>")).text == "本周六全市停水一天。"
+
+
+def test_legal_notice_in_traditional_script_is_boilerplate():
+    """Signal ``hant``: 如果版權人認為…本站確認後將會立即刪除 is a legal notice like its simplified form."""
+    notice = "<p>如果版權人認為在本站放置您的作品有損您的利益，請發郵件至本站信箱，本站確認後將會立即刪除。</p>"
+    html = article(after=notice)
+    assert "版權人" not in extract_html(html).text
+    with signal_off("hant"):
+        assert "版權人" in extract_html(html).text
+
+
+def test_content_after_an_early_closing_html_tag_is_read():
+    """Signal ``reopen``: a header include that ends in </body></html> does not hide the article."""
+    body = (
+        "<div class='top'>网站首页</div></body></html><div class='content'>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</div>"
+    )
+    html = "<html><head><title>通知</title></head><body>" + body
+    assert PARAGRAPHS[1][:20] in extract_html(html).text
+    with signal_off("reopen"):
+        try:
+            text = extract_html(html).text
+        except SourceError:
+            text = ""
+        assert PARAGRAPHS[1][:20] not in text
