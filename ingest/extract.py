@@ -64,6 +64,11 @@ from ingest.text import clean_text
 #   reopen    - ``</body>`` and ``</html>`` are ignored wherever they stand: a page that closes them early
 #               (a server-side include of its header ends in ``</html>``) keeps what follows, which the
 #               parser would otherwise hang outside the document's tree
+#   readmore  - READMORE_MIN or more link lines of their own saying only "read more" (Read more…,
+#               阅读全文, 继续阅读 …) in the content block make it an index of post excerpts (a blog's
+#               category page): an article links to its own continuation once at most
+#   minor     - a text under MINOR_SHARE of the page's text outside links is not the page's content: the
+#               page is a listing of something that is not prose (domain names, data rows), refused
 #   tablelabels - a metadata table's 生成日期 / 发文日期 / 发布机构 / 公开日期 are read whatever the profile
 #               (ingest/metadata.py TABLE_LABELS): county and city CMSs label their tables so
 SIGNALS = {
@@ -85,7 +90,16 @@ SIGNALS = {
     "hant": True,
     "thin": True,
     "reopen": True,
+    "readmore": True,
+    "minor": True,
 }
+MINOR_SHARE = 0.005  # articles of sets 1-6: 0.021 or more of the page's text outside links
+READMORE_MIN = 3
+READ_MORE = re.compile(
+    r"^[\[【(（]?\s*(?:read\s+more|continue\s+reading|more|阅读全文|繼續閱讀|继续阅读|閱讀全文|查看全文|阅读更多|全文|详细|详情)"
+    r"\s*(?:\.{3}|…|»|>>|→|&raquo;)?\s*[\]】)）]?$",
+    re.I,
+)
 THIN_CHARS = 30
 RECORDS_MIN = 10
 RECORD_TITLE_CHARS = (8, 60)
@@ -294,6 +308,10 @@ def _extract_html(
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
     if SIGNALS["thin"] and not SENTENCE_END.search(body) and len(NONSPACE.findall(body)) < THIN_CHARS:
         raise SourceError(f"no main text found (a fragment){' at ' + url if url else ''}", code="no_text")
+    if SIGNALS["minor"] and sum(b.chars for b in kept) < MINOR_SHARE * sum(
+        b.chars for b in blocks if b.link_density <= 0.5
+    ):
+        raise SourceError(f"no main text found (a listing){' at ' + url if url else ''}", code="no_text")
     doc = Document(text=body, title=title, url=url, meta=meta)
     page_metadata(
         doc,
@@ -710,6 +728,11 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -
     if len(teasers) >= 2 and sum(b.chars for b in teasers) >= 0.5 * sum(b.chars for b in kept):
         return True
     if SIGNALS["records"] and _teaser_records(inside):
+        return True
+    if (
+        SIGNALS["readmore"]
+        and sum(1 for b in inside if b.link_density >= 0.8 and READ_MORE.match(b.text)) >= READMORE_MIN
+    ):
         return True
     chars = sum(b.chars for b in inside)
     if chars and sum(b.link_chars for b in inside) >= LIST_LINK_SHARE * chars and prose < LIST_MAX_PROSE:

@@ -396,3 +396,29 @@ def test_content_after_an_early_closing_html_tag_is_read():
         except SourceError:
             text = ""
         assert PARAGRAPHS[1][:20] not in text
+
+
+def test_excerpts_each_followed_by_read_more_are_an_index():
+    """Signal ``readmore``: three or more 'Read more…' link lines make the block a page of excerpts."""
+    posts = "".join(
+        f"<h2><a href='/p/{i}'>趣题之{i}</a></h2><p>{PARAGRAPHS[i % 4]}</p><p><a href='/p/{i}#more'>Read more…</a></p>"
+        for i in range(4)
+    )
+    html = page(f"<div class='posts'>{posts}</div>", title="Matrix")
+    with pytest.raises(SourceError):
+        extract_html(html)
+    with signal_off("readmore"):
+        assert PARAGRAPHS[0][:20] in extract_html(html).text
+    one = article(after="<p><a href='/next'>阅读全文</a></p>")
+    assert PARAGRAPHS[0][:20] in extract_html(one).text
+
+
+def test_a_text_that_is_a_sliver_of_the_page_is_refused():
+    """Signal ``minor``: a slogan kept from a page of 20,000 characters of non-prose rows (a list of
+    domain names) is not the page's content."""
+    rows = "".join(f"<tr><td>expired-name-{i:05d}.com</td><td>2019-05-{i % 28 + 1:02d}</td></tr>" for i in range(800))
+    html = page(f"<div class='top'><p>欢迎光临本网！我们有近十年的行业服务经验。</p></div><table>{rows}</table>")
+    with pytest.raises(SourceError):
+        extract_html(html)
+    with signal_off("minor"):
+        assert "欢迎光临" in extract_html(html).text
