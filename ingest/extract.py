@@ -69,6 +69,9 @@ from ingest.text import clean_text
 #               category page): an article links to its own continuation once at most
 #   minor     - a text under MINOR_SHARE of the page's text outside links is not the page's content: the
 #               page is a listing of something that is not prose (domain names, data rows), refused
+#   shop      - a page with a buy control (加入购物车 / 立即购买 …, a line of its own) and SHOP_PRICES or
+#               more price lines (¥ 55.00), whose text is under SHOP_MAX_CHARS, is a product page or a
+#               catalogue, refused (added after page set 7's one read: no page of sets 1-6 has either)
 #   tablelabels - a metadata table's 生成日期 / 发文日期 / 发布机构 / 公开日期 are read whatever the profile
 #               (ingest/metadata.py TABLE_LABELS): county and city CMSs label their tables so
 SIGNALS = {
@@ -92,7 +95,14 @@ SIGNALS = {
     "reopen": True,
     "readmore": True,
     "minor": True,
+    "shop": True,
 }
+SHOP_PRICES = 3
+SHOP_MAX_CHARS = 1000
+BUY_CONTROL = re.compile(
+    r"^(?:加入购物车|立即购买|加入購物車|立即購買|放入购物车|立即抢购|add to (?:cart|bag)|buy now)$", re.I
+)
+PRICE_LINE = re.compile(r"^\D{0,12}[￥¥]\s*\d[\d,.]*")
 MINOR_SHARE = 0.005  # articles of sets 1-6: 0.021 or more of the page's text outside links
 READMORE_MIN = 3
 READ_MORE = re.compile(
@@ -308,6 +318,8 @@ def _extract_html(
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
     if SIGNALS["thin"] and not SENTENCE_END.search(body) and len(NONSPACE.findall(body)) < THIN_CHARS:
         raise SourceError(f"no main text found (a fragment){' at ' + url if url else ''}", code="no_text")
+    if SIGNALS["shop"] and _is_shop_page(kept, blocks):
+        raise SourceError(f"no main text found (a product page){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["minor"] and sum(b.chars for b in kept) < MINOR_SHARE * sum(
         b.chars for b in blocks if b.link_density <= 0.5
     ):
@@ -739,6 +751,17 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -
         return True
     page = sum(b.chars for b in blocks)
     return prose < LIST_MIN_PROSE and page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+
+
+def _is_shop_page(kept: list[Block], blocks: list[Block]) -> bool:
+    """A product page or catalogue: a buy control, several prices, and little text (a review
+    with a shop widget beside it keeps its text)."""
+    if sum(b.chars for b in kept) >= SHOP_MAX_CHARS:
+        return False
+    short = [b.text for b in blocks if b.chars <= 24]
+    if not any(BUY_CONTROL.match(SPACES.sub(" ", t).strip()) for t in short):
+        return False
+    return sum(1 for t in short if PRICE_LINE.match(t)) >= SHOP_PRICES
 
 
 def _teaser_records(inside: list[Block]) -> bool:

@@ -422,3 +422,20 @@ def test_a_text_that_is_a_sliver_of_the_page_is_refused():
         extract_html(html)
     with signal_off("minor"):
         assert "欢迎光临" in extract_html(html).text
+
+
+def test_a_product_page_is_refused():
+    """Signal ``shop``: a buy control, several prices and little text make a product page; a long
+    review with the same shop box beside it is an article."""
+    shop = "<div class='buy'><p>￥55.00</p><p><a href='/cart'>加入购物车</a></p></div>" + "".join(
+        f"<li><a href='/item/{i}'>相关商品{i}</a><p>￥{i + 20}.00</p></li>" for i in range(4)
+    )
+    html = page(
+        f"<div class='spec'><p>商品名称：威迅 USB延长线 10米</p><p>服务承诺：由平台卖家提供发票和相应的售后服务。请您放心购买！</p></div>{shop}"
+    )
+    with pytest.raises(SourceError):
+        extract_html(html)
+    with signal_off("shop"):
+        assert "放心购买" in extract_html(html).text
+    review = article(PARAGRAPHS * 5, after=shop)  # 1,200 characters of text
+    assert PARAGRAPHS[0][:20] in extract_html(review).text
