@@ -59,8 +59,6 @@ from ingest.text import clean_text
 #               templates, broken CMS output) is boilerplate, not prose (not in <pre>/<code>)
 #   hant      - legal notices in traditional script count too (their characters are folded to simplified
 #               before the legal check), and 删除 (本站確認後將會立即刪除) is a legal term
-#   thin      - a text without a sentence (。！？) and under THIN_CHARS characters is not a main text (a
-#               login banner, a display-mode label, a URL): the page is refused
 #   reopen    - ``</body>`` and ``</html>`` are ignored wherever they stand: a page that closes them early
 #               (a server-side include of its header ends in ``</html>``) keeps what follows, which the
 #               parser would otherwise hang outside the document's tree
@@ -91,7 +89,6 @@ SIGNALS = {
     "tablelabels": True,
     "markup": True,
     "hant": True,
-    "thin": True,
     "reopen": True,
     "readmore": True,
     "minor": True,
@@ -110,7 +107,6 @@ READ_MORE = re.compile(
     r"\s*(?:\.{3}|…|»|>>|→|&raquo;)?\s*[\]】)）]?$",
     re.I,
 )
-THIN_CHARS = 30
 RECORDS_MIN = 10
 RECORD_TITLE_CHARS = (8, 60)
 RECORDS_RUN_SHARE = 0.3
@@ -316,8 +312,6 @@ def _extract_html(
     body = "\n".join(b.text for b in kept)
     if not body:
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
-    if SIGNALS["thin"] and not SENTENCE_END.search(body) and len(NONSPACE.findall(body)) < THIN_CHARS:
-        raise SourceError(f"no main text found (a fragment){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["shop"] and _is_shop_page(kept, blocks):
         raise SourceError(f"no main text found (a product page){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["minor"] and sum(b.chars for b in kept) < MINOR_SHARE * sum(

@@ -360,18 +360,6 @@ def test_escaped_markup_lines_are_not_text():
     assert '用户名:<input type="text" name="uname"><br>' in kept and "<b></b>" in kept
 
 
-def test_a_page_left_with_a_label_is_refused():
-    """Signal ``thin``: a text without a sentence and under 30 characters (a login banner) is no
-    main text; a short text with a sentence is kept."""
-    banner = page("<div class='main'><p>只需一步，快速开始</p></div>")
-    with pytest.raises(SourceError) as err:
-        extract_html(banner)
-    assert err.value.code == "no_text"
-    with signal_off("thin"):
-        assert extract_html(banner).text == "只需一步，快速开始"
-    assert extract_html(page("<div><p>本周六全市停水一天。</p></div>")).text == "本周六全市停水一天。"
-
-
 def test_legal_notice_in_traditional_script_is_boilerplate():
     """Signal ``hant``: 如果版權人認為…本站確認後將會立即刪除 is a legal notice like its simplified form."""
     notice = "<p>如果版權人認為在本站放置您的作品有損您的利益，請發郵件至本站信箱，本站確認後將會立即刪除。</p>"
