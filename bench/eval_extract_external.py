@@ -665,21 +665,20 @@ def run_seventh_set(args, tools: dict, times1: Counter) -> None:
     times: Counter = Counter()
     rows = score_set(page_set, tools, times, args.chrome)
     print_scores(page_set.label, rows, names, args.pages)
+    from ingest.extract import _parse
     from ingest.sites import choose_profile
 
     held = [r for r in rows if r["split"] == "heldout"]
-    profiled = [r for r in held if choose_profile("http://www." + r["site"] + "/").name != "generic"]
-    if held and profiled:
-        print("\nheld-out pages by whether govtext has a site profile for their site")
-        for name, subset in (
-            ("no profile (unseen)", [r for r in held if r not in profiled]),
-            ("profile-assisted", profiled),
-        ):
-            if subset:
-                print(
-                    f"{name:24}{len(subset):6}"
-                    + "".join(f"{statistics.mean(r[n] for r in subset):13.3f}" for n in names)
-                )
+    for r in held:  # the profile govtext used (no URL is given: chosen by markers in the text)
+        root = _parse(page_set.html(r))
+        r["profile"] = choose_profile("", root.text_content()[:200_000]).name if root is not None else "generic"
+    profiled = [r for r in held if r["profile"] != "generic"]
+    print("\nheld-out pages by the site profile govtext used (no URL given: chosen by markers in the text)")
+    for name, subset in (("generic profile", [r for r in held if r not in profiled]), ("a site profile", profiled)):
+        if subset:
+            print(
+                f"{name:24}{len(subset):6}" + "".join(f"{statistics.mean(r[n] for r in subset):13.3f}" for n in names)
+            )
     refused = [r for r in rows if r["type"] == "list"]
     if refused:
         print("\nnon-articles refused (list pages scoring 1)")
