@@ -70,6 +70,9 @@ from ingest.text import clean_text
 #   shop      - a page with a buy control (加入购物车 / 立即购买 …, a line of its own) and SHOP_PRICES or
 #               more price lines (¥ 55.00), whose text is under SHOP_MAX_CHARS, is a product page or a
 #               catalogue, refused (added after page set 7's one read: no page of sets 1-6 has either)
+#   verse     - a page that would be refused for want of prose gives its longest run of VERSE_MIN_LINES or
+#               more short link-free lines under one element (lyrics, a poem without punctuation), if
+#               it has one (added after page set 7's one read: its lyrics post was refused)
 #   tablelabels - a metadata table's 生成日期 / 发文日期 / 发布机构 / 公开日期 are read whatever the profile
 #               (ingest/metadata.py TABLE_LABELS): county and city CMSs label their tables so
 SIGNALS = {
@@ -93,7 +96,10 @@ SIGNALS = {
     "readmore": True,
     "minor": True,
     "shop": True,
+    "verse": True,
 }
+VERSE_MIN_LINES = 8
+VERSE_LINE_CHARS = 40
 SHOP_PRICES = 3
 SHOP_MAX_CHARS = 1000
 BUY_CONTROL = re.compile(
@@ -310,6 +316,9 @@ def _extract_html(
     if heading and (not title or not any(title[:8] in b.text for b in blocks if b.heading or b in inside)):
         title = heading  # the <title> names the site, the line above the byline names the article
     body = "\n".join(b.text for b in kept)
+    if not body and SIGNALS["verse"]:
+        kept = _verse_run(blocks)
+        body = "\n".join(b.text for b in kept)
     if not body:
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
     if SIGNALS["shop"] and _is_shop_page(kept, blocks):
@@ -745,6 +754,22 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -
         return True
     page = sum(b.chars for b in blocks)
     return prose < LIST_MIN_PROSE and page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+
+
+def _verse_run(blocks: list[Block]) -> list[Block]:
+    """The longest run of short, link-free, non-boilerplate lines that share their enclosing
+    elements (lines of one element split by <br>), if it has VERSE_MIN_LINES lines or more and
+    80 characters: verse, whose lines carry no punctuation to score as prose."""
+    best: list[Block] = []
+    run: list[Block] = []
+    for b in blocks:
+        if b.link_chars == 0 and b.chars <= VERSE_LINE_CHARS and not b.is_boilerplate:
+            run = run + [b] if run and b.ancestors == run[-1].ancestors else [b]
+            if len(run) > len(best):
+                best = run
+        else:
+            run = []
+    return best if len(best) >= VERSE_MIN_LINES and sum(b.chars for b in best) >= 80 else []
 
 
 def _is_shop_page(kept: list[Block], blocks: list[Block]) -> bool:

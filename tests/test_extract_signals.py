@@ -427,3 +427,15 @@ def test_a_product_page_is_refused():
         assert "放心购买" in extract_html(html).text
     review = article(PARAGRAPHS * 5, after=shop)  # 1,200 characters of text
     assert PARAGRAPHS[0][:20] in extract_html(review).text
+
+
+def test_lyrics_without_punctuation_are_text_not_a_refusal():
+    """Signal ``verse``: a post of short unpunctuated lines (lyrics split by <br>) that would be
+    refused for want of prose gives those lines; a page with prose is unaffected."""
+    lines = ["爱 逝去的爱 讨不回来", "我还有话想对你说", "舍不得说 来不及说", "离别的话最难说出口"] * 3
+    html = page(f"<div class='post'><h3>只能想念你</h3><div>{'<br>'.join(lines)}</div></div>", title="只能想念你")
+    assert extract_html(html).text.split("\n")[:2] == lines[:2]
+    with signal_off("verse"):
+        with pytest.raises(SourceError):
+            extract_html(html)
+    assert PARAGRAPHS[0][:20] in extract_html(article()).text
