@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/eval_extract_external.py [DATASET] [--list-pages GNE] [--magic-html MH] [--gerapy GAE]
         [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB] [--llm-webkit LWK] [--llm-webkit-upstream LWU]
-        [--set6 NAME=CHECKOUT ...] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
+        [--set6 NAME=CHECKOUT ...] [--set7 NAME=CHECKOUT ...] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
 mirror the ``fetch`` tool returns), never copied into this repository:
@@ -34,6 +34,12 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   kevin3691/renmin (list and navigation pages of a city's 政府信息公开 section), all on
   sites new to sets 1-5: ``bench/data/extract_pages6.json``, pages, annotations and
   metadata labels written before anything ran on them.
+* set 7, ``--set7 pulsar=CHECKOUT --set7 trafilatura=CHECKOUT --set7 goose3=CHECKOUT
+  --set7 platform=CHECKOUT``: saved pages in platonai/PulsarRPA's test resources (product
+  pages and catalogues to refuse, a news page), adbar/trafilatura's Chinese test pages,
+  goose3's BBC page, and www.gov.cn document pages stored in a SQL dump of
+  ZhouYNF/platform-1 (a page = one row's html column): ``bench/data/extract_pages7.json``,
+  pages, annotations and metadata labels written before anything ran on them.
 
 Text is scored as in tests/test_extract.py: character-multiset precision,
 recall and F1 against the gold text, whitespace ignored. A refused article
@@ -69,6 +75,7 @@ PAGES3 = ROOT / "bench" / "data" / "extract_pages3.json"
 PAGES4 = ROOT / "bench" / "data" / "extract_pages4.json"
 PAGES5 = ROOT / "bench" / "data" / "extract_pages5.json"
 PAGES6 = ROOT / "bench" / "data" / "extract_pages6.json"
+PAGES7 = ROOT / "bench" / "data" / "extract_pages7.json"
 SPLITS = ("heldout", "tune", "fixture")
 
 
@@ -262,13 +269,75 @@ class SixthSet(FourthSet):
         return decode_bytes(self.checkouts[page["source"]].read(page["path"], page.get("commit", "")))[0]
 
 
-def named_checkouts(values: list[str], known: dict) -> dict[str, Checkout]:
+def sql_rows(text: str):
+    """The rows of a MySQL dump's ``insert into T (cols) values (...);`` statements, as dicts
+    (quoted values unescaped: backslash escapes and doubled quotes; NULL as None)."""
+    head = re.compile(r"insert into \S+ \(([^)]*)\) values \(", re.I)
+    escapes = {"n": "\n", "t": "\t", "r": "\r", "0": "\0"}
+    pos = 0
+    while m := head.search(text, pos):
+        cols = [c.strip().strip("`") for c in m.group(1).split(",")]
+        j, values = m.end(), []
+        while True:
+            while text[j].isspace():
+                j += 1
+            if text[j] == "'":
+                j, buf = j + 1, []
+                while True:
+                    ch = text[j]
+                    if ch == "\\":
+                        buf.append(escapes.get(text[j + 1], text[j + 1]))
+                        j += 2
+                    elif ch == "'" and text[j + 1] == "'":
+                        buf.append("'")
+                        j += 2
+                    elif ch == "'":
+                        j += 1
+                        break
+                    else:
+                        buf.append(ch)
+                        j += 1
+                values.append("".join(buf))
+            else:
+                k = j
+                while text[j] not in ",)":
+                    j += 1
+                raw = text[k:j].strip()
+                values.append(None if raw.lower() == "null" else raw)
+            while text[j].isspace():
+                j += 1
+            j += 1
+            if text[j - 1] == ")":
+                break
+        yield dict(zip(cols, values))
+        pos = j
+
+
+class SeventhSet(SixthSet):
+    """Set 7: like set 6, plus pages stored as a row of a SQL dump (``row``: its id; the HTML
+    is the row's ``html`` column)."""
+
+    def __init__(self, label: str, spec: dict, checkouts: dict[str, Checkout], only: list[str] | None):
+        super().__init__(label, spec, checkouts, only)
+        self._dumps: dict[tuple[str, str], dict[str, dict]] = {}
+
+    def html(self, page: dict) -> str:
+        if "row" not in page:
+            return super().html(page)
+        key = (page["source"], page["path"])
+        if key not in self._dumps:
+            text = self.checkouts[page["source"]].read(page["path"], page.get("commit", "")).decode("utf-8")
+            self._dumps[key] = {str(row["id"]): row for row in sql_rows(text)}
+        return self._dumps[key][page["row"]]["html"]
+
+
+def named_checkouts(values: list[str], known: dict, flag: str = "--set6") -> dict[str, Checkout]:
     """``NAME=PATH`` arguments as checkouts, NAME one of the set's sources."""
     out = {}
     for value in values:
         name, sep, path = value.partition("=")
         if not sep or name not in known:
-            sys.exit(f"--set6 takes NAME=CHECKOUT with NAME in {sorted(known)}, not {value!r}")
+            sys.exit(f"{flag} takes NAME=CHECKOUT with NAME in {sorted(known)}, not {value!r}")
         out[name] = Checkout(path)
     return out
 
@@ -427,6 +496,14 @@ def main() -> None:
         metavar="NAME=CHECKOUT",
         help="page set 6: job=<SimonXinw/job checkout>, renmin=<kevin3691/renmin checkout>",
     )
+    parser.add_argument(
+        "--set7",
+        action="append",
+        default=[],
+        metavar="NAME=CHECKOUT",
+        help="page set 7: pulsar=<platonai/PulsarRPA>, trafilatura=<adbar/trafilatura>, goose3=<goose3/goose3>, "
+        "platform=<ZhouYNF/platform-1> (checkouts with their history: some pages are read at older commits)",
+    )
     parser.add_argument("--no-peers", action="store_true", help="govtext only")
     parser.add_argument("--pages", action="store_true", help="print every page's scores")
     parser.add_argument(
@@ -480,6 +557,8 @@ def main() -> None:
         run_annotated_set("set 5", PAGES5, args.llm_webkit_upstream, args, tools, times1)
     if args.set6:
         run_sixth_set(args, tools, times1)
+    if args.set7:
+        run_seventh_set(args, tools, times1)
 
 
 def run_first_set(args, tools: dict, times1: Counter) -> None:
@@ -570,6 +649,48 @@ def run_sixth_set(args, tools: dict, times1: Counter) -> None:
     print_scores(page_set.label, rows, names, args.pages)
     print_metadata(rows, args.pages)
     report_times("set 6", times, names)
+    times1.update(times)
+    report_times("all sets run", times1, names)
+
+
+def run_seventh_set(args, tools: dict, times1: Counter) -> None:
+    """Set 7: like set 6 (several checkouts, text scores, refusals, metadata labels)."""
+    names = list(tools)
+    spec = json.loads(PAGES7.read_text(encoding="utf-8"))
+    checkouts = named_checkouts(args.set7, spec["sources"], "--set7")
+    print()
+    for name, source in spec["sources"].items():
+        print(f"set 7 source {name}: " + (_source(source, checkouts[name]) if name in checkouts else "not given"))
+    page_set = SeventhSet("set 7", spec, checkouts, args.only)
+    times: Counter = Counter()
+    rows = score_set(page_set, tools, times, args.chrome)
+    print_scores(page_set.label, rows, names, args.pages)
+    from ingest.extract import _parse
+    from ingest.sites import choose_profile
+
+    held = [r for r in rows if r["split"] == "heldout"]
+    for r in held:  # the profile govtext used (no URL is given: chosen by markers in the text)
+        root = _parse(page_set.html(r))
+        r["profile"] = choose_profile("", root.text_content()[:200_000]).name if root is not None else "generic"
+    profiled = [r for r in held if r["profile"] != "generic"]
+    print("\nheld-out pages by the site profile govtext used (no URL given: chosen by markers in the text)")
+    for name, subset in (("generic profile", [r for r in held if r not in profiled]), ("a site profile", profiled)):
+        if subset:
+            print(
+                f"{name:24}{len(subset):6}" + "".join(f"{statistics.mean(r[n] for r in subset):13.3f}" for n in names)
+            )
+    refused = [r for r in rows if r["type"] == "list"]
+    if refused:
+        print("\nnon-articles refused (list pages scoring 1)")
+        for split in SPLITS:
+            subset = [r for r in refused if r["split"] == split]
+            if subset:
+                print(
+                    f"{split:24}{len(subset):6}"
+                    + "".join(f"{int(sum(r[n] for r in subset)):>9}/{len(subset):<3}" for n in names)
+                )
+    print_metadata(rows, args.pages)
+    report_times("set 7", times, names)
     times1.update(times)
     report_times("all sets run", times1, names)
 

@@ -55,6 +55,26 @@ from ingest.text import clean_text
 #               into pieces none of which holds RECORDS_RUN_SHARE of its prose, with under
 #               RECORDS_PROSE_PER_TITLE characters of prose per title, is an index of teasers (a forum's
 #               thread list): an article's own links sit inside its prose, not between short summaries
+#   markup    - a line of nothing but escaped HTML tags (``<p id="x"></p>`` shown as text: spam
+#               templates, broken CMS output) is boilerplate, not prose (not in <pre>/<code>)
+#   hant      - legal notices in traditional script count too (their characters are folded to simplified
+#               before the legal check), and 删除 (本站確認後將會立即刪除) is a legal term
+#   reopen    - ``</body>`` and ``</html>`` are ignored wherever they stand: a page that closes them early
+#               (a server-side include of its header ends in ``</html>``) keeps what follows, which the
+#               parser would otherwise hang outside the document's tree
+#   readmore  - READMORE_MIN or more link lines of their own saying only "read more" (Read more…,
+#               阅读全文, 继续阅读 …) in the content block make it an index of post excerpts (a blog's
+#               category page): an article links to its own continuation once at most
+#   minor     - a text under MINOR_SHARE of the page's text outside links is not the page's content: the
+#               page is a listing of something that is not prose (domain names, data rows), refused
+#   shop      - a page with a buy control (加入购物车 / 立即购买 …, a line of its own) and SHOP_PRICES or
+#               more price lines (¥ 55.00), whose text is under SHOP_MAX_CHARS, is a product page or a
+#               catalogue, refused (added after page set 7's one read: no page of sets 1-6 has either)
+#   verse     - a page that would be refused for want of prose gives its longest run of VERSE_MIN_LINES or
+#               more short link-free lines under one element (lyrics, a poem without punctuation), if
+#               it has one (added after page set 7's one read: its lyrics post was refused)
+#   tablelabels - a metadata table's 生成日期 / 发文日期 / 发布机构 / 公开日期 are read whatever the profile
+#               (ingest/metadata.py TABLE_LABELS): county and city CMSs label their tables so
 SIGNALS = {
     "comments": True,
     "legal": True,
@@ -69,7 +89,30 @@ SIGNALS = {
     "wrapper": True,
     "spaced": True,
     "records": True,
+    "tablelabels": True,
+    "markup": True,
+    "hant": True,
+    "reopen": True,
+    "readmore": True,
+    "minor": True,
+    "shop": True,
+    "verse": True,
 }
+VERSE_MIN_LINES = 8
+VERSE_LINE_CHARS = 40
+SHOP_PRICES = 3
+SHOP_MAX_CHARS = 1000
+BUY_CONTROL = re.compile(
+    r"^(?:加入购物车|立即购买|加入購物車|立即購買|放入购物车|立即抢购|add to (?:cart|bag)|buy now)$", re.I
+)
+PRICE_LINE = re.compile(r"^\D{0,12}[￥¥]\s*\d[\d,.]*")
+MINOR_SHARE = 0.005  # articles of sets 1-6: 0.021 or more of the page's text outside links
+READMORE_MIN = 3
+READ_MORE = re.compile(
+    r"^[\[【(（]?\s*(?:read\s+more|continue\s+reading|more|阅读全文|繼續閱讀|继续阅读|閱讀全文|查看全文|阅读更多|全文|详细|详情)"
+    r"\s*(?:\.{3}|…|»|>>|→|&raquo;)?\s*[\]】)）]?$",
+    re.I,
+)
 RECORDS_MIN = 10
 RECORD_TITLE_CHARS = (8, 60)
 RECORDS_RUN_SHARE = 0.3
@@ -100,6 +143,7 @@ BLOCK_TAGS = frozenset(
     "thead tr ul caption title".split()
 )
 PUNCT = re.compile(r"[，。；：！？、“”（）《》]")
+CODE_TAGS = frozenset(("pre", "code", "xmp", "textarea", "kbd", "samp"))
 SPACES = re.compile(r"[ \t\r\n\u00a0\u3000\u2002\u2003\u2009\u202f\ufeff]+")
 NONSPACE = re.compile(r"\S")
 
@@ -119,20 +163,47 @@ class Block:
         return self.link_chars / self.chars if self.chars else 0.0
 
     @property
+    def in_code(self) -> bool:
+        """Inside a code listing, where escaped tags are the text."""
+        return any(el.tag in CODE_TAGS for el in self.ancestors)
+
+    @property
     def is_boilerplate(self) -> bool:
         """Matches a drop_line pattern (boilerplate lines are short: a paragraph is judged by its start)."""
         if self._boilerplate is None:
-            self._boilerplate = boilerplate().drop_line.search(self.text[:200]) is not None or (
-                SIGNALS["legal"] and _is_legal_notice(self.text)
+            self._boilerplate = (
+                boilerplate().drop_line.search(self.text[:200]) is not None
+                or (SIGNALS["legal"] and _is_legal_notice(self.text))
+                or (SIGNALS["markup"] and _is_markup(self.text) and not self.in_code)
             )
         return self._boilerplate
+
+
+ESCAPED_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s+[\w:-]+(?:=(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>]+))?)*\s*/?>")
+
+
+def _is_markup(text: str) -> bool:
+    """Escaped tags shown as text: a line of two or more ``<tag …>`` and nothing else (a code
+    listing's lines hold text or statements between its tags)."""
+    if "<" not in text:
+        return False
+    found = ESCAPED_TAG.findall(text)
+    return len(found) >= 2 and not SPACES.sub("", ESCAPED_TAG.sub("", text))
+
+
+HANT_FOLD = str.maketrans("權載轉責網們報刪", "权载转责网们报删")
+LEGAL_MORE = re.compile("删除")
 
 
 def _is_legal_notice(text: str) -> bool:
     """``凡本网注明“来源：…”的作品，版权均属于…``: two legal terms and the site speaking of itself."""
     if len(text) > 600:
         return False
+    if SIGNALS["hant"]:
+        text = text.translate(HANT_FOLD)
     terms = set(boilerplate().legal_terms.findall(text))
+    if SIGNALS["hant"]:
+        terms.update(LEGAL_MORE.findall(text))
     return len(terms) >= 2 and re.search(r"本网|本站|我们|本报|本刊|本文|本平台", text) is not None
 
 
@@ -216,7 +287,7 @@ def _extract_html(
     meta["profile"] = site.name
     tags = meta_tags(root)
     html_title = title_tag(root)
-    table = metadata_table(root, site)
+    table = metadata_table(root, site, more_labels=SIGNALS["tablelabels"])
     meta.update(table)
     seen["hidden_prose"] = _prune(root, site, keep_hidden)
     blocks = _linearize(root)
@@ -245,8 +316,17 @@ def _extract_html(
     if heading and (not title or not any(title[:8] in b.text for b in blocks if b.heading or b in inside)):
         title = heading  # the <title> names the site, the line above the byline names the article
     body = "\n".join(b.text for b in kept)
+    if not body and SIGNALS["verse"]:
+        kept = _verse_run(blocks)
+        body = "\n".join(b.text for b in kept)
     if not body:
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
+    if SIGNALS["shop"] and _is_shop_page(kept, blocks):
+        raise SourceError(f"no main text found (a product page){' at ' + url if url else ''}", code="no_text")
+    if SIGNALS["minor"] and sum(b.chars for b in kept) < MINOR_SHARE * sum(
+        b.chars for b in blocks if b.link_density <= 0.5
+    ):
+        raise SourceError(f"no main text found (a listing){' at ' + url if url else ''}", code="no_text")
     doc = Document(text=body, title=title, url=url, meta=meta)
     page_metadata(
         doc,
@@ -264,11 +344,14 @@ def _extract_html(
 # ------------------------------------------------------------------- parsing
 
 
+DOCUMENT_END = re.compile(r"</\s*(?:html|body)\s*>", re.I)
 XML_INCOMPATIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
 def _parse(html: str):
     html = XML_INCOMPATIBLE.sub("", re.sub(r"^\s*<\?xml[^>]*>", "", html))  # lxml refuses these
+    if SIGNALS["reopen"]:
+        html = DOCUMENT_END.sub("", html)
     if not html.strip():
         return None
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
@@ -661,11 +744,43 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -
         return True
     if SIGNALS["records"] and _teaser_records(inside):
         return True
+    if (
+        SIGNALS["readmore"]
+        and sum(1 for b in inside if b.link_density >= 0.8 and READ_MORE.match(b.text)) >= READMORE_MIN
+    ):
+        return True
     chars = sum(b.chars for b in inside)
     if chars and sum(b.link_chars for b in inside) >= LIST_LINK_SHARE * chars and prose < LIST_MAX_PROSE:
         return True
     page = sum(b.chars for b in blocks)
     return prose < LIST_MIN_PROSE and page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+
+
+def _verse_run(blocks: list[Block]) -> list[Block]:
+    """The longest run of short, link-free, non-boilerplate lines that share their enclosing
+    elements (lines of one element split by <br>), if it has VERSE_MIN_LINES lines or more and
+    80 characters: verse, whose lines carry no punctuation to score as prose."""
+    best: list[Block] = []
+    run: list[Block] = []
+    for b in blocks:
+        if b.link_chars == 0 and b.chars <= VERSE_LINE_CHARS and not b.is_boilerplate:
+            run = run + [b] if run and b.ancestors == run[-1].ancestors else [b]
+            if len(run) > len(best):
+                best = run
+        else:
+            run = []
+    return best if len(best) >= VERSE_MIN_LINES and sum(b.chars for b in best) >= 80 else []
+
+
+def _is_shop_page(kept: list[Block], blocks: list[Block]) -> bool:
+    """A product page or catalogue: a buy control, several prices, and little text (a review
+    with a shop widget beside it keeps its text)."""
+    if sum(b.chars for b in kept) >= SHOP_MAX_CHARS:
+        return False
+    short = [b.text for b in blocks if b.chars <= 24]
+    if not any(BUY_CONTROL.match(SPACES.sub(" ", t).strip()) for t in short):
+        return False
+    return sum(1 for t in short if PRICE_LINE.match(t)) >= SHOP_PRICES
 
 
 def _teaser_records(inside: list[Block]) -> bool:

@@ -75,11 +75,23 @@ def html_title(root) -> str:
     return SPACES.sub(" ", el.text_content()).strip() if el is not None else ""
 
 
-def metadata_table(root, site: Profile) -> dict[str, str]:
-    """Labelled cells such as ``<td>发文字号：</td><td>国办发〔2024〕12号</td>``."""
+# Labels of the 政府信息公开 metadata tables that county and city CMSs print (生成日期 on
+# Hanweb pages, 发文日期 / 发布机构 on others), read from any profile's table with signal
+# ``tablelabels``; a profile's own label for the same words wins.
+TABLE_LABELS = {
+    "生成日期": "written_date",
+    "发文日期": "written_date",
+    "发布机构": "issuer",
+    "公开日期": "published_date",
+}
+
+
+def metadata_table(root, site: Profile, more_labels: bool = False) -> dict[str, str]:
+    """Labelled cells such as ``<td>发文字号：</td><td>国办发〔2024〕12号</td>``; with
+    ``more_labels``, TABLE_LABELS too."""
     if not site.meta_table:
         return {}
-    labels = site.meta_table
+    labels = {**TABLE_LABELS, **site.meta_table} if more_labels else site.meta_table
     found: dict[str, str] = {}
     spaced = {r"\s*".join(map(re.escape, label)): key for label, key in labels.items()}
     label_re = re.compile(r"^\s*(" + "|".join(spaced) + r")\s*[:：]?\s*(.*)$", re.S)

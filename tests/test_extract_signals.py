@@ -345,3 +345,97 @@ def test_an_article_with_many_links_inside_its_paragraphs_is_not_a_list_page():
     ]
     doc = extract_html(page("<div class='article'>" + "".join(f"<p>{p}</p>" for p in linked) + "</div>"))
     assert PARAGRAPHS[0][:20] in doc.text
+
+
+def test_escaped_markup_lines_are_not_text():
+    """Signal ``markup``: lines of nothing but escaped tags (a spam template's output) are dropped;
+    a code listing's tags with text between them stay, as do tags inside <pre>."""
+    spam = '<p>&lt;object id="w6w9l"&gt;&lt;tt id="w6w9l"&gt;&lt;/tt&gt;&lt;/object&gt;</p>' * 12
+    html = article(after=spam)
+    assert "<object" not in extract_html(html).text
+    with signal_off("markup"):
+        assert "<object" in extract_html(html).text
+    code = '<p>用户名:&lt;input type="text" name="uname"&gt;&lt;br&gt;</p><pre>&lt;b&gt;&lt;/b&gt;</pre>'
+    kept = extract_html(article(after=code)).text
+    assert '用户名:<input type="text" name="uname"><br>' in kept and "<b></b>" in kept
+
+
+def test_legal_notice_in_traditional_script_is_boilerplate():
+    """Signal ``hant``: 如果版權人認為…本站確認後將會立即刪除 is a legal notice like its simplified form."""
+    notice = "<p>如果版權人認為在本站放置您的作品有損您的利益，請發郵件至本站信箱，本站確認後將會立即刪除。</p>"
+    html = article(after=notice)
+    assert "版權人" not in extract_html(html).text
+    with signal_off("hant"):
+        assert "版權人" in extract_html(html).text
+
+
+def test_content_after_an_early_closing_html_tag_is_read():
+    """Signal ``reopen``: a header include that ends in </body></html> does not hide the article."""
+    body = (
+        "<div class='top'>网站首页</div></body></html><div class='content'>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</div>"
+    )
+    html = "<html><head><title>通知</title></head><body>" + body
+    assert PARAGRAPHS[1][:20] in extract_html(html).text
+    with signal_off("reopen"):
+        try:
+            text = extract_html(html).text
+        except SourceError:
+            text = ""
+        assert PARAGRAPHS[1][:20] not in text
+
+
+def test_excerpts_each_followed_by_read_more_are_an_index():
+    """Signal ``readmore``: three or more 'Read more…' link lines make the block a page of excerpts."""
+    posts = "".join(
+        f"<h2><a href='/p/{i}'>趣题之{i}</a></h2><p>{PARAGRAPHS[i % 4]}</p><p><a href='/p/{i}#more'>Read more…</a></p>"
+        for i in range(4)
+    )
+    html = page(f"<div class='posts'>{posts}</div>", title="Matrix")
+    with pytest.raises(SourceError):
+        extract_html(html)
+    with signal_off("readmore"):
+        assert PARAGRAPHS[0][:20] in extract_html(html).text
+    one = article(after="<p><a href='/next'>阅读全文</a></p>")
+    assert PARAGRAPHS[0][:20] in extract_html(one).text
+
+
+def test_a_text_that_is_a_sliver_of_the_page_is_refused():
+    """Signal ``minor``: a slogan kept from a page of 20,000 characters of non-prose rows (a list of
+    domain names) is not the page's content."""
+    rows = "".join(f"<tr><td>expired-name-{i:05d}.com</td><td>2019-05-{i % 28 + 1:02d}</td></tr>" for i in range(800))
+    html = page(f"<div class='top'><p>欢迎光临本网！我们有近十年的行业服务经验。</p></div><table>{rows}</table>")
+    with pytest.raises(SourceError):
+        extract_html(html)
+    with signal_off("minor"):
+        assert "欢迎光临" in extract_html(html).text
+
+
+def test_a_product_page_is_refused():
+    """Signal ``shop``: a buy control, several prices and little text make a product page; a long
+    review with the same shop box beside it is an article."""
+    shop = "<div class='buy'><p>￥55.00</p><p><a href='/cart'>加入购物车</a></p></div>" + "".join(
+        f"<li><a href='/item/{i}'>相关商品{i}</a><p>￥{i + 20}.00</p></li>" for i in range(4)
+    )
+    html = page(
+        f"<div class='spec'><p>商品名称：威迅 USB延长线 10米</p><p>服务承诺：由平台卖家提供发票和相应的售后服务。请您放心购买！</p></div>{shop}"
+    )
+    with pytest.raises(SourceError):
+        extract_html(html)
+    with signal_off("shop"):
+        assert "放心购买" in extract_html(html).text
+    review = article(PARAGRAPHS * 5, after=shop)  # 1,200 characters of text
+    assert PARAGRAPHS[0][:20] in extract_html(review).text
+
+
+def test_lyrics_without_punctuation_are_text_not_a_refusal():
+    """Signal ``verse``: a post of short unpunctuated lines (lyrics split by <br>) that would be
+    refused for want of prose gives those lines; a page with prose is unaffected."""
+    lines = ["爱 逝去的爱 讨不回来", "我还有话想对你说", "舍不得说 来不及说", "离别的话最难说出口"] * 3
+    html = page(f"<div class='post'><h3>只能想念你</h3><div>{'<br>'.join(lines)}</div></div>", title="只能想念你")
+    assert extract_html(html).text.split("\n")[:2] == lines[:2]
+    with signal_off("verse"):
+        with pytest.raises(SourceError):
+            extract_html(html)
+    assert PARAGRAPHS[0][:20] in extract_html(article()).text

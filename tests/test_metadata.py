@@ -44,3 +44,25 @@ def test_posted_date_inside_the_post_beats_an_archive_month_beside_it():
         "<p>发表于 2004年12月27日 12:40 - (阅读:3727;评论:63)</p></div></body></html>"
     )
     assert extract_html(html).date == "2004-12-27"
+
+
+def test_county_metadata_table_labels_are_read_without_a_url():
+    """生成日期 / 发文日期 / 发布机构 of a county CMS's table (signal ``tablelabels``): no URL, so
+    the generic profile reads the table; without the signal the date came from elsewhere."""
+    from ingest.extract import SIGNALS
+
+    table = (
+        "<table><tr><td>索 引 号：</td><td>014717475N/2023-0040295</td></tr>"
+        "<tr><td>发布机构：</td><td>宜春市统计局</td></tr><tr><td>发文日期：</td><td>2023-04-18</td></tr></table>"
+    )
+    html = f"<html><body><p>打印时间 2023-05-16</p>{table}<div class='text'>{PROSE}</div></body></html>"
+    doc = extract_html(html)
+    assert doc.meta["profile"] == "generic"
+    assert (doc.date, doc.source) == ("2023-04-18", "宜春市统计局")
+    generated = html.replace("发文日期", "生成日期")
+    assert extract_html(generated).date == "2023-04-18"
+    SIGNALS["tablelabels"] = False
+    try:
+        assert extract_html(html).date != "2023-04-18"
+    finally:
+        SIGNALS["tablelabels"] = True
