@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyList, PyString};
 use pyo3::types::PyStringData;
 
+mod codes;
 mod difflib;
 mod evidence;
 mod normalize;
@@ -822,6 +823,7 @@ fn prefetch<T>(p: &T) {
 #[pymodule]
 fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     evidence::register(m)?;
+    codes::register(m)?;
     m.add_function(wrap_pyfunction!(kgram_hashes, m)?)?;
     m.add_function(wrap_pyfunction!(signatures, m)?)?;
     m.add_function(wrap_pyfunction!(band_keys, m)?)?;
