@@ -33,7 +33,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
-from operator import or_
+from operator import add, or_
 from pathlib import Path
 from collections.abc import Iterable
 
@@ -256,14 +256,34 @@ def get_word_lists() -> WordLists:
     return lists
 
 
+_joined: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
+
+
+def _term_or_prefix(terms: frozenset[str], prefixes: frozenset[str]) -> frozenset[str]:
+    """``terms | prefixes``, kept for the last pair of sets asked for."""
+    global _joined
+    joined = _joined
+    if joined is None or joined[0] is not terms or joined[1] is not prefixes:
+        joined = _joined = (terms, prefixes, terms | prefixes)
+    return joined[2]
+
+
 def _term_runs(tokens: list[str], terms: frozenset[str], max_n: int, prefixes: frozenset[str]) -> list[tuple[int, int]]:
     """(start, length) of the runs of adjacent tokens that spell a governance term, longest first, left to right.
 
-    Only tokens that begin a term are tried (found in C with ``map``): most tokens begin none."""
-    runs = []
+    Only tokens that begin a term are tried (found in C with ``map``): most tokens begin none; and of
+    those, only the ones that with the next token spell a term or a term's prefix (most do not)."""
+    runs: list[tuple[int, int]] = []
     n = len(tokens)
     done = 0
-    for i in compress(count(), map(prefixes.__contains__, tokens)):
+    starts = list(compress(count(), map(prefixes.__contains__, tokens)))
+    if starts and starts[-1] == n - 1:  # no token after it
+        starts.pop()
+    if not starts:
+        return runs
+    first, second = map(tokens.__getitem__, starts), map(tokens.__getitem__, map((1).__add__, starts))
+    starts = list(compress(starts, map(_term_or_prefix(terms, prefixes).__contains__, map(add, first, second))))
+    for i in starts:
         if i < done:  # inside the run merged before
             continue
         best_k = 0
@@ -568,10 +588,19 @@ def textrank_keywords(
 
 
 def _top(scores: dict[str, float], k: int) -> list[dict]:
+    """The ``k`` best words (ties by word), scores scaled to the best one's."""
     if not scores:
         return []
     best = max(scores.values()) or 1.0
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+    items = scores.items()
+    if 0 < k < len(scores) // 4:
+        # only words scoring at least the k-th best score can be among the k best: sort those alone
+        import numpy as np
+
+        values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+        kth = float(np.partition(values, values.size - k)[values.size - k])
+        items = [kv for kv in items if kv[1] >= kth]  # type: ignore[assignment]
+    ranked = sorted(items, key=lambda kv: (-kv[1], kv[0]))[:k]
     return [{"word": w, "score": round(s / best, 4)} for w, s in ranked]
 
 
