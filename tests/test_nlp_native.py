@@ -112,3 +112,53 @@ def test_model_features_equal_with_and_without_the_native_tables():
         codes._bigram_table, codes._char_table = tables
     assert [[a.tolist() for a in x] for x in native] == [[a.tolist() for a in x] for x in python]
     assert native[1][0].size == 2  # 网格 and 调解 (化 follows the surrogate)
+
+
+def both_textranks(number: list[int], n: int, window: int = 5, iterations: int = 30) -> tuple:
+    from nlp import keywords
+
+    arr = np.asarray(number, dtype=np.int64)
+    native = keywords._textrank_scores(arr, n, window, iterations)
+    saved, keywords._NATIVE = keywords._NATIVE, None
+    try:
+        python = keywords._textrank_scores(arr, n, window, iterations)
+    finally:
+        keywords._NATIVE = saved
+    as_bytes = lambda v: None if v is None else v.tobytes()  # noqa: E731 - bit for bit
+    return as_bytes(native), as_bytes(python)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.integers(1, 12).flatmap(lambda n: st.tuples(st.lists(st.integers(-1, n - 1), max_size=120), st.just(n))),
+    st.integers(1, 7),
+    st.integers(0, 40),
+)
+def test_native_textrank_equals_scipy_bit_for_bit(seq_n, window, iterations):
+    seq, n = seq_n
+    native, python = both_textranks(seq, n, window, iterations)
+    assert native == python
+
+
+def test_textrank_hostile_input():
+    from nlp import keywords
+
+    for seq, n in [([], 1), ([-1, -1], 3), ([0, 0, 0], 1), ([0, 1], 2), (list(range(5000)) * 3, 5000)]:
+        native, python = both_textranks(seq, n)
+        assert native == python
+    assert both_textranks([0, 1, 0], 2, window=1) == (None, None)
+    with pytest.raises(ValueError):
+        keywords._NATIVE.textrank_scores(np.asarray([0, 2], dtype=np.int64), 2, 5, 30, 0.85)  # a number >= n
+
+
+def test_textrank_keywords_equal_with_and_without_the_native_iteration():
+    from nlp import keywords
+
+    words = ["社会", "治理", None, "网格", "治理", "社会", "调解", None, "枫桥经验", "网格", "治理"] * 40
+    native = keywords.textrank_keywords("", k=5, words=words)
+    saved, keywords._NATIVE = keywords._NATIVE, None
+    try:
+        python = keywords.textrank_keywords("", k=5, words=words)
+    finally:
+        keywords._NATIVE = saved
+    assert native == python and len(native) == 5

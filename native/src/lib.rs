@@ -15,6 +15,7 @@ mod codes;
 mod difflib;
 mod evidence;
 mod normalize;
+mod textrank;
 
 /// polynomial base of the k-gram hashes (FNV prime)
 const P: u64 = 0x100000001B3;
@@ -824,6 +825,7 @@ fn prefetch<T>(p: &T) {
 fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     evidence::register(m)?;
     codes::register(m)?;
+    textrank::register(m)?;
     m.add_function(wrap_pyfunction!(kgram_hashes, m)?)?;
     m.add_function(wrap_pyfunction!(signatures, m)?)?;
     m.add_function(wrap_pyfunction!(band_keys, m)?)?;
