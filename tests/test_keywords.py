@@ -203,4 +203,5 @@ TERMS = frozenset({"矛盾不上交", "网格化管理", "网格化", "社会治
 def test_term_runs_equal_trying_every_prefix(tokens, max_n):
     # _term_runs tries only the tokens that with the next one still spell a term or a term's prefix
     prefixes = frozenset(t[:i] for t in TERMS for i in range(1, len(t)))
-    assert _term_runs(tokens, TERMS, max_n, prefixes) == _term_runs_tried_at_every_prefix(tokens, TERMS, max_n, prefixes)
+    want = _term_runs_tried_at_every_prefix(tokens, TERMS, max_n, prefixes)
+    assert _term_runs(tokens, TERMS, max_n, prefixes) == want
