@@ -376,7 +376,8 @@ def _native_normalizer():
     if native.lib is None or _mask_regex().pattern != _NATIVE_MASK_PATTERN:
         return None
     trans, delete, _, lut, _ = _tables()
-    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    codes = np.arange(0x110000, dtype=np.uint32)
+    every = codes[(codes < 0xD800) | (codes > 0xDFFF)].tobytes().decode("utf-32-le")  # every character but surrogates
     decimal = [ord(ch) for ch in re.findall(r"\d", every)]  # what the regex's \d matches
     return native.lib.Normalizer(
         lut,

@@ -30,6 +30,7 @@ a rough confidence in 0..1.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from nlp.textnorm import normalize
 
@@ -136,7 +137,8 @@ def classify(text: str, title: str = "") -> dict:
             scores[dtype] = scores.get(dtype, 0.0) + weight
     head = body[:20000]
     for pattern, dtype, weight, cap in _CONTENT_RULES:
-        n = min(len(pattern.findall(head)), cap)
+        # min(len(findall), cap): findall's matches, in order, up to the cap (the scan stops there)
+        n = sum(1 for _ in islice(pattern.finditer(head), cap))
         if n:
             scores[dtype] = scores.get(dtype, 0.0) + weight * n
     scores.pop("other", None)

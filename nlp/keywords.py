@@ -33,10 +33,11 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
-from operator import or_
+from operator import add, or_
 from pathlib import Path
 from collections.abc import Iterable
 
+from govtext.native import load as load_native
 from govtext.settings import Settings, load_settings
 
 BOILERPLATE_WEIGHT = 0.2
@@ -45,6 +46,9 @@ MAX_KEYWORD_CHARS = 300_000
 #: paragraphs of a document that analysis looks at (tags and keywords)
 MAX_PARAGRAPHS = 20_000
 TEXTRANK_MAX_WORDS = 60_000
+TEXTRANK_DAMPING = 0.85
+#: the native TextRank iteration (native/src/textrank.rs), or None: scipy's then
+_NATIVE = load_native("keywords", lambda m: hasattr(m, "textrank_scores"))
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _JUNK = re.compile(r"^(?:[\d.%]+|[a-z]{1}|[xX×*＊]+|[^\w]+)$")
 _PLACEHOLDER = re.compile(r"[xX×*]{2,}")
@@ -256,14 +260,34 @@ def get_word_lists() -> WordLists:
     return lists
 
 
+_joined: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
+
+
+def _term_or_prefix(terms: frozenset[str], prefixes: frozenset[str]) -> frozenset[str]:
+    """``terms | prefixes``, kept for the last pair of sets asked for."""
+    global _joined
+    joined = _joined
+    if joined is None or joined[0] is not terms or joined[1] is not prefixes:
+        joined = _joined = (terms, prefixes, terms | prefixes)
+    return joined[2]
+
+
 def _term_runs(tokens: list[str], terms: frozenset[str], max_n: int, prefixes: frozenset[str]) -> list[tuple[int, int]]:
     """(start, length) of the runs of adjacent tokens that spell a governance term, longest first, left to right.
 
-    Only tokens that begin a term are tried (found in C with ``map``): most tokens begin none."""
-    runs = []
+    Only tokens that begin a term are tried (found in C with ``map``): most tokens begin none; and of
+    those, only the ones that with the next token spell a term or a term's prefix (most do not)."""
+    runs: list[tuple[int, int]] = []
     n = len(tokens)
     done = 0
-    for i in compress(count(), map(prefixes.__contains__, tokens)):
+    starts = list(compress(count(), map(prefixes.__contains__, tokens)))
+    if starts and starts[-1] == n - 1:  # no token after it
+        starts.pop()
+    if not starts:
+        return runs
+    first, second = map(tokens.__getitem__, starts), map(tokens.__getitem__, map((1).__add__, starts))
+    starts = list(compress(starts, map(_term_or_prefix(terms, prefixes).__contains__, map(add, first, second))))
+    for i in starts:
         if i < done:  # inside the run merged before
             continue
         best_k = 0
@@ -536,12 +560,31 @@ def textrank_keywords(
     seq = words if words is not None else candidate_words(text, lists)
     seq = seq[:TEXTRANK_MAX_WORDS]
     import numpy as np
-    from scipy.sparse import csr_matrix
 
     # words numbered in order of first occurrence; an edge joins two different words at most
     # window - 1 apart, both ways, once per such meeting (duplicates add up)
     ids = {w: i for i, w in enumerate(dict.fromkeys(filter(None, seq)))}
     number = np.fromiter(map(ids.get, seq, repeat(-1)), dtype=np.int64, count=len(seq))
+    vec = _textrank_scores(number, len(ids), window, iterations)
+    if vec is None:
+        return []
+    words_by_id = sorted(ids, key=ids.__getitem__)
+    score = {w: float(vec[i]) for i, w in enumerate(words_by_id)}
+    scores = {n: s * _weight(n, lists) for n, s in score.items()}
+    return _top(scores, k)
+
+
+def _textrank_scores(number, n: int, window: int, iterations: int):
+    """TextRank's scores of the ``n`` words numbered in ``number`` (-1: no word), or None when no
+    two words meet: the native power iteration (native/src/textrank.rs, the same operations in
+    the same order) when built, else scipy's."""
+    import numpy as np
+
+    if _NATIVE is not None and window >= 1 and iterations >= 0:
+        found = _NATIVE.textrank_scores(number, n, window, iterations, TEXTRANK_DAMPING)
+        return None if found is None else np.frombuffer(found, dtype=np.float64)
+    from scipy.sparse import csr_matrix
+
     rows_l, cols_l = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for gap in range(1, window):
         a, b = number[:-gap], number[gap:]
@@ -550,28 +593,33 @@ def textrank_keywords(
         cols_l += (b[meet], a[meet])
     rows, cols = np.concatenate(rows_l), np.concatenate(cols_l)
     if not rows.size:
-        return []
-    n = len(ids)
+        return None
     m = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))  # duplicates add up
     out_sum = np.asarray(m.sum(axis=1)).ravel()
     out_sum[out_sum == 0] = 1.0
     # column-stochastic transition: score_new[v] = sum_u m[u, v] / out(u) * score[u]
     t = m.multiply(1.0 / out_sum[:, None]).T.tocsr()
-    d = 0.85
+    d = TEXTRANK_DAMPING
     vec = np.ones(n)
     for _ in range(iterations):
         vec = (1 - d) + d * (t @ vec)
-    words_by_id = sorted(ids, key=ids.__getitem__)
-    score = {w: float(vec[i]) for i, w in enumerate(words_by_id)}
-    scores = {n: s * _weight(n, lists) for n, s in score.items()}
-    return _top(scores, k)
+    return vec
 
 
 def _top(scores: dict[str, float], k: int) -> list[dict]:
+    """The ``k`` best words (ties by word), scores scaled to the best one's."""
     if not scores:
         return []
     best = max(scores.values()) or 1.0
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+    items = scores.items()
+    if 0 < k < len(scores) // 4:
+        # only words scoring at least the k-th best score can be among the k best: sort those alone
+        import numpy as np
+
+        values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+        kth = float(np.partition(values, values.size - k)[values.size - k])
+        items = [kv for kv in items if kv[1] >= kth]  # type: ignore[assignment]
+    ranked = sorted(items, key=lambda kv: (-kv[1], kv[0]))[:k]
     return [{"word": w, "score": round(s / best, 4)} for w, s in ranked]
 
 

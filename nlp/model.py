@@ -39,6 +39,7 @@ import numpy as np
 
 from nlp.taxonomy import THEME_IDS
 from nlp.textnorm import normalize
+from nlp.textscan import code_table
 
 MODEL_FILE = "theme_model.json.gz"
 FEATURE_VERSION = 2
@@ -139,6 +140,9 @@ class _CodeTables:
         chars.sort()
         self.char_keys = np.asarray([c for c, _ in chars], dtype=np.int64)
         self.char_values = np.asarray([i for _, i in chars], dtype=np.int64)
+        # the same two lookups by hashing (native/src/codes.rs), when the native kernels are built
+        self._bigram_table = code_table(self.bigram_keys, self.bigram_values)
+        self._char_table = code_table(self.char_keys, self.char_values)
         self._lock = threading.Lock()
         self._reset()
 
@@ -211,7 +215,25 @@ class _CodeTables:
         first, second = part[:-1], part[1:]
         # a bigram is two consecutive words of one text
         both = (first >= 0) & (second >= 0) & (word_of[:-1] == word_of[1:])
-        bigrams = _lookup(self.bigram_keys, self.bigram_values, first[both] * self.n_parts + second[both])
+        bigram_codes = first[both] * self.n_parts + second[both]
+        if self._bigram_table is not None:
+            bigrams = np.frombuffer(self._bigram_table.lookup(bigram_codes), dtype=np.int64)
+        else:
+            bigrams = _lookup(self.bigram_keys, self.bigram_values, bigram_codes)
+        char_features = self._char_features(texts)
+        return (
+            np.concatenate((word_of, word_of[:-1][both], char_features[0])),
+            np.concatenate((word_features, bigrams, char_features[1])),
+        )
+
+    def _char_features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(text number, feature index or -1) of every pair of adjacent CJK characters of each text."""
+        if self._char_table is not None:
+            try:
+                owner, value = self._char_table.cjk_pairs(texts, _CJK_LO, _CJK_HI, _CJK_SPAN)
+                return np.frombuffer(owner, dtype=np.int64), np.frombuffer(value, dtype=np.int64)
+            except ValueError:  # a lone surrogate: numpy takes it
+                pass
         # the texts joined by a non-CJK separator, so that no character pair spans two of them
         cp = np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
         char_of = np.repeat(np.arange(len(texts), dtype=np.int64), [len(t) + 1 for t in texts])[: cp.size]
@@ -220,10 +242,7 @@ class _CodeTables:
         chars = _lookup(
             self.char_keys, self.char_values, (cp[:-1][pair] - _CJK_LO) * _CJK_SPAN + (cp[1:][pair] - _CJK_LO)
         )
-        return (
-            np.concatenate((word_of, word_of[:-1][both], char_of[:-1][pair])),
-            np.concatenate((word_features, bigrams, chars)),
-        )
+        return char_of[:-1][pair], chars
 
 
 class ThemeModel:

@@ -57,6 +57,18 @@ def confidence(raw: float, threshold: float) -> float:
     return 1.0 - 0.5 ** (raw / threshold) if raw > 0 else 0.0
 
 
+def _any_of(patterns: list[str]):
+    """``search`` of the alternation of ``patterns``: it finds a match wherever one of them matches.
+    None when there are none, or when one refers to groups by number or name (the alternation
+    renumbers them) or does not compile within it (a global flag)."""
+    if not patterns or any(re.search(r"\\[1-9]|\(\?P=|\(\?\(", p) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns)).search
+    except re.error:
+        return None
+
+
 class RuleTagger:
     """Compiled matcher for one :class:`Taxonomy`."""
 
@@ -87,6 +99,7 @@ class RuleTagger:
         for theme in taxonomy.themes:
             self.masks.append(re.compile("|".join(f"(?:{m})" for m in theme.masks)) if theme.masks else None)
         self.patterns = [[(re.compile(p), p, w) for p, w in theme.patterns.items()] for theme in taxonomy.themes]
+        self._any_pattern = _any_of([p for theme in taxonomy.themes for p in theme.patterns])
         #: theme id -> the confidence another theme needs for this one to count (require_context)
         self.gated = {t.id: t.require_context for t in taxonomy.themes if t.require_context > 0}
         #: theme id -> words that are context enough on their own (社会治理: the work is governance)
@@ -153,7 +166,8 @@ class RuleTagger:
         for start, end, term in occ:
             for ti, weight in self.term_index[term]:
                 per_theme.setdefault(ti, []).append((start, end, term, weight))
-        for ti, patterns in enumerate(self.patterns):
+        # no pattern matches where their alternation finds nothing (one scan instead of one per pattern)
+        for ti, patterns in enumerate(self.patterns if self._any_pattern is None or self._any_pattern(text) else ()):
             for rx, _name, weight in patterns:
                 for m in rx.finditer(text):
                     per_theme.setdefault(ti, []).append((m.start(), m.end(), m.group(0), weight))

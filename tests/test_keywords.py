@@ -5,8 +5,12 @@ from __future__ import annotations
 
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp.keywords import (
+    _term_runs,
+    _top,
     IdfTable,
     candidate_words,
     get_idf_table,
@@ -146,3 +150,58 @@ def test_frequent_fixed_phrases_become_one_keyword():
     assert merge_compounds(["司法", "鉴定"] * 2, lists) == (["司法", "鉴定"] * 2, {})
     text = "铁路运输法院受理刑事案件。铁路运输法院管辖铁路货物运输合同纠纷。铁路运输法院审理铁路旅客运输合同纠纷。"
     assert [k["word"] for k in keywords(text, k=3)][0] == "铁路运输法院"
+
+
+def _top_by_sorting(scores: dict[str, float], k: int) -> list[dict]:
+    """nlp.keywords._top's definition: every word sorted by (-score, word), the first k."""
+    if not scores:
+        return []
+    best = max(scores.values()) or 1.0
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+    return [{"word": w, "score": round(s / best, 4)} for w, s in ranked]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.dictionaries(
+        st.text(alphabet="甲乙丙丁ab", min_size=1, max_size=3),
+        st.one_of(st.sampled_from([0.0, -0.0, 0.5, 1.0, 1e-300]), st.floats(0, 10, allow_nan=False)),
+        max_size=200,
+    ),
+    st.sampled_from([-1, 0, 1, 3, 10, 30, 50, 300]),
+)
+def test_top_words_equal_sorting_all_of_them(scores, k):
+    # _top sorts only the words at or above the k-th best score (ties at that score included)
+    assert _top(scores, k) == _top_by_sorting(scores, k)
+
+
+def _term_runs_tried_at_every_prefix(tokens, terms, max_n, prefixes):
+    """nlp.keywords._term_runs's definition: every token that begins a term is tried."""
+    runs, done = [], 0
+    for i, token in enumerate(tokens):
+        if i < done or token not in prefixes:
+            continue
+        best_k, cand = 0, token
+        for k in range(2, min(max_n, len(tokens) - i) + 1):
+            cand += tokens[i + k - 1]
+            if cand in terms:
+                best_k = k
+            if cand not in prefixes:
+                break
+        if best_k:
+            runs.append((i, best_k))
+            done = i + best_k
+    return runs
+
+
+TERM_PIECES = ["矛盾", "不", "上交", "网格", "化", "管理", "社会", "治理", "枫桥", "经验", "，", "\n", "a", ""]
+TERMS = frozenset({"矛盾不上交", "网格化管理", "网格化", "社会治理", "枫桥经验", "网格网格", "不上交", "a不"})
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TERM_PIECES), max_size=40), st.integers(1, 6))
+def test_term_runs_equal_trying_every_prefix(tokens, max_n):
+    # _term_runs tries only the tokens that with the next one still spell a term or a term's prefix
+    prefixes = frozenset(t[:i] for t in TERMS for i in range(1, len(t)))
+    want = _term_runs_tried_at_every_prefix(tokens, TERMS, max_n, prefixes)
+    assert _term_runs(tokens, TERMS, max_n, prefixes) == want

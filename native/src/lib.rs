@@ -11,9 +11,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyList, PyString};
 use pyo3::types::PyStringData;
 
+mod codes;
 mod difflib;
 mod evidence;
 mod normalize;
+mod textrank;
 
 /// polynomial base of the k-gram hashes (FNV prime)
 const P: u64 = 0x100000001B3;
@@ -822,6 +824,8 @@ fn prefetch<T>(p: &T) {
 #[pymodule]
 fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     evidence::register(m)?;
+    codes::register(m)?;
+    textrank::register(m)?;
     m.add_function(wrap_pyfunction!(kgram_hashes, m)?)?;
     m.add_function(wrap_pyfunction!(signatures, m)?)?;
     m.add_function(wrap_pyfunction!(band_keys, m)?)?;

@@ -1,0 +1,165 @@
+"""The native code tables (native/src/codes.rs) against the numpy code they stand in for
+(nlp/textscan.py's pair stretches, nlp/model.py's sorted-array lookups and character
+bigrams): equal on generated and hostile input, and the theme model's features equal with
+the kernels on and off."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nlp import textscan
+from nlp.model import _CJK_HI, _CJK_LO, _CJK_SPAN, _lookup, get_model
+
+pytestmark = pytest.mark.skipif(textscan.NATIVE is None, reason="native kernels not built (make install needs cargo)")
+
+KEYS = ["网格", "网格化", "枫桥经验", "调解", "人民调解", "平安建设", "a1", "😀网"]
+PIECES = ["网", "格", "化", "枫桥", "经验", "调", "解", "人民", "平安", "建设", "，", "\n", " ", "a", "1", "😀", "\x00"]
+PIECES += ["é"]
+PIECES += ["\u3400", "\u9fff", "\u33ff", "\ua000"]  # the CJK range's ends, inside and just outside
+
+
+def numpy_char_features(texts: list[str], keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """nlp.model._CodeTables._char_features without the native table."""
+    cp = np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    char_of = np.repeat(np.arange(len(texts), dtype=np.int64), [len(t) + 1 for t in texts])[: cp.size]
+    cjk = (cp >= _CJK_LO) & (cp <= _CJK_HI)
+    pair = cjk[:-1] & cjk[1:]
+    found = _lookup(keys, values, (cp[:-1][pair] - _CJK_LO) * _CJK_SPAN + (cp[1:][pair] - _CJK_LO))
+    return char_of[:-1][pair], found
+
+
+def char_table(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    codes = sorted(
+        {(ord(k[i]) - _CJK_LO) * _CJK_SPAN + (ord(k[i + 1]) - _CJK_LO) for k in keys for i in range(len(k) - 1)}
+    )
+    return np.asarray(codes, dtype=np.int64), np.arange(len(codes), dtype=np.int64) * 7 + 3
+
+
+text = st.lists(st.sampled_from(PIECES), max_size=80).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text, st.lists(st.sampled_from(KEYS), min_size=1, max_size=5))
+def test_native_stretches_equal_numpy(t, keys):
+    codes = textscan.pair_codes(keys)
+    assert codes is not None
+    assert textscan.stretches(t, codes, textscan.code_table(codes)) == textscan.stretches(t, codes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(text, max_size=6), st.lists(st.sampled_from(KEYS), max_size=5))
+def test_native_character_bigrams_equal_numpy(texts, keys):
+    keys_, values = char_table(keys)
+    table = textscan.code_table(keys_, values)
+    owner, found = table.cjk_pairs(texts, _CJK_LO, _CJK_HI, _CJK_SPAN)
+    want = numpy_char_features(texts, keys_, values)
+    assert np.frombuffer(owner, dtype=np.int64).tolist() == want[0].tolist()
+    assert np.frombuffer(found, dtype=np.int64).tolist() == want[1].tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(-(2**63), 2**63 - 1), max_size=40),
+    st.lists(st.integers(-(2**63), 2**63 - 1), max_size=60),
+)
+def test_native_lookup_equals_searchsorted(keys, queries):
+    k = np.asarray(sorted(keys), dtype=np.int64)
+    v = np.arange(k.size, dtype=np.int64) * 3 + 1  # equal keys: the first one's value, as searchsorted finds
+    q = np.asarray(queries + keys[:5], dtype=np.int64)
+    got = np.frombuffer(textscan.code_table(k, v).lookup(q), dtype=np.int64)
+    assert got.tolist() == _lookup(k, v, q).tolist()
+
+
+def test_hostile_input():
+    codes = textscan.pair_codes(KEYS)
+    table = textscan.code_table(codes)
+    huge = ("网格化" * 3 + "\n") * 50_000
+    for t in ["", "网", "网格", "格网", huge, "\x00网格\x00", "😀网格😀\r\n调解", "网格" * 100_000]:
+        assert textscan.stretches(t, codes, table) == textscan.stretches(t, codes)
+    # a lone surrogate: the kernel refuses it and numpy takes it
+    assert textscan.stretches("网格\ud800网格", codes, table) == textscan.stretches("网格\ud800网格", codes)
+    with pytest.raises(ValueError):
+        table.stretches("网格\ud800")
+    with pytest.raises(ValueError):
+        textscan.code_table(np.asarray([3, 1], dtype=np.int64))  # keys out of order
+    with pytest.raises(ValueError):
+        textscan.NATIVE.CodeTable(np.asarray([1, 2], dtype=np.int64), np.asarray([1], dtype=np.int64))
+    empty = textscan.code_table(np.zeros(0, dtype=np.int64))
+    assert np.frombuffer(empty.lookup(np.asarray([1, 2], dtype=np.int64)), dtype=np.int64).tolist() == [-1, -1]
+
+
+def test_model_features_equal_with_and_without_the_native_tables():
+    model = get_model()
+    if model is None:
+        pytest.skip("no theme model file")
+    codes = model._codes
+    texts = [
+        "坚持和发展新时代枫桥经验，加强网格化服务管理。",
+        "",
+        "第三条 人民调解委员会调解民间纠纷😀",
+        "abc 123 网格员\u3400\u9fff",
+        "平安建设\n",  # a line break inside one text
+    ]
+    surrogate = ["网格\ud800化", "调解"]  # the kernel refuses a lone surrogate, numpy takes it (the segmenter does not)
+    native = codes.indices([t.lower() for t in texts]), codes._char_features(surrogate)
+    tables = codes._bigram_table, codes._char_table
+    try:
+        codes._bigram_table = codes._char_table = None
+        python = codes.indices([t.lower() for t in texts]), codes._char_features(surrogate)
+    finally:
+        codes._bigram_table, codes._char_table = tables
+    assert [[a.tolist() for a in x] for x in native] == [[a.tolist() for a in x] for x in python]
+    assert native[1][0].size == 2  # 网格 and 调解 (化 follows the surrogate)
+
+
+def both_textranks(number: list[int], n: int, window: int = 5, iterations: int = 30) -> tuple:
+    from nlp import keywords
+
+    arr = np.asarray(number, dtype=np.int64)
+    native = keywords._textrank_scores(arr, n, window, iterations)
+    saved, keywords._NATIVE = keywords._NATIVE, None
+    try:
+        python = keywords._textrank_scores(arr, n, window, iterations)
+    finally:
+        keywords._NATIVE = saved
+    as_bytes = lambda v: None if v is None else v.tobytes()  # noqa: E731 - bit for bit
+    return as_bytes(native), as_bytes(python)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.integers(1, 12).flatmap(lambda n: st.tuples(st.lists(st.integers(-1, n - 1), max_size=120), st.just(n))),
+    st.integers(1, 7),
+    st.integers(0, 40),
+)
+def test_native_textrank_equals_scipy_bit_for_bit(seq_n, window, iterations):
+    seq, n = seq_n
+    native, python = both_textranks(seq, n, window, iterations)
+    assert native == python
+
+
+def test_textrank_hostile_input():
+    from nlp import keywords
+
+    for seq, n in [([], 1), ([-1, -1], 3), ([0, 0, 0], 1), ([0, 1], 2), (list(range(5000)) * 3, 5000)]:
+        native, python = both_textranks(seq, n)
+        assert native == python
+    assert both_textranks([0, 1, 0], 2, window=1) == (None, None)
+    with pytest.raises(ValueError):
+        keywords._NATIVE.textrank_scores(np.asarray([0, 2], dtype=np.int64), 2, 5, 30, 0.85)  # a number >= n
+
+
+def test_textrank_keywords_equal_with_and_without_the_native_iteration():
+    from nlp import keywords
+
+    words = ["社会", "治理", None, "网格", "治理", "社会", "调解", None, "枫桥经验", "网格", "治理"] * 40
+    native = keywords.textrank_keywords("", k=5, words=words)
+    saved, keywords._NATIVE = keywords._NATIVE, None
+    try:
+        python = keywords.textrank_keywords("", k=5, words=words)
+    finally:
+        keywords._NATIVE = saved
+    assert native == python and len(native) == 5
