@@ -438,3 +438,28 @@ def test_matching_blocks_equal_difflib():
         assert native.lib.matching_blocks(a, b) == _difflib_blocks(a, b), (a, b)
     with pytest.raises(ValueError):
         native.lib.matching_blocks("a\ud800", "a")
+
+
+def test_cover4_equals_python():
+    rng = random.Random(12)
+    pairs = [
+        ("", ""),
+        ("abc", "abcd"),
+        ("abcd", "abc"),
+        ("abcd", "abcd"),
+        ("aaaaaa", "aaaa"),
+        ("😀é中文字", "x😀é中文"),
+    ]
+    for _ in range(2000):  # small alphabets: overlapping and repeated 4-grams
+        alpha = rng.choice(["ab", "abc", "治理基层", ALPHABET, "é😀中a"])
+        a = "".join(rng.choice(alpha) for _ in range(rng.randint(0, 40)))
+        b = "".join(rng.choice(alpha) for _ in range(rng.randint(0, 120)))
+        pairs.append((a, b))
+    for t in _corpus()[:200]:
+        pairs.append((t[5:60], t[::-1] + t[10:40]))
+    for a, b in pairs:
+        assert native.lib.cover4(a, b) == check._cover4_py(a, b), (a, b)
+        assert check._cover4(a, b) == check._cover4_py(a, b)
+    with pytest.raises(ValueError):  # the Python code decides, as for every kernel
+        native.lib.cover4("ab\ud800cd", "ab\ud800cd")
+    assert check._cover4("ab\ud800cd", "ab\ud800cd") == 5

@@ -831,7 +831,8 @@ fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(segment_ranges, m)?)?;
     m.add_function(wrap_pyfunction!(posting_pairs, m)?)?;
     m.add_function(wrap_pyfunction!(difflib::matching_blocks, m)?)?;
+    m.add_function(wrap_pyfunction!(difflib::cover4, m)?)?;
     m.add_class::<normalize::Normalizer>()?;
-    m.add("ABI", 6)?;
+    m.add("ABI", 7)?;
     Ok(())
 }
