@@ -39,9 +39,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_dedup import load_docs  # noqa: E402
-from dedup.repost import EDITS, repost  # noqa: E402
-
 SHARED = ROOT.parent / "shared"
 ROLLUP = ("Rss", "Pss", "Pss_Anon", "Pss_File")
 #: GOVTEXT_SQLITE_MMAP_MB's default (1024): the server's store connections map the file
@@ -59,6 +56,11 @@ def rollup(pid: int) -> dict:
 
 
 def make_drafts(db: Path, n: int, seed: int) -> list[str]:
+    # imported here, not at the top: a checking process imports this module before it
+    # chooses its tree (use_tree), and must not have imported dedup or its native kernels by then
+    from bench.bench_dedup import load_docs
+    from dedup.repost import EDITS, repost
+
     rng = random.Random(seed)
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     indexed = [r[0] for r in conn.execute("SELECT text FROM dd_para WHERE nlen >= 40 AND pid % 37 = 0")]
@@ -80,12 +82,17 @@ def make_drafts(db: Path, n: int, seed: int) -> list[str]:
 
 
 def use_tree(code: str | None) -> None:
-    """Import ``dedup`` from another tree (``--baseline``) from now on."""
+    """Import ``dedup`` from another tree (``--baseline``) from now on, with that tree's own
+    native kernels (its ``.venv``'s ``govtext_native``, when it has one: a build of another
+    interface version would not be used, and the tree would run its numpy code)."""
     if code is None or Path(code).resolve() == ROOT:
         return
     for name in [m for m in sys.modules if m == "dedup" or m.startswith("dedup.")]:
         del sys.modules[name]
-    sys.path.insert(0, str(Path(code).resolve()))
+    assert "govtext_native" not in sys.modules, "the native kernels were imported before the tree was chosen"
+    tree = Path(code).resolve()
+    site = sorted(tree.glob(".venv/lib/python*/site-packages"))
+    sys.path[:0] = [str(tree)] + [str(x) for x in site[:1]]
 
 
 def client(db: str, mode: str, drafts: list[str], loop: bool, conn_out, go, stop, code: str | None = None) -> None:
@@ -93,10 +100,13 @@ def client(db: str, mode: str, drafts: list[str], loop: bool, conn_out, go, stop
     until ``stop`` if ``loop``), send latencies and CPU times, stay alive until ``stop``."""
     use_tree(code)
     import dedup
+    import dedup.native
     from dedup import segfiles
 
     if code is not None:
         assert Path(dedup.__file__).resolve().is_relative_to(Path(code).resolve()), dedup.__file__
+        if dedup.native.lib is not None:  # its own build, not this tree's
+            assert Path(dedup.native.lib.__file__).resolve().is_relative_to(Path(code).resolve()), dedup.native.lib
     from dedup.check import check_draft
     from dedup.index import DedupIndex
 
@@ -165,6 +175,7 @@ def pct(xs: list[float], q: float) -> float:
 
 
 def build_sample(db: Path) -> None:
+    from bench.bench_dedup import load_docs
     from dedup.index import DedupIndex
 
     if db.exists():

@@ -621,7 +621,8 @@ def _exact_copies(d: _Draft, ev: _Evidence) -> None:
         if norm[s : s + L] == ev.norms[p][j : j + L]:  # guard against hash collisions
             ev.shared.setdefault(p, []).append((s, s + L))
     for p, ivs in ev.shared.items():
-        ev.shared[p] = _merge_intervals(ivs)
+        if len(ivs) > 1:  # most paragraphs share one run: nothing to merge
+            ev.shared[p] = _merge_intervals(ivs)
 
 
 def _near_copies(d: _Draft, ev: _Evidence) -> None:
