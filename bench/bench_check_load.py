@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import random
 import sqlite3
 import statistics
@@ -274,6 +275,9 @@ def main(argv=None) -> int:
                 "other_cpu_p50_ms": statistics.median(oc) if oc else float("nan"),
                 # every client's checks over the loaded phases' wall time
                 "checks_per_s": (len(ll) + len(ol)) / a["seconds"] if a["seconds"] else float("nan"),
+                # the cores the clients' checks got (CPU seconds per wall second): on a machine
+                # shared with other work, latency under load is about clients / checks_per_s
+                "cores_used": (sum(lc) + sum(oc)) / 1000 / a["seconds"] if a["seconds"] else float("nan"),
             }
             x, y = r["alone"], r["loaded"]
             print(
@@ -281,7 +285,8 @@ def main(argv=None) -> int:
                 f"CPU p50 {x['cpu_p50_ms']:.0f} ms ({x['n']} checks); with {args.clients} other clients checking: "
                 f"p50 {y['p50_ms']:.0f} ms, p95 {y['p95_ms']:.0f} ms, CPU p50 {y['cpu_p50_ms']:.0f} ms ({y['n']} checks; "
                 f"the others: {y['other_checks']} checks, p50 {y['other_p50_ms']:.0f} ms, CPU p50 "
-                f"{y['other_cpu_p50_ms']:.0f} ms); all clients {y['checks_per_s']:.1f} checks/s",
+                f"{y['other_cpu_p50_ms']:.0f} ms); all clients {y['checks_per_s']:.1f} checks/s on "
+                f"{y['cores_used']:.2f} cores (load average {os.getloadavg()[0]:.1f})",
                 flush=True,
             )
         if args.baseline is not None:

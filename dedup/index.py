@@ -315,7 +315,7 @@ class DedupIndex:
             for pid, doc, idx, h, same in self.conn.execute(sql, (json.dumps(chunk),)):
                 rows[pid] = {"doc_id": doc, "paragraph_index": idx, "hash": h}
                 if same:
-                    twins[pid] = [int(x) for x in same.split(",")]
+                    twins[pid] = [int(x) for x in same.split(",")] if "," in same else [int(same)]
         return rows, twins
 
     def twins(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
