@@ -6,7 +6,9 @@ interleaved (baseline, this, baseline, this ...) so the shared machine's load
 hits both alike. Every report (JSON, keys in their order) must be byte-identical
 between the trees; the script prints the drafts whose reports differ and exits 1
 if any do. Timing: per check wall time and CPU time (``time.process_time``) of
-one process checking alone; medians over all rounds, and their ratio.
+one process checking alone; medians over all rounds, and their ratio. Each tree runs
+under its own ``.venv`` interpreter when it has one, so each uses its own build of the
+native kernels (a build of another interface version would not be used).
 
 Drafts: as bench_check_load.py makes them (reposted paragraphs of the store and
 report paragraphs), with every third checked with options (quotations as
