@@ -301,22 +301,8 @@ def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
         return empty, empty, empty, empty, read
     seg_all, pid_all = np.concatenate(segs), np.concatenate(pids).astype(np.int64)
     w_all, k_all = np.concatenate(weights), np.concatenate(kinds)
-    base = int(pid_all.min())
-    span = int(pid_all.max()) - base + 1
-    combo, inverse = np.unique(seg_all * span + (pid_all - base), return_inverse=True)
-    inverse = inverse.ravel()
-    score = np.bincount(inverse, weights=w_all)
-    anchored = np.bincount(inverse, weights=np.where(k_all == 1, w_all, 0.0))
-    n_plain = np.bincount(inverse, weights=k_all == 0)
-    score[(n_plain == np.bincount(inverse)) & (n_plain < 2)] *= 0.1
-    useg, upid = combo // span, combo % span + base
     caps = CANDIDATES_PER_PARAGRAPH + np.array([len(t) for t in seg_texts], dtype=np.int64) // 20
-    keep = _best_per_paragraph(useg, upid, score, caps)
-    reserve = ~keep & (anchored > 0)
-    r_seg, r_pid = useg[reserve], upid[reserve]
-    useg, upid, score = useg[keep], upid[keep], score[keep]
-    order = np.lexsort((upid, -score, useg))
-    useg, upid = useg[order], upid[order]
+    useg, upid, r_seg, r_pid = _rank(seg_all, pid_all, w_all, k_all, caps)
     if len(np.unique(upid)) > MAX_CANDIDATES:
         rank = np.arange(len(useg)) - np.searchsorted(useg, useg, "left")
         rr = np.lexsort((useg, rank))  # rank 0 of every paragraph, then rank 1, ...
@@ -326,6 +312,38 @@ def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
         keep = np.isin(upid, chosen)
         useg, upid = useg[keep], upid[keep]
     return useg, upid, r_seg, r_pid, read
+
+
+def _rank(seg_all: np.ndarray, pid_all: np.ndarray, w_all: np.ndarray, k_all: np.ndarray, caps: np.ndarray):
+    """Score the evidence (draft paragraph, pid, weight, kind) per distinct (paragraph, pid)
+    and keep each paragraph's ``caps[paragraph]`` best: (paragraph, pid) kept, by paragraph
+    then score (descending) then pid, and the reserve (the others sharing an anchored key),
+    by paragraph then pid (``_candidates``)."""
+    if native.lib is not None:
+        try:
+            return native.rank_candidates(seg_all, pid_all, w_all, k_all, caps)
+        except (ValueError, TypeError):
+            pass
+    return _rank_np(seg_all, pid_all, w_all, k_all, caps)
+
+
+def _rank_np(seg_all: np.ndarray, pid_all: np.ndarray, w_all: np.ndarray, k_all: np.ndarray, caps: np.ndarray):
+    """``_rank`` in numpy (the fallback of the native kernel)."""
+    base = int(pid_all.min())
+    span = int(pid_all.max()) - base + 1
+    combo, inverse = np.unique(seg_all * span + (pid_all - base), return_inverse=True)
+    inverse = inverse.ravel()
+    score = np.bincount(inverse, weights=w_all)
+    anchored = np.bincount(inverse, weights=np.where(k_all == 1, w_all, 0.0))
+    n_plain = np.bincount(inverse, weights=k_all == 0)
+    score[(n_plain == np.bincount(inverse)) & (n_plain < 2)] *= 0.1
+    useg, upid = combo // span, combo % span + base
+    keep = _best_per_paragraph(useg, upid, score, caps)
+    reserve = ~keep & (anchored > 0)
+    r_seg, r_pid = useg[reserve], upid[reserve]
+    useg, upid, score = useg[keep], upid[keep], score[keep]
+    order = np.lexsort((upid, -score, useg))
+    return useg[order], upid[order], r_seg, r_pid
 
 
 def _anchored_keys_at(g_hash: np.ndarray, g_owner: np.ndarray, d_pos: np.ndarray):
