@@ -1171,9 +1171,8 @@ def _sentences(nz, text: str, a: int, b: int) -> list[tuple[int, int]]:
     cuts = [m.end() for m in _SENT_END.finditer(text, oa, ob)]
     out = []
     prev = a
-    for c in cuts:
-        # first normalized position whose original start is >= c
-        k = int(np.searchsorted(nz.starts[a:b], c, "left")) + a
+    # per cut the first normalized position whose original start is >= it (one search for all)
+    for k in (np.searchsorted(nz.starts[a:b], cuts, "left") + a).tolist() if cuts else ():
         if k > prev:
             out.append((prev, k))
             prev = k
