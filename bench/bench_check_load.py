@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import random
 import sqlite3
 import statistics
@@ -38,9 +39,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-from bench.bench_dedup import load_docs  # noqa: E402
-from dedup.repost import EDITS, repost  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 ROLLUP = ("Rss", "Pss", "Pss_Anon", "Pss_File")
@@ -59,6 +57,11 @@ def rollup(pid: int) -> dict:
 
 
 def make_drafts(db: Path, n: int, seed: int) -> list[str]:
+    # imported here, not at the top: a checking process imports this module before it
+    # chooses its tree (use_tree), and must not have imported dedup or its native kernels by then
+    from bench.bench_dedup import load_docs
+    from dedup.repost import EDITS, repost
+
     rng = random.Random(seed)
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     indexed = [r[0] for r in conn.execute("SELECT text FROM dd_para WHERE nlen >= 40 AND pid % 37 = 0")]
@@ -80,12 +83,17 @@ def make_drafts(db: Path, n: int, seed: int) -> list[str]:
 
 
 def use_tree(code: str | None) -> None:
-    """Import ``dedup`` from another tree (``--baseline``) from now on."""
+    """Import ``dedup`` from another tree (``--baseline``) from now on, with that tree's own
+    native kernels (its ``.venv``'s ``govtext_native``, when it has one: a build of another
+    interface version would not be used, and the tree would run its numpy code)."""
     if code is None or Path(code).resolve() == ROOT:
         return
     for name in [m for m in sys.modules if m == "dedup" or m.startswith("dedup.")]:
         del sys.modules[name]
-    sys.path.insert(0, str(Path(code).resolve()))
+    assert "govtext_native" not in sys.modules, "the native kernels were imported before the tree was chosen"
+    tree = Path(code).resolve()
+    site = sorted(tree.glob(".venv/lib/python*/site-packages"))
+    sys.path[:0] = [str(tree)] + [str(x) for x in site[:1]]
 
 
 def client(db: str, mode: str, drafts: list[str], loop: bool, conn_out, go, stop, code: str | None = None) -> None:
@@ -93,10 +101,13 @@ def client(db: str, mode: str, drafts: list[str], loop: bool, conn_out, go, stop
     until ``stop`` if ``loop``), send latencies and CPU times, stay alive until ``stop``."""
     use_tree(code)
     import dedup
+    import dedup.native
     from dedup import segfiles
 
     if code is not None:
         assert Path(dedup.__file__).resolve().is_relative_to(Path(code).resolve()), dedup.__file__
+        if dedup.native.lib is not None:  # its own build, not this tree's
+            assert Path(dedup.native.lib.__file__).resolve().is_relative_to(Path(code).resolve()), dedup.native.lib
     from dedup.check import check_draft
     from dedup.index import DedupIndex
 
@@ -165,6 +176,7 @@ def pct(xs: list[float], q: float) -> float:
 
 
 def build_sample(db: Path) -> None:
+    from bench.bench_dedup import load_docs
     from dedup.index import DedupIndex
 
     if db.exists():
@@ -263,6 +275,9 @@ def main(argv=None) -> int:
                 "other_cpu_p50_ms": statistics.median(oc) if oc else float("nan"),
                 # every client's checks over the loaded phases' wall time
                 "checks_per_s": (len(ll) + len(ol)) / a["seconds"] if a["seconds"] else float("nan"),
+                # the cores the clients' checks got (CPU seconds per wall second): on a machine
+                # shared with other work, latency under load is about clients / checks_per_s
+                "cores_used": (sum(lc) + sum(oc)) / 1000 / a["seconds"] if a["seconds"] else float("nan"),
             }
             x, y = r["alone"], r["loaded"]
             print(
@@ -270,7 +285,8 @@ def main(argv=None) -> int:
                 f"CPU p50 {x['cpu_p50_ms']:.0f} ms ({x['n']} checks); with {args.clients} other clients checking: "
                 f"p50 {y['p50_ms']:.0f} ms, p95 {y['p95_ms']:.0f} ms, CPU p50 {y['cpu_p50_ms']:.0f} ms ({y['n']} checks; "
                 f"the others: {y['other_checks']} checks, p50 {y['other_p50_ms']:.0f} ms, CPU p50 "
-                f"{y['other_cpu_p50_ms']:.0f} ms); all clients {y['checks_per_s']:.1f} checks/s",
+                f"{y['other_cpu_p50_ms']:.0f} ms); all clients {y['checks_per_s']:.1f} checks/s on "
+                f"{y['cores_used']:.2f} cores (load average {os.getloadavg()[0]:.1f})",
                 flush=True,
             )
         if args.baseline is not None:

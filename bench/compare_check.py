@@ -6,7 +6,9 @@ interleaved (baseline, this, baseline, this ...) so the shared machine's load
 hits both alike. Every report (JSON, keys in their order) must be byte-identical
 between the trees; the script prints the drafts whose reports differ and exits 1
 if any do. Timing: per check wall time and CPU time (``time.process_time``) of
-one process checking alone; medians over all rounds, and their ratio.
+one process checking alone; medians over all rounds, and their ratio. Each tree runs
+under its own ``.venv`` interpreter when it has one, so each uses its own build of the
+native kernels (a build of another interface version would not be used).
 
 Drafts: as bench_check_load.py makes them (reposted paragraphs of the store and
 report paragraphs), with every third checked with options (quotations as
@@ -48,6 +50,9 @@ def worker(code: Path, db: str, drafts_file: Path, out: Path, profile: Path | No
     import dedup
 
     assert Path(dedup.__file__).resolve().is_relative_to(code.resolve()), dedup.__file__
+    from dedup import native
+
+    print(f"{code}: native kernels {'on' if native.lib is not None else 'off'}", file=sys.stderr)
     drafts = json.loads(drafts_file.read_text(encoding="utf-8"))
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
     conn.execute("PRAGMA cache_size=-65536")
@@ -79,9 +84,12 @@ def worker(code: Path, db: str, drafts_file: Path, out: Path, profile: Path | No
 
 
 def run_tree(code: Path, db: Path, drafts_file: Path, out: Path, warm: int = 0) -> list[dict]:
+    # each tree with its own interpreter when it has a .venv: its own build of the native
+    # kernels (another tree's build may be of another interface version, which is not used)
+    own = code / ".venv" / "bin" / "python"
     subprocess.run(
         [
-            sys.executable,
+            str(own) if own.exists() else sys.executable,
             __file__,
             "--worker",
             "--code",

@@ -301,22 +301,8 @@ def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
         return empty, empty, empty, empty, read
     seg_all, pid_all = np.concatenate(segs), np.concatenate(pids).astype(np.int64)
     w_all, k_all = np.concatenate(weights), np.concatenate(kinds)
-    base = int(pid_all.min())
-    span = int(pid_all.max()) - base + 1
-    combo, inverse = np.unique(seg_all * span + (pid_all - base), return_inverse=True)
-    inverse = inverse.ravel()
-    score = np.bincount(inverse, weights=w_all)
-    anchored = np.bincount(inverse, weights=np.where(k_all == 1, w_all, 0.0))
-    n_plain = np.bincount(inverse, weights=k_all == 0)
-    score[(n_plain == np.bincount(inverse)) & (n_plain < 2)] *= 0.1
-    useg, upid = combo // span, combo % span + base
     caps = CANDIDATES_PER_PARAGRAPH + np.array([len(t) for t in seg_texts], dtype=np.int64) // 20
-    keep = _best_per_paragraph(useg, upid, score, caps)
-    reserve = ~keep & (anchored > 0)
-    r_seg, r_pid = useg[reserve], upid[reserve]
-    useg, upid, score = useg[keep], upid[keep], score[keep]
-    order = np.lexsort((upid, -score, useg))
-    useg, upid = useg[order], upid[order]
+    useg, upid, r_seg, r_pid = _rank(seg_all, pid_all, w_all, k_all, caps)
     if len(np.unique(upid)) > MAX_CANDIDATES:
         rank = np.arange(len(useg)) - np.searchsorted(useg, useg, "left")
         rr = np.lexsort((useg, rank))  # rank 0 of every paragraph, then rank 1, ...
@@ -326,6 +312,38 @@ def _candidates(index, seg_texts, key_sets, bandable, seg_hash, exact_post):
         keep = np.isin(upid, chosen)
         useg, upid = useg[keep], upid[keep]
     return useg, upid, r_seg, r_pid, read
+
+
+def _rank(seg_all: np.ndarray, pid_all: np.ndarray, w_all: np.ndarray, k_all: np.ndarray, caps: np.ndarray):
+    """Score the evidence (draft paragraph, pid, weight, kind) per distinct (paragraph, pid)
+    and keep each paragraph's ``caps[paragraph]`` best: (paragraph, pid) kept, by paragraph
+    then score (descending) then pid, and the reserve (the others sharing an anchored key),
+    by paragraph then pid (``_candidates``)."""
+    if native.lib is not None:
+        try:
+            return native.rank_candidates(seg_all, pid_all, w_all, k_all, caps)
+        except (ValueError, TypeError):
+            pass
+    return _rank_np(seg_all, pid_all, w_all, k_all, caps)
+
+
+def _rank_np(seg_all: np.ndarray, pid_all: np.ndarray, w_all: np.ndarray, k_all: np.ndarray, caps: np.ndarray):
+    """``_rank`` in numpy (the fallback of the native kernel)."""
+    base = int(pid_all.min())
+    span = int(pid_all.max()) - base + 1
+    combo, inverse = np.unique(seg_all * span + (pid_all - base), return_inverse=True)
+    inverse = inverse.ravel()
+    score = np.bincount(inverse, weights=w_all)
+    anchored = np.bincount(inverse, weights=np.where(k_all == 1, w_all, 0.0))
+    n_plain = np.bincount(inverse, weights=k_all == 0)
+    score[(n_plain == np.bincount(inverse)) & (n_plain < 2)] *= 0.1
+    useg, upid = combo // span, combo % span + base
+    keep = _best_per_paragraph(useg, upid, score, caps)
+    reserve = ~keep & (anchored > 0)
+    r_seg, r_pid = useg[reserve], upid[reserve]
+    useg, upid, score = useg[keep], upid[keep], score[keep]
+    order = np.lexsort((upid, -score, useg))
+    return useg[order], upid[order], r_seg, r_pid
 
 
 def _anchored_keys_at(g_hash: np.ndarray, g_owner: np.ndarray, d_pos: np.ndarray):
@@ -621,7 +639,8 @@ def _exact_copies(d: _Draft, ev: _Evidence) -> None:
         if norm[s : s + L] == ev.norms[p][j : j + L]:  # guard against hash collisions
             ev.shared.setdefault(p, []).append((s, s + L))
     for p, ivs in ev.shared.items():
-        ev.shared[p] = _merge_intervals(ivs)
+        if len(ivs) > 1:  # most paragraphs share one run: nothing to merge
+            ev.shared[p] = _merge_intervals(ivs)
 
 
 def _near_copies(d: _Draft, ev: _Evidence) -> None:
@@ -721,6 +740,16 @@ def _cover4(sent: str, other: str) -> int:
     An upper bound of what difflib's matching blocks of >= 4 characters cover
     (every character of such a block lies in a common 4-character substring),
     so a candidate below the threshold here needs no SequenceMatcher."""
+    if native.lib is not None:
+        try:
+            return native.lib.cover4(sent, other)
+        except (ValueError, TypeError):
+            pass
+    return _cover4_py(sent, other)
+
+
+def _cover4_py(sent: str, other: str) -> int:
+    """``_cover4`` in Python (the fallback of the native kernel)."""
     cov = end = 0
     for i in range(len(sent) - 3):
         if sent[i : i + 4] in other:
@@ -737,20 +766,30 @@ def _find_twins(index, ev: _Evidence) -> None:
         return
     rows = ev.rows
     need = sorted(involved - rows.keys())
-    if need:
+    # an index with ``source_rows`` gives the rows and every paragraph's twins in one read
+    fast = getattr(index, "source_rows", None)
+    twins_of: dict[int, list[int]] | None = None
+    if fast is not None:
+        got, twins_of = fast(sorted(involved), MAX_SOURCES)
+        for p, r in got.items():
+            rows.setdefault(p, r)
+    elif need:
         rows.update(index.paragraph_rows(need))
+    if need:
         gone = involved - rows.keys()
         if gone:  # removed since their texts were read: they are no source any more
             for p in gone:
                 ev.shared.pop(p, None)
             ev.near = [(sa, sb, kept) for sa, sb, found in ev.near if (kept := [f for f in found if f[0] not in gone])]
             involved -= gone
-    tw = index.twins({rows[p]["hash"] for p in involved}, cap=MAX_SOURCES)
-    extra = {q for qs in tw.values() for q in qs if q not in rows}
+    if twins_of is None:
+        tw = index.twins({rows[p]["hash"] for p in involved}, cap=MAX_SOURCES)
+        twins_of = {p: tw.get(rows[p]["hash"], [p]) for p in involved}
+    extra = {q for p in involved for q in twins_of.get(p, ()) if q not in rows}
     if extra:
-        rows.update(index.paragraph_rows(extra))
+        rows.update(fast(sorted(extra))[0] if fast is not None else index.paragraph_rows(extra))
     for p in involved:
-        ev.twin_of[p] = [q for q in tw.get(rows[p]["hash"], [p]) if q in rows] or [p]
+        ev.twin_of[p] = [q for q in twins_of.get(p, [p]) if q in rows] or [p]
 
 
 def _mask(n: int, intervals) -> np.ndarray:
@@ -848,20 +887,26 @@ def _match(d: _Draft, ev: _Evidence, piece, subs: dict[int, list[tuple[int, int]
     # per document its best paragraph: (chars, similarity, -paragraph index), the first on ties
     best: dict[str, tuple] = {}
     near_sim = {p: s for p, s, _ in ev.near[near][2]} if near >= 0 else {}
+    rows, twin_of = ev.rows, ev.twin_of
     for p, sub in subs.items():
-        chars = int(sum(cum[y] - cum[x] for x, y in sub))
+        chars = 0
+        for x, y in sub:
+            chars += cum[y] - cum[x]
         if not chars:
             continue
         sim = near_sim.get(p, 1.0)
-        for q in ev.twin_of.get(p, [p]):
-            r = ev.rows.get(q)
+        shown = None  # the similarity as listed, rounded once per paragraph
+        for q in twin_of.get(p, (p,)):
+            r = rows.get(q)
             if r is None:
                 continue
             doc = r["doc_id"]
             cur = best.get(doc)
-            key = (chars, sim, -r["paragraph_index"])
-            if cur is None or key > cur[0]:
-                best[doc] = ((chars, round(float(sim), 3), -r["paragraph_index"]), r, sub)
+            # the stored key holds the rounded similarity: compared as before
+            if cur is None or (chars, sim, -r["paragraph_index"]) > cur[0]:
+                if shown is None:
+                    shown = round(float(sim), 3)
+                best[doc] = ((chars, shown, -r["paragraph_index"]), r, sub)
     ranked = sorted(best.values(), key=lambda v: (-v[0][0], -v[0][1], v[1]["doc_id"], v[1]["paragraph_index"]))
     sources = [
         {
@@ -1055,18 +1100,21 @@ def check_draft(
     # per line: the normalized positions whose original start lies in it (starts ascend)
     bounds = np.searchsorted(d.nz.starts, np.asarray(lines, dtype=np.int64).reshape(-1), "left").reshape(-1, 2)
     w = d.weight
-    pre = {
-        name: np.concatenate([[0], np.cumsum(w * m)]).tolist()
-        for name, m in (
-            ("chars", np.ones(len(w), dtype=bool)),
-            ("copy", (kind == KIND_COPY) | (kind == KIND_NEAR)),
-            ("quote", kind == KIND_QUOTATION),
-            ("boiler", kind == KIND_BOILERPLATE),
-            ("counted", counted),
+    # per line and kind its characters: prefix sums taken at the lines' bounds only
+    per_line = [
+        (pre[bounds[:, 1]] - pre[bounds[:, 0]]).tolist()
+        for pre in (
+            np.concatenate([[0], np.cumsum(w * m)])
+            for m in (
+                np.ones(len(w), dtype=bool),
+                (kind == KIND_COPY) | (kind == KIND_NEAR),
+                kind == KIND_QUOTATION,
+                kind == KIND_BOILERPLATE,
+                counted,
+            )
         )
-    }
-    for pi, ((la, lb), (i, j)) in enumerate(zip(lines, bounds.tolist())):
-        tot, copy, quote, boiler, cp = (pre[k][j] - pre[k][i] for k in ("chars", "copy", "quote", "boiler", "counted"))
+    ]
+    for pi, ((la, lb), tot, copy, quote, boiler, cp) in enumerate(zip(lines, *per_line)):
         r = _rates_of(tot, copy, quote, boiler)
         paragraphs.append(
             {
@@ -1123,9 +1171,8 @@ def _sentences(nz, text: str, a: int, b: int) -> list[tuple[int, int]]:
     cuts = [m.end() for m in _SENT_END.finditer(text, oa, ob)]
     out = []
     prev = a
-    for c in cuts:
-        # first normalized position whose original start is >= c
-        k = int(np.searchsorted(nz.starts[a:b], c, "left")) + a
+    # per cut the first normalized position whose original start is >= it (one search for all)
+    for k in (np.searchsorted(nz.starts[a:b], cuts, "left") + a).tolist() if cuts else ():
         if k > prev:
             out.append((prev, k))
             prev = k

@@ -294,6 +294,30 @@ class DedupIndex:
             out.update(self.conn.execute(sql, (json.dumps(chunk),)).fetchall())
         return out
 
+    def source_rows(self, pids, cap: int | None = None) -> tuple[dict[int, dict], dict[int, list[int]]]:
+        """What the draft check needs of the paragraphs that match, in one read: pid ->
+        {doc_id, paragraph_index, hash} (the fields of ``paragraph_rows`` it uses, not the
+        texts), and with ``cap`` pid -> its exact twins (what ``twins`` gives for its hash: up
+        to ``cap`` pids with the same normalized text). Removed pids are absent."""
+        rows: dict[int, dict] = {}
+        twins: dict[int, list[int]] = {}
+        pids = list(dict.fromkeys(int(p) for p in pids))
+        tw = (
+            f"(SELECT group_concat(t.pid) FROM (SELECT pid FROM dd_para WHERE hash = p.hash LIMIT {int(cap)}) t)"
+            if cap is not None
+            else "NULL"
+        )
+        sql = (
+            f"SELECT p.pid, d.doc, p.idx, p.hash, {tw} FROM json_each(?) j "
+            "JOIN dd_para p ON p.pid = j.value JOIN dd_doc d ON d.did = p.did"
+        )
+        for chunk in chunks(pids, 2000):
+            for pid, doc, idx, h, same in self.conn.execute(sql, (json.dumps(chunk),)):
+                rows[pid] = {"doc_id": doc, "paragraph_index": idx, "hash": h}
+                if same:
+                    twins[pid] = [int(x) for x in same.split(",")] if "," in same else [int(same)]
+        return rows, twins
+
     def twins(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
         """Exact hash -> pids of paragraphs with that normalized text (capped).
 

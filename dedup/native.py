@@ -17,7 +17,7 @@ import numpy as np
 from govtext.native import load
 
 #: the kernels' interface version (``govtext_native.ABI``); another one is not used
-ABI = 6
+ABI = 7
 
 lib = load("dedup", lambda module: getattr(module, "ABI", None) == ABI)
 
@@ -78,3 +78,21 @@ def posting_pairs(q: np.ndarray, cap, segs: list[tuple]) -> tuple[np.ndarray, np
     out = np.frombuffer(lib.posting_pairs(np.ascontiguousarray(q), qcap, segs), dtype=np.int64)
     n = len(out) // 2
     return out[:n], out[n:]
+
+
+def rank_candidates(seg, pid, w, kind, caps):
+    """``check._rank``: (kept paragraphs, kept pids, reserve paragraphs, reserve pids)."""
+    out = np.frombuffer(
+        lib.rank_candidates(
+            np.ascontiguousarray(seg, dtype=np.int64),
+            np.ascontiguousarray(pid, dtype=np.int64),
+            np.ascontiguousarray(w, dtype=np.float64),
+            np.ascontiguousarray(kind, dtype=np.int8),
+            np.ascontiguousarray(caps, dtype=np.int64),
+        ),
+        dtype=np.int64,
+    )
+    n_kept = int(out[0])
+    n_res = (len(out) - 1 - 2 * n_kept) // 2
+    body = out[1:]
+    return body[:n_kept], body[n_kept : 2 * n_kept], body[2 * n_kept : 2 * n_kept + n_res], body[2 * n_kept + n_res :]

@@ -279,6 +279,30 @@ def test_a_paragraph_removed_during_the_check_is_no_source(small_index):
         def paragraph_rows(self, pids):
             return {p: r for p, r in small_index.paragraph_rows(pids).items() if p not in gone}
 
+        def source_rows(self, pids, cap=None):
+            rows, twins = small_index.source_rows(pids, cap)
+            return {p: r for p, r in rows.items() if p not in gone}, {p: t for p, t in twins.items() if p not in gone}
+
     report = check_draft(Racing(), a + "\n" + b)
     assert [s["doc_id"] for s in report["sources"]] == ["A"]
+    assert check_draft(_ProtocolOnly(Racing()), a + "\n" + b) == report  # the same through paragraph_rows
     assert check_draft(small_index, a + "\n" + b)["sources"][1]["doc_id"] == "B"
+
+
+def test_source_rows_are_the_rows_and_twins_the_check_reads_otherwise(small_index):
+    para = "坚决守住不发生规模性返贫底线持续巩固拓展脱贫攻坚成果同乡村振兴有效衔接"
+    other = "深入实施科教兴国战略人才强国战略创新驱动发展战略着力提高人民生活品质"
+    for i in range(4):  # exact twins in four documents, one of them twice
+        small_index.add_document(f"d{i}", [para, other] if i else [para, other, para])
+    pids = sorted(small_index.paragraph_rows(range(1, 40)))
+    rows, twins = small_index.source_rows(pids + [999], cap=3)
+    full = small_index.paragraph_rows(pids)
+    assert rows == {p: {k: full[p][k] for k in ("doc_id", "paragraph_index", "hash")} for p in pids}
+    by_hash = small_index.twins({r["hash"] for r in full.values()}, cap=3)
+    assert twins == {p: by_hash[full[p]["hash"]] for p in pids}
+    assert all(len(t) == 3 for t in twins.values())
+    assert small_index.source_rows(pids)[1] == {}  # no cap: no twins read
+    # every twin is a source, through either path
+    rep = check_draft(small_index, para)
+    assert sorted(s["doc_id"] for s in rep["sources"]) == ["d0", "d1", "d2", "d3"]
+    assert check_draft(_ProtocolOnly(small_index), para) == rep

@@ -438,3 +438,48 @@ def test_matching_blocks_equal_difflib():
         assert native.lib.matching_blocks(a, b) == _difflib_blocks(a, b), (a, b)
     with pytest.raises(ValueError):
         native.lib.matching_blocks("a\ud800", "a")
+
+
+def test_cover4_equals_python():
+    rng = random.Random(12)
+    pairs = [
+        ("", ""),
+        ("abc", "abcd"),
+        ("abcd", "abc"),
+        ("abcd", "abcd"),
+        ("aaaaaa", "aaaa"),
+        ("😀é中文字", "x😀é中文"),
+    ]
+    for _ in range(2000):  # small alphabets: overlapping and repeated 4-grams
+        alpha = rng.choice(["ab", "abc", "治理基层", ALPHABET, "é😀中a"])
+        a = "".join(rng.choice(alpha) for _ in range(rng.randint(0, 40)))
+        b = "".join(rng.choice(alpha) for _ in range(rng.randint(0, 120)))
+        pairs.append((a, b))
+    for t in _corpus()[:200]:
+        pairs.append((t[5:60], t[::-1] + t[10:40]))
+    for a, b in pairs:
+        assert native.lib.cover4(a, b) == check._cover4_py(a, b), (a, b)
+        assert check._cover4(a, b) == check._cover4_py(a, b)
+    with pytest.raises(ValueError):  # the Python code decides, as for every kernel
+        native.lib.cover4("ab\ud800cd", "ab\ud800cd")
+    assert check._cover4("ab\ud800cd", "ab\ud800cd") == 5
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rank_candidates_equals_numpy(seed):
+    rng = np.random.default_rng(seed)
+    n_par = int(rng.integers(1, 40))
+    n = int(rng.integers(1, 6000))
+    seg = rng.integers(0, n_par, n).astype(np.int64)
+    pid = rng.integers(1, [5, 50, 5000, 10**7][seed % 4], n).astype(np.int64)  # few pids: many repeats
+    kind = rng.integers(0, 3, n).astype(np.int8)
+    # weights as _candidates gives them (1/postings, 3/postings, 0.5, 100): many exact ties
+    w = np.choose(rng.integers(0, 4, n), [1.0 / rng.integers(1, 25, n), 3.0 / rng.integers(1, 65, n), 0.5, 100.0])
+    caps = rng.integers(0, 30, n_par).astype(np.int64)
+    got = native.rank_candidates(seg, pid, w, kind, caps)
+    want = check._rank_np(seg, pid, w, kind, caps)
+    for g, x in zip(got, want):
+        assert g.tolist() == x.tolist()
+    assert [x.tolist() for x in check._rank(seg, pid, w, kind, caps)] == [x.tolist() for x in want]
+    with pytest.raises(ValueError):  # a paragraph without a cap: numpy's path decides
+        native.rank_candidates(seg, pid, w, kind, caps[:0])

@@ -133,3 +133,33 @@ pub fn matching_blocks(a: &Bound<'_, PyString>, b: &Bound<'_, PyString>) -> PyRe
     let (a, b) = (code_vec(&codes_of(a)?), code_vec(&codes_of(b)?));
     Ok(matching_blocks_of(&a, &b))
 }
+
+/// `check._cover4`: how many characters of ``sent`` lie inside some 4-character substring
+/// that ``other`` contains too (an upper bound of what difflib's blocks of >= 4 cover).
+#[pyfunction]
+pub(crate) fn cover4(sent: &Bound<'_, PyString>, other: &Bound<'_, PyString>) -> PyResult<usize> {
+    let a = code_vec(&codes_of(sent)?);
+    let b = code_vec(&codes_of(other)?);
+    Ok(cover4_codes(&a, &b))
+}
+
+fn cover4_codes(a: &[u32], b: &[u32]) -> usize {
+    if a.len() < 4 || b.len() < 4 {
+        return 0;
+    }
+    // a 4-character substring packed into one u128: equal packs are equal substrings
+    let pack = |s: &[u32], i: usize| -> u128 {
+        ((s[i] as u128) << 96) | ((s[i + 1] as u128) << 64) | ((s[i + 2] as u128) << 32) | s[i + 3] as u128
+    };
+    let mut grams: Vec<u128> = (0..=b.len() - 4).map(|i| pack(b, i)).collect();
+    grams.sort_unstable();
+    grams.dedup();
+    let (mut cov, mut end) = (0usize, 0usize);
+    for i in 0..=a.len() - 4 {
+        if grams.binary_search(&pack(a, i)).is_ok() {
+            cov += i + 4 - i.max(end);
+            end = i + 4;
+        }
+    }
+    cov
+}

@@ -809,6 +809,109 @@ fn posting_pairs<'py>(
     })
 }
 
+/// check._rank: the evidence (draft paragraph ``seg``, ``pid``, weight ``w``, kind: 0 plain,
+/// 1 anchored, 2 band / exact) summed per distinct (paragraph, pid) in input order (as
+/// numpy's bincount sums), a single plain key's score cut to a tenth, and each paragraph's
+/// ``caps[paragraph]`` best kept. Returns one int64 array: the number kept, then the kept
+/// paragraphs and pids (by paragraph, score descending, pid), then the reserve's paragraphs
+/// and pids (not kept, some anchored weight; by paragraph, pid).
+#[pyfunction]
+fn rank_candidates<'py>(
+    py: Python<'py>,
+    seg: &Bound<'py, PyAny>,
+    pid: &Bound<'py, PyAny>,
+    w: &Bound<'py, PyAny>,
+    kind: &Bound<'py, PyAny>,
+    caps: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyByteArray>> {
+    let (sa, pa, wa) = (Arr::<i64>::get(seg)?, Arr::<i64>::get(pid)?, Arr::<f64>::get(w)?);
+    let (ka, ca) = (Arr::<i8>::get(kind)?, Arr::<i64>::get(caps)?);
+    let (seg, pid, w, kind, caps) = (sa.slice(), pa.slice(), wa.slice(), ka.slice(), ca.slice());
+    let n = seg.len();
+    if pid.len() != n || w.len() != n || kind.len() != n {
+        return Err(PyValueError::new_err("length mismatch"));
+    }
+    if seg.iter().any(|&s| s < 0 || s as usize >= caps.len()) {
+        return Err(PyValueError::new_err("paragraph out of range"));
+    }
+    if w.iter().any(|&x| !(x > 0.0)) {
+        return Err(PyValueError::new_err("weights must be positive"));
+    }
+    // (paragraph, pid) packed into one u64 as numpy's code packs it: paragraph * span + pid - base
+    let base = pid.iter().copied().min().unwrap_or(0);
+    let span = (pid.iter().copied().max().unwrap_or(0) as i128 - base as i128 + 1) as u128;
+    if (caps.len() as u128) * span >= 1u128 << 63 || n >= 1 << 32 || pid.iter().any(|&p| p < 0) {
+        return Err(PyValueError::new_err("keys out of range"));
+    }
+    let span = span as u64;
+    let out = py.allow_threads(|| {
+        // the inputs by (paragraph, pid), each key's in input order (numpy's bincount order)
+        let mut by_key: Vec<u128> = (0..n)
+            .map(|i| (((seg[i] as u64 * span + (pid[i] - base) as u64) as u128) << 32) | i as u128)
+            .collect();
+        by_key.sort_unstable();
+        // per distinct (paragraph, pid), ascending: (paragraph, pid, score, anchored weight)
+        let mut keys: Vec<(i64, i64, f64, bool)> = Vec::new();
+        let mut a = 0;
+        while a < n {
+            let k0 = (by_key[a] >> 32) as u64;
+            let (mut score, mut anchored, mut plain, mut count) = (0f64, 0f64, 0u64, 0u64);
+            let mut b = a;
+            while b < n && (by_key[b] >> 32) as u64 == k0 {
+                let i = (by_key[b] & 0xFFFF_FFFF) as usize;
+                score += w[i];
+                anchored += if kind[i] == 1 { w[i] } else { 0.0 };
+                plain += (kind[i] == 0) as u64;
+                count += 1;
+                b += 1;
+            }
+            if plain == count && plain < 2 {
+                score *= 0.1;
+            }
+            keys.push(((k0 / span) as i64, (k0 % span) as i64 + base, score, anchored > 0.0));
+            a = b;
+        }
+        // within each paragraph (keys are grouped by it): score descending, then pid;
+        // positive floats order as their bits
+        let mut keep = vec![false; keys.len()];
+        let mut kept: Vec<usize> = Vec::new();
+        let mut group: Vec<u128> = Vec::new();
+        let mut a = 0;
+        while a < keys.len() {
+            let s = keys[a].0;
+            let mut b = a;
+            group.clear();
+            while b < keys.len() && keys[b].0 == s {
+                group.push(((!keys[b].2.to_bits() as u128) << 64) | (keys[b].1 as u64 as u128));
+                b += 1;
+            }
+            let cap = caps[s as usize].max(0) as usize;
+            if cap < group.len() {
+                group.select_nth_unstable(cap);
+                group.truncate(cap);
+            }
+            group.sort_unstable();
+            for &g in &group {
+                let p = (g & 0xFFFF_FFFF_FFFF_FFFF) as u64 as i64;
+                // the kept key's index: keys[a..b] are sorted by pid
+                let u = a + keys[a..b].partition_point(|k| k.1 < p);
+                keep[u] = true;
+                kept.push(u);
+            }
+            a = b;
+        }
+        let reserve: Vec<usize> = (0..keys.len()).filter(|&u| !keep[u] && keys[u].3).collect();
+        let mut out: Vec<i64> = Vec::with_capacity(1 + 2 * (kept.len() + reserve.len()));
+        out.push(kept.len() as i64);
+        out.extend(kept.iter().map(|&u| keys[u].0));
+        out.extend(kept.iter().map(|&u| keys[u].1));
+        out.extend(reserve.iter().map(|&u| keys[u].0));
+        out.extend(reserve.iter().map(|&u| keys[u].1));
+        out
+    });
+    Ok(bytes_of(py, &out))
+}
+
 #[inline(always)]
 fn prefetch<T>(p: &T) {
     #[cfg(target_arch = "x86_64")]
@@ -834,8 +937,10 @@ fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pair_runs, m)?)?;
     m.add_function(wrap_pyfunction!(segment_ranges, m)?)?;
     m.add_function(wrap_pyfunction!(posting_pairs, m)?)?;
+    m.add_function(wrap_pyfunction!(rank_candidates, m)?)?;
     m.add_function(wrap_pyfunction!(difflib::matching_blocks, m)?)?;
+    m.add_function(wrap_pyfunction!(difflib::cover4, m)?)?;
     m.add_class::<normalize::Normalizer>()?;
-    m.add("ABI", 6)?;
+    m.add("ABI", 7)?;
     Ok(())
 }
