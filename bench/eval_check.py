@@ -319,6 +319,12 @@ def evaluate(drafts: list[dict], ix: DedupIndex, truth: Truth) -> dict:
                 "over_credited": over[:5],
                 "largest": rep.get("largest_source"),
                 "true_largest": max(true_chars, key=true_chars.get) if true_chars else None,
+                # credited / true characters of the named source, and the best true share
+                "largest_credited": next(
+                    (s["chars"] for s in rep["sources"] if s["doc_id"] == rep.get("largest_source")), 0
+                ),
+                "largest_true": true_chars.get(rep.get("largest_source"), 0),
+                "true_best": best,
             }
         )
     return {
