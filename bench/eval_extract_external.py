@@ -62,6 +62,7 @@ headline is each set's mean F1 over its held-out sites' pages. While tuning,
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import statistics
@@ -429,6 +430,19 @@ def markdown_text(md: str) -> str:
     return "\n".join(out)
 
 
+def _timed(name: str, fn, html: str, times: Counter):
+    """``fn(html)``, its wall and CPU time added to ``times`` (a baseline worker's own time, not the pipe's)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    out = fn(html)
+    if isinstance(fn, BaselineExtractor):
+        times[name] += fn.last_wall
+        times[name + " cpu"] += fn.last_cpu
+    else:
+        times[name] += time.perf_counter() - start
+        times[name + " cpu"] += time.process_time() - cpu
+    return out
+
+
 def score_set(pset: PageSet, tools: dict, times: Counter, chrome: bool) -> list[dict]:
     """Every tool on every page of the set: one row per page with each tool's F1."""
     htmls = {p["page"]: pset.html(p) for p in pset.pages}
@@ -438,14 +452,10 @@ def score_set(pset: PageSet, tools: dict, times: Counter, chrome: bool) -> list[
         row = dict(page)
         site_chrome = _site_chrome(page, pset.pages, htmls) if chrome else None
         for name, fn in tools.items():
-            start, cpu = time.perf_counter(), time.process_time()
-            text, doc = fn(html, chrome=site_chrome) if name == "govtext" and site_chrome else fn(html)
-            if isinstance(fn, BaselineExtractor):  # the worker's own time, not the pipe's
-                times[name] += fn.last_wall
-                times[name + " cpu"] += fn.last_cpu
+            if name == "govtext" and site_chrome:
+                text, doc = _timed(name, functools.partial(fn, chrome=site_chrome), html, times)
             else:
-                times[name] += time.perf_counter() - start
-                times[name + " cpu"] += time.process_time() - cpu
+                text, doc = _timed(name, fn, html, times)
             if page["type"] == "list":
                 row[name] = 0.0 if (text or "").strip() else 1.0
             else:
@@ -502,10 +512,7 @@ def refusal_checks(
         for path in paths:
             html = decode_bytes(checkout.read(path))[0]
             for tool, fn in tools.items():
-                start, cpu = time.perf_counter(), time.process_time()
-                text, _ = fn(html)
-                times[tool] += time.perf_counter() - start
-                times[tool + " cpu"] += time.process_time() - cpu
+                text, _ = _timed(tool, fn, html, times)
                 refused = not (text or "").strip()
                 ok[tool] += refused == want
                 if show and tool == "govtext" and refused != want:
