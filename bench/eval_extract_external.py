@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/eval_extract_external.py [DATASET] [--list-pages GNE] [--magic-html MH] [--gerapy GAE]
         [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB] [--llm-webkit LWK] [--llm-webkit-upstream LWU]
-        [--set6 NAME=CHECKOUT ...] [--set7 NAME=CHECKOUT ...] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
+        [--set6 NAME=CHECKOUT ...] [--set7 NAME=CHECKOUT ...] [--set8 NAME=CHECKOUT ...] [--baseline TREE]
+        [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
 mirror the ``fetch`` tool returns), never copied into this repository:
@@ -40,6 +41,15 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   goose3's BBC page, and www.gov.cn document pages stored in a SQL dump of
   ZhouYNF/platform-1 (a page = one row's html column): ``bench/data/extract_pages7.json``,
   pages, annotations and metadata labels written before anything ran on them.
+* set 8, ``--set8 formasaurus=CHECKOUT --set8 autopager=CHECKOUT --set8 parser=CHECKOUT``: the Chinese
+  pages of TeamHG-Memex/Formasaurus's form corpus and of TeamHG-Memex/autopager's pagination corpus
+  (forum, portal, news front page, homepages and teaser lists to refuse; a forum thread) and
+  postlight/parser's Chinese fixture (a news feature): ``bench/data/extract_pages8.json``, pages,
+  annotations and labels written and committed before anything ran on them.
+
+``--baseline TREE`` adds the extractor of another govtext tree (e.g. main's checkout, read only:
+its own .venv and code, in a subprocess fed the same decoded HTML, page by page in the same run)
+as a column ``baseline``, so a change is measured against the code it changes on the same pages.
 
 Text is scored as in tests/test_extract.py: character-multiset precision,
 recall and F1 against the gold text, whitespace ignored. A refused article
@@ -52,6 +62,7 @@ headline is each set's mean F1 over its held-out sites' pages. While tuning,
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import statistics
@@ -76,6 +87,7 @@ PAGES4 = ROOT / "bench" / "data" / "extract_pages4.json"
 PAGES5 = ROOT / "bench" / "data" / "extract_pages5.json"
 PAGES6 = ROOT / "bench" / "data" / "extract_pages6.json"
 PAGES7 = ROOT / "bench" / "data" / "extract_pages7.json"
+PAGES8 = ROOT / "bench" / "data" / "extract_pages8.json"
 SPLITS = ("heldout", "tune", "fixture")
 
 
@@ -342,6 +354,60 @@ def named_checkouts(values: list[str], known: dict, flag: str = "--set6") -> dic
     return out
 
 
+BASELINE_WORKER = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from govtext.errors import SourceError
+from ingest.extract import extract_html
+for line in sys.stdin:
+    html = json.loads(line)
+    start, cpu = time.perf_counter(), time.process_time()
+    try:
+        doc = extract_html(html)
+        text, meta = doc.text, {"date": doc.meta.get("published_date") or doc.meta.get("date") or "", "profile": doc.meta.get("profile", "")}
+    except SourceError:
+        text, meta = None, {}
+    out = {"text": text, "meta": meta, "wall": time.perf_counter() - start, "cpu": time.process_time() - cpu}
+    sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+"""
+
+
+class BaselineExtractor:
+    """govtext as another tree has it (its .venv/bin/python, its code), in a worker process fed one
+    page at a time; ``last_wall`` / ``last_cpu`` are the worker's own time for the last page."""
+
+    def __init__(self, tree: str):
+        import os
+
+        path = Path(tree).resolve()
+        python = path / ".venv" / "bin" / "python"
+        if not python.exists():
+            sys.exit(f"--baseline {tree}: no .venv/bin/python there (make install in that tree)")
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}  # read only: no __pycache__ in that tree
+        self.proc = subprocess.Popen(
+            [str(python), "-c", BASELINE_WORKER, str(path)],
+            cwd=str(path),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=env,
+        )
+        commit = subprocess.run(
+            ["git", "-C", str(path), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        )
+        self.label = f"{path} @ {commit.stdout.strip()}"
+        self.last_wall = self.last_cpu = 0.0
+
+    def __call__(self, html: str):
+        self.proc.stdin.write(json.dumps(html, ensure_ascii=False) + "\n")
+        self.proc.stdin.flush()
+        out = json.loads(self.proc.stdout.readline())
+        self.last_wall, self.last_cpu = out["wall"], out["cpu"]
+        return out["text"], None
+
+
 def _html_text(html: str) -> str:
     import lxml.html
 
@@ -364,6 +430,19 @@ def markdown_text(md: str) -> str:
     return "\n".join(out)
 
 
+def _timed(name: str, fn, html: str, times: Counter):
+    """``fn(html)``, its wall and CPU time added to ``times`` (a baseline worker's own time, not the pipe's)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    out = fn(html)
+    if isinstance(fn, BaselineExtractor):
+        times[name] += fn.last_wall
+        times[name + " cpu"] += fn.last_cpu
+    else:
+        times[name] += time.perf_counter() - start
+        times[name + " cpu"] += time.process_time() - cpu
+    return out
+
+
 def score_set(pset: PageSet, tools: dict, times: Counter, chrome: bool) -> list[dict]:
     """Every tool on every page of the set: one row per page with each tool's F1."""
     htmls = {p["page"]: pset.html(p) for p in pset.pages}
@@ -373,10 +452,10 @@ def score_set(pset: PageSet, tools: dict, times: Counter, chrome: bool) -> list[
         row = dict(page)
         site_chrome = _site_chrome(page, pset.pages, htmls) if chrome else None
         for name, fn in tools.items():
-            start, cpu = time.perf_counter(), time.process_time()
-            text, doc = fn(html, chrome=site_chrome) if name == "govtext" and site_chrome else fn(html)
-            times[name] += time.perf_counter() - start
-            times[name + " cpu"] += time.process_time() - cpu
+            if name == "govtext" and site_chrome:
+                text, doc = _timed(name, functools.partial(fn, chrome=site_chrome), html, times)
+            else:
+                text, doc = _timed(name, fn, html, times)
             if page["type"] == "list":
                 row[name] = 0.0 if (text or "").strip() else 1.0
             else:
@@ -433,10 +512,7 @@ def refusal_checks(
         for path in paths:
             html = decode_bytes(checkout.read(path))[0]
             for tool, fn in tools.items():
-                start, cpu = time.perf_counter(), time.process_time()
-                text, _ = fn(html)
-                times[tool] += time.perf_counter() - start
-                times[tool + " cpu"] += time.process_time() - cpu
+                text, _ = _timed(tool, fn, html, times)
                 refused = not (text or "").strip()
                 ok[tool] += refused == want
                 if show and tool == "govtext" and refused != want:
@@ -504,6 +580,19 @@ def main() -> None:
         help="page set 7: pulsar=<platonai/PulsarRPA>, trafilatura=<adbar/trafilatura>, goose3=<goose3/goose3>, "
         "platform=<ZhouYNF/platform-1> (checkouts with their history: some pages are read at older commits)",
     )
+    parser.add_argument(
+        "--set8",
+        action="append",
+        default=[],
+        metavar="NAME=CHECKOUT",
+        help="page set 8: formasaurus=<TeamHG-Memex/Formasaurus>, autopager=<TeamHG-Memex/autopager>, "
+        "parser=<postlight/parser>",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="TREE",
+        help="another govtext tree (e.g. main's checkout) whose extractor runs in the same run as column 'baseline'",
+    )
     parser.add_argument("--no-peers", action="store_true", help="govtext only")
     parser.add_argument("--pages", action="store_true", help="print every page's scores")
     parser.add_argument(
@@ -533,6 +622,9 @@ def main() -> None:
         print("govtext with site chrome: each page sees the other pages of its site first (min_pages=1)")
 
     tools = extractors(not args.no_peers)
+    if args.baseline:
+        tools["baseline"] = BaselineExtractor(args.baseline)
+        print(f"baseline: govtext's extractor in {tools['baseline'].label}")
     allowed = set(args.only or SPLITS)
 
     times1: Counter = Counter()
@@ -559,6 +651,8 @@ def main() -> None:
         run_sixth_set(args, tools, times1)
     if args.set7:
         run_seventh_set(args, tools, times1)
+    if args.set8:
+        run_eighth_set(args, tools, times1)
 
 
 def run_first_set(args, tools: dict, times1: Counter) -> None:
@@ -691,6 +785,40 @@ def run_seventh_set(args, tools: dict, times1: Counter) -> None:
                 )
     print_metadata(rows, args.pages)
     report_times("set 7", times, names)
+    times1.update(times)
+    report_times("all sets run", times1, names)
+
+
+def run_eighth_set(args, tools: dict, times1: Counter) -> None:
+    """Set 8: several checkouts at their HEAD; text scores by type, refusals, metadata labels."""
+    names = list(tools)
+    spec = json.loads(PAGES8.read_text(encoding="utf-8"))
+    checkouts = named_checkouts(args.set8, spec["sources"], "--set8")
+    print()
+    for name, source in spec["sources"].items():
+        print(f"set 8 source {name}: " + (_source(source, checkouts[name]) if name in checkouts else "not given"))
+    page_set = SixthSet("set 8", spec, checkouts, args.only)
+    times: Counter = Counter()
+    rows = score_set(page_set, tools, times, args.chrome)
+    print_scores(page_set.label, rows, names, args.pages)
+    articles = [r for r in rows if r["type"] != "list" and r["split"] == "heldout"]
+    if articles:
+        print(
+            f"{'articles (held-out)':24}{len(articles):6}"
+            + "".join(f"{statistics.mean(r[n] for r in articles):13.3f}" for n in names)
+        )
+    refused = [r for r in rows if r["type"] == "list"]
+    if refused:
+        print("\nnon-articles refused (list pages scoring 1)")
+        for split in SPLITS:
+            subset = [r for r in refused if r["split"] == split]
+            if subset:
+                print(
+                    f"{split:24}{len(subset):6}"
+                    + "".join(f"{int(sum(r[n] for r in subset)):>9}/{len(subset):<3}" for n in names)
+                )
+    print_metadata(rows, args.pages)
+    report_times("set 8", times, names)
     times1.update(times)
     report_times("all sets run", times1, names)
 

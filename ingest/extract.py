@@ -26,7 +26,7 @@ from govtext.documents import Document
 from govtext.errors import SourceError
 from ingest.chrome import SiteChrome, fingerprint
 from ingest.encoding import decode_bytes
-from ingest.metadata import DATE, meta_tags, metadata_table, normalize_date, page_metadata, text_metadata  # noqa: F401 (normalize_date re-exported)
+from ingest.metadata import DATE, TABLE_LABELS, meta_tags, metadata_table, normalize_date, page_metadata, text_metadata  # noqa: F401 (normalize_date re-exported)
 from ingest.metadata import html_title as title_tag
 from ingest.sites import Profile, boilerplate, choose_profile, get_profile
 from ingest.text import clean_text
@@ -73,6 +73,16 @@ from ingest.text import clean_text
 #   verse     - a page that would be refused for want of prose gives its longest run of VERSE_MIN_LINES or
 #               more short link-free lines under one element (lyrics, a poem without punctuation), if
 #               it has one (added after page set 7's one read: its lyrics post was refused)
+#   spacedmarkers - a site profile's page markers match when the page prints them with spaces between
+#               their characters (gov.cn's metadata table prints 索 引 号; found in page set 7's make-up,
+#               whose four gov.cn pages were read by the generic profile for want of it)
+#   shortlines - a text of SHORT_LINES_MIN or more lines of which SHORT_LINES_SHARE or more are short
+#               (SHORT_LINE_CHARS) and unpunctuated is not prose but a page of labels, table cells and
+#               tiles (a price list, a company homepage's counters and product cards), refused, unless
+#               VERSE_MIN_LINES of them in a row are siblings (a poem laid out one line to an element)
+#   attributes - a page with ATTRIBUTES_MIN or more short label/value lines (颜色：…, 品牌: …, a bare 价格：)
+#               besides a document's metadata labels, whose text is under ATTRIBUTES_MAX_CHARS characters,
+#               is a record (a product, a directory entry, a profile), not an article: refused
 #   tablelabels - a metadata table's 生成日期 / 发文日期 / 发布机构 / 公开日期 are read whatever the profile
 #               (ingest/metadata.py TABLE_LABELS): county and city CMSs label their tables so
 SIGNALS = {
@@ -97,7 +107,16 @@ SIGNALS = {
     "minor": True,
     "shop": True,
     "verse": True,
+    "spacedmarkers": True,
+    "shortlines": True,
+    "attributes": True,
 }
+ATTRIBUTES_MIN = 16  # label/value lines; articles of sets 1-7 with under 200 characters of text: at most 14
+ATTRIBUTES_MAX_CHARS = 200
+ATTRIBUTE_LINE = re.compile(r"^([\u4e00-\u9fffA-Za-z ]{1,8})\s*[:：]\s*(?:\S.{0,40})?$")
+SHORT_LINES_MIN = 15  # kept lines
+SHORT_LINES_SHARE = 0.8  # articles of sets 1-7 with 15+ lines: at most 0.74 of them short (a review's spec lines)
+SHORT_LINE_CHARS = 20
 VERSE_MIN_LINES = 8
 VERSE_LINE_CHARS = 40
 SHOP_PRICES = 3
@@ -283,7 +302,11 @@ def _extract_html(
     root = _parse(html)
     if root is None:
         raise SourceError("no HTML found")
-    site = get_profile(profile) if profile else choose_profile(url, root.text_content()[:200_000])
+    site = (
+        get_profile(profile)
+        if profile
+        else choose_profile(url, root.text_content()[:200_000], spaced=SIGNALS["spacedmarkers"])
+    )
     meta["profile"] = site.name
     tags = meta_tags(root)
     html_title = title_tag(root)
@@ -321,6 +344,8 @@ def _extract_html(
         body = "\n".join(b.text for b in kept)
     if not body:
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
+    if SIGNALS["attributes"] and _is_record_page(kept, blocks, site):
+        raise SourceError(f"no main text found (a record of attributes){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["shop"] and _is_shop_page(kept, blocks):
         raise SourceError(f"no main text found (a product page){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["minor"] and sum(b.chars for b in kept) < MINOR_SHARE * sum(
@@ -744,6 +769,10 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -
         return True
     if SIGNALS["records"] and _teaser_records(inside):
         return True
+    if SIGNALS["shortlines"] and len(kept) >= SHORT_LINES_MIN:
+        short = sum(1 for b in kept if b.chars <= SHORT_LINE_CHARS and not PUNCT.search(b.text))
+        if short >= SHORT_LINES_SHARE * len(kept) and not _verse_lines(kept):
+            return True
     if (
         SIGNALS["readmore"]
         and sum(1 for b in inside if b.link_density >= 0.8 and READ_MORE.match(b.text)) >= READMORE_MIN
@@ -770,6 +799,36 @@ def _verse_run(blocks: list[Block]) -> list[Block]:
         else:
             run = []
     return best if len(best) >= VERSE_MIN_LINES and sum(b.chars for b in best) >= 80 else []
+
+
+def _verse_lines(kept: list[Block]) -> bool:
+    """VERSE_MIN_LINES or more consecutive short link-free lines that are siblings (or one
+    element's lines split by <br>): a poem laid out line by line, not cells, labels or tiles,
+    whose groups are short (a table row's cells, a card's lines)."""
+    run, prev = 0, None
+    for b in kept:
+        if b.link_chars == 0 and b.chars <= VERSE_LINE_CHARS and prev is not None and b.ancestors[:-1] == prev:
+            run += 1
+            if run >= VERSE_MIN_LINES:
+                return True
+        else:
+            run = 1 if b.link_chars == 0 and b.chars <= VERSE_LINE_CHARS else 0
+        prev = b.ancestors[:-1]
+    return False
+
+
+def _is_record_page(kept: list[Block], blocks: list[Block], site: Profile) -> bool:
+    """Many label/value lines and little prose: a product's, a shop's or a person's record."""
+    if sum(b.chars for b in kept) >= ATTRIBUTES_MAX_CHARS:
+        return False
+    known = {*site.meta_table, *TABLE_LABELS}
+    pairs = 0
+    for b in blocks:
+        if b.chars <= 50 and b.link_density <= 0.5:
+            m = ATTRIBUTE_LINE.match(b.text)
+            if m and SPACES.sub("", m.group(1)) not in known:
+                pairs += 1
+    return pairs >= ATTRIBUTES_MIN
 
 
 def _is_shop_page(kept: list[Block], blocks: list[Block]) -> bool:

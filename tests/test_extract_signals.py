@@ -439,3 +439,72 @@ def test_lyrics_without_punctuation_are_text_not_a_refusal():
         with pytest.raises(SourceError):
             extract_html(html)
     assert PARAGRAPHS[0][:20] in extract_html(article()).text
+
+
+def test_a_page_of_short_cells_and_labels_is_refused_but_a_poem_is_not():
+    """Signal ``shortlines``: a text most of whose 15+ lines are short and unpunctuated (a price
+    table's cells under a product blurb) is refused; an essay quoting a poem line by line is text."""
+    rows = "".join(
+        f"<tr><td>{3800 + i * 10}</td><td>马钢</td><td>200*100*5.5*8</td><td>-</td><td>元/吨</td></tr>"
+        for i in range(8)
+    )
+    blurb = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = page(f"<div class='content'>{blurb}<table>{rows}</table></div>", title="H型钢价格")
+    with pytest.raises(SourceError):
+        extract_html(html)
+    with signal_off("shortlines"):
+        assert "马钢" in extract_html(html).text
+    lines = [
+        "我是一条小河",
+        "从山间流过",
+        "带着松针的清香",
+        "带着雪水的凉意",
+        "流过村庄",
+        "流过田野",
+        "流过你的窗前",
+        "流进你的梦里",
+    ]
+    essay = page(
+        "<div class='article'><h1>小河</h1>"
+        + "".join(f"<p>{x}</p>" for x in [*PARAGRAPHS[:2], *lines, *lines, *PARAGRAPHS[2:]])
+        + "</div>",
+        title="小河",
+    )
+    assert "流进你的梦里" in extract_html(essay).text  # 16 of its 20 lines are short: a quoted poem
+
+
+def test_a_record_of_attributes_is_refused_but_a_short_notice_with_its_metadata_table_is_not():
+    """Signal ``attributes``: 16+ label/value lines and under 200 characters of text make a record
+    (a product's or a shop's), refused; a notice's metadata labels do not count."""
+    labels = "品牌 型号 颜色 规格 尺寸 重量 材质 产地 上市时间 屏幕 内存 电池 网络 系统 像素 接口 包装 售后".split()
+    specs = "".join(f"<li>{x}：见详情</li>" for x in labels)
+    html = page(
+        f"<div class='goods'><h1>荣耀8青春版</h1><ul>{specs}</ul><p>正品全新，买就送豪礼！</p></div>",
+        title="荣耀8青春版",
+    )
+    with pytest.raises(SourceError):
+        extract_html(html)
+    with signal_off("attributes"):
+        assert "品牌：见详情" in extract_html(html).text
+    labels = ["索引号", "发文机关", "成文日期", "发文字号", "发布日期", "发布机构", "生成日期"]
+    table = "".join(f"<tr><td>{x}：</td><td>值</td></tr>" for x in labels) * 3
+    notice = page(f"<table>{table}</table><div class='article'><p>{PARAGRAPHS[0]}</p></div>")
+    assert PARAGRAPHS[0][:20] in extract_html(notice).text
+
+
+def test_gov_cn_markers_printed_with_spaces_choose_its_profile():
+    """Signal ``spacedmarkers``: a page printing 索 引 号 / 发文字号 / 发文机关 with spaces between
+    the characters is read with the gov.cn profile."""
+    from ingest.sites import choose_profile
+
+    text = "索 引 号：000014349/2019-00007 发文机关：国务院 发文字号：国发〔2019〕5号"
+    assert choose_profile("", text).name == "gov_cn"
+    assert choose_profile("", text, spaced=False).name == "generic"
+    html = page(
+        f"<table><tr><td>索 引 号：</td><td>000014349/2019-00007</td></tr>"
+        f"<tr><td>发文机关：</td><td>国务院</td></tr><tr><td>发文字号：</td><td>国发〔2019〕5号</td></tr></table>"
+        f"<div id='UCAP-CONTENT'>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}</div>"
+    )
+    assert extract_html(html).meta["profile"] == "gov_cn"
+    with signal_off("spacedmarkers"):
+        assert extract_html(html).meta["profile"] == "generic"

@@ -32,8 +32,19 @@ class Profile:
     def matches_host(self, host: str) -> bool:
         return any(p.search(host) for p in self.hosts)
 
-    def matches_markers(self, text: str) -> bool:
-        return bool(self.markers) and all(m in text for m in self.markers)
+    def matches_markers(self, text: str, spaced: bool = True) -> bool:
+        """Every marker is in the text; with ``spaced``, also when the page prints it with
+        spaces between its characters (``索 引 号``, ``发文字号`` padded to a column's width)."""
+        if not self.markers:
+            return False
+        if spaced:
+            return all(m in text or _spaced(m).search(text) is not None for m in self.markers)
+        return all(m in text for m in self.markers)
+
+
+@cache
+def _spaced(marker: str) -> re.Pattern:
+    return re.compile(r"[ \t\u00a0\u3000\u2002\u2003]*".join(map(re.escape, marker)))
 
 
 @dataclass(frozen=True)
@@ -103,8 +114,9 @@ def get_profile(name: str) -> Profile:
         raise ValueError(f"unknown site profile {name!r}; known: {', '.join(ORDER)}") from None
 
 
-def choose_profile(url: str = "", page_text: str = "") -> Profile:
-    """The profile for a page: by URL host first, then by markers in its text."""
+def choose_profile(url: str = "", page_text: str = "", spaced: bool = True) -> Profile:
+    """The profile for a page: by URL host first, then by markers in its text (``spaced``: a
+    marker printed with spaces between its characters counts)."""
     host = (urlsplit(url).hostname or "") if url else ""
     table = profiles()
     if host:
@@ -112,6 +124,6 @@ def choose_profile(url: str = "", page_text: str = "") -> Profile:
             if table[name].matches_host(host):
                 return table[name]
     for name in ORDER:
-        if table[name].matches_markers(page_text):
+        if table[name].matches_markers(page_text, spaced):
             return table[name]
     return table["generic"]
