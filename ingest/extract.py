@@ -27,6 +27,7 @@ from govtext.errors import SourceError
 from ingest.chrome import SiteChrome, fingerprint
 from ingest.encoding import decode_bytes
 from ingest.metadata import DATE, TABLE_LABELS, meta_tags, metadata_table, normalize_date, page_metadata, text_metadata  # noqa: F401 (normalize_date re-exported)
+from ingest.metadata import first_date
 from ingest.metadata import html_title as title_tag
 from ingest.sites import Profile, boilerplate, choose_profile, get_profile
 from ingest.text import clean_text
@@ -83,6 +84,16 @@ from ingest.text import clean_text
 #   attributes - a page with ATTRIBUTES_MIN or more short label/value lines (颜色：…, 品牌: …, a bare 价格：)
 #               besides a document's metadata labels, whose text is under ATTRIBUTES_MAX_CHARS characters,
 #               is a record (a product, a directory entry, a profile), not an article: refused
+#   oneteaser - a page whose whole kept text is one short teaser (TEASER_MAX_CHARS) cut off by an
+#               ellipsis or a "more" link (详细 / 詳細 …) on a page mostly of links (LIST_PAGE_LINK_SHARE) is
+#               a front page, refused; the teaser rule's "more" words are known in traditional script too
+#               (added after page set 8's read: a forum portal and a news front page were kept as a teaser)
+#   bbs       - a forum post in the BBS mail format keeps its text, not its header lines (发信人 / 标 题 /
+#               发信站), its signature (from a line "--" to ※ 来源 / ※ 修改), its quote header
+#               (【 在 … 的大作中提到: 】) or a bare post number ([ 2 ]) before a header (page set 8's read)
+#   bylinedate - a page with no date found takes the first date of a byline its boilerplate-named
+#               wrapper removed (<div class="author-share"> holding the author and 2017-03-01), when that
+#               wrapper sat beside or just above the content block (page set 8's read)
 #   tablelabels - a metadata table's 生成日期 / 发文日期 / 发布机构 / 公开日期 are read whatever the profile
 #               (ingest/metadata.py TABLE_LABELS): county and city CMSs label their tables so
 SIGNALS = {
@@ -110,7 +121,20 @@ SIGNALS = {
     "spacedmarkers": True,
     "shortlines": True,
     "attributes": True,
+    "oneteaser": True,
+    "bbs": True,
+    "bylinedate": True,
 }
+# articles of sets 1-8 kept as one block under 200 characters on a page mostly of links: 2, neither cut off
+TEASER_MAX_CHARS = 200
+TRUNCATED = re.compile(r"(?:\.{3,}|…+|⋯+)$")
+BBS_HEADER = re.compile(
+    r"^(?:发信人|發信人|寄信人)\s*[:：].{0,80}(?:信区|信區|看板)\s*[:：]|^(?:标|標)\s*(?:题|題)\s*[:：]|^(?:发信站|發信站)\s*[:：]"
+)
+BBS_ORIGIN = re.compile(r"^※\s*(?:来源|來源|修改|转载|轉載|转寄|轉寄)\s*[:：]")
+BBS_QUOTE = re.compile(r"^【\s*在\s.{1,60}的(?:大作|来信|來信)中提到\s*[:：]\s*】$")
+BBS_NUMBER = re.compile(r"^[\[［【]\s*\d{1,5}\s*[\]］】]$")
+BYLINE_DATE_CHARS = 80
 ATTRIBUTES_MIN = 16  # label/value lines; articles of sets 1-7 with under 200 characters of text: at most 14
 ATTRIBUTES_MAX_CHARS = 200
 ATTRIBUTE_LINE = re.compile(r"^([\u4e00-\u9fffA-Za-z ]{1,8})\s*[:：]\s*(?:\S.{0,40})?$")
@@ -312,7 +336,8 @@ def _extract_html(
     html_title = title_tag(root)
     table = metadata_table(root, site, more_labels=SIGNALS["tablelabels"])
     meta.update(table)
-    seen["hidden_prose"] = _prune(root, site, keep_hidden)
+    bylines: list = []
+    seen["hidden_prose"] = _prune(root, site, keep_hidden, bylines if SIGNALS["bylinedate"] else None)
     blocks = _linearize(root)
     if chrome is not None:
         meta["chrome_blocks"] = _mark_chrome(blocks, chrome, chrome.host_for(url))
@@ -336,6 +361,8 @@ def _extract_html(
     kept, heading = _drop_title_lines(kept, title)
     if SIGNALS["runs"]:
         kept = _drop_label_runs(kept)
+    if SIGNALS["bbs"]:
+        kept = _drop_bbs_chrome(kept)
     if heading and (not title or not any(title[:8] in b.text for b in blocks if b.heading or b in inside)):
         title = heading  # the <title> names the site, the line above the byline names the article
     body = "\n".join(b.text for b in kept)
@@ -363,6 +390,8 @@ def _extract_html(
         "\n".join(b.text for b in inside if b.chars <= 60),
         "\n".join(b.text for b in blocks),
     )
+    if not doc.date and bylines and container is not None:
+        doc.date = _byline_date(bylines, container)
     return doc
 
 
@@ -391,10 +420,11 @@ def _attr_text(el) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
 
-def _prune(root, site: Profile, keep_hidden: bool = False) -> bool:
+def _prune(root, site: Profile, keep_hidden: bool = False, bylines: list | None = None) -> bool:
     """Drop scripts, styles, forms' widgets, hidden and boilerplate-named elements.
 
-    With ``keep_hidden``, hidden elements holding an article's worth of prose stay.
+    With ``keep_hidden``, hidden elements holding an article's worth of prose stay. Short dated
+    lines of boilerplate-named elements are added to ``bylines`` as (parent, text) before they go.
     Returns whether such an element was there."""
     hidden_prose = False
     bp = boilerplate()
@@ -438,8 +468,22 @@ def _prune(root, site: Profile, keep_hidden: bool = False) -> bool:
                     or sentences < 0.5 * page_sentences
                     or next(el.iter("h1"), None) is None
                 ):
+                    if bylines is not None and len(NONSPACE.findall(text)) <= BYLINE_DATE_CHARS and DATE.search(text):
+                        bylines.append((el.getparent(), SPACES.sub(" ", text).strip()))
                     _drop(el)
     return hidden_prose
+
+
+def _byline_date(bylines: list, container) -> str:
+    """The first date of a removed byline whose parent is the content block or one of its two
+    nearest ancestors (an author-and-share bar above the text), not <body> or <html>."""
+    near = [container, *list(container.iterancestors())[:2]]
+    for parent, text in bylines:
+        if parent is not None and parent.tag not in ("html", "body") and any(parent is el for el in near):
+            found = first_date(text)
+            if found:
+                return found
+    return ""
 
 
 def _is_hidden_article(el) -> bool:
@@ -757,6 +801,11 @@ def _profile_container(root, site: Profile):
 TEASER_END = re.compile(
     r"(?:\.{3}|…)?\s*[\[【(（]?\s*(?:详细|详情|全文|阅读全文|查看全文|更多|more)\s*[\]】)）]?\s*(?:>>|»|→)?$", re.I
 )
+TEASER_END_HANT = re.compile(
+    r"(?:\.{3}|…)?\s*[\[【(（<＜〈]?\s*(?:详细|详情|全文|阅读全文|查看全文|更多|詳細|詳情|閱讀全文|查看全文|more)\s*"
+    r"[\]】)）>＞〉]?\s*(?:>>|»|→)?$",
+    re.I,
+)
 
 
 def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -> bool:
@@ -764,7 +813,10 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -
     or the page is mostly links and its best block has hardly a sentence, or its prose
     is teasers (summaries ending in [详细] / 阅读全文 links)."""
     prose = sum(b.chars for b in kept if b.link_density <= 0.3 and SENTENCE_END.search(b.text))
-    teasers = [b for b in kept if b.link_chars and TEASER_END.search(b.text)]
+    teaser_end = TEASER_END_HANT if SIGNALS["oneteaser"] else TEASER_END
+    teasers = [b for b in kept if b.link_chars and teaser_end.search(b.text)]
+    if SIGNALS["oneteaser"] and _lone_teaser(kept, blocks, teaser_end):
+        return True
     if len(teasers) >= 2 and sum(b.chars for b in teasers) >= 0.5 * sum(b.chars for b in kept):
         return True
     if SIGNALS["records"] and _teaser_records(inside):
@@ -783,6 +835,47 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -
         return True
     page = sum(b.chars for b in blocks)
     return prose < LIST_MIN_PROSE and page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+
+
+def _lone_teaser(kept: list[Block], blocks: list[Block], teaser_end) -> bool:
+    """A front page: its whole text one short summary cut off (…, ...) or ending in a "more" link,
+    among links (the page's lead story teaser; an article's last line ends in a sentence)."""
+    if len(kept) != 1 or kept[0].chars > TEASER_MAX_CHARS:
+        return False
+    text = kept[0].text
+    if not (TRUNCATED.search(text) or (kept[0].link_chars and teaser_end.search(text))):
+        return False
+    page = sum(b.chars for b in blocks)
+    return page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+
+
+def _drop_bbs_chrome(kept: list[Block]) -> list[Block]:
+    """Posts in the BBS mail format (Firebird / SMTH forums: 发信人 / 标 题 / 发信站 lines, then the
+    text, then ``--``, a signature and ``※ 来源:``): the text stays, the rest goes. Only on a page
+    that has a full header (发信人 … 信区, and 发信站)."""
+    heads = [i for i, b in enumerate(kept) if BBS_HEADER.search(b.text)]
+    if not any(kept[i].text.lstrip().startswith(("发信站", "發信站")) for i in heads) or not any(
+        kept[i].text.lstrip().startswith(("发信人", "發信人", "寄信人")) for i in heads
+    ):
+        return kept
+    drop = set(heads)
+    for i in heads:
+        if i > 0 and BBS_NUMBER.match(kept[i - 1].text):
+            drop.add(i - 1)
+    signature = False
+    for i, b in enumerate(kept):
+        if b.text.strip() == "--":
+            signature = True
+        if signature:
+            drop.add(i)
+        if BBS_ORIGIN.match(b.text):
+            drop.add(i)
+            signature = False
+        elif BBS_QUOTE.match(b.text):
+            drop.add(i)
+        if i in heads:
+            signature = False
+    return [b for i, b in enumerate(kept) if i not in drop]
 
 
 def _verse_run(blocks: list[Block]) -> list[Block]:

@@ -508,3 +508,73 @@ def test_gov_cn_markers_printed_with_spaces_choose_its_profile():
     assert extract_html(html).meta["profile"] == "gov_cn"
     with signal_off("spacedmarkers"):
         assert extract_html(html).meta["profile"] == "generic"
+
+
+NAV = "".join(f"<li><a href='/c/{i}.html'>第{i}版块的最新话题与精华文章推荐</a></li>" for i in range(40))
+
+
+@pytest.mark.parametrize(
+    "teaser",
+    [
+        "一年半内非法吸收资金500多亿元，受害投资人遍布全国31个省市区。近日，该平台的21名涉案人员被北京警方逮捕，其中平台实际控制人……",
+        "美國當局調查摩根大通招聘中國「官二代」、「富二代」以招攬生意一事，燒到香港金融管理局（簡稱金管局）高層。"
+        "...<a href='/n/1.html'>&lt;詳細&gt;</a>",
+    ],
+)
+def test_a_front_page_whose_text_is_one_teaser_is_refused(teaser):
+    """Signal ``oneteaser``: a page of links whose only text is one short summary cut off by an
+    ellipsis or ending in a "more" link (traditional script too) is a front page, refused."""
+    html = page(f"<ul>{NAV}</ul><div class='top'><h3><a href='/n/1.html'>头条</a></h3><p>{teaser}</p></div>")
+    with pytest.raises(SourceError) as err:
+        extract_html(html)
+    assert err.value.code == "no_text"
+    with signal_off("oneteaser"):
+        assert teaser[:10] in extract_html(html).text
+    post = "我的电脑分辨率是2560*1440，登录游戏后全屏显示有的地方看不到了，我调了分辨率都没用。这是什么问题啊？"
+    kept = page(f"<ul>{NAV}</ul><div class='post'><h1>游戏全屏问题</h1><p>{post}</p></div>", title="游戏全屏问题")
+    assert post[:20] in extract_html(kept).text  # a short post ending in a sentence stays
+
+
+def test_bbs_post_headers_and_signatures_are_not_text():
+    """Signal ``bbs``: posts in the BBS mail format keep their text, not 发信人 / 标 题 / 发信站, the
+    signature after ``--``, the ※ 来源 line, the quote header or the post numbers."""
+
+    def post(n, who, text, quote=""):
+        return (
+            f"<div class='post'><p>[ {n} ]</p><p>发信人: {who} ({who}), 信区: Beijing<br>"
+            f"标  题: Re: 关于企业开办的讨论<br>发信站: BBS 某某站 (Wed Jan 27 09:48:05 2016, 美东)<br><br>"
+            f"{text}<br>{quote}--<br>我的签名档：天天向上<br>※ 来源:·BBS 某某站 网址：bbs.example·[FROM: 10.]</p></div>"
+        ).replace("\n", "<br>")
+
+    quote = f"【 在 alice (alice) 的大作中提到: 】\n: {PARAGRAPHS[0][:30]}\n"
+    html = page(
+        post(1, "alice", "\n".join(PARAGRAPHS)) + post(2, "bob", "同意楼上的看法，我们这里也已经推行了。", quote),
+        title="关于企业开办的讨论",
+    )
+    text = extract_html(html).text
+    assert PARAGRAPHS[0] in text and PARAGRAPHS[-1] in text and "同意楼上的看法" in text
+    assert f": {PARAGRAPHS[0][:30]}" in text  # the quoted lines are part of the reply
+    for chrome in ("发信人", "标 题", "Re: 关于", "发信站", "※ 来源", "签名档", "大作中提到", "[ 2 ]"):
+        assert chrome not in text
+    with signal_off("bbs"):
+        assert "发信站" in extract_html(html).text
+    plain = article(paragraphs=[*PARAGRAPHS[:2], "--", "签名", *PARAGRAPHS[2:]])
+    assert "签名" in extract_html(plain).text  # no BBS header: a "--" line is left alone
+
+
+def test_a_date_in_a_removed_byline_bar_above_the_text_is_the_date():
+    """Signal ``bylinedate``: a page with no date found elsewhere takes the date of the author bar
+    its boilerplate name (author-share) removed, when it sat just above the content; a dated
+    header bar directly under <body> does not count."""
+    ps = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = page(
+        "<div class='header'>今天是2024年5月1日</div><div class='main'><h1>关于推行企业开办一网通办的通知</h1>"
+        "<div class='detail-bd'><div class='author-share'><span class='name'>谢若含</span>"
+        f"<span class='date'>2017-03-01 14:27:02</span></div><div class='detail'>{ps}</div></div></div>"
+    )
+    doc = extract_html(html)
+    assert doc.date == "2017-03-01" and "谢若含" not in doc.text
+    with signal_off("bylinedate"):
+        assert not extract_html(html).date
+    header_only = page(f"<div class='header'>今天是2024年5月1日</div><div class='article'>{ps}</div>")
+    assert not extract_html(header_only).date
