@@ -468,7 +468,12 @@ def _prune(root, site: Profile, keep_hidden: bool = False, bylines: list | None 
                     or sentences < 0.5 * page_sentences
                     or next(el.iter("h1"), None) is None
                 ):
-                    if bylines is not None and len(NONSPACE.findall(text)) <= BYLINE_DATE_CHARS and DATE.search(text):
+                    if (
+                        bylines is not None
+                        and len(text) <= 5 * BYLINE_DATE_CHARS
+                        and len(NONSPACE.findall(text)) <= BYLINE_DATE_CHARS
+                        and DATE.search(text)
+                    ):
                         bylines.append((el.getparent(), SPACES.sub(" ", text).strip()))
                     _drop(el)
     return hidden_prose
