@@ -30,6 +30,11 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   labelled blind and committed before any tagger ran on it. The model scoring
   it is trained as the served one is (:data:`nlp.labels.TRAINING_FILES`: the
   tuning labels and the first two held-out files, tuning data by now).
+* **fourth held-out (``--split heldout4``)**: the same, scored on
+  ``tests/data/theme_labels_heldout4.jsonl`` (:mod:`nlp.draw_heldout4`), from
+  documents none of the four other label files had touched, labelled blind and
+  committed before any tagger ran on it, with the model trained as the served
+  one is.
 
 Systems: ``rules`` (the taxonomy alone, no training), ``model`` (the logistic
 model alone, retrained in every fold), ``combined`` (the policy of :mod:`nlp.combine` at
@@ -56,6 +61,7 @@ from nlp.combine import COMBINED_THRESHOLD, noisy_or
 from nlp.labels import (
     HELDOUT2_FILE,
     HELDOUT3_FILE,
+    HELDOUT4_FILE,
     HELDOUT_FILE,
     labels_available,
     load_examples,
@@ -240,6 +246,8 @@ def run(split: str = "both", folds: int = 5, C: float = 8.0, calibrate: bool = T
         report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT2_FILE)
     if split == "heldout3":
         report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT3_FILE, served=True)
+    if split == "heldout4":
+        report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT4_FILE, served=True)
     if split in ("random", "both"):
         r = evaluate_split(ds, random_splits(len(ds.examples), folds), C, calibrate)
         report["in_source"] = {"folds": r["folds"], "results": r["results"]}
@@ -346,7 +354,9 @@ def format_report(report: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m nlp.evaluate")
-    ap.add_argument("--split", choices=["source", "random", "both", "heldout", "heldout2", "heldout3"], default="both")
+    ap.add_argument(
+        "--split", choices=["source", "random", "both", "heldout", "heldout2", "heldout3", "heldout4"], default="both"
+    )
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--C", type=float, default=8.0)
     ap.add_argument("--no-calibrate", action="store_true", help="skip the per-theme thresholds (faster)")
