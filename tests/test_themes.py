@@ -448,16 +448,16 @@ def test_identical_labelled_paragraphs_carry_the_same_labels(examples):
 
 # -- issue 16 item 3: the held-out label set ---------------------------------------------------
 @needs_shared
-def test_served_model_is_trained_on_every_training_file_and_never_on_the_third_heldout_set():
+def test_served_model_is_trained_on_every_training_file_and_never_on_the_fourth_heldout_set():
     import gzip
     import json
 
-    from nlp.labels import HELDOUT3_FILE, TRAINING_FILES, load_training_examples
+    from nlp.labels import HELDOUT4_FILE, TRAINING_FILES, load_training_examples
     from nlp.model import model_path
 
     meta = json.loads(gzip.decompress(model_path().read_bytes()))["meta"]
     assert meta["label_files"] == [p.name for p in TRAINING_FILES]
-    assert HELDOUT3_FILE not in TRAINING_FILES
+    assert HELDOUT4_FILE not in TRAINING_FILES
     assert meta["examples"] == len(load_training_examples()) > len(load_examples())
 
 
