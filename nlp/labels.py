@@ -26,11 +26,15 @@ HELDOUT_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout.jsonl"
 HELDOUT2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout2.jsonl"
 #: the third held-out file (``--split heldout3``), from documents none of the files above uses
 HELDOUT3_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout3.jsonl"
-#: What the served model trains on (``nlp.train``). The first two held-out files have been
+#: the fourth held-out file (``--split heldout4``), from documents none of the files above uses
+HELDOUT4_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout4.jsonl"
+#: What the served model trains on (``nlp.train``). The first three held-out files have been
 #: read often enough to be tuning data, and they are mostly law paragraphs, the register the
-#: model knew least: trained on them too, the model scored the third held-out file 0.62 -> 0.64
-#: (combined macro-F1). The third stays out of training: it is the held-out figure.
-TRAINING_FILES = (LABELS_FILE, HELDOUT_FILE, HELDOUT2_FILE)
+#: model knew least: trained on the first two too, the model scored the third held-out file
+#: 0.62 -> 0.64 (combined macro-F1); adding the third (session i16i) took the second from
+#: 0.719 to 0.756 (``nlp.evaluate`` trains without the file it scores). The fourth stays out of
+#: training: it is the held-out figure.
+TRAINING_FILES = (LABELS_FILE, HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(prog="python -m nlp.train")
     ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--C", type=float, default=8.0)
+    ap.add_argument("--C", type=float, default=16.0)
     ap.add_argument(
         "--thresholds",
         action="store_true",

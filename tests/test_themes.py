@@ -448,16 +448,16 @@ def test_identical_labelled_paragraphs_carry_the_same_labels(examples):
 
 # -- issue 16 item 3: the held-out label set ---------------------------------------------------
 @needs_shared
-def test_served_model_is_trained_on_every_training_file_and_never_on_the_third_heldout_set():
+def test_served_model_is_trained_on_every_training_file_and_never_on_the_fourth_heldout_set():
     import gzip
     import json
 
-    from nlp.labels import HELDOUT3_FILE, TRAINING_FILES, load_training_examples
+    from nlp.labels import HELDOUT4_FILE, TRAINING_FILES, load_training_examples
     from nlp.model import model_path
 
     meta = json.loads(gzip.decompress(model_path().read_bytes()))["meta"]
     assert meta["label_files"] == [p.name for p in TRAINING_FILES]
-    assert HELDOUT3_FILE not in TRAINING_FILES
+    assert HELDOUT4_FILE not in TRAINING_FILES
     assert meta["examples"] == len(load_training_examples()) > len(load_examples())
 
 
@@ -520,6 +520,42 @@ def test_the_third_heldout_draw_is_reproduced_by_its_command(tmp_path):
     assert [{k: r[k] for k in keep} for r in drawn] == [{k: r[k] for k in keep} for r in labelled]
 
 
+@needs_shared
+def test_fourth_heldout_set_comes_from_documents_no_other_label_file_uses(examples):
+    from nlp.labels import HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT4_FILE
+    from nlp.labels import HELDOUT_FILE, read_label_rows
+
+    rows = read_label_rows(HELDOUT4_FILE)
+    held4 = load_examples(HELDOUT4_FILE)  # every reference resolves and its text_prefix matches
+    assert len(held4) == len(rows) >= 350
+    assert all(set(r["labels"]) <= set(THEME_IDS) and len(set(r["labels"])) == len(r["labels"]) for r in rows)
+    assert [(r["register"], r["group"]) for r in rows] == [(e.register, e.group) for e in held4]
+    others = (
+        list(examples.values())
+        + load_examples(HELDOUT_FILE)
+        + load_examples(HELDOUT2_FILE)
+        + load_examples(HELDOUT3_FILE)
+    )
+    assert not {e.doc_id for e in held4} & {e.doc_id for e in others}
+    assert not {e.text for e in held4} & {e.text for e in others}
+    assert len({e.key for e in held4}) == len(held4)
+    assert len({e.text for e in held4}) == len(held4)
+    assert sum(1 for e in held4 if not e.labels) >= 150
+
+
+@pytest.mark.slow
+@needs_shared
+def test_the_fourth_heldout_draw_is_reproduced_by_its_command(tmp_path):
+    from nlp.draw_heldout4 import main
+    from nlp.labels import HELDOUT4_FILE
+
+    assert main([str(tmp_path / "drawn.jsonl")]) == 0  # the recorded command, fixed seed
+    drawn = read_label_rows(tmp_path / "drawn.jsonl")
+    labelled = read_label_rows(HELDOUT4_FILE)
+    keep = ("source", "doc_id", "para_index", "text_prefix", "register", "group", "drawn_by")
+    assert [{k: r[k] for k in keep} for r in drawn] == [{k: r[k] for k in keep} for r in labelled]
+
+
 def test_evaluate_accepts_the_second_heldout_split():
     from nlp.evaluate import main
 
@@ -530,6 +566,9 @@ def test_evaluate_accepts_the_second_heldout_split():
     with pytest.raises(SystemExit) as third:
         main(["--split", "heldout3", "--help"])
     assert third.value.code == 0
+    with pytest.raises(SystemExit) as fourth:
+        main(["--split", "heldout4", "--help"])
+    assert fourth.value.code == 0
     with pytest.raises(SystemExit) as unknown:
         main(["--split", "heldout9", "--help"])
     assert unknown.value.code == 2
