@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/eval_extract_external.py [DATASET] [--list-pages GNE] [--magic-html MH] [--gerapy GAE]
         [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB] [--llm-webkit LWK] [--llm-webkit-upstream LWU]
-        [--set6 NAME=CHECKOUT ...] [--set7 NAME=CHECKOUT ...] [--set8 NAME=CHECKOUT ...] [--baseline TREE]
-        [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
+        [--set6 NAME=CHECKOUT ...] [--set7 NAME=CHECKOUT ...] [--set8 NAME=CHECKOUT ...] [--set9 NAME=CHECKOUT ...]
+        [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
 mirror the ``fetch`` tool returns), never copied into this repository:
@@ -46,6 +46,10 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   (forum, portal, news front page, homepages and teaser lists to refuse; a forum thread) and
   postlight/parser's Chinese fixture (a news feature): ``bench/data/extract_pages8.json``, pages,
   annotations and labels written and committed before anything ran on them.
+* set 9, ``--set9 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages9.json``): government and
+  media article pages saved in single-page repositories (a ministry notice with 文号 / 索引号, procurement
+  notices, news items, a commentary, a novel chapter) and portal homepages to refuse, all on sites new to
+  sets 1-8: pages, annotations and labels written and committed before anything ran on them.
 
 ``--baseline TREE`` adds the extractor of another govtext tree (e.g. main's checkout, read only:
 its own .venv and code, in a subprocess fed the same decoded HTML, page by page in the same run)
@@ -88,6 +92,7 @@ PAGES5 = ROOT / "bench" / "data" / "extract_pages5.json"
 PAGES6 = ROOT / "bench" / "data" / "extract_pages6.json"
 PAGES7 = ROOT / "bench" / "data" / "extract_pages7.json"
 PAGES8 = ROOT / "bench" / "data" / "extract_pages8.json"
+PAGES9 = ROOT / "bench" / "data" / "extract_pages9.json"
 SPLITS = ("heldout", "tune", "fixture")
 
 
@@ -589,6 +594,13 @@ def main() -> None:
         "parser=<postlight/parser>",
     )
     parser.add_argument(
+        "--set9",
+        action="append",
+        default=[],
+        metavar="NAME=CHECKOUT",
+        help="page set 9: one NAME=CHECKOUT per source named in bench/data/extract_pages9.json",
+    )
+    parser.add_argument(
         "--baseline",
         metavar="TREE",
         help="another govtext tree (e.g. main's checkout) whose extractor runs in the same run as column 'baseline'",
@@ -653,6 +665,8 @@ def main() -> None:
         run_seventh_set(args, tools, times1)
     if args.set8:
         run_eighth_set(args, tools, times1)
+    if args.set9:
+        run_eighth_set(args, tools, times1, "set 9", PAGES9, args.set9, "--set9")
 
 
 def run_first_set(args, tools: dict, times1: Counter) -> None:
@@ -789,15 +803,17 @@ def run_seventh_set(args, tools: dict, times1: Counter) -> None:
     report_times("all sets run", times1, names)
 
 
-def run_eighth_set(args, tools: dict, times1: Counter) -> None:
-    """Set 8: several checkouts at their HEAD; text scores by type, refusals, metadata labels."""
+def run_eighth_set(
+    args, tools: dict, times1: Counter, label: str = "set 8", pages: Path = PAGES8, values=None, flag: str = "--set8"
+) -> None:
+    """Set 8 (or 9): several checkouts at their HEAD; text scores by type, refusals, metadata labels."""
     names = list(tools)
-    spec = json.loads(PAGES8.read_text(encoding="utf-8"))
-    checkouts = named_checkouts(args.set8, spec["sources"], "--set8")
+    spec = json.loads(pages.read_text(encoding="utf-8"))
+    checkouts = named_checkouts(args.set8 if values is None else values, spec["sources"], flag)
     print()
     for name, source in spec["sources"].items():
-        print(f"set 8 source {name}: " + (_source(source, checkouts[name]) if name in checkouts else "not given"))
-    page_set = SixthSet("set 8", spec, checkouts, args.only)
+        print(f"{label} source {name}: " + (_source(source, checkouts[name]) if name in checkouts else "not given"))
+    page_set = SixthSet(label, spec, checkouts, args.only)
     times: Counter = Counter()
     rows = score_set(page_set, tools, times, args.chrome)
     print_scores(page_set.label, rows, names, args.pages)
@@ -818,7 +834,7 @@ def run_eighth_set(args, tools: dict, times1: Counter) -> None:
                     + "".join(f"{int(sum(r[n] for r in subset)):>9}/{len(subset):<3}" for n in names)
                 )
     print_metadata(rows, args.pages)
-    report_times("set 8", times, names)
+    report_times(label, times, names)
     times1.update(times)
     report_times("all sets run", times1, names)
 
