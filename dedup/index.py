@@ -61,6 +61,8 @@ from .fingerprint import Prints, exact_hash, fingerprint_normalized, fingerprint
 from .normalize import normalize_many
 from .grouping import GROUP_CLUSTER_DOCS, GROUP_MIN_REVERSE, GROUP_SHARE, group_candidates, group_link
 from .postings import Segment, SegmentPostings
+from .segfiles import store_path
+from .textfiles import GONE_SCHEMA, TextFiles, new_epoch
 
 MAX_POSTINGS = 64
 MAX_VERIFY = 24
@@ -136,6 +138,20 @@ class DedupIndex:
         for stmt in _SCHEMA.strip().split(";"):
             if stmt.strip():
                 conn.execute(stmt)
+        #: the normalized texts as files beside the store (``dedup/textfiles.py``); None: SQLite only
+        self._texts: TextFiles | None = None
+        self._gone: set[int] = set()
+        self._gone_at: tuple[str, int] = ("", 0)  # (epoch, last dd_gone.seq read)
+        self._has_gone = False
+        try:
+            for stmt in GONE_SCHEMA:
+                conn.execute(stmt)
+            self._has_gone = True
+            path = store_path(conn)
+            if path:
+                self._texts = TextFiles.for_path(path)
+        except sqlite3.OperationalError:  # a read-only store made by an earlier version: no text files
+            pass
         self.bands = SegmentPostings(conn, "band")
         self.fps = SegmentPostings(conn, "fp")
         self.params = {"scheme": scheme_params(), "index": INDEX_PARAMS}
@@ -164,8 +180,13 @@ class DedupIndex:
 
     def reset(self) -> None:
         """Empty every dd_ table and record this scheme (the caller must re-add its documents)."""
+        # the text files' epoch first: ids are reused from here on (and the removals below
+        # need no tombstones)
+        self.conn.execute("DELETE FROM dd_meta WHERE key = 'text_epoch'")
         for t in _TABLES:
             self.conn.execute(f"DELETE FROM {t}")
+        if self._has_gone:
+            self.conn.execute("DELETE FROM dd_gone")
         for t in _OLD_TABLES:
             self.conn.execute(f"DROP TABLE IF EXISTS {t}")
         self._record_params()
@@ -287,12 +308,32 @@ class DedupIndex:
         every candidate (the other fields only of the few that match)."""
         out: dict[int, str] = {}
         pids = list(dict.fromkeys(int(p) for p in pids))
+        if self._texts is not None and pids:
+            state = self._text_state()
+            if state is not None:
+                out, pids = self._texts.norms(self.conn, *state, pids)
         # no join with dd_doc: a document's row is written before its paragraphs' and
         # removed after them, in one transaction, so every paragraph row has its document
         sql = "SELECT p.pid, p.norm FROM json_each(?) j JOIN dd_para p ON p.pid = j.value"
         for chunk in chunks(pids, 2000):
             out.update(self.conn.execute(sql, (json.dumps(chunk),)).fetchall())
         return out
+
+    def _text_state(self) -> tuple[str, int, set[int]] | None:
+        """(epoch, next paragraph id, removed paragraphs) for the text files; None without an epoch."""
+        epoch, nxt = self.conn.execute(
+            "SELECT (SELECT value FROM dd_meta WHERE key = 'text_epoch'), "
+            "(SELECT value FROM dd_meta WHERE key = 'next_pid')"
+        ).fetchone()
+        if epoch is None or nxt is None:
+            return None
+        if self._gone_at[0] != epoch:
+            self._gone, self._gone_at = set(), (epoch, 0)
+        rows = self.conn.execute("SELECT seq, pid, epoch FROM dd_gone WHERE seq > ?", (self._gone_at[1],)).fetchall()
+        if rows:
+            self._gone.update(p for _, p, e in rows if e == epoch)
+            self._gone_at = (epoch, max(r[0] for r in rows))
+        return epoch, int(nxt), self._gone
 
     def source_rows(self, pids, cap: int | None = None) -> tuple[dict[int, dict], dict[int, list[int]]]:
         """What the draft check needs of the paragraphs that match, in one read: pid ->
@@ -339,7 +380,14 @@ class DedupIndex:
         else:
             base = int(row[0])
         self.conn.execute("INSERT OR REPLACE INTO dd_meta VALUES ('next_pid', ?)", (str(base + n),))
+        self.ensure_text_epoch()
         return base
+
+    def ensure_text_epoch(self) -> None:
+        """Give the store an epoch for its text files (``dedup/textfiles.py``) if it has none
+        (a store of an earlier version, or reset), in the caller's write transaction."""
+        if self._texts is not None:
+            self.conn.execute("INSERT OR IGNORE INTO dd_meta VALUES ('text_epoch', ?)", (new_epoch(),))
 
     def add_document(self, doc_id: str, paragraphs: list[str], site: str = "") -> dict:
         """Fingerprint and index one document; update clusters and groups.
