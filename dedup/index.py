@@ -143,6 +143,9 @@ class DedupIndex:
         self._gone: set[int] = set()
         self._gone_at: tuple[str, int] = ("", 0)  # (epoch, last dd_gone.seq read)
         self._has_gone = False
+        #: hashes of the paragraphs after the complete blocks: ((epoch, first id), ids read up to,
+        #: hashes and pids sorted by hash then pid)
+        self._tail: tuple = (None, 0, None, None)
         try:
             for stmt in GONE_SCHEMA:
                 conn.execute(stmt)
@@ -343,6 +346,12 @@ class DedupIndex:
         rows: dict[int, dict] = {}
         twins: dict[int, list[int]] = {}
         pids = list(dict.fromkeys(int(p) for p in pids))
+        if self._texts is not None and pids:
+            state = self._text_state()
+            if state is not None:
+                got = self._source_rows_from_files(state, pids, cap)
+                if got is not None:
+                    return got
         tw = (
             f"(SELECT group_concat(t.pid) FROM (SELECT pid FROM dd_para WHERE hash = p.hash LIMIT {int(cap)}) t)"
             if cap is not None
@@ -358,6 +367,79 @@ class DedupIndex:
                 if same:
                     twins[pid] = [int(x) for x in same.split(",")] if "," in same else [int(same)]
         return rows, twins
+
+    def _source_rows_from_files(self, state, pids: list[int], cap: int | None):
+        """``source_rows`` from the text files (``dedup/textfiles.py``): the rows of paragraphs in
+        complete blocks, their twins there and, from a cache of the hashes of the paragraphs
+        after them (kept up to date with the new ids each call), the twins among those; what
+        the files miss from SQLite. None when a complete block has no sound file."""
+        assert self._texts is not None
+        epoch, nxt, gone = state
+        found, rest = self._texts.rows(self.conn, epoch, nxt, gone, pids)
+        sql = "SELECT p.pid, p.did, p.idx, p.hash FROM json_each(?) j JOIN dd_para p ON p.pid = j.value"
+        for chunk in chunks(rest, 2000):
+            found.update((p, (d, i, h)) for p, d, i, h in self.conn.execute(sql, (json.dumps(chunk),)))
+        twins_of: dict[int, list[int]] = {}
+        if cap is not None and found:
+            hashes = list(dict.fromkeys(r[2] for r in found.values()))
+            q = np.array(hashes, dtype=np.int64)
+            in_files = self._texts.twins(self.conn, epoch, nxt, gone, q, cap)
+            if in_files is None:
+                return None
+            tail = self._tail_twins(state, q, cap)
+            qi = np.concatenate([in_files[0], tail[0]])
+            tp = np.concatenate([in_files[1], tail[1]])
+            order = np.argsort(qi, kind="stable")  # the files' (smaller) pids before the tail's
+            qi, tp = qi[order], tp[order]
+            keep = (np.arange(len(qi)) - np.searchsorted(qi, qi, "left")) < cap
+            for k, p in zip(qi[keep].tolist(), tp[keep].tolist()):
+                twins_of.setdefault(hashes[k], []).append(p)
+        dids = list(dict.fromkeys(r[0] for r in found.values()))
+        names: dict[int, str] = {}
+        for chunk in chunks(dids, 2000):
+            names.update(
+                self.conn.execute(
+                    "SELECT d.did, d.doc FROM json_each(?) j JOIN dd_doc d ON d.did = j.value", (json.dumps(chunk),)
+                )
+            )
+        rows: dict[int, dict] = {}
+        twins: dict[int, list[int]] = {}
+        for p in pids:
+            r = found.get(p)
+            if r is None or r[0] not in names:
+                continue
+            rows[p] = {"doc_id": names[r[0]], "paragraph_index": r[1], "hash": r[2]}
+            if r[2] in twins_of:
+                twins[p] = twins_of[r[2]]
+        return rows, twins
+
+    def _tail_twins(self, state, q: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
+        """(query position, pid): up to ``cap`` paragraphs (ascending) of each hash of ``q``
+        among the ids after the complete blocks, from this index's cache of their hashes."""
+        assert self._texts is not None
+        epoch, nxt, gone = state
+        lo = nxt // self._texts.block * self._texts.block
+        key, upto, th, tp = self._tail
+        if key != (epoch, lo) or upto > nxt:
+            key, upto, th, tp = (epoch, lo), lo, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if upto < nxt:
+            new = self.conn.execute("SELECT pid, hash FROM dd_para WHERE pid >= ? AND pid < ?", (upto, nxt)).fetchall()
+            if new:
+                th = np.concatenate([th, np.array([r[1] for r in new], dtype=np.int64)])
+                tp = np.concatenate([tp, np.array([r[0] for r in new], dtype=np.int64)])
+                order = np.lexsort((tp, th))
+                th, tp = th[order], tp[order]
+            upto = nxt
+        self._tail = (key, upto, th, tp)
+        lo_at = np.searchsorted(th, q, "left")
+        cnt = np.minimum(np.searchsorted(th, q, "right") - lo_at, cap + len(gone))
+        qi = np.repeat(np.arange(len(q), dtype=np.int64), cnt)
+        at = np.arange(len(qi), dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(lo_at, cnt)
+        pid = tp[at]
+        if gone and len(pid):
+            keep = ~np.isin(pid, np.fromiter(gone, dtype=np.int64, count=len(gone)))
+            qi, pid = qi[keep], pid[keep]
+        return qi, pid
 
     def twins(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
         """Exact hash -> pids of paragraphs with that normalized text (capped).

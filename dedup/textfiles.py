@@ -35,12 +35,18 @@ from pathlib import Path
 
 import numpy as np
 
+from . import native
+from .postings import Segment, SegmentPostings
+
 #: paragraph ids per file
 BLOCK = 1 << 16
-MAGIC = b"GTNORM01"
-#: header: magic, block, ids per block, data bytes, 32 bytes of epoch
-HEADER = 8 + 3 * 8 + 32
-#: texts compared with SQLite when a file is opened
+MAGIC = b"GTNORM02"
+#: header: magic, block, ids per block, paragraphs present, data bytes, 32 bytes of epoch
+HEADER = 8 + 4 * 8 + 32
+TWIN_MAGIC = b"GTTWIN01"
+#: the twin index's header: magic, blocks covered, entries, 32 bytes of epoch
+TWIN_HEADER = 8 + 2 * 8 + 32
+#: rows compared with SQLite when a file is opened
 SAMPLES = 16
 #: files of another epoch are removed only after this many seconds
 SWEEP_AGE = 60.0
@@ -50,46 +56,87 @@ GONE_SCHEMA = (
     "CREATE TRIGGER IF NOT EXISTS dd_para_gone AFTER DELETE ON dd_para BEGIN "
     "INSERT INTO dd_gone (pid, epoch) SELECT old.pid, value FROM dd_meta WHERE key = 'text_epoch'; END",
 )
+#: the columns of dd_para a file holds, as read to write it
+COLUMNS = "pid, did, idx, hash, norm"
 
 
 def new_epoch() -> str:
     return secrets.token_hex(16)
 
 
+def _layout(n: int, m: int) -> list[tuple[str, np.dtype, int]]:
+    """The arrays after the header: (name, dtype, length); the texts' bytes follow them."""
+    return [
+        ("offsets", np.dtype(np.int64), n + 1),
+        ("hash", np.dtype(np.int64), n),
+        ("did", np.dtype(np.int64), n),
+        ("idx", np.dtype(np.int64), n),
+        ("twin_hash", np.dtype(np.int64), m),  # the present rows' hashes, sorted (pids ascending on ties)
+        ("twin_pid", np.dtype(np.int64), m),
+        ("present", np.dtype(np.uint8), ((n + 7) // 8) * 8),
+    ]
+
+
 class TextBlock:
-    """One block's file: offsets, presence flags and UTF-8 texts, over a memory map."""
+    """One block's file over a memory map: per paragraph id whether it is present, its
+    document (did), index and exact hash, its normalized text (UTF-8); and the present
+    paragraphs sorted by hash (their exact twins)."""
 
-    __slots__ = ("base", "offsets", "present", "mm", "data_at")
+    __slots__ = ("base", "mm", "data_at", "offsets", "hash", "did", "idx", "twin_hash", "twin_pid", "present")
 
-    def __init__(self, base: int, n: int, mm: mmap.mmap):
+    def __init__(self, base: int, n: int, m: int, mm: mmap.mmap):
         self.base = base
         self.mm = mm
-        self.offsets = np.frombuffer(mm, dtype=np.int64, count=n + 1, offset=HEADER)
-        pres_at = HEADER + 8 * (n + 1)
-        self.present = np.frombuffer(mm, dtype=np.uint8, count=n, offset=pres_at)
-        self.data_at = pres_at + ((n + 7) // 8) * 8
+        at = HEADER
+        for name, dt, count in _layout(n, m):
+            setattr(self, name, np.frombuffer(mm, dtype=dt, count=count, offset=at))
+            at += dt.itemsize * count
+        self.data_at = at
+
+    def _present(self, pids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        i = pids - self.base
+        keep = self.present[i].astype(bool)
+        return i[keep], pids[keep]
 
     def texts(self, pids: np.ndarray) -> tuple[list[int], list[str]]:
         """(pids present, their texts) of ``pids`` (all in this block)."""
-        i = pids - self.base
-        keep = self.present[i].astype(bool)
-        i, pids = i[keep], pids[keep]
+        i, pids = self._present(pids)
         a = (self.offsets[i] + self.data_at).tolist()
         b = (self.offsets[i + 1] + self.data_at).tolist()
         mm = self.mm
         return pids.tolist(), [mm[x:y].decode("utf-8") for x, y in zip(a, b)]
 
+    def rows(self, pids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(pids present, their did, paragraph index, hash) of ``pids`` (all in this block)."""
+        i, pids = self._present(pids)
+        return pids, self.did[i], self.idx[i], self.hash[i]
 
-def _encode(base: int, n: int, rows: list[tuple[int, str]], epoch: str, block: int) -> bytes:
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    present = np.zeros(((n + 7) // 8) * 8, dtype=np.uint8)
+    def twins(self, hashes: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
+        """(query position, pid): up to ``cap`` pids (ascending) of each hash of ``hashes``."""
+        lo = np.searchsorted(self.twin_hash, hashes, "left")
+        cnt = np.minimum(np.searchsorted(self.twin_hash, hashes, "right") - lo, cap)
+        qi = np.repeat(np.arange(len(hashes), dtype=np.int64), cnt)
+        at = np.arange(len(qi), dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(lo, cnt)
+        return qi, self.twin_pid[at]
+
+
+def _encode(base: int, n: int, rows: list[tuple], epoch: str, block: int) -> bytes:
+    """A block's file from its dd_para rows (``COLUMNS``)."""
+    arrays = {name: np.zeros(count, dtype=dt) for name, dt, count in _layout(n, len(rows))}
     parts = [b""] * n
-    for pid, norm in rows:
-        parts[pid - base] = norm.encode("utf-8")
-        present[pid - base] = 1
-    np.cumsum([len(p) for p in parts], out=offsets[1:])
-    head = MAGIC + np.array([block, n, int(offsets[-1])], dtype=np.int64).tobytes() + epoch.encode().ljust(32, b"\0")
-    return head + offsets.tobytes() + present.tobytes() + b"".join(parts)
+    for pid, did, idx, h, norm in rows:
+        i = pid - base
+        parts[i] = norm.encode("utf-8")
+        arrays["present"][i] = 1
+        arrays["did"][i], arrays["idx"][i], arrays["hash"][i] = did, idx, h
+    np.cumsum([len(p) for p in parts], out=arrays["offsets"][1:])
+    pres = np.flatnonzero(arrays["present"][:n])
+    order = np.lexsort((pres, arrays["hash"][pres]))
+    arrays["twin_hash"][:] = arrays["hash"][pres][order]
+    arrays["twin_pid"][:] = pres[order] + base
+    head = MAGIC + np.array([block, n, len(rows), int(arrays["offsets"][-1])], dtype=np.int64).tobytes()
+    head += epoch.encode().ljust(32, b"\0")
+    return head + b"".join(arrays[name].tobytes() for name, _, _ in _layout(n, len(rows))) + b"".join(parts)
 
 
 class TextFiles:
@@ -105,6 +152,8 @@ class TextFiles:
         self._epoch: str | None = None
         #: block -> TextBlock, or None when its file cannot be had (then SQLite is read)
         self._blocks: dict[int, TextBlock | None] = {}
+        #: ((epoch, blocks covered), the twin index)
+        self._twins: tuple | None = None
 
     @classmethod
     def for_path(cls, db_path: str, block: int | None = None) -> TextFiles:
@@ -119,31 +168,42 @@ class TextFiles:
         return self.dir / f"{epoch}-{k}.norms"
 
     # -------------------------------------------------------------- reading
-    def norms(self, conn: sqlite3.Connection, epoch: str, next_pid: int, gone: set[int], pids: list[int]):
-        """Texts of those ``pids`` that lie in complete blocks with a sound file: (found
-        {pid: norm}, the pids left for SQLite). Paragraphs in ``gone`` are not returned."""
+    def _enter(self, epoch: str) -> None:
         with self._lock:
             if epoch != self._epoch:
                 self._epoch = epoch
                 self._blocks = {}
+                self._twins = None
                 self._sweep(epoch)
+
+    def _parts(self, conn, epoch: str, next_pid: int, pids):
+        """``pids`` by block: (the sound blocks with their pids, the pids left for SQLite)."""
+        self._enter(epoch)
         arr = np.asarray(pids, dtype=np.int64)
         blk = arr // self.block
         complete = (blk + 1) * self.block <= next_pid
-        out: dict[int, str] = {}
         rest = arr[~complete].tolist()
+        out: list[tuple[int, TextBlock, np.ndarray]] = []
         if not complete.any():
             return out, rest
         arr, blk = arr[complete], blk[complete]
         order = np.argsort(blk, kind="stable")
         arr, blk = arr[order], blk[order]
-        cuts = np.flatnonzero(np.diff(blk)) + 1
-        for part in np.split(arr, cuts):
+        for part in np.split(arr, np.flatnonzero(np.diff(blk)) + 1):
             k = int(part[0]) // self.block
             tb = self._get(conn, epoch, k)
             if tb is None:
                 rest.extend(part.tolist())
-                continue
+            else:
+                out.append((k, tb, part))
+        return out, rest
+
+    def norms(self, conn: sqlite3.Connection, epoch: str, next_pid: int, gone: set[int], pids):
+        """Texts of those ``pids`` that lie in complete blocks with a sound file: (found
+        {pid: norm}, the pids left for SQLite). Paragraphs in ``gone`` are not returned."""
+        parts, rest = self._parts(conn, epoch, next_pid, pids)
+        out: dict[int, str] = {}
+        for k, tb, part in parts:
             try:
                 got, texts = tb.texts(part)
             except UnicodeDecodeError:  # damaged where the sampled texts did not tell: SQLite from now on
@@ -156,6 +216,115 @@ class TextFiles:
             for p in gone.intersection(out):
                 del out[p]
         return out, rest
+
+    def rows(self, conn: sqlite3.Connection, epoch: str, next_pid: int, gone: set[int], pids):
+        """(did, paragraph index, hash) of those ``pids`` in complete blocks with a sound file:
+        ({pid: (did, idx, hash)}, the pids left for SQLite); ``gone`` ones are not returned."""
+        parts, rest = self._parts(conn, epoch, next_pid, pids)
+        out: dict[int, tuple[int, int, int]] = {}
+        for _, tb, part in parts:
+            got, did, idx, h = (x.tolist() for x in tb.rows(part))
+            out.update(zip(got, zip(did, idx, h)))
+        if gone:
+            for p in gone.intersection(out):
+                del out[p]
+        return out, rest
+
+    def twins(self, conn: sqlite3.Connection, epoch: str, next_pid: int, gone: set[int], hashes, cap: int):
+        """(query position, pid) of up to ``cap`` paragraphs (ascending) of each hash among
+        the complete blocks, or None when one of them has no sound file."""
+        nblocks = next_pid // self.block
+        q = np.ascontiguousarray(hashes, dtype=np.int64)
+        if nblocks == 0 or not len(q):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        seg = self.twin_index(conn, epoch, nblocks)
+        if seg is None:
+            return None
+        deep = cap + len(gone)  # removed ones are dropped below, before the cap
+        qi = pid = None
+        if native.lib is not None:
+            try:
+                qi, pid = native.posting_pairs(q, deep, [seg.native_view()])
+            except (ValueError, TypeError):
+                pass
+        if qi is None or pid is None:
+            qi, pid = SegmentPostings._pairs_np(q, deep, [seg])
+        if gone and len(pid):
+            keep = ~np.isin(pid, np.fromiter(gone, dtype=np.int64, count=len(gone)))
+            qi, pid = qi[keep], pid[keep]
+        order = np.argsort(qi, kind="stable")  # pids ascending within a query
+        return qi[order], pid[order]
+
+    def twin_index(self, conn, epoch: str, nblocks: int) -> Segment | None:
+        """The present paragraphs of the first ``nblocks`` blocks by (hash, pid), as a posting
+        segment (hash -> pids): ``<epoch>-twins-<nblocks>.idx``, written from the block files
+        when missing or unsound; None when a block has no sound file."""
+        self._enter(epoch)
+        with self._lock:
+            if self._twins is not None and self._twins[0] == (epoch, nblocks):
+                return self._twins[1]
+        path = self.dir / f"{epoch}-twins-{nblocks}.idx"
+        damaged = path.exists()
+        seg = self._map_twins(path, epoch, nblocks)
+        if seg is None or not self._twins_agree(conn, epoch, seg, nblocks):
+            blocks = [self._get(conn, epoch, k) for k in range(nblocks)]
+            if any(tb is None for tb in blocks):
+                return None
+            keys = np.concatenate([tb.twin_hash for tb in blocks])  # type: ignore[union-attr]
+            pids = np.concatenate([tb.twin_pid for tb in blocks])  # type: ignore[union-attr]
+            order = np.argsort(keys, kind="stable")  # blocks and their pids ascending: pids ascend per hash
+            keys, pids32 = keys[order], pids[order].astype(np.int32)
+            head = TWIN_MAGIC + np.array([nblocks, len(keys)], dtype=np.int64).tobytes() + epoch.encode().ljust(32, b"\0")
+            pad = b"\0" * ((-4 * len(keys)) % 8)
+            if not self._write(path, head + keys.tobytes() + pids32.tobytes() + pad, replace=damaged):
+                return None
+            for j in range(nblocks):  # the indexes of fewer blocks are not read again (a mapping stays valid)
+                try:
+                    (self.dir / f"{epoch}-twins-{j}.idx").unlink()
+                except OSError:
+                    pass
+            seg = self._map_twins(path, epoch, nblocks)
+            if seg is None or not self._twins_agree(conn, epoch, seg, nblocks):
+                return None
+        with self._lock:
+            if self._epoch == epoch:
+                self._twins = ((epoch, nblocks), seg)
+        return seg
+
+    @staticmethod
+    def _map_twins(path: Path, epoch: str, nblocks: int) -> Segment | None:
+        try:
+            with open(path, "rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                if size < TWIN_HEADER:
+                    return None
+                mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            return None
+        k, m = np.frombuffer(mm, dtype=np.int64, count=2, offset=8).tolist()
+        ep = bytes(mm[24:TWIN_HEADER]).rstrip(b"\0").decode("ascii", "replace")
+        if mm[:8] != TWIN_MAGIC or k != nblocks or ep != epoch or m < 0 or size != TWIN_HEADER + 12 * m + (-4 * m) % 8:
+            mm.close()
+            return None
+        keys = np.frombuffer(mm, dtype=np.int64, count=m, offset=TWIN_HEADER)
+        pids = np.frombuffer(mm, dtype=np.int32, count=m, offset=TWIN_HEADER + 8 * m)
+        if not bool(np.all(keys[1:] >= keys[:-1])):
+            return None
+        return Segment(keys, pids)
+
+    def _twins_agree(self, conn, epoch: str, seg: Segment, nblocks: int) -> bool:
+        """Sampled entries of the twin index are rows of the block files (hash and pid) and
+        each block's count of rows adds up."""
+        m = len(seg.keys)
+        blocks = [self._get(conn, epoch, k) for k in range(nblocks)]
+        if any(tb is None for tb in blocks) or sum(len(tb.twin_hash) for tb in blocks) != m:  # type: ignore[union-attr]
+            return False
+        for i in np.unique(np.linspace(0, m - 1, SAMPLES).astype(np.int64)).tolist():
+            pid = int(seg.pids[i])
+            tb = self._get(conn, epoch, pid // self.block)
+            if tb is None or not tb.present[pid - tb.base] or tb.hash[pid - tb.base] != seg.keys[i]:
+                return False
+        return True
 
     def _get(self, conn, epoch: str, k: int) -> TextBlock | None:
         with self._lock:
@@ -189,20 +358,27 @@ class TextFiles:
                 mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):
             return None
-        blk, bn, nbytes = np.frombuffer(mm, dtype=np.int64, count=3, offset=8).tolist()
-        ep = bytes(mm[32:HEADER]).rstrip(b"\0").decode("ascii", "replace")
-        expect = HEADER + 8 * (n + 1) + ((n + 7) // 8) * 8 + nbytes
-        if mm[:8] != MAGIC or blk != k or bn != n or ep != epoch or size != expect:
+        blk, bn, m, nbytes = np.frombuffer(mm, dtype=np.int64, count=4, offset=8).tolist()
+        ep = bytes(mm[40:HEADER]).rstrip(b"\0").decode("ascii", "replace")
+        ok = mm[:8] == MAGIC and blk == k and bn == n and ep == epoch and 0 <= m <= n and nbytes >= 0
+        if not ok or size != HEADER + sum(dt.itemsize * c for _, dt, c in _layout(n, m)) + nbytes:
             mm.close()
             return None
-        tb = TextBlock(k * n, n, mm)
+        tb = TextBlock(k * n, n, m, mm)
         offs = tb.offsets
-        if offs[0] != 0 or offs[-1] != nbytes or not bool(np.all(offs[1:] >= offs[:-1])):
+        if (
+            offs[0] != 0
+            or offs[-1] != nbytes
+            or not bool(np.all(offs[1:] >= offs[:-1]))
+            or int(np.count_nonzero(tb.present)) != m
+            or not bool(np.all(tb.twin_hash[1:] >= tb.twin_hash[:-1]))
+        ):
             return None
         return tb
 
     def _agrees(self, conn: sqlite3.Connection, tb: TextBlock) -> bool:
-        """Sampled paragraphs of the block: every one SQLite has is in the file, with its text."""
+        """Sampled paragraphs of the block: every one SQLite has is in the file, with its row,
+        and among the twins of its hash."""
         n = self.block
         pids = np.unique(np.linspace(tb.base, tb.base + n - 1, SAMPLES).astype(np.int64))
         present = np.flatnonzero(tb.present)
@@ -212,19 +388,23 @@ class TextFiles:
             got, texts = tb.texts(pids)
         except UnicodeDecodeError:
             return False
-        mine = dict(zip(got, texts))
+        p2, did, idx, h = (x.tolist() for x in tb.rows(pids))
+        mine = {p: (d, i, hh, t) for p, d, i, hh, t in zip(p2, did, idx, h, texts)}
         marks = ",".join("?" * len(pids))
         try:
-            rows = conn.execute(f"SELECT pid, norm FROM dd_para WHERE pid IN ({marks})", pids.tolist()).fetchall()
+            rows = conn.execute(f"SELECT {COLUMNS} FROM dd_para WHERE pid IN ({marks})", pids.tolist()).fetchall()
         except sqlite3.Error:
             return False
-        return all(mine.get(p) == norm for p, norm in rows)
+        if not all(mine.get(p) == (d, i, hh, t) for p, d, i, hh, t in rows):
+            return False
+        qi, tw = tb.twins(np.array([r[3] for r in rows], dtype=np.int64), len(tb.present))
+        return {(int(rows[q][3]), int(t)) for q, t in zip(qi.tolist(), tw.tolist())} >= {(r[3], r[0]) for r in rows}
 
     def _build(self, conn, epoch: str, k: int) -> bytes | None:
         base = k * self.block
         try:
             rows = conn.execute(
-                "SELECT pid, norm FROM dd_para WHERE pid >= ? AND pid < ?", (base, base + self.block)
+                f"SELECT {COLUMNS} FROM dd_para WHERE pid >= ? AND pid < ?", (base, base + self.block)
             ).fetchall()
             now = conn.execute("SELECT value FROM dd_meta WHERE key = 'text_epoch'").fetchone()
         except sqlite3.Error:

@@ -73,6 +73,39 @@ def test_texts_and_reports_equal_sqlite_alone(tmp_path):
         assert rep["matches"] and rep == check_draft(sqlite_only(conn), d)
 
 
+def test_source_rows_and_twins_equal_sqlite_alone(tmp_path):
+    # exact twins within a block, across blocks and in the last (incomplete) block; more
+    # twins than the cap; twins removed (so later ones move up)
+    paras = paragraphs(300)
+    stock = [paras[5], paras[6]]
+    docs = [(f"d{i}", paras[i : i + 10] + [stock[i % 2]] * (1 + i % 3), "") for i in range(0, 300, 10)]
+    conn = sqlite3.connect(tmp_path / "s.db")
+    ix = DedupIndex(conn)
+    ix.add_documents(docs)
+    conn.commit()
+    nxt = int(conn.execute("SELECT value FROM dd_meta WHERE key = 'next_pid'").fetchone()[0])
+    assert nxt % 64, "an incomplete last block"
+    pids = list(range(0, nxt + 3))
+
+    def compare():
+        for cap in (None, 1, 3, 10, 500):
+            got = ix.source_rows(pids, cap)
+            assert got == sqlite_only(conn).source_rows(pids, cap)
+        return got
+
+    rows, twins = compare()
+    assert ix._source_rows_from_files(ix._text_state(), pids, 10) is not None, "read from the files"
+    assert max(len(t) for t in twins.values()) > 20 and any((tmp_path / "s.db.texts").iterdir())
+    ix.remove_document("d0")
+    conn.commit()
+    compare()
+    ix.add_documents([("late", [stock[0], stock[1]], "")])  # new twins after the files were written
+    conn.commit()
+    ix.remove_document("d20")
+    conn.commit()
+    compare()
+
+
 def test_removed_paragraphs_are_not_read_from_the_files(tmp_path):
     paras = paragraphs()
     conn, ix = make_store(tmp_path / "s.db", paras)
@@ -126,8 +159,8 @@ def test_a_damaged_file_is_written_again(tmp_path, damage):
         data[:64] = b"x" * 64
     else:  # a sound file whose texts are not the store's: the sampled texts tell
         epoch = conn.execute("SELECT value FROM dd_meta WHERE key = 'text_epoch'").fetchone()[0]
-        rows = conn.execute("SELECT pid, norm FROM dd_para WHERE pid >= 64 AND pid < 128").fetchall()
-        data = textfiles._encode(64, 64, [(p, t[::-1]) for p, t in rows], epoch, 1)
+        rows = conn.execute(f"SELECT {textfiles.COLUMNS} FROM dd_para WHERE pid >= 64 AND pid < 128").fetchall()
+        data = textfiles._encode(64, 64, [(*r[:4], r[4][::-1]) for r in rows], epoch, 1)
     path.write_bytes(bytes(data))
     TextFiles._all.clear()  # a new process
     ix = DedupIndex(conn)
