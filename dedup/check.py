@@ -444,7 +444,9 @@ def _read_norms(index, rows: dict, norms: dict, pids: list[int]) -> None:
     it has one; else whole rows, kept in ``rows`` too)."""
     fast = getattr(index, "paragraph_norms", None)
     if fast is not None:
-        norms.update(fast(pids))
+        # the native join takes a text's UTF-8 bytes as they lie in a text file: only the
+        # texts of the candidates that match are decoded (``_norm``)
+        norms.update(fast(pids, utf8=True) if native.lib is not None else fast(pids))
         return
     got = index.paragraph_rows(pids)
     rows.update(got)
@@ -487,7 +489,15 @@ def _pair_runs(texts: list[str], pair_seg: np.ndarray, pair_cand: np.ndarray, d_
             return native.pair_runs(texts, K, pair_seg, pair_cand, d_key, d_pos)
         except (ValueError, TypeError):
             pass
-    return _pair_runs_np(texts, pair_seg, pair_cand, d_key, d_pos)
+    return _pair_runs_np([t.decode("utf-8") if type(t) is bytes else t for t in texts], pair_seg, pair_cand, d_key, d_pos)
+
+
+def _norm(ev, p: int) -> str:
+    """The normalized text of candidate ``p`` (decoded once if it was read as UTF-8 bytes)."""
+    t = ev.norms[p]
+    if type(t) is bytes:
+        t = ev.norms[p] = t.decode("utf-8")
+    return t
 
 
 def _pair_runs_np(texts: list[str], pair_seg: np.ndarray, pair_cand: np.ndarray, d_key: np.ndarray, d_pos: np.ndarray):
@@ -542,7 +552,7 @@ class _Evidence:
     paragraph (pid), the normalized draft intervals it shares."""
 
     rows: dict[int, dict]
-    norms: dict[int, str]
+    norms: dict[int, str | bytes]  # UTF-8 bytes as read from a text file, decoded by _norm
     cand_list: list[int]
     runs: tuple  # (draft start, index into cand_list, cand start, length in k-grams)
     shared: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
@@ -587,7 +597,7 @@ def _find_runs(index, d: _Draft) -> _Evidence:
     known = (fq[by_key], per_query[by_key])  # anchored keys read at ANCHORED_POSTINGS: their postings
     d_key = _seg_key(g_hash, g_owner) if len(g_hash) else g_hash
     rows: dict[int, dict] = {}
-    norms: dict[int, str] = {}
+    norms: dict[int, str | bytes] = {}
     cand_list, rs, ro, rj, rl = _verify(index, rows, norms, [], pair_seg, pair_pid, d_key, d_pos)
     # the reserve, for draft paragraphs the first candidates did not cover (>= 90 %)
     if len(r_seg):
@@ -636,7 +646,7 @@ def _exact_copies(d: _Draft, ev: _Evidence) -> None:
     norm = d.norm
     for s, o, j, L in zip(rs[keep].tolist(), ro[keep].tolist(), rj[keep].tolist(), run_len[keep].tolist()):
         p = ev.cand_list[o]
-        if norm[s : s + L] == ev.norms[p][j : j + L]:  # guard against hash collisions
+        if norm[s : s + L] == _norm(ev, p)[j : j + L]:  # guard against hash collisions
             ev.shared.setdefault(p, []).append((s, s + L))
     for p, ivs in ev.shared.items():
         if len(ivs) > 1:  # most paragraphs share one run: nothing to merge
@@ -663,10 +673,11 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
         found = []
         for o in owners:
             p = ev.cand_list[o]
-            if _cover4(sent, ev.norms[p]) / L < NEAR_THRESHOLD:
+            other = _norm(ev, p)
+            if _cover4(sent, other) / L < NEAR_THRESHOLD:
                 continue  # difflib's blocks cannot reach the threshold (see _cover4)
             blocks = [
-                (sa + a, sa + a + size) for a, _, size in _matching_blocks(sent, ev.norms[p], matchers) if size >= 4
+                (sa + a, sa + a + size) for a, _, size in _matching_blocks(sent, other, matchers) if size >= 4
             ]
             sim = sum(y - x for x, y in blocks) / L
             if sim >= NEAR_THRESHOLD:

@@ -306,15 +306,16 @@ class DedupIndex:
                 }
         return out
 
-    def paragraph_norms(self, pids) -> dict[int, str]:
+    def paragraph_norms(self, pids, utf8: bool = False) -> dict[int, str | bytes]:
         """pid -> normalized text: the part of ``paragraph_rows`` the draft check needs of
-        every candidate (the other fields only of the few that match)."""
-        out: dict[int, str] = {}
+        every candidate (the other fields only of the few that match). ``utf8``: a text read
+        from the text files may be given as its UTF-8 bytes (not decoded)."""
+        out: dict[int, str | bytes] = {}
         pids = list(dict.fromkeys(int(p) for p in pids))
         if self._texts is not None and pids:
             state = self._text_state()
             if state is not None:
-                out, pids = self._texts.norms(self.conn, *state, pids)
+                out, pids = self._texts.norms(self.conn, *state, pids, utf8=utf8)
         # no join with dd_doc: a document's row is written before its paragraphs' and
         # removed after them, in one transaction, so every paragraph row has its document
         sql = "SELECT p.pid, p.norm FROM json_each(?) j JOIN dd_para p ON p.pid = j.value"

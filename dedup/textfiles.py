@@ -98,12 +98,15 @@ class TextBlock:
         keep = self.present[i].astype(bool)
         return i[keep], pids[keep]
 
-    def texts(self, pids: np.ndarray) -> tuple[list[int], list[str]]:
-        """(pids present, their texts) of ``pids`` (all in this block)."""
+    def texts(self, pids: np.ndarray, utf8: bool = False) -> tuple[list[int], list]:
+        """(pids present, their texts) of ``pids`` (all in this block); ``utf8``: the texts as
+        UTF-8 bytes, not decoded."""
         i, pids = self._present(pids)
         a = (self.offsets[i] + self.data_at).tolist()
         b = (self.offsets[i + 1] + self.data_at).tolist()
         mm = self.mm
+        if utf8:
+            return pids.tolist(), [mm[x:y] for x, y in zip(a, b)]
         return pids.tolist(), [mm[x:y].decode("utf-8") for x, y in zip(a, b)]
 
     def rows(self, pids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -198,14 +201,15 @@ class TextFiles:
                 out.append((k, tb, part))
         return out, rest
 
-    def norms(self, conn: sqlite3.Connection, epoch: str, next_pid: int, gone: set[int], pids):
+    def norms(self, conn: sqlite3.Connection, epoch: str, next_pid: int, gone: set[int], pids, utf8: bool = False):
         """Texts of those ``pids`` that lie in complete blocks with a sound file: (found
-        {pid: norm}, the pids left for SQLite). Paragraphs in ``gone`` are not returned."""
+        {pid: norm}, the pids left for SQLite). Paragraphs in ``gone`` are not returned.
+        ``utf8``: the texts as UTF-8 bytes, decoded only when read (then checked)."""
         parts, rest = self._parts(conn, epoch, next_pid, pids)
-        out: dict[int, str] = {}
+        out: dict[int, str | bytes] = {}
         for k, tb, part in parts:
             try:
-                got, texts = tb.texts(part)
+                got, texts = tb.texts(part, utf8)
             except UnicodeDecodeError:  # damaged where the sampled texts did not tell: SQLite from now on
                 with self._lock:
                     self._blocks[k] = None
