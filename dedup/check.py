@@ -489,7 +489,9 @@ def _pair_runs(texts: list[str], pair_seg: np.ndarray, pair_cand: np.ndarray, d_
             return native.pair_runs(texts, K, pair_seg, pair_cand, d_key, d_pos)
         except (ValueError, TypeError):
             pass
-    return _pair_runs_np([t.decode("utf-8") if type(t) is bytes else t for t in texts], pair_seg, pair_cand, d_key, d_pos)
+    return _pair_runs_np(
+        [t.decode("utf-8") if type(t) is bytes else t for t in texts], pair_seg, pair_cand, d_key, d_pos
+    )
 
 
 def _norm(ev, p: int) -> str:
@@ -676,9 +678,7 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
             other = _norm(ev, p)
             if _cover4(sent, other) / L < NEAR_THRESHOLD:
                 continue  # difflib's blocks cannot reach the threshold (see _cover4)
-            blocks = [
-                (sa + a, sa + a + size) for a, _, size in _matching_blocks(sent, other, matchers) if size >= 4
-            ]
+            blocks = [(sa + a, sa + a + size) for a, _, size in _matching_blocks(sent, other, matchers) if size >= 4]
             sim = sum(y - x for x, y in blocks) / L
             if sim >= NEAR_THRESHOLD:
                 found.append((p, round(sim, 3), blocks))

@@ -87,11 +87,14 @@ class TextBlock:
     def __init__(self, base: int, n: int, m: int, mm: mmap.mmap):
         self.base = base
         self.mm = mm
+        arrays: dict[str, np.ndarray] = {}
         at = HEADER
         for name, dt, count in _layout(n, m):
-            setattr(self, name, np.frombuffer(mm, dtype=dt, count=count, offset=at))
+            arrays[name] = np.frombuffer(mm, dtype=dt, count=count, offset=at)
             at += dt.itemsize * count
         self.data_at = at
+        self.offsets, self.hash, self.did, self.idx = arrays["offsets"], arrays["hash"], arrays["did"], arrays["idx"]
+        self.twin_hash, self.twin_pid, self.present = arrays["twin_hash"], arrays["twin_pid"], arrays["present"]
 
     def _present(self, pids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         i = pids - self.base
@@ -274,11 +277,13 @@ class TextFiles:
             blocks = [self._get(conn, epoch, k) for k in range(nblocks)]
             if any(tb is None for tb in blocks):
                 return None
-            keys = np.concatenate([tb.twin_hash for tb in blocks])  # type: ignore[union-attr]
-            pids = np.concatenate([tb.twin_pid for tb in blocks])  # type: ignore[union-attr]
+            keys = np.concatenate([tb.twin_hash for tb in blocks if tb is not None])
+            pids = np.concatenate([tb.twin_pid for tb in blocks if tb is not None])
             order = np.argsort(keys, kind="stable")  # blocks and their pids ascending: pids ascend per hash
             keys, pids32 = keys[order], pids[order].astype(np.int32)
-            head = TWIN_MAGIC + np.array([nblocks, len(keys)], dtype=np.int64).tobytes() + epoch.encode().ljust(32, b"\0")
+            head = (
+                TWIN_MAGIC + np.array([nblocks, len(keys)], dtype=np.int64).tobytes() + epoch.encode().ljust(32, b"\0")
+            )
             pad = b"\0" * ((-4 * len(keys)) % 8)
             if not self._write(path, head + keys.tobytes() + pids32.tobytes() + pad, replace=damaged):
                 return None
@@ -321,7 +326,9 @@ class TextFiles:
         each block's count of rows adds up."""
         m = len(seg.keys)
         blocks = [self._get(conn, epoch, k) for k in range(nblocks)]
-        if any(tb is None for tb in blocks) or sum(len(tb.twin_hash) for tb in blocks) != m:  # type: ignore[union-attr]
+        if any(tb is None for tb in blocks):
+            return False
+        if sum(len(tb.twin_hash) for tb in blocks if tb is not None) != m:
             return False
         for i in np.unique(np.linspace(0, m - 1, SAMPLES).astype(np.int64)).tolist():
             pid = int(seg.pids[i])

@@ -56,7 +56,9 @@ def drafts(paras: list[str]) -> list[str]:
     rng = random.Random(7)
     out = []
     for _ in range(4):
-        out.append("\n".join(repost(p, rng, ("number",)) if rng.random() < 0.6 else p[5:] for p in rng.sample(paras, 12)))
+        out.append(
+            "\n".join(repost(p, rng, ("number",)) if rng.random() < 0.6 else p[5:] for p in rng.sample(paras, 12))
+        )
     return out
 
 
