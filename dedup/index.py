@@ -376,28 +376,30 @@ class DedupIndex:
         the files miss from SQLite. None when a complete block has no sound file."""
         assert self._texts is not None
         epoch, nxt, gone = state
-        found, rest = self._texts.rows(self.conn, epoch, nxt, gone, pids)
-        sql = "SELECT p.pid, p.did, p.idx, p.hash FROM json_each(?) j JOIN dd_para p ON p.pid = j.value"
-        for chunk in chunks(rest, 2000):
-            found.update((p, (d, i, h)) for p, d, i, h in self.conn.execute(sql, (json.dumps(chunk),)))
-        twins_of: dict[int, list[int]] = {}
-        if cap is not None and found:
-            hashes = list(dict.fromkeys(r[2] for r in found.values()))
-            q = np.array(hashes, dtype=np.int64)
-            in_files = self._texts.twins(self.conn, epoch, nxt, gone, q, cap)
+        (pid, did, idx, h), rest = self._texts.rows(self.conn, epoch, nxt, gone, pids)
+        if rest:
+            sql = "SELECT p.pid, p.did, p.idx, p.hash FROM json_each(?) j JOIN dd_para p ON p.pid = j.value"
+            more = [r for chunk in chunks(rest, 2000) for r in self.conn.execute(sql, (json.dumps(chunk),))]
+            if more:
+                extra = np.array(more, dtype=np.int64).T
+                pid, did, idx, h = (np.concatenate([x, y]) for x, y in zip((pid, did, idx, h), extra))
+        twin_lists: list[list[int]] = []
+        uh, inv = np.unique(h, return_inverse=True)
+        if cap is not None and len(uh):
+            in_files = self._texts.twins(self.conn, epoch, nxt, gone, uh, cap)
             if in_files is None:
                 return None
-            tail = self._tail_twins(state, q, cap)
+            tail = self._tail_twins(state, uh, cap)
             qi = np.concatenate([in_files[0], tail[0]])
             tp = np.concatenate([in_files[1], tail[1]])
             order = np.argsort(qi, kind="stable")  # the files' (smaller) pids before the tail's
             qi, tp = qi[order], tp[order]
             keep = (np.arange(len(qi)) - np.searchsorted(qi, qi, "left")) < cap
-            for k, p in zip(qi[keep].tolist(), tp[keep].tolist()):
-                twins_of.setdefault(hashes[k], []).append(p)
-        dids = list(dict.fromkeys(r[0] for r in found.values()))
+            qi, flat = qi[keep], tp[keep].tolist()
+            ends = np.cumsum(np.bincount(qi, minlength=len(uh))).tolist()
+            twin_lists = [flat[a:b] for a, b in zip([0] + ends[:-1], ends)]
         names: dict[int, str] = {}
-        for chunk in chunks(dids, 2000):
+        for chunk in chunks(np.unique(did).tolist(), 2000):
             names.update(
                 self.conn.execute(
                     "SELECT d.did, d.doc FROM json_each(?) j JOIN dd_doc d ON d.did = j.value", (json.dumps(chunk),)
@@ -405,13 +407,13 @@ class DedupIndex:
             )
         rows: dict[int, dict] = {}
         twins: dict[int, list[int]] = {}
-        for p in pids:
-            r = found.get(p)
-            if r is None or r[0] not in names:
+        for p, d, i, hh, k in zip(pid.tolist(), did.tolist(), idx.tolist(), h.tolist(), inv.ravel().tolist()):
+            doc = names.get(d)
+            if doc is None:
                 continue
-            rows[p] = {"doc_id": names[r[0]], "paragraph_index": r[1], "hash": r[2]}
-            if r[2] in twins_of:
-                twins[p] = twins_of[r[2]]
+            rows[p] = {"doc_id": doc, "paragraph_index": i, "hash": hh}
+            if twin_lists and twin_lists[k]:
+                twins[p] = twin_lists[k]
         return rows, twins
 
     def _tail_twins(self, state, q: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:

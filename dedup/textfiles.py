@@ -226,16 +226,17 @@ class TextFiles:
 
     def rows(self, conn: sqlite3.Connection, epoch: str, next_pid: int, gone: set[int], pids):
         """(did, paragraph index, hash) of those ``pids`` in complete blocks with a sound file:
-        ({pid: (did, idx, hash)}, the pids left for SQLite); ``gone`` ones are not returned."""
+        (arrays pid, did, idx, hash; the pids left for SQLite); ``gone`` ones are not returned."""
         parts, rest = self._parts(conn, epoch, next_pid, pids)
-        out: dict[int, tuple[int, int, int]] = {}
-        for _, tb, part in parts:
-            got, did, idx, h = (x.tolist() for x in tb.rows(part))
-            out.update(zip(got, zip(did, idx, h)))
-        if gone:
-            for p in gone.intersection(out):
-                del out[p]
-        return out, rest
+        cols = [tb.rows(part) for _, tb, part in parts]
+        if not cols:
+            empty = np.zeros(0, dtype=np.int64)
+            return (empty, empty, empty, empty), rest
+        pid, did, idx, h = (np.concatenate(c) for c in zip(*cols))
+        if gone and len(pid):
+            keep = ~np.isin(pid, np.fromiter(gone, dtype=np.int64, count=len(gone)))
+            pid, did, idx, h = pid[keep], did[keep], idx[keep], h[keep]
+        return (pid, did, idx, h), rest
 
     def twins(self, conn: sqlite3.Connection, epoch: str, next_pid: int, gone: set[int], hashes, cap: int):
         """(query position, pid) of up to ``cap`` paragraphs (ascending) of each hash among
