@@ -40,9 +40,10 @@ from .postings import Segment, SegmentPostings
 
 #: paragraph ids per file
 BLOCK = 1 << 16
-MAGIC = b"GTNORM02"
-#: header: magic, block, ids per block, paragraphs present, data bytes, 32 bytes of epoch
-HEADER = 8 + 4 * 8 + 32
+MAGIC = b"GTNORM03"
+#: header: magic, block, ids per block, paragraphs present, data bytes, 32 bytes of epoch (padded
+#: to 128 bytes: the records start at a multiple of their size)
+HEADER = 128
 TWIN_MAGIC = b"GTTWIN01"
 #: the twin index's header: magic, blocks covered, entries, 32 bytes of epoch
 TWIN_HEADER = 8 + 2 * 8 + 32
@@ -64,25 +65,26 @@ def new_epoch() -> str:
     return secrets.token_hex(16)
 
 
+#: one paragraph id's record (32 bytes, within one cache line): where its text lies in the data
+#: (``len`` -1: no such paragraph), its paragraph index, document and exact hash
+REC = np.dtype([("start", "<i8"), ("len", "<i4"), ("idx", "<i4"), ("did", "<i8"), ("hash", "<i8")])
+
+
 def _layout(n: int, m: int) -> list[tuple[str, np.dtype, int]]:
     """The arrays after the header: (name, dtype, length); the texts' bytes follow them."""
     return [
-        ("offsets", np.dtype(np.int64), n + 1),
-        ("hash", np.dtype(np.int64), n),
-        ("did", np.dtype(np.int64), n),
-        ("idx", np.dtype(np.int64), n),
+        ("rec", REC, n),
         ("twin_hash", np.dtype(np.int64), m),  # the present rows' hashes, sorted (pids ascending on ties)
         ("twin_pid", np.dtype(np.int64), m),
-        ("present", np.dtype(np.uint8), ((n + 7) // 8) * 8),
     ]
 
 
 class TextBlock:
-    """One block's file over a memory map: per paragraph id whether it is present, its
-    document (did), index and exact hash, its normalized text (UTF-8); and the present
-    paragraphs sorted by hash (their exact twins)."""
+    """One block's file over a memory map: per paragraph id a record (is it present, its
+    document, index and exact hash, where its normalized text lies), the texts (UTF-8), and
+    the present paragraphs sorted by hash (their exact twins)."""
 
-    __slots__ = ("base", "mm", "data_at", "offsets", "hash", "did", "idx", "twin_hash", "twin_pid", "present")
+    __slots__ = ("base", "mm", "data_at", "rec", "twin_hash", "twin_pid")
 
     def __init__(self, base: int, n: int, m: int, mm: mmap.mmap):
         self.base = base
@@ -93,20 +95,24 @@ class TextBlock:
             arrays[name] = np.frombuffer(mm, dtype=dt, count=count, offset=at)
             at += dt.itemsize * count
         self.data_at = at
-        self.offsets, self.hash, self.did, self.idx = arrays["offsets"], arrays["hash"], arrays["did"], arrays["idx"]
-        self.twin_hash, self.twin_pid, self.present = arrays["twin_hash"], arrays["twin_pid"], arrays["present"]
+        self.rec, self.twin_hash, self.twin_pid = arrays["rec"], arrays["twin_hash"], arrays["twin_pid"]
+
+    @property
+    def present(self) -> np.ndarray:
+        return self.rec["len"] >= 0
 
     def _present(self, pids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        i = pids - self.base
-        keep = self.present[i].astype(bool)
-        return i[keep], pids[keep]
+        r = self.rec[pids - self.base]  # one cache line per paragraph
+        keep = r["len"] >= 0
+        return r[keep], pids[keep]
 
     def texts(self, pids: np.ndarray, utf8: bool = False) -> tuple[list[int], list]:
         """(pids present, their texts) of ``pids`` (all in this block); ``utf8``: the texts as
         UTF-8 bytes, not decoded."""
-        i, pids = self._present(pids)
-        a = (self.offsets[i] + self.data_at).tolist()
-        b = (self.offsets[i + 1] + self.data_at).tolist()
+        r, pids = self._present(pids)
+        a = r["start"] + self.data_at
+        b = (a + r["len"]).tolist()
+        a = a.tolist()
         mm = self.mm
         if utf8:
             return pids.tolist(), [mm[x:y] for x, y in zip(a, b)]
@@ -114,8 +120,8 @@ class TextBlock:
 
     def rows(self, pids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(pids present, their did, paragraph index, hash) of ``pids`` (all in this block)."""
-        i, pids = self._present(pids)
-        return pids, self.did[i], self.idx[i], self.hash[i]
+        r, pids = self._present(pids)
+        return pids, r["did"], r["idx"].astype(np.int64), r["hash"]
 
     def twins(self, hashes: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
         """(query position, pid): up to ``cap`` pids (ascending) of each hash of ``hashes``."""
@@ -128,21 +134,23 @@ class TextBlock:
 
 def _encode(base: int, n: int, rows: list[tuple], epoch: str, block: int) -> bytes:
     """A block's file from its dd_para rows (``COLUMNS``)."""
-    arrays = {name: np.zeros(count, dtype=dt) for name, dt, count in _layout(n, len(rows))}
-    parts = [b""] * n
-    for pid, did, idx, h, norm in rows:
-        i = pid - base
-        parts[i] = norm.encode("utf-8")
-        arrays["present"][i] = 1
-        arrays["did"][i], arrays["idx"][i], arrays["hash"][i] = did, idx, h
-    np.cumsum([len(p) for p in parts], out=arrays["offsets"][1:])
-    pres = np.flatnonzero(arrays["present"][:n])
-    order = np.lexsort((pres, arrays["hash"][pres]))
-    arrays["twin_hash"][:] = arrays["hash"][pres][order]
-    arrays["twin_pid"][:] = pres[order] + base
-    head = MAGIC + np.array([block, n, len(rows), int(arrays["offsets"][-1])], dtype=np.int64).tobytes()
-    head += epoch.encode().ljust(32, b"\0")
-    return head + b"".join(arrays[name].tobytes() for name, _, _ in _layout(n, len(rows))) + b"".join(parts)
+    rows = sorted(rows)
+    rec = np.zeros(n, dtype=REC)
+    rec["len"] = -1
+    parts = [norm.encode("utf-8") for *_, norm in rows]
+    i = np.array([r[0] for r in rows], dtype=np.int64) - base
+    lens = np.array([len(p) for p in parts], dtype=np.int64)
+    rec["start"][i] = np.cumsum(lens) - lens
+    rec["len"][i] = lens
+    rec["idx"][i] = [r[2] for r in rows]
+    rec["did"][i] = [r[1] for r in rows]
+    h = np.array([r[3] for r in rows], dtype=np.int64)
+    rec["hash"][i] = h
+    order = np.lexsort((i, h))
+    head = MAGIC + np.array([block, n, len(rows), int(lens.sum())], dtype=np.int64).tobytes()
+    head = (head + epoch.encode().ljust(32, b"\0")).ljust(HEADER, b"\0")
+    twin_hash, twin_pid = h[order], i[order] + base
+    return head + rec.tobytes() + twin_hash.tobytes() + twin_pid.tobytes() + b"".join(parts)
 
 
 class TextFiles:
@@ -334,7 +342,8 @@ class TextFiles:
         for i in np.unique(np.linspace(0, m - 1, SAMPLES).astype(np.int64)).tolist():
             pid = int(seg.pids[i])
             tb = self._get(conn, epoch, pid // self.block)
-            if tb is None or not tb.present[pid - tb.base] or tb.hash[pid - tb.base] != seg.keys[i]:
+            r = tb.rec[pid - tb.base] if tb is not None else None
+            if r is None or r["len"] < 0 or r["hash"] != seg.keys[i]:
                 return False
         return True
 
@@ -371,18 +380,17 @@ class TextFiles:
         except (OSError, ValueError):
             return None
         blk, bn, m, nbytes = np.frombuffer(mm, dtype=np.int64, count=4, offset=8).tolist()
-        ep = bytes(mm[40:HEADER]).rstrip(b"\0").decode("ascii", "replace")
+        ep = bytes(mm[40:72]).rstrip(b"\0").decode("ascii", "replace")
         ok = mm[:8] == MAGIC and blk == k and bn == n and ep == epoch and 0 <= m <= n and nbytes >= 0
         if not ok or size != HEADER + sum(dt.itemsize * c for _, dt, c in _layout(n, m)) + nbytes:
             mm.close()
             return None
         tb = TextBlock(k * n, n, m, mm)
-        offs = tb.offsets
+        lens, starts = tb.rec["len"], tb.rec["start"]
+        pres = lens >= 0
         if (
-            offs[0] != 0
-            or offs[-1] != nbytes
-            or not bool(np.all(offs[1:] >= offs[:-1]))
-            or int(np.count_nonzero(tb.present)) != m
+            int(np.count_nonzero(pres)) != m
+            or not bool(np.all(~pres | ((starts >= 0) & (starts + lens <= nbytes))))
             or not bool(np.all(tb.twin_hash[1:] >= tb.twin_hash[:-1]))
         ):
             return None
