@@ -325,15 +325,18 @@ class DedupIndex:
 
     def _text_state(self) -> tuple[str, int, set[int]] | None:
         """(epoch, next paragraph id, removed paragraphs) for the text files; None without an epoch."""
-        epoch, nxt = self.conn.execute(
+        epoch, nxt, last = self.conn.execute(
             "SELECT (SELECT value FROM dd_meta WHERE key = 'text_epoch'), "
-            "(SELECT value FROM dd_meta WHERE key = 'next_pid')"
+            "(SELECT value FROM dd_meta WHERE key = 'next_pid'), (SELECT MAX(seq) FROM dd_gone)"
         ).fetchone()
         if epoch is None or nxt is None:
             return None
         if self._gone_at[0] != epoch:
             self._gone, self._gone_at = set(), (epoch, 0)
-        rows = self.conn.execute("SELECT seq, pid, epoch FROM dd_gone WHERE seq > ?", (self._gone_at[1],)).fetchall()
+        if last is not None and last > self._gone_at[1]:
+            rows = self.conn.execute("SELECT seq, pid, epoch FROM dd_gone WHERE seq > ?", (self._gone_at[1],)).fetchall()
+        else:
+            rows = []
         if rows:
             self._gone.update(p for _, p, e in rows if e == epoch)
             self._gone_at = (epoch, max(r[0] for r in rows))

@@ -193,23 +193,22 @@ class TextFiles:
     def _parts(self, conn, epoch: str, next_pid: int, pids):
         """``pids`` by block: (the sound blocks with their pids, the pids left for SQLite)."""
         self._enter(epoch)
-        arr = np.asarray(pids, dtype=np.int64)
-        blk = arr // self.block
-        complete = (blk + 1) * self.block <= next_pid
-        rest = arr[~complete].tolist()
+        arr = np.sort(np.asarray(pids, dtype=np.int64))
+        cut = int(np.searchsorted(arr, next_pid // self.block * self.block))  # ids of complete blocks first
+        rest = arr[cut:].tolist()
         out: list[tuple[int, TextBlock, np.ndarray]] = []
-        if not complete.any():
+        if not cut:
             return out, rest
-        arr, blk = arr[complete], blk[complete]
-        order = np.argsort(blk, kind="stable")
-        arr, blk = arr[order], blk[order]
-        for part in np.split(arr, np.flatnonzero(np.diff(blk)) + 1):
-            k = int(part[0]) // self.block
-            tb = self._get(conn, epoch, k)
-            if tb is None:
-                rest.extend(part.tolist())
-            else:
-                out.append((k, tb, part))
+        arr = arr[:cut]
+        first, last = int(arr[0]) // self.block, int(arr[-1]) // self.block
+        edges = np.searchsorted(arr, np.arange(first, last + 2, dtype=np.int64) * self.block).tolist()
+        for k, a, b in zip(range(first, last + 1), edges, edges[1:]):
+            if b > a:
+                tb = self._get(conn, epoch, k)
+                if tb is None:
+                    rest.extend(arr[a:b].tolist())
+                else:
+                    out.append((k, tb, arr[a:b]))
         return out, rest
 
     def norms(self, conn: sqlite3.Connection, epoch: str, next_pid: int, gone: set[int], pids, utf8: bool = False):
