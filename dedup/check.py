@@ -835,13 +835,8 @@ def _classify(d: _Draft, ev: _Evidence, pid_iv, whitelist: list[str], boilerplat
     quoted, framing = citation_masks(d.text, d.nz)
     # documents (distinct, exact twins not counted: they are one text) per position
     docs: dict[str, int] = {}
-    own, ia, ib = [], [], []
-    for p, ivs in pid_iv.items():
-        k = docs.setdefault(ev.rows[p]["doc_id"], len(docs))
-        for a, b in ivs:
-            own.append(k)
-            ia.append(a)
-            ib.append(b)
+    plist, cnt, _, ia, ib = _flat(pid_iv)
+    own = np.repeat(np.array([docs.setdefault(ev.rows[p]["doc_id"], len(docs)) for p in plist], dtype=np.int64), cnt)
     _, ua, ub = _doc_union(own, ia, ib)
     ndocs = np.cumsum(np.bincount(ua, minlength=n + 1)[: n + 1] - np.bincount(ub, minlength=n + 1)[: n + 1])[:n]
     kind = np.full(n, KIND_NONE, dtype=np.int8)
@@ -958,6 +953,15 @@ def _match(d: _Draft, ev: _Evidence, piece, subs: dict[int, list[tuple[int, int]
     return out
 
 
+def _flat(pid_iv: dict[int, list[tuple[int, int]]]):
+    """``pid_iv`` as flat arrays: (pids, per pid its count of intervals and the place of its
+    first, every interval's start, end), pids in ``pid_iv``'s order."""
+    plist = list(pid_iv)
+    cnt = np.fromiter((len(v) for v in pid_iv.values()), dtype=np.int64, count=len(plist))
+    flat = np.array([ab for v in pid_iv.values() for ab in v], dtype=np.int64).reshape(-1, 2)
+    return plist, cnt, np.cumsum(cnt) - cnt, flat[:, 0], flat[:, 1]
+
+
 def _doc_union(owner: list[int], starts: list[int], ends: list[int]):
     """The union of each owner's intervals (touching ones joined, as ``_merge_intervals``):
     arrays (owner, start, end) of disjoint intervals, by owner then start."""
@@ -1031,19 +1035,20 @@ def _source_totals(d: _Draft, ev: _Evidence, pid_iv, kind, counted, limit: int) 
     intervals, not the merged spans), counted as ``overlap_ratio`` counts, and per kind:
     the ``limit`` first of those with counted characters, most first."""
     docs: dict[str, int] = {}
-    own, ia, ib = [], [], []
-    for p, ivs in pid_iv.items():
+    plist, cnt, first, fa, fb = _flat(pid_iv)
+    owner, of = [], []  # per (paragraph, its twin's document): the document, the paragraph's place
+    rows = ev.rows
+    for j, p in enumerate(plist):
         for q in ev.twin_of.get(p, [p]):
-            r = ev.rows.get(q)
+            r = rows.get(q)
             if r is not None:
-                k = docs.setdefault(r["doc_id"], len(docs))
-                for a, b in ivs:
-                    own.append(k)
-                    ia.append(a)
-                    ib.append(b)
+                owner.append(docs.setdefault(r["doc_id"], len(docs)))
+                of.append(j)
     if not docs:
         return []
-    uo, ua, ub = _doc_union(own, ia, ib)
+    at = np.asarray(of, dtype=np.int64)
+    which, pos = expand_ranges(first[at], cnt[at])  # each owner with every interval of its paragraph
+    uo, ua, ub = _doc_union(np.asarray(owner, dtype=np.int64)[which], fa[pos], fb[pos])
     w = d.weight
     sums = {}
     for name, m in (
