@@ -663,8 +663,7 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
     copied = np.concatenate([[0], np.cumsum(copy_cov)]).tolist()  # prefix counts
     sents = [
         (sa, sb)
-        for a, b in d.seg_bounds
-        for sa, sb in _sentences(d.nz, d.text, a, b)
+        for sa, sb in _all_sentences(d.nz, d.text, d.seg_bounds)
         if sb - sa >= NEAR_MIN_CHARS and (copied[sb] - copied[sa]) / (sb - sa) < 0.8
     ]
     norm = d.norm
@@ -1177,6 +1176,39 @@ def _true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     m = np.concatenate([[False], mask, [False]]).astype(np.int8)
     dm = np.diff(m)
     return list(zip(np.flatnonzero(dm == 1).tolist(), np.flatnonzero(dm == -1).tolist()))
+
+
+def _all_sentences(nz, text: str, seg_bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``_sentences`` of every draft paragraph, in order, with one pass of the sentence-end
+    pattern over the whole text and one search: a sentence end cannot span a paragraph's
+    first or last normalized character (both are neither punctuation nor a line break), so
+    the matches starting inside a paragraph are those of its own search, their ends cut at
+    its end."""
+    ms = [(m.start(), m.end()) for m in _SENT_END.finditer(text)]
+    m_start = [x for x, _ in ms]
+    m_end = [y for _, y in ms]
+    starts, ends = nz.starts, nz.ends
+    bounds = []  # per paragraph (a, b, its cuts' range in ``cuts``)
+    cuts: list[int] = []
+    for a, b in seg_bounds:
+        if b <= a:
+            continue
+        oa, ob = int(starts[a]), int(ends[b - 1])
+        lo, hi = bisect.bisect_left(m_start, oa), bisect.bisect_left(m_start, ob)
+        bounds.append((a, b, len(cuts), len(cuts) + hi - lo))
+        cuts.extend(min(y, ob) for y in m_end[lo:hi])
+    at = np.searchsorted(starts, cuts, "left").tolist() if cuts else []
+    out = []
+    for a, b, x, y in bounds:
+        prev = a
+        for k in at[x:y]:
+            k = min(k, b)
+            if k > prev:
+                out.append((prev, k))
+                prev = k
+        if prev < b:
+            out.append((prev, b))
+    return out
 
 
 def _sentences(nz, text: str, a: int, b: int) -> list[tuple[int, int]]:
