@@ -961,8 +961,8 @@ def _flat(pid_iv: dict[int, list[tuple[int, int]]]):
     return plist, cnt, np.cumsum(cnt) - cnt, flat[:, 0], flat[:, 1]
 
 
-def _doc_union(owner: list[int], starts: list[int], ends: list[int]):
-    """The union of each owner's intervals (touching ones joined, as ``_merge_intervals``):
+def _doc_union(owner, starts, ends):
+    """The union of each owner's intervals (lists or int arrays; touching ones joined, as ``_merge_intervals``):
     arrays (owner, start, end) of disjoint intervals, by owner then start."""
     o = np.asarray(owner, dtype=np.int64)
     a = np.asarray(starts, dtype=np.int64)

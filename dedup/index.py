@@ -334,7 +334,9 @@ class DedupIndex:
         if self._gone_at[0] != epoch:
             self._gone, self._gone_at = set(), (epoch, 0)
         if last is not None and last > self._gone_at[1]:
-            rows = self.conn.execute("SELECT seq, pid, epoch FROM dd_gone WHERE seq > ?", (self._gone_at[1],)).fetchall()
+            rows = self.conn.execute(
+                "SELECT seq, pid, epoch FROM dd_gone WHERE seq > ?", (self._gone_at[1],)
+            ).fetchall()
         else:
             rows = []
         if rows:
