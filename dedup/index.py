@@ -381,13 +381,18 @@ class DedupIndex:
         the files miss from SQLite. None when a complete block has no sound file."""
         assert self._texts is not None
         epoch, nxt, gone = state
-        (pid, did, idx, h), rest = self._texts.rows(self.conn, epoch, nxt, gone, pids)
+        (pid, names, idx, h), rest = self._texts.rows(self.conn, epoch, nxt, gone, pids)
         if rest:
-            sql = "SELECT p.pid, p.did, p.idx, p.hash FROM json_each(?) j JOIN dd_para p ON p.pid = j.value"
+            sql = (
+                "SELECT p.pid, d.doc, p.idx, p.hash FROM json_each(?) j JOIN dd_para p ON p.pid = j.value "
+                "JOIN dd_doc d ON d.did = p.did"
+            )
             more = [r for chunk in chunks(rest, 2000) for r in self.conn.execute(sql, (json.dumps(chunk),))]
             if more:
-                extra = np.array(more, dtype=np.int64).T
-                pid, did, idx, h = (np.concatenate([x, y]) for x, y in zip((pid, did, idx, h), extra))
+                pid = np.concatenate([pid, np.array([r[0] for r in more], dtype=np.int64)])
+                names = names + [r[1] for r in more]
+                idx = np.concatenate([idx, np.array([r[2] for r in more], dtype=np.int64)])
+                h = np.concatenate([h, np.array([r[3] for r in more], dtype=np.int64)])
         twin_lists: list[list[int]] = []
         uh, inv = np.unique(h, return_inverse=True)
         if cap is not None and len(uh):
@@ -403,19 +408,9 @@ class DedupIndex:
             qi, flat = qi[keep], tp[keep].tolist()
             ends = np.cumsum(np.bincount(qi, minlength=len(uh))).tolist()
             twin_lists = [flat[a:b] for a, b in zip([0] + ends[:-1], ends)]
-        names: dict[int, str] = {}
-        for chunk in chunks(np.unique(did).tolist(), 2000):
-            names.update(
-                self.conn.execute(
-                    "SELECT d.did, d.doc FROM json_each(?) j JOIN dd_doc d ON d.did = j.value", (json.dumps(chunk),)
-                )
-            )
         rows: dict[int, dict] = {}
         twins: dict[int, list[int]] = {}
-        for p, d, i, hh, k in zip(pid.tolist(), did.tolist(), idx.tolist(), h.tolist(), inv.ravel().tolist()):
-            doc = names.get(d)
-            if doc is None:
-                continue
+        for p, doc, i, hh, k in zip(pid.tolist(), names, idx.tolist(), h.tolist(), inv.ravel().tolist()):
             rows[p] = {"doc_id": doc, "paragraph_index": i, "hash": hh}
             if twin_lists and twin_lists[k]:
                 twins[p] = twin_lists[k]

@@ -40,9 +40,9 @@ from .postings import Segment, SegmentPostings
 
 #: paragraph ids per file
 BLOCK = 1 << 16
-MAGIC = b"GTNORM03"
-#: header: magic, block, ids per block, paragraphs present, data bytes, 32 bytes of epoch (padded
-#: to 128 bytes: the records start at a multiple of their size)
+MAGIC = b"GTNORM04"
+#: header: magic, block, ids per block, paragraphs present, text bytes, documents, name bytes,
+#: 32 bytes of epoch (padded to 128 bytes: the records start at a multiple of their size)
 HEADER = 128
 TWIN_MAGIC = b"GTTWIN01"
 #: the twin index's header: magic, blocks covered, entries, 32 bytes of epoch
@@ -58,7 +58,9 @@ GONE_SCHEMA = (
     "INSERT INTO dd_gone (pid, epoch) SELECT old.pid, value FROM dd_meta WHERE key = 'text_epoch'; END",
 )
 #: the columns of dd_para a file holds, as read to write it
-COLUMNS = "pid, did, idx, hash, norm"
+COLUMNS = "p.pid, d.doc, p.idx, p.hash, p.norm"
+#: ... from these tables
+TABLES = "dd_para p JOIN dd_doc d ON d.did = p.did"
 
 
 def new_epoch() -> str:
@@ -66,16 +68,19 @@ def new_epoch() -> str:
 
 
 #: one paragraph id's record (32 bytes, within one cache line): where its text lies in the data
-#: (``len`` -1: no such paragraph), its paragraph index, document and exact hash
-REC = np.dtype([("start", "<i8"), ("len", "<i4"), ("idx", "<i4"), ("did", "<i8"), ("hash", "<i8")])
+#: (``len`` -1: no such paragraph), its paragraph index, document (its place in the block's
+#: names: a paragraph's document never changes) and exact hash
+REC = np.dtype([("start", "<i8"), ("len", "<i4"), ("idx", "<i4"), ("doc", "<i8"), ("hash", "<i8")])
 
 
-def _layout(n: int, m: int) -> list[tuple[str, np.dtype, int]]:
-    """The arrays after the header: (name, dtype, length); the texts' bytes follow them."""
+def _layout(n: int, m: int, u: int) -> list[tuple[str, np.dtype, int]]:
+    """The arrays after the header: (name, dtype, length); the documents' names (UTF-8) and
+    then the texts follow them."""
     return [
         ("rec", REC, n),
         ("twin_hash", np.dtype(np.int64), m),  # the present rows' hashes, sorted (pids ascending on ties)
         ("twin_pid", np.dtype(np.int64), m),
+        ("doc_off", np.dtype(np.int64), u + 1),  # where each document's name lies in the names
     ]
 
 
@@ -84,18 +89,33 @@ class TextBlock:
     document, index and exact hash, where its normalized text lies), the texts (UTF-8), and
     the present paragraphs sorted by hash (their exact twins)."""
 
-    __slots__ = ("base", "mm", "data_at", "rec", "twin_hash", "twin_pid")
+    __slots__ = ("base", "mm", "names_at", "data_at", "rec", "twin_hash", "twin_pid", "doc_off", "_names")
 
-    def __init__(self, base: int, n: int, m: int, mm: mmap.mmap):
+    def __init__(self, base: int, n: int, m: int, u: int, name_bytes: int, mm: mmap.mmap):
         self.base = base
         self.mm = mm
         arrays: dict[str, np.ndarray] = {}
         at = HEADER
-        for name, dt, count in _layout(n, m):
+        for name, dt, count in _layout(n, m, u):
             arrays[name] = np.frombuffer(mm, dtype=dt, count=count, offset=at)
             at += dt.itemsize * count
-        self.data_at = at
+        self.names_at = at
+        self.data_at = at + name_bytes
         self.rec, self.twin_hash, self.twin_pid = arrays["rec"], arrays["twin_hash"], arrays["twin_pid"]
+        self.doc_off = arrays["doc_off"]
+        self._names: dict[int, str] = {}  # documents' names decoded so far
+
+    def names(self, docs: list[int]) -> list[str]:
+        """The names of the block's documents ``docs`` (places in its names)."""
+        out = []
+        got = self._names
+        for j in docs:
+            name = got.get(j)
+            if name is None:
+                a, b = int(self.doc_off[j]) + self.names_at, int(self.doc_off[j + 1]) + self.names_at
+                name = got[j] = self.mm[a:b].decode("utf-8")
+            out.append(name)
+        return out
 
     @property
     def present(self) -> np.ndarray:
@@ -118,10 +138,10 @@ class TextBlock:
             return pids.tolist(), [mm[x:y] for x, y in zip(a, b)]
         return pids.tolist(), [mm[x:y].decode("utf-8") for x, y in zip(a, b)]
 
-    def rows(self, pids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(pids present, their did, paragraph index, hash) of ``pids`` (all in this block)."""
+    def rows(self, pids: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:
+        """(pids present, their documents' names, paragraph index, hash) of ``pids`` (all in this block)."""
         r, pids = self._present(pids)
-        return pids, r["did"], r["idx"].astype(np.int64), r["hash"]
+        return pids, self.names(r["doc"].tolist()), r["idx"].astype(np.int64), r["hash"]
 
     def twins(self, hashes: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
         """(query position, pid): up to ``cap`` pids (ascending) of each hash of ``hashes``."""
@@ -143,14 +163,19 @@ def _encode(base: int, n: int, rows: list[tuple], epoch: str, block: int) -> byt
     rec["start"][i] = np.cumsum(lens) - lens
     rec["len"][i] = lens
     rec["idx"][i] = [r[2] for r in rows]
-    rec["did"][i] = [r[1] for r in rows]
+    docs: dict[str, int] = {}
+    rec["doc"][i] = [docs.setdefault(r[1], len(docs)) for r in rows]
+    names = [d.encode("utf-8") for d in docs]
+    doc_off = np.concatenate([[0], np.cumsum([len(x) for x in names], dtype=np.int64)]).astype(np.int64)
     h = np.array([r[3] for r in rows], dtype=np.int64)
     rec["hash"][i] = h
     order = np.lexsort((i, h))
-    head = MAGIC + np.array([block, n, len(rows), int(lens.sum())], dtype=np.int64).tobytes()
+    sizes = [block, n, len(rows), int(lens.sum()), len(docs), int(doc_off[-1])]
+    head = MAGIC + np.array(sizes, dtype=np.int64).tobytes()
     head = (head + epoch.encode().ljust(32, b"\0")).ljust(HEADER, b"\0")
     twin_hash, twin_pid = h[order], i[order] + base
-    return head + rec.tobytes() + twin_hash.tobytes() + twin_pid.tobytes() + b"".join(parts)
+    arrays = rec.tobytes() + twin_hash.tobytes() + twin_pid.tobytes() + doc_off.tobytes()
+    return head + arrays + b"".join(names) + b"".join(parts)
 
 
 class TextFiles:
@@ -232,18 +257,21 @@ class TextFiles:
         return out, rest
 
     def rows(self, conn: sqlite3.Connection, epoch: str, next_pid: int, gone: set[int], pids):
-        """(did, paragraph index, hash) of those ``pids`` in complete blocks with a sound file:
-        (arrays pid, did, idx, hash; the pids left for SQLite); ``gone`` ones are not returned."""
+        """Document name, paragraph index and hash of those ``pids`` in complete blocks with a
+        sound file: ((pid array, names, idx array, hash array), the pids left for SQLite);
+        ``gone`` ones are not returned."""
         parts, rest = self._parts(conn, epoch, next_pid, pids)
         cols = [tb.rows(part) for _, tb, part in parts]
         if not cols:
             empty = np.zeros(0, dtype=np.int64)
-            return (empty, empty, empty, empty), rest
-        pid, did, idx, h = (np.concatenate(c) for c in zip(*cols))
+            return (empty, [], empty, empty), rest
+        pid, idx, h = (np.concatenate([c[k] for c in cols]) for k in (0, 2, 3))
+        names = [x for c in cols for x in c[1]]
         if gone and len(pid):
             keep = ~np.isin(pid, np.fromiter(gone, dtype=np.int64, count=len(gone)))
-            pid, did, idx, h = pid[keep], did[keep], idx[keep], h[keep]
-        return (pid, did, idx, h), rest
+            names = [x for x, k in zip(names, keep.tolist()) if k]
+            pid, idx, h = pid[keep], idx[keep], h[keep]
+        return (pid, names, idx, h), rest
 
     def twins(self, conn: sqlite3.Connection, epoch: str, next_pid: int, gone: set[int], hashes, cap: int):
         """(query position, pid) of up to ``cap`` paragraphs (ascending) of each hash among
@@ -378,19 +406,24 @@ class TextFiles:
                 mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):
             return None
-        blk, bn, m, nbytes = np.frombuffer(mm, dtype=np.int64, count=4, offset=8).tolist()
-        ep = bytes(mm[40:72]).rstrip(b"\0").decode("ascii", "replace")
-        ok = mm[:8] == MAGIC and blk == k and bn == n and ep == epoch and 0 <= m <= n and nbytes >= 0
-        if not ok or size != HEADER + sum(dt.itemsize * c for _, dt, c in _layout(n, m)) + nbytes:
+        blk, bn, m, nbytes, u, name_bytes = np.frombuffer(mm, dtype=np.int64, count=6, offset=8).tolist()
+        ep = bytes(mm[56:88]).rstrip(b"\0").decode("ascii", "replace")
+        ok = mm[:8] == MAGIC and blk == k and bn == n and ep == epoch and 0 <= m <= n and 0 <= u <= m
+        ok = ok and nbytes >= 0 and name_bytes >= 0
+        if not ok or size != HEADER + sum(dt.itemsize * c for _, dt, c in _layout(n, m, u)) + name_bytes + nbytes:
             mm.close()
             return None
-        tb = TextBlock(k * n, n, m, mm)
-        lens, starts = tb.rec["len"], tb.rec["start"]
+        tb = TextBlock(k * n, n, m, u, name_bytes, mm)
+        lens, starts, docs = tb.rec["len"], tb.rec["start"], tb.rec["doc"]
         pres = lens >= 0
+        off = tb.doc_off
         if (
             int(np.count_nonzero(pres)) != m
-            or not bool(np.all(~pres | ((starts >= 0) & (starts + lens <= nbytes))))
+            or not bool(np.all(~pres | ((starts >= 0) & (starts + lens <= nbytes) & (docs >= 0) & (docs < u))))
             or not bool(np.all(tb.twin_hash[1:] >= tb.twin_hash[:-1]))
+            or off[0] != 0
+            or off[-1] != name_bytes
+            or not bool(np.all(off[1:] >= off[:-1]))
         ):
             return None
         return tb
@@ -407,11 +440,11 @@ class TextFiles:
             got, texts = tb.texts(pids)
         except UnicodeDecodeError:
             return False
-        p2, did, idx, h = (x.tolist() for x in tb.rows(pids))
-        mine = {p: (d, i, hh, t) for p, d, i, hh, t in zip(p2, did, idx, h, texts)}
+        p2, names, idx, h = tb.rows(pids)
+        mine = {p: (d, i, hh, t) for p, d, i, hh, t in zip(p2.tolist(), names, idx.tolist(), h.tolist(), texts)}
         marks = ",".join("?" * len(pids))
         try:
-            rows = conn.execute(f"SELECT {COLUMNS} FROM dd_para WHERE pid IN ({marks})", pids.tolist()).fetchall()
+            rows = conn.execute(f"SELECT {COLUMNS} FROM {TABLES} WHERE p.pid IN ({marks})", pids.tolist()).fetchall()
         except sqlite3.Error:
             return False
         if not all(mine.get(p) == (d, i, hh, t) for p, d, i, hh, t in rows):
@@ -423,7 +456,7 @@ class TextFiles:
         base = k * self.block
         try:
             rows = conn.execute(
-                f"SELECT {COLUMNS} FROM dd_para WHERE pid >= ? AND pid < ?", (base, base + self.block)
+                f"SELECT {COLUMNS} FROM {TABLES} WHERE p.pid >= ? AND p.pid < ?", (base, base + self.block)
             ).fetchall()
             now = conn.execute("SELECT value FROM dd_meta WHERE key = 'text_epoch'").fetchone()
         except sqlite3.Error:

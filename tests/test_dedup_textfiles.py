@@ -161,7 +161,9 @@ def test_a_damaged_file_is_written_again(tmp_path, damage):
         data[:64] = b"x" * 64
     else:  # a sound file whose texts are not the store's: the sampled texts tell
         epoch = conn.execute("SELECT value FROM dd_meta WHERE key = 'text_epoch'").fetchone()[0]
-        rows = conn.execute(f"SELECT {textfiles.COLUMNS} FROM dd_para WHERE pid >= 64 AND pid < 128").fetchall()
+        rows = conn.execute(
+            f"SELECT {textfiles.COLUMNS} FROM {textfiles.TABLES} WHERE p.pid >= 64 AND p.pid < 128"
+        ).fetchall()
         data = textfiles._encode(64, 64, [(*r[:4], r[4][::-1]) for r in rows], epoch, 1)
     path.write_bytes(bytes(data))
     TextFiles._all.clear()  # a new process
