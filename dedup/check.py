@@ -444,7 +444,9 @@ def _read_norms(index, rows: dict, norms: dict, pids: list[int]) -> None:
     it has one; else whole rows, kept in ``rows`` too)."""
     fast = getattr(index, "paragraph_norms", None)
     if fast is not None:
-        norms.update(fast(pids))
+        # the native join takes a text's UTF-8 bytes as they lie in a text file: only the
+        # texts of the candidates that match are decoded (``_norm``)
+        norms.update(fast(pids, utf8=True) if native.lib is not None else fast(pids))
         return
     got = index.paragraph_rows(pids)
     rows.update(got)
@@ -487,7 +489,17 @@ def _pair_runs(texts: list[str], pair_seg: np.ndarray, pair_cand: np.ndarray, d_
             return native.pair_runs(texts, K, pair_seg, pair_cand, d_key, d_pos)
         except (ValueError, TypeError):
             pass
-    return _pair_runs_np(texts, pair_seg, pair_cand, d_key, d_pos)
+    return _pair_runs_np(
+        [t.decode("utf-8") if type(t) is bytes else t for t in texts], pair_seg, pair_cand, d_key, d_pos
+    )
+
+
+def _norm(ev, p: int) -> str:
+    """The normalized text of candidate ``p`` (decoded once if it was read as UTF-8 bytes)."""
+    t = ev.norms[p]
+    if type(t) is bytes:
+        t = ev.norms[p] = t.decode("utf-8")
+    return t
 
 
 def _pair_runs_np(texts: list[str], pair_seg: np.ndarray, pair_cand: np.ndarray, d_key: np.ndarray, d_pos: np.ndarray):
@@ -542,7 +554,7 @@ class _Evidence:
     paragraph (pid), the normalized draft intervals it shares."""
 
     rows: dict[int, dict]
-    norms: dict[int, str]
+    norms: dict[int, str | bytes]  # UTF-8 bytes as read from a text file, decoded by _norm
     cand_list: list[int]
     runs: tuple  # (draft start, index into cand_list, cand start, length in k-grams)
     shared: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
@@ -587,7 +599,7 @@ def _find_runs(index, d: _Draft) -> _Evidence:
     known = (fq[by_key], per_query[by_key])  # anchored keys read at ANCHORED_POSTINGS: their postings
     d_key = _seg_key(g_hash, g_owner) if len(g_hash) else g_hash
     rows: dict[int, dict] = {}
-    norms: dict[int, str] = {}
+    norms: dict[int, str | bytes] = {}
     cand_list, rs, ro, rj, rl = _verify(index, rows, norms, [], pair_seg, pair_pid, d_key, d_pos)
     # the reserve, for draft paragraphs the first candidates did not cover (>= 90 %)
     if len(r_seg):
@@ -636,7 +648,7 @@ def _exact_copies(d: _Draft, ev: _Evidence) -> None:
     norm = d.norm
     for s, o, j, L in zip(rs[keep].tolist(), ro[keep].tolist(), rj[keep].tolist(), run_len[keep].tolist()):
         p = ev.cand_list[o]
-        if norm[s : s + L] == ev.norms[p][j : j + L]:  # guard against hash collisions
+        if norm[s : s + L] == _norm(ev, p)[j : j + L]:  # guard against hash collisions
             ev.shared.setdefault(p, []).append((s, s + L))
     for p, ivs in ev.shared.items():
         if len(ivs) > 1:  # most paragraphs share one run: nothing to merge
@@ -651,8 +663,7 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
     copied = np.concatenate([[0], np.cumsum(copy_cov)]).tolist()  # prefix counts
     sents = [
         (sa, sb)
-        for a, b in d.seg_bounds
-        for sa, sb in _sentences(d.nz, d.text, a, b)
+        for sa, sb in _all_sentences(d.nz, d.text, d.seg_bounds)
         if sb - sa >= NEAR_MIN_CHARS and (copied[sb] - copied[sa]) / (sb - sa) < 0.8
     ]
     norm = d.norm
@@ -663,11 +674,10 @@ def _near_copies(d: _Draft, ev: _Evidence) -> None:
         found = []
         for o in owners:
             p = ev.cand_list[o]
-            if _cover4(sent, ev.norms[p]) / L < NEAR_THRESHOLD:
+            other = _norm(ev, p)
+            if _cover4(sent, other) / L < NEAR_THRESHOLD:
                 continue  # difflib's blocks cannot reach the threshold (see _cover4)
-            blocks = [
-                (sa + a, sa + a + size) for a, _, size in _matching_blocks(sent, ev.norms[p], matchers) if size >= 4
-            ]
+            blocks = [(sa + a, sa + a + size) for a, _, size in _matching_blocks(sent, other, matchers) if size >= 4]
             sim = sum(y - x for x, y in blocks) / L
             if sim >= NEAR_THRESHOLD:
                 found.append((p, round(sim, 3), blocks))
@@ -824,13 +834,8 @@ def _classify(d: _Draft, ev: _Evidence, pid_iv, whitelist: list[str], boilerplat
     quoted, framing = citation_masks(d.text, d.nz)
     # documents (distinct, exact twins not counted: they are one text) per position
     docs: dict[str, int] = {}
-    own, ia, ib = [], [], []
-    for p, ivs in pid_iv.items():
-        k = docs.setdefault(ev.rows[p]["doc_id"], len(docs))
-        for a, b in ivs:
-            own.append(k)
-            ia.append(a)
-            ib.append(b)
+    plist, cnt, _, ia, ib = _flat(pid_iv)
+    own = np.repeat(np.array([docs.setdefault(ev.rows[p]["doc_id"], len(docs)) for p in plist], dtype=np.int64), cnt)
     _, ua, ub = _doc_union(own, ia, ib)
     ndocs = np.cumsum(np.bincount(ua, minlength=n + 1)[: n + 1] - np.bincount(ub, minlength=n + 1)[: n + 1])[:n]
     kind = np.full(n, KIND_NONE, dtype=np.int8)
@@ -947,8 +952,17 @@ def _match(d: _Draft, ev: _Evidence, piece, subs: dict[int, list[tuple[int, int]
     return out
 
 
-def _doc_union(owner: list[int], starts: list[int], ends: list[int]):
-    """The union of each owner's intervals (touching ones joined, as ``_merge_intervals``):
+def _flat(pid_iv: dict[int, list[tuple[int, int]]]):
+    """``pid_iv`` as flat arrays: (pids, per pid its count of intervals and the place of its
+    first, every interval's start, end), pids in ``pid_iv``'s order."""
+    plist = list(pid_iv)
+    cnt = np.fromiter((len(v) for v in pid_iv.values()), dtype=np.int64, count=len(plist))
+    flat = np.array([ab for v in pid_iv.values() for ab in v], dtype=np.int64).reshape(-1, 2)
+    return plist, cnt, np.cumsum(cnt) - cnt, flat[:, 0], flat[:, 1]
+
+
+def _doc_union(owner, starts, ends):
+    """The union of each owner's intervals (lists or int arrays; touching ones joined, as ``_merge_intervals``):
     arrays (owner, start, end) of disjoint intervals, by owner then start."""
     o = np.asarray(owner, dtype=np.int64)
     a = np.asarray(starts, dtype=np.int64)
@@ -1020,19 +1034,20 @@ def _source_totals(d: _Draft, ev: _Evidence, pid_iv, kind, counted, limit: int) 
     intervals, not the merged spans), counted as ``overlap_ratio`` counts, and per kind:
     the ``limit`` first of those with counted characters, most first."""
     docs: dict[str, int] = {}
-    own, ia, ib = [], [], []
-    for p, ivs in pid_iv.items():
+    plist, cnt, first, fa, fb = _flat(pid_iv)
+    owner, of = [], []  # per (paragraph, its twin's document): the document, the paragraph's place
+    rows = ev.rows
+    for j, p in enumerate(plist):
         for q in ev.twin_of.get(p, [p]):
-            r = ev.rows.get(q)
+            r = rows.get(q)
             if r is not None:
-                k = docs.setdefault(r["doc_id"], len(docs))
-                for a, b in ivs:
-                    own.append(k)
-                    ia.append(a)
-                    ib.append(b)
+                owner.append(docs.setdefault(r["doc_id"], len(docs)))
+                of.append(j)
     if not docs:
         return []
-    uo, ua, ub = _doc_union(own, ia, ib)
+    at = np.asarray(of, dtype=np.int64)
+    which, pos = expand_ranges(first[at], cnt[at])  # each owner with every interval of its paragraph
+    uo, ua, ub = _doc_union(np.asarray(owner, dtype=np.int64)[which], fa[pos], fb[pos])
     w = d.weight
     sums = {}
     for name, m in (
@@ -1161,6 +1176,39 @@ def _true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     m = np.concatenate([[False], mask, [False]]).astype(np.int8)
     dm = np.diff(m)
     return list(zip(np.flatnonzero(dm == 1).tolist(), np.flatnonzero(dm == -1).tolist()))
+
+
+def _all_sentences(nz, text: str, seg_bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``_sentences`` of every draft paragraph, in order, with one pass of the sentence-end
+    pattern over the whole text and one search: a sentence end cannot span a paragraph's
+    first or last normalized character (both are neither punctuation nor a line break), so
+    the matches starting inside a paragraph are those of its own search, their ends cut at
+    its end."""
+    ms = [(m.start(), m.end()) for m in _SENT_END.finditer(text)]
+    m_start = [x for x, _ in ms]
+    m_end = [y for _, y in ms]
+    starts, ends = nz.starts, nz.ends
+    bounds = []  # per paragraph (a, b, its cuts' range in ``cuts``)
+    cuts: list[int] = []
+    for a, b in seg_bounds:
+        if b <= a:
+            continue
+        oa, ob = int(starts[a]), int(ends[b - 1])
+        lo, hi = bisect.bisect_left(m_start, oa), bisect.bisect_left(m_start, ob)
+        bounds.append((a, b, len(cuts), len(cuts) + hi - lo))
+        cuts.extend(min(y, ob) for y in m_end[lo:hi])
+    at = np.searchsorted(starts, cuts, "left").tolist() if cuts else []
+    out = []
+    for a, b, x, y in bounds:
+        prev = a
+        for k in at[x:y]:
+            k = min(k, b)
+            if k > prev:
+                out.append((prev, k))
+                prev = k
+        if prev < b:
+            out.append((prev, b))
+    return out
 
 
 def _sentences(nz, text: str, a: int, b: int) -> list[tuple[int, int]]:

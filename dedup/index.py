@@ -61,6 +61,8 @@ from .fingerprint import Prints, exact_hash, fingerprint_normalized, fingerprint
 from .normalize import normalize_many
 from .grouping import GROUP_CLUSTER_DOCS, GROUP_MIN_REVERSE, GROUP_SHARE, group_candidates, group_link
 from .postings import Segment, SegmentPostings
+from .segfiles import store_path
+from .textfiles import GONE_SCHEMA, TextFiles, new_epoch
 
 MAX_POSTINGS = 64
 MAX_VERIFY = 24
@@ -136,6 +138,23 @@ class DedupIndex:
         for stmt in _SCHEMA.strip().split(";"):
             if stmt.strip():
                 conn.execute(stmt)
+        #: the normalized texts as files beside the store (``dedup/textfiles.py``); None: SQLite only
+        self._texts: TextFiles | None = None
+        self._gone: set[int] = set()
+        self._gone_at: tuple[str, int] = ("", 0)  # (epoch, last dd_gone.seq read)
+        self._has_gone = False
+        #: hashes of the paragraphs after the complete blocks: ((epoch, first id), ids read up to,
+        #: hashes and pids sorted by hash then pid)
+        self._tail: tuple = (None, 0, None, None)
+        try:
+            for stmt in GONE_SCHEMA:
+                conn.execute(stmt)
+            self._has_gone = True
+            path = store_path(conn)
+            if path:
+                self._texts = TextFiles.for_path(path)
+        except sqlite3.OperationalError:  # a read-only store made by an earlier version: no text files
+            pass
         self.bands = SegmentPostings(conn, "band")
         self.fps = SegmentPostings(conn, "fp")
         self.params = {"scheme": scheme_params(), "index": INDEX_PARAMS}
@@ -164,8 +183,13 @@ class DedupIndex:
 
     def reset(self) -> None:
         """Empty every dd_ table and record this scheme (the caller must re-add its documents)."""
+        # the text files' epoch first: ids are reused from here on (and the removals below
+        # need no tombstones)
+        self.conn.execute("DELETE FROM dd_meta WHERE key = 'text_epoch'")
         for t in _TABLES:
             self.conn.execute(f"DELETE FROM {t}")
+        if self._has_gone:
+            self.conn.execute("DELETE FROM dd_gone")
         for t in _OLD_TABLES:
             self.conn.execute(f"DROP TABLE IF EXISTS {t}")
         self._record_params()
@@ -282,17 +306,43 @@ class DedupIndex:
                 }
         return out
 
-    def paragraph_norms(self, pids) -> dict[int, str]:
+    def paragraph_norms(self, pids, utf8: bool = False) -> dict[int, str | bytes]:
         """pid -> normalized text: the part of ``paragraph_rows`` the draft check needs of
-        every candidate (the other fields only of the few that match)."""
-        out: dict[int, str] = {}
+        every candidate (the other fields only of the few that match). ``utf8``: a text read
+        from the text files may be given as its UTF-8 bytes (not decoded)."""
+        out: dict[int, str | bytes] = {}
         pids = list(dict.fromkeys(int(p) for p in pids))
+        if self._texts is not None and pids:
+            state = self._text_state()
+            if state is not None:
+                out, pids = self._texts.norms(self.conn, *state, pids, utf8=utf8)
         # no join with dd_doc: a document's row is written before its paragraphs' and
         # removed after them, in one transaction, so every paragraph row has its document
         sql = "SELECT p.pid, p.norm FROM json_each(?) j JOIN dd_para p ON p.pid = j.value"
         for chunk in chunks(pids, 2000):
             out.update(self.conn.execute(sql, (json.dumps(chunk),)).fetchall())
         return out
+
+    def _text_state(self) -> tuple[str, int, set[int]] | None:
+        """(epoch, next paragraph id, removed paragraphs) for the text files; None without an epoch."""
+        epoch, nxt, last = self.conn.execute(
+            "SELECT (SELECT value FROM dd_meta WHERE key = 'text_epoch'), "
+            "(SELECT value FROM dd_meta WHERE key = 'next_pid'), (SELECT MAX(seq) FROM dd_gone)"
+        ).fetchone()
+        if epoch is None or nxt is None:
+            return None
+        if self._gone_at[0] != epoch:
+            self._gone, self._gone_at = set(), (epoch, 0)
+        if last is not None and last > self._gone_at[1]:
+            rows = self.conn.execute(
+                "SELECT seq, pid, epoch FROM dd_gone WHERE seq > ?", (self._gone_at[1],)
+            ).fetchall()
+        else:
+            rows = []
+        if rows:
+            self._gone.update(p for _, p, e in rows if e == epoch)
+            self._gone_at = (epoch, max(r[0] for r in rows))
+        return epoch, int(nxt), self._gone
 
     def source_rows(self, pids, cap: int | None = None) -> tuple[dict[int, dict], dict[int, list[int]]]:
         """What the draft check needs of the paragraphs that match, in one read: pid ->
@@ -302,6 +352,12 @@ class DedupIndex:
         rows: dict[int, dict] = {}
         twins: dict[int, list[int]] = {}
         pids = list(dict.fromkeys(int(p) for p in pids))
+        if self._texts is not None and pids:
+            state = self._text_state()
+            if state is not None:
+                got = self._source_rows_from_files(state, pids, cap)
+                if got is not None:
+                    return got
         tw = (
             f"(SELECT group_concat(t.pid) FROM (SELECT pid FROM dd_para WHERE hash = p.hash LIMIT {int(cap)}) t)"
             if cap is not None
@@ -317,6 +373,76 @@ class DedupIndex:
                 if same:
                     twins[pid] = [int(x) for x in same.split(",")] if "," in same else [int(same)]
         return rows, twins
+
+    def _source_rows_from_files(self, state, pids: list[int], cap: int | None):
+        """``source_rows`` from the text files (``dedup/textfiles.py``): the rows of paragraphs in
+        complete blocks, their twins there and, from a cache of the hashes of the paragraphs
+        after them (kept up to date with the new ids each call), the twins among those; what
+        the files miss from SQLite. None when a complete block has no sound file."""
+        assert self._texts is not None
+        epoch, nxt, gone = state
+        (pid, names, idx, h), rest = self._texts.rows(self.conn, epoch, nxt, gone, pids)
+        if rest:
+            sql = (
+                "SELECT p.pid, d.doc, p.idx, p.hash FROM json_each(?) j JOIN dd_para p ON p.pid = j.value "
+                "JOIN dd_doc d ON d.did = p.did"
+            )
+            more = [r for chunk in chunks(rest, 2000) for r in self.conn.execute(sql, (json.dumps(chunk),))]
+            if more:
+                pid = np.concatenate([pid, np.array([r[0] for r in more], dtype=np.int64)])
+                names = names + [r[1] for r in more]
+                idx = np.concatenate([idx, np.array([r[2] for r in more], dtype=np.int64)])
+                h = np.concatenate([h, np.array([r[3] for r in more], dtype=np.int64)])
+        twin_lists: list[list[int]] = []
+        uh, inv = np.unique(h, return_inverse=True)
+        if cap is not None and len(uh):
+            in_files = self._texts.twins(self.conn, epoch, nxt, gone, uh, cap)
+            if in_files is None:
+                return None
+            tail = self._tail_twins(state, uh, cap)
+            qi = np.concatenate([in_files[0], tail[0]])
+            tp = np.concatenate([in_files[1], tail[1]])
+            order = np.argsort(qi, kind="stable")  # the files' (smaller) pids before the tail's
+            qi, tp = qi[order], tp[order]
+            keep = (np.arange(len(qi)) - np.searchsorted(qi, qi, "left")) < cap
+            qi, flat = qi[keep], tp[keep].tolist()
+            ends = np.cumsum(np.bincount(qi, minlength=len(uh))).tolist()
+            twin_lists = [flat[a:b] for a, b in zip([0] + ends[:-1], ends)]
+        rows: dict[int, dict] = {}
+        twins: dict[int, list[int]] = {}
+        for p, doc, i, hh, k in zip(pid.tolist(), names, idx.tolist(), h.tolist(), inv.ravel().tolist()):
+            rows[p] = {"doc_id": doc, "paragraph_index": i, "hash": hh}
+            if twin_lists and twin_lists[k]:
+                twins[p] = twin_lists[k]
+        return rows, twins
+
+    def _tail_twins(self, state, q: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
+        """(query position, pid): up to ``cap`` paragraphs (ascending) of each hash of ``q``
+        among the ids after the complete blocks, from this index's cache of their hashes."""
+        assert self._texts is not None
+        epoch, nxt, gone = state
+        lo = nxt // self._texts.block * self._texts.block
+        key, upto, th, tp = self._tail
+        if key != (epoch, lo) or upto > nxt:
+            key, upto, th, tp = (epoch, lo), lo, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if upto < nxt:
+            new = self.conn.execute("SELECT pid, hash FROM dd_para WHERE pid >= ? AND pid < ?", (upto, nxt)).fetchall()
+            if new:
+                th = np.concatenate([th, np.array([r[1] for r in new], dtype=np.int64)])
+                tp = np.concatenate([tp, np.array([r[0] for r in new], dtype=np.int64)])
+                order = np.lexsort((tp, th))
+                th, tp = th[order], tp[order]
+            upto = nxt
+        self._tail = (key, upto, th, tp)
+        lo_at = np.searchsorted(th, q, "left")
+        cnt = np.minimum(np.searchsorted(th, q, "right") - lo_at, cap + len(gone))
+        qi = np.repeat(np.arange(len(q), dtype=np.int64), cnt)
+        at = np.arange(len(qi), dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(lo_at, cnt)
+        pid = tp[at]
+        if gone and len(pid):
+            keep = ~np.isin(pid, np.fromiter(gone, dtype=np.int64, count=len(gone)))
+            qi, pid = qi[keep], pid[keep]
+        return qi, pid
 
     def twins(self, hashes, cap: int = MAX_POSTINGS) -> dict[int, list[int]]:
         """Exact hash -> pids of paragraphs with that normalized text (capped).
@@ -339,7 +465,14 @@ class DedupIndex:
         else:
             base = int(row[0])
         self.conn.execute("INSERT OR REPLACE INTO dd_meta VALUES ('next_pid', ?)", (str(base + n),))
+        self.ensure_text_epoch()
         return base
+
+    def ensure_text_epoch(self) -> None:
+        """Give the store an epoch for its text files (``dedup/textfiles.py``) if it has none
+        (a store of an earlier version, or reset), in the caller's write transaction."""
+        if self._texts is not None:
+            self.conn.execute("INSERT OR IGNORE INTO dd_meta VALUES ('text_epoch', ?)", (new_epoch(),))
 
     def add_document(self, doc_id: str, paragraphs: list[str], site: str = "") -> dict:
         """Fingerprint and index one document; update clusters and groups.

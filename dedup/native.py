@@ -17,7 +17,7 @@ import numpy as np
 from govtext.native import load
 
 #: the kernels' interface version (``govtext_native.ABI``); another one is not used
-ABI = 7
+ABI = 8
 
 lib = load("dedup", lambda module: getattr(module, "ABI", None) == ABI)
 

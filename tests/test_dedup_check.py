@@ -306,3 +306,23 @@ def test_source_rows_are_the_rows_and_twins_the_check_reads_otherwise(small_inde
     rep = check_draft(small_index, para)
     assert sorted(s["doc_id"] for s in rep["sources"]) == ["d0", "d1", "d2", "d3"]
     assert check_draft(_ProtocolOnly(small_index), para) == rep
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_all_sentences_are_each_paragraphs_sentences(seed):
+    # one pass over the whole draft cuts every paragraph where its own search does, also with
+    # sentence ends and closing quotes around the paragraphs' first and last characters
+    from dedup.check import _all_sentences, _prepare, _sentences
+
+    rng = random.Random(seed)
+    pieces = ["。", "！", "？", "；", "!", "?", ";", "”", "）", "」", "，", "“", " ", "\n", "\n\n", "。”\n", "\n。"]
+    words = ["社会治理", "网格", "矛盾纠纷化解", "2023年", "晋城市", "abc", "第三条", "要求"]
+    for _ in range(200):
+        text = "".join(
+            rng.choice(pieces) if rng.random() < 0.35 else rng.choice(words) for _ in range(rng.randint(5, 120))
+        )
+        if not any(w in text for w in words):
+            continue
+        d = _prepare(text, 200000)
+        want = [s for a, b in d.seg_bounds for s in _sentences(d.nz, d.text, a, b)]
+        assert _all_sentences(d.nz, d.text, d.seg_bounds) == want

@@ -8,7 +8,7 @@
 use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyList, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyList, PyString};
 use pyo3::types::PyStringData;
 
 mod codes;
@@ -568,8 +568,24 @@ fn pair_runs<'py>(
     if ps.len() != pc.len() || dk.len() != dp.len() {
         return Err(PyValueError::new_err("length mismatch"));
     }
-    let strs = strings(texts)?;
-    let codes = strs.iter().map(|s| codes_of(s)).collect::<PyResult<Vec<_>>>()?;
+    // each text a str, or its UTF-8 bytes (as read from a memory-mapped file: no str is made)
+    let items: Vec<Bound<'py, PyAny>> = texts.iter().collect();
+    let mut owned: Vec<Vec<u32>> = Vec::new();
+    for it in &items {
+        if let Ok(b) = it.downcast::<PyBytes>() {
+            let s = std::str::from_utf8(b.as_bytes()).map_err(|_| PyValueError::new_err("text is not UTF-8"))?;
+            owned.push(s.chars().map(|c| c as u32).collect());
+        }
+    }
+    let mut codes = Vec::with_capacity(items.len());
+    let mut next_owned = owned.iter();
+    for it in &items {
+        if it.is_instance_of::<PyBytes>() {
+            codes.push(Codes::U4(next_owned.next().expect("one decoded text per bytes item")));
+        } else {
+            codes.push(codes_of(it.downcast::<PyString>()?)?);
+        }
+    }
     let n_texts = codes.len() as i64;
     if pc.iter().any(|&c| c < 0 || c >= n_texts) {
         return Err(PyValueError::new_err("candidate out of range"));
@@ -941,6 +957,6 @@ fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(difflib::matching_blocks, m)?)?;
     m.add_function(wrap_pyfunction!(difflib::cover4, m)?)?;
     m.add_class::<normalize::Normalizer>()?;
-    m.add("ABI", 7)?;
+    m.add("ABI", 8)?;
     Ok(())
 }
