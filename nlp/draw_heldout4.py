@@ -21,14 +21,9 @@ who labels each one by ``docs/labelling-guide.md``.
 from __future__ import annotations
 
 import argparse
-import json
-import random
-import re
 
-from ingest.text import split_paragraphs
-from nlp.draw_heldout3 import _title_key
-from nlp.label_candidates import candidate_row
-from nlp.labels import HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT_FILE, LABELS_FILE, read_label_rows, register_of, shared_dir
+from nlp.heldout_draw import draw_set
+from nlp.labels import HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT_FILE, LABELS_FILE
 
 #: the earlier label files: their documents are not drawn from
 USED_FILES = (LABELS_FILE, HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE)
@@ -131,7 +126,6 @@ DRAWS_B: tuple[tuple[str, str, int, str], ...] = (
 )
 RANDOM_LAW = 60
 RANDOM_REPORT = 15
-PER_DOC = 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,67 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("out")
     ap.add_argument("--seed", type=int, default=1604)
     args = ap.parse_args(argv)
-    rng = random.Random(args.seed)
-    base = shared_dir()
-    used_docs = {row["doc_id"] for path in USED_FILES for row in read_label_rows(path)}
-    docs = []
-    for source in ("laws", "reports"):
-        with open(base / "corpus" / f"{source}.jsonl", encoding="utf-8") as fh:
-            for line in fh:
-                docs.append((source, json.loads(line)))
-    used_titles = {_title_key(d.get("title", "")) for _, d in docs if d["id"] in used_docs}
-    seen_texts: set[str] = set()
-    for path in sorted((base / "seeds").glob("*.txt")):
-        seen_texts.update(split_paragraphs(path.read_text(encoding="utf-8")))
-    pool: list[tuple[str, str, int, str, str, str]] = []  # (source, doc_id, index, text, register, group)
-    for source, doc in docs:
-        paras = split_paragraphs(doc.get("text", ""))
-        if doc["id"] in used_docs or _title_key(doc.get("title", "")) in used_titles:
-            if doc["id"] in used_docs:
-                seen_texts.update(paras)
-            continue
-        register, group = register_of(source, doc)
-        pool.extend((source, doc["id"], i, p, register, group) for i, p in enumerate(paras) if 15 <= len(p) <= 300)
-    rng.shuffle(pool)
-    chosen: dict[tuple, dict] = {}
-
-    def take(item: tuple, why: str, per_doc: dict[str, int]) -> bool:
-        source, doc_id, i, p = item[:4]
-        if p in seen_texts or per_doc.get(doc_id, 0) >= PER_DOC:
-            return False
-        seen_texts.add(p)
-        per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
-        chosen[(source, doc_id, i)] = candidate_row(item, why)
-        return True
-
-    def draw(draws: tuple[tuple[str, str, int, str], ...]) -> None:
-        for name, pattern, count, exclude in draws:
-            rx, ex = re.compile(pattern), re.compile(exclude) if exclude else None
-            per_doc: dict[str, int] = {}
-            n = 0
-            for item in pool:
-                if n >= count:
-                    break
-                if rx.search(item[3]) and not (ex and ex.search(item[3])) and take(item, name, per_doc):
-                    n += 1
-
-    draw(DRAWS)
-    for name, registers, count in (("h4_random", {"law"}, RANDOM_LAW), ("h4_report_random", None, RANDOM_REPORT)):
-        per_doc_r: dict[str, int] = {}
-        n = 0
-        for item in pool:
-            if n >= count:
-                break
-            if (registers is None and item[4] != "law" or registers and item[4] in registers) and take(
-                item, name, per_doc_r
-            ):
-                n += 1
-    draw(DRAWS_B)  # the second round only adds: the first round's rows are the same with or without it
-    with open(args.out, "w", encoding="utf-8") as fh:
-        for row in chosen.values():
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{len(chosen)} candidates from {len({k[1] for k in chosen})} documents -> {args.out}")
-    return 0
+    randoms = (("h4_random", {"law"}, RANDOM_LAW), ("h4_report_random", None, RANDOM_REPORT))
+    return draw_set(args.out, args.seed, USED_FILES, DRAWS, randoms, later=(DRAWS_B,))
 
 
 if __name__ == "__main__":  # pragma: no cover
