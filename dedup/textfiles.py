@@ -154,7 +154,7 @@ class TextBlock:
 
 def _encode(base: int, n: int, rows: list[tuple], epoch: str, block: int) -> bytes:
     """A block's file from its dd_para rows (``COLUMNS``)."""
-    rows = sorted(rows)
+    rows = sorted(map(tuple, rows))  # tuples: the store's connections give sqlite3.Row, which do not sort
     rec = np.zeros(n, dtype=REC)
     rec["len"] = -1
     parts = [norm.encode("utf-8") for *_, norm in rows]

@@ -78,6 +78,10 @@ class StoreDuplicates:
             return {}
         return self.index().auto_compact(self.store.transaction, ratio, min_postings)
 
+    def warm_text_files(self) -> int:
+        """The candidate text files of the store written now (``DedupIndex.warm_text_files``)."""
+        return self.index().warm_text_files()
+
     @staticmethod
     def _add(index: DedupIndex, batch: list, progress) -> int:
         index.add_documents(batch)

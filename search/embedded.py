@@ -280,6 +280,8 @@ class EmbeddedBackend:
         started = time.perf_counter()
         try:
             done = self.groups.maybe_compact(self.settings.compact_ratio, self.settings.compact_min_postings)
+            # the draft check's text files of the new complete blocks, here rather than in a request
+            self.groups.warm_text_files()
         except sqlite3.OperationalError as exc:  # e.g. locked past the busy timeout: the next ingest retries
             log.warning("posting compaction skipped: %s", exc)
             return

@@ -183,3 +183,34 @@ def test_a_read_only_store_of_an_earlier_version_is_read_from_sqlite(tmp_path):
     assert rix._texts is None
     assert rix.paragraph_norms(range(200)) == sqlite_only(conn).paragraph_norms(range(200))
     assert not (tmp_path / "s.db.texts").exists()
+
+
+def test_warm_writes_every_complete_block_and_the_twin_index_before_any_check(tmp_path):
+    paras = paragraphs(300)
+    conn, ix = make_store(tmp_path / "w.db", paras)
+    nxt = int(conn.execute("SELECT value FROM dd_meta WHERE key = 'next_pid'").fetchone()[0])
+    assert not (tmp_path / "w.db.texts").exists() or not any((tmp_path / "w.db.texts").iterdir())
+    assert ix.warm_text_files() == nxt // 64 >= 2
+    names = sorted(p.name for p in (tmp_path / "w.db.texts").iterdir())
+    assert sum(n.endswith(".norms") for n in names) == nxt // 64
+    assert any(f"-twins-{nxt // 64}.idx" in n for n in names)
+    # a store without files (SQLite only) warms nothing and still checks
+    assert sqlite_only(conn).warm_text_files() == 0
+
+
+def test_an_ingest_leaves_the_text_files_written(backend, settings):
+    """The embedded backend writes them after an ingest (with the compaction), not in the first check."""
+    from govtext.documents import Document
+    from pipeline import ingest_documents
+
+    paras = paragraphs(300)
+    docs = [Document(id=f"w{i}", title=f"文件{i}", text="\n".join(paras[i : i + 10])) for i in range(0, 300, 10)]
+    report = ingest_documents(docs, backend, settings, analyzer=None)
+    assert not report.problems, report.problems
+    backend.wait_for_compaction(60)
+    texts = list(Path(settings.data_dir).rglob("*.norms"))
+    assert len(texts) >= 2, "the complete blocks' text files are written by the ingest"
+    assert list(Path(settings.data_dir).rglob("*-twins-*.idx"))
+    # the served check reads them through the store's connection (rows as sqlite3.Row)
+    rep = backend.check("\n".join(paras[5:25]))
+    assert rep["matches"] and rep["sources"]
