@@ -87,14 +87,17 @@ def _cjk_count(text: str) -> int:
 def _tag_many(paras: list[str], tagger, model, names: dict, tokens_of: list | None = None) -> list[list[dict]]:
     """Tags of each paragraph; the model's vectors are built for all of them in one pass."""
     hits = tagger.score_paragraphs(paras)
-    vectors = model.vectorize_many(paras, hits, tokens_of) if model is not None else [None] * len(paras)
-    return [_tag_one(h, v, model, names) for h, v in zip(hits, vectors)]
+    if model is None:
+        return [_tag_one(h, None, None, None, names) for h in hits]
+    vectors = model.vectorize_many(paras, hits, tokens_of)
+    probs = model.predict_vectors(vectors)
+    if not names.keys() >= set(model.labels):
+        probs = [{k: v for k, v in p.items() if k in names} for p in probs]
+    return [_tag_one(h, v, p, model, names) for h, v, p in zip(hits, vectors, probs)]
 
 
-def _tag_one(hits: list, vector, model, names: dict) -> list[dict]:
-    probs = model.predict_vector(vector) if model is not None else None
-    if probs is not None and not names.keys() >= probs.keys():
-        probs = {k: v for k, v in probs.items() if k in names}
+def _tag_one(hits: list, vector, probs: dict | None, model, names: dict) -> list[dict]:
+    """Tags of one paragraph from its rule hits and the model's probabilities (None: rules only)."""
     tags = combine(hits, probs, names, thresholds=model.thresholds if model is not None else None)
     if model is not None:
         for tag in tags:

@@ -655,27 +655,42 @@ def merge_compounds(words: list[str | None], lists: WordLists) -> tuple[list[str
     in at least :data:`COMPOUND_MIN_SHARE` of the rarer word's occurrences, both
     words are Chinese and neither is boilerplate. Occurrences are joined left to
     right; the words they consume no longer count alone."""
-    seen = Counter(filter(None, words))
-    kept = {
-        (a, b)
-        for (a, b), n in Counter(zip(words, words[1:])).items()
-        if n >= COMPOUND_MIN_COUNT
-        and a
-        and b
-        and a != b
-        and a not in lists.boilerplate
-        and b not in lists.boilerplate
-        and len(a) + len(b) <= COMPOUND_MAX_CHARS
-        and _CJK.search(a)
-        and _CJK.search(b)
-        and n >= COMPOUND_MIN_SHARE * min(seen[a], seen[b])
-    }
+    import numpy as np
+
+    # the words numbered (in order of first occurrence), and each pair of adjacent different words as one
+    # code, counted with numpy: most of a document's tokens are removed words, and few pairs repeat
+    distinct = list(dict.fromkeys(filter(None, words)))
+    n = len(distinct)
+    if n < 2:
+        return words, {}
+    number = np.fromiter(map(dict(zip(distinct, count())).get, words, repeat(-1)), dtype=np.int64, count=len(words))
+    first, second = number[:-1], number[1:]
+    codes = np.where((first >= 0) & (second >= 0) & (first != second), first * n + second, -1)
+    found, times = np.unique(codes[codes >= 0], return_counts=True)
+    often = times >= COMPOUND_MIN_COUNT
+    if not often.any():
+        return words, {}
+    seen = np.bincount(number[number >= 0], minlength=n).tolist()
+    boilerplate = lists.boilerplate
+    kept = []
+    for code, times_seen in zip(found[often].tolist(), times[often].tolist()):
+        i, j = divmod(code, n)
+        a, b = distinct[i], distinct[j]
+        if (
+            a not in boilerplate
+            and b not in boilerplate
+            and len(a) + len(b) <= COMPOUND_MAX_CHARS
+            and _CJK.search(a)
+            and _CJK.search(b)
+            and times_seen >= COMPOUND_MIN_SHARE * min(seen[i], seen[j])
+        ):
+            kept.append(code)
     if not kept:
         return words, {}
     out: list[str | None] = []
     parts: dict[str, tuple[str, str]] = {}
     done = 0
-    for i in compress(count(), map(kept.__contains__, zip(words, words[1:]))):
+    for i in np.flatnonzero(np.isin(codes, kept)).tolist():
         if i < done:  # its first word was joined to the one before
             continue
         a, b = words[i], words[i + 1]
