@@ -50,7 +50,7 @@ from nlp.keywords import keywords as extract_keywords
 from nlp.model import get_model
 from nlp.segment import index_string_reusing, tag_is_cut, words_and_word_tags
 from nlp.taxonomy import get_taxonomy
-from nlp.textnorm import normalize
+from nlp.textnorm import normalize, normalize_many
 from nlp.themes import aggregate_document, get_rule_tagger
 
 MAX_PARAGRAPH_CHARS = 5_000  # a longer "paragraph" (no line breaks) is tagged on its first 5,000 chars
@@ -258,7 +258,7 @@ def _analyze(
     if not raw_paragraphs or _cjk_count(text) < MIN_CJK_CHARS:
         return Analysis(empty_result(len(raw_paragraphs)), None, raw_paragraphs, None)
     truncated = len(raw_paragraphs) > MAX_PARAGRAPHS
-    paragraphs = [normalize(p) for p in raw_paragraphs[:MAX_PARAGRAPHS]]
+    paragraphs = normalize_many(raw_paragraphs[:MAX_PARAGRAPHS])
     title_n = normalize(clean_text(title)).strip()
     body = "\n".join(paragraphs)
     # one segmentation of the body: the keywords' tagged words are also the model's and the index's words

@@ -509,9 +509,9 @@ def document_body(text: str) -> str:
     """The keyword text of a stored document, as analysis builds it: its paragraphs
     (:func:`ingest.text.split_paragraphs`, the first :data:`MAX_PARAGRAPHS`), normalized, one per line."""
     from ingest.text import split_paragraphs
-    from nlp.textnorm import normalize
+    from nlp.textnorm import normalize_many
 
-    return "\n".join(normalize(p) for p in split_paragraphs(text)[:MAX_PARAGRAPHS])
+    return "\n".join(normalize_many(split_paragraphs(text)[:MAX_PARAGRAPHS]))
 
 
 def idf_terms(text: str) -> list[str]:
