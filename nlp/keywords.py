@@ -663,7 +663,8 @@ def merge_compounds(words: list[str | None], lists: WordLists) -> tuple[list[str
     n = len(distinct)
     if n < 2:
         return words, {}
-    number = np.fromiter(map(dict(zip(distinct, count())).get, words, repeat(-1)), dtype=np.int64, count=len(words))
+    numbers: dict[str | None, int] = dict(zip(distinct, count()))
+    number = np.fromiter(map(numbers.get, words, repeat(-1)), dtype=np.int64, count=len(words))
     first, second = number[:-1], number[1:]
     codes = np.where((first >= 0) & (second >= 0) & (first != second), first * n + second, -1)
     found, times = np.unique(codes[codes >= 0], return_counts=True)

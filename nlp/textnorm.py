@@ -79,8 +79,8 @@ def normalize(text: str) -> str:
 FAST_MIN_CHARS = 200
 #: the blocks of the fast table: ASCII and Latin-1, general punctuation to enclosed numbers, CJK punctuation and
 #: ideographs, full-width forms
-_FAST_BLOCKS = ((0x0A, 0x0A), (0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x24FF), (0x3000, 0x303F), (0x3400, 0x4DBF))
-_FAST_BLOCKS += ((0x4E00, 0x9FFF), (0xFF00, 0xFFEF))
+_FAST_BLOCKS: tuple[tuple[int, int], ...] = ((0x0A, 0x0A), (0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x24FF))
+_FAST_BLOCKS += ((0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF))
 _fast: Any = None  # (code -> its NFKC code or -1, code -> traditional?) as numpy arrays, built on first use
 
 

@@ -239,7 +239,21 @@ def _merge_compounds_by_definition(words, lists):
     return out + words[done:], parts
 
 
-COMPOUND_PIECES = ["新旧", "动能", "企业", "国有", "工作", "加强", "司法", "鉴定", "abc", "长长长长长长", "", None, None]
+COMPOUND_PIECES = [
+    "新旧",
+    "动能",
+    "企业",
+    "国有",
+    "工作",
+    "加强",
+    "司法",
+    "鉴定",
+    "abc",
+    "长长长长长长",
+    "",
+    None,
+    None,
+]
 
 
 @settings(max_examples=500, deadline=None)

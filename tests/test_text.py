@@ -74,7 +74,9 @@ def test_split_paragraphs_on_the_seed_page_and_random_layout():
     page = texts[0] if texts else "坚持和发展新时代“枫桥经验”，推进网格化管理。\n" * 50
     for _ in range(200):
         cut = rng.randrange(len(page))
-        noisy = re.sub(r"(?<=.)", lambda m: rng.choice(["", "", "", " ", "\u3000", "\n", "\u200b"]), page[cut : cut + 300])
+        noisy = re.sub(
+            r"(?<=.)", lambda m: rng.choice(["", "", "", " ", "\u3000", "\n", "\u200b"]), page[cut : cut + 300]
+        )
         texts.append(noisy)
     for text in texts:
         assert split_paragraphs(text) == _split_by_definition(text)
