@@ -544,7 +544,7 @@ def _weight(word: str, lists: WordLists) -> float:
 def tfidf_keywords(text: str, k: int = 10, idf: IdfTable | None = None, words: list | None = None) -> list[dict]:
     lists = get_word_lists()
     idf = idf or get_idf_table()
-    words = [w for w in (words if words is not None else candidate_words(text, lists)) if w]
+    words = list(filter(None, words if words is not None else candidate_words(text, lists)))
     if not words:
         return []
     tf = Counter(words)
@@ -563,13 +563,12 @@ def textrank_keywords(
 
     # words numbered in order of first occurrence; an edge joins two different words at most
     # window - 1 apart, both ways, once per such meeting (duplicates add up)
-    ids = {w: i for i, w in enumerate(dict.fromkeys(filter(None, seq)))}
+    ids: dict[str, int] = dict(zip(dict.fromkeys(filter(None, seq)), count()))
     number = np.fromiter(map(ids.get, seq, repeat(-1)), dtype=np.int64, count=len(seq))
     vec = _textrank_scores(number, len(ids), window, iterations)
     if vec is None:
         return []
-    words_by_id = sorted(ids, key=ids.__getitem__)
-    score = {w: float(vec[i]) for i, w in enumerate(words_by_id)}
+    score = dict(zip(ids, vec.tolist()))  # ids are numbered in their order
     scores = {n: s * _weight(n, lists) for n, s in score.items()}
     return _top(scores, k)
 
