@@ -112,7 +112,7 @@ class IdfTable:
         n = 0
         for tokens in docs:
             n += 1
-            df.update(set(t.lower() for t in tokens if t))
+            df.update(set(map(str.lower, filter(None, tokens))))
         return cls(n_docs=n, df=dict(df), source=source)
 
     def idf(self, word: str) -> float:
