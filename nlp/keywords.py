@@ -304,6 +304,24 @@ def _term_runs(tokens: list[str], terms: frozenset[str], max_n: int, prefixes: f
     return runs
 
 
+_native_runs: tuple[WordLists, object] | None = None
+
+
+def _find_term_runs(tokens: list[str], lists: WordLists) -> list[tuple[int, int]]:
+    """:func:`_term_runs` of ``lists``: natively (native/src/terms.rs, the terms and prefixes in hash
+    sets; tests/test_nlp_native.py compares the two) when the kernels are built."""
+    global _native_runs
+    if _NATIVE is not None and hasattr(_NATIVE, "TermRuns"):
+        found = _native_runs
+        if found is None or found[0] is not lists:
+            found = _native_runs = (lists, _NATIVE.TermRuns(lists.terms, lists.prefixes))
+        try:
+            return found[1].runs(tokens, lists.max_term_tokens)  # type: ignore[attr-defined]
+        except ValueError:  # a lone surrogate: Python takes it
+            pass
+    return _term_runs(tokens, lists.terms, lists.max_term_tokens, lists.prefixes)
+
+
 def merge_terms(
     tokens: list[str], terms: frozenset[str], max_n: int = 6, prefixes: frozenset[str] | None = None
 ) -> list[str]:
@@ -361,7 +379,7 @@ def _tokens_pos(text: str, lists: WordLists, tagged: Tagged | None = None) -> _L
 
         tagged = words_and_word_tags(text)
     words, tags, by_word = tagged
-    runs = _term_runs(words, lists.terms, lists.max_term_tokens, lists.prefixes)
+    runs = _find_term_runs(words, lists)
     if runs:  # a merged run is a governance term, its part of speech "term"
         tokens: list[str] = []
         pos: list[str] = []

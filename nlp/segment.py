@@ -156,8 +156,10 @@ class Segmenter:
         if self._jieba is None and self.rjieba is not None and self._given is not None:
             has_word, no_freq = self.rjieba.has_word, self._no_freq
 
-            def is_word(piece: str) -> bool:
+            def has_positive_freq(piece: str) -> bool:
                 return has_word(piece) and piece not in no_freq
+
+            is_word: Any = has_positive_freq if no_freq else has_word
         else:
             is_word = self.jieba.FREQ.get
         found = []

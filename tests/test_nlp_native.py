@@ -214,3 +214,36 @@ def test_native_term_scan_refuses_what_it_cannot_take():
         scanner.occurrences(["网\ud800格"])
     with pytest.raises(ValueError):
         textscan.NATIVE.TermScanner(["网格", "网格"])
+
+
+# -- governance-term runs (native/src/terms.rs TermRuns) against nlp.keywords._term_runs -----------------
+RUN_PIECES = ["矛盾", "不", "上交", "网格", "化", "管理", "社会", "治理", "枫桥", "经验", "，", "\n", "a", "", "😀"]
+RUN_TERMS = frozenset(
+    {"矛盾不上交", "网格化管理", "网格化", "社会治理", "枫桥经验", "网格网格", "不上交", "a不", "😀a"}
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(RUN_PIECES), max_size=40), st.integers(0, 7))
+def test_native_term_runs_equal_python(tokens, max_n):
+    from nlp.keywords import _term_runs
+
+    prefixes = frozenset(t[:i] for t in RUN_TERMS for i in range(1, len(t)))
+    native = textscan.NATIVE.TermRuns(RUN_TERMS, prefixes)
+    assert native.runs(tokens, max_n) == _term_runs(tokens, RUN_TERMS, max_n, prefixes)
+
+
+def test_native_term_runs_of_the_word_lists_on_documents():
+    from nlp.keywords import _find_term_runs, _prepare, _term_runs, get_word_lists
+    from nlp.labels import load_examples
+    from nlp.segment import cut
+
+    lists = get_word_lists()
+    text = _prepare("\n".join(e.text for e in list(load_examples())[:800]), False)
+    words = cut(text)
+    want = _term_runs(words, lists.terms, lists.max_term_tokens, lists.prefixes)
+    assert len(want) > 100
+    assert _find_term_runs(words, lists) == want
+    assert _find_term_runs(["网格", "\ud800", "化"], lists) == _term_runs(
+        ["网格", "\ud800", "化"], lists.terms, lists.max_term_tokens, lists.prefixes
+    )

@@ -7,6 +7,10 @@
 //! has one character). `occurrences` gives, per text, what pyahocorasick's `iter` of the text
 //! gives (`PairScanner.occurrences`): every `(start, end, term)`, overlapping ones included,
 //! by end position and, at one end, longest first. tests/test_nlp_native.py compares them.
+//!
+//! `TermRuns` finds the runs of adjacent tokens that spell a governance term
+//! (`nlp.keywords._term_runs`: longest first, left to right) with the terms and their
+//! prefixes in hash sets.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::BuildHasherDefault;
@@ -179,7 +183,71 @@ impl TermScanner {
     }
 }
 
+/// Governance terms and every proper prefix of them (as strings).
+#[pyclass(frozen, module = "govtext_native")]
+pub struct TermRuns {
+    terms: HashSet<String>,
+    prefixes: HashSet<String>,
+}
+
+#[pymethods]
+impl TermRuns {
+    #[new]
+    fn new(terms: &Bound<'_, PyAny>, prefixes: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let mut t = HashSet::new();
+        for item in terms.try_iter()? {
+            t.insert(item?.downcast_into::<PyString>()?.to_str()?.to_owned());
+        }
+        let mut p = HashSet::new();
+        for item in prefixes.try_iter()? {
+            p.insert(item?.downcast_into::<PyString>()?.to_str()?.to_owned());
+        }
+        Ok(TermRuns {
+            terms: t,
+            prefixes: p,
+        })
+    }
+
+    /// ``nlp.keywords._term_runs(tokens, terms, max_n, prefixes)``: (start, length) of each run.
+    fn runs(&self, tokens: &Bound<'_, PyList>, max_n: usize) -> PyResult<Vec<(usize, usize)>> {
+        let strs = strings(tokens)?;
+        let words = strs
+            .iter()
+            .map(|s| s.to_str())
+            .collect::<PyResult<Vec<&str>>>()?;
+        let n = words.len();
+        let mut out = Vec::new();
+        let mut done = 0usize;
+        let mut cand = String::new();
+        for i in 0..n.saturating_sub(1) {
+            if i < done || !self.prefixes.contains(words[i]) {
+                continue;
+            }
+            let mut best_k = 0usize;
+            cand.clear();
+            cand.push_str(words[i]);
+            let mut k = 2usize;
+            while k <= max_n.min(n - i) {
+                cand.push_str(words[i + k - 1]);
+                if self.terms.contains(cand.as_str()) {
+                    best_k = k;
+                }
+                if !self.prefixes.contains(cand.as_str()) {
+                    break;
+                }
+                k += 1;
+            }
+            if best_k > 0 {
+                out.push((i, best_k));
+                done = i + best_k;
+            }
+        }
+        Ok(out)
+    }
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<TermScanner>()?;
+    m.add_class::<TermRuns>()?;
     Ok(())
 }
