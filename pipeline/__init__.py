@@ -11,6 +11,7 @@ from __future__ import annotations
 from concurrent.futures import ProcessPoolExecutor
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -110,14 +111,32 @@ def _start_worker(parent: int, config_dir: Path, user_words: list, forked: bool 
     preset_user_words(config_dir, user_words)
 
 
+#: tagging pools of this process whose workers the fork server forked and that are not closed yet
+_forked_pools = 0
+_forked_lock = threading.Lock()
+
+
+def _open_fork_server_pool() -> None:
+    global _forked_pools
+    with _forked_lock:
+        _forked_pools += 1
+
+
 def _stop_fork_server() -> None:
-    """Stop the fork server and wait for it (its workers have exited): like spawned workers, it and the
-    workers it forked are then this process's waited-for children, whose CPU time ``getrusage`` reports."""
+    """When no other pool of this process uses it, stop the fork server and wait for it (the workers it
+    forked have exited): like spawned workers, it and they are then this process's waited-for children,
+    whose CPU time ``getrusage`` reports. (The server lives as long as any worker it forked: stopping it
+    under another open pool would wait for that pool.)"""
+    global _forked_pools
     from multiprocessing import forkserver
 
-    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
-    if stop is not None:
-        stop()
+    with _forked_lock:
+        _forked_pools -= 1
+        if _forked_pools > 0:
+            return
+        stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+        if stop is not None:
+            stop()
 
 
 def _worker_context():
@@ -190,6 +209,8 @@ class Enricher:
 
             segmenter = get_segmenter(self.settings)
             context, self._forked = _worker_context()
+            if self._forked:
+                _open_fork_server_pool()
             # workers exit with this process, even after kill -9 (govtext/lifetime.py), and
             # get the user words this process resolved (they need not load jieba for it)
             self._pool = ProcessPoolExecutor(
