@@ -50,7 +50,7 @@ from nlp.keywords import keywords as extract_keywords
 from nlp.model import get_model
 from nlp.segment import index_string_reusing, tag_is_cut, words_and_word_tags
 from nlp.taxonomy import get_taxonomy
-from nlp.textnorm import normalize
+from nlp.textnorm import normalize, normalize_many
 from nlp.themes import aggregate_document, get_rule_tagger
 
 MAX_PARAGRAPH_CHARS = 5_000  # a longer "paragraph" (no line breaks) is tagged on its first 5,000 chars
@@ -87,14 +87,17 @@ def _cjk_count(text: str) -> int:
 def _tag_many(paras: list[str], tagger, model, names: dict, tokens_of: list | None = None) -> list[list[dict]]:
     """Tags of each paragraph; the model's vectors are built for all of them in one pass."""
     hits = tagger.score_paragraphs(paras)
-    vectors = model.vectorize_many(paras, hits, tokens_of) if model is not None else [None] * len(paras)
-    return [_tag_one(h, v, model, names) for h, v in zip(hits, vectors)]
+    if model is None:
+        return [_tag_one(h, None, None, None, names) for h in hits]
+    vectors = model.vectorize_many(paras, hits, tokens_of)
+    probs = model.predict_vectors(vectors)
+    if not names.keys() >= set(model.labels):
+        probs = [{k: v for k, v in p.items() if k in names} for p in probs]
+    return [_tag_one(h, v, p, model, names) for h, v, p in zip(hits, vectors, probs)]
 
 
-def _tag_one(hits: list, vector, model, names: dict) -> list[dict]:
-    probs = model.predict_vector(vector) if model is not None else None
-    if probs is not None and not names.keys() >= probs.keys():
-        probs = {k: v for k, v in probs.items() if k in names}
+def _tag_one(hits: list, vector, probs: dict | None, model, names: dict) -> list[dict]:
+    """Tags of one paragraph from its rule hits and the model's probabilities (None: rules only)."""
     tags = combine(hits, probs, names, thresholds=model.thresholds if model is not None else None)
     if model is not None:
         for tag in tags:
@@ -255,7 +258,7 @@ def _analyze(
     if not raw_paragraphs or _cjk_count(text) < MIN_CJK_CHARS:
         return Analysis(empty_result(len(raw_paragraphs)), None, raw_paragraphs, None)
     truncated = len(raw_paragraphs) > MAX_PARAGRAPHS
-    paragraphs = [normalize(p) for p in raw_paragraphs[:MAX_PARAGRAPHS]]
+    paragraphs = normalize_many(raw_paragraphs[:MAX_PARAGRAPHS])
     title_n = normalize(clean_text(title)).strip()
     body = "\n".join(paragraphs)
     # one segmentation of the body: the keywords' tagged words are also the model's and the index's words

@@ -112,7 +112,7 @@ class IdfTable:
         n = 0
         for tokens in docs:
             n += 1
-            df.update(set(t.lower() for t in tokens if t))
+            df.update(set(map(str.lower, filter(None, tokens))))
         return cls(n_docs=n, df=dict(df), source=source)
 
     def idf(self, word: str) -> float:
@@ -304,6 +304,24 @@ def _term_runs(tokens: list[str], terms: frozenset[str], max_n: int, prefixes: f
     return runs
 
 
+_native_runs: tuple[WordLists, object] | None = None
+
+
+def _find_term_runs(tokens: list[str], lists: WordLists) -> list[tuple[int, int]]:
+    """:func:`_term_runs` of ``lists``: natively (native/src/terms.rs, the terms and prefixes in hash
+    sets; tests/test_nlp_native.py compares the two) when the kernels are built."""
+    global _native_runs
+    if _NATIVE is not None and hasattr(_NATIVE, "TermRuns"):
+        found = _native_runs
+        if found is None or found[0] is not lists:
+            found = _native_runs = (lists, _NATIVE.TermRuns(lists.terms, lists.prefixes))
+        try:
+            return found[1].runs(tokens, lists.max_term_tokens)  # type: ignore[attr-defined]
+        except ValueError:  # a lone surrogate: Python takes it
+            pass
+    return _term_runs(tokens, lists.terms, lists.max_term_tokens, lists.prefixes)
+
+
 def merge_terms(
     tokens: list[str], terms: frozenset[str], max_n: int = 6, prefixes: frozenset[str] | None = None
 ) -> list[str]:
@@ -361,7 +379,7 @@ def _tokens_pos(text: str, lists: WordLists, tagged: Tagged | None = None) -> _L
 
         tagged = words_and_word_tags(text)
     words, tags, by_word = tagged
-    runs = _term_runs(words, lists.terms, lists.max_term_tokens, lists.prefixes)
+    runs = _find_term_runs(words, lists)
     if runs:  # a merged run is a governance term, its part of speech "term"
         tokens: list[str] = []
         pos: list[str] = []
@@ -509,9 +527,9 @@ def document_body(text: str) -> str:
     """The keyword text of a stored document, as analysis builds it: its paragraphs
     (:func:`ingest.text.split_paragraphs`, the first :data:`MAX_PARAGRAPHS`), normalized, one per line."""
     from ingest.text import split_paragraphs
-    from nlp.textnorm import normalize
+    from nlp.textnorm import normalize_many
 
-    return "\n".join(normalize(p) for p in split_paragraphs(text)[:MAX_PARAGRAPHS])
+    return "\n".join(normalize_many(split_paragraphs(text)[:MAX_PARAGRAPHS]))
 
 
 def idf_terms(text: str) -> list[str]:
@@ -544,7 +562,7 @@ def _weight(word: str, lists: WordLists) -> float:
 def tfidf_keywords(text: str, k: int = 10, idf: IdfTable | None = None, words: list | None = None) -> list[dict]:
     lists = get_word_lists()
     idf = idf or get_idf_table()
-    words = [w for w in (words if words is not None else candidate_words(text, lists)) if w]
+    words = list(filter(None, words if words is not None else candidate_words(text, lists)))
     if not words:
         return []
     tf = Counter(words)
@@ -563,13 +581,12 @@ def textrank_keywords(
 
     # words numbered in order of first occurrence; an edge joins two different words at most
     # window - 1 apart, both ways, once per such meeting (duplicates add up)
-    ids = {w: i for i, w in enumerate(dict.fromkeys(filter(None, seq)))}
+    ids: dict[str, int] = dict(zip(dict.fromkeys(filter(None, seq)), count()))
     number = np.fromiter(map(ids.get, seq, repeat(-1)), dtype=np.int64, count=len(seq))
     vec = _textrank_scores(number, len(ids), window, iterations)
     if vec is None:
         return []
-    words_by_id = sorted(ids, key=ids.__getitem__)
-    score = {w: float(vec[i]) for i, w in enumerate(words_by_id)}
+    score = dict(zip(ids, vec.tolist()))  # ids are numbered in their order
     scores = {n: s * _weight(n, lists) for n, s in score.items()}
     return _top(scores, k)
 
@@ -655,27 +672,43 @@ def merge_compounds(words: list[str | None], lists: WordLists) -> tuple[list[str
     in at least :data:`COMPOUND_MIN_SHARE` of the rarer word's occurrences, both
     words are Chinese and neither is boilerplate. Occurrences are joined left to
     right; the words they consume no longer count alone."""
-    seen = Counter(filter(None, words))
-    kept = {
-        (a, b)
-        for (a, b), n in Counter(zip(words, words[1:])).items()
-        if n >= COMPOUND_MIN_COUNT
-        and a
-        and b
-        and a != b
-        and a not in lists.boilerplate
-        and b not in lists.boilerplate
-        and len(a) + len(b) <= COMPOUND_MAX_CHARS
-        and _CJK.search(a)
-        and _CJK.search(b)
-        and n >= COMPOUND_MIN_SHARE * min(seen[a], seen[b])
-    }
+    import numpy as np
+
+    # the words numbered (in order of first occurrence), and each pair of adjacent different words as one
+    # code, counted with numpy: most of a document's tokens are removed words, and few pairs repeat
+    distinct = list(dict.fromkeys(filter(None, words)))
+    n = len(distinct)
+    if n < 2:
+        return words, {}
+    numbers: dict[str | None, int] = dict(zip(distinct, count()))
+    number = np.fromiter(map(numbers.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+    first, second = number[:-1], number[1:]
+    codes = np.where((first >= 0) & (second >= 0) & (first != second), first * n + second, -1)
+    found, times = np.unique(codes[codes >= 0], return_counts=True)
+    often = times >= COMPOUND_MIN_COUNT
+    if not often.any():
+        return words, {}
+    seen = np.bincount(number[number >= 0], minlength=n).tolist()
+    boilerplate = lists.boilerplate
+    kept = []
+    for code, times_seen in zip(found[often].tolist(), times[often].tolist()):
+        i, j = divmod(code, n)
+        a, b = distinct[i], distinct[j]
+        if (
+            a not in boilerplate
+            and b not in boilerplate
+            and len(a) + len(b) <= COMPOUND_MAX_CHARS
+            and _CJK.search(a)
+            and _CJK.search(b)
+            and times_seen >= COMPOUND_MIN_SHARE * min(seen[i], seen[j])
+        ):
+            kept.append(code)
     if not kept:
         return words, {}
     out: list[str | None] = []
     parts: dict[str, tuple[str, str]] = {}
     done = 0
-    for i in compress(count(), map(kept.__contains__, zip(words, words[1:]))):
+    for i in np.flatnonzero(np.isin(codes, kept)).tolist():
         if i < done:  # its first word was joined to the one before
             continue
         a, b = words[i], words[i + 1]

@@ -56,10 +56,13 @@ class Segmenter:
     """One loaded dictionary; :func:`get_segmenter` keeps one per process.
 
     jieba (pure Python) resolves the user words' frequencies, which rjieba must
-    get exactly, and serves :meth:`subwords`; loading its dictionary costs about
-    1.5 s of CPU. A process given the resolved words (:func:`preset_user_words`:
-    ingest's tagging workers, from their parent) cuts and tags with rjieba and
-    loads jieba only if something asks for it.
+    get exactly; loading its dictionary costs about 1 s of CPU. A process given the
+    resolved words (:func:`preset_user_words`: ingest's tagging workers, from their
+    parent), or finding them in the cache an earlier process wrote
+    (:func:`resolution_cache`), cuts and tags with rjieba and loads jieba only if
+    something asks for it; :meth:`subwords` then asks rjieba which pieces are words
+    (``has_word``: the words to which jieba gives a positive frequency; tested on
+    jieba's whole table).
     """
 
     def __init__(self, config_dir: Path, fast: bool = True, resolved: list | None = None):
@@ -74,10 +77,18 @@ class Segmenter:
             except ImportError:  # pragma: no cover - rjieba is in requirements
                 log.info("rjieba not installed; using jieba")
             else:
+                if resolved is None:
+                    resolved = _read_resolution(self.user_words)
+                if resolved is None:
+                    resolved = self.resolved_user_words()
+                    _write_resolution(self.user_words, resolved)
                 fastcut = rjieba.Jieba()
-                for word, freq, tag in resolved if resolved is not None else self.resolved_user_words():
+                for word, freq, tag in resolved:
                     fastcut.add_word(word, freq, tag)
                 self.rjieba = fastcut
+                self._given = [tuple(r) for r in resolved]
+                # jieba gives these no frequency (a user word of frequency 0 deletes it); rjieba keeps them
+                self._no_freq = {w for w, f in {w: f for w, f, _ in self._given}.items() if not f}
 
     @property
     def jieba(self) -> Any:
@@ -100,8 +111,14 @@ class Segmenter:
                     self._jieba = tok
         return self._jieba
 
+    #: the resolved user words rjieba was given (by another process or the cache), None: jieba resolves them
+    _given: list | None = None
+    _no_freq: set[str] = set()
+
     def resolved_user_words(self) -> list[tuple[str, int, str | None]]:
         """The user words, each with the frequency jieba gave it when it was added."""
+        if self._jieba is None and self._given is not None:
+            return list(self._given)
         _ = self.jieba
         return list(self._resolved)
 
@@ -136,14 +153,83 @@ class Segmenter:
         n = len(token)
         if n <= 2:
             return ()
-        freq = self.jieba.FREQ
+        if self._jieba is None and self.rjieba is not None and self._given is not None:
+            has_word, no_freq = self.rjieba.has_word, self._no_freq
+
+            def has_positive_freq(piece: str) -> bool:
+                return has_word(piece) and piece not in no_freq
+
+            is_word: Any = has_positive_freq if no_freq else has_word
+        else:
+            is_word = self.jieba.FREQ.get
         found = []
         for size in range(n - 1, 1, -1):
             for start in range(0, n - size + 1):
                 piece = token[start : start + size]
-                if freq.get(piece):
+                if is_word(piece):
                     found.append(piece)
         return tuple(dict.fromkeys(found))
+
+
+def resolution_cache(user_words: list) -> Path | None:
+    """The file that holds jieba's resolution of ``user_words`` (:meth:`Segmenter.resolved_user_words`)
+    in the temporary folder, named by a hash of the words and of jieba's files (its dictionary, its code),
+    as jieba keeps its own dictionary cache there; None without jieba."""
+    import hashlib
+    import importlib.util
+    import json
+    import tempfile
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:  # pragma: no cover - jieba is in requirements
+        return None
+    stamps = []
+    for path in (Path(spec.origin), Path(spec.origin).parent / "dict.txt"):
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        stamps.append([str(path), st.st_size, st.st_mtime_ns])
+    key = hashlib.sha256(json.dumps([user_words, stamps], ensure_ascii=False).encode("utf-8")).hexdigest()
+    return Path(tempfile.gettempdir()) / f"govtext-userwords-{key[:32]}.json"
+
+
+def _read_resolution(user_words: list) -> list | None:
+    import json
+
+    path = resolution_cache(user_words)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path is not None else None
+    except (OSError, ValueError):
+        return None
+    # the same words in the same order, each with an integer frequency
+    if (
+        not isinstance(data, list)
+        or len(data) != len(user_words)
+        or any(
+            not isinstance(r, list) or len(r) != 3 or r[0] != w or r[2] != t or type(r[1]) is not int
+            for r, (w, _, t) in zip(data, user_words)
+        )
+    ):
+        return None
+    return [tuple(r) for r in data]
+
+
+def _write_resolution(user_words: list, resolved: list) -> None:
+    import json
+    import os
+    import tempfile
+
+    path = resolution_cache(user_words)
+    if path is None:  # pragma: no cover - jieba is in requirements
+        return
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump([list(r) for r in resolved], fh, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        log.info("could not cache the resolved user words at %s", path)
 
 
 _segmenter: Segmenter | None = None

@@ -11,7 +11,8 @@ is scanned.
 
 The pair lookups (and those of the theme model's features, :func:`code_table`) run in the
 native kernels (``native/src/codes.rs``: a hash probe instead of a binary search) when they
-are built; the numpy code here is their definition and the fallback.
+are built; the numpy code here is their definition and the fallback. So does the whole scan
+of many paragraphs, automaton included (:func:`term_scanner`, ``native/src/terms.rs``).
 """
 
 from __future__ import annotations
@@ -68,6 +69,17 @@ def stretches(text: str, codes: np.ndarray, table=None) -> list[tuple[int, int]]
     starts = inside[np.concatenate(([0], breaks + 1))].tolist()
     ends = inside[np.concatenate((breaks, [inside.size - 1]))].tolist()
     return [(i, j + 2) for i, j in zip(starts, ends)]
+
+
+def term_scanner(terms: list[str]):
+    """A native ``TermScanner`` of ``terms`` (:meth:`PairScanner.occurrences` of many texts in one call,
+    native/src/terms.rs), or None: without the native kernels, or for terms it does not take."""
+    if NATIVE is None or not hasattr(NATIVE, "TermScanner"):
+        return None
+    try:
+        return NATIVE.TermScanner(terms)
+    except ValueError:  # an empty term, a lone surrogate
+        return None
 
 
 class PairScanner:

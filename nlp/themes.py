@@ -41,7 +41,7 @@ from itertools import accumulate
 from nlp.enumerations import enumerations, only_in_mixed_lists
 from nlp.taxonomy import Taxonomy, get_taxonomy
 from nlp.textnorm import normalize
-from nlp.textscan import PairScanner
+from nlp.textscan import PairScanner, term_scanner
 
 
 @dataclass
@@ -81,6 +81,8 @@ class RuleTagger:
                 self.term_index.setdefault(term, []).append((ti, weight))
         self._automaton = None
         self._scanner: PairScanner | None = None
+        #: the same scan natively (native/src/terms.rs), when built: every paragraph's occurrences in one call
+        self._native = None
         self._regex: re.Pattern[str] | None = None
         try:
             import ahocorasick
@@ -92,6 +94,7 @@ class RuleTagger:
             self._automaton = automaton
             if not any("\n" in term for term in self.term_index):
                 self._scanner = PairScanner(automaton, self.term_index)
+                self._native = term_scanner(list(self.term_index))
         except ImportError:  # pragma: no cover - pyahocorasick comes with cpca
             terms = sorted(self.term_index, key=len, reverse=True)
             self._regex = re.compile("(?=(" + "|".join(re.escape(t) for t in terms) + "))")
@@ -151,6 +154,13 @@ class RuleTagger:
         if self._scanner is None:
             return [self.score_paragraph(t, normalized=True) for t in texts]
         lowered = [t.lower() for t in texts]
+        if self._native is not None:
+            try:
+                found_native = self._native.occurrences(lowered)
+            except ValueError:  # a lone surrogate: the automaton takes it
+                pass
+            else:
+                return [self._score(t, occ) if t else [] for t, occ in zip(lowered, found_native)]
         offsets = list(accumulate((len(t) + 1 for t in lowered), initial=0))
         found: list[list[tuple[int, int, str]]] = [[] for _ in texts]
         for start, end, term in self._scanner.occurrences("\n".join(lowered)):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from concurrent.futures import ProcessPoolExecutor
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -97,12 +98,61 @@ def validate(doc: Document, settings: Settings) -> str | None:
     return None
 
 
-def _start_worker(parent: int, config_dir: Path, user_words: list) -> None:
-    from govtext.lifetime import die_with_parent
+def _start_worker(parent: int, config_dir: Path, user_words: list, forked: bool = False) -> None:
+    from govtext.lifetime import die_with_parent, die_with_process
+
     from nlp.segment import preset_user_words
 
-    die_with_parent(parent)
+    # a spawned worker dies with this process; a forked one with the fork server, its parent, and with
+    # this process (the server lives as long as any worker it forked does)
+    die_with_parent(None if forked else parent)
+    if forked:
+        die_with_process(parent)
     preset_user_words(config_dir, user_words)
+
+
+#: tagging pools of this process whose workers the fork server forked and that are not closed yet
+_forked_pools = 0
+_forked_lock = threading.Lock()
+
+
+def _open_fork_server_pool() -> None:
+    global _forked_pools
+    with _forked_lock:
+        _forked_pools += 1
+
+
+def _stop_fork_server() -> None:
+    """When no other pool of this process uses it, stop the fork server and wait for it (the workers it
+    forked have exited): like spawned workers, it and they are then this process's waited-for children,
+    whose CPU time ``getrusage`` reports. (The server lives as long as any worker it forked: stopping it
+    under another open pool would wait for that pool.)"""
+    global _forked_pools
+    from multiprocessing import forkserver
+
+    with _forked_lock:
+        _forked_pools -= 1
+        if _forked_pools > 0:
+            return
+        stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+        if stop is not None:
+            stop()
+
+
+def _worker_context():
+    """(multiprocessing context, whether its workers are forked by the fork server) for the tagging pool.
+
+    Workers are not forked from this process (it holds index threads) but from a fork server: a fresh
+    process that imports the analysis and loads its tables once (:mod:`nlp.warm`), so each worker starts
+    with them loaded. Without fork servers (not POSIX), workers are spawned and load them each."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Linux has it
+        return multiprocessing.get_context("spawn"), False
+    ctx = multiprocessing.get_context("forkserver")
+    # the main module as spawned workers import it, then the analysis (a server already running keeps its own)
+    ctx.set_forkserver_preload(["__main__", "pipeline", "nlp.warm"])
+    return ctx, True
 
 
 class Enricher:
@@ -110,8 +160,8 @@ class Enricher:
 
     Tagging costs more than everything else ingest does; with workers it runs
     on the other cores while this process stores and indexes the previous
-    batch. Workers are spawned (not forked: the parent holds index threads)
-    and load the NLP models once each.
+    batch. Workers are forked by a fork server that loaded the NLP models once
+    (not by this process: it holds index threads; :func:`_worker_context`).
     """
 
     MIN_PARALLEL = 16
@@ -127,6 +177,7 @@ class Enricher:
         self.terms: list[tuple[str, set[str]]] = []
         self.settings = settings
         self._pool: ProcessPoolExecutor | None = None
+        self._forked = False
 
     def take_terms(self) -> list[tuple[str, set[str]]]:
         terms, self.terms = self.terms, []
@@ -154,18 +205,19 @@ class Enricher:
             enriched = [enrich(d, self.analyzer) for d in docs]
             return lambda: enriched
         if self._pool is None:
-            import multiprocessing
-
             from nlp.segment import get_segmenter
 
             segmenter = get_segmenter(self.settings)
+            context, self._forked = _worker_context()
+            if self._forked:
+                _open_fork_server_pool()
             # workers exit with this process, even after kill -9 (govtext/lifetime.py), and
             # get the user words this process resolved (they need not load jieba for it)
             self._pool = ProcessPoolExecutor(
                 self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=context,
                 initializer=_start_worker,
-                initargs=(os.getpid(), segmenter.config_dir, segmenter.resolved_user_words()),
+                initargs=(os.getpid(), segmenter.config_dir, segmenter.resolved_user_words(), self._forked),
             )
         chunk = max(1, len(docs) // (self.workers * 4))
         if self._with_terms is not None:
@@ -178,6 +230,8 @@ class Enricher:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+            if self._forked:
+                _stop_fork_server()
 
 
 class Ingestor:

@@ -194,3 +194,22 @@ def test_kgram_hashes_and_signatures_follow_their_definition():
         xs = [h & 0xFFFFFFFF for h in kgrams(t)]
         want = [min(((ai * x + bi) & 0xFFFFFFFF) for x in xs) if xs else 0xFFFFFFFF for ai, bi in zip(a, b)]
         assert sigs[i].tolist() == want, t
+
+
+def test_ns_lines_found_in_one_pass_are_those_of_splitting_each_line():
+    import importlib.util
+    from pathlib import Path
+
+    from dedup.normalize import _NS_LINE, _ODD_LINE_BREAK
+
+    def by_lines(text: str) -> set[str]:
+        return {p[0] for p in (line.split(" ") for line in text.splitlines()) if len(p) == 3 and p[2] == "ns"}
+
+    spec = importlib.util.find_spec("jieba")
+    assert spec is not None and spec.origin is not None
+    real = (Path(spec.origin).parent / "dict.txt").read_text(encoding="utf-8")
+    made = "北京 3 ns\n北京市 3 ns \n 5 ns\n上海  ns\n天津 2 nsx\n重庆 2 n s\n广州 9 ns\n\n深圳 1 ns"
+    for text in (real, made):
+        assert not _ODD_LINE_BREAK.search(text)
+        assert set(_NS_LINE.findall(text)) == by_lines(text)
+    assert len(by_lines(real)) > 10_000

@@ -300,3 +300,31 @@ def test_rule_scores_on_the_corpus_sample():
     for doc in sample_docs(10):
         paras = [normalize(p)[:MAX_PARAGRAPH_CHARS] for p in split_paragraphs(doc["text"])]
         assert tagger.score_paragraphs(paras) == [tagger.score_paragraph(p, normalized=True) for p in paras]
+
+
+def test_two_open_pools_share_the_fork_server_and_close_in_any_order():
+    """Workers forked by the fork server keep it alive: closing one pool while another is open must
+    neither stop the server under it nor wait for it; the last pool to close stops the server."""
+    import threading
+
+    from govtext.settings import load_settings
+    from pipeline import Enricher, analyze_document
+
+    settings = load_settings()
+    docs = [Document(id=f"d{i}", text=f"第{i}条 坚持和发展新时代枫桥经验，推进网格化管理。") for i in range(20)]
+    first, second = Enricher(analyze_document, 2, settings), Enricher(analyze_document, 2, settings)
+    try:
+        got_first = first.submit(docs)()
+        pending = second.submit(docs)
+        closed = threading.Event()
+        threading.Thread(target=lambda: (first.close(), closed.set()), daemon=True).start()
+        assert closed.wait(60), "closing one pool waited for the other"
+        got_second = pending()
+        assert [d.analysis for d in got_first] == [d.analysis for d in got_second]
+        assert any(d.analysis["themes"] for d in got_second)
+    finally:
+        first.close()
+        second.close()
+    from multiprocessing import forkserver
+
+    assert getattr(forkserver._forkserver, "_forkserver_pid", None) is None  # stopped and waited for

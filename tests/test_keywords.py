@@ -205,3 +205,72 @@ def test_term_runs_equal_trying_every_prefix(tokens, max_n):
     prefixes = frozenset(t[:i] for t in TERMS for i in range(1, len(t)))
     want = _term_runs_tried_at_every_prefix(tokens, TERMS, max_n, prefixes)
     assert _term_runs(tokens, TERMS, max_n, prefixes) == want
+
+
+def _merge_compounds_by_definition(words, lists):
+    """nlp.keywords.merge_compounds's definition: every adjacent pair counted, joined left to right."""
+    import re
+    from collections import Counter
+
+    from nlp.keywords import COMPOUND_MAX_CHARS, COMPOUND_MIN_COUNT, COMPOUND_MIN_SHARE
+
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    seen = Counter(filter(None, words))
+    kept = {
+        (a, b)
+        for (a, b), n in Counter(zip(words, words[1:])).items()
+        if n >= COMPOUND_MIN_COUNT
+        and a
+        and b
+        and a != b
+        and a not in lists.boilerplate
+        and b not in lists.boilerplate
+        and len(a) + len(b) <= COMPOUND_MAX_CHARS
+        and cjk.search(a)
+        and cjk.search(b)
+        and n >= COMPOUND_MIN_SHARE * min(seen[a], seen[b])
+    }
+    out, parts, done = [], {}, 0
+    for i in range(len(words) - 1):
+        if i >= done and (words[i], words[i + 1]) in kept:
+            parts[words[i] + words[i + 1]] = (words[i], words[i + 1])
+            out += words[done:i] + [words[i] + words[i + 1]]
+            done = i + 2
+    return out + words[done:], parts
+
+
+COMPOUND_PIECES = [
+    "新旧",
+    "动能",
+    "企业",
+    "国有",
+    "工作",
+    "加强",
+    "司法",
+    "鉴定",
+    "abc",
+    "长长长长长长",
+    "",
+    None,
+    None,
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(COMPOUND_PIECES), max_size=60))
+def test_merge_compounds_equals_counting_every_pair(words):
+    from nlp.keywords import merge_compounds
+
+    lists = get_word_lists()
+    merged, parts = merge_compounds(words, lists)
+    want_merged, want_parts = _merge_compounds_by_definition(words, lists)
+    assert merged == want_merged and parts == want_parts and list(parts) == list(want_parts)
+
+
+def test_merge_compounds_equals_counting_every_pair_on_documents():
+    from nlp.keywords import merge_compounds
+
+    lists = get_word_lists()
+    for text in [TEXT * 4, *DOCS, "铁路运输法院受理刑事案件。铁路运输法院管辖铁路货物运输合同纠纷。" * 3]:
+        words = candidate_words(text, lists)
+        assert merge_compounds(words, lists) == _merge_compounds_by_definition(words, lists)

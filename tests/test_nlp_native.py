@@ -163,3 +163,87 @@ def test_textrank_keywords_equal_with_and_without_the_native_iteration():
     finally:
         keywords._NATIVE = saved
     assert native == python and len(native) == 5
+
+
+# -- the term scan of many paragraphs (native/src/terms.rs) against PairScanner / pyahocorasick ----------
+def python_occurrences(keys: list[str], texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    """Each text's occurrences as pyahocorasick's iter gives them (textscan.PairScanner's definition)."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for key in keys:
+        automaton.add_word(key, key)
+    if not keys:
+        return [[] for _ in texts]
+    automaton.make_automaton()
+    return [[(end - len(k) + 1, end + 1, k) for end, k in automaton.iter(t)] for t in texts]
+
+
+TERM_KEYS = KEYS + ["格化", "化网", "网格化管理", "格", "经验网格", "调解调解"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(text, max_size=6), st.lists(st.sampled_from(TERM_KEYS), max_size=8, unique=True))
+def test_native_term_scan_equals_pyahocorasick(texts, keys):
+    scanner = textscan.term_scanner(keys)
+    assert scanner is not None
+    texts = [t for t in texts if not any(0xD800 <= ord(c) <= 0xDFFF for c in t)]
+    assert scanner.occurrences(texts) == python_occurrences(keys, texts)
+
+
+def test_native_term_scan_of_the_taxonomy_on_real_paragraphs():
+    from nlp.labels import load_examples
+    from nlp.textnorm import normalize_many
+    from nlp.themes import get_rule_tagger
+
+    tagger = get_rule_tagger()
+    assert tagger._native is not None and tagger._scanner is not None
+    texts = [t.lower() for t in normalize_many([e.text for e in load_examples()][:600])]
+    texts += ["", "网", "枫桥经验" * 50, "x" * 100]
+    want = [tagger._scanner.occurrences(t) for t in texts]
+    assert tagger._native.occurrences(texts) == want
+    assert sum(map(len, want)) > 500
+    # the rule scores with the native scan are those of scoring each paragraph alone
+    assert tagger.score_paragraphs(texts) == [tagger.score_paragraph(t, normalized=True) for t in texts]
+
+
+def test_native_term_scan_refuses_what_it_cannot_take():
+    assert textscan.term_scanner(["网格", ""]) is None
+    scanner = textscan.term_scanner(["网格"])
+    with pytest.raises(ValueError):
+        scanner.occurrences(["网\ud800格"])
+    with pytest.raises(ValueError):
+        textscan.NATIVE.TermScanner(["网格", "网格"])
+
+
+# -- governance-term runs (native/src/terms.rs TermRuns) against nlp.keywords._term_runs -----------------
+RUN_PIECES = ["矛盾", "不", "上交", "网格", "化", "管理", "社会", "治理", "枫桥", "经验", "，", "\n", "a", "", "😀"]
+RUN_TERMS = frozenset(
+    {"矛盾不上交", "网格化管理", "网格化", "社会治理", "枫桥经验", "网格网格", "不上交", "a不", "😀a"}
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(RUN_PIECES), max_size=40), st.integers(0, 7))
+def test_native_term_runs_equal_python(tokens, max_n):
+    from nlp.keywords import _term_runs
+
+    prefixes = frozenset(t[:i] for t in RUN_TERMS for i in range(1, len(t)))
+    native = textscan.NATIVE.TermRuns(RUN_TERMS, prefixes)
+    assert native.runs(tokens, max_n) == _term_runs(tokens, RUN_TERMS, max_n, prefixes)
+
+
+def test_native_term_runs_of_the_word_lists_on_documents():
+    from nlp.keywords import _find_term_runs, _prepare, _term_runs, get_word_lists
+    from nlp.labels import load_examples
+    from nlp.segment import cut
+
+    lists = get_word_lists()
+    text = _prepare("\n".join(e.text for e in list(load_examples())[:800]), False)
+    words = cut(text)
+    want = _term_runs(words, lists.terms, lists.max_term_tokens, lists.prefixes)
+    assert len(want) > 100
+    assert _find_term_runs(words, lists) == want
+    assert _find_term_runs(["网格", "\ud800", "化"], lists) == _term_runs(
+        ["网格", "\ud800", "化"], lists.terms, lists.max_term_tokens, lists.prefixes
+    )

@@ -74,3 +74,55 @@ def test_resolved_user_words_load_rjieba_without_jieba():
     assert [w for w, _, _ in worker.resolved_user_words()] == [
         w for w, _, _ in read_user_words(worker.config_dir / "userdict.txt")
     ]
+
+
+def test_rjieba_has_word_is_a_positive_jieba_frequency():
+    """Segmenter.subwords asks rjieba when jieba is not loaded: the same words, on jieba's whole table."""
+    seg = get_segmenter()
+    if seg.rjieba is None:
+        pytest.skip("rjieba disabled")
+    freq = seg.jieba.FREQ
+    assert len(freq) > 400_000
+    assert [w for w, f in freq.items() if bool(f) != seg.rjieba.has_word(w)] == []
+
+
+def test_subwords_without_jieba_equal_subwords_with_it(tmp_path):
+    from nlp.segment import _read_resolution, resolution_cache
+
+    config = tmp_path / "config"
+    config.mkdir()
+    # a user word of frequency 0 deletes a dictionary word in jieba; rjieba keeps it, subwords must not
+    (config / "userdict.txt").write_text("网格化管理 n\n人民政府 0\n枫桥经验 1000 n\n", encoding="utf-8")
+    cache = resolution_cache(read_user_words(config / "userdict.txt"))
+    assert cache is not None
+    cache.unlink(missing_ok=True)  # left by an earlier run
+    with_jieba = Segmenter(config)
+    assert with_jieba._jieba is not None  # it resolved the words (and cached them)
+    resolved = with_jieba.resolved_user_words()
+    assert _read_resolution(with_jieba.user_words) == resolved
+    without = Segmenter(config)  # finds the cache
+    assert without._jieba is None and without.resolved_user_words() == resolved
+    tokens = ["中华人民共和国人民政府", "人民政府", "新时代枫桥经验", "网格化管理服务中心", "县级以上地方各级人民政府"]
+    text = "坚持和发展新时代枫桥经验，推进网格化管理和矛盾纠纷多元化解，县级以上人民政府应当加强领导。"
+    tokens += without.cut(text)
+    assert [without.subwords(t) for t in tokens] == [with_jieba.subwords(t) for t in tokens]
+    assert "人民" in without.subwords("人民政府") and "人民政府" not in without.subwords("中华人民共和国人民政府")
+    assert without._jieba is None
+    cache.unlink()
+
+
+def test_a_damaged_resolution_cache_is_not_used(tmp_path):
+    from nlp.segment import resolution_cache
+
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "userdict.txt").write_text("网格化管理 n\n", encoding="utf-8")
+    words = read_user_words(config / "userdict.txt")
+    path = resolution_cache(words)
+    assert path is not None
+    for bad in ("not json", "[]", '[["网格化管理", "12", "n"]]', '[["网格", 12, "n"]]'):
+        path.write_text(bad, encoding="utf-8")
+        seg = Segmenter(config)
+        assert seg._jieba is not None  # resolved again
+        assert seg.resolved_user_words()[0][1] == seg.jieba.FREQ["网格化管理"]
+    path.unlink()

@@ -395,6 +395,20 @@ def _check_many(model, tagger, texts):
             continue
         assert one_idx.tolist() == idx.tolist()
         assert one_w.tobytes() == w.tobytes()
+    # the probabilities of all the vectors at once are those of each alone, bit for bit
+    assert model.predict_vectors(many) == [model.predict_vector(v) for v in many]
+
+
+def test_predict_vectors_gives_the_one_by_one_probabilities_on_real_paragraphs(examples):
+    from nlp.model import get_model
+    from nlp.themes import get_rule_tagger
+
+    model, tagger = get_model(), get_rule_tagger()
+    texts = [normalize(e.text) for e in list(examples.values())[:400]] + ["", "abc", "网格"]
+    vectors = model.vectorize_many(texts, tagger.score_paragraphs(texts))
+    assert any(v[0] is None for v in vectors)
+    assert model.predict_vectors(vectors) == [model.predict_vector(v) for v in vectors]
+    assert model.predict_vectors([]) == []
 
 
 # -- issue 16 item 3: support needs a governance task; economy and finance contexts --------------

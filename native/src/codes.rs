@@ -24,7 +24,7 @@ use crate::{codes_of, mix, new_array, strings, Arr, Codes};
 /// Hashes one integer key with `mix` (a full-avalanche finalizer: keys built as
 /// `a * span + b` or `a << 21 | b` differ in few bits).
 #[derive(Default)]
-struct MixHasher(u64);
+pub(crate) struct MixHasher(u64);
 
 impl Hasher for MixHasher {
     fn finish(&self) -> u64 {

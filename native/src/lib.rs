@@ -15,6 +15,7 @@ mod codes;
 mod difflib;
 mod evidence;
 mod normalize;
+mod terms;
 mod textrank;
 
 /// polynomial base of the k-gram hashes (FNV prime)
@@ -945,6 +946,7 @@ fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     evidence::register(m)?;
     codes::register(m)?;
     textrank::register(m)?;
+    terms::register(m)?;
     m.add_function(wrap_pyfunction!(kgram_hashes, m)?)?;
     m.add_function(wrap_pyfunction!(signatures, m)?)?;
     m.add_function(wrap_pyfunction!(band_keys, m)?)?;
