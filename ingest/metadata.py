@@ -17,9 +17,11 @@ from govtext.documents import Document
 from ingest.sites import Profile, boilerplate
 
 SPACES = re.compile(r"[ \t\r\n\u00a0\u3000\u2002\u2003\u2009\u202f\ufeff]+")
-# a 来源 that names no one: keep looking for one that does
+# a 来源 that names no one: keep looking for one that does (an empty 来源： followed by a page
+# control, 来源：【打印】, names no one either: page set 9's read)
 GENERIC_SOURCE = re.compile(
-    r"^(转载文章|转载|网络|互联网|网摘|本站|本网|原创|未知|佚名|网友投稿|综合|综合报道|其他|不详)$"
+    r"^(转载文章|转载|网络|互联网|网摘|本站|本网|原创|未知|佚名|网友投稿|综合|综合报道|其他|不详"
+    r"|打印|打印本页|关闭|关闭窗口|分享|分享到|收藏|字体|字号|返回|返回顶部)$"
 )
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔\[［【(（﹝]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号")
