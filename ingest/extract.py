@@ -96,6 +96,11 @@ from ingest.text import clean_text
 #               wrapper sat beside or just above the content block (page set 8's read)
 #   tablelabels - a metadata table's 生成日期 / 发文日期 / 发布机构 / 公开日期 are read whatever the profile
 #               (ingest/metadata.py TABLE_LABELS): county and city CMSs label their tables so
+#   printeddate - a date printed on a byline near the title (日期：2021/09/06, a short line opening
+#               with 2020年09月15日, or one naming a 来源) that is earlier than the <meta> tags' date wins
+#               over it: a CMS's PubDate is often a later re-publish time (page set 9's read)
+#   infotable - a 政府信息公开 table's 信息索引 is its 索引号 and 发文机构 its issuing body, and its 生成日期
+#               (the record's creation) yields to a 发布日期 / 发布时间 printed on the page (page set 9's read)
 SIGNALS = {
     "comments": True,
     "legal": True,
@@ -124,6 +129,8 @@ SIGNALS = {
     "oneteaser": True,
     "bbs": True,
     "bylinedate": True,
+    "printeddate": True,
+    "infotable": True,
 }
 # articles of sets 1-8 kept as one block under 200 characters on a page mostly of links: 2, neither cut off
 TEASER_MAX_CHARS = 200
@@ -334,7 +341,7 @@ def _extract_html(
     meta["profile"] = site.name
     tags = meta_tags(root)
     html_title = title_tag(root)
-    table = metadata_table(root, site, more_labels=SIGNALS["tablelabels"])
+    table = metadata_table(root, site, more_labels=SIGNALS["tablelabels"], info_labels=SIGNALS["infotable"])
     meta.update(table)
     bylines: list = []
     seen["hidden_prose"] = _prune(root, site, keep_hidden, bylines if SIGNALS["bylinedate"] else None)
@@ -389,6 +396,7 @@ def _extract_html(
         _header_text(blocks, inside),
         "\n".join(b.text for b in inside if b.chars <= 60),
         "\n".join(b.text for b in blocks),
+        printed_first=SIGNALS["printeddate"],
     )
     if not doc.date and bylines and container is not None:
         doc.date = _byline_date(bylines, container)

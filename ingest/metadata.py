@@ -17,9 +17,11 @@ from govtext.documents import Document
 from ingest.sites import Profile, boilerplate
 
 SPACES = re.compile(r"[ \t\r\n\u00a0\u3000\u2002\u2003\u2009\u202f\ufeff]+")
-# a 来源 that names no one: keep looking for one that does
+# a 来源 that names no one: keep looking for one that does (an empty 来源： followed by a page
+# control, 来源：【打印】, names no one either: page set 9's read)
 GENERIC_SOURCE = re.compile(
-    r"^(转载文章|转载|网络|互联网|网摘|本站|本网|原创|未知|佚名|网友投稿|综合|综合报道|其他|不详)$"
+    r"^(转载文章|转载|网络|互联网|网摘|本站|本网|原创|未知|佚名|网友投稿|综合|综合报道|其他|不详"
+    r"|打印|打印本页|关闭|关闭窗口|分享|分享到|收藏|字体|字号|返回|返回顶部)$"
 )
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔\[［【(（﹝]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号")
@@ -32,16 +34,33 @@ DATE = re.compile(
 
 
 def page_metadata(
-    doc: Document, site: Profile, table: dict, tags: dict, html_title: str, header: str, inside: str, page: str
+    doc: Document,
+    site: Profile,
+    table: dict,
+    tags: dict,
+    html_title: str,
+    header: str,
+    inside: str,
+    page: str,
+    printed_first: bool = False,
 ) -> None:
     """Date, source, 文号 and region, from the most to the least explicit statement of each.
 
     ``header`` is the text around the top of the content block, ``inside`` the
-    short lines of the content block, ``page`` every line of the page."""
+    short lines of the content block, ``page`` every line of the page. ``printed_first``
+    (signal ``printeddate``): a date printed on a byline near the title that is earlier than
+    the ``<meta>`` tags' date wins over it (a CMS's PubDate is often a later re-publish time).
+    A table's 生成日期 (``generated_date``, signal ``infotable``: the record's creation) yields
+    to a 发布日期 printed on the page."""
     url = doc.url
+    meta_date = first_date(*(tags.get(k) for k in boilerplate().date_meta))
+    printed = byline_date(header) if printed_first and meta_date else ""
     doc.date = (
         first_date(table.get("published_date"), table.get("written_date"))
-        or first_date(*(tags.get(k) for k in boilerplate().date_meta))
+        or (published_line_date(header) or published_line_date(page) if table.get("generated_date") else "")
+        or first_date(table.get("generated_date"))
+        or (printed if printed and printed < meta_date[: len(printed)] else "")  # earlier, not less precise
+        or meta_date
         or labelled_date(header)
         or labelled_date(inside)  # 发表于 … under a blog post beats an archive month in the sidebar
         or first_date(header)
@@ -84,14 +103,22 @@ TABLE_LABELS = {
     "发布机构": "issuer",
     "公开日期": "published_date",
 }
+# With signal ``infotable`` (from page set 9's read): 教育部's 政府信息公开 table labels its 索引号
+# 信息索引 and its issuing office 发文机构, and its 生成日期 is the record's creation, weaker than
+# a 发布日期 the page prints (page_metadata); the profiles' own labels give way on 生成日期.
+INFO_TABLE_LABELS = {"信息索引": "index_no", "发文机构": "issuer"}
+GENERATED_LABEL = "生成日期"
 
 
-def metadata_table(root, site: Profile, more_labels: bool = False) -> dict[str, str]:
+def metadata_table(root, site: Profile, more_labels: bool = False, info_labels: bool = False) -> dict[str, str]:
     """Labelled cells such as ``<td>发文字号：</td><td>国办发〔2024〕12号</td>``; with
-    ``more_labels``, TABLE_LABELS too."""
+    ``more_labels``, TABLE_LABELS too; with ``info_labels``, INFO_TABLE_LABELS, and 生成日期
+    read as ``generated_date``."""
     if not site.meta_table:
         return {}
     labels = {**TABLE_LABELS, **site.meta_table} if more_labels else site.meta_table
+    if info_labels:
+        labels = {**INFO_TABLE_LABELS, **labels, GENERATED_LABEL: "generated_date"}
     found: dict[str, str] = {}
     spaced = {r"\s*".join(map(re.escape, label)): key for label, key in labels.items()}
     label_re = re.compile(r"^\s*(" + "|".join(spaced) + r")\s*[:：]?\s*(.*)$", re.S)
@@ -111,7 +138,7 @@ def metadata_table(root, site: Profile, more_labels: bool = False) -> dict[str, 
             value = SPACES.sub(" ", nxt.text_content()).strip() if nxt is not None else ""
         if value and key not in found and len(value) <= 120:
             found[key] = value
-    for key in ("published_date", "written_date"):
+    for key in ("published_date", "written_date", "generated_date"):
         if key in found:
             found[key] = first_date(found[key]) or found[key]
     return found
@@ -160,6 +187,33 @@ def labelled_date(text: str) -> str:
     labels = boilerplate().date_labels
     m = re.search(labels + r"\s*[:：]?\s*(.{6,30})", text)
     return normalize_date(m.group(2)) if m else ""
+
+
+# a 发布日期 / 发布时间 label (not 生成日期, 日期 or 时间 alone)
+PUBLISHED_LABEL = re.compile(r"(?:发布日期|发布时间|公开日期|发布于)\s*[:：]\s*(.{6,30})")
+# a short line of the header: a byline (日期：… 来源：…, or a bare 2020年09月15日 09时32分)
+BYLINE_MAX_CHARS = 80
+
+
+def published_line_date(text: str) -> str:
+    m = PUBLISHED_LABEL.search(text)
+    return normalize_date(m.group(1)) if m else ""
+
+
+def byline_date(header: str) -> str:
+    """The date a byline of the header prints: a short line's labelled date (日期：2021/09/06), else
+    a short line that opens with its date (2020年09月15日 09时32分) or names a source (来源：…); a
+    date inside a sentence under the title (（2007年6月29日…会议通过）) is not a byline."""
+    short = [line.strip() for line in header.split("\n") if len(line.strip()) <= BYLINE_MAX_CHARS]
+    found = labelled_date("\n".join(short))
+    if found:
+        return found
+    source = re.compile(boilerplate().source_labels + r"\s*[:：]")
+    for line in short:
+        m = DATE.search(line)
+        if m and (m.start() == 0 or source.search(line)):
+            return normalize_date(line[m.start() :])
+    return ""
 
 
 def labelled_source(text: str, line_start: bool = False) -> str:

@@ -578,3 +578,55 @@ def test_a_date_in_a_removed_byline_bar_above_the_text_is_the_date():
         assert not extract_html(html).date
     header_only = page(f"<div class='header'>今天是2024年5月1日</div><div class='article'>{ps}</div>")
     assert not extract_html(header_only).date
+
+
+def test_a_date_printed_on_the_byline_beats_a_later_cms_pubdate():
+    """Signal ``printeddate`` (page set 9's read): a CMS's <meta name="PubDate"> is often a later
+    re-publish time; the date the byline under the title prints, when earlier, is the article's.
+    A later printed date, or one inside a sentence under the title, leaves the meta date alone."""
+    ps = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+
+    def dated(byline: str, pubdate: str = "2023-11-10 15:33:34") -> str:
+        return (
+            f"<html><head><title>关于推行企业开办一网通办的通知</title><meta name='PubDate' content='{pubdate}'>"
+            f"</head><body><div class='article'><h1>关于推行企业开办一网通办的通知</h1><p>{byline}</p>{ps}</div>"
+            "</body></html>"
+        )
+
+    labelled = dated("日期：2021/09/06 来源：民族画报社 字号：[ 大 中 小 ]")
+    assert extract_html(labelled).date == "2021-09-06"
+    bare = dated("2020年09月15日 09时32分")
+    assert extract_html(bare).date == "2020-09-15"
+    with signal_off("printeddate"):
+        assert extract_html(labelled).date == "2023-11-10"
+        assert extract_html(bare).date == "2023-11-10"
+    assert extract_html(dated("日期：2024/01/06 来源：民族画报社")).date == "2023-11-10"  # later: the meta stands
+    sentence = dated("（2007年6月29日第十届全国人民代表大会常务委员会第二十八次会议通过）", "2007-08-20")
+    assert extract_html(sentence).date == "2007-08-20"
+
+
+def test_an_information_table_gives_index_number_issuer_and_the_published_date():
+    """Signal ``infotable`` (page set 9's read): 教育部's 政府信息公开 table labels its 索引号 信息索引
+    and its issuing office 发文机构; its 生成日期 (the record's creation) yields to the 发布日期 the
+    page prints, and 发文机构 beats the 来源 line."""
+    ps = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    cells = (
+        ("信息索引：", "360A12-07-2024-0008-1"),
+        ("生成日期：", "2024-06-04"),
+        ("发文机构：", "教育部办公厅"),
+        ("发文字号：", "教思政厅函〔2024〕10号"),
+    )
+    row = "".join(f"<td class='title'>{k}</td><td class='cont'>{v}</td>" for k, v in cells)
+    html = page(
+        f"<div class='detail'><table class='policy'><tr>{row}</tr></table>"
+        "<div class='shuxing'>发布日期：2024-06-13 来源：教育部</div>"
+        f"<div class='article'><h1>关于推行企业开办一网通办的通知</h1>{ps}</div></div>"
+    )
+    doc = extract_html(html)
+    assert doc.date == "2024-06-13"
+    assert doc.meta["index_no"] == "360A12-07-2024-0008-1"
+    assert doc.source == "教育部办公厅"
+    assert doc.meta["doc_number"] == "教思政厅函〔2024〕10号"
+    with signal_off("infotable"):
+        off = extract_html(html)
+        assert off.date == "2024-06-04" and "index_no" not in off.meta and off.source == "教育部"

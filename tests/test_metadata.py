@@ -24,6 +24,12 @@ def test_a_source_that_names_no_one_gives_way_to_one_that_does():
     assert labelled_source("来源：转载文章") == ""
 
 
+def test_an_empty_source_label_before_a_page_control_names_no_one():
+    """Page set 9's read: 中国政府采购网 prints 来源：<span></span> 【打印】; 打印 is not a source."""
+    assert labelled_source("2021年06月10日 17:35 来源： 【打印】") == ""
+    assert labelled_source("2021年06月10日 17:35 来源： 【打印】\n来源：芷江县财政局") == "芷江县财政局"
+
+
 def test_source_line_at_the_end_of_the_article():
     html = (
         "<html><body><div><h1>一网通办全面推行</h1><p>2005-04-05 06:40更新 来源：转载文章</p></div>"
