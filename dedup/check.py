@@ -51,8 +51,8 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -824,7 +824,7 @@ def _source_intervals(ev: _Evidence) -> dict[int, list[tuple[int, int]]]:
     return out
 
 
-def _classify(d: _Draft, ev: _Evidence, pid_iv, whitelist: list[str], boilerplate_min_docs: int):
+def _classify(d: _Draft, ev: _Evidence, flat, whitelist: list[str], boilerplate_min_docs: int):
     """Per normalized position its kind (``KIND_*``) and, for 套话, how many
     documents share it. Fragments of 复制 / 套话 under MIN_RUN chars, and the
     writer's framing of a citation, are not counted."""
@@ -834,7 +834,7 @@ def _classify(d: _Draft, ev: _Evidence, pid_iv, whitelist: list[str], boilerplat
     quoted, framing = citation_masks(d.text, d.nz)
     # documents (distinct, exact twins not counted: they are one text) per position
     docs: dict[str, int] = {}
-    plist, cnt, _, ia, ib = _flat(pid_iv)
+    plist, cnt, _, ia, ib = flat  # _flat of the source intervals
     own = np.repeat(np.array([docs.setdefault(ev.rows[p]["doc_id"], len(docs)) for p in plist], dtype=np.int64), cnt)
     _, ua, ub = _doc_union(own, ia, ib)
     ndocs = np.cumsum(np.bincount(ua, minlength=n + 1)[: n + 1] - np.bincount(ub, minlength=n + 1)[: n + 1])[:n]
@@ -870,48 +870,68 @@ def _pieces(d: _Draft, ev: _Evidence, kind: np.ndarray) -> list[tuple[int, int, 
     return out
 
 
-def _piece_sources(pieces, pid_iv) -> list[dict[int, list[tuple[int, int]]]]:
-    """Per piece (sorted, disjoint), per candidate paragraph the sub-intervals it shares there."""
-    starts = [pc[0] for pc in pieces]
-    out: list[dict[int, list[tuple[int, int]]]] = [defaultdict(list) for _ in pieces]
-    for p, ivs in pid_iv.items():
-        for x, y in ivs:
-            k = max(0, bisect.bisect_right(starts, x) - 1)
-            while k < len(pieces) and pieces[k][0] < y:
-                lo, hi = max(pieces[k][0], x), min(pieces[k][1], y)
-                if hi > lo:
-                    out[k][p].append((lo, hi))
-                k += 1
+def _piece_sources(
+    pieces, flat, cum: np.ndarray, groups: list | None = None
+) -> list[list[tuple[int, list[tuple[int, int]], int]]]:
+    """Per piece (sorted, disjoint), per candidate paragraph (in the order of ``flat``, ``_flat``) the
+    sub-intervals it shares there and their characters (``cum``: prefix sums of the
+    weights): [(pid, [(a, b) ...], chars)], all pieces at once."""
+    out: list[list[tuple[int, list[tuple[int, int]], int]]] = [[] for _ in pieces]
+    plist, cnt, _, fa, fb = flat  # _flat of the source intervals
+    if not pieces or not plist:
+        return out
+    owner = np.repeat(np.arange(len(plist), dtype=np.int64), cnt)
+    pa = np.array([pc[0] for pc in pieces], dtype=np.int64)
+    pb = np.array([pc[1] for pc in pieces], dtype=np.int64)
+    # the pieces an interval [x, y) meets: end > x and start < y
+    lo = np.searchsorted(pb, fa, "right")
+    hi = np.searchsorted(pa, fb, "left")
+    iv, k = expand_ranges(lo, np.maximum(hi - lo, 0))
+    if not len(iv):
+        return out
+    x, y = np.maximum(pa[k], fa[iv]), np.minimum(pb[k], fb[iv])
+    ok = y > x
+    iv, k, x, y = iv[ok], k[ok], x[ok], y[ok]
+    order = np.argsort(k, kind="stable")  # per piece: by paragraph, then interval, as listed
+    k, x, y, o = k[order], x[order], y[order], owner[iv[order]]
+    ch = cum[y] - cum[x]
+    new = np.ones(len(k), dtype=bool)
+    new[1:] = (k[1:] != k[:-1]) | (o[1:] != o[:-1])
+    first = np.flatnonzero(new)
+    ends = np.append(first[1:], len(k)).tolist()
+    chars = np.add.reduceat(ch, first).tolist()
+    subs = list(zip(x.tolist(), y.tolist()))
+    for s, e, kk, oo, c in zip(first.tolist(), ends, k[first].tolist(), o[first].tolist(), chars):
+        out[kk].append((plist[oo], subs[s:e], c))
     return out
 
 
-def _match(d: _Draft, ev: _Evidence, piece, subs: dict[int, list[tuple[int, int]]], ndocs, cum) -> dict:
+def _match(d: _Draft, ev: _Evidence, piece, subs, ndocs, cum, tw_cache: dict) -> dict:
     """One match of the report: its span, kind, how it matched and, per source
-    document, the characters (and sub-spans) that document really shares."""
+    document, the characters (and sub-spans) that document really shares (``subs``: from
+    ``_piece_sources``; ``tw_cache``: per paragraph its exact twins' rows, kept per check)."""
     a, b, k, near = piece
     # per document its best paragraph: (chars, similarity, -paragraph index), the first on ties
     best: dict[str, tuple] = {}
     near_sim = {p: s for p, s, _ in ev.near[near][2]} if near >= 0 else {}
     rows, twin_of = ev.rows, ev.twin_of
-    for p, sub in subs.items():
-        chars = 0
-        for x, y in sub:
-            chars += cum[y] - cum[x]
+    for p, sub, chars in subs:
         if not chars:
             continue
         sim = near_sim.get(p, 1.0)
         shown = None  # the similarity as listed, rounded once per paragraph
-        for q in twin_of.get(p, (p,)):
-            r = rows.get(q)
-            if r is None:
-                continue
-            doc = r["doc_id"]
+        tw = tw_cache.get(p)
+        if tw is None:
+            tw = tw_cache[p] = [
+                (r["doc_id"], -r["paragraph_index"], r) for q in twin_of.get(p, (p,)) if (r := rows.get(q)) is not None
+            ]
+        for doc, neg, r in tw:
             cur = best.get(doc)
             # the stored key holds the rounded similarity: compared as before
-            if cur is None or (chars, sim, -r["paragraph_index"]) > cur[0]:
+            if cur is None or (chars, sim, neg) > cur[0]:
                 if shown is None:
                     shown = round(float(sim), 3)
-                best[doc] = ((chars, shown, -r["paragraph_index"]), r, sub)
+                best[doc] = ((chars, shown, neg), r, sub)
     ranked = sorted(best.values(), key=lambda v: (-v[0][0], -v[0][1], v[1]["doc_id"], v[1]["paragraph_index"]))
     sources = [
         {
@@ -954,11 +974,13 @@ def _match(d: _Draft, ev: _Evidence, piece, subs: dict[int, list[tuple[int, int]
 
 def _flat(pid_iv: dict[int, list[tuple[int, int]]]):
     """``pid_iv`` as flat arrays: (pids, per pid its count of intervals and the place of its
-    first, every interval's start, end), pids in ``pid_iv``'s order."""
+    first, every interval's start, end), pids in ``pid_iv``'s order (made once per check)."""
     plist = list(pid_iv)
-    cnt = np.fromiter((len(v) for v in pid_iv.values()), dtype=np.int64, count=len(plist))
-    flat = np.array([ab for v in pid_iv.values() for ab in v], dtype=np.int64).reshape(-1, 2)
-    return plist, cnt, np.cumsum(cnt) - cnt, flat[:, 0], flat[:, 1]
+    ivs = pid_iv.values()
+    cnt = np.fromiter(map(len, ivs), dtype=np.int64, count=len(plist))
+    total = int(cnt.sum())
+    flat = np.fromiter(chain.from_iterable(chain.from_iterable(ivs)), dtype=np.int64, count=2 * total)
+    return plist, cnt, np.cumsum(cnt) - cnt, flat[0::2], flat[1::2]
 
 
 def _doc_union(owner, starts, ends):
@@ -1029,12 +1051,12 @@ def _counted_mask(kind: np.ndarray, quotes_as_citation: bool, exclude_boilerplat
     return counted
 
 
-def _source_totals(d: _Draft, ev: _Evidence, pid_iv, kind, counted, limit: int) -> list[dict]:
+def _source_totals(d: _Draft, ev: _Evidence, flat, kind, counted, limit: int) -> list[dict]:
     """Per source document the draft characters it really shares (its own
     intervals, not the merged spans), counted as ``overlap_ratio`` counts, and per kind:
     the ``limit`` first of those with counted characters, most first."""
     docs: dict[str, int] = {}
-    plist, cnt, first, fa, fb = _flat(pid_iv)
+    plist, cnt, first, fa, fb = flat  # _flat of the source intervals
     owner, of = [], []  # per (paragraph, its twin's document): the document, the paragraph's place
     rows = ev.rows
     for j, p in enumerate(plist):
@@ -1102,12 +1124,17 @@ def check_draft(
     _find_twins(index, ev)
     pid_iv = _source_intervals(ev)
     phrases = whitelist_phrases(whitelist)
-    kind, ndocs = _classify(d, ev, pid_iv, phrases, min_docs)
+    flat = _flat(pid_iv)
+    kind, ndocs = _classify(d, ev, flat, phrases, min_docs)
     counted = _counted_mask(kind, quotes_as_citation, exclude_boilerplate)
-    cum = np.concatenate([[0], np.cumsum(d.weight)]).tolist()  # Python ints: summed per source below
+    cum_a = np.concatenate([[0], np.cumsum(d.weight)])
+    cum = cum_a.tolist()  # Python ints
     pieces = _pieces(d, ev, kind)
-    matches = [_match(d, ev, pc, subs, ndocs, cum) for pc, subs in zip(pieces, _piece_sources(pieces, pid_iv))]
-    sources = _source_totals(d, ev, pid_iv, kind, counted, MAX_SOURCES * 2)
+    tw_cache: dict = {}
+    matches = [
+        _match(d, ev, pc, subs, ndocs, cum, tw_cache) for pc, subs in zip(pieces, _piece_sources(pieces, flat, cum_a))
+    ]
+    sources = _source_totals(d, ev, flat, kind, counted, MAX_SOURCES * 2)
     total = d.total_chars
     copied = int(d.weight[counted].sum())
     paragraphs = []
