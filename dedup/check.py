@@ -460,24 +460,28 @@ def _verify(index, rows: dict, norms: dict, cand_list: list[int], pair_seg, pair
     extended by them and the runs (draft start, index into that list,
     candidate start, length in k-grams) of the given (paragraph, pid) pairs."""
     empty = np.zeros(0, dtype=np.int64)
-    uniq = np.unique(pair_pid).tolist()  # ascending
-    new = [p for p in uniq if p not in norms]
+    uniq = np.unique(pair_pid)  # ascending
+    known = np.asarray(cand_list, dtype=np.int64)  # the candidates read so far (norms' keys)
+    new = uniq[~np.isin(uniq, known)].tolist() if len(known) else uniq.tolist()
     if new:
         _read_norms(index, rows, norms, new)
-    position = {p: i for i, p in enumerate(cand_list)}
-    for p in new:
-        if p in norms:  # a removed paragraph's postings may linger
-            position[p] = len(cand_list)
-            cand_list.append(p)
-    involved = np.array([p for p in uniq if p in position], dtype=np.int64)
+        # a removed paragraph's postings may linger: only those read are candidates
+        cand_list.extend(p for p in new if p in norms)
+        known = np.asarray(cand_list, dtype=np.int64)
+    if not len(known):
+        return cand_list, empty, empty, empty, empty
+    involved = uniq[np.isin(uniq, known)]
     if not len(involved) or not len(pair_seg) or not len(d_key):
         return cand_list, empty, empty, empty, empty
     at = np.minimum(np.searchsorted(involved, pair_pid), len(involved) - 1)
     found = involved[at] == pair_pid
     pair_seg, pair_cand = pair_seg[found], at[found]
-    texts = [norms[p] for p in involved.tolist()]
+    inv = involved.tolist()
+    texts = [norms[p] for p in inv]
     rs, ro, rj, rl = _pair_runs(texts, pair_seg, pair_cand, d_key, d_pos)
-    to_global = np.array([position[p] for p in involved.tolist()], dtype=np.int64)
+    # each involved pid's place in the candidate list (its pids are distinct)
+    by_pid = np.argsort(known, kind="stable")
+    to_global = by_pid[np.searchsorted(known, involved, sorter=by_pid)]
     return cand_list, rs, to_global[ro] if len(ro) else ro, rj, rl
 
 
