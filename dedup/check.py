@@ -636,10 +636,10 @@ def _needs_reserve(d: _Draft, covered: np.ndarray) -> np.ndarray:
 
 def _cover(n: int, rs: np.ndarray, rl: np.ndarray) -> np.ndarray:
     """Draft positions inside a common run of at least MIN_RUN characters."""
-    cov = np.zeros(n + 1, dtype=np.int64)
     ok = rl + K - 1 >= MIN_RUN
-    np.add.at(cov, rs[ok], 1)
-    np.add.at(cov, rs[ok] + rl[ok] + K - 1, -1)
+    a = rs[ok]
+    # run starts and ends counted with bincount (np.add.at is many times slower)
+    cov = np.bincount(a, minlength=n + 1)[: n + 1] - np.bincount(a + rl[ok] + K - 1, minlength=n + 1)[: n + 1]
     return np.cumsum(cov)[:n] > 0
 
 
