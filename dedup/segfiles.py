@@ -46,6 +46,32 @@ def store_path(conn: sqlite3.Connection) -> str | None:
     return None
 
 
+def write_atomic(path: Path, write, replace: bool = True) -> bool:
+    """Write a file beside the store atomically: ``write(f)`` into a temporary file, then a
+    rename; ``replace=False`` keeps a file another process put there first (link, not rename).
+    False when the directory cannot be written (the caller then reads SQLite)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        path.parent.mkdir(exist_ok=True)
+        with open(tmp, "wb") as f:
+            write(f)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+        return True
+    except OSError:
+        return False
+    finally:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+
+
 class SegmentFiles:
     """The segment files of one store."""
 
@@ -120,28 +146,8 @@ class SegmentFiles:
         return True
 
     def _write(self, path: Path, data: np.ndarray, replace: bool = True) -> bool:
-        """Write ``data`` to ``path`` atomically (a temporary file, then a rename).
-        ``replace=False``: keep the file another process put there first (link, not rename)."""
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        try:
-            self.dir.mkdir(exist_ok=True)
-            with open(tmp, "wb") as f:
-                np.save(f, np.ascontiguousarray(data), allow_pickle=False)
-            if replace:
-                os.replace(tmp, path)
-            else:
-                try:
-                    os.link(tmp, path)
-                except FileExistsError:
-                    pass
-            return True
-        except OSError:
-            return False
-        finally:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
+        """Write ``data`` to ``path`` atomically (``write_atomic``)."""
+        return write_atomic(path, lambda f: np.save(f, np.ascontiguousarray(data), allow_pickle=False), replace)
 
     # -------------------------------------------------------------- directory
     def directory(self, kind: str, sid: int, n: int, build) -> np.ndarray:

@@ -37,6 +37,7 @@ import numpy as np
 
 from . import native
 from .postings import Segment, SegmentPostings
+from .segfiles import write_atomic
 
 #: paragraph ids per file
 BLOCK = 1 << 16
@@ -466,26 +467,7 @@ class TextFiles:
         return _encode(base, self.block, rows, epoch, k)
 
     def _write(self, path: Path, data: bytes, replace: bool) -> bool:
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        try:
-            self.dir.mkdir(exist_ok=True)
-            with open(tmp, "wb") as f:
-                f.write(data)
-            if replace:
-                os.replace(tmp, path)
-            else:
-                try:
-                    os.link(tmp, path)
-                except FileExistsError:
-                    pass
-            return True
-        except OSError:
-            return False
-        finally:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
+        return write_atomic(path, lambda f: f.write(data), replace)
 
     def _sweep(self, epoch: str) -> None:
         """Remove files of other epochs (older than ``SWEEP_AGE``) and stale temporary files."""
