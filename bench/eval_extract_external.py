@@ -787,6 +787,15 @@ def run_seventh_set(args, tools: dict, times1: Counter) -> None:
             print(
                 f"{name:24}{len(subset):6}" + "".join(f"{statistics.mean(r[n] for r in subset):13.3f}" for n in names)
             )
+    print_refusals(rows, names)
+    print_metadata(rows, args.pages)
+    report_times("set 7", times, names)
+    times1.update(times)
+    report_times("all sets run", times1, names)
+
+
+def print_refusals(rows: list[dict], names: list[str]) -> None:
+    """Per split, how many of the non-articles (list pages) each extractor refused (scored 1)."""
     refused = [r for r in rows if r["type"] == "list"]
     if refused:
         print("\nnon-articles refused (list pages scoring 1)")
@@ -797,10 +806,6 @@ def run_seventh_set(args, tools: dict, times1: Counter) -> None:
                     f"{split:24}{len(subset):6}"
                     + "".join(f"{int(sum(r[n] for r in subset)):>9}/{len(subset):<3}" for n in names)
                 )
-    print_metadata(rows, args.pages)
-    report_times("set 7", times, names)
-    times1.update(times)
-    report_times("all sets run", times1, names)
 
 
 def run_eighth_set(
@@ -823,16 +828,7 @@ def run_eighth_set(
             f"{'articles (held-out)':24}{len(articles):6}"
             + "".join(f"{statistics.mean(r[n] for r in articles):13.3f}" for n in names)
         )
-    refused = [r for r in rows if r["type"] == "list"]
-    if refused:
-        print("\nnon-articles refused (list pages scoring 1)")
-        for split in SPLITS:
-            subset = [r for r in refused if r["split"] == split]
-            if subset:
-                print(
-                    f"{split:24}{len(subset):6}"
-                    + "".join(f"{int(sum(r[n] for r in subset)):>9}/{len(subset):<3}" for n in names)
-                )
+    print_refusals(rows, names)
     print_metadata(rows, args.pages)
     report_times(label, times, names)
     times1.update(times)

@@ -179,6 +179,18 @@ def _encode(base: int, n: int, rows: list[tuple], epoch: str, block: int) -> byt
     return head + arrays + b"".join(names) + b"".join(parts)
 
 
+def _map_file(path: Path, min_size: int) -> tuple[mmap.mmap, int] | None:
+    """``path`` mapped read-only with its size; None when missing, unreadable or shorter than ``min_size``."""
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size < min_size:
+                return None
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), size
+    except (OSError, ValueError):
+        return None
+
+
 class TextFiles:
     """The text files of one store (one per process and store: ``for_path``)."""
 
@@ -339,14 +351,10 @@ class TextFiles:
 
     @staticmethod
     def _map_twins(path: Path, epoch: str, nblocks: int) -> Segment | None:
-        try:
-            with open(path, "rb") as f:
-                size = os.fstat(f.fileno()).st_size
-                if size < TWIN_HEADER:
-                    return None
-                mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError):
+        mapped = _map_file(path, TWIN_HEADER)
+        if mapped is None:
             return None
+        mm, size = mapped
         k, m = np.frombuffer(mm, dtype=np.int64, count=2, offset=8).tolist()
         ep = bytes(mm[24:TWIN_HEADER]).rstrip(b"\0").decode("ascii", "replace")
         if mm[:8] != TWIN_MAGIC or k != nblocks or ep != epoch or m < 0 or size != TWIN_HEADER + 12 * m + (-4 * m) % 8:
@@ -399,14 +407,10 @@ class TextFiles:
 
     def _map(self, path: Path, epoch: str, k: int) -> TextBlock | None:
         n = self.block
-        try:
-            with open(path, "rb") as f:
-                size = os.fstat(f.fileno()).st_size
-                if size < HEADER:
-                    return None
-                mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError):
+        mapped = _map_file(path, HEADER)
+        if mapped is None:
             return None
+        mm, size = mapped
         blk, bn, m, nbytes, u, name_bytes = np.frombuffer(mm, dtype=np.int64, count=6, offset=8).tolist()
         ep = bytes(mm[56:88]).rstrip(b"\0").decode("ascii", "replace")
         ok = mm[:8] == MAGIC and blk == k and bn == n and ep == epoch and 0 <= m <= n and 0 <= u <= m

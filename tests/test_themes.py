@@ -523,13 +523,16 @@ def test_third_heldout_set_comes_from_documents_no_other_label_file_uses(example
 
 @pytest.mark.slow
 @needs_shared
-def test_the_third_heldout_draw_is_reproduced_by_its_command(tmp_path):
-    from nlp.draw_heldout3 import main
-    from nlp.labels import HELDOUT3_FILE
+@pytest.mark.parametrize("which", ["3", "4"])
+def test_a_heldout_draw_is_reproduced_by_its_command(tmp_path, which):
+    import importlib
 
+    from nlp import labels
+
+    main = importlib.import_module(f"nlp.draw_heldout{which}").main
     assert main([str(tmp_path / "drawn.jsonl")]) == 0  # the recorded command, fixed seed
     drawn = read_label_rows(tmp_path / "drawn.jsonl")
-    labelled = read_label_rows(HELDOUT3_FILE)
+    labelled = read_label_rows(getattr(labels, f"HELDOUT{which}_FILE"))
     keep = ("source", "doc_id", "para_index", "text_prefix", "register", "group", "drawn_by")
     assert [{k: r[k] for k in keep} for r in drawn] == [{k: r[k] for k in keep} for r in labelled]
 
@@ -555,19 +558,6 @@ def test_fourth_heldout_set_comes_from_documents_no_other_label_file_uses(exampl
     assert len({e.key for e in held4}) == len(held4)
     assert len({e.text for e in held4}) == len(held4)
     assert sum(1 for e in held4 if not e.labels) >= 150
-
-
-@pytest.mark.slow
-@needs_shared
-def test_the_fourth_heldout_draw_is_reproduced_by_its_command(tmp_path):
-    from nlp.draw_heldout4 import main
-    from nlp.labels import HELDOUT4_FILE
-
-    assert main([str(tmp_path / "drawn.jsonl")]) == 0  # the recorded command, fixed seed
-    drawn = read_label_rows(tmp_path / "drawn.jsonl")
-    labelled = read_label_rows(HELDOUT4_FILE)
-    keep = ("source", "doc_id", "para_index", "text_prefix", "register", "group", "drawn_by")
-    assert [{k: r[k] for k in keep} for r in drawn] == [{k: r[k] for k in keep} for r in labelled]
 
 
 def test_evaluate_accepts_the_second_heldout_split():
