@@ -315,6 +315,40 @@ def test_model_file_is_loaded():
     assert probs["three_governance"] > 0.5
 
 
+def test_committed_model_was_trained_on_the_committed_labels():
+    """The served model is a committed file (a deployed copy has no ../shared to retrain from); its meta
+    records the digest of the label files it was trained on, so a label change without a retrain fails here."""
+    import hashlib
+
+    from nlp.labels import TRAINING_FILES
+    from nlp.model import get_model
+
+    meta = get_model().meta
+    assert meta["label_files"] == [p.name for p in TRAINING_FILES]
+    assert meta["labels_sha256"] == hashlib.sha256(b"".join(p.read_bytes() for p in TRAINING_FILES)).hexdigest()
+
+
+@needs_shared
+@pytest.mark.slow
+def test_retraining_reproduces_the_committed_model(tmp_path):
+    """``python -m nlp.train`` from the committed labels gives the committed model (same vocabulary and
+    idf, coefficients equal to rounding): the file in the repository is what the labels make."""
+    import gzip
+
+    import numpy as np
+
+    from nlp import train
+    from nlp.model import model_path
+
+    out = tmp_path / "model.json.gz"
+    assert train.main(["--out", str(out)]) == 0
+    fresh, committed = (json.loads(gzip.decompress(p.read_bytes())) for p in (out, model_path()))
+    assert fresh["features"] == committed["features"] and fresh["labels"] == committed["labels"]
+    assert fresh["meta"] == committed["meta"]
+    for key in ("idf", "coef", "intercept"):
+        np.testing.assert_allclose(np.asarray(fresh[key]), np.asarray(committed[key]), rtol=1e-6, atol=1e-9)
+
+
 # -- issue 16: rules as evidence, document themes, the fast vectorizer ------------------------
 def test_pattern_terms_and_masks_of_public_security():
     assert "public_security" in tag_ids("深入推进平安山东建设，健全社会治安整体防控体系，常态化开展扫黑除恶。")
