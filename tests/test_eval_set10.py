@@ -39,7 +39,7 @@ def test_the_committed_set_is_complete_and_every_site_is_new():
     per_site = Counter(p["site"] for p in spec["pages"])
     assert max(per_site.values()) <= 3 and len(per_site) >= 25
     types = Counter(p["type"] for p in spec["pages"])
-    assert types["list"] >= 7 and types["news"] >= 10 and types["gov_notice"] >= 2
+    assert types["list"] >= 9 and types["news"] >= 20 and types["gov_notice"] >= 3
     assert any(p["labels"]["doc_number"] and p["labels"]["index_no"] for p in spec["pages"] if "labels" in p)
 
 
