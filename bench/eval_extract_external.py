@@ -3,6 +3,7 @@
     .venv/bin/python bench/eval_extract_external.py [DATASET] [--list-pages GNE] [--magic-html MH] [--gerapy GAE]
         [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB] [--llm-webkit LWK] [--llm-webkit-upstream LWU]
         [--set6 NAME=CHECKOUT ...] [--set7 NAME=CHECKOUT ...] [--set8 NAME=CHECKOUT ...] [--set9 NAME=CHECKOUT ...]
+        [--set10 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -50,6 +51,10 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   media article pages saved in single-page repositories (a ministry notice with 文号 / 索引号, procurement
   notices, news items, a commentary, a novel chapter) and portal homepages to refuse, all on sites new to
   sets 1-8: pages, annotations and labels written and committed before anything ran on them.
+* set 10, ``--set10 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages10.json``): the same
+  runner as set 9 on a fresh held-out set (government and media news items, government notices with
+  文号 / 索取号, descriptive introductions, a paper abstract, and non-articles to refuse: an article shell
+  with no body, a query record, a micro-site menu, company homepages), all on sites new to sets 1-9.
 
 ``--baseline TREE`` adds the extractor of another govtext tree (e.g. main's checkout, read only:
 its own .venv and code, in a subprocess fed the same decoded HTML, page by page in the same run)
@@ -93,6 +98,7 @@ PAGES6 = ROOT / "bench" / "data" / "extract_pages6.json"
 PAGES7 = ROOT / "bench" / "data" / "extract_pages7.json"
 PAGES8 = ROOT / "bench" / "data" / "extract_pages8.json"
 PAGES9 = ROOT / "bench" / "data" / "extract_pages9.json"
+PAGES10 = ROOT / "bench" / "data" / "extract_pages10.json"
 SPLITS = ("heldout", "tune", "fixture")
 
 
@@ -601,6 +607,13 @@ def main() -> None:
         help="page set 9: one NAME=CHECKOUT per source named in bench/data/extract_pages9.json",
     )
     parser.add_argument(
+        "--set10",
+        action="append",
+        default=[],
+        metavar="NAME=CHECKOUT",
+        help="page set 10: one NAME=CHECKOUT per source named in bench/data/extract_pages10.json",
+    )
+    parser.add_argument(
         "--baseline",
         metavar="TREE",
         help="another govtext tree (e.g. main's checkout) whose extractor runs in the same run as column 'baseline'",
@@ -667,6 +680,8 @@ def main() -> None:
         run_eighth_set(args, tools, times1)
     if args.set9:
         run_eighth_set(args, tools, times1, "set 9", PAGES9, args.set9, "--set9")
+    if args.set10:
+        run_eighth_set(args, tools, times1, "set 10", PAGES10, args.set10, "--set10")
 
 
 def run_first_set(args, tools: dict, times1: Counter) -> None:
@@ -811,7 +826,7 @@ def print_refusals(rows: list[dict], names: list[str]) -> None:
 def run_eighth_set(
     args, tools: dict, times1: Counter, label: str = "set 8", pages: Path = PAGES8, values=None, flag: str = "--set8"
 ) -> None:
-    """Set 8 (or 9): several checkouts at their HEAD; text scores by type, refusals, metadata labels."""
+    """Set 8 (or 9, 10): several checkouts at their HEAD; text scores by type, refusals, metadata labels."""
     names = list(tools)
     spec = json.loads(pages.read_text(encoding="utf-8"))
     checkouts = named_checkouts(args.set8 if values is None else values, spec["sources"], flag)
