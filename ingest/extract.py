@@ -101,6 +101,12 @@ from ingest.text import clean_text
 #               over it: a CMS's PubDate is often a later re-publish time (page set 9's read)
 #   infotable - a 政府信息公开 table's 信息索引 is its 索引号 and 发文机构 its issuing body, and its 生成日期
 #               (the record's creation) yields to a 发布日期 / 发布时间 printed on the page (page set 9's read)
+#   hideclass - an element whose class hides it (HIDE_CLASSES: AngularJS's ng-hide, Bootstrap's d-none,
+#               hidden, hide) is hidden like display:none: a saved page's hidden copy of the document for
+#               download is not text twice (page set 9's nfra.gov.cn)
+#   summarytable - a table above the first paragraph whose cells (SUMMARY_SHARE of SUMMARY_MIN_CELLS or
+#               more) the text from that paragraph on repeats is a summary (a procurement notice's
+#               公告概要), dropped with its heading line (page set 9's ccgp.gov.cn)
 SIGNALS = {
     "comments": True,
     "legal": True,
@@ -131,7 +137,15 @@ SIGNALS = {
     "bylinedate": True,
     "printeddate": True,
     "infotable": True,
+    "hideclass": True,
+    "summarytable": True,
 }
+SUMMARY_MIN_CELLS = 6
+SUMMARY_SHARE = 0.6
+SUMMARY_CELL_CHARS = 4
+HIDE_CLASSES = frozenset(
+    ("ng-hide", "d-none", "hidden", "is-hidden", "hide")
+)  # not "invisible": it keeps its space (a link's elided URL part)
 # articles of sets 1-8 kept as one block under 200 characters on a page mostly of links: 2, neither cut off
 TEASER_MAX_CHARS = 200
 TRUNCATED = re.compile(r"(?:\.{3,}|…+|⋯+)$")
@@ -364,6 +378,8 @@ def _extract_html(
     kept = _clean_blocks(inside)
     if SIGNALS["lists"] and _is_list_page(inside, kept, blocks):
         raise SourceError(f"no main text found (a list page){' at ' + url if url else ''}", code="no_text")
+    if SIGNALS["summarytable"]:
+        kept = _drop_summary_table(kept)
     title = table.get("title") or _pick_title(tags, html_title, blocks)
     kept, heading = _drop_title_lines(kept, title)
     if SIGNALS["runs"]:
@@ -451,7 +467,12 @@ def _prune(root, site: Profile, keep_hidden: bool = False, bylines: list | None 
         if el.getparent() is None or not isinstance(el.tag, str):
             continue
         style = (el.get("style") or "").replace(" ", "").lower()
-        if "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None:
+        if (
+            "display:none" in style
+            or "visibility:hidden" in style
+            or el.get("hidden") is not None
+            or (SIGNALS["hideclass"] and _hidden_by_class(el))
+        ):
             if SIGNALS["hidden"] and _is_hidden_article(el):
                 hidden_prose = True
                 if keep_hidden:
@@ -485,6 +506,12 @@ def _prune(root, site: Profile, keep_hidden: bool = False, bylines: list | None 
                         bylines.append((el.getparent(), SPACES.sub(" ", text).strip()))
                     _drop(el)
     return hidden_prose
+
+
+def _hidden_by_class(el) -> bool:
+    """A class that hides its element (AngularJS's ng-hide, Bootstrap's d-none / hidden …), not <html>/<body>."""
+    cls = el.get("class")
+    return bool(cls) and el.tag not in ("html", "body") and not HIDE_CLASSES.isdisjoint(cls.lower().split())
 
 
 def _byline_date(bylines: list, container) -> str:
@@ -888,6 +915,38 @@ def _drop_bbs_chrome(kept: list[Block]) -> list[Block]:
             drop.add(i)
         if i in heads:
             signature = False
+    return [b for i, b in enumerate(kept) if i not in drop]
+
+
+def _outer_table(block: Block):
+    return next((el for el in block.ancestors if el.tag == "table"), None)
+
+
+def _drop_summary_table(kept: list[Block]) -> list[Block]:
+    """A table above the first paragraph of prose whose cells the text below repeats (a
+    procurement notice's 公告概要: project, buyer, dates, amounts, contacts) is a summary, not
+    text: SUMMARY_SHARE or more of its SUMMARY_MIN_CELLS+ cells (SUMMARY_CELL_CHARS characters
+    or more) recur verbatim in the text from its first paragraph on. Its heading line (公告概要：) goes with it."""
+    first = next(
+        (i for i, b in enumerate(kept) if b.chars >= 30 and SENTENCE_PUNCT.search(b.text) and _outer_table(b) is None),
+        None,
+    )
+    if not first:
+        return kept
+    table = next((t for t in (_outer_table(b) for b in kept[:first]) if t is not None), None)
+    if table is None:
+        return kept
+    rows = [i for i, b in enumerate(kept[:first]) if table in b.ancestors]
+    cells = [SPACES.sub("", kept[i].text) for i in rows if kept[i].chars >= SUMMARY_CELL_CHARS]
+    if len(cells) < SUMMARY_MIN_CELLS:
+        return kept
+    after = SPACES.sub("", "".join(b.text for b in kept[first:]))  # the text from its first paragraph
+    if sum(1 for c in cells if c.rstrip("：:") in after) < SUMMARY_SHARE * len(cells):
+        return kept
+    drop = set(rows)
+    head = rows[0] - 1
+    if head >= 0 and kept[head].chars <= 12 and kept[head].text.rstrip()[-1:] in "：:":
+        drop.add(head)
     return [b for i, b in enumerate(kept) if i not in drop]
 
 

@@ -630,3 +630,85 @@ def test_an_information_table_gives_index_number_issuer_and_the_published_date()
     with signal_off("infotable"):
         off = extract_html(html)
         assert off.date == "2024-06-04" and "index_no" not in off.meta and off.source == "教育部"
+
+
+def test_elements_hidden_by_their_class_are_not_text():
+    """Signal ``hideclass`` (page set 9, nfra.gov.cn): an element whose class hides it (AngularJS's
+    ng-hide on a saved page, Bootstrap's d-none …) is not shown, so its copy of the document for
+    download is not text; a class that only contains such a word (ng-hide-animate) does not count."""
+    ps = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    copy = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2])
+    html = page(
+        f"<div class='article'><h1>关于推行企业开办一网通办的通知</h1>{ps}</div>"
+        f"<div class='ng-hide'><div class='content guizhang'><p>下载文字版</p>{copy}</div></div>"
+    )
+    text = extract_html(html).text
+    assert text.count(PARAGRAPHS[0]) == 1 and "下载文字版" not in text
+    with signal_off("hideclass"):
+        assert extract_html(html).text.count(PARAGRAPHS[0]) == 2
+    shown = html.replace("'ng-hide'", "'ng-hide-animate'")
+    assert extract_html(shown).text.count(PARAGRAPHS[0]) == 2
+
+
+SUMMARY_LABELS = (
+    "采购项目名称",
+    "采购单位",
+    "行政区域",
+    "成交日期",
+    "总成交金额",
+    "代理机构名称",
+    "谈判小组成员名单",
+    "采购单位联系方式",
+)
+
+
+def _notice(values):
+    row = "".join(
+        f"<tr><td class='title'>{k}</td><td colspan='3'>{v}</td></tr>" for k, v in zip(SUMMARY_LABELS, values)
+    )
+    body = (
+        "<p>深圳市某某项目管理顾问有限公司受某某县公路建设养护中心的委托，就“乡村基础设施建设二期项目安防工程”"
+        "项目组织采购，评标工作已经结束，成交结果如下：</p>"
+        "<p>一、项目信息</p><p>项目名称：乡村基础设施建设二期项目安防工程</p>"
+        "<p>二、采购单位信息</p><p>采购单位名称：某某县公路建设养护中心、某某县扶贫开发服务有限责任公司</p>"
+        "<p>行政区域：某某县</p><p>采购单位联系方式：易女士、邱先生，电话18975079580、18627455418</p>"
+        "<p>三、成交信息</p><p>成交日期：2021年06月09日</p><p>总成交金额：294.8 万元（人民币）</p>"
+        "<p>代理机构：深圳市某某项目管理顾问有限公司</p><p>谈判小组成员名单：张华、肖静、舒良举</p>"
+    )
+    return page(
+        "<div class='main'><h2>乡村基础设施建设二期项目安防工程成交公告</h2>"
+        f"<div class='table'><h5>公告概要：</h5><table>{row}</table></div><div class='content'>{body}</div></div>",
+        title="乡村基础设施建设二期项目安防工程成交公告",
+    )
+
+
+def test_a_summary_table_that_the_notice_repeats_is_not_text():
+    """Signal ``summarytable`` (page set 9, ccgp.gov.cn): a table above the first paragraph whose cells
+    the notice's text repeats (公告概要) goes with its heading; a table of facts the text does not
+    repeat stays."""
+    values = (
+        "乡村基础设施建设二期项目安防工程",
+        "某某县公路建设养护中心、某某县扶贫开发服务有限责任公司",
+        "某某县",
+        "2021年06月09日",
+        "294.8 万元（人民币）",
+        "深圳市某某项目管理顾问有限公司",
+        "张华、肖静、舒良举",
+        "易女士、邱先生，电话18975079580、18627455418",
+    )
+    html = _notice(values)
+    text = extract_html(html).text
+    assert "公告概要" not in text and "采购项目名称" not in text and "一、项目信息" in text
+    with signal_off("summarytable"):
+        assert "采购项目名称" in extract_html(html).text
+    other = (
+        "城市道路照明改造工程",
+        "某某市城市管理局、某某市住房和城乡建设局",
+        "某某市",
+        "2022年03月01日",
+        "88.0 万元（人民币）",
+        "某某招标代理有限公司",
+        "王明、李强、赵刚",
+        "孙女士、周先生，电话13800000000",
+    )
+    assert "采购项目名称" in extract_html(_notice(other)).text
