@@ -107,6 +107,14 @@ from ingest.text import clean_text
 #   summarytable - a table above the first paragraph whose cells (SUMMARY_SHARE of SUMMARY_MIN_CELLS or
 #               more) the text from that paragraph on repeats is a summary (a procurement notice's
 #               公告概要), dropped with its heading line (page set 9's ccgp.gov.cn)
+#   template  - the content block is one of TEMPLATE_MIN or more sibling records of one tag and class (or
+#               their parent), TEMPLATE_SHARE of them headed by a title link to another page, each under
+#               TEMPLATE_MAX_CHARS, together TEMPLATE_COVER of their parent's text: search results, a
+#               column's items with summaries, refused (a FAQ whose questions toggle answers stays)
+#   linkedlead - a text of at most LEAD_MAX_CHARS under a heading that links elsewhere, on a page mostly
+#               of links whose <title> does not name that heading, is a front page's lead story, refused
+#   errorpage - a whole text of at most ERROR_MAX_CHARS saying the page is gone (页面不存在, 404) or the
+#               visit is blocked (访问过于频繁, 请输入验证码) is not an article, refused
 SIGNALS = {
     "comments": True,
     "legal": True,
@@ -139,7 +147,21 @@ SIGNALS = {
     "infotable": True,
     "hideclass": True,
     "summarytable": True,
+    "template": True,
+    "linkedlead": True,
+    "errorpage": True,
 }
+ERROR_MAX_CHARS = 200
+ERROR_PAGE = re.compile(
+    r"(?:页面|网页|文章|信息|内容|資訊|頁面|网址|链接)\s*(?:不存在|未找到|找不到|無法找到|无法找到|已被?删除|已被?刪除|已过期|已下线|已撤稿)"
+    r"|\b404\b|not\s+found|访问过于频繁|請求過於頻繁|请输入验证码|请完成安全验证|访问被拦截|您(?:没有|無)权限|无权访问",
+    re.I,
+)
+TEMPLATE_MIN = 4  # sibling records
+TEMPLATE_SHARE = 0.8  # of them headed by a title link
+TEMPLATE_MAX_CHARS = 400  # each
+TEMPLATE_COVER = 0.8  # of their parent's text
+LEAD_MAX_CHARS = 600
 SUMMARY_MIN_CELLS = 6
 SUMMARY_SHARE = 0.6
 SUMMARY_CELL_CHARS = 4
@@ -376,7 +398,11 @@ def _extract_html(
     if SIGNALS["anchor"] and container is not None:
         container, inside = _anchor_to_title(blocks, container, inside, [html_title, *tags.values()])
     kept = _clean_blocks(inside)
-    if SIGNALS["lists"] and _is_list_page(inside, kept, blocks):
+    if SIGNALS["lists"] and (
+        _is_list_page(inside, kept, blocks)
+        or (SIGNALS["template"] and container is not None and _template_index(container, blocks))
+        or (SIGNALS["linkedlead"] and _linked_lead(kept, blocks, html_title))
+    ):
         raise SourceError(f"no main text found (a list page){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["summarytable"]:
         kept = _drop_summary_table(kept)
@@ -394,6 +420,8 @@ def _extract_html(
         body = "\n".join(b.text for b in kept)
     if not body:
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
+    if SIGNALS["errorpage"] and sum(b.chars for b in kept) <= ERROR_MAX_CHARS and ERROR_PAGE.search(body):
+        raise SourceError(f"no main text found (an error page){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["attributes"] and _is_record_page(kept, blocks, site):
         raise SourceError(f"no main text found (a record of attributes){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["shop"] and _is_shop_page(kept, blocks):
@@ -875,6 +903,79 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -
         return True
     page = sum(b.chars for b in blocks)
     return prose < LIST_MIN_PROSE and page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+
+
+def _is_title_link(block: Block) -> bool:
+    lo, hi = RECORD_TITLE_CHARS
+    return block.link_density >= 0.8 and lo <= block.chars <= hi
+
+
+def _template_index(container, blocks: list[Block]) -> bool:
+    """Search results, a column's page, a feed: the content block is one of TEMPLATE_MIN or more
+    sibling records of one tag and class (or holds them), TEMPLATE_SHARE of them carrying a title
+    link, each short (TEMPLATE_MAX_CHARS), together most of their parent's text. An article's
+    paragraphs are not each a link's summary; a thread's posts are not headed by title links."""
+    chain = [container, *list(container.iterancestors())[:2]]
+    for el in chain:
+        if el.tag in ("html", "body"):
+            break
+        kids = [c for c in el if isinstance(c.tag, str)]
+        if len(kids) < TEMPLATE_MIN:
+            continue
+        (key, n), *_ = Counter((c.tag, c.get("class")) for c in kids).most_common(1)
+        if n < TEMPLATE_MIN:
+            continue
+        members = {c for c in kids if (c.tag, c.get("class")) == key}
+        if not (el is container or any(m is container for m in chain) or container in members):
+            continue
+        chars = dict.fromkeys(members, 0)
+        titled: set = set()
+        total = 0
+        for b in blocks:
+            if el not in b.ancestors:
+                continue
+            total += b.chars
+            for a in b.ancestors:
+                if a in members:
+                    chars[a] += b.chars
+                    if _is_title_link(b):
+                        titled.add(a)
+                    break
+        titled = {m for m in titled if _links_out(m)}
+        if (
+            len(titled) >= TEMPLATE_SHARE * len(members)
+            and max(chars.values()) <= TEMPLATE_MAX_CHARS
+            and sum(chars.values()) >= TEMPLATE_COVER * total
+        ):
+            return True
+    return False
+
+
+def _links_out(el) -> bool:
+    """Holds a link to another page (not a script's or an anchor's: a FAQ's questions toggle their answers)."""
+    for a in el.iter("a"):
+        href = (a.get("href") or "").strip().lower()
+        if href and not href.startswith(("#", "javascript")):
+            return True
+    return False
+
+
+def _linked_lead(kept: list[Block], blocks: list[Block], html_title: str) -> bool:
+    """A front page's lead story: a short text (LEAD_MAX_CHARS) under a heading that is a link to
+    the story, on a page mostly of links, whose <title> does not name that heading (the portal's
+    name is the page's title). An article's own heading is not a link to elsewhere."""
+    if not kept or sum(b.chars for b in kept) > LEAD_MAX_CHARS:
+        return False
+    start = next((i for i, b in enumerate(blocks) if b is kept[0]), None)
+    if start is None:
+        return False
+    head = next((b for b in reversed(blocks[max(0, start - 3) : start]) if b.heading), None)
+    if head is None or head.link_chars < 0.9 * head.chars or head.chars < 4:
+        return False
+    if SPACES.sub("", head.text)[:8] in SPACES.sub("", html_title or ""):
+        return False
+    page = sum(b.chars for b in blocks)
+    return page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
 
 
 def _lone_teaser(kept: list[Block], blocks: list[Block], teaser_end) -> bool:

@@ -335,8 +335,8 @@ def test_a_thread_list_of_titles_with_short_excerpts_is_a_list_page():
     html = page(f"<div class='threads'><ul>{records}</ul></div>", title="政务服务吧")
     with pytest.raises(SourceError):
         extract_html(html)
-    with signal_off("records"):
-        assert "楼主说" in extract_html(html).text  # the signal, not something else, refuses it
+    with signal_off("records"), signal_off("template"):  # template (the records' shape) refuses it too
+        assert "楼主说" in extract_html(html).text  # the signals, not something else, refuse it
 
 
 def test_an_article_with_many_links_inside_its_paragraphs_is_not_a_list_page():
@@ -712,3 +712,89 @@ def test_a_summary_table_that_the_notice_repeats_is_not_text():
         "孙女士、周先生，电话13800000000",
     )
     assert "采购项目名称" in extract_html(_notice(other)).text
+
+
+TITLES = [f"关于做好第{i}批企业开办服务事项办理工作的通知" for i in range(1, 40)]
+
+
+def test_search_results_and_a_column_page_of_titled_records_are_refused():
+    """Signal ``template``: the content block is one of 4+ sibling records of one template, each
+    headed by a link to another page and short (search results, a column's items with summaries);
+    an article's paragraphs are not, and a FAQ whose questions only toggle their answers stays."""
+    results = "".join(
+        f"<div class='result'><h3><a href='/d/{i}.html'>{TITLES[i]}</a></h3><p>{PARAGRAPHS[i % 4][:60]}…</p>"
+        f"<p class='url'>www.example.gov.cn/d/{i}.html 2024-03-{i + 1:02d}</p></div>"
+        for i in range(10)
+    )
+    search = page(f"<ul>{NAV}</ul><div class='search'><div>找到相关结果约120个</div>{results}</div>", title="搜索结果")
+    items = "".join(
+        f"<li><a href='/n/{i}.html'>{TITLES[i]}</a><p>{PARAGRAPHS[i % 4]}</p><span>2024-03-{i + 1:02d}</span></li>"
+        for i in range(6)
+    )
+    column = page(f"<ul>{NAV}</ul><div class='list'><h2>工作动态</h2><ul>{items}</ul></div>", title="工作动态")
+    for html in (search, column):
+        with pytest.raises(SourceError) as err:
+            extract_html(html)
+        assert err.value.code == "no_text"
+        with signal_off("template"):
+            assert PARAGRAPHS[0][:20] in extract_html(html).text
+
+    def faq(href: str) -> str:
+        qa = "".join(
+            f"<div class='qa'><h4><a href='{href}'>{i + 1}、{TITLES[i][:14]}有哪些主要内容？</a></h4>"
+            f"<div class='a'>答：{PARAGRAPHS[i % 4]}</div></div>"
+            for i in range(6)
+        )
+        return page(f"<div class='article'><h1>企业开办一网通办政策问答</h1><div class='content'>{qa}</div></div>")
+
+    assert PARAGRAPHS[1] in extract_html(faq("javascript:;")).text  # questions that toggle answers
+    assert PARAGRAPHS[1] in extract_html(article()).text
+
+
+def test_a_front_pages_lead_story_under_a_linked_heading_is_refused():
+    """Signal ``linkedlead``: a front page's lead story, a few paragraphs under a heading that links
+    to the story, among headline lists, on a page whose <title> names the portal; the same text
+    under its own unlinked heading (the article page) stays."""
+    heads = "".join(f"<li><a href='/n/{i}.html'>{TITLES[i]}</a></li>" for i in range(12))
+    ps = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:3])
+    lists = (
+        f"<div class='yw'><h3>要闻</h3><ul>{heads}</ul></div><div class='gg'><h3>通知公告</h3><ul>{heads}</ul></div>"
+    )
+    home = page(
+        f"<ul>{NAV}</ul><div class='focus'><h2><a href='/n/100.html'>全市推行企业开办一网通办</a></h2>{ps}</div>{lists}",
+        title="某某市人民政府门户网站",
+    )
+    with pytest.raises(SourceError) as err:
+        extract_html(home)
+    assert err.value.code == "no_text"
+    with signal_off("linkedlead"):
+        assert PARAGRAPHS[0] in extract_html(home).text
+    own = home.replace(
+        "<h2><a href='/n/100.html'>全市推行企业开办一网通办</a></h2>", "<h1>全市推行企业开办一网通办</h1>"
+    )
+    assert PARAGRAPHS[0] in extract_html(own).text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "对不起，您访问的页面不存在或已被删除！5秒后自动返回首页。",
+        "HTTP 404：您要找的网页好像走丢了，请返回首页。",
+        "访问过于频繁，请输入验证码后继续访问。",
+    ],
+)
+def test_an_error_or_blocked_page_is_refused(message):
+    """Signal ``errorpage``: a page whose whole text (200 characters at most) says the page is gone
+    or the visit is blocked is not an article; a longer text that mentions such words stays."""
+    html = page(
+        f"<div class='head'><a href='/'>首页</a></div><div class='err'><p>{message}</p></div>", title="提示信息"
+    )
+    with pytest.raises(SourceError) as err:
+        extract_html(html)
+    assert err.value.code == "no_text"
+    with signal_off("errorpage"):
+        assert message[:6] in extract_html(html).text
+    notice = article(
+        paragraphs=[*PARAGRAPHS, "原网页不存在或已被删除的，申请人可在网上重新提交全部材料，各区县要做好解释工作。"]
+    )
+    assert "原网页不存在" in extract_html(notice).text
