@@ -113,6 +113,8 @@ from ingest.text import clean_text
 #               column's items with summaries, refused (a FAQ whose questions toggle answers stays)
 #   linkedlead - a text of at most LEAD_MAX_CHARS under a heading that links elsewhere, on a page mostly
 #               of links whose <title> does not name that heading, is a front page's lead story, refused
+#   moreafter - a text of at most LEAD_MAX_CHARS followed by a "more" link (更多>>, a link line of its own
+#               within two lines, or linked at its end) on a page mostly of links is a front page's blurb
 #   errorpage - a whole text of at most ERROR_MAX_CHARS saying the page is gone (页面不存在, 404) or the
 #               visit is blocked (访问过于频繁, 请输入验证码) is not an article, refused
 SIGNALS = {
@@ -150,7 +152,13 @@ SIGNALS = {
     "template": True,
     "linkedlead": True,
     "errorpage": True,
+    "moreafter": True,
 }
+MORE_LINK = re.compile(
+    r"^[\[【(（<＜〈]?\s*(?:更多|详细|詳細|详情|詳情|全文|阅读全文|閱讀全文|查看全文|查看更多|more)\s*"
+    r"(?:\.{3}|…|>>|»|→|＞＞)?\s*[\]】)）>＞〉]?$",
+    re.I,
+)
 ERROR_MAX_CHARS = 200
 ERROR_PAGE = re.compile(
     r"(?:页面|网页|文章|信息|内容|資訊|頁面|网址|链接)\s*(?:不存在|未找到|找不到|無法找到|无法找到|已被?删除|已被?刪除|已过期|已下线|已撤稿)"
@@ -402,6 +410,7 @@ def _extract_html(
         _is_list_page(inside, kept, blocks)
         or (SIGNALS["template"] and container is not None and _template_index(container, blocks))
         or (SIGNALS["linkedlead"] and _linked_lead(kept, blocks, html_title))
+        or (SIGNALS["moreafter"] and _more_after(kept, blocks))
     ):
         raise SourceError(f"no main text found (a list page){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["summarytable"]:
@@ -973,6 +982,22 @@ def _linked_lead(kept: list[Block], blocks: list[Block], html_title: str) -> boo
     if head is None or head.link_chars < 0.9 * head.chars or head.chars < 4:
         return False
     if SPACES.sub("", head.text)[:8] in SPACES.sub("", html_title or ""):
+        return False
+    page = sum(b.chars for b in blocks)
+    return page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+
+
+def _more_after(kept: list[Block], blocks: list[Block]) -> bool:
+    """A front page's blurb: a short text (LEAD_MAX_CHARS) followed by a "more" link (更多 / 详细 /
+    more >>, a link line of its own within two lines, or linked at its end), on a page mostly of
+    links. An article does not send its reader on to read more of itself."""
+    if not kept or sum(b.chars for b in kept) > LEAD_MAX_CHARS:
+        return False
+    last = next((i for i, b in enumerate(blocks) if b is kept[-1]), None)
+    if last is None:
+        return False
+    follows = any(b.link_density >= 0.8 and MORE_LINK.match(b.text) for b in blocks[last + 1 : last + 3])
+    if not (follows or (kept[-1].link_chars and TEASER_END_HANT.search(kept[-1].text))):
         return False
     page = sum(b.chars for b in blocks)
     return page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page

@@ -528,7 +528,7 @@ def test_a_front_page_whose_text_is_one_teaser_is_refused(teaser):
     with pytest.raises(SourceError) as err:
         extract_html(html)
     assert err.value.code == "no_text"
-    with signal_off("oneteaser"):
+    with signal_off("oneteaser"), signal_off("moreafter"):  # moreafter (a linked 詳細 at its end) refuses it too
         assert teaser[:10] in extract_html(html).text
     post = "我的电脑分辨率是2560*1440，登录游戏后全屏显示有的地方看不到了，我调了分辨率都没用。这是什么问题啊？"
     kept = page(f"<ul>{NAV}</ul><div class='post'><h1>游戏全屏问题</h1><p>{post}</p></div>", title="游戏全屏问题")
@@ -773,6 +773,26 @@ def test_a_front_pages_lead_story_under_a_linked_heading_is_refused():
         "<h2><a href='/n/100.html'>全市推行企业开办一网通办</a></h2>", "<h1>全市推行企业开办一网通办</h1>"
     )
     assert PARAGRAPHS[0] in extract_html(own).text
+
+
+def test_a_front_pages_blurb_followed_by_a_more_link_is_refused():
+    """Signal ``moreafter``: a short text followed by a "more" link (更多>>) on a page mostly of
+    links is a front page's blurb (市情概况); without the link it cannot be told from a short article."""
+    heads = "".join(f"<li><a href='/n/{i}.html'>{TITLES[i]}</a></li>" for i in range(12))
+    lists = (
+        f"<div class='yw'><h3>要闻</h3><ul>{heads}</ul></div><div class='gg'><h3>通知公告</h3><ul>{heads}</ul></div>"
+    )
+
+    def home(more: str) -> str:
+        return page(f"<div class='gk'><h3>市情概况</h3><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>{more}</div>{lists}")
+
+    html = home("<div class='x'><a href='/gk/'>更多>></a></div>")
+    with pytest.raises(SourceError) as err:
+        extract_html(html)
+    assert err.value.code == "no_text"
+    with signal_off("moreafter"):
+        assert PARAGRAPHS[0] in extract_html(html).text
+    assert PARAGRAPHS[0] in extract_html(home("")).text
 
 
 @pytest.mark.parametrize(
