@@ -168,6 +168,7 @@ ERROR_PAGE = re.compile(
 TEMPLATE_MIN = 4  # sibling records
 TEMPLATE_SHARE = 0.8  # of them headed by a title link
 TEMPLATE_MAX_CHARS = 400  # each
+TEMPLATE_TITLE_CHARS = 100  # 关于印发《…》的通知 titles run past RECORD_TITLE_CHARS
 TEMPLATE_COVER = 0.8  # of their parent's text
 LEAD_MAX_CHARS = 600
 SUMMARY_MIN_CELLS = 6
@@ -915,8 +916,8 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -
 
 
 def _is_title_link(block: Block) -> bool:
-    lo, hi = RECORD_TITLE_CHARS
-    return block.link_density >= 0.8 and lo <= block.chars <= hi
+    """A record's title: a link line of 8 to TEMPLATE_TITLE_CHARS characters (a document's full title)."""
+    return block.link_density >= 0.8 and RECORD_TITLE_CHARS[0] <= block.chars <= TEMPLATE_TITLE_CHARS
 
 
 def _template_index(container, blocks: list[Block]) -> bool:
