@@ -509,7 +509,7 @@ def _prune(root, site: Profile, keep_hidden: bool = False, bylines: list | None 
             "display:none" in style
             or "visibility:hidden" in style
             or el.get("hidden") is not None
-            or (SIGNALS["hideclass"] and _hidden_by_class(el))
+            or (SIGNALS["hideclass"] and _hidden_by_class(el) and not _is_hidden_article(el))
         ):
             if SIGNALS["hidden"] and _is_hidden_article(el):
                 hidden_prose = True
@@ -547,7 +547,8 @@ def _prune(root, site: Profile, keep_hidden: bool = False, bylines: list | None 
 
 
 def _hidden_by_class(el) -> bool:
-    """A class that hides its element (AngularJS's ng-hide, Bootstrap's d-none / hidden …), not <html>/<body>."""
+    """A class that hides its element (AngularJS's ng-hide, Bootstrap's d-none / hidden …), not <html>/<body>.
+    Such an element holding an article's worth of prose stays (a 展开全文 page's collapsed rest of the text)."""
     cls = el.get("class")
     return bool(cls) and el.tag not in ("html", "body") and not HIDE_CLASSES.isdisjoint(cls.lower().split())
 

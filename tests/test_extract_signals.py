@@ -648,6 +648,9 @@ def test_elements_hidden_by_their_class_are_not_text():
         assert extract_html(html).text.count(PARAGRAPHS[0]) == 2
     shown = html.replace("'ng-hide'", "'ng-hide-animate'")
     assert extract_html(shown).text.count(PARAGRAPHS[0]) == 2
+    rest = "".join(f"<p>{p}</p>" for p in ["申请人提交材料后，系统自动分送各部门并行办理。", *PARAGRAPHS])
+    collapsed = article(paragraphs=PARAGRAPHS[:2], after=f"<div class='hide'>{rest}</div><a>展开全文</a>")
+    assert "系统自动分送各部门并行办理" in extract_html(collapsed).text  # prose a click reveals stays
 
 
 SUMMARY_LABELS = (
