@@ -927,7 +927,7 @@ def _template_index(container, blocks: list[Block]) -> bool:
     link, each short (TEMPLATE_MAX_CHARS), together most of their parent's text. An article's
     paragraphs are not each a link's summary; a thread's posts are not headed by title links."""
     chain = [container, *list(container.iterancestors())[:2]]
-    for el in chain:
+    for k, el in enumerate(chain):
         if el.tag in ("html", "body"):
             break
         kids = [c for c in el if isinstance(c.tag, str)]
@@ -937,7 +937,7 @@ def _template_index(container, blocks: list[Block]) -> bool:
         if n < TEMPLATE_MIN:
             continue
         members = {c for c in kids if (c.tag, c.get("class")) == key}
-        if not (el is container or any(m is container for m in chain) or container in members):
+        if k and chain[k - 1] not in members:  # the content block is one of the records or inside one
             continue
         chars = dict.fromkeys(members, 0)
         titled: set = set()
