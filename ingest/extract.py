@@ -939,6 +939,9 @@ def _template_index(container, blocks: list[Block]) -> bool:
         members = {c for c in kids if (c.tag, c.get("class")) == key}
         if k and chain[k - 1] not in members:  # the content block is one of the records or inside one
             continue
+        linked = {m for m in members if _links_out(m)}
+        if len(linked) < TEMPLATE_SHARE * len(members):  # cheap first: an article's paragraphs seldom link
+            continue
         chars = dict.fromkeys(members, 0)
         titled: set = set()
         total = 0
@@ -952,7 +955,7 @@ def _template_index(container, blocks: list[Block]) -> bool:
                     if _is_title_link(b):
                         titled.add(a)
                     break
-        titled = {m for m in titled if _links_out(m)}
+        titled &= linked
         if (
             len(titled) >= TEMPLATE_SHARE * len(members)
             and max(chars.values()) <= TEMPLATE_MAX_CHARS
