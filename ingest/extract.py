@@ -550,7 +550,12 @@ def _hidden_by_class(el) -> bool:
     """A class that hides its element (AngularJS's ng-hide, Bootstrap's d-none / hidden …), not <html>/<body>.
     Such an element holding an article's worth of prose stays (a 展开全文 page's collapsed rest of the text)."""
     cls = el.get("class")
-    return bool(cls) and el.tag not in ("html", "body") and not HIDE_CLASSES.isdisjoint(cls.lower().split())
+    if not cls:
+        return False
+    cls = cls.lower()
+    if "hid" not in cls and "none" not in cls:  # every name in HIDE_CLASSES holds one: most classes end here
+        return False
+    return el.tag not in ("html", "body") and not HIDE_CLASSES.isdisjoint(cls.split())
 
 
 def _byline_date(bylines: list, container) -> str:
