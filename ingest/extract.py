@@ -101,6 +101,22 @@ from ingest.text import clean_text
 #               over it: a CMS's PubDate is often a later re-publish time (page set 9's read)
 #   infotable - a 政府信息公开 table's 信息索引 is its 索引号 and 发文机构 its issuing body, and its 生成日期
 #               (the record's creation) yields to a 发布日期 / 发布时间 printed on the page (page set 9's read)
+#   hideclass - an element whose class hides it (HIDE_CLASSES: AngularJS's ng-hide, Bootstrap's d-none,
+#               hidden, hide) is hidden like display:none: a saved page's hidden copy of the document for
+#               download is not text twice (page set 9's nfra.gov.cn)
+#   summarytable - a table above the first paragraph whose cells (SUMMARY_SHARE of SUMMARY_MIN_CELLS or
+#               more) the text from that paragraph on repeats is a summary (a procurement notice's
+#               公告概要), dropped with its heading line (page set 9's ccgp.gov.cn)
+#   template  - the content block is one of TEMPLATE_MIN or more sibling records of one tag and class (or
+#               their parent), TEMPLATE_SHARE of them headed by a title link to another page, each under
+#               TEMPLATE_MAX_CHARS, together TEMPLATE_COVER of their parent's text: search results, a
+#               column's items with summaries, refused (a FAQ whose questions toggle answers stays)
+#   linkedlead - a text of at most LEAD_MAX_CHARS under a heading that links elsewhere, on a page mostly
+#               of links whose <title> does not name that heading, is a front page's lead story, refused
+#   moreafter - a text of at most LEAD_MAX_CHARS followed by a "more" link (更多>>, a link line of its own
+#               within two lines, or linked at its end) on a page mostly of links is a front page's blurb
+#   errorpage - a whole text of at most ERROR_MAX_CHARS saying the page is gone (页面不存在, 404) or the
+#               visit is blocked (访问过于频繁, 请输入验证码) is not an article, refused
 SIGNALS = {
     "comments": True,
     "legal": True,
@@ -131,7 +147,36 @@ SIGNALS = {
     "bylinedate": True,
     "printeddate": True,
     "infotable": True,
+    "hideclass": True,
+    "summarytable": True,
+    "template": True,
+    "linkedlead": True,
+    "errorpage": True,
+    "moreafter": True,
 }
+MORE_LINK = re.compile(
+    r"^[\[【(（<＜〈]?\s*(?:更多|详细|詳細|详情|詳情|全文|阅读全文|閱讀全文|查看全文|查看更多|more)\s*"
+    r"(?:\.{3}|…|>>|»|→|＞＞)?\s*[\]】)）>＞〉]?$",
+    re.I,
+)
+ERROR_MAX_CHARS = 200
+ERROR_PAGE = re.compile(
+    r"(?:页面|网页|文章|信息|内容|資訊|頁面|网址|链接)\s*(?:不存在|未找到|找不到|無法找到|无法找到|已被?删除|已被?刪除|已过期|已下线|已撤稿)"
+    r"|\b404\b|not\s+found|访问过于频繁|請求過於頻繁|请输入验证码|请完成安全验证|访问被拦截|您(?:没有|無)权限|无权访问",
+    re.I,
+)
+TEMPLATE_MIN = 4  # sibling records
+TEMPLATE_SHARE = 0.8  # of them headed by a title link
+TEMPLATE_MAX_CHARS = 400  # each
+TEMPLATE_TITLE_CHARS = 100  # 关于印发《…》的通知 titles run past RECORD_TITLE_CHARS
+TEMPLATE_COVER = 0.8  # of their parent's text
+LEAD_MAX_CHARS = 600
+SUMMARY_MIN_CELLS = 6
+SUMMARY_SHARE = 0.6
+SUMMARY_CELL_CHARS = 4
+HIDE_CLASSES = frozenset(
+    ("ng-hide", "d-none", "hidden", "is-hidden", "hide")
+)  # not "invisible": it keeps its space (a link's elided URL part)
 # articles of sets 1-8 kept as one block under 200 characters on a page mostly of links: 2, neither cut off
 TEASER_MAX_CHARS = 200
 TRUNCATED = re.compile(r"(?:\.{3,}|…+|⋯+)$")
@@ -362,8 +407,15 @@ def _extract_html(
     if SIGNALS["anchor"] and container is not None:
         container, inside = _anchor_to_title(blocks, container, inside, [html_title, *tags.values()])
     kept = _clean_blocks(inside)
-    if SIGNALS["lists"] and _is_list_page(inside, kept, blocks):
+    if SIGNALS["lists"] and (
+        _is_list_page(inside, kept, blocks)
+        or (SIGNALS["template"] and container is not None and _template_index(container, blocks))
+        or (SIGNALS["linkedlead"] and _linked_lead(kept, blocks, html_title))
+        or (SIGNALS["moreafter"] and _more_after(kept, blocks))
+    ):
         raise SourceError(f"no main text found (a list page){' at ' + url if url else ''}", code="no_text")
+    if SIGNALS["summarytable"]:
+        kept = _drop_summary_table(kept)
     title = table.get("title") or _pick_title(tags, html_title, blocks)
     kept, heading = _drop_title_lines(kept, title)
     if SIGNALS["runs"]:
@@ -378,6 +430,8 @@ def _extract_html(
         body = "\n".join(b.text for b in kept)
     if not body:
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
+    if SIGNALS["errorpage"] and sum(b.chars for b in kept) <= ERROR_MAX_CHARS and ERROR_PAGE.search(body):
+        raise SourceError(f"no main text found (an error page){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["attributes"] and _is_record_page(kept, blocks, site):
         raise SourceError(f"no main text found (a record of attributes){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["shop"] and _is_shop_page(kept, blocks):
@@ -451,7 +505,12 @@ def _prune(root, site: Profile, keep_hidden: bool = False, bylines: list | None 
         if el.getparent() is None or not isinstance(el.tag, str):
             continue
         style = (el.get("style") or "").replace(" ", "").lower()
-        if "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None:
+        if (
+            "display:none" in style
+            or "visibility:hidden" in style
+            or el.get("hidden") is not None
+            or (SIGNALS["hideclass"] and _hidden_by_class(el) and not _is_hidden_article(el))
+        ):
             if SIGNALS["hidden"] and _is_hidden_article(el):
                 hidden_prose = True
                 if keep_hidden:
@@ -485,6 +544,18 @@ def _prune(root, site: Profile, keep_hidden: bool = False, bylines: list | None 
                         bylines.append((el.getparent(), SPACES.sub(" ", text).strip()))
                     _drop(el)
     return hidden_prose
+
+
+def _hidden_by_class(el) -> bool:
+    """A class that hides its element (AngularJS's ng-hide, Bootstrap's d-none / hidden …), not <html>/<body>.
+    Such an element holding an article's worth of prose stays (a 展开全文 page's collapsed rest of the text)."""
+    cls = el.get("class")
+    if not cls:
+        return False
+    cls = cls.lower()
+    if "hid" not in cls and "none" not in cls:  # every name in HIDE_CLASSES holds one: most classes end here
+        return False
+    return el.tag not in ("html", "body") and not HIDE_CLASSES.isdisjoint(cls.split())
 
 
 def _byline_date(bylines: list, container) -> str:
@@ -850,6 +921,98 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -
     return prose < LIST_MIN_PROSE and page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
 
 
+def _is_title_link(block: Block) -> bool:
+    """A record's title: a link line of 8 to TEMPLATE_TITLE_CHARS characters (a document's full title)."""
+    return block.link_density >= 0.8 and RECORD_TITLE_CHARS[0] <= block.chars <= TEMPLATE_TITLE_CHARS
+
+
+def _template_index(container, blocks: list[Block]) -> bool:
+    """Search results, a column's page, a feed: the content block is one of TEMPLATE_MIN or more
+    sibling records of one tag and class (or holds them), TEMPLATE_SHARE of them carrying a title
+    link, each short (TEMPLATE_MAX_CHARS), together most of their parent's text. An article's
+    paragraphs are not each a link's summary; a thread's posts are not headed by title links."""
+    chain = [container, *list(container.iterancestors())[:2]]
+    for k, el in enumerate(chain):
+        if el.tag in ("html", "body"):
+            break
+        kids = [c for c in el if isinstance(c.tag, str)]
+        if len(kids) < TEMPLATE_MIN:
+            continue
+        (key, n), *_ = Counter((c.tag, c.get("class")) for c in kids).most_common(1)
+        if n < TEMPLATE_MIN:
+            continue
+        members = {c for c in kids if (c.tag, c.get("class")) == key}
+        if k and chain[k - 1] not in members:  # the content block is one of the records or inside one
+            continue
+        linked = {m for m in members if _links_out(m)}
+        if len(linked) < TEMPLATE_SHARE * len(members):  # cheap first: an article's paragraphs seldom link
+            continue
+        chars = dict.fromkeys(members, 0)
+        titled: set = set()
+        total = 0
+        for b in blocks:
+            if el not in b.ancestors:
+                continue
+            total += b.chars
+            for a in b.ancestors:
+                if a in members:
+                    chars[a] += b.chars
+                    if _is_title_link(b):
+                        titled.add(a)
+                    break
+        titled &= linked
+        if (
+            len(titled) >= TEMPLATE_SHARE * len(members)
+            and max(chars.values()) <= TEMPLATE_MAX_CHARS
+            and sum(chars.values()) >= TEMPLATE_COVER * total
+        ):
+            return True
+    return False
+
+
+def _links_out(el) -> bool:
+    """Holds a link to another page (not a script's or an anchor's: a FAQ's questions toggle their answers)."""
+    for a in el.iter("a"):
+        href = (a.get("href") or "").strip().lower()
+        if href and not href.startswith(("#", "javascript")):
+            return True
+    return False
+
+
+def _linked_lead(kept: list[Block], blocks: list[Block], html_title: str) -> bool:
+    """A front page's lead story: a short text (LEAD_MAX_CHARS) under a heading that is a link to
+    the story, on a page mostly of links, whose <title> does not name that heading (the portal's
+    name is the page's title). An article's own heading is not a link to elsewhere."""
+    if not kept or sum(b.chars for b in kept) > LEAD_MAX_CHARS:
+        return False
+    start = next((i for i, b in enumerate(blocks) if b is kept[0]), None)
+    if start is None:
+        return False
+    head = next((b for b in reversed(blocks[max(0, start - 3) : start]) if b.heading), None)
+    if head is None or head.link_chars < 0.9 * head.chars or head.chars < 4:
+        return False
+    if SPACES.sub("", head.text)[:8] in SPACES.sub("", html_title or ""):
+        return False
+    page = sum(b.chars for b in blocks)
+    return page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+
+
+def _more_after(kept: list[Block], blocks: list[Block]) -> bool:
+    """A front page's blurb: a short text (LEAD_MAX_CHARS) followed by a "more" link (更多 / 详细 /
+    more >>, a link line of its own within two lines, or linked at its end), on a page mostly of
+    links. An article does not send its reader on to read more of itself."""
+    if not kept or sum(b.chars for b in kept) > LEAD_MAX_CHARS:
+        return False
+    last = next((i for i, b in enumerate(blocks) if b is kept[-1]), None)
+    if last is None:
+        return False
+    follows = any(b.link_density >= 0.8 and MORE_LINK.match(b.text) for b in blocks[last + 1 : last + 3])
+    if not (follows or (kept[-1].link_chars and TEASER_END_HANT.search(kept[-1].text))):
+        return False
+    page = sum(b.chars for b in blocks)
+    return page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+
+
 def _lone_teaser(kept: list[Block], blocks: list[Block], teaser_end) -> bool:
     """A front page: its whole text one short summary cut off (…, ...) or ending in a "more" link,
     among links (the page's lead story teaser; an article's last line ends in a sentence)."""
@@ -888,6 +1051,38 @@ def _drop_bbs_chrome(kept: list[Block]) -> list[Block]:
             drop.add(i)
         if i in heads:
             signature = False
+    return [b for i, b in enumerate(kept) if i not in drop]
+
+
+def _outer_table(block: Block):
+    return next((el for el in block.ancestors if el.tag == "table"), None)
+
+
+def _drop_summary_table(kept: list[Block]) -> list[Block]:
+    """A table above the first paragraph of prose whose cells the text below repeats (a
+    procurement notice's 公告概要: project, buyer, dates, amounts, contacts) is a summary, not
+    text: SUMMARY_SHARE or more of its SUMMARY_MIN_CELLS+ cells (SUMMARY_CELL_CHARS characters
+    or more) recur verbatim in the text from its first paragraph on. Its heading line (公告概要：) goes with it."""
+    first = next(
+        (i for i, b in enumerate(kept) if b.chars >= 30 and SENTENCE_PUNCT.search(b.text) and _outer_table(b) is None),
+        None,
+    )
+    if not first:
+        return kept
+    table = next((t for t in (_outer_table(b) for b in kept[:first]) if t is not None), None)
+    if table is None:
+        return kept
+    rows = [i for i, b in enumerate(kept[:first]) if table in b.ancestors]
+    cells = [SPACES.sub("", kept[i].text) for i in rows if kept[i].chars >= SUMMARY_CELL_CHARS]
+    if len(cells) < SUMMARY_MIN_CELLS:
+        return kept
+    after = SPACES.sub("", "".join(b.text for b in kept[first:]))  # the text from its first paragraph
+    if sum(1 for c in cells if c.rstrip("：:") in after) < SUMMARY_SHARE * len(cells):
+        return kept
+    drop = set(rows)
+    head = rows[0] - 1
+    if head >= 0 and kept[head].chars <= 12 and kept[head].text.rstrip()[-1:] in "：:":
+        drop.add(head)
     return [b for i, b in enumerate(kept) if i not in drop]
 
 

@@ -335,8 +335,8 @@ def test_a_thread_list_of_titles_with_short_excerpts_is_a_list_page():
     html = page(f"<div class='threads'><ul>{records}</ul></div>", title="政务服务吧")
     with pytest.raises(SourceError):
         extract_html(html)
-    with signal_off("records"):
-        assert "楼主说" in extract_html(html).text  # the signal, not something else, refuses it
+    with signal_off("records"), signal_off("template"):  # template (the records' shape) refuses it too
+        assert "楼主说" in extract_html(html).text  # the signals, not something else, refuse it
 
 
 def test_an_article_with_many_links_inside_its_paragraphs_is_not_a_list_page():
@@ -528,7 +528,7 @@ def test_a_front_page_whose_text_is_one_teaser_is_refused(teaser):
     with pytest.raises(SourceError) as err:
         extract_html(html)
     assert err.value.code == "no_text"
-    with signal_off("oneteaser"):
+    with signal_off("oneteaser"), signal_off("moreafter"):  # moreafter (a linked 詳細 at its end) refuses it too
         assert teaser[:10] in extract_html(html).text
     post = "我的电脑分辨率是2560*1440，登录游戏后全屏显示有的地方看不到了，我调了分辨率都没用。这是什么问题啊？"
     kept = page(f"<ul>{NAV}</ul><div class='post'><h1>游戏全屏问题</h1><p>{post}</p></div>", title="游戏全屏问题")
@@ -630,3 +630,194 @@ def test_an_information_table_gives_index_number_issuer_and_the_published_date()
     with signal_off("infotable"):
         off = extract_html(html)
         assert off.date == "2024-06-04" and "index_no" not in off.meta and off.source == "教育部"
+
+
+def test_elements_hidden_by_their_class_are_not_text():
+    """Signal ``hideclass`` (page set 9, nfra.gov.cn): an element whose class hides it (AngularJS's
+    ng-hide on a saved page, Bootstrap's d-none …) is not shown, so its copy of the document for
+    download is not text; a class that only contains such a word (ng-hide-animate) does not count."""
+    ps = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    copy = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2])
+    html = page(
+        f"<div class='article'><h1>关于推行企业开办一网通办的通知</h1>{ps}</div>"
+        f"<div class='ng-hide'><div class='content guizhang'><p>下载文字版</p>{copy}</div></div>"
+    )
+    text = extract_html(html).text
+    assert text.count(PARAGRAPHS[0]) == 1 and "下载文字版" not in text
+    with signal_off("hideclass"):
+        assert extract_html(html).text.count(PARAGRAPHS[0]) == 2
+    shown = html.replace("'ng-hide'", "'ng-hide-animate'")
+    assert extract_html(shown).text.count(PARAGRAPHS[0]) == 2
+    rest = "".join(f"<p>{p}</p>" for p in ["申请人提交材料后，系统自动分送各部门并行办理。", *PARAGRAPHS])
+    collapsed = article(paragraphs=PARAGRAPHS[:2], after=f"<div class='hide'>{rest}</div><a>展开全文</a>")
+    assert "系统自动分送各部门并行办理" in extract_html(collapsed).text  # prose a click reveals stays
+
+
+SUMMARY_LABELS = (
+    "采购项目名称",
+    "采购单位",
+    "行政区域",
+    "成交日期",
+    "总成交金额",
+    "代理机构名称",
+    "谈判小组成员名单",
+    "采购单位联系方式",
+)
+
+
+def _notice(values):
+    row = "".join(
+        f"<tr><td class='title'>{k}</td><td colspan='3'>{v}</td></tr>" for k, v in zip(SUMMARY_LABELS, values)
+    )
+    body = (
+        "<p>深圳市某某项目管理顾问有限公司受某某县公路建设养护中心的委托，就“乡村基础设施建设二期项目安防工程”"
+        "项目组织采购，评标工作已经结束，成交结果如下：</p>"
+        "<p>一、项目信息</p><p>项目名称：乡村基础设施建设二期项目安防工程</p>"
+        "<p>二、采购单位信息</p><p>采购单位名称：某某县公路建设养护中心、某某县扶贫开发服务有限责任公司</p>"
+        "<p>行政区域：某某县</p><p>采购单位联系方式：易女士、邱先生，电话18975079580、18627455418</p>"
+        "<p>三、成交信息</p><p>成交日期：2021年06月09日</p><p>总成交金额：294.8 万元（人民币）</p>"
+        "<p>代理机构：深圳市某某项目管理顾问有限公司</p><p>谈判小组成员名单：张华、肖静、舒良举</p>"
+    )
+    return page(
+        "<div class='main'><h2>乡村基础设施建设二期项目安防工程成交公告</h2>"
+        f"<div class='table'><h5>公告概要：</h5><table>{row}</table></div><div class='content'>{body}</div></div>",
+        title="乡村基础设施建设二期项目安防工程成交公告",
+    )
+
+
+def test_a_summary_table_that_the_notice_repeats_is_not_text():
+    """Signal ``summarytable`` (page set 9, ccgp.gov.cn): a table above the first paragraph whose cells
+    the notice's text repeats (公告概要) goes with its heading; a table of facts the text does not
+    repeat stays."""
+    values = (
+        "乡村基础设施建设二期项目安防工程",
+        "某某县公路建设养护中心、某某县扶贫开发服务有限责任公司",
+        "某某县",
+        "2021年06月09日",
+        "294.8 万元（人民币）",
+        "深圳市某某项目管理顾问有限公司",
+        "张华、肖静、舒良举",
+        "易女士、邱先生，电话18975079580、18627455418",
+    )
+    html = _notice(values)
+    text = extract_html(html).text
+    assert "公告概要" not in text and "采购项目名称" not in text and "一、项目信息" in text
+    with signal_off("summarytable"):
+        assert "采购项目名称" in extract_html(html).text
+    other = (
+        "城市道路照明改造工程",
+        "某某市城市管理局、某某市住房和城乡建设局",
+        "某某市",
+        "2022年03月01日",
+        "88.0 万元（人民币）",
+        "某某招标代理有限公司",
+        "王明、李强、赵刚",
+        "孙女士、周先生，电话13800000000",
+    )
+    assert "采购项目名称" in extract_html(_notice(other)).text
+
+
+TITLES = [f"关于做好第{i}批企业开办服务事项办理工作的通知" for i in range(1, 40)]
+
+
+def test_search_results_and_a_column_page_of_titled_records_are_refused():
+    """Signal ``template``: the content block is one of 4+ sibling records of one template, each
+    headed by a link to another page and short (search results, a column's items with summaries);
+    an article's paragraphs are not, and a FAQ whose questions only toggle their answers stays."""
+    results = "".join(
+        f"<div class='result'><h3><a href='/d/{i}.html'>{TITLES[i]}</a></h3><p>{PARAGRAPHS[i % 4][:60]}…</p>"
+        f"<p class='url'>www.example.gov.cn/d/{i}.html 2024-03-{i + 1:02d}</p></div>"
+        for i in range(10)
+    )
+    search = page(f"<ul>{NAV}</ul><div class='search'><div>找到相关结果约120个</div>{results}</div>", title="搜索结果")
+    items = "".join(
+        f"<li><a href='/n/{i}.html'>{TITLES[i]}</a><p>{PARAGRAPHS[i % 4]}</p><span>2024-03-{i + 1:02d}</span></li>"
+        for i in range(6)
+    )
+    column = page(f"<ul>{NAV}</ul><div class='list'><h2>工作动态</h2><ul>{items}</ul></div>", title="工作动态")
+    for html in (search, column):
+        with pytest.raises(SourceError) as err:
+            extract_html(html)
+        assert err.value.code == "no_text"
+        with signal_off("template"):
+            assert PARAGRAPHS[0][:20] in extract_html(html).text
+
+    def faq(href: str) -> str:
+        qa = "".join(
+            f"<div class='qa'><h4><a href='{href}'>{i + 1}、{TITLES[i][:14]}有哪些主要内容？</a></h4>"
+            f"<div class='a'>答：{PARAGRAPHS[i % 4]}</div></div>"
+            for i in range(6)
+        )
+        return page(f"<div class='article'><h1>企业开办一网通办政策问答</h1><div class='content'>{qa}</div></div>")
+
+    assert PARAGRAPHS[1] in extract_html(faq("javascript:;")).text  # questions that toggle answers
+    assert PARAGRAPHS[1] in extract_html(article()).text
+
+
+def test_a_front_pages_lead_story_under_a_linked_heading_is_refused():
+    """Signal ``linkedlead``: a front page's lead story, a few paragraphs under a heading that links
+    to the story, among headline lists, on a page whose <title> names the portal; the same text
+    under its own unlinked heading (the article page) stays."""
+    heads = "".join(f"<li><a href='/n/{i}.html'>{TITLES[i]}</a></li>" for i in range(12))
+    ps = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:3])
+    lists = (
+        f"<div class='yw'><h3>要闻</h3><ul>{heads}</ul></div><div class='gg'><h3>通知公告</h3><ul>{heads}</ul></div>"
+    )
+    home = page(
+        f"<ul>{NAV}</ul><div class='focus'><h2><a href='/n/100.html'>全市推行企业开办一网通办</a></h2>{ps}</div>{lists}",
+        title="某某市人民政府门户网站",
+    )
+    with pytest.raises(SourceError) as err:
+        extract_html(home)
+    assert err.value.code == "no_text"
+    with signal_off("linkedlead"):
+        assert PARAGRAPHS[0] in extract_html(home).text
+    own = home.replace(
+        "<h2><a href='/n/100.html'>全市推行企业开办一网通办</a></h2>", "<h1>全市推行企业开办一网通办</h1>"
+    )
+    assert PARAGRAPHS[0] in extract_html(own).text
+
+
+def test_a_front_pages_blurb_followed_by_a_more_link_is_refused():
+    """Signal ``moreafter``: a short text followed by a "more" link (更多>>) on a page mostly of
+    links is a front page's blurb (市情概况); without the link it cannot be told from a short article."""
+    heads = "".join(f"<li><a href='/n/{i}.html'>{TITLES[i]}</a></li>" for i in range(12))
+    lists = (
+        f"<div class='yw'><h3>要闻</h3><ul>{heads}</ul></div><div class='gg'><h3>通知公告</h3><ul>{heads}</ul></div>"
+    )
+
+    def home(more: str) -> str:
+        return page(f"<div class='gk'><h3>市情概况</h3><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>{more}</div>{lists}")
+
+    html = home("<div class='x'><a href='/gk/'>更多>></a></div>")
+    with pytest.raises(SourceError) as err:
+        extract_html(html)
+    assert err.value.code == "no_text"
+    with signal_off("moreafter"):
+        assert PARAGRAPHS[0] in extract_html(html).text
+    assert PARAGRAPHS[0] in extract_html(home("")).text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "对不起，您访问的页面不存在或已被删除！5秒后自动返回首页。",
+        "HTTP 404：您要找的网页好像走丢了，请返回首页。",
+        "访问过于频繁，请输入验证码后继续访问。",
+    ],
+)
+def test_an_error_or_blocked_page_is_refused(message):
+    """Signal ``errorpage``: a page whose whole text (200 characters at most) says the page is gone
+    or the visit is blocked is not an article; a longer text that mentions such words stays."""
+    html = page(
+        f"<div class='head'><a href='/'>首页</a></div><div class='err'><p>{message}</p></div>", title="提示信息"
+    )
+    with pytest.raises(SourceError) as err:
+        extract_html(html)
+    assert err.value.code == "no_text"
+    with signal_off("errorpage"):
+        assert message[:6] in extract_html(html).text
+    notice = article(
+        paragraphs=[*PARAGRAPHS, "原网页不存在或已被删除的，申请人可在网上重新提交全部材料，各区县要做好解释工作。"]
+    )
+    assert "原网页不存在" in extract_html(notice).text
