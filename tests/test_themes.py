@@ -800,3 +800,12 @@ def test_special_groups_and_support_by_the_guides_one_reading():
         "区人民政府应当加强对养犬管理工作的领导，纳入市域社会治理，建立联席会议制度，协调解决重大问题。"
     )
     assert "support_guarantee" not in ids("燃气经营企业应当制定本单位事故应急预案，组建应急抢修队伍，并定期组织演练。")
+
+
+def test_coordinating_problems_is_not_mediation():
+    """协调解决 spells 调解 but coordinates a body's work: masked for dispute_resolution, so the
+    联席会议 of tourism or heritage work gets neither theme; mediation itself still counts."""
+    tagger = get_rule_tagger()
+    tourism = "市人民政府建立旅游工作联席会议制度，协调解决旅游工作中的重大问题。"
+    assert not {"dispute_resolution", "support_guarantee"} & {h.id for h in tagger.tag_paragraph(tourism)}
+    assert "dispute_resolution" in {h.id for h in tagger.tag_paragraph("人民调解委员会调解民间纠纷。")}
