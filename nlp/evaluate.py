@@ -36,7 +36,8 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   ``tests/data/theme_labels_heldout4.jsonl`` (:mod:`nlp.draw_heldout4`), from
   documents none of the four other label files had touched, labelled blind and
   committed before any tagger ran on it, with the model trained as the served
-  one is.
+  one is. Since session i16n it is training and tuning data too (scored by a
+  model trained on the other training files).
 * **fifth held-out (``--split heldout5``)**: the same, scored on
   ``tests/data/theme_labels_heldout5.jsonl`` (:mod:`nlp.draw_heldout5`), from
   documents none of the five other label files had touched, labelled blind and
