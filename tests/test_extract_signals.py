@@ -908,3 +908,32 @@ def test_a_short_notice_of_labelled_lines_with_sentences_is_kept():
         "<p>联系人：王明</p></div>"
     )
     assert "地点：市政务服务中心" in extract_html(html).text
+
+
+def test_a_header_row_of_labels_gives_its_values_from_the_row_below():
+    """Signal ``infotable`` (page set 10's read, sh.gov.cn): a table printing 索取号 / 发布时间 / 发布机构
+    / 文件编号 as a header row over a row of values gives each label the value below it (not the
+    next label), 索取号 is the 索引号 and 文件编号 the 文号; a label whose cell is empty does not take
+    the next label's cell (文件编号: | 发布机构: 省教育厅)."""
+    ps = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    head = "".join(f"<td>{k}</td>" for k in ("索取号", "发布时间", "发布机构", "文件编号", "备注"))
+    values = "".join(
+        f"<td>{v}</td>"
+        for v in ("076478684Q/2024-00112", "2024-08-05", "上海市卫生健康委员会", "沪卫基层〔2024〕5号", "")
+    )
+    html = page(
+        f"<div class='article'><table><thead><tr>{head}</tr></thead><tr>{values}</tr></table>"
+        f"<h1>关于推行企业开办一网通办的通知</h1>{ps}</div>"
+    )
+    doc = extract_html(html)
+    assert doc.meta["index_no"] == "076478684Q/2024-00112"
+    assert doc.meta["issuer"] == "上海市卫生健康委员会" and doc.source == "上海市卫生健康委员会"
+    assert doc.meta["doc_number"] == "沪卫基层〔2024〕5号"
+    with signal_off("infotable"):
+        assert extract_html(html).meta.get("issuer") == "文件编号"  # the next cell, a label
+    empty = page(
+        "<table><tr><td>索引号: 002482082/2024-00332</td><td>文件编号: </td><td>发布机构: 省教育厅</td></tr></table>"
+        f"<div class='article'><h1>关于推行企业开办一网通办的通知</h1>{ps}</div>"
+    )
+    doc = extract_html(empty)
+    assert "doc_number" not in doc.meta and doc.meta["index_no"] == "002482082/2024-00332"
