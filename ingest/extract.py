@@ -115,6 +115,15 @@ from ingest.text import clean_text
 #               of links whose <title> does not name that heading, is a front page's lead story, refused
 #   moreafter - a text of at most LEAD_MAX_CHARS followed by a "more" link (更多>>, a link line of its own
 #               within two lines, or linked at its end) on a page mostly of links is a front page's blurb
+#   grid      - a data table (GRID_MIN_ROWS or more rows, GRID_SAME of them with the same number of cells,
+#               two or more, no table inside) is neither prose nor chrome: its unlinked cells cost nothing
+#               (a notice's name lists), and on a filed document (a metadata table with 索引号 or 文号) whose
+#               text has GRID_PROSE characters of sentences outside such tables its cells do not count as
+#               short lines for `shortlines` (page set 10's zj.gov.cn 公示; a trader's price table stays refused)
+#   fields    - a whole text of at most FIELDS_MAX_CHARS with no sentence in it (no 。！？, no ". ", but for
+#               one in a label's value), whose lines are FIELDS_SHARE or more label/value lines (地址：…, 电话：…, 证书编号：…) or that is
+#               under FIELDS_TINY characters, is a record, a contact box or a menu's caption, not an article
+#               (page set 10's ndrc.gov.cn query record, panorama-holdings.com.cn's pages, rc.jinan.gov.cn's menu)
 #   errorpage - a whole text of at most ERROR_MAX_CHARS saying the page is gone (页面不存在, 404) or the
 #               visit is blocked (访问过于频繁, 请输入验证码) is not an article, refused
 SIGNALS = {
@@ -153,7 +162,17 @@ SIGNALS = {
     "linkedlead": True,
     "errorpage": True,
     "moreafter": True,
+    "grid": True,
+    "fields": True,
 }
+GRID_MIN_ROWS = 5
+GRID_SAME = 0.8
+GRID_PROSE = 100
+FIELDS_MAX_CHARS = 600
+FIELDS_SHARE = 0.5
+FIELDS_TINY = 20
+FIELD_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z .]{2,12}\s*[:：]")
+LATIN_SENTENCE = re.compile(r"[a-z][.;:]\s+[A-Z]|[a-z]\.$", re.M)
 MORE_LINK = re.compile(
     r"^[\[【(（<＜〈]?\s*(?:更多|详细|詳細|详情|詳情|全文|阅读全文|閱讀全文|查看全文|查看更多|more)\s*"
     r"(?:\.{3}|…|>>|»|→|＞＞)?\s*[\]】)）>＞〉]?$",
@@ -250,6 +269,7 @@ class Block:
     link_chars: int
     ancestors: tuple  # every element enclosing the block, outermost first
     heading: bool = False
+    grid: bool = False  # a cell of a data table (signal ``grid``)
 
     _boilerplate: bool | None = None
 
@@ -391,6 +411,8 @@ def _extract_html(
     bylines: list = []
     seen["hidden_prose"] = _prune(root, site, keep_hidden, bylines if SIGNALS["bylinedate"] else None)
     blocks = _linearize(root)
+    if SIGNALS["grid"]:
+        _mark_grid(blocks)
     if chrome is not None:
         meta["chrome_blocks"] = _mark_chrome(blocks, chrome, chrome.host_for(url))
     if SIGNALS["cards"]:
@@ -408,7 +430,7 @@ def _extract_html(
         container, inside = _anchor_to_title(blocks, container, inside, [html_title, *tags.values()])
     kept = _clean_blocks(inside)
     if SIGNALS["lists"] and (
-        _is_list_page(inside, kept, blocks)
+        _is_list_page(inside, kept, blocks, filed=bool(table.get("index_no") or table.get("doc_number")))
         or (SIGNALS["template"] and container is not None and _template_index(container, blocks))
         or (SIGNALS["linkedlead"] and _linked_lead(kept, blocks, html_title))
         or (SIGNALS["moreafter"] and _more_after(kept, blocks))
@@ -432,6 +454,8 @@ def _extract_html(
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
     if SIGNALS["errorpage"] and sum(b.chars for b in kept) <= ERROR_MAX_CHARS and ERROR_PAGE.search(body):
         raise SourceError(f"no main text found (an error page){' at ' + url if url else ''}", code="no_text")
+    if SIGNALS["fields"] and _is_field_page(kept, body):
+        raise SourceError(f"no main text found (fields, no sentence){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["attributes"] and _is_record_page(kept, blocks, site):
         raise SourceError(f"no main text found (a record of attributes){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["shop"] and _is_shop_page(kept, blocks):
@@ -640,6 +664,30 @@ def _linearize(root) -> list[Block]:
     return blocks
 
 
+def _mark_grid(blocks: list[Block]) -> None:
+    """Cells of data tables get ``grid``: a table of GRID_MIN_ROWS or more rows, GRID_SAME of them with
+    the same number (two or more) of cells, and no table inside it (a layout table nests others or
+    has rows of one cell). Only blocks whose innermost table is such a table count."""
+    verdict: dict = {}
+    for block in blocks:
+        table = next((el for el in reversed(block.ancestors) if el.tag == "table"), None)
+        if table is None:
+            continue
+        if table not in verdict:
+            verdict[table] = _is_grid(table)
+        block.grid = verdict[table]
+
+
+def _is_grid(table) -> bool:
+    if next(table.iterdescendants("table"), None) is not None:
+        return False
+    rows = [len([c for c in tr if c.tag in ("td", "th")]) for tr in table.iter("tr")]
+    if len(rows) < GRID_MIN_ROWS:
+        return False
+    (cells, n), *_ = Counter(rows).most_common(1)
+    return cells >= 2 and n >= GRID_SAME * len(rows)
+
+
 def _mark_chrome(blocks: list[Block], chrome: SiteChrome, host: str) -> int:
     """Blocks repeated on other pages of the host become boilerplate; returns how many."""
     keys = [fingerprint(b.text) for b in blocks]
@@ -730,8 +778,10 @@ def _value(block: Block) -> float:
         return -LINK_LIST_WEIGHT * block.chars
     punct = len(PUNCT.findall(block.text))
     if punct or block.chars >= 40 or (SIGNALS["spaced"] and _spaced_clauses(block.text)):
-        return block.chars * (1 - 2 * ld) + 5 * min(punct, 10)
-    return -0.5 * block.chars
+        value = block.chars * (1 - 2 * ld) + 5 * min(punct, 10)
+    else:
+        value = -0.5 * block.chars
+    return max(0.0, value) if block.grid else value  # a data table's unlinked cells cost nothing
 
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -892,7 +942,7 @@ TEASER_END_HANT = re.compile(
 )
 
 
-def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -> bool:
+def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block], filed: bool = False) -> bool:
     """An index, not an article: the best block is mostly links and holds little prose,
     or the page is mostly links and its best block has hardly a sentence, or its prose
     is teasers (summaries ending in [详细] / 阅读全文 links)."""
@@ -906,8 +956,13 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block]) -
     if SIGNALS["records"] and _teaser_records(inside):
         return True
     if SIGNALS["shortlines"] and len(kept) >= SHORT_LINES_MIN:
-        short = sum(1 for b in kept if b.chars <= SHORT_LINE_CHARS and not PUNCT.search(b.text))
-        if short >= SHORT_LINES_SHARE * len(kept) and not _verse_lines(kept):
+        lines = kept
+        if SIGNALS["grid"] and filed and any(b.grid for b in kept):
+            outside = sum(b.chars for b in kept if not b.grid and b.link_density <= 0.3 and SENTENCE_END.search(b.text))
+            if outside >= GRID_PROSE:  # a notice's name lists under its text: the tables' cells are not labels
+                lines = [b for b in kept if not b.grid]
+        short = sum(1 for b in lines if b.chars <= SHORT_LINE_CHARS and not PUNCT.search(b.text))
+        if len(lines) >= SHORT_LINES_MIN and short >= SHORT_LINES_SHARE * len(lines) and not _verse_lines(lines):
             return True
     if (
         SIGNALS["readmore"]
@@ -1130,6 +1185,24 @@ def _is_record_page(kept: list[Block], blocks: list[Block], site: Profile) -> bo
             if m and SPACES.sub("", m.group(1)) not in known:
                 pairs += 1
     return pairs >= ATTRIBUTES_MIN
+
+
+def _is_field_page(kept: list[Block], body: str) -> bool:
+    """No sentence in a short text made of label/value lines (a record, a contact box), but for one
+    in a label's value (业务范围：…。), or a few words (a menu's caption): an article has sentences,
+    or at least a line of clauses outside its labels."""
+    chars = sum(b.chars for b in kept)
+    if chars > FIELDS_MAX_CHARS or LATIN_SENTENCE.search(body) or len(SENTENCE_END.findall(body)) > 1:
+        return False
+    if chars < FIELDS_TINY:
+        return not SENTENCE_END.search(body)
+    pairs = 0
+    for b in kept:
+        if FIELD_LINE.match(b.text):
+            pairs += 1
+        elif SENTENCE_END.search(b.text) or len(PUNCT.findall(b.text)) >= 2:
+            return False  # a sentence, or a clause leading into a list (…，成交结果如下：)
+    return pairs >= FIELDS_SHARE * len(kept)
 
 
 def _is_shop_page(kept: list[Block], blocks: list[Block]) -> bool:

@@ -106,7 +106,12 @@ TABLE_LABELS = {
 # With signal ``infotable`` (from page set 9's read): 教育部's 政府信息公开 table labels its 索引号
 # 信息索引 and its issuing office 发文机构, and its 生成日期 is the record's creation, weaker than
 # a 发布日期 the page prints (page_metadata); the profiles' own labels give way on 生成日期.
-INFO_TABLE_LABELS = {"信息索引": "index_no", "发文机构": "issuer"}
+INFO_TABLE_LABELS = {"信息索引": "index_no", "发文机构": "issuer", "索取号": "index_no", "文件编号": "doc_number"}
+# (from page set 10's read: 上海市卫生健康委's table labels its 索引号 索取号 and its 文号 文件编号, and
+# prints the labels as a header row over a row of values)
+OTHER_LABEL = re.compile(r"^[\u4e00-\u9fff\u3000 ]{2,8}\s*[:：]")
+HEADER_MIN_CELLS = 3
+HEADER_CELL_CHARS = 8
 GENERATED_LABEL = "生成日期"
 
 
@@ -133,15 +138,41 @@ def metadata_table(root, site: Profile, more_labels: bool = False, info_labels: 
         if not key:
             continue
         value = m.group(2).strip()
+        if not value and info_labels:  # a header row of labels: the value sits below, in the same column
+            value = _column_value(el)
         if not value:  # the value sits in the next cell
             nxt = el.getnext()
             value = SPACES.sub(" ", nxt.text_content()).strip() if nxt is not None else ""
+            if info_labels and OTHER_LABEL.match(value):
+                value = ""  # an empty field (文件编号: ) before the next one (发布机构: 省教育厅)
         if value and key not in found and len(value) <= 120:
             found[key] = value
     for key in ("published_date", "written_date", "generated_date"):
         if key in found:
             found[key] = first_date(found[key]) or found[key]
     return found
+
+
+def _column_value(cell) -> str:
+    """The cell below a label cell when the label's row is a header: HEADER_MIN_CELLS or more cells,
+    each a short label without digits, over a row of as many cells."""
+    row = cell.getparent()
+    if cell.tag not in ("td", "th") or row is None or row.tag != "tr":
+        return ""
+    cells = [c for c in row if c.tag in ("td", "th")]
+    if len(cells) < HEADER_MIN_CELLS:
+        return ""
+    for c in cells:
+        text = SPACES.sub("", c.text_content())
+        if not text or len(text) > HEADER_CELL_CHARS or re.search(r"\d", text):
+            return ""
+    below = row.xpath("following::tr[1]")
+    if not below:
+        return ""
+    values = [c for c in below[0] if c.tag in ("td", "th")]
+    if len(values) != len(cells):
+        return ""
+    return SPACES.sub(" ", values[cells.index(cell)].text_content()).strip()
 
 
 def normalize_date(value: str | None) -> str:

@@ -321,7 +321,7 @@ def test_prose_with_spaces_for_punctuation_is_text_and_a_byline_is_not():
 
     assert not _spaced_clauses("2024-05-18 16:56发布于北京环球时报新媒体官方账号")
     assert not _spaced_clauses("首页 新闻 体育 财经 娱乐 汽车 房产")
-    with signal_off("spaced"):
+    with signal_off("spaced"), signal_off("fields"):  # (without them, only the contact lines are left)
         assert lines[0] not in extract_html(html).text  # the signal, not something else, finds them
 
 
@@ -484,7 +484,7 @@ def test_a_record_of_attributes_is_refused_but_a_short_notice_with_its_metadata_
     )
     with pytest.raises(SourceError):
         extract_html(html)
-    with signal_off("attributes"):
+    with signal_off("attributes"), signal_off("fields"):  # (``fields`` refuses it too)
         assert "品牌：见详情" in extract_html(html).text
     labels = ["索引号", "发文机关", "成文日期", "发文字号", "发布日期", "发布机构", "生成日期"]
     table = "".join(f"<tr><td>{x}：</td><td>值</td></tr>" for x in labels) * 3
@@ -821,3 +821,119 @@ def test_an_error_or_blocked_page_is_refused(message):
         paragraphs=[*PARAGRAPHS, "原网页不存在或已被删除的，申请人可在网上重新提交全部材料，各区县要做好解释工作。"]
     )
     assert "原网页不存在" in extract_html(notice).text
+
+
+def filed_notice(rows: int, filed: bool = True) -> str:
+    """A 公示 laid out like page set 10's zj.gov.cn notice: a metadata table (索引号 …) above the
+    title, one sentence, tables of names (序号 / 姓名 / 工作单位 / 任职资格), a closing line."""
+    meta = (
+        "<table class='meta'><tr><td>索 引 号</td><td>002482330/2020-10091</td><td>公开分类</td><td></td></tr>"
+        "<tr><td>发布机构</td><td>省文化和旅游厅</td><td>成文日期</td><td>2020-12-29</td></tr>"
+        "<tr><td>文　　号</td><td></td><td>主题词</td><td></td></tr></table>"
+        if filed
+        else ""
+    )
+    names = ["金伟明", "黄 懿", "唐颖华", "张 青", "徐学敏", "刘晓峰"]
+    units = ["丽水市博物馆", "余姚市文物保护管理所", "嘉兴市文物保护所", "宁波市天一阁博物院"]
+    tables = ""
+    for t in range(3):
+        body = "".join(
+            f"<tr><td>{i + 1}</td><td>{names[i % 6]}</td><td>{units[i % 4]}</td><td>副研究馆员</td></tr>"
+            for i in range(rows)
+        )
+        tables += f"<p>{'一二三'[t]}、副高级</p><table><tr><td>序号</td><td>姓 名</td><td>工作单位</td><td>任职资格</td></tr>{body}</table>"
+    return page(
+        f"<div class='nav'><a href='/'>首页</a> > <a href='/gk/'>政务公开</a></div>{meta}"
+        "<div class='main_title'><p>关于2020年度专业技术职务任职资格评审结果的公示</p></div>"
+        "<div class='main_section'><p>根据《浙江省职称评审管理实施办法》，近期，浙江省文物博物系列高级专业技术职务任职资格"
+        "评审委员会召开了2020年度评审会议，现将评审结果予以公示。</p>"
+        f"{tables}<p>公示时间：2020年12月29日至2021年1月4日。如有异议，请在公示期内以书面形式向省文化和旅游厅"
+        "人事处反映，反映情况应实事求是，并署真实姓名和联系方式。</p><p>浙江省文化和旅游厅</p><p>2020年12月29日</p></div>",
+        title="关于2020年度专业技术职务任职资格评审结果的公示",
+    )
+
+
+def test_a_filed_notice_with_name_tables_keeps_its_text_and_tables():
+    """Signal ``grid``: a data table's cells cost nothing, so the notice's container holds its
+    sentence, its tables and its closing lines; and on a filed document (a 索引号 table) the
+    name tables' cells are not short labels for ``shortlines``."""
+    html = filed_notice(60)
+    doc = extract_html(html)
+    assert doc.text.startswith("根据《浙江省") and "唐颖华" in doc.text and doc.text.endswith("2020年12月29日")
+    with signal_off("grid"):  # the tables' cells outweigh the sentence: one line is left of the notice
+        assert "唐颖华" not in extract_html(html).text
+
+
+def test_a_page_of_short_rows_without_a_metadata_table_stays_refused():
+    """The ``grid`` exemption asks for a filed document: the same layout without the 索引号 table
+    (a trader's product text over a price table) is still a page of short lines."""
+    with pytest.raises(SourceError) as err:
+        extract_html(filed_notice(60, filed=False))
+    assert err.value.code == "no_text"
+
+
+def test_a_record_or_contact_box_without_sentences_is_refused():
+    """Signal ``fields``: a short text of label/value lines with no sentence (a query system's
+    record, a company's contact box) or a menu's caption is not an article."""
+    record = page(
+        "<div class='nav'><a href='/'>首页</a><a href='/q'>信息查询</a></div><div class='info'>"
+        "<p>河北苏舜能源科技有限公司</p><p>证书编号：193701861866689</p><p>有效期：2021-6-30</p>"
+        "<p>业务范围：A类Ⅲ级：可独立承担制冷和热泵机组、蓄冷蓄热设备的安装。</p><p>基本信息</p>"
+        "<p>统一社会信用代码：91130403MA09BG0E3H</p><p>注册资金：</p><p>法定代表人：李子邝</p>"
+        "<p>注册地址：河北省邯郸市丛台区人民路东段路北春晖小区物业楼四楼</p><p>备注说明：</p></div>",
+        title="企业信息",
+    )
+    contact = page(
+        "<div class='c'><p>联系我们</p><p>中国办公室</p><p>地址：北京市东城区东长安街1号东方广场W1座312室</p>"
+        "<p>联系电话：（+86）010-58116019</p><p>电子邮箱：info@example.com</p><p>Address：6101 Carnegie Blvd</p>"
+        "<p>Phone：(+1)828-4904420</p></div>",
+        title="磐远中国",
+    )
+    caption = page("<div class='m'><p>人才服务</p><p>资源地图</p></div>", title="微官网")
+    for html in (record, contact, caption):
+        with pytest.raises(SourceError) as err:
+            extract_html(html)
+        assert err.value.code == "no_text"
+        with signal_off("fields"):
+            extract_html(html)
+
+
+def test_a_short_notice_of_labelled_lines_with_sentences_is_kept():
+    """Near miss of ``fields``: a meeting notice made of 时间：/ 地点：/ 内容： lines whose values
+    are sentences is an article."""
+    html = page(
+        "<div class='article'><h1>关于召开企业开办工作推进会的通知</h1><p>各区县政务服务中心：</p>"
+        "<p>时间：2024年3月5日上午9时。</p><p>地点：市政务服务中心三楼会议室。</p>"
+        "<p>内容：总结企业开办一网通办工作，部署下一阶段任务。请各单位主要负责同志参加。</p>"
+        "<p>联系人：王明</p></div>"
+    )
+    assert "地点：市政务服务中心" in extract_html(html).text
+
+
+def test_a_header_row_of_labels_gives_its_values_from_the_row_below():
+    """Signal ``infotable`` (page set 10's read, sh.gov.cn): a table printing 索取号 / 发布时间 / 发布机构
+    / 文件编号 as a header row over a row of values gives each label the value below it (not the
+    next label), 索取号 is the 索引号 and 文件编号 the 文号; a label whose cell is empty does not take
+    the next label's cell (文件编号: | 发布机构: 省教育厅)."""
+    ps = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    head = "".join(f"<td>{k}</td>" for k in ("索取号", "发布时间", "发布机构", "文件编号", "备注"))
+    values = "".join(
+        f"<td>{v}</td>"
+        for v in ("076478684Q/2024-00112", "2024-08-05", "上海市卫生健康委员会", "沪卫基层〔2024〕5号", "")
+    )
+    html = page(
+        f"<div class='article'><table><thead><tr>{head}</tr></thead><tr>{values}</tr></table>"
+        f"<h1>关于推行企业开办一网通办的通知</h1>{ps}</div>"
+    )
+    doc = extract_html(html)
+    assert doc.meta["index_no"] == "076478684Q/2024-00112"
+    assert doc.meta["issuer"] == "上海市卫生健康委员会" and doc.source == "上海市卫生健康委员会"
+    assert doc.meta["doc_number"] == "沪卫基层〔2024〕5号"
+    with signal_off("infotable"):
+        assert extract_html(html).meta.get("issuer") == "文件编号"  # the next cell, a label
+    empty = page(
+        "<table><tr><td>索引号: 002482082/2024-00332</td><td>文件编号: </td><td>发布机构: 省教育厅</td></tr></table>"
+        f"<div class='article'><h1>关于推行企业开办一网通办的通知</h1>{ps}</div>"
+    )
+    doc = extract_html(empty)
+    assert "doc_number" not in doc.meta and doc.meta["index_no"] == "002482082/2024-00332"
