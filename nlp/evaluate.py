@@ -44,6 +44,10 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   committed before any tagger ran on it, with the model trained as the served
   one is. Since session i16q it is training and tuning data too (scored by a
   model trained on the other training files).
+* **sixth held-out (``--split heldout6``)**: the same, scored on
+  ``tests/data/theme_labels_heldout6.jsonl`` (:mod:`nlp.draw_heldout6`), from
+  documents none of the six other label files had touched, labelled blind and
+  committed before any tagger ran on it; not one of the training files.
 
 Systems: ``rules`` (the taxonomy alone, no training), ``model`` (the logistic
 model alone, retrained in every fold), ``combined`` (the policy of :mod:`nlp.combine` at
@@ -72,6 +76,7 @@ from nlp.labels import (
     HELDOUT3_FILE,
     HELDOUT4_FILE,
     HELDOUT5_FILE,
+    HELDOUT6_FILE,
     HELDOUT_FILE,
     TRAINING_FILES,
     labels_available,
@@ -260,6 +265,8 @@ def run(split: str = "both", folds: int = 5, C: float = 16.0, calibrate: bool = 
         report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT4_FILE, served=True)
     if split == "heldout5":
         report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT5_FILE, served=True)
+    if split == "heldout6":
+        report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT6_FILE, served=True)
     if split in ("random", "both"):
         r = evaluate_split(ds, random_splits(len(ds.examples), folds), C, calibrate)
         report["in_source"] = {"folds": r["folds"], "results": r["results"]}
@@ -368,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m nlp.evaluate")
     ap.add_argument(
         "--split",
-        choices=["source", "random", "both", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"],
+        choices=["source", "random", "both", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"],
         default="both",
     )
     ap.add_argument("--folds", type=int, default=5)

@@ -500,13 +500,14 @@ def test_served_model_is_trained_on_every_training_file_the_fourth_and_fifth_hel
     import gzip
     import json
 
-    from nlp.labels import HELDOUT4_FILE, HELDOUT5_FILE, TRAINING_FILES, load_training_examples
+    from nlp.labels import HELDOUT4_FILE, HELDOUT5_FILE, HELDOUT6_FILE, TRAINING_FILES, load_training_examples
     from nlp.model import model_path
 
     meta = json.loads(gzip.decompress(model_path().read_bytes()))["meta"]
     assert meta["label_files"] == [p.name for p in TRAINING_FILES]
     assert HELDOUT4_FILE in TRAINING_FILES  # tuning data since session i16n
     assert HELDOUT5_FILE in TRAINING_FILES  # tuning data since session i16q
+    assert HELDOUT6_FILE not in TRAINING_FILES
     assert meta["examples"] == len(load_training_examples()) > len(load_examples())
 
 
@@ -558,7 +559,7 @@ def test_third_heldout_set_comes_from_documents_no_other_label_file_uses(example
 
 @pytest.mark.slow
 @needs_shared
-@pytest.mark.parametrize("which", ["3", "4", "5"])
+@pytest.mark.parametrize("which", ["3", "4", "5", "6"])
 def test_a_heldout_draw_is_reproduced_by_its_command(tmp_path, which):
     import importlib
 
@@ -617,6 +618,30 @@ def test_fifth_heldout_set_comes_from_documents_no_other_label_file_uses(example
     assert sum(1 for t in THEME_IDS if counts[t] >= 5) >= 10, counts
 
 
+@needs_shared
+def test_sixth_heldout_set_comes_from_documents_no_other_label_file_uses(examples):
+    from nlp.labels import HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT4_FILE, HELDOUT5_FILE, HELDOUT6_FILE
+    from nlp.labels import HELDOUT_FILE, read_label_rows
+
+    rows = read_label_rows(HELDOUT6_FILE)
+    held6 = load_examples(HELDOUT6_FILE)  # every reference resolves and its text_prefix matches
+    assert len(held6) == len(rows) >= 350
+    assert all(set(r["labels"]) <= set(THEME_IDS) and len(set(r["labels"])) == len(r["labels"]) for r in rows)
+    assert [(r["register"], r["group"]) for r in rows] == [(e.register, e.group) for e in held6]
+    others = list(examples.values()) + [
+        e
+        for path in (HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT4_FILE, HELDOUT5_FILE)
+        for e in load_examples(path)
+    ]
+    assert not {e.doc_id for e in held6} & {e.doc_id for e in others}
+    assert not {e.text for e in held6} & {e.text for e in others}
+    assert len({e.key for e in held6}) == len(held6)
+    assert len({e.text for e in held6}) == len(held6)
+    assert sum(1 for e in held6 if not e.labels) >= 150
+    counts = Counter(label for e in held6 for label in e.labels)  # docs/labelling-guide.md, "The sixth held-out set"
+    assert sum(1 for t in THEME_IDS if counts[t] >= 5) >= 8, counts
+
+
 def test_evaluate_accepts_the_second_heldout_split():
     from nlp.evaluate import main
 
@@ -633,6 +658,9 @@ def test_evaluate_accepts_the_second_heldout_split():
     with pytest.raises(SystemExit) as fifth:
         main(["--split", "heldout5", "--help"])
     assert fifth.value.code == 0
+    with pytest.raises(SystemExit) as sixth:
+        main(["--split", "heldout6", "--help"])
+    assert sixth.value.code == 0
     with pytest.raises(SystemExit) as unknown:
         main(["--split", "heldout9", "--help"])
     assert unknown.value.code == 2
