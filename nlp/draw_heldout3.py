@@ -18,9 +18,8 @@ by ``docs/labelling-guide.md``.
 
 from __future__ import annotations
 
-import argparse
 
-from nlp.heldout_draw import draw_set
+from nlp.heldout_draw import command
 from nlp.labels import HELDOUT_FILE, LABELS_FILE
 
 #: the earlier label files: their documents are not drawn from
@@ -152,12 +151,8 @@ RANDOM_REPORT = 20
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m nlp.draw_heldout3")
-    ap.add_argument("out")
-    ap.add_argument("--seed", type=int, default=1603)
-    args = ap.parse_args(argv)
     randoms = (("h3_random", {"law"}, RANDOM_LAW), ("h3_report_random", None, RANDOM_REPORT))
-    return draw_set(args.out, args.seed, USED_FILES, DRAWS, randoms, later=(DRAWS_B, DRAWS_C))
+    return command(argv, "python -m nlp.draw_heldout3", 1603, USED_FILES, DRAWS, randoms, later=(DRAWS_B, DRAWS_C))
 
 
 if __name__ == "__main__":  # pragma: no cover

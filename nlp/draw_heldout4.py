@@ -20,9 +20,8 @@ who labels each one by ``docs/labelling-guide.md``.
 
 from __future__ import annotations
 
-import argparse
 
-from nlp.heldout_draw import draw_set
+from nlp.heldout_draw import command
 from nlp.labels import HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT_FILE, LABELS_FILE
 
 #: the earlier label files: their documents are not drawn from
@@ -129,12 +128,8 @@ RANDOM_REPORT = 15
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m nlp.draw_heldout4")
-    ap.add_argument("out")
-    ap.add_argument("--seed", type=int, default=1604)
-    args = ap.parse_args(argv)
     randoms = (("h4_random", {"law"}, RANDOM_LAW), ("h4_report_random", None, RANDOM_REPORT))
-    return draw_set(args.out, args.seed, USED_FILES, DRAWS, randoms, later=(DRAWS_B,))
+    return command(argv, "python -m nlp.draw_heldout4", 1604, USED_FILES, DRAWS, randoms, later=(DRAWS_B,))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,9 +22,8 @@ who labels each one by ``docs/labelling-guide.md``.
 
 from __future__ import annotations
 
-import argparse
 
-from nlp.heldout_draw import draw_set
+from nlp.heldout_draw import command
 from nlp.labels import HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT4_FILE, HELDOUT_FILE, LABELS_FILE
 
 #: the earlier label files: their documents are not drawn from
@@ -141,12 +140,8 @@ RANDOM_REPORT = 15
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m nlp.draw_heldout5")
-    ap.add_argument("out")
-    ap.add_argument("--seed", type=int, default=1605)
-    args = ap.parse_args(argv)
     randoms = (("h5_random", {"law"}, RANDOM_LAW), ("h5_report_random", None, RANDOM_REPORT))
-    return draw_set(args.out, args.seed, USED_FILES, DRAWS, randoms, later=(DRAWS_B,))
+    return command(argv, "python -m nlp.draw_heldout5", 1605, USED_FILES, DRAWS, randoms, later=(DRAWS_B,))
 
 
 if __name__ == "__main__":  # pragma: no cover

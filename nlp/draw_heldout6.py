@@ -21,10 +21,9 @@ candidates (with their text) go to OUT for the annotator, who labels each one by
 
 from __future__ import annotations
 
-import argparse
 
 from nlp import draw_heldout5 as h5
-from nlp.heldout_draw import Draw, draw_set
+from nlp.heldout_draw import Draw, command
 from nlp.labels import HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT4_FILE, HELDOUT5_FILE, HELDOUT_FILE, LABELS_FILE
 
 #: the earlier label files: their documents are not drawn from
@@ -104,12 +103,8 @@ DRAWS_C: tuple[Draw, ...] = (
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m nlp.draw_heldout6")
-    ap.add_argument("out")
-    ap.add_argument("--seed", type=int, default=1606)
-    args = ap.parse_args(argv)
     randoms = (("h6_random", {"law"}, RANDOM_LAW),)
-    return draw_set(args.out, args.seed, USED_FILES, DRAWS, randoms, later=(DRAWS_B, DRAWS_C))
+    return command(argv, "python -m nlp.draw_heldout6", 1606, USED_FILES, DRAWS, randoms, later=(DRAWS_B, DRAWS_C))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,5 +1,5 @@
-"""The drawing procedure shared by the held-out label sets (:mod:`nlp.draw_heldout3`,
-:mod:`nlp.draw_heldout4`): each set names its word searches, random draws and seed.
+"""The drawing procedure shared by the held-out label sets (:mod:`nlp.draw_heldout3` to
+:mod:`nlp.draw_heldout6`): each set names its word searches, random draws and seed.
 
 Only documents that none of ``used_files`` uses are drawn from, nor another version of
 one of them (same title once brackets and spaces are removed); a paragraph that is a
@@ -102,3 +102,22 @@ def draw_set(
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"{len(chosen)} candidates from {len({k[1] for k in chosen})} documents -> {out}")
     return 0
+
+
+def command(
+    argv: Sequence[str] | None,
+    prog: str,
+    seed: int,
+    used_files: Sequence[Path],
+    first: Sequence[Draw],
+    randoms: Sequence[tuple[str, set[str] | None, int]],
+    later: Sequence[Sequence[Draw]] = (),
+) -> int:
+    """``python -m PROG OUT.jsonl [--seed N]``: one held-out set's draw (:func:`draw_set`) from the command line."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog=prog)
+    ap.add_argument("out")
+    ap.add_argument("--seed", type=int, default=seed)
+    args = ap.parse_args(argv)
+    return draw_set(args.out, args.seed, used_files, first, randoms, later=later)
