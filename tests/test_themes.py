@@ -582,28 +582,14 @@ def test_a_heldout_draw_is_reproduced_by_its_command(tmp_path, which):
     assert [{k: r[k] for k in keep} for r in drawn] == [{k: r[k] for k in keep} for r in labelled]
 
 
-def test_evaluate_accepts_the_second_heldout_split():
+@pytest.mark.parametrize("split, code", [(f"heldout{n}", 0) for n in range(2, 7)] + [("heldout9", 2)])
+def test_evaluate_accepts_the_heldout_splits(split, code):
     from nlp.evaluate import main
 
     # argparse checks --split before it reaches --help: an unknown split exits with 2, a known one with 0
-    with pytest.raises(SystemExit) as known:
-        main(["--split", "heldout2", "--help"])
-    assert known.value.code == 0
-    with pytest.raises(SystemExit) as third:
-        main(["--split", "heldout3", "--help"])
-    assert third.value.code == 0
-    with pytest.raises(SystemExit) as fourth:
-        main(["--split", "heldout4", "--help"])
-    assert fourth.value.code == 0
-    with pytest.raises(SystemExit) as fifth:
-        main(["--split", "heldout5", "--help"])
-    assert fifth.value.code == 0
-    with pytest.raises(SystemExit) as sixth:
-        main(["--split", "heldout6", "--help"])
-    assert sixth.value.code == 0
-    with pytest.raises(SystemExit) as unknown:
-        main(["--split", "heldout9", "--help"])
-    assert unknown.value.code == 2
+    with pytest.raises(SystemExit) as done:
+        main(["--split", split, "--help"])
+    assert done.value.code == code
 
 
 def test_heldout_macro_leaves_out_themes_with_few_positives():
