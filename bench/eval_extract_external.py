@@ -3,7 +3,7 @@
     .venv/bin/python bench/eval_extract_external.py [DATASET] [--list-pages GNE] [--magic-html MH] [--gerapy GAE]
         [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB] [--llm-webkit LWK] [--llm-webkit-upstream LWU]
         [--set6 NAME=CHECKOUT ...] [--set7 NAME=CHECKOUT ...] [--set8 NAME=CHECKOUT ...] [--set9 NAME=CHECKOUT ...]
-        [--set10 NAME=CHECKOUT ...]
+        [--set10 NAME=CHECKOUT ...] [--set11 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -55,6 +55,10 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   runner as set 9 on a fresh held-out set (government and media news items, government notices with
   文号 / 索取号, descriptive introductions, a paper abstract, and non-articles to refuse: an article shell
   with no body, a query record, a micro-site menu, company homepages), all on sites new to sets 1-9.
+* set 11, ``--set11 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages11.json``): the same
+  runner on another fresh held-out set (government and university news items, a column item with a
+  索引号 table, and non-articles to refuse: a video page, a shop homepage, a contact form, a menu homepage),
+  all on sites new to sets 1-10.
 
 ``--baseline TREE`` adds the extractor of another govtext tree (e.g. main's checkout, read only:
 its own .venv and code, in a subprocess fed the same decoded HTML, page by page in the same run)
@@ -99,6 +103,7 @@ PAGES7 = ROOT / "bench" / "data" / "extract_pages7.json"
 PAGES8 = ROOT / "bench" / "data" / "extract_pages8.json"
 PAGES9 = ROOT / "bench" / "data" / "extract_pages9.json"
 PAGES10 = ROOT / "bench" / "data" / "extract_pages10.json"
+PAGES11 = ROOT / "bench" / "data" / "extract_pages11.json"
 SPLITS = ("heldout", "tune", "fixture")
 
 
@@ -614,6 +619,13 @@ def main() -> None:
         help="page set 10: one NAME=CHECKOUT per source named in bench/data/extract_pages10.json",
     )
     parser.add_argument(
+        "--set11",
+        action="append",
+        default=[],
+        metavar="NAME=CHECKOUT",
+        help="page set 11: one NAME=CHECKOUT per source named in bench/data/extract_pages11.json",
+    )
+    parser.add_argument(
         "--baseline",
         metavar="TREE",
         help="another govtext tree (e.g. main's checkout) whose extractor runs in the same run as column 'baseline'",
@@ -682,6 +694,8 @@ def main() -> None:
         run_eighth_set(args, tools, times1, "set 9", PAGES9, args.set9, "--set9")
     if args.set10:
         run_eighth_set(args, tools, times1, "set 10", PAGES10, args.set10, "--set10")
+    if args.set11:
+        run_eighth_set(args, tools, times1, "set 11", PAGES11, args.set11, "--set11")
 
 
 def run_first_set(args, tools: dict, times1: Counter) -> None:
