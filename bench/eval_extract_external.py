@@ -104,6 +104,8 @@ PAGES8 = ROOT / "bench" / "data" / "extract_pages8.json"
 PAGES9 = ROOT / "bench" / "data" / "extract_pages9.json"
 PAGES10 = ROOT / "bench" / "data" / "extract_pages10.json"
 PAGES11 = ROOT / "bench" / "data" / "extract_pages11.json"
+#: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
+SOURCE_SETS = {9: PAGES9, 10: PAGES10, 11: PAGES11}
 SPLITS = ("heldout", "tune", "fixture")
 
 
@@ -604,27 +606,14 @@ def main() -> None:
         help="page set 8: formasaurus=<TeamHG-Memex/Formasaurus>, autopager=<TeamHG-Memex/autopager>, "
         "parser=<postlight/parser>",
     )
-    parser.add_argument(
-        "--set9",
-        action="append",
-        default=[],
-        metavar="NAME=CHECKOUT",
-        help="page set 9: one NAME=CHECKOUT per source named in bench/data/extract_pages9.json",
-    )
-    parser.add_argument(
-        "--set10",
-        action="append",
-        default=[],
-        metavar="NAME=CHECKOUT",
-        help="page set 10: one NAME=CHECKOUT per source named in bench/data/extract_pages10.json",
-    )
-    parser.add_argument(
-        "--set11",
-        action="append",
-        default=[],
-        metavar="NAME=CHECKOUT",
-        help="page set 11: one NAME=CHECKOUT per source named in bench/data/extract_pages11.json",
-    )
+    for n, pages in SOURCE_SETS.items():
+        parser.add_argument(
+            f"--set{n}",
+            action="append",
+            default=[],
+            metavar="NAME=CHECKOUT",
+            help=f"page set {n}: one NAME=CHECKOUT per source named in bench/data/{pages.name}",
+        )
     parser.add_argument(
         "--baseline",
         metavar="TREE",
@@ -690,12 +679,9 @@ def main() -> None:
         run_seventh_set(args, tools, times1)
     if args.set8:
         run_eighth_set(args, tools, times1)
-    if args.set9:
-        run_eighth_set(args, tools, times1, "set 9", PAGES9, args.set9, "--set9")
-    if args.set10:
-        run_eighth_set(args, tools, times1, "set 10", PAGES10, args.set10, "--set10")
-    if args.set11:
-        run_eighth_set(args, tools, times1, "set 11", PAGES11, args.set11, "--set11")
+    for n, pages in SOURCE_SETS.items():
+        if getattr(args, f"set{n}"):
+            run_eighth_set(args, tools, times1, f"set {n}", pages, getattr(args, f"set{n}"), f"--set{n}")
 
 
 def run_first_set(args, tools: dict, times1: Counter) -> None:
@@ -840,7 +826,7 @@ def print_refusals(rows: list[dict], names: list[str]) -> None:
 def run_eighth_set(
     args, tools: dict, times1: Counter, label: str = "set 8", pages: Path = PAGES8, values=None, flag: str = "--set8"
 ) -> None:
-    """Set 8 (or 9, 10): several checkouts at their HEAD; text scores by type, refusals, metadata labels."""
+    """Set 8 (or one of SOURCE_SETS): several checkouts at their HEAD; text scores by type, refusals, metadata labels."""
     names = list(tools)
     spec = json.loads(pages.read_text(encoding="utf-8"))
     checkouts = named_checkouts(args.set8 if values is None else values, spec["sources"], flag)

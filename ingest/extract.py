@@ -972,8 +972,13 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block], f
     chars = sum(b.chars for b in inside)
     if chars and sum(b.link_chars for b in inside) >= LIST_LINK_SHARE * chars and prose < LIST_MAX_PROSE:
         return True
+    return prose < LIST_MIN_PROSE and _mostly_links(blocks)
+
+
+def _mostly_links(blocks: list[Block]) -> bool:
+    """A page whose characters are LIST_PAGE_LINK_SHARE or more link text."""
     page = sum(b.chars for b in blocks)
-    return prose < LIST_MIN_PROSE and page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+    return page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
 
 
 def _is_title_link(block: Block) -> bool:
@@ -1048,8 +1053,7 @@ def _linked_lead(kept: list[Block], blocks: list[Block], html_title: str) -> boo
         return False
     if SPACES.sub("", head.text)[:8] in SPACES.sub("", html_title or ""):
         return False
-    page = sum(b.chars for b in blocks)
-    return page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+    return _mostly_links(blocks)
 
 
 def _more_after(kept: list[Block], blocks: list[Block]) -> bool:
@@ -1064,8 +1068,7 @@ def _more_after(kept: list[Block], blocks: list[Block]) -> bool:
     follows = any(b.link_density >= 0.8 and MORE_LINK.match(b.text) for b in blocks[last + 1 : last + 3])
     if not (follows or (kept[-1].link_chars and TEASER_END_HANT.search(kept[-1].text))):
         return False
-    page = sum(b.chars for b in blocks)
-    return page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+    return _mostly_links(blocks)
 
 
 def _lone_teaser(kept: list[Block], blocks: list[Block], teaser_end) -> bool:
@@ -1076,8 +1079,7 @@ def _lone_teaser(kept: list[Block], blocks: list[Block], teaser_end) -> bool:
     text = kept[0].text
     if not (TRUNCATED.search(text) or (kept[0].link_chars and teaser_end.search(text))):
         return False
-    page = sum(b.chars for b in blocks)
-    return page > 0 and sum(b.link_chars for b in blocks) >= LIST_PAGE_LINK_SHARE * page
+    return _mostly_links(blocks)
 
 
 def _drop_bbs_chrome(kept: list[Block]) -> list[Block]:

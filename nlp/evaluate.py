@@ -88,6 +88,14 @@ from nlp.taxonomy import THEME_IDS
 from nlp.textnorm import normalize
 from nlp.themes import get_rule_tagger
 
+#: the held-out files scored with a model trained as the served one is (``--split NAME``)
+SERVED_HELDOUT = {
+    "heldout3": HELDOUT3_FILE,
+    "heldout4": HELDOUT4_FILE,
+    "heldout5": HELDOUT5_FILE,
+    "heldout6": HELDOUT6_FILE,
+}
+
 SYSTEMS = ("rules", "model", "combined")
 #: themes with fewer held-out positives are listed but left out of the held-out macro average
 HELDOUT_MIN_SUPPORT = 5
@@ -259,14 +267,8 @@ def run(split: str = "both", folds: int = 5, C: float = 16.0, calibrate: bool = 
         report["heldout"] = evaluate_heldout(C, calibrate)
     if split == "heldout2":
         report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT2_FILE)
-    if split == "heldout3":
-        report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT3_FILE, served=True)
-    if split == "heldout4":
-        report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT4_FILE, served=True)
-    if split == "heldout5":
-        report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT5_FILE, served=True)
-    if split == "heldout6":
-        report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT6_FILE, served=True)
+    if split in SERVED_HELDOUT:
+        report["heldout"] = evaluate_heldout(C, calibrate, SERVED_HELDOUT[split], served=True)
     if split in ("random", "both"):
         r = evaluate_split(ds, random_splits(len(ds.examples), folds), C, calibrate)
         report["in_source"] = {"folds": r["folds"], "results": r["results"]}
@@ -375,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m nlp.evaluate")
     ap.add_argument(
         "--split",
-        choices=["source", "random", "both", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"],
+        choices=["source", "random", "both", "heldout", "heldout2", *SERVED_HELDOUT],
         default="both",
     )
     ap.add_argument("--folds", type=int, default=5)

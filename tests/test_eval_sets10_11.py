@@ -1,4 +1,4 @@
-"""Page set 10 of bench/eval_extract_external.py: the committed page file and the --set10 flag."""
+"""Page sets 10 and 11 of bench/eval_extract_external.py: the committed page files and their --setN flags."""
 
 from __future__ import annotations
 
@@ -15,15 +15,23 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from eval_extract_external import FIELDS, PAGES9, PAGES10, SixthSet, named_checkouts  # noqa: E402
+from eval_extract_external import FIELDS, PAGES9, PAGES10, PAGES11, SixthSet, named_checkouts  # noqa: E402
 from test_eval_set6 import _repo  # noqa: E402
 from test_eval_set9 import _sites, earlier_sets  # noqa: E402
 
+#: number -> (page file, the set before it, fewest sites, fewest pages per type, a page with both 文号 and 索引号)
+SETS = {
+    10: (PAGES10, PAGES9, 25, {"list": 9, "news": 20, "gov_notice": 3}, True),
+    11: (PAGES11, PAGES10, 10, {"list": 4, "news": 8}, False),
+}
 
-def test_the_committed_set_is_complete_and_every_site_is_new():
-    spec = json.loads(PAGES10.read_text(encoding="utf-8"))
-    files = earlier_sets(PAGES10)
-    assert PAGES9 in files and len(files) == 9
+
+@pytest.mark.parametrize("n", sorted(SETS))
+def test_the_committed_set_is_complete_and_every_site_and_repository_is_new(n):
+    path, before, min_sites, min_types, both_numbers = SETS[n]
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    files = earlier_sets(path)
+    assert before in files and len(files) == n - 1
     earlier = set().union(*(_sites(p) for p in files))
     for page in spec["pages"]:
         assert page["source"] in spec["sources"] and page["split"] == "heldout"
@@ -36,14 +44,22 @@ def test_the_committed_set_is_complete_and_every_site_is_new():
             assert set(page["labels"]) == set(FIELDS)
     for source in spec["sources"].values():
         assert re.fullmatch(r"[0-9a-f]{40}", source["commit"]) and source["repo"].count("/") == 1
+    used = {s["repo"] for p in files for s in json.loads(p.read_text(encoding="utf-8")).get("sources", {}).values()}
+    assert not used & {s["repo"] for s in spec["sources"].values()}
     per_site = Counter(p["site"] for p in spec["pages"])
-    assert max(per_site.values()) <= 3 and len(per_site) >= 25
+    assert max(per_site.values()) <= 3 and len(per_site) >= min_sites
     types = Counter(p["type"] for p in spec["pages"])
-    assert types["list"] >= 9 and types["news"] >= 20 and types["gov_notice"] >= 3
-    assert any(p["labels"]["doc_number"] and p["labels"]["index_no"] for p in spec["pages"] if "labels" in p)
+    assert all(types[t] >= k for t, k in min_types.items()), types
+    labelled = [p["labels"] for p in spec["pages"] if "labels" in p]
+    if both_numbers:
+        assert any(lab["doc_number"] and lab["index_no"] for lab in labelled)
+    else:
+        assert any(lab["index_no"] for lab in labelled)
 
 
-def test_set10_pages_are_read_from_the_checkout_each_names_at_the_pinned_commit(tmp_path):
+@pytest.mark.parametrize("n", sorted(SETS))
+def test_pages_are_read_from_the_checkout_each_names_at_the_pinned_commit(tmp_path, n):
+    flag = f"--set{n}"
     repo, (first,) = _repo(tmp_path, "one", {"index.html": "<html><body><p>第一段正文。</p></body></html>"})
     spec = {
         "sources": {"one": {}, "two": {}},
@@ -55,11 +71,11 @@ def test_set10_pages_are_read_from_the_checkout_each_names_at_the_pinned_commit(
     (repo / "index.html").write_text("<html><body><p>改过的页面。</p></body></html>", encoding="utf-8")
     git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
     subprocess.run([*git, "commit", "-qam", "edited"], check=True)  # HEAD now differs from the pinned commit
-    page_set = SixthSet("set 10", spec, named_checkouts([f"one={repo}"], spec["sources"], "--set10"), None)
+    page_set = SixthSet(f"set {n}", spec, named_checkouts([f"one={repo}"], spec["sources"], flag), None)
     assert [p["page"] for p in page_set.pages] == ["a"]
     assert "第一段正文" in page_set.html(page_set.pages[0])  # read at the page's commit, not HEAD
-    real = json.loads(PAGES10.read_text(encoding="utf-8"))["sources"]
+    real = json.loads(SETS[n][0].read_text(encoding="utf-8"))["sources"]
     name = next(iter(real))
-    assert set(named_checkouts([f"{name}={repo}"], real, "--set10")) == {name}
-    with pytest.raises(SystemExit, match="--set10"):
-        named_checkouts([f"three={repo}"], real, "--set10")
+    assert set(named_checkouts([f"{name}={repo}"], real, flag)) == {name}
+    with pytest.raises(SystemExit, match=flag):
+        named_checkouts([f"three={repo}"], real, flag)
