@@ -48,6 +48,11 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   ``tests/data/theme_labels_heldout6.jsonl`` (:mod:`nlp.draw_heldout6`), from
   documents none of the six other label files had touched, labelled blind and
   committed before any tagger ran on it; not one of the training files.
+  ``--split heldout6r2`` scores the same paragraphs against a blind second
+  reading (``theme_labels_heldout6_reader2.jsonl``, session i16r) and
+  ``--split heldout6adj`` against the two readings adjudicated
+  (``theme_labels_heldout6_adjudicated.jsonl``; ``nlp.agreement`` gives the
+  readers' agreement, ``nlp.adjudicate`` the adjudication).
 
 Systems: ``rules`` (the taxonomy alone, no training), ``model`` (the logistic
 model alone, retrained in every fold), ``combined`` (the policy of :mod:`nlp.combine` at
@@ -76,7 +81,9 @@ from nlp.labels import (
     HELDOUT3_FILE,
     HELDOUT4_FILE,
     HELDOUT5_FILE,
+    HELDOUT6_ADJUDICATED_FILE,
     HELDOUT6_FILE,
+    HELDOUT6_READER2_FILE,
     HELDOUT_FILE,
     TRAINING_FILES,
     labels_available,
@@ -94,6 +101,8 @@ SERVED_HELDOUT = {
     "heldout4": HELDOUT4_FILE,
     "heldout5": HELDOUT5_FILE,
     "heldout6": HELDOUT6_FILE,
+    "heldout6r2": HELDOUT6_READER2_FILE,
+    "heldout6adj": HELDOUT6_ADJUDICATED_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")

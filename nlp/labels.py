@@ -32,6 +32,10 @@ HELDOUT4_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout4.jsonl"
 HELDOUT5_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout5.jsonl"
 #: the sixth held-out file (``--split heldout6``), from documents none of the files above uses
 HELDOUT6_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout6.jsonl"
+#: a blind second reading of the sixth file's paragraphs (session i16r, ``nlp.second_reading``)
+HELDOUT6_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout6_reader2.jsonl"
+#: the two readings of the sixth file adjudicated (``nlp.adjudicate``; ``--split heldout6adj``)
+HELDOUT6_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout6_adjudicated.jsonl"
 #: What the served model trains on (``nlp.train``). The first three held-out files have been
 #: read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file

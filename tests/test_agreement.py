@@ -1,0 +1,160 @@
+"""Second reading, agreement and adjudication of a label file (session i16r).
+
+The small example is real: rows of the sixth held-out file and its second
+reading, with each reader's labels as committed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nlp.adjudicate import adjudicate
+from nlp.agreement import agreement, kappa, paired, row_key
+from nlp.labels import (
+    HELDOUT6_ADJUDICATED_FILE,
+    HELDOUT6_FILE,
+    HELDOUT6_READER2_FILE,
+    labels_available,
+    read_label_rows,
+)
+from nlp.second_reading import merge, read_answers, reading_order, sheet_blocks, write_sheet
+from nlp.taxonomy import THEME_IDS
+
+needs_shared = pytest.mark.skipif(not labels_available(), reason="shared corpus folder not available")
+DECISIONS = HELDOUT6_FILE.parent / "theme_labels_heldout6_adjudication.jsonl"
+# five real paragraphs: two agreements on a theme, one agreed negative, two disagreements
+EXAMPLE = {
+    "laws:law-495d438ab5d6:31": ["special_groups"],  # no tobacco sold to minors: both readers
+    "laws:law-79d74899a9ea:5": ["public_security"],  # 查禁赌博 under 社会治安综合治理: both
+    "laws:law-0e3ef7dfccc5:80": [],  # an enforcement proposal on unfair competition: both none
+    "laws:law-6481f9aff91e:89": ["smart_governance"],  # price information platform: reader 1 only
+    "laws:law-0fff5aabccbb:18": [],  # seismic monitoring network: reader 2 only (risk)
+}
+
+
+def _rows(path):
+    return {row_key(r): r for r in read_label_rows(path)}
+
+
+def example_rows():
+    a, b = _rows(HELDOUT6_FILE), _rows(HELDOUT6_READER2_FILE)
+    return [a[k] for k in EXAMPLE], [b[k] for k in EXAMPLE]
+
+
+def test_the_example_rows_are_the_committed_first_reading():
+    rows_a, rows_b = example_rows()
+    assert {row_key(r): r["labels"] for r in rows_a} == EXAMPLE
+    assert [set(r["labels"]) for r in rows_b] == [
+        {"special_groups"},
+        {"public_security"},
+        set(),
+        set(),
+        {"risk_prevention"},
+    ]
+    assert all(r["reader"] == 2 for r in rows_b)
+
+
+def test_agreement_on_the_real_example():
+    rows_a, rows_b = example_rows()
+    rep = agreement(paired(rows_a, rows_b), min_support=1)
+    t = rep["themes"]
+    assert rep["paragraphs"] == 5 and rep["identical_sets"] == 3
+    assert t["special_groups"] == {"a": 1, "b": 1, "both": 1, "f1": 1.0, "kappa": 1.0, "in_macro": True}
+    assert (t["smart_governance"]["a"], t["smart_governance"]["b"], t["smart_governance"]["f1"]) == (1, 0, 0.0)
+    # 1 of 5 paragraphs says yes in A, none in B: po = 4/5, pe = 4/5, kappa 0
+    assert t["smart_governance"]["kappa"] == pytest.approx(0.0)
+    assert t["risk_prevention"]["f1"] == 0.0 and t["risk_prevention"]["kappa"] == pytest.approx(0.0)
+    assert t["fengqiao"]["f1"] is None and t["fengqiao"]["kappa"] is None and not t["fengqiao"]["in_macro"]
+    # macro over the four themes with a positive: (1 + 1 + 0 + 0) / 4
+    assert rep["macro_f1"] == pytest.approx(0.5)
+    assert agreement(paired(rows_a, rows_b))["macro_f1"] is None  # no theme has 5 positives here
+
+
+def test_command_keeps_or_leaves_out_listed_paragraphs(tmp_path, capsys):
+    from nlp.agreement import main
+
+    keys = tmp_path / "keys.txt"
+    keys.write_text("# the two disagreements\nlaws:law-6481f9aff91e:89\nlaws:law-0fff5aabccbb:18\n", encoding="utf-8")
+    args = [str(HELDOUT6_FILE), str(HELDOUT6_READER2_FILE)]
+    main([*args, "--only", str(keys)])
+    assert capsys.readouterr().out.startswith("2 paragraphs, 0 with identical label sets")
+    main([*args, "--exclude", str(keys)])
+    assert capsys.readouterr().out.startswith("356 paragraphs, 349 with identical label sets")
+
+
+def test_kappa_by_hand():
+    # 20 paragraphs: both yes 6, A only 2, B only 1, both no 11: po 17/20, pa 8/20, pb 7/20
+    pe = 0.4 * 0.35 + 0.6 * 0.65
+    assert kappa(6, 2, 1, 11) == pytest.approx((0.85 - pe) / (1 - pe))
+    assert kappa(0, 0, 0, 20) is None
+
+
+def test_files_with_different_paragraphs_are_refused():
+    rows_a, rows_b = example_rows()
+    with pytest.raises(ValueError, match="different paragraphs"):
+        paired(rows_a, rows_b[:-1])
+
+
+def test_adjudication_needs_a_reasoned_decision_for_every_difference():
+    rows_a, rows_b = example_rows()
+    decisions = [
+        {"key": "laws:law-6481f9aff91e:89", "labels": ["smart_governance"], "reason": "a platform built"},
+        {"key": "laws:law-0fff5aabccbb:18", "labels": ["risk_prevention"], "reason": "seismic monitoring"},
+    ]
+    out = adjudicate(rows_a, rows_b, decisions)
+    assert [r["labels"] for r in out] == [
+        ["special_groups"],
+        ["public_security"],
+        [],
+        ["smart_governance"],
+        ["risk_prevention"],
+    ]
+    assert [bool(r.get("decided")) for r in out] == [False, False, False, True, True]
+    with pytest.raises(ValueError, match="without a decision"):
+        adjudicate(rows_a, rows_b, decisions[:1])
+    with pytest.raises(ValueError, match="without a reason"):
+        adjudicate(rows_a, rows_b, [decisions[0], {**decisions[1], "reason": " "}])
+    with pytest.raises(ValueError, match="agree on"):
+        adjudicate(rows_a, rows_b, [*decisions, {"key": "laws:law-79d74899a9ea:5", "labels": [], "reason": "x"}])
+
+
+def test_committed_adjudicated_file_is_reproduced_by_its_command():
+    out = adjudicate(read_label_rows(HELDOUT6_FILE), read_label_rows(HELDOUT6_READER2_FILE), read_label_rows(DECISIONS))
+    assert out == read_label_rows(HELDOUT6_ADJUDICATED_FILE)
+    assert all(set(r["labels"]) <= set(THEME_IDS) for r in out)
+
+
+def test_answers_merge_back_in_file_order(tmp_path):
+    rows_a, _ = example_rows()
+    order = reading_order(len(rows_a))
+    assert sorted(order) == list(range(5)) and order == reading_order(5)
+    answers = tmp_path / "answers.tsv"
+    # sheet number n shows row order[n-1]: answer each with that row's first-reading labels
+    answers.write_text(
+        "\n".join(f"{n}\t{','.join(rows_a[i]['labels'])}" for n, i in enumerate(order, start=1)) + "\n",
+        encoding="utf-8",
+    )
+    merged = merge(rows_a, read_answers(answers))
+    assert [r["labels"] for r in merged] == [r["labels"] for r in rows_a]
+    assert all(r["reader"] == 2 for r in merged)
+    answers.write_text("1\tnot_a_theme\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown theme"):
+        read_answers(answers)
+
+
+@needs_shared
+def test_the_reading_sheet_shows_text_and_context_but_no_labels(tmp_path):
+    assert labels_available()
+    rows_a, _ = example_rows()
+    blocks = sheet_blocks(rows_a)
+    sheet = tmp_path / "sheet.txt"
+    write_sheet(blocks, sheet)
+    text = sheet.read_text(encoding="utf-8")
+    tobacco = next(b for b in blocks if b["ref"] == "laws:law-495d438ab5d6:31")
+    assert tobacco["text"].startswith("经营者应当在营业场所显著")
+    assert "禁止向未成年人销售烟草制品" in tobacco["before"] and tobacco["title"] == "郑州市公共场所禁止吸烟条例"
+    for word in ("special_groups", "public_security", "smart_governance", "labels", "drawn_by", "h6_"):
+        assert word not in text
+    assert json.dumps(rows_a[0]["labels"]) not in text
