@@ -582,7 +582,9 @@ def test_a_heldout_draw_is_reproduced_by_its_command(tmp_path, which):
     assert [{k: r[k] for k in keep} for r in drawn] == [{k: r[k] for k in keep} for r in labelled]
 
 
-@pytest.mark.parametrize("split, code", [(f"heldout{n}", 0) for n in range(2, 7)] + [("heldout6r2", 0), ("heldout6adj", 0), ("heldout9", 2)])
+@pytest.mark.parametrize(
+    "split, code", [(f"heldout{n}", 0) for n in range(2, 7)] + [("heldout6r2", 0), ("heldout6adj", 0), ("heldout9", 2)]
+)
 def test_evaluate_accepts_the_heldout_splits(split, code):
     from nlp.evaluate import main
 
