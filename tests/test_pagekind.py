@@ -23,7 +23,9 @@ from ingest.pagekind import FEATURES  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "fixtures" / "extraction" / "original"
 DATA = ROOT / "bench" / "data" / "pagekind_features.jsonl"
-PARAGRAPH = "为进一步优化营商环境，市政府决定自今年三月起在全市范围内推行企业开办“一网通办”，申请人可在网上一次提交全部材料。"
+PARAGRAPH = (
+    "为进一步优化营商环境，市政府决定自今年三月起在全市范围内推行企业开办“一网通办”，申请人可在网上一次提交全部材料。"
+)
 
 
 def rows() -> list[dict]:
