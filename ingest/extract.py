@@ -29,6 +29,7 @@ from ingest.encoding import decode_bytes
 from ingest.metadata import DATE, TABLE_LABELS, meta_tags, metadata_table, normalize_date, page_metadata, text_metadata  # noqa: F401 (normalize_date re-exported)
 from ingest.metadata import first_date
 from ingest.metadata import html_title as title_tag
+from ingest.pagekind import page_features
 from ingest.sites import Profile, boilerplate, choose_profile, get_profile
 from ingest.text import clean_text
 
@@ -389,6 +390,24 @@ def extract_html(html: str, url: str = "", profile: str | None = None, chrome: S
     return _extract_html(html, url, profile, None, seen, keep_hidden=True)
 
 
+def page_kind_features(html: str) -> tuple[dict | None, Document | None]:
+    """The page-kind features (ingest/pagekind.py) of a page as :func:`extract_html` computes them,
+    and the extractor's Document (None: refused; features None: refused before any block was scored)."""
+    seen: dict = {"features": None}
+    try:
+        doc = _extract_html(html, "", None, None, seen, keep_hidden=False)
+        return seen["features"], doc
+    except SourceError:
+        if not (SIGNALS["hidden"] and seen.get("hidden_prose")):
+            return seen["features"], None
+    seen["features"] = None
+    try:
+        doc = _extract_html(html, "", None, None, seen, keep_hidden=True)
+        return seen["features"], doc
+    except SourceError:
+        return seen["features"], None
+
+
 def _extract_html(
     html: str, url: str, profile: str | None, chrome: SiteChrome | None, seen: dict, keep_hidden: bool
 ) -> Document:
@@ -429,6 +448,8 @@ def _extract_html(
     if SIGNALS["anchor"] and container is not None:
         container, inside = _anchor_to_title(blocks, container, inside, [html_title, *tags.values()])
     kept = _clean_blocks(inside)
+    if "features" in seen:  # asked for by ingest.pagekind's training and evaluation
+        seen["features"] = page_features(blocks, inside, kept, html_title, _header_text(blocks, inside), html)
     if SIGNALS["lists"] and (
         _is_list_page(inside, kept, blocks, filed=bool(table.get("index_no") or table.get("doc_number")))
         or (SIGNALS["template"] and container is not None and _template_index(container, blocks))

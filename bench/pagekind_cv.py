@@ -1,0 +1,194 @@
+"""Leave-site-out evaluation of the page-kind model (ingest/pagekind.py) against the extractor's rules.
+
+    .venv/bin/python bench/pagekind_cv.py [--data bench/data/pagekind_features.jsonl] [--folds 10] [--pages]
+
+On every labelled page of extraction sets 1-11 (bench/pagekind_data.py writes their features and the
+rules' verdicts), folds grouped by site (GroupKFold: no site is in a fold's training and test pages).
+In each fold the model is fitted on the training sites only; its threshold for the combination is
+chosen on those sites too (inner site-grouped folds: the lowest threshold at which at most
+``--budget`` of the training articles the rules keep would be refused). Reported on the test sites:
+
+* rules            the extractor as it is (its verdicts are in-sample: sets 1-11 are its tuning data)
+* model@0.5        the model alone at probability 0.5
+* rules OR model   the rules' refusals plus the model's at the inner-fold threshold
+
+Columns: non-articles refused, articles wrongly refused (of all articles, and of those with a gold
+text), mean F1 over pages with a gold (an article's character F1, 0 when refused; a non-article 1
+when refused, 0 when not). ``--by-time``: fitted on sets 1-9 (and the GNE / Gerapy pages), tested
+on sets 10-11 as the sets the rules first met held out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ingest.pagekind import FEATURES  # noqa: E402
+
+DATA = ROOT / "bench" / "data" / "pagekind_features.jsonl"
+C = 1.0
+BUDGET = 0.01
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def matrix(rows: list[dict]) -> np.ndarray:
+    return np.array([[r["features"][k] for k in FEATURES] for r in rows], dtype=float)
+
+
+def fit(X: np.ndarray, y: np.ndarray):
+    """Standardized logistic regression (balanced class weights): (mean, scale, coef, intercept)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale == 0] = 1.0
+    lr = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, solver="lbfgs")
+    lr.fit((X - mean) / scale, y)
+    return mean, scale, lr.coef_[0], float(lr.intercept_[0])
+
+
+def predict(model, X: np.ndarray) -> np.ndarray:
+    mean, scale, coef, intercept = model
+    z = ((X - mean) / scale) @ coef + intercept
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+def pick_threshold(rows: list[dict], X: np.ndarray, y: np.ndarray, budget: float, folds: int = 5) -> float:
+    """On these (training) pages, inner site-grouped folds: the lowest threshold at which at most
+    ``budget`` of the articles would be lost by rules OR model (articles the rules keep, refused by the model)."""
+    from sklearn.model_selection import GroupKFold
+
+    groups = [r["site"] for r in rows]
+    p = np.zeros(len(rows))
+    for tr, te in GroupKFold(n_splits=folds).split(X, y, groups):
+        p[te] = predict(fit(X[tr], y[tr]), X[te])
+    articles = [i for i, r in enumerate(rows) if not r["nonarticle"]]
+    allowed = int(budget * len(articles))
+    scores = sorted((p[i] for i in articles if not rows[i]["refused"]), reverse=True)
+    # refuse only above the (allowed+1)-th highest article score
+    t = scores[allowed] if len(scores) > allowed else 0.5
+    return max(0.5, float(t) + 1e-9)
+
+
+def score(rows: list[dict], refused: list[bool]) -> dict:
+    non = [i for i, r in enumerate(rows) if r["nonarticle"]]
+    art = [i for i, r in enumerate(rows) if not r["nonarticle"]]
+    gold = [i for i in art if rows[i]["f1"] is not None]
+    f1 = []
+    for i, r in enumerate(rows):
+        if r["nonarticle"]:
+            f1.append(1.0 if refused[i] else 0.0)
+        elif r["f1"] is not None:
+            f1.append(0.0 if refused[i] else r["f1"])
+    return {
+        "non": (sum(refused[i] for i in non), len(non)),
+        "lost": (sum(refused[i] for i in art), len(art)),
+        "lost_gold": (sum(refused[i] for i in gold), len(gold)),
+        "f1": statistics.mean(f1),
+        "pages": len(f1),
+    }
+
+
+def report(title: str, rows: list[dict], verdicts: dict[str, list[bool]]) -> None:
+    print(f"\n{title}")
+    print(f"{'':22}{'non-articles refused':>22}{'articles refused':>18}{'(with gold)':>13}{'mean F1':>9}{'pages':>7}")
+    for name, refused in verdicts.items():
+        s = score(rows, refused)
+        print(
+            f"{name:22}{s['non'][0]:>15}/{s['non'][1]:<6}{s['lost'][0]:>11}/{s['lost'][1]:<6}"
+            f"{s['lost_gold'][0]:>7}/{s['lost_gold'][1]:<5}{s['f1']:9.4f}{s['pages']:7}"
+        )
+
+
+def cross_validate(rows: list[dict], folds: int, budget: float):
+    from sklearn.model_selection import GroupKFold
+
+    X, y = matrix(rows), np.array([r["nonarticle"] for r in rows])
+    groups = [r["site"] for r in rows]
+    p = np.zeros(len(rows))
+    thresholds = np.zeros(len(rows))
+    for tr, te in GroupKFold(n_splits=folds).split(X, y, groups):
+        model = fit(X[tr], y[tr])
+        p[te] = predict(model, X[te])
+        train_rows = [rows[i] for i in tr]
+        thresholds[te] = pick_threshold(train_rows, X[tr], y[tr], budget)
+    return p, thresholds
+
+
+def verdicts(rows: list[dict], p: np.ndarray, thresholds: np.ndarray) -> dict[str, list[bool]]:
+    rules = [bool(r["refused"]) for r in rows]
+    return {
+        "rules": rules,
+        "model@0.5": [bool(x >= 0.5) for x in p],
+        "rules OR model@0.5": [a or bool(x >= 0.5) for a, x in zip(rules, p)],
+        "rules OR model@inner": [a or bool(x >= t) for a, x, t in zip(rules, p, thresholds)],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(DATA))
+    parser.add_argument("--folds", type=int, default=10)
+    parser.add_argument(
+        "--budget", type=float, default=BUDGET, help="share of training articles the threshold may lose"
+    )
+    parser.add_argument("--pages", action="store_true", help="list the pages the rules and the model disagree on")
+    parser.add_argument("--by-time", action="store_true", help="also: fit on sets 1-9, test on sets 10-11")
+    args = parser.parse_args()
+    rows = load(Path(args.data))
+    sites = len({r["site"] for r in rows})
+    print(
+        f"{len(rows)} pages on {sites} sites, {sum(r['nonarticle'] for r in rows)} non-articles; "
+        f"{args.folds} folds grouped by site"
+    )
+    p, thresholds = cross_validate(rows, args.folds, args.budget)
+    v = verdicts(rows, p, thresholds)
+    report("leave-site-out (model held out by site; the rules' verdicts are in-sample)", rows, v)
+    print(f"inner-fold thresholds: {', '.join(sorted({f'{t:.3f}' for t in thresholds}))}")
+    X, y = matrix(rows), np.array([r["nonarticle"] for r in rows])
+    coef = fit(X, y)[2]
+    print("coefficients fitted on all pages (standardized features; + = non-article):")
+    print("  " + ", ".join(f"{k} {c:+.2f}" for c, k in sorted(zip(coef, FEATURES), key=lambda t: -abs(t[0]))))
+    if args.pages:
+        print("\npages where rules and model disagree (p = model's held-out probability of a non-article)")
+        for i, r in enumerate(rows):
+            model = p[i] >= thresholds[i]
+            if model != bool(r["refused"]) or (r["nonarticle"] and not r["refused"]):
+                kind = "non-article" if r["nonarticle"] else "article"
+                print(
+                    f"  set {r['set']:8} {r['site'][:24]:25}{r['page'][:28]:29}{kind:12}"
+                    f"rules {'refuse' if r['refused'] else 'keep  '}  p={p[i]:.3f} (t={thresholds[i]:.3f})"
+                )
+    if args.by_time:
+        train = [r for r in rows if r["set"] not in ("10", "11")]
+        test = [r for r in rows if r["set"] in ("10", "11")]
+        Xtr, ytr = matrix(train), np.array([r["nonarticle"] for r in train])
+        model = fit(Xtr, ytr)
+        pt = predict(model, matrix(test))
+        t = pick_threshold(train, Xtr, ytr, args.budget)
+        report(
+            f"fitted on sets 1-9 (+GNE, Gerapy), tested on sets 10-11 (threshold {t:.3f}; rules in-sample)",
+            test,
+            verdicts(test, pt, np.full(len(test), t)),
+        )
+        for i, r in enumerate(test):
+            if r["nonarticle"] or pt[i] >= 0.5:
+                print(
+                    f"  set {r['set']:3} {r['site'][:24]:25}{r['page'][:28]:29}"
+                    f"{'non-article' if r['nonarticle'] else 'article':12}rules {r['refused']}  p={pt[i]:.3f}"
+                )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""Page-kind features of every labelled page of extraction sets 1-11, written as the model's training data.
+
+    .venv/bin/python bench/pagekind_data.py [--mirror /work/.mirror] [--out bench/data/pagekind_features.jsonl]
+
+Reads each page from its checkout (``MIRROR/owner+name/repo``, as the ``fetch`` tool stores them;
+never copied here) the way bench/eval_extract_external.py does, runs govtext's extractor on it
+(``ingest.extract.page_kind_features``) and writes one JSON line per page: set, page, site, split,
+``nonarticle`` (1 for a page of type ``list``: a non-article to refuse), the extractor's verdict
+(``refused``), its character F1 against the gold (articles with a gold), and the features. Pages:
+sets 1-11's page files (bench/data/extract_pages*.json), GeneralNewsExtractor's list pages and
+article tests (set 1), GerapyAutoExtractor's list and detail samples (set 2). Sites group the folds
+of bench/pagekind_cv.py; GNE's pages are grouped by their folder (163, baijiahao, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT.parent))
+
+import eval_extract_external as ev  # noqa: E402
+from extract_peers import char_scores  # noqa: E402
+
+from ingest.encoding import decode_bytes  # noqa: E402
+from ingest.extract import page_kind_features  # noqa: E402
+from ingest.pagekind import FEATURES  # noqa: E402
+
+OUT = ROOT / "data" / "pagekind_features.jsonl"
+
+
+def checkout(mirror: Path, repo: str) -> ev.Checkout:
+    return ev.Checkout(str(mirror / repo.replace("/", "+") / "repo"))
+
+
+def page_sets(mirror: Path):
+    """(set label, PageSet) for sets 1-11, and (set label, checkout, [(path, site, nonarticle)]) extras."""
+    spec1 = json.loads(ev.PAGES.read_text(encoding="utf-8"))
+    yield "1", ev.WebContentSet("set 1", spec1["dataset"], checkout(mirror, spec1["dataset"]["repo"]), None)
+    spec2 = json.loads(ev.PAGES2.read_text(encoding="utf-8"))
+    yield "2", ev.MagicHtmlSet("set 2", spec2["dataset"], checkout(mirror, spec2["dataset"]["repo"]), None)
+    spec3 = json.loads(ev.PAGES3.read_text(encoding="utf-8"))
+    yield "3", ev.ThirdSet("set 3", spec3, {n: checkout(mirror, s["repo"]) for n, s in spec3["sources"].items()}, None)
+    for label, path in (("4", ev.PAGES4), ("5", ev.PAGES5)):
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        yield label, ev.FourthSet(f"set {label}", spec, checkout(mirror, spec["source"]["repo"]), None)
+    for label, path, cls in (
+        ("6", ev.PAGES6, ev.SixthSet),
+        ("7", ev.PAGES7, ev.SeventhSet),
+        ("8", ev.PAGES8, ev.SixthSet),
+    ):
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        yield (
+            label,
+            cls(f"set {label}", spec, {n: checkout(mirror, s["repo"]) for n, s in spec["sources"].items()}, None),
+        )
+    for n, path in ev.SOURCE_SETS.items():
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        yield (
+            str(n),
+            ev.SixthSet(f"set {n}", spec, {k: checkout(mirror, s["repo"]) for k, s in spec["sources"].items()}, None),
+        )
+
+
+def extra_pages(mirror: Path):
+    """GNE's list pages and article tests (set 1), Gerapy's list and detail samples (set 2): no gold text."""
+    spec1 = json.loads(ev.PAGES.read_text(encoding="utf-8"))["list_pages"]
+    gne = checkout(mirror, spec1["repo"])
+    out = [(p, "gne:" + p.split("/")[1], 1) for p in spec1["refuse"]]
+    out += [(p, "gne:" + p.split("/")[1], 0) for p in gne.listing(spec1["articles_dir"]) if p.endswith(".html")]
+    yield "1-gne", gne, out
+    spec2 = json.loads(ev.PAGES2.read_text(encoding="utf-8"))["list_pages"]
+    gae = checkout(mirror, spec2["repo"])
+    out = [(e["path"], e["site"], 1) for e in spec2["refuse"]] + [(e["path"], e["site"], 0) for e in spec2["keep"]]
+    yield "2-gerapy", gae, out
+
+
+def row(set_label: str, page: str, site: str, split: str, nonarticle: int, html: str, gold: str | None) -> dict:
+    features, doc = page_kind_features(html)
+    text = doc.text if doc is not None else ""
+    f1 = None
+    if not nonarticle and gold is not None:
+        f1 = round(char_scores(text, gold)[2], 4) if text else 0.0
+    return {
+        "set": set_label,
+        "page": page,
+        "site": site,
+        "split": split,
+        "nonarticle": nonarticle,
+        "refused": int(doc is None),
+        "f1": f1,
+        "features": {k: round(v, 6) for k, v in (features or dict.fromkeys(FEATURES, 0.0)).items()},
+    }
+
+
+def collect(mirror: Path) -> list[dict]:
+    rows = []
+    for label, pset in page_sets(mirror):
+        for page in pset.pages:
+            nonarticle = int(page["type"] == "list")
+            gold = None if nonarticle else pset.gold(page)
+            rows.append(row(label, page["page"], page["site"], page["split"], nonarticle, pset.html(page), gold))
+        print(f"set {label}: {len(pset.pages)} pages", file=sys.stderr)
+    for label, co, pages in extra_pages(mirror):
+        for path, site, nonarticle in pages:
+            rows.append(row(label, path, site, "tune", nonarticle, decode_bytes(co.read(path))[0], None))
+        print(f"set {label}: {len(pages)} pages", file=sys.stderr)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mirror", default="/work/.mirror", help="folder of checkouts as owner+name/repo")
+    parser.add_argument("--out", default=str(OUT))
+    args = parser.parse_args()
+    rows = collect(Path(args.mirror))
+    with open(args.out, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
+    print(f"{len(rows)} pages, {sum(r['nonarticle'] for r in rows)} non-articles -> {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

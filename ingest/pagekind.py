@@ -1,0 +1,166 @@
+"""Page-level features for a learned page-kind decision (article or not), issue 19.
+
+The extractor's refusals are hand-written signals, each fitted to a kind of page it was shown.
+This module computes generic page-level numbers from what the extractor already has (every
+block of the page, the blocks of the chosen container, the cleaned blocks kept from it, the
+HTML's tags); nothing here names a site or a phrase. A logistic regression over them was
+measured leave-site-out against the rules (``bench/pagekind_cv.py``) and did NOT beat them:
+it is not used by the extractor (README, "Extraction quality", the page-kind paragraph).
+
+Features (``FEATURES``, in this order):
+
+* ``log_chars``       log1p of the kept blocks' characters
+* ``kept_links``      share of the kept characters inside links
+* ``inside_links``    share of the container's characters inside links
+* ``page_links``      share of the page's characters inside links
+* ``body_share``      kept characters / the page's characters outside link lines
+* ``log_sentences``   log1p of the sentence ends (。！？!?) in the kept text
+* ``sentence_rate``   sentence ends per 100 kept characters
+* ``log_sentence_len`` log1p of kept characters per sentence end
+* ``prose_share``     share of kept characters in blocks with a sentence end and few links
+* ``short_share``     share of kept blocks of at most 20 characters without punctuation
+* ``field_share``     share of kept blocks that are label/value lines (地址：…)
+* ``date_share``      share of kept blocks that are mostly a date
+* ``punct_rate``      Chinese punctuation marks per 100 kept characters
+* ``digit_share``     share of digits in the kept text
+* ``log_blocks``      log1p of the kept blocks
+* ``log_records``     log1p of the largest run of sibling elements of one tag and class, page-wide
+* ``record_chars``    log1p of the mean characters of that run's elements
+* ``title_overlap``   share of the <title>'s character pairs found in the kept text
+* ``header_date``     1 when a date is printed just above or at the top of the container (a byline)
+* ``log_page_dates``  log1p of the dates printed anywhere on the page (lists date every record)
+* ``log_media``       log1p of the <video>, <embed>, <object> and <iframe> tags in the HTML
+* ``log_controls``    log1p of the form controls (<input>, <select>, <textarea>, <button>)
+* ``log_images``      log1p of the <img> tags
+* ``log_prices``      log1p of the price marks (￥, ¥) in the page's text
+
+Data: ``bench/pagekind_data.py`` writes the features of every labelled page of sets 1-11
+(read from their checkouts) to ``bench/data/pagekind_features.jsonl``; ``bench/pagekind_cv.py``
+fits and scores the model on that file, folds grouped by site. The extractor computes the
+features only when asked (``ingest.extract.page_kind_features``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+FEATURES = (
+    "log_chars",
+    "kept_links",
+    "inside_links",
+    "page_links",
+    "body_share",
+    "log_sentences",
+    "sentence_rate",
+    "log_sentence_len",
+    "prose_share",
+    "short_share",
+    "field_share",
+    "date_share",
+    "punct_rate",
+    "digit_share",
+    "log_blocks",
+    "log_records",
+    "record_chars",
+    "title_overlap",
+    "header_date",
+    "log_page_dates",
+    "log_media",
+    "log_controls",
+    "log_images",
+    "log_prices",
+)
+SENTENCE_END = re.compile(r"[。！？!?]")
+PUNCT = re.compile(r"[，。；：！？、“”（）《》]")
+FIELD_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z ]{1,8}\s*[:：]")
+DATE_LINE = re.compile(r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2})?")
+DIGIT = re.compile(r"\d")
+SPACE = re.compile(r"\s+")
+TAGS = re.compile(r"<(video|embed|object|iframe|input|select|textarea|button|img)\b", re.I)
+MEDIA = ("video", "embed", "object", "iframe")
+CONTROLS = ("input", "select", "textarea", "button")
+HTML_CHARS = 2_000_000
+
+
+def _chars(blocks) -> int:
+    return sum(b.chars for b in blocks)
+
+
+def _links(blocks) -> int:
+    return sum(b.link_chars for b in blocks)
+
+
+def _records(blocks) -> tuple[int, float]:
+    """The largest group of sibling elements of one tag and class holding blocks, and their mean characters."""
+    groups: dict = {}
+    for b in blocks:
+        if len(b.ancestors) < 2:
+            continue
+        for depth in range(len(b.ancestors) - 1, 0, -1):
+            el, parent = b.ancestors[depth], b.ancestors[depth - 1]
+            if el.tag in ("p", "br", "span", "font", "a", "b", "strong"):
+                continue
+            key = (id(parent), el.tag, el.get("class") or "")
+            members = groups.setdefault(key, {})
+            members[id(el)] = members.get(id(el), 0) + b.chars
+            break
+    best: dict = max(groups.values(), key=len, default={})
+    return len(best), (sum(best.values()) / len(best) if best else 0.0)
+
+
+def _pairs(text: str) -> set:
+    text = SPACE.sub("", text)
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def page_features(blocks, inside, kept, html_title: str, header: str, html: str) -> dict[str, float]:
+    """The page's numbers (``FEATURES``) from the extractor's blocks (the page's, its container's, the kept
+    ones), the lines around the container's top (``header``) and the HTML's tags."""
+    chars = _chars(kept)
+    text = "\n".join(b.text for b in kept)
+    sentences = len(SENTENCE_END.findall(text))
+    page_chars = _chars(blocks)
+    outside_links = sum(b.chars for b in blocks if b.link_density <= 0.5)
+    n = len(kept)
+    short = sum(1 for b in kept if b.chars <= 20 and not PUNCT.search(b.text))
+    fields = sum(1 for b in kept if b.chars <= 60 and FIELD_LINE.match(b.text))
+    dates = 0
+    for b in kept:
+        if b.chars <= 40:
+            m = DATE_LINE.search(b.text)
+            if m and len(m.group(0)) >= 0.3 * b.chars:
+                dates += 1
+    prose = sum(b.chars for b in kept if b.link_density <= 0.3 and SENTENCE_END.search(b.text))
+    records, record_chars = _records(blocks)
+    title = _pairs(html_title[:80])
+    head = _pairs(text[:3000]) if title else set()
+    tags = Counter(t.lower() for t in TAGS.findall(html, 0, HTML_CHARS))
+    page_text = "\n".join(b.text for b in blocks)
+    return {
+        "log_chars": math.log1p(chars),
+        "kept_links": _links(kept) / chars if chars else 0.0,
+        "inside_links": _links(inside) / max(1, _chars(inside)),
+        "page_links": _links(blocks) / page_chars if page_chars else 0.0,
+        "body_share": min(1.0, chars / outside_links) if outside_links else 0.0,
+        "log_sentences": math.log1p(sentences),
+        "sentence_rate": 100.0 * sentences / chars if chars else 0.0,
+        "log_sentence_len": math.log1p(chars / max(1, sentences)),
+        "prose_share": prose / chars if chars else 0.0,
+        "short_share": short / n if n else 0.0,
+        "field_share": fields / n if n else 0.0,
+        "date_share": dates / n if n else 0.0,
+        "punct_rate": 100.0 * len(PUNCT.findall(text)) / chars if chars else 0.0,
+        "digit_share": len(DIGIT.findall(text)) / chars if chars else 0.0,
+        "log_blocks": math.log1p(n),
+        "log_records": math.log1p(records),
+        "record_chars": math.log1p(record_chars),
+        "title_overlap": len(title & head) / len(title) if title else 0.0,
+        "header_date": 1.0 if DATE_LINE.search(header) else 0.0,
+        "log_page_dates": math.log1p(len(DATE_LINE.findall(page_text))),
+        "log_media": math.log1p(sum(tags[t] for t in MEDIA)),
+        "log_controls": math.log1p(sum(tags[t] for t in CONTROLS)),
+        "log_images": math.log1p(tags["img"]),
+        "log_prices": math.log1p(page_text.count("￥") + page_text.count("¥")),
+    }
