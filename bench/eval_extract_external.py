@@ -3,7 +3,7 @@
     .venv/bin/python bench/eval_extract_external.py [DATASET] [--list-pages GNE] [--magic-html MH] [--gerapy GAE]
         [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB] [--llm-webkit LWK] [--llm-webkit-upstream LWU]
         [--set6 NAME=CHECKOUT ...] [--set7 NAME=CHECKOUT ...] [--set8 NAME=CHECKOUT ...] [--set9 NAME=CHECKOUT ...]
-        [--set10 NAME=CHECKOUT ...] [--set11 NAME=CHECKOUT ...]
+        [--set10 NAME=CHECKOUT ...] [--set11 NAME=CHECKOUT ...] [--set12 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -59,6 +59,10 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   runner on another fresh held-out set (government and university news items, a column item with a
   索引号 table, and non-articles to refuse: a video page, a shop homepage, a contact form, a menu homepage),
   all on sites new to sets 1-10.
+* set 12, ``--set12 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages12.json``): the same
+  runner on a held-out set from saved-site mirrors (政策解读 pages, notices with 文号, 范文 / essay pages,
+  news, and non-articles to refuse: gov column pages, an empty article shell, a 502 error page,
+  templates), all on sites new to sets 1-11.
 
 ``--baseline TREE`` adds the extractor of another govtext tree (e.g. main's checkout, read only:
 its own .venv and code, in a subprocess fed the same decoded HTML, page by page in the same run)
@@ -104,8 +108,9 @@ PAGES8 = ROOT / "bench" / "data" / "extract_pages8.json"
 PAGES9 = ROOT / "bench" / "data" / "extract_pages9.json"
 PAGES10 = ROOT / "bench" / "data" / "extract_pages10.json"
 PAGES11 = ROOT / "bench" / "data" / "extract_pages11.json"
+PAGES12 = ROOT / "bench" / "data" / "extract_pages12.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
-SOURCE_SETS = {9: PAGES9, 10: PAGES10, 11: PAGES11}
+SOURCE_SETS = {9: PAGES9, 10: PAGES10, 11: PAGES11, 12: PAGES12}
 SPLITS = ("heldout", "tune", "fixture")
 
 
