@@ -160,10 +160,21 @@ DRAWS_C: tuple[Draw, ...] = (
     ("h7c_public_services", r"便民|简化手续|一次性告知|办理时限|当场|网上", 8, r"举报|投诉"),
 )
 
+#: fourth round, after the third left three governance and support with fewer than 5 positives
+DRAWS_D: tuple[Draw, ...] = (
+    ("h7d_three_governance", r"村规民约|制定公约|村民代表|民主议定|村民委员会组织法|村民自治|居民自治", 8, ""),
+    (
+        "h7d_support_guarantee",
+        r"(?=.*(?:统一领导|领导|协调机制|联席会议|经费|预算|队伍建设))(?=.*(?:防疫|质量安全|国家安全|灾害|应急|消防|救援))",
+        8,
+        r"企业|运营者|罚款|处分",
+    ),
+)
+
 
 def main(argv: list[str] | None = None) -> int:
     randoms = (("h7_random", {"law"}, RANDOM_LAW),)
-    return command(argv, "python -m nlp.draw_heldout7", 1707, USED_FILES, DRAWS, randoms, later=(DRAWS_B, DRAWS_C))
+    return command(argv, "python -m nlp.draw_heldout7", 1707, USED_FILES, DRAWS, randoms, later=(DRAWS_B, DRAWS_C, DRAWS_D))
 
 
 if __name__ == "__main__":  # pragma: no cover
