@@ -53,6 +53,10 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   ``--split heldout6adj`` against the two readings adjudicated
   (``theme_labels_heldout6_adjudicated.jsonl``; ``nlp.agreement`` gives the
   readers' agreement, ``nlp.adjudicate`` the adjudication).
+* **seventh held-out (``--split heldout7``)**: the same, scored on
+  ``tests/data/theme_labels_heldout7.jsonl`` (:mod:`nlp.draw_heldout7`, session
+  i16u), from documents none of the other label files had touched, labelled blind
+  and committed before any tagger ran on it; not one of the training files.
 
 Systems: ``rules`` (the taxonomy alone, no training), ``model`` (the logistic
 model alone, retrained in every fold), ``combined`` (the policy of :mod:`nlp.combine` at
@@ -84,6 +88,7 @@ from nlp.labels import (
     HELDOUT6_ADJUDICATED_FILE,
     HELDOUT6_FILE,
     HELDOUT6_READER2_FILE,
+    HELDOUT7_FILE,
     HELDOUT_FILE,
     TRAINING_FILES,
     labels_available,
@@ -103,6 +108,7 @@ SERVED_HELDOUT = {
     "heldout6": HELDOUT6_FILE,
     "heldout6r2": HELDOUT6_READER2_FILE,
     "heldout6adj": HELDOUT6_ADJUDICATED_FILE,
+    "heldout7": HELDOUT7_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")

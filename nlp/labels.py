@@ -36,6 +36,8 @@ HELDOUT6_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout6.jsonl"
 HELDOUT6_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout6_reader2.jsonl"
 #: the two readings of the sixth file adjudicated (``nlp.adjudicate``; ``--split heldout6adj``)
 HELDOUT6_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout6_adjudicated.jsonl"
+#: the seventh held-out file (``--split heldout7``, session i16u), from documents none of the files above uses
+HELDOUT7_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout7.jsonl"
 #: What the served model trains on (``nlp.train``). The first three held-out files have been
 #: read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file
@@ -43,7 +45,7 @@ HELDOUT6_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout
 #: 0.719 to 0.756 (``nlp.evaluate`` trains without the file it scores). The fourth joined them
 #: in session i16n, after its two reads: it is tuning data now; the fifth joined them in session
 #: i16q, after its three reads (its errors were read to change the rules). The sixth (session
-#: i16p) stays out of training: it is the held-out figure.
+#: i16p) stays out of training: it is the held-out figure; so does the seventh (session i16u).
 TRAINING_FILES = (LABELS_FILE, HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT4_FILE, HELDOUT5_FILE)
 
 

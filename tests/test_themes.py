@@ -500,7 +500,14 @@ def test_served_model_is_trained_on_every_training_file_the_fourth_and_fifth_hel
     import gzip
     import json
 
-    from nlp.labels import HELDOUT4_FILE, HELDOUT5_FILE, HELDOUT6_FILE, TRAINING_FILES, load_training_examples
+    from nlp.labels import (
+        HELDOUT4_FILE,
+        HELDOUT5_FILE,
+        HELDOUT6_FILE,
+        HELDOUT7_FILE,
+        TRAINING_FILES,
+        load_training_examples,
+    )
     from nlp.model import model_path
 
     meta = json.loads(gzip.decompress(model_path().read_bytes()))["meta"]
@@ -508,6 +515,7 @@ def test_served_model_is_trained_on_every_training_file_the_fourth_and_fifth_hel
     assert HELDOUT4_FILE in TRAINING_FILES  # tuning data since session i16n
     assert HELDOUT5_FILE in TRAINING_FILES  # tuning data since session i16q
     assert HELDOUT6_FILE not in TRAINING_FILES
+    assert HELDOUT7_FILE not in TRAINING_FILES  # session i16u: read once per model, never trained on
     assert meta["examples"] == len(load_training_examples()) > len(load_examples())
 
 
@@ -540,7 +548,7 @@ def test_second_heldout_set_comes_from_documents_no_other_label_file_uses(exampl
 
 # the held-out files from the third on: number -> the fewest themes with 5+ positives
 # (docs/labelling-guide.md, each file's section; the third and fourth name no such floor)
-_HELDOUT_THEME_FLOOR = {3: 0, 4: 0, 5: 10, 6: 8}
+_HELDOUT_THEME_FLOOR = {3: 0, 4: 0, 5: 10, 6: 8, 7: 7}
 
 
 @needs_shared
@@ -568,7 +576,7 @@ def test_a_heldout_set_comes_from_documents_no_earlier_label_file_uses(examples,
 
 @pytest.mark.slow
 @needs_shared
-@pytest.mark.parametrize("which", ["3", "4", "5", "6"])
+@pytest.mark.parametrize("which", ["3", "4", "5", "6", "7"])
 def test_a_heldout_draw_is_reproduced_by_its_command(tmp_path, which):
     import importlib
 
@@ -583,7 +591,7 @@ def test_a_heldout_draw_is_reproduced_by_its_command(tmp_path, which):
 
 
 @pytest.mark.parametrize(
-    "split, code", [(f"heldout{n}", 0) for n in range(2, 7)] + [("heldout6r2", 0), ("heldout6adj", 0), ("heldout9", 2)]
+    "split, code", [(f"heldout{n}", 0) for n in range(2, 8)] + [("heldout6r2", 0), ("heldout6adj", 0), ("heldout9", 2)]
 )
 def test_evaluate_accepts_the_heldout_splits(split, code):
     from nlp.evaluate import main
