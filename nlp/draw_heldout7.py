@@ -101,7 +101,12 @@ DRAWS: tuple[Draw, ...] = (
         "",
     ),
     ("h7_dispute_resolution", r"调解|信访|矛盾纠纷|纠纷|诉调|诉源|行政复议|仲裁", 16, ""),
-    ("h7_rule_of_law", r"法治|依法行政|行政执法|法律援助|法律顾问|普法|法律服务|执法监督|法制宣传|法治宣传|规范性文件", 16, ""),
+    (
+        "h7_rule_of_law",
+        r"法治|依法行政|行政执法|法律援助|法律顾问|普法|法律服务|执法监督|法制宣传|法治宣传|规范性文件",
+        16,
+        "",
+    ),
     ("h7_risk_prevention", r"应急|突发事件|预警|安全生产|消防|防灾|减灾|风险|隐患|事故|灾害", 14, ""),
     ("h7_party_building", r"党组织|党支部|党群服务|党员|党建|党委", 6, ""),
     ("h7_grid_management", r"(?<!电)网格", 6, ""),
@@ -114,7 +119,12 @@ DRAWS: tuple[Draw, ...] = (
 RANDOM_LAW = 60
 #: second round: wider word queries for the themes with the fewest positives so far
 DRAWS_B: tuple[Draw, ...] = (
-    ("h7b_support_guarantee", r"(?:人民政府|主管部门).{0,30}(?:领导|协调|经费|队伍|考核|培训|责任)", 14, r"罚款|处分|企业"),
+    (
+        "h7b_support_guarantee",
+        r"(?:人民政府|主管部门).{0,30}(?:领导|协调|经费|队伍|考核|培训|责任)",
+        14,
+        r"罚款|处分|企业",
+    ),
     ("h7b_social_participation", r"社会各界|单位和个人|公民、法人和其他组织|群众|公众", 10, r"罚款|处罚|罪"),
     ("h7b_public_services", r"服务|办理|申请", 10, r"举报|投诉|罚款|处罚"),
     ("h7b_special_groups", r"老年|妇女|儿童|病人|困难|福利", 12, r"赔偿|罪|养老保险"),
@@ -174,7 +184,9 @@ DRAWS_D: tuple[Draw, ...] = (
 
 def main(argv: list[str] | None = None) -> int:
     randoms = (("h7_random", {"law"}, RANDOM_LAW),)
-    return command(argv, "python -m nlp.draw_heldout7", 1707, USED_FILES, DRAWS, randoms, later=(DRAWS_B, DRAWS_C, DRAWS_D))
+    return command(
+        argv, "python -m nlp.draw_heldout7", 1707, USED_FILES, DRAWS, randoms, later=(DRAWS_B, DRAWS_C, DRAWS_D)
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover
