@@ -75,7 +75,14 @@ def page_metadata(
     )
     doc.source = (
         table.get("issuer")
-        or next((s for s in (labelled_source(header), labelled_source(inside, line_start=True)) if s and not column_name(s, page)), "")
+        or next(
+            (
+                s
+                for s in (labelled_source(header), labelled_source(inside, line_start=True))
+                if s and not column_name(s, page)
+            ),
+            "",
+        )
         or next((tags[k] for k in boilerplate().source_meta if tags.get(k) and not PLACEHOLDER.match(tags[k])), "")
     )[:100]
     text_metadata(doc, doc.text)
@@ -295,9 +302,9 @@ def text_metadata(doc: Document, body: str) -> None:
     """文号 from the metadata table or the top of the text; a date from the text as a last resort."""
     number = doc.meta.get("doc_number") or ""
     if not DOC_NUMBER.search(number):
-        found = {SPACES.sub("", m) for m in DOC_NUMBER.findall(body[:600])}
-        if 0 < len(found) < LISTED_NUMBERS:  # more: a list of documents (a 清理 table), none is the page's
-            number = DOC_NUMBER.search(body[:600]).group(0)
+        found = DOC_NUMBER.findall(body[:600])
+        if found and len({SPACES.sub("", m) for m in found}) < LISTED_NUMBERS:  # more: a list of documents
+            number = found[0]  # (a 清理 table), none of them the page's
     if number:
         doc.meta["doc_number"] = SPACES.sub("", number)
     if not doc.date:

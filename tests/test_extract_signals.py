@@ -968,7 +968,9 @@ def test_a_page_titled_with_an_http_error_status_is_refused():
     assert err.value.code == "no_text"
     with signal_off("errorpage"):
         assert "source website" in extract_html(html).text
-    assert "一网通办" in extract_html(article().replace("<title>关于推行企业开办一网通办的通知", "<title>500 Days")).text
+    assert (
+        "一网通办" in extract_html(article().replace("<title>关于推行企业开办一网通办的通知", "<title>500 Days")).text
+    )
 
 
 def test_a_contact_box_with_a_compound_label_is_refused():
@@ -996,7 +998,9 @@ def test_a_template_placeholder_or_a_column_name_is_no_source():
     )
     assert extract_html(placeholder).source == ""
     crumbs = "<p>当前位置：<a href='/'>首页</a> > <a href='/g'>管理论文</a> > <a href='/g/x'>管理相关</a> > 正文</p>"
-    column = page(f"{crumbs}<div class='article'><h1>关于推行企业开办一网通办的通知</h1><p>2012-04-15 来源：管理相关</p>{ps}</div>")
+    column = page(
+        f"{crumbs}<div class='article'><h1>关于推行企业开办一网通办的通知</h1><p>2012-04-15 来源：管理相关</p>{ps}</div>"
+    )
     assert extract_html(column).source == ""
     named = column.replace("来源：管理相关", "来源：市政务服务中心")
     assert extract_html(named).source == "市政务服务中心"
@@ -1005,9 +1009,10 @@ def test_a_template_placeholder_or_a_column_name_is_no_source():
         f"<span>作者：药情信息处</span><span>来源： 农业农村部农药检定所 </span>{ps}</div>"
     )
     assert extract_html(glued).source == "农业农村部农药检定所"
-    prose = page(f"<div class='article'><h1>关于推行企业开办一网通办的通知</h1>{ps}<p>项目资金来源：市财政预算安排。</p></div>")
+    prose = page(
+        f"<div class='article'><h1>关于推行企业开办一网通办的通知</h1>{ps}<p>项目资金来源：市财政预算安排。</p></div>"
+    )
     assert extract_html(prose).source == ""
-
 
 
 def test_a_list_of_documents_gives_no_doc_number():
