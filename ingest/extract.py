@@ -169,10 +169,12 @@ SIGNALS = {
 GRID_MIN_ROWS = 5
 GRID_SAME = 0.8
 GRID_PROSE = 100
+GRID_LEAD_PROSE = 40  # a dated notice's sentences above its table (one sentence: 经复试…拟录取结果如下)
+GRID_LINKED = 0.1  # of the table's characters at most in links
 FIELDS_MAX_CHARS = 600
 FIELDS_SHARE = 0.5
 FIELDS_TINY = 20
-FIELD_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z .]{2,12}\s*[:：]")
+FIELD_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z .]{2,12}(?:[/、][\u4e00-\u9fffA-Za-z .]{1,12})*\s*[:：]")  # 电话/传真：
 LATIN_SENTENCE = re.compile(r"[a-z][.;:]\s+[A-Z]|[a-z]\.$", re.M)
 MORE_LINK = re.compile(
     r"^[\[【(（<＜〈]?\s*(?:更多|详细|詳細|详情|詳情|全文|阅读全文|閱讀全文|查看全文|查看更多|more)\s*"
@@ -185,6 +187,8 @@ ERROR_PAGE = re.compile(
     r"|\b404\b|not\s+found|访问过于频繁|請求過於頻繁|请输入验证码|请完成安全验证|访问被拦截|您(?:没有|無)权限|无权访问",
     re.I,
 )
+# a <title> that is an HTTP error status (502, 404 Not Found, HTTP 500 - Internal Server Error, Error 403)
+ERROR_TITLE = re.compile(r"\s*(?:HTTP\s*)?(?:error\s*)?[45]\d\d(?:\s*[-:：]?\s*[A-Za-z][A-Za-z .']*)?\s*$", re.I)
 TEMPLATE_MIN = 4  # sibling records
 TEMPLATE_SHARE = 0.8  # of them headed by a title link
 TEMPLATE_MAX_CHARS = 400  # each
@@ -473,7 +477,11 @@ def _extract_html(
         body = "\n".join(b.text for b in kept)
     if not body:
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
-    if SIGNALS["errorpage"] and sum(b.chars for b in kept) <= ERROR_MAX_CHARS and ERROR_PAGE.search(body):
+    if (
+        SIGNALS["errorpage"]
+        and sum(b.chars for b in kept) <= ERROR_MAX_CHARS
+        and (ERROR_PAGE.search(body) or ERROR_TITLE.match(html_title))
+    ):
         raise SourceError(f"no main text found (an error page){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["fields"] and _is_field_page(kept, body):
         raise SourceError(f"no main text found (fields, no sentence){' at ' + url if url else ''}", code="no_text")
@@ -978,10 +986,10 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block], f
         return True
     if SIGNALS["shortlines"] and len(kept) >= SHORT_LINES_MIN:
         lines = kept
-        if SIGNALS["grid"] and filed and any(b.grid for b in kept):
+        if SIGNALS["grid"] and any(b.grid for b in kept):
             outside = sum(b.chars for b in kept if not b.grid and b.link_density <= 0.3 and SENTENCE_END.search(b.text))
-            if outside >= GRID_PROSE:  # a notice's name lists under its text: the tables' cells are not labels
-                lines = [b for b in kept if not b.grid]
+            if (filed and outside >= GRID_PROSE) or _dated_notice(kept):
+                lines = [b for b in kept if not b.grid]  # a notice's name lists under its text: cells, not labels
         short = sum(1 for b in lines if b.chars <= SHORT_LINE_CHARS and not PUNCT.search(b.text))
         if len(lines) >= SHORT_LINES_MIN and short >= SHORT_LINES_SHARE * len(lines) and not _verse_lines(lines):
             return True
@@ -994,6 +1002,18 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block], f
     if chars and sum(b.link_chars for b in inside) >= LIST_LINK_SHARE * chars and prose < LIST_MAX_PROSE:
         return True
     return prose < LIST_MIN_PROSE and _mostly_links(blocks)
+
+
+def _dated_notice(kept: list[Block]) -> bool:
+    """A notice whose bulk is a data table (results, name lists) under a dated heading: above the
+    first cell, a byline's date and GRID_LEAD_PROSE characters of sentences; the cells unlinked."""
+    first = next(i for i, b in enumerate(kept) if b.grid)
+    head, cells = kept[:first], [b for b in kept if b.grid]
+    if sum(b.link_chars for b in cells) > GRID_LINKED * sum(b.chars for b in cells):
+        return False  # a table of linked titles is an index
+    dated = any(b.chars <= BYLINE_DATE_CHARS and DATE.search(b.text) for b in head)
+    lead = sum(b.chars for b in head if b.link_density <= 0.3 and SENTENCE_END.search(b.text))
+    return dated and lead >= GRID_LEAD_PROSE
 
 
 def _mostly_links(blocks: list[Block]) -> bool:

@@ -24,7 +24,13 @@ GENERIC_SOURCE = re.compile(
     r"|打印|打印本页|关闭|关闭窗口|分享|分享到|收藏|字体|字号|返回|返回顶部)$"
 )
 
+# a template's unfilled <meta> value: the field's own name (<meta name="SiteName" content="网站名称">)
+PLACEHOLDER = re.compile(r"^(?:网站|站点|栏目|文章|信息|发布)?(?:名称|域名|来源|标识码|机构)$")
+# a breadcrumb step: 首页 > 论文资料 > 管理相关 > 正文 (a 来源 naming the column names no issuer)
+BREADCRUMB_STEP = r"(?m)[>»›]\s*{0}\s*(?:[>»›]|$)|(?:^|[：:\s])\s*{0}\s*[>»›]"
+
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔\[［【(（﹝]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号")
+LISTED_NUMBERS = 3
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "０": 0}
 DATE = re.compile(
     r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*(?:[-月/.]\s*(\d{1,2})\s*日?)?"
@@ -69,9 +75,15 @@ def page_metadata(
     )
     doc.source = (
         table.get("issuer")
-        or labelled_source(header)
-        or labelled_source(inside, line_start=True)
-        or next((tags[k] for k in boilerplate().source_meta if tags.get(k)), "")
+        or next(
+            (
+                s
+                for s in (labelled_source(header), labelled_source(inside, line_start=True))
+                if s and not column_name(s, page)
+            ),
+            "",
+        )
+        or next((tags[k] for k in boilerplate().source_meta if tags.get(k) and not PLACEHOLDER.match(tags[k])), "")
     )[:100]
     text_metadata(doc, doc.text)
     doc.region = region(doc.source, tags.get("sitename", ""), html_title) or (
@@ -140,6 +152,8 @@ def metadata_table(root, site: Profile, more_labels: bool = False, info_labels: 
         value = m.group(2).strip()
         if not value and info_labels:  # a header row of labels: the value sits below, in the same column
             value = _column_value(el)
+            if value is None:
+                continue
         if not value:  # the value sits in the next cell
             nxt = el.getnext()
             value = SPACES.sub(" ", nxt.text_content()).strip() if nxt is not None else ""
@@ -153,9 +167,10 @@ def metadata_table(root, site: Profile, more_labels: bool = False, info_labels: 
     return found
 
 
-def _column_value(cell) -> str:
+def _column_value(cell) -> str | None:
     """The cell below a label cell when the label's row is a header: HEADER_MIN_CELLS or more cells,
-    each a short label without digits, over a row of as many cells."""
+    each a short label without digits, over one row of as many cells; None for a data table's header
+    (two or more such rows), whose cells are no field of the page."""
     row = cell.getparent()
     if cell.tag not in ("td", "th") or row is None or row.tag != "tr":
         return ""
@@ -172,6 +187,9 @@ def _column_value(cell) -> str:
     values = [c for c in below[0] if c.tag in ("td", "th")]
     if len(values) != len(cells):
         return ""
+    again = below[0].getnext()
+    if again is not None and again.tag == "tr" and len([c for c in again if c.tag in ("td", "th")]) == len(cells):
+        return None  # a second row of values: a data table (序号 / 文件标题 / 文号 …), each row a listed document's
     return SPACES.sub(" ", values[cells.index(cell)].text_content()).strip()
 
 
@@ -222,6 +240,7 @@ def labelled_date(text: str) -> str:
 
 # a 发布日期 / 发布时间 label (not 生成日期, 日期 or 时间 alone)
 PUBLISHED_LABEL = re.compile(r"(?:发布日期|发布时间|公开日期|发布于)\s*[:：]\s*(.{6,30})")
+GLUED_BEFORE = re.compile("[\u4e00-\u65e4\u65e6-\u9fa5]")  # a CJK character but 日 (…13日来源：)
 # a short line of the header: a byline (日期：… 来源：…, or a bare 2020年09月15日 09时32分)
 BYLINE_MAX_CHARS = 80
 
@@ -251,14 +270,24 @@ def labelled_source(text: str, line_start: bool = False) -> str:
     """The first ``来源：X`` whose X names someone (not 转载文章, 网络 …); brackets around X go.
     ``line_start``: only labels that open a line (inside the text, 资金来源： is prose)."""
     labels = boilerplate().source_labels
-    # a label glued to a word before it (资金来源：) is prose, except after a date (…13日来源：)
-    start = "(?m)^\\s*" if line_start else "(?<![\u4e00-\u65e4\u65e6-\u9fa5])"
+    # a label glued to a word before it (资金来源：) is prose, except after a date (…13日来源：) or
+    # after another field of a short byline (作者：药情信息处来源：…, inline spans joined)
+    start = "(?m)^\\s*" if line_start else ""
     pattern = start + labels + r"\s*[:：]\s*[\[【(（]?\s*([^\s:：|/，,。；=\"'<>\[\]【】()（）]{2,40})"
     for m in re.finditer(pattern + r"\s*[\]】)）]?(?=[\s|/，,]|$)", text):
         value = m.group(2)
+        if not line_start and m.start() and GLUED_BEFORE.match(text[m.start() - 1]):
+            line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+            if len(line) > BYLINE_MAX_CHARS or not re.search(r"[:：]", line):
+                continue  # glued to a word in prose (资金来源：), not a byline's next field (作者：X来源：)
         if not GENERIC_SOURCE.match(value):
             return value
     return ""
+
+
+def column_name(value: str, page: str) -> bool:
+    """``value`` is a step of a breadcrumb line (首页 > 管理论文 > 管理相关 > 正文) on the page."""
+    return re.search(BREADCRUMB_STEP.format(re.escape(value)), page) is not None
 
 
 def url_date(url: str) -> str:
@@ -273,9 +302,9 @@ def text_metadata(doc: Document, body: str) -> None:
     """文号 from the metadata table or the top of the text; a date from the text as a last resort."""
     number = doc.meta.get("doc_number") or ""
     if not DOC_NUMBER.search(number):
-        m = DOC_NUMBER.search(body[:600])
-        if m:
-            number = m.group(0)
+        found = DOC_NUMBER.findall(body[:600])
+        if found and len({SPACES.sub("", m) for m in found}) < LISTED_NUMBERS:  # more: a list of documents
+            number = found[0]  # (a 清理 table), none of them the page's
     if number:
         doc.meta["doc_number"] = SPACES.sub("", number)
     if not doc.date:

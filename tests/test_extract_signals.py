@@ -823,7 +823,7 @@ def test_an_error_or_blocked_page_is_refused(message):
     assert "原网页不存在" in extract_html(notice).text
 
 
-def filed_notice(rows: int, filed: bool = True) -> str:
+def filed_notice(rows: int, filed: bool = True, byline: str = "") -> str:
     """A 公示 laid out like page set 10's zj.gov.cn notice: a metadata table (索引号 …) above the
     title, one sentence, tables of names (序号 / 姓名 / 工作单位 / 任职资格), a closing line."""
     meta = (
@@ -845,7 +845,7 @@ def filed_notice(rows: int, filed: bool = True) -> str:
     return page(
         f"<div class='nav'><a href='/'>首页</a> > <a href='/gk/'>政务公开</a></div>{meta}"
         "<div class='main_title'><p>关于2020年度专业技术职务任职资格评审结果的公示</p></div>"
-        "<div class='main_section'><p>根据《浙江省职称评审管理实施办法》，近期，浙江省文物博物系列高级专业技术职务任职资格"
+        f"<div class='main_section'>{byline}<p>根据《浙江省职称评审管理实施办法》，近期，浙江省文物博物系列高级专业技术职务任职资格"
         "评审委员会召开了2020年度评审会议，现将评审结果予以公示。</p>"
         f"{tables}<p>公示时间：2020年12月29日至2021年1月4日。如有异议，请在公示期内以书面形式向省文化和旅游厅"
         "人事处反映，反映情况应实事求是，并署真实姓名和联系方式。</p><p>浙江省文化和旅游厅</p><p>2020年12月29日</p></div>",
@@ -937,3 +937,106 @@ def test_a_header_row_of_labels_gives_its_values_from_the_row_below():
     )
     doc = extract_html(empty)
     assert "doc_number" not in doc.meta and doc.meta["index_no"] == "002482082/2024-00332"
+
+
+def test_a_dated_notice_over_a_name_table_is_kept_without_a_metadata_table():
+    """Signal ``grid`` (page set 12's read, a university's admission results): a notice with no
+    索引号 table whose bulk is a data table is an article when above the table it prints a byline's
+    date and a sentence; without the date the layout stays refused (test above)."""
+    byline = "<p>发布日期： 2020-12-29 作者： 浏览次数： 3200</p>"
+    html = filed_notice(60, filed=False, byline=byline)
+    doc = extract_html(html)
+    assert doc.text.startswith("发布日期") or doc.text.startswith("根据《浙江省")
+    assert "唐颖华" in doc.text and doc.text.endswith("2020年12月29日")
+    with signal_off("grid"):  # the tables' cells outweigh the sentence: the tables are lost
+        assert "唐颖华" not in extract_html(html).text
+    undated = filed_notice(60, filed=False, byline="<p>作者： 浏览次数： 3200</p>")
+    with pytest.raises(SourceError):  # no date above the table: still a page of short lines
+        extract_html(undated)
+
+
+def test_a_page_titled_with_an_http_error_status_is_refused():
+    """Signal ``errorpage`` (page set 12's read, a CDN's 502 page saved under an article URL): a short
+    text under a <title> that is an HTTP error status is an error page, whatever its words say."""
+    html = page(
+        "<div class='main'><div class='code'><span>502</span></div><p>您的IP: 120.41.112.226</p>"
+        "<p>Sorry, the source website is going wrong and it can't be accessed temporarily!</p></div>",
+        title="502 Bad Gateway",
+    )
+    with pytest.raises(SourceError) as err:
+        extract_html(html)
+    assert err.value.code == "no_text"
+    with signal_off("errorpage"):
+        assert "source website" in extract_html(html).text
+    assert (
+        "一网通办" in extract_html(article().replace("<title>关于推行企业开办一网通办的通知", "<title>500 Days")).text
+    )
+
+
+def test_a_contact_box_with_a_compound_label_is_refused():
+    """Signal ``fields`` (page set 12's read, a column-page template whose only text is its footer):
+    a label joining two names (电话/传真：) is a label, so the contact box is still fields."""
+    html = page(
+        "<div class='nav'><a href='/'>首页</a><a href='/a'>工作动态</a></div><div class='foot'>"
+        "<p>电话/传真：025-85866596 电子邮箱：office@example.edu.cn</p><p>校区地址：南京市文苑路9号 邮编：210023</p></div>",
+        title="巡察工作办公室",
+    )
+    with pytest.raises(SourceError) as err:
+        extract_html(html)
+    assert err.value.code == "no_text"
+    with signal_off("fields"):
+        assert "电话/传真" in extract_html(html).text
+
+
+def test_a_template_placeholder_or_a_column_name_is_no_source():
+    """Metadata (page set 12's read): a template's unfilled <meta name="SiteName" content="网站名称">
+    and a 来源 that names a step of the page's breadcrumb (首页 > 管理论文 > 管理相关) name no issuer;
+    a 来源 glued to the byline field before it (作者：药情信息处来源：…) is read."""
+    ps = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    placeholder = page(f"<div class='article'><h1>关于推行企业开办一网通办的通知</h1>{ps}</div>").replace(
+        "<head>", "<head><meta name='SiteName' content='网站名称'>"
+    )
+    assert extract_html(placeholder).source == ""
+    crumbs = "<p>当前位置：<a href='/'>首页</a> > <a href='/g'>管理论文</a> > <a href='/g/x'>管理相关</a> > 正文</p>"
+    column = page(
+        f"{crumbs}<div class='article'><h1>关于推行企业开办一网通办的通知</h1><p>2012-04-15 来源：管理相关</p>{ps}</div>"
+    )
+    assert extract_html(column).source == ""
+    named = column.replace("来源：管理相关", "来源：市政务服务中心")
+    assert extract_html(named).source == "市政务服务中心"
+    glued = page(
+        "<div class='article'><h1>关于推行企业开办一网通办的通知</h1><span>发布时间：2020-11-16</span>"
+        f"<span>作者：药情信息处</span><span>来源： 农业农村部农药检定所 </span>{ps}</div>"
+    )
+    assert extract_html(glued).source == "农业农村部农药检定所"
+    prose = page(
+        f"<div class='article'><h1>关于推行企业开办一网通办的通知</h1>{ps}<p>项目资金来源：市财政预算安排。</p></div>"
+    )
+    assert extract_html(prose).source == ""
+
+
+def test_a_list_of_documents_gives_no_doc_number():
+    """Metadata (page set 12's read, a 规范性文件清理 page): a data table headed 序号 / 文件标题 / 文号
+    over several rows lists other documents, so its 文号 column is not the page's 文号, nor is any
+    of three or more different 文号 at the top of the text; one 文号 under the title still is."""
+    from govtext.documents import Document
+    from ingest.extract import _parse
+    from ingest.metadata import metadata_table, text_metadata
+    from ingest.sites import get_profile
+
+    head = "".join(f"<td>{k}</td>" for k in ("序号", "文件标题", "文号", "施行", "清理建议"))
+    rows = [
+        f"<tr><td>{i}</td><td>关于规范第{i}项管理工作的意见</td><td>吉市林发[201{i}]9{i}号</td><td>执行</td><td>继续有效</td></tr>"
+        for i in range(1, 4)
+    ]
+    generic = get_profile("generic")
+    table = metadata_table(_parse(f"<table><tr>{head}</tr>{''.join(rows)}</table>"), generic, True, True)
+    assert "doc_number" not in table
+    one_row = metadata_table(_parse(f"<table><tr>{head}</tr>{rows[0]}</table>"), generic, True, True)
+    assert one_row["doc_number"] == "吉市林发[2011]91号"  # a header over one row of values: the page's
+    listed = Document(text="\n".join(f"{i}\n吉市林发[201{i}]9{i}号" for i in range(1, 4)))
+    text_metadata(listed, listed.text)
+    assert "doc_number" not in listed.meta
+    single = Document(text="吉市林发〔2012〕93号\n各乡镇林业站：现将有关事项通知如下。")
+    text_metadata(single, single.text)
+    assert single.meta["doc_number"] == "吉市林发〔2012〕93号"
