@@ -582,7 +582,7 @@ def test_a_heldout_draw_is_reproduced_by_its_command(tmp_path, which):
     assert [{k: r[k] for k in keep} for r in drawn] == [{k: r[k] for k in keep} for r in labelled]
 
 
-@pytest.mark.parametrize("split, code", [(f"heldout{n}", 0) for n in range(2, 7)] + [("heldout9", 2)])
+@pytest.mark.parametrize("split, code", [(f"heldout{n}", 0) for n in range(2, 7)] + [("files", 0), ("heldout9", 2)])
 def test_evaluate_accepts_the_heldout_splits(split, code):
     from nlp.evaluate import main
 
@@ -590,6 +590,41 @@ def test_evaluate_accepts_the_heldout_splits(split, code):
     with pytest.raises(SystemExit) as done:
         main(["--split", split, "--help"])
     assert done.value.code == code
+
+
+def test_file_splits_leave_each_file_out_once():
+    from nlp.evaluate import file_splits
+
+    splits = file_splits(["a", "a", "b", "c", "b"])
+    assert [(s.name, s.test, s.train) for s in splits] == [
+        ("a", [0, 1], [2, 3, 4]),
+        ("b", [2, 4], [0, 1, 3]),
+        ("c", [3], [0, 1, 2, 4]),
+    ]
+
+
+@needs_shared
+def test_leave_one_file_out_on_two_small_label_files():
+    from nlp.evaluate import Dataset, evaluate_files, prf
+    from nlp.labels import HELDOUT2_FILE, HELDOUT_FILE
+
+    ds = Dataset.of_files([HELDOUT_FILE, HELDOUT2_FILE])
+    n1 = len(read_label_rows(HELDOUT_FILE))
+    assert ds.files == [HELDOUT_FILE.name] * n1 + [HELDOUT2_FILE.name] * (len(ds.examples) - n1)
+    r = evaluate_files(ds, C=16.0, calibrate=True)
+    assert [(f["name"], f["test"], f["train"]) for f in r["folds"]] == [
+        (HELDOUT_FILE.name, n1, len(ds.examples) - n1),
+        (HELDOUT2_FILE.name, len(ds.examples) - n1, n1),
+    ]
+    # the rules need no training: their per-file figure is the rules scored on that file alone
+    rules = ds.rule_conf[:n1] >= 0.5
+    assert r["folds"][0]["macro_f1"]["rules"] == prf(ds.gold[:n1], rules.astype(int), 5)["macro"]["f1"]
+    for f in r["folds"]:
+        assert set(f["macro_f1"]) == {"rules", "model", "combined", "calibrated"}
+        assert 0.5 < f["macro_f1"]["combined"] <= 1.0
+        # one inner fold per training file: with one training file, thresholds stay at the global default
+        assert set(f["thresholds"].values()) == {0.6}
+    assert r["mean"]["combined"] == pytest.approx(sum(f["macro_f1"]["combined"] for f in r["folds"]) / 2)
 
 
 def test_heldout_macro_leaves_out_themes_with_few_positives():
