@@ -57,7 +57,9 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   least :data:`HELDOUT_MIN_SUPPORT` positives in that file, and the mean of
   the files is the figure to choose a policy by. Per-theme thresholds are
   fitted by an inner leave-one-file-out over the training files. The rules
-  have read every training file's errors, so the rules' share is in-sample.
+  have read every training file's errors, so the rules' share is in-sample;
+  ``--rules-as-drawn`` scores each held-out file with the rules of the commit
+  that added it (:data:`RULES_AS_DRAWN`), before any rule was written from it.
 
 Systems: ``rules`` (the taxonomy alone, no training), ``model`` (the logistic
 model alone, retrained in every fold), ``combined`` (the policy of :mod:`nlp.combine` at
@@ -73,6 +75,7 @@ people who had seen labelled text: see the closing note of the report.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import sys
 from collections import Counter
@@ -267,13 +270,64 @@ def file_splits(files: list[str]) -> list[SourceSplit]:
     return out
 
 
-def evaluate_files(ds: Dataset, C: float, calibrate: bool) -> dict:
-    """Leave one label file out (see the module docstring): per file and mean macro-F1."""
+#: the commit that added each held-out label file, before any rule was written from its errors
+#: (``--split files --rules-as-drawn``); theme_labels.jsonl has none: the rules grew from it
+RULES_AS_DRAWN = {
+    HELDOUT_FILE.name: "522a6f8d18880a7f8716c91c8cbc48b5edebd8d8",
+    HELDOUT2_FILE.name: "31182bc8d04407e66f8795c75027f4a37ba5f25d",
+    HELDOUT3_FILE.name: "49034606bb112c8bd442e7d4a78adb87d53379fd",
+    HELDOUT4_FILE.name: "058a1023d2b82b39be31aaf48f4cfcdf1234732a",
+    HELDOUT5_FILE.name: "86c3dae673ad6c6414a1daaae057371a10b4eb40",
+}
+
+
+def rules_as_drawn(commit: str):
+    """The rule tagger of ``index_config/themes.json`` as committed at ``commit`` (read with git)."""
+    import subprocess
+
+    from nlp.taxonomy import parse_taxonomy
+    from nlp.themes import RuleTagger
+
+    root = Path(__file__).resolve().parent.parent
+    raw = subprocess.run(
+        ["git", "-C", str(root), "show", f"{commit}:index_config/themes.json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return RuleTagger(parse_taxonomy(json.loads(raw), source=f"{commit}:index_config/themes.json"))
+
+
+def with_rules_of(ds: Dataset, idx: list[int], tagger) -> Dataset:
+    """A copy of ``ds`` whose rows ``idx`` carry ``tagger``'s rule hits (confidences and the model's rule features)."""
+    out = copy.copy(ds)
+    out.rule_conf = ds.rule_conf.copy()
+    out.feats = list(ds.feats)
+    for i in idx:
+        hits = tagger.score_paragraph(ds.texts[i], normalized=True)
+        out.rule_conf[i] = 0.0
+        for h in hits:
+            out.rule_conf[i, THEME_IDS.index(h.id)] = h.confidence
+        out.feats[i] = extract_features(ds.texts[i], normalized=True, rule_hits=hits)
+    return out
+
+
+def evaluate_files(ds: Dataset, C: float, calibrate: bool, as_drawn: bool = False) -> dict:
+    """Leave one label file out (see the module docstring): per file and mean macro-F1.
+
+    ``as_drawn``: only the files of :data:`RULES_AS_DRAWN`, each scored with the rules as they
+    were when it was committed (the model and the thresholds still learn from the other files
+    with today's rules): what the tagger did on a file whose errors no rule had yet been written from."""
     folds = []
     for sp in file_splits(ds.files):
-        model_p = ds.fit_predict(sp.train, sp.test, C)
+        test_ds = ds
+        if as_drawn:
+            if sp.name not in RULES_AS_DRAWN:
+                continue
+            test_ds = with_rules_of(ds, sp.test, rules_as_drawn(RULES_AS_DRAWN[sp.name]))
+        model_p = test_ds.fit_predict(sp.train, sp.test, C)
         thresholds = fit_thresholds(ds, sp.train, C, by_file=True) if calibrate else None
-        preds = predictions(ds, sp.test, model_p, thresholds)
+        preds = predictions(test_ds, sp.test, model_p, thresholds)
         gold = ds.gold[sp.test]
         fold = {
             "name": sp.name,
@@ -311,7 +365,7 @@ def confusions(ds: Dataset, pred: np.ndarray, k: int = 15) -> list[dict]:
     return [{"kind": a, "theme": b, "count": c} for (a, b), c in counter.most_common(k)]
 
 
-def run(split: str = "both", folds: int = 5, C: float = 16.0, calibrate: bool = True) -> dict:
+def run(split: str = "both", folds: int = 5, C: float = 16.0, calibrate: bool = True, as_drawn: bool = False) -> dict:
     ds = Dataset.of_files(TRAINING_FILES) if split == "files" else Dataset()
     report = {
         "examples": len(ds.examples),
@@ -326,7 +380,8 @@ def run(split: str = "both", folds: int = 5, C: float = 16.0, calibrate: bool = 
             "errors": confusions(ds, r["pred"]["calibrated" if calibrate else "combined"]),
         }
     if split == "files":
-        report["files"] = evaluate_files(ds, C, calibrate)
+        report["files"] = evaluate_files(ds, C, calibrate, as_drawn)
+        report["files"]["rules_as_drawn"] = as_drawn
     if split == "heldout":
         report["heldout"] = evaluate_heldout(C, calibrate)
     if split == "heldout2":
@@ -430,7 +485,9 @@ def format_report(report: dict) -> str:
         served = "calibrated" if "calibrated" in systems else "combined"
         lines += [
             "",
-            f"LEAVE-ONE-FILE-OUT mean macro-F1 ({served}): {r['mean'][served]:.3f}  "
+            f"LEAVE-ONE-FILE-OUT mean macro-F1 ({served}"
+            + (", each file with the rules as committed with it" if r["rules_as_drawn"] else "")
+            + f"): {r['mean'][served]:.3f}  "
             f"(per file: themes with >= {r['min_support']} positives there; model trained on the other files)",
             "",
             f"{'left-out file':34} {'n':>5} {'themes':>6} | " + " ".join(f"{s:>10}" for s in systems),
@@ -464,6 +521,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--C", type=float, default=16.0)
     ap.add_argument("--no-calibrate", action="store_true", help="skip the per-theme thresholds (faster)")
+    ap.add_argument(
+        "--rules-as-drawn",
+        action="store_true",
+        help="--split files: score each held-out file with the rules of the commit that added it (needs git)",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if not labels_available():
@@ -471,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
             "error: the shared texts referenced by the labels are not available (set GOVTEXT_SHARED)", file=sys.stderr
         )
         return 2
-    report = run(args.split, args.folds, args.C, calibrate=not args.no_calibrate)
+    report = run(args.split, args.folds, args.C, calibrate=not args.no_calibrate, as_drawn=args.rules_as_drawn)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:

@@ -627,6 +627,36 @@ def test_leave_one_file_out_on_two_small_label_files():
     assert r["mean"]["combined"] == pytest.approx(sum(f["macro_f1"]["combined"] for f in r["folds"]) / 2)
 
 
+def _has_commit(commit: str) -> bool:
+    import subprocess
+
+    from govtext.settings import REPO_ROOT
+
+    done = subprocess.run(["git", "-C", str(REPO_ROOT), "cat-file", "-e", commit], capture_output=True)
+    return done.returncode == 0
+
+
+def test_rules_as_drawn_are_the_older_rules_of_each_heldout_file():
+    from nlp.evaluate import RULES_AS_DRAWN, Dataset, rules_as_drawn, with_rules_of
+    from nlp.labels import Example
+
+    if not all(_has_commit(c) for c in RULES_AS_DRAWN.values()):
+        pytest.skip("git history not available (shallow clone)")
+    # 国家安全机关 became a public-security term in session i16q, after the fifth file was committed
+    text = normalize("国家安全机关依法开展反间谍工作。")
+    now = {h.id for h in get_rule_tagger().tag_paragraph(text)}
+    assert "public_security" in now
+    older = rules_as_drawn(RULES_AS_DRAWN["theme_labels_heldout5.jsonl"])
+    assert "public_security" not in {h.id for h in older.tag_paragraph(text)}
+    example = Example("laws", "x", 0, text, ("public_security",), "law", "全国")
+    ds = Dataset([example, example])
+    assert ds.rule_conf[0, THEME_IDS.index("public_security")] >= 0.5
+    swapped = with_rules_of(ds, [1], older)
+    assert (swapped.rule_conf[0] == ds.rule_conf[0]).all() and swapped.feats[0] == ds.feats[0]
+    assert swapped.rule_conf[1, THEME_IDS.index("public_security")] == 0.0
+    assert ds.rule_conf is not swapped.rule_conf
+
+
 def test_heldout_macro_leaves_out_themes_with_few_positives():
     import numpy as np
 
