@@ -209,7 +209,6 @@ def fit_thresholds(ds: Dataset, train: list[int], C: float, inner: int = 3, by_f
         pred = ds.fit_predict(tr, te, C)
         for row, i in enumerate(te):
             oof[pos[i]] = pred[row]
-    rule_hit = ds.rule_conf[train] >= 0.5
     score = noisy_or(ds.rule_conf[train], oof)
     gold = ds.gold[train]
     grid = np.round(np.arange(0.30, 0.91, 0.025), 3)
@@ -217,7 +216,7 @@ def fit_thresholds(ds: Dataset, train: list[int], C: float, inner: int = 3, by_f
     for j in range(len(THEME_IDS)):
         best, best_f = COMBINED_THRESHOLD, -1.0
         for t in grid:
-            pred = rule_hit[:, j] | (score[:, j] >= t)
+            pred = score[:, j] >= t
             tp = int((pred & (gold[:, j] == 1)).sum())
             fp = int((pred & (gold[:, j] == 0)).sum())
             fn = int((~pred & (gold[:, j] == 1)).sum())
@@ -234,10 +233,10 @@ def predictions(ds: Dataset, idx: list[int], model_p: np.ndarray, thresholds: np
     preds = {
         "rules": rule >= 0.5,
         "model": model_p >= 0.5,
-        "combined": (rule >= 0.5) | (combined >= COMBINED_THRESHOLD),
+        "combined": combined >= COMBINED_THRESHOLD,
     }
     if thresholds is not None:
-        preds["calibrated"] = (rule >= 0.5) | (combined >= thresholds[None, :])
+        preds["calibrated"] = combined >= thresholds[None, :]
     return preds
 
 

@@ -592,6 +592,21 @@ def test_evaluate_accepts_the_heldout_splits(split, code):
     assert done.value.code == code
 
 
+def test_a_weak_rule_hit_needs_the_model_and_a_strong_one_tags_alone():
+    from nlp.combine import combine
+    from nlp.themes import ThemeHit
+
+    def tagged(rule: float, model: float | None) -> bool:
+        hits = [ThemeHit("risk_prevention", 1.0, rule, ["风险"])]
+        probs = None if model is None else {"risk_prevention": model}
+        return [t["id"] for t in combine(hits, probs, {})] == ["risk_prevention"]
+
+    assert tagged(0.6, 0.0)  # noisy-OR 0.6 reaches the threshold alone
+    assert not tagged(0.5, 0.1)  # a bare rule hit the model doubts: 0.55
+    assert tagged(0.5, 0.2)  # 1 - 0.5 * 0.8 = 0.6
+    assert tagged(0.5, None)  # rules only (no model file): the rule threshold
+
+
 def test_file_splits_leave_each_file_out_once():
     from nlp.evaluate import file_splits
 
