@@ -79,6 +79,7 @@ import copy
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -189,12 +190,14 @@ def fit_thresholds(ds: Dataset, train: list[int], C: float, inner: int = 3, by_f
     on those scores is taken (searched in 0.30..0.90, shrunk halfway to the
     global threshold to keep it stable). With one training file and ``by_file``, the global threshold."""
     if by_file:
-        groups = sorted({ds.files[i] for i in train})
+        files = ds.files
+        assert files is not None, "by_file needs a Dataset.of_files"
+        groups = sorted({files[i] for i in train})
         if len(groups) < 2:  # no file to hold out inside the training part
             return np.full(len(THEME_IDS), COMBINED_THRESHOLD)
         fold_of_group = {g: k for k, g in enumerate(groups)}
         inner = len(groups)
-        key = ds.files.__getitem__
+        key: Callable[[int], str] = files.__getitem__
     else:
         groups = sorted({ds.group_key(i) for i in train})
         fold_of_group = {g: k % inner for k, g in enumerate(groups)}
@@ -317,6 +320,7 @@ def evaluate_files(ds: Dataset, C: float, calibrate: bool, as_drawn: bool = Fals
     ``as_drawn``: only the files of :data:`RULES_AS_DRAWN`, each scored with the rules as they
     were when it was committed (the model and the thresholds still learn from the other files
     with today's rules): what the tagger did on a file whose errors no rule had yet been written from."""
+    assert ds.files is not None, "leave one file out needs a Dataset.of_files"
     folds = []
     for sp in file_splits(ds.files):
         test_ds = ds
@@ -328,7 +332,7 @@ def evaluate_files(ds: Dataset, C: float, calibrate: bool, as_drawn: bool = Fals
         thresholds = fit_thresholds(ds, sp.train, C, by_file=True) if calibrate else None
         preds = predictions(test_ds, sp.test, model_p, thresholds)
         gold = ds.gold[sp.test]
-        fold = {
+        fold: dict = {
             "name": sp.name,
             "test": len(sp.test),
             "train": len(sp.train),
@@ -379,8 +383,9 @@ def run(split: str = "both", folds: int = 5, C: float = 16.0, calibrate: bool = 
             "errors": confusions(ds, r["pred"]["calibrated" if calibrate else "combined"]),
         }
     if split == "files":
-        report["files"] = evaluate_files(ds, C, calibrate, as_drawn)
-        report["files"]["rules_as_drawn"] = as_drawn
+        by_file = evaluate_files(ds, C, calibrate, as_drawn)
+        by_file["rules_as_drawn"] = as_drawn
+        report["files"] = by_file
     if split == "heldout":
         report["heldout"] = evaluate_heldout(C, calibrate)
     if split == "heldout2":
