@@ -41,7 +41,7 @@ from typing import NamedTuple
 from govtext.errors import BadInput
 from govtext.settings import Settings, load_settings
 from ingest.text import clean_text, split_paragraphs
-from nlp.combine import combine
+from nlp.combine import COMBINED_THRESHOLD, combine
 from nlp.doctype import classify
 from nlp.entities import document_year, extract_entities, find_dates, primary_region
 from nlp.keywords import MAX_PARAGRAPHS as MAX_PARAGRAPHS  # re-exported: the limit of the whole analysis
@@ -101,7 +101,8 @@ def _tag_one(hits: list, vector, probs: dict | None, model, names: dict) -> list
     tags = combine(hits, probs, names, thresholds=model.thresholds if model is not None else None)
     if model is not None:
         for tag in tags:
-            if tag["rule_score"] < 0.5:
+            # the model contributed: the rule score alone stays under the threshold
+            if tag["rule_score"] < model.thresholds.get(tag["id"], COMBINED_THRESHOLD):
                 tag["model_evidence"] = model.explain(vector, tag["id"], k=5)
     return tags
 

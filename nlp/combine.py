@@ -1,13 +1,17 @@
 """Combining rule hits and model probabilities into one paragraph tag list.
 
-Policy (chosen held out by source in ``nlp/evaluate.py``, see its table):
-the combined score of a theme is the noisy-OR ``1 - (1 - rule) * (1 - model)``
-of the rule confidence and the model probability. A theme is tagged when the
-rule confidence reaches 0.5 (the rules are never vetoed: across sources the
-model is less reliable than they are) or when the combined score reaches the
-theme's threshold (the model's file carries one per theme, fitted on training
-folds; :data:`COMBINED_THRESHOLD` otherwise), so a confident model catches
-paraphrases with no taxonomy term and a weak rule hit needs the model to agree.
+Policy (chosen by leaving one label file out, ``nlp.evaluate --split files``,
+see the README): the combined score of a theme is the noisy-OR
+``1 - (1 - rule) * (1 - model)`` of the rule confidence and the model
+probability, and a theme is tagged when that score reaches the theme's
+threshold (the model's file can carry one per theme; :data:`COMBINED_THRESHOLD`
+otherwise). So a rule hit of confidence 0.6 or more tags alone, a weaker one
+(0.5-0.6, a bare threshold hit) needs the model to give the theme some
+probability (0.2 at a rule confidence of 0.5), and a confident model catches
+paraphrases with no taxonomy term. Until session i16t any rule hit of
+confidence 0.5 tagged whatever the model said; scored on label files with the
+rules as they were before those files were read, that let through the weak rule
+hits the model doubted. Without a model the rules tag at 0.5, as before.
 The model sees the rule evidence among its features, so its probability
 already weighs what the rules found. Evidence is always the rule terms that
 fired; when the model contributed, the words that pushed it are listed under
@@ -36,7 +40,7 @@ def combine(
     model_probs: dict[str, float] | None,
     names: dict[str, str],
     threshold: float = COMBINED_THRESHOLD,
-    rule_threshold: float = 0.5,
+    rule_threshold: float = 0.5,  # without a model
     thresholds: dict[str, float] | None = None,
 ) -> list[dict]:
     """Tags of one paragraph, best first: ``{"id","name","score","evidence","rule_score","model_score"}``."""
@@ -51,7 +55,7 @@ def combine(
         else:
             m = model_probs.get(tid, 0.0)
             score = noisy_or(r, m)
-            tagged = r >= rule_threshold or score >= (thresholds or {}).get(tid, threshold)
+            tagged = score >= (thresholds or {}).get(tid, threshold)
         if not tagged:
             continue
         tag: dict = {

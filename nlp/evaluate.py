@@ -1,7 +1,7 @@
 """Per-theme precision / recall / F1 of the rules, the model and their combination,
 in-source and held out by source.
 
-    .venv/bin/python -m nlp.evaluate [--split source|random|both] [--folds 5] [--json]
+    .venv/bin/python -m nlp.evaluate [--split source|random|both|files|heldoutN] [--folds 5] [--json]
 
 Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
 
@@ -58,6 +58,18 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   i16u), from documents none of the other label files had touched, labelled blind
   and committed before any tagger ran on it; not one of the training files.
 
+* **leave one file out (``--split files``)**: for each file of
+  :data:`nlp.labels.TRAINING_FILES`, a model trained on the other files (as
+  ``nlp.train`` trains the served one) scores it. Each file was labelled by
+  one annotator and drawn its own way, so this is the closest in-house proxy
+  for a fresh held-out file; per-file macro-F1 is over the themes with at
+  least :data:`HELDOUT_MIN_SUPPORT` positives in that file, and the mean of
+  the files is the figure to choose a policy by. Per-theme thresholds are
+  fitted by an inner leave-one-file-out over the training files. The rules
+  have read every training file's errors, so the rules' share is in-sample;
+  ``--rules-as-drawn`` scores each held-out file with the rules of the commit
+  that added it (:data:`RULES_AS_DRAWN`), before any rule was written from it.
+
 Systems: ``rules`` (the taxonomy alone, no training), ``model`` (the logistic
 model alone, retrained in every fold), ``combined`` (the policy of :mod:`nlp.combine` at
 its global threshold), ``calibrated`` (the same with per-theme thresholds, what
@@ -72,9 +84,11 @@ people who had seen labelled text: see the closing note of the report.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -95,7 +109,7 @@ from nlp.labels import (
     load_examples,
 )
 from nlp.model import ThemeModel, extract_features, label_matrix, train_from_features
-from nlp.splits import source_splits
+from nlp.splits import SourceSplit, source_splits
 from nlp.taxonomy import THEME_IDS
 from nlp.textnorm import normalize
 from nlp.themes import get_rule_tagger
@@ -142,8 +156,10 @@ def prf(gold: np.ndarray, pred: np.ndarray, min_support: int = 1) -> dict:
 class Dataset:
     """The labelled paragraphs with everything that needs no training computed once."""
 
-    def __init__(self, examples=None):
+    def __init__(self, examples=None, files: list[str] | None = None):
         self.examples = examples if examples is not None else load_examples()
+        #: per example, the label file it comes from (``--split files``); None when not known
+        self.files = files
         self.texts = [normalize(e.text) for e in self.examples]
         self.gold = label_matrix([e.labels for e in self.examples])
         tagger = get_rule_tagger()
@@ -164,32 +180,53 @@ class Dataset:
             out[row] = [probs[t] for t in THEME_IDS]
         return out
 
+    @classmethod
+    def of_files(cls, paths) -> Dataset:
+        """The paragraphs of several label files, each remembering its file."""
+        examples, files = [], []
+        for path in paths:
+            rows = load_examples(path)
+            examples += rows
+            files += [path.name] * len(rows)
+        return cls(examples, files)
+
     def group_key(self, i: int) -> str:
         e = self.examples[i]
         return f"{e.register}:{e.group}"
 
 
-def fit_thresholds(ds: Dataset, train: list[int], C: float, inner: int = 3) -> np.ndarray:
+def fit_thresholds(ds: Dataset, train: list[int], C: float, inner: int = 3, by_file: bool = False) -> np.ndarray:
     """Per-theme thresholds on the combined score, chosen on the training part only.
 
     Out-of-fold model probabilities come from ``inner`` folds that keep each
     source group (register + province/decade) on one side, so the scores look
-    like scores on unseen sources; for each theme the threshold maximising F1
+    like scores on unseen sources (``by_file``: one inner fold per label file
+    of the training part instead); for each theme the threshold maximising F1
     on those scores is taken (searched in 0.30..0.90, shrunk halfway to the
-    global threshold to keep it stable)."""
-    groups = sorted({ds.group_key(i) for i in train})
-    fold_of_group = {g: k % inner for k, g in enumerate(groups)}
+    global threshold to keep it stable). With one training file and ``by_file``, the global threshold."""
+    if by_file:
+        files = ds.files
+        assert files is not None, "by_file needs a Dataset.of_files"
+        groups = sorted({files[i] for i in train})
+        if len(groups) < 2:  # no file to hold out inside the training part
+            return np.full(len(THEME_IDS), COMBINED_THRESHOLD)
+        fold_of_group = {g: k for k, g in enumerate(groups)}
+        inner = len(groups)
+        key: Callable[[int], str] = files.__getitem__
+    else:
+        groups = sorted({ds.group_key(i) for i in train})
+        fold_of_group = {g: k % inner for k, g in enumerate(groups)}
+        key = ds.group_key
     oof = np.zeros((len(train), len(THEME_IDS)))
     pos = {i: row for row, i in enumerate(train)}
     for k in range(inner):
-        te = [i for i in train if fold_of_group[ds.group_key(i)] == k]
-        tr = [i for i in train if fold_of_group[ds.group_key(i)] != k]
+        te = [i for i in train if fold_of_group[key(i)] == k]
+        tr = [i for i in train if fold_of_group[key(i)] != k]
         if not te or not tr:
             continue
         pred = ds.fit_predict(tr, te, C)
         for row, i in enumerate(te):
             oof[pos[i]] = pred[row]
-    rule_hit = ds.rule_conf[train] >= 0.5
     score = noisy_or(ds.rule_conf[train], oof)
     gold = ds.gold[train]
     grid = np.round(np.arange(0.30, 0.91, 0.025), 3)
@@ -197,7 +234,7 @@ def fit_thresholds(ds: Dataset, train: list[int], C: float, inner: int = 3) -> n
     for j in range(len(THEME_IDS)):
         best, best_f = COMBINED_THRESHOLD, -1.0
         for t in grid:
-            pred = rule_hit[:, j] | (score[:, j] >= t)
+            pred = score[:, j] >= t
             tp = int((pred & (gold[:, j] == 1)).sum())
             fp = int((pred & (gold[:, j] == 0)).sum())
             fn = int((~pred & (gold[:, j] == 1)).sum())
@@ -214,10 +251,10 @@ def predictions(ds: Dataset, idx: list[int], model_p: np.ndarray, thresholds: np
     preds = {
         "rules": rule >= 0.5,
         "model": model_p >= 0.5,
-        "combined": (rule >= 0.5) | (combined >= COMBINED_THRESHOLD),
+        "combined": combined >= COMBINED_THRESHOLD,
     }
     if thresholds is not None:
-        preds["calibrated"] = (rule >= 0.5) | (combined >= thresholds[None, :])
+        preds["calibrated"] = combined >= thresholds[None, :]
     return preds
 
 
@@ -240,9 +277,91 @@ def evaluate_split(ds: Dataset, splits, C: float, calibrate: bool) -> dict:
     return {"folds": folds, "results": results, "pred": pooled}
 
 
-def random_splits(n: int, folds: int, seed: int = 0):
-    from nlp.splits import SourceSplit
+def file_splits(files: list[str]) -> list[SourceSplit]:
+    """One split per label file: test on it, train on every other file."""
+    out = []
+    for name in dict.fromkeys(files):
+        test = [i for i, f in enumerate(files) if f == name]
+        train = [i for i, f in enumerate(files) if f != name]
+        out.append(SourceSplit(name, test, train, f"test: {name}; train: the other files"))
+    return out
 
+
+#: the commit that added each held-out label file, before any rule was written from its errors
+#: (``--split files --rules-as-drawn``); theme_labels.jsonl has none: the rules grew from it
+RULES_AS_DRAWN = {
+    HELDOUT_FILE.name: "522a6f8d18880a7f8716c91c8cbc48b5edebd8d8",
+    HELDOUT2_FILE.name: "31182bc8d04407e66f8795c75027f4a37ba5f25d",
+    HELDOUT3_FILE.name: "49034606bb112c8bd442e7d4a78adb87d53379fd",
+    HELDOUT4_FILE.name: "058a1023d2b82b39be31aaf48f4cfcdf1234732a",
+    HELDOUT5_FILE.name: "86c3dae673ad6c6414a1daaae057371a10b4eb40",
+}
+
+
+def rules_as_drawn(commit: str):
+    """The rule tagger of ``index_config/themes.json`` as committed at ``commit`` (read with git)."""
+    import subprocess
+
+    from nlp.taxonomy import parse_taxonomy
+    from nlp.themes import RuleTagger
+
+    root = Path(__file__).resolve().parent.parent
+    raw = subprocess.run(
+        ["git", "-C", str(root), "show", f"{commit}:index_config/themes.json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return RuleTagger(parse_taxonomy(json.loads(raw), source=f"{commit}:index_config/themes.json"))
+
+
+def with_rules_of(ds: Dataset, idx: list[int], tagger) -> Dataset:
+    """A copy of ``ds`` whose rows ``idx`` carry ``tagger``'s rule hits (confidences and the model's rule features)."""
+    out = copy.copy(ds)
+    out.rule_conf = ds.rule_conf.copy()
+    out.feats = list(ds.feats)
+    for i in idx:
+        hits = tagger.score_paragraph(ds.texts[i], normalized=True)
+        out.rule_conf[i] = 0.0
+        for h in hits:
+            out.rule_conf[i, THEME_IDS.index(h.id)] = h.confidence
+        out.feats[i] = extract_features(ds.texts[i], normalized=True, rule_hits=hits)
+    return out
+
+
+def evaluate_files(ds: Dataset, C: float, calibrate: bool, as_drawn: bool = False) -> dict:
+    """Leave one label file out (see the module docstring): per file and mean macro-F1.
+
+    ``as_drawn``: only the files of :data:`RULES_AS_DRAWN`, each scored with the rules as they
+    were when it was committed (the model and the thresholds still learn from the other files
+    with today's rules): what the tagger did on a file whose errors no rule had yet been written from."""
+    assert ds.files is not None, "leave one file out needs a Dataset.of_files"
+    folds = []
+    for sp in file_splits(ds.files):
+        test_ds = ds
+        if as_drawn:
+            if sp.name not in RULES_AS_DRAWN:
+                continue
+            test_ds = with_rules_of(ds, sp.test, rules_as_drawn(RULES_AS_DRAWN[sp.name]))
+        model_p = test_ds.fit_predict(sp.train, sp.test, C)
+        thresholds = fit_thresholds(ds, sp.train, C, by_file=True) if calibrate else None
+        preds = predictions(test_ds, sp.test, model_p, thresholds)
+        gold = ds.gold[sp.test]
+        fold: dict = {
+            "name": sp.name,
+            "test": len(sp.test),
+            "train": len(sp.train),
+            "themes_counted": int((gold.sum(axis=0) >= HELDOUT_MIN_SUPPORT).sum()),
+            "macro_f1": {k: prf(gold, p.astype(int), HELDOUT_MIN_SUPPORT)["macro"]["f1"] for k, p in preds.items()},
+        }
+        if thresholds is not None:
+            fold["thresholds"] = {t: round(float(v), 3) for t, v in zip(THEME_IDS, thresholds)}
+        folds.append(fold)
+    mean = {k: float(np.mean([f["macro_f1"][k] for f in folds])) for k in folds[0]["macro_f1"]}
+    return {"folds": folds, "mean": mean, "min_support": HELDOUT_MIN_SUPPORT}
+
+
+def random_splits(n: int, folds: int, seed: int = 0):
     order = np.random.RandomState(seed).permutation(n)
     out = []
     for k in range(folds):
@@ -264,8 +383,8 @@ def confusions(ds: Dataset, pred: np.ndarray, k: int = 15) -> list[dict]:
     return [{"kind": a, "theme": b, "count": c} for (a, b), c in counter.most_common(k)]
 
 
-def run(split: str = "both", folds: int = 5, C: float = 16.0, calibrate: bool = True) -> dict:
-    ds = Dataset()
+def run(split: str = "both", folds: int = 5, C: float = 16.0, calibrate: bool = True, as_drawn: bool = False) -> dict:
+    ds = Dataset.of_files(TRAINING_FILES) if split == "files" else Dataset()
     report = {
         "examples": len(ds.examples),
         "negatives": int((ds.gold.sum(axis=1) == 0).sum()),
@@ -278,6 +397,10 @@ def run(split: str = "both", folds: int = 5, C: float = 16.0, calibrate: bool = 
             "results": r["results"],
             "errors": confusions(ds, r["pred"]["calibrated" if calibrate else "combined"]),
         }
+    if split == "files":
+        by_file = evaluate_files(ds, C, calibrate, as_drawn)
+        by_file["rules_as_drawn"] = as_drawn
+        report["files"] = by_file
     if split == "heldout":
         report["heldout"] = evaluate_heldout(C, calibrate)
     if split == "heldout2":
@@ -375,6 +498,25 @@ def format_report(report: dict) -> str:
             f"({h['negatives']} with no theme) ==",
             "",
         ] + format_table(h["results"])
+    if "files" in report:
+        r = report["files"]
+        systems = list(r["mean"])
+        served = "calibrated" if "calibrated" in systems else "combined"
+        lines += [
+            "",
+            f"LEAVE-ONE-FILE-OUT mean macro-F1 ({served}"
+            + (", each file with the rules as committed with it" if r["rules_as_drawn"] else "")
+            + f"): {r['mean'][served]:.3f}  "
+            f"(per file: themes with >= {r['min_support']} positives there; model trained on the other files)",
+            "",
+            f"{'left-out file':34} {'n':>5} {'themes':>6} | " + " ".join(f"{s:>10}" for s in systems),
+        ]
+        for f in r["folds"]:
+            lines.append(
+                f"{f['name']:34} {f['test']:>5} {f['themes_counted']:>6} | "
+                + " ".join(f"{f['macro_f1'][s]:10.3f}" for s in systems)
+            )
+        lines.append(f"{'mean':34} {'':>5} {'':>6} | " + " ".join(f"{r['mean'][s]:10.3f}" for s in systems))
     if "in_source" in report:
         ins = report["in_source"]
         lines += ["", f"== in-source: {len(ins['folds'])}-fold random cross-validation =="] + format_table(
@@ -392,12 +534,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m nlp.evaluate")
     ap.add_argument(
         "--split",
-        choices=["source", "random", "both", "heldout", "heldout2", *SERVED_HELDOUT],
+        choices=["source", "random", "both", "files", "heldout", "heldout2", *SERVED_HELDOUT],
         default="both",
     )
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--C", type=float, default=16.0)
     ap.add_argument("--no-calibrate", action="store_true", help="skip the per-theme thresholds (faster)")
+    ap.add_argument(
+        "--rules-as-drawn",
+        action="store_true",
+        help="--split files: score each held-out file with the rules of the commit that added it (needs git)",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if not labels_available():
@@ -405,7 +552,7 @@ def main(argv: list[str] | None = None) -> int:
             "error: the shared texts referenced by the labels are not available (set GOVTEXT_SHARED)", file=sys.stderr
         )
         return 2
-    report = run(args.split, args.folds, args.C, calibrate=not args.no_calibrate)
+    report = run(args.split, args.folds, args.C, calibrate=not args.no_calibrate, as_drawn=args.rules_as_drawn)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:

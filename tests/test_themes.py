@@ -591,7 +591,8 @@ def test_a_heldout_draw_is_reproduced_by_its_command(tmp_path, which):
 
 
 @pytest.mark.parametrize(
-    "split, code", [(f"heldout{n}", 0) for n in range(2, 8)] + [("heldout6r2", 0), ("heldout6adj", 0), ("heldout9", 2)]
+    "split, code",
+    [(f"heldout{n}", 0) for n in range(2, 8)] + [("heldout6r2", 0), ("heldout6adj", 0), ("files", 0), ("heldout9", 2)],
 )
 def test_evaluate_accepts_the_heldout_splits(split, code):
     from nlp.evaluate import main
@@ -600,6 +601,86 @@ def test_evaluate_accepts_the_heldout_splits(split, code):
     with pytest.raises(SystemExit) as done:
         main(["--split", split, "--help"])
     assert done.value.code == code
+
+
+def test_a_weak_rule_hit_needs_the_model_and_a_strong_one_tags_alone():
+    from nlp.combine import combine
+    from nlp.themes import ThemeHit
+
+    def tagged(rule: float, model: float | None) -> bool:
+        hits = [ThemeHit("risk_prevention", 1.0, rule, ["风险"])]
+        probs = None if model is None else {"risk_prevention": model}
+        return [t["id"] for t in combine(hits, probs, {})] == ["risk_prevention"]
+
+    assert tagged(0.6, 0.0)  # noisy-OR 0.6 reaches the threshold alone
+    assert not tagged(0.5, 0.1)  # a bare rule hit the model doubts: 0.55
+    assert tagged(0.5, 0.2)  # 1 - 0.5 * 0.8 = 0.6
+    assert tagged(0.5, None)  # rules only (no model file): the rule threshold
+
+
+def test_file_splits_leave_each_file_out_once():
+    from nlp.evaluate import file_splits
+
+    splits = file_splits(["a", "a", "b", "c", "b"])
+    assert [(s.name, s.test, s.train) for s in splits] == [
+        ("a", [0, 1], [2, 3, 4]),
+        ("b", [2, 4], [0, 1, 3]),
+        ("c", [3], [0, 1, 2, 4]),
+    ]
+
+
+@needs_shared
+def test_leave_one_file_out_on_two_small_label_files():
+    from nlp.evaluate import Dataset, evaluate_files, prf
+    from nlp.labels import HELDOUT2_FILE, HELDOUT_FILE
+
+    ds = Dataset.of_files([HELDOUT_FILE, HELDOUT2_FILE])
+    n1 = len(read_label_rows(HELDOUT_FILE))
+    assert ds.files == [HELDOUT_FILE.name] * n1 + [HELDOUT2_FILE.name] * (len(ds.examples) - n1)
+    r = evaluate_files(ds, C=16.0, calibrate=True)
+    assert [(f["name"], f["test"], f["train"]) for f in r["folds"]] == [
+        (HELDOUT_FILE.name, n1, len(ds.examples) - n1),
+        (HELDOUT2_FILE.name, len(ds.examples) - n1, n1),
+    ]
+    # the rules need no training: their per-file figure is the rules scored on that file alone
+    rules = ds.rule_conf[:n1] >= 0.5
+    assert r["folds"][0]["macro_f1"]["rules"] == prf(ds.gold[:n1], rules.astype(int), 5)["macro"]["f1"]
+    for f in r["folds"]:
+        assert set(f["macro_f1"]) == {"rules", "model", "combined", "calibrated"}
+        assert 0.5 < f["macro_f1"]["combined"] <= 1.0
+        # one inner fold per training file: with one training file, thresholds stay at the global default
+        assert set(f["thresholds"].values()) == {0.6}
+    assert r["mean"]["combined"] == pytest.approx(sum(f["macro_f1"]["combined"] for f in r["folds"]) / 2)
+
+
+def _has_commit(commit: str) -> bool:
+    import subprocess
+
+    from govtext.settings import REPO_ROOT
+
+    done = subprocess.run(["git", "-C", str(REPO_ROOT), "cat-file", "-e", commit], capture_output=True)
+    return done.returncode == 0
+
+
+def test_rules_as_drawn_are_the_older_rules_of_each_heldout_file():
+    from nlp.evaluate import RULES_AS_DRAWN, Dataset, rules_as_drawn, with_rules_of
+    from nlp.labels import Example
+
+    if not all(_has_commit(c) for c in RULES_AS_DRAWN.values()):
+        pytest.skip("git history not available (shallow clone)")
+    # 国家安全机关 became a public-security term in session i16q, after the fifth file was committed
+    text = normalize("国家安全机关依法开展反间谍工作。")
+    now = {h.id for h in get_rule_tagger().tag_paragraph(text)}
+    assert "public_security" in now
+    older = rules_as_drawn(RULES_AS_DRAWN["theme_labels_heldout5.jsonl"])
+    assert "public_security" not in {h.id for h in older.tag_paragraph(text)}
+    example = Example("laws", "x", 0, text, ("public_security",), "law", "全国")
+    ds = Dataset([example, example])
+    assert ds.rule_conf[0, THEME_IDS.index("public_security")] >= 0.5
+    swapped = with_rules_of(ds, [1], older)
+    assert (swapped.rule_conf[0] == ds.rule_conf[0]).all() and swapped.feats[0] == ds.feats[0]
+    assert swapped.rule_conf[1, THEME_IDS.index("public_security")] == 0.0
+    assert ds.rule_conf is not swapped.rule_conf
 
 
 def test_heldout_macro_leaves_out_themes_with_few_positives():
