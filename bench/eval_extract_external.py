@@ -4,6 +4,7 @@
         [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB] [--llm-webkit LWK] [--llm-webkit-upstream LWU]
         [--set6 NAME=CHECKOUT ...] [--set7 NAME=CHECKOUT ...] [--set8 NAME=CHECKOUT ...] [--set9 NAME=CHECKOUT ...]
         [--set10 NAME=CHECKOUT ...] [--set11 NAME=CHECKOUT ...] [--set12 NAME=CHECKOUT ...]
+        [--set13 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -63,6 +64,11 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   runner on a held-out set from saved-site mirrors (政策解读 pages, notices with 文号, 范文 / essay pages,
   news, and non-articles to refuse: gov column pages, an empty article shell, a 502 error page,
   templates), all on sites new to sets 1-11.
+* set 13, ``--set13 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages13.json``): the same
+  runner on another held-out set from saved-site mirrors (notices with 文号 / 索引号 tables, a notice
+  around a table, 政策解读-style pages, 工作总结 / 工作要点 texts, news, and non-articles to refuse: column
+  pages, an empty column, an attachment-only shell, a redirect stub, maintenance and CDN error pages),
+  all on sites new to sets 1-12.
 
 ``--baseline TREE`` adds the extractor of another govtext tree (e.g. main's checkout, read only:
 its own .venv and code, in a subprocess fed the same decoded HTML, page by page in the same run)
@@ -109,8 +115,9 @@ PAGES9 = ROOT / "bench" / "data" / "extract_pages9.json"
 PAGES10 = ROOT / "bench" / "data" / "extract_pages10.json"
 PAGES11 = ROOT / "bench" / "data" / "extract_pages11.json"
 PAGES12 = ROOT / "bench" / "data" / "extract_pages12.json"
+PAGES13 = ROOT / "bench" / "data" / "extract_pages13.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
-SOURCE_SETS = {9: PAGES9, 10: PAGES10, 11: PAGES11, 12: PAGES12}
+SOURCE_SETS = {9: PAGES9, 10: PAGES10, 11: PAGES11, 12: PAGES12, 13: PAGES13}
 SPLITS = ("heldout", "tune", "fixture")
 
 
