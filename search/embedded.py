@@ -306,6 +306,10 @@ class EmbeddedBackend:
         for stored in self.store.iter_documents():
             yield stored.to_dict()
 
+    def iter_texts(self) -> Iterator[str]:
+        """The ``text`` of each of :meth:`iter_documents`, in its order, read alone."""
+        return self.store.iter_texts()
+
     def search(self, req: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         req.validate()

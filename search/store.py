@@ -390,6 +390,20 @@ class Store:
                     yield stored
             last = ids[-1]
 
+    def iter_texts(self) -> Iterator[str]:
+        """Every document's text in id order (what :meth:`iter_documents` gives as ``text``), read
+        in pages without the paragraphs and the other columns."""
+        last = ""
+        while True:
+            rows = self.conn.execute(
+                "SELECT id, text FROM documents WHERE id > ? ORDER BY id LIMIT 200", (last,)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield row[1]
+            last = rows[-1][0]
+
     def last_seq(self) -> int:
         row = self.conn.execute("SELECT MAX(seq) FROM changes").fetchone()
         return row[0] or 0

@@ -54,6 +54,15 @@ def test_index_behind_store_is_caught_up_on_open(settings, backend):
         reopened.close()
 
 
+def test_iter_texts_gives_the_texts_of_iter_documents(backend):
+    """refresh_idf reads the texts alone: the same texts in the same order, past a page of 200."""
+    backend.write([indexed(f"d{i:03d}", f"第{i}号\n网格员 巡查{i % 7}") for i in range(230)])
+    backend.delete(["d005"])
+    texts = list(backend.iter_texts())
+    assert len(texts) == 229
+    assert texts == [d["text"] for d in backend.iter_documents()]
+
+
 def test_reindex_rebuilds_from_store(backend):
     backend.write([indexed(f"d{i}", f"第{i}号 网格员 巡查") for i in range(30)])
     backend.index.clear()
