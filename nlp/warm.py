@@ -42,6 +42,6 @@ try:
 except Exception:  # pragma: no cover - the workers load what is missing themselves
     log.exception("warming the analysis failed; the workers load it themselves")
 else:
-    from govtext.gcwork import settle
+    from govtext.batchwork import settle
 
     settle()  # the workers forked from here inherit the frozen tables and the thresholds

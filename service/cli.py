@@ -28,9 +28,9 @@ def cmd_ingest(args) -> int:
     if args.keep_chrome:
         settings = settings.replace(strip_given_chrome=False)
     backend = _backend(args)
-    from govtext.gcwork import settle
+    from govtext.batchwork import settle
 
-    settle()  # a batch job: fewer garbage collections (govtext/gcwork.py)
+    settle()  # a batch job: fewer garbage collections (govtext/batchwork.py)
     try:
         report = ingest_paths(args.paths, backend, settings, progress=not args.quiet and not args.json)
         if report.written.added or report.written.updated:
