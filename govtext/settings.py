@@ -46,6 +46,10 @@ class Settings:
     #: MiB of the SQLite store each connection reads through a memory map (0: plain reads); the
     #: pages are the OS's file cache, shared by every worker, not copied per process
     sqlite_mmap_mb: int = field(default_factory=lambda: int(_env("GOVTEXT_SQLITE_MMAP_MB", "1024")))
+    #: MiB of SQLite page cache a connection keeps once it writes (SQLite's default: 2): an ingest
+    #: batch touches tens of MiB of pages, and with a small cache it spills changed pages to the
+    #: write-ahead log and reads them back within the transaction (half the ingest's reads)
+    sqlite_write_cache_mb: int = field(default_factory=lambda: int(_env("GOVTEXT_SQLITE_WRITE_CACHE_MB", "64")))
     #: after an ingest, merge the duplicate index's newest posting segments from the oldest one
     #: holding at most this many times the newer ones (dedup/postings.py compaction_plan; 0: off)
     compact_ratio: float = field(default_factory=lambda: float(_env("GOVTEXT_COMPACT_RATIO", "3")))

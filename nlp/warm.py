@@ -41,3 +41,7 @@ try:
     warm()
 except Exception:  # pragma: no cover - the workers load what is missing themselves
     log.exception("warming the analysis failed; the workers load it themselves")
+else:
+    from govtext.batchwork import settle
+
+    settle()  # the workers forked from here inherit the frozen tables and the thresholds

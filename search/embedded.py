@@ -68,7 +68,11 @@ class EmbeddedBackend:
         self.settings = settings
         data_dir = Path(settings.data_dir)
         self.store = Store(
-            data_dir, edition_key=edition_key_of, edition_scheme=EDITION_SCHEME, mmap_mb=settings.sqlite_mmap_mb
+            data_dir,
+            edition_key=edition_key_of,
+            edition_scheme=EDITION_SCHEME,
+            mmap_mb=settings.sqlite_mmap_mb,
+            write_cache_mb=settings.sqlite_write_cache_mb,
         )
         self.index = TantivyIndex(data_dir / "index", transient_writer=not writer)
         self.groups = StoreDuplicates(self.store, site_of)
@@ -305,6 +309,10 @@ class EmbeddedBackend:
     def iter_documents(self) -> Iterator[dict]:
         for stored in self.store.iter_documents():
             yield stored.to_dict()
+
+    def iter_texts(self) -> Iterator[str]:
+        """The ``text`` of each of :meth:`iter_documents`, in its order, read alone."""
+        return self.store.iter_texts()
 
     def search(self, req: SearchRequest) -> SearchResponse:
         started = time.perf_counter()

@@ -28,6 +28,9 @@ def cmd_ingest(args) -> int:
     if args.keep_chrome:
         settings = settings.replace(strip_given_chrome=False)
     backend = _backend(args)
+    from govtext.batchwork import settle
+
+    settle()  # a batch job: fewer garbage collections (govtext/batchwork.py)
     try:
         report = ingest_paths(args.paths, backend, settings, progress=not args.quiet and not args.json)
         if report.written.added or report.written.updated:
@@ -70,7 +73,9 @@ def refresh_idf(backend, settings: Settings, quiet: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)  # an engine backend never made the data folder
     # the term sets ingest kept (nlp/idf_terms.py); texts without one are tokenized as before,
     # and the sets of texts no longer stored are dropped after the pass
-    table = IdfTable.build(corpus_terms((d["text"] for d in backend.iter_documents()), path.parent, prune=True))
+    iter_texts = getattr(backend, "iter_texts", None)  # the embedded store reads the texts alone
+    texts = iter_texts() if iter_texts is not None else (d["text"] for d in backend.iter_documents())
+    table = IdfTable.build(corpus_terms(texts, path.parent, prune=True))
     table.save(path, min_df=2)
 
 

@@ -8,6 +8,7 @@ import random
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import run_cli
@@ -178,3 +179,37 @@ def test_govtext_ingest_compacts_its_segments(tmp_path, paras):
     assert min(kinds["0"].values()) > 2
     assert all(kinds["3"][k] < kinds["0"][k] for k in kinds["0"])
     assert reports["3"]["matches"] and reports["3"] == reports["0"]
+
+
+@pytest.mark.parametrize("ascending", [True, False])
+def test_a_merge_of_sorted_runs_equals_sorting_every_pair(tmp_path, ascending):
+    """Segments whose pids ascend from one to the next are merged by a stable sort by key; the
+    result is the full (key, pid) sort of their pairs, dead pids dropped, as in any other order."""
+    from dedup.postings import SegmentPostings
+
+    conn = sqlite3.connect(tmp_path / "m.sqlite3", isolation_level=None)
+    DedupIndex(conn)
+    rng = np.random.default_rng(7)
+    postings = SegmentPostings(conn, "fp")
+    shared = rng.integers(-(2**63), 2**63 - 1, 50, dtype=np.int64)  # keys in every segment
+    segs, top = [], 0
+    for n in (400, 3, 250):
+        pids = top + 1 + np.sort(rng.choice(3 * n, n, replace=False))
+        keys = np.concatenate([rng.choice(shared, n // 2), rng.integers(-(2**63), 2**63 - 1, n - n // 2)])
+        segs.append(SegmentPostings.build(keys, pids))
+        top = int(pids.max())
+    if not ascending:
+        segs = segs[::-1]
+    alive = np.unique(np.concatenate([s.pids for s in segs]).astype(np.int64))[::3]  # the others were removed
+    conn.executemany(
+        "INSERT INTO dd_para (pid, did, idx, nlen, hash, cluster, norm, text, posted) VALUES (?,0,0,0,0,0,'','',?)",
+        [(int(p), 1) for p in alive] + [(int(p), 0) for p in alive + 1 if p not in set(alive.tolist())],
+    )
+    merged = postings._merged([s.keys for s in segs], [s.pids for s in segs])
+    keys = np.concatenate([s.keys for s in segs])
+    pids = np.concatenate([s.pids for s in segs]).astype(np.int64)
+    live = np.isin(pids, alive)
+    expected = SegmentPostings.build(keys[live], pids[live])
+    assert len(merged.keys) == int(live.sum()) > 0
+    assert np.array_equal(merged.keys, expected.keys) and np.array_equal(merged.pids, expected.pids)
+    assert merged.pids.dtype == expected.pids.dtype

@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import LAWS, REPORTS, SEED, needs_shared, read_jsonl
-from nlp.segment import Segmenter, get_segmenter, index_tokens, read_user_words, subword_string
+from nlp.segment import Segmenter, get_segmenter, index_tokens, read_user_words, subword_string, subword_string_of
 from govtext.settings import load_settings
 
 
@@ -38,6 +38,28 @@ def test_query_tokens_are_a_subset_of_indexed_tokens():
     text_tokens = set(tokens) | set(subword_string(tokens).split())
     for span in ["枫桥经验", "矛盾纠纷多元化解机制", "市域社会治理现代化"]:
         assert set(index_tokens(span)) <= text_tokens
+
+
+@pytest.mark.parametrize(
+    "joined",
+    [
+        "",
+        " ".join(index_tokens("坚持和发展新时代枫桥经验，完善矛盾纠纷多元化解机制，推进市域社会治理现代化")),
+        "中华人民共和国 人民政府 的 政府 a 𠀀𠀁𠀂 网格化管理  党群服务中心 \n 2023年 ab abc",
+        "人民政府",
+        " 人民政府 ",
+    ],
+)
+def test_subwords_of_a_joined_token_string_are_those_of_its_tokens(joined):
+    """The index's sub-word field from the joined token string equals ``subword_string`` of its split."""
+    assert subword_string_of(joined) == subword_string(joined.split(" ") if joined else [])
+
+
+@needs_shared
+def test_subwords_of_joined_token_strings_on_the_corpus():
+    for d in (read_jsonl(REPORTS) + read_jsonl(LAWS))[:40]:
+        joined = " ".join(index_tokens(d["text"]))
+        assert subword_string_of(joined) == subword_string(joined.split(" "))
 
 
 def test_tokens_drop_punctuation_and_lowercase():

@@ -54,6 +54,38 @@ def test_index_behind_store_is_caught_up_on_open(settings, backend):
         reopened.close()
 
 
+def test_iter_texts_gives_the_texts_of_iter_documents(backend):
+    """refresh_idf reads the texts alone: the same texts in the same order, past a page of 200."""
+    backend.write([indexed(f"d{i:03d}", f"第{i}号\n网格员 巡查{i % 7}") for i in range(230)])
+    backend.delete(["d005"])
+    texts = list(backend.iter_texts())
+    assert len(texts) == 229
+    assert texts == [d["text"] for d in backend.iter_documents()]
+
+
+def test_a_writing_connection_gets_the_write_cache_and_a_reading_one_keeps_the_default(settings, backend):
+    import threading
+
+    backend.write([indexed("a", "三治融合")])
+    assert backend.store.conn.execute("PRAGMA cache_size").fetchone()[0] == -settings.sqlite_write_cache_mb * 1024
+    reading = Store(settings.data_dir, readonly=True, write_cache_mb=settings.sqlite_write_cache_mb)
+    default = sqlite3.connect(":memory:").execute("PRAGMA cache_size").fetchone()[0]
+    assert reading.conn.execute("PRAGMA cache_size").fetchone()[0] == default
+    seen = []  # another thread's connection of the writing store, before and after its first write
+    worker = threading.Thread(
+        target=lambda: (
+            seen.append(backend.store.conn.execute("PRAGMA cache_size").fetchone()[0]),
+            backend.store.write_batch([(Document(id="b", text="网格化管理"), ["网格化管理"], {})]),
+            seen.append(backend.store.conn.execute("PRAGMA cache_size").fetchone()[0]),
+            backend.store.close(),
+        )
+    )
+    worker.start()
+    worker.join()
+    assert seen == [default, -settings.sqlite_write_cache_mb * 1024]
+    reading.close()
+
+
 def test_reindex_rebuilds_from_store(backend):
     backend.write([indexed(f"d{i}", f"第{i}号 网格员 巡查") for i in range(30)])
     backend.index.clear()
