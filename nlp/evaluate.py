@@ -57,6 +57,8 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   ``tests/data/theme_labels_heldout7.jsonl`` (:mod:`nlp.draw_heldout7`, session
   i16u), from documents none of the other label files had touched, labelled blind
   and committed before any tagger ran on it; not one of the training files.
+  ``--split heldout7r2`` and ``--split heldout7adj`` score it against a blind
+  second reading and the adjudicated labels (session i16v), as for the sixth.
 
 * **leave one file out (``--split files``)**: for each file of
   :data:`nlp.labels.TRAINING_FILES`, a model trained on the other files (as
@@ -102,7 +104,9 @@ from nlp.labels import (
     HELDOUT6_ADJUDICATED_FILE,
     HELDOUT6_FILE,
     HELDOUT6_READER2_FILE,
+    HELDOUT7_ADJUDICATED_FILE,
     HELDOUT7_FILE,
+    HELDOUT7_READER2_FILE,
     HELDOUT_FILE,
     TRAINING_FILES,
     labels_available,
@@ -123,6 +127,8 @@ SERVED_HELDOUT = {
     "heldout6r2": HELDOUT6_READER2_FILE,
     "heldout6adj": HELDOUT6_ADJUDICATED_FILE,
     "heldout7": HELDOUT7_FILE,
+    "heldout7r2": HELDOUT7_READER2_FILE,
+    "heldout7adj": HELDOUT7_ADJUDICATED_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")

@@ -38,6 +38,10 @@ HELDOUT6_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout6_re
 HELDOUT6_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout6_adjudicated.jsonl"
 #: the seventh held-out file (``--split heldout7``, session i16u), from documents none of the files above uses
 HELDOUT7_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout7.jsonl"
+#: a blind second reading of the seventh file's paragraphs (session i16v, ``nlp.second_reading``)
+HELDOUT7_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout7_reader2.jsonl"
+#: the two readings of the seventh file adjudicated (``nlp.adjudicate``; ``--split heldout7adj``)
+HELDOUT7_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout7_adjudicated.jsonl"
 #: What the served model trains on (``nlp.train``). The first three held-out files have been
 #: read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file

@@ -16,6 +16,9 @@ from nlp.labels import (
     HELDOUT6_ADJUDICATED_FILE,
     HELDOUT6_FILE,
     HELDOUT6_READER2_FILE,
+    HELDOUT7_ADJUDICATED_FILE,
+    HELDOUT7_FILE,
+    HELDOUT7_READER2_FILE,
     labels_available,
     read_label_rows,
 )
@@ -124,6 +127,16 @@ def test_committed_adjudicated_file_is_reproduced_by_its_command():
     out = adjudicate(read_label_rows(HELDOUT6_FILE), read_label_rows(HELDOUT6_READER2_FILE), read_label_rows(DECISIONS))
     assert out == read_label_rows(HELDOUT6_ADJUDICATED_FILE)
     assert all(set(r["labels"]) <= set(THEME_IDS) for r in out)
+
+
+def test_seventh_set_adjudication_is_reproduced_and_decides_every_difference():
+    rows_a, rows_b = read_label_rows(HELDOUT7_FILE), read_label_rows(HELDOUT7_READER2_FILE)
+    decisions = read_label_rows(HELDOUT7_FILE.parent / "theme_labels_heldout7_adjudication.jsonl")
+    out = adjudicate(rows_a, rows_b, decisions)
+    assert out == read_label_rows(HELDOUT7_ADJUDICATED_FILE)
+    differing = {key for key, a, b in paired(rows_a, rows_b) if a != b}
+    assert {d["key"] for d in decisions} == differing and len(differing) == 33
+    assert all(r["reader"] == 2 for r in rows_b)
 
 
 def test_answers_merge_back_in_file_order(tmp_path):
