@@ -4,7 +4,7 @@
         [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB] [--llm-webkit LWK] [--llm-webkit-upstream LWU]
         [--set6 NAME=CHECKOUT ...] [--set7 NAME=CHECKOUT ...] [--set8 NAME=CHECKOUT ...] [--set9 NAME=CHECKOUT ...]
         [--set10 NAME=CHECKOUT ...] [--set11 NAME=CHECKOUT ...] [--set12 NAME=CHECKOUT ...]
-        [--set13 NAME=CHECKOUT ...]
+        [--set13 NAME=CHECKOUT ...] [--set14 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -69,6 +69,12 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   around a table, 政策解读-style pages, 工作总结 / 工作要点 texts, news, and non-articles to refuse: column
   pages, an empty column, an attachment-only shell, a redirect stub, maintenance and CDN error pages),
   all on sites new to sets 1-12.
+* set 14, ``--set14 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages14.json``): the same
+  runner on another held-out set from saved-site mirrors (ministry notices with 文号 reprinted on
+  association, portal and credit sites, school notices, an exam-rule explainer, a thesis guide and a
+  study-experience text, news, a table-only brief, and non-articles to refuse: column pages, homepages,
+  search results, an error page, an empty login shell, attachment-only shells), all on sites new to
+  sets 1-13.
 
 ``--baseline TREE`` adds the extractor of another govtext tree (e.g. main's checkout, read only:
 its own .venv and code, in a subprocess fed the same decoded HTML, page by page in the same run)
@@ -116,8 +122,9 @@ PAGES10 = ROOT / "bench" / "data" / "extract_pages10.json"
 PAGES11 = ROOT / "bench" / "data" / "extract_pages11.json"
 PAGES12 = ROOT / "bench" / "data" / "extract_pages12.json"
 PAGES13 = ROOT / "bench" / "data" / "extract_pages13.json"
+PAGES14 = ROOT / "bench" / "data" / "extract_pages14.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
-SOURCE_SETS = {9: PAGES9, 10: PAGES10, 11: PAGES11, 12: PAGES12, 13: PAGES13}
+SOURCE_SETS = {9: PAGES9, 10: PAGES10, 11: PAGES11, 12: PAGES12, 13: PAGES13, 14: PAGES14}
 SPLITS = ("heldout", "tune", "fixture")
 
 
