@@ -111,7 +111,9 @@ from ingest.text import clean_text
 #   template  - the content block is one of TEMPLATE_MIN or more sibling records of one tag and class (or
 #               their parent), TEMPLATE_SHARE of them headed by a title link to another page, each under
 #               TEMPLATE_MAX_CHARS, together TEMPLATE_COVER of their parent's text: search results, a
-#               column's items with summaries, refused (a FAQ whose questions toggle answers stays)
+#               column's items with summaries, refused (a FAQ whose questions toggle answers stays); a record
+#               holding a link that says only 【详情】 / 阅读全文 counts as headed, wherever the link points
+#               (page set 13's portal column, whose mirror points every link at javascript:;)
 #   linkedlead - a text of at most LEAD_MAX_CHARS under a heading that links elsewhere, on a page mostly
 #               of links whose <title> does not name that heading, is a front page's lead story, refused
 #   moreafter - a text of at most LEAD_MAX_CHARS followed by a "more" link (更多>>, a link line of its own
@@ -120,13 +122,17 @@ from ingest.text import clean_text
 #               two or more, no table inside) is neither prose nor chrome: its unlinked cells cost nothing
 #               (a notice's name lists), and on a filed document (a metadata table with 索引号 or 文号) whose
 #               text has GRID_PROSE characters of sentences outside such tables its cells do not count as
-#               short lines for `shortlines` (page set 10's zj.gov.cn 公示; a trader's price table stays refused)
+#               short lines for `shortlines` (page set 10's zj.gov.cn 公示; a trader's price table stays refused);
+#               nor on any page whose text outside the cells is mostly sentences (GRID_NOTICE_SHARE, GRID_PROSE
+#               characters; a clause ending in a colon introduces the table), the cells unlinked: a notice,
+#               an announcement or a list of results around a table of any size (page set 13's read)
 #   fields    - a whole text of at most FIELDS_MAX_CHARS with no sentence in it (no 。！？, no ". ", but for
 #               one in a label's value), whose lines are FIELDS_SHARE or more label/value lines (地址：…, 电话：…, 证书编号：…) or that is
 #               under FIELDS_TINY characters, is a record, a contact box or a menu's caption, not an article
 #               (page set 10's ndrc.gov.cn query record, panorama-holdings.com.cn's pages, rc.jinan.gov.cn's menu)
 #   errorpage - a whole text of at most ERROR_MAX_CHARS saying the page is gone (页面不存在, 404) or the
-#               visit is blocked (访问过于频繁, 请输入验证码) is not an article, refused
+#               visit is blocked (访问过于频繁, 请输入验证码), or under a <title> that is an HTTP error status
+#               or a bare "Error" (a CDN's page saved under a content URL), is not an article, refused
 SIGNALS = {
     "comments": True,
     "legal": True,
@@ -171,6 +177,8 @@ GRID_SAME = 0.8
 GRID_PROSE = 100
 GRID_LEAD_PROSE = 40  # a dated notice's sentences above its table (one sentence: 经复试…拟录取结果如下)
 GRID_LINKED = 0.1  # of the table's characters at most in links
+GRID_CAPTION_CHARS = 30  # a caption line between a notice's lead-in and its table
+GRID_NOTICE_SHARE = 0.5  # of the text outside a data table in sentences: a notice around it (page set 13's read)
 FIELDS_MAX_CHARS = 600
 FIELDS_SHARE = 0.5
 FIELDS_TINY = 20
@@ -184,11 +192,14 @@ MORE_LINK = re.compile(
 ERROR_MAX_CHARS = 200
 ERROR_PAGE = re.compile(
     r"(?:页面|网页|文章|信息|内容|資訊|頁面|网址|链接)\s*(?:不存在|未找到|找不到|無法找到|无法找到|已被?删除|已被?刪除|已过期|已下线|已撤稿)"
-    r"|\b404\b|not\s+found|访问过于频繁|請求過於頻繁|请输入验证码|请完成安全验证|访问被拦截|您(?:没有|無)权限|无权访问",
+    r"|\b404\b|not\s+found|(?:can['’]?t|cannot)\s+be\s+displayed|访问过于频繁|請求過於頻繁|请输入验证码|请完成安全验证|访问被拦截|您(?:没有|無)权限|无权访问",
     re.I,
 )
 # a <title> that is an HTTP error status (502, 404 Not Found, HTTP 500 - Internal Server Error, Error 403)
-ERROR_TITLE = re.compile(r"\s*(?:HTTP\s*)?(?:error\s*)?[45]\d\d(?:\s*[-:：]?\s*[A-Za-z][A-Za-z .']*)?\s*$", re.I)
+ERROR_TITLE = re.compile(  # 502, 404 Not Found, HTTP 500 - …; a bare "Error" (page set 13's CDN page)
+    r"\s*(?:(?:HTTP\s*)?(?:error\s*)?[45]\d\d(?:\s*[-:：]?\s*[A-Za-z][A-Za-z .']*)?|error|错误|出错了?)\s*$", re.I
+)
+MORE_ONLY = re.compile(r"[\[【(（]?(?:详细|详情|全文|阅读全文|查看全文|詳細|詳情|閱讀全文)[\]】)）]?(?:>>|»|→)?")
 TEMPLATE_MIN = 4  # sibling records
 TEMPLATE_SHARE = 0.8  # of them headed by a title link
 TEMPLATE_MAX_CHARS = 400  # each
@@ -252,6 +263,7 @@ LIST_MAX_PROSE = 400  # characters in sentences (。！？) outside links
 LIST_MIN_PROSE = 50  # below this, a page whose text is mostly links (LIST_PAGE_LINK_SHARE) is a list page
 LIST_PAGE_LINK_SHARE = 0.5
 SENTENCE_END = re.compile(r"[。！？!?]")
+LEAD_IN = re.compile(r"(?:[，,].*[：:]|如下[。.]?)\s*$")  # a clause that introduces what follows (…，具体名单如下：)
 LINK_LIST_WEIGHT = 1.0  # a link line costs its container this much per character
 
 MAX_HTML_CHARS = 4_000_000  # larger pages are cut here (meta["truncated"]); real articles are far smaller
@@ -988,7 +1000,7 @@ def _is_list_page(inside: list[Block], kept: list[Block], blocks: list[Block], f
         lines = kept
         if SIGNALS["grid"] and any(b.grid for b in kept):
             outside = sum(b.chars for b in kept if not b.grid and b.link_density <= 0.3 and SENTENCE_END.search(b.text))
-            if (filed and outside >= GRID_PROSE) or _dated_notice(kept):
+            if (filed and outside >= GRID_PROSE) or _dated_notice(kept) or _table_notice(kept):
                 lines = [b for b in kept if not b.grid]  # a notice's name lists under its text: cells, not labels
         short = sum(1 for b in lines if b.chars <= SHORT_LINE_CHARS and not PUNCT.search(b.text))
         if len(lines) >= SHORT_LINES_MIN and short >= SHORT_LINES_SHARE * len(lines) and not _verse_lines(lines):
@@ -1014,6 +1026,31 @@ def _dated_notice(kept: list[Block]) -> bool:
     dated = any(b.chars <= BYLINE_DATE_CHARS and DATE.search(b.text) for b in head)
     lead = sum(b.chars for b in head if b.link_density <= 0.3 and SENTENCE_END.search(b.text))
     return dated and lead >= GRID_LEAD_PROSE
+
+
+def _table_notice(kept: list[Block]) -> bool:
+    """A notice, an announcement or a list of results around a data table, whatever the table's size:
+    a clause introduces the table (…，具体产品如下：, above its caption if it has one), the text outside
+    the table's cells is mostly sentences (GRID_NOTICE_SHARE of it, GRID_PROSE characters
+    or more; a clause of GRID_LEAD_PROSE characters ending in a colon, 具体产品如下：, introduces the table)
+    and the cells are unlinked. A page of records or links has no such prose beside its table."""
+    cells = [b for b in kept if b.grid]
+    if sum(b.link_chars for b in cells) > GRID_LINKED * sum(b.chars for b in cells):
+        return False  # a table of linked titles is an index
+    first = next(i for i, b in enumerate(kept) if b.grid)
+    lead = [b for b in kept[max(0, first - 3) : first] if not b.grid]
+    while lead and lead[-1].chars <= GRID_CAPTION_CHARS and not PUNCT.search(lead[-1].text):
+        lead.pop()  # the table's caption (2021年拟录取名单)
+    if not lead or lead[-1].link_density > 0.3 or not LEAD_IN.search(lead[-1].text):
+        return False  # the table is not introduced (…如下：): a product's description above its prices
+    outside = [b for b in kept if not b.grid]
+    prose = sum(
+        b.chars
+        for b in outside
+        if b.link_density <= 0.3
+        and (SENTENCE_END.search(b.text) or (b.chars >= GRID_LEAD_PROSE and LEAD_IN.search(b.text)))
+    )
+    return prose >= GRID_PROSE and prose >= GRID_NOTICE_SHARE * sum(b.chars for b in outside)
 
 
 def _mostly_links(blocks: list[Block]) -> bool:
@@ -1046,7 +1083,8 @@ def _template_index(container, blocks: list[Block]) -> bool:
         if k and chain[k - 1] not in members:  # the content block is one of the records or inside one
             continue
         linked = {m for m in members if _links_out(m)}
-        if len(linked) < TEMPLATE_SHARE * len(members):  # cheap first: an article's paragraphs seldom link
+        teased = {m for m in members if _more_link(m)}  # …下面就一起来学习吧。【详情】, whatever its target
+        if len(linked | teased) < TEMPLATE_SHARE * len(members):  # cheap first: an article's paragraphs seldom link
             continue
         chars = dict.fromkeys(members, 0)
         titled: set = set()
@@ -1063,12 +1101,17 @@ def _template_index(container, blocks: list[Block]) -> bool:
                     break
         titled &= linked
         if (
-            len(titled) >= TEMPLATE_SHARE * len(members)
+            len(titled | teased) >= TEMPLATE_SHARE * len(members)
             and max(chars.values()) <= TEMPLATE_MAX_CHARS
             and sum(chars.values()) >= TEMPLATE_COVER * total
         ):
             return True
     return False
+
+
+def _more_link(el) -> bool:
+    """Holds a link saying only "more" (【详情】, 阅读全文, 更多>>): the record is a teaser of another page."""
+    return any(MORE_ONLY.fullmatch(SPACES.sub("", a.text_content() or "")) for a in el.iter("a"))
 
 
 def _links_out(el) -> bool:
@@ -1396,8 +1439,8 @@ def _drop_title_lines(kept: list[Block], title: str) -> tuple[list[Block], str]:
     norm = SPACES.sub("", title)
     head = []
     for block in kept[:8]:  # the lines above the first paragraph of prose
-        if "。" in block.text or block.chars > 60:
-            break
+        if "。" in block.text or (block.chars > 60 and not (norm and SPACES.sub("", block.text) == norm)):
+            break  # a long title line is still the title (an attachment's whole name); a sentence is text
         head.append(block)
     drop = set()
     heading = ""

@@ -20,17 +20,22 @@ SPACES = re.compile(r"[ \t\r\n\u00a0\u3000\u2002\u2003\u2009\u202f\ufeff]+")
 # a 来源 that names no one: keep looking for one that does (an empty 来源： followed by a page
 # control, 来源：【打印】, names no one either: page set 9's read)
 GENERIC_SOURCE = re.compile(
-    r"^(转载文章|转载|网络|互联网|网摘|本站|本网|原创|未知|佚名|网友投稿|综合|综合报道|其他|不详"
+    r"^(转载文章|转载|网络|互联网|网摘|本站|本网|原创|(?:本站|本网)(?:原创|整理|编辑)|未知|佚名|网友投稿|综合|综合报道|其他|不详"
     r"|打印|打印本页|关闭|关闭窗口|分享|分享到|收藏|字体|字号|返回|返回顶部)$"
 )
 
 # a template's unfilled <meta> value: the field's own name (<meta name="SiteName" content="网站名称">)
 PLACEHOLDER = re.compile(r"^(?:网站|站点|栏目|文章|信息|发布)?(?:名称|域名|来源|标识码|机构)$")
+# a <meta> site name naming a website, not a body (…公共平台网站, …门户网站群!): no issuer (page set 13's read)
+WEBSITE_NAME = re.compile(r"(?:网站|网站群|门户)\W*$")
 # a breadcrumb step: 首页 > 论文资料 > 管理相关 > 正文 (a 来源 naming the column names no issuer)
 BREADCRUMB_STEP = r"(?m)[>»›]\s*{0}\s*(?:[>»›]|$)|(?:^|[：:\s])\s*{0}\s*[>»›]"
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔\[［【(（﹝]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号")
 LISTED_NUMBERS = 3
+CITED = re.compile(
+    r"[》>〉]\s*[(（]\s*$"
+)  # 《关于…的通知》（教试中心函〔2019〕179号）: a citation (page set 13's read)
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "０": 0}
 DATE = re.compile(
     r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*(?:[-月/.]\s*(\d{1,2})\s*日?)?"
@@ -69,6 +74,7 @@ def page_metadata(
         or meta_date
         or labelled_date(header)
         or labelled_date(inside)  # 发表于 … under a blog post beats an archive month in the sidebar
+        or byline_date(header)  # a line of its own opening with the date beats a menu's 2018年7月前
         or first_date(header)
         or labelled_date(page)
         or url_date(url)
@@ -83,7 +89,14 @@ def page_metadata(
             ),
             "",
         )
-        or next((tags[k] for k in boilerplate().source_meta if tags.get(k) and not PLACEHOLDER.match(tags[k])), "")
+        or next(
+            (
+                tags[k]
+                for k in boilerplate().source_meta
+                if tags.get(k) and not PLACEHOLDER.match(tags[k]) and not WEBSITE_NAME.search(tags[k])
+            ),
+            "",
+        )
     )[:100]
     text_metadata(doc, doc.text)
     doc.region = region(doc.source, tags.get("sitename", ""), html_title) or (
@@ -301,8 +314,13 @@ def url_date(url: str) -> str:
 def text_metadata(doc: Document, body: str) -> None:
     """文号 from the metadata table or the top of the text; a date from the text as a last resort."""
     number = doc.meta.get("doc_number") or ""
+    if not re.search(r"\d", number):
+        number = ""  # an unfilled field of the table (发文字号：〔〕号)
     if not DOC_NUMBER.search(number):
-        found = DOC_NUMBER.findall(body[:600])
+        top = body[:600]  # a number in brackets after a 《title》 cites that document, not the page's own
+        found = [
+            m.group(0) for m in DOC_NUMBER.finditer(top) if not CITED.search(top[max(0, m.start() - 4) : m.start()])
+        ]
         if found and len({SPACES.sub("", m) for m in found}) < LISTED_NUMBERS:  # more: a list of documents
             number = found[0]  # (a 清理 table), none of them the page's
     if number:

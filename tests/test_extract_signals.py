@@ -1040,3 +1040,112 @@ def test_a_list_of_documents_gives_no_doc_number():
     single = Document(text="吉市林发〔2012〕93号\n各乡镇林业站：现将有关事项通知如下。")
     text_metadata(single, single.text)
     assert single.meta["doc_number"] == "吉市林发〔2012〕93号"
+
+
+def product_notice(lead: str) -> str:
+    """A short notice laid out like page set 13's insurer notice: a greeting, one clause introducing a
+    table of four products (序号 / 产品名称 / 产品代码), two closing sentences, a signature."""
+    rows = "".join(
+        f"<tr><td>{i}</td><td>{name}</td><td>{code}</td></tr>"
+        for i, (name, code) in enumerate(
+            [
+                ("基础A款重大疾病保险", "DDRL"),
+                ("医保账户重大疾病保险", "HDDB"),
+                ("保无忧重大疾病保险B款", "BLDDB"),
+                ("附加学生平安重大疾病保险", "JDDA"),
+            ],
+            1,
+        )
+    )
+    return page(
+        "<div class='nav'><a href='/'>首页</a> > <a href='/gg/'>公示公告</a></div>"
+        "<div class='about_new'><h3>关于4款短期健康险产品停售的公告</h3><p>尊敬的客户：</p>"
+        f"<p>{lead}</p><table><tr><td>序号</td><td>产品名称</td><td>产品代码</td></tr>{rows}</table>"
+        "<p>对于涉及上述产品保险合同，我公司将在剩余保险期间内继续提供保障服务，但自2021年2月1日起不接受上述产品投保及续保。</p>"
+        "<p>您可选择投保公司其他产品，若您需要咨询，可联系公司销售人员或致电公司客户服务热线，我们将热忱为您服务。</p>"
+        "<p>某某人寿保险股份有限公司</p><p>2021年1月19日</p></div>",
+        title="关于4款短期健康险产品停售的公告",
+    )
+
+
+def test_a_notice_introducing_a_small_table_is_kept():
+    """Signal ``grid`` (page set 13's read): a notice whose clause introduces a data table (…，具体产品
+    如下：) and whose text outside the cells is mostly sentences is an article, whatever the table's
+    size, with no 索引号 table and no byline date; a description ending in a full stop above a
+    table (a product's text over its prices) does not introduce it, and stays refused."""
+    lead = (
+        "根据有关规定，我公司4款短期健康保险产品不符合新版疾病定义使用规范，我公司决定自下月起停止销售，具体产品如下："
+    )
+    doc = extract_html(product_notice(lead))
+    assert "DDRL" in doc.text and doc.text.endswith("2021年1月19日")
+    with signal_off("grid"):
+        with pytest.raises(SourceError):
+            extract_html(product_notice(lead))
+    described = lead.replace("，具体产品如下：", "，涉及以下产品。")
+    with pytest.raises(SourceError):
+        extract_html(product_notice(described))
+
+
+def test_a_cited_or_unfilled_doc_number_is_not_the_pages():
+    """Metadata (page set 13's read): a 文号 in brackets after a 《title》 cites that document, and a
+    table's unfilled 发文字号：〔〕号 is none; the page's own 文号 above the text still is."""
+    from govtext.documents import Document
+    from ingest.metadata import text_metadata
+
+    cited = Document(text="根据《关于开展考试工作的通知》(教试中心函〔2019〕179号)等文件规定，现将有关事项公告如下：")
+    text_metadata(cited, cited.text)
+    assert "doc_number" not in cited.meta
+    own = Document(
+        text="川教〔2015〕60号\n为贯彻落实《实施意见》（川办发〔2015〕34号）和《暂行规定》（川教〔2012〕165号），现提出如下意见。",
+        meta={"doc_number": "〔〕号"},
+    )
+    text_metadata(own, own.text)
+    assert own.meta["doc_number"] == "川教〔2015〕60号"
+
+
+def test_a_website_name_or_the_sites_own_work_is_no_source():
+    """Metadata (page set 13's read): a <meta> SiteName naming a website (…公共平台网站, …门户网站群!)
+    and 文章来源：本站原创 name no issuer; a 本文来源：X line under the text is X, and is not text."""
+    site = article().replace("<head>", "<head><meta name='SiteName' content='某某省教育服务公共平台网站'>")
+    assert extract_html(site).source == ""
+    body = article(after="<p>文章来源：本站原创 作者：管理员</p>")
+    assert extract_html(body).source == ""
+    reprint = extract_html(
+        article(
+            after="<p>本文属于原创文章，如若转载，请注明来源：某某新闻</p><p>本文来源：中关村在线 责任编辑：王晓易</p>"
+        )
+    )
+    assert reprint.source == "中关村在线" and "转载" not in reprint.text and "责任编辑" not in reprint.text
+
+
+def test_an_error_titled_page_or_a_teaser_column_or_an_empty_shell_is_refused():
+    """Page set 13's read: a CDN page under the <title> "Error" (``errorpage``); a column of teasers each
+    ending in a link saying only 【详情】, wherever it points (``template``); an article shell whose text
+    is a welcome greeting, its long title again and a byline (nothing is left)."""
+    error = page(
+        "<div><p>This page can't be displayed. Contact support for additional information.</p></div>", title="Error"
+    )
+    with pytest.raises(SourceError):
+        extract_html(error)
+    with signal_off("errorpage"):
+        assert "displayed" in extract_html(error).text
+    items = "".join(
+        f"<div class='news_edit3'><h2><a href='javascript:;'>2019年第{i}区小升初政策及变化</a> <em>2019-02-19</em></h2>"
+        f"<p>本篇文章为同学们整理了2019年第{i}区小升初政策及变化，下面就一起来学习吧。<a href='javascript:;'>【详情】</a></p>"
+        "<h3>标签：<a href='/'>小升初</a></h3></div>"
+        for i in range(1, 7)
+    )
+    column = page(f"<div class='nav'><a href='/'>首页</a></div><div class='list'>{items}</div>", title="小升初政策")
+    with pytest.raises(SourceError):
+        extract_html(column)
+    with signal_off("template"):
+        assert "【详情】" in extract_html(column).text or "学习吧" in extract_html(column).text
+    title = "厦湖教工委〔2018〕51号中共某某区委教育工委关于印发《进一步开展新时代中国特色社会主义思想大宣讲工作实施方案》的通知"
+    shell = page(
+        f"<p>您好！欢迎您访问某某区教师进修学校！</p><div class='content'><p>{title}</p>"
+        "<p>文章来源：本站原创 作者：超级管理员 发布时间：2018-09-22 阅读数：</p>"
+        "<p><a href='/upload/1.doc'>附件.doc</a></p></div>",
+        title=title,
+    )
+    with pytest.raises(SourceError):
+        extract_html(shell)
