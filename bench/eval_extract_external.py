@@ -4,7 +4,7 @@
         [--newspaper4k NP] [--readability-js RJ] [--webmainbench WMB] [--llm-webkit LWK] [--llm-webkit-upstream LWU]
         [--set6 NAME=CHECKOUT ...] [--set7 NAME=CHECKOUT ...] [--set8 NAME=CHECKOUT ...] [--set9 NAME=CHECKOUT ...]
         [--set10 NAME=CHECKOUT ...] [--set11 NAME=CHECKOUT ...] [--set12 NAME=CHECKOUT ...]
-        [--set13 NAME=CHECKOUT ...] [--set14 NAME=CHECKOUT ...]
+        [--set13 NAME=CHECKOUT ...] [--set14 NAME=CHECKOUT ...] [--set15 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -75,6 +75,11 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   study-experience text, news, a table-only brief, and non-articles to refuse: column pages, homepages,
   search results, an error page, an empty login shell, attachment-only shells), all on sites new to
   sets 1-13.
+* set 15, ``--set15 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages15.json``): the same
+  runner on another held-out set from saved-site mirrors (copied prose pieces, opinion and SEO essays,
+  profile texts, reprinted and company news, pages holding their text twice, and non-articles to refuse:
+  homepages, column and list pages, a job-search page, a data page, a login shell, bodiless item
+  shells), all on sites new to sets 1-14.
 
 ``--baseline TREE`` adds the extractor of another govtext tree (e.g. main's checkout, read only:
 its own .venv and code, in a subprocess fed the same decoded HTML, page by page in the same run)
@@ -123,8 +128,9 @@ PAGES11 = ROOT / "bench" / "data" / "extract_pages11.json"
 PAGES12 = ROOT / "bench" / "data" / "extract_pages12.json"
 PAGES13 = ROOT / "bench" / "data" / "extract_pages13.json"
 PAGES14 = ROOT / "bench" / "data" / "extract_pages14.json"
+PAGES15 = ROOT / "bench" / "data" / "extract_pages15.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
-SOURCE_SETS = {9: PAGES9, 10: PAGES10, 11: PAGES11, 12: PAGES12, 13: PAGES13, 14: PAGES14}
+SOURCE_SETS = {9: PAGES9, 10: PAGES10, 11: PAGES11, 12: PAGES12, 13: PAGES13, 14: PAGES14, 15: PAGES15}
 SPLITS = ("heldout", "tune", "fixture")
 
 
