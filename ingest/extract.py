@@ -138,7 +138,8 @@ from ingest.text import clean_text
 #               also an apology that the page shows an error (页面出现错误) or a line that is a bare
 #               "… Error" (page set 14's read)
 #   entrydates - ENTRY_DATES or more short lines ending in a date under the same label (时间：2020-12-29)
-#               are the bylines of a column's entries, refused as a list (page set 14's read)
+#               are the bylines of a column's entries, refused as a list (page set 14's read); under
+#               ENTRY_SHORT_TEXT characters of text they are counted on the whole page (one entry was picked)
 #   shell     - a text whose every line is an attachment link, a viewer's / download line or a share prompt
 #               (SHELL_LINE, each at most SHELL_MAX_LINE characters, no sentence) is an article shell, refused
 #               (page set 14's read)
@@ -209,6 +210,7 @@ ENTRY_DATE_LINE = re.compile(
 )
 ENTRY_LINE_MAX = 60
 ENTRY_DATES = 4
+ENTRY_SHORT_TEXT = 300
 ERROR_MAX_CHARS = 200
 ERROR_PAGE = re.compile(
     r"(?:页面|网页|文章|信息|内容|資訊|頁面|网址|链接)\s*(?:不存在|未找到|找不到|無法找到|无法找到|已被?删除|已被?刪除|已过期|已下线|已撤稿)"
@@ -498,7 +500,7 @@ def _extract_html(
         or (SIGNALS["template"] and container is not None and _template_index(container, blocks))
         or (SIGNALS["linkedlead"] and _linked_lead(kept, blocks, html_title))
         or (SIGNALS["moreafter"] and _more_after(kept, blocks))
-        or (SIGNALS["entrydates"] and _entry_dates(kept))
+        or (SIGNALS["entrydates"] and _entry_dates(kept, blocks))
     ):
         raise SourceError(f"no main text found (a list page){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["summarytable"]:
@@ -1085,9 +1087,12 @@ def _table_notice(kept: list[Block]) -> bool:
     return prose >= GRID_PROSE and prose >= GRID_NOTICE_SHARE * sum(b.chars for b in outside)
 
 
-def _entry_dates(kept: list[Block]) -> bool:
+def _entry_dates(kept: list[Block], blocks: list[Block]) -> bool:
     """ENTRY_DATES or more short lines outside data tables ending in a date under one label
-    (时间：2020-12-29, 来源：网络整理2019-05-09): each entry of a column has its byline, an article one."""
+    (时间：2020-12-29, 来源：网络整理2019-05-09): each entry of a column has its byline, an article one.
+    A short text (ENTRY_SHORT_TEXT) counts them on the whole page: one entry of the column was picked."""
+    if sum(b.chars for b in kept) <= ENTRY_SHORT_TEXT:
+        kept = [b for b in blocks if not b.is_boilerplate and b.link_density <= 0.3]
     labels: Counter = Counter()
     for b in kept:
         if not b.grid and b.chars <= ENTRY_LINE_MAX:

@@ -123,6 +123,7 @@ def _page_html(name: str) -> str:
         "goethe-error-page",
         "zikaobyz-column",
         "highway-feature-column",
+        "hnci-column",
         "ciase-homepage",
     ],
 )
@@ -130,7 +131,8 @@ def test_the_non_articles_its_read_kept_are_refused(name):
     """Set 14 is in-sample here (read once, README "Set 14, the one read"): an article shell whose only
     text is a contact box (S1负责人：… lines, ``fields``) or one 附件 link and a share prompt (``shell``),
     an error page ("Hey? Error", 页面出现错误: ``errorpage``), a column whose only kept line is the site's
-    welcome (欢迎访问…本站…), a column of entries each with its 时间：date byline (``entrydates``) and a
+    welcome (欢迎访问…本站…), a column of entries each with its 时间：date byline (``entrydates``), one
+    whose one kept entry has a 来源：网络整理2019-05-09 line the page repeats (``entrydates``) and a
     homepage whose kept text is one teaser cut off mid-word ("Auto...", ``oneteaser``)."""
     from govtext.errors import SourceError
     from ingest.extract import extract_html
