@@ -89,6 +89,8 @@ from ingest.text import clean_text
 #               ellipsis or a "more" link (详细 / 詳細 …) on a page mostly of links (LIST_PAGE_LINK_SHARE) is
 #               a front page, refused; the teaser rule's "more" words are known in traditional script too
 #               (added after page set 8's read: a forum portal and a news front page were kept as a teaser)
+#               after page set 14's read, a teaser cut mid-clause by three dots ("Auto...", CUT_OFF) needs no
+#               page of links (a trade fair's homepage of teaser groups)
 #   bbs       - a forum post in the BBS mail format keeps its text, not its header lines (发信人 / 标 题 /
 #               发信站), its signature (from a line "--" to ※ 来源 / ※ 修改), its quote header
 #               (【 在 … 的大作中提到: 】) or a bare post number ([ 2 ]) before a header (page set 8's read)
@@ -132,7 +134,15 @@ from ingest.text import clean_text
 #               (page set 10's ndrc.gov.cn query record, panorama-holdings.com.cn's pages, rc.jinan.gov.cn's menu)
 #   errorpage - a whole text of at most ERROR_MAX_CHARS saying the page is gone (页面不存在, 404) or the
 #               visit is blocked (访问过于频繁, 请输入验证码), or under a <title> that is an HTTP error status
-#               or a bare "Error" (a CDN's page saved under a content URL), is not an article, refused
+#               or a bare "Error" (a CDN's page saved under a content URL), is not an article, refused;
+#               also an apology that the page shows an error (页面出现错误) or a line that is a bare
+#               "… Error" (page set 14's read)
+#   entrydates - ENTRY_DATES or more short lines ending in a date under the same label (时间：2020-12-29)
+#               are the bylines of a column's entries, refused as a list (page set 14's read); under
+#               ENTRY_SHORT_TEXT characters of text they are counted on the whole page (one entry was picked)
+#   shell     - a text whose every line is an attachment link, a viewer's / download line or a share prompt
+#               (SHELL_LINE, each at most SHELL_MAX_LINE characters, no sentence) is an article shell, refused
+#               (page set 14's read)
 SIGNALS = {
     "comments": True,
     "legal": True,
@@ -171,6 +181,8 @@ SIGNALS = {
     "moreafter": True,
     "grid": True,
     "fields": True,
+    "shell": True,
+    "entrydates": True,
 }
 GRID_MIN_ROWS = 5
 GRID_SAME = 0.8
@@ -182,19 +194,35 @@ GRID_NOTICE_SHARE = 0.5  # of the text outside a data table in sentences: a noti
 FIELDS_MAX_CHARS = 600
 FIELDS_SHARE = 0.5
 FIELDS_TINY = 20
-FIELD_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z .]{2,12}(?:[/、][\u4e00-\u9fffA-Za-z .]{1,12})*\s*[:：]")  # 电话/传真：
+FIELD_LINE = re.compile(  # 电话/传真：; a numbered label, S1负责人： (page set 14's contact box)
+    r"^(?:[\u4e00-\u9fffA-Za-z .]{2,12}(?:[/、][\u4e00-\u9fffA-Za-z .]{1,12})*|[A-Za-z]\d{1,2}[\u4e00-\u9fff]{2,8})\s*[:：]"
+)
 LATIN_SENTENCE = re.compile(r"[a-z][.;:]\s+[A-Z]|[a-z]\.$", re.M)
 MORE_LINK = re.compile(
     r"^[\[【(（<＜〈]?\s*(?:更多|详细|詳細|详情|詳情|全文|阅读全文|閱讀全文|查看全文|查看更多|more)\s*"
     r"(?:\.{3}|…|>>|»|→|＞＞)?\s*[\]】)）>＞〉]?$",
     re.I,
 )
+# a byline ending a short line: a label, a few characters (网络整理) and a date (page set 14's read)
+ENTRY_DATE_LINE = re.compile(
+    r"([\u4e00-\u9fff]{2,4})\s*[:：][^:：]{0,12}?\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
+)
+ENTRY_LINE_MAX = 60
+ENTRY_DATES = 4
+ENTRY_SHORT_TEXT = 300
 ERROR_MAX_CHARS = 200
 ERROR_PAGE = re.compile(
     r"(?:页面|网页|文章|信息|内容|資訊|頁面|网址|链接)\s*(?:不存在|未找到|找不到|無法找到|无法找到|已被?删除|已被?刪除|已过期|已下线|已撤稿)"
+    r"|(?:页面|网页|访问)[^。，,]{0,8}(?:出现|发生)(?:了)?(?:错误|异常)|^\W*(?:\w+\W+)?error\W*$"
     r"|\b404\b|not\s+found|(?:can['’]?t|cannot)\s+be\s+displayed|访问过于频繁|請求過於頻繁|请输入验证码|请完成安全验证|访问被拦截|您(?:没有|無)权限|无权访问",
-    re.I,
+    re.I | re.M,
 )
+# an attachment-only shell's lines: an attachment link, a viewer's or a download line, a share prompt
+SHELL_LINE = re.compile(
+    r"^附件\s*\d*\s*[:：]|\.(?:docx?|pdf|xlsx?|wps|zip|rar|pptx?)\b|下载|阅读器|预览|扫描|扫一扫|分享|打印", re.I
+)
+SHELL_MAX_LINE = 120
 # a <title> that is an HTTP error status (502, 404 Not Found, HTTP 500 - Internal Server Error, Error 403)
 ERROR_TITLE = re.compile(  # 502, 404 Not Found, HTTP 500 - …; a bare "Error" (page set 13's CDN page)
     r"\s*(?:(?:HTTP\s*)?(?:error\s*)?[45]\d\d(?:\s*[-:：]?\s*[A-Za-z][A-Za-z .']*)?|error|错误|出错了?)\s*$", re.I
@@ -215,6 +243,7 @@ HIDE_CLASSES = frozenset(
 # articles of sets 1-8 kept as one block under 200 characters on a page mostly of links: 2, neither cut off
 TEASER_MAX_CHARS = 200
 TRUNCATED = re.compile(r"(?:\.{3,}|…+|⋯+)$")
+CUT_OFF = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]\.{3,}$")  # a CMS's cut mid-clause ("Auto..."): a teaser anywhere
 BBS_HEADER = re.compile(
     r"^(?:发信人|發信人|寄信人)\s*[:：].{0,80}(?:信区|信區|看板)\s*[:：]|^(?:标|標)\s*(?:题|題)\s*[:：]|^(?:发信站|發信站)\s*[:：]"
 )
@@ -471,6 +500,7 @@ def _extract_html(
         or (SIGNALS["template"] and container is not None and _template_index(container, blocks))
         or (SIGNALS["linkedlead"] and _linked_lead(kept, blocks, html_title))
         or (SIGNALS["moreafter"] and _more_after(kept, blocks))
+        or (SIGNALS["entrydates"] and _entry_dates(kept, blocks))
     ):
         raise SourceError(f"no main text found (a list page){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["summarytable"]:
@@ -495,6 +525,10 @@ def _extract_html(
         and (ERROR_PAGE.search(body) or ERROR_TITLE.match(html_title))
     ):
         raise SourceError(f"no main text found (an error page){' at ' + url if url else ''}", code="no_text")
+    if SIGNALS["shell"] and all(
+        b.chars <= SHELL_MAX_LINE and SHELL_LINE.search(b.text) and not SENTENCE_END.search(b.text) for b in kept
+    ):
+        raise SourceError(f"no main text found (attachments only){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["fields"] and _is_field_page(kept, body):
         raise SourceError(f"no main text found (fields, no sentence){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["attributes"] and _is_record_page(kept, blocks, site):
@@ -1053,6 +1087,21 @@ def _table_notice(kept: list[Block]) -> bool:
     return prose >= GRID_PROSE and prose >= GRID_NOTICE_SHARE * sum(b.chars for b in outside)
 
 
+def _entry_dates(kept: list[Block], blocks: list[Block]) -> bool:
+    """ENTRY_DATES or more short lines outside data tables ending in a date under one label
+    (时间：2020-12-29, 来源：网络整理2019-05-09): each entry of a column has its byline, an article one.
+    A short text (ENTRY_SHORT_TEXT) counts them on the whole page: one entry of the column was picked."""
+    if sum(b.chars for b in kept) <= ENTRY_SHORT_TEXT:
+        kept = [b for b in blocks if not b.is_boilerplate and b.link_density <= 0.3]
+    labels: Counter = Counter()
+    for b in kept:
+        if not b.grid and b.chars <= ENTRY_LINE_MAX:
+            m = ENTRY_DATE_LINE.search(b.text)
+            if m:
+                labels[m.group(1)] += 1
+    return bool(labels) and max(labels.values()) >= ENTRY_DATES
+
+
 def _mostly_links(blocks: list[Block]) -> bool:
     """A page whose characters are LIST_PAGE_LINK_SHARE or more link text."""
     page = sum(b.chars for b in blocks)
@@ -1163,7 +1212,7 @@ def _lone_teaser(kept: list[Block], blocks: list[Block], teaser_end) -> bool:
     text = kept[0].text
     if not (TRUNCATED.search(text) or (kept[0].link_chars and teaser_end.search(text))):
         return False
-    return _mostly_links(blocks)
+    return _mostly_links(blocks) or bool(CUT_OFF.search(text))
 
 
 def _drop_bbs_chrome(kept: list[Block]) -> list[Block]:

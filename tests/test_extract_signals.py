@@ -1149,3 +1149,48 @@ def test_an_error_titled_page_or_a_teaser_column_or_an_empty_shell_is_refused():
     )
     with pytest.raises(SourceError):
         extract_html(shell)
+
+
+def test_an_article_shell_of_attachment_lines_is_refused():
+    """Signal ``shell``: a text whose every line is an attachment link, a download line or a share
+    prompt (no sentence) is an empty article shell; a notice with a sentence above its 附件 stays."""
+    body = (
+        "<div class='article'><h1>关于推行企业开办一网通办的通知</h1>"
+        "<p>附件：企业开办申请表（2020版）.doc （39.50k）[下载]</p><p>（微信扫描分享）</p></div>"
+    )
+    with pytest.raises(SourceError) as err:
+        extract_html(page(body))
+    assert err.value.code == "no_text"
+    with signal_off("shell"):
+        assert "附件" in extract_html(page(body)).text
+    notice = article(after="<p>附件：企业开办申请表（2020版）.doc （39.50k）[下载]</p>")
+    assert "附件" in extract_html(notice).text
+
+
+def test_a_column_of_entries_each_with_a_dated_byline_is_refused():
+    """Signal ``entrydates``: four or more short lines ending in a date under one label (时间：2020-12-29)
+    are the bylines of a column's entries, whatever the markup; an article's one byline is not."""
+    entries = "".join(
+        f"<h4>{TITLES[i]}</h4><p>{PARAGRAPHS[i % 4]}</p><p>时间：2020-12-{i + 10:02d}</p>" for i in range(6)
+    )
+    html = page(f"<div class='main'>{entries}</div>", title="行业动态")
+    with pytest.raises(SourceError) as err:
+        extract_html(html)
+    assert err.value.code == "no_text"
+    with signal_off("entrydates"):
+        assert PARAGRAPHS[0] in extract_html(html).text
+    dated = article(paragraphs=["时间：2020-12-10", *PARAGRAPHS])
+    assert PARAGRAPHS[0] in extract_html(dated).text
+
+
+def test_a_page_whose_text_apologises_for_an_error_is_refused():
+    """Signal ``errorpage``, after page set 14's read: a short text under a "… Error" line that
+    apologises for an error on the page."""
+    html = page(
+        "<div class='err'><h2>Hey? Error</h2><p>抱歉，您访问的页面出现错误，如果影响您的使用请及时和我们联系。</p></div>",
+        title="提示",
+    )
+    with pytest.raises(SourceError):
+        extract_html(html)
+    with signal_off("errorpage"):
+        assert "页面出现错误" in extract_html(html).text
