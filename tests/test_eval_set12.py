@@ -1,16 +1,11 @@
-"""Page set 12 of bench/eval_extract_external.py: the committed page file's structure and its --set12 flag.
-
-Set 12 was read once (README: "Set 12, the one read") and is tuning data since: the pages its read
-missed are checked here against the extractor (in-sample). The anchors and those pages are read from
-the saved-site checkouts where `fetch` put them (beside the repository, under .mirror); without them
-those checks are skipped."""
+"""Page set 12 of bench/eval_extract_external.py, in-sample: set 12 was read once (README: "Set 12,
+the one read") and is tuning data since; the pages its read missed are checked here against the
+extractor. The pages are read from the saved-site checkouts (tests/page_sets.py); without them these
+checks are skipped. The set's structure and flag are checked in tests/test_eval_sets12_15.py."""
 
 from __future__ import annotations
 
-import json
-import re
 import sys
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -20,89 +15,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from annotated_gold import gold_text  # noqa: E402
-from eval_extract_external import (  # noqa: E402
-    FIELDS,
-    PAGES11,
-    PAGES12,
-    SOURCE_SETS,
-    Checkout,
-    decode_bytes,
-    named_checkouts,
-)
-from test_eval_set6 import _repo  # noqa: E402
-from test_eval_set9 import _sites, earlier_sets  # noqa: E402
+from page_sets import page_html, spec  # noqa: E402
 
-SPEC = json.loads(PAGES12.read_text(encoding="utf-8"))
-MIRROR = ROOT.parent / ".mirror"
-#: the fewest pages of each type the set was built to have
-MIN_TYPES = {"list": 8, "interpretation": 4, "gov_notice": 4, "essay": 4, "news": 2}
-
-
-def _checkout(source: str) -> Path:
-    return MIRROR / SPEC["sources"][source]["repo"].replace("/", "+") / "repo"
-
-
-def test_set_12_is_wired_into_the_runner_after_set_11():
-    assert SOURCE_SETS[12] == PAGES12 and SOURCE_SETS[11] == PAGES11 and max(SOURCE_SETS) >= 12
-    assert PAGES11 in earlier_sets(PAGES12) and len(earlier_sets(PAGES12)) == 11
-
-
-def test_every_page_is_held_out_on_a_site_and_repository_no_earlier_set_has():
-    files = earlier_sets(PAGES12)
-    earlier = set().union(*(_sites(p) for p in files))
-    used = {s["repo"] for p in files for s in json.loads(p.read_text(encoding="utf-8")).get("sources", {}).values()}
-    for source in SPEC["sources"].values():
-        assert re.fullmatch(r"[0-9a-f]{40}", source["commit"]) and source["repo"].count("/") == 1
-        assert source["repo"] not in used and not source["repo"].startswith("mhxqwer/")
-    names = [p["page"] for p in SPEC["pages"]]
-    assert len(names) == len(set(names))
-    for page in SPEC["pages"]:
-        assert page["source"] in SPEC["sources"] and page["split"] == "heldout", page["page"]
-        assert page["site"] not in earlier, page["site"]
-        assert page["path"] and page["why"]
-        if page["type"] == "list":
-            assert page["gold"] == "none" and "note" not in page and "labels" not in page
-        else:
-            assert page["gold"] == "annotated" and page["note"]["first"] and page["note"]["last"]
-            assert set(page["labels"]) == set(FIELDS)
-            if page["labels"]["date"]:
-                assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", page["labels"]["date"])
-    per_site = Counter(p["site"] for p in SPEC["pages"])
-    assert max(per_site.values()) <= 3 and len(per_site) >= 15
-    types = Counter(p["type"] for p in SPEC["pages"])
-    assert all(types[t] >= k for t, k in MIN_TYPES.items()), types
-    assert sum(1 for p in SPEC["pages"] if p.get("labels", {}).get("doc_number")) >= 2
-
-
-def test_the_set12_flag_takes_one_checkout_per_named_source(tmp_path):
-    repo, _ = _repo(tmp_path, "one", {"index.html": "<html><body><p>正文。</p></body></html>"})
-    name = next(iter(SPEC["sources"]))
-    assert set(named_checkouts([f"{name}={repo}"], SPEC["sources"], "--set12")) == {name}
-    with pytest.raises(SystemExit, match="--set12"):
-        named_checkouts([f"nosuchsource={repo}"], SPEC["sources"], "--set12")
-
-
-@pytest.mark.parametrize("page", [p for p in SPEC["pages"] if p["type"] != "list"], ids=lambda p: p["page"])
-def test_the_anchors_resolve_in_the_saved_page(page):
-    path = _checkout(page["source"])
-    if not path.exists():
-        pytest.skip(f"{path} not fetched")
-    checkout = Checkout(str(path))
-    html = decode_bytes(checkout.read(page["path"], SPEC["sources"][page["source"]]["commit"]))[0]
-    gold = gold_text(html, page["note"]).split("\n")
-    norm = [re.sub(r"\s+", "", line) for line in gold]
-    assert norm[0].startswith(re.sub(r"\s+", "", page["note"]["first"]))
-    assert norm[-1].startswith(re.sub(r"\s+", "", page["note"]["last"]))
-    assert sum(len(line) for line in norm) >= 150, page["page"]
-
-
-def _page_html(name: str) -> str:
-    page = next(p for p in SPEC["pages"] if p["page"] == name)
-    path = _checkout(page["source"])
-    if not path.exists():
-        pytest.skip(f"{path} not fetched")
-    commit = page.get("commit") or SPEC["sources"][page["source"]]["commit"]
-    return decode_bytes(Checkout(str(path)).read(page["path"], commit))[0]
+SPEC = spec(12)
 
 
 @pytest.mark.parametrize("name", ["stw-gateway-error", "njupt-column-template"])
@@ -113,7 +28,7 @@ def test_the_non_articles_its_read_kept_are_refused(name):
     from ingest.extract import extract_html
 
     with pytest.raises(SourceError):
-        extract_html(_page_html(name))
+        extract_html(page_html(SPEC, name))
 
 
 def test_the_admission_results_notice_is_kept_with_its_table():
@@ -123,7 +38,7 @@ def test_the_admission_results_notice_is_kept_with_its_table():
     from ingest.extract import extract_html
 
     page = next(p for p in SPEC["pages"] if p["page"] == "shnu-admission-results")
-    html = _page_html(page["page"])
+    html = page_html(SPEC, page["page"])
     doc = extract_html(html)
     assert char_scores(doc.text, gold_text(html, page["note"]))[2] >= 0.95
     assert doc.date == page["labels"]["date"]
@@ -141,6 +56,6 @@ def test_the_admission_results_notice_is_kept_with_its_table():
 def test_the_metadata_its_read_missed(name, field, want):
     from ingest.extract import extract_html
 
-    doc = extract_html(_page_html(name))
+    doc = extract_html(page_html(SPEC, name))
     got = doc.source if field == "source" else doc.meta.get(field, "")
     assert got == want

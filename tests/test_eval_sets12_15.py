@@ -1,0 +1,110 @@
+"""Page sets 12-15 of bench/eval_extract_external.py: each committed page file's structure, its
+--setN flag, and that its anchors resolve in the saved-site checkouts (skipped without them). No
+extractor runs here; the sets read once since have their in-sample checks in tests/test_eval_setN.py."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from annotated_gold import gold_text  # noqa: E402
+from eval_extract_external import FIELDS, SOURCE_SETS, decode_bytes, named_checkouts  # noqa: E402
+from page_sets import page_bytes, spec  # noqa: E402
+from test_eval_set6 import _repo  # noqa: E402
+from test_eval_set9 import _sites, earlier_sets  # noqa: E402
+
+#: per set: the fewest pages of each type, the fewest sites, the fewest labelled values per field
+#: ("articles": labelled pages), as each set was built to have
+BUILT = {
+    12: ({"list": 8, "interpretation": 4, "gov_notice": 4, "essay": 4, "news": 2}, 15, {"doc_number": 2}),
+    13: (
+        {"list": 8, "interpretation": 2, "gov_notice": 8, "essay": 3, "news": 4},
+        12,
+        {"doc_number": 3, "index_no": 2},
+    ),
+    14: ({"list": 8, "interpretation": 1, "gov_notice": 7, "essay": 3, "news": 8}, 12, {"doc_number": 5, "date": 19}),
+    15: ({"list": 8, "essay": 5, "news": 5}, 12, {"articles": 14, "date": 6}),
+}
+SPECS = {n: spec(n) for n in BUILT}
+
+
+def _pages(kind_is_list: bool):
+    return [
+        pytest.param(n, page, id=f"set{n}-{page['page']}")
+        for n, s in SPECS.items()
+        for page in s["pages"]
+        if (page["type"] == "list") == kind_is_list
+    ]
+
+
+@pytest.mark.parametrize("n", BUILT)
+def test_the_set_is_wired_into_the_runner_after_the_one_before(n):
+    assert n - 1 in SOURCE_SETS and max(SOURCE_SETS) >= n
+    assert SOURCE_SETS[n - 1] in earlier_sets(SOURCE_SETS[n]) and len(earlier_sets(SOURCE_SETS[n])) == n - 1
+
+
+@pytest.mark.parametrize("n", BUILT)
+def test_every_page_is_held_out_on_a_site_and_repository_no_earlier_set_has(n):
+    import json
+
+    s, (min_types, min_sites, min_labels) = SPECS[n], BUILT[n]
+    files = earlier_sets(SOURCE_SETS[n])
+    earlier = set().union(*(_sites(p) for p in files))
+    used = {v["repo"] for p in files for v in json.loads(p.read_text(encoding="utf-8")).get("sources", {}).values()}
+    for source in s["sources"].values():
+        assert re.fullmatch(r"[0-9a-f]{40}", source["commit"]) and source["repo"].count("/") == 1
+        assert source["repo"] not in used and not source["repo"].startswith("mhxqwer/")
+    names = [p["page"] for p in s["pages"]]
+    assert len(names) == len(set(names))
+    for page in s["pages"]:
+        assert page["source"] in s["sources"] and page["split"] == "heldout", page["page"]
+        assert page["site"] not in earlier, page["site"]
+        assert page["path"] and page["why"]
+        if page["type"] == "list":
+            assert page["gold"] == "none" and "note" not in page and "labels" not in page
+        else:
+            assert page["gold"] == "annotated" and page["note"]["first"] and page["note"]["last"]
+            assert set(page["labels"]) == set(FIELDS)
+            if page["labels"]["date"]:
+                assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", page["labels"]["date"])
+    per_site = Counter(p["site"] for p in s["pages"])
+    assert max(per_site.values()) <= 3 and len(per_site) >= min_sites
+    types = Counter(p["type"] for p in s["pages"])
+    assert all(types[t] >= k for t, k in min_types.items()), types
+    labelled = [p["labels"] for p in s["pages"] if "labels" in p]
+    counts = {"articles": len(labelled), **{f: sum(1 for lab in labelled if lab[f]) for f in FIELDS}}
+    assert all(counts[f] >= k for f, k in min_labels.items()), counts
+
+
+@pytest.mark.parametrize("n", BUILT)
+def test_the_flag_takes_one_checkout_per_named_source(tmp_path, n):
+    repo, _ = _repo(tmp_path, "one", {"index.html": "<html><body><p>正文。</p></body></html>"})
+    sources, flag = SPECS[n]["sources"], f"--set{n}"
+    name = next(iter(sources))
+    assert set(named_checkouts([f"{name}={repo}"], sources, flag)) == {name}
+    with pytest.raises(SystemExit, match=flag):
+        named_checkouts([f"nosuchsource={repo}"], sources, flag)
+
+
+@pytest.mark.parametrize("n, page", _pages(False))
+def test_the_anchors_resolve_in_the_saved_page(n, page):
+    html = decode_bytes(page_bytes(SPECS[n], page))[0]
+    gold = gold_text(html, page["note"]).split("\n")
+    norm = [re.sub(r"\s+", "", line) for line in gold]
+    assert norm[0].startswith(re.sub(r"\s+", "", page["note"]["first"]))
+    assert norm[-1].startswith(re.sub(r"\s+", "", page["note"]["last"]))
+    assert sum(len(line) for line in norm) >= 150, page["page"]
+
+
+@pytest.mark.parametrize("n, page", _pages(True))
+def test_every_non_article_is_in_its_checkout_and_decodes(n, page):
+    raw = page_bytes(SPECS[n], page)
+    assert raw and isinstance(decode_bytes(raw)[0], str)
