@@ -1,6 +1,7 @@
 """Leave-site-out evaluation of the page-kind model (ingest/pagekind.py) against the extractor's rules.
 
     .venv/bin/python bench/pagekind_cv.py [--data bench/data/pagekind_features.jsonl] [--folds 10] [--pages]
+    .venv/bin/python bench/pagekind_cv.py --freeze   # fit on all of sets 1-11 -> bench/data/pagekind_model.json
 
 On every labelled page of extraction sets 1-11 (bench/pagekind_data.py writes their features and the
 rules' verdicts), folds grouped by site (GroupKFold: no site is in a fold's training and test pages).
@@ -15,7 +16,8 @@ chosen on those sites too (inner site-grouped folds: the lowest threshold at whi
 Columns: non-articles refused, articles wrongly refused (of all articles, and of those with a gold
 text), mean F1 over pages with a gold (an article's character F1, 0 when refused; a non-article 1
 when refused, 0 when not). ``--by-time``: fitted on sets 1-9 (and the GNE / Gerapy pages), tested
-on sets 10-11 as the sets the rules first met held out.
+on sets 10-11 as the sets the rules first met held out. ``--freeze``: the same fit and threshold rule on
+all the pages, written as the frozen model that bench/pagekind_heldout.py scores on sets 12-15.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from ingest.pagekind import FEATURES  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "pagekind_features.jsonl"
+FROZEN = ROOT / "bench" / "data" / "pagekind_model.json"
 C = 1.0
 BUDGET = 0.01
 
@@ -111,6 +114,24 @@ def report(title: str, rows: list[dict], verdicts: dict[str, list[bool]]) -> Non
         )
 
 
+def freeze(rows: list[dict], budget: float) -> dict:
+    """The model as the folds train it, fitted on ALL these pages, with its threshold for the combination
+    chosen on them by the same rule (inner site-grouped folds, at most ``budget`` of the articles lost)."""
+    X, y = matrix(rows), np.array([r["nonarticle"] for r in rows])
+    mean, scale, coef, intercept = fit(X, y)
+    return {
+        "features": list(FEATURES),
+        "mean": [float(v) for v in mean],
+        "scale": [float(v) for v in scale],
+        "coef": [float(v) for v in coef],
+        "intercept": intercept,
+        "threshold": pick_threshold(rows, X, y, budget),
+        "C": C,
+        "budget": budget,
+        "trained_on": f"{len(rows)} pages of sets {sorted({r['set'] for r in rows})}",
+    }
+
+
 def cross_validate(rows: list[dict], folds: int, budget: float):
     from sklearn.model_selection import GroupKFold
 
@@ -145,8 +166,20 @@ def main() -> None:
     )
     parser.add_argument("--pages", action="store_true", help="list the pages the rules and the model disagree on")
     parser.add_argument("--by-time", action="store_true", help="also: fit on sets 1-9, test on sets 10-11")
+    parser.add_argument(
+        "--freeze",
+        nargs="?",
+        const=str(FROZEN),
+        metavar="OUT",
+        help=f"fit on all pages, pick the threshold on them, write the model (default {FROZEN.name}) and stop",
+    )
     args = parser.parse_args()
     rows = load(Path(args.data))
+    if args.freeze:
+        model = freeze(rows, args.budget)
+        Path(args.freeze).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+        print(f"{model['trained_on']}: threshold {model['threshold']:.6f} -> {args.freeze}")
+        return
     sites = len({r["site"] for r in rows})
     print(
         f"{len(rows)} pages on {sites} sites, {sum(r['nonarticle'] for r in rows)} non-articles; "
