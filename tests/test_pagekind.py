@@ -77,3 +77,18 @@ def test_leave_site_out_figures_as_the_readme_states():
     assert (got["rules OR model@inner"]["non"], got["rules OR model@inner"]["lost"]) == ((53, 57), (4, 304))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "bench/pagekind_cv.py" in readme and "47 of 57" in readme
+
+
+def test_frozen_model_is_the_fit_on_sets_1_to_11():
+    """bench/data/pagekind_model.json (scored on sets 12-15 by bench/pagekind_heldout.py) is what
+    ``pagekind_cv.py --freeze`` fits on the committed sets 1-11 data, and no page of sets 12-15 is in it."""
+    pytest.importorskip("sklearn")
+    import pagekind_cv as cv
+
+    data = rows()
+    assert not {r["set"] for r in data} & {"12", "13", "14", "15"}
+    frozen = json.loads(cv.FROZEN.read_text(encoding="utf-8"))
+    refit = cv.freeze(data, cv.BUDGET)
+    assert frozen["features"] == list(FEATURES) and frozen["threshold"] == pytest.approx(refit["threshold"], abs=1e-6)
+    assert frozen["coef"] == pytest.approx(refit["coef"], abs=1e-6)
+    assert 0.99 < frozen["threshold"] < 1.0
