@@ -503,7 +503,9 @@ def test_served_model_is_trained_on_every_training_file_the_fourth_and_fifth_hel
     from nlp.labels import (
         HELDOUT4_FILE,
         HELDOUT5_FILE,
+        HELDOUT6_ADJUDICATED_FILE,
         HELDOUT6_FILE,
+        HELDOUT7_ADJUDICATED_FILE,
         HELDOUT7_FILE,
         TRAINING_FILES,
         load_training_examples,
@@ -514,8 +516,11 @@ def test_served_model_is_trained_on_every_training_file_the_fourth_and_fifth_hel
     assert meta["label_files"] == [p.name for p in TRAINING_FILES]
     assert HELDOUT4_FILE in TRAINING_FILES  # tuning data since session i16n
     assert HELDOUT5_FILE in TRAINING_FILES  # tuning data since session i16q
+    # session i16w: the adjudicated sixth and seventh files are tuning data; reader 1's files of the
+    # same paragraphs are not trained on (one reading of a paragraph, not two)
+    assert HELDOUT6_ADJUDICATED_FILE in TRAINING_FILES and HELDOUT7_ADJUDICATED_FILE in TRAINING_FILES
     assert HELDOUT6_FILE not in TRAINING_FILES
-    assert HELDOUT7_FILE not in TRAINING_FILES  # session i16u: read once per model, never trained on
+    assert HELDOUT7_FILE not in TRAINING_FILES
     assert meta["examples"] == len(load_training_examples()) > len(load_examples())
 
 
