@@ -503,7 +503,9 @@ def test_served_model_is_trained_on_every_training_file_the_fourth_and_fifth_hel
     from nlp.labels import (
         HELDOUT4_FILE,
         HELDOUT5_FILE,
+        HELDOUT6_ADJUDICATED_FILE,
         HELDOUT6_FILE,
+        HELDOUT7_ADJUDICATED_FILE,
         HELDOUT7_FILE,
         TRAINING_FILES,
         load_training_examples,
@@ -514,8 +516,11 @@ def test_served_model_is_trained_on_every_training_file_the_fourth_and_fifth_hel
     assert meta["label_files"] == [p.name for p in TRAINING_FILES]
     assert HELDOUT4_FILE in TRAINING_FILES  # tuning data since session i16n
     assert HELDOUT5_FILE in TRAINING_FILES  # tuning data since session i16q
+    # session i16w: the adjudicated sixth and seventh files are tuning data; reader 1's files of the
+    # same paragraphs are not trained on (one reading of a paragraph, not two)
+    assert HELDOUT6_ADJUDICATED_FILE in TRAINING_FILES and HELDOUT7_ADJUDICATED_FILE in TRAINING_FILES
     assert HELDOUT6_FILE not in TRAINING_FILES
-    assert HELDOUT7_FILE not in TRAINING_FILES  # session i16u: read once per model, never trained on
+    assert HELDOUT7_FILE not in TRAINING_FILES
     assert meta["examples"] == len(load_training_examples()) > len(load_examples())
 
 
@@ -881,3 +886,23 @@ def test_coordinating_problems_is_not_mediation():
     tourism = "市人民政府建立旅游工作联席会议制度，协调解决旅游工作中的重大问题。"
     assert not {"dispute_resolution", "support_guarantee"} & {h.id for h in tagger.tag_paragraph(tourism)}
     assert "dispute_resolution" in {h.id for h in tagger.tag_paragraph("人民调解委员会调解民间纠纷。")}
+
+
+def test_quarantine_hearings_enforcement_credentials_and_authority_databases_of_the_sixth_and_seventh_sets():
+    """Session i16w: the adjudicated sixth and seventh sets' recall losses, by general terms (in-sample rules)."""
+    tagger = get_rule_tagger()
+    cases = {
+        "监督检查人员进行现场检查时，应当出示执法证件。": "rule_of_law",
+        "市、区人民政府对动物防疫工作实行统一领导，防止疫病传播。": "risk_prevention",
+        "编制专项规划，应当通过论证会、听证会等方式征求专家和公众的意见。": "social_participation",
+        "工会、共产主义青年团、妇女联合会协助人民政府开展国防教育。": "social_participation",
+        "主管部门应当建立古树名木电子信息数据库，实行动态管理。": "smart_governance",
+    }
+    for text, theme in cases.items():
+        assert theme in {h.id for h in tagger.tag_paragraph(text)}, text
+    for text in (
+        "行政机关依法实施行政处罚。",
+        "国家鼓励企业参与市场竞争。",
+        "驾驶人发生交通事故的，应当立即停车，保护现场。",
+    ):
+        assert not tagger.tag_paragraph(text), text
