@@ -47,7 +47,9 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
 * **sixth held-out (``--split heldout6``)**: the same, scored on
   ``tests/data/theme_labels_heldout6.jsonl`` (:mod:`nlp.draw_heldout6`), from
   documents none of the six other label files had touched, labelled blind and
-  committed before any tagger ran on it; not one of the training files.
+  committed before any tagger ran on it. Its adjudicated labels are training
+  and tuning data since session i16w (the scored paragraphs are left out of the
+  model's training for every heldout6 split).
   ``--split heldout6r2`` scores the same paragraphs against a blind second
   reading (``theme_labels_heldout6_reader2.jsonl``, session i16r) and
   ``--split heldout6adj`` against the two readings adjudicated
@@ -56,7 +58,8 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
 * **seventh held-out (``--split heldout7``)**: the same, scored on
   ``tests/data/theme_labels_heldout7.jsonl`` (:mod:`nlp.draw_heldout7`, session
   i16u), from documents none of the other label files had touched, labelled blind
-  and committed before any tagger ran on it; not one of the training files.
+  and committed before any tagger ran on it; its adjudicated labels are training
+  and tuning data since session i16w (left out of training when scored).
   ``--split heldout7r2`` and ``--split heldout7adj`` score it against a blind
   second reading and the adjudicated labels (session i16v), as for the sixth.
 
