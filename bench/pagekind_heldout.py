@@ -17,6 +17,7 @@ refused, mean F1 (an article's F1, 0 when refused; a non-article 1 when refused,
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import shutil
@@ -34,6 +35,8 @@ sys.path.insert(0, str(ROOT.parent))
 import eval_extract_external as ev  # noqa: E402
 from extract_peers import char_scores  # noqa: E402
 from pagekind_cv import FROZEN, score  # noqa: E402
+
+from ingest.extract import page_kind_features  # noqa: E402
 
 SETS = (12, 13, 14, 15)
 
@@ -55,23 +58,8 @@ HOOK = (
     '    if "features" in seen:\n'
     '        seen["features"] = page_features(blocks, inside, kept, html_title, _header_text(blocks, inside), html)\n'
 )
-HOOK_FN = """
-
-def page_kind_features(html: str):
-    seen: dict = {"features": None}
-    try:
-        doc = _extract_html(html, "", None, None, seen, keep_hidden=False)
-        return seen["features"], doc
-    except SourceError:
-        if not (SIGNALS["hidden"] and seen.get("hidden_prose")):
-            return seen["features"], None
-    seen["features"] = None
-    try:
-        doc = _extract_html(html, "", None, None, seen, keep_hidden=True)
-        return seen["features"], doc
-    except SourceError:
-        return seen["features"], None
-"""
+#: this tree's page_kind_features, appended to an older extractor that lacks it (one definition)
+HOOK_FN = "\n\n" + inspect.getsource(page_kind_features)
 
 
 def with_features(tree: Path, tmp: Path) -> Path:
