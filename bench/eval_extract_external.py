@@ -416,27 +416,40 @@ for line in sys.stdin:
 """
 
 
+def tree_worker(python: Path, script: str, code: Path) -> subprocess.Popen:
+    """``script`` run by another tree's ``python`` on the code at ``code`` (its argument and working
+    folder), fed one JSON line per page on stdin and answering one JSON line per page."""
+    import os
+
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}  # read only: no __pycache__ in that tree
+    return subprocess.Popen(
+        [str(python), "-c", script, str(code)],
+        cwd=str(code),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
+
+
+def ask_worker(proc: subprocess.Popen, html: str) -> dict:
+    """One page to a :func:`tree_worker`, its answer back."""
+    proc.stdin.write(json.dumps(html, ensure_ascii=False) + "\n")
+    proc.stdin.flush()
+    return json.loads(proc.stdout.readline())
+
+
 class BaselineExtractor:
     """govtext as another tree has it (its .venv/bin/python, its code), in a worker process fed one
     page at a time; ``last_wall`` / ``last_cpu`` are the worker's own time for the last page."""
 
     def __init__(self, tree: str):
-        import os
-
         path = Path(tree).resolve()
         python = path / ".venv" / "bin" / "python"
         if not python.exists():
             sys.exit(f"--baseline {tree}: no .venv/bin/python there (make install in that tree)")
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}  # read only: no __pycache__ in that tree
-        self.proc = subprocess.Popen(
-            [str(python), "-c", BASELINE_WORKER, str(path)],
-            cwd=str(path),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            env=env,
-        )
+        self.proc = tree_worker(python, BASELINE_WORKER, path)
         commit = subprocess.run(
             ["git", "-C", str(path), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
         )
@@ -444,9 +457,7 @@ class BaselineExtractor:
         self.last_wall = self.last_cpu = 0.0
 
     def __call__(self, html: str):
-        self.proc.stdin.write(json.dumps(html, ensure_ascii=False) + "\n")
-        self.proc.stdin.flush()
-        out = json.loads(self.proc.stdout.readline())
+        out = ask_worker(self.proc, html)
         self.last_wall, self.last_cpu = out["wall"], out["cpu"]
         return out["text"], None
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -87,22 +86,10 @@ class Worker:
     """page_kind_features of another tree, run by that tree's .venv/bin/python one page at a time."""
 
     def __init__(self, tree: Path, code: Path):
-        python = tree / ".venv" / "bin" / "python"
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        self.proc = subprocess.Popen(
-            [str(python), "-c", WORKER, str(code)],
-            cwd=str(code),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            env=env,
-        )
+        self.proc = ev.tree_worker(tree / ".venv" / "bin" / "python", WORKER, code)
 
     def __call__(self, html: str):
-        self.proc.stdin.write(json.dumps(html, ensure_ascii=False) + "\n")
-        self.proc.stdin.flush()
-        out = json.loads(self.proc.stdout.readline())
+        out = ev.ask_worker(self.proc, html)
         return out["features"], out["text"]
 
 
