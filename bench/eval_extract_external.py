@@ -5,6 +5,7 @@
         [--set6 NAME=CHECKOUT ...] [--set7 NAME=CHECKOUT ...] [--set8 NAME=CHECKOUT ...] [--set9 NAME=CHECKOUT ...]
         [--set10 NAME=CHECKOUT ...] [--set11 NAME=CHECKOUT ...] [--set12 NAME=CHECKOUT ...]
         [--set13 NAME=CHECKOUT ...] [--set14 NAME=CHECKOUT ...] [--set15 NAME=CHECKOUT ...]
+        [--set16 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -80,6 +81,12 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   profile texts, reprinted and company news, pages holding their text twice, and non-articles to refuse:
   homepages, column and list pages, a job-search page, a data page, a login shell, bodiless item
   shells), all on sites new to sets 1-14.
+* set 16, ``--set16 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages16.json``): the same
+  runner on another held-out set, from repositories of other uploaders than sets 12-15's (static rebuilds
+  of a county forestry bureau and a county 食药监 site, GitHub Pages copies, saved-site mirrors, a 美文网
+  template demo): 政策解读 pages, notices (one with 文号 and its attached 规范), news, copied prose and
+  SEO essays, and non-articles to refuse: archive and column pages, a category index, a homepage
+  template, 404 pages; all on sites new to sets 1-15.
 
 ``--baseline TREE`` adds the extractor of another govtext tree (e.g. main's checkout, read only:
 its own .venv and code, in a subprocess fed the same decoded HTML, page by page in the same run)
@@ -129,8 +136,9 @@ PAGES12 = ROOT / "bench" / "data" / "extract_pages12.json"
 PAGES13 = ROOT / "bench" / "data" / "extract_pages13.json"
 PAGES14 = ROOT / "bench" / "data" / "extract_pages14.json"
 PAGES15 = ROOT / "bench" / "data" / "extract_pages15.json"
+PAGES16 = ROOT / "bench" / "data" / "extract_pages16.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
-SOURCE_SETS = {9: PAGES9, 10: PAGES10, 11: PAGES11, 12: PAGES12, 13: PAGES13, 14: PAGES14, 15: PAGES15}
+SOURCE_SETS = {9: PAGES9, 10: PAGES10, 11: PAGES11, 12: PAGES12, 13: PAGES13, 14: PAGES14, 15: PAGES15, 16: PAGES16}
 SPLITS = ("heldout", "tune", "fixture")
 
 

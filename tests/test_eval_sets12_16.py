@@ -1,4 +1,4 @@
-"""Page sets 12-15 of bench/eval_extract_external.py: each committed page file's structure, its
+"""Page sets 12-16 of bench/eval_extract_external.py: each committed page file's structure, its
 --setN flag, and that its anchors resolve in the saved-site checkouts (skipped without them). No
 extractor runs here; the sets read once since have their in-sample checks in tests/test_eval_setN.py."""
 
@@ -32,6 +32,11 @@ BUILT = {
     ),
     14: ({"list": 8, "interpretation": 1, "gov_notice": 7, "essay": 3, "news": 8}, 12, {"doc_number": 5, "date": 19}),
     15: ({"list": 8, "essay": 5, "news": 5}, 12, {"articles": 14, "date": 6}),
+    16: (
+        {"list": 10, "interpretation": 2, "gov_notice": 3, "essay": 8, "news": 3},
+        12,
+        {"articles": 17, "doc_number": 1},
+    ),
 }
 SPECS = {n: spec(n) for n in BUILT}
 
