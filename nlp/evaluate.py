@@ -62,6 +62,13 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   and tuning data since session i16w (left out of training when scored).
   ``--split heldout7r2`` and ``--split heldout7adj`` score it against a blind
   second reading and the adjudicated labels (session i16v), as for the sixth.
+* **eighth held-out (``--split heldout8``)**: the same, scored on
+  ``tests/data/theme_labels_heldout8.jsonl`` (:mod:`nlp.draw_heldout8`, session
+  i16x): paragraphs of saved web pages of public bodies in public git
+  repositories (not ``../shared``), labelled blind and committed before any
+  tagger ran. The pages are read from their snapshots (default
+  ``../.mirror/OWNER+NAME/repo``; ``--heldout8-checkout OWNER/NAME=PATH``, once per
+  repository, points elsewhere); a paragraph whose sha1 does not match stops the run.
 
 * **leave one file out (``--split files``)**: for each file of
   :data:`nlp.labels.TRAINING_FILES`, a model trained on the other files (as
@@ -110,6 +117,7 @@ from nlp.labels import (
     HELDOUT7_ADJUDICATED_FILE,
     HELDOUT7_FILE,
     HELDOUT7_READER2_FILE,
+    HELDOUT8_FILE,
     HELDOUT_FILE,
     TRAINING_FILES,
     labels_available,
@@ -117,6 +125,7 @@ from nlp.labels import (
 )
 from nlp.model import ThemeModel, extract_features, label_matrix, train_from_features
 from nlp.splits import SourceSplit, source_splits
+from nlp.external_docs import parse_checkout, set_checkouts
 from nlp.taxonomy import THEME_IDS
 from nlp.textnorm import normalize
 from nlp.themes import get_rule_tagger
@@ -132,6 +141,7 @@ SERVED_HELDOUT = {
     "heldout7": HELDOUT7_FILE,
     "heldout7r2": HELDOUT7_READER2_FILE,
     "heldout7adj": HELDOUT7_ADJUDICATED_FILE,
+    "heldout8": HELDOUT8_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -563,8 +573,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="--split files: score each held-out file with the rules of the commit that added it (needs git)",
     )
+    ap.add_argument(
+        "--heldout8-checkout",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="--split heldout8: where a source repository of the eighth file is (a git directory; "
+        "default ../.mirror/OWNER+NAME/repo); repeat per repository",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
+    set_checkouts(dict(parse_checkout(spec) for spec in args.heldout8_checkout))
     if not labels_available():
         print(
             "error: the shared texts referenced by the labels are not available (set GOVTEXT_SHARED)", file=sys.stderr

@@ -7,7 +7,8 @@ Each line references a real paragraph instead of copying it:
 repository (``../shared/seeds/<doc_id>.txt`` and ``../shared/corpus/<source>.jsonl``),
 or wherever ``GOVTEXT_SHARED`` points; ``text_prefix`` (the first 12
 characters) checks that the reference still lands on the paragraph that was
-labelled.
+labelled. Rows with ``"source": "github"`` (the eighth held-out file) reference a page of a
+public git repository instead and are resolved by :mod:`nlp.external_docs` (``sha1`` checked).
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ HELDOUT7_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout7.jsonl"
 HELDOUT7_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout7_reader2.jsonl"
 #: the two readings of the seventh file adjudicated (``nlp.adjudicate``; ``--split heldout7adj``)
 HELDOUT7_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout7_adjudicated.jsonl"
+#: the eighth held-out file (``--split heldout8``, session i16x): paragraphs of saved web pages of public
+#: bodies in public git repositories, outside ``../shared``; rows reference (repo, commit, path,
+#: para_index, sha1) and are read through :mod:`nlp.external_docs`. Not trained on.
+HELDOUT8_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout8.jsonl"
 #: What the served model trains on (``nlp.train``). The first three held-out files have been
 #: read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file
@@ -121,7 +126,15 @@ def load_examples(path: Path = LABELS_FILE, base: Path | None = None) -> list[Ex
     base = base or shared_dir()
     rows = read_label_rows(path)
     wanted: dict[str, set[str]] = {}
+    external: dict[int, str] = {}  # row number -> text, for rows outside the shared folder
+    if any(row["source"] == "github" for row in rows):
+        from nlp.external_docs import resolve
+
+        cache: dict = {}
+        external = {i: resolve(row, cache) for i, row in enumerate(rows) if row["source"] == "github"}
     for row in rows:
+        if row["source"] == "github":
+            continue
         wanted.setdefault(row["source"], set()).add(row["doc_id"])
     texts: dict[tuple[str, str], list[str]] = {}
     meta: dict[tuple[str, str], tuple[str, str]] = {}
@@ -142,7 +155,20 @@ def load_examples(path: Path = LABELS_FILE, base: Path | None = None) -> list[Ex
                         texts[(source, doc["id"])] = split_paragraphs(doc.get("text", ""))
                         meta[(source, doc["id"])] = register_of(source, doc)
     out = []
-    for row in rows:
+    for n, row in enumerate(rows):
+        if n in external:
+            out.append(
+                Example(
+                    row["source"],
+                    row["doc_id"],
+                    row["para_index"],
+                    external[n],
+                    tuple(row["labels"]),
+                    row.get("register", ""),
+                    row.get("group", ""),
+                )
+            )
+            continue
         paras = texts.get((row["source"], row["doc_id"]))
         if paras is None or row["para_index"] >= len(paras):
             raise ValueError(f"label reference not found: {row}")
