@@ -171,3 +171,83 @@ def test_the_reading_sheet_shows_text_and_context_but_no_labels(tmp_path):
     for word in ("special_groups", "public_security", "smart_governance", "labels", "drawn_by", "h6_"):
         assert word not in text
     assert json.dumps(rows_a[0]["labels"]) not in text
+
+
+def _external_page(tmp_path, monkeypatch):
+    """A saved page in a plain-directory checkout and two label rows pointing into it."""
+    from nlp import external_docs
+    from nlp.external_docs import html_paragraphs, sha1
+
+    monkeypatch.setattr(external_docs, "_CHECKOUTS", {})  # the checkout set here stays in this test
+    page = (
+        "<html><head><title>县人社局召开就业援助会议</title></head><body>"
+        "<p>会议由局长主持。</p><p>会议要求对零就业家庭开展就业援助。</p>"
+        "<p>各乡镇要建立台账，做到动态清零。</p></body></html>"
+    ).encode("gb18030")
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "1.html").write_bytes(page)
+    external_docs.set_checkouts({"someone/site": tmp_path})
+    paras = html_paragraphs(page)
+    rows = []
+    for k in (1, 2):
+        rows.append(
+            {
+                "source": "github",
+                "repo": "someone/site",
+                "commit": "0" * 40,
+                "path": "news/1.html",
+                "doc_id": "someone/site:news/1.html",
+                "para_index": k,
+                "sha1": sha1(paras[k]),
+                "text_prefix": paras[k][:12],
+                "labels": ["special_groups"] if k == 1 else [],
+                "drawn_by": "h8_secret_query",
+            }
+        )
+    return rows
+
+
+def test_sheet_reads_rows_of_saved_pages_outside_shared(tmp_path, monkeypatch):
+    rows = _external_page(tmp_path, monkeypatch)
+    blocks = sheet_blocks(rows, base=tmp_path / "no-shared-here")  # ../shared is not read for github rows
+    by_ref = {b["ref"]: b for b in blocks}
+    second = by_ref["github:someone/site:news/1.html:2"]
+    assert second["title"] == "县人社局召开就业援助会议"
+    assert second["before"] == "会议要求对零就业家庭开展就业援助。"
+    assert second["text"] == "各乡镇要建立台账，做到动态清零。"
+    assert by_ref["github:someone/site:news/1.html:1"]["before"] == "会议由局长主持。"
+    sheet = tmp_path / "sheet.txt"
+    write_sheet(blocks, sheet)
+    text = sheet.read_text(encoding="utf-8")
+    for word in ("special_groups", "labels", "drawn_by", "h8_secret_query"):
+        assert word not in text
+    # a sha1 that does not match stops the sheet, and the message shows neither labels nor query
+    bad = [rows[0], rows[1] | {"sha1": "0" * 40}]
+    with pytest.raises(ValueError, match="sha1") as err:
+        sheet_blocks(bad)
+    assert "special_groups" not in str(err.value) and "h8_secret_query" not in str(err.value)
+
+
+def test_answers_for_saved_pages_merge_back_through_the_command(tmp_path, monkeypatch):
+    from nlp.second_reading import main
+
+    rows = _external_page(tmp_path, monkeypatch)
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    sheet = tmp_path / "sheet.txt"
+    main([str(labels), str(sheet), "--checkout", f"someone/site={tmp_path}"])
+    numbers = {line.split()[1]: int(line.split()[0][1:]) for line in sheet.read_text().splitlines() if line[:1] == "#"}
+    answers = tmp_path / "answers.tsv"
+    answers.write_text(
+        f"{numbers['github:someone/site:news/1.html:1']}\tspecial_groups,support_guarantee  # 零就业家庭\n"
+        f"{numbers['github:someone/site:news/1.html:2']}\t\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "reader2.jsonl"
+    main([str(labels), str(sheet), "--merge", str(answers), str(out)])
+    merged = read_label_rows(out)
+    assert [r["labels"] for r in merged] == [["special_groups", "support_guarantee"], []]
+    assert [{k: v for k, v in r.items() if k not in ("labels", "reader")} for r in merged] == [
+        {k: v for k, v in r.items() if k != "labels"} for r in rows
+    ]
+    assert all(r["reader"] == 2 for r in merged)
