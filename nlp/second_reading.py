@@ -54,10 +54,9 @@ def _documents(rows: list[dict], base: Path | None) -> dict[tuple[str, str], dic
         if row["source"] != "github":
             wanted.setdefault(row["source"], set()).add(row["doc_id"])
     docs = _external_documents([r for r in rows if r["source"] == "github"])
-    if wanted:
-        base = base or shared_dir()
+    root = (base or shared_dir()) if wanted else Path()
     for source, ids in wanted.items():
-        with open(base / "corpus" / f"{source}.jsonl", encoding="utf-8") as fh:
+        with open(root / "corpus" / f"{source}.jsonl", encoding="utf-8") as fh:
             for line in fh:
                 doc = json.loads(line)
                 if doc.get("id") in ids:
