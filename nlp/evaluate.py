@@ -69,6 +69,9 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   tagger ran. The pages are read from their snapshots (default
   ``../.mirror/OWNER+NAME/repo``; ``--heldout8-checkout OWNER/NAME=PATH``, once per
   repository, points elsewhere); a paragraph whose sha1 does not match stops the run.
+  ``--split heldout8r2`` and ``--split heldout8adj`` score it against a blind
+  second reading and the adjudicated labels (session i16z), as for the seventh;
+  the pages are read the same way.
 
 * **leave one file out (``--split files``)**: for each file of
   :data:`nlp.labels.TRAINING_FILES`, a model trained on the other files (as
@@ -117,7 +120,9 @@ from nlp.labels import (
     HELDOUT7_ADJUDICATED_FILE,
     HELDOUT7_FILE,
     HELDOUT7_READER2_FILE,
+    HELDOUT8_ADJUDICATED_FILE,
     HELDOUT8_FILE,
+    HELDOUT8_READER2_FILE,
     HELDOUT_FILE,
     TRAINING_FILES,
     labels_available,
@@ -142,6 +147,8 @@ SERVED_HELDOUT = {
     "heldout7r2": HELDOUT7_READER2_FILE,
     "heldout7adj": HELDOUT7_ADJUDICATED_FILE,
     "heldout8": HELDOUT8_FILE,
+    "heldout8r2": HELDOUT8_READER2_FILE,
+    "heldout8adj": HELDOUT8_ADJUDICATED_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")

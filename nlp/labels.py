@@ -47,6 +47,10 @@ HELDOUT7_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout
 #: bodies in public git repositories, outside ``../shared``; rows reference (repo, commit, path,
 #: para_index, sha1) and are read through :mod:`nlp.external_docs`. Not trained on.
 HELDOUT8_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout8.jsonl"
+#: a blind second reading of the eighth file's paragraphs (session i16z, ``nlp.second_reading``)
+HELDOUT8_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout8_reader2.jsonl"
+#: the two readings of the eighth file adjudicated (``nlp.adjudicate``; ``--split heldout8adj``)
+HELDOUT8_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout8_adjudicated.jsonl"
 #: What the served model trains on (``nlp.train``). The first three held-out files have been
 #: read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file

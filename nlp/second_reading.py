@@ -14,6 +14,12 @@ reads the second reader's answers (``number<TAB>theme,theme`` per line, an
 empty second field for no theme) and writes ``OUT.jsonl``: the rows of
 ``LABELS.jsonl`` in their order with the second reader's ``labels`` and
 ``"reader": 2``.
+
+Rows with ``"source": "github"`` (the eighth held-out file) reference a saved
+web page of a public git repository, not ``../shared``: their title and
+paragraphs come from the snapshot through the fixed reader of
+:mod:`nlp.external_docs` (``--checkout owner/name=PATH`` points elsewhere
+than ``../.mirror``), and each paragraph's ``sha1`` is checked.
 """
 
 from __future__ import annotations
@@ -24,19 +30,33 @@ import random
 from pathlib import Path
 
 from ingest.text import split_paragraphs
+from nlp import external_docs
 from nlp.labels import read_label_rows, shared_dir
 from nlp.taxonomy import THEME_IDS
 
 SEED = 1616
 
 
-def _documents(rows: list[dict], base: Path) -> dict[tuple[str, str], dict]:
+def _external_documents(rows: list[dict]) -> dict[tuple[str, str], dict]:
+    """Title and paragraphs of the saved pages that ``github`` rows reference (:mod:`nlp.external_docs`)."""
+    docs: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        key = ("github", row["doc_id"])
+        if key not in docs:
+            data = external_docs.read_blob(row["repo"], row["commit"], row["path"])
+            docs[key] = {"title": external_docs.html_title(data), "paras": external_docs.html_paragraphs(data)}
+    return docs
+
+
+def _documents(rows: list[dict], base: Path | None) -> dict[tuple[str, str], dict]:
     wanted: dict[str, set[str]] = {}
     for row in rows:
-        wanted.setdefault(row["source"], set()).add(row["doc_id"])
-    docs: dict[tuple[str, str], dict] = {}
+        if row["source"] != "github":
+            wanted.setdefault(row["source"], set()).add(row["doc_id"])
+    docs = _external_documents([r for r in rows if r["source"] == "github"])
+    root = (base or shared_dir()) if wanted else Path()
     for source, ids in wanted.items():
-        with open(base / "corpus" / f"{source}.jsonl", encoding="utf-8") as fh:
+        with open(root / "corpus" / f"{source}.jsonl", encoding="utf-8") as fh:
             for line in fh:
                 doc = json.loads(line)
                 if doc.get("id") in ids:
@@ -45,6 +65,11 @@ def _documents(rows: list[dict], base: Path) -> dict[tuple[str, str], dict]:
                         "paras": split_paragraphs(doc.get("text", "")),
                     }
     return docs
+
+
+def _reference(row: dict) -> str:
+    """Where a row points, without its labels or ``drawn_by`` (error messages must not show them)."""
+    return f"{row['source']}:{row['doc_id']}:{row['para_index']}"
 
 
 def reading_order(n: int, seed: int = SEED) -> list[int]:
@@ -56,15 +81,19 @@ def reading_order(n: int, seed: int = SEED) -> list[int]:
 
 def sheet_blocks(rows: list[dict], base: Path | None = None) -> list[dict]:
     """One block per row, in reading order: number, reference, title, previous paragraph, text."""
-    docs = _documents(rows, base or shared_dir())
+    docs = _documents(rows, base)
     blocks = []
     for number, i in enumerate(reading_order(len(rows)), start=1):
         row = rows[i]
         doc = docs[(row["source"], row["doc_id"])]
         k = row["para_index"]
+        if k >= len(doc["paras"]):
+            raise ValueError(f"label reference not found: {_reference(row)}")
         text = doc["paras"][k]
         if row.get("text_prefix") and not text.startswith(row["text_prefix"]):
-            raise ValueError(f"label reference misaligned: {row}")
+            raise ValueError(f"label reference misaligned: {_reference(row)}")
+        if "sha1" in row and external_docs.sha1(text) != row["sha1"]:
+            raise ValueError(f"label reference misaligned (sha1 mismatch): {_reference(row)}")
         blocks.append(
             {
                 "number": number,
@@ -111,12 +140,20 @@ def merge(rows: list[dict], answers: dict[int, list[str]]) -> list[dict]:
     return [{**row, "labels": by_row[i], "reader": 2} for i, row in enumerate(rows)]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("labels", type=Path)
     ap.add_argument("sheet", type=Path)
     ap.add_argument("--merge", nargs=2, type=Path, metavar=("ANSWERS", "OUT"))
-    args = ap.parse_args()
+    ap.add_argument(
+        "--checkout",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="where to read a repository that github rows reference (default ../.mirror/OWNER+NAME/repo)",
+    )
+    args = ap.parse_args(argv)
+    external_docs.set_checkouts(dict(external_docs.parse_checkout(spec) for spec in args.checkout))
     rows = read_label_rows(args.labels)
     if args.merge:
         answers_path, out = args.merge

@@ -171,3 +171,141 @@ def test_the_reading_sheet_shows_text_and_context_but_no_labels(tmp_path):
     for word in ("special_groups", "public_security", "smart_governance", "labels", "drawn_by", "h6_"):
         assert word not in text
     assert json.dumps(rows_a[0]["labels"]) not in text
+
+
+def _external_page(tmp_path, monkeypatch):
+    """A saved page in a plain-directory checkout and two label rows pointing into it."""
+    from nlp import external_docs
+    from nlp.external_docs import html_paragraphs, sha1
+
+    monkeypatch.setattr(external_docs, "_CHECKOUTS", {})  # the checkout set here stays in this test
+    page = (
+        "<html><head><title>县人社局召开就业援助会议</title></head><body>"
+        "<p>会议由局长主持。</p><p>会议要求对零就业家庭开展就业援助。</p>"
+        "<p>各乡镇要建立台账，做到动态清零。</p></body></html>"
+    ).encode("gb18030")
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "1.html").write_bytes(page)
+    external_docs.set_checkouts({"someone/site": tmp_path})
+    paras = html_paragraphs(page)
+    rows = []
+    for k in (1, 2):
+        rows.append(
+            {
+                "source": "github",
+                "repo": "someone/site",
+                "commit": "0" * 40,
+                "path": "news/1.html",
+                "doc_id": "someone/site:news/1.html",
+                "para_index": k,
+                "sha1": sha1(paras[k]),
+                "text_prefix": paras[k][:12],
+                "labels": ["special_groups"] if k == 1 else [],
+                "drawn_by": "h8_secret_query",
+            }
+        )
+    return rows
+
+
+def test_sheet_reads_rows_of_saved_pages_outside_shared(tmp_path, monkeypatch):
+    rows = _external_page(tmp_path, monkeypatch)
+    blocks = sheet_blocks(rows, base=tmp_path / "no-shared-here")  # ../shared is not read for github rows
+    by_ref = {b["ref"]: b for b in blocks}
+    second = by_ref["github:someone/site:news/1.html:2"]
+    assert second["title"] == "县人社局召开就业援助会议"
+    assert second["before"] == "会议要求对零就业家庭开展就业援助。"
+    assert second["text"] == "各乡镇要建立台账，做到动态清零。"
+    assert by_ref["github:someone/site:news/1.html:1"]["before"] == "会议由局长主持。"
+    sheet = tmp_path / "sheet.txt"
+    write_sheet(blocks, sheet)
+    text = sheet.read_text(encoding="utf-8")
+    for word in ("special_groups", "labels", "drawn_by", "h8_secret_query"):
+        assert word not in text
+    # a sha1 that does not match stops the sheet, and the message shows neither labels nor query
+    bad = [rows[0], rows[1] | {"sha1": "0" * 40}]
+    with pytest.raises(ValueError, match="sha1") as err:
+        sheet_blocks(bad)
+    assert "special_groups" not in str(err.value) and "h8_secret_query" not in str(err.value)
+
+
+def test_answers_for_saved_pages_merge_back_through_the_command(tmp_path, monkeypatch):
+    from nlp.second_reading import main
+
+    rows = _external_page(tmp_path, monkeypatch)
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    sheet = tmp_path / "sheet.txt"
+    main([str(labels), str(sheet), "--checkout", f"someone/site={tmp_path}"])
+    numbers = {line.split()[1]: int(line.split()[0][1:]) for line in sheet.read_text().splitlines() if line[:1] == "#"}
+    answers = tmp_path / "answers.tsv"
+    answers.write_text(
+        f"{numbers['github:someone/site:news/1.html:1']}\tspecial_groups,support_guarantee  # 零就业家庭\n"
+        f"{numbers['github:someone/site:news/1.html:2']}\t\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "reader2.jsonl"
+    main([str(labels), str(sheet), "--merge", str(answers), str(out)])
+    merged = read_label_rows(out)
+    assert [r["labels"] for r in merged] == [["special_groups", "support_guarantee"], []]
+    assert [{k: v for k, v in r.items() if k not in ("labels", "reader")} for r in merged] == [
+        {k: v for k, v in r.items() if k != "labels"} for r in rows
+    ]
+    assert all(r["reader"] == 2 for r in merged)
+
+
+def test_eighth_set_second_reading_and_adjudication_are_reproduced():
+    """Session i16z: the blind second reading of the eighth file and its adjudication."""
+    from nlp.labels import (
+        HELDOUT8_ADJUDICATED_FILE,
+        HELDOUT8_FILE,
+        HELDOUT8_READER2_FILE,
+        TRAINING_FILES,
+    )
+
+    rows_a, rows_b = read_label_rows(HELDOUT8_FILE), read_label_rows(HELDOUT8_READER2_FILE)
+    # the same paragraphs in the same order, every field but the labels copied from the first file
+    assert [{k: v for k, v in r.items() if k not in ("labels", "reader")} for r in rows_b] == [
+        {k: v for k, v in r.items() if k != "labels"} for r in rows_a
+    ]
+    assert all(r["reader"] == 2 and set(r["labels"]) <= set(THEME_IDS) for r in rows_b)
+    decisions = read_label_rows(HELDOUT8_FILE.parent / "theme_labels_heldout8_adjudication.jsonl")
+    out = adjudicate(rows_a, rows_b, decisions)
+    assert out == read_label_rows(HELDOUT8_ADJUDICATED_FILE)
+    differing = {key for key, a, b in paired(rows_a, rows_b) if a != b}
+    assert {d["key"] for d in decisions} == differing and len(differing) == 64
+    assert all(d["for"] in ("reader 1", "reader 2", "union") and len(d["reason"]) > 40 for d in decisions)
+    for d in decisions:  # a decision for one reader takes that reader's labels; a union takes both
+        a, b = next((set(x), set(y)) for k, x, y in paired(rows_a, rows_b) if k == d["key"])
+        assert set(d["labels"]) == {"reader 1": a, "reader 2": b, "union": a | b}[d["for"]]
+    # verbatim copies carry the same labels in every reading (the guide)
+    for rows in (rows_b, out):
+        by_text: dict[str, set] = {}
+        for r in rows:
+            by_text.setdefault(r["sha1"], set()).add(tuple(r["labels"]))
+        assert all(len(v) == 1 for v in by_text.values())
+    rep = agreement(paired(rows_a, rows_b))
+    assert rep["identical_sets"] == 420 and round(rep["macro_f1"], 3) == 0.842
+    # the paragraphs reader 2 read only in part are listed, and are paragraphs of the file
+    truncated = (HELDOUT8_FILE.parent / "theme_labels_heldout8_reader2_truncated.txt").read_text(encoding="utf-8")
+    keys = [line for line in truncated.splitlines() if line and not line.startswith("#")]
+    assert len(keys) == len(set(keys)) == 149 and set(keys) <= {row_key(r) for r in rows_a}
+    # held out: none of the three readings of these paragraphs is trained on
+    assert not {HELDOUT8_FILE, HELDOUT8_READER2_FILE, HELDOUT8_ADJUDICATED_FILE} & set(TRAINING_FILES)
+
+
+def test_eighth_set_sheet_resolves_every_paragraph_without_labels(tmp_path):
+    from nlp import external_docs
+    from nlp.draw_heldout8 import SOURCES
+    from nlp.labels import HELDOUT8_FILE
+
+    missing = [repo for repo, _, _ in SOURCES if not external_docs.checkout_available(repo)]
+    if missing:
+        pytest.skip(f"source snapshots not on this machine: {missing}")
+    rows = read_label_rows(HELDOUT8_FILE)
+    blocks = sheet_blocks(rows)  # every paragraph read from its snapshot, sha1 checked
+    assert len(blocks) == 484 and sorted(b["row"] for b in blocks) == list(range(484))
+    sheet = tmp_path / "sheet.txt"
+    write_sheet(blocks, sheet)
+    text = sheet.read_text(encoding="utf-8")
+    for word in (*THEME_IDS, "drawn_by", "h8_", "h8b_"):
+        assert word not in text
