@@ -5,7 +5,7 @@
         [--set6 NAME=CHECKOUT ...] [--set7 NAME=CHECKOUT ...] [--set8 NAME=CHECKOUT ...] [--set9 NAME=CHECKOUT ...]
         [--set10 NAME=CHECKOUT ...] [--set11 NAME=CHECKOUT ...] [--set12 NAME=CHECKOUT ...]
         [--set13 NAME=CHECKOUT ...] [--set14 NAME=CHECKOUT ...] [--set15 NAME=CHECKOUT ...]
-        [--set16 NAME=CHECKOUT ...]
+        [--set16 NAME=CHECKOUT ...] [--set17 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -87,6 +87,13 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   template demo): 政策解读 pages, notices (one with 文号 and its attached 规范), news, copied prose and
   SEO essays, and non-articles to refuse: archive and column pages, a category index, a homepage
   template, 404 pages; all on sites new to sets 1-15.
+* set 17, ``--set17 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages17.json``): the same
+  runner on another held-out set from full saved-site mirrors with their live chrome (a CAS observatory
+  station's TRS site with a 【大 中 小】【打印】【关闭】 toolbar, a sports-news site, company sites reprinting
+  科技厅, 新华社 and 工信部 items, an education group, a blog's 语录 and opinion posts, a novel-reading
+  page with a 字体 toolbar): a notice, a press 解读, news, essays, and non-articles to refuse: column
+  pages, a search page without results, a forum board, a user-profile shell, a chapter index, a
+  news-centre index, a one-line error page; all on sites new to sets 1-16.
 
 ``--baseline TREE`` adds the extractor of another govtext tree (e.g. main's checkout, read only:
 its own .venv and code, in a subprocess fed the same decoded HTML, page by page in the same run)
@@ -137,8 +144,19 @@ PAGES13 = ROOT / "bench" / "data" / "extract_pages13.json"
 PAGES14 = ROOT / "bench" / "data" / "extract_pages14.json"
 PAGES15 = ROOT / "bench" / "data" / "extract_pages15.json"
 PAGES16 = ROOT / "bench" / "data" / "extract_pages16.json"
+PAGES17 = ROOT / "bench" / "data" / "extract_pages17.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
-SOURCE_SETS = {9: PAGES9, 10: PAGES10, 11: PAGES11, 12: PAGES12, 13: PAGES13, 14: PAGES14, 15: PAGES15, 16: PAGES16}
+SOURCE_SETS = {
+    9: PAGES9,
+    10: PAGES10,
+    11: PAGES11,
+    12: PAGES12,
+    13: PAGES13,
+    14: PAGES14,
+    15: PAGES15,
+    16: PAGES16,
+    17: PAGES17,
+}
 SPLITS = ("heldout", "tune", "fixture")
 
 

@@ -59,7 +59,7 @@ def page_sets(mirror: Path):
             cls(f"set {label}", spec, {n: checkout(mirror, s["repo"]) for n, s in spec["sources"].items()}, None),
         )
     for n, path in ev.SOURCE_SETS.items():
-        if n > 11:  # sets 12-15 are the frozen model's held-out test, 16 on unread: never its data
+        if n > 11:  # sets 12-15 are the frozen model's held-out test, 16-17 on unread: never its data
             continue
         spec = json.loads(path.read_text(encoding="utf-8"))
         yield (

@@ -1,4 +1,4 @@
-"""Page sets 12-16 of bench/eval_extract_external.py: each committed page file's structure, its
+"""Page sets 12-17 of bench/eval_extract_external.py: each committed page file's structure, its
 --setN flag, and that its anchors resolve in the saved-site checkouts (skipped without them). No
 extractor runs here; the sets read once since have their in-sample checks in tests/test_eval_setN.py."""
 
@@ -36,6 +36,11 @@ BUILT = {
         {"list": 10, "interpretation": 2, "gov_notice": 3, "essay": 8, "news": 3},
         12,
         {"articles": 17, "doc_number": 1},
+    ),
+    17: (
+        {"list": 13, "interpretation": 1, "gov_notice": 1, "essay": 7, "news": 9},
+        13,
+        {"articles": 18, "date": 16},
     ),
 }
 SPECS = {n: spec(n) for n in BUILT}
