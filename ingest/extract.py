@@ -530,6 +530,7 @@ def _extract_html(
     if not body and SIGNALS["verse"]:
         kept = _verse_run(blocks)
         body = "\n".join(b.text for b in kept)
+        seen.pop("page_kind", None)  # the model's features describe the text the verse run replaced
     if not body:
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
     if (

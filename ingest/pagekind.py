@@ -6,10 +6,11 @@ block of the page, the blocks of the chosen container, the cleaned blocks kept f
 HTML's tags); nothing here names a site or a phrase. A logistic regression over them, fitted on
 sets 1-11, did not beat the rules leave-site-out at ~1% article loss. Refitted on sets 1-15 and
 *gated* (it may refuse only a page the rules keep whose kept text is under half of the page's
-text outside link lines: weak article evidence), it refuses 3 more of 110 non-articles
-leave-site-out for 3 of 374 articles (README, the page-kind paragraphs). The extractor applies
-that frozen model (``MODEL``, ``ingest/pagekind_model.json``, written by ``bench/pagekind_cv.py
---freeze``) after its rules when the setting ``page_kind`` (GOVTEXT_PAGE_KIND) is on.
+text outside link and boilerplate lines, ``text_share``: weak article evidence), it refuses 3 more of 110 non-articles
+leave-site-out for 3 of 374 articles, but with that rule chosen inside the folds (nested) for 6
+(README, the page-kind paragraphs). The extractor applies that frozen model (``MODEL``,
+``ingest/pagekind_model.json``, written by ``bench/pagekind_cv.py --freeze``) after its rules when
+the setting ``page_kind`` (GOVTEXT_PAGE_KIND, off by default) is on, or per call (``page_kind=True``).
 
 Features (``FEATURES``, in this order):
 
@@ -80,6 +81,9 @@ FEATURES = (
     "log_images",
     "log_prices",
 )
+#: numbers computed beside FEATURES for the served model's gate (not inputs of the regression):
+#: ``text_share`` the kept characters / the page's characters outside link lines and boilerplate lines
+GATE_FEATURES = ("text_share",)
 SENTENCE_END = re.compile(r"[。！？!?]")
 PUNCT = re.compile(r"[，。；：！？、“”（）《》]")
 FIELD_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z ]{1,8}\s*[:：]")
@@ -93,7 +97,7 @@ HTML_CHARS = 2_000_000
 #: the frozen gated model the extractor applies (bench/pagekind_cv.py --freeze writes it)
 MODEL = Path(__file__).with_name("pagekind_model.json")
 #: its digest: a rebuilt or edited model file must be committed with a new digest (tests/test_pagekind.py)
-MODEL_SHA256 = "e4b46a9016d274c1a9624111ef24c06546d9e9c210c01d7ad099d744bd4d11a8"
+MODEL_SHA256 = "58b1a48d539098d71b7fb45b8d96c15d8dac4cd85549fc22983cefd14a106aff"
 
 
 @functools.lru_cache(maxsize=1)
@@ -160,6 +164,7 @@ def page_features(blocks, inside, kept, html_title: str, header: str, html: str)
     sentences = len(SENTENCE_END.findall(text))
     page_chars = _chars(blocks)
     outside_links = sum(b.chars for b in blocks if b.link_density <= 0.5)
+    page_text_chars = sum(b.chars for b in blocks if b.link_density <= 0.5 and not b.is_boilerplate)
     n = len(kept)
     short = sum(1 for b in kept if b.chars <= 20 and not PUNCT.search(b.text))
     fields = sum(1 for b in kept if b.chars <= 60 and FIELD_LINE.match(b.text))
@@ -200,4 +205,5 @@ def page_features(blocks, inside, kept, html_title: str, header: str, html: str)
         "log_controls": math.log1p(sum(tags[t] for t in CONTROLS)),
         "log_images": math.log1p(tags["img"]),
         "log_prices": math.log1p(page_text.count("￥") + page_text.count("¥")),
+        "text_share": min(1.0, chars / page_text_chars) if page_text_chars else 0.0,
     }

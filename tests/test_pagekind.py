@@ -21,7 +21,7 @@ for p in (ROOT, ROOT / "bench", ROOT / "tests"):
 from govtext.errors import SourceError  # noqa: E402
 from ingest.encoding import decode_bytes  # noqa: E402
 from ingest.extract import extract_html, page_kind_features  # noqa: E402
-from ingest.pagekind import FEATURES, MODEL, MODEL_SHA256, probability, refuses  # noqa: E402
+from ingest.pagekind import FEATURES, GATE_FEATURES, MODEL, MODEL_SHA256, probability, refuses  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "fixtures" / "extraction" / "original"
 DATA = ROOT / "bench" / "data" / "pagekind_features.jsonl"
@@ -45,7 +45,7 @@ def list_page() -> str:
 def test_features_of_a_list_page_and_an_article():
     """A refused list page still gets its features; an article keeps the extractor's own text."""
     features, doc = page_kind_features(list_page())
-    assert doc is None and set(features) == set(FEATURES)
+    assert doc is None and set(features) == set(FEATURES + GATE_FEATURES)
     assert features["log_page_dates"] > 3 and features["page_links"] > 0.5
     html = f"<html><head><title>通知</title></head><body><h1>通知</h1><p>2024-03-01</p><p>{PARAGRAPH}</p></body></html>"
     features, doc = page_kind_features(html)
@@ -81,7 +81,7 @@ def test_leave_site_out_figures_as_the_readme_states():
     assert (got["rules OR gated model"]["non"], got["rules OR gated model"]["lost"]) == ((103, 110), (6, 374))
     assert round(got["rules"]["f1"], 4) == 0.9336 and round(got["rules OR gated model"]["f1"], 4) == 0.9404
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "bench/pagekind_cv.py" in readme and "103/110" in readme
+    assert "bench/pagekind_cv.py" in readme and "103/110" in readme and "**9/374**" in readme
 
 
 def test_frozen_model_is_the_fit_on_sets_1_to_11():
@@ -110,7 +110,7 @@ def test_served_model_is_the_committed_build():
     assert {r["set"] for r in data} >= {str(n) for n in range(1, 16)} and len(data) == 484
     served = json.loads(MODEL.read_text(encoding="utf-8"))
     refit = cv.freeze(data, cv.BUDGET, cv.GATE)
-    assert served["features"] == list(FEATURES) and served["gate"] == {"feature": "body_share", "below": 0.5}
+    assert served["features"] == list(FEATURES) and served["gate"] == {"feature": "text_share", "below": 0.5}
     assert served["threshold"] == pytest.approx(refit["threshold"], abs=1e-6)
     assert served["coef"] == pytest.approx(refit["coef"], abs=1e-6)
     # the extractor's pure-Python probability is the bench's numpy one
@@ -132,16 +132,22 @@ def test_page_kind_keeps_the_shared_pages():
 
 
 def test_the_setting_switches_the_model(monkeypatch):
-    """Page set 15's hotel list (in-sample): the rules keep it, the model refuses it; refused by default
-    and with GOVTEXT_PAGE_KIND=1, kept with GOVTEXT_PAGE_KIND=0 or page_kind=False."""
+    """Page set 15's hotel list (in-sample): the rules keep it, the model refuses it; kept by default
+    (the setting is off) and with GOVTEXT_PAGE_KIND=0 or page_kind=False, refused with GOVTEXT_PAGE_KIND=1
+    or page_kind=True."""
     import page_sets
 
     html = page_sets.page_html(page_sets.spec(15), "xiaomeisha-hotel-list")
     features, doc = page_kind_features(html)
     assert doc is not None and refuses(features)
+    monkeypatch.delenv("GOVTEXT_PAGE_KIND", raising=False)
+    assert extract_html(html).text == doc.text
     monkeypatch.setenv("GOVTEXT_PAGE_KIND", "0")
     assert extract_html(html).text == doc.text
     monkeypatch.setenv("GOVTEXT_PAGE_KIND", "1")
     with pytest.raises(SourceError, match="page kind"):
         extract_html(html)
     assert extract_html(html, page_kind=False).text == doc.text
+    monkeypatch.delenv("GOVTEXT_PAGE_KIND")
+    with pytest.raises(SourceError, match="page kind"):
+        extract_html(html, page_kind=True)
