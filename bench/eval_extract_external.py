@@ -6,7 +6,7 @@
         [--set10 NAME=CHECKOUT ...] [--set11 NAME=CHECKOUT ...] [--set12 NAME=CHECKOUT ...]
         [--set13 NAME=CHECKOUT ...] [--set14 NAME=CHECKOUT ...] [--set15 NAME=CHECKOUT ...]
         [--set16 NAME=CHECKOUT ...] [--set17 NAME=CHECKOUT ...]
-        [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL]
+        [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL] [--pagekind on|off|both]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
 mirror the ``fetch`` tool returns), never copied into this repository:
@@ -95,6 +95,10 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   pages, a search page without results, a forum board, a user-profile shell, a chapter index, a
   news-centre index, a one-line error page; all on sites new to sets 1-16.
 
+``--pagekind on|off`` runs govtext with its learned page-kind model (ingest/pagekind.py, applied after
+the rules) on or off whatever the setting GOVTEXT_PAGE_KIND says; ``both`` runs it on in the column
+``govtext`` and off in a column ``pk-off``, so one read of a held-out set gives both figures.
+
 ``--baseline TREE`` adds the extractor of another govtext tree (e.g. main's checkout, read only:
 its own .venv and code, in a subprocess fed the same decoded HTML, page by page in the same run)
 as a column ``baseline``, so a change is measured against the code it changes on the same pages.
@@ -123,7 +127,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extract_peers import char_scores, extractors  # noqa: E402
+from extract_peers import char_scores, extractors, run_govtext  # noqa: E402
 from ingest.encoding import decode_bytes  # noqa: E402
 from ingest.extract import SIGNALS as extract_signals  # noqa: E402
 from ingest.extract import normalize_date  # noqa: E402
@@ -681,6 +685,11 @@ def main() -> None:
         metavar="TREE",
         help="another govtext tree (e.g. main's checkout) whose extractor runs in the same run as column 'baseline'",
     )
+    parser.add_argument(
+        "--pagekind",
+        choices=("on", "off", "both"),
+        help="govtext's page-kind model on / off (default: the setting GOVTEXT_PAGE_KIND); both: column pk-off too",
+    )
     parser.add_argument("--no-peers", action="store_true", help="govtext only")
     parser.add_argument("--pages", action="store_true", help="print every page's scores")
     parser.add_argument(
@@ -710,6 +719,12 @@ def main() -> None:
         print("govtext with site chrome: each page sees the other pages of its site first (min_pages=1)")
 
     tools = extractors(not args.no_peers)
+    if args.pagekind:
+        tools["govtext"] = functools.partial(run_govtext, page_kind=args.pagekind != "off")
+        print(f"govtext's page-kind model: {'on' if args.pagekind != 'off' else 'off'}")
+    if args.pagekind == "both":
+        tools = {"govtext": tools.pop("govtext"), "pk-off": functools.partial(run_govtext, page_kind=False), **tools}
+        print("column pk-off: govtext with its page-kind model off")
     if args.baseline:
         tools["baseline"] = BaselineExtractor(args.baseline)
         print(f"baseline: govtext's extractor in {tools['baseline'].label}")

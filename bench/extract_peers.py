@@ -22,9 +22,10 @@ from ingest.evaluate import char_scores  # noqa: E402,F401  (re-exported to the 
 from ingest.extract import extract_html  # noqa: E402
 
 
-def run_govtext(html: str, chrome=None):
+def run_govtext(html: str, chrome=None, page_kind: bool | None = None):
+    """govtext's extractor; ``page_kind`` None: the learned page-kind model as the setting says (on)."""
     try:
-        doc = extract_html(html, chrome=chrome)
+        doc = extract_html(html, chrome=chrome, page_kind=page_kind)
     except SourceError:
         return None, None
     return doc.text, doc

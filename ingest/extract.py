@@ -24,12 +24,13 @@ from lxml import etree
 
 from govtext.documents import Document
 from govtext.errors import SourceError
+from govtext.settings import load_settings
 from ingest.chrome import SiteChrome, fingerprint
 from ingest.encoding import decode_bytes
 from ingest.metadata import DATE, TABLE_LABELS, meta_tags, metadata_table, normalize_date, page_metadata, text_metadata  # noqa: F401 (normalize_date re-exported)
 from ingest.metadata import first_date
 from ingest.metadata import html_title as title_tag
-from ingest.pagekind import page_features
+from ingest.pagekind import page_features, refuses
 from ingest.sites import Profile, boilerplate, choose_profile, get_profile
 from ingest.text import clean_text
 
@@ -377,12 +378,13 @@ def extract_page(
     content_type: str | None = None,
     profile: str | None = None,
     chrome: SiteChrome | None = None,
+    page_kind: bool | None = None,
 ) -> Document:
     """A Document from the raw bytes of a fetched page (HTML or plain text).
 
     ``content_type`` is the HTTP header value; its charset is a hint that is
     verified, not trusted. Raises :class:`SourceError` for bytes that are not
-    a readable page (empty, binary, undecodable).
+    a readable page (empty, binary, undecodable). ``page_kind``: see :func:`extract_html`.
     """
     if not raw or not raw.strip():
         raise SourceError(f"empty page{' at ' + url if url else ''}")
@@ -394,7 +396,7 @@ def extract_page(
     is_plain = "text/plain" in (content_type or "").lower()
     has_tags = re.search(r"<\s*(html|body|div|p|br|table|head|title)\b", text[:20000], re.I) is not None
     if has_tags and (text.lstrip()[:1] == "<" or not is_plain):
-        doc = extract_html(text, url, profile=profile, chrome=chrome)
+        doc = extract_html(text, url, profile=profile, chrome=chrome, page_kind=page_kind)
     else:
         doc = extract_text(text, url)
     doc.meta["encoding"] = encoding
@@ -419,14 +421,24 @@ def extract_text(text: str, url: str = "") -> Document:
     return doc
 
 
-def extract_html(html: str, url: str = "", profile: str | None = None, chrome: SiteChrome | None = None) -> Document:
+def extract_html(
+    html: str,
+    url: str = "",
+    profile: str | None = None,
+    chrome: SiteChrome | None = None,
+    page_kind: bool | None = None,
+) -> Document:
     """A Document from the decoded HTML of a page.
 
     With ``chrome``, blocks that other pages of the same host (as seen by it)
     also have are boilerplate, and this page's blocks are recorded for the next.
     A page with no main text outside hidden elements is read again with its hidden
-    prose (signal ``hidden``; without site chrome, which has seen the page once)."""
-    seen: dict = {}
+    prose (signal ``hidden``; without site chrome, which has seen the page once).
+    ``page_kind``: after the rules, the learned page-kind model (ingest/pagekind.py) may refuse a
+    page they keep; None: the setting ``page_kind`` (GOVTEXT_PAGE_KIND)."""
+    if page_kind is None:
+        page_kind = load_settings().page_kind
+    seen: dict = {"page_kind": None} if page_kind else {}
     try:
         return _extract_html(html, url, profile, chrome, seen, keep_hidden=False)
     except SourceError:
@@ -493,8 +505,9 @@ def _extract_html(
     if SIGNALS["anchor"] and container is not None:
         container, inside = _anchor_to_title(blocks, container, inside, [html_title, *tags.values()])
     kept = _clean_blocks(inside)
-    if "features" in seen:  # asked for by ingest.pagekind's training and evaluation
-        seen["features"] = page_features(blocks, inside, kept, html_title, _header_text(blocks, inside), html)
+    if "features" in seen or "page_kind" in seen:  # ingest.pagekind's training data, or its model is on
+        features = page_features(blocks, inside, kept, html_title, _header_text(blocks, inside), html)
+        seen["features" if "features" in seen else "page_kind"] = features
     if SIGNALS["lists"] and (
         _is_list_page(inside, kept, blocks, filed=bool(table.get("index_no") or table.get("doc_number")))
         or (SIGNALS["template"] and container is not None and _template_index(container, blocks))
@@ -517,6 +530,7 @@ def _extract_html(
     if not body and SIGNALS["verse"]:
         kept = _verse_run(blocks)
         body = "\n".join(b.text for b in kept)
+        seen.pop("page_kind", None)  # the model's features describe the text the verse run replaced
     if not body:
         raise SourceError(f"no main text found{' at ' + url if url else ''}")
     if (
@@ -539,6 +553,10 @@ def _extract_html(
         b.chars for b in blocks if b.link_density <= 0.5
     ):
         raise SourceError(f"no main text found (a listing){' at ' + url if url else ''}", code="no_text")
+    if seen.get("page_kind") and refuses(seen["page_kind"]):
+        raise SourceError(
+            f"no main text found (page kind: not an article){' at ' + url if url else ''}", code="no_text"
+        )
     doc = Document(text=body, title=title, url=url, meta=meta)
     page_metadata(
         doc,

@@ -3,9 +3,14 @@
 The extractor's refusals are hand-written signals, each fitted to a kind of page it was shown.
 This module computes generic page-level numbers from what the extractor already has (every
 block of the page, the blocks of the chosen container, the cleaned blocks kept from it, the
-HTML's tags); nothing here names a site or a phrase. A logistic regression over them was
-measured leave-site-out against the rules (``bench/pagekind_cv.py``) and did NOT beat them:
-it is not used by the extractor (README, "Extraction quality", the page-kind paragraph).
+HTML's tags); nothing here names a site or a phrase. A logistic regression over them, fitted on
+sets 1-11, did not beat the rules leave-site-out at ~1% article loss. Refitted on sets 1-15 and
+*gated* (it may refuse only a page the rules keep whose kept text is under half of the page's
+text outside link and boilerplate lines, ``text_share``: weak article evidence), it refuses 3 more of 110 non-articles
+leave-site-out for 3 of 374 articles, but with that rule chosen inside the folds (nested) for 6
+(README, the page-kind paragraphs). The extractor applies that frozen model (``MODEL``,
+``ingest/pagekind_model.json``, written by ``bench/pagekind_cv.py --freeze``) after its rules when
+the setting ``page_kind`` (GOVTEXT_PAGE_KIND, off by default) is on, or per call (``page_kind=True``).
 
 Features (``FEATURES``, in this order):
 
@@ -42,9 +47,13 @@ features only when asked (``ingest.extract.page_kind_features``).
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import math
 import re
 from collections import Counter
+from pathlib import Path
 
 FEATURES = (
     "log_chars",
@@ -72,6 +81,9 @@ FEATURES = (
     "log_images",
     "log_prices",
 )
+#: numbers computed beside FEATURES for the served model's gate (not inputs of the regression):
+#: ``text_share`` the kept characters / the page's characters outside link lines and boilerplate lines
+GATE_FEATURES = ("text_share",)
 SENTENCE_END = re.compile(r"[。！？!?]")
 PUNCT = re.compile(r"[，。；：！？、“”（）《》]")
 FIELD_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z ]{1,8}\s*[:：]")
@@ -82,6 +94,35 @@ TAGS = re.compile(r"<(video|embed|object|iframe|input|select|textarea|button|img
 MEDIA = ("video", "embed", "object", "iframe")
 CONTROLS = ("input", "select", "textarea", "button")
 HTML_CHARS = 2_000_000
+#: the frozen gated model the extractor applies (bench/pagekind_cv.py --freeze writes it)
+MODEL = Path(__file__).with_name("pagekind_model.json")
+#: its digest: a rebuilt or edited model file must be committed with a new digest (tests/test_pagekind.py)
+MODEL_SHA256 = "58b1a48d539098d71b7fb45b8d96c15d8dac4cd85549fc22983cefd14a106aff"
+
+
+@functools.lru_cache(maxsize=1)
+def model() -> dict:
+    """The frozen model: features, standardization, coefficients, threshold, gate."""
+    raw = MODEL.read_bytes()
+    if hashlib.sha256(raw).hexdigest() != MODEL_SHA256:
+        raise RuntimeError(f"{MODEL.name} is not the committed model (digest differs from MODEL_SHA256)")
+    return json.loads(raw)
+
+
+def probability(features: dict[str, float]) -> float:
+    """The model's probability that the page is not an article."""
+    m = model()
+    z = m["intercept"]
+    for k, mean, scale, coef in zip(m["features"], m["mean"], m["scale"], m["coef"]):
+        z += (features[k] - mean) / scale * coef
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def refuses(features: dict[str, float]) -> bool:
+    """The gated decision for a page the rules keep: weak article evidence and p >= the threshold."""
+    m = model()
+    gate = m["gate"]
+    return features[gate["feature"]] < gate["below"] and probability(features) >= m["threshold"]
 
 
 def _chars(blocks) -> int:
@@ -123,6 +164,7 @@ def page_features(blocks, inside, kept, html_title: str, header: str, html: str)
     sentences = len(SENTENCE_END.findall(text))
     page_chars = _chars(blocks)
     outside_links = sum(b.chars for b in blocks if b.link_density <= 0.5)
+    page_text_chars = sum(b.chars for b in blocks if b.link_density <= 0.5 and not b.is_boilerplate)
     n = len(kept)
     short = sum(1 for b in kept if b.chars <= 20 and not PUNCT.search(b.text))
     fields = sum(1 for b in kept if b.chars <= 60 and FIELD_LINE.match(b.text))
@@ -163,4 +205,5 @@ def page_features(blocks, inside, kept, html_title: str, header: str, html: str)
         "log_controls": math.log1p(sum(tags[t] for t in CONTROLS)),
         "log_images": math.log1p(tags["img"]),
         "log_prices": math.log1p(page_text.count("￥") + page_text.count("¥")),
+        "text_share": min(1.0, chars / page_text_chars) if page_text_chars else 0.0,
     }

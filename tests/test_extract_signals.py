@@ -4,6 +4,7 @@ sections cut, legal notices dropped, blocks repeated across a site's pages
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,12 +30,20 @@ PARAGRAPHS = [
 
 @contextmanager
 def signal_off(name: str):
-    """Run the block with one extraction signal off (to show that it, not something else, acts)."""
+    """Run the block with one extraction signal off (to show that it, not something else, acts), and
+    the learned page-kind model off too (GOVTEXT_PAGE_KIND=0): it refuses some of the pages a signal
+    refuses, and here the signal alone is measured."""
     SIGNALS[name] = False
+    before = os.environ.get("GOVTEXT_PAGE_KIND")
+    os.environ["GOVTEXT_PAGE_KIND"] = "0"
     try:
         yield
     finally:
         SIGNALS[name] = True
+        if before is None:
+            del os.environ["GOVTEXT_PAGE_KIND"]
+        else:
+            os.environ["GOVTEXT_PAGE_KIND"] = before
 
 
 def assert_refused_unless_off(html: str, signal: str, kept: str) -> None:
@@ -361,7 +370,9 @@ def test_escaped_markup_lines_are_not_text():
     a code listing's tags with text between them stay, as do tags inside <pre>."""
     spam = '<p>&lt;object id="w6w9l"&gt;&lt;tt id="w6w9l"&gt;&lt;/tt&gt;&lt;/object&gt;</p>' * 12
     html = article(after=spam)
-    assert "<object" not in extract_html(html).text
+    # the rules keep one paragraph of four here, and the page-kind model refuses that (weak evidence):
+    # the signal alone is measured
+    assert "<object" not in extract_html(html, page_kind=False).text
     with signal_off("markup"):
         assert "<object" in extract_html(html).text
     code = '<p>用户名:&lt;input type="text" name="uname"&gt;&lt;br&gt;</p><pre>&lt;b&gt;&lt;/b&gt;</pre>'
