@@ -79,7 +79,7 @@ class Settings:
 
     #: the extractor's learned page-kind model (ingest/pagekind.py) may refuse a non-article its rules keep
     #: (off: leave-site-out with the rule chosen inside the folds it lost 6 of 374 articles for 3 refusals)
-    page_kind: bool = field(default_factory=lambda: _env("GOVTEXT_PAGE_KIND", "0") in ("1", "true", "yes"))
+    page_kind: bool = field(default_factory=lambda: _env("GOVTEXT_PAGE_KIND", "1") in ("1", "true", "yes"))
 
     #: ingest drops toolbar/breadcrumb lines (下载 打印 【字号：…】, 首页 > …) at the head and tail of given text
     strip_given_chrome: bool = field(default_factory=lambda: _env("GOVTEXT_STRIP_GIVEN_CHROME", "1") != "0")

@@ -132,22 +132,23 @@ def test_page_kind_keeps_the_shared_pages():
 
 
 def test_the_setting_switches_the_model(monkeypatch):
-    """Page set 15's hotel list (in-sample): the rules keep it, the model refuses it; kept by default
-    (the setting is off) and with GOVTEXT_PAGE_KIND=0 or page_kind=False, refused with GOVTEXT_PAGE_KIND=1
-    or page_kind=True."""
+    """Page set 15's hotel list (in-sample): the rules keep it, the model refuses it; refused by default
+    (the setting is on) and with GOVTEXT_PAGE_KIND=1 or page_kind=True, kept with GOVTEXT_PAGE_KIND=0
+    or page_kind=False."""
     import page_sets
 
     html = page_sets.page_html(page_sets.spec(15), "xiaomeisha-hotel-list")
     features, doc = page_kind_features(html)
     assert doc is not None and refuses(features)
     monkeypatch.delenv("GOVTEXT_PAGE_KIND", raising=False)
-    assert extract_html(html).text == doc.text
+    with pytest.raises(SourceError, match="page kind"):
+        extract_html(html)
     monkeypatch.setenv("GOVTEXT_PAGE_KIND", "0")
     assert extract_html(html).text == doc.text
     monkeypatch.setenv("GOVTEXT_PAGE_KIND", "1")
     with pytest.raises(SourceError, match="page kind"):
         extract_html(html)
     assert extract_html(html, page_kind=False).text == doc.text
-    monkeypatch.delenv("GOVTEXT_PAGE_KIND")
+    monkeypatch.setenv("GOVTEXT_PAGE_KIND", "0")
     with pytest.raises(SourceError, match="page kind"):
         extract_html(html, page_kind=True)
