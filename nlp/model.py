@@ -4,6 +4,11 @@ Features (version 2): TF-IDF (sublinear tf, l2) over jieba words (HMM off, the
 governance dictionary), word bigrams, CJK character 2-grams, and the rule
 tagger's evidence as features (``r:<theme>`` repeated by the rule confidence,
 0..4 times): the rules are features the model weighs per theme, not vetoes.
+Since session i16y also the words' cluster ids (``k:<id>``, one per word that
+has one), from :mod:`nlp.word_clusters` (learned without labels from the
+corpus): a word no labelled paragraph holds shares its cluster's weight. The
+model file carries the word -> cluster map (``word_clusters``); a model without
+it (``nlp.train --no-clusters``) has no such features.
 Character 3-grams (version 1) were dropped: held out by source they did not
 help (see ``nlp/evaluate.py``) and they were half of the feature-extraction
 time. Classifier: one-vs-rest logistic regression (liblinear, balanced class
