@@ -95,3 +95,21 @@ def test_rebuilding_reproduces_the_committed_clusters(tmp_path):
     assert word_clusters.main(["--out", str(out)]) == 0
     fresh = json.loads(gzip.decompress(out.read_bytes()))
     assert fresh == word_clusters.load()
+
+
+def test_evaluation_datasets_carry_the_cluster_features():
+    """nlp.evaluate's datasets (and their copies with older rules) extract the cluster features they were given,
+    not only the served model's training."""
+    from nlp.evaluate import Dataset, with_rules_of
+    from nlp.labels import Example
+    from nlp.themes import get_rule_tagger
+
+    clusters = {"疫情": 3, "防控": 3}
+    rows = [
+        Example("laws", "x", 0, "做好疫情防控工作。", ("risk_prevention",), "law", "全国"),
+        Example("laws", "y", 0, "配齐专职网格员。", ("grid_management",), "law", "全国"),
+    ]
+    ds = Dataset(rows, clusters=clusters)
+    assert ds.feats[0].count("k:3") == 2 and not any(f.startswith("k:") for f in ds.feats[1])
+    assert with_rules_of(ds, [0], get_rule_tagger()).feats[0].count("k:3") == 2
+    assert not any(f.startswith("k:") for f in Dataset(rows).feats[0])
