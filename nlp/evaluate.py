@@ -1,7 +1,11 @@
 """Per-theme precision / recall / F1 of the rules, the model and their combination,
 in-source and held out by source.
 
-    .venv/bin/python -m nlp.evaluate [--split source|random|both|files|heldoutN] [--folds 5] [--json]
+    .venv/bin/python -m nlp.evaluate [--split source|random|both|files|heldoutN] [--folds 5] [--no-clusters] [--json]
+
+The model of every split gets the word-cluster features of
+``index_config/word_clusters.json.gz`` (:mod:`nlp.word_clusters`), as the served
+one does since session i16y; ``--no-clusters`` scores the model of before.
 
 Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
 
@@ -182,7 +186,10 @@ def prf(gold: np.ndarray, pred: np.ndarray, min_support: int = 1) -> dict:
 class Dataset:
     """The labelled paragraphs with everything that needs no training computed once."""
 
-    def __init__(self, examples=None, files: list[str] | None = None):
+    def __init__(self, examples=None, files: list[str] | None = None, clusters: dict[str, int] | None = None):
+        #: word -> cluster id of the model's ``k:`` features (nlp.word_clusters); None: no cluster features
+        self.clusters = clusters
+        self.cluster_weight = 1.0
         self.examples = examples if examples is not None else load_examples()
         #: per example, the label file it comes from (``--split files``); None when not known
         self.files = files
@@ -195,10 +202,16 @@ class Dataset:
             hits = tagger.score_paragraph(t, normalized=True)
             for h in hits:
                 self.rule_conf[i, THEME_IDS.index(h.id)] = h.confidence
-            self.feats.append(extract_features(t, normalized=True, rule_hits=hits))
+            self.feats.append(extract_features(t, normalized=True, rule_hits=hits, clusters=clusters))
 
     def fit_predict(self, train: list[int], test: list[int], C: float) -> np.ndarray:
-        data = train_from_features([self.feats[i] for i in train], [self.examples[i].labels for i in train], C=C)
+        data = train_from_features(
+            [self.feats[i] for i in train],
+            [self.examples[i].labels for i in train],
+            C=C,
+            clusters=self.clusters,
+            cluster_weight=self.cluster_weight,
+        )
         model = ThemeModel(data)
         out = np.zeros((len(test), len(THEME_IDS)))
         for row, i in enumerate(test):
@@ -207,14 +220,14 @@ class Dataset:
         return out
 
     @classmethod
-    def of_files(cls, paths) -> Dataset:
+    def of_files(cls, paths, clusters: dict[str, int] | None = None) -> Dataset:
         """The paragraphs of several label files, each remembering its file."""
         examples, files = [], []
         for path in paths:
             rows = load_examples(path)
             examples += rows
             files += [path.name] * len(rows)
-        return cls(examples, files)
+        return cls(examples, files, clusters)
 
     def group_key(self, i: int) -> str:
         e = self.examples[i]
@@ -354,7 +367,7 @@ def with_rules_of(ds: Dataset, idx: list[int], tagger) -> Dataset:
         out.rule_conf[i] = 0.0
         for h in hits:
             out.rule_conf[i, THEME_IDS.index(h.id)] = h.confidence
-        out.feats[i] = extract_features(ds.texts[i], normalized=True, rule_hits=hits)
+        out.feats[i] = extract_features(ds.texts[i], normalized=True, rule_hits=hits, clusters=ds.clusters)
     return out
 
 
@@ -366,6 +379,8 @@ def evaluate_files(ds: Dataset, C: float, calibrate: bool, as_drawn: bool = Fals
     with today's rules): what the tagger did on a file whose errors no rule had yet been written from."""
     assert ds.files is not None, "leave one file out needs a Dataset.of_files"
     folds = []
+    pooled_gold: list[np.ndarray] = []
+    pooled_pred: dict[str, list[np.ndarray]] = {}
     for sp in file_splits(ds.files):
         test_ds = ds
         if as_drawn:
@@ -376,18 +391,27 @@ def evaluate_files(ds: Dataset, C: float, calibrate: bool, as_drawn: bool = Fals
         thresholds = fit_thresholds(ds, sp.train, C, by_file=True) if calibrate else None
         preds = predictions(test_ds, sp.test, model_p, thresholds)
         gold = ds.gold[sp.test]
+        pooled_gold.append(gold)
+        for k, p in preds.items():
+            pooled_pred.setdefault(k, []).append(p)
+        scores = {k: prf(gold, p.astype(int), HELDOUT_MIN_SUPPORT)["macro"] for k, p in preds.items()}
         fold: dict = {
             "name": sp.name,
             "test": len(sp.test),
             "train": len(sp.train),
             "themes_counted": int((gold.sum(axis=0) >= HELDOUT_MIN_SUPPORT).sum()),
-            "macro_f1": {k: prf(gold, p.astype(int), HELDOUT_MIN_SUPPORT)["macro"]["f1"] for k, p in preds.items()},
+            "macro_f1": {k: v["f1"] for k, v in scores.items()},
+            "macro_p": {k: v["p"] for k, v in scores.items()},
+            "macro_r": {k: v["r"] for k, v in scores.items()},
         }
         if thresholds is not None:
             fold["thresholds"] = {t: round(float(v), 3) for t, v in zip(THEME_IDS, thresholds)}
         folds.append(fold)
     mean = {k: float(np.mean([f["macro_f1"][k] for f in folds])) for k in folds[0]["macro_f1"]}
-    return {"folds": folds, "mean": mean, "min_support": HELDOUT_MIN_SUPPORT}
+    gold = np.concatenate(pooled_gold)
+    # per theme, the left-out files' predictions pooled (each paragraph predicted once, out of file)
+    pooled = {k: prf(gold, np.concatenate(p).astype(int)) for k, p in pooled_pred.items()}
+    return {"folds": folds, "mean": mean, "min_support": HELDOUT_MIN_SUPPORT, "pooled": pooled}
 
 
 def random_splits(n: int, folds: int, seed: int = 0):
@@ -412,8 +436,17 @@ def confusions(ds: Dataset, pred: np.ndarray, k: int = 15) -> list[dict]:
     return [{"kind": a, "theme": b, "count": c} for (a, b), c in counter.most_common(k)]
 
 
-def run(split: str = "both", folds: int = 5, C: float = 16.0, calibrate: bool = True, as_drawn: bool = False) -> dict:
-    ds = Dataset.of_files(TRAINING_FILES) if split == "files" else Dataset()
+def run(
+    split: str = "both",
+    folds: int = 5,
+    C: float = 16.0,
+    calibrate: bool = True,
+    as_drawn: bool = False,
+    clusters: dict[str, int] | None = None,
+    cluster_weight: float = 1.0,
+) -> dict:
+    ds = Dataset.of_files(TRAINING_FILES, clusters) if split == "files" else Dataset(clusters=clusters)
+    ds.cluster_weight = cluster_weight
     report = {
         "examples": len(ds.examples),
         "negatives": int((ds.gold.sum(axis=1) == 0).sum()),
@@ -431,18 +464,20 @@ def run(split: str = "both", folds: int = 5, C: float = 16.0, calibrate: bool = 
         by_file["rules_as_drawn"] = as_drawn
         report["files"] = by_file
     if split == "heldout":
-        report["heldout"] = evaluate_heldout(C, calibrate)
+        report["heldout"] = evaluate_heldout(C, calibrate, clusters=clusters)
     if split == "heldout2":
-        report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT2_FILE)
+        report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT2_FILE, clusters=clusters)
     if split in SERVED_HELDOUT:
-        report["heldout"] = evaluate_heldout(C, calibrate, SERVED_HELDOUT[split], served=True)
+        report["heldout"] = evaluate_heldout(C, calibrate, SERVED_HELDOUT[split], served=True, clusters=clusters)
     if split in ("random", "both"):
         r = evaluate_split(ds, random_splits(len(ds.examples), folds), C, calibrate)
         report["in_source"] = {"folds": r["folds"], "results": r["results"]}
     return report
 
 
-def evaluate_heldout(C: float, calibrate: bool, path: Path | None = None, served: bool = False) -> dict:
+def evaluate_heldout(
+    C: float, calibrate: bool, path: Path | None = None, served: bool = False, clusters: dict[str, int] | None = None
+) -> dict:
     """Train on the tuning labels, score a held-out file once (see the module docstring).
 
     ``served``: train as ``nlp.train`` trains the served model (every file of
@@ -456,7 +491,7 @@ def evaluate_heldout(C: float, calibrate: bool, path: Path | None = None, served
         if served
         else load_examples()
     )
-    ds = Dataset(train_ex + test_ex)
+    ds = Dataset(train_ex + test_ex, clusters=clusters)
     train = list(range(len(train_ex)))
     test = list(range(len(train_ex), len(ds.examples)))
     model_p = ds.fit_predict(train, test, C)
@@ -552,6 +587,7 @@ def format_report(report: dict) -> str:
                 + " ".join(f"{f['macro_f1'][s]:10.3f}" for s in systems)
             )
         lines.append(f"{'mean':34} {'':>5} {'':>6} | " + " ".join(f"{r['mean'][s]:10.3f}" for s in systems))
+        lines += ["", "per theme, the left-out files pooled:", ""] + format_table(r["pooled"])
     if "in_source" in report:
         ins = report["in_source"]
         lines += ["", f"== in-source: {len(ins['folds'])}-fold random cross-validation =="] + format_table(
@@ -588,6 +624,18 @@ def main(argv: list[str] | None = None) -> int:
         help="--split heldout8: where a source repository of the eighth file is (a git directory; "
         "default ../.mirror/OWNER+NAME/repo); repeat per repository",
     )
+    ap.add_argument(
+        "--clusters",
+        type=Path,
+        default=None,
+        help="the word-cluster file of the model's cluster features (default: index_config/word_clusters.json.gz)",
+    )
+    ap.add_argument(
+        "--no-clusters",
+        action="store_true",
+        help="the model without word-cluster features (the served model of before session i16y)",
+    )
+    ap.add_argument("--cluster-weight", type=float, default=1.0, help="the cluster features' idf scaled by this")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     set_checkouts(dict(parse_checkout(spec) for spec in args.heldout8_checkout))
@@ -596,7 +644,20 @@ def main(argv: list[str] | None = None) -> int:
             "error: the shared texts referenced by the labels are not available (set GOVTEXT_SHARED)", file=sys.stderr
         )
         return 2
-    report = run(args.split, args.folds, args.C, calibrate=not args.no_calibrate, as_drawn=args.rules_as_drawn)
+    clusters = None
+    if not args.no_clusters:
+        from nlp.word_clusters import load
+
+        clusters = load(args.clusters)["clusters"]
+    report = run(
+        args.split,
+        args.folds,
+        args.C,
+        calibrate=not args.no_calibrate,
+        as_drawn=args.rules_as_drawn,
+        clusters=clusters,
+        cluster_weight=args.cluster_weight,
+    )
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:

@@ -4,6 +4,11 @@ Features (version 2): TF-IDF (sublinear tf, l2) over jieba words (HMM off, the
 governance dictionary), word bigrams, CJK character 2-grams, and the rule
 tagger's evidence as features (``r:<theme>`` repeated by the rule confidence,
 0..4 times): the rules are features the model weighs per theme, not vetoes.
+Since session i16y also the words' cluster ids (``k:<id>``, one per word that
+has one), from :mod:`nlp.word_clusters` (learned without labels from the
+corpus): a word no labelled paragraph holds shares its cluster's weight. The
+model file carries the word -> cluster map (``word_clusters``); a model without
+it (``nlp.train --no-clusters``) has no such features.
 Character 3-grams (version 1) were dropped: held out by source they did not
 help (see ``nlp/evaluate.py``) and they were half of the feature-extraction
 time. Classifier: one-vs-rest logistic regression (liblinear, balanced class
@@ -55,11 +60,14 @@ def rule_features(rule_hits) -> list[str]:
     return out
 
 
-def extract_features(text: str, *, normalized: bool = False, rule_hits=None) -> list[str]:
+def extract_features(
+    text: str, *, normalized: bool = False, rule_hits=None, clusters: dict[str, int] | None = None
+) -> list[str]:
     r"""Feature strings of one paragraph (words, word bigrams, char 2-grams, rule evidence).
 
     ``rule_hits`` are the paragraph's :class:`nlp.themes.ThemeHit`\ s; when None
-    the rule tagger is run here."""
+    the rule tagger is run here. ``clusters``: word -> cluster id (:mod:`nlp.word_clusters`);
+    when given, a ``k:<id>`` feature for every word that has a cluster."""
     from nlp.segment import cut, is_word
 
     if not normalized:
@@ -75,6 +83,8 @@ def extract_features(text: str, *, normalized: bool = False, rule_hits=None) -> 
     for chunk in _NON_CJK.split(text):
         feats += ["c:" + chunk[i : i + 2] for i in range(len(chunk) - 1)]
     feats += rule_features(rule_hits)
+    if clusters:
+        feats += ["k:" + str(clusters[w]) for w in words if w in clusters]
     return feats
 
 
@@ -118,8 +128,11 @@ class _CodeTables:
 
     MAX_WORDS = 1_000_000
 
-    def __init__(self, by_kind: dict[str, dict[str, int]]):
+    def __init__(self, by_kind: dict[str, dict[str, int]], clusters: dict[str, int] | None = None):
         self.words = by_kind["w"]
+        kinds = by_kind.get("k", {})
+        #: word -> feature index of its cluster feature (``k:<id>``)
+        self.cluster_of = {w: kinds[str(c)] for w, c in (clusters or {}).items() if str(c) in kinds}
         parts: dict[str, int] = {}
         pairs = []
         for key, i in by_kind["b"].items():
@@ -155,6 +168,7 @@ class _CodeTables:
         #: per row: the word's feature index and its number as a bigram part (-1: none)
         self.feature = np.zeros(1024, dtype=np.int64)
         self.part = np.zeros(1024, dtype=np.int64)
+        self.cluster = np.zeros(1024, dtype=np.int64)
 
     def _add(self, token: str) -> int:
         from nlp.segment import is_word
@@ -169,8 +183,10 @@ class _CodeTables:
             if row == self.feature.size:
                 self.feature = np.concatenate((self.feature, np.zeros(row, dtype=np.int64)))
                 self.part = np.concatenate((self.part, np.zeros(row, dtype=np.int64)))
+                self.cluster = np.concatenate((self.cluster, np.zeros(row, dtype=np.int64)))
             self.feature[row] = self.words.get(form, -1)
             self.part[row] = self.parts.get(form, -1)
+            self.cluster[row] = self.cluster_of.get(form, -1)
         self.ids[token] = row
         return row
 
@@ -212,6 +228,7 @@ class _CodeTables:
             words = rows >= 0
             rows, word_of = rows[words], number[words]
             part, word_features = self.part[rows], self.feature[rows]
+            clusters = self.cluster[rows] if self.cluster_of else None
         first, second = part[:-1], part[1:]
         # a bigram is two consecutive words of one text
         both = (first >= 0) & (second >= 0) & (word_of[:-1] == word_of[1:])
@@ -221,6 +238,12 @@ class _CodeTables:
         else:
             bigrams = _lookup(self.bigram_keys, self.bigram_values, bigram_codes)
         char_features = self._char_features(texts)
+        if clusters is not None:
+            has = clusters >= 0
+            char_features = (
+                np.concatenate((char_features[0], word_of[has])),
+                np.concatenate((char_features[1], clusters[has])),
+            )
         return (
             np.concatenate((word_of, word_of[:-1][both], char_features[0])),
             np.concatenate((word_features, bigrams, char_features[1])),
@@ -260,14 +283,16 @@ class ThemeModel:
         #: per-theme thresholds of the combined score (nlp.combine); empty: the global default
         self.thresholds: dict[str, float] = dict(data.get("thresholds", {}))
         self._names = list(data["features"])
+        #: word -> cluster id, when the model was trained with cluster features (nlp.word_clusters)
+        self.word_clusters: dict[str, int] = dict(data.get("word_clusters", {}))
         # one dictionary per feature kind, keyed without the kind prefix, so that
         # vectorize() looks features up without building prefixed strings
-        self._by_kind: dict[str, dict[str, int]] = {"w": {}, "b": {}, "c": {}, "r": {}}
+        self._by_kind: dict[str, dict[str, int]] = {"w": {}, "b": {}, "c": {}, "r": {}, "k": {}}
         for f, i in self.vocab.items():
             kind, _, key = f.partition(":")
             self._by_kind.setdefault(kind, {})[key] = i
         self._coef_t = np.ascontiguousarray(self.coef.T)  # labels x features: one gather per label row
-        self._codes = _CodeTables(self._by_kind)
+        self._codes = _CodeTables(self._by_kind, self.word_clusters)
 
     # -- scoring -------------------------------------------------------
     def _vector(self, feats: list[str]):
@@ -383,13 +408,21 @@ class ThemeModel:
 
 
 # -- training ----------------------------------------------------------
-def _fit(texts_feats: list[list[str]], y: np.ndarray, C: float = 8.0, min_df: int = 2):
+def _fit(texts_feats: list[list[str]], y: np.ndarray, C: float = 8.0, min_df: int = 2, cluster_weight: float = 1.0):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
 
     vec = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True, min_df=min_df, norm="l2")
     X = vec.fit_transform(texts_feats)
+    if cluster_weight != 1.0:
+        # the cluster features' idf scaled: their weight against the others before the l2 norm
+        scale = np.ones(len(vec.vocabulary_))
+        for f, i in vec.vocabulary_.items():
+            if f.startswith("k:"):
+                scale[i] = cluster_weight
+        vec.idf_ = vec.idf_ * scale
+        X = vec.transform(texts_feats)
     clf = OneVsRestClassifier(
         LogisticRegression(C=C, class_weight="balanced", solver="liblinear", random_state=0, max_iter=1000)
     )
@@ -410,12 +443,22 @@ def train_model(texts: list[str], labels: list[tuple[str, ...]], C: float = 8.0,
     return train_from_features([extract_features(t) for t in texts], labels, C=C, min_df=min_df)
 
 
-def train_from_features(feats: list[list[str]], labels: list[tuple[str, ...]], C: float = 8.0, min_df: int = 2) -> dict:
-    """:func:`train_model` on already extracted features (evaluation extracts them once)."""
+def train_from_features(
+    feats: list[list[str]],
+    labels: list[tuple[str, ...]],
+    C: float = 8.0,
+    min_df: int = 2,
+    clusters: dict[str, int] | None = None,
+    cluster_weight: float = 1.0,
+) -> dict:
+    """:func:`train_model` on already extracted features (evaluation extracts them once).
+
+    ``clusters``: the word -> cluster map the features were extracted with (their ``k:`` features);
+    the model file carries it, for the words whose cluster feature is in the vocabulary."""
     y = label_matrix(labels)
     # a class with no positive example cannot be fitted: give it a constant
     present = [j for j in range(y.shape[1]) if 0 < y[:, j].sum() < len(y)]
-    vec, clf = _fit(feats, y[:, present], C=C, min_df=min_df)
+    vec, clf = _fit(feats, y[:, present], C=C, min_df=min_df, cluster_weight=cluster_weight)
     vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
     n_feat = len(vocab)
     coef = np.zeros((n_feat, len(THEME_IDS)))
@@ -424,7 +467,7 @@ def train_from_features(feats: list[list[str]], labels: list[tuple[str, ...]], C
         est = clf.estimators_[k]
         coef[:, j] = est.coef_.ravel()
         intercept[j] = float(est.intercept_[0])
-    return {
+    data = {
         "feature_version": FEATURE_VERSION,
         "labels": list(THEME_IDS),
         "features": vocab,
@@ -433,6 +476,10 @@ def train_from_features(feats: list[list[str]], labels: list[tuple[str, ...]], C
         "intercept": [round(float(v), 5) for v in intercept],
         "meta": {"examples": len(feats), "C": C, "min_df": min_df},
     }
+    kept = {f[2:] for f in vocab if f.startswith("k:")}
+    if clusters and kept:
+        data["word_clusters"] = {w: c for w, c in sorted(clusters.items()) if str(c) in kept}
+    return data
 
 
 def save_model(data: dict, path: Path) -> None:

@@ -393,7 +393,7 @@ def test_fast_vectorizer_matches_the_training_features():
     model = get_model()
     for text in (SAMPLE, "全面推行网格化管理，全县划分网格682个。", "无关的句子。", "12345"):
         t = normalize(text)
-        a_idx, a_w = model._vector(extract_features(t, normalized=True))
+        a_idx, a_w = model._vector(extract_features(t, normalized=True, clusters=model.word_clusters))
         b_idx, b_w = model.vectorize(t, normalized=True)
         if a_idx is None:
             assert b_idx is None
