@@ -5,7 +5,7 @@
         [--set6 NAME=CHECKOUT ...] [--set7 NAME=CHECKOUT ...] [--set8 NAME=CHECKOUT ...] [--set9 NAME=CHECKOUT ...]
         [--set10 NAME=CHECKOUT ...] [--set11 NAME=CHECKOUT ...] [--set12 NAME=CHECKOUT ...]
         [--set13 NAME=CHECKOUT ...] [--set14 NAME=CHECKOUT ...] [--set15 NAME=CHECKOUT ...]
-        [--set16 NAME=CHECKOUT ...] [--set17 NAME=CHECKOUT ...]
+        [--set16 NAME=CHECKOUT ...] [--set17 NAME=CHECKOUT ...] [--set18 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL] [--pagekind on|off|both]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -94,6 +94,14 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   page with a 字体 toolbar): a notice, a press 解读, news, essays, and non-articles to refuse: column
   pages, a search page without results, a forum board, a user-profile shell, a chapter index, a
   news-centre index, a one-line error page; all on sites new to sets 1-16.
+* set 18, ``--set18 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages18.json``): the same
+  runner on another held-out set, the first read after the page-kind model was turned on by default, so
+  non-articles are weighted up (23 of 37): homepages, column pages, product catalogues, portfolio and photo
+  galleries, bodiless item shells, a download shell, a government-disclosure shell with an 索引号 table and
+  no text, a tabbed landing page, a login page, a 404 page, a site map; and notices (a reprinted 中办 国办
+  意见, a 海事 实施办法 draft, a party regulation, a provincial plan, a 公示), news and SEO / opinion
+  essays; from eleven uploaders no earlier set drew on (site copies, CMS outputs, portal templates and
+  builds, a parody of a government portal) and two bl890923 mirrors; all on sites new to sets 1-17.
 
 ``--pagekind on|off`` runs govtext with its learned page-kind model (ingest/pagekind.py, applied after
 the rules) on or off whatever the setting GOVTEXT_PAGE_KIND says; ``both`` runs it on in the column
@@ -149,6 +157,7 @@ PAGES14 = ROOT / "bench" / "data" / "extract_pages14.json"
 PAGES15 = ROOT / "bench" / "data" / "extract_pages15.json"
 PAGES16 = ROOT / "bench" / "data" / "extract_pages16.json"
 PAGES17 = ROOT / "bench" / "data" / "extract_pages17.json"
+PAGES18 = ROOT / "bench" / "data" / "extract_pages18.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
 SOURCE_SETS = {
     9: PAGES9,
@@ -160,6 +169,7 @@ SOURCE_SETS = {
     15: PAGES15,
     16: PAGES16,
     17: PAGES17,
+    18: PAGES18,
 }
 SPLITS = ("heldout", "tune", "fixture")
 

@@ -1,4 +1,4 @@
-"""Page sets 12-17 of bench/eval_extract_external.py: each committed page file's structure, its
+"""Page sets 12-18 of bench/eval_extract_external.py: each committed page file's structure, its
 --setN flag, and that its anchors resolve in the saved-site checkouts (skipped without them). No
 extractor runs here; the sets read once since have their in-sample checks in tests/test_eval_setN.py."""
 
@@ -41,6 +41,11 @@ BUILT = {
         {"list": 13, "interpretation": 1, "gov_notice": 1, "essay": 7, "news": 9},
         13,
         {"articles": 18, "date": 16},
+    ),
+    18: (
+        {"list": 23, "gov_notice": 5, "essay": 6, "news": 3},
+        14,
+        {"articles": 14, "date": 13, "source": 6},
     ),
 }
 SPECS = {n: spec(n) for n in BUILT}
