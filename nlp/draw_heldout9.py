@@ -42,7 +42,7 @@ import subprocess
 from nlp.draw_heldout8 import _CJK, _LAW_TITLE, _register, _shared_paragraphs, candidate
 from nlp.external_docs import _git_dir, checkout_path, html_paragraphs, html_title, parse_checkout, set_checkouts, sha1
 from nlp.heldout_draw import Draw
-from nlp.labels import REPO_ROOT
+from nlp.labels import HELDOUT8_ADJUDICATED_FILE, HELDOUT8_FILE, HELDOUT8_READER2_FILE, read_label_rows
 
 _PAGE = re.compile(r"\.s?html?$", re.I)
 
@@ -192,16 +192,11 @@ def _pages(repo: str, commit: str) -> list[tuple[str, bytes]]:
 
 
 def _earlier_label_sha1s() -> set[str]:
-    """The sha1 of every row of an earlier label file that carries one (the saved-page rows)."""
+    """The sha1 of every row of the earlier label files that reference saved pages (the eighth set's
+    three files; the others reference ``../shared``, whose paragraphs are left out as a whole)."""
     out: set[str] = set()
-    for path in sorted((REPO_ROOT / "tests" / "data").glob("theme_labels*.jsonl")):
-        if "heldout9" in path.name:
-            continue
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    out.add(json.loads(line).get("sha1", ""))
-    out.discard("")
+    for path in (HELDOUT8_FILE, HELDOUT8_READER2_FILE, HELDOUT8_ADJUDICATED_FILE):
+        out.update(row["sha1"] for row in read_label_rows(path) if row.get("sha1"))
     return out
 
 
