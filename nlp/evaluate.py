@@ -76,6 +76,11 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   ``--split heldout8r2`` and ``--split heldout8adj`` score it against a blind
   second reading and the adjudicated labels (session i16z), as for the seventh;
   the pages are read the same way.
+* **ninth held-out (``--split heldout9``)**: the same, scored on
+  ``tests/data/theme_labels_heldout9.jsonl`` (:mod:`nlp.draw_heldout9`, session
+  i16ab): saved sites of public bodies no other label file uses, labelled blind
+  and committed before any tagger ran; read from the snapshots as the eighth
+  (``--heldout9-checkout OWNER/NAME=PATH``, once per repository).
 
 * **leave one file out (``--split files``)**: for each file of
   :data:`nlp.labels.TRAINING_FILES`, a model trained on the other files (as
@@ -127,6 +132,7 @@ from nlp.labels import (
     HELDOUT8_ADJUDICATED_FILE,
     HELDOUT8_FILE,
     HELDOUT8_READER2_FILE,
+    HELDOUT9_FILE,
     HELDOUT_FILE,
     TRAINING_FILES,
     labels_available,
@@ -153,6 +159,7 @@ SERVED_HELDOUT = {
     "heldout8": HELDOUT8_FILE,
     "heldout8r2": HELDOUT8_READER2_FILE,
     "heldout8adj": HELDOUT8_ADJUDICATED_FILE,
+    "heldout9": HELDOUT9_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -625,6 +632,13 @@ def main(argv: list[str] | None = None) -> int:
         "default ../.mirror/OWNER+NAME/repo); repeat per repository",
     )
     ap.add_argument(
+        "--heldout9-checkout",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="--split heldout9: where a source repository of the ninth file is (as --heldout8-checkout)",
+    )
+    ap.add_argument(
         "--clusters",
         type=Path,
         default=None,
@@ -638,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cluster-weight", type=float, default=1.0, help="the cluster features' idf scaled by this")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    set_checkouts(dict(parse_checkout(spec) for spec in args.heldout8_checkout))
+    set_checkouts(dict(parse_checkout(spec) for spec in [*args.heldout8_checkout, *args.heldout9_checkout]))
     if not labels_available():
         print(
             "error: the shared texts referenced by the labels are not available (set GOVTEXT_SHARED)", file=sys.stderr

@@ -51,6 +51,9 @@ HELDOUT8_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout8.jsonl"
 HELDOUT8_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout8_reader2.jsonl"
 #: the two readings of the eighth file adjudicated (``nlp.adjudicate``; ``--split heldout8adj``)
 HELDOUT8_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout8_adjudicated.jsonl"
+#: the ninth held-out file (``--split heldout9``, session i16ab): paragraphs of saved web sites of public
+#: bodies no other label file uses, read like the eighth (:mod:`nlp.draw_heldout9`). Not trained on.
+HELDOUT9_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout9.jsonl"
 #: What the served model trains on (``nlp.train``). The first three held-out files have been
 #: read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file
