@@ -604,7 +604,7 @@ def keyword_and_idf_words(
     For a document's keyword text (``body == document_body(text)``) the set is ``set(idf_terms(text))``.
     ``tagged``: ``nlp.segment.words_and_word_tags(keyword_text(body))`` when the caller has it."""
     lists = lists or get_word_lists()
-    line = _tokens_pos(_prepare(body, True), lists, tagged)
+    line = _tokens_pos(_prepare(body, True) if tagged is None else "", lists, tagged)  # tagged: the text is not read
     decided = _decisions(line, lists)
     return _words_of(line, decided), {w for w in decided.values() if w}
 
