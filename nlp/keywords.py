@@ -683,15 +683,33 @@ def tfidf_keywords(text: str, k: int = 10, idf: IdfTable | None = None, words: l
 def textrank_keywords(
     text: str, k: int = 10, window: int = 5, iterations: int = 30, words: list | None = None
 ) -> list[dict]:
+    return _textrank_keywords(text, k, window, iterations, words)
+
+
+#: words numbered in order of first occurrence (None: -1), and the numbers of a word sequence
+_Numbered = tuple[dict, object]
+
+
+def _numbered(words: list) -> _Numbered:
+    import numpy as np
+
+    ids: dict[str, int] = dict(zip(dict.fromkeys(filter(None, words)), count()))
+    return ids, np.fromiter(map(ids.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+
+
+def _textrank_keywords(
+    text: str, k: int, window: int, iterations: int, words: list | None, numbered: _Numbered | None = None
+) -> list[dict]:
+    """:func:`textrank_keywords`; ``numbered``: :func:`_numbered` of ``words`` when the caller has it."""
     lists = get_word_lists()
     seq = words if words is not None else candidate_words(text, lists)
+    if numbered is None or len(seq) > TEXTRANK_MAX_WORDS:
+        numbered = None
     seq = seq[:TEXTRANK_MAX_WORDS]
-    import numpy as np
 
     # words numbered in order of first occurrence; an edge joins two different words at most
     # window - 1 apart, both ways, once per such meeting (duplicates add up)
-    ids: dict[str, int] = dict(zip(dict.fromkeys(filter(None, seq)), count()))
-    number = np.fromiter(map(ids.get, seq, repeat(-1)), dtype=np.int64, count=len(seq))
+    ids, number = numbered if numbered is not None else _numbered(seq)
     vec = _textrank_scores(number, len(ids), window, iterations)
     if vec is None:
         return []
@@ -791,22 +809,30 @@ def merge_compounds(words: list[str | None], lists: WordLists) -> tuple[list[str
     in at least :data:`COMPOUND_MIN_SHARE` of the rarer word's occurrences, both
     words are Chinese and neither is boilerplate. Occurrences are joined left to
     right; the words they consume no longer count alone."""
+    merged, parts, _ = _merge_compounds(words, lists)
+    return merged, parts
+
+
+def _merge_compounds(
+    words: list[str | None], lists: WordLists
+) -> tuple[list[str | None], dict[str, tuple[str, str]], _Numbered | None]:
+    """:func:`merge_compounds`, and :func:`_numbered` of the words when none were joined (else None)."""
     import numpy as np
 
     # the words numbered (in order of first occurrence), and each pair of adjacent different words as one
     # code, counted with numpy: most of a document's tokens are removed words, and few pairs repeat
-    distinct = list(dict.fromkeys(filter(None, words)))
+    numbered = _numbered(words)
+    numbers, number = numbered
+    distinct = list(numbers)
     n = len(distinct)
     if n < 2:
-        return words, {}
-    numbers: dict[str | None, int] = dict(zip(distinct, count()))
-    number = np.fromiter(map(numbers.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        return words, {}, numbered
     first, second = number[:-1], number[1:]
     codes = np.where((first >= 0) & (second >= 0) & (first != second), first * n + second, -1)
     found, times = np.unique(codes[codes >= 0], return_counts=True)
     often = times >= COMPOUND_MIN_COUNT
     if not often.any():
-        return words, {}
+        return words, {}, numbered
     seen = np.bincount(number[number >= 0], minlength=n).tolist()
     boilerplate = lists.boilerplate
     kept = []
@@ -823,7 +849,7 @@ def merge_compounds(words: list[str | None], lists: WordLists) -> tuple[list[str
         ):
             kept.append(code)
     if not kept:
-        return words, {}
+        return words, {}, numbered
     out: list[str | None] = []
     parts: dict[str, tuple[str, str]] = {}
     done = 0
@@ -837,7 +863,7 @@ def merge_compounds(words: list[str | None], lists: WordLists) -> tuple[list[str
         out.append(a + b)
         done = i + 2
     out += words[done:]
-    return out, parts
+    return out, parts, None
 
 
 def keywords(
@@ -857,10 +883,10 @@ def keywords(
     if not any(words):
         return []
     table = idf or get_idf_table()
-    words, parts = merge_compounds(words, lists)
+    words, parts, numbered = _merge_compounds(words, lists)
     idf_of = _CompoundIdf(table, parts)
     tf = {d["word"]: d["score"] for d in tfidf_keywords(text, k=3 * k, idf=idf_of, words=words)}  # type: ignore[arg-type]
-    tr = {d["word"]: d["score"] for d in textrank_keywords(text, k=5 * k, words=words)}
+    tr = {d["word"]: d["score"] for d in _textrank_keywords(text, 5 * k, 5, 30, words, numbered)}
     # TextRank favours frequent, well-connected words (建设, 社会); weigh it by IDF too
     tr = {w: s * idf_of.idf(w) for w, s in tr.items()}
     top = max(tr.values(), default=0.0) or 1.0
