@@ -261,16 +261,20 @@ class RuleTagger:
                 if spans:
                     items = [it for it in items if not any(s < it[1] and it[0] < e for s, e in spans)]
             # longest terms first; a term inside a longer chosen one does not count again
-            items.sort(key=lambda it: (-(it[1] - it[0]), it[0]))
-            chosen: list = []
-            for it in items:
-                if all(it[1] <= c[0] or c[1] <= it[0] for c in chosen):
-                    chosen.append(it)
-            counts = Counter(it[2] for it in chosen)
-            if not counts:
+            if len(items) > 1:
+                items.sort(key=lambda it: (-(it[1] - it[0]), it[0]))
+                chosen: list = []
+                for it in items:
+                    if all(it[1] <= c[0] or c[1] <= it[0] for c in chosen):
+                        chosen.append(it)
+            else:
+                chosen = items
+            if not chosen:
                 continue
-            strong = [t for t in counts if t not in theme.weak]
-            if not strong:
+            counts: dict[str, int] = {}  # each term's count, in the order of chosen
+            for it in chosen:
+                counts[it[2]] = counts.get(it[2], 0) + 1
+            if counts.keys() <= theme.weak:  # no strong term
                 continue
             if theme.skip_list_items and "、" in text:
                 if lists is None:
