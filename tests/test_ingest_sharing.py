@@ -381,3 +381,32 @@ def test_rule_scores_with_and_without_the_pattern_gate():
     for doc in sample_docs(40):
         paras += [normalize(p)[:MAX_PARAGRAPH_CHARS] for p in split_paragraphs(doc["text"])]
     assert tagger.score_paragraphs(paras) == rule_scores_without_gate(tagger, paras)
+
+
+# -- the document type's colon lines ----------------------------------------------
+def colon_line_counts(text: str) -> tuple[int, int]:
+    from nlp.doctype import _COLON_LINE, _colon_lines
+
+    return len(_COLON_LINE.findall(_colon_lines(text))), len(_COLON_LINE.findall(text))
+
+
+def test_colon_line_matches_are_those_of_the_whole_text():
+    texts = [
+        "各区人民政府：\n\n现将有关事项通知如下：  \n一、总体要求\n",
+        "标题：\u3000\r\n：\n\n\n   \n市委办公室:\n正文：内容\n",
+        "无冒号的文本\n第二行",
+        ":" + "长" * 45 + "：\n" + "短：\t\x0b\n",
+        "a:b:\n\n：\n",
+    ]
+    for text in texts:
+        a, b = colon_line_counts(text)
+        assert a == b, text
+    assert colon_line_counts(texts[0])[1] >= 1
+
+
+@needs_shared
+def test_colon_line_matches_on_the_corpus_sample():
+    for doc in sample_docs(40):
+        body = kw.document_body(doc["text"])[:20000]
+        a, b = colon_line_counts(body)
+        assert a == b, doc["id"]
