@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from itertools import compress, count, repeat
 from operator import add, mul, or_
 from pathlib import Path
+from typing import Any
 from collections.abc import Iterable
 
 from govtext.native import load as load_native
@@ -687,7 +688,7 @@ def textrank_keywords(
 
 
 #: words numbered in order of first occurrence (None: -1), and the numbers of a word sequence
-_Numbered = tuple[dict, object]
+_Numbered = tuple[dict, Any]  # (ids, numpy int64 array)
 
 
 def _numbered(words: list) -> _Numbered:

@@ -75,7 +75,7 @@ def _required_strings(pattern: str) -> list[str] | None:
     once); None when none is found, or the pattern sets flags (which may change what a literal matches)."""
     try:
         import re._parser as parser  # Python 3.11+
-        from re import _constants as c
+        from re import _constants as c  # type: ignore[attr-defined]
     except ImportError:  # pragma: no cover - older Pythons: no gate
         return None
     try:
