@@ -90,6 +90,20 @@ _TITLE_RULES: list[tuple[re.Pattern, str, float]] = [
     (re.compile(r"范文|合集|集合|\d+篇"), "other", 0.2),
 ]
 
+#: a short line ending in a colon (an addressee: 各区人民政府：). A match starts at a line start and
+#: holds a colon of that line, so it is found in the lines that hold one alone (:func:`_colon_lines`)
+_COLON_LINE = re.compile(r"^[^\n]{0,30}(?:人民政府|办公厅|办公室|委员会)?[^\n]{0,10}[:：]\s*$", re.M)
+
+
+def _colon_lines(text: str) -> str:
+    """The lines of ``text`` that hold a colon (: or ：), in order, joined by line breaks: a text in which
+    :data:`_COLON_LINE` matches as often as in ``text`` (each match lies in one such line; what follows
+    its colon to the line's end is white space, which lines without a colon are or not alike)."""
+    if ":" not in text and "：" not in text:
+        return ""
+    return "\n".join(line for line in text.split("\n") if ":" in line or "：" in line)
+
+
 _CONTENT_RULES: list[tuple[re.Pattern, str, float, int]] = [
     # (pattern, type, weight per hit, max hits counted)
     (re.compile(r"(?m)^第[一二三四五六七八九十百零〇]+条"), "law", 0.6, 6),
@@ -97,12 +111,7 @@ _CONTENT_RULES: list[tuple[re.Pattern, str, float, int]] = [
     (re.compile(r"本(?:条例|办法|规定|法)自.{0,20}施行|根据.{0,30}法.{0,20}制定本(?:条例|办法|规定)"), "law", 2.0, 1),
     (re.compile(r"各位代表|请予审议|向大会报告"), "gov_work_report", 1.5, 2),
     (re.compile(r"特此通知|现将.{0,30}印发给你们|请认真贯彻|请结合实际|抄送|主送"), "official_document", 1.5, 2),
-    (
-        re.compile(r"^[^\n]{0,30}(?:人民政府|办公厅|办公室|委员会)?[^\n]{0,10}[:：]\s*$", re.M),
-        "official_document",
-        0.3,
-        1,
-    ),
+    (_COLON_LINE, "official_document", 0.3, 1),
     (re.compile(r"现将.{0,30}(?:汇报|报告)如下|汇报如下|报告如下"), "work_report", 1.5, 1),
     (re.compile(r"同志们|大家好|我讲.{0,6}意见|讲几点意见|我就.{0,10}讲"), "speech", 1.2, 2),
     (re.compile(r"调研组|调研发现|通过调研|调研中|深入.{0,20}调研|问卷|座谈"), "research_report", 0.5, 4),
@@ -136,9 +145,16 @@ def classify(text: str, title: str = "") -> dict:
         if pattern.search(t):
             scores[dtype] = scores.get(dtype, 0.0) + weight
     head = body[:20000]
+    colon_lines = None
     for pattern, dtype, weight, cap in _CONTENT_RULES:
+        scanned = head
+        if pattern is _COLON_LINE:
+            # its matches are lines holding a colon: scan those alone (a few of the head's characters)
+            if colon_lines is None:
+                colon_lines = _colon_lines(head)
+            scanned = colon_lines
         # min(len(findall), cap): findall's matches, in order, up to the cap (the scan stops there)
-        n = sum(1 for _ in islice(pattern.finditer(head), cap))
+        n = sum(1 for _ in islice(pattern.finditer(scanned), cap))
         if n:
             scores[dtype] = scores.get(dtype, 0.0) + weight * n
     scores.pop("other", None)

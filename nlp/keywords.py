@@ -33,8 +33,9 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
-from operator import add, or_
+from operator import add, mul, or_
 from pathlib import Path
+from typing import Any
 from collections.abc import Iterable
 
 from govtext.native import load as load_native
@@ -364,8 +365,9 @@ def _prepare(text: str, normalized: bool) -> str:
 
 
 #: one line's tokens (governance terms merged), their parts of speech, the positions of numbers in
-#: them, and whether a token's part of speech is a function of the token (but for governance terms)
-_Line = tuple[list[str], list[str], list[int], bool]
+#: them, whether a token's part of speech is a function of the token (but for governance terms), and
+#: then each distinct token with one of its tags (a governance term's: any), else None
+_Line = tuple[list[str], list[str], list[int], bool, "dict[str, str] | None"]
 #: ``nlp.segment.words_and_word_tags`` of a text
 Tagged = tuple[list[str], list[str], bool]
 
@@ -394,8 +396,45 @@ def _tokens_pos(text: str, lists: WordLists, tagged: Tagged | None = None) -> _L
         pos += tags[done:]
     else:
         tokens, pos = words, tags
+    if by_word:
+        first = _distinct_tags(tokens, pos, words, tags, runs)
+        if first is not None:
+            # a number is a token tagged "m" or spelled as one: here a function of the token
+            is_number = map(or_, map("m".__eq__, first.values()), map(_NUMBER_TOKEN.__getitem__, first))
+            numbers_of = set(compress(first, is_number))
+            numbers = list(compress(count(), map(numbers_of.__contains__, tokens))) if numbers_of else []
+            return tokens, pos, numbers, by_word, first
     numbers = list(compress(count(), map(or_, map("m".__eq__, pos), map(_NUMBER_TOKEN.__getitem__, tokens))))
-    return tokens, pos, numbers, by_word
+    return tokens, pos, numbers, by_word, None
+
+
+def _distinct_tags(
+    tokens: list[str], pos: list[str], words: list[str], tags: list[str], runs: list[tuple[int, int]]
+) -> dict[str, str] | None:
+    """Each distinct token of ``tokens`` with a tag, when whether a token is a number does not depend on
+    where it stands (else None). ``words``/``tags``: the words before the governance-term ``runs`` were
+    merged into ``tokens``/``pos``, each word's tag a function of the word.
+
+    A merged term is tagged "term"; the same string may also stand as one word with the word's tag: that
+    one is given (a term's keyword decision does not depend on its tag), and when it is "m" and the term
+    is not spelled as a number its occurrences differ (None: the caller looks at each)."""
+    from nlp.segment import word_tag_seen
+
+    first = dict(zip(tokens, pos))
+    if runs:
+        for term in {"".join(words[i : i + k]) for i, k in runs}:
+            sure, tag = word_tag_seen(term)  # the term standing as one word in some text (this one?)
+            if not sure:
+                try:
+                    tag = tags[words.index(term)]
+                except ValueError:
+                    continue
+            if tag is None:
+                continue
+            if tag == "m" and not _NUMBER_TOKEN[term]:
+                return None
+            first[term] = tag
+    return first
 
 
 class _IsNumber(dict[str, bool]):
@@ -414,12 +453,10 @@ _NUMBER_TOKEN = _IsNumber()
 def _counts(tokens: list[str], numbers: list[int]) -> tuple[Counter, Counter]:
     """How often each token occurs, and how often next to a number (one before it or up to 2 after it)."""
     n = len(tokens)
-    near: set[int] = set()
-    for j in numbers:
-        for i in (j - 2, j - 1, j + 1):
-            if 0 <= i < n:
-                near.add(i)
-    return Counter(tokens), Counter(tokens[i] for i in near)
+    near = set(map((-2).__add__, numbers))
+    near.update(map((-1).__add__, numbers), map((1).__add__, numbers))
+    near.difference_update((-2, -1, n))  # the only ones outside 0..n-1
+    return Counter(tokens), Counter(map(tokens.__getitem__, near))
 
 
 def _keeps(t: str, p: str, lists: WordLists, seen: Counter, near_number: Counter) -> bool:
@@ -444,10 +481,14 @@ class _AloneDecisions(dict[tuple[str, str], str | None]):
     def __init__(self, lists: WordLists):
         super().__init__()
         self.lists = lists
+        #: the tokens of the pairs kept as another word (stripped of spaces)
+        self.stripped: set[str] = set()
 
     def __missing__(self, pair: tuple[str, str]) -> str | None:
         t = pair[0].strip()
         value = t if _keeps_alone(t, pair[1], self.lists) else None
+        if value is not None and value != pair[0]:
+            self.stripped.add(pair[0])
         if len(self) < 1_000_000:
             self[pair] = value
         return value
@@ -470,8 +511,10 @@ def _decisions(line: _Line, lists: WordLists) -> dict:
     When the tags are a function of the tokens (``line[3]``) the keys are the tokens: a governance
     term (the one token that may also be tagged "term") is kept or removed whatever its tag, so a
     token stands for one decision (and no (token, tag) pair need be built for each token)."""
-    tokens, pos, numbers, by_word = line
+    tokens, pos, numbers, by_word, first = line
     seen, near_number = _counts(tokens, numbers)
+    if first is not None:
+        return _first_decisions(first, lists, seen, near_number)
     if by_word:
         return _word_decisions(tokens, pos, lists, seen, near_number)
     distinct = list(set(zip(tokens, pos)))
@@ -502,6 +545,22 @@ def _word_decisions(tokens: list[str], pos: list[str], lists: WordLists, seen: C
         ):
             t = None
         out[token] = t
+    return out
+
+
+def _first_decisions(first: dict[str, str], lists: WordLists, seen: Counter, near_number: Counter) -> dict:
+    """:func:`_word_decisions` of the distinct tokens ``first`` (token -> one of its tags): the decisions
+    on their own are looked up in C; only tokens next to a number or stripped to another word are looked at."""
+    alone = _alone_decisions(lists)
+    out = dict(zip(first, map(alone.__getitem__, first.items())))
+    terms = lists.terms
+    odd = [token for token in near_number if out[token] is not None]
+    if alone.stripped:
+        odd += [token for token in alone.stripped.intersection(first) if token not in near_number]
+    for token in odd:
+        t = out[token]
+        if t is not None and t not in terms and near_number[t] >= NUMBER_TALK_SHARE * seen[t]:
+            out[token] = None
     return out
 
 
@@ -546,7 +605,7 @@ def keyword_and_idf_words(
     For a document's keyword text (``body == document_body(text)``) the set is ``set(idf_terms(text))``.
     ``tagged``: ``nlp.segment.words_and_word_tags(keyword_text(body))`` when the caller has it."""
     lists = lists or get_word_lists()
-    line = _tokens_pos(_prepare(body, True), lists, tagged)
+    line = _tokens_pos(_prepare(body, True) if tagged is None else "", lists, tagged)  # tagged: the text is not read
     decided = _decisions(line, lists)
     return _words_of(line, decided), {w for w in decided.values() if w}
 
@@ -559,6 +618,53 @@ def _weight(word: str, lists: WordLists) -> float:
     return 1.0
 
 
+class _Cached(dict[str, float]):
+    """word -> ``of(word)``, computed once per distinct word (documents share most of their words) and
+    looked up in C (``map(values.__getitem__, words)``); ``owner`` is what ``of`` reads (a table, word lists)."""
+
+    def __init__(self, owner: object, of):
+        super().__init__()
+        self.owner = owner
+        self.of = of
+
+    def __missing__(self, word: str) -> float:
+        value = self.of(word)
+        if len(self) < 1_000_000:
+            self[word] = value
+        return value
+
+
+_idf_values: _Cached | None = None
+_weights: _Cached | None = None
+
+
+def _idf_table_values(table: IdfTable) -> _Cached:
+    """``table.idf`` of each word, for the last table asked for."""
+    global _idf_values
+    values = _idf_values
+    if values is None or values.owner is not table:
+        values = _idf_values = _Cached(table, table.idf)
+    return values
+
+
+def _weight_values(lists: WordLists) -> _Cached:
+    """:func:`_weight` of each word, for the last word lists asked for."""
+    global _weights
+    values = _weights
+    if values is None or values.owner is not lists:
+        values = _weights = _Cached(lists, lambda word: _weight(word, lists))
+    return values
+
+
+def _idf_many(idf, words: Iterable[str]) -> Iterable[float]:
+    """``idf.idf(w)`` for each of ``words``."""
+    if type(idf) is IdfTable:
+        return map(_idf_table_values(idf).__getitem__, words)
+    if type(idf) is _CompoundIdf:
+        return idf.idf_many(words)
+    return map(idf.idf, words)
+
+
 def tfidf_keywords(text: str, k: int = 10, idf: IdfTable | None = None, words: list | None = None) -> list[dict]:
     lists = get_word_lists()
     idf = idf or get_idf_table()
@@ -567,27 +673,49 @@ def tfidf_keywords(text: str, k: int = 10, idf: IdfTable | None = None, words: l
         return []
     tf = Counter(words)
     total = len(words)
-    scores = {w: (c / total) * idf.idf(w) * _weight(w, lists) for w, c in tf.items()}
+    # (c / total) * idf(w) * weight(w), the idf and weights looked up once per distinct word
+    scores = {
+        w: (c / total) * v * g
+        for (w, c), v, g in zip(tf.items(), _idf_many(idf, tf), map(_weight_values(lists).__getitem__, tf))
+    }
     return _top(scores, k)
 
 
 def textrank_keywords(
     text: str, k: int = 10, window: int = 5, iterations: int = 30, words: list | None = None
 ) -> list[dict]:
+    return _textrank_keywords(text, k, window, iterations, words)
+
+
+#: words numbered in order of first occurrence (None: -1), and the numbers of a word sequence
+_Numbered = tuple[dict, Any]  # (ids, numpy int64 array)
+
+
+def _numbered(words: list) -> _Numbered:
+    import numpy as np
+
+    ids: dict[str, int] = dict(zip(dict.fromkeys(filter(None, words)), count()))
+    return ids, np.fromiter(map(ids.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+
+
+def _textrank_keywords(
+    text: str, k: int, window: int, iterations: int, words: list | None, numbered: _Numbered | None = None
+) -> list[dict]:
+    """:func:`textrank_keywords`; ``numbered``: :func:`_numbered` of ``words`` when the caller has it."""
     lists = get_word_lists()
     seq = words if words is not None else candidate_words(text, lists)
+    if numbered is None or len(seq) > TEXTRANK_MAX_WORDS:
+        numbered = None
     seq = seq[:TEXTRANK_MAX_WORDS]
-    import numpy as np
 
     # words numbered in order of first occurrence; an edge joins two different words at most
     # window - 1 apart, both ways, once per such meeting (duplicates add up)
-    ids: dict[str, int] = dict(zip(dict.fromkeys(filter(None, seq)), count()))
-    number = np.fromiter(map(ids.get, seq, repeat(-1)), dtype=np.int64, count=len(seq))
+    ids, number = numbered if numbered is not None else _numbered(seq)
     vec = _textrank_scores(number, len(ids), window, iterations)
     if vec is None:
         return []
-    score = dict(zip(ids, vec.tolist()))  # ids are numbered in their order
-    scores = {n: s * _weight(n, lists) for n, s in score.items()}
+    # ids are numbered in their order: each word's score times its weight
+    scores = dict(zip(ids, map(mul, vec.tolist(), map(_weight_values(lists).__getitem__, ids))))
     return _top(scores, k)
 
 
@@ -664,6 +792,16 @@ class _CompoundIdf:
                 return max(self.table.idf(pair[0]), self.table.idf(pair[1]))
         return self.table.idf(word)
 
+    def idf_many(self, words: Iterable[str]) -> list[float]:
+        """:meth:`idf` of each of ``words``."""
+        values = _idf_table_values(self.table) if type(self.table) is IdfTable else None
+        parts = self.parts
+        if values is None:
+            return [self.idf(w) for w in words]
+        if not parts:
+            return list(map(values.__getitem__, words))
+        return [self.idf(w) if w in parts else values[w] for w in words]
+
 
 def merge_compounds(words: list[str | None], lists: WordLists) -> tuple[list[str | None], dict[str, tuple[str, str]]]:
     """Join adjacent content words that form a frequent fixed phrase (新旧+动能, 国有+企业 …).
@@ -672,22 +810,30 @@ def merge_compounds(words: list[str | None], lists: WordLists) -> tuple[list[str
     in at least :data:`COMPOUND_MIN_SHARE` of the rarer word's occurrences, both
     words are Chinese and neither is boilerplate. Occurrences are joined left to
     right; the words they consume no longer count alone."""
+    merged, parts, _ = _merge_compounds(words, lists)
+    return merged, parts
+
+
+def _merge_compounds(
+    words: list[str | None], lists: WordLists
+) -> tuple[list[str | None], dict[str, tuple[str, str]], _Numbered | None]:
+    """:func:`merge_compounds`, and :func:`_numbered` of the words when none were joined (else None)."""
     import numpy as np
 
     # the words numbered (in order of first occurrence), and each pair of adjacent different words as one
     # code, counted with numpy: most of a document's tokens are removed words, and few pairs repeat
-    distinct = list(dict.fromkeys(filter(None, words)))
+    numbered = _numbered(words)
+    numbers, number = numbered
+    distinct = list(numbers)
     n = len(distinct)
     if n < 2:
-        return words, {}
-    numbers: dict[str | None, int] = dict(zip(distinct, count()))
-    number = np.fromiter(map(numbers.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        return words, {}, numbered
     first, second = number[:-1], number[1:]
     codes = np.where((first >= 0) & (second >= 0) & (first != second), first * n + second, -1)
     found, times = np.unique(codes[codes >= 0], return_counts=True)
     often = times >= COMPOUND_MIN_COUNT
     if not often.any():
-        return words, {}
+        return words, {}, numbered
     seen = np.bincount(number[number >= 0], minlength=n).tolist()
     boilerplate = lists.boilerplate
     kept = []
@@ -704,7 +850,7 @@ def merge_compounds(words: list[str | None], lists: WordLists) -> tuple[list[str
         ):
             kept.append(code)
     if not kept:
-        return words, {}
+        return words, {}, numbered
     out: list[str | None] = []
     parts: dict[str, tuple[str, str]] = {}
     done = 0
@@ -718,7 +864,7 @@ def merge_compounds(words: list[str | None], lists: WordLists) -> tuple[list[str
         out.append(a + b)
         done = i + 2
     out += words[done:]
-    return out, parts
+    return out, parts, None
 
 
 def keywords(
@@ -738,10 +884,10 @@ def keywords(
     if not any(words):
         return []
     table = idf or get_idf_table()
-    words, parts = merge_compounds(words, lists)
+    words, parts, numbered = _merge_compounds(words, lists)
     idf_of = _CompoundIdf(table, parts)
     tf = {d["word"]: d["score"] for d in tfidf_keywords(text, k=3 * k, idf=idf_of, words=words)}  # type: ignore[arg-type]
-    tr = {d["word"]: d["score"] for d in textrank_keywords(text, k=5 * k, words=words)}
+    tr = {d["word"]: d["score"] for d in _textrank_keywords(text, 5 * k, 5, 30, words, numbered)}
     # TextRank favours frequent, well-connected words (建设, 社会); weigh it by IDF too
     tr = {w: s * idf_of.idf(w) for w, s in tr.items()}
     top = max(tr.values(), default=0.0) or 1.0

@@ -267,6 +267,8 @@ class _WordTags(dict[str, str]):
     (its dictionary entry, else whether it is digits, Latin or other), so a word's tag is looked up
     once; a word that tagged alone is not one word has none (KeyError: the text is tagged whole)."""
 
+    LIMIT = 2_000_000
+
     def __init__(self, segmenter: Segmenter):
         super().__init__()
         self.segmenter = segmenter
@@ -275,7 +277,7 @@ class _WordTags(dict[str, str]):
         pairs = self.segmenter.tag(word)
         if len(pairs) != 1 or pairs[0][0] != word:
             raise KeyError(word)
-        if len(self) < 2_000_000:
+        if len(self) < self.LIMIT:
             self[word] = pairs[0][1]
         return pairs[0][1]
 
@@ -307,6 +309,16 @@ def words_and_word_tags(text: str) -> tuple[list[str], list[str], bool]:
             pass
     pairs = segmenter.tag(text)
     return [w for w, _ in pairs], [t for _, t in pairs], False
+
+
+def word_tag_seen(word: str) -> tuple[bool, str | None]:
+    """(sure, tag): the part of speech :func:`words_and_word_tags` gave ``word`` standing as one word,
+    or None when no text it looked up (with rjieba) held ``word`` as one word. ``sure`` is False when
+    that cannot be told: no table yet, or a full one that no longer keeps every word it met."""
+    tags = _word_tags
+    if tags is None or tags.segmenter is not get_segmenter() or len(tags) >= _WordTags.LIMIT:
+        return False, None
+    return True, tags.get(word)
 
 
 def tag_is_cut() -> bool:

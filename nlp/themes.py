@@ -69,6 +69,63 @@ def _any_of(patterns: list[str]):
         return None
 
 
+def _required_strings(pattern: str) -> list[str] | None:
+    """Strings one of which occurs in every match of ``pattern`` (found in its parse tree: a run of
+    literal characters, the union over a branch's alternatives, a repeat's body when it repeats at least
+    once); None when none is found, or the pattern sets flags (which may change what a literal matches)."""
+    try:
+        import re._parser as parser  # Python 3.11+
+        from re import _constants as c  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - older Pythons: no gate
+        return None
+    try:
+        tree = parser.parse(pattern)
+    except re.error:
+        return None
+    if tree.state.flags & ~(re.UNICODE | c.SRE_FLAG_UNICODE):
+        return None
+
+    def of(items) -> list[str] | None:
+        found: list[list[str]] = []
+        run: list[str] = []
+        for op, av in items:
+            if op is c.LITERAL:
+                run.append(chr(av))
+                continue
+            if run:
+                found.append(["".join(run)])
+                run = []
+            need = None
+            if op is c.SUBPATTERN and not av[1] and not av[2]:
+                need = of(av[3])
+            elif op is c.BRANCH:
+                alternatives = [of(a) for a in av[1]]
+                if all(alternatives):
+                    need = [w for a in alternatives for w in a]  # type: ignore[union-attr]
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+                need = of(av[2])
+            if need:
+                found.append(need)
+        if run:
+            found.append(["".join(run)])
+        # the most selective: the longest shortest string, then the fewest strings
+        return max(found, key=lambda ws: (min(map(len, ws)), -len(ws)), default=None)
+
+    return of(tree)
+
+
+def _pattern_gate(patterns: list[str]) -> tuple[str, ...] | None:
+    """Strings one of which a text must hold for any of ``patterns`` to match in it (:func:`_required_strings`
+    of each), or None when some pattern has none."""
+    gate: list[str] = []
+    for p in patterns:
+        need = _required_strings(p)
+        if not need:
+            return None
+        gate += need
+    return tuple(dict.fromkeys(gate))
+
+
 class RuleTagger:
     """Compiled matcher for one :class:`Taxonomy`."""
 
@@ -103,6 +160,9 @@ class RuleTagger:
             self.masks.append(re.compile("|".join(f"(?:{m})" for m in theme.masks)) if theme.masks else None)
         self.patterns = [[(re.compile(p), p, w) for p, w in theme.patterns.items()] for theme in taxonomy.themes]
         self._any_pattern = _any_of([p for theme in taxonomy.themes for p in theme.patterns])
+        #: no pattern can match a text that holds none of these (a few substring tests instead of the
+        #: alternation's scan, which tries every pattern at every character)
+        self._pattern_gate = _pattern_gate([p for theme in taxonomy.themes for p in theme.patterns])
         #: theme id -> the confidence another theme needs for this one to count (require_context)
         self.gated = {t.id: t.require_context for t in taxonomy.themes if t.require_context > 0}
         #: theme id -> words that are context enough on their own (社会治理: the work is governance)
@@ -176,8 +236,16 @@ class RuleTagger:
         for start, end, term in occ:
             for ti, weight in self.term_index[term]:
                 per_theme.setdefault(ti, []).append((start, end, term, weight))
-        # no pattern matches where their alternation finds nothing (one scan instead of one per pattern)
-        for ti, patterns in enumerate(self.patterns if self._any_pattern is None or self._any_pattern(text) else ()):
+        # no pattern matches where their alternation finds nothing (one scan instead of one per pattern),
+        # nor where none of the strings every match needs is
+        gate = self._pattern_gate
+        if gate is not None and not any(map(text.__contains__, gate)):
+            patterns_here: list = []
+        elif self._any_pattern is None or self._any_pattern(text):
+            patterns_here = self.patterns
+        else:
+            patterns_here = []
+        for ti, patterns in enumerate(patterns_here):
             for rx, _name, weight in patterns:
                 for m in rx.finditer(text):
                     per_theme.setdefault(ti, []).append((m.start(), m.end(), m.group(0), weight))
@@ -193,16 +261,20 @@ class RuleTagger:
                 if spans:
                     items = [it for it in items if not any(s < it[1] and it[0] < e for s, e in spans)]
             # longest terms first; a term inside a longer chosen one does not count again
-            items.sort(key=lambda it: (-(it[1] - it[0]), it[0]))
-            chosen: list = []
-            for it in items:
-                if all(it[1] <= c[0] or c[1] <= it[0] for c in chosen):
-                    chosen.append(it)
-            counts = Counter(it[2] for it in chosen)
-            if not counts:
+            if len(items) > 1:
+                items.sort(key=lambda it: (-(it[1] - it[0]), it[0]))
+                chosen: list = []
+                for it in items:
+                    if all(it[1] <= c[0] or c[1] <= it[0] for c in chosen):
+                        chosen.append(it)
+            else:
+                chosen = items
+            if not chosen:
                 continue
-            strong = [t for t in counts if t not in theme.weak]
-            if not strong:
+            counts: dict[str, int] = {}  # each term's count, in the order of chosen
+            for it in chosen:
+                counts[it[2]] = counts.get(it[2], 0) + 1
+            if counts.keys() <= theme.weak:  # no strong term
                 continue
             if theme.skip_list_items and "、" in text:
                 if lists is None:

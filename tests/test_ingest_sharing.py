@@ -328,3 +328,85 @@ def test_two_open_pools_share_the_fork_server_and_close_in_any_order():
     from multiprocessing import forkserver
 
     assert getattr(forkserver._forkserver, "_forkserver_pid", None) is None  # stopped and waited for
+
+
+# -- the rule tagger's pattern gate ---------------------------------------------
+def test_required_strings_of_patterns():
+    from nlp.themes import _required_strings
+
+    assert _required_strings("(?<=党组织)领导(?:下|的)") == ["领导"]
+    assert _required_strings("(?:建立|建设|完善)[^。，；,;]{0,20}信息系统") == ["信息系统"]
+    assert _required_strings("经费[^。]{0,10}保障|保证所需(?:经费|费用)") == ["经费", "保证所需"]
+    assert _required_strings("(?:听取|征求)[^。]{0,5}意见") == ["意见"]  # as long, and one string
+    assert _required_strings("(?:听取|征求)[^。]{0,5}见") == ["听取", "征求"]
+    assert _required_strings("不满(?:16|十六)周岁的?") == ["不满"]
+    assert _required_strings("(?:社会)+x{2}(?:网格)?") == ["社会"]
+    for none in ("a*b?", "(?i)abc", "[ab]c?", "(?=网格)", "网格|.", ""):
+        assert not _required_strings(none), none
+
+
+def test_every_match_holds_a_required_string():
+    """Each taxonomy pattern's matches in the corpus-like texts hold one of its required strings."""
+    from nlp.taxonomy import get_taxonomy
+    from nlp.themes import _required_strings
+
+    texts = [normalize(p).lower() for text in TEXTS[:4] for p in split_paragraphs(text)]
+    texts += ["在党组织领导下，建立健全矛盾纠纷调解信息系统，平安乡村建设", "听取群众意见；经费予以保障，保证所需经费"]
+    patterns = [p for theme in get_taxonomy().themes for p in theme.patterns]
+    assert patterns and all(_required_strings(p) for p in patterns)
+    matched = 0
+    for p in patterns:
+        need = _required_strings(p)
+        for text in texts:
+            found = sum(1 for _ in re.finditer(p, text))
+            matched += found
+            assert not found or any(w in text for w in need), (p, text)
+    assert matched >= 4
+
+
+def rule_scores_without_gate(tagger, paras):
+    gate = tagger._pattern_gate
+    tagger._pattern_gate = None
+    try:
+        return tagger.score_paragraphs(paras)
+    finally:
+        tagger._pattern_gate = gate
+
+
+@needs_shared
+def test_rule_scores_with_and_without_the_pattern_gate():
+    tagger = get_rule_tagger()
+    assert tagger._pattern_gate
+    paras = ["在党组织领导下，建立健全矛盾纠纷调解信息系统，平安乡村建设", "领导"]
+    for doc in sample_docs(40):
+        paras += [normalize(p)[:MAX_PARAGRAPH_CHARS] for p in split_paragraphs(doc["text"])]
+    assert tagger.score_paragraphs(paras) == rule_scores_without_gate(tagger, paras)
+
+
+# -- the document type's colon lines ----------------------------------------------
+def colon_line_counts(text: str) -> tuple[int, int]:
+    from nlp.doctype import _COLON_LINE, _colon_lines
+
+    return len(_COLON_LINE.findall(_colon_lines(text))), len(_COLON_LINE.findall(text))
+
+
+def test_colon_line_matches_are_those_of_the_whole_text():
+    texts = [
+        "各区人民政府：\n\n现将有关事项通知如下：  \n一、总体要求\n",
+        "标题：\u3000\r\n：\n\n\n   \n市委办公室:\n正文：内容\n",
+        "无冒号的文本\n第二行",
+        ":" + "长" * 45 + "：\n" + "短：\t\x0b\n",
+        "a:b:\n\n：\n",
+    ]
+    for text in texts:
+        a, b = colon_line_counts(text)
+        assert a == b, text
+    assert colon_line_counts(texts[0])[1] >= 1
+
+
+@needs_shared
+def test_colon_line_matches_on_the_corpus_sample():
+    for doc in sample_docs(40):
+        body = kw.document_body(doc["text"])[:20000]
+        a, b = colon_line_counts(body)
+        assert a == b, doc["id"]
