@@ -81,6 +81,9 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   i16ab): saved sites of public bodies no other label file uses, labelled blind
   and committed before any tagger ran; read from the snapshots as the eighth
   (``--heldout9-checkout OWNER/NAME=PATH``, once per repository).
+  ``--split heldout9r2`` and ``--split heldout9adj`` score it against a blind
+  second reading and the adjudicated labels (session i16ac), as for the eighth;
+  the pages are read the same way.
 
 * **leave one file out (``--split files``)**: for each file of
   :data:`nlp.labels.TRAINING_FILES`, a model trained on the other files (as
@@ -132,7 +135,9 @@ from nlp.labels import (
     HELDOUT8_ADJUDICATED_FILE,
     HELDOUT8_FILE,
     HELDOUT8_READER2_FILE,
+    HELDOUT9_ADJUDICATED_FILE,
     HELDOUT9_FILE,
+    HELDOUT9_READER2_FILE,
     HELDOUT_FILE,
     TRAINING_FILES,
     labels_available,
@@ -160,6 +165,8 @@ SERVED_HELDOUT = {
     "heldout8r2": HELDOUT8_READER2_FILE,
     "heldout8adj": HELDOUT8_ADJUDICATED_FILE,
     "heldout9": HELDOUT9_FILE,
+    "heldout9r2": HELDOUT9_READER2_FILE,
+    "heldout9adj": HELDOUT9_ADJUDICATED_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -636,7 +643,8 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="OWNER/NAME=PATH",
-        help="--split heldout9: where a source repository of the ninth file is (as --heldout8-checkout)",
+        help="--split heldout9|heldout9r2|heldout9adj: where a source repository of the ninth file is "
+        "(as --heldout8-checkout)",
     )
     ap.add_argument(
         "--clusters",

@@ -54,6 +54,10 @@ HELDOUT8_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout
 #: the ninth held-out file (``--split heldout9``, session i16ab): paragraphs of saved web sites of public
 #: bodies no other label file uses, read like the eighth (:mod:`nlp.draw_heldout9`). Not trained on.
 HELDOUT9_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout9.jsonl"
+#: a blind second reading of the ninth file's paragraphs (session i16ac, ``nlp.second_reading``)
+HELDOUT9_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout9_reader2.jsonl"
+#: the two readings of the ninth file adjudicated (``nlp.adjudicate``; ``--split heldout9adj``)
+HELDOUT9_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout9_adjudicated.jsonl"
 #: What the served model trains on (``nlp.train``). The first three held-out files have been
 #: read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file

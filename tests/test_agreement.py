@@ -293,6 +293,47 @@ def test_eighth_set_second_reading_and_adjudication_are_reproduced():
     assert not {HELDOUT8_FILE, HELDOUT8_READER2_FILE, HELDOUT8_ADJUDICATED_FILE} & set(TRAINING_FILES)
 
 
+def test_ninth_set_second_reading_and_adjudication_are_reproduced():
+    """Session i16ac: the blind second reading of the ninth file and its adjudication."""
+    from nlp.labels import (
+        HELDOUT9_ADJUDICATED_FILE,
+        HELDOUT9_FILE,
+        HELDOUT9_READER2_FILE,
+        TRAINING_FILES,
+    )
+
+    rows_a, rows_b = read_label_rows(HELDOUT9_FILE), read_label_rows(HELDOUT9_READER2_FILE)
+    # the same paragraphs in the same order, every field but the labels copied from the first file
+    assert [{k: v for k, v in r.items() if k not in ("labels", "reader")} for r in rows_b] == [
+        {k: v for k, v in r.items() if k != "labels"} for r in rows_a
+    ]
+    assert all(r["reader"] == 2 and set(r["labels"]) <= set(THEME_IDS) for r in rows_b)
+    decisions = read_label_rows(HELDOUT9_FILE.parent / "theme_labels_heldout9_adjudication.jsonl")
+    out = adjudicate(rows_a, rows_b, decisions)
+    assert out == read_label_rows(HELDOUT9_ADJUDICATED_FILE)
+    differing = {key for key, a, b in paired(rows_a, rows_b) if a != b}
+    assert {d["key"] for d in decisions} == differing and len(differing) == 40
+    assert all(len(d["reason"]) > 40 for d in decisions)
+    for d in decisions:  # a decision for one reader takes that reader's labels; a union takes both
+        a, b = next((set(x), set(y)) for k, x, y in paired(rows_a, rows_b) if k == d["key"])
+        expected = {"reader 1": a, "reader 2": b, "union": a | b}.get(d["for"])
+        if d["for"] == "neither":  # a third label set, different from both readings
+            assert set(d["labels"]) not in (a, b)
+        else:
+            assert set(d["labels"]) == expected
+    assert sorted(d["for"] for d in decisions).count("reader 1") == 28
+    # verbatim copies carry the same labels in every reading (the guide)
+    for rows in (rows_b, out):
+        by_text: dict[str, set] = {}
+        for r in rows:
+            by_text.setdefault(r["sha1"], set()).add(tuple(r["labels"]))
+        assert all(len(v) == 1 for v in by_text.values())
+    rep = agreement(paired(rows_a, rows_b))
+    assert rep["identical_sets"] == 396 and round(rep["macro_f1"], 3) == 0.861
+    # held out: none of the three readings of these paragraphs is trained on
+    assert not {HELDOUT9_FILE, HELDOUT9_READER2_FILE, HELDOUT9_ADJUDICATED_FILE} & set(TRAINING_FILES)
+
+
 def test_eighth_set_sheet_resolves_every_paragraph_without_labels(tmp_path):
     from nlp import external_docs
     from nlp.draw_heldout8 import SOURCES
