@@ -35,9 +35,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import re
 import threading
 from collections import Counter
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -199,23 +201,18 @@ class _CodeTables:
         ``tokens_of``: per text, ``nlp.segment.cut(text)`` when the caller has it (else None)."""
         from nlp.segment import cut
 
-        joined = "\n".join(texts)
         # jieba cuts at every line break (a token of its own), so texts without one are cut in one call
+        joined = "\n".join(texts) if tokens_of is None else ""
         one_cut = tokens_of is None and joined.count("\n") == len(texts) - 1 and "\r" not in joined
-        tokens: list[str] = []
-        lengths = []
-        if tokens_of is not None:
-            for text, given in zip(texts, tokens_of):
-                cut_text = given if given is not None else cut(text)
-                lengths.append(len(cut_text))
-                tokens += cut_text
-        elif one_cut:
+        lengths: list[int] = []
+        if one_cut:
             tokens = cut(joined)
         else:
-            for text in texts:
-                cut_text = cut(text)
-                lengths.append(len(cut_text))
-                tokens += cut_text
+            if tokens_of is None:
+                tokens_of = [None] * len(texts)
+            cuts = [given if given is not None else cut(text) for text, given in zip(texts, tokens_of)]
+            lengths = list(map(len, cuts))
+            tokens = list(chain.from_iterable(cuts))
         # the tables grow and may be reset: one thread at a time (a server worker has several)
         with self._lock:
             if len(self.ids) > self.MAX_WORDS:
@@ -350,17 +347,17 @@ class ThemeModel:
         feature = keys % n_feat
         weight = (1.0 + np.log(counts)) * self.idf[feature]
         bounds = np.searchsorted(keys // n_feat, np.arange(len(texts) + 1)).tolist()
-        out: list[tuple] = []
-        for lo, hi in zip(bounds, bounds[1:]):
-            if lo == hi:
-                out.append((None, None))
-                continue
-            w = weight[lo:hi].copy()
-            norm = float(np.sqrt(w @ w))
-            if norm > 0:
-                w /= norm
-            out.append((feature[lo:hi], w))
-        return out
+        # each paragraph's norm by its own dot product (the same BLAS call on the same values as one
+        # by one), then one division of all weights: a paragraph's vector is a view of the batch's
+        spans = list(zip(bounds, bounds[1:]))
+        norms = []
+        for lo, hi in spans:
+            w = weight[lo:hi]
+            norms.append(math.sqrt(w @ w) if lo < hi else 1.0)
+        divisor = np.asarray(norms, dtype=np.float64)
+        divisor[divisor == 0.0] = 1.0  # an all-zero vector stays as it is (x / 1.0 is x)
+        weight /= np.repeat(divisor, np.diff(bounds))
+        return [(feature[lo:hi], weight[lo:hi]) if lo < hi else (None, None) for lo, hi in spans]
 
     def predict_vector(self, vector) -> dict[str, float]:
         idx, w = vector
@@ -376,9 +373,25 @@ class ThemeModel:
         intercept and the logistic function in one numpy pass over all of them (elementwise: the same values)."""
         if not vectors:
             return []
-        coef_t = self._coef_t
         zero = np.zeros(self.intercept.size)
-        z = np.array([zero if idx is None else coef_t[:, idx] @ w for idx, w in vectors])
+        # one gather of the coefficient columns of all vectors; numpy lays ``coef_t[:, idx]`` out
+        # feature-major, and so each vector's columns of the batch are the same matrix layout and
+        # values, given to the same BLAS product (tests/test_themes.py checks the equality)
+        present = [idx for idx, _ in vectors if idx is not None]
+        if not present:
+            z = np.array([zero for _ in vectors])
+        else:
+            gathered = self._coef_t[:, np.concatenate(present)]
+            rows = []
+            lo = 0
+            for idx, w in vectors:
+                if idx is None:
+                    rows.append(zero)
+                    continue
+                hi = lo + idx.size
+                rows.append(gathered[:, lo:hi] @ w)
+                lo = hi
+            z = np.array(rows)
         z += self.intercept  # 0.0 + intercept is the intercept (exp of -0.0 and of 0.0 is 1)
         p = 1.0 / (1.0 + np.exp(-z))
         labels = self.labels

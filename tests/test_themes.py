@@ -445,6 +445,46 @@ def test_predict_vectors_gives_the_one_by_one_probabilities_on_real_paragraphs(e
     assert model.predict_vectors([]) == []
 
 
+def test_batched_norms_and_gather_give_the_one_by_one_values_on_real_paragraphs(examples):
+    """Issue 16 item 6 (i16ad): vectorize_many divides a batch's weights at once and predict_vectors
+    gathers a batch's coefficient columns at once; the values are those of the former per-paragraph
+    code (a copy normalised by its own norm; a gather per vector), bit for bit."""
+    import numpy as np
+
+    from nlp.model import get_model
+    from nlp.themes import get_rule_tagger
+
+    model, tagger = get_model(), get_rule_tagger()
+    texts = [normalize(e.text) for e in list(examples.values())[:600]]
+    texts[10:10] = ["", "abc"]  # vectors without features inside a batch
+    hits = tagger.score_paragraphs(texts)
+    for lo in range(0, len(texts), 97):
+        batch, batch_hits = texts[lo : lo + 97], hits[lo : lo + 97]
+        many = model.vectorize_many(batch, batch_hits)
+        # the former per-paragraph normalisation, from the unnormalised weights of each paragraph alone
+        for text, h, (idx, w) in zip(batch, batch_hits, many):
+            owner, feats = model._codes.indices([text.lower()])
+            feats = np.concatenate(
+                (feats, [model._by_kind["r"].get(x.id, -1) for x in h or () for _ in range(round(4 * x.confidence))])
+            ).astype(np.int64)
+            feature, counts = np.unique(feats[feats >= 0], return_counts=True)
+            if not feature.size:
+                assert idx is None and w is None
+                continue
+            ref = (1.0 + np.log(counts)) * model.idf[feature]
+            ref = ref.copy()
+            norm = float(np.sqrt(ref @ ref))
+            if norm > 0:
+                ref /= norm
+            assert feature.tolist() == idx.tolist()
+            assert ref.tobytes() == np.ascontiguousarray(w).tobytes()
+        # the former products: one gather per vector
+        zero = np.zeros(model.intercept.size)
+        z = np.array([zero if idx is None else model._coef_t[:, idx] @ w for idx, w in many]) + model.intercept
+        p = 1.0 / (1.0 + np.exp(-z))
+        assert model.predict_vectors(many) == [dict(zip(model.labels, row)) for row in p.tolist()]
+
+
 # -- issue 16 item 3: support needs a governance task; economy and finance contexts --------------
 def test_support_guarantee_needs_a_governance_task():
     tagger = get_rule_tagger()
