@@ -34,21 +34,14 @@ per search, shuffled with the seed. No tagger, model or rule matcher is run: the
 
 from __future__ import annotations
 
-import argparse
-import json
-import random
-import re
-import subprocess
-from collections import Counter
 from collections.abc import Sequence
 
-from ingest.text import split_paragraphs
-from nlp.external_docs import checkout_path, html_paragraphs, html_title, parse_checkout, set_checkouts, sha1
+from nlp import external_draw
+from nlp.external_draw import Source
 from nlp.heldout_draw import Draw
-from nlp.labels import shared_dir
 
 #: (repository, commit, group): the saved sites drawn from
-SOURCES: tuple[tuple[str, str, str], ...] = (
+SOURCES: tuple[Source, ...] = (
     ("bkichen/atxlyj_cn", "d8186ca76cc26a4264c239adb6d5dbfc05a79fe3", "安图县林业局"),
     ("bkichen/gzdzhrss_com", "8c2b616c58d59df0353cc8ec70f68d6c02a3f1a3", "道真县人力资源网"),
     ("bkichen/lgedu_net", "9ebd6db52e549bb5793f52c37d3744be5bd24036", "岚皋县教育体育局"),
@@ -58,12 +51,6 @@ SOURCES: tuple[tuple[str, str, str], ...] = (
     ("bkichen/hncic_net", "2d9ff406b49bcac723552c708240f44eeced1197", "海南建设信息网"),
     ("blue124qq/hdjxedu_cn", "94301611ba2353a7606017d4d150f0fb53a86fca", "海淀教育"),
 )
-PER_DOC = 2
-_PAGE = re.compile(r"\.s?html?$", re.I)
-_LAW_TITLE = re.compile(r"中华人民共和国|条例|实施细则|(?<![方办])法(?:[（(_\-\s]|$)")
-_POLICY = re.compile(r"通知|方案|意见|办法|规划|计划|决定|措施|细则|要点|制度|公告|通告")
-_REPORT = re.compile(r"总结|报告|汇报|调研|讲话|发言|经验")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 _TASK = (
     "安全|应急|消防|防火|救援|防汛|平安|综治|信访|调解|矛盾|资助|救助|残疾|留守|困难|养老|志愿|社会组织|网格|"
@@ -174,153 +161,17 @@ DRAWS_B: tuple[Draw, ...] = (
 )
 
 
-def _register(title: str) -> str:
-    if _POLICY.search(title):
-        return "local_policy"
-    if _REPORT.search(title):
-        return "local_report"
-    return "local_news"
-
-
-def _shared_paragraphs() -> set[str]:
-    base = shared_dir()
-    seen: set[str] = set()
-    for source in ("laws", "reports"):
-        path = base / "corpus" / f"{source}.jsonl"
-        if path.exists():
-            with open(path, encoding="utf-8") as fh:
-                for line in fh:
-                    seen.update(split_paragraphs(json.loads(line).get("text", "")))
-    for path in sorted((base / "seeds").glob("*.txt")):
-        seen.update(split_paragraphs(path.read_text(encoding="utf-8")))
-    return seen
-
-
-def _pages(repo: str, commit: str) -> list[tuple[str, bytes]]:
-    git_dir = checkout_path(repo)
-    names = subprocess.run(
-        ["git", "--git-dir", str(git_dir), "ls-tree", "-r", "--name-only", commit],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
-    out = []
-    for name in sorted(n for n in names if _PAGE.search(n)):
-        blob = subprocess.run(
-            ["git", "--git-dir", str(git_dir), "cat-file", "blob", f"{commit}:{name}"], capture_output=True, check=True
-        ).stdout
-        out.append((name, blob))
-    return out
-
-
-def build_pool() -> list[dict]:
-    """Every eligible paragraph of :data:`SOURCES` (see the module docstring), in source and page order."""
-    pages = []  # (repo, commit, group, path, title, paragraphs)
-    for repo, commit, group in SOURCES:
-        for path, blob in _pages(repo, commit):
-            title = html_title(blob)
-            if _LAW_TITLE.search(title):
-                continue
-            pages.append((repo, commit, group, path, title, html_paragraphs(blob)))
-    counts: Counter[str] = Counter(p for page in pages for p in set(page[5]))
-    shared = _shared_paragraphs()
-    pool = []
-    for repo, commit, group, path, title, paras in pages:
-        for i, p in enumerate(paras):
-            if not 15 <= len(p) <= 300 or counts[p] != 1 or p in shared:
-                continue
-            if len(_CJK.findall(p)) * 2 < len(p):
-                continue
-            pool.append(
-                {
-                    "repo": repo,
-                    "commit": commit,
-                    "path": path,
-                    "title": title,
-                    "para_index": i,
-                    "text": p,
-                    "register": _register(title),
-                    "group": group,
-                    "previous": paras[i - 1] if i else "",
-                }
-            )
-    return pool
-
-
-def candidate(item: dict, why: str) -> dict:
-    """The label-file row of a drawn paragraph, unlabelled, with its title, the paragraph before and its text."""
-    return {
-        "source": "github",
-        "repo": item["repo"],
-        "commit": item["commit"],
-        "path": item["path"],
-        "doc_id": f"{item['repo']}:{item['path']}",
-        "para_index": item["para_index"],
-        "sha1": sha1(item["text"]),
-        "text_prefix": item["text"][:12],
-        "register": item["register"],
-        "group": item["group"],
-        "drawn_by": why,
-        "title": item["title"],
-        "previous": item["previous"],
-        "text": item["text"],
-    }
-
-
 def draw(
     seed: int, draws: Sequence[Draw] = DRAWS, random_count: int = RANDOM, later: Sequence[Draw] = DRAWS_B
 ) -> list[dict]:
-    """The candidates: ``draws``, then ``random_count`` random paragraphs, then ``later`` (which only adds rows)."""
-    pool = build_pool()
-    rng = random.Random(seed)
-    rng.shuffle(pool)
-    chosen: dict[tuple, tuple[dict, str]] = {}
-
-    def take(item: dict, why: str, per_doc: dict) -> bool:
-        key = (item["repo"], item["path"], item["para_index"])
-        doc = (item["repo"], item["path"])
-        if key in chosen or per_doc.get(doc, 0) >= PER_DOC:
-            return False
-        per_doc[doc] = per_doc.get(doc, 0) + 1
-        chosen[key] = (item, why)
-        return True
-
-    def search(round_: Sequence[Draw]) -> None:
-        for name, pattern, count, exclude in round_:
-            rx, ex = re.compile(pattern), re.compile(exclude) if exclude else None
-            per_doc: dict = {}
-            n = 0
-            for item in pool:
-                if n >= count:
-                    break
-                if rx.search(item["text"]) and not (ex and ex.search(item["text"])) and take(item, name, per_doc):
-                    n += 1
-
-    search(draws)
-    per_doc_r: dict = {}
-    n = 0
-    for item in pool:
-        if n >= random_count:
-            break
-        if take(item, "h8_random", per_doc_r):
-            n += 1
-    search(later)
-    return [candidate(item, why) for item, why in chosen.values()]
+    """The candidates: ``draws``, then ``random_count`` random paragraphs, then ``later`` (which only adds rows),
+    all on one pool of :data:`SOURCES`."""
+    pool = external_draw.build_pool(SOURCES)
+    return external_draw.draw_rounds(seed, pool, draws, "h8_random", random_count, later)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m nlp.draw_heldout8")
-    ap.add_argument("out")
-    ap.add_argument("--seed", type=int, default=1708)
-    ap.add_argument("--checkout", action="append", default=[], help="owner/name=PATH (a git directory)")
-    args = ap.parse_args(argv)
-    set_checkouts(dict(parse_checkout(s) for s in args.checkout))
-    rows = draw(args.seed)
-    with open(args.out, "w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{len(rows)} candidates from {len({r['doc_id'] for r in rows})} pages -> {args.out}")
-    return 0
+    return external_draw.main(argv, "nlp.draw_heldout8", 1708, draw)
 
 
 if __name__ == "__main__":  # pragma: no cover

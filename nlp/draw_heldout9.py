@@ -30,24 +30,15 @@ the seed. No tagger, model or rule matcher is run: the candidates
 
 from __future__ import annotations
 
-import argparse
-import json
-import random
-import re
-from collections import Counter
 from collections.abc import Sequence
 
-import subprocess
-
-from nlp.draw_heldout8 import _CJK, _LAW_TITLE, _register, _shared_paragraphs, candidate
-from nlp.external_docs import _git_dir, checkout_path, html_paragraphs, html_title, parse_checkout, set_checkouts, sha1
+from nlp import external_draw
+from nlp.external_draw import Source
 from nlp.heldout_draw import Draw
 from nlp.labels import HELDOUT8_ADJUDICATED_FILE, HELDOUT8_FILE, HELDOUT8_READER2_FILE, read_label_rows
 
-_PAGE = re.compile(r"\.s?html?$", re.I)
-
 #: (repository, commit, group): the saved sites drawn from
-SOURCES: tuple[tuple[str, str, str], ...] = (
+SOURCES: tuple[Source, ...] = (
     ("bkichen/cptz_net", "f2a9e5f36a83dde89f3dd09ee6a6885569827830", "中国福彩网"),
     ("bkichen/gzfuying_com", "710258a0ff8c40246fa45a46c5b993c10dbfa1c6", "广州市妇女儿童医疗中心"),
     ("bkichen/qccy_org_cn", "3356c1d54d66ce27a16a68a320e56a0b04544e6e", "青春朝阳网"),
@@ -56,7 +47,6 @@ SOURCES: tuple[tuple[str, str, str], ...] = (
     ("jwxiaoming/baoan", "5d5da0456a147c8fcb3de8278de672bc477c6a3e", "成都市安保技术与服务协会"),
     ("bkichen/puchengedu_com", "ae31eb5c6c28578dfb1ce956a5c80bdecb42bead", "蒲城县北关小学"),
 )
-PER_DOC = 2
 _TASK = (
     "安全|应急|消防|防火|救援|防汛|平安|综治|信访|调解|矛盾|救助|残疾|留守|困难|养老|志愿|社会组织|网格|社区|"
     "政务服务|便民|法治|普法|法律援助|扶贫|心理|禁毒|扫黑|疫情|公益"
@@ -140,7 +130,7 @@ RANDOM = 60
 #: disputes, support and smart governance: one more site (a provincial prison administration's saved
 #: site, with pages of other Guangdong bodies), drawn from on its own so that the first round's rows
 #: stay as they were; it only adds rows
-SOURCES_B: tuple[tuple[str, str, str], ...] = (
+SOURCES_B: tuple[Source, ...] = (
     ("blue124qq/stw_gd_cn", "e25f1bac4ba8739ac09fe900fa286ff156973690", "广东省监狱管理局"),
 )
 DRAWS_B: tuple[Draw, ...] = (
@@ -171,26 +161,6 @@ DRAWS_B: tuple[Draw, ...] = (
 )
 
 
-def _pages(repo: str, commit: str) -> list[tuple[str, bytes]]:
-    """Every page (path, bytes) of ``repo`` at ``commit``, sorted by path (a bare or a working git directory)."""
-    git_dir = _git_dir(checkout_path(repo))
-    if git_dir is None:
-        raise FileNotFoundError(f"no git checkout of {repo} at {checkout_path(repo)}")
-    names = subprocess.run(
-        ["git", "--git-dir", str(git_dir), "ls-tree", "-r", "--name-only", commit],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
-    out = []
-    for name in sorted(n for n in names if _PAGE.search(n)):
-        blob = subprocess.run(
-            ["git", "--git-dir", str(git_dir), "cat-file", "blob", f"{commit}:{name}"], capture_output=True, check=True
-        ).stdout
-        out.append((name, blob))
-    return out
-
-
 def _earlier_label_sha1s() -> set[str]:
     """The sha1 of every row of the earlier label files that reference saved pages (the eighth set's
     three files; the others reference ``../shared``, whose paragraphs are left out as a whole)."""
@@ -200,108 +170,22 @@ def _earlier_label_sha1s() -> set[str]:
     return out
 
 
-def _site_pages(sources: Sequence[tuple[str, str, str]]) -> list[tuple]:
-    pages = []  # (repo, commit, group, path, title, paragraphs)
-    for repo, commit, group in sources:
-        for path, blob in _pages(repo, commit):
-            title = html_title(blob)
-            if _LAW_TITLE.search(title):
-                continue
-            pages.append((repo, commit, group, path, title, html_paragraphs(blob)))
-    return pages
-
-
-def build_pool(
-    sources: Sequence[tuple[str, str, str]] = SOURCES, elsewhere: frozenset[str] = frozenset()
-) -> list[dict]:
-    """Every eligible paragraph of ``sources`` (see the module docstring), in source and page order;
-    a paragraph in ``elsewhere`` (the text of an earlier round's pages) is left out too."""
-    pages = _site_pages(sources)
-    counts: Counter[str] = Counter(p for page in pages for p in set(page[5]))
-    shared = _shared_paragraphs() | elsewhere
-    earlier = _earlier_label_sha1s()
-    pool = []
-    for repo, commit, group, path, title, paras in pages:
-        for i, p in enumerate(paras):
-            if not 15 <= len(p) <= 300 or counts[p] != 1 or p in shared:
-                continue
-            if len(_CJK.findall(p)) * 2 < len(p) or sha1(p) in earlier:
-                continue
-            pool.append(
-                {
-                    "repo": repo,
-                    "commit": commit,
-                    "path": path,
-                    "title": title,
-                    "para_index": i,
-                    "text": p,
-                    "register": _register(title),
-                    "group": group,
-                    "previous": paras[i - 1] if i else "",
-                }
-            )
-    return pool
-
-
 def draw(
     seed: int, draws: Sequence[Draw] = DRAWS, random_count: int = RANDOM, later: Sequence[Draw] = DRAWS_B
 ) -> list[dict]:
     """The candidates: ``draws`` and ``random_count`` random paragraphs of :data:`SOURCES`, then
     ``later`` on :data:`SOURCES_B` (its own pool, shuffled with the same seed; it only adds rows)."""
-    pool = build_pool()
-    rng = random.Random(seed)
-    rng.shuffle(pool)
-    chosen: dict[tuple, tuple[dict, str]] = {}
-
-    def take(item: dict, why: str, per_doc: dict) -> bool:
-        key = (item["repo"], item["path"], item["para_index"])
-        doc = (item["repo"], item["path"])
-        if key in chosen or per_doc.get(doc, 0) >= PER_DOC:
-            return False
-        per_doc[doc] = per_doc.get(doc, 0) + 1
-        chosen[key] = (item, why)
-        return True
-
-    def search(round_: Sequence[Draw], items: list[dict]) -> None:
-        for name, pattern, count, exclude in round_:
-            rx, ex = re.compile(pattern), re.compile(exclude) if exclude else None
-            per_doc: dict = {}
-            n = 0
-            for item in items:
-                if n >= count:
-                    break
-                if rx.search(item["text"]) and not (ex and ex.search(item["text"])) and take(item, name, per_doc):
-                    n += 1
-
-    search(draws, pool)
-    per_doc_r: dict = {}
-    n = 0
-    for item in pool:
-        if n >= random_count:
-            break
-        if take(item, "h9_random", per_doc_r):
-            n += 1
+    earlier = _earlier_label_sha1s()
+    pool = external_draw.build_pool(SOURCES, earlier_sha1s=earlier)
+    pool_b = None
     if later:
-        first = frozenset(p for page in _site_pages(SOURCES) for p in page[5])
-        pool_b = build_pool(SOURCES_B, first)
-        random.Random(seed).shuffle(pool_b)
-        search(later, pool_b)
-    return [candidate(item, why) for item, why in chosen.values()]
+        first = frozenset(p for page in external_draw.site_pages(SOURCES) for p in page[5])
+        pool_b = external_draw.build_pool(SOURCES_B, first, earlier)
+    return external_draw.draw_rounds(seed, pool, draws, "h9_random", random_count, later, pool_b)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m nlp.draw_heldout9")
-    ap.add_argument("out")
-    ap.add_argument("--seed", type=int, default=1709)
-    ap.add_argument("--checkout", action="append", default=[], help="owner/name=PATH (a git directory)")
-    args = ap.parse_args(argv)
-    set_checkouts(dict(parse_checkout(s) for s in args.checkout))
-    rows = draw(args.seed)
-    with open(args.out, "w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{len(rows)} candidates from {len({r['doc_id'] for r in rows})} pages -> {args.out}")
-    return 0
+    return external_draw.main(argv, "nlp.draw_heldout9", 1709, draw)
 
 
 if __name__ == "__main__":  # pragma: no cover

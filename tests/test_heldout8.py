@@ -1,51 +1,32 @@
 """The eighth held-out label set (issue 16, session i16x): paragraphs of saved web pages outside ../shared.
 
-The file's structure is checked always; its references are resolved (sha1 checked) when the
-source repositories' snapshots are on this machine (``../.mirror/<owner>+<name>/repo``), and
-skipped with the missing ones named otherwise. Nothing here runs a tagger on the paragraphs.
+The file's structure is checked always; its references are resolved (sha1 checked) and the draw is
+re-run when the source repositories' snapshots are on this machine (``../.mirror/<owner>+<name>/repo``),
+and skipped with the missing ones named otherwise (the checks: ``tests/heldout_sites.py``, shared with
+the ninth set). Nothing here runs a tagger on the paragraphs.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-
 import pytest
+from heldout_sites import (
+    check_documented_form,
+    check_draw_reproduces,
+    check_every_paragraph_resolves,
+    missing_snapshots,
+)
 
 from nlp import external_docs
 from nlp.draw_heldout8 import SOURCES
 from nlp.external_docs import html_paragraphs, html_title, resolve, set_checkouts, sha1
-from nlp.labels import HELDOUT8_FILE, TRAINING_FILES, labels_available, load_examples, read_label_rows
-from nlp.taxonomy import THEME_IDS
+from nlp.labels import HELDOUT8_FILE, labels_available, read_label_rows
 
 ROWS = read_label_rows(HELDOUT8_FILE)
-MISSING = [repo for repo, _, _ in SOURCES if not external_docs.checkout_available(repo)]
+MISSING = missing_snapshots(SOURCES)
 
 
 def test_heldout8_rows_have_the_documented_form():
-    sources = {repo: (commit, group) for repo, commit, group in SOURCES}
-    keys = {"source", "repo", "commit", "path", "doc_id", "para_index", "sha1", "text_prefix", "labels"}
-    assert 350 <= len(ROWS) <= 500
-    for row in ROWS:
-        assert keys | {"register", "group", "drawn_by"} == set(row), row
-        assert row["source"] == "github" and row["repo"] in sources
-        assert (row["commit"], row["group"]) == sources[row["repo"]]
-        assert row["doc_id"] == f"{row['repo']}:{row['path']}"
-        assert re.fullmatch(r"[0-9a-f]{40}", row["sha1"]) and len(row["text_prefix"]) == 12
-        assert isinstance(row["para_index"], int) and row["para_index"] >= 0
-        assert set(row["labels"]) <= set(THEME_IDS) and len(set(row["labels"])) == len(row["labels"])
-        assert row["register"] in {"local_policy", "local_report", "local_news"}
-        assert row["drawn_by"].startswith(("h8_", "h8b_"))
-    assert len({(r["repo"], r["path"], r["para_index"]) for r in ROWS}) == len(ROWS)
-    by_text: dict[str, set] = {}  # a page may repeat a line: copies carry the same labels (the guide)
-    for r in ROWS:
-        by_text.setdefault(r["sha1"], set()).add(tuple(r["labels"]))
-    assert all(len(v) == 1 for v in by_text.values())
-    assert len({r["repo"] for r in ROWS}) >= 3
-    counts = Counter(label for r in ROWS for label in r["labels"])
-    assert sum(1 for t in THEME_IDS if counts[t] >= 5) >= 10, counts  # README: the themes averaged
-    assert sum(1 for r in ROWS if not r["labels"]) >= 200
-    assert HELDOUT8_FILE not in TRAINING_FILES  # held out: read once per system
+    check_documented_form(HELDOUT8_FILE, ROWS, SOURCES, (350, 500), ("h8_", "h8b_"), min_repos=3)
 
 
 def test_reader_is_the_documented_fixed_procedure(tmp_path, monkeypatch):
@@ -81,17 +62,11 @@ def test_reader_is_the_documented_fixed_procedure(tmp_path, monkeypatch):
 
 @pytest.mark.skipif(bool(MISSING), reason=f"source snapshots not on this machine: {MISSING}")
 def test_every_heldout8_paragraph_resolves_with_its_sha1():
-    examples = load_examples(HELDOUT8_FILE)  # raises on any sha1 or prefix mismatch
-    assert len(examples) == len(ROWS)
-    for e, row in zip(examples, ROWS, strict=True):
-        assert sha1(e.text) == row["sha1"] and 15 <= len(e.text) <= 300
-        assert (e.register, e.group, e.labels) == (row["register"], row["group"], tuple(row["labels"]))
+    check_every_paragraph_resolves(HELDOUT8_FILE, ROWS)
 
 
 @pytest.mark.skipif(bool(MISSING) or not labels_available(), reason=f"snapshots {MISSING} or ../shared missing")
 def test_heldout8_draw_reproduces_the_file():
     from nlp.draw_heldout8 import draw
 
-    drawn = draw(1708)
-    fields = ("repo", "commit", "path", "para_index", "sha1", "text_prefix", "register", "group", "drawn_by")
-    assert [tuple(r[k] for k in fields) for r in drawn] == [tuple(r[k] for k in fields) for r in ROWS]
+    check_draw_reproduces(draw, 1708, ROWS)

@@ -1,0 +1,77 @@
+"""The checks shared by the held-out label sets drawn from saved web sites (``tests/test_heldout8.py``,
+``tests/test_heldout9.py``): a file's documented form, its paragraphs resolved from the snapshots with
+their sha1, and its draw re-run. Each test file names its set's file, sources, size and prefixes."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from nlp import external_docs
+from nlp.external_docs import sha1
+from nlp.labels import TRAINING_FILES, load_examples
+from nlp.taxonomy import THEME_IDS
+
+#: the fields of a row the draw writes (with its text and context, dropped in the label file)
+DRAWN_FIELDS = ("repo", "commit", "path", "para_index", "sha1", "text_prefix", "register", "group", "drawn_by")
+
+
+def missing_snapshots(sources: Sequence[tuple[str, str, str]]) -> list[str]:
+    """The source repositories whose snapshot is not on this machine."""
+    return [repo for repo, _, _ in sources if not external_docs.checkout_available(repo)]
+
+
+def check_documented_form(
+    path: Path,
+    rows: list[dict],
+    sources: Sequence[tuple[str, str, str]],
+    size: tuple[int, int],
+    prefixes: tuple[str, ...],
+    min_repos: int,
+) -> None:
+    """Every row has the documented fields, a source of the draw and a ``drawn_by`` of the set; no
+    paragraph twice; verbatim copies labelled alike; the themes averaged; the file not trained on."""
+    by_repo = {repo: (commit, group) for repo, commit, group in sources}
+    keys = {"source", "repo", "commit", "path", "doc_id", "para_index", "sha1", "text_prefix", "labels"}
+    assert size[0] <= len(rows) <= size[1]
+    for row in rows:
+        assert keys | {"register", "group", "drawn_by"} == set(row), row
+        assert row["source"] == "github" and row["repo"] in by_repo
+        assert (row["commit"], row["group"]) == by_repo[row["repo"]]
+        assert row["doc_id"] == f"{row['repo']}:{row['path']}"
+        assert re.fullmatch(r"[0-9a-f]{40}", row["sha1"]) and len(row["text_prefix"]) == 12
+        assert isinstance(row["para_index"], int) and row["para_index"] >= 0
+        assert set(row["labels"]) <= set(THEME_IDS) and len(set(row["labels"])) == len(row["labels"])
+        assert row["register"] in {"local_policy", "local_report", "local_news"}
+        assert row["drawn_by"].startswith(prefixes)
+    assert len({(r["repo"], r["path"], r["para_index"]) for r in rows}) == len(rows)
+    by_text: dict[str, set] = {}  # a page may repeat a line: copies carry the same labels (the guide)
+    for r in rows:
+        by_text.setdefault(r["sha1"], set()).add(tuple(r["labels"]))
+    assert all(len(v) == 1 for v in by_text.values())
+    assert len({r["repo"] for r in rows}) >= min_repos
+    counts = Counter(label for r in rows for label in r["labels"])
+    assert sum(1 for t in THEME_IDS if counts[t] >= 5) >= 10, counts  # README: the themes averaged
+    assert sum(1 for r in rows if not r["labels"]) >= 200
+    assert path not in TRAINING_FILES  # held out: read once per system
+
+
+def check_every_paragraph_resolves(path: Path, rows: list[dict]) -> None:
+    """Each row's paragraph read from its snapshot has the row's sha1 and carries its register, group, labels."""
+    examples = load_examples(path)  # raises on any sha1 or prefix mismatch
+    assert len(examples) == len(rows)
+    for e, row in zip(examples, rows, strict=True):
+        assert sha1(e.text) == row["sha1"] and 15 <= len(e.text) <= 300
+        assert (e.register, e.group, e.labels) == (row["register"], row["group"], tuple(row["labels"]))
+
+
+def check_draw_reproduces(draw: Callable[[int], list[dict]], seed: int, rows: list[dict]) -> None:
+    """Re-running the draw with the set's seed gives the file's rows, in order, but for the labels."""
+    drawn = draw(seed)
+    assert [tuple(r[k] for k in DRAWN_FIELDS) for r in drawn] == [tuple(r[k] for k in DRAWN_FIELDS) for r in rows]
+    # and every other field of the file's rows (source, doc_id) but the annotator's labels
+    assert [{k: d[k] for k in r if k != "labels"} for d, r in zip(drawn, rows, strict=True)] == [
+        {k: v for k, v in r.items() if k != "labels"} for r in rows
+    ]
