@@ -6,6 +6,7 @@
         [--set10 NAME=CHECKOUT ...] [--set11 NAME=CHECKOUT ...] [--set12 NAME=CHECKOUT ...]
         [--set13 NAME=CHECKOUT ...] [--set14 NAME=CHECKOUT ...] [--set15 NAME=CHECKOUT ...]
         [--set16 NAME=CHECKOUT ...] [--set17 NAME=CHECKOUT ...] [--set18 NAME=CHECKOUT ...]
+        [--set19 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL] [--pagekind on|off|both]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -102,6 +103,14 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   意见, a 海事 实施办法 draft, a party regulation, a provincial plan, a 公示), news and SEO / opinion
   essays; from eleven uploaders no earlier set drew on (site copies, CMS outputs, portal templates and
   builds, a parody of a government portal) and two bl890923 mirrors; all on sites new to sets 1-17.
+* set 19, ``--set19 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages19.json``): the same
+  runner on another held-out set from repositories that hold a site's generated or hand-built pages
+  (DedeCMS outputs committed with their source, portal and institutional front ends): about half
+  non-articles (20 of 39: homepages, a login page, a search form, disclosure, document and list columns,
+  landing pages, a product page, a gallery, an item shell), and notices (a reprinted 纲要 and regulation,
+  科技局 / 科技厅 notices, a 信息公开 item under an 索引号 table), a legal 解读, news and essays (a model
+  contract, briefings, SEO and help texts); from 14 repositories of 13 uploaders new to the page sets and
+  one (uudiv) that gave set 12 a template; all on sites new to sets 1-18.
 
 ``--pagekind on|off`` runs govtext with its learned page-kind model (ingest/pagekind.py, applied after
 the rules) on or off whatever the setting GOVTEXT_PAGE_KIND says; ``both`` runs it on in the column
@@ -158,6 +167,7 @@ PAGES15 = ROOT / "bench" / "data" / "extract_pages15.json"
 PAGES16 = ROOT / "bench" / "data" / "extract_pages16.json"
 PAGES17 = ROOT / "bench" / "data" / "extract_pages17.json"
 PAGES18 = ROOT / "bench" / "data" / "extract_pages18.json"
+PAGES19 = ROOT / "bench" / "data" / "extract_pages19.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
 SOURCE_SETS = {
     9: PAGES9,
@@ -170,6 +180,7 @@ SOURCE_SETS = {
     16: PAGES16,
     17: PAGES17,
     18: PAGES18,
+    19: PAGES19,
 }
 SPLITS = ("heldout", "tune", "fixture")
 
