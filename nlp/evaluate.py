@@ -84,6 +84,12 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   ``--split heldout9r2`` and ``--split heldout9adj`` score it against a blind
   second reading and the adjudicated labels (session i16ac), as for the eighth;
   the pages are read the same way.
+* **tenth held-out (``--split heldout10``)**: the same, scored on
+  ``tests/data/theme_labels_heldout10.jsonl`` (:mod:`nlp.draw_heldout10`, session
+  i16ag): saved sites no other theme-label file uses (none of the eighth's or
+  ninth's), labelled blind and committed before any tagger ran; read from the
+  snapshots as the eighth (``--heldout10-checkout OWNER/NAME=PATH``, once per
+  repository).
 
 * **leave one file out (``--split files``)**: for each file of
   :data:`nlp.labels.TRAINING_FILES`, a model trained on the other files (as
@@ -138,6 +144,7 @@ from nlp.labels import (
     HELDOUT9_ADJUDICATED_FILE,
     HELDOUT9_FILE,
     HELDOUT9_READER2_FILE,
+    HELDOUT10_FILE,
     HELDOUT_FILE,
     TRAINING_FILES,
     labels_available,
@@ -167,6 +174,7 @@ SERVED_HELDOUT = {
     "heldout9": HELDOUT9_FILE,
     "heldout9r2": HELDOUT9_READER2_FILE,
     "heldout9adj": HELDOUT9_ADJUDICATED_FILE,
+    "heldout10": HELDOUT10_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -647,6 +655,13 @@ def main(argv: list[str] | None = None) -> int:
         "(as --heldout8-checkout)",
     )
     ap.add_argument(
+        "--heldout10-checkout",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="--split heldout10: where a source repository of the tenth file is (as --heldout8-checkout)",
+    )
+    ap.add_argument(
         "--clusters",
         type=Path,
         default=None,
@@ -660,7 +675,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cluster-weight", type=float, default=1.0, help="the cluster features' idf scaled by this")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    set_checkouts(dict(parse_checkout(spec) for spec in [*args.heldout8_checkout, *args.heldout9_checkout]))
+    set_checkouts(
+        dict(
+            parse_checkout(spec)
+            for spec in [*args.heldout8_checkout, *args.heldout9_checkout, *args.heldout10_checkout]
+        )
+    )
     if not labels_available():
         print(
             "error: the shared texts referenced by the labels are not available (set GOVTEXT_SHARED)", file=sys.stderr

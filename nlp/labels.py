@@ -58,6 +58,10 @@ HELDOUT9_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout9.jsonl"
 HELDOUT9_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout9_reader2.jsonl"
 #: the two readings of the ninth file adjudicated (``nlp.adjudicate``; ``--split heldout9adj``)
 HELDOUT9_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout9_adjudicated.jsonl"
+#: the tenth held-out file (``--split heldout10``, session i16ag): paragraphs of saved web sites that no
+#: other theme-label file uses (none of the eighth's or ninth's repositories), read like the eighth
+#: (:mod:`nlp.draw_heldout10`). Not trained on: the fresh test of models trained with the eighth and ninth.
+HELDOUT10_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout10.jsonl"
 #: What the served model trains on (``nlp.train``). The first three held-out files have been
 #: read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file
