@@ -141,9 +141,10 @@ from ingest.text import clean_text
 #   entrydates - ENTRY_DATES or more short lines ending in a date under the same label (时间：2020-12-29)
 #               are the bylines of a column's entries, refused as a list (page set 14's read); under
 #               ENTRY_SHORT_TEXT characters of text they are counted on the whole page (one entry was picked)
-#   datedtitles - under ENTRY_SHORT_TEXT characters of text, ENTRY_DATES or more short title lines on
-#               the page each followed by a line that is only a date (标题 / 2018-05-03) are a
-#               column's entries, one of whose leads was picked: refused as a list (page sets 16-18's reads)
+#   datedtitles - under ENTRY_SHORT_TEXT characters of text lying inside a run of ENTRY_DATES or more short
+#               title lines each followed by a line that is only a date (标题 / 2018-05-03) are a column's
+#               entries, one of whose leads was picked: refused as a list (page sets 16-18's reads); a side
+#               list of dated titles above or below a short post is not its column
 #   placeholder - a whole text of at most ERROR_MAX_CHARS that is a template's stand-in (这里是…的内容,
 #               暂无内容, 正在建设中, 敬请期待, lorem ipsum) is no article, refused (page sets 16-18's reads)
 #   pager     - a kept line that is only a pager («‹1›», 上一页 1 2 下一页, 共3页) beside under
@@ -1159,12 +1160,21 @@ def _entry_dates(kept: list[Block], blocks: list[Block]) -> bool:
 
 
 def _dated_titles(kept: list[Block], blocks: list[Block]) -> bool:
-    """A short text (ENTRY_SHORT_TEXT) on a page holding ENTRY_DATES or more entries of a title line
-    (no sentence end) followed by a line that is only a date: a column's entries, one lead picked."""
-    if sum(b.chars for b in kept) > ENTRY_SHORT_TEXT:
+    """A short text (ENTRY_SHORT_TEXT) inside a run of ENTRY_DATES or more entries of a title line (no
+    sentence end) followed by a line that is only a date: a column's entries, one entry's lead picked.
+    The kept text must sit between the run's first and last entry: a side list of dated titles beside a
+    short post is not its column."""
+    if not kept or sum(b.chars for b in kept) > ENTRY_SHORT_TEXT:
         return False
-    pairs = 0
-    for prev, b in zip(blocks, blocks[1:]):
+    first = kept[0]
+    at = next((i for i, b in enumerate(blocks) if b is first), None)
+    if at is None:
+        at = next((i for i, b in enumerate(blocks) if b.text == first.text), None)
+    if at is None:
+        return False
+    pairs = []
+    for i in range(1, len(blocks)):
+        prev, b = blocks[i - 1], blocks[i]
         if (
             not b.grid
             and DATE_ONLY.match(b.text)
@@ -1172,8 +1182,8 @@ def _dated_titles(kept: list[Block], blocks: list[Block]) -> bool:
             and not SENTENCE_END.search(prev.text)
             and not DATE_ONLY.match(prev.text)
         ):
-            pairs += 1
-    return pairs >= ENTRY_DATES
+            pairs.append(i)
+    return len(pairs) >= ENTRY_DATES and pairs[0] < at < pairs[-1] - 1
 
 
 def _pager_teaser(kept: list[Block]) -> bool:
