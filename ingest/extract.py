@@ -244,7 +244,9 @@ PAGER_LINE = re.compile(
     r"|第\s*\d+\s*页|当前第?\s*\d+\s*页|跳转|转到|到第|页|first|last|prev|previous|next|go|\s|[/|])+$",
     re.I,
 )
-PAGER_TOKEN = re.compile(r"[«‹»›＜＞]|上一?页|下一?页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*页|\b(?:first|last|prev|next)\b", re.I)
+PAGER_TOKEN = re.compile(
+    r"[«‹»›＜＞]|上一?页|下一?页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*页|\b(?:first|last|prev|next)\b", re.I
+)
 PAGER_MAX_PROSE = 300
 NUMBER = re.compile(r"\d")
 ERROR_PAGE = re.compile(

@@ -155,4 +155,3 @@ def test_the_setting_switches_the_model(monkeypatch):
     monkeypatch.setenv("GOVTEXT_PAGE_KIND", "0")
     with pytest.raises(SourceError, match="page kind"):
         extract_html(html, page_kind=True)
-
