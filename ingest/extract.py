@@ -141,6 +141,15 @@ from ingest.text import clean_text
 #   entrydates - ENTRY_DATES or more short lines ending in a date under the same label (时间：2020-12-29)
 #               are the bylines of a column's entries, refused as a list (page set 14's read); under
 #               ENTRY_SHORT_TEXT characters of text they are counted on the whole page (one entry was picked)
+#   datedtitles - under ENTRY_SHORT_TEXT characters of text lying inside a run of ENTRY_DATES or more short
+#               title lines each followed by a line that is only a date (标题 / 2018-05-03) are a column's
+#               entries, one of whose leads was picked: refused as a list (page sets 16-18's reads); a side
+#               list of dated titles above or below a short post is not its column
+#   placeholder - a whole text of at most ERROR_MAX_CHARS that is a template's stand-in (这里是…的内容,
+#               暂无内容, 正在建设中, 敬请期待, lorem ipsum) is no article, refused (page sets 16-18's reads)
+#   pager     - a kept line that is only a pager («‹1›», 上一页 1 2 下一页, 共3页) beside under
+#               PAGER_MAX_PROSE characters of sentences is a column page's teaser and its pager, refused
+#               (an article's pager sits under a long text; page sets 16-18's reads)
 #   shell     - a text whose every line is an attachment link, a viewer's / download line or a share prompt
 #               (SHELL_LINE, each at most SHELL_MAX_LINE characters, no sentence) is an article shell, refused
 #               (page set 14's read)
@@ -184,6 +193,9 @@ SIGNALS = {
     "fields": True,
     "shell": True,
     "entrydates": True,
+    "datedtitles": True,
+    "placeholder": True,
+    "pager": True,
 }
 GRID_MIN_ROWS = 5
 GRID_SAME = 0.8
@@ -213,9 +225,34 @@ ENTRY_LINE_MAX = 60
 ENTRY_DATES = 4
 ENTRY_SHORT_TEXT = 300
 ERROR_MAX_CHARS = 200
+# a bare date line under an entry's title (signal datedtitles): 2018-05-03, [2020年5月3日], 2019/6/6 21:33,
+# an icon font's glyph or brackets around it
+DATE_ONLY = re.compile(
+    r"^\W{0,3}(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\W{0,3}$"
+)
+# a template's stand-in text (signal placeholder)
+PLACEHOLDER = re.compile(
+    r"(?:这里|此处|这儿)(?:是|为|填写|放置|显示)[^。！!]{0,16}(?:内容|正文|文字|文章|简介|介绍)"
+    r"|暂无(?:内容|数据|信息|记录|文章|相关)|内容(?:待|正在)(?:添加|更新|完善|建设|补充)|(?:正在|尚在)(?:建设|完善)中"
+    r"|敬请期待|lorem\s+ipsum",
+    re.I,
+)
+# a pager line (signal pager): «‹1›», 上一页 1 2 3 下一页, 共3页 第1页, FIRST PREV 1 2 NEXT LAST
+PAGER_LINE = re.compile(
+    r"^(?:[«‹»›<>＜＞]|\d{1,4}|\.{2,}|…|首页|上一页|上页|下一页|下页|尾页|末页|前一页|后一页|共\s*\d+\s*(?:页|条)"
+    r"|第\s*\d+\s*页|当前第?\s*\d+\s*页|跳转|转到|到第|页|first|last|prev|previous|next|go|\s|[/|])+$",
+    re.I,
+)
+PAGER_TOKEN = re.compile(
+    r"[«‹»›＜＞]|上一?页|下一?页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*页|\b(?:first|last|prev|next)\b", re.I
+)
+PAGER_MAX_PROSE = 300
+NUMBER = re.compile(r"\d")
 ERROR_PAGE = re.compile(
     r"(?:页面|网页|文章|信息|内容|資訊|頁面|网址|链接)\s*(?:不存在|未找到|找不到|無法找到|无法找到|已被?删除|已被?刪除|已过期|已下线|已撤稿)"
     r"|(?:页面|网页|访问)[^。，,]{0,8}(?:出现|发生)(?:了)?(?:错误|异常)|^\W*(?:\w+\W+)?error\W*$"
+    r"|无此(?:页面|网页|文章|信息|内容)|\d+\s*秒(?:钟)?(?:之|以)?后[^。！!]{0,16}(?:跳转|返回|回到|转到|转向|进入)"
     r"|\b404\b|not\s+found|(?:can['’]?t|cannot)\s+be\s+displayed|访问过于频繁|請求過於頻繁|请输入验证码|请完成安全验证|访问被拦截|您(?:没有|無)权限|无权访问",
     re.I | re.M,
 )
@@ -514,6 +551,8 @@ def _extract_html(
         or (SIGNALS["linkedlead"] and _linked_lead(kept, blocks, html_title))
         or (SIGNALS["moreafter"] and _more_after(kept, blocks))
         or (SIGNALS["entrydates"] and _entry_dates(kept, blocks))
+        or (SIGNALS["datedtitles"] and _dated_titles(kept, blocks))
+        or (SIGNALS["pager"] and _pager_teaser(kept))
     ):
         raise SourceError(f"no main text found (a list page){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["summarytable"]:
@@ -539,6 +578,8 @@ def _extract_html(
         and (ERROR_PAGE.search(body) or ERROR_TITLE.match(html_title))
     ):
         raise SourceError(f"no main text found (an error page){' at ' + url if url else ''}", code="no_text")
+    if SIGNALS["placeholder"] and sum(b.chars for b in kept) <= ERROR_MAX_CHARS and PLACEHOLDER.search(body):
+        raise SourceError(f"no main text found (a placeholder){' at ' + url if url else ''}", code="no_text")
     if SIGNALS["shell"] and all(
         b.chars <= SHELL_MAX_LINE and SHELL_LINE.search(b.text) and not SENTENCE_END.search(b.text) for b in kept
     ):
@@ -1118,6 +1159,47 @@ def _entry_dates(kept: list[Block], blocks: list[Block]) -> bool:
             if m:
                 labels[m.group(1)] += 1
     return bool(labels) and max(labels.values()) >= ENTRY_DATES
+
+
+def _dated_titles(kept: list[Block], blocks: list[Block]) -> bool:
+    """A short text (ENTRY_SHORT_TEXT) inside a run of ENTRY_DATES or more entries of a title line (no
+    sentence end) followed by a line that is only a date: a column's entries, one entry's lead picked.
+    The kept text must sit between the run's first and last entry: a side list of dated titles beside a
+    short post is not its column."""
+    if not kept or sum(b.chars for b in kept) > ENTRY_SHORT_TEXT:
+        return False
+    first = kept[0]
+    at = next((i for i, b in enumerate(blocks) if b is first), None)
+    if at is None:
+        at = next((i for i, b in enumerate(blocks) if b.text == first.text), None)
+    if at is None:
+        return False
+    pairs = []
+    for i in range(1, len(blocks)):
+        prev, b = blocks[i - 1], blocks[i]
+        if (
+            not b.grid
+            and DATE_ONLY.match(b.text)
+            and 4 <= prev.chars <= ENTRY_LINE_MAX
+            and not SENTENCE_END.search(prev.text)
+            and not DATE_ONLY.match(prev.text)
+        ):
+            pairs.append(i)
+    return len(pairs) >= ENTRY_DATES and pairs[0] < at < pairs[-1] - 1
+
+
+def _pager_teaser(kept: list[Block]) -> bool:
+    """A kept pager line («‹1›», 上一页 1 2 下一页) beside under PAGER_MAX_PROSE characters of sentences:
+    a column page's teaser (an article's pager follows a long text)."""
+    pager = [
+        b
+        for b in kept
+        if b.chars <= 60 and PAGER_LINE.match(b.text) and PAGER_TOKEN.search(b.text) and NUMBER.search(b.text)
+    ]
+    if not pager:
+        return False
+    prose = sum(b.chars for b in kept if b not in pager and SENTENCE_END.search(b.text))
+    return prose < PAGER_MAX_PROSE
 
 
 def _mostly_links(blocks: list[Block]) -> bool:

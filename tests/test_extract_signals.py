@@ -1206,3 +1206,63 @@ def test_a_page_whose_text_apologises_for_an_error_is_refused():
         extract_html(html)
     with signal_off("errorpage"):
         assert "页面出现错误" in extract_html(html).text
+
+
+def test_a_not_found_page_that_redirects_is_refused():
+    """Signal ``errorpage``, after page sets 16-18's reads: a short text saying there is no such page
+    (无此页面) or that the visitor is sent elsewhere in a few seconds (5秒之后将带您回到首页) is an error
+    page; a notice that mentions a countdown in a long text stays."""
+    html = page(
+        "<div class='box'><p>对不起，可能是网络原因或无此页面，请稍后尝试。</p>"
+        "<p>本页面5秒之后将带您回到本站首页。</p><a href='/'>马上跳转</a></div>",
+        title="出错了 - 某某俱乐部",
+    )
+    assert_refused_unless_off(html, "errorpage", "无此页面")
+    redirect = page("<div class='box'><p>您要找的内容已更换地址，3秒后自动跳转到新的栏目。</p></div>", title="提示")
+    assert_refused_unless_off(redirect, "errorpage", "3秒后")
+    long = article(paragraphs=[*PARAGRAPHS, "系统将在申请提交30秒后自动跳转至办理进度页面，申请人可随时查看。"])
+    assert "30秒后" in extract_html(long).text
+
+
+def test_a_template_item_with_placeholder_text_is_refused():
+    """Signal ``placeholder``, after page sets 16-18's reads: an item page whose whole text is a template's
+    stand-in (这里是通知公告的内容, 暂无内容, 敬请期待) is no article; a notice that says a section is
+    under construction in a long text stays."""
+    html = page(
+        "<div class='main'><h2>通知公告</h2><p>发布时间：2023-10-01 浏览次数：0</p>"
+        "<div class='content'><p>这里是通知公告的内容。</p><p>学院办公室</p><p>2023年10月01日</p></div></div>",
+        title="通知公告",
+    )
+    assert_refused_unless_off(html, "placeholder", "这里是通知公告的内容")
+    empty = page("<div class='main'><p>该栏目暂无内容，敬请期待。</p></div>", title="专题")
+    assert_refused_unless_off(empty, "placeholder", "暂无内容")
+    long = article(paragraphs=[*PARAGRAPHS, "网上办事大厅二期正在建设中，建成后企业开办全程可在手机端办理。"])
+    assert "正在建设中" in extract_html(long).text
+
+
+def test_a_column_page_of_dated_titles_with_one_lead_kept_is_refused():
+    """Signal ``datedtitles``, after page sets 16-18's reads: a short kept text (one entry's lead) on a page
+    of four or more title lines each followed by a line that is only a date is a column page; an article
+    whose side list has dated titles keeps its text."""
+    entries = "".join(f"<li><h3>{TITLES[i]}</h3><h4>\ue74c 2018-05-{i + 3:02d}</h4></li>" for i in range(6))
+    lead = f"<div class='lead'><h3>{TITLES[10]}</h3><h4>2018-05-01</h4><p>{PARAGRAPHS[0]}</p></div>"
+    html = page(f"<div class='col'>{lead}<ul class='items'>{entries}</ul></div>", title="政策解读")
+    assert_refused_unless_off(html, "datedtitles", PARAGRAPHS[0])
+    side = f"<div class='side'><ul>{entries}</ul></div>"
+    assert PARAGRAPHS[0] in extract_html(article(after=side)).text
+
+
+def test_a_teaser_with_a_pager_is_a_column_page():
+    """Signal ``pager``, after page sets 16-18's reads: a kept pager line («‹1›», 上一页 1 2 下一页) beside a
+    short teaser is a column page; a long article with a pager under it keeps its text, and a short text
+    with a bare number line (no pager word or mark) stays."""
+    html = page(
+        f"<div class='col'><h2>政策法规</h2><h3>{TITLES[0]}</h3><p>{PARAGRAPHS[0]}</p><div class='pages'>«‹1›»</div>"
+        "<p>地址：某某县人民路中段 邮编：466000 电话：0394-1234567</p></div>",
+        title="政策法规",
+    )
+    assert_refused_unless_off(html, "pager", PARAGRAPHS[0])
+    paged = article(after="<div class='pages'>上一页 1 2 3 下一页</div>")
+    assert PARAGRAPHS[3] in extract_html(paged).text
+    short = page(f"<div class='col'><h3>{TITLES[0]}</h3><p>{PARAGRAPHS[0]}</p><p>2024</p></div>")
+    assert PARAGRAPHS[0] in extract_html(short).text
