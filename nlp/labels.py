@@ -46,14 +46,16 @@ HELDOUT7_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout7_re
 HELDOUT7_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout7_adjudicated.jsonl"
 #: the eighth held-out file (``--split heldout8``, session i16x): paragraphs of saved web pages of public
 #: bodies in public git repositories, outside ``../shared``; rows reference (repo, commit, path,
-#: para_index, sha1) and are read through :mod:`nlp.external_docs`. Not trained on.
+#: para_index, sha1) and are read through :mod:`nlp.external_docs`. Not trained on (its adjudicated
+#: labels are, since session i16af).
 HELDOUT8_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout8.jsonl"
 #: a blind second reading of the eighth file's paragraphs (session i16z, ``nlp.second_reading``)
 HELDOUT8_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout8_reader2.jsonl"
 #: the two readings of the eighth file adjudicated (``nlp.adjudicate``; ``--split heldout8adj``)
 HELDOUT8_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout8_adjudicated.jsonl"
 #: the ninth held-out file (``--split heldout9``, session i16ab): paragraphs of saved web sites of public
-#: bodies no other label file uses, read like the eighth (:mod:`nlp.draw_heldout9`). Not trained on.
+#: bodies no other label file uses, read like the eighth (:mod:`nlp.draw_heldout9`). Not trained on (its
+#: adjudicated labels are, since session i16af).
 HELDOUT9_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout9.jsonl"
 #: a blind second reading of the ninth file's paragraphs (session i16ac, ``nlp.second_reading``)
 HELDOUT9_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout9_reader2.jsonl"
