@@ -203,8 +203,10 @@ def test_traditional_input_tagged_like_simplified():
     )
     simp = analyze(SAMPLE)
     t = analyze(trad)
-    assert [[x["id"] for x in p] for p in t["paragraph_themes"]] == [
-        [x["id"] for x in p] for p in simp["paragraph_themes"]
+    # the same themes per paragraph (the texts differ by a clause, so two themes both scored 1.00 when
+    # rounded may come in either order)
+    assert [sorted(x["id"] for x in p) for p in t["paragraph_themes"]] == [
+        sorted(x["id"] for x in p) for p in simp["paragraph_themes"]
     ]
     assert "枫桥经验" in next(x for x in t["themes"] if x["id"] == "fengqiao")["evidence"]
 
