@@ -613,6 +613,11 @@ def format_report(report: dict) -> str:
             f"({h['negatives']} with no theme; {h['left_out']} other readings of them left out of training) ==",
             "",
         ] + format_table(h["results"])
+        if h["left_out"]:
+            lines.append(
+                f"note: the served model trains on these {h['left_out']} paragraphs (another reading of them): "
+                "this model left them out, so the figure is not the served model's and not a first read"
+            )
     if "files" in report:
         r = report["files"]
         systems = list(r["mean"])

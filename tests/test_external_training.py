@@ -79,3 +79,18 @@ def test_scoring_a_site_set_trains_without_any_reading_of_it(first, adjudicated)
         assert {e.key for e in load_examples(other)} <= {e.key for e in train}
         before, _ = served_training_examples(path, keys, external=False)
         assert len(before) == len(train) - len(read_label_rows(other))
+
+
+def test_the_report_says_when_the_scored_paragraphs_train_the_served_model():
+    import numpy as np
+
+    from nlp.evaluate import format_report, prf
+    from nlp.taxonomy import THEME_IDS
+
+    gold = np.zeros((6, len(THEME_IDS)), dtype=int)
+    gold[:, 0] = 1
+    held = {"file": "f", "train": 9, "test": 6, "negatives": 0, "min_support": 5}
+    held["results"] = {"combined": prf(gold, gold, 5)}
+    for left_out in (0, 6):
+        text = format_report({"examples": 1, "negatives": 0, "registers": {}, "heldout": held | {"left_out": left_out}})
+        assert ("the served model trains on these 6 paragraphs" in text) == bool(left_out)
