@@ -90,6 +90,14 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   ninth's), labelled blind and committed before any tagger ran; read from the
   snapshots as the eighth (``--heldout10-checkout OWNER/NAME=PATH``, once per
   repository).
+* Since session i16af the eighth and ninth sets' adjudicated labels train the
+  served model (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`, decided by
+  :mod:`nlp.external_eval`): they are training data, no longer held out. Every
+  heldout8* / heldout9* split trains without the scored paragraphs (any reading
+  of them: the adjudicated file in training is left out by paragraph key, as for
+  the sixth and seventh) but with the other site set; ``--no-external`` trains
+  without both site files (the served recipe before session i16af). Any split
+  that trains as the served model does reads the site snapshots.
 
 * **leave one file out (``--split files``)**: for each file of
   :data:`nlp.labels.TRAINING_FILES`, a model trained on the other files (as
@@ -146,6 +154,7 @@ from nlp.labels import (
     HELDOUT9_READER2_FILE,
     HELDOUT10_FILE,
     HELDOUT_FILE,
+    EXTERNAL_TRAINING_FILES,
     TRAINING_FILES,
     labels_available,
     load_examples,
@@ -212,6 +221,8 @@ class Dataset:
         #: word -> cluster id of the model's ``k:`` features (nlp.word_clusters); None: no cluster features
         self.clusters = clusters
         self.cluster_weight = 1.0
+        #: per example, its weight in the classifier's loss (None: all 1, the served recipe)
+        self.weights: np.ndarray | None = None
         self.examples = examples if examples is not None else load_examples()
         #: per example, the label file it comes from (``--split files``); None when not known
         self.files = files
@@ -233,6 +244,7 @@ class Dataset:
             C=C,
             clusters=self.clusters,
             cluster_weight=self.cluster_weight,
+            sample_weight=None if self.weights is None else [float(self.weights[i]) for i in train],
         )
         model = ThemeModel(data)
         out = np.zeros((len(test), len(THEME_IDS)))
@@ -466,8 +478,10 @@ def run(
     as_drawn: bool = False,
     clusters: dict[str, int] | None = None,
     cluster_weight: float = 1.0,
+    external: bool = True,
 ) -> dict:
-    ds = Dataset.of_files(TRAINING_FILES, clusters) if split == "files" else Dataset(clusters=clusters)
+    training = TRAINING_FILES if external else tuple(p for p in TRAINING_FILES if p not in EXTERNAL_TRAINING_FILES)
+    ds = Dataset.of_files(list(training), clusters) if split == "files" else Dataset(clusters=clusters)
     ds.cluster_weight = cluster_weight
     report = {
         "examples": len(ds.examples),
@@ -490,29 +504,45 @@ def run(
     if split == "heldout2":
         report["heldout"] = evaluate_heldout(C, calibrate, HELDOUT2_FILE, clusters=clusters)
     if split in SERVED_HELDOUT:
-        report["heldout"] = evaluate_heldout(C, calibrate, SERVED_HELDOUT[split], served=True, clusters=clusters)
+        report["heldout"] = evaluate_heldout(
+            C, calibrate, SERVED_HELDOUT[split], served=True, clusters=clusters, external=external
+        )
     if split in ("random", "both"):
         r = evaluate_split(ds, random_splits(len(ds.examples), folds), C, calibrate)
         report["in_source"] = {"folds": r["folds"], "results": r["results"]}
     return report
 
 
+def served_training_examples(path: Path, test_keys: set[str], external: bool = True) -> tuple[list, int]:
+    """The paragraphs the served model trains on but ``path`` and any other reading of its paragraphs
+    (``test_keys``: an adjudicated file in training scored by its first reading, or the reverse), and how
+    many were left out that way. ``external=False``: without the site files, the recipe before i16af."""
+    files = [p for p in TRAINING_FILES if p != path and (external or p not in EXTERNAL_TRAINING_FILES)]
+    pool = [e for p in files for e in load_examples(p)]
+    train = [e for e in pool if e.key not in test_keys]
+    return train, len(pool) - len(train)
+
+
 def evaluate_heldout(
-    C: float, calibrate: bool, path: Path | None = None, served: bool = False, clusters: dict[str, int] | None = None
+    C: float,
+    calibrate: bool,
+    path: Path | None = None,
+    served: bool = False,
+    clusters: dict[str, int] | None = None,
+    external: bool = True,
 ) -> dict:
     """Train on the tuning labels, score a held-out file once (see the module docstring).
 
     ``served``: train as ``nlp.train`` trains the served model (every file of
-    :data:`nlp.labels.TRAINING_FILES` but the one scored), not on ``theme_labels.jsonl`` alone."""
+    :data:`nlp.labels.TRAINING_FILES` but the one scored, and no other reading of its paragraphs),
+    not on ``theme_labels.jsonl`` alone; ``external=False``: without the site files
+    (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`), the served recipe before session i16af."""
     path = path or HELDOUT_FILE
     test_ex = load_examples(path)
-    # another reading of the same paragraphs (an adjudicated file in training) is left out too
-    test_keys = {e.key for e in test_ex}
-    train_ex = (
-        [e for p in TRAINING_FILES if p != path for e in load_examples(p) if e.key not in test_keys]
-        if served
-        else load_examples()
-    )
+    if served:
+        train_ex, left_out = served_training_examples(path, {e.key for e in test_ex}, external)
+    else:
+        train_ex, left_out = load_examples(), 0
     ds = Dataset(train_ex + test_ex, clusters=clusters)
     train = list(range(len(train_ex)))
     test = list(range(len(train_ex), len(ds.examples)))
@@ -522,6 +552,7 @@ def evaluate_heldout(
     gold = ds.gold[test]
     return {
         "file": path.name,
+        "left_out": left_out,
         "train": len(train),
         "test": len(test),
         "negatives": int((gold.sum(axis=1) == 0).sum()),
@@ -587,9 +618,14 @@ def format_report(report: dict) -> str:
             f"HELD-OUT macro-F1 ({served}): {h['results'][served]['macro']['f1']:.3f}  "
             f"(lowest theme F1 {min(v['f1'] for v in kept):.2f}; themes with >= {h['min_support']} positives)",
             f"== trained on {h['train']} tuning paragraphs, scored on {h['test']} held-out ones of {h['file']} "
-            f"({h['negatives']} with no theme) ==",
+            f"({h['negatives']} with no theme; {h['left_out']} other readings of them left out of training) ==",
             "",
         ] + format_table(h["results"])
+        if h["left_out"]:
+            lines.append(
+                f"note: the served model trains on these {h['left_out']} paragraphs (another reading of them): "
+                "this model left them out, so the figure is not the served model's and not a first read"
+            )
     if "files" in report:
         r = report["files"]
         systems = list(r["mean"])
@@ -673,6 +709,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the model without word-cluster features (the served model of before session i16y)",
     )
     ap.add_argument("--cluster-weight", type=float, default=1.0, help="the cluster features' idf scaled by this")
+    ap.add_argument(
+        "--no-external",
+        action="store_true",
+        help="train without the site label files (nlp.labels.EXTERNAL_TRAINING_FILES): the recipe before i16af",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     set_checkouts(
@@ -699,6 +740,7 @@ def main(argv: list[str] | None = None) -> int:
         as_drawn=args.rules_as_drawn,
         clusters=clusters,
         cluster_weight=args.cluster_weight,
+        external=not args.no_external,
     )
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))

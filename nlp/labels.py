@@ -7,8 +7,9 @@ Each line references a real paragraph instead of copying it:
 repository (``../shared/seeds/<doc_id>.txt`` and ``../shared/corpus/<source>.jsonl``),
 or wherever ``GOVTEXT_SHARED`` points; ``text_prefix`` (the first 12
 characters) checks that the reference still lands on the paragraph that was
-labelled. Rows with ``"source": "github"`` (the eighth held-out file) reference a page of a
-public git repository instead and are resolved by :mod:`nlp.external_docs` (``sha1`` checked).
+labelled. Rows with ``"source": "github"`` (the eighth and ninth sets) reference a page of a
+public git repository instead and are resolved by :mod:`nlp.external_docs` (``sha1`` checked);
+since session i16af their adjudicated files train the served model (:data:`EXTERNAL_TRAINING_FILES`).
 """
 
 from __future__ import annotations
@@ -45,14 +46,16 @@ HELDOUT7_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout7_re
 HELDOUT7_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout7_adjudicated.jsonl"
 #: the eighth held-out file (``--split heldout8``, session i16x): paragraphs of saved web pages of public
 #: bodies in public git repositories, outside ``../shared``; rows reference (repo, commit, path,
-#: para_index, sha1) and are read through :mod:`nlp.external_docs`. Not trained on.
+#: para_index, sha1) and are read through :mod:`nlp.external_docs`. Not trained on (its adjudicated
+#: labels are, since session i16af).
 HELDOUT8_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout8.jsonl"
 #: a blind second reading of the eighth file's paragraphs (session i16z, ``nlp.second_reading``)
 HELDOUT8_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout8_reader2.jsonl"
 #: the two readings of the eighth file adjudicated (``nlp.adjudicate``; ``--split heldout8adj``)
 HELDOUT8_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout8_adjudicated.jsonl"
 #: the ninth held-out file (``--split heldout9``, session i16ab): paragraphs of saved web sites of public
-#: bodies no other label file uses, read like the eighth (:mod:`nlp.draw_heldout9`). Not trained on.
+#: bodies no other label file uses, read like the eighth (:mod:`nlp.draw_heldout9`). Not trained on (its
+#: adjudicated labels are, since session i16af).
 HELDOUT9_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout9.jsonl"
 #: a blind second reading of the ninth file's paragraphs (session i16ac, ``nlp.second_reading``)
 HELDOUT9_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout9_reader2.jsonl"
@@ -62,8 +65,8 @@ HELDOUT9_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout
 #: other theme-label file uses (none of the eighth's or ninth's repositories), read like the eighth
 #: (:mod:`nlp.draw_heldout10`). Not trained on: the fresh test of models trained with the eighth and ninth.
 HELDOUT10_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout10.jsonl"
-#: What the served model trains on (``nlp.train``). The first three held-out files have been
-#: read often enough to be tuning data, and they are mostly law paragraphs, the register the
+#: What the served model trained on until session i16af, all in ``../shared``. The first three held-out
+#: files have been read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file
 #: 0.62 -> 0.64 (combined macro-F1); adding the third (session i16i) took the second from
 #: 0.719 to 0.756 (``nlp.evaluate`` trains without the file it scores). The fourth joined them
@@ -72,7 +75,7 @@ HELDOUT10_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout10.jsonl"
 #: i16p) and the seventh (session i16u) were held out until their second readings; session i16w
 #: read both adjudicated files' errors to write rules, so they are tuning data now and train the
 #: model (the adjudicated labels; the reader-1 and reader-2 files of the same paragraphs do not).
-TRAINING_FILES = (
+SHARED_TRAINING_FILES = (
     LABELS_FILE,
     HELDOUT_FILE,
     HELDOUT2_FILE,
@@ -82,6 +85,15 @@ TRAINING_FILES = (
     HELDOUT6_ADJUDICATED_FILE,
     HELDOUT7_ADJUDICATED_FILE,
 )
+#: Label files whose paragraphs live outside ``../shared`` (saved web sites of public bodies, the news and
+#: notice register no shared file has), read from their snapshots through :mod:`nlp.external_docs`. The
+#: eighth and ninth sets, adjudicated, after two reads per system and their second readings (session
+#: i16af; :mod:`nlp.external_eval` decided it on each file scored by a model trained with the other one):
+#: training data since, no longer held out (``nlp.evaluate --split heldout8|heldout9`` trains without the
+#: scored paragraphs). Retraining the served model needs their snapshots (:func:`missing_snapshots`).
+EXTERNAL_TRAINING_FILES = (HELDOUT8_ADJUDICATED_FILE, HELDOUT9_ADJUDICATED_FILE)
+#: What the served model trains on (``nlp.train``), in this order (its meta records the names and digest).
+TRAINING_FILES = SHARED_TRAINING_FILES + EXTERNAL_TRAINING_FILES
 
 
 @dataclass(frozen=True)
@@ -201,3 +213,12 @@ def load_examples(path: Path = LABELS_FILE, base: Path | None = None) -> list[Ex
 def load_training_examples() -> list[Example]:
     """The paragraphs of every file in :data:`TRAINING_FILES`, in that order."""
     return [e for path in TRAINING_FILES for e in load_examples(path)]
+
+
+def missing_snapshots(paths=EXTERNAL_TRAINING_FILES) -> list[str]:
+    """The repositories (``owner/name``) some row of ``paths`` references whose snapshot is not on this
+    machine (:func:`nlp.external_docs.checkout_available`): without them those files cannot be read."""
+    from nlp.external_docs import checkout_available
+
+    repos = {row["repo"] for path in paths for row in read_label_rows(path) if row["source"] == "github"}
+    return sorted(repo for repo in repos if not checkout_available(repo))

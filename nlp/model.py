@@ -421,7 +421,15 @@ class ThemeModel:
 
 
 # -- training ----------------------------------------------------------
-def _fit(texts_feats: list[list[str]], y: np.ndarray, C: float = 8.0, min_df: int = 2, cluster_weight: float = 1.0):
+def _fit(
+    texts_feats: list[list[str]],
+    y: np.ndarray,
+    C: float = 8.0,
+    min_df: int = 2,
+    cluster_weight: float = 1.0,
+    sample_weight: np.ndarray | None = None,
+):
+    from sklearn.base import clone
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
@@ -436,11 +444,20 @@ def _fit(texts_feats: list[list[str]], y: np.ndarray, C: float = 8.0, min_df: in
                 scale[i] = cluster_weight
         vec.idf_ = vec.idf_ * scale
         X = vec.transform(texts_feats)
-    clf = OneVsRestClassifier(
-        LogisticRegression(C=C, class_weight="balanced", solver="liblinear", random_state=0, max_iter=1000)
-    )
-    clf.fit(X, y)
-    return vec, clf
+    base = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", random_state=0, max_iter=1000)
+    if sample_weight is None:
+        clf = OneVsRestClassifier(base)
+        clf.fit(X, y)
+        return vec, clf
+    # per-example weights (the TF-IDF is fitted unweighted): one binary model per column, as one-vs-rest fits
+    return vec, _Estimators([clone(base).fit(X, y[:, j], sample_weight=sample_weight) for j in range(y.shape[1])])
+
+
+class _Estimators:
+    """The fitted binary models of :func:`_fit` with example weights (``estimators_`` as one-vs-rest has)."""
+
+    def __init__(self, estimators: list):
+        self.estimators_ = estimators
 
 
 def label_matrix(labels: list[tuple[str, ...]], classes=THEME_IDS) -> np.ndarray:
@@ -463,15 +480,18 @@ def train_from_features(
     min_df: int = 2,
     clusters: dict[str, int] | None = None,
     cluster_weight: float = 1.0,
+    sample_weight: list[float] | None = None,
 ) -> dict:
     """:func:`train_model` on already extracted features (evaluation extracts them once).
 
     ``clusters``: the word -> cluster map the features were extracted with (their ``k:`` features);
-    the model file carries it, for the words whose cluster feature is in the vocabulary."""
+    the model file carries it, for the words whose cluster feature is in the vocabulary.
+    ``sample_weight``: a weight per example in the classifier's loss (None: all 1, the served recipe)."""
     y = label_matrix(labels)
     # a class with no positive example cannot be fitted: give it a constant
     present = [j for j in range(y.shape[1]) if 0 < y[:, j].sum() < len(y)]
-    vec, clf = _fit(feats, y[:, present], C=C, min_df=min_df, cluster_weight=cluster_weight)
+    weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    vec, clf = _fit(feats, y[:, present], C=C, min_df=min_df, cluster_weight=cluster_weight, sample_weight=weights)
     vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
     n_feat = len(vocab)
     coef = np.zeros((n_feat, len(THEME_IDS)))

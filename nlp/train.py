@@ -12,16 +12,21 @@ which themselves build on the model.
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 
 from nlp.model import model_path, save_model, train_from_features
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m nlp.train [--out PATH]``: retrain from the labelled paragraphs (``nlp.labels.TRAINING_FILES``)."""
+    """``python -m nlp.train [--out PATH]``: retrain from the labelled paragraphs (``nlp.labels.TRAINING_FILES``).
+
+    The site label files among them (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`) are read from the
+    snapshots of their 16 repositories; without one of them this stops (exit 2), naming it."""
     import argparse
 
-    from nlp.labels import TRAINING_FILES, load_training_examples
+    from nlp.external_docs import parse_checkout, set_checkouts
+    from nlp.labels import EXTERNAL_TRAINING_FILES, TRAINING_FILES, load_training_examples, missing_snapshots
 
     ap = argparse.ArgumentParser(prog="python -m nlp.train")
     ap.add_argument("--out", type=Path, default=None)
@@ -36,7 +41,20 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also fit per-theme thresholds (held out by source they did not help: off by default)",
     )
+    ap.add_argument(
+        "--checkout",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="where a source repository of the site label files is (default ../.mirror/OWNER+NAME/repo)",
+    )
     args = ap.parse_args(argv)
+    set_checkouts(dict(parse_checkout(spec) for spec in args.checkout))
+    missing = missing_snapshots()
+    if missing:
+        names = ", ".join(p.name for p in EXTERNAL_TRAINING_FILES)
+        print(f"error: {names} need the snapshots of {missing} (../.mirror or --checkout)", file=sys.stderr)
+        return 2
     from nlp.evaluate import Dataset, fit_thresholds
     from nlp.taxonomy import THEME_IDS as ids
 

@@ -33,7 +33,7 @@ def check_documented_form(
     min_repos: int,
 ) -> None:
     """Every row has the documented fields, a source of the draw and a ``drawn_by`` of the set; no
-    paragraph twice; verbatim copies labelled alike; the themes averaged; the file not trained on."""
+    paragraph twice; verbatim copies labelled alike; the themes averaged; the file (a first reading) not trained on."""
     by_repo = {repo: (commit, group) for repo, commit, group in sources}
     keys = {"source", "repo", "commit", "path", "doc_id", "para_index", "sha1", "text_prefix", "labels"}
     assert size[0] <= len(rows) <= size[1]
@@ -56,7 +56,7 @@ def check_documented_form(
     counts = Counter(label for r in rows for label in r["labels"])
     assert sum(1 for t in THEME_IDS if counts[t] >= 5) >= 10, counts  # README: the themes averaged
     assert sum(1 for r in rows if not r["labels"]) >= 200
-    assert path not in TRAINING_FILES  # held out: read once per system
+    assert path not in TRAINING_FILES  # the first reading; its adjudicated labels train (session i16af)
 
 
 def check_every_paragraph_resolves(path: Path, rows: list[dict]) -> None:

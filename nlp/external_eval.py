@@ -1,0 +1,134 @@
+"""Should the site sets train the model? Each scored by a model trained with the other (session i16af).
+
+    .venv/bin/python -m nlp.external_eval [--weights 1,2] [--checkout OWNER/NAME=PATH ...] [--json]
+
+The eighth and ninth label sets (paragraphs of saved web sites of public bodies, the news and notice
+register no file of ``../shared`` has; read from their snapshots by :mod:`nlp.external_docs`) are
+scored across, the same run, the same features (word clusters as served), combined at the global
+threshold as served (no per-theme thresholds):
+
+* **(a)** the ninth set (first reading and adjudicated labels) scored by the served recipe before
+  session i16af (:data:`nlp.labels.SHARED_TRAINING_FILES`) and by it plus the eighth set adjudicated;
+* **(b)** the eighth set scored by the same recipe and by it plus the ninth set adjudicated;
+* **(c)** leave one shared training file out (as ``nlp.evaluate --split files --no-calibrate``), the
+  other shared files training, without and with both adjudicated site sets added: the law and report
+  registers must not fall.
+
+``--weights`` lists the site examples' weights in the classifier's loss to try (1: as any example);
+each weight is one more read of both sets. A weight is chosen on these figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+
+from nlp.evaluate import HELDOUT_MIN_SUPPORT, Dataset, format_table, predictions, prf
+from nlp.external_docs import parse_checkout, set_checkouts
+from nlp.labels import (
+    HELDOUT8_ADJUDICATED_FILE,
+    HELDOUT8_FILE,
+    HELDOUT9_ADJUDICATED_FILE,
+    HELDOUT9_FILE,
+    SHARED_TRAINING_FILES,
+    read_label_rows,
+)
+from nlp.model import label_matrix
+
+#: (name, adjudicated file trained on / scored, first reading scored with it)
+SITE_SETS = (
+    ("heldout8", HELDOUT8_ADJUDICATED_FILE, HELDOUT8_FILE),
+    ("heldout9", HELDOUT9_ADJUDICATED_FILE, HELDOUT9_FILE),
+)
+
+
+def first_reading_gold(ds: Dataset, idx: list[int], path) -> np.ndarray:
+    """The labels of ``path`` (a first reading) for the paragraphs ``idx`` of ``ds``, matched by key."""
+    by_key = {f"{r['source']}:{r['doc_id']}:{r['para_index']}": r["labels"] for r in read_label_rows(path)}
+    return label_matrix([tuple(by_key[ds.examples[i].key]) for i in idx])
+
+
+def scored(ds: Dataset, train: list[int], test: list[int], golds: dict[str, np.ndarray], C: float) -> dict:
+    """name -> system -> P/R/F1 of one model trained on ``train``, predicting ``test`` against each gold."""
+    preds = predictions(ds, test, ds.fit_predict(train, test, C), None)
+    return {
+        g: {k: prf(gold, p.astype(int), HELDOUT_MIN_SUPPORT) for k, p in preds.items()} for g, gold in golds.items()
+    }
+
+
+def run(weights: list[float], C: float = 16.0, clusters: dict[str, int] | None = None) -> dict:
+    ds = Dataset.of_files([*SHARED_TRAINING_FILES, *(adj for _, adj, _ in SITE_SETS)], clusters)
+    assert ds.files is not None
+    shared = [i for i, f in enumerate(ds.files) if f in {p.name for p in SHARED_TRAINING_FILES}]
+    site = {name: [i for i, f in enumerate(ds.files) if f == adj.name] for name, adj, _ in SITE_SETS}
+    golds = {
+        name: {"first": first_reading_gold(ds, site[name], first), "adj": ds.gold[site[name]]}
+        for name, _, first in SITE_SETS
+    }
+    shared_files = [p.name for p in SHARED_TRAINING_FILES]
+    out: dict = {"examples": {"shared": len(shared), **{k: len(v) for k, v in site.items()}}, "configs": {}}
+    for w in [0.0, *weights]:  # 0: the site sets not trained on (the served recipe before)
+        ds.weights = np.array([1.0 if f in shared_files else w for f in ds.files])
+        cfg: dict = {}
+        for name, _, _ in SITE_SETS:  # (a) and (b): the other set trains
+            other = [i for n, idx in site.items() if n != name for i in idx] if w else []
+            cfg[name] = scored(ds, shared + other, site[name], golds[name], C)
+        every_site = [i for idx in site.values() for i in idx] if w else []
+        files: dict = {}
+        for f in shared_files:  # (c): leave one shared file out, the site sets training (or not)
+            test = [i for i in shared if ds.files[i] == f]
+            train = [i for i in shared if ds.files[i] != f] + every_site
+            res = scored(ds, train, test, {"gold": ds.gold[test]}, C)["gold"]
+            files[f] = {k: v["macro"]["f1"] for k, v in res.items()}
+        cfg["files"] = files
+        cfg["files_mean"] = {k: float(np.mean([v[k] for v in files.values()])) for k in ("rules", "model", "combined")}
+        out["configs"]["alone" if not w else f"w={w:g}"] = cfg
+    return out
+
+
+def format_report(rep: dict) -> str:
+    names = list(rep["configs"])
+    lines = [f"paragraphs: {rep['examples']}; combined = served (global threshold), macro over themes with >= 5"]
+    for name, _, _ in SITE_SETS:
+        for g in ("first", "adj"):
+            cells = ", ".join(
+                f"{c} {rep['configs'][c][name][g]['combined']['macro']['f1']:.3f}"
+                f" (model {rep['configs'][c][name][g]['model']['macro']['f1']:.3f})"
+                for c in names
+            )
+            lines.append(f"{name} {g:5}: {cells}")
+    lines.append(
+        "leave one shared file out, combined mean: "
+        + ", ".join(
+            f"{c} {rep['configs'][c]['files_mean']['combined']:.3f} (model {rep['configs'][c]['files_mean']['model']:.3f})"
+            for c in names
+        )
+    )
+    for f in rep["configs"][names[0]]["files"]:
+        lines.append(f"  {f:38} " + " ".join(f"{rep['configs'][c]['files'][f]['combined']:.3f}" for c in names))
+    for name, _, _ in SITE_SETS:
+        for g in ("first", "adj"):
+            lines += ["", f"== {name} ({g}), combined, per theme: {' | '.join(names)} =="]
+            lines += format_table({c: rep["configs"][c][name][g]["combined"] for c in names})
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m nlp.external_eval")
+    ap.add_argument("--weights", default="1", help="comma-separated weights of the site examples to try")
+    ap.add_argument("--C", type=float, default=16.0)
+    ap.add_argument("--checkout", action="append", default=[], metavar="OWNER/NAME=PATH")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    set_checkouts(dict(parse_checkout(spec) for spec in args.checkout))
+    from nlp.word_clusters import load
+
+    rep = run([float(w) for w in args.weights.split(",") if w], args.C, load(None)["clusters"])
+    print(json.dumps(rep, ensure_ascii=False, indent=1) if args.json else format_report(rep))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
