@@ -6,7 +6,7 @@
         [--set10 NAME=CHECKOUT ...] [--set11 NAME=CHECKOUT ...] [--set12 NAME=CHECKOUT ...]
         [--set13 NAME=CHECKOUT ...] [--set14 NAME=CHECKOUT ...] [--set15 NAME=CHECKOUT ...]
         [--set16 NAME=CHECKOUT ...] [--set17 NAME=CHECKOUT ...] [--set18 NAME=CHECKOUT ...]
-        [--set19 NAME=CHECKOUT ...]
+        [--set19 NAME=CHECKOUT ...] [--set20 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL] [--pagekind on|off|both]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -111,6 +111,14 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   科技局 / 科技厅 notices, a 信息公开 item under an 索引号 table), a legal 解读, news and essays (a model
   contract, briefings, SEO and help texts); from 14 repositories of 13 uploaders new to the page sets and
   one (uudiv) that gave set 12 a template; all on sites new to sets 1-18.
+* set 20, ``--set20 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages20.json``): the same
+  runner on another held-out set drawn like set 19 (DedeCMS and Empire CMS sites committed with their
+  generated pages): 14 of 32 non-articles (a 404 page, a placeholder redirect page, a homepage, column
+  pages (one empty), bodiless and record items, a tags page, an item shell), and a county portal's
+  notice with a 文号 and recruitment 公告, a 解读 of a standard consultation, news and essays (reprinted
+  commentary, company texts, a Q&A answer, a contest entry, a paginated essay, a technical comparison);
+  from 14 repositories of 13 uploaders new to the page sets and one (lxw18231857001) that gave set 19 a
+  site; all on sites new to sets 1-19.
 
 ``--pagekind on|off`` runs govtext with its learned page-kind model (ingest/pagekind.py, applied after
 the rules) on or off whatever the setting GOVTEXT_PAGE_KIND says; ``both`` runs it on in the column
@@ -168,6 +176,7 @@ PAGES16 = ROOT / "bench" / "data" / "extract_pages16.json"
 PAGES17 = ROOT / "bench" / "data" / "extract_pages17.json"
 PAGES18 = ROOT / "bench" / "data" / "extract_pages18.json"
 PAGES19 = ROOT / "bench" / "data" / "extract_pages19.json"
+PAGES20 = ROOT / "bench" / "data" / "extract_pages20.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
 SOURCE_SETS = {
     9: PAGES9,
@@ -181,6 +190,7 @@ SOURCE_SETS = {
     17: PAGES17,
     18: PAGES18,
     19: PAGES19,
+    20: PAGES20,
 }
 SPLITS = ("heldout", "tune", "fixture")
 

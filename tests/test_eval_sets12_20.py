@@ -1,4 +1,4 @@
-"""Page sets 12-19 of bench/eval_extract_external.py: each committed page file's structure, its
+"""Page sets 12-20 of bench/eval_extract_external.py: each committed page file's structure, its
 --setN flag, and that its anchors resolve in the saved-site checkouts (skipped without them). No
 extractor runs here; the sets read once since have their in-sample checks in tests/test_eval_setN.py."""
 
@@ -51,6 +51,11 @@ BUILT = {
         {"list": 20, "interpretation": 1, "gov_notice": 5, "essay": 8, "news": 5},
         14,
         {"articles": 19, "date": 14, "source": 2, "index_no": 1},
+    ),
+    20: (
+        {"list": 14, "interpretation": 1, "gov_notice": 2, "essay": 10, "news": 5},
+        14,
+        {"articles": 18, "date": 18, "source": 4, "doc_number": 1},
     ),
 }
 SPECS = {n: spec(n) for n in BUILT}
@@ -130,9 +135,10 @@ def test_every_non_article_is_in_its_checkout_and_decodes(n, page):
     assert raw and isinstance(decode_bytes(raw)[0], str)
 
 
-def test_set_19_is_never_the_page_kind_models_data():
-    """bench/pagekind_data.py keeps set 19 out of the model's data whatever its MAX_SET becomes."""
+def test_sets_19_and_20_are_never_the_page_kind_models_data():
+    """bench/pagekind_data.py keeps sets 19 and 20 out of the model's data whatever its MAX_SET becomes."""
     from pagekind_data import MAX_SET, training_sets
 
     assert training_sets() == [n for n in SOURCE_SETS if 9 <= n <= MAX_SET]
-    assert 19 not in training_sets(max_set=max(SOURCE_SETS)) and 18 in training_sets(max_set=max(SOURCE_SETS))
+    everything = training_sets(max_set=max(SOURCE_SETS))
+    assert 19 not in everything and 20 not in everything and 18 in everything
