@@ -550,11 +550,9 @@ _model_failed: set[str] = set()
 
 
 def model_path(config_dir: Path | None = None) -> Path:
-    if config_dir is None:
-        from govtext.settings import config_dir as default_config_dir
+    from govtext.settings import config_file
 
-        config_dir = default_config_dir()
-    return Path(config_dir) / MODEL_FILE
+    return config_file(MODEL_FILE, config_dir)
 
 
 def get_model() -> ThemeModel | None:

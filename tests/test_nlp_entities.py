@@ -159,8 +159,7 @@ def test_seed_page_entities():
 # -- the entity patterns as first written: the faster forms find the same matches ------------------
 _FIRST_Y = r"(?P<y>(?:19|20)\d{2}|20[xX×*＊]{2}|[xX×*]{4})"
 FIRST_PATTERNS = {
-    "_DATE_CN": _FIRST_Y
-    + r"\s*年(?:\s*(?P<m>\d{1,2}|[xX×*]{1,2})\s*月(?:\s*(?P<d>\d{1,2}|[xX×*]{1,2})\s*日)?)?",
+    "_DATE_CN": _FIRST_Y + r"\s*年(?:\s*(?P<m>\d{1,2}|[xX×*]{1,2})\s*月(?:\s*(?P<d>\d{1,2}|[xX×*]{1,2})\s*日)?)?",
     "_DATE_NUM": r"(?<![\d.])(?P<y>(?:19|20)\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?![\d])",
     "_DATE_HANZI": r"(?P<y>[一二〇○零三四五六七八九]{4})年",
 }
