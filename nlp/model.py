@@ -265,6 +265,7 @@ class _CodeTables:
         from nlp.segment import is_word
 
         table = self.native_rows
+        assert table is not None and NATIVE is not None  # called only with the native kernels
         if len(table) > self.MAX_WORDS:
             table = self.native_rows = NATIVE.WordRows()
         found = table.indices(cuts, by_breaks, self.n_parts)
