@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+_DEFAULT_CONFIG_DIR = str(REPO_ROOT / "index_config")
 
 
 def _env(name: str, default: str) -> str:
@@ -16,7 +18,23 @@ def _env(name: str, default: str) -> str:
 
 def config_dir() -> Path:
     """``load_settings().config_dir`` without building all the settings (the NLP stages look it up per call)."""
-    return Path(_env("GOVTEXT_CONFIG_DIR", str(REPO_ROOT / "index_config")))
+    return _path(_env("GOVTEXT_CONFIG_DIR", _DEFAULT_CONFIG_DIR))
+
+
+def config_file(name: str, folder: Path | None = None) -> Path:
+    """``folder / name`` (``folder`` default: :func:`config_dir`), the same object for the same arguments:
+    the NLP stages look their files up per document and check whether they changed."""
+    return _joined(config_dir() if folder is None else folder, name)
+
+
+@lru_cache(maxsize=64)
+def _path(value: str) -> Path:
+    return Path(value)
+
+
+@lru_cache(maxsize=256)
+def _joined(folder: Path | str, name: str) -> Path:
+    return Path(folder) / name
 
 
 @dataclass(frozen=True)

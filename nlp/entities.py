@@ -235,11 +235,20 @@ def primary_region(regions: list[dict]) -> dict | None:
 
 
 # -- dates ---------------------------------------------------------------
-_Y = r"(?P<y>(?:19|20)\d{2}|20[xX×*＊]{2}|[xX×*]{4})"
+# Each pattern begins with a character class, so that the regex engine skips to the characters
+# that can start a match instead of trying the pattern at every position. As first written:
+#   year  (?:19|20)\d{2}|20[xX×*＊]{2}|[xX×*]{4}
+#   num   (?<![\d.])(?P<y>(?:19|20)\d{2})[-./]…
+#   hanzi (?P<y>[一二〇○零三四五六七八九]{4})年
+# the same matches: the year's alternatives are four characters each and at most one fits at a
+# position (tests/test_nlp_entities.py compares them on the corpus).
+_Y = r"(?P<y>[12xX×*](?:(?<=1)9\d{2}|(?<=2)0\d{2}|(?<=2)0[xX×*＊]{2}|(?<=[xX×*])[xX×*]{3}))"
 _DATE_CN = re.compile(_Y + r"\s*年(?:\s*(?P<m>\d{1,2}|[xX×*]{1,2})\s*月(?:\s*(?P<d>\d{1,2}|[xX×*]{1,2})\s*日)?)?")
-_DATE_NUM = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?![\d])")
+_DATE_NUM = re.compile(
+    r"(?P<y>[12](?<![\d.][12])(?:(?<=1)9|(?<=2)0)\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?![\d])"
+)
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_DATE_HANZI = re.compile(r"(?P<y>[一二〇○零三四五六七八九]{4})年")
+_DATE_HANZI = re.compile(r"(?P<y>[一二〇○零三四五六七八九][一二〇○零三四五六七八九]{3})年")
 
 
 def _num(s: str | None) -> int | None:
@@ -377,7 +386,19 @@ _ORG_CORE = sorted(
     reverse=True,
 )
 _ORG_LOOKAHEAD = {"党组": "(?!织)", "政法委": "(?!员)", "党委": "(?!书记|副书记|委员)", "法院": "(?!长)"}
-_ORG_RE = re.compile("|".join(re.escape(w) + _ORG_LOOKAHEAD.get(w, "") for w in _ORG_CORE))
+
+
+def _by_first_character(words: list[str], lookahead: dict[str, str]) -> str:
+    """``"|".join(word + its lookahead)`` with the words of one first character in one group, in their
+    order: the engine tries one group at a position, not every word, and matches the same (a word of
+    another first character cannot match there, so the first word that matches is the same)."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(re.escape(w[1:]) + lookahead.get(w, ""))
+    return "|".join(re.escape(c) + "(?:" + "|".join(rests) + ")" for c, rests in groups.items())
+
+
+_ORG_RE = re.compile(_by_first_character(_ORG_CORE, _ORG_LOOKAHEAD))
 _LEVEL = set("省市县区镇乡村州")
 _GENERIC_ALONE = {
     "委员会",

@@ -237,7 +237,7 @@ _lists: tuple[tuple, WordLists] | None = None
 
 def get_word_lists() -> WordLists:
     global _lists
-    from govtext.settings import config_dir
+    from govtext.settings import config_dir, config_file
     from nlp.segment import read_user_words
     from nlp.taxonomy import get_taxonomy
 
@@ -246,7 +246,7 @@ def get_word_lists() -> WordLists:
     stamp = []
     for name in ("stopwords.txt", "userdict.txt"):
         try:
-            stamp.append((cfg / name).stat().st_mtime)
+            stamp.append(config_file(name, cfg).stat().st_mtime)
         except OSError:
             stamp.append(0.0)
     key = (str(cfg), tuple(stamp), id(tax))

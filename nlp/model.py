@@ -46,7 +46,7 @@ import numpy as np
 
 from nlp.taxonomy import THEME_IDS
 from nlp.textnorm import normalize
-from nlp.textscan import code_table
+from nlp.textscan import NATIVE, code_table
 
 MODEL_FILE = "theme_model.json.gz"
 FEATURE_VERSION = 2
@@ -171,6 +171,8 @@ class _CodeTables:
         self.feature = np.zeros(1024, dtype=np.int64)
         self.part = np.zeros(1024, dtype=np.int64)
         self.cluster = np.zeros(1024, dtype=np.int64)
+        #: the same per token in the native kernels (native/src/rows.rs), when they are built
+        self.native_rows = NATIVE.WordRows() if NATIVE is not None and hasattr(NATIVE, "WordRows") else None
 
     def _add(self, token: str) -> int:
         from nlp.segment import is_word
@@ -204,47 +206,81 @@ class _CodeTables:
         # jieba cuts at every line break (a token of its own), so texts without one are cut in one call
         joined = "\n".join(texts) if tokens_of is None else ""
         one_cut = tokens_of is None and joined.count("\n") == len(texts) - 1 and "\r" not in joined
-        lengths: list[int] = []
+        tokens: list[str] = []
+        cuts: list[list[str]] = []
         if one_cut:
             tokens = cut(joined)
         else:
             if tokens_of is None:
                 tokens_of = [None] * len(texts)
             cuts = [given if given is not None else cut(text) for text, given in zip(texts, tokens_of)]
-            lengths = list(map(len, cuts))
-            tokens = list(chain.from_iterable(cuts))
         # the tables grow and may be reset: one thread at a time (a server worker has several)
         with self._lock:
-            if len(self.ids) > self.MAX_WORDS:
-                self._reset()
-            rows = np.fromiter(map(self.ids.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-            if one_cut:
-                number = np.cumsum(rows == _LINE_BREAK)
-            else:
-                number = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-            words = rows >= 0
-            rows, word_of = rows[words], number[words]
-            part, word_features = self.part[rows], self.feature[rows]
-            clusters = self.cluster[rows] if self.cluster_of else None
-        first, second = part[:-1], part[1:]
-        # a bigram is two consecutive words of one text
-        both = (first >= 0) & (second >= 0) & (word_of[:-1] == word_of[1:])
-        bigram_codes = first[both] * self.n_parts + second[both]
+            words = None
+            if self.native_rows is not None:
+                try:
+                    words = self._native_words([tokens] if one_cut else cuts, one_cut)
+                except ValueError:  # a lone surrogate: numpy takes it
+                    pass
+            if words is None:
+                words = self._words(texts, tokens, cuts, one_cut)
+        word_of, word_features, bigram_of, bigram_codes, cluster_of, clusters = words
         if self._bigram_table is not None:
             bigrams = np.frombuffer(self._bigram_table.lookup(bigram_codes), dtype=np.int64)
         else:
             bigrams = _lookup(self.bigram_keys, self.bigram_values, bigram_codes)
-        char_features = self._char_features(texts)
-        if clusters is not None:
-            has = clusters >= 0
-            char_features = (
-                np.concatenate((char_features[0], word_of[has])),
-                np.concatenate((char_features[1], clusters[has])),
-            )
+        chars_of, chars = self._char_features(texts)
         return (
-            np.concatenate((word_of, word_of[:-1][both], char_features[0])),
-            np.concatenate((word_features, bigrams, char_features[1])),
+            np.concatenate((word_of, bigram_of, chars_of, cluster_of)),
+            np.concatenate((word_features, bigrams, chars, clusters)),
         )
+
+    def _words(self, texts: list[str], tokens: list[str], cuts: list[list[str]], one_cut: bool) -> tuple:
+        """(text number and feature of each word, text number and code of each word bigram, text
+        number and cluster feature of each word that has one) of ``tokens`` (one cut of the texts
+        joined by line breaks) or of ``cuts`` (one per text), from the token -> row dictionary."""
+        if not one_cut:
+            tokens = list(chain.from_iterable(cuts))
+        if len(self.ids) > self.MAX_WORDS:
+            self._reset()
+        rows = np.fromiter(map(self.ids.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        if one_cut:
+            number = np.cumsum(rows == _LINE_BREAK)
+        else:
+            number = np.repeat(np.arange(len(texts), dtype=np.int64), list(map(len, cuts)))
+        words = rows >= 0
+        rows, word_of = rows[words], number[words]
+        part, word_features = self.part[rows], self.feature[rows]
+        first, second = part[:-1], part[1:]
+        # a bigram is two consecutive words of one text
+        both = (first >= 0) & (second >= 0) & (word_of[:-1] == word_of[1:])
+        bigram_codes = first[both] * self.n_parts + second[both]
+        clusters = self.cluster[rows] if self.cluster_of else np.zeros(0, dtype=np.int64)
+        has = clusters >= 0
+        return word_of, word_features, word_of[:-1][both], bigram_codes, word_of[has], clusters[has]
+
+    def _native_words(self, cuts: list[list[str]], by_breaks: bool) -> tuple:
+        """:meth:`_words` by the native kernels (native/src/rows.rs): each new token resolved here
+        once, as :meth:`_add` resolves it, then all tokens in one native call."""
+        from nlp.segment import is_word
+
+        table = self.native_rows
+        assert table is not None and NATIVE is not None  # called only with the native kernels
+        if len(table) > self.MAX_WORDS:
+            table = self.native_rows = NATIVE.WordRows()
+        found = table.indices(cuts, by_breaks, self.n_parts)
+        if isinstance(found, list):  # tokens new to the table
+            word = [is_word(t) for t in found]
+            forms = [_DIGITS.sub("0", t) if w else "" for t, w in zip(found, word)]
+            table.add(
+                found,
+                word,
+                [self.words.get(f, -1) if w else -1 for f, w in zip(forms, word)],
+                [self.parts.get(f, -1) if w else -1 for f, w in zip(forms, word)],
+                [self.cluster_of.get(f, -1) if w else -1 for f, w in zip(forms, word)],
+            )
+            found = table.indices(cuts, by_breaks, self.n_parts)
+        return tuple(np.frombuffer(a, dtype=np.int64) for a in found)
 
     def _char_features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(text number, feature index or -1) of every pair of adjacent CJK characters of each text."""
@@ -535,11 +571,9 @@ _model_failed: set[str] = set()
 
 
 def model_path(config_dir: Path | None = None) -> Path:
-    if config_dir is None:
-        from govtext.settings import config_dir as default_config_dir
+    from govtext.settings import config_file
 
-        config_dir = default_config_dir()
-    return Path(config_dir) / MODEL_FILE
+    return config_file(MODEL_FILE, config_dir)
 
 
 def get_model() -> ThemeModel | None:

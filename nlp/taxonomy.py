@@ -229,11 +229,9 @@ _cache: dict[str, tuple[float, Taxonomy]] = {}
 
 
 def taxonomy_path(config_dir: Path | None = None) -> Path:
-    if config_dir is None:
-        from govtext.settings import config_dir as default_config_dir
+    from govtext.settings import config_file
 
-        config_dir = default_config_dir()
-    return Path(config_dir) / TAXONOMY_FILE
+    return config_file(TAXONOMY_FILE, config_dir)
 
 
 def get_taxonomy(config_dir: Path | None = None) -> Taxonomy:

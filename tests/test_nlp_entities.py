@@ -154,3 +154,62 @@ def test_seed_page_entities():
     assert regions["沁水县"]["city"] == "晋城市"
     assert "铜王组发〔2020〕49号" in [d["text"] for d in r["entities"]["doc_numbers"]]
     assert any(d["unknown"] for d in r["entities"]["dates"])
+
+
+# -- the entity patterns as first written: the faster forms find the same matches ------------------
+_FIRST_Y = r"(?P<y>(?:19|20)\d{2}|20[xX×*＊]{2}|[xX×*]{4})"
+FIRST_PATTERNS = {
+    "_DATE_CN": _FIRST_Y + r"\s*年(?:\s*(?P<m>\d{1,2}|[xX×*]{1,2})\s*月(?:\s*(?P<d>\d{1,2}|[xX×*]{1,2})\s*日)?)?",
+    "_DATE_NUM": r"(?<![\d.])(?P<y>(?:19|20)\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?![\d])",
+    "_DATE_HANZI": r"(?P<y>[一二〇○零三四五六七八九]{4})年",
+}
+
+
+def _first_patterns():
+    import re
+
+    from nlp import entities
+
+    first = {name: re.compile(p) for name, p in FIRST_PATTERNS.items()}
+    org = "|".join(re.escape(w) + entities._ORG_LOOKAHEAD.get(w, "") for w in entities._ORG_CORE)
+    first["_ORG_RE"] = re.compile(org)
+    return first
+
+
+def _same_matches(texts):
+    from nlp import entities
+
+    for name, pattern in _first_patterns().items():
+        now = getattr(entities, name)
+        for text in texts:
+            want = [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+            assert [(m.span(), m.groupdict()) for m in now.finditer(text)] == want, (name, text[:80])
+
+
+def test_entity_patterns_match_as_first_written_on_crafted_text():
+    texts = [
+        "2020年11月17日 2020 年 5 月 20xx年 20XX年x月 xxxx年 xX×*年 20＊＊年 1999年 2100年 1899年 12020年",
+        "3.2020-05-14 a2020-05-14 2020.5.14 2020/5/14 12020-05-14 2020-05-145 .1990-1-1 1990-1-1",
+        "二〇二〇年 一九九九年 二零二零年 三二一〇二〇年 二〇二 年 一二三四五六年",
+        "中共晋城市委组织部 党组织 党委书记 党委委员 县委政法委员会 人民法院院长 法院 法院长 委员会办公室",
+        "市委办 市委 市政府 政府办 人民调解委员会 调解委员会 村民委员会 居民委员会 党支部 社区党支部",
+        "",
+        "2",
+        "2020年" * 50 + "x" * 10 + "年",
+    ]
+    _same_matches(texts)
+
+
+@pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "shared" / "corpus").exists(), reason="no corpus")
+def test_entity_patterns_match_as_first_written_on_the_corpus():
+    import json
+
+    from nlp.textnorm import normalize
+
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    texts = []
+    for name in ("reports.jsonl", "laws.jsonl"):
+        with open(corpus / name, encoding="utf-8") as fh:
+            texts += [normalize(json.loads(line)["text"]) for line, _ in zip(fh, range(150))]
+    assert len(texts) > 100
+    _same_matches(texts)

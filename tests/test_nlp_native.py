@@ -247,3 +247,67 @@ def test_native_term_runs_of_the_word_lists_on_documents():
     assert _find_term_runs(["网格", "\ud800", "化"], lists) == _term_runs(
         ["网格", "\ud800", "化"], lists.terms, lists.max_term_tokens, lists.prefixes
     )
+
+
+# -- the theme model's word rows (native/src/rows.rs) against the token -> row dictionary ----------------
+def _both_word_features(texts: list[str], tokens_of=None):
+    from nlp.model import _CodeTables
+
+    model = get_model()
+    if model is None:
+        pytest.skip("no theme model file")
+    native = _CodeTables(model._by_kind, model.word_clusters)
+    python = _CodeTables(model._by_kind, model.word_clusters)
+    assert native.native_rows is not None
+    python.native_rows = None
+    # twice: the first call adds the new tokens, the second finds them all
+    got = [native.indices(texts, tokens_of) for _ in range(2)]
+    want = python.indices(texts, tokens_of)
+    for g in got:
+        assert [a.tolist() for a in g] == [a.tolist() for a in want]
+    return want
+
+
+def test_native_word_rows_equal_the_dictionary():
+    from nlp.segment import cut
+
+    texts = [
+        "坚持和发展新时代枫桥经验，加强网格化服务管理。2020年 12345 网格员",
+        "",
+        "第三条 人民调解委员会调解民间纠纷😀 abc_def ＡＢＣ",
+        "社会治理 社会治理 社会 治理 调解 调解 ,,, 　 \t 网格化\u3400\u9fff",
+    ]
+    lower = [t.lower() for t in texts]
+    owner, _ = _both_word_features(lower)  # one cut of the texts joined by line breaks
+    assert set(owner.tolist()) == {0, 2, 3}
+    _both_word_features(lower, [cut(t) for t in lower])  # each text's tokens given
+    _both_word_features(lower, [None, [], cut(lower[2]), None])  # some given, some cut here
+    _both_word_features(["平安建设\n网格化", "调解"])  # a line break inside a text: cut one by one
+
+
+def test_native_word_rows_equal_the_dictionary_on_corpus_paragraphs():
+    from nlp.labels import load_examples
+    from nlp.segment import cut
+
+    examples = load_examples()[:800]
+    if not examples:
+        pytest.skip("no labelled paragraphs")
+    lower = [e.text.lower() for e in examples]
+    for lo in range(0, len(lower), 97):
+        batch = lower[lo : lo + 97]
+        _both_word_features(batch, [cut(t) if i % 3 else None for i, t in enumerate(batch)])
+
+
+def test_native_word_rows_refuse_misuse():
+    rows = textscan.NATIVE.WordRows()
+    assert rows.indices([["网格", "\n"]], False, 10) == ["网格"]  # not added yet: named
+    rows.add(["网格"], [True], [5], [1], [-1])
+    with pytest.raises(ValueError):
+        rows.add(["网格"], [True], [5], [1], [-1])  # added already
+    with pytest.raises(ValueError):
+        rows.add(["调解"], [True], [5], [1], [])  # one value per token
+    with pytest.raises(ValueError):
+        rows.indices([["网格\ud800"]], False, 10)  # a lone surrogate: numpy takes it
+    word_of, feature, *_ = rows.indices([["网格", "\n", "网格"]], True, 10)
+    assert np.frombuffer(word_of, dtype=np.int64).tolist() == [0, 1]
+    assert np.frombuffer(feature, dtype=np.int64).tolist() == [5, 5]

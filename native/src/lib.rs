@@ -15,6 +15,7 @@ mod codes;
 mod difflib;
 mod evidence;
 mod normalize;
+mod rows;
 mod terms;
 mod textrank;
 
@@ -76,7 +77,7 @@ pub(crate) enum Codes<'a> {
 }
 
 impl Codes<'_> {
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         match self {
             Codes::U1(s) => s.len(),
             Codes::U2(s) => s.len(),
@@ -947,6 +948,7 @@ fn govtext_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     codes::register(m)?;
     textrank::register(m)?;
     terms::register(m)?;
+    rows::register(m)?;
     m.add_function(wrap_pyfunction!(kgram_hashes, m)?)?;
     m.add_function(wrap_pyfunction!(signatures, m)?)?;
     m.add_function(wrap_pyfunction!(band_keys, m)?)?;
