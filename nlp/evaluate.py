@@ -89,7 +89,9 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   i16ag): saved sites no other theme-label file uses (none of the eighth's or
   ninth's), labelled blind and committed before any tagger ran; read from the
   snapshots as the eighth (``--heldout10-checkout OWNER/NAME=PATH``, once per
-  repository).
+  repository). ``--split heldout10r2`` and ``--split heldout10adj`` score it
+  against a blind second reading and the adjudicated labels (session i16aj), as
+  for the ninth; neither is trained on.
 * Since session i16af the eighth and ninth sets' adjudicated labels train the
   served model (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`, decided by
   :mod:`nlp.external_eval`): they are training data, no longer held out. Every
@@ -152,7 +154,9 @@ from nlp.labels import (
     HELDOUT9_ADJUDICATED_FILE,
     HELDOUT9_FILE,
     HELDOUT9_READER2_FILE,
+    HELDOUT10_ADJUDICATED_FILE,
     HELDOUT10_FILE,
+    HELDOUT10_READER2_FILE,
     HELDOUT_FILE,
     EXTERNAL_TRAINING_FILES,
     TRAINING_FILES,
@@ -184,6 +188,8 @@ SERVED_HELDOUT = {
     "heldout9r2": HELDOUT9_READER2_FILE,
     "heldout9adj": HELDOUT9_ADJUDICATED_FILE,
     "heldout10": HELDOUT10_FILE,
+    "heldout10r2": HELDOUT10_READER2_FILE,
+    "heldout10adj": HELDOUT10_ADJUDICATED_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -695,7 +701,8 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="OWNER/NAME=PATH",
-        help="--split heldout10: where a source repository of the tenth file is (as --heldout8-checkout)",
+        help="--split heldout10|heldout10r2|heldout10adj: where a source repository of the tenth file is "
+        "(as --heldout8-checkout)",
     )
     ap.add_argument(
         "--clusters",

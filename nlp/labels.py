@@ -65,6 +65,10 @@ HELDOUT9_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout
 #: other theme-label file uses (none of the eighth's or ninth's repositories), read like the eighth
 #: (:mod:`nlp.draw_heldout10`). Not trained on: the fresh test of models trained with the eighth and ninth.
 HELDOUT10_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout10.jsonl"
+#: a blind second reading of the tenth file's paragraphs (session i16aj, ``nlp.second_reading``). Not trained on.
+HELDOUT10_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout10_reader2.jsonl"
+#: the two readings of the tenth file adjudicated (``nlp.adjudicate``; ``--split heldout10adj``). Not trained on.
+HELDOUT10_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout10_adjudicated.jsonl"
 #: What the served model trained on until session i16af, all in ``../shared``. The first three held-out
 #: files have been read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file

@@ -253,21 +253,22 @@ def test_answers_for_saved_pages_merge_back_through_the_command(tmp_path, monkey
     assert all(r["reader"] == 2 for r in merged)
 
 
-#: (session, label file, second reading, adjudicated file, decisions' "for", differing rows,
-#: identical label sets, macro F1 of the two readings) of the sets drawn from saved web sites
+#: (session, label file number, decisions' "for", differing rows, identical label sets, macro F1 of the two
+#: readings, whether the adjudicated file trains the served model) of the sets drawn from saved web sites
 SITE_SET_READINGS = {
-    "eighth": ("i16z", "8", ("reader 1", "reader 2", "union"), 64, 420, 0.842),
-    "ninth": ("i16ac", "9", ("reader 1", "reader 2", "union", "neither"), 40, 396, 0.861),
+    "eighth": ("i16z", "8", ("reader 1", "reader 2", "union"), 64, 420, 0.842, True),
+    "ninth": ("i16ac", "9", ("reader 1", "reader 2", "union", "neither"), 40, 396, 0.861, True),
+    "tenth": ("i16aj", "10", ("reader 1", "reader 2", "union"), 33, 326, 0.839, False),
 }
 
 
 @pytest.mark.parametrize("name", sorted(SITE_SET_READINGS))
 def test_site_set_second_reading_and_adjudication_are_reproduced(name):
-    """Sessions i16z (eighth set) and i16ac (ninth): the blind second reading of the file and its adjudication."""
+    """Sessions i16z (eighth set), i16ac (ninth), i16aj (tenth): the blind second reading and its adjudication."""
     from nlp import labels
     from nlp.labels import TRAINING_FILES
 
-    _, n, allowed, n_differing, identical, macro_f1 = SITE_SET_READINGS[name]
+    _, n, allowed, n_differing, identical, macro_f1, trained = SITE_SET_READINGS[name]
     first = getattr(labels, f"HELDOUT{n}_FILE")
     second = getattr(labels, f"HELDOUT{n}_READER2_FILE")
     adjudicated = getattr(labels, f"HELDOUT{n}_ADJUDICATED_FILE")
@@ -297,8 +298,9 @@ def test_site_set_second_reading_and_adjudication_are_reproduced(name):
         assert all(len(v) == 1 for v in by_text.values())
     rep = agreement(paired(rows_a, rows_b))
     assert rep["identical_sets"] == identical and round(rep["macro_f1"], 3) == macro_f1
-    # since session i16af the adjudicated labels train the served model; the two readings do not
-    assert not {first, second} & set(TRAINING_FILES) and adjudicated in TRAINING_FILES
+    # since session i16af the eighth's and ninth's adjudicated labels train the served model; the two
+    # readings never do, and the tenth set is held out in all three readings
+    assert not {first, second} & set(TRAINING_FILES) and (adjudicated in TRAINING_FILES) == trained
 
 
 def test_eighth_set_reader2_truncated_paragraphs_are_listed():
