@@ -6,9 +6,9 @@ Built as the eighth to tenth sets (:mod:`nlp.draw_heldout8`, :mod:`nlp.draw_held
 :mod:`nlp.draw_heldout10`, the procedure of :mod:`nlp.external_draw`), from saved web sites that no
 theme-label file uses (:data:`SOURCES`; none is one of the eighth, ninth or tenth sets' 26
 repositories nor a source of an earlier draw): the Guangxi social-science planning office's news
-and notices, and single saved pages (news, notices, headline lists) of 47 government and public
-bodies' sites: provincial, city and district governments, ministries' and provincial departments'
-sites, a civilisation office's site and the financial regulator's page.
+and notices, and saved pages (mostly one per site: news, notices, headline lists) of 48 government
+and public bodies' sites: provincial, city and district governments, ministries' and provincial
+departments' sites, a civilisation office's site and the financial regulator's pages.
 All but seven of them (``mhxqwer/djsc.gov.cn``, ``gqsbeijing.gov.cn``, ``lxhkjt.yn.gov.cn``,
 ``lysc.gov.cn``, ``shwhlyj.beijing.gov.cn``, ``ypljnwl.jinan.gov.cn``, ``zxw1wuhan.gov.cn``) are also
 sources of the extraction page sets (``bench/data/extract_pages*.json``), which label page
@@ -27,8 +27,8 @@ governance, support, disputes, public services, smart governance, public securit
 the guide's traps, then ``h11_random`` random paragraphs; then a second round ``h11_b_*`` (the thin
 themes and their traps) on :data:`SOURCES_B`, a county government's saved portal that is in no
 theme-label file and no extraction page set, drawn from a pool of its own (so the first round does
-not depend on it; its paragraphs that occur on a page of :data:`SOURCES` are left out). At most ``PER_DOC`` per page per search,
-shuffled with the seed. No tagger, model or rule matcher is run: the candidates (with their text) go
+not depend on it; its paragraphs that occur on a page of :data:`SOURCES` are left out). At most
+``PER_DOC`` per page per search, shuffled with the seed. No tagger, model or rule matcher is run: the candidates (with their text) go
 to OUT for the annotator, who labels each by ``docs/labelling-guide.md``.
 """
 

@@ -90,6 +90,12 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   ninth's), labelled blind and committed before any tagger ran; read from the
   snapshots as the eighth (``--heldout10-checkout OWNER/NAME=PATH``, once per
   repository).
+* **eleventh held-out (``--split heldout11``)**: the same, scored on
+  ``tests/data/theme_labels_heldout11.jsonl`` (:mod:`nlp.draw_heldout11`, session
+  i16ai): saved public-body sites no other theme-label file uses (none of the
+  eighth's, ninth's or tenth's), labelled blind and committed before any tagger
+  ran; read from the snapshots as the eighth (``--heldout11-checkout
+  OWNER/NAME=PATH``, once per repository).
 * Since session i16af the eighth and ninth sets' adjudicated labels train the
   served model (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`, decided by
   :mod:`nlp.external_eval`): they are training data, no longer held out. Every
@@ -153,6 +159,7 @@ from nlp.labels import (
     HELDOUT9_FILE,
     HELDOUT9_READER2_FILE,
     HELDOUT10_FILE,
+    HELDOUT11_FILE,
     HELDOUT_FILE,
     EXTERNAL_TRAINING_FILES,
     TRAINING_FILES,
@@ -184,6 +191,7 @@ SERVED_HELDOUT = {
     "heldout9r2": HELDOUT9_READER2_FILE,
     "heldout9adj": HELDOUT9_ADJUDICATED_FILE,
     "heldout10": HELDOUT10_FILE,
+    "heldout11": HELDOUT11_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -698,6 +706,13 @@ def main(argv: list[str] | None = None) -> int:
         help="--split heldout10: where a source repository of the tenth file is (as --heldout8-checkout)",
     )
     ap.add_argument(
+        "--heldout11-checkout",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="--split heldout11: where a source repository of the eleventh file is (as --heldout8-checkout)",
+    )
+    ap.add_argument(
         "--clusters",
         type=Path,
         default=None,
@@ -719,7 +734,12 @@ def main(argv: list[str] | None = None) -> int:
     set_checkouts(
         dict(
             parse_checkout(spec)
-            for spec in [*args.heldout8_checkout, *args.heldout9_checkout, *args.heldout10_checkout]
+            for spec in [
+                *args.heldout8_checkout,
+                *args.heldout9_checkout,
+                *args.heldout10_checkout,
+                *args.heldout11_checkout,
+            ]
         )
     )
     if not labels_available():
