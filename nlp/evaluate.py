@@ -92,6 +92,12 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   repository). ``--split heldout10r2`` and ``--split heldout10adj`` score it
   against a blind second reading and the adjudicated labels (session i16aj), as
   for the ninth; neither is trained on.
+* **eleventh held-out (``--split heldout11``)**: the same, scored on
+  ``tests/data/theme_labels_heldout11.jsonl`` (:mod:`nlp.draw_heldout11`, session
+  i16ai): saved public-body sites no other theme-label file uses (none of the
+  eighth's, ninth's or tenth's), labelled blind and committed before any tagger
+  ran; read from the snapshots as the eighth (``--heldout11-checkout
+  OWNER/NAME=PATH``, once per repository).
 * Since session i16af the eighth and ninth sets' adjudicated labels train the
   served model (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`, decided by
   :mod:`nlp.external_eval`): they are training data, no longer held out. Every
@@ -157,6 +163,7 @@ from nlp.labels import (
     HELDOUT10_ADJUDICATED_FILE,
     HELDOUT10_FILE,
     HELDOUT10_READER2_FILE,
+    HELDOUT11_FILE,
     HELDOUT_FILE,
     EXTERNAL_TRAINING_FILES,
     TRAINING_FILES,
@@ -190,6 +197,7 @@ SERVED_HELDOUT = {
     "heldout10": HELDOUT10_FILE,
     "heldout10r2": HELDOUT10_READER2_FILE,
     "heldout10adj": HELDOUT10_ADJUDICATED_FILE,
+    "heldout11": HELDOUT11_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -705,6 +713,13 @@ def main(argv: list[str] | None = None) -> int:
         "(as --heldout8-checkout)",
     )
     ap.add_argument(
+        "--heldout11-checkout",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="--split heldout11: where a source repository of the eleventh file is (as --heldout8-checkout)",
+    )
+    ap.add_argument(
         "--clusters",
         type=Path,
         default=None,
@@ -726,7 +741,12 @@ def main(argv: list[str] | None = None) -> int:
     set_checkouts(
         dict(
             parse_checkout(spec)
-            for spec in [*args.heldout8_checkout, *args.heldout9_checkout, *args.heldout10_checkout]
+            for spec in [
+                *args.heldout8_checkout,
+                *args.heldout9_checkout,
+                *args.heldout10_checkout,
+                *args.heldout11_checkout,
+            ]
         )
     )
     if not labels_available():

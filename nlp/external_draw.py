@@ -1,5 +1,5 @@
 """The drawing procedure shared by the held-out label sets drawn from saved web sites
-(:mod:`nlp.draw_heldout8`, :mod:`nlp.draw_heldout9`, :mod:`nlp.draw_heldout10`): each set names its
+(:mod:`nlp.draw_heldout8` to :mod:`nlp.draw_heldout11`): each set names its
 sources, word searches, random count and seed; this module lists the pages, builds the pool and draws.
 
 Pages: every ``.htm``/``.html``/``.shtml`` file of a source at its commit, sorted by path, read

@@ -69,6 +69,11 @@ HELDOUT10_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout10.jsonl"
 HELDOUT10_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout10_reader2.jsonl"
 #: the two readings of the tenth file adjudicated (``nlp.adjudicate``; ``--split heldout10adj``). Not trained on.
 HELDOUT10_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout10_adjudicated.jsonl"
+#: the eleventh held-out file (``--split heldout11``, session i16ai): paragraphs of saved public-body sites
+#: that no other theme-label file uses (none of the eighth's, ninth's or tenth's repositories), read like
+#: the eighth (:mod:`nlp.draw_heldout11`). Not trained on: with the tenth, the fresh test of models trained
+#: with the eighth and ninth.
+HELDOUT11_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout11.jsonl"
 #: What the served model trained on until session i16af, all in ``../shared``. The first three held-out
 #: files have been read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file

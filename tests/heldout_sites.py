@@ -1,7 +1,7 @@
 """The checks shared by the held-out label sets drawn from saved web sites (``tests/test_heldout8.py``,
-``tests/test_heldout9.py``, ``tests/test_heldout10.py``): a file's documented form, its paragraphs
-resolved from the snapshots with their sha1, and its draw re-run. Each test file names its set's file,
-sources, size and prefixes."""
+``tests/test_heldout9.py``, ``tests/test_heldout10.py``, ``tests/test_heldout11.py``): a file's documented
+form, its paragraphs resolved from the snapshots with their sha1, and its draw re-run. Each test file names
+its set's file, sources, size and prefixes."""
 
 from __future__ import annotations
 
