@@ -43,7 +43,6 @@ from nlp.labels import (
     HELDOUT9_ADJUDICATED_FILE,
     HELDOUT9_FILE,
     HELDOUT9_READER2_FILE,
-    read_label_rows,
 )
 
 #: (repository, commit, group): the saved sites drawn from
@@ -143,17 +142,16 @@ RANDOM = 60
 def _earlier_label_sha1s() -> set[str]:
     """The sha1 of every row of the earlier label files that reference saved pages (the eighth and
     ninth sets' files; the others reference ``../shared``, whose paragraphs are left out as a whole)."""
-    out: set[str] = set()
-    for path in (
-        HELDOUT8_FILE,
-        HELDOUT8_READER2_FILE,
-        HELDOUT8_ADJUDICATED_FILE,
-        HELDOUT9_FILE,
-        HELDOUT9_READER2_FILE,
-        HELDOUT9_ADJUDICATED_FILE,
-    ):
-        out.update(row["sha1"] for row in read_label_rows(path) if row.get("sha1"))
-    return out
+    return external_draw.label_sha1s(
+        (
+            HELDOUT8_FILE,
+            HELDOUT8_READER2_FILE,
+            HELDOUT8_ADJUDICATED_FILE,
+            HELDOUT9_FILE,
+            HELDOUT9_READER2_FILE,
+            HELDOUT9_ADJUDICATED_FILE,
+        )
+    )
 
 
 def draw(seed: int, draws: Sequence[Draw] = DRAWS, random_count: int = RANDOM) -> list[dict]:

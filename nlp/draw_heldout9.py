@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from nlp import external_draw
 from nlp.external_draw import Source
 from nlp.heldout_draw import Draw
-from nlp.labels import HELDOUT8_ADJUDICATED_FILE, HELDOUT8_FILE, HELDOUT8_READER2_FILE, read_label_rows
+from nlp.labels import HELDOUT8_ADJUDICATED_FILE, HELDOUT8_FILE, HELDOUT8_READER2_FILE
 
 #: (repository, commit, group): the saved sites drawn from
 SOURCES: tuple[Source, ...] = (
@@ -164,10 +164,7 @@ DRAWS_B: tuple[Draw, ...] = (
 def _earlier_label_sha1s() -> set[str]:
     """The sha1 of every row of the earlier label files that reference saved pages (the eighth set's
     three files; the others reference ``../shared``, whose paragraphs are left out as a whole)."""
-    out: set[str] = set()
-    for path in (HELDOUT8_FILE, HELDOUT8_READER2_FILE, HELDOUT8_ADJUDICATED_FILE):
-        out.update(row["sha1"] for row in read_label_rows(path) if row.get("sha1"))
-    return out
+    return external_draw.label_sha1s((HELDOUT8_FILE, HELDOUT8_READER2_FILE, HELDOUT8_ADJUDICATED_FILE))
 
 
 def draw(

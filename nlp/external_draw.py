@@ -26,6 +26,7 @@ import re
 import subprocess
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
 
 from ingest.text import split_paragraphs
 from nlp.external_docs import (
@@ -38,7 +39,7 @@ from nlp.external_docs import (
     sha1,
 )
 from nlp.heldout_draw import Draw
-from nlp.labels import shared_dir
+from nlp.labels import read_label_rows, shared_dir
 
 #: (repository, commit, group): a saved site drawn from
 Source = tuple[str, str, str]
@@ -51,6 +52,12 @@ _LAW_TITLE = re.compile(r"中华人民共和国|条例|实施细则|(?<![方办]
 _POLICY = re.compile(r"通知|方案|意见|办法|规划|计划|决定|措施|细则|要点|制度|公告|通告")
 _REPORT = re.compile(r"总结|报告|汇报|调研|讲话|发言|经验")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def label_sha1s(paths: Sequence[Path]) -> set[str]:
+    """The sha1 of every row of label files that reference saved pages (the other label files reference
+    ``../shared``, whose paragraphs :func:`shared_paragraphs` leaves out as a whole): a later draw skips them."""
+    return {row["sha1"] for path in paths for row in read_label_rows(path) if row.get("sha1")}
 
 
 def register(title: str) -> str:
