@@ -155,6 +155,8 @@ from ingest.text import clean_text
 #               an FAQ's collapsed answers: kept (page set 19's read: 16 answers, each with one or two sentences)
 #   misnomer  - a footer-named element (footer, foot, copyright) is prose, and kept, for its punctuation
 #               without brackets: a footer's 电子邮件（E-mail） / 电话（Tel） are no sentences (page set 19's read)
+#   entrycounters - `entrydates` reads an entry's byline through the counters after its date (日期：2018-06-28
+#               20:06:00 点击：6244 好评：0, DedeCMS's list template; page set 19's read)
 #   shell     - a text whose every line is an attachment link, a viewer's / download line or a share prompt
 #               (SHELL_LINE, each at most SHELL_MAX_LINE characters, no sentence) is an article shell, refused
 #               (page set 14's read)
@@ -203,6 +205,7 @@ SIGNALS = {
     "pager": True,
     "answers": True,
     "misnomer": True,
+    "entrycounters": True,
 }
 ANSWERS_MIN = 3
 ANSWERS_QUESTION_CHARS = 200
@@ -231,6 +234,7 @@ ENTRY_DATE_LINE = re.compile(
     r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
 )
 ENTRY_LINE_MAX = 60
+ENTRY_COUNTERS = re.compile(r"(?:\s*(?:点击|浏览|阅读|好评|差评|人气|评论)(?:数|次数|量)?\s*[:：]\s*\d+\s*次?)+\s*$")
 ENTRY_DATES = 4
 ENTRY_SHORT_TEXT = 300
 ERROR_MAX_CHARS = 200
@@ -1212,8 +1216,14 @@ def _entry_dates(kept: list[Block], blocks: list[Block]) -> bool:
         kept = [b for b in blocks if not b.is_boilerplate and b.link_density <= 0.3]
     labels: Counter = Counter()
     for b in kept:
-        if not b.grid and b.chars <= ENTRY_LINE_MAX:
-            m = ENTRY_DATE_LINE.search(b.text)
+        if b.grid:
+            continue
+        text, chars = b.text, b.chars
+        if SIGNALS["entrycounters"] and ENTRY_COUNTERS.search(text):
+            text = ENTRY_COUNTERS.sub("", text)
+            chars = len(text) - text.count(" ")
+        if chars <= ENTRY_LINE_MAX:
+            m = ENTRY_DATE_LINE.search(text)
             if m:
                 labels[m.group(1)] += 1
     return bool(labels) and max(labels.values()) >= ENTRY_DATES

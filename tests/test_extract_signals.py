@@ -1335,3 +1335,18 @@ def test_an_unknown_source_or_an_office_in_the_doc_number_field_is_none():
     )
     filed = extract_html(article(nav=table))
     assert "doc_number" not in filed.meta and filed.meta.get("index_no") == "00950022-0/2015-033542"
+
+
+def test_a_column_of_entries_with_counters_after_their_dates_is_refused():
+    """Signal ``entrycounters``, after page set 19's read: DedeCMS's list template prints each entry as
+    [栏目] title 日期：2018-06-28 20:06:00 点击：6244 好评：0 over its summary; ``entrydates`` reads the byline
+    through the counters. An article with one such byline keeps its text."""
+    entries = "".join(
+        f"<li><h3>[外汇] <a href='/a/{i}.html'>第{i}篇外汇交易入门</a> 日期：2018-06-{i + 1:02d} 20:06:00 点击：{60 + i} 好评：0</h3>"
+        f"<p>{PARAGRAPHS[i % 4][:50]}…</p></li>"
+        for i in range(6)
+    )
+    html = page(f"<div class='listbox'><ul>{entries}</ul></div>", title="外汇_实在投资网")
+    assert_refused_unless_off(html, "entrycounters", PARAGRAPHS[0][:30])
+    one = article(nav="<p>日期：2018-06-21 20:06:00 点击：6244 好评：0</p>")
+    assert PARAGRAPHS[3] in extract_html(one).text
