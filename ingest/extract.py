@@ -150,6 +150,13 @@ from ingest.text import clean_text
 #   pager     - a kept line that is only a pager («‹1›», 上一页 1 2 下一页, 共3页) beside under
 #               PAGER_MAX_PROSE characters of sentences is a column page's teaser and its pager, refused
 #               (an article's pager sits under a long text; page sets 16-18's reads)
+#   answers   - hidden elements each right after a visible short line (a question, a toggle's label) under its
+#               own parent, ANSWERS_MIN or more of one shape holding an article's worth of prose together, are
+#               an FAQ's collapsed answers: kept (page set 19's read: 16 answers, each with one or two sentences)
+#   misnomer  - a footer-named element (footer, foot, copyright) is prose, and kept, for its punctuation
+#               without brackets: a footer's 电子邮件（E-mail） / 电话（Tel） are no sentences (page set 19's read)
+#   entrycounters - `entrydates` reads an entry's byline through the counters after its date (日期：2018-06-28
+#               20:06:00 点击：6244 好评：0, DedeCMS's list template; page set 19's read)
 #   shell     - a text whose every line is an attachment link, a viewer's / download line or a share prompt
 #               (SHELL_LINE, each at most SHELL_MAX_LINE characters, no sentence) is an article shell, refused
 #               (page set 14's read)
@@ -196,7 +203,12 @@ SIGNALS = {
     "datedtitles": True,
     "placeholder": True,
     "pager": True,
+    "answers": True,
+    "misnomer": True,
+    "entrycounters": True,
 }
+ANSWERS_MIN = 3
+ANSWERS_QUESTION_CHARS = 200
 GRID_MIN_ROWS = 5
 GRID_SAME = 0.8
 GRID_PROSE = 100
@@ -222,6 +234,7 @@ ENTRY_DATE_LINE = re.compile(
     r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
 )
 ENTRY_LINE_MAX = 60
+ENTRY_COUNTERS = re.compile(r"(?:\s*(?:点击|浏览|阅读|好评|差评|人气|评论)(?:数|次数|量)?\s*[:：]\s*\d+\s*次?)+\s*$")
 ENTRY_DATES = 4
 ENTRY_SHORT_TEXT = 300
 ERROR_MAX_CHARS = 200
@@ -342,6 +355,8 @@ BLOCK_TAGS = frozenset(
 )
 PUNCT = re.compile(r"[，。；：！？、“”（）《》]")
 CODE_TAGS = frozenset(("pre", "code", "xmp", "textarea", "kbd", "samp"))
+NAMED_PUNCT = re.compile(r"[，。；：！？、“”《》]")  # a footer's 电话（Tel）: its brackets are no prose
+FOOTER_ATTR = re.compile(r"(^|[\s_-])(footer|foot|copyright)([\s_-]|\d|$)", re.I)
 SPACES = re.compile(r"[ \t\r\n\u00a0\u3000\u2002\u2003\u2009\u202f\ufeff]+")
 NONSPACE = re.compile(r"\S")
 
@@ -659,10 +674,13 @@ def _prune(root, site: Profile, keep_hidden: bool = False, bylines: list | None 
                 _drop(el)
     # sentences on the page: a boilerplate-named element holding most of them and the <h1> wraps the article
     page_sentences = len(SENTENCE_END.findall(root.text_content())) if SIGNALS["wrapper"] else 0
+    answers = _collapsed_answers(root) if SIGNALS["answers"] else ()
     for el in list(root.iter(etree.Element)):
         if el.getparent() is None or not isinstance(el.tag, str):
             continue
         style = (el.get("style") or "").replace(" ", "").lower()
+        if answers and el in answers:
+            continue
         if (
             "display:none" in style
             or "visibility:hidden" in style
@@ -686,7 +704,8 @@ def _prune(root, site: Profile, keep_hidden: bool = False, bylines: list | None 
             and not bp.keep_attr.search(attrs)
         ):
             text = el.text_content()
-            if len(PUNCT.findall(text)) < max(3, len(text) / 60):  # a boilerplate name on prose is a misnomer
+            punct = NAMED_PUNCT if SIGNALS["misnomer"] and FOOTER_ATTR.search(attrs) else PUNCT
+            if len(punct.findall(text)) < max(3, len(text) / 60):  # a boilerplate name on prose is a misnomer
                 sentences = len(SENTENCE_END.findall(text)) if page_sentences else 0
                 if (
                     sentences < WRAPPER_MIN_SENTENCES
@@ -702,6 +721,49 @@ def _prune(root, site: Profile, keep_hidden: bool = False, bylines: list | None 
                         bylines.append((el.getparent(), SPACES.sub(" ", text).strip()))
                     _drop(el)
     return hidden_prose
+
+
+def _inline_hidden(el) -> bool:
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None
+
+
+def _collapsed_answers(root) -> set:
+    """An FAQ's answers hidden until their question is clicked (signal ``answers``): inline-hidden
+    elements each right after a visible sibling of at most ANSWERS_QUESTION_CHARS characters, grouped by
+    their tag and the question's; a group of ANSWERS_MIN or more whose text together is an article's worth
+    of prose (as :func:`_is_hidden_article` counts it) and not links. Hidden menus hold links, dialogs
+    and tab panels have no visible question beside each of them."""
+    groups: dict = {}
+    for el in root.xpath("//*[@style or @hidden]"):
+        if (
+            not isinstance(el.tag, str)
+            or el.tag in ("script", "style", "template", "noscript")
+            or not _inline_hidden(el)
+        ):
+            continue
+        prev = el.getprevious()
+        while prev is not None and not isinstance(prev.tag, str):
+            prev = prev.getprevious()
+        if prev is None or _inline_hidden(prev):
+            continue
+        question = SPACES.sub("", prev.text_content())
+        if not question or len(question) > ANSWERS_QUESTION_CHARS:
+            continue
+        groups.setdefault((el.tag, prev.tag), []).append(el)
+    kept: set = set()
+    for members in groups.values():
+        if len(members) < ANSWERS_MIN:
+            continue
+        text = "".join(el.text_content() for el in members)
+        links = sum(len(a.text_content()) for el in members for a in el.iter("a"))
+        if (
+            len(SENTENCE_END.findall(text)) >= HIDDEN_MIN_SENTENCES
+            and len(PUNCT.findall(text)) >= len(text) / 40
+            and links <= 0.3 * len(text)
+        ):
+            kept.update(members)
+    return kept
 
 
 def _hidden_by_class(el) -> bool:
@@ -1154,8 +1216,14 @@ def _entry_dates(kept: list[Block], blocks: list[Block]) -> bool:
         kept = [b for b in blocks if not b.is_boilerplate and b.link_density <= 0.3]
     labels: Counter = Counter()
     for b in kept:
-        if not b.grid and b.chars <= ENTRY_LINE_MAX:
-            m = ENTRY_DATE_LINE.search(b.text)
+        if b.grid:
+            continue
+        text, chars = b.text, b.chars
+        if SIGNALS["entrycounters"] and ENTRY_COUNTERS.search(text):
+            text = ENTRY_COUNTERS.sub("", text)
+            chars = len(text) - text.count(" ")
+        if chars <= ENTRY_LINE_MAX:
+            m = ENTRY_DATE_LINE.search(text)
             if m:
                 labels[m.group(1)] += 1
     return bool(labels) and max(labels.values()) >= ENTRY_DATES

@@ -19,6 +19,8 @@ from ingest.sites import Profile, boilerplate
 SPACES = re.compile(r"[ \t\r\n\u00a0\u3000\u2002\u2003\u2009\u202f\ufeff]+")
 # a 来源 that names no one: keep looking for one that does (an empty 来源： followed by a page
 # control, 来源：【打印】, names no one either: page set 9's read)
+# 来源：未知 glued to the link after it (未知点击电话咨询): no source (page set 19's read)
+UNKNOWN_SOURCE = re.compile(r"^(?:未知|不详|佚名)")
 GENERIC_SOURCE = re.compile(
     r"^(转载文章|转载|网络|互联网|网摘|本站|本网|原创|(?:本站|本网)(?:原创|整理|编辑)|未知|佚名|网友投稿|综合|综合报道|其他|不详"
     r"|打印|打印本页|关闭|关闭窗口|分享|分享到|收藏|字体|字号|返回|返回顶部)$"
@@ -293,7 +295,7 @@ def labelled_source(text: str, line_start: bool = False) -> str:
             line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
             if len(line) > BYLINE_MAX_CHARS or not re.search(r"[:：]", line):
                 continue  # glued to a word in prose (资金来源：), not a byline's next field (作者：X来源：)
-        if not GENERIC_SOURCE.match(value):
+        if not GENERIC_SOURCE.match(value) and not UNKNOWN_SOURCE.match(value):
             return value
     return ""
 
@@ -325,6 +327,8 @@ def text_metadata(doc: Document, body: str) -> None:
             number = found[0]  # (a 清理 table), none of them the page's
     if number:
         doc.meta["doc_number"] = SPACES.sub("", number)
+    else:
+        doc.meta.pop("doc_number", None)  # a 文号 field holding no number (an office's name, 〔〕号)
     if not doc.date:
         doc.date = labelled_date(body[:300]) or first_date(body[:200]) or first_date(body[-300:])
 

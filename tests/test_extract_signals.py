@@ -1266,3 +1266,87 @@ def test_a_teaser_with_a_pager_is_a_column_page():
     assert PARAGRAPHS[3] in extract_html(paged).text
     short = page(f"<div class='col'><h3>{TITLES[0]}</h3><p>{PARAGRAPHS[0]}</p><p>2024</p></div>")
     assert PARAGRAPHS[0] in extract_html(short).text
+
+
+QUESTIONS = [f"{i}.申报系统第{i}项操作没有反应，应该如何处理？" for i in range(1, 7)]
+
+
+def test_an_faqs_collapsed_answers_are_text():
+    """Signal ``answers``, after page set 19's read: answers hidden (display:none) under their visible
+    questions, three or more of one shape holding sentences together, are the page's text; a hidden menu
+    of links beside visible labels and one hidden answer stay out."""
+    qa = "".join(
+        f"<li><h2>{q}</h2><p style='display:none;'>答：{PARAGRAPHS[i % 4]}</p></li>" for i, q in enumerate(QUESTIONS)
+    )
+    html = page(f"<div class='faq'><div class='title'>常见问题解答</div><ul>{qa}</ul></div>", title="常见问题")
+    text = extract_html(html).text
+    assert PARAGRAPHS[0] in text and PARAGRAPHS[3] in text and QUESTIONS[0] in text
+    with signal_off("answers"):
+        assert PARAGRAPHS[0] not in extract_html(html).text
+    menu = "".join(
+        f"<li><span>栏目{i}</span><ul style='display:none'><li><a href='/c/{i}/1.html'>{TITLES[i]}</a></li></ul></li>"
+        for i in range(6)
+    )
+    assert TITLES[2] not in extract_html(article(nav=f"<ul class='top'>{menu}</ul>")).text
+    one = article(after=f"<h3>{QUESTIONS[0]}</h3><p style='display:none'>答：{PARAGRAPHS[0]}{PARAGRAPHS[1]}</p>")
+    assert extract_html(one).text.count(PARAGRAPHS[0]) == 1  # the visible paragraph, not the hidden one
+
+
+def test_dedecms_comments_under_a_count_line_are_not_text():
+    """Page set 19's read: DedeCMS's comment list (id commetcontent, its misspelling) and a 发表评论 共有 N 条评论
+    header line end the text; the article above stays."""
+    comments = (
+        "<dl class='tbox'><dt><strong>发表评论</strong> <span class='more'>共有 3 条评论</span></dt>"
+        "<dd id='commetcontent'><ul><li><span>张主任</span><h3>有问题想咨询的朋友，可以关注公众号。</h3></li>"
+        "<li><span>网友</span><h3>我是生完孩子后，因为一些琐事经常生气，后来是张主任看好的，在此感谢！</h3></li></ul></dd></dl>"
+    )
+    doc = extract_html(article(after=comments))
+    assert PARAGRAPHS[3] in doc.text and "感谢" not in doc.text and "发表评论" not in doc.text
+
+
+def test_a_footers_contact_line_with_brackets_is_not_prose():
+    """Signal ``misnomer``, after page set 19's read: a footer-named block whose only punctuation is the
+    brackets and colons of its contact fields (电话（Tel）：) is boilerplate; a footer-named block of
+    sentences (a misnamed article wrapper) still counts as prose."""
+    footer = (
+        "<div class='yc-footer'><p>某某省烟草专卖局（公司）</p><p>地址：某某市拓东路5号（大厦） 邮编（zip）: 650011</p>"
+        "<p>电子邮件（E-mail）: web@example.com 电话（Tel）: 0871-3129888 传真（Fax）: 0871-3136865</p></div>"
+    )
+    html = page(
+        f"<div class='main'><h1>关于推行企业开办一网通办的通知</h1>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}</div>{footer}"
+    )
+    assert "电话" not in extract_html(html).text
+    with signal_off("misnomer"):
+        assert "电话" in extract_html(html).text
+    wrapped = page(
+        f"<div class='foot-wrap'><h1>关于推行企业开办一网通办的通知</h1>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}</div>"
+    )
+    assert PARAGRAPHS[2] in extract_html(wrapped).text
+
+
+def test_an_unknown_source_or_an_office_in_the_doc_number_field_is_none():
+    """Metadata, after page set 19's read: 来源：未知 glued to the link after it (未知点击电话咨询) names no
+    source; a table's 文号 field holding an office's name, not a number, is no 文号."""
+    doc = extract_html(article(nav="<p class='show_ly'>来源：未知<a href='tel:0278'>点击电话咨询</a></p>"))
+    assert doc.source == ""
+    table = (
+        "<table><tr><td>索引号</td><td>00950022-0/2015-033542</td><td>发布机构</td><td>市政府办公室</td></tr>"
+        "<tr><td>文号</td><td>市政府办公室</td><td>生成日期</td><td>2015-03-05</td></tr></table>"
+    )
+    filed = extract_html(article(nav=table))
+    assert "doc_number" not in filed.meta and filed.meta.get("index_no") == "00950022-0/2015-033542"
+
+
+def test_a_column_of_entries_with_counters_after_their_dates_is_refused():
+    """Signal ``entrycounters``, after page set 19's read: DedeCMS's list template prints each entry as
+    [栏目] title 日期：2018-06-28 20:06:00 点击：6244 好评：0 over its summary; ``entrydates`` reads the byline
+    through the counters. An article with one such byline keeps its text."""
+    entries = "".join(
+        f"<li><h3>[外汇] <a href='/a/{i}.html'>第{i}篇外汇交易入门</a> 日期：2018-06-{i + 1:02d} 20:06:00 点击：{60 + i} 好评：0</h3>"
+        f"<p>{PARAGRAPHS[i % 4][:50]}…</p></li>"
+        for i in range(6)
+    )
+    html = page(f"<div class='listbox'><ul>{entries}</ul></div>", title="外汇_实在投资网")
+    assert_refused_unless_off(html, "entrycounters", PARAGRAPHS[0][:30])
+    one = article(nav="<p>日期：2018-06-21 20:06:00 点击：6244 好评：0</p>")
+    assert PARAGRAPHS[3] in extract_html(one).text

@@ -25,6 +25,8 @@ from ingest.pagekind import FEATURES, GATE_FEATURES, MODEL, MODEL_SHA256, probab
 
 SHARED = ROOT.parent / "shared" / "fixtures" / "extraction" / "original"
 DATA = ROOT / "bench" / "data" / "pagekind_features.jsonl"
+#: bench/data/pagekind_model.json as fitted on sets 1-11 and read once on sets 12-15 (unchanged since)
+FROZEN_SHA256 = "dc0c63b081d9f7b772e6bf43424788d7f96860aa5f6178d5cfb286a66fba66f2"
 PARAGRAPH = (
     "为进一步优化营商环境，市政府决定自今年三月起在全市范围内推行企业开办“一网通办”，申请人可在网上一次提交全部材料。"
 )
@@ -77,40 +79,43 @@ def test_leave_site_out_figures_as_the_readme_states():
     wide = cv.cross_validate(data, 10, cv.BUDGET, cv.GATE_NO_SENTENCE)[1]
     verdicts = cv.verdicts(data, p, thresholds, gated, wide)
     got = {name: cv.score(data, refused) for name, refused in verdicts.items()}
-    assert (got["rules"]["non"], got["rules"]["lost"]) == ((143, 158), (3, 423))
-    assert (got["model@0.5"]["non"], got["model@0.5"]["lost"]) == ((141, 158), (24, 423))
-    assert (got["rules OR model@inner"]["non"], got["rules OR model@inner"]["lost"]) == ((149, 158), (9, 423))
-    assert (got["rules OR gated model"]["non"], got["rules OR gated model"]["lost"]) == ((149, 158), (6, 423))
-    assert (got["rules OR wide-gated"]["non"], got["rules OR wide-gated"]["lost"]) == ((151, 158), (6, 423))
-    assert round(got["rules"]["f1"], 4) == 0.9352 and round(got["rules OR wide-gated"]["f1"], 4) == 0.9504
+    assert (got["rules"]["non"], got["rules"]["lost"]) == ((160, 178), (3, 442))
+    assert (got["model@0.5"]["non"], got["model@0.5"]["lost"]) == ((160, 178), (29, 442))
+    assert (got["rules OR model@inner"]["non"], got["rules OR model@inner"]["lost"]) == ((164, 178), (7, 442))
+    assert (got["rules OR gated model"]["non"], got["rules OR gated model"]["lost"]) == ((166, 178), (8, 442))
+    assert (got["rules OR wide-gated"]["non"], got["rules OR wide-gated"]["lost"]) == ((168, 178), (8, 442))
+    assert round(got["rules"]["f1"], 4) == 0.9337 and round(got["rules OR wide-gated"]["f1"], 4) == 0.9472
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "bench/pagekind_cv.py" in readme and "**149/158**" in readme and "0.9504" in readme
+    assert "bench/pagekind_cv.py" in readme and "**166/178**" in readme and "0.9472" in readme
 
 
 def test_frozen_model_is_the_fit_on_sets_1_to_11():
-    """bench/data/pagekind_model.json (scored on sets 12-15 by bench/pagekind_heldout.py) is what
-    ``pagekind_cv.py --freeze`` fits on the committed sets 1-11 data, and no page of sets 12-15 is in it."""
+    """bench/data/pagekind_model.json (scored on sets 12-15 by bench/pagekind_heldout.py) is a record, kept
+    as it was fitted (its digest), of what ``pagekind_cv.py --freeze-1-11`` fits on sets 1-11, and no page of
+    sets 12-15 is in it. Later signals moved a few pages' features (i19aa's ``misnomer`` drops footers), so
+    a refit on today's committed sets 1-11 data is close to it, not equal."""
     pytest.importorskip("sklearn")
     import pagekind_cv as cv
 
     data = [r for r in rows() if r["set"] in cv.SETS_1_11]
     assert len(data) == 361
+    assert hashlib.sha256(cv.FROZEN.read_bytes()).hexdigest() == FROZEN_SHA256
     frozen = json.loads(cv.FROZEN.read_text(encoding="utf-8"))
     refit = cv.freeze(data, cv.BUDGET)
-    assert frozen["features"] == list(FEATURES) and frozen["threshold"] == pytest.approx(refit["threshold"], abs=1e-6)
-    assert frozen["coef"] == pytest.approx(refit["coef"], abs=1e-6)
+    assert frozen["features"] == list(FEATURES) and frozen["threshold"] == pytest.approx(refit["threshold"], abs=1e-4)
+    assert frozen["coef"] == pytest.approx(refit["coef"], abs=0.02)
     assert 0.99 < frozen["threshold"] < 1.0
 
 
 def test_served_model_is_the_committed_build():
     """ingest/pagekind_model.json has the digest the extractor checks, and is what
-    ``pagekind_cv.py --freeze`` fits on the committed sets 1-18 data (gated, threshold by the inner rule)."""
+    ``pagekind_cv.py --freeze`` fits on the committed sets 1-19 data (gated, threshold by the inner rule)."""
     assert hashlib.sha256(MODEL.read_bytes()).hexdigest() == MODEL_SHA256
     pytest.importorskip("sklearn")
     import pagekind_cv as cv
 
     data = rows()
-    assert {r["set"] for r in data} == {str(n) for n in range(1, 19)} | {"1-gne", "2-gerapy"} and len(data) == 581
+    assert {r["set"] for r in data} == {str(n) for n in range(1, 20)} | {"1-gne", "2-gerapy"} and len(data) == 620
     served = json.loads(MODEL.read_text(encoding="utf-8"))
     refit = cv.freeze(data, cv.BUDGET, cv.SERVED_GATE)
     assert served["features"] == list(FEATURES) and served["gate"] == {"feature": "text_share", "below": 0.5}
@@ -120,9 +125,9 @@ def test_served_model_is_the_committed_build():
     model = tuple(__import__("numpy").array(served[k]) for k in ("mean", "scale", "coef")) + (served["intercept"],)
     p = cv.predict(model, cv.matrix(data))
     assert [probability(r["features"]) for r in data] == pytest.approx(list(p), abs=1e-9)
-    # in-sample it refuses 6 non-articles and 3 articles (text already wrong: F1 under 0.1) the rules keep
+    # in-sample it refuses 8 non-articles and 4 articles (text already wrong: F1 under 0.1) the rules keep
     added = [r for r in data if not r["refused"] and refuses(r["features"])]
-    assert sum(r["nonarticle"] for r in added) == 6 and len(added) == 9
+    assert sum(r["nonarticle"] for r in added) == 8 and len(added) == 12
     assert all(r["f1"] < 0.1 for r in added if not r["nonarticle"])
 
 
