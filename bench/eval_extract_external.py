@@ -6,7 +6,7 @@
         [--set10 NAME=CHECKOUT ...] [--set11 NAME=CHECKOUT ...] [--set12 NAME=CHECKOUT ...]
         [--set13 NAME=CHECKOUT ...] [--set14 NAME=CHECKOUT ...] [--set15 NAME=CHECKOUT ...]
         [--set16 NAME=CHECKOUT ...] [--set17 NAME=CHECKOUT ...] [--set18 NAME=CHECKOUT ...]
-        [--set19 NAME=CHECKOUT ...] [--set20 NAME=CHECKOUT ...]
+        [--set19 NAME=CHECKOUT ...] [--set20 NAME=CHECKOUT ...] [--set21 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL] [--pagekind on|off|both]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -119,6 +119,13 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   commentary, company texts, a Q&A answer, a contest entry, a paginated essay, a technical comparison);
   from 14 repositories of 13 uploaders new to the page sets and one (lxw18231857001) that gave set 19 a
   site; all on sites new to sets 1-19.
+* set 21, ``--set21 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages21.json``): the same
+  runner on another held-out set drawn like set 20 (DedeCMS-era sites committed with their generated
+  pages): 16 of 35 non-articles (a 404 page, a login page, homepages, column and hub pages (one empty),
+  bodiless, photo, product, record and test items), and two notices reprinted on company sites (one
+  国家能源局 notice with its 文号), two 解读 (a news report with the opinion it explains, an industry
+  reading of a policy), news and essays (a study-method essay, an app round-up, a Q&A digest, background
+  and case pieces); from 12 repositories of 12 uploaders new to the page sets; all on sites new to sets 1-20.
 
 ``--pagekind on|off`` runs govtext with its learned page-kind model (ingest/pagekind.py, applied after
 the rules) on or off whatever the setting GOVTEXT_PAGE_KIND says; ``both`` runs it on in the column
@@ -177,6 +184,7 @@ PAGES17 = ROOT / "bench" / "data" / "extract_pages17.json"
 PAGES18 = ROOT / "bench" / "data" / "extract_pages18.json"
 PAGES19 = ROOT / "bench" / "data" / "extract_pages19.json"
 PAGES20 = ROOT / "bench" / "data" / "extract_pages20.json"
+PAGES21 = ROOT / "bench" / "data" / "extract_pages21.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
 SOURCE_SETS = {
     9: PAGES9,
@@ -191,6 +199,7 @@ SOURCE_SETS = {
     18: PAGES18,
     19: PAGES19,
     20: PAGES20,
+    21: PAGES21,
 }
 SPLITS = ("heldout", "tune", "fixture")
 

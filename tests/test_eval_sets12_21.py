@@ -1,4 +1,4 @@
-"""Page sets 12-20 of bench/eval_extract_external.py: each committed page file's structure, its
+"""Page sets 12-21 of bench/eval_extract_external.py: each committed page file's structure, its
 --setN flag, and that its anchors resolve in the saved-site checkouts (skipped without them). No
 extractor runs here; the sets read once since have their in-sample checks in tests/test_eval_setN.py."""
 
@@ -56,6 +56,11 @@ BUILT = {
         {"list": 14, "interpretation": 1, "gov_notice": 2, "essay": 10, "news": 5},
         14,
         {"articles": 18, "date": 18, "source": 4, "doc_number": 1},
+    ),
+    21: (
+        {"list": 16, "interpretation": 2, "gov_notice": 2, "essay": 9, "news": 6},
+        12,
+        {"articles": 19, "date": 15, "source": 2, "doc_number": 1},
     ),
 }
 SPECS = {n: spec(n) for n in BUILT}
@@ -142,3 +147,11 @@ def test_set_19_is_the_page_kind_models_data_and_set_20_never():
 
     assert training_sets() == [n for n in SOURCE_SETS if 9 <= n <= MAX_SET] and 19 in training_sets()
     assert 20 in HELD_OUT_SETS and 20 not in training_sets(max_set=max(20, *SOURCE_SETS))
+
+
+def test_set_21_is_never_the_page_kind_models_data():
+    """Set 21 (i19ad), drawn as a held-out read like set 20, stays out of the model's data whatever
+    bench/pagekind_data.py's MAX_SET becomes."""
+    from pagekind_data import HELD_OUT_SETS, training_sets
+
+    assert 21 in HELD_OUT_SETS and 21 not in training_sets(max_set=max(21, *SOURCE_SETS))
