@@ -1,6 +1,6 @@
 """Should the site sets train the model? Each scored by a model trained with the other (session i16af).
 
-    .venv/bin/python -m nlp.external_eval [--weights 1,2] [--checkout OWNER/NAME=PATH ...] [--json]
+    .venv/bin/python -m nlp.external_eval [--weights 1,2 | --tenth] [--checkout OWNER/NAME=PATH ...] [--json]
 
 The eighth and ninth label sets (paragraphs of saved web sites of public bodies, the news and notice
 register no file of ``../shared`` has; read from their snapshots by :mod:`nlp.external_docs`) are
