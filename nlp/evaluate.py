@@ -103,9 +103,12 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   :mod:`nlp.external_eval`): they are training data, no longer held out. Every
   heldout8* / heldout9* split trains without the scored paragraphs (any reading
   of them: the adjudicated file in training is left out by paragraph key, as for
-  the sixth and seventh) but with the other site set; ``--no-external`` trains
-  without both site files (the served recipe before session i16af). Any split
-  that trains as the served model does reads the site snapshots.
+  the sixth and seventh) but with the other site sets; ``--no-external`` trains
+  without the site files (the served recipe before session i16af). Any split
+  that trains as the served model does reads the site snapshots. Since session
+  i16ak the tenth set's adjudicated labels train it too (``nlp.external_eval
+  --tenth``): every heldout10* split trains without the scored paragraphs in the
+  same way, with the eighth and ninth; ``--no-external`` leaves out all three.
 
 * **leave one file out (``--split files``)**: for each file of
   :data:`nlp.labels.TRAINING_FILES`, a model trained on the other files (as

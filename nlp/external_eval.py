@@ -1,6 +1,6 @@
 """Should the site sets train the model? Each scored by a model trained with the other (session i16af).
 
-    .venv/bin/python -m nlp.external_eval [--weights 1,2] [--checkout OWNER/NAME=PATH ...] [--json]
+    .venv/bin/python -m nlp.external_eval [--weights 1,2 | --tenth] [--checkout OWNER/NAME=PATH ...] [--json]
 
 The eighth and ninth label sets (paragraphs of saved web sites of public bodies, the news and notice
 register no file of ``../shared`` has; read from their snapshots by :mod:`nlp.external_docs`) are
@@ -16,6 +16,12 @@ threshold as served (no per-theme thresholds):
 
 ``--weights`` lists the site examples' weights in the classifier's loss to try (1: as any example);
 each weight is one more read of both sets. A weight is chosen on these figures only.
+
+``--tenth`` (session i16ak): should the tenth set (adjudicated) join them? Site examples weight 1, as
+served. Each of the three site sets (eighth, ninth, tenth; first reading and adjudicated) is scored by
+a model trained on the shared files and the other site sets, without the tenth (**before**: the other of
+the eighth/ninth; for the tenth, both: the served recipe) and with it (**after**); and leave one shared
+file out, the eighth and ninth training, without and with the tenth.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ from nlp.labels import (
     HELDOUT8_FILE,
     HELDOUT9_ADJUDICATED_FILE,
     HELDOUT9_FILE,
+    HELDOUT10_ADJUDICATED_FILE,
+    HELDOUT10_FILE,
     SHARED_TRAINING_FILES,
     read_label_rows,
 )
@@ -42,6 +50,9 @@ SITE_SETS = (
     ("heldout8", HELDOUT8_ADJUDICATED_FILE, HELDOUT8_FILE),
     ("heldout9", HELDOUT9_ADJUDICATED_FILE, HELDOUT9_FILE),
 )
+
+#: the three site sets of ``--tenth``: the last is the one the decision is on
+SITE_SETS_TENTH = (*SITE_SETS, ("heldout10", HELDOUT10_ADJUDICATED_FILE, HELDOUT10_FILE))
 
 
 def first_reading_gold(ds: Dataset, idx: list[int], path) -> np.ndarray:
@@ -88,6 +99,68 @@ def run(weights: list[float], C: float = 16.0, clusters: dict[str, int] | None =
     return out
 
 
+def run_tenth(C: float = 16.0, clusters: dict[str, int] | None = None) -> dict:
+    """``--tenth``: each site set scored without / with the tenth training; leave one shared file out."""
+    ds = Dataset.of_files([*SHARED_TRAINING_FILES, *(adj for _, adj, _ in SITE_SETS_TENTH)], clusters)
+    assert ds.files is not None
+    shared_files = [p.name for p in SHARED_TRAINING_FILES]
+    shared = [i for i, f in enumerate(ds.files) if f in shared_files]
+    site = {name: [i for i, f in enumerate(ds.files) if f == adj.name] for name, adj, _ in SITE_SETS_TENTH}
+    golds = {
+        name: {"first": first_reading_gold(ds, site[name], first), "adj": ds.gold[site[name]]}
+        for name, _, first in SITE_SETS_TENTH
+    }
+    tenth = SITE_SETS_TENTH[-1][0]
+    out: dict = {"examples": {"shared": len(shared), **{k: len(v) for k, v in site.items()}}, "configs": {}}
+    for cfg_name, with_tenth in (("before", False), ("after", True)):
+        cfg: dict = {}
+        for name in site:
+            if name == tenth and with_tenth:
+                continue  # the tenth cannot train on itself: its one figure is "before"
+            others = [n for n in site if n != name and (with_tenth or n != tenth)]
+            cfg[name] = scored(ds, shared + [i for n in others for i in site[n]], site[name], golds[name], C)
+        sites = [i for n, idx in site.items() if with_tenth or n != tenth for i in idx]
+        files: dict = {}
+        for f in shared_files:
+            test = [i for i in shared if ds.files[i] == f]
+            train = [i for i in shared if ds.files[i] != f] + sites
+            res = scored(ds, train, test, {"gold": ds.gold[test]}, C)["gold"]
+            files[f] = {k: v["macro"]["f1"] for k, v in res.items()}
+        cfg["files"] = files
+        cfg["files_mean"] = {k: float(np.mean([v[k] for v in files.values()])) for k in ("rules", "model", "combined")}
+        out["configs"][cfg_name] = cfg
+    return out
+
+
+def format_report_tenth(rep: dict) -> str:
+    lines = [f"paragraphs: {rep['examples']}; combined = served (global threshold), macro over themes with >= 5"]
+    for name, _, _ in SITE_SETS_TENTH:
+        cs = [c for c in rep["configs"] if name in rep["configs"][c]]
+        for g in ("first", "adj"):
+            cells = ", ".join(
+                f"{c} {rep['configs'][c][name][g]['combined']['macro']['f1']:.3f}"
+                f" (model {rep['configs'][c][name][g]['model']['macro']['f1']:.3f})"
+                for c in cs
+            )
+            lines.append(f"{name} {g:5}: {cells}")
+    names = list(rep["configs"])
+    lines.append(
+        "leave one shared file out, combined mean: "
+        + ", ".join(
+            f"{c} {rep['configs'][c]['files_mean']['combined']:.3f} (model {rep['configs'][c]['files_mean']['model']:.3f})"
+            for c in names
+        )
+    )
+    for f in rep["configs"][names[0]]["files"]:
+        lines.append(f"  {f:38} " + " ".join(f"{rep['configs'][c]['files'][f]['combined']:.3f}" for c in names))
+    for name, _, _ in SITE_SETS_TENTH:
+        cs = [c for c in names if name in rep["configs"][c]]
+        for g in ("first", "adj"):
+            lines += ["", f"== {name} ({g}), combined, per theme: {' | '.join(cs)} =="]
+            lines += format_table({c: rep["configs"][c][name][g]["combined"] for c in cs})
+    return "\n".join(lines)
+
+
 def format_report(rep: dict) -> str:
     names = list(rep["configs"])
     lines = [f"paragraphs: {rep['examples']}; combined = served (global threshold), macro over themes with >= 5"]
@@ -121,10 +194,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--C", type=float, default=16.0)
     ap.add_argument("--checkout", action="append", default=[], metavar="OWNER/NAME=PATH")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--tenth", action="store_true", help="without / with the tenth set (session i16ak)")
     args = ap.parse_args(argv)
     set_checkouts(dict(parse_checkout(spec) for spec in args.checkout))
     from nlp.word_clusters import load
 
+    if args.tenth:
+        rep = run_tenth(args.C, load(None)["clusters"])
+        print(json.dumps(rep, ensure_ascii=False, indent=1) if args.json else format_report_tenth(rep))
+        return 0
     rep = run([float(w) for w in args.weights.split(",") if w], args.C, load(None)["clusters"])
     print(json.dumps(rep, ensure_ascii=False, indent=1) if args.json else format_report(rep))
     return 0

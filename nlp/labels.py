@@ -7,9 +7,10 @@ Each line references a real paragraph instead of copying it:
 repository (``../shared/seeds/<doc_id>.txt`` and ``../shared/corpus/<source>.jsonl``),
 or wherever ``GOVTEXT_SHARED`` points; ``text_prefix`` (the first 12
 characters) checks that the reference still lands on the paragraph that was
-labelled. Rows with ``"source": "github"`` (the eighth and ninth sets) reference a page of a
+labelled. Rows with ``"source": "github"`` (the eighth to eleventh sets) reference a page of a
 public git repository instead and are resolved by :mod:`nlp.external_docs` (``sha1`` checked);
-since session i16af their adjudicated files train the served model (:data:`EXTERNAL_TRAINING_FILES`).
+since session i16af the eighth and ninth adjudicated files train the served model, since i16ak the
+tenth's too (:data:`EXTERNAL_TRAINING_FILES`).
 """
 
 from __future__ import annotations
@@ -63,11 +64,13 @@ HELDOUT9_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout9_re
 HELDOUT9_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout9_adjudicated.jsonl"
 #: the tenth held-out file (``--split heldout10``, session i16ag): paragraphs of saved web sites that no
 #: other theme-label file uses (none of the eighth's or ninth's repositories), read like the eighth
-#: (:mod:`nlp.draw_heldout10`). Not trained on: the fresh test of models trained with the eighth and ninth.
+#: (:mod:`nlp.draw_heldout10`). Read twice per system (the fresh test of models trained with the eighth and
+#: ninth), then its adjudicated labels train the served model (session i16ak); this file does not.
 HELDOUT10_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout10.jsonl"
 #: a blind second reading of the tenth file's paragraphs (session i16aj, ``nlp.second_reading``). Not trained on.
 HELDOUT10_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout10_reader2.jsonl"
-#: the two readings of the tenth file adjudicated (``nlp.adjudicate``; ``--split heldout10adj``). Not trained on.
+#: the two readings of the tenth file adjudicated (``nlp.adjudicate``; ``--split heldout10adj``). Trains the
+#: served model since session i16ak.
 HELDOUT10_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout10_adjudicated.jsonl"
 #: the eleventh held-out file (``--split heldout11``, session i16ai): paragraphs of saved public-body sites
 #: that no other theme-label file uses (none of the eighth's, ninth's or tenth's repositories), read like
@@ -99,8 +102,10 @@ SHARED_TRAINING_FILES = (
 #: eighth and ninth sets, adjudicated, after two reads per system and their second readings (session
 #: i16af; :mod:`nlp.external_eval` decided it on each file scored by a model trained with the other one):
 #: training data since, no longer held out (``nlp.evaluate --split heldout8|heldout9`` trains without the
-#: scored paragraphs). Retraining the served model needs their snapshots (:func:`missing_snapshots`).
-EXTERNAL_TRAINING_FILES = (HELDOUT8_ADJUDICATED_FILE, HELDOUT9_ADJUDICATED_FILE)
+#: scored paragraphs). The tenth set, adjudicated, joined them in session i16ak after two reads per system
+#: (``nlp.external_eval --tenth``: the eighth and ninth each scored without and with it training).
+#: Retraining the served model needs their snapshots (:func:`missing_snapshots`).
+EXTERNAL_TRAINING_FILES = (HELDOUT8_ADJUDICATED_FILE, HELDOUT9_ADJUDICATED_FILE, HELDOUT10_ADJUDICATED_FILE)
 #: What the served model trains on (``nlp.train``), in this order (its meta records the names and digest).
 TRAINING_FILES = SHARED_TRAINING_FILES + EXTERNAL_TRAINING_FILES
 

@@ -16,6 +16,8 @@ from nlp.labels import (
     HELDOUT8_FILE,
     HELDOUT9_ADJUDICATED_FILE,
     HELDOUT9_FILE,
+    HELDOUT10_ADJUDICATED_FILE,
+    HELDOUT10_FILE,
     SHARED_TRAINING_FILES,
     TRAINING_FILES,
     labels_available,
@@ -31,11 +33,12 @@ needs_sites = pytest.mark.skipif(
 
 def test_the_site_sets_train_after_the_shared_files():
     assert TRAINING_FILES == SHARED_TRAINING_FILES + EXTERNAL_TRAINING_FILES
-    assert EXTERNAL_TRAINING_FILES == (HELDOUT8_ADJUDICATED_FILE, HELDOUT9_ADJUDICATED_FILE)
+    # the tenth set (adjudicated) joined the eighth and ninth in session i16ak
+    assert EXTERNAL_TRAINING_FILES == (HELDOUT8_ADJUDICATED_FILE, HELDOUT9_ADJUDICATED_FILE, HELDOUT10_ADJUDICATED_FILE)
     # references only: every row names a repository, commit, path and the paragraph's sha1
     for path in EXTERNAL_TRAINING_FILES:
         assert all(r["source"] == "github" and len(r["sha1"]) == 40 for r in read_label_rows(path))
-    assert len({r["repo"] for p in EXTERNAL_TRAINING_FILES for r in read_label_rows(p)}) == 16
+    assert len({r["repo"] for p in EXTERNAL_TRAINING_FILES[:2] for r in read_label_rows(p)}) == 16
 
 
 def test_missing_snapshots_are_named_and_training_stops(tmp_path, monkeypatch):
@@ -62,23 +65,28 @@ def test_unit_example_weights_give_the_unweighted_model():
 
 @needs_sites
 @pytest.mark.parametrize(
-    "first, adjudicated", [(HELDOUT8_FILE, HELDOUT8_ADJUDICATED_FILE), (HELDOUT9_FILE, HELDOUT9_ADJUDICATED_FILE)]
+    "first, adjudicated",
+    [
+        (HELDOUT8_FILE, HELDOUT8_ADJUDICATED_FILE),
+        (HELDOUT9_FILE, HELDOUT9_ADJUDICATED_FILE),
+        (HELDOUT10_FILE, HELDOUT10_ADJUDICATED_FILE),
+    ],
 )
 def test_scoring_a_site_set_trains_without_any_reading_of_it(first, adjudicated):
-    """``nlp.evaluate --split heldout8|heldout9`` (and their r2 / adj splits) train as the served model
-    does but without the scored paragraphs: the adjudicated file in training is left out whole."""
+    """``nlp.evaluate --split heldout8|heldout9|heldout10`` (and their r2 / adj splits) train as the served
+    model does but without the scored paragraphs: the adjudicated file in training is left out whole."""
     from nlp.evaluate import served_training_examples
     from nlp.labels import load_examples
 
     keys = {e.key for e in load_examples(first)}
-    other = next(p for p in EXTERNAL_TRAINING_FILES if p != adjudicated)
+    others = [p for p in EXTERNAL_TRAINING_FILES if p != adjudicated]
     for path in (first, adjudicated):
         train, left_out = served_training_examples(path, keys)
         assert left_out == (len(keys) if path == first else 0)
         assert not {e.key for e in train} & keys
-        assert {e.key for e in load_examples(other)} <= {e.key for e in train}
+        assert {e.key for p in others for e in load_examples(p)} <= {e.key for e in train}
         before, _ = served_training_examples(path, keys, external=False)
-        assert len(before) == len(train) - len(read_label_rows(other))
+        assert len(before) == len(train) - sum(len(read_label_rows(p)) for p in others)
 
 
 def test_the_report_says_when_the_scored_paragraphs_train_the_served_model():

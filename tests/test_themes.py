@@ -564,6 +564,10 @@ def test_served_model_is_trained_on_every_training_file_the_fourth_and_fifth_hel
         HELDOUT9_ADJUDICATED_FILE,
         HELDOUT9_FILE,
         HELDOUT9_READER2_FILE,
+        HELDOUT10_ADJUDICATED_FILE,
+        HELDOUT10_FILE,
+        HELDOUT10_READER2_FILE,
+        HELDOUT11_FILE,
         TRAINING_FILES,
         load_training_examples,
         missing_snapshots,
@@ -575,6 +579,9 @@ def test_served_model_is_trained_on_every_training_file_the_fourth_and_fifth_hel
     # session i16af: the eighth and ninth sets' adjudicated files train it; their other readings do not
     assert {HELDOUT8_ADJUDICATED_FILE, HELDOUT9_ADJUDICATED_FILE} <= set(TRAINING_FILES)
     assert not {HELDOUT8_FILE, HELDOUT9_FILE, HELDOUT8_READER2_FILE, HELDOUT9_READER2_FILE} & set(TRAINING_FILES)
+    # session i16ak: the tenth set's adjudicated file too (after two reads per system); the eleventh is held out
+    assert HELDOUT10_ADJUDICATED_FILE in TRAINING_FILES
+    assert not {HELDOUT10_FILE, HELDOUT10_READER2_FILE, HELDOUT11_FILE} & set(TRAINING_FILES)
     assert HELDOUT4_FILE in TRAINING_FILES  # tuning data since session i16n
     assert HELDOUT5_FILE in TRAINING_FILES  # tuning data since session i16q
     # session i16w: the adjudicated sixth and seventh files are tuning data; reader 1's files of the
