@@ -98,6 +98,12 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   eighth's, ninth's or tenth's), labelled blind and committed before any tagger
   ran; read from the snapshots as the eighth (``--heldout11-checkout
   OWNER/NAME=PATH``, once per repository).
+* **twelfth held-out (``--split heldout12``)**: the same, scored on
+  ``tests/data/theme_labels_heldout12.jsonl`` (:mod:`nlp.draw_heldout12`, session
+  i16al): saved public-body sites no other theme-label file uses (none of the
+  eighth's to eleventh's), labelled blind and committed before any tagger ran;
+  read from the snapshots as the eighth (``--heldout12-checkout OWNER/NAME=PATH``,
+  once per repository).
 * Since session i16af the eighth and ninth sets' adjudicated labels train the
   served model (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`, decided by
   :mod:`nlp.external_eval`): they are training data, no longer held out. Every
@@ -167,6 +173,7 @@ from nlp.labels import (
     HELDOUT10_FILE,
     HELDOUT10_READER2_FILE,
     HELDOUT11_FILE,
+    HELDOUT12_FILE,
     HELDOUT_FILE,
     EXTERNAL_TRAINING_FILES,
     TRAINING_FILES,
@@ -201,6 +208,7 @@ SERVED_HELDOUT = {
     "heldout10r2": HELDOUT10_READER2_FILE,
     "heldout10adj": HELDOUT10_ADJUDICATED_FILE,
     "heldout11": HELDOUT11_FILE,
+    "heldout12": HELDOUT12_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -723,6 +731,13 @@ def main(argv: list[str] | None = None) -> int:
         help="--split heldout11: where a source repository of the eleventh file is (as --heldout8-checkout)",
     )
     ap.add_argument(
+        "--heldout12-checkout",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="--split heldout12: where a source repository of the twelfth file is (as --heldout8-checkout)",
+    )
+    ap.add_argument(
         "--clusters",
         type=Path,
         default=None,
@@ -749,6 +764,7 @@ def main(argv: list[str] | None = None) -> int:
                 *args.heldout9_checkout,
                 *args.heldout10_checkout,
                 *args.heldout11_checkout,
+                *args.heldout12_checkout,
             ]
         )
     )

@@ -174,17 +174,18 @@ def draw_rounds(
     random_count: int,
     later: Sequence[Draw] = (),
     later_pool: list[dict] | None = None,
+    per_page: int = PER_DOC,
 ) -> list[dict]:
     """The candidates: ``pool`` shuffled with ``seed``; ``draws``, then ``random_count`` random paragraphs
     (drawn by ``random_name``), then ``later`` on ``pool`` or, if given, on ``later_pool`` shuffled with
-    the same seed (the later round only adds rows)."""
+    the same seed (the later round only adds rows); at most ``per_page`` paragraphs per page per search."""
     random.Random(seed).shuffle(pool)
     chosen: dict[tuple, tuple[dict, str]] = {}
 
     def take(item: dict, why: str, per_doc: dict) -> bool:
         key = (item["repo"], item["path"], item["para_index"])
         doc = (item["repo"], item["path"])
-        if key in chosen or per_doc.get(doc, 0) >= PER_DOC:
+        if key in chosen or per_doc.get(doc, 0) >= per_page:
             return False
         per_doc[doc] = per_doc.get(doc, 0) + 1
         chosen[key] = (item, why)

@@ -77,6 +77,10 @@ HELDOUT10_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldou
 #: the eighth (:mod:`nlp.draw_heldout11`). Not trained on: with the tenth, the fresh test of models trained
 #: with the eighth and ninth.
 HELDOUT11_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout11.jsonl"
+#: the twelfth held-out file (``--split heldout12``, session i16al): paragraphs of saved public-body sites
+#: that no other theme-label file uses (none of the eighth's to eleventh's repositories), read like the
+#: eighth (:mod:`nlp.draw_heldout12`). Not trained on.
+HELDOUT12_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout12.jsonl"
 #: What the served model trained on until session i16af, all in ``../shared``. The first three held-out
 #: files have been read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file
