@@ -1,19 +1,19 @@
 """Leave-site-out evaluation of the page-kind model (ingest/pagekind.py) against the extractor's rules.
 
     .venv/bin/python bench/pagekind_cv.py [--data bench/data/pagekind_features.jsonl] [--folds 10] [--pages]
-    .venv/bin/python bench/pagekind_cv.py --freeze   # fit on all of sets 1-20 -> ingest/pagekind_model.json
+    .venv/bin/python bench/pagekind_cv.py --freeze   # fit on all of sets 1-19 -> ingest/pagekind_model.json
 
-On every labelled page of extraction sets 1-20 (bench/pagekind_data.py writes their features and the
+On every labelled page of extraction sets 1-19 (bench/pagekind_data.py writes their features and the
 rules' verdicts), folds grouped by site (GroupKFold: no site is in a fold's training and test pages).
 In each fold the model is fitted on the training sites only; its threshold for the combination is
 chosen on those sites too (inner site-grouped folds: the lowest threshold at which at most
 ``--budget`` of the training articles the rules keep would be refused). Reported on the test sites:
 
-* rules            the extractor as it is (its verdicts are in-sample: sets 1-20 are its tuning data)
+* rules            the extractor as it is (its verdicts are in-sample: sets 1-19 are its tuning data)
 * model@0.5        the model alone at probability 0.5
 * rules OR model   the rules' refusals plus the model's at the inner-fold threshold; gated: only on pages
                    in GATE (weak article evidence), wide-gated: in GATE_NO_SENTENCE (or no sentence end,
-                   measured, not served), short-gated: in GATE_SHORT (or under 100 kept characters, measured, not served)
+                   measured, not served)
 
 Columns: non-articles refused, articles wrongly refused (of all articles, and of those with a gold
 text), mean F1 over pages with a gold (an article's character F1, 0 when refused; a non-article 1
@@ -42,7 +42,7 @@ DATA = ROOT / "bench" / "data" / "pagekind_features.jsonl"
 FROZEN = ROOT / "bench" / "data" / "pagekind_model.json"  # sets 1-11's model, scored once on sets 12-15
 SERVED = (
     ROOT / "ingest" / "pagekind_model.json"
-)  # sets 1-20's gated model, used by the extractor (i19y; refitted on 1-19, i19aa; 1-20, i19ac)
+)  # sets 1-19's gated model, used by the extractor (i19y; refitted on 1-19, i19aa)
 C = 1.0
 BUDGET = 0.01
 #: the served decision: the model refuses only a page the rules keep on weak article evidence, its
@@ -55,12 +55,6 @@ GATE = ("text_share", 0.5)
 #: non-articles leave-site-out for no article, but an article written with spaces for punctuation, or a
 #: result notice of label lines under a lead-in ending in 如下：, has no sentence end either
 GATE_NO_SENTENCE = (GATE, ("log_sentences", 0.5))
-#: a gate measured on sets 1-20 and not served (i19ac): also a kept text under 100 characters (log_chars <
-#: log1p(100)). Leave-site-out it refuses 3 more non-articles than GATE for no more articles (set 20's kept
-#: non-articles all had text_share >= 0.5 and p above the threshold: the gate let them through), but the
-#: model refitted with it refuses five short articles of the extractor's own tests (a short post, a short
-#: notice), articles the labelled sets hardly have
-GATE_SHORT = (GATE, ("log_chars", float(np.log1p(100))))
 #: the served model's gate (``--freeze``)
 SERVED_GATE = GATE
 #: the sets 1-11 data of the first frozen model (sets 12-15 joined the data after its one read)
@@ -212,10 +206,9 @@ def verdicts(
     thresholds: np.ndarray,
     gated: np.ndarray | None = None,
     wide: np.ndarray | None = None,
-    short: np.ndarray | None = None,
 ) -> dict[str, list[bool]]:
     """The rules, the model alone and their combinations; ``gated``: thresholds chosen for the gated rule
-    (GATE), ``wide``: for the wider gate (GATE_NO_SENTENCE), ``short``: for GATE_SHORT."""
+    (GATE), ``wide``: for the wider gate (GATE_NO_SENTENCE)."""
     rules = [bool(r["refused"]) for r in rows]
     out = {
         "rules": rules,
@@ -230,10 +223,6 @@ def verdicts(
     if wide is not None:
         out["rules OR wide-gated"] = [
             a or (bool(x >= t) and in_gate(r, GATE_NO_SENTENCE)) for a, x, t, r in zip(rules, p, wide, rows)
-        ]
-    if short is not None:
-        out["rules OR short-gated"] = [
-            a or (bool(x >= t) and in_gate(r, GATE_SHORT)) for a, x, t, r in zip(rules, p, short, rows)
         ]
     return out
 
@@ -350,13 +339,11 @@ def main() -> None:
     p, thresholds = cross_validate(rows, args.folds, args.budget)
     gated = cross_validate(rows, args.folds, args.budget, GATE)[1]
     wide = cross_validate(rows, args.folds, args.budget, GATE_NO_SENTENCE)[1]
-    short = cross_validate(rows, args.folds, args.budget, GATE_SHORT)[1]
-    v = verdicts(rows, p, thresholds, gated, wide, short)
+    v = verdicts(rows, p, thresholds, gated, wide)
     report("leave-site-out (model held out by site; the rules' verdicts are in-sample)", rows, v)
     print(f"inner-fold thresholds: {', '.join(sorted({f'{t:.3f}' for t in thresholds}))}")
     print(f"inner-fold thresholds, gated ({GATE[0]} < {GATE[1]}): {', '.join(sorted({f'{t:.3f}' for t in gated}))}")
     print(f"inner-fold thresholds, wide gate: {', '.join(sorted({f'{t:.3f}' for t in wide}))}")
-    print(f"inner-fold thresholds, short gate: {', '.join(sorted({f'{t:.3f}' for t in short}))}")
     if args.nested:
         refused, chosen = nested(rows, args.folds, args.budget)
         report("nested: the decision rule chosen on each fold's training sites", rows, {"chosen rule": refused})
