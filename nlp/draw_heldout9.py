@@ -174,10 +174,7 @@ def draw(
     ``later`` on :data:`SOURCES_B` (its own pool, shuffled with the same seed; it only adds rows)."""
     earlier = _earlier_label_sha1s()
     pool = external_draw.build_pool(SOURCES, earlier_sha1s=earlier)
-    pool_b = None
-    if later:
-        first = frozenset(p for page in external_draw.site_pages(SOURCES) for p in page[5])
-        pool_b = external_draw.build_pool(SOURCES_B, first, earlier)
+    pool_b = external_draw.second_pool(SOURCES, SOURCES_B, earlier) if later else None
     return external_draw.draw_rounds(seed, pool, draws, "h9_random", random_count, later, pool_b)
 
 

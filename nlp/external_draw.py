@@ -146,6 +146,15 @@ def build_pool(
     return pool
 
 
+def second_pool(
+    first_sources: Sequence[Source], sources_b: Sequence[Source], earlier_sha1s: Collection[str]
+) -> list[dict]:
+    """The pool of a second round on other sites: ``sources_b``'s eligible paragraphs, leaving out any
+    paragraph the first round's sites also hold (so the second round only adds rows)."""
+    first = frozenset(p for page in site_pages(first_sources) for p in page[5])
+    return build_pool(sources_b, first, earlier_sha1s)
+
+
 def candidate(item: dict, why: str) -> dict:
     """The label-file row of a drawn paragraph, unlabelled, with its title, the paragraph before and its text."""
     return {
