@@ -97,7 +97,10 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   i16ai): saved public-body sites no other theme-label file uses (none of the
   eighth's, ninth's or tenth's), labelled blind and committed before any tagger
   ran; read from the snapshots as the eighth (``--heldout11-checkout
-  OWNER/NAME=PATH``, once per repository).
+  OWNER/NAME=PATH``, once per repository). ``--split heldout11r2`` and
+  ``--split heldout11adj`` score it against a blind second reading and the
+  adjudicated labels (session i16am), as for the tenth; neither is trained on,
+  and the model trains as the served one does.
 * **twelfth held-out (``--split heldout12``)**: the same, scored on
   ``tests/data/theme_labels_heldout12.jsonl`` (:mod:`nlp.draw_heldout12`, session
   i16al): saved public-body sites no other theme-label file uses (none of the
@@ -172,7 +175,9 @@ from nlp.labels import (
     HELDOUT10_ADJUDICATED_FILE,
     HELDOUT10_FILE,
     HELDOUT10_READER2_FILE,
+    HELDOUT11_ADJUDICATED_FILE,
     HELDOUT11_FILE,
+    HELDOUT11_READER2_FILE,
     HELDOUT12_FILE,
     HELDOUT_FILE,
     EXTERNAL_TRAINING_FILES,
@@ -208,6 +213,8 @@ SERVED_HELDOUT = {
     "heldout10r2": HELDOUT10_READER2_FILE,
     "heldout10adj": HELDOUT10_ADJUDICATED_FILE,
     "heldout11": HELDOUT11_FILE,
+    "heldout11r2": HELDOUT11_READER2_FILE,
+    "heldout11adj": HELDOUT11_ADJUDICATED_FILE,
     "heldout12": HELDOUT12_FILE,
 }
 
@@ -728,7 +735,8 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="OWNER/NAME=PATH",
-        help="--split heldout11: where a source repository of the eleventh file is (as --heldout8-checkout)",
+        help="--split heldout11|heldout11r2|heldout11adj: where a source repository of the eleventh file is "
+        "(as --heldout8-checkout)",
     )
     ap.add_argument(
         "--heldout12-checkout",

@@ -77,6 +77,11 @@ HELDOUT10_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldou
 #: the eighth (:mod:`nlp.draw_heldout11`). Not trained on: with the tenth, the fresh test of models trained
 #: with the eighth and ninth.
 HELDOUT11_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout11.jsonl"
+#: a blind second reading of the eleventh file's paragraphs (session i16am, ``nlp.second_reading``). Not trained on.
+HELDOUT11_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout11_reader2.jsonl"
+#: the two readings of the eleventh file adjudicated (``nlp.adjudicate``; ``--split heldout11adj``). Not trained
+#: on: the eleventh set is held out.
+HELDOUT11_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout11_adjudicated.jsonl"
 #: the twelfth held-out file (``--split heldout12``, session i16al): paragraphs of saved public-body sites
 #: that no other theme-label file uses (none of the eighth's to eleventh's repositories), read like the
 #: eighth (:mod:`nlp.draw_heldout12`). Not trained on.

@@ -567,7 +567,9 @@ def test_served_model_is_trained_on_every_training_file_the_fourth_and_fifth_hel
         HELDOUT10_ADJUDICATED_FILE,
         HELDOUT10_FILE,
         HELDOUT10_READER2_FILE,
+        HELDOUT11_ADJUDICATED_FILE,
         HELDOUT11_FILE,
+        HELDOUT11_READER2_FILE,
         TRAINING_FILES,
         load_training_examples,
         missing_snapshots,
@@ -582,6 +584,8 @@ def test_served_model_is_trained_on_every_training_file_the_fourth_and_fifth_hel
     # session i16ak: the tenth set's adjudicated file too (after two reads per system); the eleventh is held out
     assert HELDOUT10_ADJUDICATED_FILE in TRAINING_FILES
     assert not {HELDOUT10_FILE, HELDOUT10_READER2_FILE, HELDOUT11_FILE} & set(TRAINING_FILES)
+    # session i16am: the eleventh set's second reading and adjudicated labels are held out too
+    assert not {HELDOUT11_READER2_FILE, HELDOUT11_ADJUDICATED_FILE} & set(TRAINING_FILES)
     assert HELDOUT4_FILE in TRAINING_FILES  # tuning data since session i16n
     assert HELDOUT5_FILE in TRAINING_FILES  # tuning data since session i16q
     # session i16w: the adjudicated sixth and seventh files are tuning data; reader 1's files of the
@@ -671,7 +675,8 @@ def test_a_heldout_draw_is_reproduced_by_its_command(tmp_path, which):
     [(f"heldout{n}", 0) for n in range(2, 13)]
     + [("heldout6r2", 0), ("heldout6adj", 0), ("heldout7r2", 0), ("heldout7adj", 0)]
     + [("heldout8r2", 0), ("heldout8adj", 0), ("heldout9r2", 0), ("heldout9adj", 0)]
-    + [("heldout10r2", 0), ("heldout10adj", 0), ("files", 0), ("heldout13", 2)],
+    + [("heldout10r2", 0), ("heldout10adj", 0), ("heldout11r2", 0), ("heldout11adj", 0)]
+    + [("files", 0), ("heldout13", 2)],
 )
 def test_evaluate_accepts_the_heldout_splits(split, code):
     from nlp.evaluate import main
