@@ -1,19 +1,20 @@
 """Leave-site-out evaluation of the page-kind model (ingest/pagekind.py) against the extractor's rules.
 
     .venv/bin/python bench/pagekind_cv.py [--data bench/data/pagekind_features.jsonl] [--folds 10] [--pages]
-    .venv/bin/python bench/pagekind_cv.py --freeze   # fit on all of sets 1-19 -> ingest/pagekind_model.json
+    .venv/bin/python bench/pagekind_cv.py --freeze   # fit on sets 1-19 (SERVED_SETS) -> ingest/pagekind_model.json
 
-On every labelled page of extraction sets 1-19 (bench/pagekind_data.py writes their features and the
+On every labelled page of extraction sets 1-21 (bench/pagekind_data.py writes their features and the
 rules' verdicts), folds grouped by site (GroupKFold: no site is in a fold's training and test pages).
 In each fold the model is fitted on the training sites only; its threshold for the combination is
 chosen on those sites too (inner site-grouped folds: the lowest threshold at which at most
 ``--budget`` of the training articles the rules keep would be refused). Reported on the test sites:
 
-* rules            the extractor as it is (its verdicts are in-sample: sets 1-19 are its tuning data)
+* rules            the extractor as it is (its verdicts are in-sample: sets 1-21 are its tuning data)
 * model@0.5        the model alone at probability 0.5
 * rules OR model   the rules' refusals plus the model's at the inner-fold threshold; gated: only on pages
                    in GATE (weak article evidence), wide-gated: in GATE_NO_SENTENCE (or no sentence end,
-                   measured, not served)
+                   measured, not served); two-threshold: also outside GATE on a kept text in OUTSIDE at
+                   a stricter t2 (measured, not served: it refuses short unit-test articles)
 
 Columns: non-articles refused, articles wrongly refused (of all articles, and of those with a gold
 text), mean F1 over pages with a gold (an article's character F1, 0 when refused; a non-article 1
@@ -57,6 +58,13 @@ GATE = ("text_share", 0.5)
 GATE_NO_SENTENCE = (GATE, ("log_sentences", 0.5))
 #: the served model's gate (``--freeze``)
 SERVED_GATE = GATE
+#: the second gate (i19ae): outside GATE the model may still refuse a page whose kept text is mostly not
+#: prose (``prose_share`` < 0.5: list-ness), at a stricter threshold t2, the lowest at which no training
+#: article the rules keep there is refused (inner site-grouped folds, budget 0)
+OUTSIDE = ("prose_share", 0.5)
+#: the data of the served model (``--freeze``): sets 1-19; sets 20-21 joined the data after their one read
+#: each (i19ae) without a refit served
+SERVED_SETS = {str(n) for n in range(1, 20)} | {"1-gne", "2-gerapy"}
 #: the sets 1-11 data of the first frozen model (sets 12-15 joined the data after its one read)
 SETS_1_11 = {str(n) for n in range(1, 12)} | {"1-gne", "2-gerapy"}
 
@@ -130,6 +138,40 @@ def pick_threshold(
     return max(0.5, float(t) + 1e-9)
 
 
+def outside(row: dict, gate=GATE, second=OUTSIDE) -> bool:
+    """Whether the second threshold judges this page: not in ``gate``, in ``second``."""
+    return not in_gate(row, gate) and in_gate(row, second)
+
+
+def pick_t2(rows: list[dict], X: np.ndarray, y: np.ndarray, folds: int = 5, c: float = C) -> float:
+    """On these (training) pages, inner site-grouped folds: the lowest threshold at which no article the
+    rules keep outside GATE and in OUTSIDE would be refused."""
+    from sklearn.model_selection import GroupKFold
+
+    p = np.zeros(len(rows))
+    for tr, te in GroupKFold(n_splits=folds).split(X, y, [r["site"] for r in rows]):
+        p[te] = predict(fit(X[tr], y[tr], c), X[te])
+    scores = [p[i] for i, r in enumerate(rows) if not r["nonarticle"] and not r["refused"] and outside(r)]
+    return max(0.5, float(max(scores, default=0.0)) + 1e-9)
+
+
+def cross_validate_two(rows: list[dict], folds: int, budget: float) -> list[bool]:
+    """Leave-site-out verdicts of the two-threshold rule: rules OR (GATE and p >= t1) OR (outside GATE, in
+    OUTSIDE and p >= t2), t1 and t2 chosen on each fold's training sites."""
+    from sklearn.model_selection import GroupKFold
+
+    X, y = matrix(rows), np.array([r["nonarticle"] for r in rows])
+    refused = [bool(r["refused"]) for r in rows]
+    for tr, te in GroupKFold(n_splits=folds).split(X, y, [r["site"] for r in rows]):
+        train = [rows[i] for i in tr]
+        p = predict(fit(X[tr], y[tr]), X[te])
+        t1 = pick_threshold(train, X[tr], y[tr], budget, gate=GATE)
+        t2 = pick_t2(train, X[tr], y[tr])
+        for x, i in zip(p, te):
+            refused[i] = refused[i] or (x >= t1 and in_gate(rows[i], GATE)) or (x >= t2 and outside(rows[i]))
+    return refused
+
+
 def score(rows: list[dict], refused: list[bool]) -> dict:
     non = [i for i, r in enumerate(rows) if r["nonarticle"]]
     art = [i for i, r in enumerate(rows) if not r["nonarticle"]]
@@ -160,12 +202,15 @@ def report(title: str, rows: list[dict], verdicts: dict[str, list[bool]]) -> Non
         )
 
 
-def freeze(rows: list[dict], budget: float, gate=None) -> dict:
+def freeze(rows: list[dict], budget: float, gate=None, second: bool = False) -> dict:
     """The model as the folds train it, fitted on ALL these pages, with its threshold for the combination
-    chosen on them by the same rule (inner site-grouped folds, at most ``budget`` of the articles lost)."""
+    chosen on them by the same rule (inner site-grouped folds, at most ``budget`` of the articles lost);
+    ``second``: with the OUTSIDE gate's threshold t2 (``pick_t2``)."""
     X, y = matrix(rows), np.array([r["nonarticle"] for r in rows])
     mean, scale, coef, intercept = fit(X, y)
     extra = {} if gate is None else {"gate": gate_json(gate)}
+    if gate is not None and second:
+        extra["outside"] = {"feature": OUTSIDE[0], "below": OUTSIDE[1], "threshold": pick_t2(rows, X, y)}
     return {
         "features": list(FEATURES),
         "mean": [float(v) for v in mean],
@@ -278,6 +323,29 @@ def nested(rows: list[dict], folds: int, budget: float):
     return refused, chosen
 
 
+def nested_two(rows: list[dict], folds: int, budget: float):
+    """Leave-site-out with the gate alone or the two-threshold rule chosen on each fold's training sites
+    (inner folds: the two-threshold rule if it raises mean F1 and refuses no more articles)."""
+    from sklearn.model_selection import GroupKFold
+
+    X, y = matrix(rows), np.array([r["nonarticle"] for r in rows])
+    refused = [bool(r["refused"]) for r in rows]
+    chosen = []
+    for tr, te in GroupKFold(n_splits=folds).split(X, y, [r["site"] for r in rows]):
+        train = [rows[i] for i in tr]
+        p, t = cross_validate(train, 5, budget, GATE)
+        one, two = decide(train, p, t, GATE), cross_validate_two(train, 5, budget)
+        s1, s2 = score(train, one), score(train, two)
+        pick = "two-threshold" if s2["f1"] > s1["f1"] + 1e-12 and s2["lost"][0] <= s1["lost"][0] else "gate"
+        chosen.append(pick)
+        model = fit(X[tr], y[tr])
+        t1 = pick_threshold(train, X[tr], y[tr], budget, gate=GATE)
+        t2 = pick_t2(train, X[tr], y[tr]) if pick == "two-threshold" else 2.0
+        for x, i in zip(predict(model, X[te]), te):
+            refused[i] = refused[i] or (x >= t1 and in_gate(rows[i], GATE)) or (x >= t2 and outside(rows[i]))
+    return refused, chosen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(DATA))
@@ -311,7 +379,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = load(Path(args.data))
     if args.freeze or args.freeze_1_11:
-        data = rows if args.freeze else [r for r in rows if r["set"] in SETS_1_11]
+        data = [r for r in rows if r["set"] in (SERVED_SETS if args.freeze else SETS_1_11)]
         model = freeze(data, args.budget, SERVED_GATE if args.freeze else None)
         out = args.freeze or args.freeze_1_11
         Path(out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
@@ -340,6 +408,7 @@ def main() -> None:
     gated = cross_validate(rows, args.folds, args.budget, GATE)[1]
     wide = cross_validate(rows, args.folds, args.budget, GATE_NO_SENTENCE)[1]
     v = verdicts(rows, p, thresholds, gated, wide)
+    v["rules OR two-threshold"] = cross_validate_two(rows, args.folds, args.budget)
     report("leave-site-out (model held out by site; the rules' verdicts are in-sample)", rows, v)
     print(f"inner-fold thresholds: {', '.join(sorted({f'{t:.3f}' for t in thresholds}))}")
     print(f"inner-fold thresholds, gated ({GATE[0]} < {GATE[1]}): {', '.join(sorted({f'{t:.3f}' for t in gated}))}")
@@ -349,6 +418,9 @@ def main() -> None:
         report("nested: the decision rule chosen on each fold's training sites", rows, {"chosen rule": refused})
         names = ["rules alone" if c is None else f"{gate_name(c[0])} C={c[1]}" for c in chosen]
         print("chosen per fold: " + ", ".join(names))
+        refused, chosen = nested_two(rows, args.folds, args.budget)
+        report("nested: gate alone or two-threshold, chosen on each fold's training sites", rows, {"chosen": refused})
+        print("chosen per fold: " + ", ".join(chosen))
     X, y = matrix(rows), np.array([r["nonarticle"] for r in rows])
     coef = fit(X, y)[2]
     print("coefficients fitted on all pages (standardized features; + = non-article):")
