@@ -1,4 +1,4 @@
-"""Page sets 12-21 of bench/eval_extract_external.py: each committed page file's structure, its
+"""Page sets 12-22 of bench/eval_extract_external.py: each committed page file's structure, its
 --setN flag, and that its anchors resolve in the saved-site checkouts (skipped without them). No
 extractor runs here; the sets read once since have their in-sample checks in tests/test_eval_setN.py."""
 
@@ -62,6 +62,7 @@ BUILT = {
         12,
         {"articles": 19, "date": 15, "source": 2, "doc_number": 1},
     ),
+    22: ({"list": 18, "interpretation": 1, "essay": 6, "news": 5}, 14, {"articles": 12, "date": 8, "source": 4}),
 }
 SPECS = {n: spec(n) for n in BUILT}
 
@@ -155,3 +156,11 @@ def test_set_21_is_never_the_page_kind_models_data():
     from pagekind_data import HELD_OUT_SETS, training_sets
 
     assert 21 in HELD_OUT_SETS and 21 not in training_sets(max_set=max(21, *SOURCE_SETS))
+
+
+def test_set_22_is_never_the_page_kind_models_data():
+    """Set 22 (i19af), drawn as a held-out read like sets 20 and 21, stays out of the model's data whatever
+    bench/pagekind_data.py's MAX_SET becomes."""
+    from pagekind_data import HELD_OUT_SETS, training_sets
+
+    assert 22 in HELD_OUT_SETS and 22 not in training_sets(max_set=max(22, *SOURCE_SETS))
