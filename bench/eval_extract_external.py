@@ -7,6 +7,7 @@
         [--set13 NAME=CHECKOUT ...] [--set14 NAME=CHECKOUT ...] [--set15 NAME=CHECKOUT ...]
         [--set16 NAME=CHECKOUT ...] [--set17 NAME=CHECKOUT ...] [--set18 NAME=CHECKOUT ...]
         [--set19 NAME=CHECKOUT ...] [--set20 NAME=CHECKOUT ...] [--set21 NAME=CHECKOUT ...]
+        [--set22 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL] [--pagekind on|off|both]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -126,6 +127,13 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   国家能源局 notice with its 文号), two 解读 (a news report with the opinion it explains, an industry
   reading of a policy), news and essays (a study-method essay, an app round-up, a Q&A digest, background
   and case pieces); from 12 repositories of 12 uploaders new to the page sets; all on sites new to sets 1-20.
+* set 22, ``--set22 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages22.json``): the same
+  runner on another held-out set of saved company sites, weighted to column pages: 18 of 30 non-articles
+  (column pages of seven sites, homepages and a service page, photo, case, product and test-content item
+  shells, a prototype category page, a 404 page), and a reprinted 解读 of the special-bond notice, news
+  and essays (reprinted finance reports, company posts, explainers); from 14 repositories of 4 uploaders,
+  eleven of them builds by one web builder whose other builds sets 16-19 hold (new sites, known chrome);
+  all on sites new to sets 1-21.
 
 ``--pagekind on|off`` runs govtext with its learned page-kind model (ingest/pagekind.py, applied after
 the rules) on or off whatever the setting GOVTEXT_PAGE_KIND says; ``both`` runs it on in the column
@@ -185,6 +193,7 @@ PAGES18 = ROOT / "bench" / "data" / "extract_pages18.json"
 PAGES19 = ROOT / "bench" / "data" / "extract_pages19.json"
 PAGES20 = ROOT / "bench" / "data" / "extract_pages20.json"
 PAGES21 = ROOT / "bench" / "data" / "extract_pages21.json"
+PAGES22 = ROOT / "bench" / "data" / "extract_pages22.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
 SOURCE_SETS = {
     9: PAGES9,
@@ -200,6 +209,7 @@ SOURCE_SETS = {
     19: PAGES19,
     20: PAGES20,
     21: PAGES21,
+    22: PAGES22,
 }
 SPLITS = ("heldout", "tune", "fixture")
 

@@ -1,4 +1,4 @@
-"""Page sets 12-21 of bench/eval_extract_external.py: each committed page file's structure, its
+"""Page sets 12-22 of bench/eval_extract_external.py: each committed page file's structure, its
 --setN flag, and that its anchors resolve in the saved-site checkouts (skipped without them). No
 extractor runs here; the sets read once since have their in-sample checks in tests/test_eval_setN.py."""
 
@@ -62,6 +62,7 @@ BUILT = {
         12,
         {"articles": 19, "date": 15, "source": 2, "doc_number": 1},
     ),
+    22: ({"list": 18, "interpretation": 1, "essay": 6, "news": 5}, 14, {"articles": 12, "date": 8, "source": 4}),
 }
 SPECS = {n: spec(n) for n in BUILT}
 
