@@ -356,8 +356,10 @@ def test_retraining_reproduces_the_committed_model(tmp_path):
     fresh, committed = (json.loads(gzip.decompress(p.read_bytes())) for p in (out, model_path()))
     assert fresh["features"] == committed["features"] and fresh["labels"] == committed["labels"]
     assert fresh["meta"] == committed["meta"]
+    # the model file rounds to 5 decimals, and the solver's last bits differ across machines (BLAS, CPU), so
+    # a value on a rounding boundary may land one unit either side: equal to one unit of the rounding
     for key in ("idf", "coef", "intercept"):
-        np.testing.assert_allclose(np.asarray(fresh[key]), np.asarray(committed[key]), rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(np.asarray(fresh[key]), np.asarray(committed[key]), rtol=0, atol=1.01e-5)
 
 
 # -- issue 16: rules as evidence, document themes, the fast vectorizer ------------------------
