@@ -7,7 +7,7 @@
         [--set13 NAME=CHECKOUT ...] [--set14 NAME=CHECKOUT ...] [--set15 NAME=CHECKOUT ...]
         [--set16 NAME=CHECKOUT ...] [--set17 NAME=CHECKOUT ...] [--set18 NAME=CHECKOUT ...]
         [--set19 NAME=CHECKOUT ...] [--set20 NAME=CHECKOUT ...] [--set21 NAME=CHECKOUT ...]
-        [--set22 NAME=CHECKOUT ...]
+        [--set22 NAME=CHECKOUT ...] [--set23 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL] [--pagekind on|off|both]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -134,6 +134,13 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   and essays (reprinted finance reports, company posts, explainers); from 14 repositories of 4 uploaders,
   eleven of them builds by one web builder whose other builds sets 16-19 hold (new sites, known chrome);
   all on sites new to sets 1-21.
+* set 23, ``--set23 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages23.json``): the same
+  runner on a held-out set of public-body and school sites: 18 of 29 non-articles (homepages and landing
+  pages, news, notice, disclosure and letters columns, a column of column names, empty columns, a blog-post
+  shell, a login page, an empty search page), and official notices of a college and a university college,
+  a law reprinted, news and essays (college reports, a college history, a development-zone introduction,
+  department and major introductions, study notes and advice); from 13 repositories of 13 uploaders new to
+  the page sets, mostly builds and course projects; all on sites new to sets 1-22.
 
 ``--pagekind on|off`` runs govtext with its learned page-kind model (ingest/pagekind.py, applied after
 the rules) on or off whatever the setting GOVTEXT_PAGE_KIND says; ``both`` runs it on in the column
@@ -194,6 +201,7 @@ PAGES19 = ROOT / "bench" / "data" / "extract_pages19.json"
 PAGES20 = ROOT / "bench" / "data" / "extract_pages20.json"
 PAGES21 = ROOT / "bench" / "data" / "extract_pages21.json"
 PAGES22 = ROOT / "bench" / "data" / "extract_pages22.json"
+PAGES23 = ROOT / "bench" / "data" / "extract_pages23.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
 SOURCE_SETS = {
     9: PAGES9,
@@ -210,6 +218,7 @@ SOURCE_SETS = {
     20: PAGES20,
     21: PAGES21,
     22: PAGES22,
+    23: PAGES23,
 }
 SPLITS = ("heldout", "tune", "fixture")
 

@@ -1,4 +1,4 @@
-"""Page sets 12-22 of bench/eval_extract_external.py: each committed page file's structure, its
+"""Page sets 12-23 of bench/eval_extract_external.py: each committed page file's structure, its
 --setN flag, and that its anchors resolve in the saved-site checkouts (skipped without them). No
 extractor runs here; the sets read once since have their in-sample checks in tests/test_eval_setN.py."""
 
@@ -63,6 +63,7 @@ BUILT = {
         {"articles": 19, "date": 15, "source": 2, "doc_number": 1},
     ),
     22: ({"list": 18, "interpretation": 1, "essay": 6, "news": 5}, 14, {"articles": 12, "date": 8, "source": 4}),
+    23: ({"list": 18, "gov_notice": 3, "essay": 6, "news": 2}, 13, {"articles": 11, "date": 7, "source": 2}),
 }
 SPECS = {n: spec(n) for n in BUILT}
 
@@ -149,3 +150,11 @@ def test_sets_19_to_21_are_the_page_kind_data_and_set_22_never():
     assert MAX_SET == 21 and training_sets() == [n for n in SOURCE_SETS if 9 <= n <= 21]
     assert {19, 20, 21} <= set(training_sets())
     assert 22 in HELD_OUT_SETS and 22 not in training_sets(max_set=max(22, *SOURCE_SETS))
+
+
+def test_set_23_is_never_the_page_kind_models_data():
+    """Set 23 (i19ah), drawn as a held-out read like sets 20-22, stays out of the model's data whatever
+    bench/pagekind_data.py's MAX_SET becomes."""
+    from pagekind_data import HELD_OUT_SETS, training_sets
+
+    assert 23 in HELD_OUT_SETS and 23 not in training_sets(max_set=max(23, *SOURCE_SETS))
