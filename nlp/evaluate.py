@@ -107,6 +107,11 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   eighth's to eleventh's), labelled blind and committed before any tagger ran;
   read from the snapshots as the eighth (``--heldout12-checkout OWNER/NAME=PATH``,
   once per repository).
+* **thirteenth held-out (``--split heldout13``)**: the same, scored on
+  ``tests/data/theme_labels_heldout13.jsonl`` (:mod:`nlp.draw_heldout13`, session
+  i16ao): saved pages no other theme-label file, draw or page set uses, labelled
+  blind and committed before any tagger ran; read from the snapshots as the
+  eighth (``--heldout13-checkout OWNER/NAME=PATH``, once per repository).
 * Since session i16af the eighth and ninth sets' adjudicated labels train the
   served model (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`, decided by
   :mod:`nlp.external_eval`): they are training data, no longer held out. Every
@@ -179,6 +184,7 @@ from nlp.labels import (
     HELDOUT11_FILE,
     HELDOUT11_READER2_FILE,
     HELDOUT12_FILE,
+    HELDOUT13_FILE,
     HELDOUT_FILE,
     EXTERNAL_TRAINING_FILES,
     TRAINING_FILES,
@@ -216,6 +222,7 @@ SERVED_HELDOUT = {
     "heldout11r2": HELDOUT11_READER2_FILE,
     "heldout11adj": HELDOUT11_ADJUDICATED_FILE,
     "heldout12": HELDOUT12_FILE,
+    "heldout13": HELDOUT13_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -746,6 +753,13 @@ def main(argv: list[str] | None = None) -> int:
         help="--split heldout12: where a source repository of the twelfth file is (as --heldout8-checkout)",
     )
     ap.add_argument(
+        "--heldout13-checkout",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="--split heldout13: where a source repository of the thirteenth file is (as --heldout8-checkout)",
+    )
+    ap.add_argument(
         "--clusters",
         type=Path,
         default=None,
@@ -773,6 +787,7 @@ def main(argv: list[str] | None = None) -> int:
                 *args.heldout10_checkout,
                 *args.heldout11_checkout,
                 *args.heldout12_checkout,
+                *args.heldout13_checkout,
             ]
         )
     )

@@ -84,13 +84,16 @@ def shared_paragraphs() -> set[str]:
     return seen
 
 
-def pages(repo: str, commit: str) -> list[tuple[str, bytes]]:
-    """Every page (path, bytes) of ``repo`` at ``commit``, sorted by path (a bare or a working git directory)."""
+def pages(repo: str, commit: str, unquoted: bool = False) -> list[tuple[str, bytes]]:
+    """Every page (path, bytes) of ``repo`` at ``commit``, sorted by path (a bare or a working git directory).
+    git quotes a path with non-ASCII characters, so such pages are left out unless ``unquoted`` (the
+    thirteenth draw on): the earlier draws keep their listing."""
     git_dir = _git_dir(checkout_path(repo))
     if git_dir is None:
         raise FileNotFoundError(f"no git checkout of {repo} at {checkout_path(repo)}")
+    quote = ["-c", "core.quotepath=false"] if unquoted else []
     names = subprocess.run(
-        ["git", "--git-dir", str(git_dir), "ls-tree", "-r", "--name-only", commit],
+        ["git", *quote, "--git-dir", str(git_dir), "ls-tree", "-r", "--name-only", commit],
         capture_output=True,
         text=True,
         check=True,
@@ -104,11 +107,11 @@ def pages(repo: str, commit: str) -> list[tuple[str, bytes]]:
     return out
 
 
-def site_pages(sources: Sequence[Source]) -> list[Page]:
+def site_pages(sources: Sequence[Source], unquoted: bool = False) -> list[Page]:
     """The pages of ``sources`` in source and path order, law-titled pages left out."""
     out: list[Page] = []
     for repo, commit, group in sources:
-        for path, blob in pages(repo, commit):
+        for path, blob in pages(repo, commit, unquoted):
             title = html_title(blob)
             if _LAW_TITLE.search(title):
                 continue
@@ -117,10 +120,14 @@ def site_pages(sources: Sequence[Source]) -> list[Page]:
 
 
 def build_pool(
-    sources: Sequence[Source], elsewhere: Collection[str] = frozenset(), earlier_sha1s: Collection[str] = frozenset()
+    sources: Sequence[Source],
+    elsewhere: Collection[str] = frozenset(),
+    earlier_sha1s: Collection[str] = frozenset(),
+    unquoted: bool = False,
 ) -> list[dict]:
-    """Every eligible paragraph of ``sources`` (see the module docstring), in source and page order."""
-    site = site_pages(sources)
+    """Every eligible paragraph of ``sources`` (see the module docstring), in source and page order
+    (``unquoted``: pages with non-ASCII paths too, see :func:`pages`)."""
+    site = site_pages(sources, unquoted)
     counts: Counter[str] = Counter(p for page in site for p in set(page[5]))
     shared = shared_paragraphs() | set(elsewhere)
     pool = []

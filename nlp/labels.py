@@ -86,6 +86,10 @@ HELDOUT11_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldou
 #: that no other theme-label file uses (none of the eighth's to eleventh's repositories), read like the
 #: eighth (:mod:`nlp.draw_heldout12`). Not trained on.
 HELDOUT12_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout12.jsonl"
+#: the thirteenth held-out file (``--split heldout13``, session i16ao): paragraphs of saved pages that no
+#: other theme-label file, earlier draw or extraction page set uses, read like the eighth
+#: (:mod:`nlp.draw_heldout13`). Not trained on.
+HELDOUT13_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout13.jsonl"
 #: What the served model trained on until session i16af, all in ``../shared``. The first three held-out
 #: files have been read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file
