@@ -99,8 +99,8 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   ran; read from the snapshots as the eighth (``--heldout11-checkout
   OWNER/NAME=PATH``, once per repository). ``--split heldout11r2`` and
   ``--split heldout11adj`` score it against a blind second reading and the
-  adjudicated labels (session i16am), as for the tenth; neither is trained on,
-  and the model trains as the served one does.
+  adjudicated labels (session i16am), as for the tenth; the model trains as the
+  served one does (since session i16an with the eleventh adjudicated, below).
 * **twelfth held-out (``--split heldout12``)**: the same, scored on
   ``tests/data/theme_labels_heldout12.jsonl`` (:mod:`nlp.draw_heldout12`, session
   i16al): saved public-body sites no other theme-label file uses (none of the
@@ -123,6 +123,9 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   i16ak the tenth set's adjudicated labels train it too (``nlp.external_eval
   --tenth``): every heldout10* split trains without the scored paragraphs in the
   same way, with the eighth and ninth; ``--no-external`` leaves out all three.
+  Since session i16an the eleventh's too (``nlp.external_eval --eleventh``): every
+  heldout11* split trains without the scored paragraphs, with the eighth to
+  tenth; ``--no-external`` leaves out all four.
 
 * **leave one file out (``--split files``)**: for each file of
   :data:`nlp.labels.TRAINING_FILES`, a model trained on the other files (as

@@ -1,6 +1,6 @@
 """Should the site sets train the model? Each scored by a model trained with the other (session i16af).
 
-    .venv/bin/python -m nlp.external_eval [--weights 1,2 | --tenth] [--checkout OWNER/NAME=PATH ...] [--json]
+    .venv/bin/python -m nlp.external_eval [--weights 1,2 | --tenth | --eleventh] [--checkout OWNER/NAME=PATH ...] [--json]
 
 The eighth and ninth label sets (paragraphs of saved web sites of public bodies, the news and notice
 register no file of ``../shared`` has; read from their snapshots by :mod:`nlp.external_docs`) are
@@ -22,6 +22,12 @@ served. Each of the three site sets (eighth, ninth, tenth; first reading and adj
 a model trained on the shared files and the other site sets, without the tenth (**before**: the other of
 the eighth/ninth; for the tenth, both: the served recipe) and with it (**after**); and leave one shared
 file out, the eighth and ninth training, without and with the tenth.
+
+``--eleventh`` (session i16an): the same question for the eleventh set (adjudicated), one set later. Each
+of the four site sets (eighth, ninth, tenth, eleventh) is scored by the shared files and the other site
+sets without the eleventh (**before**; for the eleventh, the eighth to tenth: the served i16ak recipe, so
+its figure is a leave-it-out one) and with it (**after**; the eleventh cannot score itself there); and
+leave one shared file out, the eighth to tenth training, without and with the eleventh.
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ from nlp.labels import (
     HELDOUT9_FILE,
     HELDOUT10_ADJUDICATED_FILE,
     HELDOUT10_FILE,
+    HELDOUT11_ADJUDICATED_FILE,
+    HELDOUT11_FILE,
     SHARED_TRAINING_FILES,
     read_label_rows,
 )
@@ -53,6 +61,9 @@ SITE_SETS = (
 
 #: the three site sets of ``--tenth``: the last is the one the decision is on
 SITE_SETS_TENTH = (*SITE_SETS, ("heldout10", HELDOUT10_ADJUDICATED_FILE, HELDOUT10_FILE))
+
+#: the four site sets of ``--eleventh`` (session i16an): the last is the one the decision is on
+SITE_SETS_ELEVENTH = (*SITE_SETS_TENTH, ("heldout11", HELDOUT11_ADJUDICATED_FILE, HELDOUT11_FILE))
 
 
 def first_reading_gold(ds: Dataset, idx: list[int], path) -> np.ndarray:
@@ -101,25 +112,31 @@ def run(weights: list[float], C: float = 16.0, clusters: dict[str, int] | None =
 
 def run_tenth(C: float = 16.0, clusters: dict[str, int] | None = None) -> dict:
     """``--tenth``: each site set scored without / with the tenth training; leave one shared file out."""
-    ds = Dataset.of_files([*SHARED_TRAINING_FILES, *(adj for _, adj, _ in SITE_SETS_TENTH)], clusters)
+    return run_added(SITE_SETS_TENTH, C, clusters)
+
+
+def run_added(site_sets: tuple, C: float = 16.0, clusters: dict[str, int] | None = None) -> dict:
+    """Each site set of ``site_sets`` scored without / with the last one training (the others always
+    train); leave one shared file out, the site sets training, without and with the last one."""
+    ds = Dataset.of_files([*SHARED_TRAINING_FILES, *(adj for _, adj, _ in site_sets)], clusters)
     assert ds.files is not None
     shared_files = [p.name for p in SHARED_TRAINING_FILES]
     shared = [i for i, f in enumerate(ds.files) if f in shared_files]
-    site = {name: [i for i, f in enumerate(ds.files) if f == adj.name] for name, adj, _ in SITE_SETS_TENTH}
+    site = {name: [i for i, f in enumerate(ds.files) if f == adj.name] for name, adj, _ in site_sets}
     golds = {
         name: {"first": first_reading_gold(ds, site[name], first), "adj": ds.gold[site[name]]}
-        for name, _, first in SITE_SETS_TENTH
+        for name, _, first in site_sets
     }
-    tenth = SITE_SETS_TENTH[-1][0]
+    added = site_sets[-1][0]
     out: dict = {"examples": {"shared": len(shared), **{k: len(v) for k, v in site.items()}}, "configs": {}}
-    for cfg_name, with_tenth in (("before", False), ("after", True)):
+    for cfg_name, with_added in (("before", False), ("after", True)):
         cfg: dict = {}
         for name in site:
-            if name == tenth and with_tenth:
-                continue  # the tenth cannot train on itself: its one figure is "before"
-            others = [n for n in site if n != name and (with_tenth or n != tenth)]
+            if name == added and with_added:
+                continue  # the added set cannot train on itself: its one figure is "before"
+            others = [n for n in site if n != name and (with_added or n != added)]
             cfg[name] = scored(ds, shared + [i for n in others for i in site[n]], site[name], golds[name], C)
-        sites = [i for n, idx in site.items() if with_tenth or n != tenth for i in idx]
+        sites = [i for n, idx in site.items() if with_added or n != added for i in idx]
         files: dict = {}
         for f in shared_files:
             test = [i for i in shared if ds.files[i] == f]
@@ -132,9 +149,9 @@ def run_tenth(C: float = 16.0, clusters: dict[str, int] | None = None) -> dict:
     return out
 
 
-def format_report_tenth(rep: dict) -> str:
+def format_report_tenth(rep: dict, site_sets: tuple = SITE_SETS_TENTH) -> str:
     lines = [f"paragraphs: {rep['examples']}; combined = served (global threshold), macro over themes with >= 5"]
-    for name, _, _ in SITE_SETS_TENTH:
+    for name, _, _ in site_sets:
         cs = [c for c in rep["configs"] if name in rep["configs"][c]]
         for g in ("first", "adj"):
             cells = ", ".join(
@@ -153,7 +170,7 @@ def format_report_tenth(rep: dict) -> str:
     )
     for f in rep["configs"][names[0]]["files"]:
         lines.append(f"  {f:38} " + " ".join(f"{rep['configs'][c]['files'][f]['combined']:.3f}" for c in names))
-    for name, _, _ in SITE_SETS_TENTH:
+    for name, _, _ in site_sets:
         cs = [c for c in names if name in rep["configs"][c]]
         for g in ("first", "adj"):
             lines += ["", f"== {name} ({g}), combined, per theme: {' | '.join(cs)} =="]
@@ -195,13 +212,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--checkout", action="append", default=[], metavar="OWNER/NAME=PATH")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--tenth", action="store_true", help="without / with the tenth set (session i16ak)")
+    ap.add_argument("--eleventh", action="store_true", help="without / with the eleventh set (session i16an)")
     args = ap.parse_args(argv)
     set_checkouts(dict(parse_checkout(spec) for spec in args.checkout))
     from nlp.word_clusters import load
 
-    if args.tenth:
-        rep = run_tenth(args.C, load(None)["clusters"])
-        print(json.dumps(rep, ensure_ascii=False, indent=1) if args.json else format_report_tenth(rep))
+    if args.tenth or args.eleventh:
+        site_sets = SITE_SETS_ELEVENTH if args.eleventh else SITE_SETS_TENTH
+        rep = run_added(site_sets, args.C, load(None)["clusters"])
+        print(json.dumps(rep, ensure_ascii=False, indent=1) if args.json else format_report_tenth(rep, site_sets))
         return 0
     rep = run([float(w) for w in args.weights.split(",") if w], args.C, load(None)["clusters"])
     print(json.dumps(rep, ensure_ascii=False, indent=1) if args.json else format_report(rep))

@@ -10,7 +10,7 @@ characters) checks that the reference still lands on the paragraph that was
 labelled. Rows with ``"source": "github"`` (the eighth to eleventh sets) reference a page of a
 public git repository instead and are resolved by :mod:`nlp.external_docs` (``sha1`` checked);
 since session i16af the eighth and ninth adjudicated files train the served model, since i16ak the
-tenth's too (:data:`EXTERNAL_TRAINING_FILES`).
+tenth's too, since i16an the eleventh's (:data:`EXTERNAL_TRAINING_FILES`).
 """
 
 from __future__ import annotations
@@ -79,8 +79,8 @@ HELDOUT10_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldou
 HELDOUT11_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout11.jsonl"
 #: a blind second reading of the eleventh file's paragraphs (session i16am, ``nlp.second_reading``). Not trained on.
 HELDOUT11_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout11_reader2.jsonl"
-#: the two readings of the eleventh file adjudicated (``nlp.adjudicate``; ``--split heldout11adj``). Not trained
-#: on: the eleventh set is held out.
+#: the two readings of the eleventh file adjudicated (``nlp.adjudicate``; ``--split heldout11adj``). Trains the
+#: served model since session i16an (``nlp.external_eval --eleventh``); the first and second readings do not.
 HELDOUT11_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout11_adjudicated.jsonl"
 #: the twelfth held-out file (``--split heldout12``, session i16al): paragraphs of saved public-body sites
 #: that no other theme-label file uses (none of the eighth's to eleventh's repositories), read like the
@@ -116,9 +116,15 @@ SHARED_TRAINING_FILES = (
 #: i16af; :mod:`nlp.external_eval` decided it on each file scored by a model trained with the other one):
 #: training data since, no longer held out (``nlp.evaluate --split heldout8|heldout9`` trains without the
 #: scored paragraphs). The tenth set, adjudicated, joined them in session i16ak after two reads per system
-#: (``nlp.external_eval --tenth``: the eighth and ninth each scored without and with it training).
+#: (``nlp.external_eval --tenth``: the eighth and ninth each scored without and with it training), the
+#: eleventh's in session i16an after its reads by the earlier models (``nlp.external_eval --eleventh``).
 #: Retraining the served model needs their snapshots (:func:`missing_snapshots`).
-EXTERNAL_TRAINING_FILES = (HELDOUT8_ADJUDICATED_FILE, HELDOUT9_ADJUDICATED_FILE, HELDOUT10_ADJUDICATED_FILE)
+EXTERNAL_TRAINING_FILES = (
+    HELDOUT8_ADJUDICATED_FILE,
+    HELDOUT9_ADJUDICATED_FILE,
+    HELDOUT10_ADJUDICATED_FILE,
+    HELDOUT11_ADJUDICATED_FILE,
+)
 #: What the served model trains on (``nlp.train``), in this order (its meta records the names and digest).
 TRAINING_FILES = SHARED_TRAINING_FILES + EXTERNAL_TRAINING_FILES
 

@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m nlp.train [--out PATH]``: retrain from the labelled paragraphs (``nlp.labels.TRAINING_FILES``).
 
     The site label files among them (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`) are read from the
-    snapshots of their 26 repositories (16 until session i16ak); without one of them this stops (exit 2), naming it."""
+    snapshots of their 69 repositories (16 until session i16ak, 26 until i16an); without one of them this stops (exit 2), naming it."""
     import argparse
 
     from nlp.external_docs import parse_checkout, set_checkouts

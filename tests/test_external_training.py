@@ -18,6 +18,8 @@ from nlp.labels import (
     HELDOUT9_FILE,
     HELDOUT10_ADJUDICATED_FILE,
     HELDOUT10_FILE,
+    HELDOUT11_ADJUDICATED_FILE,
+    HELDOUT11_FILE,
     SHARED_TRAINING_FILES,
     TRAINING_FILES,
     labels_available,
@@ -33,12 +35,19 @@ needs_sites = pytest.mark.skipif(
 
 def test_the_site_sets_train_after_the_shared_files():
     assert TRAINING_FILES == SHARED_TRAINING_FILES + EXTERNAL_TRAINING_FILES
-    # the tenth set (adjudicated) joined the eighth and ninth in session i16ak
-    assert EXTERNAL_TRAINING_FILES == (HELDOUT8_ADJUDICATED_FILE, HELDOUT9_ADJUDICATED_FILE, HELDOUT10_ADJUDICATED_FILE)
+    # the tenth set (adjudicated) joined the eighth and ninth in session i16ak, the eleventh in i16an
+    assert EXTERNAL_TRAINING_FILES == (
+        HELDOUT8_ADJUDICATED_FILE,
+        HELDOUT9_ADJUDICATED_FILE,
+        HELDOUT10_ADJUDICATED_FILE,
+        HELDOUT11_ADJUDICATED_FILE,
+    )
     # references only: every row names a repository, commit, path and the paragraph's sha1
     for path in EXTERNAL_TRAINING_FILES:
         assert all(r["source"] == "github" and len(r["sha1"]) == 40 for r in read_label_rows(path))
     assert len({r["repo"] for p in EXTERNAL_TRAINING_FILES[:2] for r in read_label_rows(p)}) == 16
+    # 69 snapshots in all: the eighth's and ninth's 16, the tenth's 10, the eleventh's 43
+    assert len({r["repo"] for p in EXTERNAL_TRAINING_FILES for r in read_label_rows(p)}) == 69
 
 
 def test_missing_snapshots_are_named_and_training_stops(tmp_path, monkeypatch):
@@ -70,10 +79,11 @@ def test_unit_example_weights_give_the_unweighted_model():
         (HELDOUT8_FILE, HELDOUT8_ADJUDICATED_FILE),
         (HELDOUT9_FILE, HELDOUT9_ADJUDICATED_FILE),
         (HELDOUT10_FILE, HELDOUT10_ADJUDICATED_FILE),
+        (HELDOUT11_FILE, HELDOUT11_ADJUDICATED_FILE),
     ],
 )
 def test_scoring_a_site_set_trains_without_any_reading_of_it(first, adjudicated):
-    """``nlp.evaluate --split heldout8|heldout9|heldout10`` (and their r2 / adj splits) train as the served
+    """``nlp.evaluate --split heldout8|heldout9|heldout10|heldout11`` (and their r2 / adj splits) train as the served
     model does but without the scored paragraphs: the adjudicated file in training is left out whole."""
     from nlp.evaluate import served_training_examples
     from nlp.labels import load_examples
@@ -102,3 +112,12 @@ def test_the_report_says_when_the_scored_paragraphs_train_the_served_model():
     for left_out in (0, 6):
         text = format_report({"examples": 1, "negatives": 0, "registers": {}, "heldout": held | {"left_out": left_out}})
         assert ("the served model trains on these 6 paragraphs" in text) == bool(left_out)
+
+
+def test_the_eleventh_measurement_adds_the_eleventh_set_last():
+    """``nlp.external_eval --eleventh`` (session i16an): the four site sets, the one decided on last; ``--tenth``
+    is the same measurement one set earlier."""
+    from nlp.external_eval import SITE_SETS_ELEVENTH, SITE_SETS_TENTH
+
+    assert SITE_SETS_ELEVENTH == (*SITE_SETS_TENTH, ("heldout11", HELDOUT11_ADJUDICATED_FILE, HELDOUT11_FILE))
+    assert [adj for _, adj, _ in SITE_SETS_ELEVENTH] == list(EXTERNAL_TRAINING_FILES)
