@@ -112,6 +112,11 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   i16ao): saved pages no other theme-label file, draw or page set uses, labelled
   blind and committed before any tagger ran; read from the snapshots as the
   eighth (``--heldout13-checkout OWNER/NAME=PATH``, once per repository).
+* **fourteenth held-out (``--split heldout14``)**: the same, scored on
+  ``tests/data/theme_labels_heldout14.jsonl`` (:mod:`nlp.draw_heldout14`, session
+  i16ap): pages with non-ASCII paths that the earlier draws' listing dropped,
+  labelled blind and committed before any tagger ran; read from the snapshots as
+  the eighth (``--heldout14-checkout OWNER/NAME=PATH``, once per repository).
 * Since session i16af the eighth and ninth sets' adjudicated labels train the
   served model (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`, decided by
   :mod:`nlp.external_eval`): they are training data, no longer held out. Every
@@ -188,6 +193,7 @@ from nlp.labels import (
     HELDOUT11_READER2_FILE,
     HELDOUT12_FILE,
     HELDOUT13_FILE,
+    HELDOUT14_FILE,
     HELDOUT_FILE,
     EXTERNAL_TRAINING_FILES,
     TRAINING_FILES,
@@ -226,6 +232,7 @@ SERVED_HELDOUT = {
     "heldout11adj": HELDOUT11_ADJUDICATED_FILE,
     "heldout12": HELDOUT12_FILE,
     "heldout13": HELDOUT13_FILE,
+    "heldout14": HELDOUT14_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -763,6 +770,13 @@ def main(argv: list[str] | None = None) -> int:
         help="--split heldout13: where a source repository of the thirteenth file is (as --heldout8-checkout)",
     )
     ap.add_argument(
+        "--heldout14-checkout",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="--split heldout14: where a source repository of the fourteenth file is (as --heldout8-checkout)",
+    )
+    ap.add_argument(
         "--clusters",
         type=Path,
         default=None,
@@ -791,6 +805,7 @@ def main(argv: list[str] | None = None) -> int:
                 *args.heldout11_checkout,
                 *args.heldout12_checkout,
                 *args.heldout13_checkout,
+                *args.heldout14_checkout,
             ]
         )
     )

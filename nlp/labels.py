@@ -90,6 +90,10 @@ HELDOUT12_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout12.jsonl"
 #: other theme-label file, earlier draw or extraction page set uses, read like the eighth
 #: (:mod:`nlp.draw_heldout13`). Not trained on.
 HELDOUT13_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout13.jsonl"
+#: the fourteenth held-out file (``--split heldout14``, session i16ap): paragraphs of saved pages whose path
+#: has non-ASCII characters (which the eighth to twelfth draws' listing dropped), read like the eighth
+#: (:mod:`nlp.draw_heldout14`). Not trained on.
+HELDOUT14_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout14.jsonl"
 #: What the served model trained on until session i16af, all in ``../shared``. The first three held-out
 #: files have been read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file

@@ -676,11 +676,11 @@ def test_a_heldout_draw_is_reproduced_by_its_command(tmp_path, which):
 
 @pytest.mark.parametrize(
     "split, code",
-    [(f"heldout{n}", 0) for n in range(2, 14)]
+    [(f"heldout{n}", 0) for n in range(2, 15)]
     + [("heldout6r2", 0), ("heldout6adj", 0), ("heldout7r2", 0), ("heldout7adj", 0)]
     + [("heldout8r2", 0), ("heldout8adj", 0), ("heldout9r2", 0), ("heldout9adj", 0)]
     + [("heldout10r2", 0), ("heldout10adj", 0), ("heldout11r2", 0), ("heldout11adj", 0)]
-    + [("files", 0), ("heldout14", 2)],
+    + [("files", 0), ("heldout15", 2)],
 )
 def test_evaluate_accepts_the_heldout_splits(split, code):
     from nlp.evaluate import main
