@@ -117,6 +117,9 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   i16ap): pages with non-ASCII paths that the earlier draws' listing dropped,
   labelled blind and committed before any tagger ran; read from the snapshots as
   the eighth (``--heldout14-checkout OWNER/NAME=PATH``, once per repository).
+  ``--split heldout14r2`` and ``--split heldout14adj`` score it against a blind
+  second reading and the adjudicated labels (session i16aq), as for the
+  eleventh; neither is trained on, and the model trains as the served one does.
 * Since session i16af the eighth and ninth sets' adjudicated labels train the
   served model (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`, decided by
   :mod:`nlp.external_eval`): they are training data, no longer held out. Every
@@ -193,7 +196,9 @@ from nlp.labels import (
     HELDOUT11_READER2_FILE,
     HELDOUT12_FILE,
     HELDOUT13_FILE,
+    HELDOUT14_ADJUDICATED_FILE,
     HELDOUT14_FILE,
+    HELDOUT14_READER2_FILE,
     HELDOUT_FILE,
     EXTERNAL_TRAINING_FILES,
     TRAINING_FILES,
@@ -233,6 +238,8 @@ SERVED_HELDOUT = {
     "heldout12": HELDOUT12_FILE,
     "heldout13": HELDOUT13_FILE,
     "heldout14": HELDOUT14_FILE,
+    "heldout14r2": HELDOUT14_READER2_FILE,
+    "heldout14adj": HELDOUT14_ADJUDICATED_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -774,7 +781,8 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="OWNER/NAME=PATH",
-        help="--split heldout14: where a source repository of the fourteenth file is (as --heldout8-checkout)",
+        help="--split heldout14|heldout14r2|heldout14adj: where a source repository of the fourteenth file is "
+        "(as --heldout8-checkout)",
     )
     ap.add_argument(
         "--clusters",

@@ -94,6 +94,11 @@ HELDOUT13_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout13.jsonl"
 #: has non-ASCII characters (which the eighth to twelfth draws' listing dropped), read like the eighth
 #: (:mod:`nlp.draw_heldout14`). Not trained on.
 HELDOUT14_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout14.jsonl"
+#: a blind second reading of the fourteenth file's paragraphs (session i16aq, ``nlp.second_reading``). Not trained on.
+HELDOUT14_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout14_reader2.jsonl"
+#: the two readings of the fourteenth file adjudicated (``nlp.adjudicate``; ``--split heldout14adj``). Not trained
+#: on: the fourteenth set is held out.
+HELDOUT14_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout14_adjudicated.jsonl"
 #: What the served model trained on until session i16af, all in ``../shared``. The first three held-out
 #: files have been read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file
