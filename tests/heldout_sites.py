@@ -1,7 +1,7 @@
-"""The checks shared by the held-out label sets drawn from saved web sites (``tests/test_heldout8.py``,
-``tests/test_heldout9.py``, ``tests/test_heldout10.py``, ``tests/test_heldout11.py``): a file's documented
-form, its paragraphs resolved from the snapshots with their sha1, and its draw re-run. Each test file names
-its set's file, sources, size and prefixes."""
+"""The checks shared by the held-out label sets drawn from saved web sites (``tests/test_heldout8.py`` to
+``tests/test_heldout14.py``): a file's documented form, its paragraphs resolved from the snapshots with their
+sha1, its draw re-run, and the rows of the sets before it. Each test file names its set's file, sources,
+size and prefixes."""
 
 from __future__ import annotations
 
@@ -10,13 +10,25 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from nlp import external_docs
+from nlp import external_docs, labels
 from nlp.external_docs import sha1
-from nlp.labels import TRAINING_FILES, load_examples
+from nlp.labels import TRAINING_FILES, load_examples, read_label_rows
 from nlp.taxonomy import THEME_IDS
 
 #: the fields of a row the draw writes (with its text and context, dropped in the label file)
 DRAWN_FIELDS = ("repo", "commit", "path", "para_index", "sha1", "text_prefix", "register", "group", "drawn_by")
+
+
+def earlier_rows(n: int) -> list[dict]:
+    """The rows of every reading (first, reader 2, adjudicated, where there is one) of the site sets eight
+    to ``n - 1``: what the ``n``-th set must share no paragraph (or repository, or page) with."""
+    paths = [
+        getattr(labels, f"HELDOUT{k}{suffix}_FILE")
+        for k in range(8, n)
+        for suffix in ("", "_READER2", "_ADJUDICATED")
+        if hasattr(labels, f"HELDOUT{k}{suffix}_FILE")
+    ]
+    return [row for path in paths for row in read_label_rows(path)]
 
 
 def missing_snapshots(sources: Sequence[tuple[str, str, str]]) -> list[str]:

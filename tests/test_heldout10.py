@@ -15,17 +15,12 @@ from heldout_sites import (
     check_documented_form,
     check_draw_reproduces,
     check_every_paragraph_resolves,
+    earlier_rows,
     missing_snapshots,
 )
 
 from nlp.draw_heldout10 import SOURCES
 from nlp.labels import (
-    HELDOUT8_ADJUDICATED_FILE,
-    HELDOUT8_FILE,
-    HELDOUT8_READER2_FILE,
-    HELDOUT9_ADJUDICATED_FILE,
-    HELDOUT9_FILE,
-    HELDOUT9_READER2_FILE,
     HELDOUT10_FILE,
     labels_available,
     read_label_rows,
@@ -33,14 +28,6 @@ from nlp.labels import (
 
 ROWS = read_label_rows(HELDOUT10_FILE)
 MISSING = missing_snapshots(SOURCES)
-EARLIER = (
-    HELDOUT8_FILE,
-    HELDOUT8_READER2_FILE,
-    HELDOUT8_ADJUDICATED_FILE,
-    HELDOUT9_FILE,
-    HELDOUT9_READER2_FILE,
-    HELDOUT9_ADJUDICATED_FILE,
-)
 
 
 def test_heldout10_rows_have_the_documented_form():
@@ -49,7 +36,7 @@ def test_heldout10_rows_have_the_documented_form():
 
 
 def test_heldout10_uses_no_repository_or_paragraph_of_the_eighth_or_ninth_set():
-    earlier = [row for path in EARLIER for row in read_label_rows(path)]
+    earlier = earlier_rows(10)
     assert not {r["repo"] for r in earlier} & {r["repo"] for r in ROWS}
     assert not {r["sha1"] for r in earlier} & {r["sha1"] for r in ROWS}
 

@@ -15,18 +15,12 @@ from heldout_sites import (
     check_documented_form,
     check_draw_reproduces,
     check_every_paragraph_resolves,
+    earlier_rows,
     missing_snapshots,
 )
 
 from nlp.draw_heldout11 import SOURCES, SOURCES_B
 from nlp.labels import (
-    HELDOUT8_ADJUDICATED_FILE,
-    HELDOUT8_FILE,
-    HELDOUT8_READER2_FILE,
-    HELDOUT9_ADJUDICATED_FILE,
-    HELDOUT9_FILE,
-    HELDOUT9_READER2_FILE,
-    HELDOUT10_FILE,
     HELDOUT11_FILE,
     labels_available,
     read_label_rows,
@@ -35,15 +29,6 @@ from nlp.labels import (
 ROWS = read_label_rows(HELDOUT11_FILE)
 ALL_SOURCES = (*SOURCES, *SOURCES_B)
 MISSING = missing_snapshots(ALL_SOURCES)
-EARLIER = (
-    HELDOUT8_FILE,
-    HELDOUT8_READER2_FILE,
-    HELDOUT8_ADJUDICATED_FILE,
-    HELDOUT9_FILE,
-    HELDOUT9_READER2_FILE,
-    HELDOUT9_ADJUDICATED_FILE,
-    HELDOUT10_FILE,
-)
 
 
 def test_heldout11_rows_have_the_documented_form():
@@ -53,7 +38,7 @@ def test_heldout11_rows_have_the_documented_form():
 
 
 def test_heldout11_uses_no_repository_or_paragraph_of_the_eighth_ninth_or_tenth_set():
-    earlier = [row for path in EARLIER for row in read_label_rows(path)]
+    earlier = earlier_rows(11)
     assert not {r["repo"] for r in earlier} & {r["repo"] for r in ROWS}
     assert not {r["sha1"] for r in earlier} & {r["sha1"] for r in ROWS}
     # nor a source those draws read (a source may give no row)

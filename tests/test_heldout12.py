@@ -15,23 +15,12 @@ from heldout_sites import (
     check_documented_form,
     check_draw_reproduces,
     check_every_paragraph_resolves,
+    earlier_rows,
     missing_snapshots,
 )
 
 from nlp.draw_heldout12 import SOURCES
 from nlp.labels import (
-    HELDOUT8_ADJUDICATED_FILE,
-    HELDOUT8_FILE,
-    HELDOUT8_READER2_FILE,
-    HELDOUT9_ADJUDICATED_FILE,
-    HELDOUT9_FILE,
-    HELDOUT9_READER2_FILE,
-    HELDOUT10_ADJUDICATED_FILE,
-    HELDOUT10_FILE,
-    HELDOUT10_READER2_FILE,
-    HELDOUT11_ADJUDICATED_FILE,
-    HELDOUT11_FILE,
-    HELDOUT11_READER2_FILE,
     HELDOUT12_FILE,
     labels_available,
     read_label_rows,
@@ -39,20 +28,6 @@ from nlp.labels import (
 
 ROWS = read_label_rows(HELDOUT12_FILE)
 MISSING = missing_snapshots(SOURCES)
-EARLIER = (
-    HELDOUT8_FILE,
-    HELDOUT8_READER2_FILE,
-    HELDOUT8_ADJUDICATED_FILE,
-    HELDOUT9_FILE,
-    HELDOUT9_READER2_FILE,
-    HELDOUT9_ADJUDICATED_FILE,
-    HELDOUT10_FILE,
-    HELDOUT10_READER2_FILE,
-    HELDOUT10_ADJUDICATED_FILE,
-    HELDOUT11_FILE,
-    HELDOUT11_READER2_FILE,
-    HELDOUT11_ADJUDICATED_FILE,
-)
 
 
 def test_heldout12_rows_have_the_documented_form():
@@ -64,7 +39,7 @@ def test_heldout12_rows_have_the_documented_form():
 
 
 def test_heldout12_uses_no_repository_or_paragraph_of_the_eighth_to_eleventh_set():
-    earlier = [row for path in EARLIER for row in read_label_rows(path)]
+    earlier = earlier_rows(12)
     assert not {r["repo"] for r in earlier} & {r["repo"] for r in ROWS}
     assert not {r["sha1"] for r in earlier} & {r["sha1"] for r in ROWS}
     # nor a source those draws read (a source may give no row)

@@ -18,24 +18,12 @@ from heldout_sites import (
     check_documented_form,
     check_draw_reproduces,
     check_every_paragraph_resolves,
+    earlier_rows,
     missing_snapshots,
 )
 
 from nlp.draw_heldout13 import SOURCES
 from nlp.labels import (
-    HELDOUT8_ADJUDICATED_FILE,
-    HELDOUT8_FILE,
-    HELDOUT8_READER2_FILE,
-    HELDOUT9_ADJUDICATED_FILE,
-    HELDOUT9_FILE,
-    HELDOUT9_READER2_FILE,
-    HELDOUT10_ADJUDICATED_FILE,
-    HELDOUT10_FILE,
-    HELDOUT10_READER2_FILE,
-    HELDOUT11_ADJUDICATED_FILE,
-    HELDOUT11_FILE,
-    HELDOUT11_READER2_FILE,
-    HELDOUT12_FILE,
     HELDOUT13_FILE,
     REPO_ROOT,
     labels_available,
@@ -44,21 +32,6 @@ from nlp.labels import (
 
 ROWS = read_label_rows(HELDOUT13_FILE)
 MISSING = missing_snapshots(SOURCES)
-EARLIER = (
-    HELDOUT8_FILE,
-    HELDOUT8_READER2_FILE,
-    HELDOUT8_ADJUDICATED_FILE,
-    HELDOUT9_FILE,
-    HELDOUT9_READER2_FILE,
-    HELDOUT9_ADJUDICATED_FILE,
-    HELDOUT10_FILE,
-    HELDOUT10_READER2_FILE,
-    HELDOUT10_ADJUDICATED_FILE,
-    HELDOUT11_FILE,
-    HELDOUT11_READER2_FILE,
-    HELDOUT11_ADJUDICATED_FILE,
-    HELDOUT12_FILE,
-)
 
 
 def test_heldout13_rows_have_the_documented_form():
@@ -70,7 +43,7 @@ def test_heldout13_rows_have_the_documented_form():
 
 
 def test_heldout13_uses_no_repository_or_paragraph_of_an_earlier_set_draw_or_page_set():
-    earlier = [row for path in EARLIER for row in read_label_rows(path)]
+    earlier = earlier_rows(13)
     assert not {r["repo"] for r in earlier} & {r["repo"] for r in ROWS}
     assert not {r["sha1"] for r in earlier} & {r["sha1"] for r in ROWS}
     # nor a source those draws read (a source may give no row)

@@ -17,25 +17,12 @@ from heldout_sites import (
     check_documented_form,
     check_draw_reproduces,
     check_every_paragraph_resolves,
+    earlier_rows,
     missing_snapshots,
 )
 
 from nlp.draw_heldout14 import SOURCES
 from nlp.labels import (
-    HELDOUT8_ADJUDICATED_FILE,
-    HELDOUT8_FILE,
-    HELDOUT8_READER2_FILE,
-    HELDOUT9_ADJUDICATED_FILE,
-    HELDOUT9_FILE,
-    HELDOUT9_READER2_FILE,
-    HELDOUT10_ADJUDICATED_FILE,
-    HELDOUT10_FILE,
-    HELDOUT10_READER2_FILE,
-    HELDOUT11_ADJUDICATED_FILE,
-    HELDOUT11_FILE,
-    HELDOUT11_READER2_FILE,
-    HELDOUT12_FILE,
-    HELDOUT13_FILE,
     HELDOUT14_FILE,
     labels_available,
     read_label_rows,
@@ -43,22 +30,6 @@ from nlp.labels import (
 
 ROWS = read_label_rows(HELDOUT14_FILE)
 MISSING = missing_snapshots(SOURCES)
-EARLIER = (
-    HELDOUT8_FILE,
-    HELDOUT8_READER2_FILE,
-    HELDOUT8_ADJUDICATED_FILE,
-    HELDOUT9_FILE,
-    HELDOUT9_READER2_FILE,
-    HELDOUT9_ADJUDICATED_FILE,
-    HELDOUT10_FILE,
-    HELDOUT10_READER2_FILE,
-    HELDOUT10_ADJUDICATED_FILE,
-    HELDOUT11_FILE,
-    HELDOUT11_READER2_FILE,
-    HELDOUT11_ADJUDICATED_FILE,
-    HELDOUT12_FILE,
-    HELDOUT13_FILE,
-)
 
 
 def _non_ascii(path: str) -> bool:
@@ -77,7 +48,7 @@ def test_heldout14_rows_are_all_on_pages_with_non_ascii_paths():
 
 
 def test_heldout14_shares_no_paragraph_or_page_with_an_earlier_set():
-    earlier = [row for path in EARLIER for row in read_label_rows(path)]
+    earlier = earlier_rows(14)
     assert not {r["sha1"] for r in earlier} & {r["sha1"] for r in ROWS}
     assert not {(r["repo"], r["path"]) for r in earlier} & {(r["repo"], r["path"]) for r in ROWS}
     # a repository an earlier draw read gives only pages that draw's (quoted) listing could not see
