@@ -1,6 +1,13 @@
 """Page-kind features of every labelled page of extraction sets 1-23, written as the model's training data.
 
     .venv/bin/python bench/pagekind_data.py [--mirror /work/.mirror] [--out bench/data/pagekind_features.jsonl]
+    .venv/bin/python bench/pagekind_data.py --sets 24   # only set 24's rows, spliced into the file
+
+``--sets`` recomputes the named sets' rows only and splices them into the existing file in the order a
+full run writes (numbered sets ascending, then GNE's and Gerapy's pages), keeping every other row as it
+is: a set can join without fetching the hundreds of checkouts of the sets before it. The rows kept are
+the same extractor's output as long as the extractor has not changed (tests/test_pagekind.py checks the
+committed rows against the extractor on the pages it can reach).
 
 Reads each page from its checkout (``MIRROR/owner+name/repo``, as the ``fetch`` tool stores them;
 never copied here) the way bench/eval_extract_external.py does, runs govtext's extractor on it
@@ -52,8 +59,15 @@ def checkout(mirror: Path, repo: str) -> ev.Checkout:
     return ev.Checkout(str(mirror / repo.replace("/", "+") / "repo"))
 
 
-def page_sets(mirror: Path):
-    """(set label, PageSet) for sets 1-MAX_SET, and (set label, checkout, [(path, site, nonarticle)]) extras."""
+def page_sets(mirror: Path, only: frozenset[str] | None = None):
+    """(set label, PageSet) for sets 1-MAX_SET (or those of them labelled in ``only``)."""
+    if only is not None:
+        for n in training_sets():
+            if str(n) in only:
+                spec = json.loads(ev.SOURCE_SETS[n].read_text(encoding="utf-8"))
+                sources = {k: checkout(mirror, s["repo"]) for k, s in spec["sources"].items()}
+                yield str(n), ev.SixthSet(f"set {n}", spec, sources, None)
+        return
     spec1 = json.loads(ev.PAGES.read_text(encoding="utf-8"))
     yield "1", ev.WebContentSet("set 1", spec1["dataset"], checkout(mirror, spec1["dataset"]["repo"]), None)
     spec2 = json.loads(ev.PAGES2.read_text(encoding="utf-8"))
@@ -112,14 +126,17 @@ def row(set_label: str, page: str, site: str, split: str, nonarticle: int, html:
     }
 
 
-def collect(mirror: Path) -> list[dict]:
+def collect(mirror: Path, only: frozenset[str] | None = None) -> list[dict]:
+    """Rows of every page, or only of the sets labelled in ``only`` (no extras then)."""
     rows = []
-    for label, pset in page_sets(mirror):
+    for label, pset in page_sets(mirror, only):
         for page in pset.pages:
             nonarticle = int(page["type"] == "list")
             gold = None if nonarticle else pset.gold(page)
             rows.append(row(label, page["page"], page["site"], page["split"], nonarticle, pset.html(page), gold))
         print(f"set {label}: {len(pset.pages)} pages", file=sys.stderr)
+    if only is not None:
+        return rows
     for label, co, pages in extra_pages(mirror):
         for path, site, nonarticle in pages:
             rows.append(row(label, path, site, "tune", nonarticle, decode_bytes(co.read(path))[0], None))
@@ -127,12 +144,32 @@ def collect(mirror: Path) -> list[dict]:
     return rows
 
 
+def set_order(label: str) -> tuple[int, int]:
+    """Where a set's rows stand in the file: numbered sets ascending, then the extras ('1-gne', '2-gerapy')."""
+    return (0, int(label)) if label.isdigit() else (1, 0)
+
+
+def splice(existing: list[dict], fresh: list[dict], labels: frozenset[str]) -> list[dict]:
+    """``existing`` with the rows of ``labels`` replaced by ``fresh``, in a full run's order (stable)."""
+    kept = [r for r in existing if r["set"] not in labels]
+    return sorted(kept + fresh, key=lambda r: set_order(r["set"]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", default="/work/.mirror", help="folder of checkouts as owner+name/repo")
     parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--sets", nargs="+", type=int, help="recompute only these numbered sets (9 on) and splice")
     args = parser.parse_args()
-    rows = collect(Path(args.mirror))
+    if args.sets:
+        labels = frozenset(str(n) for n in args.sets)
+        unknown = sorted(int(x) for x in labels if int(x) not in training_sets())
+        if unknown:
+            parser.error(f"not among the model's numbered sets 9-{MAX_SET} (HELD_OUT_SETS excluded): {unknown}")
+        existing = [json.loads(line) for line in Path(args.out).read_text(encoding="utf-8").splitlines() if line]
+        rows = splice(existing, collect(Path(args.mirror), labels), labels)
+    else:
+        rows = collect(Path(args.mirror))
     with open(args.out, "w", encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")

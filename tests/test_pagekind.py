@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -166,3 +167,54 @@ def test_the_setting_switches_the_model(monkeypatch):
     monkeypatch.setenv("GOVTEXT_PAGE_KIND", "0")
     with pytest.raises(SourceError, match="page kind"):
         extract_html(html, page_kind=True)
+
+
+def test_splicing_one_set_keeps_the_file_in_a_full_runs_order():
+    """bench/pagekind_data.py --sets N: set N's rows replaced in place, every other row kept as it was."""
+    import pagekind_data
+
+    data = rows()
+    cut = [r for r in data if r["set"] != "23"]
+    fresh = [r for r in data if r["set"] == "23"]
+    assert fresh and len(cut) + len(fresh) == len(data)
+    assert pagekind_data.splice(cut, fresh, frozenset({"23"})) == data
+    # a new set lands after the numbered sets before it and ahead of GNE's and Gerapy's pages
+    new = [dict(fresh[0], set="24")]
+    spliced = pagekind_data.splice(data, new, frozenset({"24"}))
+    labels = [r["set"] for r in spliced]
+    assert labels.index("24") == max(i for i, s in enumerate(labels) if s == "23") + 1
+    assert labels[labels.index("24") + 1] == "1-gne"
+
+
+def _set23_checkouts() -> bool:
+    from page_sets import MIRROR
+
+    sources = json.loads((ROOT / "bench" / "data" / "extract_pages23.json").read_text(encoding="utf-8"))["sources"]
+    return all((MIRROR / s["repo"].replace("/", "+") / "repo").exists() for s in sources.values())
+
+
+@pytest.mark.skipif(not _set23_checkouts(), reason="set 23's checkouts are not under ../.mirror (fetch them)")
+def test_recomputing_one_set_reproduces_its_committed_rows(tmp_path):
+    """--sets 23 on a file without set 23's rows gives the committed file back byte for byte."""
+    from page_sets import MIRROR
+
+    out = tmp_path / "features.jsonl"
+    committed = (ROOT / "bench" / "data" / "pagekind_features.jsonl").read_text(encoding="utf-8")
+    out.write_text("".join(line + "\n" for line in committed.splitlines() if '"set": "23"' not in line))
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "pagekind_data.py"),
+            "--sets",
+            "23",
+            "--out",
+            str(out),
+            "--mirror",
+            str(MIRROR),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert out.read_text(encoding="utf-8") == committed
