@@ -45,7 +45,7 @@ OUT = ROOT / "data" / "pagekind_features.jsonl"
 #: i19ae; set 22 was read once with the sets 1-19 model before it joined, i19ag; set 23 likewise, i19ai;
 #: a later set is never read here)
 MAX_SET = 23
-#: page sets never the model's data whatever MAX_SET becomes: a set 24 is drawn as the next held-out read
+#: page sets never the model's data whatever MAX_SET becomes: set 24 (i19aj) is drawn as the next held-out read
 #: of the model as it stands (sets 19-23, drawn so, were read once each and are tuning data now)
 HELD_OUT_SETS = frozenset({24})
 

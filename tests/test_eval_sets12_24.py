@@ -1,4 +1,4 @@
-"""Page sets 12-23 of bench/eval_extract_external.py: each committed page file's structure, its
+"""Page sets 12-24 of bench/eval_extract_external.py: each committed page file's structure, its
 --setN flag, and that its anchors resolve in the saved-site checkouts (skipped without them). No
 extractor runs here; the sets read once since have their in-sample checks in tests/test_eval_setN.py."""
 
@@ -64,6 +64,7 @@ BUILT = {
     ),
     22: ({"list": 18, "interpretation": 1, "essay": 6, "news": 5}, 14, {"articles": 12, "date": 8, "source": 4}),
     23: ({"list": 18, "gov_notice": 3, "essay": 6, "news": 2}, 13, {"articles": 11, "date": 7, "source": 2}),
+    24: ({"list": 11, "gov_notice": 4, "essay": 6, "news": 4}, 9, {"articles": 14, "date": 9, "doc_number": 1}),
 }
 SPECS = {n: spec(n) for n in BUILT}
 
@@ -151,3 +152,29 @@ def test_sets_19_to_23_are_the_page_kind_data_and_set_24_never():
     assert MAX_SET == 23 and training_sets() == [n for n in SOURCE_SETS if 9 <= n <= 23]
     assert {19, 20, 21, 22, 23} <= set(training_sets())
     assert 24 in HELD_OUT_SETS and 24 not in training_sets(max_set=max(24, *SOURCE_SETS))
+
+
+def test_set_24_is_never_the_page_kind_models_data():
+    """Set 24 (i19aj), drawn as a held-out read like sets 20-23, stays out of the model's data whatever
+    bench/pagekind_data.py's MAX_SET becomes."""
+    from pagekind_data import HELD_OUT_SETS, training_sets
+
+    assert 24 in SOURCE_SETS and 24 in HELD_OUT_SETS and 24 not in training_sets(max_set=max(24, *SOURCE_SETS))
+
+
+#: set 24 was weighted to short real articles (the page-kind data lacks them): the pages marked "SHORT:"
+SHORT24 = [p for p in SPECS[24]["pages"] if p["why"].startswith("SHORT:")]
+
+
+def test_set_24_holds_short_articles_of_several_sites_and_types():
+    assert len(SHORT24) >= 8 and all(p["type"] != "list" for p in SHORT24)
+    assert len({p["site"] for p in SHORT24}) >= 5
+    assert {"gov_notice", "news", "essay"} <= {p["type"] for p in SHORT24}
+
+
+@pytest.mark.parametrize("page", SHORT24, ids=[p["page"] for p in SHORT24])
+def test_set_24_short_articles_are_short(page):
+    """Each marked page's gold is a short text (150-600 characters), read from the fetched checkout."""
+    html = decode_bytes(page_bytes(SPECS[24], page))[0]
+    gold = re.sub(r"\s+", "", gold_text(html, page["note"]))
+    assert 150 <= len(gold) < 600, (page["page"], len(gold))
