@@ -120,6 +120,12 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   ``--split heldout14r2`` and ``--split heldout14adj`` score it against a blind
   second reading and the adjudicated labels (session i16aq), as for the
   eleventh; neither is trained on, and the model trains as the served one does.
+* **fifteenth held-out (``--split heldout15``)**: the same, scored on
+  ``tests/data/theme_labels_heldout15.jsonl`` (:mod:`nlp.draw_heldout15`, session
+  i16as): pages of repositories of accounts no earlier draw or page set names
+  (Party-building, community and charity sites and prototypes), labelled blind and
+  committed before any tagger ran; read from the snapshots as the eighth
+  (``--heldout15-checkout OWNER/NAME=PATH``, once per repository).
 * Since session i16af the eighth and ninth sets' adjudicated labels train the
   served model (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`, decided by
   :mod:`nlp.external_eval`): they are training data, no longer held out. Every
@@ -199,6 +205,7 @@ from nlp.labels import (
     HELDOUT14_ADJUDICATED_FILE,
     HELDOUT14_FILE,
     HELDOUT14_READER2_FILE,
+    HELDOUT15_FILE,
     HELDOUT_FILE,
     EXTERNAL_TRAINING_FILES,
     TRAINING_FILES,
@@ -240,6 +247,7 @@ SERVED_HELDOUT = {
     "heldout14": HELDOUT14_FILE,
     "heldout14r2": HELDOUT14_READER2_FILE,
     "heldout14adj": HELDOUT14_ADJUDICATED_FILE,
+    "heldout15": HELDOUT15_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -785,6 +793,13 @@ def main(argv: list[str] | None = None) -> int:
         "(as --heldout8-checkout)",
     )
     ap.add_argument(
+        "--heldout15-checkout",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="--split heldout15: where a source repository of the fifteenth file is (as --heldout8-checkout)",
+    )
+    ap.add_argument(
         "--clusters",
         type=Path,
         default=None,
@@ -814,6 +829,7 @@ def main(argv: list[str] | None = None) -> int:
                 *args.heldout12_checkout,
                 *args.heldout13_checkout,
                 *args.heldout14_checkout,
+                *args.heldout15_checkout,
             ]
         )
     )

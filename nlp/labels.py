@@ -99,6 +99,10 @@ HELDOUT14_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout14_
 #: the two readings of the fourteenth file adjudicated (``nlp.adjudicate``; ``--split heldout14adj``). Not trained
 #: on: the fourteenth set is held out.
 HELDOUT14_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout14_adjudicated.jsonl"
+#: the fifteenth held-out file (``--split heldout15``, session i16as): paragraphs of saved pages of repositories of
+#: accounts no earlier draw or page set names (Party-building, community and charity sites and prototypes), read
+#: like the eighth (:mod:`nlp.draw_heldout15`). Not trained on.
+HELDOUT15_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout15.jsonl"
 #: What the served model trained on until session i16af, all in ``../shared``. The first three held-out
 #: files have been read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file
