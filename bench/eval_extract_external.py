@@ -8,6 +8,7 @@
         [--set16 NAME=CHECKOUT ...] [--set17 NAME=CHECKOUT ...] [--set18 NAME=CHECKOUT ...]
         [--set19 NAME=CHECKOUT ...] [--set20 NAME=CHECKOUT ...] [--set21 NAME=CHECKOUT ...]
         [--set22 NAME=CHECKOUT ...] [--set23 NAME=CHECKOUT ...] [--set24 NAME=CHECKOUT ...]
+        [--set25 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL] [--pagekind on|off|both]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -148,6 +149,12 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   non-articles (homepages and landing pages, column pages, an empty page, a personal homepage); from 9
   repositories of 9 uploaders new to the page sets, mostly university and public-body sites; all on sites
   new to sets 1-23.
+* set 25, ``--set25 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages25.json``): the same
+  runner on a held-out set drawn for government notices with metadata (it found no metadata table and no
+  解读): two notices with a 文号 (a reprinted ministry notice with its 发文字号 / 来源 / 成文日期 lines, a city
+  exam office's notice), a policy roundup, five essay-type texts (three short), and 12 of 20 non-articles
+  (homepages, column pages of government and public-body builds, a regulations list, an app page); from 7
+  repositories of 7 uploaders new to the page sets, builds and small sites; all on sites new to sets 1-24.
 
 ``--pagekind on|off`` runs govtext with its learned page-kind model (ingest/pagekind.py, applied after
 the rules) on or off whatever the setting GOVTEXT_PAGE_KIND says; ``both`` runs it on in the column
@@ -210,6 +217,7 @@ PAGES21 = ROOT / "bench" / "data" / "extract_pages21.json"
 PAGES22 = ROOT / "bench" / "data" / "extract_pages22.json"
 PAGES23 = ROOT / "bench" / "data" / "extract_pages23.json"
 PAGES24 = ROOT / "bench" / "data" / "extract_pages24.json"
+PAGES25 = ROOT / "bench" / "data" / "extract_pages25.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
 SOURCE_SETS = {
     9: PAGES9,
@@ -228,6 +236,7 @@ SOURCE_SETS = {
     22: PAGES22,
     23: PAGES23,
     24: PAGES24,
+    25: PAGES25,
 }
 SPLITS = ("heldout", "tune", "fixture")
 

@@ -1,4 +1,4 @@
-"""Page sets 12-24 of bench/eval_extract_external.py: each committed page file's structure, its
+"""Page sets 12-25 of bench/eval_extract_external.py: each committed page file's structure, its
 --setN flag, and that its anchors resolve in the saved-site checkouts (skipped without them). No
 extractor runs here; the sets read once since have their in-sample checks in tests/test_eval_setN.py."""
 
@@ -65,6 +65,11 @@ BUILT = {
     22: ({"list": 18, "interpretation": 1, "essay": 6, "news": 5}, 14, {"articles": 12, "date": 8, "source": 4}),
     23: ({"list": 18, "gov_notice": 3, "essay": 6, "news": 2}, 13, {"articles": 11, "date": 7, "source": 2}),
     24: ({"list": 11, "gov_notice": 4, "essay": 6, "news": 4}, 9, {"articles": 14, "date": 9, "doc_number": 1}),
+    25: (
+        {"list": 12, "gov_notice": 2, "essay": 5, "news": 1},
+        7,
+        {"articles": 8, "date": 1, "source": 1, "doc_number": 2},
+    ),
 }
 SPECS = {n: spec(n) for n in BUILT}
 
@@ -170,3 +175,14 @@ def test_set_24_short_articles_are_short(page):
     html = decode_bytes(page_bytes(SPECS[24], page))[0]
     gold = re.sub(r"\s+", "", gold_text(html, page["note"]))
     assert 150 <= len(gold) < 600, (page["page"], len(gold))
+
+
+def test_set_25_is_held_out_of_the_page_kind_data():
+    """Set 25 (i19an), the next held-out read of the model as it stands (sets 1-24), is never its data, whatever
+    MAX_SET becomes, and its 文号 labels are on government notices."""
+    from pagekind_data import HELD_OUT_SETS, training_sets
+
+    assert 25 in SOURCE_SETS and 25 in HELD_OUT_SETS
+    assert 25 not in training_sets(max_set=max(SOURCE_SETS))
+    numbered = [p for p in SPECS[25]["pages"] if p.get("labels", {}).get("doc_number")]
+    assert len(numbered) >= 2 and all(p["type"] == "gov_notice" for p in numbered)
