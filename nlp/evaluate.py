@@ -126,6 +126,9 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   (Party-building, community and charity sites and prototypes), labelled blind and
   committed before any tagger ran; read from the snapshots as the eighth
   (``--heldout15-checkout OWNER/NAME=PATH``, once per repository).
+  ``--split heldout15r2`` and ``--split heldout15adj`` score it against a blind
+  second reading and the adjudicated labels (session i16at), as for the
+  fourteenth; neither is trained on, and the model trains as the served one does.
 * Since session i16af the eighth and ninth sets' adjudicated labels train the
   served model (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`, decided by
   :mod:`nlp.external_eval`): they are training data, no longer held out. Every
@@ -205,7 +208,9 @@ from nlp.labels import (
     HELDOUT14_ADJUDICATED_FILE,
     HELDOUT14_FILE,
     HELDOUT14_READER2_FILE,
+    HELDOUT15_ADJUDICATED_FILE,
     HELDOUT15_FILE,
+    HELDOUT15_READER2_FILE,
     HELDOUT_FILE,
     EXTERNAL_TRAINING_FILES,
     TRAINING_FILES,
@@ -248,6 +253,8 @@ SERVED_HELDOUT = {
     "heldout14r2": HELDOUT14_READER2_FILE,
     "heldout14adj": HELDOUT14_ADJUDICATED_FILE,
     "heldout15": HELDOUT15_FILE,
+    "heldout15r2": HELDOUT15_READER2_FILE,
+    "heldout15adj": HELDOUT15_ADJUDICATED_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -797,7 +804,8 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="OWNER/NAME=PATH",
-        help="--split heldout15: where a source repository of the fifteenth file is (as --heldout8-checkout)",
+        help="--split heldout15|heldout15r2|heldout15adj: where a source repository of the fifteenth file is "
+        "(as --heldout8-checkout)",
     )
     ap.add_argument(
         "--clusters",

@@ -103,6 +103,11 @@ HELDOUT14_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldou
 #: accounts no earlier draw or page set names (Party-building, community and charity sites and prototypes), read
 #: like the eighth (:mod:`nlp.draw_heldout15`). Not trained on.
 HELDOUT15_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout15.jsonl"
+#: a blind second reading of the fifteenth file's paragraphs (session i16at, ``nlp.second_reading``). Not trained on.
+HELDOUT15_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout15_reader2.jsonl"
+#: the two readings of the fifteenth file adjudicated (``nlp.adjudicate``; ``--split heldout15adj``). Not trained
+#: on: the fifteenth set is held out.
+HELDOUT15_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout15_adjudicated.jsonl"
 #: What the served model trained on until session i16af, all in ``../shared``. The first three held-out
 #: files have been read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file
