@@ -8,7 +8,7 @@
         [--set16 NAME=CHECKOUT ...] [--set17 NAME=CHECKOUT ...] [--set18 NAME=CHECKOUT ...]
         [--set19 NAME=CHECKOUT ...] [--set20 NAME=CHECKOUT ...] [--set21 NAME=CHECKOUT ...]
         [--set22 NAME=CHECKOUT ...] [--set23 NAME=CHECKOUT ...] [--set24 NAME=CHECKOUT ...]
-        [--set25 NAME=CHECKOUT ...]
+        [--set25 NAME=CHECKOUT ...] [--set26 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL] [--pagekind on|off|both]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -155,6 +155,12 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   exam office's notice), a policy roundup, five essay-type texts (three short), and 12 of 20 non-articles
   (homepages, column pages of government and public-body builds, a regulations list, an app page); from 7
   repositories of 7 uploaders new to the page sets, builds and small sites; all on sites new to sets 1-24.
+* set 26, ``--set26 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages26.json``): the same
+  runner on a held-out set weighted to non-articles made of teaser paragraphs: 13 of 22 pages to refuse
+  (columns and homepages of teaser paragraphs or repeated teaser blocks, headline homepages, title lists, a
+  near-empty column, a form page, a landing page), and 9 articles (two short news items, a reprinted law, a
+  plain-language reading of it, five essay-type texts); from 8 repositories of 8 uploaders new to the page
+  sets, builds, course projects, templates and app fragments of public bodies; all on sites new to sets 1-25.
 
 ``--pagekind on|off`` runs govtext with its learned page-kind model (ingest/pagekind.py, applied after
 the rules) on or off whatever the setting GOVTEXT_PAGE_KIND says; ``both`` runs it on in the column
@@ -218,6 +224,7 @@ PAGES22 = ROOT / "bench" / "data" / "extract_pages22.json"
 PAGES23 = ROOT / "bench" / "data" / "extract_pages23.json"
 PAGES24 = ROOT / "bench" / "data" / "extract_pages24.json"
 PAGES25 = ROOT / "bench" / "data" / "extract_pages25.json"
+PAGES26 = ROOT / "bench" / "data" / "extract_pages26.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
 SOURCE_SETS = {
     9: PAGES9,
@@ -237,6 +244,7 @@ SOURCE_SETS = {
     23: PAGES23,
     24: PAGES24,
     25: PAGES25,
+    26: PAGES26,
 }
 SPLITS = ("heldout", "tune", "fixture")
 

@@ -1,4 +1,4 @@
-"""Page sets 12-25 of bench/eval_extract_external.py: each committed page file's structure, its
+"""Page sets 12-26 of bench/eval_extract_external.py: each committed page file's structure, its
 --setN flag, and that its anchors resolve in the saved-site checkouts (skipped without them). No
 extractor runs here; the sets read once since have their in-sample checks in tests/test_eval_setN.py."""
 
@@ -69,6 +69,11 @@ BUILT = {
         {"list": 12, "gov_notice": 2, "essay": 5, "news": 1},
         7,
         {"articles": 8, "date": 1, "source": 1, "doc_number": 2},
+    ),
+    26: (
+        {"list": 13, "interpretation": 1, "gov_notice": 1, "essay": 5, "news": 2},
+        8,
+        {"articles": 9, "date": 2, "source": 1},
     ),
 }
 SPECS = {n: spec(n) for n in BUILT}
@@ -182,3 +187,28 @@ def test_set_25s_doc_numbers_are_on_government_notices():
     are on government notices."""
     numbered = [p for p in SPECS[25]["pages"] if p.get("labels", {}).get("doc_number")]
     assert len(numbered) >= 2 and all(p["type"] == "gov_notice" for p in numbered)
+
+
+#: set 26 (i19ap), drawn as the next held-out read and not read yet: weighted to non-articles, above all columns
+#: and homepages of teaser paragraphs; its few short articles are marked "SHORT:"
+SPEC26 = SPECS[26]
+SHORT26 = [p for p in SPEC26["pages"] if p["why"].startswith("SHORT:")]
+
+
+def test_set_26_is_held_out_and_at_least_half_non_articles():
+    """Set 26 stays out of the page-kind data (HELD_OUT_SETS) until its one read, and at least half its pages,
+    on at least five sites, are non-articles to refuse."""
+    from pagekind_data import HELD_OUT_SETS, training_sets
+
+    assert 26 in HELD_OUT_SETS and 26 not in training_sets(max_set=max(SOURCE_SETS))
+    lists = [p for p in SPEC26["pages"] if p["type"] == "list"]
+    assert 2 * len(lists) >= len(SPEC26["pages"]) and len({p["site"] for p in lists}) >= 5
+    assert all(p["split"] == "heldout" for p in SPEC26["pages"])
+
+
+@pytest.mark.parametrize("page", SHORT26, ids=[p["page"] for p in SHORT26])
+def test_set_26_short_articles_are_short(page):
+    """Each marked page's gold is a short text (150-600 characters), read from the fetched checkout."""
+    html = decode_bytes(page_bytes(SPEC26, page))[0]
+    gold = re.sub(r"\s+", "", gold_text(html, page["note"]))
+    assert page["type"] != "list" and 150 <= len(gold) < 600, (page["page"], len(gold))
