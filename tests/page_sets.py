@@ -18,6 +18,16 @@ from eval_extract_external import SOURCE_SETS, Checkout, decode_bytes  # noqa: E
 MIRROR = ROOT.parent / ".mirror"
 
 
+def string_values(node: object, key: str) -> set[str]:
+    """Every string value of ``key`` anywhere in a page file's JSON (its sites, its repositories)."""
+    if isinstance(node, dict):
+        found = {node[key]} if isinstance(node.get(key), str) else set()
+        return found.union(*(string_values(v, key) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(string_values(v, key) for v in node))
+    return set()
+
+
 def spec(n: int) -> dict:
     return json.loads(SOURCE_SETS[n].read_text(encoding="utf-8"))
 

@@ -17,20 +17,9 @@ from test_eval_set6 import _repo  # noqa: E402
 
 
 def _sites(path: Path) -> set[str]:
-    out: set[str] = set()
+    from page_sets import string_values
 
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            if "site" in node:
-                out.add(node["site"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(path.read_text(encoding="utf-8")))
-    return out
+    return string_values(json.loads(path.read_text(encoding="utf-8")), "site")
 
 
 def earlier_sets(path: Path) -> list[Path]:

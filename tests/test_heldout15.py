@@ -74,22 +74,13 @@ LAST_PAGE_SET_BEFORE = 24
 def _page_set_repos(last: int = LAST_PAGE_SET_BEFORE) -> set[str]:
     """Every repository the extraction page sets drawn before this file (``bench/data/extract_pages*.json``,
     sets 1 to ``last``) name."""
+    from page_sets import string_values
+
     out: set[str] = set()
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("repo"), str):
-                out.add(node["repo"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
     for path in sorted(BENCH.glob("extract_pages*.json")):
         number = path.stem.removeprefix("extract_pages")
         if not number or int(number) <= last:
-            walk(json.loads(path.read_text(encoding="utf-8")))
+            out |= string_values(json.loads(path.read_text(encoding="utf-8")), "repo")
     return out
 
 
