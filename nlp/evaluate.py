@@ -129,6 +129,12 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   ``--split heldout15r2`` and ``--split heldout15adj`` score it against a blind
   second reading and the adjudicated labels (session i16at), as for the
   fourteenth; neither is trained on, and the model trains as the served one does.
+* **sixteenth held-out (``--split heldout16``)**: the same, scored on
+  ``tests/data/theme_labels_heldout16.jsonl`` (:mod:`nlp.draw_heldout16`, session
+  i16au): the pages of a repository of an account no earlier draw or page set
+  names (a school's site), drawn weighted towards the report and policy
+  registers, labelled blind and committed before any tagger ran; read from the
+  snapshot as the eighth (``--heldout16-checkout OWNER/NAME=PATH``).
 * Since session i16af the eighth and ninth sets' adjudicated labels train the
   served model (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`, decided by
   :mod:`nlp.external_eval`): they are training data, no longer held out. Every
@@ -211,6 +217,7 @@ from nlp.labels import (
     HELDOUT15_ADJUDICATED_FILE,
     HELDOUT15_FILE,
     HELDOUT15_READER2_FILE,
+    HELDOUT16_FILE,
     HELDOUT_FILE,
     EXTERNAL_TRAINING_FILES,
     TRAINING_FILES,
@@ -255,6 +262,7 @@ SERVED_HELDOUT = {
     "heldout15": HELDOUT15_FILE,
     "heldout15r2": HELDOUT15_READER2_FILE,
     "heldout15adj": HELDOUT15_ADJUDICATED_FILE,
+    "heldout16": HELDOUT16_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -808,6 +816,13 @@ def main(argv: list[str] | None = None) -> int:
         "(as --heldout8-checkout)",
     )
     ap.add_argument(
+        "--heldout16-checkout",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="--split heldout16: where the source repository of the sixteenth file is (as --heldout8-checkout)",
+    )
+    ap.add_argument(
         "--clusters",
         type=Path,
         default=None,
@@ -838,6 +853,7 @@ def main(argv: list[str] | None = None) -> int:
                 *args.heldout13_checkout,
                 *args.heldout14_checkout,
                 *args.heldout15_checkout,
+                *args.heldout16_checkout,
             ]
         )
     )

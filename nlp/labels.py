@@ -108,6 +108,11 @@ HELDOUT15_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout15_
 #: the two readings of the fifteenth file adjudicated (``nlp.adjudicate``; ``--split heldout15adj``). Not trained
 #: on: the fifteenth set is held out.
 HELDOUT15_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout15_adjudicated.jsonl"
+#: the sixteenth held-out file (``--split heldout16``, session i16au): paragraphs of the saved pages of a repository of
+#: an account no earlier draw or page set names (a school's site: report-, plan- and notice-titled pages), drawn
+#: weighted towards the ``local_report`` and ``local_policy`` registers and read like the eighth
+#: (:mod:`nlp.draw_heldout16`). Not trained on.
+HELDOUT16_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout16.jsonl"
 #: What the served model trained on until session i16af, all in ``../shared``. The first three held-out
 #: files have been read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file

@@ -1,0 +1,127 @@
+"""The sixteenth held-out label set (issue 16, session i16au): paragraphs of the saved pages of a repository of an
+account that no earlier draw or extraction page set names (a school's site), drawn weighted towards the
+``local_report`` and ``local_policy`` registers.
+
+Built as the eighth to fifteenth (``tests/heldout_sites.py`` holds the checks they share). The file's structure is
+checked always, and that it shares no paragraph, no page and no repository (nor any account) with the eighth to
+fifteenth sets' draws, every reading of their files included, or with the extraction page sets. Its references are
+resolved (sha1 checked) and the draw is re-run when the source repositories' snapshots are on this machine
+(``../.mirror/<owner>+<name>/repo``), and skipped with the missing ones named otherwise. Nothing here runs a tagger
+on the paragraphs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from heldout_sites import (
+    check_documented_form,
+    check_draw_reproduces,
+    check_every_paragraph_resolves,
+    earlier_rows,
+    missing_snapshots,
+)
+
+from nlp.draw_heldout16 import SOURCES
+from nlp.labels import (
+    HELDOUT16_FILE,
+    labels_available,
+    read_label_rows,
+)
+
+ROWS = read_label_rows(HELDOUT16_FILE)
+MISSING = missing_snapshots(SOURCES)
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "data"
+
+
+def _earlier_repos() -> set[str]:
+    """Every repository an earlier site draw (eighth to fifteenth) read."""
+    from nlp import (
+        draw_heldout8,
+        draw_heldout9,
+        draw_heldout10,
+        draw_heldout11,
+        draw_heldout12,
+        draw_heldout13,
+        draw_heldout14,
+        draw_heldout15,
+    )
+
+    return {
+        repo
+        for repo, _, _ in (
+            *draw_heldout8.SOURCES,
+            *draw_heldout9.SOURCES,
+            *draw_heldout9.SOURCES_B,
+            *draw_heldout10.SOURCES,
+            *draw_heldout11.SOURCES,
+            *draw_heldout11.SOURCES_B,
+            *draw_heldout12.SOURCES,
+            *draw_heldout13.SOURCES,
+            *draw_heldout14.SOURCES,
+            *draw_heldout15.SOURCES,
+        )
+    }
+
+
+#: the page sets on main when this file was drawn (1 to 26; set 27 is not drawn yet): every one is checked, and
+#: :func:`test_no_page_set_shares_the_account` checks the later ones when they come
+LAST_PAGE_SET_BEFORE = 26
+
+
+def _page_set_repos(last: int = LAST_PAGE_SET_BEFORE) -> set[str]:
+    """Every repository the extraction page sets drawn before this file (``bench/data/extract_pages*.json``,
+    sets 1 to ``last``) name."""
+    from page_sets import string_values
+
+    out: set[str] = set()
+    for path in sorted(BENCH.glob("extract_pages*.json")):
+        number = path.stem.removeprefix("extract_pages")
+        if not number or int(number) <= last:
+            out |= string_values(json.loads(path.read_text(encoding="utf-8")), "repo")
+    return out
+
+
+def test_no_page_set_shares_the_account():
+    """No page set, drawn before this file or after it, names this file's account."""
+    everything = {repo.split("/")[0].lower() for repo in _page_set_repos(10**6)}
+    assert not {repo.split("/")[0].lower() for repo, _, _ in SOURCES} & everything
+
+
+def test_heldout16_rows_have_the_documented_form():
+    # README: 250-320 paragraphs of 1 repository, 3 themes with 5 or more positives, most rows with none
+    check_documented_form(
+        HELDOUT16_FILE, ROWS, SOURCES, (250, 320), ("h16_",), min_repos=1, min_averaged=3, min_negatives=150
+    )
+
+
+def test_heldout16_is_weighted_towards_reports_and_policies():
+    # README: the report register, 7-12 rows in each earlier set, has 56 here; news is the smallest register
+    registers = Counter(r["register"] for r in ROWS)
+    assert registers["local_report"] >= 50
+    assert registers["local_news"] < registers["local_report"] < registers["local_policy"]
+
+
+def test_heldout16_shares_no_paragraph_page_or_account_with_an_earlier_set():
+    earlier = earlier_rows(16)
+    assert not {r["sha1"] for r in earlier} & {r["sha1"] for r in ROWS}
+    assert not {(r["repo"], r["path"]) for r in earlier} & {(r["repo"], r["path"]) for r in ROWS}
+    # no source's account is one an earlier draw or a page set names
+    accounts = {repo.split("/")[0].lower() for repo in _earlier_repos() | _page_set_repos()}
+    assert accounts  # the earlier draws are importable and the page sets were read
+    assert not {repo.split("/")[0].lower() for repo, _, _ in SOURCES} & accounts
+
+
+@pytest.mark.skipif(bool(MISSING), reason=f"source snapshots not on this machine: {MISSING}")
+def test_every_heldout16_paragraph_resolves_with_its_sha1():
+    check_every_paragraph_resolves(HELDOUT16_FILE, ROWS)
+
+
+@pytest.mark.skipif(bool(MISSING) or not labels_available(), reason=f"snapshots {MISSING} or ../shared missing")
+def test_heldout16_draw_reproduces_the_file():
+    from nlp.draw_heldout16 import draw
+
+    check_draw_reproduces(draw, 1716, ROWS)
