@@ -35,7 +35,7 @@ from __future__ import annotations
 import random
 import re
 
-from nlp import draw_heldout12, external_draw, labels
+from nlp import draw_heldout12, draw_heldout15, external_draw, labels
 from nlp.external_draw import Source
 from nlp.heldout_draw import Draw
 
@@ -79,14 +79,10 @@ _ORDER = {"local_report": 0, "local_policy": 1, "local_news": 2}
 
 
 def _earlier_label_sha1s() -> set[str]:
-    """The sha1 of every row of every reading (first, reader 2, adjudicated) of the eighth to fifteenth sets."""
-    paths = [
-        getattr(labels, f"HELDOUT{k}{suffix}_FILE")
-        for k in range(8, 16)
-        for suffix in ("", "_READER2", "_ADJUDICATED")
-        if hasattr(labels, f"HELDOUT{k}{suffix}_FILE")
-    ]
-    return external_draw.label_sha1s(tuple(paths))
+    """The sha1 of every row of every reading (first, reader 2, adjudicated) of the eighth to fifteenth sets:
+    the fifteenth draw's, and the fifteenth's three readings."""
+    fifteenth = (labels.HELDOUT15_FILE, labels.HELDOUT15_READER2_FILE, labels.HELDOUT15_ADJUDICATED_FILE)
+    return draw_heldout15._earlier_label_sha1s() | external_draw.label_sha1s(fifteenth)
 
 
 def _take(item: dict, chosen: set, per_doc: dict) -> bool:

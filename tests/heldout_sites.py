@@ -19,6 +19,33 @@ from nlp.taxonomy import THEME_IDS
 DRAWN_FIELDS = ("repo", "commit", "path", "para_index", "sha1", "text_prefix", "register", "group", "drawn_by")
 
 
+def draw_repos(first: int, last: int) -> set[str]:
+    """Every repository the site draws ``nlp.draw_heldoutN`` for N in first..last read (every SOURCES* list)."""
+    import importlib
+
+    out: set[str] = set()
+    for n in range(first, last + 1):
+        module = importlib.import_module(f"nlp.draw_heldout{n}")
+        for name in dir(module):
+            if name.startswith("SOURCES"):
+                out |= {repo for repo, _, _ in getattr(module, name)}
+    return out
+
+
+def page_set_repos(last: int) -> set[str]:
+    """Every repository the extraction page sets 1 to ``last`` (``bench/data/extract_pages*.json``) name."""
+    import json
+
+    from page_sets import string_values
+
+    out: set[str] = set()
+    for path in sorted((Path(__file__).resolve().parents[1] / "bench" / "data").glob("extract_pages*.json")):
+        number = path.stem.removeprefix("extract_pages")
+        if not number or int(number) <= last:
+            out |= string_values(json.loads(path.read_text(encoding="utf-8")), "repo")
+    return out
+
+
 def earlier_rows(n: int) -> list[dict]:
     """The rows of every reading (first, reader 2, adjudicated, where there is one) of the site sets eight
     to ``n - 1``: what the ``n``-th set must share no paragraph (or repository, or page) with."""

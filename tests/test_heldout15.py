@@ -11,11 +11,12 @@ on the paragraphs.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from heldout_sites import (
+    draw_repos,
+    page_set_repos,
     check_documented_form,
     check_draw_reproduces,
     check_every_paragraph_resolves,
@@ -37,30 +38,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "data"
 
 def _earlier_repos() -> set[str]:
     """Every repository an earlier site draw (eighth to fourteenth) read."""
-    from nlp import (
-        draw_heldout8,
-        draw_heldout9,
-        draw_heldout10,
-        draw_heldout11,
-        draw_heldout12,
-        draw_heldout13,
-        draw_heldout14,
-    )
-
-    return {
-        repo
-        for repo, _, _ in (
-            *draw_heldout8.SOURCES,
-            *draw_heldout9.SOURCES,
-            *draw_heldout9.SOURCES_B,
-            *draw_heldout10.SOURCES,
-            *draw_heldout11.SOURCES,
-            *draw_heldout11.SOURCES_B,
-            *draw_heldout12.SOURCES,
-            *draw_heldout13.SOURCES,
-            *draw_heldout14.SOURCES,
-        )
-    }
+    return draw_repos(8, 14)
 
 
 #: the last page set drawn before this file. Page set 25 (i19an), drawn minutes after it from a main without it,
@@ -72,16 +50,8 @@ LAST_PAGE_SET_BEFORE = 24
 
 
 def _page_set_repos(last: int = LAST_PAGE_SET_BEFORE) -> set[str]:
-    """Every repository the extraction page sets drawn before this file (``bench/data/extract_pages*.json``,
-    sets 1 to ``last``) name."""
-    from page_sets import string_values
-
-    out: set[str] = set()
-    for path in sorted(BENCH.glob("extract_pages*.json")):
-        number = path.stem.removeprefix("extract_pages")
-        if not number or int(number) <= last:
-            out |= string_values(json.loads(path.read_text(encoding="utf-8")), "repo")
-    return out
+    """Every repository the extraction page sets drawn before this file (sets 1 to ``last``) name."""
+    return page_set_repos(last)
 
 
 def test_the_one_account_a_later_page_set_shares_is_known():

@@ -12,12 +12,13 @@ on the paragraphs.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from heldout_sites import (
+    draw_repos,
+    page_set_repos,
     check_documented_form,
     check_draw_reproduces,
     check_every_paragraph_resolves,
@@ -39,32 +40,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "data"
 
 def _earlier_repos() -> set[str]:
     """Every repository an earlier site draw (eighth to fifteenth) read."""
-    from nlp import (
-        draw_heldout8,
-        draw_heldout9,
-        draw_heldout10,
-        draw_heldout11,
-        draw_heldout12,
-        draw_heldout13,
-        draw_heldout14,
-        draw_heldout15,
-    )
-
-    return {
-        repo
-        for repo, _, _ in (
-            *draw_heldout8.SOURCES,
-            *draw_heldout9.SOURCES,
-            *draw_heldout9.SOURCES_B,
-            *draw_heldout10.SOURCES,
-            *draw_heldout11.SOURCES,
-            *draw_heldout11.SOURCES_B,
-            *draw_heldout12.SOURCES,
-            *draw_heldout13.SOURCES,
-            *draw_heldout14.SOURCES,
-            *draw_heldout15.SOURCES,
-        )
-    }
+    return draw_repos(8, 15)
 
 
 #: the page sets on main when this file was drawn (1 to 26; set 27 is not drawn yet): every one is checked, and
@@ -73,16 +49,8 @@ LAST_PAGE_SET_BEFORE = 26
 
 
 def _page_set_repos(last: int = LAST_PAGE_SET_BEFORE) -> set[str]:
-    """Every repository the extraction page sets drawn before this file (``bench/data/extract_pages*.json``,
-    sets 1 to ``last``) name."""
-    from page_sets import string_values
-
-    out: set[str] = set()
-    for path in sorted(BENCH.glob("extract_pages*.json")):
-        number = path.stem.removeprefix("extract_pages")
-        if not number or int(number) <= last:
-            out |= string_values(json.loads(path.read_text(encoding="utf-8")), "repo")
-    return out
+    """Every repository the extraction page sets drawn before this file (sets 1 to ``last``) name."""
+    return page_set_repos(last)
 
 
 def test_no_page_set_shares_the_account():
