@@ -60,15 +60,18 @@ def checkout(mirror: Path, repo: str) -> ev.Checkout:
     return ev.Checkout(str(mirror / repo.replace("/", "+") / "repo"))
 
 
-def page_sets(mirror: Path, only: frozenset[str] | None = None):
-    """(set label, PageSet) for sets 1-MAX_SET (or those of them labelled in ``only``)."""
-    if only is not None:
-        for n in training_sets():
-            if str(n) in only:
-                spec = json.loads(ev.SOURCE_SETS[n].read_text(encoding="utf-8"))
-                sources = {k: checkout(mirror, s["repo"]) for k, s in spec["sources"].items()}
-                yield str(n), ev.SixthSet(f"set {n}", spec, sources, None)
-        return
+def numbered_sets(mirror: Path, only: frozenset[str] | None = None):
+    """(set label, PageSet) for the numbered sets 9 on that are the model's data (or those labelled in ``only``);
+    a set read after the model was frozen (page set 16 on) is never its data."""
+    for n in training_sets():
+        if only is None or str(n) in only:
+            spec = json.loads(ev.SOURCE_SETS[n].read_text(encoding="utf-8"))
+            sources = {k: checkout(mirror, s["repo"]) for k, s in spec["sources"].items()}
+            yield str(n), ev.SixthSet(f"set {n}", spec, sources, None)
+
+
+def page_sets(mirror: Path):
+    """(set label, PageSet) for sets 1-MAX_SET."""
     spec1 = json.loads(ev.PAGES.read_text(encoding="utf-8"))
     yield "1", ev.WebContentSet("set 1", spec1["dataset"], checkout(mirror, spec1["dataset"]["repo"]), None)
     spec2 = json.loads(ev.PAGES2.read_text(encoding="utf-8"))
@@ -88,12 +91,7 @@ def page_sets(mirror: Path, only: frozenset[str] | None = None):
             label,
             cls(f"set {label}", spec, {n: checkout(mirror, s["repo"]) for n, s in spec["sources"].items()}, None),
         )
-    for n in training_sets():  # a set read after the model was frozen (page set 16 on) is never its data
-        spec = json.loads(ev.SOURCE_SETS[n].read_text(encoding="utf-8"))
-        yield (
-            str(n),
-            ev.SixthSet(f"set {n}", spec, {k: checkout(mirror, s["repo"]) for k, s in spec["sources"].items()}, None),
-        )
+    yield from numbered_sets(mirror)
 
 
 def extra_pages(mirror: Path):
@@ -130,7 +128,7 @@ def row(set_label: str, page: str, site: str, split: str, nonarticle: int, html:
 def collect(mirror: Path, only: frozenset[str] | None = None) -> list[dict]:
     """Rows of every page, or only of the sets labelled in ``only`` (no extras then)."""
     rows = []
-    for label, pset in page_sets(mirror, only):
+    for label, pset in page_sets(mirror) if only is None else numbered_sets(mirror, only):
         for page in pset.pages:
             nonarticle = int(page["type"] == "list")
             gold = None if nonarticle else pset.gold(page)

@@ -11,7 +11,6 @@ on the paragraphs.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from heldout_sites import (
@@ -33,12 +32,6 @@ from nlp.labels import (
 
 ROWS = read_label_rows(HELDOUT15_FILE)
 MISSING = missing_snapshots(SOURCES)
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "data"
-
-
-def _earlier_repos() -> set[str]:
-    """Every repository an earlier site draw (eighth to fourteenth) read."""
-    return draw_repos(8, 14)
 
 
 #: the last page set drawn before this file. Page set 25 (i19an), drawn minutes after it from a main without it,
@@ -49,14 +42,9 @@ def _earlier_repos() -> set[str]:
 LAST_PAGE_SET_BEFORE = 24
 
 
-def _page_set_repos(last: int = LAST_PAGE_SET_BEFORE) -> set[str]:
-    """Every repository the extraction page sets drawn before this file (sets 1 to ``last``) name."""
-    return page_set_repos(last)
-
-
 def test_the_one_account_a_later_page_set_shares_is_known():
     """Page sets drawn after this file share no account with it but set 25's Jason767445898."""
-    later = {repo.split("/")[0].lower() for repo in _page_set_repos(10**6) - _page_set_repos()}
+    later = {repo.split("/")[0].lower() for repo in page_set_repos(10**6) - page_set_repos(LAST_PAGE_SET_BEFORE)}
     assert {repo.split("/")[0].lower() for repo, _, _ in SOURCES} & later == {"jason767445898"}
 
 
@@ -72,7 +60,7 @@ def test_heldout15_shares_no_paragraph_page_or_account_with_an_earlier_set():
     assert not {r["sha1"] for r in earlier} & {r["sha1"] for r in ROWS}
     assert not {(r["repo"], r["path"]) for r in earlier} & {(r["repo"], r["path"]) for r in ROWS}
     # no source's account is one an earlier draw or a page set names
-    accounts = {repo.split("/")[0].lower() for repo in _earlier_repos() | _page_set_repos()}
+    accounts = {repo.split("/")[0].lower() for repo in draw_repos(8, 14) | page_set_repos(LAST_PAGE_SET_BEFORE)}
     assert accounts  # the earlier draws are importable and the page sets were read
     assert not {repo.split("/")[0].lower() for repo, _, _ in SOURCES} & accounts
 

@@ -13,7 +13,6 @@ on the paragraphs.
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from heldout_sites import (
@@ -35,12 +34,6 @@ from nlp.labels import (
 
 ROWS = read_label_rows(HELDOUT16_FILE)
 MISSING = missing_snapshots(SOURCES)
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "data"
-
-
-def _earlier_repos() -> set[str]:
-    """Every repository an earlier site draw (eighth to fifteenth) read."""
-    return draw_repos(8, 15)
 
 
 #: the page sets on main when this file was drawn (1 to 26; set 27 is not drawn yet): every one is checked, and
@@ -48,14 +41,9 @@ def _earlier_repos() -> set[str]:
 LAST_PAGE_SET_BEFORE = 26
 
 
-def _page_set_repos(last: int = LAST_PAGE_SET_BEFORE) -> set[str]:
-    """Every repository the extraction page sets drawn before this file (sets 1 to ``last``) name."""
-    return page_set_repos(last)
-
-
 def test_no_page_set_shares_the_account():
     """No page set, drawn before this file or after it, names this file's account."""
-    everything = {repo.split("/")[0].lower() for repo in _page_set_repos(10**6)}
+    everything = {repo.split("/")[0].lower() for repo in page_set_repos(10**6)}
     assert not {repo.split("/")[0].lower() for repo, _, _ in SOURCES} & everything
 
 
@@ -78,7 +66,7 @@ def test_heldout16_shares_no_paragraph_page_or_account_with_an_earlier_set():
     assert not {r["sha1"] for r in earlier} & {r["sha1"] for r in ROWS}
     assert not {(r["repo"], r["path"]) for r in earlier} & {(r["repo"], r["path"]) for r in ROWS}
     # no source's account is one an earlier draw or a page set names
-    accounts = {repo.split("/")[0].lower() for repo in _earlier_repos() | _page_set_repos()}
+    accounts = {repo.split("/")[0].lower() for repo in draw_repos(8, 15) | page_set_repos(LAST_PAGE_SET_BEFORE)}
     assert accounts  # the earlier draws are importable and the page sets were read
     assert not {repo.split("/")[0].lower() for repo, _, _ in SOURCES} & accounts
 
