@@ -135,6 +135,13 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   names (a school's site), drawn weighted towards the report and policy
   registers, labelled blind and committed before any tagger ran; read from the
   snapshot as the eighth (``--heldout16-checkout OWNER/NAME=PATH``).
+* **seventeenth held-out (``--split heldout17``)**: the same, scored on
+  ``tests/data/theme_labels_heldout17.jsonl`` (:mod:`nlp.draw_heldout17`, session
+  i16aw): the pages of repositories of accounts no earlier draw or page set names
+  (local public bodies' sites and systems: a trade union, an agricultural service
+  platform, a community platform, a legal-adviser WeChat assistant, a community
+  ledger, a grid platform), labelled blind and committed before any tagger ran; read
+  from the snapshots as the eighth (``--heldout17-checkout OWNER/NAME=PATH``).
 * Since session i16af the eighth and ninth sets' adjudicated labels train the
   served model (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`, decided by
   :mod:`nlp.external_eval`): they are training data, no longer held out. Every
@@ -218,6 +225,7 @@ from nlp.labels import (
     HELDOUT15_FILE,
     HELDOUT15_READER2_FILE,
     HELDOUT16_FILE,
+    HELDOUT17_FILE,
     HELDOUT_FILE,
     EXTERNAL_TRAINING_FILES,
     TRAINING_FILES,
@@ -263,6 +271,7 @@ SERVED_HELDOUT = {
     "heldout15r2": HELDOUT15_READER2_FILE,
     "heldout15adj": HELDOUT15_ADJUDICATED_FILE,
     "heldout16": HELDOUT16_FILE,
+    "heldout17": HELDOUT17_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -823,6 +832,13 @@ def main(argv: list[str] | None = None) -> int:
         help="--split heldout16: where the source repository of the sixteenth file is (as --heldout8-checkout)",
     )
     ap.add_argument(
+        "--heldout17-checkout",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="--split heldout17: where a source repository of the seventeenth file is (as --heldout8-checkout)",
+    )
+    ap.add_argument(
         "--clusters",
         type=Path,
         default=None,
@@ -854,6 +870,7 @@ def main(argv: list[str] | None = None) -> int:
                 *args.heldout14_checkout,
                 *args.heldout15_checkout,
                 *args.heldout16_checkout,
+                *args.heldout17_checkout,
             ]
         )
     )

@@ -2,7 +2,8 @@
 (:mod:`nlp.draw_heldout8` to :mod:`nlp.draw_heldout11`): each set names its
 sources, word searches, random count and seed; this module lists the pages, builds the pool and draws.
 
-Pages: every ``.htm``/``.html``/``.shtml`` file of a source at its commit, sorted by path, read
+Pages: every ``.htm``/``.html``/``.shtml`` file of a source at its commit (or the files a draw's own
+``pattern`` names, e.g. ``.jsp`` templates holding their text as HTML), sorted by path, read
 from the source's snapshot (a bare or a working git directory, :func:`nlp.external_docs.checkout_path`)
 by the fixed reader of :mod:`nlp.external_docs`; a page whose title names a national law or
 regulation (中华人民共和国…, …法, …条例, …实施细则) is skipped.
@@ -84,8 +85,9 @@ def shared_paragraphs() -> set[str]:
     return seen
 
 
-def pages(repo: str, commit: str, unquoted: bool = False) -> list[tuple[str, bytes]]:
-    """Every page (path, bytes) of ``repo`` at ``commit``, sorted by path (a bare or a working git directory).
+def pages(repo: str, commit: str, unquoted: bool = False, pattern: re.Pattern = _PAGE) -> list[tuple[str, bytes]]:
+    """Every page (path, bytes) of ``repo`` at ``commit`` whose path ``pattern`` matches (``.htm``/``.html``/
+    ``.shtml`` by default), sorted by path (a bare or a working git directory).
     git quotes a path with non-ASCII characters, so such pages are left out unless ``unquoted`` (the
     thirteenth draw on): the earlier draws keep their listing."""
     git_dir = _git_dir(checkout_path(repo))
@@ -99,7 +101,7 @@ def pages(repo: str, commit: str, unquoted: bool = False) -> list[tuple[str, byt
         check=True,
     ).stdout.splitlines()
     out = []
-    for name in sorted(n for n in names if _PAGE.search(n)):
+    for name in sorted(n for n in names if pattern.search(n)):
         blob = subprocess.run(
             ["git", "--git-dir", str(git_dir), "cat-file", "blob", f"{commit}:{name}"], capture_output=True, check=True
         ).stdout
@@ -107,11 +109,11 @@ def pages(repo: str, commit: str, unquoted: bool = False) -> list[tuple[str, byt
     return out
 
 
-def site_pages(sources: Sequence[Source], unquoted: bool = False) -> list[Page]:
+def site_pages(sources: Sequence[Source], unquoted: bool = False, pattern: re.Pattern = _PAGE) -> list[Page]:
     """The pages of ``sources`` in source and path order, law-titled pages left out."""
     out: list[Page] = []
     for repo, commit, group in sources:
-        for path, blob in pages(repo, commit, unquoted):
+        for path, blob in pages(repo, commit, unquoted, pattern):
             title = html_title(blob)
             if _LAW_TITLE.search(title):
                 continue
@@ -124,10 +126,11 @@ def build_pool(
     elsewhere: Collection[str] = frozenset(),
     earlier_sha1s: Collection[str] = frozenset(),
     unquoted: bool = False,
+    pattern: re.Pattern = _PAGE,
 ) -> list[dict]:
     """Every eligible paragraph of ``sources`` (see the module docstring), in source and page order
-    (``unquoted``: pages with non-ASCII paths too, see :func:`pages`)."""
-    site = site_pages(sources, unquoted)
+    (``unquoted``: pages with non-ASCII paths too; ``pattern``: the page paths read; see :func:`pages`)."""
+    site = site_pages(sources, unquoted, pattern)
     counts: Counter[str] = Counter(p for page in site for p in set(page[5]))
     shared = shared_paragraphs() | set(elsewhere)
     pool = []
@@ -154,12 +157,17 @@ def build_pool(
 
 
 def second_pool(
-    first_sources: Sequence[Source], sources_b: Sequence[Source], earlier_sha1s: Collection[str]
+    first_sources: Sequence[Source],
+    sources_b: Sequence[Source],
+    earlier_sha1s: Collection[str],
+    unquoted: bool = False,
+    pattern: re.Pattern = _PAGE,
 ) -> list[dict]:
-    """The pool of a second round on other sites: ``sources_b``'s eligible paragraphs, leaving out any
-    paragraph the first round's sites also hold (so the second round only adds rows)."""
-    first = frozenset(p for page in site_pages(first_sources) for p in page[5])
-    return build_pool(sources_b, first, earlier_sha1s)
+    """The pool of a second round on other sites: ``sources_b``'s eligible paragraphs (their pages ``pattern``
+    names), leaving out any paragraph the first round's sites' pages also hold (so the second round only adds
+    rows); ``unquoted`` as for :func:`pages`, for both rounds."""
+    first = frozenset(p for page in site_pages(first_sources, unquoted) for p in page[5])
+    return build_pool(sources_b, first, earlier_sha1s, unquoted, pattern)
 
 
 def candidate(item: dict, why: str) -> dict:

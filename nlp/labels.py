@@ -113,6 +113,11 @@ HELDOUT15_ADJUDICATED_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldou
 #: weighted towards the ``local_report`` and ``local_policy`` registers and read like the eighth
 #: (:mod:`nlp.draw_heldout16`). Not trained on.
 HELDOUT16_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout16.jsonl"
+#: the seventeenth held-out file (``--split heldout17``, session i16aw): paragraphs of the saved pages of repositories
+#: of accounts no earlier draw or page set names (a trade union's site, an agricultural service platform, a community
+#: platform prototype; a second round of ``.jsp`` templates: a legal-adviser WeChat assistant, a community ledger
+#: system, a grid platform), read like the eighth (:mod:`nlp.draw_heldout17`). Not trained on.
+HELDOUT17_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout17.jsonl"
 #: What the served model trained on until session i16af, all in ``../shared``. The first three held-out
 #: files have been read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file
