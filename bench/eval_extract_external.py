@@ -8,7 +8,7 @@
         [--set16 NAME=CHECKOUT ...] [--set17 NAME=CHECKOUT ...] [--set18 NAME=CHECKOUT ...]
         [--set19 NAME=CHECKOUT ...] [--set20 NAME=CHECKOUT ...] [--set21 NAME=CHECKOUT ...]
         [--set22 NAME=CHECKOUT ...] [--set23 NAME=CHECKOUT ...] [--set24 NAME=CHECKOUT ...]
-        [--set25 NAME=CHECKOUT ...] [--set26 NAME=CHECKOUT ...]
+        [--set25 NAME=CHECKOUT ...] [--set26 NAME=CHECKOUT ...] [--set27 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL] [--pagekind on|off|both]
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
@@ -161,6 +161,13 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   near-empty column, a form page, a landing page), and 9 articles (two short news items, a reprinted law, a
   plain-language reading of it, five essay-type texts); from 8 repositories of 8 uploaders new to the page
   sets, builds, course projects, templates and app fragments of public bodies; all on sites new to sets 1-25.
+* set 27, ``--set27 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages27.json``): the same
+  runner on a held-out set drawn for notices with metadata tables, 政策解读, public-body news, essays and
+  list pages (it found no metadata table, 文号 line or 解读): 8 of 17 pages to refuse (teaser and headline
+  columns, two homepages, a leadership roster, an app page), and 9 articles (three news items of public
+  bodies, four notices of a university, a hospital and a county, two essay-type texts); from 6 repositories
+  of 6 uploaders new to the page sets, platform builds, app pages and course builds; all on sites new to
+  sets 1-26.
 
 ``--pagekind on|off`` runs govtext with its learned page-kind model (ingest/pagekind.py, applied after
 the rules) on or off whatever the setting GOVTEXT_PAGE_KIND says; ``both`` runs it on in the column
@@ -225,6 +232,7 @@ PAGES23 = ROOT / "bench" / "data" / "extract_pages23.json"
 PAGES24 = ROOT / "bench" / "data" / "extract_pages24.json"
 PAGES25 = ROOT / "bench" / "data" / "extract_pages25.json"
 PAGES26 = ROOT / "bench" / "data" / "extract_pages26.json"
+PAGES27 = ROOT / "bench" / "data" / "extract_pages27.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
 SOURCE_SETS = {
     9: PAGES9,
@@ -245,6 +253,7 @@ SOURCE_SETS = {
     24: PAGES24,
     25: PAGES25,
     26: PAGES26,
+    27: PAGES27,
 }
 SPLITS = ("heldout", "tune", "fixture")
 

@@ -1,4 +1,4 @@
-"""Page sets 12-26 of bench/eval_extract_external.py: each committed page file's structure, its
+"""Page sets 12-27 of bench/eval_extract_external.py: each committed page file's structure, its
 --setN flag, and that its anchors resolve in the saved-site checkouts (skipped without them). No
 extractor runs here; the sets read once since have their in-sample checks in tests/test_eval_setN.py."""
 
@@ -75,6 +75,7 @@ BUILT = {
         8,
         {"articles": 9, "date": 2, "source": 1},
     ),
+    27: ({"list": 8, "gov_notice": 4, "essay": 2, "news": 3}, 6, {"articles": 9, "date": 4, "source": 1}),
 }
 SPECS = {n: spec(n) for n in BUILT}
 
@@ -206,5 +207,30 @@ def test_set_26_is_at_least_half_non_articles():
 def test_set_26_short_articles_are_short(page):
     """Each marked page's gold is a short text (150-600 characters), read from the fetched checkout."""
     html = decode_bytes(page_bytes(SPEC26, page))[0]
+    gold = re.sub(r"\s+", "", gold_text(html, page["note"]))
+    assert page["type"] != "list" and 150 <= len(gold) < 600, (page["page"], len(gold))
+
+
+#: set 27 (i19as), drawn as the next held-out read and not read yet: notices of public bodies, public-body news,
+#: essays and list pages (columns, homepages, a roster, an app page); its short articles are marked "SHORT:"
+SPEC27 = SPECS[27]
+SHORT27 = [p for p in SPEC27["pages"] if p["why"].startswith("SHORT:")]
+
+
+def test_set_27_is_held_out_and_about_half_non_articles():
+    """Set 27 stays out of the page-kind data (HELD_OUT_SETS) until its one read; its pages are all held out, from
+    six or more repositories, and close to half of them, on at least four sites, are non-articles to refuse."""
+    from pagekind_data import HELD_OUT_SETS, training_sets
+
+    assert 27 in HELD_OUT_SETS and 27 not in training_sets(max_set=max(SOURCE_SETS))
+    assert all(p["split"] == "heldout" for p in SPEC27["pages"]) and len(SPEC27["sources"]) >= 6
+    lists = [p for p in SPEC27["pages"] if p["type"] == "list"]
+    assert 5 * len(lists) >= 2 * len(SPEC27["pages"]) and len({p["site"] for p in lists}) >= 4
+
+
+@pytest.mark.parametrize("page", SHORT27, ids=[p["page"] for p in SHORT27])
+def test_set_27_short_articles_are_short(page):
+    """Each marked page's gold is a short text (150-600 characters), read from the fetched checkout."""
+    html = decode_bytes(page_bytes(SPEC27, page))[0]
     gold = re.sub(r"\s+", "", gold_text(html, page["note"]))
     assert page["type"] != "list" and 150 <= len(gold) < 600, (page["page"], len(gold))
