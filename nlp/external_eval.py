@@ -28,6 +28,16 @@ of the four site sets (eighth, ninth, tenth, eleventh) is scored by the shared f
 sets without the eleventh (**before**; for the eleventh, the eighth to tenth: the served i16ak recipe, so
 its figure is a leave-it-out one) and with it (**after**; the eleventh cannot score itself there); and
 leave one shared file out, the eighth to tenth training, without and with the eleventh.
+
+``--later`` (session i16ax): should the twelfth to sixteenth sets (adjudicated where a second reading exists,
+else the one reading; 1,183 paragraphs of web pages, each read once per model) train the served model too? Each
+of the nine site sets is scored by a model trained on the shared files and the other site sets, without the five
+(**before**: the eighth to eleventh, the served recipe) and with them (**after**); a set that shares a repository
+with the scored set never trains for it (the fourteenth shares two with the twelfth and one with the tenth).
+Decision rule, written before the run: serve only if (1) the mean after - before over the eighth to eleventh
+sets' eight figures (first reading and adjudicated) is >= 0, (2) the mean after - before over the twelfth to
+sixteenth sets' seven figures (each set's first reading; the fourteenth's and fifteenth's adjudicated too) is
+>= 0, and (3) the leave-one-shared-file-out mean falls by no more than 0.005.
 """
 
 from __future__ import annotations
@@ -48,6 +58,13 @@ from nlp.labels import (
     HELDOUT10_FILE,
     HELDOUT11_ADJUDICATED_FILE,
     HELDOUT11_FILE,
+    HELDOUT12_FILE,
+    HELDOUT13_FILE,
+    HELDOUT14_ADJUDICATED_FILE,
+    HELDOUT14_FILE,
+    HELDOUT15_ADJUDICATED_FILE,
+    HELDOUT15_FILE,
+    HELDOUT16_FILE,
     SHARED_TRAINING_FILES,
     read_label_rows,
 )
@@ -64,6 +81,15 @@ SITE_SETS_TENTH = (*SITE_SETS, ("heldout10", HELDOUT10_ADJUDICATED_FILE, HELDOUT
 
 #: the four site sets of ``--eleventh`` (session i16an): the last is the one the decision is on
 SITE_SETS_ELEVENTH = (*SITE_SETS_TENTH, ("heldout11", HELDOUT11_ADJUDICATED_FILE, HELDOUT11_FILE))
+
+#: the five later site sets of ``--later`` (session i16ax): trained on as the adjudicated file where one exists
+LATER_SETS = (
+    ("heldout12", HELDOUT12_FILE, HELDOUT12_FILE),
+    ("heldout13", HELDOUT13_FILE, HELDOUT13_FILE),
+    ("heldout14", HELDOUT14_ADJUDICATED_FILE, HELDOUT14_FILE),
+    ("heldout15", HELDOUT15_ADJUDICATED_FILE, HELDOUT15_FILE),
+    ("heldout16", HELDOUT16_FILE, HELDOUT16_FILE),
+)
 
 
 def first_reading_gold(ds: Dataset, idx: list[int], path) -> np.ndarray:
@@ -149,6 +175,67 @@ def run_added(site_sets: tuple, C: float = 16.0, clusters: dict[str, int] | None
     return out
 
 
+def run_later(C: float = 16.0, clusters: dict[str, int] | None = None) -> dict:
+    """``--later``: each of the nine site sets scored without / with the twelfth to sixteenth training (the
+    others of the eighth to eleventh always train); a set sharing a repository with the scored one never trains
+    for it; leave one shared file out, the site sets training, without and with the five."""
+    base, added = SITE_SETS_ELEVENTH, LATER_SETS
+    ds = Dataset.of_files([*SHARED_TRAINING_FILES, *(adj for _, adj, _ in (*base, *added))], clusters)
+    assert ds.files is not None
+    shared_files = [p.name for p in SHARED_TRAINING_FILES]
+    shared = [i for i, f in enumerate(ds.files) if f in shared_files]
+    site = {name: [i for i, f in enumerate(ds.files) if f == adj.name] for name, adj, _ in (*base, *added)}
+    repos = {name: {ds.examples[i].doc_id.split(":")[0] for i in idx} for name, idx in site.items()}
+    golds = {
+        name: {"first": first_reading_gold(ds, site[name], first), "adj": ds.gold[site[name]]}
+        for name, _, first in (*base, *added)
+    }
+    out: dict = {"examples": {"shared": len(shared), **{k: len(v) for k, v in site.items()}}, "configs": {}}
+    for cfg_name, pool in (("before", [n for n, _, _ in base]), ("after", list(site))):
+        cfg: dict = {}
+        for name in site:
+            others = [n for n in pool if n != name and not repos[n] & repos[name]]
+            cfg[name] = scored(ds, shared + [i for n in others for i in site[n]], site[name], golds[name], C)
+        sites = [i for n in pool for i in site[n]]
+        files: dict = {}
+        for f in shared_files:
+            test = [i for i in shared if ds.files[i] == f]
+            train = [i for i in shared if ds.files[i] != f] + sites
+            res = scored(ds, train, test, {"gold": ds.gold[test]}, C)["gold"]
+            files[f] = {k: v["macro"]["f1"] for k, v in res.items()}
+        cfg["files"] = files
+        cfg["files_mean"] = {k: float(np.mean([v[k] for v in files.values()])) for k in ("rules", "model", "combined")}
+        out["configs"][cfg_name] = cfg
+    out["decision"] = later_decision(out)
+    return out
+
+
+def later_decision(rep: dict) -> dict:
+    """The ``--later`` rule (module docstring): mean changes over the earlier and the later sets' figures, and
+    the leave-one-shared-file-out change."""
+    before, after = rep["configs"]["before"], rep["configs"]["after"]
+
+    def change(names: list[str], golds_of) -> float:
+        diffs = [
+            after[n][g]["combined"]["macro"]["f1"] - before[n][g]["combined"]["macro"]["f1"]
+            for n in names
+            for g in golds_of(n)
+        ]
+        return float(np.mean(diffs))
+
+    earlier = change([n for n, _, _ in SITE_SETS_ELEVENTH], lambda n: ("first", "adj"))
+    later = change(
+        [n for n, _, _ in LATER_SETS], lambda n: ("first", "adj") if n in ("heldout14", "heldout15") else ("first",)
+    )
+    files = after["files_mean"]["combined"] - before["files_mean"]["combined"]
+    return {
+        "earlier_change": earlier,
+        "later_change": later,
+        "files_change": files,
+        "serve": earlier >= 0 and later >= 0 and files >= -0.005,
+    }
+
+
 def format_report_tenth(rep: dict, site_sets: tuple = SITE_SETS_TENTH) -> str:
     lines = [f"paragraphs: {rep['examples']}; combined = served (global threshold), macro over themes with >= 5"]
     for name, _, _ in site_sets:
@@ -213,10 +300,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--tenth", action="store_true", help="without / with the tenth set (session i16ak)")
     ap.add_argument("--eleventh", action="store_true", help="without / with the eleventh set (session i16an)")
+    ap.add_argument("--later", action="store_true", help="without / with the twelfth to sixteenth sets (session i16ax)")
     args = ap.parse_args(argv)
     set_checkouts(dict(parse_checkout(spec) for spec in args.checkout))
     from nlp.word_clusters import load
 
+    if args.later:
+        rep = run_later(args.C, load(None)["clusters"])
+        text = format_report_tenth(rep, (*SITE_SETS_ELEVENTH, *LATER_SETS))
+        print(json.dumps(rep, ensure_ascii=False, indent=1) if args.json else text + f"\n\ndecision: {rep['decision']}")
+        return 0
     if args.tenth or args.eleventh:
         site_sets = SITE_SETS_ELEVENTH if args.eleventh else SITE_SETS_TENTH
         rep = run_added(site_sets, args.C, load(None)["clusters"])
