@@ -3,13 +3,13 @@
     .venv/bin/python bench/pagekind_cv.py [--data bench/data/pagekind_features.jsonl] [--folds 10] [--pages]
     .venv/bin/python bench/pagekind_cv.py --freeze   # fit on sets 1-19 (SERVED_SETS) -> ingest/pagekind_model.json
 
-On every labelled page of extraction sets 1-26 (bench/pagekind_data.py writes their features and the
+On every labelled page of extraction sets 1-27 (bench/pagekind_data.py writes their features and the
 rules' verdicts), folds grouped by site (GroupKFold: no site is in a fold's training and test pages).
 In each fold the model is fitted on the training sites only; its threshold for the combination is
 chosen on those sites too (inner site-grouped folds: the lowest threshold at which at most
 ``--budget`` of the training articles the rules keep would be refused). Reported on the test sites:
 
-* rules            the extractor as it is (its verdicts are in-sample: sets 1-26 are its tuning data)
+* rules            the extractor as it is (its verdicts are in-sample: sets 1-27 are its tuning data)
 * model@0.5        the model alone at probability 0.5
 * rules OR model   the rules' refusals plus the model's at the inner-fold threshold; gated: only on pages
                    in GATE (weak article evidence), wide-gated: in GATE_NO_SENTENCE (or no sentence end,
@@ -62,7 +62,7 @@ SERVED_GATE = GATE
 #: prose (``prose_share`` < 0.5: list-ness), at a stricter threshold t2, the lowest at which no training
 #: article the rules keep there is refused (inner site-grouped folds, budget 0)
 OUTSIDE = ("prose_share", 0.5)
-#: the data of the served model (``--freeze``): sets 1-19; sets 20-26 joined the data after their one read
+#: the data of the served model (``--freeze``): sets 1-19; sets 20-27 joined the data after their one read
 #: each (i19ae) without a refit served
 SERVED_SETS = {str(n) for n in range(1, 20)} | {"1-gne", "2-gerapy"}
 #: the sets 1-11 data of the first frozen model (sets 12-15 joined the data after its one read)

@@ -1,4 +1,4 @@
-"""Page-kind features of every labelled page of extraction sets 1-26, written as the model's training data.
+"""Page-kind features of every labelled page of extraction sets 1-27, written as the model's training data.
 
     .venv/bin/python bench/pagekind_data.py [--mirror /work/.mirror] [--out bench/data/pagekind_features.jsonl]
     .venv/bin/python bench/pagekind_data.py --sets 24   # only set 24's rows, spliced into the file
@@ -14,7 +14,7 @@ never copied here) the way bench/eval_extract_external.py does, runs govtext's e
 (``ingest.extract.page_kind_features``) and writes one JSON line per page: set, page, site, split,
 ``nonarticle`` (1 for a page of type ``list``: a non-article to refuse), the extractor's verdict
 (``refused``), its character F1 against the gold (articles with a gold), and the features. Pages:
-sets 1-26's page files (bench/data/extract_pages*.json), GeneralNewsExtractor's list pages and
+sets 1-27's page files (bench/data/extract_pages*.json), GeneralNewsExtractor's list pages and
 article tests (set 1), GerapyAutoExtractor's list and detail samples (set 2). Sites group the folds
 of bench/pagekind_cv.py; GNE's pages are grouped by their folder (163, baijiahao, ...).
 """
@@ -43,12 +43,12 @@ OUT = ROOT / "data" / "pagekind_features.jsonl"
 #: sets 1-15 model on and off before they joined, i19y; set 19 was read once with the sets 1-18 model
 #: before it joined, i19aa; sets 20 and 21 were each read once with the sets 1-19 model before they joined,
 #: i19ae; set 22 was read once with the sets 1-19 model before it joined, i19ag; set 23 likewise, i19ai;
-#: sets 24, 25 and 26 likewise, i19am, i19ao and i19ar;
+#: sets 24, 25, 26 and 27 likewise, i19am, i19ao, i19ar and i19av;
 #: a later set is never read here)
-MAX_SET = 26
-#: page sets never the model's data whatever MAX_SET becomes: a set 27 is drawn as the next held-out read
-#: of the model as it stands (sets 19-26, drawn so, were read once each and are tuning data now)
-HELD_OUT_SETS = frozenset({27})
+MAX_SET = 27
+#: page sets never the model's data whatever MAX_SET becomes: a set 28 is drawn as the next held-out read
+#: of the model as it stands (sets 19-27, drawn so, were read once each and are tuning data now)
+HELD_OUT_SETS = frozenset({28})
 
 
 def training_sets(max_set: int = MAX_SET) -> list[int]:

@@ -80,18 +80,18 @@ def test_leave_site_out_figures_as_the_readme_states():
     wide = cv.cross_validate(data, 10, cv.BUDGET, cv.GATE_NO_SENTENCE)[1]
     verdicts = cv.verdicts(data, p, thresholds, gated, wide)
     got = {name: cv.score(data, refused) for name, refused in verdicts.items()}
-    assert (got["rules"]["non"], got["rules"]["lost"]) == ((226, 280), (3, 533))
-    assert (got["model@0.5"]["non"], got["model@0.5"]["lost"]) == ((254, 280), (35, 533))
-    assert (got["rules OR model@inner"]["non"], got["rules OR model@inner"]["lost"]) == ((237, 280), (9, 533))
-    assert (got["rules OR gated model"]["non"], got["rules OR gated model"]["lost"]) == ((238, 280), (9, 533))
-    assert (got["rules OR wide-gated"]["non"], got["rules OR wide-gated"]["lost"]) == ((244, 280), (9, 533))
-    assert round(got["rules"]["f1"], 4) == 0.8998 and round(got["rules OR wide-gated"]["f1"], 4) == 0.9219
-    # the two-threshold rule (i19ae, not served): with set 26 in the data (i19ar) one non-article more than
-    # the wide gate for as many articles
+    assert (got["rules"]["non"], got["rules"]["lost"]) == ((230, 288), (3, 542))
+    assert (got["model@0.5"]["non"], got["model@0.5"]["lost"]) == ((263, 288), (37, 542))
+    assert (got["rules OR model@inner"]["non"], got["rules OR model@inner"]["lost"]) == ((242, 288), (8, 542))
+    assert (got["rules OR gated model"]["non"], got["rules OR gated model"]["lost"]) == ((242, 288), (8, 542))
+    assert (got["rules OR wide-gated"]["non"], got["rules OR wide-gated"]["lost"]) == ((250, 288), (8, 542))
+    assert round(got["rules"]["f1"], 4) == 0.8964 and round(got["rules OR wide-gated"]["f1"], 4) == 0.9219
+    # the two-threshold rule (i19ae, not served): with set 27 in the data (i19av) three non-articles fewer than
+    # the wide gate for one article more
     two = cv.score(data, cv.cross_validate_two(data, 10, cv.BUDGET))
-    assert (two["non"], two["lost"]) == ((245, 280), (9, 533)) and round(two["f1"], 4) == 0.9232
+    assert (two["non"], two["lost"]) == ((247, 288), (9, 542)) and round(two["f1"], 4) == 0.9178
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "bench/pagekind_cv.py" in readme and "**245/280**" in readme and "0.9232" in readme
+    assert "bench/pagekind_cv.py" in readme and "**250/288**" in readme and "0.9178" in readme
 
 
 def test_frozen_model_is_the_fit_on_sets_1_to_11():
@@ -115,12 +115,12 @@ def test_frozen_model_is_the_fit_on_sets_1_to_11():
 def test_served_model_is_the_committed_build():
     """ingest/pagekind_model.json has the digest the extractor checks, and is what
     ``pagekind_cv.py --freeze`` fits on the committed sets 1-19 data (gated, threshold by the inner rule);
-    sets 20-26 are in the data file, not in the served model."""
+    sets 20-27 are in the data file, not in the served model."""
     assert hashlib.sha256(MODEL.read_bytes()).hexdigest() == MODEL_SHA256
     pytest.importorskip("sklearn")
     import pagekind_cv as cv
 
-    assert {r["set"] for r in rows()} == {str(n) for n in range(1, 27)} | {"1-gne", "2-gerapy"} and len(rows()) == 813
+    assert {r["set"] for r in rows()} == {str(n) for n in range(1, 28)} | {"1-gne", "2-gerapy"} and len(rows()) == 830
     data = [r for r in rows() if r["set"] in cv.SERVED_SETS]
     assert len(data) == 620
     served = json.loads(MODEL.read_text(encoding="utf-8"))
