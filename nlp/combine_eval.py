@@ -16,7 +16,7 @@ probabilities (:data:`COMBINATIONS`):
 * leave one shared file out, the other shared files and the four site sets training.
 
 Decision rule, written before the run: a candidate is served only if (1) its mean change against ``combined``
-over the site figures (eighth to seventeenth: 8 + 9 figures) is >= +0.005 and (2) its leave-one-shared-file-out
+over the site figures (eighth to seventeenth: 8 + 8 figures) is >= +0.005 and (2) its leave-one-shared-file-out
 mean falls by no more than 0.005; of the candidates that qualify, the one with the larger site mean change. The
 eighteenth file is read once afterwards by the served combination and by the candidate if one is chosen.
 """
@@ -41,7 +41,8 @@ SCORED_LATER = (*LATER_SETS, ("heldout17", HELDOUT17_FILE, HELDOUT17_FILE))
 ADJUDICATED = {"heldout8", "heldout9", "heldout10", "heldout11", "heldout14", "heldout15"}
 
 Rule = Callable[[np.ndarray, np.ndarray], np.ndarray]
-#: name -> tagging rule on (rule confidence, model probability); ``combined`` is what is served
+#: name -> tagging rule on (rule confidence, model probability); ``combined`` is what was served before this
+#: run (the noisy-OR alone), ``combined_or_model`` what the rule chose and is served since (:func:`nlp.combine.tagged`)
 COMBINATIONS: dict[str, Rule] = {
     "combined": lambda r, m: noisy_or(r, m) >= COMBINED_THRESHOLD,
     "combined_or_model": lambda r, m: (noisy_or(r, m) >= COMBINED_THRESHOLD) | (m >= 0.5),

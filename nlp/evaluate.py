@@ -192,7 +192,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.combine import COMBINED_THRESHOLD, noisy_or
+from nlp.combine import COMBINED_THRESHOLD, noisy_or, tagged
 from nlp.labels import (
     HELDOUT2_FILE,
     HELDOUT3_FILE,
@@ -412,7 +412,7 @@ def predictions(ds: Dataset, idx: list[int], model_p: np.ndarray, thresholds: np
     preds = {
         "rules": rule >= 0.5,
         "model": model_p >= 0.5,
-        "combined": combined >= COMBINED_THRESHOLD,
+        "combined": tagged(rule, model_p),  # as served (nlp.combine.tagged; the noisy-OR alone before i16ax)
     }
     if thresholds is not None:
         preds["calibrated"] = combined >= thresholds[None, :]

@@ -721,6 +721,20 @@ def test_a_weak_rule_hit_needs_the_model_and_a_strong_one_tags_alone():
     assert not tagged(0.5, 0.1)  # a bare rule hit the model doubts: 0.55
     assert tagged(0.5, 0.2)  # 1 - 0.5 * 0.8 = 0.6
     assert tagged(0.5, None)  # rules only (no model file): the rule threshold
+    # since i16ax the model alone tags at 0.5 (nlp.combine_eval chose it across the site sets)
+    assert tagged(0.0, 0.5) and tagged(0.0, 0.55)
+    assert not tagged(0.0, 0.45) and not tagged(0.1, 0.45)  # noisy-OR 0.505: under 0.6, model under 0.5
+
+
+def test_the_served_decision_is_the_same_vectorized():
+    """nlp.evaluate scores with nlp.combine.tagged, the decision combine() serves, on arrays."""
+    import numpy as np
+
+    from nlp.combine import tagged
+
+    rule = np.array([0.6, 0.5, 0.5, 0.0, 0.0, 0.1])
+    model = np.array([0.0, 0.1, 0.2, 0.5, 0.45, 0.45])
+    assert tagged(rule, model).tolist() == [True, False, True, True, False, False]
 
 
 def test_file_splits_leave_each_file_out_once():
