@@ -85,13 +85,14 @@ def test_leave_site_out_figures_as_the_readme_states():
     assert (got["rules OR model@inner"]["non"], got["rules OR model@inner"]["lost"]) == ((237, 280), (9, 533))
     assert (got["rules OR gated model"]["non"], got["rules OR gated model"]["lost"]) == ((238, 280), (9, 533))
     assert (got["rules OR wide-gated"]["non"], got["rules OR wide-gated"]["lost"]) == ((244, 280), (9, 533))
-    assert round(got["rules"]["f1"], 4) == 0.8998 and round(got["rules OR wide-gated"]["f1"], 4) == 0.9219
+    # mean F1 0.001 up since i19at (the tab signal: set 26's tabbed introduction 0.294 -> 0.999; no verdict moved)
+    assert round(got["rules"]["f1"], 4) == 0.9008 and round(got["rules OR wide-gated"]["f1"], 4) == 0.9229
     # the two-threshold rule (i19ae, not served): with set 26 in the data (i19ar) one non-article more than
     # the wide gate for as many articles
     two = cv.score(data, cv.cross_validate_two(data, 10, cv.BUDGET))
-    assert (two["non"], two["lost"]) == ((245, 280), (9, 533)) and round(two["f1"], 4) == 0.9232
+    assert (two["non"], two["lost"]) == ((245, 280), (9, 533)) and round(two["f1"], 4) == 0.9242
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "bench/pagekind_cv.py" in readme and "**245/280**" in readme and "0.9232" in readme
+    assert "bench/pagekind_cv.py" in readme and "**245/280**" in readme and "0.9242" in readme
 
 
 def test_frozen_model_is_the_fit_on_sets_1_to_11():
