@@ -10,6 +10,8 @@
         [--set22 NAME=CHECKOUT ...] [--set23 NAME=CHECKOUT ...] [--set24 NAME=CHECKOUT ...]
         [--set25 NAME=CHECKOUT ...] [--set26 NAME=CHECKOUT ...] [--set27 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL] [--pagekind on|off|both]
+    .venv/bin/python bench/eval_extract_external.py --mirror /work/.mirror [--no-peers] [--pages] ...
+        (every page set, each checkout MIRROR/owner+name/repo as the ``fetch`` tool stores them)
 
 Three page sets, each read from a checkout (work tree or git directory, e.g. the
 mirror the ``fetch`` tool returns), never copied into this repository:
@@ -510,6 +512,35 @@ class SeventhSet(SixthSet):
         return self._dumps[key][page["row"]]["html"]
 
 
+def fill_from_mirror(args, mirror: str) -> None:
+    """Every page set (1-8 and SOURCE_SETS) read from ``MIRROR/owner+name/repo`` (the ``fetch`` tool's
+    snapshots, as bench/pagekind_data.py reads them): each checkout not given on the command line."""
+
+    def repo(name: str) -> str:
+        return str(Path(mirror) / name.replace("/", "+") / "repo")
+
+    def spec(path: Path) -> dict:
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    s1, s2, s3 = spec(PAGES), spec(PAGES2), spec(PAGES3)["sources"]
+    for attr, name in (
+        ("dataset", s1["dataset"]["repo"]),
+        ("list_pages", s1["list_pages"]["repo"]),
+        ("magic_html", s2["dataset"]["repo"]),
+        ("gerapy", s2["list_pages"]["repo"]),
+        ("newspaper4k", s3["newspaper4k"]["repo"]),
+        ("readability_js", s3["readability"]["repo"]),
+        ("webmainbench", s3["webmainbench"]["repo"]),
+        ("llm_webkit", spec(PAGES4)["source"]["repo"]),
+        ("llm_webkit_upstream", spec(PAGES5)["source"]["repo"]),
+    ):
+        if not getattr(args, attr):
+            setattr(args, attr, repo(name))
+    for n, path in ((6, PAGES6), (7, PAGES7), (8, PAGES8), *SOURCE_SETS.items()):
+        if not getattr(args, f"set{n}"):
+            setattr(args, f"set{n}", [f"{k}={repo(v['repo'])}" for k, v in spec(path)["sources"].items()])
+
+
 def named_checkouts(values: list[str], known: dict, flag: str = "--set6") -> dict[str, Checkout]:
     """``NAME=PATH`` arguments as checkouts, NAME one of the set's sources."""
     out = {}
@@ -775,6 +806,11 @@ def main() -> None:
             help=f"page set {n}: one NAME=CHECKOUT per source named in bench/data/{pages.name}",
         )
     parser.add_argument(
+        "--mirror",
+        metavar="DIR",
+        help="read every page set (1-8 and the numbered sets) from DIR/owner+name/repo, each checkout not given",
+    )
+    parser.add_argument(
         "--baseline",
         metavar="TREE",
         help="another govtext tree (e.g. main's checkout) whose extractor runs in the same run as column 'baseline'",
@@ -805,6 +841,8 @@ def main() -> None:
         help="switch one of govtext's general signals off (to measure what it adds)",
     )
     args = parser.parse_args()
+    if args.mirror:
+        fill_from_mirror(args, args.mirror)
     for name in args.ablate:
         extract_signals[name] = False
     if args.ablate:

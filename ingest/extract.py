@@ -160,6 +160,13 @@ from ingest.text import clean_text
 #   shell     - a text whose every line is an attachment link, a viewer's / download line or a share prompt
 #               (SHELL_LINE, each at most SHELL_MAX_LINE characters, no sentence) is an article shell, refused
 #               (page set 14's read)
+#   tabs      - a tab widget's hidden panels are text: TAB_MIN_PANELS or more sibling elements of one tag,
+#               exactly one of them visible and the others hidden (inline style, ``hidden`` or a hide class),
+#               each holding TAB_PANEL_SENTENCES sentences or more and few links, none repeating another's
+#               text (TAB_PANEL_OVERLAP of its character pairs), after a tab header: the element just before
+#               them (or before an ancestor of theirs, TAB_HEADER_LEVELS up) is a list of short items
+#               (TAB_ITEM_CHARS) as many as the panels (page set 26's read: a scenic area's introduction in
+#               seven panels, six of them display:none); hidden copies of the text and hidden menus stay out
 SIGNALS = {
     "comments": True,
     "legal": True,
@@ -206,7 +213,16 @@ SIGNALS = {
     "answers": True,
     "misnomer": True,
     "entrycounters": True,
+    "tabs": True,
 }
+TAB_MIN_PANELS = 2
+TAB_PANEL_SENTENCES = 2
+TAB_PANEL_OVERLAP = 0.5  # of a panel's character pairs found in another panel: a copy, not a tab
+TAB_ITEM_CHARS = 16  # a tab's label
+TAB_HEADER_LEVELS = 3
+# elements hidden by inline style or the ``hidden`` attribute, or perhaps by a class (each of HIDE_CLASSES holds
+# "hid" or "none"; XPath matches them in lower case only)
+HIDDEN_XPATH = etree.XPath("//*[@style or @hidden or contains(@class, 'hid') or contains(@class, 'none')]")
 ANSWERS_MIN = 3
 ANSWERS_QUESTION_CHARS = 200
 GRID_MIN_ROWS = 5
@@ -674,12 +690,15 @@ def _prune(root, site: Profile, keep_hidden: bool = False, bylines: list | None 
                 _drop(el)
     # sentences on the page: a boilerplate-named element holding most of them and the <h1> wraps the article
     page_sentences = len(SENTENCE_END.findall(root.text_content())) if SIGNALS["wrapper"] else 0
-    answers = _collapsed_answers(root) if SIGNALS["answers"] else ()
+    # hidden elements, found once: an FAQ's collapsed answers and a tab widget's panels stay
+    hidden = HIDDEN_XPATH(root) if SIGNALS["answers"] or SIGNALS["tabs"] else []
+    answers = _collapsed_answers(hidden) if SIGNALS["answers"] else ()
+    tabs = _tab_panels(hidden) if SIGNALS["tabs"] else ()
     for el in list(root.iter(etree.Element)):
         if el.getparent() is None or not isinstance(el.tag, str):
             continue
         style = (el.get("style") or "").replace(" ", "").lower()
-        if answers and el in answers:
+        if (answers and el in answers) or (tabs and el in tabs):
             continue
         if (
             "display:none" in style
@@ -728,14 +747,14 @@ def _inline_hidden(el) -> bool:
     return "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None
 
 
-def _collapsed_answers(root) -> set:
+def _collapsed_answers(hidden: list) -> set:
     """An FAQ's answers hidden until their question is clicked (signal ``answers``): inline-hidden
     elements each right after a visible sibling of at most ANSWERS_QUESTION_CHARS characters, grouped by
     their tag and the question's; a group of ANSWERS_MIN or more whose text together is an article's worth
     of prose (as :func:`_is_hidden_article` counts it) and not links. Hidden menus hold links, dialogs
     and tab panels have no visible question beside each of them."""
     groups: dict = {}
-    for el in root.xpath("//*[@style or @hidden]"):
+    for el in hidden:
         if (
             not isinstance(el.tag, str)
             or el.tag in ("script", "style", "template", "noscript")
@@ -764,6 +783,73 @@ def _collapsed_answers(root) -> set:
         ):
             kept.update(members)
     return kept
+
+
+def _tab_panels(hidden: list) -> set:
+    """A tab widget's panels (signal ``tabs``) among the page's ``hidden`` elements: sibling elements of one
+    tag, one visible and the others hidden (:func:`_inline_hidden` or a hide class), TAB_MIN_PANELS or more,
+    each of TAB_PANEL_SENTENCES sentences or more with at most 0.3 of its characters in links, none sharing
+    TAB_PANEL_OVERLAP of its character pairs with another (a hidden copy of the text is no tab), right after
+    a tab header (:func:`_tab_header`) with as many items as there are panels. Hidden menus hold links, not
+    sentences."""
+    kept: set = set()
+    seen: set = set()
+    for el in hidden:
+        parent = el.getparent()
+        if parent is None or not isinstance(el.tag, str) or (parent, el.tag) in seen or not _panel_hidden(el):
+            continue
+        seen.add((parent, el.tag))
+        group = [c for c in parent if c.tag == el.tag]
+        if len(group) < TAB_MIN_PANELS or sum(1 for c in group if not _panel_hidden(c)) != 1:
+            continue
+        texts = [SPACES.sub("", c.text_content()) for c in group]
+        if not all(_panel_prose(c, t) for c, t in zip(group, texts)):
+            continue
+        pairs = [{t[i : i + 2] for i in range(len(t) - 1)} for t in texts]
+        if any(
+            len(a & b) >= TAB_PANEL_OVERLAP * min(len(a), len(b)) for i, a in enumerate(pairs) for b in pairs[i + 1 :]
+        ):
+            continue
+        if _tab_header(group[0], len(group)):
+            kept.update(c for c in group if _panel_hidden(c))
+    return kept
+
+
+def _panel_hidden(el) -> bool:
+    return el.tag not in ("script", "style", "template", "noscript") and (
+        _inline_hidden(el) or (SIGNALS["hideclass"] and _hidden_by_class(el))
+    )
+
+
+def _panel_prose(el, text: str) -> bool:
+    """A tab panel's text: TAB_PANEL_SENTENCES sentences or more, punctuated as prose, few links."""
+    links = sum(len(SPACES.sub("", a.text_content())) for a in el.iter("a"))
+    return (
+        len(SENTENCE_END.findall(text)) >= TAB_PANEL_SENTENCES
+        and len(PUNCT.findall(text)) >= len(text) / 40
+        and links <= 0.3 * len(text)
+    )
+
+
+def _tab_header(first, panels: int) -> bool:
+    """The element just before ``first`` (or before one of its ancestors, TAB_HEADER_LEVELS up) is a tab
+    header: ``panels`` items (the innermost <li>s, else its links, else its child elements), each a short
+    label of at most TAB_ITEM_CHARS characters."""
+    el = first
+    for _ in range(TAB_HEADER_LEVELS):
+        prev = el.getprevious()
+        while prev is not None and not isinstance(prev.tag, str):
+            prev = prev.getprevious()
+        if prev is not None:
+            items = [li for li in prev.iter("li") if next(li.iterdescendants("li"), None) is None]
+            if not items:
+                items = list(prev.iter("a")) or [c for c in prev if isinstance(c.tag, str)]
+            labels = [len(SPACES.sub("", i.text_content())) for i in items]
+            return len(items) == panels and all(0 < n <= TAB_ITEM_CHARS for n in labels)
+        el = el.getparent()
+        if el is None or el.tag in ("body", "html"):
+            return False
+    return False
 
 
 def _hidden_by_class(el) -> bool:

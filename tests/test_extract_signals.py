@@ -1350,3 +1350,88 @@ def test_a_column_of_entries_with_counters_after_their_dates_is_refused():
     assert_refused_unless_off(html, "entrycounters", PARAGRAPHS[0][:30])
     one = article(nav="<p>日期：2018-06-21 20:06:00 点击：6244 好评：0</p>")
     assert PARAGRAPHS[3] in extract_html(one).text
+
+
+PANELS = [
+    (
+        "概况",
+        "青石湾湿地公园位于县城东南十二公里，总面积约八百公顷，是县内面积最大的湿地保护区。公园以浅滩、芦苇荡和湖心小岛为主要景观，四季水鸟栖息。",
+    ),
+    (
+        "游览线路",
+        "游客可从北门乘电瓶车沿环湖路前往观鸟台，全程约四十分钟。步行线路自南门起，经栈道穿过芦苇荡，适合半日游览。",
+    ),
+    (
+        "生态保护",
+        "园区划定核心保护区和缓冲区，核心区全年禁止垂钓和游船驶入。管理处每年春季组织志愿者清理岸线垃圾，并监测水质变化。",
+    ),
+    (
+        "历史",
+        "这片水域原是明代修筑的蓄水塘，清末因河道改线逐渐淤积成滩。上世纪八十年代当地群众退耕还湖，湿地面积才恢复到今天的规模。",
+    ),
+    ("交通", "自驾可沿省道二〇六线南行，在青石湾路口右转即到。县客运站每天有六班公交直达公园北门，票价三元。"),
+]
+
+
+def _tabbed(panels, labels, by_class: bool = False) -> str:
+    """A left menu of tab labels (two of them in a sub-menu, as on the real page) beside a right column
+    of panels, the first visible and the others display:none (or of class hide)."""
+    items = "".join(f"<li><div class='link'>{label}</div></li>" for label in labels[:-2])
+    items += (
+        "<li><div class='link'>更多</div><ul class='submenu'>"
+        + "".join(f"<li><a href='javascript:void(0)'>{label}</a></li>" for label in labels[-2:])
+        + "</ul></li>"
+    )
+    hide = (" hide", "") if by_class else ("", " style='display:none;'")
+    divs = "".join(
+        f"<div class='pane{i}{hide[0] if i else ''}'{hide[1] if i else ''}><h3>{head}</h3><p>{text}</p></div>"
+        for i, (head, text) in enumerate(panels)
+    )
+    nav = "<div class='nav'>" + "".join(f"<a href='/c/{i}.html'>栏目{i}</a>" for i in range(8)) + "</div>"
+    return page(
+        f"{nav}<div class='wrap'><div class='left'><ul class='menu'>{items}</ul></div>"
+        f"<div class='right'>{divs}</div></div>",
+        title="景区介绍",
+    )
+
+
+def test_a_tab_widgets_hidden_panels_are_text():
+    """Signal ``tabs``, after page set 26's read: an introduction split over panels of one tag, the first
+    shown and the others display:none, switched by a menu of as many short labels just before their column,
+    each panel holding sentences, is one text; without the signal only the first panel is kept."""
+    html = _tabbed(PANELS, [head for head, _ in PANELS])
+    text = extract_html(html).text
+    assert all(body in text for _, body in PANELS)
+    with signal_off("tabs"):
+        text = extract_html(html).text
+        assert PANELS[0][1] in text and PANELS[2][1] not in text and PANELS[4][1] not in text
+    classed = _tabbed(PANELS, [head for head, _ in PANELS], by_class=True)  # hidden by a class instead
+    assert all(body in extract_html(classed).text for _, body in PANELS)
+    with signal_off("tabs"):
+        assert PANELS[2][1] not in extract_html(classed).text
+
+
+def test_hidden_copies_and_hidden_panels_without_a_tab_header_are_still_dropped():
+    """Signal ``tabs`` keeps a tab widget's panels only: a hidden panel repeating the visible one's text
+    (a copy for printing or download) drops the widget's hidden panels, so do panels whose menu does not
+    count as many labels, and a hidden copy of the article beside it stays out."""
+    copy = [PANELS[0], PANELS[1], (PANELS[0][0], PANELS[0][1] + "（打印版）")]
+    text = extract_html(_tabbed(copy, [head for head, _ in copy])).text
+    assert text.count(PANELS[0][1]) == 1 and PANELS[1][1] not in text
+    fewer = extract_html(_tabbed(PANELS, [head for head, _ in PANELS][:4])).text  # four labels, five panels
+    assert PANELS[0][1] in fewer and PANELS[2][1] not in fewer
+    ps = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    duplicate = page(
+        "<ul class='tabs'><li>正文</li><li>下载</li></ul>"
+        f"<div class='body'>{ps}</div><div class='body' style='display:none'>{ps}</div>"
+    )
+    assert extract_html(duplicate).text.count(PARAGRAPHS[0]) == 1
+    hide = " style='display:none'"
+    menus = "".join(
+        f"<div class='sub'{hide if i else ''}>"
+        + "".join(f"<a href='/c/{i}/{j}.html'>{TITLES[i * 3 + j]}</a>" for j in range(3))
+        + "</div>"
+        for i in range(3)
+    )
+    tabbed_menu = article(nav=f"<ul class='tabs'><li>要闻</li><li>通知</li><li>文件</li></ul>{menus}")
+    assert TITLES[4] not in extract_html(tabbed_menu).text  # a tabbed box of links is no prose

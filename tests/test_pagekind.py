@@ -85,13 +85,13 @@ def test_leave_site_out_figures_as_the_readme_states():
     assert (got["rules OR model@inner"]["non"], got["rules OR model@inner"]["lost"]) == ((242, 288), (8, 542))
     assert (got["rules OR gated model"]["non"], got["rules OR gated model"]["lost"]) == ((242, 288), (8, 542))
     assert (got["rules OR wide-gated"]["non"], got["rules OR wide-gated"]["lost"]) == ((250, 288), (8, 542))
-    assert round(got["rules"]["f1"], 4) == 0.8964 and round(got["rules OR wide-gated"]["f1"], 4) == 0.9219
+    assert round(got["rules"]["f1"], 4) == 0.8973 and round(got["rules OR wide-gated"]["f1"], 4) == 0.9228
     # the two-threshold rule (i19ae, not served): with set 27 in the data (i19av) three non-articles fewer than
     # the wide gate for one article more
     two = cv.score(data, cv.cross_validate_two(data, 10, cv.BUDGET))
-    assert (two["non"], two["lost"]) == ((247, 288), (9, 542)) and round(two["f1"], 4) == 0.9178
+    assert (two["non"], two["lost"]) == ((247, 288), (9, 542)) and round(two["f1"], 4) == 0.9187
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "bench/pagekind_cv.py" in readme and "**250/288**" in readme and "0.9178" in readme
+    assert "bench/pagekind_cv.py" in readme and "**250/288**" in readme and "0.9187" in readme
 
 
 def test_frozen_model_is_the_fit_on_sets_1_to_11():
