@@ -142,6 +142,14 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   platform, a community platform, a legal-adviser WeChat assistant, a community
   ledger, a grid platform), labelled blind and committed before any tagger ran; read
   from the snapshots as the eighth (``--heldout17-checkout OWNER/NAME=PATH``).
+* **eighteenth held-out (``--split heldout18``)**: the same, scored on
+  ``tests/data/theme_labels_heldout18.jsonl`` (:mod:`nlp.draw_heldout18`, session
+  i16ay): the pages of public bodies' sites and services of accounts no earlier draw
+  or page set names (a traffic-police site, a poverty-alleviation site, a
+  medical-insurance bureau's and a 市民大厅's WeChat services, a culture bureau's
+  templates, an administrative service centre's online hall), at most 60 rows per
+  repository, labelled blind and committed before any tagger ran; read from the
+  snapshots as the eighth (``--heldout18-checkout OWNER/NAME=PATH``).
 * Since session i16af the eighth and ninth sets' adjudicated labels train the
   served model (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`, decided by
   :mod:`nlp.external_eval`): they are training data, no longer held out. Every
@@ -226,6 +234,7 @@ from nlp.labels import (
     HELDOUT15_READER2_FILE,
     HELDOUT16_FILE,
     HELDOUT17_FILE,
+    HELDOUT18_FILE,
     HELDOUT_FILE,
     EXTERNAL_TRAINING_FILES,
     TRAINING_FILES,
@@ -272,6 +281,7 @@ SERVED_HELDOUT = {
     "heldout15adj": HELDOUT15_ADJUDICATED_FILE,
     "heldout16": HELDOUT16_FILE,
     "heldout17": HELDOUT17_FILE,
+    "heldout18": HELDOUT18_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -839,6 +849,13 @@ def main(argv: list[str] | None = None) -> int:
         help="--split heldout17: where a source repository of the seventeenth file is (as --heldout8-checkout)",
     )
     ap.add_argument(
+        "--heldout18-checkout",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="--split heldout18: where a source repository of the eighteenth file is (as --heldout8-checkout)",
+    )
+    ap.add_argument(
         "--clusters",
         type=Path,
         default=None,
@@ -871,6 +888,7 @@ def main(argv: list[str] | None = None) -> int:
                 *args.heldout15_checkout,
                 *args.heldout16_checkout,
                 *args.heldout17_checkout,
+                *args.heldout18_checkout,
             ]
         )
     )

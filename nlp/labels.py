@@ -118,6 +118,11 @@ HELDOUT16_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout16.jsonl"
 #: platform prototype; a second round of ``.jsp`` templates: a legal-adviser WeChat assistant, a community ledger
 #: system, a grid platform), read like the eighth (:mod:`nlp.draw_heldout17`). Not trained on.
 HELDOUT17_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout17.jsonl"
+#: the eighteenth held-out file (``--split heldout18``, session i16ay): paragraphs of the pages of public bodies' sites
+#: and services of accounts no earlier draw or page set names (a traffic-police site, a county poverty-alleviation site,
+#: a medical-insurance bureau's and a 市民大厅's WeChat services, a culture bureau's templates, an administrative
+#: service centre's online hall), read like the eighth (:mod:`nlp.draw_heldout18`). Not trained on.
+HELDOUT18_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout18.jsonl"
 #: What the served model trained on until session i16af, all in ``../shared``. The first three held-out
 #: files have been read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file
