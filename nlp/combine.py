@@ -41,7 +41,7 @@ def noisy_or(rule: Score, model: Score) -> Score:
     return 1.0 - (1.0 - rule) * (1.0 - model)
 
 
-def tagged(rule: Score, model: Score, threshold: Score = COMBINED_THRESHOLD) -> Score:
+def tagged(rule: Score, model: Score, threshold: float = COMBINED_THRESHOLD) -> Score:
     """The served decision: the noisy-OR reaches ``threshold``, or the model alone reaches :data:`MODEL_THRESHOLD`."""
     return (noisy_or(rule, model) >= threshold) | (model >= MODEL_THRESHOLD)
 

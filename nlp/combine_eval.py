@@ -32,8 +32,8 @@ import numpy as np
 from nlp.combine import COMBINED_THRESHOLD, noisy_or
 from nlp.evaluate import HELDOUT_MIN_SUPPORT, Dataset, prf
 from nlp.external_docs import parse_checkout, set_checkouts
-from nlp.external_eval import LATER_SETS, SITE_SETS_ELEVENTH, first_reading_gold
-from nlp.labels import HELDOUT17_FILE, SHARED_TRAINING_FILES
+from nlp.external_eval import LATER_SETS, SITE_SETS_ELEVENTH, first_reading_gold, repositories, site_data
+from nlp.labels import HELDOUT17_FILE
 
 #: the scored web-page sets after the eleventh: (name, file, first reading)
 SCORED_LATER = (*LATER_SETS, ("heldout17", HELDOUT17_FILE, HELDOUT17_FILE))
@@ -65,12 +65,8 @@ def _scores(ds: Dataset, train: list[int], test: list[int], golds: dict[str, np.
 
 def run(C: float = 16.0, clusters: dict[str, int] | None = None) -> dict:
     base, later = SITE_SETS_ELEVENTH, SCORED_LATER
-    ds = Dataset.of_files([*SHARED_TRAINING_FILES, *(adj for _, adj, _ in (*base, *later))], clusters)
-    assert ds.files is not None
-    shared_files = [p.name for p in SHARED_TRAINING_FILES]
-    shared = [i for i, f in enumerate(ds.files) if f in shared_files]
-    site = {name: [i for i, f in enumerate(ds.files) if f == adj.name] for name, adj, _ in (*base, *later)}
-    repos = {name: {ds.examples[i].doc_id.split(":")[0] for i in idx} for name, idx in site.items()}
+    ds, shared_files, shared, site = site_data((*base, *later), clusters)
+    repos = repositories(ds, site)
     base_names = [n for n, _, _ in base]
     out: dict = {"sets": {}, "files": {}}
     for name, _, first in (*base, *later):
@@ -80,9 +76,11 @@ def run(C: float = 16.0, clusters: dict[str, int] | None = None) -> dict:
         others = [n for n in base_names if n != name and not repos[n] & repos[name]]
         out["sets"][name] = _scores(ds, shared + [i for n in others for i in site[n]], site[name], golds, C)
     sites = [i for n in base_names for i in site[n]]
+    names = ds.files
+    assert names is not None
     for f in shared_files:
-        test = [i for i in shared if ds.files[i] == f]
-        train = [i for i in shared if ds.files[i] != f] + sites
+        test = [i for i in shared if names[i] == f]
+        train = [i for i in shared if names[i] != f] + sites
         out["files"][f] = _scores(ds, train, test, {"gold": ds.gold[test]}, C)["gold"]
     out["decision"] = decide(out)
     return out

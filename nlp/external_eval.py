@@ -136,6 +136,36 @@ def run(weights: list[float], C: float = 16.0, clusters: dict[str, int] | None =
     return out
 
 
+def site_data(site_sets: tuple, clusters: dict[str, int] | None) -> tuple[Dataset, list[str], list[int], dict]:
+    """The shared training files and the site sets' training files as one dataset: the dataset, the shared
+    files' names, the shared paragraphs' indices and each site set's indices by name."""
+    ds = Dataset.of_files([*SHARED_TRAINING_FILES, *(adj for _, adj, _ in site_sets)], clusters)
+    assert ds.files is not None
+    shared_files = [p.name for p in SHARED_TRAINING_FILES]
+    shared = [i for i, f in enumerate(ds.files) if f in shared_files]
+    site = {name: [i for i, f in enumerate(ds.files) if f == adj.name] for name, adj, _ in site_sets}
+    return ds, shared_files, shared, site
+
+
+def repositories(ds: Dataset, site: dict[str, list[int]]) -> dict[str, set[str]]:
+    """Each site set's repositories (a row's ``doc_id`` is ``owner/name:path``)."""
+    return {name: {ds.examples[i].doc_id.split(":")[0] for i in idx} for name, idx in site.items()}
+
+
+def leave_shared_file_out(ds: Dataset, shared_files: list[str], shared: list[int], sites: list[int], C: float) -> dict:
+    """Each shared file scored by the other shared files and the paragraphs ``sites``: macro-F1 per system."""
+    names = ds.files
+    assert names is not None
+    files: dict = {}
+    for f in shared_files:
+        test = [i for i in shared if names[i] == f]
+        train = [i for i in shared if names[i] != f] + sites
+        res = scored(ds, train, test, {"gold": ds.gold[test]}, C)["gold"]
+        files[f] = {k: v["macro"]["f1"] for k, v in res.items()}
+    means = {k: float(np.mean([v[k] for v in files.values()])) for k in ("rules", "model", "combined")}
+    return {"files": files, "files_mean": means}
+
+
 def run_tenth(C: float = 16.0, clusters: dict[str, int] | None = None) -> dict:
     """``--tenth``: each site set scored without / with the tenth training; leave one shared file out."""
     return run_added(SITE_SETS_TENTH, C, clusters)
@@ -144,11 +174,7 @@ def run_tenth(C: float = 16.0, clusters: dict[str, int] | None = None) -> dict:
 def run_added(site_sets: tuple, C: float = 16.0, clusters: dict[str, int] | None = None) -> dict:
     """Each site set of ``site_sets`` scored without / with the last one training (the others always
     train); leave one shared file out, the site sets training, without and with the last one."""
-    ds = Dataset.of_files([*SHARED_TRAINING_FILES, *(adj for _, adj, _ in site_sets)], clusters)
-    assert ds.files is not None
-    shared_files = [p.name for p in SHARED_TRAINING_FILES]
-    shared = [i for i, f in enumerate(ds.files) if f in shared_files]
-    site = {name: [i for i, f in enumerate(ds.files) if f == adj.name] for name, adj, _ in site_sets}
+    ds, shared_files, shared, site = site_data(site_sets, clusters)
     golds = {
         name: {"first": first_reading_gold(ds, site[name], first), "adj": ds.gold[site[name]]}
         for name, _, first in site_sets
@@ -163,14 +189,7 @@ def run_added(site_sets: tuple, C: float = 16.0, clusters: dict[str, int] | None
             others = [n for n in site if n != name and (with_added or n != added)]
             cfg[name] = scored(ds, shared + [i for n in others for i in site[n]], site[name], golds[name], C)
         sites = [i for n, idx in site.items() if with_added or n != added for i in idx]
-        files: dict = {}
-        for f in shared_files:
-            test = [i for i in shared if ds.files[i] == f]
-            train = [i for i in shared if ds.files[i] != f] + sites
-            res = scored(ds, train, test, {"gold": ds.gold[test]}, C)["gold"]
-            files[f] = {k: v["macro"]["f1"] for k, v in res.items()}
-        cfg["files"] = files
-        cfg["files_mean"] = {k: float(np.mean([v[k] for v in files.values()])) for k in ("rules", "model", "combined")}
+        cfg.update(leave_shared_file_out(ds, shared_files, shared, sites, C))
         out["configs"][cfg_name] = cfg
     return out
 
@@ -180,12 +199,8 @@ def run_later(C: float = 16.0, clusters: dict[str, int] | None = None) -> dict:
     others of the eighth to eleventh always train); a set sharing a repository with the scored one never trains
     for it; leave one shared file out, the site sets training, without and with the five."""
     base, added = SITE_SETS_ELEVENTH, LATER_SETS
-    ds = Dataset.of_files([*SHARED_TRAINING_FILES, *(adj for _, adj, _ in (*base, *added))], clusters)
-    assert ds.files is not None
-    shared_files = [p.name for p in SHARED_TRAINING_FILES]
-    shared = [i for i, f in enumerate(ds.files) if f in shared_files]
-    site = {name: [i for i, f in enumerate(ds.files) if f == adj.name] for name, adj, _ in (*base, *added)}
-    repos = {name: {ds.examples[i].doc_id.split(":")[0] for i in idx} for name, idx in site.items()}
+    ds, shared_files, shared, site = site_data((*base, *added), clusters)
+    repos = repositories(ds, site)
     golds = {
         name: {"first": first_reading_gold(ds, site[name], first), "adj": ds.gold[site[name]]}
         for name, _, first in (*base, *added)
@@ -196,15 +211,7 @@ def run_later(C: float = 16.0, clusters: dict[str, int] | None = None) -> dict:
         for name in site:
             others = [n for n in pool if n != name and not repos[n] & repos[name]]
             cfg[name] = scored(ds, shared + [i for n in others for i in site[n]], site[name], golds[name], C)
-        sites = [i for n in pool for i in site[n]]
-        files: dict = {}
-        for f in shared_files:
-            test = [i for i in shared if ds.files[i] == f]
-            train = [i for i in shared if ds.files[i] != f] + sites
-            res = scored(ds, train, test, {"gold": ds.gold[test]}, C)["gold"]
-            files[f] = {k: v["macro"]["f1"] for k, v in res.items()}
-        cfg["files"] = files
-        cfg["files_mean"] = {k: float(np.mean([v[k] for v in files.values()])) for k in ("rules", "model", "combined")}
+        cfg.update(leave_shared_file_out(ds, shared_files, shared, [i for n in pool for i in site[n]], C))
         out["configs"][cfg_name] = cfg
     out["decision"] = later_decision(out)
     return out
