@@ -281,6 +281,10 @@ def byline_date(header: str) -> str:
     return ""
 
 
+# a clause mark right after a value read from the line below its label: that line is prose, not a name
+CLAUSE_AFTER = re.compile(r"\s*[，,。；]")
+
+
 def labelled_source(text: str, line_start: bool = False) -> str:
     """The first ``来源：X`` whose X names someone (not 转载文章, 网络 …); brackets around X go.
     ``line_start``: only labels that open a line (inside the text, 资金来源： is prose)."""
@@ -295,6 +299,8 @@ def labelled_source(text: str, line_start: bool = False) -> str:
             line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
             if len(line) > BYLINE_MAX_CHARS or not re.search(r"[:：]", line):
                 continue  # glued to a word in prose (资金来源：), not a byline's next field (作者：X来源：)
+        if "\n" in text[m.start() : m.start(2)] and CLAUSE_AFTER.match(text, m.end(2)):
+            continue  # an empty label and, on the next line, a sentence (来源：\n随着…激增，…: page set 27's read)
         if not GENERIC_SOURCE.match(value) and not UNKNOWN_SOURCE.match(value):
             return value
     return ""

@@ -30,6 +30,14 @@ def test_an_empty_source_label_before_a_page_control_names_no_one():
     assert labelled_source("2021年06月10日 17:35 来源： 【打印】\n来源：芷江县财政局") == "芷江县财政局"
 
 
+def test_an_empty_source_label_does_not_take_the_first_clause_of_the_text_below():
+    """Page set 27's read: 来源：<span></span>, then share buttons dropped, then the article's first sentence;
+    its first clause is not a source. A name alone on the next line still is."""
+    assert labelled_source("2011年09月30 来源：\n随着招标采购项目规模激增，中国的公共采购市场成为焦点。") == ""
+    assert labelled_source("来源：\n新华网\n正文第一句话，接着说明。") == "新华网"
+    assert labelled_source("来源：新华网，2011年09月30日") == "新华网"
+
+
 def test_source_line_at_the_end_of_the_article():
     html = (
         "<html><body><div><h1>一网通办全面推行</h1><p>2005-04-05 06:40更新 来源：转载文章</p></div>"
