@@ -150,6 +150,8 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   templates, an administrative service centre's online hall), at most 60 rows per
   repository, labelled blind and committed before any tagger ran; read from the
   snapshots as the eighth (``--heldout18-checkout OWNER/NAME=PATH``).
+  ``--split heldout18r2`` scores it against a blind second reading (session i16az;
+  not adjudicated); it is not trained on, and the model trains as the served one does.
 * Since session i16af the eighth and ninth sets' adjudicated labels train the
   served model (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`, decided by
   :mod:`nlp.external_eval`): they are training data, no longer held out. Every
@@ -235,6 +237,7 @@ from nlp.labels import (
     HELDOUT16_FILE,
     HELDOUT17_FILE,
     HELDOUT18_FILE,
+    HELDOUT18_READER2_FILE,
     HELDOUT_FILE,
     EXTERNAL_TRAINING_FILES,
     TRAINING_FILES,
@@ -282,6 +285,7 @@ SERVED_HELDOUT = {
     "heldout16": HELDOUT16_FILE,
     "heldout17": HELDOUT17_FILE,
     "heldout18": HELDOUT18_FILE,
+    "heldout18r2": HELDOUT18_READER2_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -853,7 +857,8 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="OWNER/NAME=PATH",
-        help="--split heldout18: where a source repository of the eighteenth file is (as --heldout8-checkout)",
+        help="--split heldout18|heldout18r2: where a source repository of the eighteenth file is "
+        "(as --heldout8-checkout)",
     )
     ap.add_argument(
         "--clusters",

@@ -123,6 +123,9 @@ HELDOUT17_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout17.jsonl"
 #: a medical-insurance bureau's and a 市民大厅's WeChat services, a culture bureau's templates, an administrative
 #: service centre's online hall), read like the eighth (:mod:`nlp.draw_heldout18`). Not trained on.
 HELDOUT18_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout18.jsonl"
+#: a blind second reading of the eighteenth file's paragraphs (session i16az, ``nlp.second_reading``; not
+#: adjudicated). Not trained on.
+HELDOUT18_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout18_reader2.jsonl"
 #: What the served model trained on until session i16af, all in ``../shared``. The first three held-out
 #: files have been read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file

@@ -308,6 +308,68 @@ def test_site_set_second_reading_and_adjudication_are_reproduced(name):
     assert not {first, second} & set(TRAINING_FILES) and (adjudicated in TRAINING_FILES) == trained
 
 
+#: session i16az: the eighteenth set's blind second reading (not adjudicated), per theme with a positive in either
+#: reading: (reader 1, reader 2, both)
+HELDOUT18_SECOND_READING = {
+    "three_governance": (2, 0, 0),
+    "party_building": (2, 2, 2),
+    "dispute_resolution": (2, 6, 2),
+    "smart_governance": (8, 11, 7),
+    "public_services": (10, 17, 9),
+    "social_participation": (22, 22, 20),
+    "risk_prevention": (11, 9, 8),
+    "special_groups": (24, 9, 8),
+    "rule_of_law": (2, 6, 2),
+    "support_guarantee": (3, 4, 2),
+}
+
+
+def test_eighteenth_set_blind_second_reading_is_reproduced():
+    """Session i16az: the eighteenth set's blind second reading (committed before the comparison, not
+    adjudicated) and its agreement with the first reading."""
+    from nlp.labels import HELDOUT18_FILE, HELDOUT18_READER2_FILE, TRAINING_FILES
+
+    rows_a, rows_b = read_label_rows(HELDOUT18_FILE), read_label_rows(HELDOUT18_READER2_FILE)
+    assert len(rows_b) == 256
+    # the same paragraphs in the same order, every field but the labels copied from the first file
+    assert [{k: v for k, v in r.items() if k not in ("labels", "reader")} for r in rows_b] == [
+        {k: v for k, v in r.items() if k != "labels"} for r in rows_a
+    ]
+    assert all(r["reader"] == 2 and r["labels"] == sorted(set(r["labels"]), key=THEME_IDS.index) for r in rows_b)
+    # verbatim copies carry the same labels (the guide)
+    by_text: dict[str, set] = {}
+    for r in rows_b:
+        by_text.setdefault(r["sha1"], set()).add(tuple(r["labels"]))
+    assert all(len(v) == 1 for v in by_text.values())
+    pairs = paired(rows_a, rows_b)
+    rep = agreement(pairs)
+    assert rep["identical_sets"] == 211
+    assert rep["macro_themes"] == [
+        "dispute_resolution",
+        "smart_governance",
+        "public_services",
+        "social_participation",
+        "risk_prevention",
+        "special_groups",
+        "rule_of_law",
+    ]
+    assert round(rep["macro_f1"], 3) == 0.657 and round(rep["macro_kappa"], 3) == 0.645
+    counts = {t: (v["a"], v["b"], v["both"]) for t, v in rep["themes"].items() if v["a"] or v["b"]}
+    assert counts == HELDOUT18_SECOND_READING
+    # the 45 differences by repository: the traffic-police rules, the poverty site, the online hall, the
+    # medical-insurance site; on the poverty site reader 1 alone gave special groups to 16 paragraphs
+    differing = [(key, a, b) for key, a, b in pairs if a != b]
+    by_repo: dict[str, int] = {}
+    for key, _, _ in differing:
+        repo = key.split(":")[1]
+        by_repo[repo] = by_repo.get(repo, 0) + 1
+    assert by_repo == {"jackjetty/resource": 20, "renpingping/lcgw": 18, "linjunzhen/ptzhsp": 6, "xwj-zchen/ybxm": 1}
+    poverty = [(a, b) for key, a, b in differing if "renpingping/lcgw:bigThing.html" in key]
+    assert len(poverty) == 16 and all("special_groups" in a - b for a, b in poverty)
+    # held out: neither reading is trained on
+    assert not {HELDOUT18_FILE, HELDOUT18_READER2_FILE} & set(TRAINING_FILES)
+
+
 def test_eighth_set_reader2_truncated_paragraphs_are_listed():
     """Session i16z: the paragraphs reader 2 read only in part are listed, and are paragraphs of the file."""
     from nlp.labels import HELDOUT8_FILE
