@@ -46,6 +46,29 @@ def page_set_repos(last: int) -> set[str]:
     return out
 
 
+def accounts(repos) -> set[str]:
+    """The GitHub accounts (lower case) of ``owner/name`` repositories."""
+    return {repo.split("/")[0].lower() for repo in repos}
+
+
+def check_no_page_set_shares_an_account(sources: Sequence[tuple[str, str, str]]) -> None:
+    """No page set, drawn before the file or after it, names one of its sources' accounts."""
+    assert not accounts(repo for repo, _, _ in sources) & accounts(page_set_repos(10**6))
+
+
+def check_nothing_shared_with_earlier_sets(
+    n: int, rows: list[dict], sources: Sequence[tuple[str, str, str]], last_page_set: int
+) -> None:
+    """The ``n``-th file shares no paragraph or page with any reading of the eighth to ``n - 1``-th, and no
+    source's account is one those draws or the page sets 1 to ``last_page_set`` name."""
+    earlier = earlier_rows(n)
+    assert not {r["sha1"] for r in earlier} & {r["sha1"] for r in rows}
+    assert not {(r["repo"], r["path"]) for r in earlier} & {(r["repo"], r["path"]) for r in rows}
+    named = accounts(draw_repos(8, n - 1) | page_set_repos(last_page_set))
+    assert named  # the earlier draws are importable and the page sets were read
+    assert not accounts(repo for repo, _, _ in sources) & named
+
+
 def earlier_rows(n: int) -> list[dict]:
     """The rows of every reading (first, reader 2, adjudicated, where there is one) of the site sets eight
     to ``n - 1``: what the ``n``-th set must share no paragraph (or repository, or page) with."""

@@ -16,12 +16,11 @@ from collections import Counter
 
 import pytest
 from heldout_sites import (
-    draw_repos,
-    page_set_repos,
     check_documented_form,
+    check_no_page_set_shares_an_account,
+    check_nothing_shared_with_earlier_sets,
     check_draw_reproduces,
     check_every_paragraph_resolves,
-    earlier_rows,
     missing_snapshots,
 )
 
@@ -43,8 +42,7 @@ LAST_PAGE_SET_BEFORE = 26
 
 def test_no_page_set_shares_the_account():
     """No page set, drawn before this file or after it, names this file's account."""
-    everything = {repo.split("/")[0].lower() for repo in page_set_repos(10**6)}
-    assert not {repo.split("/")[0].lower() for repo, _, _ in SOURCES} & everything
+    check_no_page_set_shares_an_account(SOURCES)
 
 
 def test_heldout16_rows_have_the_documented_form():
@@ -62,13 +60,7 @@ def test_heldout16_is_weighted_towards_reports_and_policies():
 
 
 def test_heldout16_shares_no_paragraph_page_or_account_with_an_earlier_set():
-    earlier = earlier_rows(16)
-    assert not {r["sha1"] for r in earlier} & {r["sha1"] for r in ROWS}
-    assert not {(r["repo"], r["path"]) for r in earlier} & {(r["repo"], r["path"]) for r in ROWS}
-    # no source's account is one an earlier draw or a page set names
-    accounts = {repo.split("/")[0].lower() for repo in draw_repos(8, 15) | page_set_repos(LAST_PAGE_SET_BEFORE)}
-    assert accounts  # the earlier draws are importable and the page sets were read
-    assert not {repo.split("/")[0].lower() for repo, _, _ in SOURCES} & accounts
+    check_nothing_shared_with_earlier_sets(16, ROWS, SOURCES, LAST_PAGE_SET_BEFORE)
 
 
 @pytest.mark.skipif(bool(MISSING), reason=f"source snapshots not on this machine: {MISSING}")

@@ -17,12 +17,11 @@ from collections import Counter
 import pytest
 from heldout_sites import (
     check_documented_form,
+    check_no_page_set_shares_an_account,
+    check_nothing_shared_with_earlier_sets,
     check_draw_reproduces,
     check_every_paragraph_resolves,
-    draw_repos,
-    earlier_rows,
     missing_snapshots,
-    page_set_repos,
 )
 
 from nlp import draw_heldout18, external_draw
@@ -39,8 +38,7 @@ LAST_PAGE_SET_BEFORE = 27
 
 def test_no_page_set_shares_an_account():
     """No page set, drawn before this file or after it, names one of this file's accounts."""
-    everything = {repo.split("/")[0].lower() for repo in page_set_repos(10**6)}
-    assert not {repo.split("/")[0].lower() for repo, _, _ in SOURCES} & everything
+    check_no_page_set_shares_an_account(SOURCES)
 
 
 def test_heldout18_rows_have_the_documented_form():
@@ -60,13 +58,7 @@ def test_heldout18_takes_at_most_60_rows_of_a_repository_in_the_sources_order():
 
 
 def test_heldout18_shares_no_paragraph_page_or_account_with_an_earlier_set():
-    earlier = earlier_rows(18)
-    assert not {r["sha1"] for r in earlier} & {r["sha1"] for r in ROWS}
-    assert not {(r["repo"], r["path"]) for r in earlier} & {(r["repo"], r["path"]) for r in ROWS}
-    # no source's account is one an earlier draw or a page set names
-    accounts = {repo.split("/")[0].lower() for repo in draw_repos(8, 17) | page_set_repos(LAST_PAGE_SET_BEFORE)}
-    assert accounts  # the earlier draws are importable and the page sets were read
-    assert not {repo.split("/")[0].lower() for repo, _, _ in SOURCES} & accounts
+    check_nothing_shared_with_earlier_sets(18, ROWS, SOURCES, LAST_PAGE_SET_BEFORE)
 
 
 def test_the_per_repository_cap_fills_with_random_rows_after_the_searches(monkeypatch):
