@@ -9,6 +9,7 @@
         [--set19 NAME=CHECKOUT ...] [--set20 NAME=CHECKOUT ...] [--set21 NAME=CHECKOUT ...]
         [--set22 NAME=CHECKOUT ...] [--set23 NAME=CHECKOUT ...] [--set24 NAME=CHECKOUT ...]
         [--set25 NAME=CHECKOUT ...] [--set26 NAME=CHECKOUT ...] [--set27 NAME=CHECKOUT ...]
+        [--set28 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL] [--pagekind on|off|both]
     .venv/bin/python bench/eval_extract_external.py --mirror /work/.mirror [--no-peers] [--pages] ...
         (every page set, each checkout MIRROR/owner+name/repo as the ``fetch`` tool stores them)
@@ -170,6 +171,14 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   bodies, four notices of a university, a hospital and a county, two essay-type texts); from 6 repositories
   of 6 uploaders new to the page sets, platform builds, app pages and course builds; all on sites new to
   sets 1-26.
+* set 28, ``--set28 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages28.json``): the same
+  runner on the next held-out set drawn for notices with metadata tables, 政策解读, public-body news, essays
+  and list pages (it found one 发文单位 / 发布日期 block, no 文号, 索引号 or 解读): 10 of 21 pages to refuse
+  (four columns, four homepages, two app pages without text), and 11 articles (three news items of two
+  hospitals and a city's offices, three notices typed gov_notice: a reprinted provincial regulation, a
+  ministry notice, a county weather warning; five essay-type texts of a court, a hospital, a discipline
+  commission and a weather service); from 7 repositories of 7 uploaders new to the page sets, app views,
+  platform builds and a course build; all on sites new to sets 1-27.
 
 ``--pagekind on|off`` runs govtext with its learned page-kind model (ingest/pagekind.py, applied after
 the rules) on or off whatever the setting GOVTEXT_PAGE_KIND says; ``both`` runs it on in the column
@@ -235,6 +244,7 @@ PAGES24 = ROOT / "bench" / "data" / "extract_pages24.json"
 PAGES25 = ROOT / "bench" / "data" / "extract_pages25.json"
 PAGES26 = ROOT / "bench" / "data" / "extract_pages26.json"
 PAGES27 = ROOT / "bench" / "data" / "extract_pages27.json"
+PAGES28 = ROOT / "bench" / "data" / "extract_pages28.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
 SOURCE_SETS = {
     9: PAGES9,
@@ -256,6 +266,7 @@ SOURCE_SETS = {
     25: PAGES25,
     26: PAGES26,
     27: PAGES27,
+    28: PAGES28,
 }
 SPLITS = ("heldout", "tune", "fixture")
 

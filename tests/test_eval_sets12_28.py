@@ -1,4 +1,4 @@
-"""Page sets 12-27 of bench/eval_extract_external.py: each committed page file's structure, its
+"""Page sets 12-28 of bench/eval_extract_external.py: each committed page file's structure, its
 --setN flag, and that its anchors resolve in the saved-site checkouts (skipped without them). No
 extractor runs here; the sets read once since have their in-sample checks in tests/test_eval_setN.py."""
 
@@ -76,6 +76,7 @@ BUILT = {
         {"articles": 9, "date": 2, "source": 1},
     ),
     27: ({"list": 8, "gov_notice": 4, "essay": 2, "news": 3}, 6, {"articles": 9, "date": 4, "source": 1}),
+    28: ({"list": 10, "gov_notice": 3, "essay": 5, "news": 3}, 7, {"articles": 11, "date": 4, "source": 2}),
 }
 SPECS = {n: spec(n) for n in BUILT}
 
@@ -230,5 +231,54 @@ def test_set_27_is_about_half_non_articles():
 def test_set_27_short_articles_are_short(page):
     """Each marked page's gold is a short text (150-600 characters), read from the fetched checkout."""
     html = decode_bytes(page_bytes(SPEC27, page))[0]
+    gold = re.sub(r"\s+", "", gold_text(html, page["note"]))
+    assert page["type"] != "list" and 150 <= len(gold) < 600, (page["page"], len(gold))
+
+
+#: set 28 (i19aw), drawn as the next held-out read and not read yet (README): notices of public bodies, public-body
+#: news, essays and list pages (columns, homepages, app pages); its short articles are marked "SHORT:"
+SPEC28 = SPECS[28]
+SHORT28 = [p for p in SPEC28["pages"] if p["why"].startswith("SHORT:")]
+
+
+def test_set_28_is_held_out_and_about_half_non_articles():
+    """Set 28's pages are all held out, from six or more repositories of as many accounts, one site each, and
+    close to half of them, on at least five sites, are non-articles to refuse; the page-kind data never reads it
+    (HELD_OUT_SETS, checked above)."""
+    from pagekind_data import HELD_OUT_SETS
+
+    assert 28 in HELD_OUT_SETS
+    assert all(p["split"] == "heldout" for p in SPEC28["pages"]) and len(SPEC28["sources"]) >= 6
+    accounts = {s["repo"].split("/")[0].lower() for s in SPEC28["sources"].values()}
+    assert len(accounts) == len(SPEC28["sources"])
+    assert {p["site"] for p in SPEC28["pages"]} == set(SPEC28["sources"])
+    lists = [p for p in SPEC28["pages"] if p["type"] == "list"]
+    assert 5 * len(lists) >= 2 * len(SPEC28["pages"]) and len({p["site"] for p in lists}) >= 5
+
+
+def test_set_28_names_no_account_of_an_earlier_set_or_theme_draw():
+    """No source account of set 28 is one an earlier page set names as a repository, nor does its ``owner/`` appear
+    in a theme draw module (nlp/draw_heldout*.py, nlp/external_draw.py) or nlp/labels.py (checked as strings)."""
+    import json
+
+    earlier = {
+        v["repo"].split("/")[0].lower()
+        for path in earlier_sets(SOURCE_SETS[28])
+        for v in json.loads(path.read_text(encoding="utf-8")).get("sources", {}).values()
+        if isinstance(v, dict) and "repo" in v
+    }
+    mine = {s["repo"].split("/")[0].lower() for s in SPEC28["sources"].values()}
+    assert len(earlier) > 100 and not mine & earlier
+    nlp = ROOT / "nlp"
+    texts = [p.read_text(encoding="utf-8").lower() for p in sorted(nlp.glob("draw_heldout*.py"))]
+    texts += [(nlp / name).read_text(encoding="utf-8").lower() for name in ("external_draw.py", "labels.py")]
+    assert len(texts) >= 18
+    assert not [a for a in mine for t in texts if f"{a}/" in t]
+
+
+@pytest.mark.parametrize("page", SHORT28, ids=[p["page"] for p in SHORT28])
+def test_set_28_short_articles_are_short(page):
+    """Each marked page's gold is a short text (150-600 characters), read from the fetched checkout."""
+    html = decode_bytes(page_bytes(SPEC28, page))[0]
     gold = re.sub(r"\s+", "", gold_text(html, page["note"]))
     assert page["type"] != "list" and 150 <= len(gold) < 600, (page["page"], len(gold))
