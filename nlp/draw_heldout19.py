@@ -71,9 +71,7 @@ PAGES = re.compile(
 )
 #: the second round's site, its own pool (:func:`nlp.external_draw.second_pool`): a school's site, whose Party
 #: committee's page gives the Party-building theme the first round's sites lack (PHP templates, read as HTML)
-SOURCES_B: tuple[Source, ...] = (
-    ("mumuHE2002/mumu", "5d3308d2eb75254e3e943761b841c5c8f1c493b1", "贵阳一中网站"),
-)
+SOURCES_B: tuple[Source, ...] = (("mumuHE2002/mumu", "5d3308d2eb75254e3e943761b841c5c8f1c493b1", "贵阳一中网站"),)
 #: the second round's pages: the PHP templates
 PAGES_B = re.compile(r"\.php$", re.I)
 #: the third round's site, its own pool: the 临沂 police's WeChat service (微警务: 户政 and 出入境 guides, 便民
@@ -121,6 +119,11 @@ def _per_repository(
     return rows
 
 
+def _renamed(draws: tuple[Draw, ...], prefix: str) -> tuple[Draw, ...]:
+    """``draws`` with their ``h19_`` names given a later round's ``prefix``."""
+    return tuple((name.replace("h19_", prefix), pattern, count, exclude) for name, pattern, count, exclude in draws)
+
+
 def draw(
     seed: int,
     draws: tuple[Draw, ...] = DRAWS,
@@ -139,12 +142,12 @@ def draw(
     if not SOURCES_B:
         return rows
     pool_b = external_draw.second_pool(SOURCES, SOURCES_B, earlier, unquoted=True, pattern=PAGES_B)
-    draws_b = tuple((name.replace("h19_", "h19b_"), *rest) for name, *rest in draws)
+    draws_b = _renamed(draws, "h19b_")
     rows += _per_repository(seed, pool_b, SOURCES_B, draws_b, "h19b_random", per_repo_b)
     if not SOURCES_C:
         return rows
     pool_c = external_draw.second_pool(SOURCES + SOURCES_B, SOURCES_C, earlier, unquoted=True, pattern=PAGES)
-    draws_c = tuple((name.replace("h19_", "h19c_"), *rest) for name, *rest in draws)
+    draws_c = _renamed(draws, "h19c_")
     return rows + _per_repository(seed, pool_c, SOURCES_C, draws_c, "h19c_random", per_repo_c)
 
 
