@@ -152,6 +152,14 @@ Two estimates over the labelled paragraphs of ``tests/data/theme_labels.jsonl``:
   snapshots as the eighth (``--heldout18-checkout OWNER/NAME=PATH``).
   ``--split heldout18r2`` scores it against a blind second reading (session i16az;
   not adjudicated); it is not trained on, and the model trains as the served one does.
+* **nineteenth held-out (``--split heldout19``)**: the same, scored on
+  ``tests/data/theme_labels_heldout19.jsonl`` (:mod:`nlp.draw_heldout19`, session
+  i16ba): the pages of public bodies' and governance services' sites of accounts no
+  earlier draw or page set names (a village-democracy system, a police 治安 unit, an
+  emergency office's system, elderly-care, agricultural and volunteer platforms, a
+  school's Party pages, a city police's WeChat service), at most 60 rows per
+  repository in three rounds, labelled blind and committed before any tagger ran; read
+  from the snapshots as the eighth (``--heldout19-checkout OWNER/NAME=PATH``).
 * Since session i16af the eighth and ninth sets' adjudicated labels train the
   served model (:data:`nlp.labels.EXTERNAL_TRAINING_FILES`, decided by
   :mod:`nlp.external_eval`): they are training data, no longer held out. Every
@@ -238,6 +246,7 @@ from nlp.labels import (
     HELDOUT17_FILE,
     HELDOUT18_FILE,
     HELDOUT18_READER2_FILE,
+    HELDOUT19_FILE,
     HELDOUT_FILE,
     EXTERNAL_TRAINING_FILES,
     TRAINING_FILES,
@@ -286,6 +295,7 @@ SERVED_HELDOUT = {
     "heldout17": HELDOUT17_FILE,
     "heldout18": HELDOUT18_FILE,
     "heldout18r2": HELDOUT18_READER2_FILE,
+    "heldout19": HELDOUT19_FILE,
 }
 
 SYSTEMS = ("rules", "model", "combined")
@@ -861,6 +871,13 @@ def main(argv: list[str] | None = None) -> int:
         "(as --heldout8-checkout)",
     )
     ap.add_argument(
+        "--heldout19-checkout",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME=PATH",
+        help="--split heldout19: where a source repository of the nineteenth file is (as --heldout8-checkout)",
+    )
+    ap.add_argument(
         "--clusters",
         type=Path,
         default=None,
@@ -894,6 +911,7 @@ def main(argv: list[str] | None = None) -> int:
                 *args.heldout16_checkout,
                 *args.heldout17_checkout,
                 *args.heldout18_checkout,
+                *args.heldout19_checkout,
             ]
         )
     )

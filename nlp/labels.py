@@ -126,6 +126,12 @@ HELDOUT18_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout18.jsonl"
 #: a blind second reading of the eighteenth file's paragraphs (session i16az, ``nlp.second_reading``; not
 #: adjudicated). Not trained on.
 HELDOUT18_READER2_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout18_reader2.jsonl"
+#: the nineteenth held-out file (``--split heldout19``, session i16ba): paragraphs of the pages of public bodies' and
+#: governance services' sites of accounts no earlier draw or page set names (a village-democracy system, a police
+#: 治安 unit's site, an emergency office's system, an elderly-care, an agricultural and a volunteer-service platform, a
+#: student site on Guangxi; later rounds: a school's Party pages, a city police's WeChat service), read like the
+#: eighth (:mod:`nlp.draw_heldout19`). Not trained on.
+HELDOUT19_FILE = REPO_ROOT / "tests" / "data" / "theme_labels_heldout19.jsonl"
 #: What the served model trained on until session i16af, all in ``../shared``. The first three held-out
 #: files have been read often enough to be tuning data, and they are mostly law paragraphs, the register the
 #: model knew least: trained on the first two too, the model scored the third held-out file

@@ -582,6 +582,7 @@ def test_served_model_is_trained_on_every_training_file_the_fourth_and_fifth_hel
         HELDOUT17_FILE,
         HELDOUT18_FILE,
         HELDOUT18_READER2_FILE,
+        HELDOUT19_FILE,
         TRAINING_FILES,
         load_training_examples,
         missing_snapshots,
@@ -610,6 +611,8 @@ def test_served_model_is_trained_on_every_training_file_the_fourth_and_fifth_hel
     assert HELDOUT17_FILE not in TRAINING_FILES
     # session i16ay: the eighteenth set is held out; session i16az: its blind second reading too
     assert not {HELDOUT18_FILE, HELDOUT18_READER2_FILE} & set(TRAINING_FILES)
+    # session i16ba: the nineteenth set is held out
+    assert HELDOUT19_FILE not in TRAINING_FILES
     assert HELDOUT4_FILE in TRAINING_FILES  # tuning data since session i16n
     assert HELDOUT5_FILE in TRAINING_FILES  # tuning data since session i16q
     # session i16w: the adjudicated sixth and seventh files are tuning data; reader 1's files of the
@@ -701,8 +704,8 @@ def test_a_heldout_draw_is_reproduced_by_its_command(tmp_path, which):
     + [("heldout8r2", 0), ("heldout8adj", 0), ("heldout9r2", 0), ("heldout9adj", 0)]
     + [("heldout10r2", 0), ("heldout10adj", 0), ("heldout11r2", 0), ("heldout11adj", 0)]
     + [("heldout14r2", 0), ("heldout14adj", 0), ("heldout15", 0), ("heldout15r2", 0), ("heldout15adj", 0)]
-    + [("heldout16", 0), ("heldout17", 0), ("heldout18", 0), ("heldout18r2", 0)]
-    + [("files", 0), ("heldout19", 2)],
+    + [("heldout16", 0), ("heldout17", 0), ("heldout18", 0), ("heldout18r2", 0), ("heldout19", 0)]
+    + [("files", 0), ("heldout20", 2)],
 )
 def test_evaluate_accepts_the_heldout_splits(split, code):
     from nlp.evaluate import main
