@@ -58,7 +58,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.pagekind import FEATURES  # noqa: E402
+from ingest.pagekind import CANDIDATE_FEATURES, FEATURES  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "pagekind_features.jsonl"
 FROZEN = ROOT / "bench" / "data" / "pagekind_model.json"  # sets 1-11's model, scored once on sets 12-15
@@ -94,8 +94,8 @@ def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def matrix(rows: list[dict]) -> np.ndarray:
-    return np.array([[r["features"][k] for k in FEATURES] for r in rows], dtype=float)
+def matrix(rows: list[dict], features=FEATURES) -> np.ndarray:
+    return np.array([[r["features"][k] for k in features] for r in rows], dtype=float)
 
 
 def fit(X: np.ndarray, y: np.ndarray, c: float = C):
@@ -223,24 +223,24 @@ def report(title: str, rows: list[dict], verdicts: dict[str, list[bool]]) -> Non
         )
 
 
-def freeze(rows: list[dict], budget: float, gate=None, second: bool = False) -> dict:
+def freeze(rows: list[dict], budget: float, gate=None, second: bool = False, c: float = C, features=FEATURES) -> dict:
     """The model as the folds train it, fitted on ALL these pages, with its threshold for the combination
     chosen on them by the same rule (inner site-grouped folds, at most ``budget`` of the articles lost);
     ``second``: with the OUTSIDE gate's threshold t2 (``pick_t2``)."""
-    X, y = matrix(rows), np.array([r["nonarticle"] for r in rows])
-    mean, scale, coef, intercept = fit(X, y)
+    X, y = matrix(rows, features), np.array([r["nonarticle"] for r in rows])
+    mean, scale, coef, intercept = fit(X, y, c)
     extra = {} if gate is None else {"gate": gate_json(gate)}
     if gate is not None and second:
         extra["outside"] = {"feature": OUTSIDE[0], "below": OUTSIDE[1], "threshold": pick_t2(rows, X, y)}
     return {
-        "features": list(FEATURES),
+        "features": list(features),
         "mean": [float(v) for v in mean],
         "scale": [float(v) for v in scale],
         "coef": [float(v) for v in coef],
         "intercept": intercept,
-        "threshold": pick_threshold(rows, X, y, budget, gate=gate),
+        "threshold": pick_threshold(rows, X, y, budget, gate=gate, c=c),
         **extra,
-        "C": C,
+        "C": c,
         "budget": budget,
         "trained_on": f"{len(rows)} pages of sets {sorted({r['set'] for r in rows}, key=set_order)}",
     }
@@ -251,10 +251,10 @@ def set_order(label: str) -> tuple:
     return int(head), tail
 
 
-def cross_validate(rows: list[dict], folds: int, budget: float, gate=None, c: float = C):
+def cross_validate(rows: list[dict], folds: int, budget: float, gate=None, c: float = C, features=FEATURES):
     from sklearn.model_selection import GroupKFold
 
-    X, y = matrix(rows), np.array([r["nonarticle"] for r in rows])
+    X, y = matrix(rows, features), np.array([r["nonarticle"] for r in rows])
     groups = [r["site"] for r in rows]
     p = np.zeros(len(rows))
     thresholds = np.zeros(len(rows))
@@ -367,6 +367,97 @@ def nested_two(rows: list[dict], folds: int, budget: float):
     return refused, chosen
 
 
+#: i19ax: the generic candidates of ingest/pagekind.py (repeated sibling records, teaser tails, labels,
+#: headings, dated rows, empty cells, sentence marks) beside the 24 served features
+NEW_FEATURES = FEATURES + CANDIDATE_FEATURES
+#: i19ax: the served gate, or a kept text mostly inside repeated sibling records and mostly not prose
+#: (``record_prose`` < 0.5: the prose share of a kept text whose ``record_share`` >= 0.5, else 1)
+RECORD_GATE = (GATE, ("record_prose", 0.5))
+#: NEW, the decision i19ax's rule (module docstring) judges: (features, gate, C)
+NEW_RULE = (NEW_FEATURES, RECORD_GATE, 0.1)
+#: NEW's candidates for the nested row (rules alone, or features x gate x C chosen on each fold's training
+#: sites); the flat exploration that picked NEW_RULE also tried other gates (README), not repeated here
+NEW_CANDIDATES = [None] + [
+    (features, gate, c) for features in (FEATURES, NEW_FEATURES) for gate in (GATE, RECORD_GATE) for c in (0.1, 1.0)
+]
+
+
+def new_verdicts(rows: list[dict], folds: int, budget: float, rule=NEW_RULE) -> list[bool]:
+    """Leave-site-out verdicts of rules OR a (features, gate, C) rule, thresholds chosen in the folds."""
+    features, gate, c = rule
+    p, t = cross_validate(rows, folds, budget, gate, c, features)
+    return decide(rows, p, t, gate)
+
+
+def nested_new(rows: list[dict], folds: int, budget: float):
+    """Leave-site-out with NEW's variant chosen among NEW_CANDIDATES on each fold's training sites (inner
+    site folds: the best mean F1 whose added article loss stays within ``budget``; rules alone if none)."""
+    from sklearn.model_selection import GroupKFold
+
+    y = np.array([r["nonarticle"] for r in rows])
+    refused = [bool(r["refused"]) for r in rows]
+    chosen = []
+    for tr, te in GroupKFold(n_splits=folds).split(rows, y, [r["site"] for r in rows]):
+        train = [rows[i] for i in tr]
+        articles = sum(1 for r in train if not r["nonarticle"])
+        rules = [bool(r["refused"]) for r in train]
+        best, best_f1 = None, score(train, rules)["f1"]
+        for cand in NEW_CANDIDATES[1:]:
+            got = new_verdicts(train, 5, budget, cand)
+            added = sum(1 for r, a, b in zip(train, rules, got) if b and not a and not r["nonarticle"])
+            f1 = score(train, got)["f1"]
+            if added <= budget * articles and f1 > best_f1 + 1e-12:
+                best, best_f1 = cand, f1
+        chosen.append(best)
+        if best is None:
+            continue
+        features, gate, c = best
+        X = matrix(rows, features)
+        model = fit(X[tr], y[tr], c)
+        t = pick_threshold(train, X[tr], y[tr], budget, gate=gate, c=c)
+        for x, i in zip(predict(model, X[te]), te):
+            refused[i] = refused[i] or (bool(x >= t) and in_gate(rows[i], gate))
+    return refused, chosen
+
+
+def rule_name(rule) -> str:
+    if rule is None:
+        return "rules alone"
+    features, gate, c = rule
+    return f"{len(features)} features, {gate_name(gate)}, C={c}"
+
+
+def served_verdicts(rows: list[dict], path: Path = SERVED) -> list[bool]:
+    """Rules OR the served model (ingest/pagekind_model.json), in-sample where it was fitted."""
+    served = json.loads(path.read_text(encoding="utf-8"))
+    model = tuple(np.array(served[k]) for k in ("mean", "scale", "coef")) + (served["intercept"],)
+    p = predict(model, matrix(rows, served["features"]))
+    g = served["gate"]
+    gate = tuple((e["feature"], e["below"]) for e in g["any"]) if "any" in g else (g["feature"], g["below"])
+    return [bool(r["refused"]) or (bool(x >= served["threshold"]) and in_gate(r, gate)) for x, r in zip(p, rows)]
+
+
+def decide_new(rows: list[dict], folds: int, budget: float, served: list[bool]) -> bool:
+    """i19ax's decisive comparison (module docstring, conditions 1 and 2): the served row, NEW's
+    leave-site-out row and its nested row; True when both conditions hold (condition 3, the fixtures and
+    tests, is checked outside)."""
+    new = new_verdicts(rows, folds, budget)
+    nest, chosen = nested_new(rows, folds, budget)
+    report(
+        "i19ax: served vs NEW (leave-site-out; the served row in-sample on sets 1-19)",
+        rows,
+        {"served": served, "NEW": new, "NEW nested": nest},
+    )
+    print("NEW: " + rule_name(NEW_RULE))
+    print("nested, chosen per fold: " + "; ".join(rule_name(c) for c in chosen))
+    s, n, m = score(rows, served), score(rows, new), score(rows, nest)
+    one = n["non"][0] >= s["non"][0] + 6 and n["lost"][0] <= s["lost"][0] + 2 and n["f1"] > s["f1"]
+    two = m["non"][0] > s["non"][0] and m["lost"][0] <= s["lost"][0] + 2
+    print(f"condition 1 (NEW: >= +6 non-articles, <= +2 articles, higher mean F1): {'met' if one else 'NOT met'}")
+    print(f"condition 2 (nested: more non-articles, <= +2 articles): {'met' if two else 'NOT met'}")
+    return one and two
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(DATA))
@@ -397,8 +488,15 @@ def main() -> None:
     parser.add_argument(
         "--in-sample", action="store_true", help="the served model (ingest/pagekind_model.json) on all pages"
     )
+    parser.add_argument(
+        "--decide", action="store_true", help="i19ax's decisive comparison: served vs NEW_RULE and its nested row"
+    )
+    parser.add_argument("--served", help="another served model file for --decide (default the extractor's)")
     args = parser.parse_args()
     rows = load(Path(args.data))
+    if args.decide:
+        decide_new(rows, args.folds, args.budget, served_verdicts(rows, Path(args.served or SERVED)))
+        return
     if args.freeze or args.freeze_1_11:
         data = [r for r in rows if r["set"] in (SERVED_SETS if args.freeze else SETS_1_11)]
         model = freeze(data, args.budget, SERVED_GATE if args.freeze else None)

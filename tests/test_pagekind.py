@@ -22,7 +22,15 @@ for p in (ROOT, ROOT / "bench", ROOT / "tests"):
 from govtext.errors import SourceError  # noqa: E402
 from ingest.encoding import decode_bytes  # noqa: E402
 from ingest.extract import extract_html, page_kind_features  # noqa: E402
-from ingest.pagekind import FEATURES, GATE_FEATURES, MODEL, MODEL_SHA256, probability, refuses  # noqa: E402
+from ingest.pagekind import (  # noqa: E402
+    CANDIDATE_FEATURES,
+    FEATURES,
+    GATE_FEATURES,
+    MODEL,
+    MODEL_SHA256,
+    probability,
+    refuses,
+)
 
 SHARED = ROOT.parent / "shared" / "fixtures" / "extraction" / "original"
 DATA = ROOT / "bench" / "data" / "pagekind_features.jsonl"
@@ -48,7 +56,7 @@ def list_page() -> str:
 def test_features_of_a_list_page_and_an_article():
     """A refused list page still gets its features; an article keeps the extractor's own text."""
     features, doc = page_kind_features(list_page())
-    assert doc is None and set(features) == set(FEATURES + GATE_FEATURES)
+    assert doc is None and set(features) == set(FEATURES + GATE_FEATURES + CANDIDATE_FEATURES)
     assert features["log_page_dates"] > 3 and features["page_links"] > 0.5
     html = f"<html><head><title>通知</title></head><body><h1>通知</h1><p>2024-03-01</p><p>{PARAGRAPH}</p></body></html>"
     features, doc = page_kind_features(html)
