@@ -1,7 +1,8 @@
 """Leave-site-out evaluation of the page-kind model (ingest/pagekind.py) against the extractor's rules.
 
     .venv/bin/python bench/pagekind_cv.py [--data bench/data/pagekind_features.jsonl] [--folds 10] [--pages]
-    .venv/bin/python bench/pagekind_cv.py --freeze   # fit on sets 1-19 (SERVED_SETS) -> ingest/pagekind_model.json
+    .venv/bin/python bench/pagekind_cv.py --freeze   # NEW_RULE fitted on sets 1-27 (SERVED_SETS) -> ingest/pagekind_model.json
+    .venv/bin/python bench/pagekind_cv.py --decide   # i19ax's decisive comparison (the rule below)
 
 On every labelled page of extraction sets 1-27 (bench/pagekind_data.py writes their features and the
 rules' verdicts), folds grouped by site (GroupKFold: no site is in a fold's training and test pages).
@@ -20,7 +21,7 @@ Columns: non-articles refused, articles wrongly refused (of all articles, and of
 text), mean F1 over pages with a gold (an article's character F1, 0 when refused; a non-article 1
 when refused, 0 when not). ``--by-time``: fitted on sets 1-9 (and the GNE / Gerapy pages), tested
 on sets 10-11 as the sets the rules first met held out. ``--freeze``: the same fit and threshold rule on
-all the pages with SERVED_GATE, written as the extractor's model (``--freeze-1-11``: the ungated sets 1-11
+all the pages of SERVED_SETS with NEW_RULE's features, gate and C (i19ax; SERVED_GATE before), written as the extractor's model (``--freeze-1-11``: the ungated sets 1-11
 model that bench/pagekind_heldout.py scored on sets 12-15).
 
 **Decision rule of issue 19's session i19ax, committed before its decisive comparison.** A new page-kind
@@ -64,7 +65,7 @@ DATA = ROOT / "bench" / "data" / "pagekind_features.jsonl"
 FROZEN = ROOT / "bench" / "data" / "pagekind_model.json"  # sets 1-11's model, scored once on sets 12-15
 SERVED = (
     ROOT / "ingest" / "pagekind_model.json"
-)  # sets 1-19's gated model, used by the extractor (i19y; refitted on 1-19, i19aa)
+)  # the extractor's gated model (i19y; refitted on 1-19, i19aa; NEW_RULE on 1-27, i19ax)
 C = 1.0
 BUDGET = 0.01
 #: the served decision: the model refuses only a page the rules keep on weak article evidence, its
@@ -77,15 +78,15 @@ GATE = ("text_share", 0.5)
 #: non-articles leave-site-out for no article, but an article written with spaces for punctuation, or a
 #: result notice of label lines under a lead-in ending in 如下：, has no sentence end either
 GATE_NO_SENTENCE = (GATE, ("log_sentences", 0.5))
-#: the served model's gate (``--freeze``)
+#: the served model's gate until i19ax (sets 1-19 model); since i19ax ``--freeze`` fits NEW_RULE
 SERVED_GATE = GATE
 #: the second gate (i19ae): outside GATE the model may still refuse a page whose kept text is mostly not
 #: prose (``prose_share`` < 0.5: list-ness), at a stricter threshold t2, the lowest at which no training
 #: article the rules keep there is refused (inner site-grouped folds, budget 0)
 OUTSIDE = ("prose_share", 0.5)
-#: the data of the served model (``--freeze``): sets 1-19; sets 20-27 joined the data after their one read
-#: each (i19ae) without a refit served
-SERVED_SETS = {str(n) for n in range(1, 20)} | {"1-gne", "2-gerapy"}
+#: the data of the served model (``--freeze``): sets 1-27 since i19ax (sets 1-19 before; sets 20-27 joined
+#: the data after their one read each, i19ae-i19av, and the served model was refitted on them by i19ax)
+SERVED_SETS = {str(n) for n in range(1, 28)} | {"1-gne", "2-gerapy"}
 #: the sets 1-11 data of the first frozen model (sets 12-15 joined the data after its one read)
 SETS_1_11 = {str(n) for n in range(1, 12)} | {"1-gne", "2-gerapy"}
 
@@ -499,19 +500,19 @@ def main() -> None:
         return
     if args.freeze or args.freeze_1_11:
         data = [r for r in rows if r["set"] in (SERVED_SETS if args.freeze else SETS_1_11)]
-        model = freeze(data, args.budget, SERVED_GATE if args.freeze else None)
+        if args.freeze:
+            features, gate, c = NEW_RULE
+            model = freeze(data, args.budget, gate, c=c, features=features)
+        else:
+            model = freeze(data, args.budget)
         out = args.freeze or args.freeze_1_11
         Path(out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
         print(f"{model['trained_on']}: threshold {model['threshold']:.6f} -> {out}")
         return
     if args.in_sample:
         served = json.loads(SERVED.read_text(encoding="utf-8"))
-        model = tuple(np.array(served[k]) for k in ("mean", "scale", "coef")) + (served["intercept"],)
-        p = predict(model, matrix(rows))
-        g = served["gate"]
-        gate = tuple((e["feature"], e["below"]) for e in g["any"]) if "any" in g else (g["feature"], g["below"])
         rules = [bool(r["refused"]) for r in rows]
-        on = [a or (bool(x >= served["threshold"]) and in_gate(r, gate)) for a, x, r in zip(rules, p, rows)]
+        on = served_verdicts(rows)
         report(f"in-sample: the served model ({served['trained_on']})", rows, {"model off": rules, "model on": on})
         for i, r in enumerate(rows):
             if on[i] and not rules[i]:
