@@ -35,7 +35,7 @@ from extract_peers import char_scores  # noqa: E402
 
 from ingest.encoding import decode_bytes  # noqa: E402
 from ingest.extract import page_kind_features  # noqa: E402
-from ingest.pagekind import FEATURES, GATE_FEATURES  # noqa: E402
+from ingest.pagekind import CANDIDATE_FEATURES, FEATURES, GATE_FEATURES  # noqa: E402
 
 OUT = ROOT / "data" / "pagekind_features.jsonl"
 #: the last page set that is the model's training data (sets 12-15 were the sets 1-11 model's held-out
@@ -121,7 +121,10 @@ def row(set_label: str, page: str, site: str, split: str, nonarticle: int, html:
         "nonarticle": nonarticle,
         "refused": int(doc is None),
         "f1": f1,
-        "features": {k: round(v, 6) for k, v in (features or dict.fromkeys(FEATURES + GATE_FEATURES, 0.0)).items()},
+        "features": {
+            k: round(v, 6)
+            for k, v in (features or dict.fromkeys(FEATURES + GATE_FEATURES + CANDIDATE_FEATURES, 0.0)).items()
+        },
     }
 
 
