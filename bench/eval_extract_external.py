@@ -9,7 +9,7 @@
         [--set19 NAME=CHECKOUT ...] [--set20 NAME=CHECKOUT ...] [--set21 NAME=CHECKOUT ...]
         [--set22 NAME=CHECKOUT ...] [--set23 NAME=CHECKOUT ...] [--set24 NAME=CHECKOUT ...]
         [--set25 NAME=CHECKOUT ...] [--set26 NAME=CHECKOUT ...] [--set27 NAME=CHECKOUT ...]
-        [--set28 NAME=CHECKOUT ...]
+        [--set28 NAME=CHECKOUT ...] [--set29 NAME=CHECKOUT ...]
         [--baseline TREE] [--no-peers] [--pages] [--only SPLIT] [--ablate SIGNAL] [--pagekind on|off|both]
     .venv/bin/python bench/eval_extract_external.py --mirror /work/.mirror [--no-peers] [--pages] ...
         (every page set, each checkout MIRROR/owner+name/repo as the ``fetch`` tool stores them)
@@ -179,6 +179,13 @@ mirror the ``fetch`` tool returns), never copied into this repository:
   ministry notice, a county weather warning; five essay-type texts of a court, a hospital, a discipline
   commission and a weather service); from 7 repositories of 7 uploaders new to the page sets, app views,
   platform builds and a course build; all on sites new to sets 1-27.
+* set 29, ``--set29 NAME=CHECKOUT`` (one per source of ``bench/data/extract_pages29.json``): the same
+  runner on the next held-out set drawn for the same page kinds (it found one 更新时间 date line and no 文号,
+  索引号, 解读 or public-body news): 9 of 15 pages to refuse (four homepages, three columns, a roster table, a
+  search page without results), and 6 articles (four notices typed gov_notice: a municipal transport
+  commission's budget statement and three 告知事项 of a district environmental bureau; two essay-type texts of
+  a tax bureau and an employment-service site); from 6 repositories of 6 uploaders new to the page sets,
+  builds, views, templates and one saved portal homepage; all on sites new to sets 1-28.
 
 ``--pagekind on|off`` runs govtext with its learned page-kind model (ingest/pagekind.py, applied after
 the rules) on or off whatever the setting GOVTEXT_PAGE_KIND says; ``both`` runs it on in the column
@@ -245,6 +252,7 @@ PAGES25 = ROOT / "bench" / "data" / "extract_pages25.json"
 PAGES26 = ROOT / "bench" / "data" / "extract_pages26.json"
 PAGES27 = ROOT / "bench" / "data" / "extract_pages27.json"
 PAGES28 = ROOT / "bench" / "data" / "extract_pages28.json"
+PAGES29 = ROOT / "bench" / "data" / "extract_pages29.json"
 #: the sets read with set 8's runner, one ``--setN NAME=CHECKOUT`` per source named in the page file
 SOURCE_SETS = {
     9: PAGES9,
@@ -267,6 +275,7 @@ SOURCE_SETS = {
     26: PAGES26,
     27: PAGES27,
     28: PAGES28,
+    29: PAGES29,
 }
 SPLITS = ("heldout", "tune", "fixture")
 

@@ -1,7 +1,7 @@
 """Page sets 12-14 of bench/eval_extract_external.py, in-sample: each was read once (README: "Set N,
 the one read") and is tuning data since; the pages its read missed are checked here against the
 extractor. The pages are read from the saved-site checkouts (tests/page_sets.py); without them these
-checks are skipped. The sets' structure and flags are checked in tests/test_eval_sets12_28.py."""
+checks are skipped. The sets' structure and flags are checked in tests/test_eval_sets12_29.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Page sets 12-28 of bench/eval_extract_external.py: each committed page file's structure, its
+"""Page sets 12-29 of bench/eval_extract_external.py: each committed page file's structure, its
 --setN flag, and that its anchors resolve in the saved-site checkouts (skipped without them). No
 extractor runs here; the sets read once since have their in-sample checks in tests/test_eval_setN.py."""
 
@@ -77,6 +77,7 @@ BUILT = {
     ),
     27: ({"list": 8, "gov_notice": 4, "essay": 2, "news": 3}, 6, {"articles": 9, "date": 4, "source": 1}),
     28: ({"list": 10, "gov_notice": 3, "essay": 5, "news": 3}, 7, {"articles": 11, "date": 4, "source": 2}),
+    29: ({"list": 9, "gov_notice": 4, "essay": 2}, 6, {"articles": 6, "date": 1}),
 }
 SPECS = {n: spec(n) for n in BUILT}
 
@@ -155,16 +156,17 @@ def test_every_non_article_is_in_its_checkout_and_decodes(n, page):
     assert raw and isinstance(decode_bytes(raw)[0], str)
 
 
-def test_sets_19_to_27_are_the_page_kind_data_and_set_28_never():
+def test_sets_19_to_27_are_the_page_kind_data_and_sets_28_and_29_never():
     """Sets 19-27, each read once (i19aa, i19ab, i19ad, set 22's to 27's reads), are tuning data:
     bench/pagekind_data.py reads them (i19ae; set 22 from i19ag, 23 from i19ai, 24 from i19am, 25 from i19ao,
-    26 from i19ar, 27 from i19av); a set 28, drawn as the next held-out read, stays out of the data whatever
-    MAX_SET becomes."""
+    26 from i19ar, 27 from i19av); sets 28 and 29, drawn as the next held-out reads, stay out of the data
+    whatever MAX_SET becomes."""
     from pagekind_data import HELD_OUT_SETS, MAX_SET, training_sets
 
     assert MAX_SET == 27 and training_sets() == [n for n in SOURCE_SETS if 9 <= n <= 27]
     assert {19, 20, 21, 22, 23, 24, 25, 26, 27} <= set(training_sets())
     assert 28 in HELD_OUT_SETS and 28 not in training_sets(max_set=max(28, *SOURCE_SETS))
+    assert 29 in HELD_OUT_SETS and 29 not in training_sets(max_set=max(29, *SOURCE_SETS))
 
 
 #: set 24 was weighted to short real articles (the page-kind data lacks them): the pages marked "SHORT:"
@@ -280,5 +282,70 @@ def test_set_28_names_no_account_of_an_earlier_set_or_theme_draw():
 def test_set_28_short_articles_are_short(page):
     """Each marked page's gold is a short text (150-600 characters), read from the fetched checkout."""
     html = decode_bytes(page_bytes(SPEC28, page))[0]
+    gold = re.sub(r"\s+", "", gold_text(html, page["note"]))
+    assert page["type"] != "list" and 150 <= len(gold) < 600, (page["page"], len(gold))
+
+
+#: set 29 (i19ay), drawn as the next held-out read after set 28 and not read yet (README): notices of public bodies,
+#: essays and list pages (homepages, columns, a roster, a search page); its short articles are marked "SHORT:"
+SPEC29 = SPECS[29]
+SHORT29 = [p for p in SPEC29["pages"] if p["why"].startswith("SHORT:")]
+
+
+def test_set_29_is_held_out_and_close_to_half_non_articles():
+    """Set 29's pages are all held out, from six or more repositories of as many accounts, one site each, and
+    40-65% of them, on at least five sites, are non-articles to refuse; the page-kind data never reads it
+    (HELD_OUT_SETS, checked above, with MAX_SET still 27)."""
+    from pagekind_data import HELD_OUT_SETS, MAX_SET
+
+    assert HELD_OUT_SETS == {28, 29} and MAX_SET == 27
+    assert all(p["split"] == "heldout" for p in SPEC29["pages"]) and len(SPEC29["sources"]) >= 6
+    accounts = {s["repo"].split("/")[0].lower() for s in SPEC29["sources"].values()}
+    assert len(accounts) == len(SPEC29["sources"])
+    assert {p["site"] for p in SPEC29["pages"]} == set(SPEC29["sources"])
+    lists = [p for p in SPEC29["pages"] if p["type"] == "list"]
+    assert 5 * len(lists) >= 2 * len(SPEC29["pages"]) and 20 * len(lists) <= 13 * len(SPEC29["pages"])
+    assert len({p["site"] for p in lists}) >= 5
+
+
+def test_set_29_names_no_account_of_an_earlier_set_theme_draw_or_the_readme():
+    """No source account of set 29 is one an earlier page set (set 28 included) names as a repository, nor does its
+    ``owner/`` appear in a theme draw module (nlp/draw_heldout*.py, nlp/external_draw.py), nlp/labels.py or the
+    README outside set 29's own paragraph (checked as strings)."""
+    import json
+
+    earlier = {
+        v["repo"].split("/")[0].lower()
+        for path in earlier_sets(SOURCE_SETS[29])
+        for v in json.loads(path.read_text(encoding="utf-8")).get("sources", {}).values()
+        if isinstance(v, dict) and "repo" in v
+    }
+    mine = {s["repo"].split("/")[0].lower() for s in SPEC29["sources"].values()}
+    assert len(earlier) > 100 and SOURCE_SETS[28] in earlier_sets(SOURCE_SETS[29]) and not mine & earlier
+    nlp = ROOT / "nlp"
+    texts = [p.read_text(encoding="utf-8").lower() for p in sorted(nlp.glob("draw_heldout*.py"))]
+    texts += [(nlp / name).read_text(encoding="utf-8").lower() for name in ("external_draw.py", "labels.py")]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").lower()
+    texts.append(readme.split("**set 29**")[0])
+    assert len(texts) >= 19
+    assert not [a for a in mine for t in texts if f"{a}/" in t]
+
+
+def test_set_29s_comment_names_no_repository_of_a_theme_draw():
+    """The page file (its comment and rejects included) names no repository a theme draw reads."""
+    import json
+
+    from heldout_sites import draw_repos
+
+    text = json.dumps(json.loads(SOURCE_SETS[29].read_text(encoding="utf-8")), ensure_ascii=False)
+    firsts = sorted(int(p.stem.removeprefix("draw_heldout")) for p in (ROOT / "nlp").glob("draw_heldout*.py"))
+    drawn = draw_repos(firsts[0], firsts[-1])
+    assert len(drawn) > 50 and not [r for r in drawn if r in text]
+
+
+@pytest.mark.parametrize("page", SHORT29, ids=[p["page"] for p in SHORT29])
+def test_set_29_short_articles_are_short(page):
+    """Each marked page's gold is a short text (150-600 characters), read from the fetched checkout."""
+    html = decode_bytes(page_bytes(SPEC29, page))[0]
     gold = re.sub(r"\s+", "", gold_text(html, page["note"]))
     assert page["type"] != "list" and 150 <= len(gold) < 600, (page["page"], len(gold))
