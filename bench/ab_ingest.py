@@ -48,7 +48,10 @@ print(time.process_time() - start)
 def ingest_cpu(tree: Path, source: Path) -> tuple[float, float, float]:
     """(CPU s of the ingest and its workers, CPU s of the duplicate index, wall s)."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "GOVTEXT_ANALYZE": "1", "DEDUP_CPU_FILE": f"{tmp}/dedup"}
+        # the tree's own code first: a worktree whose .venv is a link to another checkout's would
+        # otherwise import that checkout's package (its editable install); the fork server inherits it
+        path = os.pathsep.join([str(tree), *filter(None, [os.environ.get("PYTHONPATH")])])
+        env = {**os.environ, "GOVTEXT_ANALYZE": "1", "DEDUP_CPU_FILE": f"{tmp}/dedup", "PYTHONPATH": path}
         before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
         subprocess.run(
             [str(tree / ".venv" / "bin" / "python"), "-c", DEDUP_TIMER, "--data", f"{tmp}/data", "ingest", str(source)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 
 import pytest
@@ -328,6 +329,31 @@ def test_two_open_pools_share_the_fork_server_and_close_in_any_order():
     from multiprocessing import forkserver
 
     assert getattr(forkserver._forkserver, "_forkserver_pid", None) is None  # stopped and waited for
+
+
+def test_fork_server_warms_the_pools_data_folder(tmp_path, monkeypatch):
+    """The fork server starts with the pool's data folder as GOVTEXT_DATA (nlp.warm then loads the IDF
+    table the workers use, not that of the folder the environment names); this process's environment
+    is left as it was."""
+    from multiprocessing import forkserver
+
+    from govtext.settings import load_settings
+    from pipeline import Enricher, analyze_document
+
+    monkeypatch.setenv("GOVTEXT_DATA", str(tmp_path / "named"))
+    settings = load_settings(data_dir=tmp_path / "given")
+    docs = [Document(id=f"d{i}", text=f"第{i}条 坚持和发展新时代枫桥经验，推进网格化管理。") for i in range(20)]
+    enricher = Enricher(analyze_document, 2, settings)
+    try:
+        got = enricher.submit(docs)()
+        assert any(d.analysis["themes"] for d in got)
+        pid = forkserver._forkserver._forkserver_pid
+        with open(f"/proc/{pid}/environ", "rb") as fh:
+            environ = dict(item.split(b"=", 1) for item in fh.read().split(b"\0") if b"=" in item)
+        assert environ[b"GOVTEXT_DATA"] == str(tmp_path / "given").encode()
+        assert os.environ["GOVTEXT_DATA"] == str(tmp_path / "named")
+    finally:
+        enricher.close()
 
 
 # -- the rule tagger's pattern gate ---------------------------------------------
