@@ -39,6 +39,9 @@ against the served tagging over the 17 site figures is >= +0.01 and (2) its leav
 by no more than 0.005; of the candidates that qualify, the one with the larger mean site change. If one is
 served, its thresholds are those fitted on every site set's out-of-set probabilities (as in the shared-file
 figures), written into :mod:`nlp.combine`; the served model file is not changed.
+
+Read once (session i16bc, README): ``model_per_theme`` +0.0030 and ``both_per_theme`` +0.0031 mean over the 17 site
+figures, -0.0029 and -0.0018 leaving one shared file out: neither reaches +0.01, nothing is served.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ def test_fit_both_can_raise_the_noisy_or_threshold_against_weak_rule_hits():
 
 
 def test_decide_needs_the_site_gain_and_the_shared_files_kept():
-    rep = {
+    rep: dict = {
         "sets": {"a": {"first": {"served": 0.6, "model_per_theme": 0.62, "both_per_theme": 0.605}}},
         "files": {"f": {"served": 0.8, "model_per_theme": 0.798, "both_per_theme": 0.8}},
     }
