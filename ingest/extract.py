@@ -32,7 +32,7 @@ from ingest.metadata import first_date
 from ingest.metadata import html_title as title_tag
 from ingest.pagekind import page_features, refuses
 from ingest.sites import Profile, boilerplate, choose_profile, get_profile
-from ingest.text import clean_text
+from ingest.text import clean_text, spaced_clauses
 
 # Site-independent signals, each measured on the held-out sites of
 # bench/eval_extract_external.py (which can switch one off with --ablate NAME):
@@ -343,7 +343,6 @@ RECORDS_MIN = 10
 RECORD_TITLE_CHARS = (8, 60)
 RECORDS_RUN_SHARE = 0.3
 RECORDS_PROSE_PER_TITLE = 120
-SPACED_RUN_CHARS = 6
 WRAPPER_MIN_SENTENCES = 5
 NARROW_SHARE = 0.9
 CARDS_MIN = 3
@@ -1059,26 +1058,11 @@ def _value(block: Block) -> float:
     if ld > 0.5:
         return -LINK_LIST_WEIGHT * block.chars
     punct = len(PUNCT.findall(block.text))
-    if punct or block.chars >= 40 or (SIGNALS["spaced"] and _spaced_clauses(block.text)):
+    if punct or block.chars >= 40 or (SIGNALS["spaced"] and spaced_clauses(block.text)):
         value = block.chars * (1 - 2 * ld) + 5 * min(punct, 10)
     else:
         value = -0.5 * block.chars
     return max(0.0, value) if block.grid else value  # a data table's unlinked cells cost nothing
-
-
-CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-
-
-def _spaced_clauses(text: str) -> bool:
-    """Prose written with spaces for commas (many blogs, Taiwan's especially): two or more
-    space-separated runs of Chinese averaging SPACED_RUN_CHARS characters or more; a menu's
-    labels are shorter, and a byline is half digits."""
-    parts = text.split(" ")
-    if len(parts) < 2:
-        return False
-    runs = [len(r) for part in parts for r in CJK_RUN.findall(part)]
-    cjk = sum(runs)
-    return cjk >= 15 and cjk / len(parts) >= SPACED_RUN_CHARS and cjk >= 0.8 * (len(text) - len(parts) + 1)
 
 
 def _best_container(blocks: list[Block]):

@@ -79,6 +79,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from ingest.text import spaced_clauses
+
 FEATURES = (
     "log_chars",
     "kept_links",
@@ -283,9 +285,8 @@ def page_features(blocks, inside, kept, html_title: str, header: str, html: str)
     head = _pairs(text[:3000]) if title else set()
     tags = Counter(t.lower() for t in TAGS.findall(html, 0, HTML_CHARS))
     page_text = "\n".join(b.text for b in blocks)
-    from ingest.extract import _spaced_clauses  # noqa: PLC0415 (extract imports this module)
 
-    spaced = sum(1 for b in kept if _spaced_clauses(b.text))
+    spaced = sum(1 for b in kept if spaced_clauses(b.text))
     record_any, record_multi = _record_shares(kept)
     labels = sum(
         1

@@ -50,3 +50,20 @@ def split_sentences(paragraph: str) -> list[str]:
 
 def is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+#: a line of space-separated runs of Chinese averaging this many characters or more reads as prose
+SPACED_RUN_CHARS = 6
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def spaced_clauses(text: str) -> bool:
+    """Prose written with spaces for commas (many blogs, Taiwan's especially): two or more
+    space-separated runs of Chinese averaging SPACED_RUN_CHARS characters or more; a menu's
+    labels are shorter, and a byline is half digits."""
+    parts = text.split(" ")
+    if len(parts) < 2:
+        return False
+    runs = [len(r) for part in parts for r in CJK_RUN.findall(part)]
+    cjk = sum(runs)
+    return cjk >= 15 and cjk / len(parts) >= SPACED_RUN_CHARS and cjk >= 0.8 * (len(text) - len(parts) + 1)

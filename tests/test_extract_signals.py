@@ -335,7 +335,7 @@ def test_prose_with_spaces_for_punctuation_is_text_and_a_byline_is_not():
     html = page(f"<div class='post'>{'<br>'.join(lines)}</div>{contact}", title="新竹尖石美树营地赏枫")
     doc = extract_html(html)
     assert lines[0] in doc.text and lines[-1] in doc.text
-    from ingest.extract import _spaced_clauses
+    from ingest.text import spaced_clauses as _spaced_clauses
 
     assert not _spaced_clauses("2024-05-18 16:56发布于北京环球时报新媒体官方账号")
     assert not _spaced_clauses("首页 新闻 体育 财经 娱乐 汽车 房产")
